@@ -1,0 +1,15 @@
+"""Public function: a confidential ethics advice request."""
+
+import functions_framework
+from flask import Request, Response
+
+from schemas.advice import AdviceRequestSchema
+from shared.domain.forms import ADVICE
+from shared.endpoints import submission_endpoint
+
+_handle = submission_endpoint(ADVICE, AdviceRequestSchema())
+
+
+@functions_framework.http
+def submit_advice(request: Request) -> Response:
+    return _handle(request)

@@ -1,0 +1,15 @@
+"""Public function: a misconduct report, forwarded to the investigations office."""
+
+import functions_framework
+from flask import Request, Response
+
+from schemas.misconduct import MisconductReportSchema
+from shared.domain.forms import MISCONDUCT
+from shared.endpoints import submission_endpoint
+
+_handle = submission_endpoint(MISCONDUCT, MisconductReportSchema())
+
+
+@functions_framework.http
+def submit_misconduct(request: Request) -> Response:
+    return _handle(request)

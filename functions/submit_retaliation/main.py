@@ -1,0 +1,15 @@
+"""Public function: a retaliation complaint (protection against retaliation)."""
+
+import functions_framework
+from flask import Request, Response
+
+from schemas.retaliation import RetaliationComplaintSchema
+from shared.domain.forms import RETALIATION
+from shared.endpoints import submission_endpoint
+
+_handle = submission_endpoint(RETALIATION, RetaliationComplaintSchema())
+
+
+@functions_framework.http
+def submit_retaliation(request: Request) -> Response:
+    return _handle(request)

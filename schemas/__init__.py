@@ -1,0 +1,1 @@
+"""Marshmallow schemas of the public forms and the OpenAPI document built from them."""

@@ -1,0 +1,94 @@
+"""The OpenAPI 3 document of the public intake API, generated from the form schemas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from marshmallow import Schema, fields
+
+from schemas.advice import AdviceRequestSchema
+from schemas.misconduct import MisconductReportSchema
+from schemas.retaliation import RetaliationComplaintSchema
+
+# function name -> (schema, summary)
+PUBLIC_FORMS: dict[str, tuple[type[Schema], str]] = {
+    "submit_advice": (AdviceRequestSchema, "Ask the Ethics Office for confidential advice"),
+    "submit_misconduct": (MisconductReportSchema,
+                          "Report misconduct (forwarded to the investigations office)"),
+    "submit_retaliation": (RetaliationComplaintSchema,
+                           "Complain of retaliation for a protected activity"),
+}
+
+
+class AcknowledgementSchema(Schema):
+    reference = fields.String(required=True, metadata={"example": "ETH-ADV-7K3MQ-9TZ4X"})
+    received_at = fields.DateTime(required=True)
+    next_steps = fields.List(fields.String(), required=True)
+    receipt = fields.String(metadata={
+        "description": "Anonymous submissions only: the code to follow up with. Shown once; "
+                       "keep it."})
+
+
+class ErrorSchema(Schema):
+    message = fields.String(required=True)
+    errors = fields.Dict(required=True, metadata={
+        "description": "Field name (nested objects and list indexes as nested keys) -> "
+                       "messages. `_body` and header names for problems outside the fields."})
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description,
+            "content": {"application/json": {"schema": "Error"}}}
+
+
+FORM_ENCODING_NOTE = (
+    "Also accepted as `application/x-www-form-urlencoded`: nested fields are named with dots "
+    "and list items with their index, e.g. `retaliatory_acts.0.date`."
+)
+
+
+def build_openapi() -> dict[str, Any]:
+    """The OpenAPI document, with paths as the local runner serves them."""
+    spec = APISpec(
+        title="Ethics Office intake",
+        version="1",
+        openapi_version="3.0.3",
+        plugins=[MarshmallowPlugin()],
+        info={"description": "Public intake functions of the Ethics Office. Every path is "
+                             "a Cloud Function; locally they share one server."},
+    )
+    spec.components.schema("Acknowledgement", schema=AcknowledgementSchema)
+    spec.components.schema("Error", schema=ErrorSchema)
+    for function, (schema, summary) in PUBLIC_FORMS.items():
+        name = schema.__name__.removesuffix("Schema")
+        spec.components.schema(name, schema=schema)
+        spec.path(path=f"/{function}", operations={"post": {
+            "operationId": function,
+            "summary": summary,
+            "description": FORM_ENCODING_NOTE,
+            "parameters": [{
+                "name": "Idempotency-Key", "in": "header", "required": False,
+                "description": "16-128 characters [A-Za-z0-9._:-]. A retry with the same key "
+                               "and body gets the first response; another body gets 409.",
+                "schema": {"type": "string", "minLength": 16, "maxLength": 128,
+                           "pattern": "^[A-Za-z0-9._:-]{16,128}$"},
+            }],
+            "requestBody": {"required": True, "content": {
+                "application/json": {"schema": name},
+                "application/x-www-form-urlencoded": {"schema": name},
+            }},
+            "responses": {
+                "201": {"description": "Received. Keep the reference (and the receipt).",
+                        "content": {"application/json": {"schema": "Acknowledgement"}}},
+                "400": _error("Malformed body or header."),
+                "405": _error("Only POST is accepted."),
+                "409": _error("Idempotency-Key reused with a different body."),
+                "413": _error("Body larger than the limit."),
+                "415": _error("Content type other than JSON or form encoding."),
+                "422": _error("The body does not satisfy the form's rules."),
+                "503": _error("A dependency is unavailable; retry after Retry-After seconds."),
+            },
+        }})
+    return spec.to_dict()

@@ -1,0 +1,1 @@
+"""Implementations of the ports: Google Cloud, and the embedded local backend."""

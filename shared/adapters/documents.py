@@ -1,0 +1,92 @@
+"""Records as documents, shared by the store adapters so they cannot drift apart.
+
+Timestamps stay ``datetime`` here; the SQLite adapter writes them as ISO strings and the
+Firestore adapter as native timestamps. ``*_from_doc`` accepts either.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from shared.domain.records import JSON, Case, CaseEvent, PendingTask, Submission, Triage
+
+
+def timestamp(value: Any) -> datetime:
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if not isinstance(moment, datetime):
+        raise TypeError(f"not a timestamp: {type(value).__name__}")
+    # Firestore returns its own datetime subclass; keep plain datetimes in records.
+    return datetime(moment.year, moment.month, moment.day, moment.hour, moment.minute,
+                    moment.second, moment.microsecond, tzinfo=UTC)
+
+
+def submission_doc(s: Submission) -> JSON:
+    return {"id": s.id, "form": s.form, "reference": s.reference, "received_at": s.received_at,
+            "clear": s.clear, "sealed": s.sealed, "anonymous": s.anonymous,
+            "request_digest": s.request_digest, "receipt_hash": s.receipt_hash}
+
+
+def submission_from_doc(d: JSON) -> Submission:
+    return Submission(id=d["id"], form=d["form"], reference=d["reference"],
+                      received_at=timestamp(d["received_at"]), clear=dict(d["clear"]),
+                      sealed=dict(d["sealed"]), anonymous=bool(d["anonymous"]),
+                      request_digest=d["request_digest"], receipt_hash=d.get("receipt_hash"))
+
+
+def triage_doc(t: Triage) -> JSON:
+    return {"priority": t.priority, "route": t.route, "category": t.category,
+            "triaged_at": t.triaged_at, "deadlines": dict(t.deadlines), "flags": list(t.flags),
+            "forward_to_investigations": t.forward_to_investigations}
+
+
+def triage_from_doc(d: JSON) -> Triage:
+    return Triage(priority=d["priority"], route=d["route"], category=d["category"],
+                  triaged_at=timestamp(d["triaged_at"]),
+                  deadlines={k: timestamp(v) for k, v in d["deadlines"].items()},
+                  flags=tuple(d["flags"]),
+                  forward_to_investigations=bool(d["forward_to_investigations"]))
+
+
+def case_doc(c: Case) -> JSON:
+    return {"reference": c.reference, "submission_id": c.submission_id, "form": c.form,
+            "state": c.state, "received_at": c.received_at, "updated_at": c.updated_at,
+            "event_count": c.event_count,
+            "triage": triage_doc(c.triage) if c.triage else None}
+
+
+def case_from_doc(d: JSON) -> Case:
+    return Case(reference=d["reference"], submission_id=d["submission_id"], form=d["form"],
+                state=d["state"], received_at=timestamp(d["received_at"]),
+                updated_at=timestamp(d["updated_at"]), event_count=int(d["event_count"]),
+                triage=triage_from_doc(d["triage"]) if d.get("triage") else None)
+
+
+def event_doc(e: CaseEvent) -> JSON:
+    return {"seq": e.seq, "at": e.at, "kind": e.kind, "actor": e.actor,
+            "from_state": e.from_state, "to_state": e.to_state, "details": e.details}
+
+
+def event_from_doc(d: JSON) -> CaseEvent:
+    return CaseEvent(seq=int(d["seq"]), at=timestamp(d["at"]), kind=d["kind"], actor=d["actor"],
+                     from_state=d.get("from_state"), to_state=d.get("to_state"),
+                     details=dict(d.get("details") or {}))
+
+
+def event_id(seq: int) -> str:
+    """Document id of a history event: zero-padded so ids sort like sequence numbers."""
+    return f"{seq:08d}"
+
+
+def pending_doc(p: PendingTask) -> JSON:
+    return {"kind": p.kind, "submission_id": p.submission_id, "reference": p.reference,
+            "created_at": p.created_at, "last_enqueued_at": p.last_enqueued_at,
+            "generation": p.generation}
+
+
+def pending_from_doc(d: JSON) -> PendingTask:
+    return PendingTask(kind=d["kind"], submission_id=d["submission_id"],
+                       reference=d["reference"], created_at=timestamp(d["created_at"]),
+                       last_enqueued_at=timestamp(d["last_enqueued_at"]),
+                       generation=int(d["generation"]))
+

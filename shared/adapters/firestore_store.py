@@ -1,0 +1,164 @@
+"""The document store on Cloud Firestore (native mode).
+
+Collections: ``submissions/{id}``, ``cases/{reference}`` with ``events/{seq}``, and
+``pending_tasks/{kind}-{submission_id}``. A new submission is one batch of ``create`` writes,
+so it lands completely or not at all; triage is a transaction that re-reads the case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any, TypeVar
+
+from google.api_core import exceptions as api_exceptions
+from google.api_core.retry import Retry, if_transient_error
+from google.auth import exceptions as auth_exceptions
+from google.cloud import firestore
+from google.cloud.firestore_v1.base_query import FieldFilter
+
+from shared.adapters.documents import (
+    case_doc,
+    case_from_doc,
+    event_doc,
+    event_from_doc,
+    event_id,
+    pending_doc,
+    pending_from_doc,
+    submission_doc,
+    submission_from_doc,
+    triage_doc,
+)
+from shared.domain.records import (
+    Case,
+    CaseEvent,
+    PendingTask,
+    Submission,
+    Triage,
+    pending_key,
+)
+from shared.domain.triage import apply_triage
+from shared.ports import IntakeStore, ReferenceTaken, StoreUnavailable, SubmissionExists
+
+T = TypeVar("T")
+
+
+class FirestoreStore(IntakeStore):
+    def __init__(self, client: firestore.Client, *, timeout: float = 10.0) -> None:
+        self._db = client
+        self._timeout = timeout
+        self._retry = Retry(predicate=if_transient_error, initial=0.1, maximum=1.0,
+                            multiplier=2.0, timeout=timeout)
+
+    @classmethod
+    def connect(cls, project: str, database: str, *, timeout: float) -> FirestoreStore:
+        """A store on the project's database (the emulator if FIRESTORE_EMULATOR_HOST is set)."""
+        return cls(firestore.Client(project=project, database=database), timeout=timeout)
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        try:
+            yield
+        except api_exceptions.AlreadyExists:
+            raise
+        except (api_exceptions.GoogleAPIError, auth_exceptions.GoogleAuthError) as error:
+            raise StoreUnavailable(f"firestore: {type(error).__name__}: {error}") from error
+        except ValueError as error:
+            # The client gives up on a contended transaction with a bare ValueError whose
+            # cause is the last Aborted/Conflict error.
+            if isinstance(error.__cause__, api_exceptions.GoogleAPIError):
+                raise StoreUnavailable(f"firestore: {error}") from error
+            raise
+
+    def _call(self, call: Callable[..., T]) -> T:
+        with self._guard():
+            return call(retry=self._retry, timeout=self._timeout)
+
+    def _get(self, path: str) -> dict[str, Any] | None:
+        snapshot = self._call(self._db.document(path).get)
+        return snapshot.to_dict() if snapshot.exists else None
+
+    def create_submission(self, submission: Submission, case: Case, first_event: CaseEvent,
+                          pending: PendingTask) -> None:
+        case_ref = self._db.collection("cases").document(case.reference)
+        batch = self._db.batch()
+        batch.create(self._db.collection("submissions").document(submission.id),
+                     submission_doc(submission))
+        batch.create(case_ref, case_doc(case))
+        batch.create(case_ref.collection("events").document(event_id(first_event.seq)),
+                     event_doc(first_event))
+        batch.create(self._db.collection("pending_tasks").document(pending.key),
+                     pending_doc(pending))
+        try:
+            self._call(batch.commit)
+        except api_exceptions.AlreadyExists as error:
+            # Nothing was written. Either this submission is stored already (a retry whose
+            # first attempt landed) or the random reference collided.
+            if self._get(f"submissions/{submission.id}") is not None:
+                raise SubmissionExists(submission.id) from error
+            raise ReferenceTaken(case.reference) from error
+
+    def get_submission(self, submission_id: str) -> Submission | None:
+        doc = self._get(f"submissions/{submission_id}")
+        return submission_from_doc(doc) if doc else None
+
+    def get_case(self, reference: str) -> Case | None:
+        doc = self._get(f"cases/{reference}")
+        return case_from_doc(doc) if doc else None
+
+    def case_events(self, reference: str) -> list[CaseEvent]:
+        events = self._db.collection("cases").document(reference).collection("events")
+        with self._guard():
+            snapshots = list(events.order_by("seq").stream(retry=self._retry,
+                                                           timeout=self._timeout))
+        return [event_from_doc(s.to_dict() or {}) for s in snapshots]
+
+    def record_triage(self, reference: str, triage: Triage, actor: str, at: datetime) -> bool:
+        case_ref = self._db.collection("cases").document(reference)
+
+        @firestore.transactional
+        def apply(transaction: firestore.Transaction) -> bool:
+            snapshot = case_ref.get(transaction=transaction)
+            if not snapshot.exists:
+                raise LookupError(f"no case {reference}")
+            case = case_from_doc(snapshot.to_dict() or {})
+            pending_ref = self._db.collection("pending_tasks").document(
+                pending_key("triage", case.submission_id))
+            transaction.delete(pending_ref)
+            if case.triage is not None:
+                return False
+            updated, event = apply_triage(case, triage, actor, at)
+            transaction.update(case_ref, {"triage": triage_doc(triage),
+                                          "updated_at": updated.updated_at,
+                                          "event_count": updated.event_count})
+            transaction.create(case_ref.collection("events").document(event_id(event.seq)),
+                               event_doc(event))
+            return True
+
+        with self._guard():
+            return bool(apply(self._db.transaction()))
+
+    def pending_tasks(self, enqueued_before: datetime, limit: int) -> list[PendingTask]:
+        query = (self._db.collection("pending_tasks")
+                 .where(filter=FieldFilter("last_enqueued_at", "<", enqueued_before))
+                 .order_by("last_enqueued_at")
+                 .limit(limit))
+        with self._guard():
+            snapshots = list(query.stream(retry=self._retry, timeout=self._timeout))
+        return [pending_from_doc(s.to_dict() or {}) for s in snapshots]
+
+    def mark_requeued(self, pending: PendingTask, generation: int, at: datetime) -> None:
+        ref = self._db.collection("pending_tasks").document(pending.key)
+
+        @firestore.transactional
+        def apply(transaction: firestore.Transaction) -> None:
+            snapshot = ref.get(transaction=transaction)
+            if not snapshot.exists:
+                return
+            current = int((snapshot.to_dict() or {}).get("generation", 0))
+            transaction.update(ref, {"generation": max(generation, current),
+                                     "last_enqueued_at": at})
+
+        with self._guard():
+            apply(self._db.transaction())

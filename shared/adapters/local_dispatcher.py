@@ -1,0 +1,150 @@
+"""The embedded task queue: worker threads that POST tasks to the local functions with the
+headers Cloud Tasks sends, retrying with exponential backoff like a Cloud Tasks queue.
+
+Tasks live in memory: if the process stops, the pending records in the store remain and
+``sweep`` re-queues them, exactly as it would after a lost Cloud Tasks task.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from shared.domain.records import Task
+from shared.logs import get_logger
+from shared.ports import QueueUnavailable, TaskQueue
+
+log = get_logger(__name__)
+
+# (task, attempt number from 0) -> HTTP status; an exception counts as a failed attempt.
+Delivery = Callable[[Task, int], int]
+
+
+def cloud_tasks_headers(task: Task, attempt: int) -> dict[str, str]:
+    return {
+        "Content-Type": "application/json",
+        "X-CloudTasks-QueueName": task.queue,
+        "X-CloudTasks-TaskName": task.name,
+        "X-CloudTasks-TaskRetryCount": str(attempt),
+        "X-CloudTasks-TaskExecutionCount": str(attempt),
+    }
+
+
+class HttpDelivery:
+    """Delivers a task by POSTing its payload to ``<base_url>/<target>``."""
+
+    def __init__(self, base_url: str, timeout: float = 30.0) -> None:
+        self._base_url = base_url.rstrip("/")
+        self._timeout = timeout
+
+    def __call__(self, task: Task, attempt: int) -> int:
+        request = urllib.request.Request(  # noqa: S310 (our own configured base URL)
+            f"{self._base_url}/{task.target}", data=json.dumps(task.payload).encode(),
+            headers=cloud_tasks_headers(task, attempt), method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=self._timeout) as response:  # noqa: S310
+                return int(response.status)
+        except urllib.error.HTTPError as error:
+            return int(error.code)
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Cloud Tasks' retry shape: doubling from ``minimum`` up to ``maximum`` seconds."""
+
+    minimum: float = 0.1
+    maximum: float = 10.0
+    attempts: int = 8
+
+    def delay(self, attempt: int) -> float:
+        return float(min(self.maximum, self.minimum * 2 ** attempt))
+
+
+class LocalDispatcher(TaskQueue):
+    def __init__(self, deliver: Delivery, *, backoff: Backoff | None = None,
+                 workers: int = 2) -> None:
+        self._deliver = deliver
+        self._backoff = backoff or Backoff()
+        self._heap: list[tuple[float, int, Task, int]] = []
+        self._order = itertools.count()
+        self._names: set[str] = set()
+        self._busy = 0
+        self._closed = False
+        self._condition = threading.Condition()
+        self._threads = [threading.Thread(target=self._work, name=f"dispatch-{i}", daemon=True)
+                         for i in range(workers)]
+        for thread in self._threads:
+            thread.start()
+
+    def enqueue(self, task: Task) -> None:
+        with self._condition:
+            if self._closed:
+                raise QueueUnavailable("local dispatcher is stopped")
+            if task.name in self._names:
+                return
+            self._names.add(task.name)
+            heapq.heappush(self._heap, (time.monotonic(), next(self._order), task, 0))
+            self._condition.notify()
+
+    def _next(self) -> tuple[Task, int] | None:
+        with self._condition:
+            while not self._closed:
+                if self._heap and self._heap[0][0] <= time.monotonic():
+                    _, _, task, attempt = heapq.heappop(self._heap)
+                    self._busy += 1
+                    return task, attempt
+                timeout = self._heap[0][0] - time.monotonic() if self._heap else None
+                self._condition.wait(timeout)
+            return None
+
+    def _work(self) -> None:
+        while (item := self._next()) is not None:
+            task, attempt = item
+            try:
+                status = self._deliver(task, attempt)
+            except Exception as error:  # noqa: BLE001 (a failed delivery is retried, not fatal)
+                status, reason = 0, type(error).__name__
+            else:
+                reason = f"HTTP {status}"
+            with self._condition:
+                self._busy -= 1
+                if not 200 <= status < 300:
+                    self._retry_or_drop(task, attempt, reason)
+                self._condition.notify_all()
+
+    def _retry_or_drop(self, task: Task, attempt: int, reason: str) -> None:
+        if attempt + 1 < self._backoff.attempts:
+            due = time.monotonic() + self._backoff.delay(attempt)
+            heapq.heappush(self._heap, (due, next(self._order), task, attempt + 1))
+            log.warning("task delivery failed; retrying", extra={
+                "event": "task_retry", "task": task.name, "target": task.target,
+                "attempt": attempt + 1, "reason": reason})
+        else:
+            log.error("task delivery failed for good; its pending record stays for sweep",
+                      extra={"event": "task_dropped", "task": task.name,
+                             "target": task.target, "attempts": attempt + 1, "reason": reason})
+
+    def drain(self, timeout: float = 30.0) -> bool:
+        """Wait until no task is queued or in flight; False if ``timeout`` passed first."""
+        deadline = time.monotonic() + timeout
+        with self._condition:
+            while self._heap or self._busy:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._condition.wait(remaining)
+        return True
+
+    def close(self) -> None:
+        with self._condition:
+            self._closed = True
+            self._condition.notify_all()
+        for thread in self._threads:
+            thread.join(timeout=5)

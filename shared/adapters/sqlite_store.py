@@ -1,0 +1,187 @@
+"""The embedded document store: one SQLite file, documents as JSON, durable commits.
+
+Each thread gets its own connection; writes take the database lock up front
+(``BEGIN IMMEDIATE``) so a read-check-write sequence cannot interleave with another writer.
+``synchronous=FULL`` because an acknowledged submission must survive a power cut.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from shared.adapters.documents import (
+    case_doc,
+    case_from_doc,
+    event_doc,
+    event_from_doc,
+    pending_doc,
+    pending_from_doc,
+    submission_doc,
+    submission_from_doc,
+)
+from shared.domain.records import (
+    Case,
+    CaseEvent,
+    PendingTask,
+    Submission,
+    Triage,
+    pending_key,
+)
+from shared.domain.triage import apply_triage
+from shared.ports import IntakeStore, ReferenceTaken, StoreUnavailable, SubmissionExists
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS submissions (
+    id TEXT PRIMARY KEY, reference TEXT NOT NULL UNIQUE, form TEXT NOT NULL,
+    received_at TEXT NOT NULL, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS cases (
+    reference TEXT PRIMARY KEY, form TEXT NOT NULL, state TEXT NOT NULL,
+    received_at TEXT NOT NULL, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS case_events (
+    reference TEXT NOT NULL, seq INTEGER NOT NULL, doc TEXT NOT NULL,
+    PRIMARY KEY (reference, seq));
+CREATE TABLE IF NOT EXISTS pending_tasks (
+    key TEXT PRIMARY KEY, last_enqueued_at TEXT NOT NULL, doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS pending_tasks_by_time ON pending_tasks (last_enqueued_at);
+"""
+
+
+def sortable(moment: datetime) -> str:
+    """A UTC timestamp whose string order is its time order."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _dumps(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"),
+                      default=lambda value: sortable(value) if isinstance(value, datetime)
+                      else _unserialisable(value))
+
+
+def _unserialisable(value: Any) -> Any:
+    raise TypeError(f"cannot store {type(value).__name__}")
+
+
+class SqliteStore(IntakeStore):
+    def __init__(self, path: Path, *, timeout: float = 10.0) -> None:
+        self._path = str(path)
+        self._timeout = timeout
+        self._local = threading.local()
+        Path(self._path).parent.mkdir(parents=True, exist_ok=True)
+        with self._guard():
+            self._connection().executescript(SCHEMA)
+
+    def _connection(self) -> sqlite3.Connection:
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(self._path, timeout=self._timeout,
+                                         isolation_level=None, check_same_thread=True)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=FULL")
+            self._local.connection = connection
+        return connection
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        try:
+            yield
+        except (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError):
+            raise
+        except sqlite3.DatabaseError as error:  # locked, I/O error, unreadable file
+            raise StoreUnavailable(f"sqlite: {error}") from error
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        connection = self._connection()
+        try:
+            with self._guard():
+                connection.execute("BEGIN IMMEDIATE")
+                yield connection
+                connection.execute("COMMIT")
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+
+    def _one(self, sql: str, *args: Any) -> dict[str, Any] | None:
+        with self._guard():
+            row = self._connection().execute(sql, args).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def create_submission(self, submission: Submission, case: Case, first_event: CaseEvent,
+                          pending: PendingTask) -> None:
+        try:
+            with self._write() as db:
+                db.execute("INSERT INTO submissions VALUES (?, ?, ?, ?, ?)",
+                           (submission.id, submission.reference, submission.form,
+                            sortable(submission.received_at),
+                            _dumps(submission_doc(submission))))
+                db.execute("INSERT INTO cases VALUES (?, ?, ?, ?, ?)",
+                           (case.reference, case.form, case.state, sortable(case.received_at),
+                            _dumps(case_doc(case))))
+                db.execute("INSERT INTO case_events VALUES (?, ?, ?)",
+                           (case.reference, first_event.seq, _dumps(event_doc(first_event))))
+                db.execute("INSERT INTO pending_tasks VALUES (?, ?, ?)",
+                           (pending.key, sortable(pending.last_enqueued_at),
+                            _dumps(pending_doc(pending))))
+        except sqlite3.IntegrityError as error:
+            if "submissions.id" in str(error):
+                raise SubmissionExists(submission.id) from error
+            raise ReferenceTaken(case.reference) from error
+
+    def get_submission(self, submission_id: str) -> Submission | None:
+        doc = self._one("SELECT doc FROM submissions WHERE id = ?", submission_id)
+        return submission_from_doc(doc) if doc else None
+
+    def get_case(self, reference: str) -> Case | None:
+        doc = self._one("SELECT doc FROM cases WHERE reference = ?", reference)
+        return case_from_doc(doc) if doc else None
+
+    def case_events(self, reference: str) -> list[CaseEvent]:
+        with self._guard():
+            rows = self._connection().execute(
+                "SELECT doc FROM case_events WHERE reference = ? ORDER BY seq",
+                (reference,)).fetchall()
+        return [event_from_doc(json.loads(row[0])) for row in rows]
+
+    def record_triage(self, reference: str, triage: Triage, actor: str, at: datetime) -> bool:
+        with self._write() as db:
+            row = db.execute("SELECT doc FROM cases WHERE reference = ?", (reference,)).fetchone()
+            if row is None:
+                raise LookupError(f"no case {reference}")
+            case = case_from_doc(json.loads(row[0]))
+            db.execute("DELETE FROM pending_tasks WHERE key = ?",
+                       (pending_key("triage", case.submission_id),))
+            if case.triage is not None:
+                return False
+            updated, event = apply_triage(case, triage, actor, at)
+            db.execute("UPDATE cases SET doc = ? WHERE reference = ?",
+                       (_dumps(case_doc(updated)), reference))
+            db.execute("INSERT INTO case_events VALUES (?, ?, ?)",
+                       (reference, event.seq, _dumps(event_doc(event))))
+            return True
+
+    def pending_tasks(self, enqueued_before: datetime, limit: int) -> list[PendingTask]:
+        with self._guard():
+            rows = self._connection().execute(
+                "SELECT doc FROM pending_tasks WHERE last_enqueued_at < ? "
+                "ORDER BY last_enqueued_at LIMIT ?", (sortable(enqueued_before), limit)).fetchall()
+        return [pending_from_doc(json.loads(row[0])) for row in rows]
+
+    def mark_requeued(self, pending: PendingTask, generation: int, at: datetime) -> None:
+        with self._write() as db:
+            row = db.execute("SELECT doc FROM pending_tasks WHERE key = ?",
+                             (pending.key,)).fetchone()
+            if row is None:
+                return
+            doc = json.loads(row[0])
+            doc.update(generation=max(generation, int(doc["generation"])),
+                       last_enqueued_at=sortable(at))
+            db.execute("UPDATE pending_tasks SET last_enqueued_at = ?, doc = ? WHERE key = ?",
+                       (sortable(at), json.dumps(doc), pending.key))

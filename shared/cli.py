@@ -1,0 +1,64 @@
+"""The ``intake`` command: serve the functions locally, sweep, write the OpenAPI document."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from shared import bootstrap, config
+
+
+@click.group()
+def main() -> None:
+    """Ethics Office intake: local runner and operations."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Serve every function under /<function_name> with the configured backend."""
+    from shared.devserver import serve as run
+
+    try:
+        run(host, port)
+    except config.ConfigError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@main.command("sweep")
+def sweep_command() -> None:
+    """Re-queue pending work now (what Cloud Scheduler triggers) and print what was done."""
+    from shared.services.sweep import sweep
+
+    try:
+        c = bootstrap.container()
+        report = sweep(store=c.store, queue=c.queue, clock=c.clock, grace=c.sweep_grace,
+                       batch=c.settings.sweep_batch)
+    except config.ConfigError as error:
+        raise click.ClickException(str(error)) from error
+    drain = getattr(c.queue, "drain", None)
+    if callable(drain):
+        drain(60)
+    click.echo(json.dumps({"requeued": report.requeued, "failed": report.failed}))
+    if report.failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--output", "-o", default="docs/openapi.json", show_default=True,
+              help="Where to write the document; - for standard output.")
+def openapi(output: str) -> None:
+    """Write the OpenAPI document generated from the form schemas."""
+    from schemas.openapi import build_openapi
+
+    text = json.dumps(build_openapi(), indent=2, ensure_ascii=False) + "\n"
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    Path(output).parent.mkdir(parents=True, exist_ok=True)
+    Path(output).write_text(text, encoding="utf-8")
+    click.echo(f"wrote {output}")

@@ -1,0 +1,131 @@
+"""The local runner: every function on one server under ``/<function_name>``, the embedded
+backend, in-process task dispatch, and a periodic sweep standing in for Cloud Scheduler."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import functions_framework
+from flask import Flask, Response
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+from schemas.openapi import build_openapi
+from shared import bootstrap, logs
+from shared.bootstrap import Container
+from shared.services.sweep import sweep
+
+FUNCTIONS_DIR = Path(__file__).resolve().parent.parent / "functions"
+log = logs.get_logger(__name__)
+
+
+def function_names(root: Path = FUNCTIONS_DIR) -> list[str]:
+    """Every function of the project: a folder of functions/ with a main.py."""
+    return sorted(p.parent.name for p in root.glob("*/main.py"))
+
+
+def _index(names: Iterable[str]) -> Flask:
+    app = Flask("ethics-intake-devserver")
+    listing = sorted(names)
+
+    @app.get("/")
+    def index() -> dict[str, Any]:
+        return {"functions": [f"/{name}" for name in listing], "openapi": "/openapi.json"}
+
+    @app.get("/openapi.json")
+    def openapi() -> Response:
+        return Response(json.dumps(build_openapi(), indent=2), mimetype="application/json")
+
+    return app
+
+
+class FunctionMounts:
+    """Routes ``/<name>`` and ``/<name>/...`` to each function's own app, which sees the
+    request at ``/`` as it would behind its own Cloud Functions URL, and logs one access
+    line per request (method, path, status, milliseconds; never a body)."""
+
+    def __init__(self, index: WSGIApplication, functions: dict[str, WSGIApplication]) -> None:
+        self._index = index
+        self._functions = functions
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Any:
+        path = environ.get("PATH_INFO", "") or "/"
+        name, _, rest = path.lstrip("/").partition("/")
+        app = self._functions.get(name)
+        if app is None:
+            return self._index(environ, start_response)
+        environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + "/" + name
+        environ["PATH_INFO"] = "/" + rest
+        started = time.perf_counter()
+
+        def logged_start(status: str, headers: Any, exc_info: Any = None) -> Any:
+            log.info("request", extra={
+                "event": "http_request", "function": name,
+                "method": environ.get("REQUEST_METHOD"), "status": int(status.split()[0]),
+                "ms": round((time.perf_counter() - started) * 1000, 2)})
+            return start_response(status, headers, exc_info)
+
+        return app(environ, logged_start)
+
+
+def build_app(names: Iterable[str] | None = None) -> FunctionMounts:
+    """One WSGI app mounting each function's own functions-framework app at /<name>."""
+    selected = list(names if names is not None else function_names())
+    apps = {name: functions_framework.create_app(  # type: ignore[no-untyped-call]
+                name, str(FUNCTIONS_DIR / name / "main.py"))
+            for name in selected}
+    return FunctionMounts(_index(selected), apps)
+
+
+def _sweep_periodically(container: Container, stop: threading.Event) -> None:
+    interval = container.settings.local_sweep_seconds
+    while not stop.wait(interval):
+        try:
+            report = sweep(store=container.store, queue=container.queue, clock=container.clock,
+                           grace=container.sweep_grace, batch=container.settings.sweep_batch)
+        except Exception:
+            log.exception("local sweep failed", extra={"event": "sweep_failed"})
+            continue
+        if report.requeued or report.failed:
+            log.info("local sweep ran", extra={"event": "sweep_ran",
+                                               "requeued": len(report.requeued),
+                                               "failed": len(report.failed)})
+
+
+def banner(base_url: str) -> str:
+    names = function_names()
+    lines = ["ethics-intake is running with the embedded backend.", ""]
+    lines += [f"  {base_url}/{name}" for name in names]
+    lines += [f"  {base_url}/openapi.json", "", "Try:",
+              f"  curl -s -X POST {base_url}/submit_advice -H 'Content-Type: application/json' "
+              "-d '{\"category\": \"conflict_of_interest\", \"subcategory\": "
+              "\"coi_outside_activities\", \"question\": \"May I teach an evening course?\", "
+              "\"anonymous\": true, \"consent_privacy_notice\": true}'", ""]
+    return "\n".join(lines)
+
+
+def serve(host: str, port: int) -> None:
+    """Serve until interrupted."""
+    from werkzeug.serving import run_simple
+
+    # Tasks are dispatched back to this server unless the operator points them elsewhere.
+    os.environ.setdefault("INTAKE_FUNCTIONS_BASE_URL", f"http://{host}:{port}")
+    container = bootstrap.container()
+    stop = threading.Event()
+    if container.settings.local_sweep_seconds:
+        threading.Thread(target=_sweep_periodically, args=(container, stop), daemon=True,
+                         name="local-sweep").start()
+    print(banner(f"http://{host}:{port}"), flush=True)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # our access log replaces it
+    try:
+        run_simple(host, port, build_app(), threaded=True, use_reloader=False)
+    finally:
+        stop.set()

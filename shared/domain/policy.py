@@ -1,0 +1,36 @@
+"""Policy time limits of the retaliation workflow. Policy, not law: configurable per deployment."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Defaults are UNDP's published figures (DOMAIN.md)."""
+
+    filing_window_months: int = 6
+    preliminary_review_days: int = 30
+    panel_review_days: int = 30
+
+    def preliminary_review_due(self, received_at: datetime) -> datetime:
+        return received_at + timedelta(days=self.preliminary_review_days)
+
+    def panel_review_request_due(self, notified_at: datetime) -> datetime:
+        return notified_at + timedelta(days=self.panel_review_days)
+
+    def filing_deadline(self, last_act: date) -> date:
+        return add_months(last_act, self.filing_window_months)
+
+    def filed_late(self, last_act: date, received_on: date) -> bool:
+        return received_on > self.filing_deadline(last_act)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, clamped to the end of a shorter month."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month,
+                       day=min(day.day, calendar.monthrange(year, month)[1]))

@@ -1,0 +1,142 @@
+"""The office's vocabulary: one taxonomy of codes, used by schemas, triage, forms and reports.
+
+Codes are those of DOMAIN.md ("Codes") and never change; labels are English source strings
+that the web layer translates.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Final
+
+# Service categories (Table 1 of the annual report), in the report's order.
+SERVICE_CATEGORIES: Final = MappingProxyType({
+    "advice": "Confidential ethics advice",
+    "champion_request": "Requests from Ethics and Culture Champions",
+    "training": "Ethics training delivered",
+    "disclosure_support": "Support to conflict-of-interest / financial-disclosure filers",
+    "external_communication": "External communications received",
+    "media_inquiry": "Media inquiries",
+    "retaliation": "Protection against retaliation",
+    "misconduct": "Misconduct allegations reported to the Ethics Office",
+    "policy_input": "Standard-setting and policy input",
+    "ethics_coherence": "UN ethics coherence (Ethics Panel consultations)",
+})
+
+# Advice sub-categories (Figure II), grouped as the report groups them: group -> leaves.
+ADVICE_GROUPS: Final = MappingProxyType({
+    "work_environment": ("work_environment",),
+    "conflict_of_interest": (
+        "coi_outside_activities",
+        "coi_gifts_hospitality",
+        "coi_family_relationships",
+        "coi_investments",
+        "coi_political_activities",
+        "coi_social_media",
+    ),
+    "workplace_conflict": ("workplace_conflict",),
+    "retaliation_advice": ("retaliation_advice",),
+    "other": ("other",),
+})
+
+ADVICE_LABELS: Final = MappingProxyType({
+    "work_environment": "Work / office environment",
+    "conflict_of_interest": "Conflict of interest",
+    "coi_outside_activities":
+        "Outside activities (teaching, family business, publications, boards)",
+    "coi_gifts_hospitality": "Gifts, awards and hospitality",
+    "coi_family_relationships": "Personal and family relationships",
+    "coi_investments": "Personal investments and assets",
+    "coi_political_activities": "Political activities",
+    "coi_social_media": "Social media",
+    "workplace_conflict": "Workplace issues and conflicts",
+    "retaliation_advice": "Retaliation (advice)",
+    "other": "Other questions",
+})
+
+ADVICE_SUBCATEGORIES: Final = tuple(leaf for leaves in ADVICE_GROUPS.values() for leaf in leaves)
+
+
+def advice_group_of(subcategory: str) -> str:
+    """The Figure II group a leaf sub-category belongs to."""
+    for group, leaves in ADVICE_GROUPS.items():
+        if subcategory in leaves:
+            return group
+    raise KeyError(subcategory)
+
+
+ALLEGATION_TYPES: Final = MappingProxyType({
+    "fraud_corruption": "Fraud and corruption",
+    "sexual_exploitation_abuse": "Sexual exploitation and abuse",
+    "sexual_harassment": "Sexual harassment",
+    "harassment_abuse_of_authority": "Harassment and abuse of authority",
+    "discrimination": "Discrimination",
+    "retaliation": "Retaliation",
+    "misuse_of_resources": "Misuse of resources",
+    "undisclosed_conflict_of_interest": "Conflict of interest not disclosed",
+    "other": "Other",
+})
+
+# The most urgent allegations: forwarded first.
+URGENT_ALLEGATIONS: Final = frozenset({"sexual_exploitation_abuse", "sexual_harassment"})
+
+RETALIATION_OUTCOMES: Final = (
+    "prima_facie_established",
+    "no_prima_facie",
+    "under_review",
+    "suspended",
+    "closed_referred_misconduct",
+    "retaliation_established",
+    "not_substantiated",
+)
+
+PROTECTED_ACTIVITIES: Final = MappingProxyType({
+    "reported_misconduct": "Reported misconduct",
+    "cooperated_investigation": "Cooperated with an investigation",
+    "cooperated_audit": "Cooperated with an audit",
+    "cooperated_oversight": "Cooperated with another oversight activity",
+})
+
+RETALIATORY_ACT_KINDS: Final = MappingProxyType({
+    "action": "An adverse action was taken",
+    "threat": "An adverse action was threatened",
+})
+
+DUTY_STATIONS: Final = MappingProxyType({
+    "headquarters": "Headquarters",
+    "regional_office": "Regional office",
+    "country_office": "Country office",
+    "other": "Other",
+})
+
+STAFF_CATEGORIES: Final = MappingProxyType({
+    "international_professional": "International professional",
+    "national_officer": "National officer",
+    "general_service": "General service",
+    "senior_leadership": "Senior leadership",
+    "consultant": "Consultant",
+    "volunteer": "Volunteer (UNV)",
+    "intern": "Intern",
+    "other_non_staff": "Other non-staff personnel",
+})
+
+LANGUAGES: Final = MappingProxyType({
+    "en": "English",
+    "fr": "Français",
+    "es": "Español",
+    "pt": "Português",
+    "ar": "العربية",
+    "zh": "中文",
+})
+
+CONTACT_METHODS: Final = MappingProxyType({
+    "email": "E-mail",
+    "phone": "Telephone",
+    "in_person": "In person or video call",
+    "follow_up_page": "Only through the anonymous follow-up page",
+})
+
+REQUESTER_TYPES: Final = MappingProxyType({
+    "individual": "For myself",
+    "group": "For a group or team",
+})

@@ -1,0 +1,202 @@
+"""Reading requests and writing responses at the edge, for hostile input.
+
+Every way a request can be malformed ends in an ``HttpProblem``: a 4xx with a JSON body
+saying which field or header and why. Nothing here echoes submitted values.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.parse
+from typing import Any
+
+from flask import Request, Response
+
+JSON_TYPE = "application/json"
+FORM_TYPE = "application/x-www-form-urlencoded"
+MAX_FORM_FIELDS = 600
+MAX_FORM_DEPTH = 4
+MAX_LIST_INDEX = 99
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_FIELD = "idempotency_key"
+_IDEMPOTENCY_RE = re.compile(r"[A-Za-z0-9._:-]{16,128}")
+_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+_INDEX_RE = re.compile(r"[0-9]{1,2}")
+
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+class HttpProblem(Exception):
+    """A request the caller must fix (4xx), or a dependency that is down (503)."""
+
+    def __init__(self, status: int, message: str, errors: dict[str, Any],
+                 headers: dict[str, str] | None = None, *,
+                 log_fields: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.errors = errors
+        self.headers = headers or {}
+        # What may be logged of ``errors``: its keys unless they may hold client text.
+        self.log_fields = sorted(set(log_fields if log_fields is not None else errors))
+
+    def response(self) -> Response:
+        return json_response(self.status, {"message": self.message, "errors": self.errors},
+                             self.headers)
+
+
+def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+    response = Response(json.dumps(body, ensure_ascii=False), status=status,
+                        mimetype=JSON_TYPE)
+    response.headers.update(SECURITY_HEADERS)
+    response.headers.update(headers or {})
+    return response
+
+
+def _bad_body(message: str) -> HttpProblem:
+    return HttpProblem(400, message, {"_body": [message]})
+
+
+def require_post(request: Request) -> None:
+    if request.method != "POST":
+        raise HttpProblem(405, "Only POST is accepted.",
+                          {"_method": [f"{request.method} is not allowed; use POST."]},
+                          {"Allow": "POST"})
+
+
+def read_body(request: Request, limit: int, *, allow_form: bool = True) -> dict[str, Any]:
+    """The request body as a dict, from JSON or (if allowed) form encoding."""
+    require_post(request)
+    too_large = HttpProblem(413, f"The body is larger than {limit} bytes.",
+                            {"_body": [f"Must not be larger than {limit} bytes."]})
+    if request.content_length is not None and request.content_length > limit:
+        raise too_large
+    mimetype = request.mimetype
+    accepted = [JSON_TYPE, FORM_TYPE] if allow_form else [JSON_TYPE]
+    if mimetype not in accepted:
+        message = f"Content-Type must be {' or '.join(accepted)}."
+        raise HttpProblem(415, message, {"Content-Type": [message]})
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        message = "The only accepted charset is utf-8."
+        raise HttpProblem(415, message, {"Content-Type": [message]})
+    raw = request.stream.read(limit + 1)
+    if len(raw) > limit:
+        raise too_large
+    return parse_json(raw) if mimetype == JSON_TYPE else parse_form(raw)
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def parse_json(raw: bytes) -> dict[str, Any]:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _bad_body("The body is not valid UTF-8.") from None
+    try:
+        value = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constants)
+    except RecursionError:
+        raise _bad_body("The JSON is nested too deeply.") from None
+    except _DuplicateKey:
+        raise _bad_body("The JSON repeats a key inside one object.") from None
+    except json.JSONDecodeError as error:
+        raise _bad_body(f"The body is not valid JSON: {error.msg} (line {error.lineno}, "
+                        f"column {error.colno}).") from None
+    except ValueError:
+        raise _bad_body("The body is not valid JSON: a number is too long or not "
+                        "allowed.") from None
+    if not isinstance(value, dict):
+        raise _bad_body("The body must be a JSON object.")
+    return value
+
+
+def parse_form(raw: bytes) -> dict[str, Any]:
+    """Form encoding to nested data: ``a.b`` is a nested field, ``a.0.b`` a list item."""
+    try:
+        text = raw.decode("ascii")
+    except UnicodeDecodeError:
+        raise _bad_body("A form body must be percent-encoded ASCII.") from None
+    if not text.strip():
+        return {}
+    try:
+        pairs = urllib.parse.parse_qsl(text, keep_blank_values=True, strict_parsing=True,
+                                       encoding="utf-8", errors="strict",
+                                       max_num_fields=MAX_FORM_FIELDS)
+    except UnicodeDecodeError:
+        raise _bad_body("A form value is not valid UTF-8 once decoded.") from None
+    except ValueError:
+        raise _bad_body(f"The form is malformed or has more than {MAX_FORM_FIELDS} "
+                        "fields.") from None
+    return _unflatten(pairs)
+
+
+def _unflatten(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    root: dict[str, Any] = {}
+    for name, value in pairs:
+        parts = name.split(".")
+        if len(parts) > MAX_FORM_DEPTH or not _NAME_RE.fullmatch(parts[0]) or not all(
+                _NAME_RE.fullmatch(p) or _INDEX_RE.fullmatch(p) for p in parts[1:]):
+            raise _bad_body("A form field name is not of the form name, name.field or "
+                            "name.0.field.")
+        node = root
+        for part in parts[:-1]:
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                raise _bad_body(f"Form field {parts[0]!r} is both a value and a group.")
+            node = child
+        if parts[-1] in node:
+            raise _bad_body(f"Form field {name!r} appears more than once.")
+        node[parts[-1]] = value
+    return _lists(root)  # type: ignore[no-any-return]
+
+
+def _lists(node: Any) -> Any:
+    """Dicts keyed only by indexes become lists, in index order (gaps close up)."""
+    if not isinstance(node, dict):
+        return node
+    converted = {key: _lists(value) for key, value in node.items()}
+    if converted and all(_INDEX_RE.fullmatch(key) for key in converted):
+        if any(int(key) > MAX_LIST_INDEX for key in converted):
+            raise _bad_body(f"A list index is larger than {MAX_LIST_INDEX}.")
+        return [converted[key] for key in sorted(converted, key=int)]
+    if any(_INDEX_RE.fullmatch(key) for key in converted):
+        raise _bad_body("A form group mixes list indexes and field names.")
+    return converted
+
+
+def idempotency_key(request: Request, body: dict[str, Any]) -> str | None:
+    """The client's idempotency key, from the header or the form's hidden field (removed
+    from ``body``); None if neither is given."""
+    from_body = body.pop(IDEMPOTENCY_FIELD, None)
+    from_header = request.headers.get(IDEMPOTENCY_HEADER)
+    if from_body is not None and from_header is not None and from_body != from_header:
+        message = "The header and the form field carry different idempotency keys."
+        raise HttpProblem(400, message, {IDEMPOTENCY_HEADER: [message]})
+    key = from_header if from_header is not None else from_body
+    if key is None:
+        return None
+    if not isinstance(key, str) or not _IDEMPOTENCY_RE.fullmatch(key):
+        message = "Must be 16 to 128 characters from A-Z a-z 0-9 . _ : -"
+        raise HttpProblem(400, f"{IDEMPOTENCY_HEADER}: {message}",
+                          {IDEMPOTENCY_HEADER: [message]})
+    return key

@@ -1,0 +1,148 @@
+"""The interfaces we own. Services depend on these; adapters implement them.
+
+Each port raises only the exceptions declared here, so a use case never sees an SDK error:
+``StoreUnavailable`` / ``QueueUnavailable`` mean "a dependency is down, try again later".
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from shared.domain.records import Case, CaseEvent, PendingTask, Submission, Task, Triage
+
+
+class StoreUnavailable(Exception):
+    """The document store could not be reached or did not answer in time."""
+
+
+class QueueUnavailable(Exception):
+    """The task queue refused or failed to accept a task."""
+
+
+class SubmissionExists(Exception):
+    """A submission with this id is already stored (an idempotent retry)."""
+
+
+class ReferenceTaken(Exception):
+    """The randomly drawn case reference is already in use; draw another."""
+
+
+class IntakeStore(abc.ABC):
+    """Document store of submissions, cases, their history and pending work.
+
+    Every method is atomic: it either happens completely or not at all.
+    """
+
+    @abc.abstractmethod
+    def create_submission(self, submission: Submission, case: Case, first_event: CaseEvent,
+                          pending: PendingTask) -> None:
+        """Store a new submission with its case, first history event and pending triage.
+
+        Raises SubmissionExists if ``submission.id`` is taken, ReferenceTaken if
+        ``case.reference`` is, and StoreUnavailable if the store cannot be reached.
+        """
+
+    @abc.abstractmethod
+    def get_submission(self, submission_id: str) -> Submission | None:
+        """The stored submission, or None."""
+
+    @abc.abstractmethod
+    def get_case(self, reference: str) -> Case | None:
+        """The case, or None."""
+
+    @abc.abstractmethod
+    def case_events(self, reference: str) -> list[CaseEvent]:
+        """The case's history, oldest first."""
+
+    @abc.abstractmethod
+    def record_triage(self, reference: str, triage: Triage, actor: str,
+                      at: datetime) -> bool:
+        """Attach a triage to an untriaged case, append a ``triaged`` event and clear the
+        pending triage task, atomically.
+
+        Returns False and changes nothing if the case was already triaged (a redelivery);
+        the pending triage task is cleared in that case too.
+        """
+
+    @abc.abstractmethod
+    def pending_tasks(self, enqueued_before: datetime, limit: int) -> list[PendingTask]:
+        """Pending tasks last enqueued before the given time, oldest first."""
+
+    @abc.abstractmethod
+    def mark_requeued(self, pending: PendingTask, generation: int, at: datetime) -> None:
+        """Record that a pending task was enqueued again under ``generation``.
+
+        Does nothing if the task completed in the meantime.
+        """
+
+
+class TaskQueue(abc.ABC):
+    """Asynchronous, at-least-once delivery of tasks to functions."""
+
+    @abc.abstractmethod
+    def enqueue(self, task: Task) -> None:
+        """Accept a task. A task whose name was already accepted is a no-op.
+
+        Raises QueueUnavailable when the task could not be accepted.
+        """
+
+
+class KeyService(abc.ABC):
+    """The key-encryption key: wraps and unwraps per-document data keys."""
+
+    @property
+    @abc.abstractmethod
+    def key_id(self) -> str:
+        """Identifies the key-encryption key (stored next to each wrapped key)."""
+
+    @abc.abstractmethod
+    def wrap(self, data_key: bytes, associated: bytes) -> bytes:
+        """Encrypt a data key, bound to ``associated`` data."""
+
+    @abc.abstractmethod
+    def unwrap(self, wrapped: bytes, associated: bytes, key_id: str) -> bytes:
+        """Decrypt a data key wrapped by ``wrap``; raise ValueError if it was tampered with."""
+
+
+@dataclass(frozen=True)
+class SealedPayload:
+    envelope: dict[str, Any]
+    # HMAC-SHA256 under the document's data key of each labelled input, for digests and
+    # derived secrets that must not be stored.
+    tags: Mapping[str, bytes]
+
+
+@dataclass(frozen=True)
+class OpenedPayload:
+    payload: dict[str, Any]
+    tags: Mapping[str, bytes]
+
+
+class PayloadCipher(abc.ABC):
+    """Envelope encryption of identity and narrative: one data key per document."""
+
+    @abc.abstractmethod
+    def seal(self, record_id: str, payload: Mapping[str, Any],
+             tag_inputs: Mapping[str, bytes]) -> SealedPayload:
+        """Encrypt ``payload`` for the record ``record_id`` and compute tags."""
+
+    @abc.abstractmethod
+    def open(self, record_id: str, envelope: Mapping[str, Any],
+             tag_inputs: Mapping[str, bytes]) -> OpenedPayload:
+        """Decrypt an envelope made by ``seal`` for the same record and compute tags.
+
+        Raises ValueError if the envelope was altered or belongs to another record.
+        """
+
+
+class Clock(abc.ABC):
+    """The current time, in UTC."""
+
+    @abc.abstractmethod
+    def now(self) -> datetime:
+        """An aware datetime in UTC."""
+

@@ -1,0 +1,42 @@
+"""Re-queue pending work whose task may have been lost (enqueue failed, retries exhausted)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+
+from shared.logs import get_logger
+from shared.ports import Clock, IntakeStore, QueueUnavailable, TaskQueue
+from shared.services.tasks import task_for
+
+log = get_logger(__name__)
+
+
+@dataclass
+class SweepReport:
+    requeued: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def sweep(*, store: IntakeStore, queue: TaskQueue, clock: Clock, grace: timedelta,
+          batch: int) -> SweepReport:
+    """Enqueue again, under a new generation, every pending task last enqueued more than
+    ``grace`` ago. A task that cannot be enqueued stays pending for the next run."""
+    now = clock.now()
+    report = SweepReport()
+    for pending in store.pending_tasks(now - grace, batch):
+        generation = pending.generation + 1
+        try:
+            queue.enqueue(task_for(replace(pending, generation=generation)))
+        except QueueUnavailable as error:
+            report.failed.append(pending.reference)
+            log.error("sweep could not re-queue pending work; it stays pending",
+                      extra={"event": "sweep_enqueue_failed", "reference": pending.reference,
+                             "kind": pending.kind, "error": type(error).__name__})
+            continue
+        store.mark_requeued(pending, generation, now)
+        report.requeued.append(pending.reference)
+        log.warning("pending work re-queued by sweep",
+                    extra={"event": "sweep_requeued", "reference": pending.reference,
+                           "kind": pending.kind, "generation": generation})
+    return report

@@ -1,0 +1,75 @@
+"""Fixtures shared by every tier of tests."""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.fakes import InMemoryStore
+from tests.support.harness import Harness
+from tests.support.logscan import CapturingHandler, find_leaks
+from tests.support.payloads import SENSITIVE
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(autouse=True)
+def _restore_environment() -> Iterator[None]:
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_personal_data_in_logs() -> Iterator[CapturingHandler]:
+    """Every log line of the session is scanned at its end for the payloads' names and
+    texts; a leak fails the run (reported as an error of the session's last test)."""
+    handler = CapturingHandler()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    yield handler
+    root.removeHandler(handler)
+    leaks = find_leaks(handler.lines, SENSITIVE)
+    assert not leaks, f"personal data reached the logs: {leaks[:3]}"
+
+
+@pytest.fixture
+def session_log(_no_personal_data_in_logs: CapturingHandler) -> CapturingHandler:
+    return _no_personal_data_in_logs
+
+
+def require_emulator(variable: str) -> str:
+    """The emulator's host:port; in CI a missing emulator fails instead of skipping."""
+    host = os.environ.get(variable, "")
+    if not host:
+        message = f"{variable} is not set: run the suite through scripts/test"
+        if IN_CI:
+            pytest.fail(f"CI=true requires the real emulator. {message}")
+        pytest.skip(message)
+    return host
+
+
+@pytest.fixture
+def harness(tmp_path: Path) -> Harness:
+    return Harness.build(tmp_path, InMemoryStore())
+
+
+@pytest.fixture
+def sqlite_harness(tmp_path: Path) -> Harness:
+    from shared.adapters.sqlite_store import SqliteStore
+
+    return Harness.build(tmp_path, SqliteStore(tmp_path / "intake.sqlite3"))
+
+
+@pytest.fixture
+def firestore_project() -> str:
+    """A fresh project id: the emulator keeps projects apart, so tests never share data."""
+    require_emulator("FIRESTORE_EMULATOR_HOST")
+    return f"test-{uuid.uuid4().hex[:12]}"

@@ -1,0 +1,174 @@
+"""Fakes of our own ports (never of an SDK): an in-memory store, a recording queue, a clock,
+and proxies that inject failures into any implementation."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from shared.domain.records import (
+    Case,
+    CaseEvent,
+    PendingTask,
+    Submission,
+    Task,
+    Triage,
+    pending_key,
+)
+from shared.domain.triage import apply_triage
+from shared.ports import (
+    Clock,
+    IntakeStore,
+    QueueUnavailable,
+    ReferenceTaken,
+    StoreUnavailable,
+    SubmissionExists,
+    TaskQueue,
+)
+
+
+class FixedClock(Clock):
+    def __init__(self, start: datetime | None = None) -> None:
+        self.current = start or datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+class InMemoryStore(IntakeStore):
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.submissions: dict[str, Submission] = {}
+        self.cases: dict[str, Case] = {}
+        self.events: dict[str, list[CaseEvent]] = {}
+        self.pending: dict[str, PendingTask] = {}
+
+    def create_submission(self, submission: Submission, case: Case, first_event: CaseEvent,
+                          pending: PendingTask) -> None:
+        with self._lock:
+            if submission.id in self.submissions:
+                raise SubmissionExists(submission.id)
+            if case.reference in self.cases:
+                raise ReferenceTaken(case.reference)
+            self.submissions[submission.id] = submission
+            self.cases[case.reference] = case
+            self.events[case.reference] = [first_event]
+            self.pending[pending.key] = pending
+
+    def get_submission(self, submission_id: str) -> Submission | None:
+        return self.submissions.get(submission_id)
+
+    def get_case(self, reference: str) -> Case | None:
+        return self.cases.get(reference)
+
+    def case_events(self, reference: str) -> list[CaseEvent]:
+        return list(self.events.get(reference, []))
+
+    def record_triage(self, reference: str, triage: Triage, actor: str, at: datetime) -> bool:
+        with self._lock:
+            case = self.cases.get(reference)
+            if case is None:
+                raise LookupError(reference)
+            self.pending.pop(pending_key("triage", case.submission_id), None)
+            if case.triage is not None:
+                return False
+            updated, event = apply_triage(case, triage, actor, at)
+            self.cases[reference] = updated
+            self.events[reference].append(event)
+            return True
+
+    def pending_tasks(self, enqueued_before: datetime, limit: int) -> list[PendingTask]:
+        due = [p for p in self.pending.values() if p.last_enqueued_at < enqueued_before]
+        return sorted(due, key=lambda p: p.last_enqueued_at)[:limit]
+
+    def mark_requeued(self, pending: PendingTask, generation: int, at: datetime) -> None:
+        with self._lock:
+            current = self.pending.get(pending.key)
+            if current is not None:
+                self.pending[pending.key] = replace(
+                    current, generation=max(generation, current.generation),
+                    last_enqueued_at=at)
+
+
+class RecordingQueue(TaskQueue):
+    """Accepts tasks like Cloud Tasks (a repeated name is a no-op) and keeps them until a
+    test delivers them. ``fail_next`` makes the next N enqueues fail."""
+
+    def __init__(self) -> None:
+        self.tasks: list[Task] = []
+        self.names: set[str] = set()
+        self.fail_next = 0
+
+    def enqueue(self, task: Task) -> None:
+        if self.fail_next:
+            self.fail_next -= 1
+            raise QueueUnavailable("injected enqueue failure")
+        if task.name in self.names:
+            return
+        self.names.add(task.name)
+        self.tasks.append(task)
+
+    def take(self) -> list[Task]:
+        tasks, self.tasks = self.tasks, []
+        return tasks
+
+
+class FlakyStore(IntakeStore):
+    """Delegates to a real store, but makes chosen methods fail a given number of times.
+
+    ``after=True`` performs the call first and then raises, as when the write lands but the
+    answer is lost on the way back.
+    """
+
+    def __init__(self, inner: IntakeStore) -> None:
+        self.inner = inner
+        self._failures: dict[str, tuple[int, bool]] = {}
+
+    def fail(self, method: str, times: int = 1, *, after: bool = False) -> None:
+        self._failures[method] = (times, after)
+
+    def _call(self, method: str, call: Callable[[], Any]) -> Any:
+        times, after = self._failures.get(method, (0, False))
+        if not times:
+            return call()
+        self._failures[method] = (times - 1, after)
+        if after:
+            call()
+        raise StoreUnavailable(f"injected failure of {method}")
+
+    def create_submission(self, submission: Submission, case: Case, first_event: CaseEvent,
+                          pending: PendingTask) -> None:
+        self._call("create_submission",
+                   lambda: self.inner.create_submission(submission, case, first_event, pending))
+
+    def get_submission(self, submission_id: str) -> Submission | None:
+        result: Submission | None = self._call(
+            "get_submission", lambda: self.inner.get_submission(submission_id))
+        return result
+
+    def get_case(self, reference: str) -> Case | None:
+        result: Case | None = self._call("get_case", lambda: self.inner.get_case(reference))
+        return result
+
+    def case_events(self, reference: str) -> list[CaseEvent]:
+        result: list[CaseEvent] = self._call("case_events",
+                                             lambda: self.inner.case_events(reference))
+        return result
+
+    def record_triage(self, reference: str, triage: Triage, actor: str, at: datetime) -> bool:
+        return bool(self._call("record_triage",
+                               lambda: self.inner.record_triage(reference, triage, actor, at)))
+
+    def pending_tasks(self, enqueued_before: datetime, limit: int) -> list[PendingTask]:
+        result: list[PendingTask] = self._call(
+            "pending_tasks", lambda: self.inner.pending_tasks(enqueued_before, limit))
+        return result
+
+    def mark_requeued(self, pending: PendingTask, generation: int, at: datetime) -> None:
+        self._call("mark_requeued", lambda: self.inner.mark_requeued(pending, generation, at))

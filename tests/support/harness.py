@@ -1,0 +1,80 @@
+"""The functions in-process: functions-framework apps, a container of chosen ports, and
+delivery of queued tasks to the triage function as Cloud Tasks would."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import functions_framework
+from werkzeug.test import TestResponse
+
+from shared import bootstrap, config
+from shared.adapters.envelope import EnvelopeCipher
+from shared.adapters.local_dispatcher import cloud_tasks_headers
+from shared.adapters.local_keys import LocalKeyService
+from shared.bootstrap import Container
+from shared.config import Settings
+from shared.ports import IntakeStore
+from tests.support.fakes import FixedClock, RecordingQueue
+
+ROOT = Path(__file__).resolve().parents[2]
+_APPS: dict[str, Any] = {}
+
+
+def function_app(name: str) -> Any:
+    """The functions-framework app of functions/<name>/main.py, created once per process."""
+    if name not in _APPS:
+        _APPS[name] = functions_framework.create_app(  # type: ignore[no-untyped-call]
+            name, str(ROOT / "functions" / name / "main.py"))
+    return _APPS[name]
+
+
+def settings_for(data_dir: Path, **overrides: str) -> Settings:
+    env = {"INTAKE_DATA_DIR": str(data_dir), "INTAKE_BACKEND": "embedded",
+           "INTAKE_SWEEP_GRACE_SECONDS": "600"}
+    env.update(overrides)
+    return config.load(env)
+
+
+@dataclass
+class Harness:
+    container: Container
+    store: IntakeStore
+    queue: RecordingQueue
+    clock: FixedClock
+    deliveries: list[tuple[str, int]] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, data_dir: Path, store: IntakeStore, **settings: str) -> Harness:
+        queue, clock = RecordingQueue(), FixedClock()
+        s = settings_for(data_dir, **settings)
+        cipher = EnvelopeCipher(LocalKeyService.from_file(s.key_file, create=True))
+        container = Container(s, store=store, queue=queue, clock=clock, cipher=cipher)
+        return cls(container, store, queue, clock)
+
+    def post(self, function: str, body: Any = None, *, raw: bytes | None = None,
+             content_type: str = "application/json",
+             headers: dict[str, str] | None = None) -> TestResponse:
+        data = raw if raw is not None else json.dumps(body).encode()
+        client = function_app(function).test_client()
+        with bootstrap.using(self.container):
+            response: TestResponse = client.post("/", data=data, content_type=content_type,
+                                                 headers=headers or {})
+        return response
+
+    def submit(self, form_function: str, body: Any, **headers: str) -> TestResponse:
+        return self.post(form_function, body, headers=headers)
+
+    def deliver_tasks(self, times: int = 1) -> list[int]:
+        """Deliver every queued task ``times`` times to its target; the statuses."""
+        statuses = []
+        for task in self.queue.take():
+            for attempt in range(times):
+                response = self.post(task.target, task.payload,
+                                     headers=cloud_tasks_headers(task, attempt))
+                statuses.append(response.status_code)
+                self.deliveries.append((task.name, response.status_code))
+        return statuses
