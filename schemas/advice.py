@@ -15,6 +15,7 @@ from schemas.common import (
     Phone,
     Text,
     consent,
+    provided,
 )
 from shared.domain.taxonomy import (
     ADVICE_GROUPS,
@@ -53,27 +54,27 @@ class AdviceRequestSchema(IntakeSchema):
         "description": "Defaults to email, or to follow_up_page when anonymous."})
     consent_privacy_notice = consent("You must accept the privacy notice to send a request.")
 
-    @validates_schema(skip_on_field_errors=False)
-    def _cross_field_rules(self, data: dict[str, Any], **kwargs: Any) -> None:
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _cross_field_rules(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
         errors = ErrorCollector()
         category, subcategory = data.get("category"), data.get("subcategory")
         if isinstance(category, str) and category in ADVICE_GROUPS:
             leaves = ADVICE_GROUPS[category]
-            if subcategory is None and len(leaves) > 1:
+            if subcategory is None and len(leaves) > 1 and not provided(original, "subcategory"):
                 errors.add(("subcategory",), "Choose a sub-category for this category.")
             elif subcategory is not None and subcategory not in leaves:
                 errors.add(("subcategory",), f"Must be one of: {', '.join(leaves)}.")
         if data.get("requester_type") == "group":
-            if "group_size" not in data:
+            if not provided(original, "group_size"):
                 errors.add(("group_size",), "Say how many people the group has.")
         else:
             for key in ("group_size", "group_unit"):
-                if key in data:
+                if provided(original, key):
                     errors.add((key,), "Only for a request made for a group.")
         contact = data.get("contact_method")
         if data.get("anonymous"):
             for key in IDENTITY_FIELDS:
-                if key in data:
+                if provided(original, key):
                     errors.add((key,), "Leave this empty: an anonymous request carries no "
                                        "identity.")
             if contact not in (None, "follow_up_page"):
@@ -81,9 +82,9 @@ class AdviceRequestSchema(IntakeSchema):
                                                 "through the follow-up page.")
         else:
             for key in ("name", "email"):
-                if key not in data:
+                if not provided(original, key):
                     errors.add((key,), "Required unless you ask anonymously.")
-            if contact == "phone" and "phone" not in data:
+            if contact == "phone" and not provided(original, "phone"):
                 errors.add(("phone",), "Required when you ask to be called.")
         errors.raise_if_any()
 

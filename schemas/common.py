@@ -146,6 +146,20 @@ class IntakeSchema(Schema):
                 if not (key in self.load_fields and isinstance(value, str) and not value.strip())}
 
 
+def provided(original: Any, *path: str | int) -> bool:
+    """Whether the client sent a non-blank value at ``path`` (valid or not): a rule that
+    requires a field must not pile onto the field's own error."""
+    node = original
+    for key in path:
+        in_mapping = isinstance(node, Mapping) and key in node
+        in_list = isinstance(node, list) and isinstance(key, int) and key < len(node)
+        if in_mapping or in_list:
+            node = node[key]
+        else:
+            return False
+    return not (node is None or (isinstance(node, str) and not node.strip()))
+
+
 class ErrorCollector:
     """Collects cross-field errors keyed like marshmallow's (nested dicts, list indexes)."""
 

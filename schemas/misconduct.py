@@ -16,6 +16,7 @@ from schemas.common import (
     Text,
     consent,
     nested_list,
+    provided,
 )
 from shared.domain.taxonomy import ALLEGATION_TYPES, DUTY_STATIONS, LANGUAGES, STAFF_CATEGORIES
 
@@ -63,26 +64,27 @@ class MisconductReportSchema(IntakeSchema):
     consent_forwarding = consent("You must acknowledge that the report will be forwarded to "
                                  "the investigations office.")
 
-    @validates_schema(skip_on_field_errors=False)
-    def _cross_field_rules(self, data: dict[str, Any], **kwargs: Any) -> None:
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _cross_field_rules(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
         errors = ErrorCollector()
         start, end = data.get("incident_date"), data.get("incident_end_date")
         if end is not None:
-            if start is None:
+            if not provided(original, "incident_date"):
                 errors.add(("incident_date",), "Give the start date as well as the end date.")
-            elif end < start:
+            elif start is not None and end < start:
                 errors.add(("incident_end_date",), "Must not be before the incident date.")
-        if start is None and end is None and "when_description" not in data:
+        if not any(provided(original, key)
+                   for key in ("incident_date", "incident_end_date", "when_description")):
             errors.add(("when_description",), "Tell us when it happened: a date or a "
                                               "description.")
-        reporter = data.get("reporter")
         if data.get("anonymous"):
-            if "reporter" in data:
+            if provided(original, "reporter"):
                 errors.add(("reporter",), "Leave this empty: an anonymous report carries no "
                                           "identity.")
-        elif reporter is None:
+        elif not provided(original, "reporter"):
             errors.add(("reporter",), "Required unless you report anonymously.")
-        elif not (reporter.get("email") or reporter.get("phone")):
+        elif not (provided(original, "reporter", "email")
+                  or provided(original, "reporter", "phone")):
             errors.add(("reporter", "email"), "Give an e-mail address or a telephone number, "
                                               "or report anonymously.")
         errors.raise_if_any()

@@ -16,6 +16,7 @@ from schemas.common import (
     Text,
     consent,
     nested_list,
+    provided,
 )
 from shared.domain.taxonomy import (
     CONTACT_METHODS,
@@ -79,8 +80,8 @@ class RetaliationComplaintSchema(IntakeSchema):
     contact_method = Code([c for c in CONTACT_METHODS if c != "follow_up_page"])
     consent_privacy_notice = consent("You must accept the privacy notice to file a complaint.")
 
-    @validates_schema(skip_on_field_errors=False)
-    def _cross_field_rules(self, data: dict[str, Any], **kwargs: Any) -> None:
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _cross_field_rules(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
         errors = ErrorCollector()
         activity = data.get("protected_activity") or {}
         activity_date = activity.get("date")
@@ -89,11 +90,12 @@ class RetaliationComplaintSchema(IntakeSchema):
             if activity_date is not None and act_date is not None and act_date < activity_date:
                 errors.add(("retaliatory_acts", index, "date"),
                            "A retaliatory act cannot predate the protected activity.")
-        if "interim_measures_details" in data and not data.get("interim_measures_requested"):
+        if provided(original, "interim_measures_details") and not data.get(
+                "interim_measures_requested"):
             errors.add(("interim_measures_details",),
                        "Only when you request interim protective measures.")
-        complainant = data.get("complainant") or {}
-        if data.get("contact_method") == "phone" and complainant and "phone" not in complainant:
+        if data.get("contact_method") == "phone" and provided(original, "complainant") \
+                and not provided(original, "complainant", "phone"):
             errors.add(("complainant", "phone"), "Required when you ask to be called.")
         errors.raise_if_any()
 

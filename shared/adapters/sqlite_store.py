@@ -131,7 +131,9 @@ class SqliteStore(IntakeStore):
                            (pending.key, sortable(pending.last_enqueued_at),
                             _dumps(pending_doc(pending))))
         except sqlite3.IntegrityError as error:
-            if "submissions.id" in str(error):
+            # Nothing was written. A stored submission with this id means a retry whose
+            # first attempt landed; otherwise the random reference collided.
+            if self.get_submission(submission.id) is not None:
                 raise SubmissionExists(submission.id) from error
             raise ReferenceTaken(case.reference) from error
 

@@ -1,0 +1,1 @@
+"""Ethics Office intake: shared code of every function."""

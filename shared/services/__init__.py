@@ -1,0 +1,1 @@
+"""Use cases. Each takes the ports it needs as arguments."""

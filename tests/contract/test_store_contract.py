@@ -1,0 +1,161 @@
+"""One suite, every store adapter: the in-memory fake, SQLite, and the Firestore emulator."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from shared.adapters.sqlite_store import SqliteStore
+from shared.domain.records import Case, CaseEvent, PendingTask, Submission, Triage
+from shared.ports import IntakeStore, ReferenceTaken, StoreUnavailable, SubmissionExists
+from tests.support.fakes import InMemoryStore
+
+T0 = datetime(2026, 3, 2, 9, 30, 15, 123456, tzinfo=UTC)
+
+
+@pytest.fixture(params=["memory", "sqlite", "firestore"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[IntakeStore]:
+    if request.param == "memory":
+        yield InMemoryStore()
+    elif request.param == "sqlite":
+        yield SqliteStore(tmp_path / "intake.sqlite3")
+    else:
+        from shared.adapters.firestore_store import FirestoreStore
+
+        project = request.getfixturevalue("firestore_project")
+        yield FirestoreStore.connect(project, "(default)", timeout=10)
+
+
+def records(n: int = 1, *, at: datetime = T0, reference: str | None = None,
+            submission_id: str | None = None) -> tuple[Submission, Case, CaseEvent, PendingTask]:
+    sid = submission_id or f"{n:032x}"
+    ref = reference or f"ETH-ADV-{n:05d}-AAAAA"
+    submission = Submission(id=sid, form="advice", reference=ref, received_at=at,
+                            clear={"subcategory": "other", "anonymous": True, "n": n},
+                            sealed={"v": 1, "ciphertext": "AAAA"}, anonymous=True,
+                            request_digest="ab" * 32, receipt_hash="scrypt$1$2$3$aa$bb")
+    case = Case(reference=ref, submission_id=sid, form="advice", state="received",
+                received_at=at, updated_at=at, event_count=1)
+    event = CaseEvent(seq=1, at=at, kind="received", actor="system:intake",
+                      to_state="received", details={"form": "advice"})
+    return submission, case, event, PendingTask("triage", sid, ref, at, at)
+
+
+TRIAGE = Triage(priority="urgent", route="preliminary_review", category="retaliation",
+                triaged_at=T0 + timedelta(seconds=3),
+                deadlines={"preliminary_review_due": T0 + timedelta(days=30)},
+                flags=("filed_late",))
+
+
+def test_a_created_submission_reads_back_exactly(store: IntakeStore) -> None:
+    submission, case, event, pending = records()
+    store.create_submission(submission, case, event, pending)
+    assert store.get_submission(submission.id) == submission
+    assert store.get_case(case.reference) == case
+    assert store.case_events(case.reference) == [event]
+    assert store.pending_tasks(T0 + timedelta(seconds=1), 10) == [pending]
+
+
+def test_unknown_records_are_none(store: IntakeStore) -> None:
+    assert store.get_submission("f" * 32) is None
+    assert store.get_case("ETH-ADV-00000-00000") is None
+    assert store.case_events("ETH-ADV-00000-00000") == []
+
+
+def test_a_taken_submission_id_writes_nothing(store: IntakeStore) -> None:
+    store.create_submission(*records(1))
+    _, case, event, pending = records(2, submission_id=f"{1:032x}")
+    with pytest.raises(SubmissionExists):
+        store.create_submission(records(1)[0], case, event, pending)
+    assert store.get_case(case.reference) is None
+
+
+def test_a_taken_reference_writes_nothing(store: IntakeStore) -> None:
+    store.create_submission(*records(1))
+    clash = records(2, reference=records(1)[1].reference)
+    with pytest.raises(ReferenceTaken):
+        store.create_submission(*clash)
+    assert store.get_submission(clash[0].id) is None
+    assert len(store.pending_tasks(T0 + timedelta(days=1), 10)) == 1
+
+
+def test_triage_is_recorded_once(store: IntakeStore) -> None:
+    _submission, case, _, _ = records()
+    store.create_submission(*records())
+    at = T0 + timedelta(seconds=3)
+    assert store.record_triage(case.reference, TRIAGE, "system:triage", at) is True
+    assert store.record_triage(case.reference, replace(TRIAGE, priority="normal"),
+                               "system:triage", at + timedelta(seconds=1)) is False
+    triaged = store.get_case(case.reference)
+    assert triaged == replace(case, triage=TRIAGE, updated_at=at, event_count=2)
+    assert [(e.seq, e.kind, e.at) for e in store.case_events(case.reference)] == [
+        (1, "received", T0), (2, "triaged", at)]
+    assert store.pending_tasks(T0 + timedelta(days=1), 10) == []
+
+
+def test_triage_of_an_unknown_case_raises(store: IntakeStore) -> None:
+    with pytest.raises(LookupError):
+        store.record_triage("ETH-ADV-00000-00000", TRIAGE, "system:triage", T0)
+
+
+def test_concurrent_triage_records_exactly_once(store: IntakeStore) -> None:
+    _, case, _, _ = records()
+    store.create_submission(*records())
+    results: list[bool] = []
+
+    def triage() -> None:
+        results.append(store.record_triage(case.reference, TRIAGE, "system:triage", T0))
+
+    threads = [threading.Thread(target=triage) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [False] * 4 + [True]
+    assert len(store.case_events(case.reference)) == 2
+
+
+def test_pending_tasks_are_due_strictly_before_the_cutoff_oldest_first(
+        store: IntakeStore) -> None:
+    for n in (3, 1, 2):
+        store.create_submission(*records(n, at=T0 + timedelta(minutes=n)))
+    due = store.pending_tasks(T0 + timedelta(minutes=3), 10)
+    assert [p.reference for p in due] == ["ETH-ADV-00001-AAAAA", "ETH-ADV-00002-AAAAA"]
+    assert len(store.pending_tasks(T0 + timedelta(hours=1), 2)) == 2
+
+
+def test_mark_requeued_moves_the_task_and_never_lowers_its_generation(
+        store: IntakeStore) -> None:
+    _, _, _, pending = records()
+    store.create_submission(*records())
+    later = T0 + timedelta(minutes=15)
+    store.mark_requeued(pending, 2, later)
+    store.mark_requeued(pending, 1, later)
+    assert store.pending_tasks(later, 10) == []
+    [moved] = store.pending_tasks(later + timedelta(seconds=1), 10)
+    assert (moved.generation, moved.last_enqueued_at, moved.created_at) == (2, later, T0)
+
+
+def test_mark_requeued_after_completion_does_not_resurrect_the_task(
+        store: IntakeStore) -> None:
+    _, case, _, pending = records()
+    store.create_submission(*records())
+    store.record_triage(case.reference, TRIAGE, "system:triage", T0)
+    store.mark_requeued(pending, 1, T0 + timedelta(minutes=15))
+    assert store.pending_tasks(T0 + timedelta(days=1), 10) == []
+
+
+def test_firestore_down_raises_store_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
+    from shared.adapters.firestore_store import FirestoreStore
+
+    monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", "127.0.0.1:9")  # nothing listens there
+    store = FirestoreStore.connect("test-down", "(default)", timeout=1)
+    with pytest.raises(StoreUnavailable):
+        store.get_case("ETH-ADV-00000-00000")
+    with pytest.raises(StoreUnavailable):
+        store.create_submission(*records())

@@ -1,0 +1,105 @@
+"""The whole path on the real emulators: a submission over HTTP to the local runner's app,
+stored in the Firestore emulator, queued on the Cloud Tasks emulator, dispatched by it over
+HTTP to the triage function, and triaged in Firestore."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from shared import bootstrap, config
+from shared.bootstrap import Container
+from shared.devserver import build_app
+from tests.conftest import require_emulator
+from tests.support.emulators import new_queue, serving
+from tests.support.payloads import payload
+
+
+@pytest.fixture
+def gcp_container(tmp_path: Path) -> Iterator[tuple[Container, str]]:
+    firestore_host = require_emulator("FIRESTORE_EMULATOR_HOST")
+    tasks_host = require_emulator("CLOUD_TASKS_EMULATOR_HOST")
+    project = f"test-{uuid.uuid4().hex[:12]}"
+    from shared.adapters.cloud_tasks_queue import CloudTasksQueue
+
+    queue_id = new_queue(CloudTasksQueue.client(tasks_host), project=project)
+    with serving(build_app()) as base_url:
+        settings = config.load({
+            "INTAKE_BACKEND": "gcp", "GOOGLE_CLOUD_PROJECT": project,
+            "FIRESTORE_EMULATOR_HOST": firestore_host, "CLOUD_TASKS_EMULATOR_HOST": tasks_host,
+            "INTAKE_TRIAGE_QUEUE": queue_id, "INTAKE_FUNCTIONS_BASE_URL": base_url,
+            "INTAKE_KEY_FILE": str(tmp_path / "kek"), "INTAKE_DATA_DIR": str(tmp_path),
+        })
+        from shared.adapters.local_keys import LocalKeyService
+
+        LocalKeyService.from_file(settings.key_file, create=True)
+        with bootstrap.using(Container(settings)) as container:
+            yield container, base_url
+
+
+def post_json(url: str, body: Any) -> tuple[int, Any]:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.status, json.loads(response.read())
+
+
+def test_a_submission_is_triaged_through_firestore_and_cloud_tasks(
+        gcp_container: tuple[Container, str]) -> None:
+    container, base_url = gcp_container
+    status, answer = post_json(f"{base_url}/submit_retaliation", payload("retaliation"))
+    assert status == 201
+    reference = answer["reference"]
+
+    deadline = time.monotonic() + 30
+    case = container.store.get_case(reference)
+    while (case is None or case.triage is None) and time.monotonic() < deadline:
+        time.sleep(0.2)
+        case = container.store.get_case(reference)
+    assert case is not None and case.triage is not None, "triage never arrived"
+    assert case.triage.route == "preliminary_review"
+    assert [e.kind for e in container.store.case_events(reference)] == ["received", "triaged"]
+    submission = container.store.get_submission(case.submission_id)
+    assert submission is not None
+    opened = container.cipher.open(submission.id, submission.sealed, {})
+    assert opened.payload["complainant"]["name"] == payload("retaliation")["complainant"]["name"]
+
+
+def test_sweep_requeues_through_cloud_tasks(gcp_container: tuple[Container, str]) -> None:
+    container, base_url = gcp_container
+    from shared.services.receive import receive_submission
+    from tests.support.fakes import RecordingQueue
+
+    lost = RecordingQueue()  # the first enqueue goes nowhere: a lost task
+    from schemas.advice import AdviceRequestSchema
+    from shared.domain.forms import ADVICE
+
+    ack = receive_submission(ADVICE, AdviceRequestSchema().load(payload("advice")),
+                             idempotency_key=None, store=container.store, queue=lost,
+                             cipher=container.cipher, clock=container.clock)
+    status, report = post_json(f"{base_url}/sweep", {})
+    assert (status, report) == (200, {"requeued": 0, "failed": 0})  # still within the grace
+
+    with bootstrap.using(Container(_with_grace_zero(container.settings), store=container.store,
+                                   cipher=container.cipher)):
+        status, report = post_json(f"{base_url}/sweep", {})
+    assert (status, report) == (200, {"requeued": 1, "failed": 0})
+    deadline = time.monotonic() + 30
+    case = container.store.get_case(ack.reference)
+    while (case is None or case.triage is None) and time.monotonic() < deadline:
+        time.sleep(0.2)
+        case = container.store.get_case(ack.reference)
+    assert case is not None and case.triage is not None
+
+
+def _with_grace_zero(settings: config.Settings) -> config.Settings:
+    from dataclasses import replace
+
+    return replace(settings, sweep_grace_seconds=0)

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from shared import config
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_defaults_run_the_embedded_backend() -> None:
+    settings = config.load({})
+    assert settings.backend == "embedded"
+    assert settings.policy == config.PolicySettings(6, 30, 30)
+    assert settings.key_file == Path(".intake/keys/local.kek")
+    assert settings.function_url("triage") == "http://127.0.0.1:8080/triage"
+
+
+@pytest.mark.parametrize(("variable", "value"), [
+    ("INTAKE_BACKEND", "aws"),
+    ("INTAKE_MAX_BODY_BYTES", "lots"),
+    ("INTAKE_POLICY_PRELIMINARY_REVIEW_DAYS", "0"),
+    ("INTAKE_LOG_LEVEL", "CHATTY"),
+])
+def test_a_bad_value_names_its_variable(variable: str, value: str) -> None:
+    with pytest.raises(config.ConfigError, match=variable):
+        config.load({variable: value})
+
+
+def test_google_cloud_needs_a_project() -> None:
+    with pytest.raises(config.ConfigError, match="GOOGLE_CLOUD_PROJECT"):
+        config.load({"INTAKE_BACKEND": "gcp"})
+
+
+def test_every_variable_is_documented_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `([A-Z_]+)` \|", readme, flags=re.MULTILINE))
+    assert documented == {v.name for v in config.VARIABLES}
+
+
+def test_nothing_else_reads_the_environment() -> None:
+    readers = []
+    for path in [*ROOT.glob("shared/**/*.py"), *ROOT.glob("schemas/**/*.py"),
+                 *ROOT.glob("functions/**/*.py")]:
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"os\.environ|os\.getenv", text) and path.name not in (
+                "config.py", "devserver.py"):
+            readers.append(str(path.relative_to(ROOT)))
+    assert readers == []

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from shared.adapters.envelope import EnvelopeCipher
+from shared.adapters.local_keys import LocalKeyService
+
+PAYLOAD = {"name": "Marguerite Okonkwo-Lindqvist", "question": "Puis-je enseigner ? 你好",
+           "n": 3, "nested": [{"a": True}]}
+
+
+@pytest.fixture
+def keys(tmp_path: Path) -> LocalKeyService:
+    return LocalKeyService.from_file(tmp_path / "keys" / "local.kek", create=True)
+
+
+def test_a_sealed_payload_opens_to_itself_with_the_same_tags(keys: LocalKeyService) -> None:
+    cipher = EnvelopeCipher(keys)
+    sealed = cipher.seal("record-1", PAYLOAD, {"digest": b"abc"})
+    assert "Okonkwo" not in str(sealed.envelope)
+    opened = cipher.open("record-1", sealed.envelope, {"digest": b"abc", "other": b"x"})
+    assert opened.payload == PAYLOAD
+    assert opened.tags["digest"] == sealed.tags["digest"]
+    assert opened.tags["other"] != opened.tags["digest"]
+
+
+def test_each_document_gets_its_own_data_key(keys: LocalKeyService) -> None:
+    cipher = EnvelopeCipher(keys)
+    one, two = (cipher.seal("r", PAYLOAD, {"digest": b"abc"}) for _ in range(2))
+    assert one.envelope["wrapped_key"] != two.envelope["wrapped_key"]
+    assert one.tags["digest"] != two.tags["digest"]
+
+
+def test_a_payload_moved_to_another_record_does_not_open(keys: LocalKeyService) -> None:
+    cipher = EnvelopeCipher(keys)
+    sealed = cipher.seal("record-1", PAYLOAD, {})
+    with pytest.raises(ValueError, match="authentication"):
+        cipher.open("record-2", sealed.envelope, {})
+
+
+def test_a_tampered_ciphertext_does_not_open(keys: LocalKeyService) -> None:
+    cipher = EnvelopeCipher(keys)
+    envelope = dict(cipher.seal("record-1", PAYLOAD, {}).envelope)
+    text = envelope["ciphertext"]
+    envelope["ciphertext"] = ("B" if text[0] != "B" else "C") + text[1:]
+    with pytest.raises(ValueError, match="authentication"):
+        cipher.open("record-1", envelope, {})
+
+
+def test_another_key_cannot_open(keys: LocalKeyService, tmp_path: Path) -> None:
+    sealed = EnvelopeCipher(keys).seal("record-1", PAYLOAD, {})
+    other = LocalKeyService.from_file(tmp_path / "other.kek", create=True)
+    with pytest.raises(ValueError, match="wrapped by"):
+        EnvelopeCipher(other).open("record-1", sealed.envelope, {})
+
+
+def test_the_key_file_is_private_and_required_outside_the_embedded_backend(
+        tmp_path: Path) -> None:
+    path = tmp_path / "k" / "local.kek"
+    with pytest.raises(FileNotFoundError):
+        LocalKeyService.from_file(path, create=False)
+    first = LocalKeyService.from_file(path, create=True)
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert LocalKeyService.from_file(path, create=False).key_id == first.key_id

@@ -1,0 +1,163 @@
+"""Cross-field rules of the three form schemas."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from marshmallow import Schema, ValidationError
+
+from schemas.advice import AdviceRequestSchema
+from schemas.common import LOAD_CONTEXT
+from schemas.misconduct import MisconductReportSchema
+from schemas.retaliation import RetaliationComplaintSchema
+from tests.support.payloads import ADVICE_ANONYMOUS, MISCONDUCT_ANONYMOUS, payload
+
+TODAY = date(2026, 3, 2)
+
+
+def errors(schema: Schema, data: dict[str, Any]) -> dict[str, Any]:
+    with LOAD_CONTEXT({"today": TODAY}), pytest.raises(ValidationError) as caught:
+        schema.load(data)
+    assert isinstance(caught.value.messages, dict)
+    return caught.value.messages
+
+
+def load(schema: Schema, data: dict[str, Any]) -> dict[str, Any]:
+    with LOAD_CONTEXT({"today": TODAY}):
+        result: dict[str, Any] = schema.load(data)
+    return result
+
+
+class TestAdvice:
+    schema = AdviceRequestSchema()
+
+    def test_defaults(self) -> None:
+        loaded = load(self.schema, payload("advice", category="work_environment",
+                                           subcategory=None, contact_method=None))
+        assert loaded["subcategory"] == "work_environment"
+        assert loaded["contact_method"] == "email"
+        assert load(self.schema, ADVICE_ANONYMOUS)["contact_method"] == "follow_up_page"
+
+    def test_conflict_of_interest_needs_a_subcategory_of_its_own(self) -> None:
+        assert errors(self.schema, payload("advice", subcategory=None)) == {
+            "subcategory": ["Choose a sub-category for this category."]}
+        assert "subcategory" in errors(self.schema, payload("advice",
+                                                            subcategory="workplace_conflict"))
+
+    def test_an_anonymous_request_carries_no_identity(self) -> None:
+        data = dict(ADVICE_ANONYMOUS, name="Somebody Known", email="known@example.org",
+                    contact_method="email")
+        assert set(errors(self.schema, data)) == {"name", "email", "contact_method"}
+
+    def test_a_named_request_needs_name_and_email(self) -> None:
+        assert set(errors(self.schema, payload("advice", name=None, email=None))) == {
+            "name", "email"}
+
+    def test_a_phone_call_needs_a_number(self) -> None:
+        assert errors(self.schema, payload("advice", contact_method="phone")) == {
+            "phone": ["Required when you ask to be called."]}
+
+    def test_group_requests(self) -> None:
+        assert errors(self.schema, payload("advice", requester_type="group")) == {
+            "group_size": ["Say how many people the group has."]}
+        loaded = load(self.schema, payload("advice", requester_type="group", group_size="12",
+                                           group_unit="Dakar drivers"))
+        assert loaded["group_size"] == 12
+        assert "group_size" in errors(self.schema, payload("advice", group_size=3))
+
+    @pytest.mark.parametrize("size", [1, 5.5, "5.5", "12a", True, "", 10001])
+    def test_group_size_is_a_whole_number_in_range(self, size: Any) -> None:
+        data = payload("advice", requester_type="group", group_size=size)
+        assert "group_size" in errors(self.schema, data)
+
+    def test_blank_values_count_as_absent_and_text_is_trimmed(self) -> None:
+        loaded = load(self.schema, payload("advice", office="   ", question="  Why?\r\n "))
+        assert "office" not in loaded
+        assert loaded["question"] == "Why?"
+
+    def test_windows_newlines_and_tabs_are_kept_in_multiline_text(self) -> None:
+        loaded = load(self.schema, payload("advice", question="one\r\ntwo\tthree\rfour"))
+        assert loaded["question"] == "one\ntwo\tthree\nfour"
+
+
+class TestMisconduct:
+    schema = MisconductReportSchema()
+
+    def test_anonymous_reports_are_accepted_without_a_reporter(self) -> None:
+        assert load(self.schema, MISCONDUCT_ANONYMOUS)["anonymous"] is True
+
+    def test_an_anonymous_report_carries_no_identity(self) -> None:
+        data = dict(MISCONDUCT_ANONYMOUS, reporter={"name": "X Y", "email": "x@example.org"})
+        assert set(errors(self.schema, data)) == {"reporter"}
+
+    def test_a_named_report_needs_a_way_to_reach_the_reporter(self) -> None:
+        assert errors(self.schema, payload("misconduct", reporter=None)) == {
+            "reporter": ["Required unless you report anonymously."]}
+        data = payload("misconduct", reporter={"name": "Ottoline Farquharson"})
+        assert errors(self.schema, data) == {"reporter": {"email": [
+            "Give an e-mail address or a telephone number, or report anonymously."]}}
+
+    def test_when_is_required_as_a_date_or_words(self) -> None:
+        data = payload("misconduct", incident_date=None, incident_end_date=None)
+        assert errors(self.schema, data) == {"when_description": [
+            "Tell us when it happened: a date or a description."]}
+
+    def test_an_incident_cannot_end_before_it_starts(self) -> None:
+        data = payload("misconduct", incident_date="2025-09-30", incident_end_date="2025-06-01")
+        assert errors(self.schema, data) == {"incident_end_date": [
+            "Must not be before the incident date."]}
+        data = payload("misconduct", incident_date=None, when_description="last year")
+        assert "incident_date" in errors(self.schema, data)
+
+    def test_tomorrow_is_allowed_for_time_zones_but_not_later(self) -> None:
+        assert load(self.schema, payload("misconduct", incident_date="2026-03-03",
+                                         incident_end_date=None))
+        assert errors(self.schema, payload("misconduct", incident_date="2026-03-04",
+                                           incident_end_date=None)) == {
+            "incident_date": ["Must not be in the future."]}
+
+
+class TestRetaliation:
+    schema = RetaliationComplaintSchema()
+
+    def test_a_complaint_is_never_anonymous(self) -> None:
+        assert errors(self.schema, payload("retaliation", anonymous=True)) == {
+            "anonymous": ["Unknown field."]}
+        assert errors(self.schema, payload("retaliation", complainant=None)) == {
+            "complainant": ["Missing data for required field."]}
+
+    def test_a_retaliatory_act_cannot_predate_the_protected_activity(self) -> None:
+        data = payload("retaliation")
+        data["retaliatory_acts"][1]["date"] = "2025-10-01"
+        assert errors(self.schema, data) == {"retaliatory_acts": {1: {"date": [
+            "A retaliatory act cannot predate the protected activity."]}}}
+
+    def test_at_least_one_and_at_most_twenty_acts(self) -> None:
+        assert "retaliatory_acts" in errors(self.schema, payload("retaliation",
+                                                                 retaliatory_acts=[]))
+        act = payload("retaliation")["retaliatory_acts"][0]
+        assert "retaliatory_acts" in errors(self.schema, payload(
+            "retaliation", retaliatory_acts=[act] * 21))
+
+    def test_each_witness_says_whether_they_may_be_contacted(self) -> None:
+        data = payload("retaliation")
+        del data["witnesses"][0]["may_contact"]
+        assert errors(self.schema, data) == {"witnesses": {0: {"may_contact": [
+            "Missing data for required field."]}}}
+
+    def test_interim_details_only_with_a_request(self) -> None:
+        data = payload("retaliation", interim_measures_requested=False)
+        assert errors(self.schema, data) == {"interim_measures_details": [
+            "Only when you request interim protective measures."]}
+
+    def test_anonymous_follow_up_is_not_a_contact_method_here(self) -> None:
+        assert "contact_method" in errors(self.schema, payload(
+            "retaliation", contact_method="follow_up_page"))
+
+    def test_field_errors_and_cross_field_errors_are_reported_together(self) -> None:
+        data = payload("retaliation", link_explanation=None)
+        data["retaliatory_acts"][0]["date"] = "2024-01-01"
+        found = errors(self.schema, data)
+        assert set(found) == {"link_explanation", "retaliatory_acts"}
