@@ -1,8 +1,8 @@
 """Fields and the base schema shared by every form.
 
-Rules every form inherits: unknown fields are refused, blank optional values count as absent,
-every string has a length limit, and control characters other than newline and tab (in
-multi-line text) are refused, as are lone surrogates that cannot be stored.
+Rules every form inherits: unknown fields are refused, every string has a length limit, and
+control characters other than newline and tab (in multi-line text) are refused, as are lone
+surrogates that cannot be stored.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypedDict
 
-from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from marshmallow.experimental.context import Context
 
 
@@ -133,17 +133,10 @@ def nested_list(schema: type[Schema], *, low: int, high: int,
 
 
 class IntakeSchema(Schema):
-    """Base of every form schema: unknown fields raise; blank values count as absent."""
+    """Base of every form schema: unknown fields raise."""
 
     class Meta:
         unknown = RAISE
-
-    @pre_load
-    def _drop_blank_values(self, data: Any, **kwargs: Any) -> Any:
-        if not isinstance(data, Mapping):
-            return data
-        return {key: value for key, value in data.items()
-                if not (key in self.load_fields and isinstance(value, str) and not value.strip())}
 
 
 def provided(original: Any, *path: str | int) -> bool:

@@ -42,7 +42,7 @@ class ReporterSchema(IntakeSchema):
 
 class MisconductReportSchema(IntakeSchema):
     allegation_type = Code(ALLEGATION_TYPES, required=True)
-    subjects = nested_list(SubjectSchema, low=0, high=20, metadata={
+    subjects = nested_list(SubjectSchema, low=0, high=20, load_default=list, metadata={
         "description": "Who: the people the report is about, if known."})
     what = Text(max_length=10000, multiline=True, required=True)
     incident_date = PastDate(metadata={"description": "When it happened (or started)."})
@@ -54,7 +54,7 @@ class MisconductReportSchema(IntakeSchema):
     duty_station = Code(DUTY_STATIONS)
     project = Text(max_length=300)
     how = Text(max_length=10000, multiline=True)
-    witnesses = nested_list(WitnessSchema, low=0, high=20)
+    witnesses = nested_list(WitnessSchema, low=0, high=20, load_default=list)
     evidence_description = Text(max_length=10000, multiline=True, metadata={
         "description": "Documents or other evidence, and where they are."})
     anonymous = fields.Boolean(load_default=False)

@@ -75,7 +75,7 @@ class RetaliationComplaintSchema(IntakeSchema):
         "description": "Why the acts are linked to the protected activity."})
     interim_measures_requested = fields.Boolean(load_default=False)
     interim_measures_details = Text(max_length=5000, multiline=True)
-    witnesses = nested_list(RetaliationWitnessSchema, low=0, high=20)
+    witnesses = nested_list(RetaliationWitnessSchema, low=0, high=20, load_default=list)
     preferred_language = Code(LANGUAGES, load_default="en")
     contact_method = Code([c for c in CONTACT_METHODS if c != "follow_up_page"])
     consent_privacy_notice = consent("You must accept the privacy notice to file a complaint.")

@@ -33,7 +33,7 @@ VARIABLES: tuple[Variable, ...] = (
              "`embedded` (SQLite, in-process task dispatch, local key) or `gcp` "
              "(Firestore, Cloud Tasks)."),
     Variable("INTAKE_DATA_DIR", ".intake",
-             "Folder of the embedded backend: SQLite database, local key, outbox.", "local"),
+             "Folder of the embedded backend: SQLite database and local key.", "local"),
     Variable("INTAKE_FUNCTIONS_BASE_URL", "http://127.0.0.1:8080",
              "Base URL under which every function is reachable as `/<function_name>`; "
              "task targets are built from it."),

@@ -131,7 +131,10 @@ def parse_json(raw: bytes) -> dict[str, Any]:
 
 
 def parse_form(raw: bytes) -> dict[str, Any]:
-    """Form encoding to nested data: ``a.b`` is a nested field, ``a.0.b`` a list item."""
+    """Form encoding to nested data: ``a.b`` is a nested field, ``a.0.b`` a list item.
+
+    A blank value is dropped: an HTML form sends every field, filled in or not.
+    """
     try:
         text = raw.decode("ascii")
     except UnicodeDecodeError:
@@ -147,7 +150,7 @@ def parse_form(raw: bytes) -> dict[str, Any]:
     except ValueError:
         raise _bad_body(f"The form is malformed or has more than {MAX_FORM_FIELDS} "
                         "fields.") from None
-    return _unflatten(pairs)
+    return _unflatten([(name, value) for name, value in pairs if value.strip()])
 
 
 def _unflatten(pairs: list[tuple[str, str]]) -> dict[str, Any]:

@@ -215,3 +215,14 @@ FORM_TYPE = "application/x-www-form-urlencoded"
 ])
 def test_malformed_form_bodies(h: Harness, raw: bytes) -> None:
     assert "_body" in refused(h, "advice", status=400, raw=raw, content_type=FORM_TYPE)
+
+
+def test_blank_form_fields_count_as_absent(h: Harness) -> None:
+    from urllib.parse import urlencode
+
+    from tests.support.payloads import flatten
+
+    pairs = [*flatten(payload("advice")), ("office", ""), ("phone", "  "), ("group_unit", "")]
+    response = h.post("submit_advice", raw=urlencode(pairs).encode(),
+                      content_type=FORM_TYPE)
+    assert response.status_code == 201, response.get_json()

@@ -72,10 +72,10 @@ class TestAdvice:
         data = payload("advice", requester_type="group", group_size=size)
         assert "group_size" in errors(self.schema, data)
 
-    def test_blank_values_count_as_absent_and_text_is_trimmed(self) -> None:
-        loaded = load(self.schema, payload("advice", office="   ", question="  Why?\r\n "))
-        assert "office" not in loaded
-        assert loaded["question"] == "Why?"
+    def test_text_is_trimmed_and_blank_text_is_refused(self) -> None:
+        assert load(self.schema, payload("advice", question="  Why?\r\n "))["question"] == "Why?"
+        assert errors(self.schema, payload("advice", office="   ")) == {
+            "office": ["Length must be between 1 and 200."]}
 
     def test_windows_newlines_and_tabs_are_kept_in_multiline_text(self) -> None:
         loaded = load(self.schema, payload("advice", question="one\r\ntwo\tthree\rfour"))

@@ -1,0 +1,93 @@
+"""The README's `scripts/run`, for real: a separate process serving every function on a
+port, the embedded backend, in-process dispatch of triage over HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.logscan import find_leaks
+from tests.support.payloads import SENSITIVE, payload
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def runner(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    port = free_port()
+    log_path = tmp_path / "runner.log"
+    env = {**os.environ, "INTAKE_DATA_DIR": str(tmp_path / "data"),
+           "INTAKE_LOCAL_SWEEP_SECONDS": "1", "PYTHONUNBUFFERED": "1"}
+    env.pop("INTAKE_FUNCTIONS_BASE_URL", None)
+    with log_path.open("w") as log:
+        process = subprocess.Popen([str(ROOT / "scripts" / "run"), "--port", str(port)],
+                                   cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base_url + "/", timeout=2).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"scripts/run did not start:\n{log_path.read_text()}")
+                time.sleep(0.2)
+        yield base_url, log_path
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def post(url: str, body: object) -> tuple[int, dict[str, object]]:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_scripts_run_serves_every_function_and_triages(runner: tuple[str, Path]) -> None:
+    base_url, log_path = runner
+    with urllib.request.urlopen(base_url + "/", timeout=5) as response:
+        index = json.loads(response.read())
+    assert index["functions"] == ["/submit_advice", "/submit_misconduct",
+                                  "/submit_retaliation", "/sweep", "/triage"]
+
+    references = []
+    for function, form in (("submit_advice", "advice"), ("submit_misconduct", "misconduct"),
+                           ("submit_retaliation", "retaliation")):
+        status, answer = post(f"{base_url}/{function}", payload(form))
+        assert status == 201, answer
+        references.append(answer["reference"])
+    status, answer = post(f"{base_url}/submit_advice", {"question": 3})
+    assert status == 422 and "question" in answer["errors"]  # type: ignore[operator]
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        lines = log_path.read_text().splitlines()
+        triaged = {json.loads(line).get("reference") for line in lines if line.startswith("{")
+                   and json.loads(line).get("event") == "case_triaged"}
+        if set(references) <= triaged:
+            break
+        time.sleep(0.2)
+    assert set(references) <= triaged, log_path.read_text()[-3000:]
+    assert find_leaks(log_path.read_text().splitlines(), SENSITIVE) == []
+    assert "ethics-intake is running" in log_path.read_text()
