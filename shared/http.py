@@ -85,10 +85,24 @@ def read_body(request: Request, limit: int, *, allow_form: bool = True) -> dict[
     if charset not in ("utf-8", "utf8"):
         message = "The only accepted charset is utf-8."
         raise HttpProblem(415, message, {"Content-Type": [message]})
-    raw = request.stream.read(limit + 1)
+    raw = _read_at_most(request, limit + 1)
     if len(raw) > limit:
         raise too_large
     return parse_json(raw) if mimetype == JSON_TYPE else parse_form(raw)
+
+
+def _read_at_most(request: Request, size: int) -> bytes:
+    """Up to ``size`` bytes of the body, without allocating ``size`` bytes up front."""
+    if request.content_length is not None:
+        return bytes(request.stream.read(min(size, request.content_length)))
+    chunks, total = [], 0  # chunked transfer: no length announced
+    while total < size:
+        chunk = request.stream.read(min(65536, size - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
 
 class _DuplicateKey(ValueError):

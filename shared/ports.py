@@ -118,7 +118,7 @@ class SealedPayload:
 
 @dataclass(frozen=True)
 class OpenedPayload:
-    payload: dict[str, Any]
+    plaintext: bytes
     tags: Mapping[str, bytes]
 
 
@@ -126,9 +126,9 @@ class PayloadCipher(abc.ABC):
     """Envelope encryption of identity and narrative: one data key per document."""
 
     @abc.abstractmethod
-    def seal(self, record_id: str, payload: Mapping[str, Any],
+    def seal(self, record_id: str, plaintext: bytes,
              tag_inputs: Mapping[str, bytes]) -> SealedPayload:
-        """Encrypt ``payload`` for the record ``record_id`` and compute tags."""
+        """Encrypt ``plaintext`` for the record ``record_id`` and compute tags."""
 
     @abc.abstractmethod
     def open(self, record_id: str, envelope: Mapping[str, Any],

@@ -5,7 +5,7 @@ from flask import Request, Response
 
 from schemas.advice import AdviceRequestSchema
 from shared.domain.forms import ADVICE
-from shared.endpoints import submission_endpoint
+from shared.endpoints.submit import submission_endpoint
 
 _handle = submission_endpoint(ADVICE, AdviceRequestSchema())
 

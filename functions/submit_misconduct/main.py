@@ -5,7 +5,7 @@ from flask import Request, Response
 
 from schemas.misconduct import MisconductReportSchema
 from shared.domain.forms import MISCONDUCT
-from shared.endpoints import submission_endpoint
+from shared.endpoints.submit import submission_endpoint
 
 _handle = submission_endpoint(MISCONDUCT, MisconductReportSchema())
 

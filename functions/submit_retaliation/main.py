@@ -5,7 +5,7 @@ from flask import Request, Response
 
 from schemas.retaliation import RetaliationComplaintSchema
 from shared.domain.forms import RETALIATION
-from shared.endpoints import submission_endpoint
+from shared.endpoints.submit import submission_endpoint
 
 _handle = submission_endpoint(RETALIATION, RetaliationComplaintSchema())
 

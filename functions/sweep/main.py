@@ -3,7 +3,7 @@
 import functions_framework
 from flask import Request, Response
 
-from shared.endpoints import sweep_endpoint
+from shared.endpoints.sweep import sweep_endpoint
 
 
 @functions_framework.http

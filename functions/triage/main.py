@@ -3,7 +3,7 @@
 import functions_framework
 from flask import Request, Response
 
-from shared.endpoints import triage_endpoint
+from shared.endpoints.triage import triage_endpoint
 
 
 @functions_framework.http

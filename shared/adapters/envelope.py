@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import secrets
 from collections.abc import Mapping
 from typing import Any
@@ -43,12 +42,11 @@ class EnvelopeCipher(PayloadCipher):
     def __init__(self, keys: KeyService) -> None:
         self._keys = keys
 
-    def seal(self, record_id: str, payload: Mapping[str, Any],
+    def seal(self, record_id: str, plaintext: bytes,
              tag_inputs: Mapping[str, bytes]) -> SealedPayload:
         data_key = AESGCM.generate_key(bit_length=256)
         nonce = secrets.token_bytes(12)
         associated = _associated(record_id)
-        plaintext = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
         envelope = {
             "v": VERSION,
             "alg": "AES-256-GCM",
@@ -71,4 +69,4 @@ class EnvelopeCipher(PayloadCipher):
                                                  _unb64(envelope["ciphertext"]), associated)
         except InvalidTag:
             raise ValueError("sealed payload failed authentication") from None
-        return OpenedPayload(json.loads(plaintext), _tags(data_key, tag_inputs))
+        return OpenedPayload(plaintext, _tags(data_key, tag_inputs))

@@ -8,12 +8,12 @@ Tasks live in memory: if the process stops, the pending records in the store rem
 from __future__ import annotations
 
 import heapq
+import http.client
 import itertools
 import json
 import threading
 import time
-import urllib.error
-import urllib.request
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -38,21 +38,41 @@ def cloud_tasks_headers(task: Task, attempt: int) -> dict[str, str]:
 
 
 class HttpDelivery:
-    """Delivers a task by POSTing its payload to ``<base_url>/<target>``."""
+    """Delivers a task by POSTing its payload to ``<base_url>/<target>``, over one
+    keep-alive connection per dispatcher thread."""
 
     def __init__(self, base_url: str, timeout: float = 30.0) -> None:
-        self._base_url = base_url.rstrip("/")
+        parts = urllib.parse.urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"not an http(s) base URL: {base_url!r}")
+        self._https = parts.scheme == "https"
+        self._host, self._port = parts.hostname, parts.port
+        self._prefix = parts.path.rstrip("/")
         self._timeout = timeout
+        self._local = threading.local()
+
+    def _connection(self) -> http.client.HTTPConnection:
+        connection: http.client.HTTPConnection | None = getattr(self._local, "connection",
+                                                                None)
+        if connection is None:
+            kind = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
+            connection = kind(self._host, self._port, timeout=self._timeout)
+            self._local.connection = connection
+        return connection
 
     def __call__(self, task: Task, attempt: int) -> int:
-        request = urllib.request.Request(  # noqa: S310 (our own configured base URL)
-            f"{self._base_url}/{task.target}", data=json.dumps(task.payload).encode(),
-            headers=cloud_tasks_headers(task, attempt), method="POST")
+        connection = self._connection()
         try:
-            with urllib.request.urlopen(request, timeout=self._timeout) as response:  # noqa: S310
-                return int(response.status)
-        except urllib.error.HTTPError as error:
-            return int(error.code)
+            connection.request("POST", f"{self._prefix}/{task.target}",
+                               body=json.dumps(task.payload).encode(),
+                               headers=cloud_tasks_headers(task, attempt))
+            response = connection.getresponse()
+            response.read()
+        except (OSError, http.client.HTTPException):
+            connection.close()  # a stale keep-alive connection: the next attempt reconnects
+            self._local.connection = None
+            raise
+        return int(response.status)
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,16 @@
 """The embedded document store: one SQLite file, documents as JSON, durable commits.
 
-Each thread gets its own connection; writes take the database lock up front
-(``BEGIN IMMEDIATE``) so a read-check-write sequence cannot interleave with another writer.
-``synchronous=FULL`` because an acknowledged submission must survive a power cut.
+Connections come from a small pool (a server may run a thread per HTTP connection, and
+opening a connection per thread costs more than the write). Writes take the database lock
+up front (``BEGIN IMMEDIATE``) so a read-check-write sequence cannot interleave with another
+writer. ``synchronous=FULL`` because an acknowledged submission must survive a power cut.
 """
 
 from __future__ import annotations
 
 import json
+import queue
 import sqlite3
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -54,8 +55,8 @@ CREATE INDEX IF NOT EXISTS pending_tasks_by_time ON pending_tasks (last_enqueued
 
 
 def sortable(moment: datetime) -> str:
-    """A UTC timestamp whose string order is its time order."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """A UTC timestamp whose string order is its time order (fixed width)."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def _dumps(doc: dict[str, Any]) -> str:
@@ -72,20 +73,29 @@ class SqliteStore(IntakeStore):
     def __init__(self, path: Path, *, timeout: float = 10.0) -> None:
         self._path = str(path)
         self._timeout = timeout
-        self._local = threading.local()
+        self._pool: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
         Path(self._path).parent.mkdir(parents=True, exist_ok=True)
-        with self._guard():
-            self._connection().executescript(SCHEMA)
+        with self._connection() as db, self._guard():
+            db.executescript(SCHEMA)
 
-    def _connection(self) -> sqlite3.Connection:
-        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
-        if connection is None:
-            connection = sqlite3.connect(self._path, timeout=self._timeout,
-                                         isolation_level=None, check_same_thread=True)
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=FULL")
-            self._local.connection = connection
-        return connection
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        """A connection for one operation, returned to the pool afterwards."""
+        try:
+            connection = self._pool.get_nowait()
+        except queue.Empty:
+            with self._guard():
+                connection = sqlite3.connect(self._path, timeout=self._timeout,
+                                             isolation_level=None, check_same_thread=False)
+                connection.execute("PRAGMA journal_mode=WAL")
+                connection.execute("PRAGMA synchronous=FULL")
+        try:
+            yield connection
+        finally:
+            if connection.in_transaction:  # never hand on a connection mid-transaction
+                connection.close()
+            else:
+                self._pool.put(connection)
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
@@ -98,21 +108,25 @@ class SqliteStore(IntakeStore):
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        connection = self._connection()
-        try:
-            with self._guard():
-                connection.execute("BEGIN IMMEDIATE")
-                yield connection
-                connection.execute("COMMIT")
-        except BaseException:
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
-            raise
+        with self._connection() as connection:
+            try:
+                with self._guard():
+                    connection.execute("BEGIN IMMEDIATE")
+                    yield connection
+                    connection.execute("COMMIT")
+            except BaseException:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                raise
+
+    def _rows(self, sql: str, *args: Any) -> list[dict[str, Any]]:
+        with self._connection() as db, self._guard():
+            rows = db.execute(sql, args).fetchall()
+        return [json.loads(row[0]) for row in rows]
 
     def _one(self, sql: str, *args: Any) -> dict[str, Any] | None:
-        with self._guard():
-            row = self._connection().execute(sql, args).fetchone()
-        return json.loads(row[0]) if row else None
+        rows = self._rows(sql, *args)
+        return rows[0] if rows else None
 
     def create_submission(self, submission: Submission, case: Case, first_event: CaseEvent,
                           pending: PendingTask) -> None:
@@ -146,11 +160,8 @@ class SqliteStore(IntakeStore):
         return case_from_doc(doc) if doc else None
 
     def case_events(self, reference: str) -> list[CaseEvent]:
-        with self._guard():
-            rows = self._connection().execute(
-                "SELECT doc FROM case_events WHERE reference = ? ORDER BY seq",
-                (reference,)).fetchall()
-        return [event_from_doc(json.loads(row[0])) for row in rows]
+        return [event_from_doc(doc) for doc in self._rows(
+            "SELECT doc FROM case_events WHERE reference = ? ORDER BY seq", reference)]
 
     def record_triage(self, reference: str, triage: Triage, actor: str, at: datetime) -> bool:
         with self._write() as db:
@@ -170,11 +181,9 @@ class SqliteStore(IntakeStore):
             return True
 
     def pending_tasks(self, enqueued_before: datetime, limit: int) -> list[PendingTask]:
-        with self._guard():
-            rows = self._connection().execute(
-                "SELECT doc FROM pending_tasks WHERE last_enqueued_at < ? "
-                "ORDER BY last_enqueued_at LIMIT ?", (sortable(enqueued_before), limit)).fetchall()
-        return [pending_from_doc(json.loads(row[0])) for row in rows]
+        return [pending_from_doc(doc) for doc in self._rows(
+            "SELECT doc FROM pending_tasks WHERE last_enqueued_at < ? "
+            "ORDER BY last_enqueued_at LIMIT ?", sortable(enqueued_before), limit)]
 
     def mark_requeued(self, pending: PendingTask, generation: int, at: datetime) -> None:
         with self._write() as db:

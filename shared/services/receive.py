@@ -66,8 +66,11 @@ def submission_id_for(form: FormSpec, idempotency_key: str | None) -> str:
     return hashlib.sha256(f"{form.code}\n{idempotency_key}".encode()).hexdigest()[:32]
 
 
-def _tag_inputs(payload: Any, receipt_seed: bytes) -> dict[str, bytes]:
-    return {"digest": canonical_json(payload), "receipt": b"receipt\x00" + receipt_seed}
+def _tag_inputs(canonical: bytes, receipt_seed: bytes | None) -> dict[str, bytes]:
+    tags = {"digest": canonical}
+    if receipt_seed is not None:
+        tags["receipt"] = b"receipt\x00" + receipt_seed
+    return tags
 
 
 def receive_submission(
@@ -86,16 +89,19 @@ def receive_submission(
     idempotency key, so it is never stored and a retry with the same key gets it again.
     """
     submission_id = submission_id_for(form, idempotency_key)
-    payload = jsonable(data)
-    receipt_seed = idempotency_key.encode() if idempotency_key else secrets.token_bytes(16)
+    # One canonical serialisation is both what is sealed and what the digest covers.
+    canonical = canonical_json(jsonable(data))
+    anonymous = bool(form.allows_anonymous and data.get("anonymous"))
+    receipt_seed = None
+    if anonymous:
+        receipt_seed = idempotency_key.encode() if idempotency_key else secrets.token_bytes(16)
     if idempotency_key is not None:
         existing = store.get_submission(submission_id)
         if existing is not None:
-            return _replay(form, existing, payload, receipt_seed, cipher)
+            return _replay(form, existing, canonical, receipt_seed, cipher)
 
     now = clock.now()
-    anonymous = bool(form.allows_anonymous and data.get("anonymous"))
-    sealed = cipher.seal(submission_id, payload, _tag_inputs(payload, receipt_seed))
+    sealed = cipher.seal(submission_id, canonical, _tag_inputs(canonical, receipt_seed))
     receipt = receipt_code(sealed.tags["receipt"]) if anonymous else None
     receipt_hash = hash_receipt(receipt) if receipt else None
     pending = PendingTask("triage", submission_id, "", now, now)
@@ -124,7 +130,7 @@ def receive_submission(
             existing = store.get_submission(submission_id)
             if existing is None:
                 raise
-            return _replay(form, existing, payload, receipt_seed, cipher)
+            return _replay(form, existing, canonical, receipt_seed, cipher)
     else:
         raise RuntimeError(f"no free reference after {_REFERENCE_DRAWS} random draws")
 
@@ -139,9 +145,9 @@ def receive_submission(
     return Acknowledgement(reference, now, form.next_steps, receipt)
 
 
-def _replay(form: FormSpec, existing: Submission, payload: Any, receipt_seed: bytes,
-            cipher: PayloadCipher) -> Acknowledgement:
-    opened = cipher.open(existing.id, existing.sealed, _tag_inputs(payload, receipt_seed))
+def _replay(form: FormSpec, existing: Submission, canonical: bytes,
+            receipt_seed: bytes | None, cipher: PayloadCipher) -> Acknowledgement:
+    opened = cipher.open(existing.id, existing.sealed, _tag_inputs(canonical, receipt_seed))
     if existing.form != form.code or not hmac.compare_digest(
             opened.tags["digest"].hex(), existing.request_digest):
         log.warning("idempotency key reused with another body",
@@ -149,6 +155,6 @@ def _replay(form: FormSpec, existing: Submission, payload: Any, receipt_seed: by
         raise IdempotencyConflict(existing.reference)
     log.info("idempotent retry answered with the first response",
              extra={"event": "idempotent_replay", "reference": existing.reference})
-    receipt = receipt_code(opened.tags["receipt"]) if existing.anonymous else None
+    receipt = receipt_code(opened.tags["receipt"]) if "receipt" in opened.tags else None
     return Acknowledgement(existing.reference, existing.received_at, form.next_steps, receipt,
                            replayed=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -145,7 +146,8 @@ def test_the_store_down_at_submission_answers_503_and_stores_nothing(tmp_path: P
 
 def test_a_locked_sqlite_store_answers_503_and_stores_nothing(tmp_path: Path) -> None:
     path = tmp_path / "intake.sqlite3"
-    holder = SqliteStore(path)._connection()
+    SqliteStore(path)  # creates the tables
+    holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another writer holds the database past our timeout
     try:
         harness = Harness.build(tmp_path, SqliteStore(path, timeout=0.2))

@@ -69,7 +69,8 @@ def test_a_submission_is_triaged_through_firestore_and_cloud_tasks(
     submission = container.store.get_submission(case.submission_id)
     assert submission is not None
     opened = container.cipher.open(submission.id, submission.sealed, {})
-    assert opened.payload["complainant"]["name"] == payload("retaliation")["complainant"]["name"]
+    stored = json.loads(opened.plaintext)
+    assert stored["complainant"]["name"] == payload("retaliation")["complainant"]["name"]
 
 
 def test_sweep_requeues_through_cloud_tasks(gcp_container: tuple[Container, str]) -> None:

@@ -1,0 +1,1 @@
+"""Request -> schema -> service -> response, one module per kind of function."""

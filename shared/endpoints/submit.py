@@ -1,0 +1,45 @@
+"""Public form endpoints: JSON or form encoding in, 201 with a reference out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Request, Response
+from marshmallow import Schema
+
+from shared.bootstrap import Container
+from shared.domain.forms import FormSpec
+from shared.endpoints.base import Handler, handle
+from shared.endpoints.validation import validated
+from shared.http import HttpProblem, idempotency_key, json_response, read_body
+from shared.services.receive import IdempotencyConflict, receive_submission
+
+
+def submission_endpoint(form: FormSpec, schema: Schema) -> Handler:
+    """The public endpoint of a form: accepts JSON or form encoding, answers 201."""
+
+    def submit(container: Container, request: Request) -> Response:
+        body = read_body(request, container.settings.max_body_bytes)
+        key = idempotency_key(request, body)
+        data = validated(schema, body, container)
+        c = container
+        try:
+            ack = receive_submission(form, data, idempotency_key=key, store=c.store,
+                                     queue=c.queue, cipher=c.cipher, clock=c.clock)
+        except IdempotencyConflict:
+            message = "This Idempotency-Key was already used for a different submission."
+            raise HttpProblem(409, message, {"Idempotency-Key": [message]}) from None
+        body_out: dict[str, Any] = {"reference": ack.reference,
+                                    "received_at": ack.received_at.isoformat(),
+                                    "next_steps": list(ack.next_steps)}
+        if ack.receipt is not None:
+            body_out["receipt"] = ack.receipt
+        headers = {"Idempotent-Replayed": "true"} if ack.replayed else {}
+        return json_response(201, body_out, headers)
+
+    def endpoint(request: Request) -> Response:
+        return handle(form.function, request, lambda c: submit(c, request))
+
+    return endpoint
+
+
