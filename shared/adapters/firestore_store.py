@@ -56,8 +56,14 @@ class FirestoreStore(IntakeStore):
         """A store on the project's database (the emulator if FIRESTORE_EMULATOR_HOST is set)."""
         return cls(firestore.Client(project=project, database=database), timeout=timeout)
 
+    @property
+    def client(self) -> firestore.Client:
+        """The Firestore client, for sibling adapters of other ports on the same database."""
+        return self._db
+
     @contextmanager
-    def _guard(self) -> Iterator[None]:
+    def guard(self) -> Iterator[None]:
+        """Map Google API errors to StoreUnavailable."""
         try:
             yield
         except api_exceptions.AlreadyExists:
@@ -71,12 +77,13 @@ class FirestoreStore(IntakeStore):
                 raise StoreUnavailable(f"firestore: {error}") from error
             raise
 
-    def _call(self, call: Callable[..., T]) -> T:
-        with self._guard():
+    def call(self, call: Callable[..., T]) -> T:
+        """Run a client call with this store's retry policy and deadline."""
+        with self.guard():
             return call(retry=self._retry, timeout=self._timeout)
 
     def _get(self, path: str) -> dict[str, Any] | None:
-        snapshot = self._call(self._db.document(path).get)
+        snapshot = self.call(self._db.document(path).get)
         return snapshot.to_dict() if snapshot.exists else None
 
     def create_submission(self, submission: Submission, case: Case, first_event: CaseEvent,
@@ -91,7 +98,7 @@ class FirestoreStore(IntakeStore):
         batch.create(self._db.collection("pending_tasks").document(pending.key),
                      pending_doc(pending))
         try:
-            self._call(batch.commit)
+            self.call(batch.commit)
         except api_exceptions.AlreadyExists as error:
             # Nothing was written. Either this submission is stored already (a retry whose
             # first attempt landed) or the random reference collided.
@@ -109,7 +116,7 @@ class FirestoreStore(IntakeStore):
 
     def case_events(self, reference: str) -> list[CaseEvent]:
         events = self._db.collection("cases").document(reference).collection("events")
-        with self._guard():
+        with self.guard():
             snapshots = list(events.order_by("seq").stream(retry=self._retry,
                                                            timeout=self._timeout))
         return [event_from_doc(s.to_dict() or {}) for s in snapshots]
@@ -136,7 +143,7 @@ class FirestoreStore(IntakeStore):
                                event_doc(event))
             return True
 
-        with self._guard():
+        with self.guard():
             return bool(apply(self._db.transaction()))
 
     def pending_tasks(self, enqueued_before: datetime, limit: int) -> list[PendingTask]:
@@ -144,7 +151,7 @@ class FirestoreStore(IntakeStore):
                  .where(filter=FieldFilter("last_enqueued_at", "<", enqueued_before))
                  .order_by("last_enqueued_at")
                  .limit(limit))
-        with self._guard():
+        with self.guard():
             snapshots = list(query.stream(retry=self._retry, timeout=self._timeout))
         return [pending_from_doc(s.to_dict() or {}) for s in snapshots]
 
@@ -160,5 +167,5 @@ class FirestoreStore(IntakeStore):
             transaction.update(ref, {"generation": max(generation, current),
                                      "last_enqueued_at": at})
 
-        with self._guard():
+        with self.guard():
             apply(self._db.transaction())

@@ -75,16 +75,16 @@ class SqliteStore(IntakeStore):
         self._timeout = timeout
         self._pool: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
         Path(self._path).parent.mkdir(parents=True, exist_ok=True)
-        with self._connection() as db, self._guard():
+        with self.connection() as db, self.guard():
             db.executescript(SCHEMA)
 
     @contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
+    def connection(self) -> Iterator[sqlite3.Connection]:
         """A connection for one operation, returned to the pool afterwards."""
         try:
             connection = self._pool.get_nowait()
         except queue.Empty:
-            with self._guard():
+            with self.guard():
                 connection = sqlite3.connect(self._path, timeout=self._timeout,
                                              isolation_level=None, check_same_thread=False)
                 connection.execute("PRAGMA journal_mode=WAL")
@@ -97,8 +97,12 @@ class SqliteStore(IntakeStore):
             else:
                 self._pool.put(connection)
 
+    # connection(), guard() and transaction() are also for sibling adapters of other ports
+    # that keep their own tables in this database file.
+
     @contextmanager
-    def _guard(self) -> Iterator[None]:
+    def guard(self) -> Iterator[None]:
+        """Map SQLite's operational errors to StoreUnavailable."""
         try:
             yield
         except (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError):
@@ -107,10 +111,11 @@ class SqliteStore(IntakeStore):
             raise StoreUnavailable(f"sqlite: {error}") from error
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        with self._connection() as connection:
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction holding the database lock from its start."""
+        with self.connection() as connection:
             try:
-                with self._guard():
+                with self.guard():
                     connection.execute("BEGIN IMMEDIATE")
                     yield connection
                     connection.execute("COMMIT")
@@ -120,7 +125,7 @@ class SqliteStore(IntakeStore):
                 raise
 
     def _rows(self, sql: str, *args: Any) -> list[dict[str, Any]]:
-        with self._connection() as db, self._guard():
+        with self.connection() as db, self.guard():
             rows = db.execute(sql, args).fetchall()
         return [json.loads(row[0]) for row in rows]
 
@@ -131,7 +136,7 @@ class SqliteStore(IntakeStore):
     def create_submission(self, submission: Submission, case: Case, first_event: CaseEvent,
                           pending: PendingTask) -> None:
         try:
-            with self._write() as db:
+            with self.transaction() as db:
                 db.execute("INSERT INTO submissions VALUES (?, ?, ?, ?, ?)",
                            (submission.id, submission.reference, submission.form,
                             sortable(submission.received_at),
@@ -164,7 +169,7 @@ class SqliteStore(IntakeStore):
             "SELECT doc FROM case_events WHERE reference = ? ORDER BY seq", reference)]
 
     def record_triage(self, reference: str, triage: Triage, actor: str, at: datetime) -> bool:
-        with self._write() as db:
+        with self.transaction() as db:
             row = db.execute("SELECT doc FROM cases WHERE reference = ?", (reference,)).fetchone()
             if row is None:
                 raise LookupError(f"no case {reference}")
@@ -186,7 +191,7 @@ class SqliteStore(IntakeStore):
             "ORDER BY last_enqueued_at LIMIT ?", sortable(enqueued_before), limit)]
 
     def mark_requeued(self, pending: PendingTask, generation: int, at: datetime) -> None:
-        with self._write() as db:
+        with self.transaction() as db:
             row = db.execute("SELECT doc FROM pending_tasks WHERE key = ?",
                              (pending.key,)).fetchone()
             if row is None:

@@ -1,4 +1,8 @@
-"""The ``intake`` command: serve the functions locally, sweep, write the OpenAPI document."""
+"""The ``intake`` command: serve the functions locally, sweep, write the OpenAPI document.
+
+Each feature adds its commands in a module of this package and registers them at the end
+of this file with ``main.add_command``.
+"""
 
 from __future__ import annotations
 
