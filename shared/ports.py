@@ -7,12 +7,12 @@ Each port raises only the exceptions declared here, so a use case never sees an 
 from __future__ import annotations
 
 import abc
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from shared.domain.records import Case, CaseEvent, PendingTask, Submission, Task, Triage
+from shared.domain.records import Case, CaseChange, CaseEvent, PendingTask, Submission, Task
 
 
 class StoreUnavailable(Exception):
@@ -59,13 +59,14 @@ class IntakeStore(abc.ABC):
         """The case's history, oldest first."""
 
     @abc.abstractmethod
-    def record_triage(self, reference: str, triage: Triage, actor: str,
-                      at: datetime) -> bool:
-        """Attach a triage to an untriaged case, append a ``triaged`` event and clear the
-        pending triage task, atomically.
+    def update_case(self, reference: str,
+                    decide: Callable[[Case], CaseChange | None]) -> CaseChange | None:
+        """Read the case, let ``decide`` (pure: it may run more than once) say what changes,
+        and write all of it atomically: the case, its new history events, pending tasks
+        added and removed. If another writer changed the case meanwhile, ``decide`` runs
+        again on the new version. ``None`` from ``decide`` writes nothing.
 
-        Returns False and changes nothing if the case was already triaged (a redelivery);
-        the pending triage task is cleared in that case too.
+        Raises LookupError if there is no such case.
         """
 
     @abc.abstractmethod

@@ -9,7 +9,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from shared.domain.records import JSON, Case, CaseEvent, PendingTask, Submission, Triage
+from shared.domain.records import (
+    JSON,
+    Case,
+    CaseEvent,
+    Forwarding,
+    PendingTask,
+    Submission,
+    Triage,
+)
 
 
 def timestamp(value: Any) -> datetime:
@@ -48,18 +56,43 @@ def triage_from_doc(d: JSON) -> Triage:
                   forward_to_investigations=bool(d["forward_to_investigations"]))
 
 
+def _maybe(value: Any) -> datetime | None:
+    return None if value is None else timestamp(value)
+
+
+def forwarding_doc(f: Forwarding) -> JSON:
+    return {"referral_id": f.referral_id, "urgent": f.urgent, "attempts": f.attempts,
+            "last_attempt_at": f.last_attempt_at,
+            "investigations_case_id": f.investigations_case_id,
+            "forwarded_at": f.forwarded_at, "failure": f.failure}
+
+
+def forwarding_from_doc(d: JSON) -> Forwarding:
+    return Forwarding(referral_id=d["referral_id"], urgent=bool(d["urgent"]),
+                      attempts=int(d["attempts"]), last_attempt_at=_maybe(d["last_attempt_at"]),
+                      investigations_case_id=d.get("investigations_case_id"),
+                      forwarded_at=_maybe(d.get("forwarded_at")), failure=d.get("failure"))
+
+
 def case_doc(c: Case) -> JSON:
     return {"reference": c.reference, "submission_id": c.submission_id, "form": c.form,
             "state": c.state, "received_at": c.received_at, "updated_at": c.updated_at,
             "event_count": c.event_count,
-            "triage": triage_doc(c.triage) if c.triage else None}
+            "triage": triage_doc(c.triage) if c.triage else None,
+            "deadlines": dict(c.deadlines), "assignee": c.assignee,
+            "forwarding": forwarding_doc(c.forwarding) if c.forwarding else None,
+            "notifications_sent": list(c.notifications_sent)}
 
 
 def case_from_doc(d: JSON) -> Case:
     return Case(reference=d["reference"], submission_id=d["submission_id"], form=d["form"],
                 state=d["state"], received_at=timestamp(d["received_at"]),
                 updated_at=timestamp(d["updated_at"]), event_count=int(d["event_count"]),
-                triage=triage_from_doc(d["triage"]) if d.get("triage") else None)
+                triage=triage_from_doc(d["triage"]) if d.get("triage") else None,
+                deadlines={k: timestamp(v) for k, v in (d.get("deadlines") or {}).items()},
+                assignee=d.get("assignee"),
+                forwarding=forwarding_from_doc(d["forwarding"]) if d.get("forwarding") else None,
+                notifications_sent=tuple(d.get("notifications_sent") or ()))
 
 
 def event_doc(e: CaseEvent) -> JSON:
@@ -81,12 +114,13 @@ def event_id(seq: int) -> str:
 def pending_doc(p: PendingTask) -> JSON:
     return {"kind": p.kind, "submission_id": p.submission_id, "reference": p.reference,
             "created_at": p.created_at, "last_enqueued_at": p.last_enqueued_at,
-            "generation": p.generation}
+            "generation": p.generation, "item": p.item, "urgent": p.urgent}
 
 
 def pending_from_doc(d: JSON) -> PendingTask:
     return PendingTask(kind=d["kind"], submission_id=d["submission_id"],
                        reference=d["reference"], created_at=timestamp(d["created_at"]),
                        last_enqueued_at=timestamp(d["last_enqueued_at"]),
-                       generation=int(d["generation"]))
+                       generation=int(d["generation"]), item=d.get("item", ""),
+                       urgent=bool(d.get("urgent", False)))
 

@@ -7,6 +7,8 @@ so it lands completely or not at all; triage is a transaction that re-reads the 
 
 from __future__ import annotations
 
+import threading
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -28,20 +30,21 @@ from shared.adapters.documents import (
     pending_from_doc,
     submission_doc,
     submission_from_doc,
-    triage_doc,
 )
-from shared.domain.records import (
-    Case,
-    CaseEvent,
-    PendingTask,
-    Submission,
-    Triage,
-    pending_key,
-)
-from shared.domain.triage import apply_triage
+from shared.domain.records import Case, CaseChange, CaseEvent, PendingTask, Submission
 from shared.ports import IntakeStore, ReferenceTaken, StoreUnavailable, SubmissionExists
 
 T = TypeVar("T")
+# Transactions on one case contend when a task is delivered twice at once or officers act
+# together; the client retries an aborted transaction this many times before giving up.
+TRANSACTION_ATTEMPTS = 15
+# Threads of one instance updating the same case take turns here first, so contention
+# (and aborted transactions) only arises between instances.
+_CASE_LOCKS = tuple(threading.Lock() for _ in range(64))
+
+
+def _case_lock(reference: str) -> threading.Lock:
+    return _CASE_LOCKS[zlib.crc32(reference.encode()) % len(_CASE_LOCKS)]
 
 
 class FirestoreStore(IntakeStore):
@@ -121,30 +124,35 @@ class FirestoreStore(IntakeStore):
                                                            timeout=self._timeout))
         return [event_from_doc(s.to_dict() or {}) for s in snapshots]
 
-    def record_triage(self, reference: str, triage: Triage, actor: str, at: datetime) -> bool:
+    def update_case(self, reference: str,
+                    decide: Callable[[Case], CaseChange | None]) -> CaseChange | None:
         case_ref = self._db.collection("cases").document(reference)
+        pending = self._db.collection("pending_tasks")
 
         @firestore.transactional
-        def apply(transaction: firestore.Transaction) -> bool:
+        def apply(transaction: firestore.Transaction) -> CaseChange | None:
             snapshot = case_ref.get(transaction=transaction)
             if not snapshot.exists:
                 raise LookupError(f"no case {reference}")
-            case = case_from_doc(snapshot.to_dict() or {})
-            pending_ref = self._db.collection("pending_tasks").document(
-                pending_key("triage", case.submission_id))
-            transaction.delete(pending_ref)
-            if case.triage is not None:
-                return False
-            updated, event = apply_triage(case, triage, actor, at)
-            transaction.update(case_ref, {"triage": triage_doc(triage),
-                                          "updated_at": updated.updated_at,
-                                          "event_count": updated.event_count})
-            transaction.create(case_ref.collection("events").document(event_id(event.seq)),
-                               event_doc(event))
-            return True
+            change = decide(case_from_doc(snapshot.to_dict() or {}))
+            if change is None:
+                return None
+            if change.changes_case:
+                transaction.set(case_ref, case_doc(change.case))
+                for event in change.events:
+                    transaction.create(
+                        case_ref.collection("events").document(event_id(event.seq)),
+                        event_doc(event))
+            for key in change.remove_pending:
+                transaction.delete(pending.document(key))
+            for task in change.add_pending:
+                transaction.set(pending.document(task.key), pending_doc(task))
+            return change
 
-        with self.guard():
-            return bool(apply(self._db.transaction()))
+        with _case_lock(reference), self.guard():
+            result: CaseChange | None = apply(
+                self._db.transaction(max_attempts=TRANSACTION_ATTEMPTS))
+            return result
 
     def pending_tasks(self, enqueued_before: datetime, limit: int) -> list[PendingTask]:
         query = (self._db.collection("pending_tasks")
@@ -168,4 +176,4 @@ class FirestoreStore(IntakeStore):
                                      "last_enqueued_at": at})
 
         with self.guard():
-            apply(self._db.transaction())
+            apply(self._db.transaction(max_attempts=TRANSACTION_ATTEMPTS))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import queue
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,15 +27,7 @@ from shared.adapters.documents import (
     submission_doc,
     submission_from_doc,
 )
-from shared.domain.records import (
-    Case,
-    CaseEvent,
-    PendingTask,
-    Submission,
-    Triage,
-    pending_key,
-)
-from shared.domain.triage import apply_triage
+from shared.domain.records import Case, CaseChange, CaseEvent, PendingTask, Submission
 from shared.ports import IntakeStore, ReferenceTaken, StoreUnavailable, SubmissionExists
 
 SCHEMA = """
@@ -168,22 +160,26 @@ class SqliteStore(IntakeStore):
         return [event_from_doc(doc) for doc in self._rows(
             "SELECT doc FROM case_events WHERE reference = ? ORDER BY seq", reference)]
 
-    def record_triage(self, reference: str, triage: Triage, actor: str, at: datetime) -> bool:
-        with self.transaction() as db:
+    def update_case(self, reference: str,
+                    decide: Callable[[Case], CaseChange | None]) -> CaseChange | None:
+        with self.transaction() as db:  # the write lock is held: decide runs once
             row = db.execute("SELECT doc FROM cases WHERE reference = ?", (reference,)).fetchone()
             if row is None:
                 raise LookupError(f"no case {reference}")
-            case = case_from_doc(json.loads(row[0]))
-            db.execute("DELETE FROM pending_tasks WHERE key = ?",
-                       (pending_key("triage", case.submission_id),))
-            if case.triage is not None:
-                return False
-            updated, event = apply_triage(case, triage, actor, at)
-            db.execute("UPDATE cases SET doc = ? WHERE reference = ?",
-                       (_dumps(case_doc(updated)), reference))
-            db.execute("INSERT INTO case_events VALUES (?, ?, ?)",
-                       (reference, event.seq, _dumps(event_doc(event))))
-            return True
+            change = decide(case_from_doc(json.loads(row[0])))
+            if change is None:
+                return None
+            if change.changes_case:
+                db.execute("UPDATE cases SET state = ?, doc = ? WHERE reference = ?",
+                           (change.case.state, _dumps(case_doc(change.case)), reference))
+                db.executemany("INSERT INTO case_events VALUES (?, ?, ?)",
+                               [(reference, e.seq, _dumps(event_doc(e))) for e in change.events])
+            db.executemany("DELETE FROM pending_tasks WHERE key = ?",
+                           [(key,) for key in change.remove_pending])
+            db.executemany("INSERT OR REPLACE INTO pending_tasks VALUES (?, ?, ?)",
+                           [(p.key, sortable(p.last_enqueued_at), _dumps(pending_doc(p)))
+                            for p in change.add_pending])
+            return change
 
     def pending_tasks(self, enqueued_before: datetime, limit: int) -> list[PendingTask]:
         return [pending_from_doc(doc) for doc in self._rows(

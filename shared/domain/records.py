@@ -7,10 +7,10 @@ narrative in clear: that lives only inside ``Submission.sealed``.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 JSON = dict[str, Any]
 
@@ -44,6 +44,19 @@ class Triage:
 
 
 @dataclass(frozen=True)
+class Forwarding:
+    """The referral of a case to the investigations office, attempt by attempt."""
+
+    referral_id: str
+    urgent: bool = False
+    attempts: int = 0
+    last_attempt_at: datetime | None = None
+    investigations_case_id: str | None = None
+    forwarded_at: datetime | None = None
+    failure: str | None = None
+
+
+@dataclass(frozen=True)
 class Case:
     reference: str
     submission_id: str
@@ -53,6 +66,11 @@ class Case:
     updated_at: datetime
     event_count: int
     triage: Triage | None = None
+    deadlines: Mapping[str, datetime] = field(default_factory=dict)
+    assignee: str | None = None
+    forwarding: Forwarding | None = None
+    # Notification items already sent, so a redelivered task does not send twice.
+    notifications_sent: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,15 +100,59 @@ class PendingTask:
     created_at: datetime
     last_enqueued_at: datetime
     generation: int = 0
+    # Which piece of work of this kind (e.g. which notification); "" when there is one.
+    item: str = ""
+    urgent: bool = False
 
     @property
     def key(self) -> str:
-        return pending_key(self.kind, self.submission_id)
+        return pending_key(self.kind, self.submission_id, self.item)
 
 
-def pending_key(kind: str, submission_id: str) -> str:
-    """Document id of the pending task of ``kind`` for a submission."""
-    return f"{kind}-{submission_id}"
+def pending_key(kind: str, submission_id: str, item: str = "") -> str:
+    """Document id of the pending task of ``kind`` (and ``item``) for a submission."""
+    return f"{kind}-{submission_id}" + (f"-{item}" if item else "")
+
+
+@dataclass(frozen=True)
+class CaseChange:
+    """What one atomic update does to a case: its new version, the history events it
+    appends, the pending work it adds and removes, and a result for the caller."""
+
+    case: Case
+    events: tuple[CaseEvent, ...] = ()
+    add_pending: tuple[PendingTask, ...] = ()
+    remove_pending: tuple[str, ...] = ()
+    result: Any = None
+
+    @property
+    def changes_case(self) -> bool:
+        return bool(self.events)
+
+
+class Happened(NamedTuple):
+    """Something to add to a case's history: what, by whom, details, and the state it moves
+    the case to (None when the state does not change)."""
+
+    kind: str
+    actor: str
+    details: JSON
+    to_state: str | None = None
+
+
+def record(case: Case, at: datetime, happenings: Sequence[Happened],
+           **fields: Any) -> tuple[Case, tuple[CaseEvent, ...]]:
+    """The case with ``fields`` changed and ``happenings`` appended to its history in order;
+    the last state change, if any, becomes the case's state."""
+    state, seq, events = case.state, case.event_count, []
+    for happened in happenings:
+        seq += 1
+        events.append(CaseEvent(seq=seq, at=at, kind=happened.kind, actor=happened.actor,
+                                from_state=state if happened.to_state else None,
+                                to_state=happened.to_state, details=happened.details))
+        state = happened.to_state or state
+    return (replace(case, state=state, updated_at=at, event_count=seq, **fields),
+            tuple(events))
 
 
 @dataclass(frozen=True)

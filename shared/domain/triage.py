@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime
 
 from shared.domain.policy import Policy
-from shared.domain.records import Case, CaseEvent, Submission, Triage
+from shared.domain.records import (
+    Case,
+    CaseChange,
+    Forwarding,
+    Happened,
+    PendingTask,
+    Submission,
+    Triage,
+    pending_key,
+    record,
+)
 from shared.domain.taxonomy import URGENT_ALLEGATIONS
 
 PRIORITIES = ("urgent", "high", "normal")
@@ -50,11 +59,28 @@ def triage(submission: Submission, policy: Policy, now: datetime) -> Triage:
     raise ValueError(f"no triage rule for form {submission.form!r}")
 
 
-def apply_triage(case: Case, result: Triage, actor: str, at: datetime) -> tuple[Case, CaseEvent]:
-    """The case with its triage attached, and the history event that records it."""
-    seq = case.event_count + 1
-    event = CaseEvent(seq=seq, at=at, kind="triaged", actor=actor,
-                      from_state=case.state, to_state=case.state,
-                      details={"priority": result.priority, "route": result.route,
-                               "category": result.category, "flags": list(result.flags)})
-    return replace(case, updated_at=at, event_count=seq, triage=result), event
+def referral_id_for(reference: str) -> str:
+    """The referral's id, which the investigations office uses to de-duplicate deliveries."""
+    return f"{reference}-R1"
+
+
+def triaged(case: Case, result: Triage, at: datetime) -> CaseChange:
+    """The change that attaches a triage to a case once; a repeat changes nothing but still
+    clears the pending triage task. A misconduct report gets its forwarding queued."""
+    done = (pending_key("triage", case.submission_id),)
+    if case.triage is not None:
+        return CaseChange(case, remove_pending=done, result=False)
+    details = {"priority": result.priority, "route": result.route,
+               "category": result.category, "flags": list(result.flags)}
+    fields: dict[str, object] = {"triage": result,
+                                 "deadlines": {**case.deadlines, **result.deadlines}}
+    add: tuple[PendingTask, ...] = ()
+    if result.forward_to_investigations:
+        urgent = result.priority == "urgent"
+        fields["forwarding"] = Forwarding(referral_id=referral_id_for(case.reference),
+                                          urgent=urgent)
+        add = (PendingTask("forward", case.submission_id, case.reference, at, at,
+                           urgent=urgent),)
+    updated, events = record(case, at, [Happened("triaged", "system:triage", details)],
+                             **fields)
+    return CaseChange(updated, events, add, done, result=True)

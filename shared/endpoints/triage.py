@@ -21,8 +21,8 @@ def triage_endpoint(request: Request) -> Response:
         body = read_body(request, 4096, allow_form=False)
         task = validated(_TRIAGE_TASK, body, c)
         try:
-            outcome = triage_submission(task["submission_id"], store=c.store, clock=c.clock,
-                                        policy=c.policy)
+            outcome = triage_submission(task["submission_id"], store=c.store, queue=c.queue,
+                                        clock=c.clock, policy=c.policy)
         except UnknownSubmission:
             message = "No submission with this id."
             raise HttpProblem(404, message, {"submission_id": [message]}) from None

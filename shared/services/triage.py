@@ -6,15 +6,16 @@ from dataclasses import dataclass
 
 from shared.domain.policy import Policy
 from shared.domain.records import Triage
-from shared.domain.triage import triage
+from shared.domain.triage import triage, triaged
 from shared.logs import get_logger
-from shared.ports import Clock, IntakeStore
+from shared.ports import Clock, IntakeStore, TaskQueue
+from shared.services.tasks import enqueue_stored
 
 log = get_logger(__name__)
 
 
 class UnknownSubmission(LookupError):
-    """A triage task names a submission that is not stored."""
+    """A task names a submission that is not stored."""
 
 
 @dataclass(frozen=True)
@@ -24,26 +25,24 @@ class TriageOutcome:
     changed: bool
 
 
-def triage_submission(submission_id: str, *, store: IntakeStore, clock: Clock,
-                      policy: Policy) -> TriageOutcome:
-    """Triage the submission once; a redelivered task finds the case triaged and changes
-    nothing (the store checks the case's state inside its transaction)."""
+def triage_submission(submission_id: str, *, store: IntakeStore, queue: TaskQueue,
+                      clock: Clock, policy: Policy) -> TriageOutcome:
+    """Triage the submission once and queue what follows (forwarding of a misconduct
+    report). A redelivered task finds the case triaged and changes nothing: the store
+    re-reads the case inside its transaction."""
     submission = store.get_submission(submission_id)
     if submission is None:
         raise UnknownSubmission(submission_id)
-    case = store.get_case(submission.reference)
-    if case is not None and case.triage is not None:
-        # Redelivery: still let the store clear a pending marker a crash may have left.
-        store.record_triage(submission.reference, case.triage, "system:triage", clock.now())
-        log.info("triage redelivered; nothing to do",
-                 extra={"event": "triage_duplicate", "reference": submission.reference})
-        return TriageOutcome(submission.reference, case.triage, changed=False)
-
     now = clock.now()
     result = triage(submission, policy, now)
-    changed = store.record_triage(submission.reference, result, "system:triage", now)
-    log.info("case triaged" if changed else "triage raced another delivery; nothing to do",
+    change = store.update_case(submission.reference, lambda case: triaged(case, result, now))
+    assert change is not None
+    changed = bool(change.result)
+    final = change.case.triage or result
+    if changed:
+        enqueue_stored(queue, change.add_pending)
+    log.info("case triaged" if changed else "triage redelivered; nothing to do",
              extra={"event": "case_triaged" if changed else "triage_duplicate",
-                    "reference": submission.reference, "priority": result.priority,
-                    "route": result.route})
-    return TriageOutcome(submission.reference, result, changed)
+                    "reference": submission.reference, "priority": final.priority,
+                    "route": final.route})
+    return TriageOutcome(submission.reference, final, changed)

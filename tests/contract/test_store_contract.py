@@ -11,7 +11,18 @@ from pathlib import Path
 import pytest
 
 from shared.adapters.sqlite_store import SqliteStore
-from shared.domain.records import Case, CaseEvent, PendingTask, Submission, Triage
+from shared.domain.records import (
+    Case,
+    CaseChange,
+    CaseEvent,
+    Forwarding,
+    Happened,
+    PendingTask,
+    Submission,
+    Triage,
+    record,
+)
+from shared.domain.triage import triaged
 from shared.ports import IntakeStore, ReferenceTaken, StoreUnavailable, SubmissionExists
 from tests.support.fakes import InMemoryStore
 
@@ -85,22 +96,80 @@ def test_a_taken_reference_writes_nothing(store: IntakeStore) -> None:
 
 
 def test_triage_is_recorded_once(store: IntakeStore) -> None:
-    _submission, case, _, _ = records()
+    _, case, _, _ = records()
     store.create_submission(*records())
     at = T0 + timedelta(seconds=3)
-    assert store.record_triage(case.reference, TRIAGE, "system:triage", at) is True
-    assert store.record_triage(case.reference, replace(TRIAGE, priority="normal"),
-                               "system:triage", at + timedelta(seconds=1)) is False
-    triaged = store.get_case(case.reference)
-    assert triaged == replace(case, triage=TRIAGE, updated_at=at, event_count=2)
+    first = store.update_case(case.reference, lambda c: triaged(c, TRIAGE, at))
+    again = store.update_case(case.reference, lambda c: triaged(
+        c, replace(TRIAGE, priority="normal"), at + timedelta(seconds=1)))
+    assert first is not None and first.result is True
+    assert again is not None and again.result is False
+    assert store.get_case(case.reference) == replace(
+        case, triage=TRIAGE, updated_at=at, event_count=2, deadlines=TRIAGE.deadlines)
     assert [(e.seq, e.kind, e.at) for e in store.case_events(case.reference)] == [
         (1, "received", T0), (2, "triaged", at)]
     assert store.pending_tasks(T0 + timedelta(days=1), 10) == []
 
 
-def test_triage_of_an_unknown_case_raises(store: IntakeStore) -> None:
+def test_an_update_writes_case_events_and_pending_work_together(store: IntakeStore) -> None:
+    submission, case, _, pending = records()
+    store.create_submission(*records())
+    at = T0 + timedelta(minutes=1)
+    forward = PendingTask("forward", submission.id, case.reference, at, at, urgent=True)
+    notify = PendingTask("notify", submission.id, case.reference, at, at, item="office")
+
+    def decide(current: Case) -> CaseChange:
+        updated, events = record(
+            current, at, [Happened("forwarded", "system:forward", {"n": 1}, "forwarded"),
+                          Happened("note", "officer:a@example.org", {})],
+            assignee="a@example.org", notifications_sent=("office",),
+            forwarding=Forwarding("R1", urgent=True, attempts=2, last_attempt_at=at,
+                                  investigations_case_id="OIAI-1", forwarded_at=at))
+        return CaseChange(updated, events, (forward, notify), (pending.key,), result="done")
+
+    change = store.update_case(case.reference, decide)
+    assert change is not None and change.result == "done"
+    stored = store.get_case(case.reference)
+    assert stored == change.case
+    assert stored is not None and stored.state == "forwarded" and stored.event_count == 3
+    events = store.case_events(case.reference)
+    assert [(e.seq, e.kind, e.from_state, e.to_state) for e in events] == [
+        (1, "received", None, "received"), (2, "forwarded", "received", "forwarded"),
+        (3, "note", None, None)]
+    due = store.pending_tasks(at + timedelta(seconds=1), 10)
+    assert sorted(due, key=lambda p: p.key) == sorted([forward, notify], key=lambda p: p.key)
+
+
+def test_a_decision_of_none_writes_nothing(store: IntakeStore) -> None:
+    _, case, _, _ = records()
+    store.create_submission(*records())
+    assert store.update_case(case.reference, lambda c: None) is None
+    assert store.get_case(case.reference) == case
+    assert len(store.case_events(case.reference)) == 1
+
+
+def test_updating_an_unknown_case_raises(store: IntakeStore) -> None:
     with pytest.raises(LookupError):
-        store.record_triage("ETH-ADV-00000-00000", TRIAGE, "system:triage", T0)
+        store.update_case("ETH-ADV-00000-00000", lambda c: triaged(c, TRIAGE, T0))
+
+
+def test_concurrent_updates_are_serialised(store: IntakeStore) -> None:
+    _, case, _, _ = records()
+    store.create_submission(*records())
+
+    def note(current: Case) -> CaseChange:
+        updated, events = record(current, T0, [Happened("note", "officer:x", {})])
+        return CaseChange(updated, events)
+
+    threads = [threading.Thread(target=store.update_case, args=(case.reference, note))
+               for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [e.seq for e in store.case_events(case.reference)] == [1, 2, 3, 4, 5, 6]
+    stored = store.get_case(case.reference)
+    assert stored is not None and stored.event_count == 6
 
 
 def test_concurrent_triage_records_exactly_once(store: IntakeStore) -> None:
@@ -109,7 +178,8 @@ def test_concurrent_triage_records_exactly_once(store: IntakeStore) -> None:
     results: list[bool] = []
 
     def triage() -> None:
-        results.append(store.record_triage(case.reference, TRIAGE, "system:triage", T0))
+        change = store.update_case(case.reference, lambda c: triaged(c, TRIAGE, T0))
+        results.append(bool(change and change.result))
 
     threads = [threading.Thread(target=triage) for _ in range(5)]
     for thread in threads:
@@ -145,7 +215,7 @@ def test_mark_requeued_after_completion_does_not_resurrect_the_task(
         store: IntakeStore) -> None:
     _, case, _, pending = records()
     store.create_submission(*records())
-    store.record_triage(case.reference, TRIAGE, "system:triage", T0)
+    store.update_case(case.reference, lambda c: triaged(c, TRIAGE, T0))
     store.mark_requeued(pending, 1, T0 + timedelta(minutes=15))
     assert store.pending_tasks(T0 + timedelta(days=1), 10) == []
 

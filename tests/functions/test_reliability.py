@@ -112,7 +112,7 @@ def test_triage_while_the_store_is_down_answers_503_and_a_redelivery_succeeds(
     harness = Harness.build(tmp_path, store)
     reference = harness.submit("submit_advice", payload("advice")).get_json()["reference"]
     [task] = harness.queue.take()
-    store.fail("record_triage")
+    store.fail("update_case")
     failed = harness.post("triage", task.payload)
     assert failed.status_code == 503
     assert failed.headers["Retry-After"]

@@ -9,16 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from shared.domain.records import (
-    Case,
-    CaseEvent,
-    PendingTask,
-    Submission,
-    Task,
-    Triage,
-    pending_key,
-)
-from shared.domain.triage import apply_triage
+from shared.domain.records import Case, CaseChange, CaseEvent, PendingTask, Submission, Task
 from shared.ports import (
     Clock,
     IntakeStore,
@@ -70,18 +61,23 @@ class InMemoryStore(IntakeStore):
     def case_events(self, reference: str) -> list[CaseEvent]:
         return list(self.events.get(reference, []))
 
-    def record_triage(self, reference: str, triage: Triage, actor: str, at: datetime) -> bool:
+    def update_case(self, reference: str,
+                    decide: Callable[[Case], CaseChange | None]) -> CaseChange | None:
         with self._lock:
             case = self.cases.get(reference)
             if case is None:
                 raise LookupError(reference)
-            self.pending.pop(pending_key("triage", case.submission_id), None)
-            if case.triage is not None:
-                return False
-            updated, event = apply_triage(case, triage, actor, at)
-            self.cases[reference] = updated
-            self.events[reference].append(event)
-            return True
+            change = decide(case)
+            if change is None:
+                return None
+            if change.changes_case:
+                self.cases[reference] = change.case
+                self.events[reference].extend(change.events)
+            for key in change.remove_pending:
+                self.pending.pop(key, None)
+            for task in change.add_pending:
+                self.pending[task.key] = task
+            return change
 
     def pending_tasks(self, enqueued_before: datetime, limit: int) -> list[PendingTask]:
         due = [p for p in self.pending.values() if p.last_enqueued_at < enqueued_before]
@@ -161,9 +157,11 @@ class FlakyStore(IntakeStore):
                                              lambda: self.inner.case_events(reference))
         return result
 
-    def record_triage(self, reference: str, triage: Triage, actor: str, at: datetime) -> bool:
-        return bool(self._call("record_triage",
-                               lambda: self.inner.record_triage(reference, triage, actor, at)))
+    def update_case(self, reference: str,
+                    decide: Callable[[Case], CaseChange | None]) -> CaseChange | None:
+        result: CaseChange | None = self._call(
+            "update_case", lambda: self.inner.update_case(reference, decide))
+        return result
 
     def pending_tasks(self, enqueued_before: datetime, limit: int) -> list[PendingTask]:
         result: list[PendingTask] = self._call(
