@@ -8,5 +8,13 @@ from schemas.common import IntakeSchema
 
 
 class TriageTaskSchema(IntakeSchema):
+    """A task about one submission: triage and forwarding."""
+
     submission_id = fields.String(required=True, validate=validate.Regexp(
         r"^[0-9a-f]{32}$", error="Must be a submission id (32 lowercase hex digits)."))
+
+
+class NotifyTaskSchema(TriageTaskSchema):
+    item = fields.String(required=True, validate=validate.Regexp(
+        r"^[a-z_]{1,40}-[a-z_]{1,40}$", error="Must be a notification item such as "
+                                               "referral_made-ethics_office."))

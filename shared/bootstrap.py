@@ -16,7 +16,17 @@ from typing import TypeVar, cast
 from shared import config, logs
 from shared.config import Settings
 from shared.domain.policy import Policy
-from shared.ports import Clock, IntakeStore, KeyService, PayloadCipher, TaskQueue
+from shared.ports import (
+    Clock,
+    IntakeStore,
+    InvestigationsGateway,
+    KeyService,
+    Notifier,
+    PayloadCipher,
+    TaskQueue,
+)
+from shared.services.notify import MailSettings
+from shared.services.tasks import URGENT_QUEUES
 
 T = TypeVar("T")
 
@@ -69,6 +79,25 @@ class Container:
     def cipher(self) -> PayloadCipher:
         return self._component("cipher", lambda: _cipher(self.keys))
 
+    @property
+    def forward_secret(self) -> bytes:
+        return self._component("forward_secret", lambda: _forward_secret(self.settings))
+
+    @property
+    def gateway(self) -> InvestigationsGateway:
+        return self._component("gateway", lambda: _gateway(self.settings, self.forward_secret))
+
+    @property
+    def notifier(self) -> Notifier:
+        return self._component("notifier", lambda: _notifier(self.settings))
+
+    @property
+    def mail(self) -> MailSettings:
+        s = self.settings
+        return MailSettings(investigations_mailbox=s.investigations_mailbox,
+                            ethics_office_mailbox=s.ethics_office_mailbox,
+                            office_url=s.office_url, follow_up_url=s.follow_up_url)
+
 
 def _system_clock() -> Clock:
     from shared.adapters.clock import SystemClock
@@ -87,12 +116,13 @@ def _queue(s: Settings) -> TaskQueue:
     if s.backend == "embedded":
         from shared.adapters.local_dispatcher import Backoff, HttpDelivery, LocalDispatcher
         return LocalDispatcher(HttpDelivery(s.functions_base_url),
-                               backoff=Backoff(attempts=s.local_dispatch_attempts))
+                               backoff=Backoff(attempts=s.local_dispatch_attempts),
+                               first_queues=URGENT_QUEUES.values())
     from shared.adapters.cloud_tasks_queue import CloudTasksQueue
     return CloudTasksQueue(
         CloudTasksQueue.client(s.cloud_tasks_emulator_host),
         project=s.project, location=s.tasks_location,
-        queue_ids={"triage": s.triage_queue}, url_for=s.function_url,
+        queue_ids=s.queue_ids, url_for=s.function_url,
         service_account=s.tasks_service_account, timeout=s.queue_timeout)
 
 
@@ -104,6 +134,26 @@ def _keys(s: Settings) -> KeyService:
 def _cipher(keys: KeyService) -> PayloadCipher:
     from shared.adapters.envelope import EnvelopeCipher
     return EnvelopeCipher(keys)
+
+
+def _forward_secret(s: Settings) -> bytes:
+    if s.forward_hmac_secret:
+        return s.forward_hmac_secret.encode()
+    from shared.adapters.local_keys import local_secret
+    return local_secret(s.data_dir / "keys" / "forward-hmac.key")
+
+
+def _gateway(s: Settings, secret: bytes) -> InvestigationsGateway:
+    from shared.adapters.investigations_http import HttpInvestigationsGateway
+    return HttpInvestigationsGateway(s.investigations_url, secret, timeout=s.forward_timeout)
+
+
+def _notifier(s: Settings) -> Notifier:
+    if s.notifier == "outbox":
+        from shared.adapters.outbox_notifier import OutboxNotifier
+        return OutboxNotifier(s.data_dir / "outbox", s.mail_from)
+    from shared.adapters.ses_notifier import SesNotifier
+    return SesNotifier(s.mail_from, region=s.ses_region)
 
 
 _current: Container | None = None

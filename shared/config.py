@@ -26,6 +26,8 @@ class Variable:
     # "deployed": Terraform sets it on Google Cloud; "local": only for the embedded backend
     # or development tools (emulators, the local runner).
     scope: str = "deployed"
+    # A secret: deployed from Secret Manager, never as a plain environment value.
+    secret: bool = False
 
 
 VARIABLES: tuple[Variable, ...] = (
@@ -68,6 +70,42 @@ VARIABLES: tuple[Variable, ...] = (
              "`sweep`.", "local"),
     Variable("INTAKE_LOCAL_SWEEP_SECONDS", "60",
              "How often the local runner runs `sweep` (0: never).", "local"),
+    # --- referrals to the investigations office and notifications (issue 3) -----------
+    Variable("INTAKE_FORWARD_QUEUE", "forward", "Cloud Tasks queue id for referrals."),
+    Variable("INTAKE_URGENT_FORWARD_QUEUE", "forward-urgent",
+             "Cloud Tasks queue id for referrals of sexual exploitation and abuse and sexual "
+             "harassment, served before the others."),
+    Variable("INTAKE_NOTIFY_QUEUE", "notify", "Cloud Tasks queue id for notification e-mails."),
+    Variable("INTAKE_INVESTIGATIONS_URL", "",
+             "HTTPS endpoint of the investigations office's intake. Empty: the local reference "
+             "receiver at `<INTAKE_FUNCTIONS_BASE_URL>/investigations_intake`."),
+    Variable("INTAKE_FORWARD_HMAC_SECRET", "",
+             "Shared secret that signs referrals (at least 32 characters). Empty on the "
+             "embedded backend: a random one kept in `<INTAKE_DATA_DIR>/keys/forward-hmac.key`.",
+             secret=True),
+    Variable("INTAKE_FORWARD_TIMEOUT_SECONDS", "10",
+             "How long one referral attempt waits for the investigations office."),
+    Variable("INTAKE_FORWARD_MAX_ATTEMPTS", "12",
+             "Referral attempts before a case goes to `forwarding_failed` (the forward queues "
+             "must allow at least as many)."),
+    Variable("INTAKE_NOTIFIER", "",
+             "`outbox` (.eml files in `<INTAKE_DATA_DIR>/outbox`) or `ses`. Empty: outbox on "
+             "the embedded backend, ses on gcp."),
+    Variable("INTAKE_MAIL_FROM", "ethics-intake@localhost",
+             "Sender of notifications (a verified SES identity)."),
+    Variable("INTAKE_INVESTIGATIONS_MAILBOX", "investigations-intake@localhost",
+             "The investigations office's mailbox for referral notices."),
+    Variable("INTAKE_ETHICS_OFFICE_MAILBOX", "ethics-operations@localhost",
+             "The Ethics Office's operations mailbox: referrals made and failed, alerts."),
+    Variable("INTAKE_SES_REGION", "eu-west-1", "AWS region of the SES account."),
+    Variable("AWS_ACCESS_KEY_ID", "", "SES credentials (read by boto3).", secret=True),
+    Variable("AWS_SECRET_ACCESS_KEY", "", "SES credentials (read by boto3).", secret=True),
+    Variable("INTAKE_OFFICE_URL", "",
+             "Where officers open a case; e-mails link to `<INTAKE_OFFICE_URL>/<reference>`. "
+             "Empty: `<INTAKE_FUNCTIONS_BASE_URL>/cases`."),
+    Variable("INTAKE_FOLLOW_UP_URL", "",
+             "The submitters' follow-up page, linked from acknowledgements. Empty: "
+             "`<INTAKE_FUNCTIONS_BASE_URL>/forms/follow-up`."),
     Variable("FIRESTORE_EMULATOR_HOST", "",
              "host:port of the Firestore emulator (read by the Google client).", "local"),
     Variable("CLOUD_TASKS_EMULATOR_HOST", "",
@@ -75,6 +113,7 @@ VARIABLES: tuple[Variable, ...] = (
 )
 
 BACKENDS = ("embedded", "gcp")
+NOTIFIERS = ("outbox", "ses")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
@@ -107,9 +146,29 @@ class Settings:
     local_sweep_seconds: int
     firestore_emulator_host: str
     cloud_tasks_emulator_host: str
+    forward_queue: str
+    urgent_forward_queue: str
+    notify_queue: str
+    investigations_url: str
+    forward_hmac_secret: str
+    forward_timeout: float
+    forward_max_attempts: int
+    notifier: str
+    mail_from: str
+    investigations_mailbox: str
+    ethics_office_mailbox: str
+    ses_region: str
+    office_url: str
+    follow_up_url: str
 
     def function_url(self, function_name: str) -> str:
         return f"{self.functions_base_url.rstrip('/')}/{function_name}"
+
+    @property
+    def queue_ids(self) -> dict[str, str]:
+        """Logical queue name (see shared/services/tasks.py) -> Cloud Tasks queue id."""
+        return {"triage": self.triage_queue, "forward": self.forward_queue,
+                "forward_urgent": self.urgent_forward_queue, "notify": self.notify_queue}
 
 
 def _int(name: str, low: int, high: int) -> Callable[[str], int]:
@@ -134,6 +193,15 @@ def _choice(name: str, choices: tuple[str, ...]) -> Callable[[str], str]:
     return parse
 
 
+def _secret(name: str) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        if raw and len(raw) < 32:
+            raise ConfigError(f"{name} must be at least 32 characters")
+        return raw
+
+    return parse
+
+
 def load(environ: Mapping[str, str] | None = None) -> Settings:
     """Build the settings from the environment; raise ConfigError naming a bad variable."""
     env = os.environ if environ is None else environ
@@ -145,10 +213,12 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
 
     data_dir = Path(get("INTAKE_DATA_DIR"))
     key_file = get("INTAKE_KEY_FILE")
+    backend = get("INTAKE_BACKEND", _choice("INTAKE_BACKEND", BACKENDS))
+    base_url = get("INTAKE_FUNCTIONS_BASE_URL").rstrip("/")
     settings = Settings(
-        backend=get("INTAKE_BACKEND", _choice("INTAKE_BACKEND", BACKENDS)),
+        backend=backend,
         data_dir=data_dir,
-        functions_base_url=get("INTAKE_FUNCTIONS_BASE_URL"),
+        functions_base_url=base_url,
         project=get("GOOGLE_CLOUD_PROJECT"),
         firestore_database=get("INTAKE_FIRESTORE_DATABASE"),
         tasks_location=get("INTAKE_TASKS_LOCATION"),
@@ -179,7 +249,28 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
                                 _int("INTAKE_LOCAL_SWEEP_SECONDS", 0, 86400)),
         firestore_emulator_host=get("FIRESTORE_EMULATOR_HOST"),
         cloud_tasks_emulator_host=get("CLOUD_TASKS_EMULATOR_HOST"),
+        forward_queue=get("INTAKE_FORWARD_QUEUE"),
+        urgent_forward_queue=get("INTAKE_URGENT_FORWARD_QUEUE"),
+        notify_queue=get("INTAKE_NOTIFY_QUEUE"),
+        investigations_url=get("INTAKE_INVESTIGATIONS_URL")
+        or f"{base_url}/investigations_intake",
+        forward_hmac_secret=get("INTAKE_FORWARD_HMAC_SECRET", _secret(
+            "INTAKE_FORWARD_HMAC_SECRET")),
+        forward_timeout=get("INTAKE_FORWARD_TIMEOUT_SECONDS",
+                            _int("INTAKE_FORWARD_TIMEOUT_SECONDS", 1, 120)),
+        forward_max_attempts=get("INTAKE_FORWARD_MAX_ATTEMPTS",
+                                 _int("INTAKE_FORWARD_MAX_ATTEMPTS", 1, 1000)),
+        notifier=get("INTAKE_NOTIFIER", lambda raw: _choice("INTAKE_NOTIFIER", NOTIFIERS)(raw)
+                     if raw else ("outbox" if backend == "embedded" else "ses")),
+        mail_from=get("INTAKE_MAIL_FROM"),
+        investigations_mailbox=get("INTAKE_INVESTIGATIONS_MAILBOX"),
+        ethics_office_mailbox=get("INTAKE_ETHICS_OFFICE_MAILBOX"),
+        ses_region=get("INTAKE_SES_REGION"),
+        office_url=get("INTAKE_OFFICE_URL") or f"{base_url}/cases",
+        follow_up_url=get("INTAKE_FOLLOW_UP_URL") or f"{base_url}/forms/follow-up",
     )
     if settings.backend == "gcp" and not settings.project:
         raise ConfigError("GOOGLE_CLOUD_PROJECT must be set when INTAKE_BACKEND=gcp")
+    if settings.backend == "gcp" and not settings.forward_hmac_secret:
+        raise ConfigError("INTAKE_FORWARD_HMAC_SECRET must be set when INTAKE_BACKEND=gcp")
     return settings

@@ -76,13 +76,30 @@ class FunctionMounts:
         return app(environ, logged_start)
 
 
-def build_app(names: Iterable[str] | None = None) -> FunctionMounts:
-    """One WSGI app mounting each function's own functions-framework app at /<name>."""
+RECEIVER = "investigations_intake"
+
+
+def reference_receiver(container: Container) -> WSGIApplication:
+    """The investigations office's side, for local use: the reference receiver, sharing
+    the forwarding secret, keeping its records in its own database."""
+    from reference_receiver.app import ReferenceReceiver
+    from reference_receiver.store import ReceiverStore
+
+    store = ReceiverStore(container.settings.data_dir / "investigations.sqlite3")
+    return ReferenceReceiver(store, container.forward_secret)
+
+
+def build_app(names: Iterable[str] | None = None,
+              receiver: WSGIApplication | None = None) -> FunctionMounts:
+    """One WSGI app mounting each function's own functions-framework app at /<name>, and
+    the reference receiver at /investigations_intake when given."""
     selected = list(names if names is not None else function_names())
     apps = {name: functions_framework.create_app(  # type: ignore[no-untyped-call]
                 name, str(FUNCTIONS_DIR / name / "main.py"))
             for name in selected}
-    return FunctionMounts(_index(selected), apps)
+    if receiver is not None:
+        apps[RECEIVER] = receiver
+    return FunctionMounts(_index([*selected, *([RECEIVER] if receiver else [])]), apps)
 
 
 def _sweep_periodically(container: Container, stop: threading.Event) -> None:
@@ -126,6 +143,7 @@ def serve(host: str, port: int) -> None:
     print(banner(f"http://{host}:{port}"), flush=True)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # our access log replaces it
     try:
-        run_simple(host, port, build_app(), threaded=True, use_reloader=False)
+        run_simple(host, port, build_app(receiver=reference_receiver(container)),
+                   threaded=True, use_reloader=False)
     finally:
         stop.set()

@@ -19,6 +19,12 @@ TRACE_FIELD = "logging.googleapis.com/trace"
 _trace: contextvars.ContextVar[str | None] = contextvars.ContextVar("trace", default=None)
 _configured = False
 
+# SDK clients log whole request bodies at DEBUG (botocore logs an e-mail's recipient):
+# whatever our own level, they never speak below WARNING.
+THIRD_PARTY_LOGGERS = ("botocore", "boto3", "s3transfer", "urllib3", "google", "grpc")
+for _name in THIRD_PARTY_LOGGERS:
+    logging.getLogger(_name).setLevel(logging.WARNING)
+
 
 def trace_from_headers(headers: Any, project: str) -> str | None:
     """Cloud Logging's trace name from ``X-Cloud-Trace-Context`` or W3C ``traceparent``."""

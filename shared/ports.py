@@ -12,7 +12,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from shared.domain.records import Case, CaseChange, CaseEvent, PendingTask, Submission, Task
+from shared.domain.records import (
+    Case,
+    CaseChange,
+    CaseEvent,
+    CaseQuery,
+    PendingTask,
+    Submission,
+    Task,
+)
 
 
 class StoreUnavailable(Exception):
@@ -57,6 +65,10 @@ class IntakeStore(abc.ABC):
     @abc.abstractmethod
     def case_events(self, reference: str) -> list[CaseEvent]:
         """The case's history, oldest first."""
+
+    @abc.abstractmethod
+    def list_cases(self, query: CaseQuery) -> list[Case]:
+        """Cases matching the query, most recently received first."""
 
     @abc.abstractmethod
     def update_case(self, reference: str,
@@ -147,3 +159,58 @@ class Clock(abc.ABC):
     def now(self) -> datetime:
         """An aware datetime in UTC."""
 
+
+
+# --- Referrals to the investigations office and notifications (issue 3) ---------------
+
+
+@dataclass(frozen=True)
+class ReferralReceipt:
+    """The investigations office's answer to a referral: its own case id."""
+
+    investigations_case_id: str
+
+
+class ReferralRejected(Exception):
+    """The investigations office refused the referral (a 4xx other than 408/429): retrying
+    the same request cannot succeed."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"HTTP {status}")
+        self.status = status
+
+
+class ReferralUnavailable(Exception):
+    """No usable answer (5xx, 408, 429, timeout, connection error): try again later."""
+
+
+class InvestigationsGateway(abc.ABC):
+    """The investigations office's intake endpoint."""
+
+    @abc.abstractmethod
+    def refer(self, referral_id: str, document: Mapping[str, Any]) -> ReferralReceipt:
+        """Deliver a referral; ``referral_id`` lets the receiver de-duplicate deliveries.
+
+        Raises ReferralRejected or ReferralUnavailable.
+        """
+
+
+@dataclass(frozen=True)
+class Email:
+    to: str
+    subject: str
+    body: str
+    # Stable per notification, so duplicates can be recognised downstream.
+    message_id: str
+
+
+class NotifierUnavailable(Exception):
+    """The e-mail could not be handed over; try again later."""
+
+
+class Notifier(abc.ABC):
+    """Sends e-mail. Messages carry references and links, never report content."""
+
+    @abc.abstractmethod
+    def send(self, email: Email) -> None:
+        """Hand one e-mail over for delivery; raise NotifierUnavailable if it was not."""

@@ -17,6 +17,7 @@ from shared.domain.records import (
     PendingTask,
     Submission,
     Triage,
+    next_deadline,
 )
 
 
@@ -81,7 +82,9 @@ def case_doc(c: Case) -> JSON:
             "triage": triage_doc(c.triage) if c.triage else None,
             "deadlines": dict(c.deadlines), "assignee": c.assignee,
             "forwarding": forwarding_doc(c.forwarding) if c.forwarding else None,
-            "notifications_sent": list(c.notifications_sent)}
+            "notifications_sent": list(c.notifications_sent),
+            # derived, stored so that a store can filter on it
+            "next_deadline": next_deadline(c)}
 
 
 def case_from_doc(d: JSON) -> Case:

@@ -31,7 +31,14 @@ from shared.adapters.documents import (
     submission_doc,
     submission_from_doc,
 )
-from shared.domain.records import Case, CaseChange, CaseEvent, PendingTask, Submission
+from shared.domain.records import (
+    Case,
+    CaseChange,
+    CaseEvent,
+    CaseQuery,
+    PendingTask,
+    Submission,
+)
 from shared.ports import IntakeStore, ReferenceTaken, StoreUnavailable, SubmissionExists
 
 T = TypeVar("T")
@@ -137,7 +144,7 @@ class FirestoreStore(IntakeStore):
             change = decide(case_from_doc(snapshot.to_dict() or {}))
             if change is None:
                 return None
-            if change.changes_case:
+            if change.write_case:
                 transaction.set(case_ref, case_doc(change.case))
                 for event in change.events:
                     transaction.create(
@@ -153,6 +160,24 @@ class FirestoreStore(IntakeStore):
             result: CaseChange | None = apply(
                 self._db.transaction(max_attempts=TRANSACTION_ATTEMPTS))
             return result
+
+    def list_cases(self, query: CaseQuery) -> list[Case]:
+        # Equality filters plus the received_at order (and a next_deadline range) need the
+        # composite indexes declared in infra/ (docs/firestore-indexes.md lists them).
+        found: Any = self._db.collection("cases")
+        for field, value in (("form", query.form), ("state", query.state),
+                             ("assignee", query.assignee)):
+            if value is not None:
+                found = found.where(filter=FieldFilter(field, "==", value))
+        if query.due_before is not None:
+            found = found.where(filter=FieldFilter("next_deadline", "<", query.due_before))
+            found = found.order_by("next_deadline")
+        found = found.order_by("received_at", direction=firestore.Query.DESCENDING)
+        with self.guard():
+            snapshots = list(found.limit(query.limit).stream(retry=self._retry,
+                                                               timeout=self._timeout))
+        cases = [case_from_doc(s.to_dict() or {}) for s in snapshots]
+        return sorted(cases, key=lambda c: c.received_at, reverse=True)
 
     def pending_tasks(self, enqueued_before: datetime, limit: int) -> list[PendingTask]:
         query = (self._db.collection("pending_tasks")

@@ -14,7 +14,7 @@ import json
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from shared.domain.records import Task
@@ -88,11 +88,16 @@ class Backoff:
 
 
 class LocalDispatcher(TaskQueue):
+    """Tasks of ``first_queues`` are delivered before any other task that is due, as a
+    Cloud Tasks queue with a higher dispatch rate would."""
+
     def __init__(self, deliver: Delivery, *, backoff: Backoff | None = None,
-                 workers: int = 2) -> None:
+                 workers: int = 2, first_queues: Iterable[str] = ()) -> None:
         self._deliver = deliver
         self._backoff = backoff or Backoff()
-        self._heap: list[tuple[float, int, Task, int]] = []
+        self._first = frozenset(first_queues)
+        # one heap per priority (0 first), each ordered by due time then arrival
+        self._heaps: tuple[list[tuple[float, int, Task, int]], ...] = ([], [])
         self._order = itertools.count()
         self._names: set[str] = set()
         self._busy = 0
@@ -110,18 +115,24 @@ class LocalDispatcher(TaskQueue):
             if task.name in self._names:
                 return
             self._names.add(task.name)
-            heapq.heappush(self._heap, (time.monotonic(), next(self._order), task, 0))
+            self._push(task, 0, time.monotonic())
             self._condition.notify()
+
+    def _push(self, task: Task, attempt: int, due: float) -> None:
+        heap = self._heaps[0 if task.queue in self._first else 1]
+        heapq.heappush(heap, (due, next(self._order), task, attempt))
 
     def _next(self) -> tuple[Task, int] | None:
         with self._condition:
             while not self._closed:
-                if self._heap and self._heap[0][0] <= time.monotonic():
-                    _, _, task, attempt = heapq.heappop(self._heap)
-                    self._busy += 1
-                    return task, attempt
-                timeout = self._heap[0][0] - time.monotonic() if self._heap else None
-                self._condition.wait(timeout)
+                now = time.monotonic()
+                for heap in self._heaps:
+                    if heap and heap[0][0] <= now:
+                        _, _, task, attempt = heapq.heappop(heap)
+                        self._busy += 1
+                        return task, attempt
+                dues = [heap[0][0] for heap in self._heaps if heap]
+                self._condition.wait(min(dues) - now if dues else None)
             return None
 
     def _work(self) -> None:
@@ -141,8 +152,7 @@ class LocalDispatcher(TaskQueue):
 
     def _retry_or_drop(self, task: Task, attempt: int, reason: str) -> None:
         if attempt + 1 < self._backoff.attempts:
-            due = time.monotonic() + self._backoff.delay(attempt)
-            heapq.heappush(self._heap, (due, next(self._order), task, attempt + 1))
+            self._push(task, attempt + 1, time.monotonic() + self._backoff.delay(attempt))
             log.warning("task delivery failed; retrying", extra={
                 "event": "task_retry", "task": task.name, "target": task.target,
                 "attempt": attempt + 1, "reason": reason})
@@ -155,7 +165,7 @@ class LocalDispatcher(TaskQueue):
         """Wait until no task is queued or in flight; False if ``timeout`` passed first."""
         deadline = time.monotonic() + timeout
         with self._condition:
-            while self._heap or self._busy:
+            while any(self._heaps) or self._busy:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return False

@@ -27,7 +27,14 @@ from shared.adapters.documents import (
     submission_doc,
     submission_from_doc,
 )
-from shared.domain.records import Case, CaseChange, CaseEvent, PendingTask, Submission
+from shared.domain.records import (
+    Case,
+    CaseChange,
+    CaseEvent,
+    CaseQuery,
+    PendingTask,
+    Submission,
+)
 from shared.ports import IntakeStore, ReferenceTaken, StoreUnavailable, SubmissionExists
 
 SCHEMA = """
@@ -43,6 +50,7 @@ CREATE TABLE IF NOT EXISTS case_events (
 CREATE TABLE IF NOT EXISTS pending_tasks (
     key TEXT PRIMARY KEY, last_enqueued_at TEXT NOT NULL, doc TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS pending_tasks_by_time ON pending_tasks (last_enqueued_at);
+CREATE INDEX IF NOT EXISTS cases_by_state ON cases (state, received_at);
 """
 
 
@@ -169,7 +177,7 @@ class SqliteStore(IntakeStore):
             change = decide(case_from_doc(json.loads(row[0])))
             if change is None:
                 return None
-            if change.changes_case:
+            if change.write_case:
                 db.execute("UPDATE cases SET state = ?, doc = ? WHERE reference = ?",
                            (change.case.state, _dumps(case_doc(change.case)), reference))
                 db.executemany("INSERT INTO case_events VALUES (?, ?, ?)",
@@ -180,6 +188,23 @@ class SqliteStore(IntakeStore):
                            [(p.key, sortable(p.last_enqueued_at), _dumps(pending_doc(p)))
                             for p in change.add_pending])
             return change
+
+    def list_cases(self, query: CaseQuery) -> list[Case]:
+        clauses, args = [], []
+        for column, value in (("form", query.form), ("state", query.state)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                args.append(value)
+        if query.assignee is not None:
+            clauses.append("json_extract(doc, '$.assignee') = ?")
+            args.append(query.assignee)
+        if query.due_before is not None:
+            clauses.append("json_extract(doc, '$.next_deadline') < ?")
+            args.append(sortable(query.due_before))
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        return [case_from_doc(doc) for doc in self._rows(
+            f"SELECT doc FROM cases {where} ORDER BY received_at DESC LIMIT ?",  # noqa: S608
+            *args, query.limit)]
 
     def pending_tasks(self, enqueued_before: datetime, limit: int) -> list[PendingTask]:
         return [pending_from_doc(doc) for doc in self._rows(

@@ -66,3 +66,14 @@ def openapi(output: str) -> None:
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     Path(output).write_text(text, encoding="utf-8")
     click.echo(f"wrote {output}")
+
+
+def _register() -> None:
+    from shared.cli.cases import cases
+    from shared.cli.referrals import referrals
+
+    main.add_command(cases)
+    main.add_command(referrals)
+
+
+_register()

@@ -73,6 +73,22 @@ class Case:
     notifications_sent: tuple[str, ...] = ()
 
 
+def next_deadline(case: Case) -> datetime | None:
+    """The earliest of the case's deadlines, if it has any."""
+    return min(case.deadlines.values(), default=None)
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    """Which cases to list; every given criterion must hold. Newest first."""
+
+    form: str | None = None
+    state: str | None = None
+    assignee: str | None = None
+    due_before: datetime | None = None  # the earliest deadline is before this time
+    limit: int = 100
+
+
 @dataclass(frozen=True)
 class CaseEvent:
     """One entry of a case's append-only history. ``details`` never holds identity or narrative."""
@@ -124,10 +140,14 @@ class CaseChange:
     add_pending: tuple[PendingTask, ...] = ()
     remove_pending: tuple[str, ...] = ()
     result: Any = None
+    write_case: bool = True
 
-    @property
-    def changes_case(self) -> bool:
-        return bool(self.events)
+    @classmethod
+    def unchanged(cls, case: Case, *, remove_pending: tuple[str, ...] = (),
+                  result: Any = None) -> CaseChange:
+        """Leave the case as it is (a redelivery, work already done), possibly clearing
+        pending work."""
+        return cls(case, remove_pending=remove_pending, result=result, write_case=False)
 
 
 class Happened(NamedTuple):

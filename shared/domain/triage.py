@@ -69,7 +69,7 @@ def triaged(case: Case, result: Triage, at: datetime) -> CaseChange:
     clears the pending triage task. A misconduct report gets its forwarding queued."""
     done = (pending_key("triage", case.submission_id),)
     if case.triage is not None:
-        return CaseChange(case, remove_pending=done, result=False)
+        return CaseChange.unchanged(case, remove_pending=done, result=False)
     details = {"priority": result.priority, "route": result.route,
                "category": result.category, "flags": list(result.flags)}
     fields: dict[str, object] = {"triage": result,

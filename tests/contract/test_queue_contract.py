@@ -161,3 +161,29 @@ def test_a_missing_queue_raises_queue_unavailable(tasks_client: Any) -> None:
                             service_account="", timeout=2)
     with pytest.raises(QueueUnavailable):
         queue.enqueue(task())
+
+
+def test_the_local_dispatcher_serves_urgent_queues_first() -> None:
+    import threading
+
+    started, release, order = threading.Event(), threading.Event(), []
+
+    def deliver(task: Task, attempt: int) -> int:
+        if task.name == "blocker":
+            started.set()
+            release.wait(10)
+        order.append(task.name)
+        return 200
+
+    queue = LocalDispatcher(deliver, workers=1, first_queues=["forward_urgent"])
+    try:
+        queue.enqueue(Task("forward", "blocker", "forward_to_investigations", {}))
+        assert started.wait(10)  # the only worker is busy: the others wait in line
+        for n in range(3):
+            queue.enqueue(Task("forward", f"normal-{n}", "forward_to_investigations", {}))
+        queue.enqueue(Task("forward_urgent", "urgent", "forward_to_investigations", {}))
+        release.set()
+        assert queue.drain(10)
+    finally:
+        queue.close()
+    assert order == ["blocker", "urgent", "normal-0", "normal-1", "normal-2"]

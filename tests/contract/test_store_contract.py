@@ -15,6 +15,7 @@ from shared.domain.records import (
     Case,
     CaseChange,
     CaseEvent,
+    CaseQuery,
     Forwarding,
     Happened,
     PendingTask,
@@ -229,3 +230,34 @@ def test_firestore_down_raises_store_unavailable(monkeypatch: pytest.MonkeyPatch
         store.get_case("ETH-ADV-00000-00000")
     with pytest.raises(StoreUnavailable):
         store.create_submission(*records())
+
+
+def test_cases_are_listed_by_form_state_assignee_and_deadline(store: IntakeStore) -> None:
+    day = timedelta(days=1)
+    for n in range(1, 6):
+        store.create_submission(*records(n, at=T0 + n * day))
+
+    def change(n: int, **fields: object) -> None:
+        def decide(current: Case) -> CaseChange:
+            updated, events = record(current, T0, [Happened("edit", "test", {}, f"s{n % 2}")],
+                                     **fields)
+            return CaseChange(updated, events)
+
+        store.update_case(records(n)[1].reference, decide)
+
+    change(1, assignee="a@example.org", deadlines={"due": T0 + 10 * day})
+    change(2, assignee="b@example.org", deadlines={"due": T0 + 3 * day, "later": T0 + 40 * day})
+    change(3, deadlines={"due": T0 + 20 * day})
+
+    def refs(**criteria: object) -> list[int]:
+        return [int(c.reference.split("-")[2]) for c in
+                store.list_cases(CaseQuery(**criteria))]  # type: ignore[arg-type]
+
+    assert refs() == [5, 4, 3, 2, 1]
+    assert refs(limit=2) == [5, 4]
+    assert refs(form="advice", state="s1") == [3, 1]
+    assert refs(state="received") == [5, 4]
+    assert refs(assignee="b@example.org") == [2]
+    assert refs(due_before=T0 + 15 * day) == [2, 1]
+    assert refs(due_before=T0 + 15 * day, state="s1") == [1]
+    assert refs(form="misconduct") == []

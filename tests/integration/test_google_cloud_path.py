@@ -33,6 +33,7 @@ def gcp_container(tmp_path: Path) -> Iterator[tuple[Container, str]]:
     with serving(build_app()) as base_url:
         settings = config.load({
             "INTAKE_BACKEND": "gcp", "GOOGLE_CLOUD_PROJECT": project,
+            "INTAKE_FORWARD_HMAC_SECRET": "integration-test-secret-0123456789abcdef",
             "FIRESTORE_EMULATOR_HOST": firestore_host, "CLOUD_TASKS_EMULATOR_HOST": tasks_host,
             "INTAKE_TRIAGE_QUEUE": queue_id, "INTAKE_FUNCTIONS_BASE_URL": base_url,
             "INTAKE_KEY_FILE": str(tmp_path / "kek"), "INTAKE_DATA_DIR": str(tmp_path),

@@ -9,7 +9,16 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from shared.domain.records import Case, CaseChange, CaseEvent, PendingTask, Submission, Task
+from shared.domain.records import (
+    Case,
+    CaseChange,
+    CaseEvent,
+    CaseQuery,
+    PendingTask,
+    Submission,
+    Task,
+    next_deadline,
+)
 from shared.ports import (
     Clock,
     IntakeStore,
@@ -70,7 +79,7 @@ class InMemoryStore(IntakeStore):
             change = decide(case)
             if change is None:
                 return None
-            if change.changes_case:
+            if change.write_case:
                 self.cases[reference] = change.case
                 self.events[reference].extend(change.events)
             for key in change.remove_pending:
@@ -78,6 +87,15 @@ class InMemoryStore(IntakeStore):
             for task in change.add_pending:
                 self.pending[task.key] = task
             return change
+
+    def list_cases(self, query: CaseQuery) -> list[Case]:
+        found = [c for c in self.cases.values()
+                 if (query.form is None or c.form == query.form)
+                 and (query.state is None or c.state == query.state)
+                 and (query.assignee is None or c.assignee == query.assignee)
+                 and (query.due_before is None or (
+                     (due := next_deadline(c)) is not None and due < query.due_before))]
+        return sorted(found, key=lambda c: c.received_at, reverse=True)[:query.limit]
 
     def pending_tasks(self, enqueued_before: datetime, limit: int) -> list[PendingTask]:
         due = [p for p in self.pending.values() if p.last_enqueued_at < enqueued_before]
@@ -124,16 +142,20 @@ class FlakyStore(IntakeStore):
 
     def __init__(self, inner: IntakeStore) -> None:
         self.inner = inner
-        self._failures: dict[str, tuple[int, bool]] = {}
+        self._failures: dict[str, tuple[int, bool, int]] = {}
 
-    def fail(self, method: str, times: int = 1, *, after: bool = False) -> None:
-        self._failures[method] = (times, after)
+    def fail(self, method: str, times: int = 1, *, after: bool = False, skip: int = 0) -> None:
+        """Make the ``times`` calls of ``method`` that follow the next ``skip`` ones fail."""
+        self._failures[method] = (times, after, skip)
 
     def _call(self, method: str, call: Callable[[], Any]) -> Any:
-        times, after = self._failures.get(method, (0, False))
+        times, after, skip = self._failures.get(method, (0, False, 0))
+        if skip:
+            self._failures[method] = (times, after, skip - 1)
+            return call()
         if not times:
             return call()
-        self._failures[method] = (times - 1, after)
+        self._failures[method] = (times - 1, after, 0)
         if after:
             call()
         raise StoreUnavailable(f"injected failure of {method}")
@@ -166,6 +188,10 @@ class FlakyStore(IntakeStore):
     def pending_tasks(self, enqueued_before: datetime, limit: int) -> list[PendingTask]:
         result: list[PendingTask] = self._call(
             "pending_tasks", lambda: self.inner.pending_tasks(enqueued_before, limit))
+        return result
+
+    def list_cases(self, query: CaseQuery) -> list[Case]:
+        result: list[Case] = self._call("list_cases", lambda: self.inner.list_cases(query))
         return result
 
     def mark_requeued(self, pending: PendingTask, generation: int, at: datetime) -> None:

@@ -48,11 +48,15 @@ class Harness:
     deliveries: list[tuple[str, int]] = field(default_factory=list)
 
     @classmethod
-    def build(cls, data_dir: Path, store: IntakeStore, **settings: str) -> Harness:
+    def build(cls, data_dir: Path, store: IntakeStore, *,
+              components: dict[str, object] | None = None, **settings: str) -> Harness:
+        """A harness over ``store``; ``components`` replace other ports of the container
+        (a gateway, a notifier...)."""
         queue, clock = RecordingQueue(), FixedClock()
         s = settings_for(data_dir, **settings)
         cipher = EnvelopeCipher(LocalKeyService.from_file(s.key_file, create=True))
-        container = Container(s, store=store, queue=queue, clock=clock, cipher=cipher)
+        container = Container(s, store=store, queue=queue, clock=clock, cipher=cipher,
+                              **(components or {}))
         return cls(container, store, queue, clock)
 
     def post(self, function: str, body: Any = None, *, raw: bytes | None = None,
@@ -67,6 +71,26 @@ class Harness:
 
     def submit(self, form_function: str, body: Any, **headers: str) -> TestResponse:
         return self.post(form_function, body, headers=headers)
+
+    def drain(self, max_rounds: int = 50) -> list[tuple[str, int]]:
+        """Deliver queued tasks like a queue would until none is left: a task answered
+        with anything but 2xx goes back with its retry count increased."""
+        retries: dict[str, int] = {}
+        delivered: list[tuple[str, int]] = []
+        for _ in range(max_rounds):
+            tasks = self.queue.take()
+            if not tasks:
+                return delivered
+            for task in tasks:
+                attempt = retries.get(task.name, 0)
+                status = self.post(task.target, task.payload,
+                                   headers=cloud_tasks_headers(task, attempt)).status_code
+                delivered.append((task.name, status))
+                self.deliveries.append((task.name, status))
+                if not 200 <= status < 300:
+                    retries[task.name] = attempt + 1
+                    self.queue.tasks.append(task)
+        raise AssertionError(f"tasks still failing after {max_rounds} rounds: {delivered[-5:]}")
 
     def deliver_tasks(self, times: int = 1) -> list[int]:
         """Deliver every queued task ``times`` times to its target; the statuses."""

@@ -30,6 +30,7 @@ print(json.dumps({"at_import": at_import, "status": response.status_code,
 def test_a_submit_function_imports_no_client_until_used_and_never_boto3(
         function: str, backend: str, tmp_path: Path) -> None:
     env = {"INTAKE_BACKEND": backend, "GOOGLE_CLOUD_PROJECT": "cold-start",
+           "INTAKE_FORWARD_HMAC_SECRET": "cold-start-test-secret-0123456789abcdef",
            "INTAKE_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin",
            "FIRESTORE_EMULATOR_HOST": "127.0.0.1:9"}
     out = subprocess.run([sys.executable, "-c", PROBE, function], cwd=ROOT, env=env,

@@ -3,6 +3,8 @@ port, the embedded backend, in-process dispatch of triage over HTTP."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import os
 import socket
@@ -68,8 +70,10 @@ def test_scripts_run_serves_every_function_and_triages(runner: tuple[str, Path])
     base_url, log_path = runner
     with urllib.request.urlopen(base_url + "/", timeout=5) as response:
         index = json.loads(response.read())
-    assert index["functions"] == ["/submit_advice", "/submit_misconduct",
-                                  "/submit_retaliation", "/sweep", "/triage"]
+    assert set(index["functions"]) >= {"/submit_advice", "/submit_misconduct",
+                                       "/submit_retaliation", "/sweep", "/triage",
+                                       "/forward_to_investigations", "/notify",
+                                       "/investigations_intake"}
 
     references = []
     for function, form in (("submit_advice", "advice"), ("submit_misconduct", "misconduct"),
@@ -89,5 +93,26 @@ def test_scripts_run_serves_every_function_and_triages(runner: tuple[str, Path])
             break
         time.sleep(0.2)
     assert set(references) <= triaged, log_path.read_text()[-3000:]
+
+    # The misconduct report reaches the local reference receiver; notices land in the outbox.
+    misconduct = references[1]
+    data_dir = log_path.parent / "data"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        listed = subprocess.run([str(ROOT / ".venv" / "bin" / "intake"), "referrals", "--json"],
+                                cwd=ROOT, env={**os.environ, "INTAKE_DATA_DIR": str(data_dir)},
+                                capture_output=True, text=True, check=True).stdout
+        rows = [json.loads(line) for line in listed.splitlines()]
+        outbox = list((data_dir / "outbox").glob("*.eml"))
+        if rows and len(outbox) >= 3:
+            break
+        time.sleep(0.3)
+    assert [(r["ethics_office_reference"], r["deliveries"]) for r in rows] == [(misconduct, 1)]
+    assert len(outbox) == 3  # investigations intake, ethics office, the reporter
     assert find_leaks(log_path.read_text().splitlines(), SENSITIVE) == []
+    texts = []
+    for path in outbox:
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        texts.append(f"{message['Subject']}\n{message.get_content()}")
+    assert find_leaks(texts, SENSITIVE) == []  # the recipient is in To:, nothing else is
     assert "ethics-intake is running" in log_path.read_text()

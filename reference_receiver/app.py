@@ -1,0 +1,90 @@
+"""The reference receiver as a WSGI app: POST / takes a referral; POST /_control sets
+failure injection (local use only); GET /_referrals lists what was recorded."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from werkzeug.wrappers import Request, Response
+
+from reference_receiver.store import CONTROLS, ReceiverStore
+from shared.domain.referrals import REFERRAL_FORMAT
+from shared.domain.signatures import (
+    IDEMPOTENCY_HEADER,
+    NONCE_HEADER,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    WINDOW_SECONDS,
+    BadSignature,
+    verify,
+)
+
+MAX_BODY = 1 << 20
+
+
+def _json(status: int, body: Any) -> Response:
+    return Response(json.dumps(body), status=status, mimetype="application/json")
+
+
+class ReferenceReceiver:
+    def __init__(self, store: ReceiverStore, secret: bytes, *,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.store = store
+        self._secret = secret
+        self._clock = clock
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        request = Request(environ)
+        if request.path == "/" and request.method == "POST":
+            response = self._intake(request)
+        elif request.path == "/_control" and request.method == "POST":
+            response = self._control(request)
+        elif request.path == "/_referrals" and request.method == "GET":
+            response = _json(200, [vars(r) for r in self.store.referrals()])
+        else:
+            response = _json(404, {"error": "not found"})
+        return response(environ, start_response)
+
+    def _intake(self, request: Request) -> Response:
+        body = request.get_data()
+        if len(body) > MAX_BODY:
+            return _json(413, {"error": "body too large"})
+        now = self._clock()
+        nonce = request.headers.get(NONCE_HEADER, "")
+        try:
+            verify(self._secret, request.headers.get(TIMESTAMP_HEADER), nonce,
+                   request.headers.get(SIGNATURE_HEADER), body, now)
+        except BadSignature as refusal:
+            return _json(401, {"error": str(refusal)})
+        # A nonce is remembered for twice the window: older requests are refused as stale.
+        if not self.store.first_sight(nonce, now, keep_seconds=2 * WINDOW_SECONDS):
+            return _json(401, {"error": "replayed request"})
+        if self.store.take("fail_next"):
+            return _json(self.store.controls()["fail_status"], {"error": "injected failure"})
+        try:
+            document = json.loads(body)
+        except ValueError:
+            return _json(400, {"error": "body is not JSON"})
+        key = request.headers.get(IDEMPOTENCY_HEADER, "")
+        if not isinstance(document, dict) or document.get("format") != REFERRAL_FORMAT:
+            return _json(422, {"error": f"format must be {REFERRAL_FORMAT}"})
+        if not key or document.get("referral_id") != key:
+            return _json(422, {"error": "Idempotency-Key must equal the referral_id"})
+        reference = document.get("ethics_office_reference")
+        if not isinstance(reference, str) or not reference:
+            return _json(422, {"error": "ethics_office_reference is required"})
+        referral, created = self.store.record(key, reference, document, now)
+        if self.store.take("slow_next"):
+            time.sleep(self.store.controls()["slow_seconds"])
+        return _json(201 if created else 200, {"case_id": referral.case_id})
+
+    def _control(self, request: Request) -> Response:
+        try:
+            values = json.loads(request.get_data() or b"{}")
+            self.store.set_controls(**values)
+        except (ValueError, TypeError, KeyError):
+            return _json(400, {"error": f"controls are {sorted(CONTROLS)}"})
+        return _json(200, self.store.controls())

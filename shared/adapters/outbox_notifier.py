@@ -1,0 +1,38 @@
+"""The embedded backend's e-mail: one .eml file per message in a local outbox folder."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from email.message import EmailMessage
+from pathlib import Path
+
+from shared.ports import Email, Notifier, NotifierUnavailable
+
+
+class OutboxNotifier(Notifier):
+    def __init__(self, folder: Path, sender: str) -> None:
+        self._folder = folder
+        self._sender = sender
+
+    def send(self, email: Email) -> None:
+        message = EmailMessage()
+        message["From"] = self._sender
+        message["To"] = email.to
+        message["Subject"] = email.subject
+        message["X-Ethics-Notification"] = email.message_id
+        message.set_content(email.body)
+        name = hashlib.sha256(email.message_id.encode()).hexdigest()[:24] + ".eml"
+        try:
+            self._folder.mkdir(parents=True, exist_ok=True)
+            temporary = self._folder / f".{name}.tmp"
+            temporary.write_bytes(bytes(message))
+            os.replace(temporary, self._folder / name)  # a file is whole or absent
+        except OSError as error:
+            raise NotifierUnavailable(f"outbox: {error.strerror}") from error
+
+    def messages(self) -> list[EmailMessage]:
+        from email import message_from_bytes, policy
+
+        return [message_from_bytes(path.read_bytes(), policy=policy.default)
+                for path in sorted(self._folder.glob("*.eml"))]

@@ -1,0 +1,100 @@
+"""The referral of an allegation to the investigations office: what an investigator needs
+(who, what, when, where, how, evidence, witnesses, reporter contact if given, the Ethics
+Office reference) and no more."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from shared.domain.records import JSON
+
+REFERRAL_FORMAT = "ethics-intake.referral.v1"
+
+
+def _person(entry: Mapping[str, Any], *keys: str) -> JSON:
+    return {key: entry[key] for key in keys if entry.get(key) is not None}
+
+
+def _misconduct(payload: Mapping[str, Any]) -> JSON:
+    reporter = payload.get("reporter")
+    return {
+        "allegation_type": payload["allegation_type"],
+        "who": [_person(s, "name", "title", "organisation") for s in payload.get("subjects", [])],
+        "what": payload["what"],
+        "when": {key: payload[source] for key, source in (
+            ("date", "incident_date"), ("end_date", "incident_end_date"),
+            ("description", "when_description")) if payload.get(source) is not None},
+        "where": {key: payload[key] for key in ("location", "duty_station", "project")
+                  if payload.get(key) is not None},
+        "how": payload.get("how"),
+        "evidence": payload.get("evidence_description"),
+        "witnesses": [_person(w, "name", "contact", "may_contact")
+                      for w in payload.get("witnesses", [])],
+        "anonymous": bool(payload.get("anonymous")),
+        "reporter": _person(reporter, "name", "email", "phone") if reporter else None,
+    }
+
+
+def _retaliation(payload: Mapping[str, Any]) -> JSON:
+    # A retaliation complaint closed as a misconduct allegation unrelated to retaliation.
+    acts = payload["retaliatory_acts"]
+    complainant = payload["complainant"]
+    return {
+        "allegation_type": "other",
+        "who": [{"name": act["by_whom"]} for act in acts],
+        "what": "\n\n".join([payload["link_explanation"],
+                             *(act["description"] for act in acts)]),
+        "when": {"date": min(act["date"] for act in acts),
+                 "end_date": max(act["date"] for act in acts)},
+        "where": {"duty_station": payload["employment"]["duty_station"],
+                  **({"location": payload["employment"]["office"]}
+                     if payload["employment"].get("office") else {})},
+        "how": payload["protected_activity"]["description"],
+        "evidence": None,
+        "witnesses": [_person(w, "name", "contact", "may_contact")
+                      for w in payload.get("witnesses", [])],
+        "anonymous": False,
+        "reporter": _person(complainant, "name", "email", "phone"),
+    }
+
+
+def _advice(payload: Mapping[str, Any]) -> JSON:
+    # An advice request an officer reclassified as a misconduct allegation.
+    anonymous = bool(payload.get("anonymous"))
+    return {
+        "allegation_type": "other",
+        "who": [],
+        "what": payload["question"],
+        "when": {},
+        "where": {key: payload[key] for key in ("duty_station", "office")
+                  if payload.get(key) is not None},
+        "how": None,
+        "evidence": None,
+        "witnesses": [],
+        "anonymous": anonymous,
+        "reporter": None if anonymous else _person(payload, "name", "email", "phone"),
+    }
+
+
+_BY_FORM = {"misconduct": _misconduct, "retaliation": _retaliation, "advice": _advice}
+
+
+def referral_document(*, form: str, reference: str, referral_id: str, received_at: datetime,
+                      urgent: bool, payload: Mapping[str, Any]) -> JSON:
+    """The JSON document sent to the investigations office for one case."""
+    body = _BY_FORM[form](payload)
+    return {"format": REFERRAL_FORMAT, "referral_id": referral_id,
+            "ethics_office_reference": reference, "received_at": received_at.isoformat(),
+            "urgent": urgent, "preferred_language": payload.get("preferred_language", "en"),
+            **body}
+
+
+def reporter_email(form: str, payload: Mapping[str, Any]) -> str | None:
+    """The address a submitter left for replies, if any."""
+    if form == "misconduct":
+        return (payload.get("reporter") or {}).get("email")
+    if form == "retaliation":
+        return str(payload["complainant"]["email"])
+    return None if payload.get("anonymous") else payload.get("email")

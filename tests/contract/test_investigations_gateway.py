@@ -1,0 +1,132 @@
+"""The investigations intake contract, both sides over real HTTP: our gateway adapter
+against the reference receiver (signatures, replays, de-duplication, status classes)."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from reference_receiver.app import ReferenceReceiver
+from shared.adapters.investigations_http import HttpInvestigationsGateway
+from shared.domain.referrals import REFERRAL_FORMAT
+from shared.domain.signatures import signature
+from shared.ports import ReferralRejected, ReferralUnavailable
+from tests.support.receiver import SECRET, free_port, new_receiver, receiving
+
+DOCUMENT = {"format": REFERRAL_FORMAT, "referral_id": "ETH-MIS-00000-00001-R1",
+            "ethics_office_reference": "ETH-MIS-00000-00001", "what": "an allegation"}
+
+
+@pytest.fixture
+def receiver(tmp_path: Path) -> Iterator[tuple[ReferenceReceiver, str]]:
+    app = new_receiver(tmp_path)
+    with receiving(app, free_port()) as url:
+        yield app, url
+
+
+def post(url: str, body: bytes, headers: dict[str, str]) -> int:
+    request = urllib.request.Request(url, data=body, method="POST",
+                                     headers={"Content-Type": "application/json", **headers})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+def signed(body: bytes, *, secret: bytes = SECRET, at: int | None = None,
+           key: str = "ETH-MIS-00000-00001-R1") -> dict[str, str]:
+    timestamp = int(time.time()) if at is None else at
+    nonce = secrets.token_hex(16)
+    return {"X-Ethics-Timestamp": str(timestamp), "X-Ethics-Nonce": nonce,
+            "X-Ethics-Signature": signature(secret, timestamp, nonce, body),
+            "Idempotency-Key": key}
+
+
+def test_a_referral_is_recorded_once_however_often_it_is_delivered(
+        receiver: tuple[ReferenceReceiver, str]) -> None:
+    app, url = receiver
+    gateway = HttpInvestigationsGateway(url, SECRET)
+    receipts = {gateway.refer("ETH-MIS-00000-00001-R1", DOCUMENT).investigations_case_id
+                for _ in range(3)}
+    [recorded] = app.store.referrals()
+    assert receipts == {recorded.case_id}
+    assert recorded.deliveries == 3
+    assert recorded.document == DOCUMENT and recorded.reference == "ETH-MIS-00000-00001"
+
+
+@pytest.mark.parametrize("tamper", ["body", "secret", "stale", "future", "replay", "unsigned"])
+def test_a_bad_signature_is_401_and_records_nothing(
+        receiver: tuple[ReferenceReceiver, str], tamper: str) -> None:
+    app, url = receiver
+    body = json.dumps(DOCUMENT).encode()
+    headers = signed(body)
+    if tamper == "body":
+        body = body.replace(b"an allegation", b"another story")
+    elif tamper == "secret":
+        headers = signed(body, secret=b"w" * 40)
+    elif tamper == "stale":
+        headers = signed(body, at=int(time.time()) - 301)
+    elif tamper == "future":
+        headers = signed(body, at=int(time.time()) + 301)
+    elif tamper == "replay":
+        assert post(url, body, headers) == 201
+        before = app.store.referrals()
+        assert post(url, body, headers) == 401
+        assert app.store.referrals() == before
+        return
+    else:
+        headers = {"Idempotency-Key": headers["Idempotency-Key"]}
+    assert post(url, body, headers) == 401
+    assert app.store.referrals() == []
+
+
+@pytest.mark.parametrize(("status", "error"), [
+    (500, ReferralUnavailable), (503, ReferralUnavailable), (408, ReferralUnavailable),
+    (429, ReferralUnavailable), (400, ReferralRejected), (422, ReferralRejected),
+    (403, ReferralRejected)])
+def test_answers_are_classed_as_retryable_or_final(
+        receiver: tuple[ReferenceReceiver, str], status: int, error: type[Exception]) -> None:
+    app, url = receiver
+    app.store.set_controls(fail_next=1, fail_status=status)
+    with pytest.raises(error):
+        HttpInvestigationsGateway(url, SECRET).refer("ETH-MIS-00000-00001-R1", DOCUMENT)
+    assert app.store.referrals() == []
+
+
+def test_a_mismatched_idempotency_key_is_refused(receiver: tuple[ReferenceReceiver, str]) -> None:
+    _, url = receiver
+    with pytest.raises(ReferralRejected):
+        HttpInvestigationsGateway(url, SECRET).refer("another-id", DOCUMENT)
+
+
+def test_a_slow_receiver_times_out_after_recording(
+        receiver: tuple[ReferenceReceiver, str]) -> None:
+    app, url = receiver
+    app.store.set_controls(slow_next=1, slow_seconds=2.0)
+    with pytest.raises(ReferralUnavailable, match="timeout"):
+        HttpInvestigationsGateway(url, SECRET, timeout=0.5).refer(
+            "ETH-MIS-00000-00001-R1", DOCUMENT)
+    assert len(app.store.referrals()) == 1
+
+
+def test_nobody_listening_is_unavailable() -> None:
+    gateway = HttpInvestigationsGateway(f"http://127.0.0.1:{free_port()}/", SECRET, timeout=2)
+    with pytest.raises(ReferralUnavailable, match="connection"):
+        gateway.refer("ETH-MIS-00000-00001-R1", DOCUMENT)
+
+
+def test_the_receiver_lists_and_controls_over_http(
+        receiver: tuple[ReferenceReceiver, str]) -> None:
+    _, url = receiver
+    assert post(url + "_control", json.dumps({"fail_next": 2}).encode(), {}) == 200
+    assert post(url + "_control", json.dumps({"explode": 1}).encode(), {}) == 400
+    with urllib.request.urlopen(url + "_referrals", timeout=5) as response:
+        assert json.loads(response.read()) == []
