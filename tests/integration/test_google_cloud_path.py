@@ -19,7 +19,8 @@ from shared.bootstrap import Container
 from shared.devserver import build_app
 from tests.conftest import require_emulator
 from tests.support.emulators import new_queue, serving
-from tests.support.payloads import payload
+from tests.support.payloads import MISCONDUCT_ANONYMOUS, payload
+from tests.support.receiver import new_receiver
 
 
 @pytest.fixture
@@ -29,14 +30,20 @@ def gcp_container(tmp_path: Path) -> Iterator[tuple[Container, str]]:
     project = f"test-{uuid.uuid4().hex[:12]}"
     from shared.adapters.cloud_tasks_queue import CloudTasksQueue
 
-    queue_id = new_queue(CloudTasksQueue.client(tasks_host), project=project)
-    with serving(build_app()) as base_url:
+    client = CloudTasksQueue.client(tasks_host)
+    queues = {variable: new_queue(client, project=project) for variable in (
+        "INTAKE_TRIAGE_QUEUE", "INTAKE_FORWARD_QUEUE", "INTAKE_URGENT_FORWARD_QUEUE",
+        "INTAKE_NOTIFY_QUEUE")}
+    secret = "integration-test-secret-0123456789abcdef"
+    receiver = new_receiver(tmp_path, secret.encode())
+    with serving(build_app(receiver=receiver)) as base_url:
         settings = config.load({
             "INTAKE_BACKEND": "gcp", "GOOGLE_CLOUD_PROJECT": project,
-            "INTAKE_FORWARD_HMAC_SECRET": "integration-test-secret-0123456789abcdef",
+            "INTAKE_FORWARD_HMAC_SECRET": secret, "INTAKE_NOTIFIER": "outbox",
             "FIRESTORE_EMULATOR_HOST": firestore_host, "CLOUD_TASKS_EMULATOR_HOST": tasks_host,
-            "INTAKE_TRIAGE_QUEUE": queue_id, "INTAKE_FUNCTIONS_BASE_URL": base_url,
+            "INTAKE_FUNCTIONS_BASE_URL": base_url,
             "INTAKE_KEY_FILE": str(tmp_path / "kek"), "INTAKE_DATA_DIR": str(tmp_path),
+            **queues,
         })
         from shared.adapters.local_keys import LocalKeyService
 
@@ -105,3 +112,34 @@ def _with_grace_zero(settings: config.Settings) -> config.Settings:
     from dataclasses import replace
 
     return replace(settings, sweep_grace_seconds=0)
+
+
+def wait_for(condition: Any, seconds: float = 30) -> Any:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError("condition not met in time")
+
+
+@pytest.mark.parametrize("body", [payload("misconduct"), MISCONDUCT_ANONYMOUS],
+                         ids=["normal", "urgent"])
+def test_a_misconduct_report_is_referred_through_the_forward_queues(
+        gcp_container: tuple[Container, str], body: dict[str, Any]) -> None:
+    container, base_url = gcp_container
+    status, answer = post_json(f"{base_url}/submit_misconduct", body)
+    assert status == 201
+    reference = answer["reference"]
+    case = wait_for(lambda: (c := container.store.get_case(reference)) is not None
+                    and c.state == "forwarded" and c)
+    outbox = container.settings.data_dir / "outbox"
+    wait_for(lambda: len(list(outbox.glob("*.eml"))) == (3 if body is not MISCONDUCT_ANONYMOUS
+                                                         else 2))
+    from reference_receiver.store import ReceiverStore
+
+    [referral] = ReceiverStore(container.settings.data_dir / "investigations.sqlite3").referrals()
+    assert referral.reference == reference and referral.deliveries == 1
+    assert case.forwarding.investigations_case_id == referral.case_id
+    assert referral.document["urgent"] is (body is MISCONDUCT_ANONYMOUS)
