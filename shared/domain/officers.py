@@ -1,0 +1,209 @@
+"""Ethics officers: who they are, what they may do, and when they must stand aside.
+
+Pure Python, so services can check roles and recusal without knowing how a caller was
+authenticated (``shared.auth`` does that).
+
+- Roles are exact: ``ethics_admin`` does not imply ``ethics_officer``. An administrator of
+  the system is not thereby entitled to read cases.
+- The directory comes from configuration as JSON, keyed by e-mail address::
+
+      {"alice@example.org": {"name": "Alice Example", "roles": ["ethics_officer"]}}
+
+  Addresses are compared case-insensitively (as Google accounts are). An empty directory is
+  valid and authorises nobody.
+- Recusal: an officer named in a case (subject of a report, alleged retaliator, supervisor
+  named) must not open it. ``is_named`` errs towards recusal: a wrongly recused officer
+  hands the case to a colleague, a missed recusal hands a complaint to the person it is
+  about. See its docstring for exactly what matches.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Final
+
+ETHICS_OFFICER: Final = "ethics_officer"
+ETHICS_ADMIN: Final = "ethics_admin"
+ROLES: Final = (ETHICS_OFFICER, ETHICS_ADMIN)
+
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_EMAIL_RE = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@{_LABEL}(?:\.{_LABEL})+")
+_ENTRY_KEYS = frozenset({"name", "roles"})
+MAX_NAME_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class Officer:
+    email: str  # normalised: see normalise_email
+    name: str
+    roles: frozenset[str]
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+
+class DirectoryError(ValueError):
+    """The officers directory in the configuration cannot be used; the message says why."""
+
+
+class Forbidden(Exception):
+    """The caller is authenticated but may not do this (an API's 403).
+
+    ``reason`` is a code for the logs and the history: ``not_an_officer``, ``missing_role``
+    or ``recused``. The message names no person.
+    """
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+def normalise_email(address: str) -> str:
+    return address.strip().lower()
+
+
+def is_email(text: str) -> bool:
+    return len(text) <= 254 and len(text.partition("@")[0]) <= 64 and bool(
+        _EMAIL_RE.fullmatch(text))
+
+
+def parse_directory(text: str) -> Mapping[str, Officer]:
+    """The officers directory from its JSON text, keyed by normalised e-mail address."""
+    try:
+        raw = json.loads(text, object_pairs_hook=_refuse_duplicates)
+    except _DuplicateKey as duplicate:
+        raise DirectoryError(f"officers directory: {duplicate} appears twice") from None
+    except json.JSONDecodeError as error:
+        raise DirectoryError(f"officers directory is not valid JSON: {error.msg} (line "
+                             f"{error.lineno}, column {error.colno})") from None
+    if not isinstance(raw, dict):
+        raise DirectoryError("officers directory must be a JSON object keyed by e-mail "
+                             "address")
+    officers: dict[str, Officer] = {}
+    for key, entry in raw.items():
+        officer = _officer(key, entry)
+        if officer.email in officers:
+            raise DirectoryError(f"officers directory: {key!r} appears twice (addresses are "
+                                 "compared without regard to case)")
+        officers[officer.email] = officer
+    return MappingProxyType(officers)
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(repr(key))
+        result[key] = value
+    return result
+
+
+def _officer(key: str, entry: Any) -> Officer:
+    where = f"officers directory, entry {key!r}"
+    if not is_email(key):
+        raise DirectoryError(f"{where}: the key must be an e-mail address such as "
+                             "name@example.org")
+    if not isinstance(entry, dict):
+        raise DirectoryError(f'{where}: must be an object {{"name": ..., "roles": [...]}}')
+    if set(entry) != _ENTRY_KEYS:
+        missing, extra = sorted(_ENTRY_KEYS - set(entry)), sorted(set(entry) - _ENTRY_KEYS)
+        raise DirectoryError(f"{where}: needs exactly the keys name and roles"
+                             + (f"; missing {', '.join(missing)}" if missing else "")
+                             + (f"; unknown {', '.join(extra)}" if extra else ""))
+    name, roles = entry["name"], entry["roles"]
+    if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME_LENGTH or any(
+            unicodedata.category(c) == "Cc" for c in name):
+        raise DirectoryError(f"{where}: name must be a non-empty line of text of at most "
+                             f"{MAX_NAME_LENGTH} characters")
+    if not isinstance(roles, list) or not roles or not all(isinstance(r, str) for r in roles):
+        raise DirectoryError(f"{where}: roles must be a non-empty list of "
+                             f"{' and/or '.join(ROLES)}")
+    unknown = sorted(set(roles) - set(ROLES))
+    if unknown:
+        raise DirectoryError(f"{where}: unknown role {', '.join(map(repr, unknown))}; "
+                             f"roles are {', '.join(ROLES)}")
+    return Officer(email=normalise_email(key), name=" ".join(name.split()),
+                   roles=frozenset(roles))
+
+
+def officer_for(directory: Mapping[str, Officer], email: str) -> Officer:
+    """The directory's officer with this address; Forbidden if there is none."""
+    officer = directory.get(normalise_email(email))
+    if officer is None:
+        raise Forbidden("not_an_officer",
+                        "This account is not in the Ethics Office's directory of officers.")
+    return officer
+
+
+def require_role(officer: Officer, role: str) -> None:
+    """Forbidden unless the officer holds ``role`` (exactly; roles do not imply others)."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    if not officer.has_role(role):
+        raise Forbidden("missing_role", f"This needs the {role} role.")
+
+
+# Recusal: is the officer one of the people a case is about?
+
+_HONORIFICS: Final = frozenset({
+    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "madam", "madame",
+    "mme", "mlle", "monsieur", "sr", "sra", "srta"})
+_APOSTROPHES: Final = dict.fromkeys(map(ord, "'`\u00b4\u2018\u2019\u02bc"), None)
+_NO_DECOMPOSITION: Final = str.maketrans({
+    "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "\u0131": "i"})
+_FIND_EMAIL_RE = re.compile(r"[^\s<>()\[\],;:\"']+@[^\s<>()\[\],;:\"']+")
+
+
+def name_tokens(text: str) -> frozenset[str]:
+    """The words of a person's name, compared loosely: case, accents, punctuation and
+    spacing ignored, honorifics and single-letter initials dropped."""
+    text = _FIND_EMAIL_RE.sub(" ", text).translate(_APOSTROPHES)
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    folded = bare.casefold().translate(_NO_DECOMPOSITION)
+    words = "".join(c if c.isalnum() else " " for c in folded).split()
+    return frozenset(w for w in words if w not in _HONORIFICS
+                     and not (len(w) == 1 and w.isascii() and w.isalpha()))
+
+
+def _mailbox(address: str) -> str:
+    """An address without its ``+tag`` (the same mailbox on Google), lower case."""
+    local, _, domain = normalise_email(address).rpartition("@")
+    return f"{local.split('+', 1)[0]}@{domain}"
+
+
+def is_named(officer: Officer, named: Iterable[str]) -> bool:
+    """Whether the officer is one of the people ``named`` (names or e-mail addresses, as a
+    submitter wrote them: "Alice Example", "EXAMPLE, Alice", "Dr A. M. Example",
+    "alice@example.org", "Alice Example <alice+x@example.org>").
+
+    It matches when an address in an entry is the officer's mailbox (case and ``+tag``
+    ignored), or when the name words (see ``name_tokens``) are the same set, or when one
+    set holds the other and the smaller has at least two words ("Alice Marie Example" for
+    officer "Alice Example"). A lone surname or first name never matches: a common name
+    would lock officers out of unrelated cases, so officers must still declare conflicts
+    the text does not show.
+    """
+    mailbox = _mailbox(officer.email)
+    own = name_tokens(officer.name)
+    for entry in named:
+        if any(_mailbox(found) == mailbox for found in _FIND_EMAIL_RE.findall(entry)):
+            return True
+        theirs = name_tokens(entry)
+        if not own or not theirs:
+            continue
+        if own == theirs or (min(len(own), len(theirs)) >= 2
+                             and (own <= theirs or theirs <= own)):
+            return True
+    return False

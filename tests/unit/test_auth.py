@@ -1,0 +1,442 @@
+"""Officer authentication through google-auth's real verification path.
+
+RSA keys and certificates are generated here, tokens are signed with google-auth's own
+signer, and the certificates are served by a local HTTP server that the verifier fetches
+through google-auth's requests transport, as it fetches Google's in production.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import socket
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import functions_framework
+import google.auth.crypt
+import google.auth.jwt
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+
+from shared.auth import (
+    GOOGLE_CLOUD_MARKERS,
+    CertificateCache,
+    DevTokensRefused,
+    DevTokenVerifier,
+    Forbidden,
+    GoogleIdTokenVerifier,
+    Officer,
+    Unauthenticated,
+    VerifierUnavailable,
+    authenticate,
+    bearer_token,
+    google_cloud_markers,
+    require_role,
+)
+
+AUDIENCE = "https://europe-west1-ethics.cloudfunctions.net/cases"
+ALICE = Officer("alice@example.org", "Alice Example", frozenset({"ethics_officer"}))
+DIRECTORY = {ALICE.email: ALICE}
+
+
+class SigningKey:
+    def __init__(self, kid: str) -> None:
+        self.kid = kid
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.private_pem = key.private_bytes(serialization.Encoding.PEM,
+                                             serialization.PrivateFormat.PKCS8,
+                                             serialization.NoEncryption())
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"test signer {kid}")])
+        now = datetime.now(UTC)
+        certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+                       .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                       .not_valid_before(now - timedelta(days=1))
+                       .not_valid_after(now + timedelta(days=2))
+                       .sign(key, hashes.SHA256()))
+        self.certificate_pem = certificate.public_bytes(serialization.Encoding.PEM).decode()
+
+    def sign(self, payload: dict[str, Any], *, kid: str | None = "same",
+             header: dict[str, Any] | None = None) -> str:
+        signer = google.auth.crypt.RSASigner.from_string(  # type: ignore[no-untyped-call]
+            self.private_pem, key_id=self.kid if kid == "same" else kid)
+        token: bytes = google.auth.jwt.encode(signer, payload,  # type: ignore[no-untyped-call]
+                                              header=header)
+        return token.decode()
+
+
+@pytest.fixture(scope="module")
+def keys() -> dict[str, SigningKey]:
+    return {kid: SigningKey(kid) for kid in ("google-1", "google-2", "attacker")}
+
+
+class CertServer:
+    """Serves ``certs`` as Google's v1 certificate endpoint does; counts the fetches."""
+
+    def __init__(self) -> None:
+        self.certs: dict[str, str] = {}
+        self.status = 200
+        self.body: bytes | None = None
+        self.cache_control = "public, max-age=3600, must-revalidate, no-transform"
+        self.fetches = 0
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                server.fetches += 1
+                body = server.body if server.body is not None else json.dumps(
+                    server.certs).encode()
+                self.send_response(server.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Cache-Control", server.cache_control)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/oauth2/v1/certs"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def reset(self, *keys: SigningKey) -> None:
+        self.publish(*keys)
+        self.status, self.body, self.fetches = 200, None, 0
+        self.cache_control = "public, max-age=3600, must-revalidate, no-transform"
+
+    def publish(self, *keys: SigningKey) -> None:
+        self.certs = {key.kid: key.certificate_pem for key in keys}
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def _one_server() -> Iterator[CertServer]:
+    served = CertServer()
+    yield served
+    served.close()
+
+
+@pytest.fixture
+def server(_one_server: CertServer, keys: dict[str, SigningKey]) -> CertServer:
+    _one_server.reset(keys["google-1"])
+    return _one_server
+
+
+class Monotonic:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Monotonic:
+    return Monotonic()
+
+
+@pytest.fixture
+def verifier(server: CertServer, clock: Monotonic) -> GoogleIdTokenVerifier:
+    return GoogleIdTokenVerifier(AUDIENCE, server.url,
+                                 certificates=CertificateCache(server.url, monotonic=clock))
+
+
+def claims(**changes: Any) -> dict[str, Any]:
+    """Claims of a Google ID token for Alice; a change to None removes the claim."""
+    now = int(time.time())
+    base = {"iss": "https://accounts.google.com", "aud": AUDIENCE, "azp": "client-id",
+            "sub": "104424312366187812345", "email": "Alice@Example.org",
+            "email_verified": True, "iat": now, "exp": now + 3600}
+    base.update(changes)
+    return {name: value for name, value in base.items() if value is not None}
+
+
+def test_a_valid_token_proves_its_verified_email(verifier: GoogleIdTokenVerifier,
+                                                 keys: dict[str, SigningKey]) -> None:
+    identity = verifier.verify(keys["google-1"].sign(claims()))
+    assert identity.email == "alice@example.org"
+    assert identity.subject == "104424312366187812345"
+    assert identity.issuer == "https://accounts.google.com"
+    bare_issuer = verifier.verify(keys["google-1"].sign(claims(iss="accounts.google.com")))
+    assert bare_issuer.issuer == "accounts.google.com"
+
+
+def _tampered(token: str) -> str:
+    header, payload, signature = token.split(".")
+    body = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    body["email"] = "mallory@example.org"
+    forged = base64.urlsafe_b64encode(json.dumps(body).encode()).rstrip(b"=").decode()
+    return f"{header}.{forged}.{signature}"
+
+
+Keys = dict[str, SigningKey]
+REFUSALS: dict[str, tuple[Callable[[Keys], str], str]] = {
+    "expired": (lambda k: k["google-1"].sign(claims(iat=int(time.time()) - 7200,
+                                                    exp=int(time.time()) - 3600)), "expired"),
+    "wrong audience": (lambda k: k["google-1"].sign(claims(aud="https://elsewhere.example")),
+                       "wrong_audience"),
+    "no audience": (lambda k: k["google-1"].sign(claims(aud=None)), "wrong_audience"),
+    "forged with another key": (lambda k: k["attacker"].sign(claims(), kid="google-1"),
+                                "bad_signature"),
+    "tampered payload": (lambda k: _tampered(k["google-1"].sign(claims())), "bad_signature"),
+    "missing kid": (lambda k: k["google-1"].sign(claims(), kid=None), "missing_key_id"),
+    "unpublished key": (lambda k: k["attacker"].sign(claims()), "unknown_key"),
+    "email not verified": (lambda k: k["google-1"].sign(claims(email_verified=False)),
+                           "email_unverified"),
+    "email_verified missing": (lambda k: k["google-1"].sign(claims(email_verified=None)),
+                               "email_unverified"),
+    "email_verified as text": (lambda k: k["google-1"].sign(claims(email_verified="true")),
+                               "email_unverified"),
+    "no email": (lambda k: k["google-1"].sign(claims(email=None)), "no_email"),
+    "no subject": (lambda k: k["google-1"].sign(claims(sub=None)), "no_subject"),
+    "another issuer": (lambda k: k["google-1"].sign(claims(iss="https://evil.example")),
+                       "wrong_issuer"),
+    "issued in the future": (lambda k: k["google-1"].sign(claims(iat=int(time.time()) + 600)),
+                             "not_yet_valid"),
+    "no expiry": (lambda k: k["google-1"].sign(claims(exp=None)), "bad_signature"),
+    "alg none": (lambda k: k["google-1"].sign(claims(), header={"alg": "none"}),
+                 "unsupported_algorithm"),
+    "alg HS256": (lambda k: k["google-1"].sign(claims(), header={"alg": "HS256"}),
+                  "unsupported_algorithm"),
+    "not a JWT": (lambda k: "not-a-token", "malformed"),
+    "bad base64": (lambda k: "e30.@@@.abc", "malformed"),
+    "deep JSON": (lambda k: base64.urlsafe_b64encode(b"[" * 5000).decode() + ".e30.x",
+                  "malformed"),
+    "header not an object": (lambda k: "WzFd.e30.x", "malformed"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSALS))
+def test_bad_tokens_are_refused_without_echoing_them(case: str,
+                                                     verifier: GoogleIdTokenVerifier,
+                                                     keys: dict[str, SigningKey]) -> None:
+    make, reason = REFUSALS[case]
+    token = make(keys)
+    with pytest.raises(Unauthenticated) as raised:
+        authenticate(f"Bearer {token}", verifier, DIRECTORY)
+    error = raised.value
+    assert error.reason == reason
+    assert error.status == 401
+    assert error.www_authenticate == 'Bearer realm="ethics-office", error="invalid_token"'
+    assert error.__cause__ is None and error.__context__ is None
+    shown = "".join(traceback.format_exception(error)) + repr(error) + error.message
+    for part in token.split("."):
+        assert len(part) < 8 or part not in shown
+
+
+def test_expired_tokens_say_so_to_the_caller(verifier: GoogleIdTokenVerifier,
+                                             keys: dict[str, SigningKey]) -> None:
+    old = int(time.time()) - 3600
+    with pytest.raises(Unauthenticated, match="expired; sign in again"):
+        verifier.verify(keys["google-1"].sign(claims(iat=old - 60, exp=old)))
+    with pytest.raises(Unauthenticated, match=r"^The bearer token is not valid\.$"):
+        verifier.verify(keys["attacker"].sign(claims(), kid="google-1"))
+
+
+@pytest.mark.parametrize(("header", "reason"), [
+    (None, "missing"),
+    ("", "missing"),
+    ("   ", "missing"),
+    ("Bearer", "not_bearer"),
+    ("Basic YWxpY2U6c2VjcmV0", "not_bearer"),
+    ("Bearer a b", "not_bearer"),
+    ("Token abc", "not_bearer"),
+    ("Bearer " + "a" * 8193, "malformed"),
+    ("Bearer t\u00f6ken", "malformed"),
+])
+def test_the_authorization_header_must_carry_one_bearer_token(header: str | None,
+                                                              reason: str) -> None:
+    with pytest.raises(Unauthenticated) as raised:
+        bearer_token(header)
+    assert raised.value.reason == reason
+    if reason == "missing":
+        assert raised.value.www_authenticate == 'Bearer realm="ethics-office"'
+    assert bearer_token("bearer abc.def.ghi") == "abc.def.ghi"
+    assert bearer_token("  BEARER   abc.def.ghi ") == "abc.def.ghi"
+
+
+def test_a_valid_token_of_someone_outside_the_directory_is_forbidden(
+        verifier: GoogleIdTokenVerifier, keys: dict[str, SigningKey]) -> None:
+    token = keys["google-1"].sign(claims())
+    assert authenticate(f"Bearer {token}", verifier, DIRECTORY) == ALICE
+    with pytest.raises(Forbidden) as raised:
+        authenticate(f"Bearer {token}", verifier, {})
+    assert raised.value.reason == "not_an_officer"
+    with pytest.raises(Forbidden):
+        require_role(authenticate(f"Bearer {token}", verifier, DIRECTORY), "ethics_admin")
+
+
+def test_an_audience_is_required() -> None:
+    with pytest.raises(ValueError, match="audience must be set"):
+        GoogleIdTokenVerifier("  ")
+    with pytest.raises(ValueError, match="differ"):
+        GoogleIdTokenVerifier(AUDIENCE, "https://a.example/certs",
+                              certificates=CertificateCache("https://b.example/certs"))
+
+
+# The certificate cache.
+
+def test_certificates_are_fetched_once_while_fresh(verifier: GoogleIdTokenVerifier,
+                                                   server: CertServer, clock: Monotonic,
+                                                   keys: dict[str, SigningKey]) -> None:
+    token = keys["google-1"].sign(claims())
+    for _ in range(3):
+        verifier.verify(token)
+    assert server.fetches == 1
+    clock.now += 3599
+    verifier.verify(token)
+    assert server.fetches == 1
+    clock.now += 1
+    verifier.verify(token)
+    assert server.fetches == 2
+
+
+def test_a_new_key_is_fetched_at_once_but_unknown_keys_cannot_hammer(
+        verifier: GoogleIdTokenVerifier, server: CertServer, clock: Monotonic,
+        keys: dict[str, SigningKey]) -> None:
+    verifier.verify(keys["google-1"].sign(claims()))
+    server.publish(keys["google-1"], keys["google-2"])  # Google rotates its keys
+    clock.now += 31
+    assert verifier.verify(keys["google-2"].sign(claims())).email == "alice@example.org"
+    assert server.fetches == 2
+    forged_kid = keys["attacker"].sign(claims(), kid="made-up")
+    for _ in range(5):
+        with pytest.raises(Unauthenticated, match="not valid"):
+            verifier.verify(forged_kid)
+    assert server.fetches == 2  # the last fetch was under 30 s ago
+    clock.now += 30
+    with pytest.raises(Unauthenticated):
+        verifier.verify(forged_kid)
+    assert server.fetches == 3
+
+
+def test_a_failed_refresh_keeps_serving_the_last_copy(verifier: GoogleIdTokenVerifier,
+                                                      server: CertServer, clock: Monotonic,
+                                                      keys: dict[str, SigningKey]) -> None:
+    token = keys["google-1"].sign(claims())
+    verifier.verify(token)
+    server.status = 500
+    clock.now += 3600
+    assert verifier.verify(token).email == "alice@example.org"
+    assert server.fetches == 2
+    clock.now += 86400 - 1  # one day past freshness is the most it serves stale
+    assert verifier.verify(token).email == "alice@example.org"
+    clock.now += 2
+    with pytest.raises(VerifierUnavailable):
+        verifier.verify(token)
+
+
+def test_no_certificates_at_all_is_unavailable_not_unauthenticated(
+        server: CertServer, clock: Monotonic, keys: dict[str, SigningKey]) -> None:
+    cache = CertificateCache(server.url, monotonic=clock)
+    verifier = GoogleIdTokenVerifier(AUDIENCE, server.url, certificates=cache)
+    token = keys["google-1"].sign(claims())
+    server.status = 503
+    with pytest.raises(VerifierUnavailable) as raised:
+        verifier.verify(token)
+    assert raised.value.status == 503
+    assert server.fetches == 1
+    server.status = 200
+    with pytest.raises(VerifierUnavailable):
+        verifier.verify(token)  # the next attempt is not due yet: answered at once
+    assert server.fetches == 1
+    clock.now += 30
+    assert verifier.verify(token).email == "alice@example.org"
+
+
+@pytest.mark.parametrize("body", [b"<html>", b"[]", b'{"keys": []}', b'{"kid": 1}'])
+def test_a_document_that_is_not_v1_certificates_is_unavailable(
+        body: bytes, server: CertServer, clock: Monotonic,
+        keys: dict[str, SigningKey]) -> None:
+    server.body = body
+    verifier = GoogleIdTokenVerifier(AUDIENCE, server.url,
+                                     certificates=CertificateCache(server.url, monotonic=clock))
+    with pytest.raises(VerifierUnavailable):
+        verifier.verify(keys["google-1"].sign(claims()))
+
+
+def test_an_unreachable_certificate_server_is_unavailable(keys: dict[str, SigningKey]) -> None:
+    with socket.socket() as probe:  # a port nothing listens on once it is closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/oauth2/v1/certs"
+    verifier = GoogleIdTokenVerifier(AUDIENCE, url)
+    with pytest.raises(VerifierUnavailable):
+        verifier.verify(keys["google-1"].sign(claims()))
+
+
+def test_max_age_is_read_and_clamped(server: CertServer, clock: Monotonic) -> None:
+    for control, lifetime in [("max-age=120", 120), ("max-age=5", 60),
+                              ("max-age=999999", 86400), ("no-cache", 300)]:
+        server.cache_control = control
+        certs = CertificateCache(server.url, monotonic=clock).get("google-1")
+        assert certs.fresh_until - certs.fetched_at == lifetime
+        assert certs.key_ids == {"google-1"}
+
+
+# Development tokens.
+
+DEV = "dev:alice@example.org"
+
+
+def test_dev_tokens_prove_an_address_that_must_still_be_in_the_directory() -> None:
+    verifier = DevTokenVerifier({})
+    assert authenticate(f"Bearer {DEV}", verifier, DIRECTORY) == ALICE
+    assert verifier.verify("dev:ALICE@example.org").email == "alice@example.org"
+    with pytest.raises(Forbidden):
+        authenticate("Bearer dev:mallory@example.org", verifier, DIRECTORY)
+    for bad in ("alice@example.org", "dev:", "dev:alice", "DEV:alice@example.org",
+                "eyJhbGciOiJSUzI1NiJ9.e30.sig"):
+        with pytest.raises(Unauthenticated):
+            verifier.verify(bad)
+
+
+@pytest.mark.parametrize("marker", GOOGLE_CLOUD_MARKERS)
+def test_dev_tokens_refuse_to_exist_on_google_cloud(marker: str) -> None:
+    environ = {"FUNCTION_TARGET": "cases", marker: ""}
+    assert google_cloud_markers(environ) == (marker,)
+    with pytest.raises(DevTokensRefused, match=marker):
+        DevTokenVerifier(environ)
+
+
+def test_dev_tokens_stop_working_if_the_environment_turns_out_to_be_google_cloud() -> None:
+    environ: dict[str, str] = {}
+    verifier = DevTokenVerifier(environ)
+    environ["K_SERVICE"] = "cases"
+    with pytest.raises(DevTokensRefused):
+        verifier.verify(DEV)
+
+
+def test_the_markers_of_a_cloud_run_function_are_all_seen() -> None:
+    # What Cloud Run sets on a 2nd-gen function, besides our own variables.
+    environ = {"K_SERVICE": "cases", "K_REVISION": "cases-00007-abc",
+               "K_CONFIGURATION": "cases", "PORT": "8080", "FUNCTION_TARGET": "cases",
+               "FUNCTION_SIGNATURE_TYPE": "http"}
+    assert google_cloud_markers(environ) == ("K_SERVICE", "K_REVISION", "K_CONFIGURATION")
+
+
+def test_functions_framework_running_locally_does_not_look_like_google_cloud(
+        tmp_path: Path) -> None:
+    source = tmp_path / "main.py"
+    source.write_text("def cases(request):\n    return 'ok'\n")
+    app = functions_framework.create_app(  # type: ignore[no-untyped-call]
+        "cases", str(source))
+    assert app.test_client().get("/").status_code == 200
+    assert os.environ["FUNCTION_TARGET"] == "cases"  # set by functions-framework itself
+    assert google_cloud_markers(os.environ) == ()
+    assert DevTokenVerifier(os.environ).verify(DEV).email == ALICE.email

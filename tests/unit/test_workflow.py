@@ -1,0 +1,397 @@
+"""The case workflows: every allowed and every forbidden transition, reachability, the 2024
+retaliation outcomes of DOMAIN.md walked as transition sequences, and the state sets the
+rest of the system relies on.
+
+The expected tables are written out here by hand, in the module's table order, so that a
+change to the rules fails a test instead of silently changing what the test checks.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+
+import pytest
+
+from shared.domain.followup import NEXT_STEPS, next_step
+from shared.domain.taxonomy import RETALIATION_OUTCOMES
+from shared.domain.workflow import (
+    PRIMA_FACIE_OPEN,
+    RETALIATION_OUTCOME_OF_STATE,
+    SUSPENDABLE,
+    WORKFLOWS,
+    IllegalTransition,
+    Transition,
+    UnknownState,
+    Workflow,
+    protective_measures_allowed,
+    retaliation_outcome,
+)
+
+# (form, transition, sources, target, actor), in table order.
+EXPECTED = [
+    ("advice", "assign", {"received"}, "assigned", "officer"),
+    ("advice", "answer", {"assigned"}, "answered", "officer"),
+    ("advice", "close", {"answered"}, "closed", "officer"),
+    ("advice", "reopen", {"closed"}, "assigned", "officer"),
+    ("advice", "refer_as_misconduct", {"received", "assigned", "answered"},
+     "closed_referred_misconduct", "officer"),
+    ("misconduct", "forward", {"received"}, "forwarded", "system"),
+    ("misconduct", "mark_forwarding_failed", {"received"}, "forwarding_failed", "system"),
+    ("misconduct", "retry_forwarding", {"forwarding_failed"}, "received", "officer"),
+    ("misconduct", "acknowledge", {"forwarded"}, "acknowledged", "officer"),
+    ("retaliation", "start_preliminary_review", {"received"}, "preliminary_review", "officer"),
+    ("retaliation", "establish_prima_facie", {"preliminary_review"},
+     "prima_facie_established", "officer"),
+    ("retaliation", "find_no_prima_facie", {"preliminary_review"}, "no_prima_facie",
+     "officer"),
+    ("retaliation", "refer_for_investigation", {"prima_facie_established"},
+     "referred_for_investigation", "officer"),
+    ("retaliation", "receive_investigation_report", {"referred_for_investigation"},
+     "investigation_report_received", "officer"),
+    ("retaliation", "start_independent_review", {"investigation_report_received"},
+     "independent_review", "officer"),
+    ("retaliation", "establish_retaliation", {"independent_review"},
+     "retaliation_established", "officer"),
+    ("retaliation", "find_not_substantiated", {"independent_review"}, "not_substantiated",
+     "officer"),
+    ("retaliation", "request_panel_review", {"no_prima_facie"}, "panel_review_requested",
+     "officer"),
+    ("retaliation", "record_panel_upheld", {"panel_review_requested"}, "upheld", "officer"),
+    ("retaliation", "record_panel_returned", {"panel_review_requested"}, "returned",
+     "officer"),
+    ("retaliation", "resume_preliminary_review", {"returned", "reopened"},
+     "preliminary_review", "officer"),
+    ("retaliation", "suspend",
+     {"received", "preliminary_review", "prima_facie_established", "returned", "reopened"},
+     "suspended", "officer"),
+    ("retaliation", "reopen", {"suspended"}, "reopened", "officer"),
+    ("retaliation", "refer_as_misconduct", {"received", "preliminary_review"},
+     "closed_referred_misconduct", "officer"),
+    ("retaliation", "close", {"retaliation_established", "not_substantiated", "upheld"},
+     "closed", "officer"),
+    ("retaliation", "close_panel_window_lapsed", {"no_prima_facie"}, "closed", "system"),
+]
+
+STATES = {
+    "advice": ["received", "assigned", "answered", "closed", "closed_referred_misconduct"],
+    "misconduct": ["received", "forwarded", "acknowledged", "forwarding_failed"],
+    "retaliation": [
+        "received", "preliminary_review", "prima_facie_established",
+        "referred_for_investigation", "investigation_report_received", "independent_review",
+        "retaliation_established", "not_substantiated", "no_prima_facie",
+        "panel_review_requested", "upheld", "returned", "suspended", "reopened", "closed",
+        "closed_referred_misconduct",
+    ],
+}
+CLOSED = {
+    "advice": {"closed", "closed_referred_misconduct"},
+    "misconduct": {"acknowledged"},
+    "retaliation": {"closed", "closed_referred_misconduct"},
+}
+ON_HOLD = {"advice": set(), "misconduct": set(), "retaliation": {"suspended"}}
+ACTORS = ("officer", "system")
+
+ALLOWED = [(form, state, name, actor, target)
+           for form, name, sources, target, actor in EXPECTED
+           for state in sorted(sources)]
+
+
+def _names(form: str) -> list[str]:
+    return [name for f, name, *_ in EXPECTED if f == form]
+
+
+def _expected_allowed(form: str, state: str, actor: str) -> list[str]:
+    return [name for f, name, sources, _, a in EXPECTED
+            if f == form and state in sources and a == actor]
+
+
+FORBIDDEN = [(form, state, name, actor)
+             for form, states in STATES.items()
+             for state in states
+             for name in [*_names(form), "no_such_transition"]
+             for actor in ACTORS
+             if name not in _expected_allowed(form, state, actor)]
+
+
+def test_the_tables_hold_exactly_the_expected_forms_states_and_transitions() -> None:
+    assert set(WORKFLOWS) == {"advice", "misconduct", "retaliation"}
+    for form, workflow in WORKFLOWS.items():
+        assert workflow.form == form
+        assert workflow.initial == "received"
+        assert list(workflow.states) == STATES[form]
+        assert list(workflow.transition_names) == _names(form)
+        assert set(workflow.closed) == CLOSED[form]
+        assert set(workflow.on_hold) == ON_HOLD[form]
+    actual = [(form, t.name, set(t.sources), t.target, t.actor)
+              for form, workflow in WORKFLOWS.items() for t in workflow.transitions]
+    assert actual == EXPECTED
+
+
+@pytest.mark.parametrize(("form", "state", "name", "actor", "target"), ALLOWED,
+                         ids=[f"{f}:{s}--{n}->{t}" for f, s, n, _, t in ALLOWED])
+def test_every_allowed_transition_reaches_its_target(form: str, state: str, name: str,
+                                                     actor: str, target: str) -> None:
+    workflow = WORKFLOWS[form]
+    assert workflow.apply(state, name, actor=actor) == target  # type: ignore[arg-type]
+    assert name in [t.name for t in workflow.allowed(state)]
+
+
+@pytest.mark.parametrize(("form", "state", "name", "actor"), FORBIDDEN,
+                         ids=[f"{f}:{s}--{n}({a})" for f, s, n, a in FORBIDDEN])
+def test_every_forbidden_transition_raises_with_what_is_allowed(form: str, state: str,
+                                                                name: str,
+                                                                actor: str) -> None:
+    workflow = WORKFLOWS[form]
+    with pytest.raises(IllegalTransition) as raised:
+        workflow.apply(state, name, actor=actor)  # type: ignore[arg-type]
+    error = raised.value
+    assert (error.form, error.state, error.name) == (form, state, name)
+    assert list(error.allowed) == _expected_allowed(form, state, actor)
+    assert [t.name for t in workflow.allowed(state, actor)] == list(error.allowed)  # type: ignore[arg-type]
+
+
+def test_the_forbidden_table_is_not_empty_for_any_state() -> None:
+    # Guards the generator above: every state forbids something, every form is covered.
+    covered = {(form, state) for form, state, _, _ in FORBIDDEN}
+    assert covered == {(form, s) for form, states in STATES.items() for s in states}
+    assert len(ALLOWED) == 7 + 4 + 25
+
+
+def test_an_officer_cannot_apply_a_system_transition_nor_the_reverse() -> None:
+    misconduct = WORKFLOWS["misconduct"]
+    with pytest.raises(IllegalTransition) as raised:
+        misconduct.apply("received", "forward", actor="officer")
+    assert raised.value.allowed == ()
+    assert "'forward' is not allowed" in str(raised.value)
+    assert misconduct.apply("received", "forward", actor="system") == "forwarded"
+    with pytest.raises(IllegalTransition):
+        misconduct.apply("forwarding_failed", "retry_forwarding", actor="system")
+
+
+def test_an_unknown_transition_name_is_not_echoed() -> None:
+    with pytest.raises(IllegalTransition) as raised:
+        WORKFLOWS["advice"].apply("received", "<script>x</script>", actor="officer")
+    assert "<script>" not in str(raised.value)
+    assert "an unknown transition" in str(raised.value)
+    assert "allowed: assign, refer_as_misconduct" in str(raised.value)
+
+
+@pytest.mark.parametrize("form", sorted(STATES))
+def test_an_unknown_state_is_corrupt_data_not_an_illegal_transition(form: str) -> None:
+    workflow = WORKFLOWS[form]
+    for call in (lambda: workflow.allowed("nowhere"),
+                 lambda: workflow.apply("nowhere", "close", actor="officer"),
+                 lambda: workflow.is_closed("nowhere"),
+                 lambda: workflow.running_deadlines("nowhere")):
+        with pytest.raises(UnknownState):
+            call()
+    with pytest.raises(UnknownState):
+        next_step(form, "nowhere")
+
+
+def _reachable(workflow: Workflow, start: str) -> set[str]:
+    seen, queue = {start}, deque([start])
+    while queue:
+        for t in workflow.allowed(queue.popleft()):
+            if t.target not in seen:
+                seen.add(t.target)
+                queue.append(t.target)
+    return seen
+
+
+@pytest.mark.parametrize("form", sorted(STATES))
+def test_every_state_is_reachable_from_received(form: str) -> None:
+    workflow = WORKFLOWS[form]
+    assert _reachable(workflow, workflow.initial) == set(workflow.states)
+
+
+@pytest.mark.parametrize("form", sorted(STATES))
+def test_every_open_state_has_a_way_forward_to_a_closed_state(form: str) -> None:
+    workflow = WORKFLOWS[form]
+    for state in workflow.states:
+        if state in workflow.closed:
+            continue
+        assert workflow.allowed(state), f"{state} is a dead end"
+        assert _reachable(workflow, state) & workflow.closed, f"{state} never closes"
+
+
+@pytest.mark.parametrize("form", sorted(STATES))
+def test_terminal_states_are_closed_and_closed_states_only_reopen(form: str) -> None:
+    workflow = WORKFLOWS[form]
+    assert workflow.terminal <= workflow.closed
+    for state in workflow.closed:
+        assert all(workflow.is_active(t.target) for t in workflow.allowed(state))
+
+
+def test_terminal_and_activity_per_form() -> None:
+    advice, misconduct, retaliation = (WORKFLOWS[f] for f in
+                                       ("advice", "misconduct", "retaliation"))
+    assert advice.terminal == {"closed_referred_misconduct"}
+    assert misconduct.terminal == {"acknowledged"}
+    assert retaliation.terminal == {"closed", "closed_referred_misconduct"}
+    assert not retaliation.is_active("suspended") and not retaliation.is_closed("suspended")
+    assert misconduct.is_active("forwarding_failed")
+    assert advice.is_closed("closed") and not advice.is_active("closed")
+
+
+def test_suspension_and_protective_measures_state_sets() -> None:
+    suspendable = {"received", "preliminary_review", "prima_facie_established", "returned",
+                   "reopened"}
+    prima_facie_open = {"prima_facie_established", "referred_for_investigation",
+                        "investigation_report_received", "independent_review"}
+    assert suspendable == SUSPENDABLE
+    assert prima_facie_open == PRIMA_FACIE_OPEN
+    allowed = {s for s in STATES["retaliation"] if protective_measures_allowed(s)}
+    assert allowed == prima_facie_open
+    with pytest.raises(UnknownState):
+        protective_measures_allowed("nowhere")
+
+
+def test_deadlines_run_only_in_the_states_that_owe_them() -> None:
+    retaliation = WORKFLOWS["retaliation"]
+    running = {s: retaliation.running_deadlines(s) for s in STATES["retaliation"]}
+    assert {s for s, keys in running.items() if "preliminary_review_due" in keys} == {
+        "received", "preliminary_review"}
+    assert {s for s, keys in running.items() if "panel_review_request_due" in keys} == {
+        "no_prima_facie"}
+    for form in ("advice", "misconduct"):
+        assert all(not WORKFLOWS[form].running_deadlines(s) for s in STATES[form])
+
+
+def test_every_retaliation_state_has_a_report_outcome_or_inherits_one() -> None:
+    assert set(RETALIATION_OUTCOME_OF_STATE) == set(STATES["retaliation"])
+    assert set(RETALIATION_OUTCOME_OF_STATE.values()) - {None} == set(RETALIATION_OUTCOMES)
+    assert [s for s, o in RETALIATION_OUTCOME_OF_STATE.items() if o is None] == ["closed"]
+    with pytest.raises(ValueError, match="no state with an outcome"):
+        retaliation_outcome(["closed"])
+    with pytest.raises(UnknownState):
+        retaliation_outcome(["received", "nowhere"])
+
+
+@pytest.mark.parametrize("form", sorted(STATES))
+def test_every_state_has_a_plain_next_step(form: str) -> None:
+    assert set(NEXT_STEPS[form]) == set(STATES[form])
+    for state in STATES[form]:
+        text = next_step(form, state)
+        assert text.endswith(".") and len(text) < 300
+        assert "_" not in text  # no state codes leak into the page
+
+
+def test_inconsistent_tables_are_refused_when_built() -> None:
+    good = Transition("go", frozenset({"a"}), "b", "officer", "")
+    with pytest.raises(ValueError, match="unknown state 'c'"):
+        Workflow("x", "a", ("a", "b"),
+                 (good, Transition("back", frozenset({"b"}), "c", "officer", "")),
+                 frozenset({"b"}))
+    with pytest.raises(ValueError, match="duplicate transition 'go'"):
+        Workflow("x", "a", ("a", "b"), (good, good), frozenset({"b"}))
+    with pytest.raises(ValueError, match="unknown actor"):
+        Workflow("x", "a", ("a", "b"),
+                 (Transition("go", frozenset({"a"}), "b", "robot", ""),),  # type: ignore[arg-type]
+                 frozenset({"b"}))
+    with pytest.raises(ValueError, match="has no source"):
+        Workflow("x", "a", ("a", "b"), (Transition("go", frozenset(), "b", "officer", ""),),
+                 frozenset({"b"}))
+
+
+# The 2024 retaliation outcomes of DOMAIN.md, walked as transition sequences.
+
+PF = ["start_preliminary_review", "establish_prima_facie", "refer_for_investigation"]
+NPF = ["start_preliminary_review", "find_no_prima_facie"]
+
+
+def _walk(steps: list[tuple[str, str]]) -> list[str]:
+    """Apply (transition, actor) steps from ``received``; the states visited, in order."""
+    workflow = WORKFLOWS["retaliation"]
+    states = [workflow.initial]
+    for name, actor in steps:
+        states.append(workflow.apply(states[-1], name, actor=actor))  # type: ignore[arg-type]
+    return states
+
+
+def _officer(*names: str) -> list[tuple[str, str]]:
+    return [(name, "officer") for name in names]
+
+
+def test_prima_facie_and_referred() -> None:
+    states = _walk(_officer(*PF))
+    assert states == ["received", "preliminary_review", "prima_facie_established",
+                      "referred_for_investigation"]
+    assert retaliation_outcome(states) == "prima_facie_established"
+    assert [protective_measures_allowed(s) for s in states] == [False, False, True, True]
+    later = _walk(_officer(*PF, "receive_investigation_report", "start_independent_review",
+                           "establish_retaliation", "close"))
+    assert later[-3:] == ["independent_review", "retaliation_established", "closed"]
+    assert retaliation_outcome(later) == "retaliation_established"
+    cleared = _walk(_officer(*PF, "receive_investigation_report", "start_independent_review",
+                             "find_not_substantiated", "close"))
+    assert retaliation_outcome(cleared) == "not_substantiated"
+
+
+def test_not_prima_facie_and_upheld_by_the_panel_chair() -> None:
+    states = _walk(_officer(*NPF, "request_panel_review", "record_panel_upheld", "close"))
+    assert states[2:] == ["no_prima_facie", "panel_review_requested", "upheld", "closed"]
+    assert retaliation_outcome(states) == "no_prima_facie"
+    assert WORKFLOWS["retaliation"].running_deadlines("no_prima_facie") == {
+        "panel_review_request_due"}
+
+
+def test_not_prima_facie_returned_then_re_reviewed() -> None:
+    returned = _walk(_officer(*NPF, "request_panel_review", "record_panel_returned"))
+    assert returned[-1] == "returned"
+    assert retaliation_outcome(returned) == "under_review"
+    re_reviewed = _walk([*_officer(*NPF, "request_panel_review", "record_panel_returned",
+                                   "resume_preliminary_review", "find_no_prima_facie"),
+                         ("close_panel_window_lapsed", "system")])
+    assert re_reviewed[-4:] == ["returned", "preliminary_review", "no_prima_facie", "closed"]
+    assert retaliation_outcome(re_reviewed) == "no_prima_facie"
+    assert WORKFLOWS["retaliation"].running_deadlines("preliminary_review") == {
+        "preliminary_review_due"}
+
+
+def test_not_prima_facie_and_the_window_lapses() -> None:
+    states = _walk([*_officer(*NPF), ("close_panel_window_lapsed", "system")])
+    assert states[-1] == "closed"
+    assert retaliation_outcome(states) == "no_prima_facie"
+    with pytest.raises(IllegalTransition):
+        _walk(_officer(*NPF, "close_panel_window_lapsed"))  # sweep's, not an officer's
+
+
+def test_suspended_and_reopened() -> None:
+    suspended = _walk(_officer("start_preliminary_review", "suspend"))
+    assert suspended[-1] == "suspended"
+    assert retaliation_outcome(suspended) == "suspended"
+    assert not WORKFLOWS["retaliation"].running_deadlines("suspended")
+    reopened = _walk(_officer("start_preliminary_review", "suspend", "reopen",
+                              "resume_preliminary_review", "establish_prima_facie"))
+    assert reopened[-3:] == ["reopened", "preliminary_review", "prima_facie_established"]
+    assert retaliation_outcome(reopened[:-2]) == "under_review"
+    assert retaliation_outcome(reopened) == "prima_facie_established"
+
+
+def test_closed_and_forwarded_as_misconduct() -> None:
+    states = _walk(_officer("start_preliminary_review", "refer_as_misconduct"))
+    assert states[-1] == "closed_referred_misconduct"
+    assert retaliation_outcome(states) == "closed_referred_misconduct"
+    assert WORKFLOWS["retaliation"].allowed(states[-1]) == []
+
+
+def test_the_2024_tally_of_fourteen_requests() -> None:
+    # 3 prima facie; 5 not (1 upheld by the panel chair, 1 returned and re-reviewed);
+    # 2 still under review; 3 suspended; 1 closed and forwarded as misconduct.
+    window_lapses = ("close_panel_window_lapsed", "system")
+    requests = [
+        _officer(*PF), _officer(*PF), _officer("start_preliminary_review",
+                                               "establish_prima_facie"),
+        _officer(*NPF, "request_panel_review", "record_panel_upheld", "close"),
+        [*_officer(*NPF, "request_panel_review", "record_panel_returned",
+                   "resume_preliminary_review", "find_no_prima_facie"), window_lapses],
+        [*_officer(*NPF), window_lapses], [*_officer(*NPF), window_lapses], _officer(*NPF),
+        _officer("start_preliminary_review"), [],
+        _officer("suspend"), _officer("start_preliminary_review", "suspend"),
+        _officer("start_preliminary_review", "suspend"),
+        _officer("start_preliminary_review", "refer_as_misconduct"),
+    ]
+    tally = Counter(retaliation_outcome(_walk(steps)) for steps in requests)
+    assert tally == {"prima_facie_established": 3, "no_prima_facie": 5, "under_review": 2,
+                     "suspended": 3, "closed_referred_misconduct": 1}
