@@ -16,5 +16,5 @@ class TriageTaskSchema(IntakeSchema):
 
 class NotifyTaskSchema(TriageTaskSchema):
     item = fields.String(required=True, validate=validate.Regexp(
-        r"^[a-z_]{1,40}-[a-z_]{1,40}$", error="Must be a notification item such as "
-                                               "referral_made-ethics_office."))
+        r"^[a-z_]{1,40}(\.[a-z0-9_.]{1,80})?-[a-z_]{1,40}$",
+        error="Must be a notification item such as referral_made-ethics_office."))

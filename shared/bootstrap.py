@@ -7,11 +7,12 @@ the dependencies its request path touches.
 
 from __future__ import annotations
 
+import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import timedelta
-from typing import TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from shared import config, logs
 from shared.config import Settings
@@ -25,8 +26,13 @@ from shared.ports import (
     PayloadCipher,
     TaskQueue,
 )
-from shared.services.notify import MailSettings
 from shared.services.tasks import URGENT_QUEUES
+
+if TYPE_CHECKING:
+    from shared.auth import TokenVerifier
+    from shared.domain.officers import Officer
+    from shared.services.cases import Desk
+    from shared.services.notify import MailSettings
 
 T = TypeVar("T")
 
@@ -92,7 +98,26 @@ class Container:
         return self._component("notifier", lambda: _notifier(self.settings))
 
     @property
+    def officers(self) -> Mapping[str, Officer]:
+        from shared.domain.officers import parse_directory
+
+        return self._component("officers", lambda: parse_directory(self.settings.officers_json))
+
+    @property
+    def verifier(self) -> TokenVerifier:
+        return self._component("verifier", lambda: _verifier(self.settings))
+
+    @property
+    def desk(self) -> Desk:
+        from shared.services.cases import Desk
+
+        return Desk(store=self.store, cipher=self.cipher, clock=self.clock, queue=self.queue,
+                    policy=self.policy)
+
+    @property
     def mail(self) -> MailSettings:
+        from shared.services.notify import MailSettings
+
         s = self.settings
         return MailSettings(investigations_mailbox=s.investigations_mailbox,
                             ethics_office_mailbox=s.ethics_office_mailbox,
@@ -136,6 +161,14 @@ def _cipher(keys: KeyService) -> PayloadCipher:
     return EnvelopeCipher(keys)
 
 
+def _verifier(s: Settings) -> TokenVerifier:
+    from shared import auth
+
+    if s.dev_auth:
+        return auth.DevTokenVerifier(os.environ)
+    return auth.GoogleIdTokenVerifier(s.auth_audience)
+
+
 def _forward_secret(s: Settings) -> bytes:
     if s.forward_hmac_secret:
         return s.forward_hmac_secret.encode()
@@ -168,6 +201,13 @@ def container() -> Container:
             if _current is None:
                 settings = config.load()
                 logs.configure(settings.log_level)
+                if settings.dev_auth:  # development tokens must never run on Google Cloud
+                    from shared.auth import DevTokensRefused, refuse_dev_tokens_on_google_cloud
+
+                    try:
+                        refuse_dev_tokens_on_google_cloud(os.environ)
+                    except DevTokensRefused as refusal:
+                        raise config.ConfigError(f"INTAKE_DEV_AUTH: {refusal}") from None
                 _current = Container(settings)
     return _current
 

@@ -106,6 +106,17 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("INTAKE_FOLLOW_UP_URL", "",
              "The submitters' follow-up page, linked from acknowledgements. Empty: "
              "`<INTAKE_FUNCTIONS_BASE_URL>/forms/follow-up`."),
+    # --- officers and their access (issue 4) --------------------------------------------
+    Variable("INTAKE_OFFICERS", "{}",
+             "The officers directory, JSON: `{\"alice@example.org\": {\"name\": \"Alice "
+             "Example\", \"roles\": [\"ethics_officer\"]}}`. Roles: `ethics_officer` "
+             "(reads and handles cases), `ethics_admin` (assigns cases to others)."),
+    Variable("INTAKE_AUTH_AUDIENCE", "",
+             "Audience officers' Google ID tokens must carry. Empty: the URL of the `cases` "
+             "function."),
+    Variable("INTAKE_DEV_AUTH", "false",
+             "`true` accepts `Bearer dev:<email>` tokens for local work; refused (nothing "
+             "starts) where the process runs on Google Cloud.", "local"),
     Variable("FIRESTORE_EMULATOR_HOST", "",
              "host:port of the Firestore emulator (read by the Google client).", "local"),
     Variable("CLOUD_TASKS_EMULATOR_HOST", "",
@@ -160,6 +171,9 @@ class Settings:
     ses_region: str
     office_url: str
     follow_up_url: str
+    officers_json: str
+    auth_audience: str
+    dev_auth: bool
 
     def function_url(self, function_name: str) -> str:
         return f"{self.functions_base_url.rstrip('/')}/{function_name}"
@@ -189,6 +203,15 @@ def _choice(name: str, choices: tuple[str, ...]) -> Callable[[str], str]:
         if raw not in choices:
             raise ConfigError(f"{name} must be one of {', '.join(choices)}; got {raw!r}")
         return raw
+
+    return parse
+
+
+def _bool(name: str) -> Callable[[str], bool]:
+    def parse(raw: str) -> bool:
+        if raw.lower() not in ("true", "false"):
+            raise ConfigError(f"{name} must be true or false, got {raw!r}")
+        return raw.lower() == "true"
 
     return parse
 
@@ -268,6 +291,9 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         ses_region=get("INTAKE_SES_REGION"),
         office_url=get("INTAKE_OFFICE_URL") or f"{base_url}/cases",
         follow_up_url=get("INTAKE_FOLLOW_UP_URL") or f"{base_url}/forms/follow-up",
+        officers_json=get("INTAKE_OFFICERS"),
+        auth_audience=get("INTAKE_AUTH_AUDIENCE") or f"{base_url}/cases",
+        dev_auth=get("INTAKE_DEV_AUTH", _bool("INTAKE_DEV_AUTH")),
     )
     if settings.backend == "gcp" and not settings.project:
         raise ConfigError("GOOGLE_CLOUD_PROJECT must be set when INTAKE_BACKEND=gcp")

@@ -125,7 +125,10 @@ def banner(base_url: str) -> str:
               f"  curl -s -X POST {base_url}/submit_advice -H 'Content-Type: application/json' "
               "-d '{\"category\": \"conflict_of_interest\", \"subcategory\": "
               "\"coi_outside_activities\", \"question\": \"May I teach an evening course?\", "
-              "\"anonymous\": true, \"consent_privacy_notice\": true}'", ""]
+              "\"anonymous\": true, \"consent_privacy_notice\": true}'", "",
+              "Officers (development token of the local demo officer):",
+              f"  curl -s {base_url}/cases/ -H 'Authorization: Bearer dev:officer@localhost.test'",
+              ""]
     return "\n".join(lines)
 
 

@@ -15,6 +15,7 @@ from shared.domain.records import (
     CaseEvent,
     Forwarding,
     PendingTask,
+    ProtectiveMeasure,
     Submission,
     Triage,
     next_deadline,
@@ -83,6 +84,8 @@ def case_doc(c: Case) -> JSON:
             "deadlines": dict(c.deadlines), "assignee": c.assignee,
             "forwarding": forwarding_doc(c.forwarding) if c.forwarding else None,
             "notifications_sent": list(c.notifications_sent),
+            "alerts_sent": list(c.alerts_sent),
+            "measures": [vars(m) for m in c.measures],
             # derived, stored so that a store can filter on it
             "next_deadline": next_deadline(c)}
 
@@ -95,7 +98,9 @@ def case_from_doc(d: JSON) -> Case:
                 deadlines={k: timestamp(v) for k, v in (d.get("deadlines") or {}).items()},
                 assignee=d.get("assignee"),
                 forwarding=forwarding_from_doc(d["forwarding"]) if d.get("forwarding") else None,
-                notifications_sent=tuple(d.get("notifications_sent") or ()))
+                notifications_sent=tuple(d.get("notifications_sent") or ()),
+                alerts_sent=tuple(d.get("alerts_sent") or ()),
+                measures=tuple(ProtectiveMeasure(**m) for m in d.get("measures") or ()))
 
 
 def event_doc(e: CaseEvent) -> JSON:

@@ -176,8 +176,7 @@ class FirestoreStore(IntakeStore):
         with self.guard():
             snapshots = list(found.limit(query.limit).stream(retry=self._retry,
                                                                timeout=self._timeout))
-        cases = [case_from_doc(s.to_dict() or {}) for s in snapshots]
-        return sorted(cases, key=lambda c: c.received_at, reverse=True)
+        return [case_from_doc(s.to_dict() or {}) for s in snapshots]
 
     def pending_tasks(self, enqueued_before: datetime, limit: int) -> list[PendingTask]:
         query = (self._db.collection("pending_tasks")

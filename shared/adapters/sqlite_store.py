@@ -202,8 +202,10 @@ class SqliteStore(IntakeStore):
             clauses.append("json_extract(doc, '$.next_deadline') < ?")
             args.append(sortable(query.due_before))
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        order = ("json_extract(doc, '$.next_deadline'), received_at DESC"
+                 if query.due_before is not None else "received_at DESC")
         return [case_from_doc(doc) for doc in self._rows(
-            f"SELECT doc FROM cases {where} ORDER BY received_at DESC LIMIT ?",  # noqa: S608
+            f"SELECT doc FROM cases {where} ORDER BY {order} LIMIT ?",  # noqa: S608
             *args, query.limit)]
 
     def pending_tasks(self, enqueued_before: datetime, limit: int) -> list[PendingTask]:

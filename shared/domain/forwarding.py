@@ -1,5 +1,11 @@
-"""How forwarding a case to the investigations office changes it, step by step. Each
-function is a pure decision for IntakeStore.update_case."""
+"""How referring a case to the investigations office changes it, step by step. Each
+function is a pure decision for IntakeStore.update_case.
+
+A misconduct report moves through its workflow (received -> forwarded, or
+forwarding_failed). A case an officer closed as a misconduct allegation (an advice request
+or a retaliation complaint) stays closed; its referral is tracked in ``Case.forwarding``
+and its history all the same.
+"""
 
 from __future__ import annotations
 
@@ -10,19 +16,35 @@ from shared.domain import notifications
 from shared.domain.records import (
     Case,
     CaseChange,
+    Forwarding,
     Happened,
     PendingTask,
     pending_key,
     record,
 )
+from shared.domain.triage import referral_id_for
+from shared.domain.workflow import SYSTEM, WORKFLOWS
 
 ACTOR = "system:forward"
-# The state a case waits in until the investigations office has accepted the referral.
-AWAITING = "received"
 
 
 def _done(case: Case) -> tuple[str, ...]:
     return (pending_key("forward", case.submission_id),)
+
+
+def _waiting(case: Case) -> Forwarding | None:
+    """The referral still to be delivered, if any."""
+    forwarding = case.forwarding
+    if forwarding is None or forwarding.forwarded_at is not None or forwarding.failure:
+        return None
+    return forwarding
+
+
+def _moved(case: Case, transition: str) -> str | None:
+    """The state a misconduct report moves to; None for a case closed as misconduct."""
+    if case.form != "misconduct":
+        return None
+    return WORKFLOWS[case.form].apply(case.state, transition, actor=SYSTEM)
 
 
 def _notify(case: Case, at: datetime, template: str, *,
@@ -32,11 +54,21 @@ def _notify(case: Case, at: datetime, template: str, *,
                  for item in notifications.items(template, include_reporter=include_reporter))
 
 
+def referral_queued(case: Case, at: datetime, *, urgent: bool) -> tuple[Forwarding,
+                                                                          PendingTask]:
+    """A fresh referral of the case and the pending task that delivers it. Its generation
+    is new (the time in milliseconds), so the queue does not take the task for one it saw
+    before: a case's earlier forward task keeps its name for a while after it ran."""
+    return (Forwarding(referral_id=referral_id_for(case.reference), urgent=urgent),
+            PendingTask("forward", case.submission_id, case.reference, at, at, urgent=urgent,
+                        generation=int(at.timestamp() * 1000)))
+
+
 def attempt_started(case: Case, at: datetime) -> CaseChange:
     """Count one more delivery attempt; the result is its number, or None if the referral
-    is already settled (delivered or failed) and this task has nothing left to do."""
-    forwarding = case.forwarding
-    if forwarding is None or case.state != AWAITING:
+    is settled (delivered or failed) and this task has nothing left to do."""
+    forwarding = _waiting(case)
+    if forwarding is None:
         return CaseChange.unchanged(case, remove_pending=_done(case))
     attempt = forwarding.attempts + 1
     updated = replace(case, updated_at=at,
@@ -46,7 +78,7 @@ def attempt_started(case: Case, at: datetime) -> CaseChange:
 
 def attempt_failed(case: Case, attempt: int, reason_code: str, at: datetime) -> CaseChange:
     """Record a failed attempt that will be retried."""
-    if case.state != AWAITING:
+    if _waiting(case) is None:
         return CaseChange.unchanged(case)
     updated, events = record(case, at, [Happened(
         "forward_attempt_failed", ACTOR, {"attempt": attempt, "reason": reason_code})])
@@ -55,17 +87,18 @@ def attempt_failed(case: Case, attempt: int, reason_code: str, at: datetime) -> 
 
 def forwarded(case: Case, investigations_case_id: str, at: datetime, *,
               reporter_contactable: bool) -> CaseChange:
-    """The investigations office accepted the referral: store its receipt, move the case
-    to ``forwarded`` and queue the notifications. A repeat changes nothing."""
-    forwarding = case.forwarding
-    if forwarding is None or case.state != AWAITING:
+    """The investigations office accepted the referral: store its receipt, move a
+    misconduct report to ``forwarded`` and queue the notifications. A repeat changes
+    nothing."""
+    forwarding = _waiting(case)
+    if forwarding is None:
         return CaseChange.unchanged(case, remove_pending=_done(case), result=False)
     receipt = replace(forwarding, investigations_case_id=investigations_case_id,
-                      forwarded_at=at, failure=None)
+                      forwarded_at=at)
     updated, events = record(case, at, [Happened(
         "forwarded", ACTOR, {"referral_id": forwarding.referral_id,
                              "investigations_case_id": investigations_case_id,
-                             "attempts": forwarding.attempts}, "forwarded")],
+                             "attempts": forwarding.attempts}, _moved(case, "forward"))],
                              forwarding=receipt)
     pending = (_notify(updated, at, "referral_made", include_reporter=False)
                + (_notify(updated, at, "reporter_ack", include_reporter=True)
@@ -75,14 +108,14 @@ def forwarded(case: Case, investigations_case_id: str, at: datetime, *,
 
 def forwarding_failed(case: Case, reason_code: str, at: datetime) -> CaseChange:
     """The referral cannot be delivered (refused, or the retry budget is spent): make it
-    visible in ``forwarding_failed`` and alert both mailboxes. A repeat changes nothing."""
-    forwarding = case.forwarding
-    if forwarding is None or case.state != AWAITING:
+    visible (``forwarding_failed`` for a misconduct report) and alert both mailboxes."""
+    forwarding = _waiting(case)
+    if forwarding is None:
         return CaseChange.unchanged(case, remove_pending=_done(case), result=False)
     updated, events = record(case, at, [Happened(
         "forwarding_failed", ACTOR, {"referral_id": forwarding.referral_id,
-                                     "reason": reason_code,
-                                     "attempts": forwarding.attempts}, "forwarding_failed")],
+                                     "reason": reason_code, "attempts": forwarding.attempts},
+        _moved(case, "mark_forwarding_failed"))],
                              forwarding=replace(forwarding, failure=reason_code))
     return CaseChange(updated, events, _notify(updated, at, "forwarding_failed",
                                                include_reporter=False),

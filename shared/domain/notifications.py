@@ -11,7 +11,13 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "referral_made": ("investigations", "ethics_office"),
     "reporter_ack": ("reporter",),
     "forwarding_failed": ("investigations", "ethics_office"),
+    "reply_posted": ("reporter",),
+    "deadline_alert": ("ethics_office", "assignee"),
 }
+THRESHOLD_WORDS = {"due_in_7_days": "is due within 7 days", "due_today": "is due today",
+                   "overdue": "is OVERDUE"}
+DEADLINE_WORDS = {"preliminary_review_due": "The preliminary review",
+                  "panel_review_request_due": "The window to ask for the panel's review"}
 
 
 @dataclass(frozen=True)
@@ -20,31 +26,54 @@ class Message:
     body: str
 
 
-def item(template: str, role: str) -> str:
-    """The pending-task item of one notification (letters, digits, _ and - only)."""
+def item(template: str, role: str, qualifier: str = "") -> str:
+    """The pending-task item of one notification (lower-case letters, digits, _ and - only):
+    ``<template>[.<qualifier>]-<role>``, the qualifier telling apart notifications of one
+    template (which deadline, due when, which threshold)."""
     if role not in TEMPLATES.get(template, ()):
         raise ValueError(f"no {template} notification for {role}")
-    return f"{template}-{role}"
+    return f"{template}{'.' + qualifier if qualifier else ''}-{role}"
 
 
-def parse_item(value: str) -> tuple[str, str]:
-    template, _, role = value.rpartition("-")
+def parse_item(value: str) -> tuple[str, str, str]:
+    """(template, role, qualifier) of an item made by ``item``."""
+    name, _, role = value.rpartition("-")
+    template, _, qualifier = name.partition(".")
     if role not in TEMPLATES.get(template, ()):
         raise ValueError(f"unknown notification {value!r}")
-    return template, role
+    return template, role, qualifier
 
 
-def items(template: str, *, include_reporter: bool = True) -> tuple[str, ...]:
-    return tuple(item(template, role) for role in TEMPLATES[template]
+def items(template: str, *, include_reporter: bool = True,
+          qualifier: str = "") -> tuple[str, ...]:
+    return tuple(item(template, role, qualifier) for role in TEMPLATES[template]
                  if include_reporter or role != "reporter")
+
+
+def alert_qualifier(deadline: str, due: datetime, threshold: str) -> str:
+    return f"{deadline}.{due:%Y%m%d}.{threshold}"
 
 
 def render(template: str, role: str, *, reference: str, at: datetime, case_url: str,
            follow_up_url: str, investigations_case_id: str | None = None,
            attempts: int | None = None, reason_code: str | None = None,
-           urgent: bool = False) -> Message:
+           urgent: bool = False, qualifier: str = "") -> Message:
     """Subject and body of one notification."""
     day = at.strftime("%d %B %Y")
+    if template == "reply_posted":
+        return Message(
+            f"A reply about {reference}",
+            f"The Ethics Office replied about {reference} on {day}.\n"
+            f"Read it on the follow-up page: {follow_up_url}\n")
+    if template == "deadline_alert":
+        deadline, due, threshold = qualifier.split(".")
+        what = DEADLINE_WORDS.get(deadline, deadline)
+        when = THRESHOLD_WORDS.get(threshold, threshold)
+        due_day = datetime.strptime(due, "%Y%m%d").strftime("%d %B %Y")
+        return Message(
+            f"{'OVERDUE' if threshold == 'overdue' else 'Deadline'}: {reference}",
+            f"{what} of case {reference} {when} (due {due_day}).\n"
+            f"Case: {case_url}\n")
     flag = "URGENT " if urgent else ""
     if template == "referral_made" and role == "investigations":
         return Message(

@@ -57,6 +57,16 @@ class Forwarding:
 
 
 @dataclass(frozen=True)
+class ProtectiveMeasure:
+    """An interim protective measure recommended to the Executive Director."""
+
+    measure_id: str
+    kind: str
+    recommended_on: str  # ISO date
+    outcome: str
+
+
+@dataclass(frozen=True)
 class Case:
     reference: str
     submission_id: str
@@ -71,6 +81,9 @@ class Case:
     forwarding: Forwarding | None = None
     # Notification items already sent, so a redelivered task does not send twice.
     notifications_sent: tuple[str, ...] = ()
+    # Deadline alerts already raised (DeadlineAlert.key), so each is raised once.
+    alerts_sent: tuple[str, ...] = ()
+    measures: tuple[ProtectiveMeasure, ...] = ()
 
 
 def next_deadline(case: Case) -> datetime | None:
@@ -80,7 +93,8 @@ def next_deadline(case: Case) -> datetime | None:
 
 @dataclass(frozen=True)
 class CaseQuery:
-    """Which cases to list; every given criterion must hold. Newest first."""
+    """Which cases to list; every given criterion must hold. Newest first, or the most
+    urgent first when ``due_before`` is given."""
 
     form: str | None = None
     state: str | None = None

@@ -140,3 +140,17 @@ REQUESTER_TYPES: Final = MappingProxyType({
     "individual": "For myself",
     "group": "For a group or team",
 })
+
+PROTECTIVE_MEASURES: Final = MappingProxyType({
+    "suspend_contested_decision": "Suspend the contested decision",
+    "temporary_reassignment": "Temporary reassignment",
+    "change_of_reporting_line": "Change of reporting line",
+    "other": "Other measure",
+})
+
+PROTECTIVE_MEASURE_OUTCOMES: Final = MappingProxyType({
+    "recommended": "Recommended to the Executive Director",
+    "implemented": "Implemented",
+    "declined": "Declined by the Executive Director",
+    "lifted": "Lifted",
+})

@@ -21,6 +21,8 @@ def sweep_endpoint(request: Request) -> Response:
         status = 503 if report.failed else 200
         headers = {"Retry-After": RETRY_AFTER_SECONDS} if report.failed else {}
         return json_response(status, {"requeued": len(report.requeued),
-                                      "failed": len(report.failed)}, headers)
+                                      "failed": len(report.failed),
+                                      "alerts": len(report.alerts),
+                                      "closed": len(report.closed)}, headers)
 
     return handle("sweep", request, run)

@@ -35,14 +35,15 @@ def send_notification(submission_id: str, item: str, *, store: IntakeStore,
     case = store.get_case(submission.reference)
     if case is None:
         raise UnknownSubmission(submission_id)
-    template, role = notifications.parse_item(item)
+    template, role, qualifier = notifications.parse_item(item)
     if item in case.notifications_sent:
         store.update_case(case.reference, lambda c: notification_sent(c, item, clock.now(),
                                                                       sent=True))
         return "already_sent"
 
     recipient = {"investigations": mail.investigations_mailbox,
-                 "ethics_office": mail.ethics_office_mailbox}.get(role)
+                 "ethics_office": mail.ethics_office_mailbox,
+                 "assignee": case.assignee}.get(role)
     if role == "reporter":
         payload = json.loads(cipher.open(submission.id, submission.sealed, {}).plaintext)
         recipient = reporter_email(case.form, payload)
@@ -61,7 +62,7 @@ def send_notification(submission_id: str, item: str, *, store: IntakeStore,
         investigations_case_id=forwarding.investigations_case_id if forwarding else None,
         attempts=forwarding.attempts if forwarding else None,
         reason_code=forwarding.failure if forwarding else None,
-        urgent=bool(forwarding and forwarding.urgent))
+        urgent=bool(forwarding and forwarding.urgent), qualifier=qualifier)
     notifier.send(Email(to=recipient, subject=message.subject, body=message.body,
                         message_id=f"{case.reference}/{item}"))
     store.update_case(case.reference, lambda c: notification_sent(c, item, clock.now(),

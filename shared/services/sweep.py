@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from shared.logs import get_logger
 from shared.ports import Clock, IntakeStore, QueueUnavailable, TaskQueue
+from shared.services.deadlines import watch_deadlines
 from shared.services.tasks import task_for
 
 log = get_logger(__name__)
@@ -16,12 +17,15 @@ log = get_logger(__name__)
 class SweepReport:
     requeued: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    alerts: list[str] = field(default_factory=list)
+    closed: list[str] = field(default_factory=list)
 
 
 def sweep(*, store: IntakeStore, queue: TaskQueue, clock: Clock, grace: timedelta,
           batch: int) -> SweepReport:
     """Enqueue again, under a new generation, every pending task last enqueued more than
-    ``grace`` ago. A task that cannot be enqueued stays pending for the next run."""
+    ``grace`` ago (a task that cannot be enqueued stays pending for the next run); then
+    raise the deadline alerts that are due."""
     now = clock.now()
     report = SweepReport()
     for pending in store.pending_tasks(now - grace, batch):
@@ -39,4 +43,6 @@ def sweep(*, store: IntakeStore, queue: TaskQueue, clock: Clock, grace: timedelt
         log.warning("pending work re-queued by sweep",
                     extra={"event": "sweep_requeued", "reference": pending.reference,
                            "kind": pending.kind, "generation": generation})
+    deadlines = watch_deadlines(store=store, queue=queue, clock=clock, batch=batch)
+    report.alerts, report.closed = deadlines.alerts, deadlines.closed
     return report

@@ -32,7 +32,8 @@ def task_for(pending: PendingTask) -> Task:
     queue, target = ROUTES[pending.kind]
     if pending.urgent:
         queue = URGENT_QUEUES.get(pending.kind, queue)
-    suffix = f"-{pending.item}" if pending.item else ""
+    # Task names allow only letters, digits, - and _: an item's dots become "--".
+    suffix = f"-{pending.item.replace('.', '--')}" if pending.item else ""
     payload = {"submission_id": pending.submission_id}
     if pending.item:
         payload["item"] = pending.item

@@ -27,6 +27,8 @@ from tests.support.harness import Harness
 from tests.support.payloads import MISCONDUCT_ANONYMOUS, SENSITIVE, payload
 from tests.support.receiver import SECRET, ServedReceiver, free_port, new_receiver
 
+REQUEUED_ONE = {"requeued": 1, "failed": 0, "alerts": 0, "closed": 0}
+
 SENDER = "ethics-intake@example.org"
 INVESTIGATIONS = "oiai-intake@example.org"
 OFFICE = "ethics-operations@example.org"
@@ -247,7 +249,7 @@ def test_sweep_requeues_a_forward_left_pending(office: Office) -> None:
     office.harness.deliver_tasks()  # triage
     office.harness.queue.take()  # the forward task is lost
     office.harness.clock.advance(minutes=11)
-    assert office.harness.post("sweep", {}).get_json() == {"requeued": 1, "failed": 0}
+    assert office.harness.post("sweep", {}).get_json() == REQUEUED_ONE
     office.harness.drain()
     [referral] = office.referrals
     assert referral.reference == reference

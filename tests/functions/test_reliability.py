@@ -13,6 +13,10 @@ from tests.support.fakes import FlakyStore, InMemoryStore
 from tests.support.harness import Harness
 from tests.support.payloads import ADVICE_ANONYMOUS, payload
 
+QUIET = {"requeued": 0, "failed": 0, "alerts": 0, "closed": 0}
+REQUEUED_ONE = {"requeued": 1, "failed": 0, "alerts": 0, "closed": 0}
+FAILED_ONE = {"requeued": 0, "failed": 1, "alerts": 0, "closed": 0}
+
 KEY = "5b0c1f7e-2d9a-4c61-9f0e-3a7b8c9d0e1f"
 
 
@@ -31,9 +35,9 @@ def test_enqueue_failure_after_the_write_still_acknowledges_and_sweep_triages(
                                                               _grace(harness), 10)] == [
         reference]
 
-    assert _sweep(harness).get_json() == {"requeued": 0, "failed": 0}  # within the grace
+    assert _sweep(harness).get_json() == QUIET  # within the grace
     harness.clock.advance(seconds=601)
-    assert _sweep(harness).get_json() == {"requeued": 1, "failed": 0}
+    assert _sweep(harness).get_json() == REQUEUED_ONE
     assert harness.deliver_tasks() == [200]
 
     case = harness.store.get_case(reference)
@@ -53,9 +57,9 @@ def test_sweep_answers_503_while_the_queue_is_down_and_keeps_the_work(harness: H
     response = _sweep(harness)
     assert response.status_code == 503
     assert response.headers["Retry-After"]
-    assert response.get_json() == {"requeued": 0, "failed": 1}
+    assert response.get_json() == FAILED_ONE
     harness.queue.fail_next = 0
-    assert _sweep(harness).get_json() == {"requeued": 1, "failed": 0}
+    assert _sweep(harness).get_json() == REQUEUED_ONE
     harness.deliver_tasks()
     case = harness.store.get_case(reference)
     assert case is not None

@@ -21,7 +21,10 @@ from shared.domain.records import (
 )
 from shared.ports import (
     Clock,
+    Email,
     IntakeStore,
+    Notifier,
+    NotifierUnavailable,
     QueueUnavailable,
     ReferenceTaken,
     StoreUnavailable,
@@ -95,7 +98,10 @@ class InMemoryStore(IntakeStore):
                  and (query.assignee is None or c.assignee == query.assignee)
                  and (query.due_before is None or (
                      (due := next_deadline(c)) is not None and due < query.due_before))]
-        return sorted(found, key=lambda c: c.received_at, reverse=True)[:query.limit]
+        found.sort(key=lambda c: c.received_at, reverse=True)
+        if query.due_before is not None:
+            found.sort(key=lambda c: next_deadline(c) or query.due_before)  # type: ignore[arg-type,return-value]
+        return found[:query.limit]
 
     def pending_tasks(self, enqueued_before: datetime, limit: int) -> list[PendingTask]:
         due = [p for p in self.pending.values() if p.last_enqueued_at < enqueued_before]
@@ -196,3 +202,17 @@ class FlakyStore(IntakeStore):
 
     def mark_requeued(self, pending: PendingTask, generation: int, at: datetime) -> None:
         self._call("mark_requeued", lambda: self.inner.mark_requeued(pending, generation, at))
+
+
+class RecordingNotifier(Notifier):
+    """Keeps what would have been e-mailed; ``fail_next`` makes sends fail."""
+
+    def __init__(self) -> None:
+        self.sent: list[Email] = []
+        self.fail_next = 0
+
+    def send(self, email: Email) -> None:
+        if self.fail_next:
+            self.fail_next -= 1
+            raise NotifierUnavailable("injected failure")
+        self.sent.append(email)

@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -66,6 +67,15 @@ def post(url: str, body: object) -> tuple[int, dict[str, object]]:
         return error.code, json.loads(error.read())
 
 
+def get(url: str, headers: dict[str, str]) -> tuple[int, Any]:
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
 def test_scripts_run_serves_every_function_and_triages(runner: tuple[str, Path]) -> None:
     base_url, log_path = runner
     with urllib.request.urlopen(base_url + "/", timeout=5) as response:
@@ -109,6 +119,13 @@ def test_scripts_run_serves_every_function_and_triages(runner: tuple[str, Path])
         time.sleep(0.3)
     assert [(r["ethics_office_reference"], r["deliveries"]) for r in rows] == [(misconduct, 1)]
     assert len(outbox) == 3  # investigations intake, ethics office, the reporter
+    # An officer works on the cases with the local development token.
+    officer = {"Authorization": "Bearer dev:officer@localhost.test"}
+    status, listed_cases = get(f"{base_url}/cases/", officer)
+    assert status == 200 and {c["reference"] for c in listed_cases["cases"]} == set(references)
+    status, opened = get(f"{base_url}/cases/{references[2]}", officer)
+    assert status == 200 and opened["history"][-1]["kind"] == "read"
+    assert get(f"{base_url}/cases/", {})[0] == 401
     assert find_leaks(log_path.read_text().splitlines(), SENSITIVE) == []
     texts = []
     for path in outbox:

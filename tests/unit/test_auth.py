@@ -11,23 +11,14 @@ import base64
 import json
 import os
 import socket
-import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import functions_framework
-import google.auth.crypt
-import google.auth.jwt
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
 
 from shared.auth import (
     GOOGLE_CLOUD_MARKERS,
@@ -44,84 +35,16 @@ from shared.auth import (
     google_cloud_markers,
     require_role,
 )
+from tests.support.tokens import CertServer, SigningKey
 
 AUDIENCE = "https://europe-west1-ethics.cloudfunctions.net/cases"
 ALICE = Officer("alice@example.org", "Alice Example", frozenset({"ethics_officer"}))
 DIRECTORY = {ALICE.email: ALICE}
 
 
-class SigningKey:
-    def __init__(self, kid: str) -> None:
-        self.kid = kid
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        self.private_pem = key.private_bytes(serialization.Encoding.PEM,
-                                             serialization.PrivateFormat.PKCS8,
-                                             serialization.NoEncryption())
-        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"test signer {kid}")])
-        now = datetime.now(UTC)
-        certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-                       .public_key(key.public_key()).serial_number(x509.random_serial_number())
-                       .not_valid_before(now - timedelta(days=1))
-                       .not_valid_after(now + timedelta(days=2))
-                       .sign(key, hashes.SHA256()))
-        self.certificate_pem = certificate.public_bytes(serialization.Encoding.PEM).decode()
-
-    def sign(self, payload: dict[str, Any], *, kid: str | None = "same",
-             header: dict[str, Any] | None = None) -> str:
-        signer = google.auth.crypt.RSASigner.from_string(  # type: ignore[no-untyped-call]
-            self.private_pem, key_id=self.kid if kid == "same" else kid)
-        token: bytes = google.auth.jwt.encode(signer, payload,  # type: ignore[no-untyped-call]
-                                              header=header)
-        return token.decode()
-
-
 @pytest.fixture(scope="module")
 def keys() -> dict[str, SigningKey]:
     return {kid: SigningKey(kid) for kid in ("google-1", "google-2", "attacker")}
-
-
-class CertServer:
-    """Serves ``certs`` as Google's v1 certificate endpoint does; counts the fetches."""
-
-    def __init__(self) -> None:
-        self.certs: dict[str, str] = {}
-        self.status = 200
-        self.body: bytes | None = None
-        self.cache_control = "public, max-age=3600, must-revalidate, no-transform"
-        self.fetches = 0
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                server.fetches += 1
-                body = server.body if server.body is not None else json.dumps(
-                    server.certs).encode()
-                self.send_response(server.status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Cache-Control", server.cache_control)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/oauth2/v1/certs"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def reset(self, *keys: SigningKey) -> None:
-        self.publish(*keys)
-        self.status, self.body, self.fetches = 200, None, 0
-        self.cache_control = "public, max-age=3600, must-revalidate, no-transform"
-
-    def publish(self, *keys: SigningKey) -> None:
-        self.certs = {key.kid: key.certificate_pem for key in keys}
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 @pytest.fixture(scope="module")

@@ -18,11 +18,15 @@ def test_every_notification_names_the_reference_and_nothing_personal(template: s
         template, role, reference="ETH-MIS-7K3MQ-9TZ4X", at=AT,
         case_url="https://office.example/cases/ETH-MIS-7K3MQ-9TZ4X",
         follow_up_url="https://forms.example/follow-up", investigations_case_id="OIAI-000001",
-        attempts=2, reason_code="refused by the investigations office (HTTP 422)")
+        attempts=2, reason_code="refused by the investigations office (HTTP 422)",
+        qualifier="preliminary_review_due.20260401.due_today")
     text = message.subject + message.body
     assert "ETH-MIS-7K3MQ-9TZ4X" in text
     assert not [s for s in SENSITIVE if s in text]
-    assert notifications.parse_item(notifications.item(template, role)) == (template, role)
+    qualifier = "preliminary_review_due.20260401.due_today" if template == "deadline_alert" \
+        else ""
+    made = notifications.item(template, role, qualifier)
+    assert notifications.parse_item(made) == (template, role, qualifier)
 
 
 def test_unknown_notifications_are_refused() -> None:

@@ -1,0 +1,187 @@
+"""Case handling by ethics officers: read, transition, assign, note, reply, record
+protective measures. Every call is recorded in the case's history, refusals included.
+
+An officer named in a case (a subject of the report, an alleged retaliator, a supervisor
+named) cannot open or act on it: the refusal is recorded and Forbidden("recused") raised.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from shared.domain import casework
+from shared.domain.officers import (
+    ETHICS_ADMIN,
+    ETHICS_OFFICER,
+    Forbidden,
+    Officer,
+    is_named,
+    require_role,
+)
+from shared.domain.policy import Policy
+from shared.domain.records import Case, CaseChange, CaseEvent, CaseQuery, ProtectiveMeasure
+from shared.logs import get_logger
+from shared.ports import Clock, IntakeStore, PayloadCipher, TaskQueue
+from shared.services.tasks import enqueue_stored
+
+log = get_logger(__name__)
+
+SEALED_KINDS = frozenset({"note", "reply_to_submitter", "submitter_message"})
+
+
+class CaseNotFound(LookupError):
+    """No case with this reference."""
+
+
+@dataclass(frozen=True)
+class Desk:
+    """The ports an officer's operations use."""
+
+    store: IntakeStore
+    cipher: PayloadCipher
+    clock: Clock
+    queue: TaskQueue
+    policy: Policy
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    event: CaseEvent
+    text: str | None = None  # an opened note, reply or determination
+
+
+@dataclass(frozen=True)
+class CaseView:
+    case: Case
+    submission: Mapping[str, Any]
+    history: list[HistoryEntry] = field(default_factory=list)
+
+
+def list_cases(officer: Officer, query: CaseQuery, desk: Desk) -> list[Case]:
+    """Case summaries (states, dates, categories: no identity, no narrative)."""
+    require_role(officer, ETHICS_OFFICER)
+    return desk.store.list_cases(query)
+
+
+def _payload(case: Case, desk: Desk) -> dict[str, Any]:
+    submission = desk.store.get_submission(case.submission_id)
+    if submission is None:
+        raise CaseNotFound(case.reference)
+    payload: dict[str, Any] = json.loads(
+        desk.cipher.open(submission.id, submission.sealed, {}).plaintext)
+    return payload
+
+
+def _act(reference: str, officer: Officer, operation: str, desk: Desk,
+         decide: Callable[[Case, dict[str, Any], datetime], CaseChange],
+         role: str = ETHICS_OFFICER) -> tuple[CaseChange, dict[str, Any]]:
+    """Check role and recusal, then apply one decision; queue what it added."""
+    require_role(officer, role)
+    case = desk.store.get_case(reference)
+    if case is None:
+        raise CaseNotFound(reference)
+    payload = _payload(case, desk)
+    actor = casework.officer_actor(officer.email)
+    if is_named(officer, casework.people_named(case.form, payload)):
+        desk.store.update_case(reference, lambda c: casework.refusal_recorded(
+            c, actor, "recused", operation, desk.clock.now()))
+        log.warning("recused officer refused", extra={
+            "event": "access_refused", "reference": reference, "operation": operation,
+            "reason": "recused"})
+        raise Forbidden("recused", "You are named in this case and cannot act on it; "
+                                   "another officer must handle it.")
+    now = desk.clock.now()
+    change = desk.store.update_case(reference, lambda c: decide(c, payload, now))
+    assert change is not None
+    enqueue_stored(desk.queue, change.add_pending)
+    log.info("case handled", extra={"event": f"case_{operation}", "reference": reference})
+    return change, payload
+
+
+def _seal(desk: Desk, text: str) -> tuple[str, Mapping[str, Any]]:
+    message_id = secrets.token_hex(16)
+    return message_id, desk.cipher.seal(message_id, text.encode(), {}).envelope
+
+
+def open_case(reference: str, officer: Officer, desk: Desk) -> CaseView:
+    """The case with its submission and history opened; the read is recorded."""
+    actor = casework.officer_actor(officer.email)
+    change, payload = _act(reference, officer, "read", desk,
+                           lambda c, _, now: casework.read_recorded(c, actor, now))
+    history = []
+    for event in desk.store.case_events(reference):
+        sealed = event.details.get("sealed") or (event.details.get("note") or {}).get("sealed")
+        message_id = event.details.get("message_id") or (
+            event.details.get("note") or {}).get("message_id")
+        text = None
+        if sealed and message_id:
+            text = desk.cipher.open(message_id, sealed, {}).plaintext.decode()
+        history.append(HistoryEntry(event, text))
+    return CaseView(change.case, payload, history)
+
+
+def apply_transition(reference: str, name: str, officer: Officer, desk: Desk, *,
+                     note: str | None = None, requester_consent: bool = False) -> Case:
+    """Move a case along its workflow (IllegalTransition lists what is allowed)."""
+    actor = casework.officer_actor(officer.email)
+    sealed = _seal(desk, note) if note else None
+
+    def decide(case: Case, payload: dict[str, Any], now: datetime) -> CaseChange:
+        if name == "refer_as_misconduct" and case.form == "advice" and not requester_consent:
+            raise casework.NotAllowedNow(
+                "An advice request is confidential to the requester: record their consent "
+                "(requester_consent) before referring it to the investigations office.")
+        return casework.transitioned(case, name, actor, now, desk.policy, note=sealed)
+
+    change, _ = _act(reference, officer, f"transition:{name}", desk, decide)
+    return change.case
+
+
+def assign(reference: str, assignee: Officer, officer: Officer, desk: Desk) -> Case:
+    """Give a case to an officer: anyone may take a case; giving it to someone else is
+    an administrator's call. The assignee must not be named in the case either."""
+    role = ETHICS_OFFICER if assignee.email == officer.email else ETHICS_ADMIN
+    require_role(assignee, ETHICS_OFFICER)
+    actor = casework.officer_actor(officer.email)
+
+    def decide(case: Case, payload: dict[str, Any], now: datetime) -> CaseChange:
+        if is_named(assignee, casework.people_named(case.form, payload)):
+            raise Forbidden("recused", "That officer is named in this case.")
+        return casework.assigned(case, assignee.email, actor, now)
+
+    change, _ = _act(reference, officer, "assign", desk, decide, role=role)
+    return change.case
+
+
+def add_note(reference: str, text: str, officer: Officer, desk: Desk) -> Case:
+    actor, sealed = casework.officer_actor(officer.email), _seal(desk, text)
+    change, _ = _act(reference, officer, "note", desk,
+                     lambda c, _, now: casework.noted(c, *sealed, actor, now))
+    return change.case
+
+
+def reply(reference: str, text: str, officer: Officer, desk: Desk) -> Case:
+    actor, sealed = casework.officer_actor(officer.email), _seal(desk, text)
+
+    def decide(case: Case, payload: dict[str, Any], now: datetime) -> CaseChange:
+        submission = desk.store.get_submission(case.submission_id)
+        anonymous = submission is None or submission.anonymous
+        return casework.replied(case, *sealed, actor, now, tell_submitter=not anonymous)
+
+    change, _ = _act(reference, officer, "reply", desk, decide)
+    return change.case
+
+
+def record_measure(reference: str, kind: str, recommended_on: str, outcome: str,
+                   officer: Officer, desk: Desk, *, measure_id: str | None = None) -> Case:
+    measure = ProtectiveMeasure(measure_id or secrets.token_hex(8), kind, recommended_on,
+                                outcome)
+    actor = casework.officer_actor(officer.email)
+    change, _ = _act(reference, officer, "measure", desk,
+                     lambda c, _, now: casework.measure_recorded(c, measure, actor, now))
+    return change.case
