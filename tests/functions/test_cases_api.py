@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -84,6 +85,12 @@ def certificates() -> Iterator[tuple[CertServer, SigningKey]]:
 
 @pytest.fixture
 def office(tmp_path: Path, certificates: tuple[CertServer, SigningKey]) -> Iterator[Office]:
+    with open_office(tmp_path, certificates) as opened:
+        yield opened
+
+
+@contextmanager
+def open_office(tmp_path: Path, certificates: tuple[CertServer, SigningKey]) -> Iterator[Office]:
     server, key = certificates
     served = ServedReceiver(new_receiver(tmp_path), free_port())
     served.start()
@@ -370,3 +377,46 @@ def test_a_failed_referral_is_retried_by_an_officer(office: Office) -> None:
     assert len(office.receiver.receiver.store.referrals()) == 1
     assert office.call("POST", f"/{reference}/transitions", {"name": "acknowledge"},
                        who="alice@example.org").status_code == 200
+
+
+OPERATIONS = {
+    "read": ("GET", "", None, "read"),
+    "note": ("POST", "/notes", {"text": "internal"}, "note"),
+    "reply": ("POST", "/replies", {"text": "to the requester"}, "reply_to_submitter"),
+    "take": ("POST", "/assignment", {"assignee": "alice@example.org"}, "assigned"),
+    **{name: ("POST", "/transitions", {"name": name}, "transition") for name in (
+        "assign", "answer", "close", "reopen", "start_preliminary_review",
+        "establish_prima_facie", "suspend", "acknowledge")},
+}
+
+
+def test_any_sequence_of_operations_is_the_history_exactly(tmp_path_factory: Any,
+                                                           certificates: Any) -> None:
+    """Random officers' operations, legal or not: afterwards the history holds one event
+    per operation that succeeded, in order, and nothing for those refused."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=15, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                     HealthCheck.too_slow])
+    @given(form=st.sampled_from(["advice", "retaliation"]),
+           steps=st.lists(st.sampled_from(sorted(OPERATIONS)), max_size=8))
+    def check(form: str, steps: list[str]) -> None:
+        with open_office(tmp_path_factory.mktemp("history"), certificates) as desk:
+            reference = desk.submit(form)
+            expected = [e.kind for e in desk.harness.store.case_events(reference)]
+            for step in steps:
+                method, path, body, kind = OPERATIONS[step]
+                response = desk.call(method, f"/{reference}{path}", body,
+                                     who="alice@example.org")
+                assert response.status_code in (200, 409), response.get_json()
+                if response.status_code == 200:
+                    expected.append(kind)
+            desk.harness.drain()
+            events = desk.harness.store.case_events(reference)
+            assert [e.kind for e in events if not e.kind.startswith("notification")] == \
+                expected
+            assert [e.seq for e in events] == list(range(1, len(events) + 1))
+
+    check()
