@@ -97,6 +97,10 @@ def _queue(s: Settings) -> TaskQueue:
 
 
 def _keys(s: Settings) -> KeyService:
+    if s.kms_key:
+        from shared.adapters.kms_keys import KmsKeyService
+        return KmsKeyService.connect(s.kms_key, emulator_host=s.kms_emulator_host,
+                                     timeout=s.store_timeout)
     from shared.adapters.local_keys import LocalKeyService
     return LocalKeyService.from_file(s.key_file, create=s.backend == "embedded")
 

@@ -8,8 +8,9 @@ checked against this list by the tests.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,8 @@ class Variable:
     default: str
     description: str
     # "deployed": Terraform sets it on Google Cloud; "local": only for the embedded backend
-    # or development tools (emulators, the local runner).
+    # or development tools (emulators, the local runner); "secret": Terraform sets it from
+    # Secret Manager, and only on the functions that need it.
     scope: str = "deployed"
 
 
@@ -47,7 +49,7 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("INTAKE_KEY_FILE", "",
              "Local key-encryption key file (32 random bytes, base64). Empty: "
              "`<INTAKE_DATA_DIR>/keys/local.kek`, created on first use by the embedded "
-             "backend."),
+             "backend. Unused when `INTAKE_KMS_KEY` is set.", "local"),
     Variable("INTAKE_MAX_BODY_BYTES", "262144", "Largest accepted request body, in bytes."),
     Variable("INTAKE_STORE_TIMEOUT_SECONDS", "10",
              "Deadline for one document-store call, retries included."),
@@ -107,6 +109,12 @@ class Settings:
     local_sweep_seconds: int
     firestore_emulator_host: str
     cloud_tasks_emulator_host: str
+    # Deployment (issue 6): the queues of the later features, and Cloud KMS.
+    forward_queue: str = "forward"
+    urgent_forward_queue: str = "urgent-forward"
+    notify_queue: str = "notify"
+    kms_key: str = ""
+    kms_emulator_host: str = ""
 
     def function_url(self, function_name: str) -> str:
         return f"{self.functions_base_url.rstrip('/')}/{function_name}"
@@ -180,6 +188,57 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         firestore_emulator_host=get("FIRESTORE_EMULATOR_HOST"),
         cloud_tasks_emulator_host=get("CLOUD_TASKS_EMULATOR_HOST"),
     )
+    settings = replace(
+        settings,
+        forward_queue=get("INTAKE_FORWARD_QUEUE"),
+        urgent_forward_queue=get("INTAKE_URGENT_FORWARD_QUEUE"),
+        notify_queue=get("INTAKE_NOTIFY_QUEUE"),
+        kms_key=get("INTAKE_KMS_KEY", _kms_key_name),
+        kms_emulator_host=get("INTAKE_KMS_EMULATOR_HOST", _loopback("INTAKE_KMS_EMULATOR_HOST")),
+    )
     if settings.backend == "gcp" and not settings.project:
         raise ConfigError("GOOGLE_CLOUD_PROJECT must be set when INTAKE_BACKEND=gcp")
     return settings
+
+
+# --- Deployment (issue 6): the queues of the later features, and Cloud KMS ----------------
+# Terraform (infra/) creates one Cloud Tasks queue per *_QUEUE variable and sets every
+# "deployed" variable on every function; tests/infra checks both against this list.
+
+VARIABLES += (
+    Variable("INTAKE_FORWARD_QUEUE", "forward",
+             "Cloud Tasks queue id for forwarding misconduct reports to the investigations "
+             "office."),
+    Variable("INTAKE_URGENT_FORWARD_QUEUE", "urgent-forward",
+             "Cloud Tasks queue id for urgent forwards (sexual exploitation and abuse, sexual "
+             "harassment), dispatched ahead of the others."),
+    Variable("INTAKE_NOTIFY_QUEUE", "notify", "Cloud Tasks queue id for e-mail notifications."),
+    Variable("INTAKE_KMS_KEY", "",
+             "Cloud KMS key that wraps the data keys "
+             "(`projects/P/locations/L/keyRings/R/cryptoKeys/K`); the key never leaves KMS. "
+             "Empty: the local key file. Calls share `INTAKE_STORE_TIMEOUT_SECONDS`."),
+    Variable("INTAKE_KMS_EMULATOR_HOST", "",
+             "host:port on the loopback interface of a KMS-compatible gRPC server, reached "
+             "over insecure gRPC (tests).", "local"),
+)
+
+_KMS_KEY_NAME = re.compile(r"projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+")
+_LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+
+def _kms_key_name(raw: str) -> str:
+    if raw and not _KMS_KEY_NAME.fullmatch(raw):
+        raise ConfigError("INTAKE_KMS_KEY must be a key resource name "
+                          "projects/P/locations/L/keyRings/R/cryptoKeys/K; got " + repr(raw))
+    return raw
+
+
+def _loopback(name: str) -> Callable[[str], str]:
+    # Data keys cross an insecure channel to this host: never let it leave the machine.
+    def parse(raw: str) -> str:
+        host, _, port = raw.rpartition(":")
+        if raw and (host not in _LOOPBACK_HOSTS or not port.isdigit()):
+            raise ConfigError(f"{name} must be a loopback host:port, got {raw!r}")
+        return raw
+
+    return parse

@@ -146,3 +146,11 @@ class Clock(abc.ABC):
     def now(self) -> datetime:
         """An aware datetime in UTC."""
 
+
+
+class KeyServiceUnavailable(StoreUnavailable):
+    """The key service (Cloud KMS) could not be reached or did not answer correctly.
+
+    A kind of StoreUnavailable: stored data cannot be sealed or opened without its key, so
+    callers treat it as the store being down (503, try again later; nothing was stored).
+    """
