@@ -17,5 +17,6 @@ module "intake" {
   kms_protection_level = var.kms_protection_level
   settings             = var.settings
   function_overrides   = var.function_overrides
+  secret_versions      = var.secret_versions
   labels               = { environment = "dev" }
 }

@@ -62,6 +62,12 @@ variable "function_overrides" {
   default     = {}
 }
 
+variable "secret_versions" {
+  type        = map(string)
+  description = "Secret Manager version each secret is read at, by secret id (default: latest); see docs/deploy.md, Rotating secrets."
+  default     = {}
+}
+
 variable "labels" {
   type        = map(string)
   description = "Labels on every resource that takes them."

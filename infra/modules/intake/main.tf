@@ -222,7 +222,7 @@ module "function" {
   secret_environment_variables = {
     for variable, secret in local.functions[each.key].secrets : variable => {
       secret  = module.secrets.secret_ids[secret]
-      version = "latest"
+      version = lookup(var.secret_versions, secret, "latest")
     }
   }
   # Task targets accept only their queues' identities; scheduled functions only their job's.

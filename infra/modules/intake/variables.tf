@@ -88,6 +88,17 @@ variable "function_overrides" {
   default     = {}
 }
 
+variable "secret_versions" {
+  type        = map(string)
+  description = "Secret Manager version each secret is read at, by secret id (default: latest). Pinning a number and redeploying is how a rotation reaches running functions (docs/deploy.md)."
+  default     = {}
+
+  validation {
+    condition     = alltrue([for v in values(var.secret_versions) : can(regex("^([0-9]+|latest)$", v))])
+    error_message = "A secret version is a number or latest."
+  }
+}
+
 variable "sweep_schedule" {
   type        = string
   description = "Cron schedule (UTC) of the sweep job."
