@@ -148,10 +148,14 @@ def _queue(s: Settings) -> TaskQueue:
         CloudTasksQueue.client(s.cloud_tasks_emulator_host),
         project=s.project, location=s.tasks_location,
         queue_ids=s.queue_ids, url_for=s.function_url,
-        service_account=s.tasks_service_account, timeout=s.queue_timeout)
+        service_accounts=s.tasks_service_accounts, timeout=s.queue_timeout)
 
 
 def _keys(s: Settings) -> KeyService:
+    if s.kms_key:
+        from shared.adapters.kms_keys import KmsKeyService
+        return KmsKeyService.connect(s.kms_key, emulator_host=s.kms_emulator_host,
+                                     timeout=s.store_timeout)
     from shared.adapters.local_keys import LocalKeyService
     return LocalKeyService.from_file(s.key_file, create=s.backend == "embedded")
 
@@ -172,6 +176,8 @@ def _verifier(s: Settings) -> TokenVerifier:
 def _forward_secret(s: Settings) -> bytes:
     if s.forward_hmac_secret:
         return s.forward_hmac_secret.encode()
+    if s.backend != "embedded":  # a secret of the deployment: never invented on the fly
+        raise config.ConfigError("INTAKE_FORWARD_HMAC_SECRET must be set on this function")
     from shared.adapters.local_keys import local_secret
     return local_secret(s.data_dir / "keys" / "forward-hmac.key")
 

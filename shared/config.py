@@ -7,10 +7,13 @@ checked against this list by the tests.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 
@@ -24,10 +27,9 @@ class Variable:
     default: str
     description: str
     # "deployed": Terraform sets it on Google Cloud; "local": only for the embedded backend
-    # or development tools (emulators, the local runner).
+    # or development tools (emulators, the local runner); "secret": Terraform sets it from
+    # Secret Manager, and only on the functions that need it.
     scope: str = "deployed"
-    # A secret: deployed from Secret Manager, never as a plain environment value.
-    secret: bool = False
 
 
 VARIABLES: tuple[Variable, ...] = (
@@ -44,12 +46,15 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("INTAKE_FIRESTORE_DATABASE", "(default)", "Firestore database id."),
     Variable("INTAKE_TASKS_LOCATION", "europe-west1", "Region of the Cloud Tasks queues."),
     Variable("INTAKE_TRIAGE_QUEUE", "triage", "Cloud Tasks queue id for triage tasks."),
-    Variable("INTAKE_TASKS_SERVICE_ACCOUNT", "",
-             "Service account whose OIDC token Cloud Tasks attaches to task requests."),
+    Variable("INTAKE_TASKS_SERVICE_ACCOUNTS", "{}",
+             "JSON: logical queue (`triage`, `forward`, `urgent_forward`, `notify`) -> the "
+             "service account whose OIDC token Cloud Tasks attaches to that queue's tasks "
+             "(the only identity its target function accepts). A queue left out gets no "
+             "token (emulators, local)."),
     Variable("INTAKE_KEY_FILE", "",
              "Local key-encryption key file (32 random bytes, base64). Empty: "
              "`<INTAKE_DATA_DIR>/keys/local.kek`, created on first use by the embedded "
-             "backend."),
+             "backend. Unused when `INTAKE_KMS_KEY` is set.", "local"),
     Variable("INTAKE_MAX_BODY_BYTES", "262144", "Largest accepted request body, in bytes."),
     Variable("INTAKE_STORE_TIMEOUT_SECONDS", "10",
              "Deadline for one document-store call, retries included."),
@@ -72,7 +77,7 @@ VARIABLES: tuple[Variable, ...] = (
              "How often the local runner runs `sweep` (0: never).", "local"),
     # --- referrals to the investigations office and notifications (issue 3) -----------
     Variable("INTAKE_FORWARD_QUEUE", "forward", "Cloud Tasks queue id for referrals."),
-    Variable("INTAKE_URGENT_FORWARD_QUEUE", "forward-urgent",
+    Variable("INTAKE_URGENT_FORWARD_QUEUE", "urgent-forward",
              "Cloud Tasks queue id for referrals of sexual exploitation and abuse and sexual "
              "harassment, served before the others."),
     Variable("INTAKE_NOTIFY_QUEUE", "notify", "Cloud Tasks queue id for notification e-mails."),
@@ -82,7 +87,7 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("INTAKE_FORWARD_HMAC_SECRET", "",
              "Shared secret that signs referrals (at least 32 characters). Empty on the "
              "embedded backend: a random one kept in `<INTAKE_DATA_DIR>/keys/forward-hmac.key`.",
-             secret=True),
+             "secret"),
     Variable("INTAKE_FORWARD_TIMEOUT_SECONDS", "10",
              "How long one referral attempt waits for the investigations office."),
     Variable("INTAKE_FORWARD_MAX_ATTEMPTS", "12",
@@ -98,8 +103,8 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("INTAKE_ETHICS_OFFICE_MAILBOX", "ethics-operations@localhost",
              "The Ethics Office's operations mailbox: referrals made and failed, alerts."),
     Variable("INTAKE_SES_REGION", "eu-west-1", "AWS region of the SES account."),
-    Variable("AWS_ACCESS_KEY_ID", "", "SES credentials (read by boto3).", secret=True),
-    Variable("AWS_SECRET_ACCESS_KEY", "", "SES credentials (read by boto3).", secret=True),
+    Variable("AWS_ACCESS_KEY_ID", "", "SES credentials (read by boto3).", "secret"),
+    Variable("AWS_SECRET_ACCESS_KEY", "", "SES credentials (read by boto3).", "secret"),
     Variable("INTAKE_OFFICE_URL", "",
              "Where officers open a case; e-mails link to `<INTAKE_OFFICE_URL>/<reference>`. "
              "Empty: `<INTAKE_FUNCTIONS_BASE_URL>/cases`."),
@@ -144,7 +149,7 @@ class Settings:
     firestore_database: str
     tasks_location: str
     triage_queue: str
-    tasks_service_account: str
+    tasks_service_accounts: Mapping[str, str]
     key_file: Path
     max_body_bytes: int
     store_timeout: float
@@ -174,6 +179,9 @@ class Settings:
     officers_json: str
     auth_audience: str
     dev_auth: bool
+    # Cloud KMS (issue 6)
+    kms_key: str
+    kms_emulator_host: str
 
     def function_url(self, function_name: str) -> str:
         return f"{self.functions_base_url.rstrip('/')}/{function_name}"
@@ -182,7 +190,7 @@ class Settings:
     def queue_ids(self) -> dict[str, str]:
         """Logical queue name (see shared/services/tasks.py) -> Cloud Tasks queue id."""
         return {"triage": self.triage_queue, "forward": self.forward_queue,
-                "forward_urgent": self.urgent_forward_queue, "notify": self.notify_queue}
+                "urgent_forward": self.urgent_forward_queue, "notify": self.notify_queue}
 
 
 def _int(name: str, low: int, high: int) -> Callable[[str], int]:
@@ -205,6 +213,21 @@ def _choice(name: str, choices: tuple[str, ...]) -> Callable[[str], str]:
         return raw
 
     return parse
+
+
+def _identities(raw: str) -> Mapping[str, str]:
+    name = "INTAKE_TASKS_SERVICE_ACCOUNTS"
+    try:
+        value = json.loads(raw or "{}")
+    except ValueError:
+        raise ConfigError(f"{name} must be a JSON object") from None
+    if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) and "@" in v for k, v in value.items()):
+        raise ConfigError(f"{name} must map queue names to service account e-mails")
+    unknown = set(value) - {"triage", "forward", "urgent_forward", "notify"}
+    if unknown:
+        raise ConfigError(f"{name} names unknown queues: {', '.join(sorted(unknown))}")
+    return MappingProxyType(value)
 
 
 def _bool(name: str) -> Callable[[str], bool]:
@@ -246,7 +269,7 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         firestore_database=get("INTAKE_FIRESTORE_DATABASE"),
         tasks_location=get("INTAKE_TASKS_LOCATION"),
         triage_queue=get("INTAKE_TRIAGE_QUEUE"),
-        tasks_service_account=get("INTAKE_TASKS_SERVICE_ACCOUNT"),
+        tasks_service_accounts=get("INTAKE_TASKS_SERVICE_ACCOUNTS", _identities),
         key_file=Path(key_file) if key_file else data_dir / "keys" / "local.kek",
         max_body_bytes=get("INTAKE_MAX_BODY_BYTES",
                            _int("INTAKE_MAX_BODY_BYTES", 1024, 16 * 1024 * 1024)),
@@ -294,9 +317,50 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         officers_json=get("INTAKE_OFFICERS"),
         auth_audience=get("INTAKE_AUTH_AUDIENCE") or f"{base_url}/cases",
         dev_auth=get("INTAKE_DEV_AUTH", _bool("INTAKE_DEV_AUTH")),
+        kms_key="",
+        kms_emulator_host="",
+    )
+    settings = replace(
+        settings,
+        kms_key=get("INTAKE_KMS_KEY", _kms_key_name),
+        kms_emulator_host=get("INTAKE_KMS_EMULATOR_HOST", _loopback("INTAKE_KMS_EMULATOR_HOST")),
     )
     if settings.backend == "gcp" and not settings.project:
         raise ConfigError("GOOGLE_CLOUD_PROJECT must be set when INTAKE_BACKEND=gcp")
-    if settings.backend == "gcp" and not settings.forward_hmac_secret:
-        raise ConfigError("INTAKE_FORWARD_HMAC_SECRET must be set when INTAKE_BACKEND=gcp")
     return settings
+
+
+# --- Deployment (issue 6): Cloud KMS -------------------------------------------------------
+# Terraform (infra/) creates one Cloud Tasks queue per *_QUEUE variable and sets every
+# "deployed" variable on every function; tests/infra checks both against this list.
+
+VARIABLES += (
+    Variable("INTAKE_KMS_KEY", "",
+             "Cloud KMS key that wraps the data keys "
+             "(`projects/P/locations/L/keyRings/R/cryptoKeys/K`); the key never leaves KMS. "
+             "Empty: the local key file. Calls share `INTAKE_STORE_TIMEOUT_SECONDS`."),
+    Variable("INTAKE_KMS_EMULATOR_HOST", "",
+             "host:port on the loopback interface of a KMS-compatible gRPC server, reached "
+             "over insecure gRPC (tests).", "local"),
+)
+
+_KMS_KEY_NAME = re.compile(r"projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+")
+_LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+
+def _kms_key_name(raw: str) -> str:
+    if raw and not _KMS_KEY_NAME.fullmatch(raw):
+        raise ConfigError("INTAKE_KMS_KEY must be a key resource name "
+                          "projects/P/locations/L/keyRings/R/cryptoKeys/K; got " + repr(raw))
+    return raw
+
+
+def _loopback(name: str) -> Callable[[str], str]:
+    # Data keys cross an insecure channel to this host: never let it leave the machine.
+    def parse(raw: str) -> str:
+        host, _, port = raw.rpartition(":")
+        if raw and (host not in _LOOPBACK_HOSTS or not port.isdigit()):
+            raise ConfigError(f"{name} must be a loopback host:port, got {raw!r}")
+        return raw
+
+    return parse

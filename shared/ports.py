@@ -214,3 +214,11 @@ class Notifier(abc.ABC):
     @abc.abstractmethod
     def send(self, email: Email) -> None:
         """Hand one e-mail over for delivery; raise NotifierUnavailable if it was not."""
+
+
+class KeyServiceUnavailable(StoreUnavailable):
+    """The key service (Cloud KMS) could not be reached or did not answer correctly.
+
+    A kind of StoreUnavailable: stored data cannot be sealed or opened without its key, so
+    callers treat it as the store being down (503, try again later; nothing was stored).
+    """

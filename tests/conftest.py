@@ -6,12 +6,15 @@ import logging
 import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from shared.adapters.kms_keys import KmsKeyService
 from tests.support.fakes import InMemoryStore
 from tests.support.harness import Harness
+from tests.support.kms_server import FakeKms, serving_kms
 from tests.support.logscan import CapturingHandler, find_leaks
 from tests.support.payloads import SENSITIVE
 
@@ -73,3 +76,32 @@ def firestore_project() -> str:
     """A fresh project id: the emulator keeps projects apart, so tests never share data."""
     require_emulator("FIRESTORE_EMULATOR_HOST")
     return f"test-{uuid.uuid4().hex[:12]}"
+
+
+# --- Cloud KMS (issue 6): our KMS-compatible gRPC server, for the real client --------------
+
+@dataclass
+class KmsServer:
+    state: FakeKms
+    host: str
+    key_name: str
+
+    def key_service(self, **kwargs: float) -> KmsKeyService:
+        return KmsKeyService.connect(self.key_name, emulator_host=self.host, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def _kms_server() -> Iterator[tuple[FakeKms, str]]:
+    state = FakeKms()
+    with serving_kms(state) as host:
+        yield state, host
+
+
+@pytest.fixture
+def kms_server(_kms_server: tuple[FakeKms, str]) -> KmsServer:
+    """The session's KMS server with a fresh key (the server keeps keys apart by name)."""
+    state, host = _kms_server
+    key_name = (f"projects/test/locations/europe-west1/keyRings/intake/cryptoKeys/"
+                f"kek-{uuid.uuid4().hex[:12]}")
+    state.create_key(key_name)
+    return KmsServer(state, host, key_name)

@@ -69,3 +69,15 @@ wait_for() {  # wait_for SECONDS COMMAND...: retry COMMAND until it succeeds
         sleep 0.2
     done
 }
+
+# --- Deployment (issue 6) ---------------------------------------------------------------
+# checkov gets a virtualenv of its own (pinned in tools/checkov/requirements.txt): in ours it
+# would downgrade boto3 and replace python-hcl2's hcl2 module with its fork.
+CHECKOV_VENV="$ROOT/.venv-checkov"
+
+# run_checkov: scan infra/ (Terraform) and fail on any failed check; skips need inline reasons.
+run_checkov() {
+    ensure_tool_venv "$CHECKOV_VENV" "$ROOT/tools/checkov/requirements.txt" || return 1
+    "$CHECKOV_VENV/bin/checkov" --directory "$ROOT/infra" --framework terraform \
+        --quiet --compact --skip-download
+}

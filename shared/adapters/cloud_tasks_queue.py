@@ -17,13 +17,13 @@ from shared.ports import QueueUnavailable, TaskQueue
 class CloudTasksQueue(TaskQueue):
     def __init__(self, client: tasks_v2.CloudTasksClient, *, project: str, location: str,
                  queue_ids: Mapping[str, str], url_for: Callable[[str], str],
-                 service_account: str, timeout: float = 10.0) -> None:
+                 service_accounts: Mapping[str, str], timeout: float = 10.0) -> None:
         self._client = client
         self._project = project
         self._location = location
         self._queue_ids = dict(queue_ids)
         self._url_for = url_for
-        self._service_account = service_account
+        self._service_accounts = dict(service_accounts)
         self._timeout = timeout
         self._retry = Retry(predicate=if_transient_error, initial=0.1, maximum=1.0,
                             multiplier=2.0, timeout=timeout)
@@ -51,9 +51,10 @@ class CloudTasksQueue(TaskQueue):
             http_method=tasks_v2.HttpMethod.POST, url=url,
             headers={"Content-Type": "application/json"},
             body=json.dumps(task.payload).encode())
-        if self._service_account:
-            http_request.oidc_token = tasks_v2.OidcToken(
-                service_account_email=self._service_account, audience=url)
+        identity = self._service_accounts.get(task.queue)
+        if identity:  # the only identity the target function accepts from this queue
+            http_request.oidc_token = tasks_v2.OidcToken(service_account_email=identity,
+                                                         audience=url)
         try:
             self._client.create_task(
                 parent=parent,

@@ -7,6 +7,7 @@ so it lands completely or not at all; triage is a transaction that re-reads the 
 
 from __future__ import annotations
 
+import itertools
 import threading
 import zlib
 from collections.abc import Callable, Iterator
@@ -52,6 +53,25 @@ _CASE_LOCKS = tuple(threading.Lock() for _ in range(64))
 
 def _case_lock(reference: str) -> threading.Lock:
     return _CASE_LOCKS[zlib.crc32(reference.encode()) % len(_CASE_LOCKS)]
+
+
+CASE_FILTERS = ("form", "state", "assignee")
+
+
+def case_list_indexes() -> dict[str, list[tuple[str, str]]]:
+    """The composite indexes list_cases can use, by label: its equality filters (any
+    subset of CASE_FILTERS), then next_deadline when listing by deadline, then received_at
+    newest first. infra/ declares each (tests/infra checks)."""
+    indexes: dict[str, list[tuple[str, str]]] = {}
+    for size in range(len(CASE_FILTERS) + 1):
+        for chosen in itertools.combinations(CASE_FILTERS, size):
+            equal = [(f, "ASCENDING") for f in chosen]
+            if chosen:
+                indexes["cases_by_" + "_".join(chosen)] = [*equal,
+                                                          ("received_at", "DESCENDING")]
+            indexes["cases_due_" + "_".join(("by", *chosen)) if chosen else "cases_due"] = [
+                *equal, ("next_deadline", "ASCENDING"), ("received_at", "DESCENDING")]
+    return indexes
 
 
 class FirestoreStore(IntakeStore):
@@ -165,8 +185,9 @@ class FirestoreStore(IntakeStore):
         # Equality filters plus the received_at order (and a next_deadline range) need the
         # composite indexes declared in infra/ (docs/firestore-indexes.md lists them).
         found: Any = self._db.collection("cases")
-        for field, value in (("form", query.form), ("state", query.state),
-                             ("assignee", query.assignee)):
+        criteria = {"form": query.form, "state": query.state, "assignee": query.assignee}
+        for field in CASE_FILTERS:
+            value = criteria[field]
             if value is not None:
                 found = found.where(filter=FieldFilter(field, "==", value))
         if query.due_before is not None:

@@ -24,8 +24,7 @@ ROUTES = {
     "notify": ("notify", "notify"),
 }
 # Sexual exploitation and abuse and sexual harassment: a queue of their own, served first.
-URGENT_QUEUES = {"forward": "forward_urgent"}
-LOGICAL_QUEUES = ("triage", "forward", "forward_urgent", "notify")
+URGENT_QUEUES = {"forward": "urgent_forward"}
 
 
 def task_for(pending: PendingTask) -> Task:

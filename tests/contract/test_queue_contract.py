@@ -15,6 +15,8 @@ from shared.ports import QueueUnavailable, TaskQueue
 from tests.conftest import require_emulator
 from tests.support.emulators import RecordingTarget, new_queue, serving
 
+TASKS_IDENTITY = "tasks@test-project.iam.gserviceaccount.com"
+
 
 @pytest.fixture(scope="module")
 def tasks_client() -> Any:
@@ -40,7 +42,7 @@ def make_queue(kind: str, base_url: str, request: pytest.FixtureRequest) -> Task
     return CloudTasksQueue(client, project="test-project", location="europe-west1",
                            queue_ids={"triage": new_queue(client)},
                            url_for=lambda name: f"{base_url}/{name}",
-                           service_account="tasks@test-project.iam.gserviceaccount.com",
+                           service_accounts={"triage": TASKS_IDENTITY},
                            timeout=5)
 
 
@@ -126,7 +128,7 @@ def test_the_cloud_tasks_adapter_builds_an_http_task_with_an_oidc_token(
     queue = CloudTasksQueue(tasks_client, project="test-project", location="europe-west1",
                             queue_ids={"triage": queue_id},
                             url_for=lambda name: f"https://example.invalid/{name}",
-                            service_account="tasks@test-project.iam.gserviceaccount.com")
+                            service_accounts={"triage": TASKS_IDENTITY})
     parent = queue.queue_path("triage")
     tasks_client.pause_queue(name=parent)
     queue.enqueue(task())
@@ -147,7 +149,7 @@ def test_an_unreachable_cloud_tasks_raises_queue_unavailable() -> None:
     queue = CloudTasksQueue(CloudTasksQueue.client("127.0.0.1:9"), project="p",
                             location="europe-west1", queue_ids={"triage": "triage"},
                             url_for=lambda name: f"http://127.0.0.1:9/{name}",
-                            service_account="", timeout=1)
+                            service_accounts={}, timeout=1)
     with pytest.raises(QueueUnavailable):
         queue.enqueue(task())
 
@@ -158,7 +160,7 @@ def test_a_missing_queue_raises_queue_unavailable(tasks_client: Any) -> None:
     queue = CloudTasksQueue(tasks_client, project="test-project", location="europe-west1",
                             queue_ids={"triage": "no-such-queue"},
                             url_for=lambda name: f"http://127.0.0.1:9/{name}",
-                            service_account="", timeout=2)
+                            service_accounts={}, timeout=2)
     with pytest.raises(QueueUnavailable):
         queue.enqueue(task())
 
@@ -175,13 +177,13 @@ def test_the_local_dispatcher_serves_urgent_queues_first() -> None:
         order.append(task.name)
         return 200
 
-    queue = LocalDispatcher(deliver, workers=1, first_queues=["forward_urgent"])
+    queue = LocalDispatcher(deliver, workers=1, first_queues=["urgent_forward"])
     try:
         queue.enqueue(Task("forward", "blocker", "forward_to_investigations", {}))
         assert started.wait(10)  # the only worker is busy: the others wait in line
         for n in range(3):
             queue.enqueue(Task("forward", f"normal-{n}", "forward_to_investigations", {}))
-        queue.enqueue(Task("forward_urgent", "urgent", "forward_to_investigations", {}))
+        queue.enqueue(Task("urgent_forward", "urgent", "forward_to_investigations", {}))
         release.set()
         assert queue.drain(10)
     finally:

@@ -234,7 +234,7 @@ def test_urgent_allegations_go_on_the_urgent_queue(office: Office) -> None:
     office.submit(MISCONDUCT_ANONYMOUS)
     office.harness.deliver_tasks()  # triage
     [task] = office.harness.queue.tasks
-    assert (task.queue, task.target) == ("forward_urgent", "forward_to_investigations")
+    assert (task.queue, task.target) == ("urgent_forward", "forward_to_investigations")
     office.harness.drain()
     [referral] = office.referrals
     assert referral.document["urgent"] is True and referral.document["reporter"] is None

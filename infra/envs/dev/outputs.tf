@@ -1,0 +1,24 @@
+output "function_urls" {
+  description = "URL of each function."
+  value       = module.intake.function_urls
+}
+
+output "public_functions" {
+  description = "The functions anyone may invoke."
+  value       = module.intake.public_functions
+}
+
+output "bundle_objects" {
+  description = "The deployed bundle of each function, for rollbacks."
+  value       = module.intake.bundle_objects
+}
+
+output "kms_key_id" {
+  description = "The key-encryption key."
+  value       = module.intake.kms_key_id
+}
+
+output "secret_ids" {
+  description = "Secrets whose values an operator adds (docs/deploy.md)."
+  value       = module.intake.secret_ids
+}

@@ -1,0 +1,113 @@
+variable "project_id" {
+  type        = string
+  description = "This environment's own Google Cloud project."
+}
+
+variable "region" {
+  type        = string
+  description = "Region of the functions, queues, scheduler, bucket and key ring."
+  default     = "europe-west1"
+}
+
+variable "firestore_location" {
+  type        = string
+  description = "Location of the Firestore database (a region or a multi-region such as eur3); fixed at the first apply."
+  default     = "eur3"
+}
+
+variable "secret_locations" {
+  type        = list(string)
+  description = "Regions Secret Manager may keep the secrets in."
+  default     = ["europe-west1", "europe-west4"]
+}
+
+variable "build_dir" {
+  type        = string
+  description = "Folder of the bundles made by scripts/build: absolute, or relative to this folder."
+  default     = "../../../build"
+}
+
+variable "kms_protection_level" {
+  type        = string
+  description = "HSM or SOFTWARE protection of the key-encryption key."
+  default     = "HSM"
+}
+
+variable "settings" {
+  type = object({
+    max_body_bytes                 = optional(number, 262144)
+    store_timeout_seconds          = optional(number, 10)
+    queue_timeout_seconds          = optional(number, 10)
+    sweep_grace_seconds            = optional(number, 600)
+    sweep_batch                    = optional(number, 200)
+    log_level                      = optional(string, "INFO")
+    policy_filing_window_months    = optional(number, 6)
+    policy_preliminary_review_days = optional(number, 30)
+    policy_panel_review_days       = optional(number, 30)
+    forward_timeout_seconds        = optional(number, 10)
+    forward_max_attempts           = optional(number, 12)
+  })
+  description = "Application settings (INTAKE_<KEY> of shared/config.py); the policy time limits are the organisation's own."
+  default     = {}
+}
+
+variable "function_overrides" {
+  type = map(object({
+    memory          = optional(string)
+    cpu             = optional(string)
+    concurrency     = optional(number)
+    min_instances   = optional(number)
+    max_instances   = optional(number)
+    timeout_seconds = optional(number)
+  }))
+  description = "Sizing of functions in this environment, by function name."
+  default     = {}
+}
+
+variable "secret_versions" {
+  type        = map(string)
+  description = "Secret Manager version each secret is read at, by secret id (default: latest); see docs/deploy.md, Rotating secrets."
+  default     = {}
+}
+
+variable "labels" {
+  type        = map(string)
+  description = "Labels on every resource that takes them."
+  default     = {}
+}
+
+variable "investigations_url" {
+  type        = string
+  description = "HTTPS endpoint of the investigations office's intake (docs/investigations-api.md)."
+}
+
+variable "mail" {
+  type = object({
+    sender                 = string
+    investigations_mailbox = string
+    ethics_office_mailbox  = string
+    ses_region             = optional(string, "eu-west-1")
+  })
+  description = "Notification e-mail: SES-verified sender, the investigations intake mailbox, the Ethics Office's operations mailbox, the SES region."
+}
+
+variable "office_url" {
+  type        = string
+  description = "Where officers open a case (e-mail links end with /<reference>); empty: the cases function."
+  default     = ""
+}
+
+variable "officers" {
+  type = map(object({
+    name  = string
+    roles = list(string)
+  }))
+  description = "The officers directory by e-mail: name and roles (ethics_officer, ethics_admin)."
+  default     = {}
+}
+
+variable "officer_members" {
+  type        = list(string)
+  description = "Members allowed to invoke the officers' functions, e.g. group:ethics-officers@example.org."
+  default     = []
+}

@@ -1,0 +1,62 @@
+# The environment of every function: each "deployed" variable of shared/config.py, and
+# nothing else (tests/infra compares this file with the code's list). Secrets never go
+# here: they are secret environment variables (functions.tf, secrets).
+
+locals {
+  functions_base_url = "https://${var.region}-${var.project_id}.cloudfunctions.net"
+
+  environment = {
+    INTAKE_BACKEND                        = "gcp"
+    INTAKE_FUNCTIONS_BASE_URL             = local.functions_base_url
+    GOOGLE_CLOUD_PROJECT                  = var.project_id
+    INTAKE_FIRESTORE_DATABASE             = module.firestore.database_id
+    INTAKE_TASKS_LOCATION                 = var.region
+    INTAKE_TRIAGE_QUEUE                   = module.queues.queue_ids["triage"]
+    INTAKE_FORWARD_QUEUE                  = module.queues.queue_ids["forward"]
+    INTAKE_URGENT_FORWARD_QUEUE           = module.queues.queue_ids["urgent_forward"]
+    INTAKE_NOTIFY_QUEUE                   = module.queues.queue_ids["notify"]
+    INTAKE_KMS_KEY                        = module.kms.key_id
+    INTAKE_MAX_BODY_BYTES                 = tostring(var.settings.max_body_bytes)
+    INTAKE_STORE_TIMEOUT_SECONDS          = tostring(var.settings.store_timeout_seconds)
+    INTAKE_QUEUE_TIMEOUT_SECONDS          = tostring(var.settings.queue_timeout_seconds)
+    INTAKE_SWEEP_GRACE_SECONDS            = tostring(var.settings.sweep_grace_seconds)
+    INTAKE_SWEEP_BATCH                    = tostring(var.settings.sweep_batch)
+    INTAKE_POLICY_FILING_WINDOW_MONTHS    = tostring(var.settings.policy_filing_window_months)
+    INTAKE_POLICY_PRELIMINARY_REVIEW_DAYS = tostring(var.settings.policy_preliminary_review_days)
+    INTAKE_POLICY_PANEL_REVIEW_DAYS       = tostring(var.settings.policy_panel_review_days)
+    INTAKE_LOG_LEVEL                      = var.settings.log_level
+    # referrals and notifications (issue 3)
+    INTAKE_INVESTIGATIONS_URL      = var.investigations_url
+    INTAKE_FORWARD_TIMEOUT_SECONDS = tostring(var.settings.forward_timeout_seconds)
+    INTAKE_FORWARD_MAX_ATTEMPTS    = tostring(var.settings.forward_max_attempts)
+    INTAKE_NOTIFIER                = "ses"
+    INTAKE_MAIL_FROM               = var.mail.sender
+    INTAKE_INVESTIGATIONS_MAILBOX  = var.mail.investigations_mailbox
+    INTAKE_ETHICS_OFFICE_MAILBOX   = var.mail.ethics_office_mailbox
+    INTAKE_SES_REGION              = var.mail.ses_region
+    INTAKE_OFFICE_URL              = coalesce(var.office_url, "${local.functions_base_url}/cases")
+    INTAKE_FOLLOW_UP_URL           = "${local.functions_base_url}/forms/follow-up"
+    # officers (issue 4)
+    INTAKE_OFFICERS      = jsonencode(var.officers)
+    INTAKE_AUTH_AUDIENCE = "${local.functions_base_url}/cases"
+  }
+
+  # Each queue's tasks carry the OIDC token of that queue's identity, the only caller its
+  # target accepts: a function is told the identities of the queues it enqueues to.
+  function_environment = {
+    for name, f in local.functions : name => merge(local.environment, {
+      INTAKE_TASKS_SERVICE_ACCOUNTS = jsonencode({ for q in f.enqueues : q => module.queues.identity_emails[q] })
+    })
+  }
+}
+
+resource "terraform_data" "queues_exist" {
+  for_each = toset(keys(local.functions))
+
+  lifecycle {
+    precondition {
+      condition     = alltrue([for q in local.functions[each.key].enqueues : contains(keys(local.queues), q)])
+      error_message = "Function ${each.key} enqueues to a queue that local.queues does not define."
+    }
+  }
+}

@@ -1,0 +1,129 @@
+# THE list of functions: one entry per folder of functions/ (tests/infra checks both ways).
+# Adding a function is adding an entry here (docs/deploy.md, "Adding a function").
+#
+#   public     anyone may invoke it (allUsers). Only the public forms and submit functions.
+#   officers   var.officer_members may invoke it (the function checks their tokens and roles).
+#   enqueues   logical queues (local.queues) it adds tasks to: enqueue on those queues and
+#              actAs on their task identities (its INTAKE_TASKS_SERVICE_ACCOUNTS).
+#   firestore  Firestore permissions of its own custom role, on this database only.
+#   kms        whether it wraps/unwraps data keys (seals or opens identity and narrative).
+#   secrets    secret environment variables: variable name => secret id (local.secrets).
+#   sizing     optional overrides of local.function_defaults.
+# Who may invoke a non-public function follows from local.queues and local.schedules
+# (their target): a task target accepts only its queues' identities, a scheduled function
+# only its job's identity.
+
+locals {
+  functions = {
+    submit_advice = {
+      description = "Public: a confidential ethics advice request."
+      public      = true
+      officers    = false
+      enqueues    = ["triage"]
+      firestore   = local.firestore_submit
+      kms         = true
+      secrets     = {}
+      sizing      = { max_instances = 20 }
+    }
+    submit_misconduct = {
+      description = "Public: a misconduct report, forwarded to the investigations office."
+      public      = true
+      officers    = false
+      enqueues    = ["triage"]
+      firestore   = local.firestore_submit
+      kms         = true
+      secrets     = {}
+      sizing      = { max_instances = 20 }
+    }
+    submit_retaliation = {
+      description = "Public: a retaliation complaint."
+      public      = true
+      officers    = false
+      enqueues    = ["triage"]
+      firestore   = local.firestore_submit
+      kms         = true
+      secrets     = {}
+      sizing      = { max_instances = 20 }
+    }
+    triage = {
+      description = "Cloud Tasks target: classify, prioritise, route, set deadlines."
+      public      = false
+      officers    = false
+      # A misconduct report's referral is queued with its triage.
+      enqueues = ["forward", "urgent_forward"]
+      # Reads the submission and case, and in one transaction updates the case, appends its
+      # event, deletes the pending triage and creates the pending referral. Never decrypts.
+      firestore = local.firestore_case_work
+      kms       = false
+      secrets   = {}
+      sizing    = {}
+    }
+    forward_to_investigations = {
+      description = "Cloud Tasks target: refer a case to the investigations office."
+      public      = false
+      officers    = false
+      enqueues    = ["notify"]
+      firestore   = local.firestore_case_work
+      # Opens the sealed report to build the referral.
+      kms     = true
+      secrets = { INTAKE_FORWARD_HMAC_SECRET = "forward-hmac-key" }
+      sizing  = {}
+    }
+    notify = {
+      description = "Cloud Tasks target: send one notification e-mail."
+      public      = false
+      officers    = false
+      enqueues    = []
+      firestore   = local.firestore_case_work
+      # Opens the sealed submission for the reporter's address only.
+      kms = true
+      secrets = {
+        AWS_ACCESS_KEY_ID     = "ses-access-key-id"
+        AWS_SECRET_ACCESS_KEY = "ses-secret-access-key"
+      }
+      sizing = {}
+    }
+    sweep = {
+      description = "Cloud Scheduler target: re-queue lost work, raise deadline alerts."
+      public      = false
+      officers    = false
+      enqueues    = ["triage", "forward", "urgent_forward", "notify"]
+      # Lists pending markers and due cases; updates them in transactions (alerts append
+      # events and queue e-mails). Never decrypts.
+      firestore = concat(local.firestore_case_work, ["datastore.entities.list"])
+      kms       = false
+      secrets   = {}
+      sizing    = { max_instances = 1, timeout_seconds = 300 }
+    }
+    cases = {
+      description = "Internal: the ethics officers' case API (Google ID tokens, roles)."
+      public      = false
+      officers    = true
+      # Transitions queue referrals; replies queue e-mails.
+      enqueues  = ["forward", "urgent_forward", "notify"]
+      firestore = concat(local.firestore_case_work, ["datastore.entities.list"])
+      # Opens submissions, notes and replies for officers; seals notes and replies.
+      kms     = true
+      secrets = {}
+      sizing  = {}
+    }
+  }
+
+  # Work on a case: read it, update it, append events and pending work, clear pending work.
+  firestore_case_work = ["datastore.databases.get", "datastore.entities.get",
+  "datastore.entities.create", "datastore.entities.update", "datastore.entities.delete"]
+
+  # A submission is one batch of creates; an idempotent retry reads the first submission.
+  # A submit function can neither list, update nor delete anything.
+  firestore_submit = ["datastore.entities.create", "datastore.entities.get"]
+
+  function_defaults = {
+    memory          = "512Mi"
+    cpu             = "1"
+    concurrency     = 4
+    min_instances   = 0
+    max_instances   = 10
+    timeout_seconds = 60
+    ingress         = "ALLOW_ALL"
+  }
+}

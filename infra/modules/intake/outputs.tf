@@ -1,0 +1,29 @@
+output "function_urls" {
+  description = "URL of each function."
+  value       = { for name, f in module.function : name => f.url }
+}
+
+output "public_functions" {
+  description = "The functions anyone may invoke."
+  value       = sort([for name, f in local.functions : name if f.public])
+}
+
+output "bundle_objects" {
+  description = "The deployed bundle of each function (gs://...): what docs/deploy.md's rollback redeploys."
+  value       = { for name, f in module.function : name => f.bundle_object }
+}
+
+output "kms_key_id" {
+  description = "The key-encryption key (INTAKE_KMS_KEY)."
+  value       = module.kms.key_id
+}
+
+output "queue_ids" {
+  description = "Cloud Tasks queue ids by logical name."
+  value       = module.queues.queue_ids
+}
+
+output "secret_ids" {
+  description = "Secret Manager secrets to fill in (docs/deploy.md)."
+  value       = module.secrets.secret_ids
+}

@@ -1,0 +1,60 @@
+variable "project_id" {
+  type        = string
+  description = "Project that holds the key ring."
+}
+
+variable "location" {
+  type        = string
+  description = "KMS location of the key ring, e.g. europe-west1 (the functions' region keeps calls local)."
+}
+
+variable "key_ring_name" {
+  type        = string
+  description = "Key ring name. Key rings and keys can never be deleted: choose once."
+  default     = "ethics-intake"
+}
+
+variable "key_name" {
+  type        = string
+  description = "Name of the key-encryption key that wraps every document's data key."
+  default     = "kek"
+}
+
+variable "rotation_period" {
+  type        = string
+  description = "How often KMS makes a new primary version, in seconds with an s suffix (90 days: 7776000s). Old versions stay enabled, so older documents keep opening."
+  default     = "7776000s"
+
+  validation {
+    condition     = can(regex("^[0-9]+s$", var.rotation_period)) && tonumber(trimsuffix(var.rotation_period, "s")) >= 86400 && tonumber(trimsuffix(var.rotation_period, "s")) <= 31536000
+    error_message = "rotation_period is between 86400s (1 day) and 31536000s (365 days)."
+  }
+}
+
+variable "protection_level" {
+  type        = string
+  description = "SOFTWARE or HSM (the key material lives in a FIPS 140-2 Level 3 module)."
+  default     = "HSM"
+
+  validation {
+    condition     = contains(["SOFTWARE", "HSM"], var.protection_level)
+    error_message = "protection_level must be SOFTWARE or HSM."
+  }
+}
+
+variable "destroy_scheduled_duration" {
+  type        = string
+  description = "How long a version scheduled for destruction can still be restored (max 120 days). Destroying a version loses every document it wrapped."
+  default     = "7776000s"
+
+  validation {
+    condition     = can(regex("^[0-9]+s$", var.destroy_scheduled_duration)) && tonumber(trimsuffix(var.destroy_scheduled_duration, "s")) >= 86400 && tonumber(trimsuffix(var.destroy_scheduled_duration, "s")) <= 10368000
+    error_message = "destroy_scheduled_duration is between 86400s (1 day) and 10368000s (120 days)."
+  }
+}
+
+variable "encrypter_decrypters" {
+  type        = map(string)
+  description = "IAM members that may wrap and unwrap data keys (roles/cloudkms.cryptoKeyEncrypterDecrypter), keyed by a static label. Nobody gets more: there is no admin on the key from this module."
+  default     = {}
+}

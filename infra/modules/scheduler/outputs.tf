@@ -1,0 +1,9 @@
+output "identity_members" {
+  description = "Each job's identity as an IAM member, by job name."
+  value       = { for name, sa in google_service_account.identity : name => sa.member }
+}
+
+output "job_ids" {
+  description = "Resource names of the jobs, by job name."
+  value       = { for name, job in google_cloud_scheduler_job.this : name => job.id }
+}

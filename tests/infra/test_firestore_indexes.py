@@ -1,0 +1,141 @@
+"""Composite indexes declared from the code's queries: every Firestore query chain in
+shared/adapters/firestore*.py that filters or orders on two fields or more must have a
+composite index in infra/, with the same collection and fields."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Any
+
+from tests.support.terraform import MODULES, ROOT, folder
+
+_CHAIN = {"where", "order_by", "limit", "limit_to_last", "start_at", "start_after", "end_at",
+          "end_before", "select", "stream", "get", "count", "sum", "avg", "offset"}
+
+
+@dataclass(frozen=True)
+class Query:
+    collection: str
+    fields: frozenset[str]
+    equality_only: bool
+
+    @property
+    def needs_composite_index(self) -> bool:
+        # Firestore serves one field, or equality filters alone (merging single-field
+        # indexes), without a composite index; anything else on 2+ fields needs one.
+        return len(self.fields) >= 2 and not self.equality_only
+
+
+def _string(node: ast.expr | None) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _filter(call: ast.Call) -> tuple[str, str] | None:
+    """(field, operator) of a where(): where(filter=FieldFilter(f, op, v)) or where(f, op, v)."""
+    args: list[ast.expr] = list(call.args)
+    for keyword in call.keywords:
+        if keyword.arg == "filter" and isinstance(keyword.value, ast.Call):
+            args = list(keyword.value.args)
+    if len(args) >= 2 and _string(args[0]) and _string(args[1]):
+        return str(_string(args[0])), str(_string(args[1]))
+    return None
+
+
+def _collection_of(node: ast.expr) -> str | None:
+    """The collection an expression like db.collection("a").document(x).collection("b") is."""
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        if node.func.attr in ("collection", "collection_group") and node.args:
+            return _string(node.args[-1])
+        node = node.func.value
+    return None
+
+
+def queries(source: str) -> list[Query]:
+    """Every maximal query chain of a module: collection("x").where(...).order_by(...)..."""
+    found: list[Query] = []
+    receivers: set[int] = set()
+    tree = ast.parse(source)
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+    # events = db.collection("cases").document(r).collection("events"); events.order_by(...)
+    named = {node.targets[0].id: _collection_of(node.value) for node in ast.walk(tree)
+             if isinstance(node, ast.Assign) and len(node.targets) == 1
+             and isinstance(node.targets[0], ast.Name)}
+    for call in calls:
+        if isinstance(call.func, ast.Attribute) and call.func.attr in _CHAIN:
+            receivers.add(id(call.func.value))
+    for call in calls:
+        if id(call) in receivers or not isinstance(call.func, ast.Attribute):
+            continue
+        fields: set[str] = set()
+        equality = True
+        node: Any = call
+        collection = None
+        while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            method = node.func.attr
+            if method == "where":
+                parsed = _filter(node)
+                if parsed:
+                    fields.add(parsed[0])
+                    equality = equality and parsed[1] == "=="
+            elif method == "order_by" and node.args and _string(node.args[0]):
+                fields.add(str(_string(node.args[0])))
+                equality = False
+            elif method in ("collection", "collection_group") and node.args:
+                collection = _string(node.args[-1])
+                break
+            elif method not in _CHAIN:
+                break
+            node = node.func.value
+        if collection is None and isinstance(node, ast.Name):
+            collection = named.get(node.id)
+        if collection and fields:
+            found.append(Query(collection, frozenset(fields), equality))
+    return found
+
+
+def code_queries() -> list[Query]:
+    return [q for path in sorted((ROOT / "shared" / "adapters").glob("firestore*.py"))
+            for q in queries(path.read_text(encoding="utf-8"))]
+
+
+def declared_indexes() -> list[tuple[str, frozenset[str]]]:
+    declared = folder(MODULES / "intake").modules["firestore"]["composite_indexes"]
+    assert isinstance(declared, dict), "composite_indexes must be a literal map"
+    return [(index["collection"], frozenset(f["field_path"] for f in index["fields"]))
+            for index in declared.values() if isinstance(index, dict)]
+
+
+def test_the_analysis_sees_the_codes_queries() -> None:
+    found = {(q.collection, q.fields) for q in code_queries()}
+    assert ("pending_tasks", frozenset({"last_enqueued_at"})) in found
+    assert ("events", frozenset({"seq"})) in found
+
+
+def test_the_analysis_asks_for_an_index_on_two_fields() -> None:
+    source = ('db.collection("cases").where(filter=FieldFilter("state", "==", s))'
+              '.order_by("received_at").limit(5).stream()\n'
+              'db.collection("cases").where("form", "==", f).where("state", "==", s).stream()')
+    two_fields, equalities = queries(source)
+    assert two_fields == Query("cases", frozenset({"state", "received_at"}), False)
+    assert two_fields.needs_composite_index
+    assert not equalities.needs_composite_index
+
+
+def test_every_query_that_needs_a_composite_index_has_one() -> None:
+    declared = declared_indexes()
+    missing = [q for q in code_queries() if q.needs_composite_index
+               and (q.collection, q.fields) not in declared]
+    assert missing == [], f"declare these in infra/modules/intake/main.tf: {missing}"
+
+
+def test_the_case_list_has_an_index_for_every_combination_it_queries() -> None:
+    from shared.adapters.firestore_store import case_list_indexes
+
+    declared = folder(MODULES / "intake").modules["firestore"]["composite_indexes"]
+    wanted = {label: ("cases", [tuple(pair) for pair in fields])
+              for label, fields in case_list_indexes().items()}
+    found = {label: (index["collection"], [(f["field_path"], f["order"]) for f in
+                                          index["fields"]])
+             for label, index in declared.items() if label.startswith("cases_")}
+    assert found == wanted

@@ -1,0 +1,159 @@
+"""A KMS-compatible gRPC server of our own, for the Cloud KMS adapter's tests.
+
+There is no Cloud KMS emulator. This is a real gRPC server speaking the
+``google.cloud.kms.v1.KeyManagementService`` protocol (``Encrypt`` and ``Decrypt``, with the
+wire types of google-cloud-kms), so the real client library runs its whole path, transport
+and serialisation included, against it over an insecure channel on the loopback interface.
+
+It behaves as KMS documents: AES-256-GCM under the key's primary version with the request's
+additional authenticated data; the ciphertext names the version that made it, so rotation
+keeps old ciphertexts readable; CRC32C of the inputs checked and echoed; INVALID_ARGUMENT
+when a ciphertext does not authenticate, NOT_FOUND for an unknown key, FAILED_PRECONDITION
+for a disabled version. ``corrupt_responses`` flips a bit of every answer, to prove the
+client-side checksums catch it.
+"""
+
+from __future__ import annotations
+
+import secrets
+import struct
+import threading
+from collections.abc import Callable, Iterator
+from concurrent import futures
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import grpc
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from google.cloud import kms_v1
+
+from shared.adapters.kms_keys import crc32c
+
+SERVICE = "google.cloud.kms.v1.KeyManagementService"
+
+
+class _Abort(Exception):
+    def __init__(self, code: grpc.StatusCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass
+class _Key:
+    versions: list[bytes] = field(default_factory=list)
+    disabled: set[int] = field(default_factory=set)
+
+
+@dataclass
+class FakeKms:
+    """The state of the server: keys by resource name, each with its versions."""
+
+    keys: dict[str, _Key] = field(default_factory=dict)
+    corrupt_responses: bool = False
+    calls: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def create_key(self, name: str) -> None:
+        self.keys[name] = _Key([AESGCM.generate_key(bit_length=256)])
+
+    def rotate(self, name: str) -> int:
+        """Add a new primary version; its number."""
+        self.keys[name].versions.append(AESGCM.generate_key(bit_length=256))
+        return len(self.keys[name].versions)
+
+    def disable(self, name: str, version: int) -> None:
+        self.keys[name].disabled.add(version)
+
+    def _key(self, name: str) -> _Key:
+        if name not in self.keys:
+            raise _Abort(grpc.StatusCode.NOT_FOUND, f"CryptoKey {name} not found.")
+        return self.keys[name]
+
+    def encrypt(self, request: kms_v1.EncryptRequest) -> kms_v1.EncryptResponse:
+        with self.lock:
+            self.calls.append("Encrypt")
+            key = self._key(request.name)
+            version = len(key.versions)
+            material = key.versions[-1]
+        _check_crc(request.plaintext, request.plaintext_crc32c, "plaintext")
+        aad = request.additional_authenticated_data
+        _check_crc(aad, request.additional_authenticated_data_crc32c,
+                   "additional_authenticated_data")
+        nonce = secrets.token_bytes(12)
+        ciphertext = (struct.pack(">I", version) + nonce
+                      + AESGCM(material).encrypt(nonce, request.plaintext, aad))
+        checksum = crc32c(ciphertext)
+        if self.corrupt_responses:
+            ciphertext = bytes([ciphertext[0] ^ 1]) + ciphertext[1:]
+        return kms_v1.EncryptResponse(
+            name=f"{request.name}/cryptoKeyVersions/{version}", ciphertext=ciphertext,
+            ciphertext_crc32c=checksum,
+            verified_plaintext_crc32c=request.plaintext_crc32c is not None,
+            verified_additional_authenticated_data_crc32c=(
+                request.additional_authenticated_data_crc32c is not None))
+
+    def decrypt(self, request: kms_v1.DecryptRequest) -> kms_v1.DecryptResponse:
+        with self.lock:
+            self.calls.append("Decrypt")
+            key = self._key(request.name)
+            versions = list(key.versions)
+            disabled = set(key.disabled)
+        _check_crc(request.ciphertext, request.ciphertext_crc32c, "ciphertext")
+        aad = request.additional_authenticated_data
+        _check_crc(aad, request.additional_authenticated_data_crc32c,
+                   "additional_authenticated_data")
+        blob = request.ciphertext
+        version = struct.unpack(">I", blob[:4])[0] if len(blob) > 16 else 0
+        if not 1 <= version <= len(versions):
+            raise _Abort(grpc.StatusCode.INVALID_ARGUMENT, "Decryption failed.")
+        if version in disabled:
+            raise _Abort(grpc.StatusCode.FAILED_PRECONDITION,
+                         f"{request.name}/cryptoKeyVersions/{version} is not enabled.")
+        try:
+            plaintext = AESGCM(versions[version - 1]).decrypt(blob[4:16], blob[16:], aad)
+        except InvalidTag:
+            raise _Abort(grpc.StatusCode.INVALID_ARGUMENT, "Decryption failed.") from None
+        checksum = crc32c(plaintext)
+        if self.corrupt_responses:
+            plaintext = bytes([plaintext[0] ^ 1]) + plaintext[1:]
+        return kms_v1.DecryptResponse(plaintext=plaintext, plaintext_crc32c=checksum,
+                                      used_primary=version == len(versions))
+
+
+def _check_crc(data: bytes, expected: int | None, what: str) -> None:
+    if expected is not None and crc32c(data) != expected:
+        raise _Abort(grpc.StatusCode.INVALID_ARGUMENT, f"The checksum in field {what} "
+                     "did not match the data computed by the server.")
+
+
+def _handler(method: Callable[[Any], Any]) -> Callable[[Any, grpc.ServicerContext], Any]:
+    def handle(request: Any, context: grpc.ServicerContext) -> Any:
+        try:
+            return method(request)
+        except _Abort as error:
+            context.abort(error.code, str(error))
+
+    return handle
+
+
+@contextmanager
+def serving_kms(kms: FakeKms) -> Iterator[str]:
+    """Serve ``kms`` on a free loopback port; yields its host:port."""
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
+    handlers = {
+        "Encrypt": grpc.unary_unary_rpc_method_handler(
+            _handler(kms.encrypt), request_deserializer=kms_v1.EncryptRequest.deserialize,
+            response_serializer=kms_v1.EncryptResponse.serialize),
+        "Decrypt": grpc.unary_unary_rpc_method_handler(
+            _handler(kms.decrypt), request_deserializer=kms_v1.DecryptRequest.deserialize,
+            response_serializer=kms_v1.DecryptResponse.serialize),
+    }
+    server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(SERVICE, handlers),))
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        server.stop(grace=None)
