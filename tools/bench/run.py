@@ -88,6 +88,7 @@ def run_latency(backend: str, args: argparse.Namespace, work: Path) -> dict[str,
         stack.enter_context(process("functions", server_port, env,
                                     work / f"{backend}-functions.log"))
         return latency.measure(server_port, {"/bench_floor": latency.body(ADVICE),
+                                             "/bench_floor_store": latency.body(ADVICE),
                                              "/submit_advice": latency.body(ADVICE)},
                                requests=args.requests, warmup=args.warmup,
                                concurrency=args.concurrency, seconds=args.seconds)
@@ -128,22 +129,26 @@ def report(import_results: list[imports.ImportResult],
     lines += [
         "", "## Warm submit latency and throughput", "",
         "One server process (functions-framework's gunicorn, as in production: 1 worker, "
-        "4 threads per vCPU) with every function plus a *floor* function that does one store "
-        "write and one enqueue (no validation, encryption or idempotency); a second process "
-        "answers 200 to every task, so real and floor tasks cost the server the same. "
-        "Latency: sequential requests on one keep-alive connection, floor and submit "
-        "interleaved. Throughput: the median of three alternating blocks with "
+        "4 threads per vCPU) with every function plus two *floor* functions, each one store "
+        "write and one enqueue with no validation, encryption or idempotency: "
+        "`/bench_floor` writes one raw row or document holding the body; "
+        "`/bench_floor_store` makes the store's own single atomic write of a submission (the "
+        "same four documents `submit_advice` writes, the raw body in place of the sealed "
+        "payload). A second process answers 200 to every task, so real and floor tasks cost "
+        "the server the same. Latency: sequential requests on one keep-alive connection, "
+        "the endpoints interleaved. Throughput: the median of three alternating blocks with "
         "concurrent clients. Payload: the named advice request of the tests (about 700 "
         f"bytes). Target: submit p50 <= {LATENCY_LIMIT}x the floor's.", "",
-        "| Backend | Endpoint | p50 (ms) | p99 (ms) | Throughput (req/s) | p50 ratio to floor |",
-        "|---|---|---:|---:|---:|---:|",
+        "| Backend | Endpoint | p50 (ms) | p99 (ms) | Throughput (req/s) | p50 / raw-row floor "
+        "| p50 / store-write floor |",
+        "|---|---|---:|---:|---:|---:|---:|",
     ]
     for backend, results in latencies.items():
-        floor = results["/bench_floor"]
+        raw, store = results["/bench_floor"], results["/bench_floor_store"]
         for name, result in results.items():
-            ratio = result.p50_ms / floor.p50_ms
             lines.append(f"| {backend} | `{name}` | {result.p50_ms:.2f} | {result.p99_ms:.2f} | "
-                         f"{result.throughput:.0f} | {ratio:.2f} |")
+                         f"{result.throughput:.0f} | {result.p50_ms / raw.p50_ms:.2f} | "
+                         f"{result.p50_ms / store.p50_ms:.2f} |")
     lines += [
         "", "## Where submit's extra time goes", "",
         "CPU time of each step of `submit_advice`'s path, in-process on the embedded backend "
@@ -160,12 +165,17 @@ def report(import_results: list[imports.ImportResult],
                  f"boto3 imported by a submit function: "
                  f"{'yes' if any(r.boto3 for r in import_results) else 'no'}.")
     for backend, results in latencies.items():
-        ratio = results["/submit_advice"].p50_ms / results["/bench_floor"].p50_ms
-        lines.append(f"- Warm p50, {backend}: {ratio:.2f}x the floor; target <= "
-                     f"{LATENCY_LIMIT}x: {'met' if ratio <= LATENCY_LIMIT else 'MISSED'}.")
+        for floor, label in (("/bench_floor_store", "the store-write floor"),
+                             ("/bench_floor", "the raw-row floor")):
+            ratio = results["/submit_advice"].p50_ms / results[floor].p50_ms
+            lines.append(f"- Warm p50, {backend}: {ratio:.2f}x {label}; target <= "
+                         f"{LATENCY_LIMIT}x: {'met' if ratio <= LATENCY_LIMIT else 'MISSED'}.")
     lines += [
         "",
-        "The floor writes one row or document; `submit_advice` writes four in one atomic "
+        "Against the store-write floor, the ratio is the cost of what the issue names: "
+        "parsing, validation, encryption and idempotency on top of the same storage work. "
+        "Against the raw-row floor it also counts the storage design. "
+        "The raw-row floor writes one row or document; `submit_advice` writes four in one atomic "
         "transaction (the sealed submission, its case, the case's first history event and "
         "the pending-triage marker that `sweep` relies on), validates the body against the "
         "form's schema and seals identity and narrative. The table above shows the store "

@@ -27,8 +27,9 @@ def function_server() -> Any:
     create = functions_framework.create_app
     apps = {name: create(name, str(ROOT / "functions" / name / "main.py"))  # type: ignore[no-untyped-call]
             for name in names}
-    apps["bench_floor"] = create(  # type: ignore[no-untyped-call]
-        "bench_floor", str(ROOT / "tools" / "bench" / "floor" / "main.py"))
+    for floor in ("bench_floor", "bench_floor_store"):
+        apps[floor] = create(  # type: ignore[no-untyped-call]
+            floor, str(ROOT / "tools" / "bench" / "floor" / "main.py"))
     return FunctionMounts(_index(names), apps)
 
 

@@ -1,6 +1,11 @@
-"""The benchmark's floor function: one store write and one enqueue, nothing else (no
-validation, no encryption, no idempotency), on the same server and backend as the real
-functions."""
+"""The benchmark's floor functions, on the same server and backend as the real functions,
+each one store write and one enqueue with no validation, no encryption, no idempotency:
+
+- ``bench_floor``: the write is one raw row or document holding the body;
+- ``bench_floor_store``: the write is the store's own atomic write of a submission (the
+  submission, its case, first event and pending triage), with the raw body in place of the
+  sealed payload.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ import functions_framework
 from flask import Request
 
 from shared import bootstrap
-from shared.domain.records import Task
+from shared.domain.records import Case, CaseEvent, PendingTask, Submission, Task
 
 # Pooled like the SQLite adapter's connections, so the floor pays no connection set-up.
 _pool: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
@@ -52,3 +57,20 @@ def bench_floor(request: Request) -> tuple[dict[str, str], int]:
     bootstrap.container().queue.enqueue(Task(queue="triage", name=f"{doc_id}-floor-0",
                                              target="bench_sink", payload={"id": doc_id}))
     return {"id": doc_id}, 201
+
+
+@functions_framework.http
+def bench_floor_store(request: Request) -> tuple[dict[str, str], int]:
+    container = bootstrap.container()
+    now, sid = container.clock.now(), uuid.uuid4().hex
+    reference = f"ETH-BEN-{sid[:5].upper()}-{sid[5:10].upper()}"
+    pending = PendingTask("triage", sid, reference, now, now)
+    container.store.create_submission(
+        Submission(sid, "advice", reference, now, {}, {"raw": request.get_data(as_text=True)},
+                   False, ""),
+        Case(reference, sid, "advice", "received", now, now, 1),
+        CaseEvent(1, now, "received", "bench", None, "received"),
+        pending)
+    container.queue.enqueue(Task(queue="triage", name=f"{sid}-floor-0", target="bench_sink",
+                                 payload={"id": sid}))
+    return {"reference": reference}, 201
