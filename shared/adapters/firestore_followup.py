@@ -1,0 +1,97 @@
+"""The follow-up store on Firestore, beside the intake store's collections.
+
+Messages: ``cases/{reference}/events/{seq}`` like every history event, plus a marker
+``follow_up_messages/{message_id}`` created in the same transaction, so a repeated message
+id is a no-op. Lockouts: ``follow_up_lockouts/{reference}`` (with ``expires_at`` for a TTL
+policy).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from google.cloud import firestore
+from google.cloud.firestore_v1.base_query import FieldFilter
+
+from shared.adapters.documents import case_from_doc, event_doc, event_from_doc, event_id
+from shared.adapters.firestore_store import FirestoreStore
+from shared.adapters.followup_docs import lockout_doc, lockout_from_doc
+from shared.domain.follow_up import MESSAGE_KINDS, Lockout
+from shared.domain.records import CaseEvent
+from shared.ports import FollowUpStore
+
+
+class FirestoreFollowUpStore(FollowUpStore):
+    def __init__(self, store: FirestoreStore) -> None:
+        self._store = store
+        self._db = store.client
+
+    def _events(self, reference: str) -> Any:
+        return self._db.collection("cases").document(reference).collection("events")
+
+    def messages(self, reference: str) -> list[CaseEvent]:
+        query = self._events(reference).where(filter=FieldFilter("kind", "in",
+                                                                 list(MESSAGE_KINDS)))
+        snapshots = self._store.call(lambda **options: list(query.stream(**options)))
+        events = [event_from_doc(s.to_dict() or {}) for s in snapshots]
+        return sorted(events, key=lambda e: e.seq)
+
+    def append_message(self, reference: str, *, kind: str, actor: str, message_id: str,
+                       sealed: Mapping[str, Any], at: datetime) -> CaseEvent:
+        case_ref = self._db.collection("cases").document(reference)
+        marker_ref = self._db.collection("follow_up_messages").document(message_id)
+
+        @firestore.transactional
+        def apply(transaction: firestore.Transaction) -> CaseEvent | tuple[str, int]:
+            marker = marker_ref.get(transaction=transaction)
+            if marker.exists:
+                seen = marker.to_dict() or {}
+                return str(seen["reference"]), int(seen["seq"])
+            snapshot = case_ref.get(transaction=transaction)
+            if not snapshot.exists:
+                raise LookupError(f"no case {reference}")
+            case = case_from_doc(snapshot.to_dict() or {})
+            event = CaseEvent(seq=case.event_count + 1, at=at, kind=kind, actor=actor,
+                              details={"message_id": message_id, "sealed": dict(sealed)})
+            transaction.update(case_ref, {"event_count": event.seq, "updated_at": at})
+            transaction.create(self._events(reference).document(event_id(event.seq)),
+                               event_doc(event))
+            transaction.create(marker_ref, {"reference": reference, "seq": event.seq})
+            return event
+
+        with self._store.guard():
+            outcome = apply(self._db.transaction())
+        if isinstance(outcome, CaseEvent):
+            return outcome
+        seen_reference, seq = outcome
+        snapshot = self._store.call(
+            self._events(seen_reference).document(event_id(seq)).get)
+        return event_from_doc(snapshot.to_dict() or {})
+
+    def _lockout_ref(self, reference: str) -> Any:
+        return self._db.collection("follow_up_lockouts").document(reference)
+
+    def lockout(self, reference: str) -> Lockout:
+        snapshot = self._store.call(self._lockout_ref(reference).get)
+        return lockout_from_doc(snapshot.to_dict() or {}) if snapshot.exists else Lockout()
+
+    def record_failure(self, reference: str, *, at: datetime, limit: int,
+                       lock_for: timedelta) -> Lockout:
+        ref = self._lockout_ref(reference)
+
+        @firestore.transactional
+        def apply(transaction: firestore.Transaction) -> Lockout:
+            snapshot = ref.get(transaction=transaction)
+            current = lockout_from_doc(snapshot.to_dict() or {}) if snapshot.exists \
+                else Lockout()
+            updated = current.after_failure(at, limit, lock_for)
+            transaction.set(ref, lockout_doc(updated, lock_for))
+            return updated
+
+        with self._store.guard():
+            return apply(self._db.transaction())  # type: ignore[no-any-return]
+
+    def clear_failures(self, reference: str) -> None:
+        self._store.call(self._lockout_ref(reference).delete)
