@@ -66,3 +66,9 @@ def openapi(output: str) -> None:
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     Path(output).write_text(text, encoding="utf-8")
     click.echo(f"wrote {output}")
+
+
+# --- Web forms (issue 5): translation catalogues ---
+from shared.cli.i18n import i18n  # noqa: E402
+
+main.add_command(i18n)
