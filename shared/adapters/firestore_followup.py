@@ -8,10 +8,12 @@ policy).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
+from google.api_core import exceptions as api_exceptions
 from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 
@@ -20,13 +22,30 @@ from shared.adapters.firestore_store import FirestoreStore
 from shared.adapters.followup_docs import lockout_doc, lockout_from_doc
 from shared.domain.follow_up import MESSAGE_KINDS, Lockout
 from shared.domain.records import CaseEvent
-from shared.ports import FollowUpStore
+from shared.ports import FollowUpStore, StoreUnavailable
+
+# A case's messages and a reference's counter are single documents that several requests
+# may write at once (a double click, a burst of guesses): retry contended transactions more
+# than the client's default 5 times.
+TRANSACTION_ATTEMPTS = 20
 
 
 class FirestoreFollowUpStore(FollowUpStore):
     def __init__(self, store: FirestoreStore) -> None:
         self._store = store
         self._db = store.client
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """The store's guard, plus the client's habit of masking a failed transaction
+        begin with a ValueError about rolling back (the API error is its context)."""
+        try:
+            with self._store.guard():
+                yield
+        except ValueError as error:
+            if isinstance(error.__context__, api_exceptions.GoogleAPIError):
+                raise StoreUnavailable(f"firestore: {error.__context__}") from error
+            raise
 
     def _events(self, reference: str) -> Any:
         return self._db.collection("cases").document(reference).collection("events")
@@ -61,8 +80,8 @@ class FirestoreFollowUpStore(FollowUpStore):
             transaction.create(marker_ref, {"reference": reference, "seq": event.seq})
             return event
 
-        with self._store.guard():
-            outcome = apply(self._db.transaction())
+        with self._guard():
+            outcome = apply(self._db.transaction(max_attempts=TRANSACTION_ATTEMPTS))
         if isinstance(outcome, CaseEvent):
             return outcome
         seen_reference, seq = outcome
@@ -90,8 +109,9 @@ class FirestoreFollowUpStore(FollowUpStore):
             transaction.set(ref, lockout_doc(updated, lock_for))
             return updated
 
-        with self._store.guard():
-            return apply(self._db.transaction())  # type: ignore[no-any-return]
+        with self._guard():
+            return apply(  # type: ignore[no-any-return]
+                self._db.transaction(max_attempts=TRANSACTION_ATTEMPTS))
 
     def clear_failures(self, reference: str) -> None:
         self._store.call(self._lockout_ref(reference).delete)

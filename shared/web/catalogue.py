@@ -12,8 +12,8 @@ keeps one that no page uses any more.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -88,7 +88,7 @@ def template() -> Catalog:
         if message.strip():
             found.setdefault(message, set()).add(where)
     for message in sorted(found):
-        catalog.add(message, locations=[(where, None) for where in sorted(found[message])])
+        catalog.add(message, locations=[(where, 0) for where in sorted(found[message])])
     return catalog
 
 

@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 
-
 def N_(message: str) -> str:  # the gettext convention for "mark, translate later"
     """Mark a string for the catalogues without translating it here."""
     return message
