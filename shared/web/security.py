@@ -92,16 +92,17 @@ def check_token(secret: str, token: str | None, cookie: str | None,
 
 
 def origin_of(request: Request) -> Origin:
-    """What the browser says about where a post comes from."""
+    """What the browser says about where a post comes from. Either header naming another
+    site wins; ``Origin: null`` (sandboxed frames, some referrer policies) says nothing."""
     site = request.headers.get("Sec-Fetch-Site", "").strip().lower()
-    if site in ("cross-site", "same-site"):
-        return Origin.CROSS
     origin = request.headers.get("Origin", "").strip()
-    if origin:
-        if origin == "null" or urlsplit(origin).netloc.lower() != request.host.lower():
-            return Origin.CROSS
+    foreign = bool(origin) and origin != "null" and (
+        urlsplit(origin).netloc.lower() != request.host.lower())
+    if site in ("cross-site", "same-site") or foreign:
+        return Origin.CROSS
+    if site == "same-origin" or (origin and origin != "null"):
         return Origin.SAME
-    return Origin.SAME if site == "same-origin" else Origin.UNKNOWN
+    return Origin.UNKNOWN
 
 
 def issue_access(secret: str, reference: str, cookie: str) -> str:

@@ -40,7 +40,7 @@ def test_every_page_in_every_language(web: Harness, path: str, lang: str) -> Non
     assert (page.lang, page.dir) == (LANGUAGES[lang].html_lang, LANGUAGES[lang].direction)
     assert page.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
     for header, value in {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
-                          "Referrer-Policy": "no-referrer", "Cache-Control": "no-store",
+                          "Referrer-Policy": "same-origin", "Cache-Control": "no-store",
                           "Content-Language": LANGUAGES[lang].html_lang}.items():
         assert page.headers[header] == value
     assert "Set-Cookie" in page.headers and "HttpOnly" in page.headers["Set-Cookie"]
@@ -182,8 +182,8 @@ def test_a_cross_site_post_is_refused_before_anything_is_read(web: Harness) -> N
     pairs = [("csrf_token", page.token), *_pairs("advice")]
     for headers in ({"origin": "https://evil.example", "fetch_site": None},
                     {"origin": None, "fetch_site": "cross-site"},
-                    {"origin": "null", "fetch_site": None}):
-        refused = browser.post("submit_advice", pairs, **headers)  # type: ignore[arg-type]
+                    {"origin": "null", "fetch_site": "cross-site"}):
+        refused = browser.post("submit_advice", pairs, **headers)
         assert refused.status == 403
         assert "Marguerite" not in refused.text
     assert stored(web) == 0
@@ -200,6 +200,9 @@ def test_a_post_without_a_valid_token_is_refused(web: Harness) -> None:
                         **unknown).status == 403  # type: ignore[arg-type]
     assert browser.post("submit_advice", [("csrf_token", mine + "x"), *pairs],
                         **unknown).status == 403  # type: ignore[arg-type]
+    sandboxed = Browser(web)  # Origin: null, and no cookie: what a cross-site frame sends
+    assert sandboxed.post("submit_advice", [("csrf_token", mine), *pairs], origin="null",
+                          fetch_site=None).status == 403
     assert stored(web) == 0
     assert browser.post("submit_advice", [("csrf_token", mine), *pairs],
                         **unknown).status == 201  # type: ignore[arg-type]

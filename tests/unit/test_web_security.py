@@ -15,7 +15,8 @@ SECRET = "s" * 40
 def request(headers: dict[str, str] | None = None, *, https: bool = False,
             remote: str = "192.0.2.1") -> Request:
     builder = EnvironBuilder(base_url=("https" if https else "http") + "://intake.example.org",
-                             headers=list((headers or {}).items()), environ_base={"REMOTE_ADDR": remote})
+                             headers=list((headers or {}).items()),
+                             environ_base={"REMOTE_ADDR": remote})
     return Request(builder.get_environ())
 
 
@@ -49,7 +50,9 @@ def test_access_opens_one_case_for_one_browser() -> None:
     ({"Sec-Fetch-Site": "cross-site", "Origin": "http://intake.example.org"}, Origin.CROSS),
     ({"Sec-Fetch-Site": "same-site"}, Origin.CROSS),
     ({"Origin": "https://attacker.example"}, Origin.CROSS),
-    ({"Origin": "null"}, Origin.CROSS),
+    ({"Origin": "null"}, Origin.UNKNOWN),
+    ({"Origin": "null", "Sec-Fetch-Site": "same-origin"}, Origin.SAME),
+    ({"Origin": "https://attacker.example", "Sec-Fetch-Site": "same-origin"}, Origin.CROSS),
     ({"Origin": "http://intake.example.org.attacker.example"}, Origin.CROSS),
     ({}, Origin.UNKNOWN),
     ({"Sec-Fetch-Site": "none"}, Origin.UNKNOWN),
