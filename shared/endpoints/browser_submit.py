@@ -22,8 +22,8 @@ from shared.http import BROWSER_FORM_FACTOR, HttpProblem, idempotency_key
 from shared.ports import StoreUnavailable
 from shared.services.receive import IdempotencyConflict, receive_submission
 from shared.web import views
+from shared.web.errors import flat_errors, row_map
 from shared.web.formdefs import N_
-from shared.web.formview import flat_errors, row_map
 from shared.web.pages import PAGES
 from shared.web.render import Urls
 

@@ -27,9 +27,9 @@ from shared.services.follow_up import (
     open_case,
     read_case,
 )
-from shared.web import security, views
+from shared.web import follow_up_views, security, views
+from shared.web.errors import flat_errors
 from shared.web.formdefs import N_
-from shared.web.formview import flat_errors
 
 _LOOKUP = FollowUpLookupSchema()
 _MESSAGE = FollowUpMessageSchema()
@@ -49,9 +49,9 @@ def _lookup_again(ctx: views.PageContext, values: dict[str, str], status: int,
                   notice: str | None = None, *, errors: dict[str, list[str]] | None = None,
                   headers: dict[str, str] | None = None) -> Response:
     kept = {"reference": values.get("reference", "")}  # never echo a receipt code
-    return views.follow_up(ctx, values=kept, errors=errors, notice=notice, status=status,
-                           pending=values.get("message") or None,
-                           message_id=values.get("message_id"), headers=headers)
+    return follow_up_views.follow_up(ctx, values=kept, errors=errors, notice=notice,
+                                     status=status, pending=values.get("message") or None,
+                                     message_id=values.get("message_id"), headers=headers)
 
 
 def _minutes_until(until: datetime, now: datetime) -> int:
@@ -89,7 +89,7 @@ def open_with_receipt(container: Container, request: Request) -> Response:
     if pending is not None:
         return _add(container, ctx, view, {"message": pending,
                                            "message_id": post.body.get("message_id")})
-    return views.case(ctx, view, access=_access(container, ctx, view))
+    return follow_up_views.case(ctx, view, access=_access(container, ctx, view))
 
 
 def _access(container: Container, ctx: views.PageContext, view: CaseView) -> str:
@@ -102,13 +102,14 @@ def _add(container: Container, ctx: views.PageContext, view: CaseView,
     try:
         data = validated(_MESSAGE, {k: v for k, v in body.items() if v is not None}, container)
     except HttpProblem as problem:
-        return views.case(ctx, view, access=access, message=str(body.get("message") or ""),
-                          errors=flat_errors(problem.errors, {}), status=422)
+        return follow_up_views.case(ctx, view, access=access,
+                                    message=str(body.get("message") or ""),
+                                    errors=flat_errors(problem.errors, {}), status=422)
     c = container
     add_message(view.reference, data["message"], data["message_id"], follow_up=c.follow_up,
                 cipher=c.cipher, clock=c.clock)
     opened = read_case(view.reference, store=c.store, follow_up=c.follow_up, cipher=c.cipher)
-    return views.case(ctx, opened, access=access, added=True)
+    return follow_up_views.case(ctx, opened, access=access, added=True)
 
 
 def add_information(container: Container, request: Request) -> Response:

@@ -20,7 +20,7 @@ from shared.endpoints import browser
 from shared.endpoints.base import handle
 from shared.endpoints.follow_up import add_information, open_with_receipt
 from shared.ports import QueueUnavailable, StoreUnavailable
-from shared.web import views
+from shared.web import follow_up_views, views
 from shared.web.pages import PAGES
 from shared.web.render import PAGE_HEADERS, STATIC, Urls, asset_version
 
@@ -48,7 +48,7 @@ def _form(code: str) -> Page:
 
 ROUTES: dict[str, dict[str, Page]] = {
     "/": {"GET": _get(views.start, "")},
-    "/follow-up": {"GET": _get(lambda ctx: views.follow_up(ctx), "follow-up"),
+    "/follow-up": {"GET": _get(lambda ctx: follow_up_views.follow_up(ctx), "follow-up"),
                    "POST": open_with_receipt},
     "/follow-up/message": {"POST": add_information},
     **{f"/{code}": {"GET": _form(code)} for code in PAGES},

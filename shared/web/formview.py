@@ -2,17 +2,15 @@
 and the error summary in page order.
 
 Values come back exactly as the browser sent them (flat form-encoding names), so a page
-with errors shows what the person typed. Errors come from the API's error dictionary
-(nested, list items by index); list rows left blank are skipped by the form parser, so
-``row_map`` turns a parsed index back into the row the person filled in.
+with errors shows what the person typed; errors come keyed the same way (see
+``shared.web.errors``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from shared.web.formdefs import YES_NO, Field, FormPage, Group
 from shared.web.i18n import translate_error
@@ -80,39 +78,6 @@ class SummaryItem:
 class FormView:
     sections: list[SectionView]
     summary: list[SummaryItem] = field(default_factory=list)
-
-
-def row_map(pairs: Iterable[tuple[str, str]]) -> dict[str, list[int]]:
-    """For each list, the row numbers the person filled in, in order: a parsed list's
-    index i is row ``row_map[list][i]`` on the page."""
-    rows: dict[str, set[int]] = {}
-    for name, value in pairs:
-        parts = name.split(".")
-        if len(parts) >= 3 and _INDEX.match(parts[1]) and value.strip():
-            rows.setdefault(parts[0], set()).add(int(parts[1]))
-    return {name: sorted(found) for name, found in rows.items()}
-
-
-def flat_errors(errors: Mapping[Any, Any], rows: Mapping[str, list[int]],
-                prefix: str = "") -> dict[str, list[str]]:
-    """The API's nested errors as ``{form-encoding name: [messages]}``, rows restored."""
-    flat: dict[str, list[str]] = {}
-    for key, value in errors.items():
-        part = str(key)
-        if prefix and _INDEX.match(part) and "." not in prefix:
-            filled = rows.get(prefix, [])
-            position = int(part)
-            part = str(filled[position]) if position < len(filled) else part
-        name = f"{prefix}.{part}" if prefix else part
-        if isinstance(value, Mapping):
-            flat.update(flat_errors(value, rows, name))
-        elif isinstance(value, list | tuple):
-            flat.setdefault(name, []).extend(str(v) for v in value if not isinstance(
-                v, Mapping))
-            for item in value:
-                if isinstance(item, Mapping):
-                    flat.update(flat_errors(item, rows, name))
-    return flat
 
 
 def _options(spec: Field, gettext: Gettext) -> list[tuple[str, str]]:

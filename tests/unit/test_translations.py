@@ -16,8 +16,8 @@ from schemas.follow_up import FollowUpLookupSchema, FollowUpMessageSchema
 from schemas.misconduct import MisconductReportSchema
 from schemas.retaliation import RetaliationComplaintSchema
 from shared.web import catalogue
+from shared.web.errors import flat_errors
 from shared.web.formdefs import Group
-from shared.web.formview import flat_errors
 from shared.web.i18n import TRANSLATED, negotiate, translate_error, translations
 from shared.web.pages import PAGES
 from tests.support.payloads import FORMS
