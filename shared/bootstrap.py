@@ -19,11 +19,13 @@ from shared.config import Settings
 from shared.domain.policy import Policy
 from shared.ports import (
     Clock,
+    FollowUpStore,
     IntakeStore,
     InvestigationsGateway,
     KeyService,
     Notifier,
     PayloadCipher,
+    RateLimiter,
     TaskQueue,
 )
 from shared.services.tasks import URGENT_QUEUES
@@ -123,6 +125,25 @@ class Container:
                             ethics_office_mailbox=s.ethics_office_mailbox,
                             office_url=s.office_url, follow_up_url=s.follow_up_url)
 
+    # --- Public web forms and anonymous follow-up (issue 5) ---
+
+    @property
+    def follow_up(self) -> FollowUpStore:
+        return self._component("follow_up", lambda: _follow_up(self.store))
+
+    @property
+    def rate_limiter(self) -> RateLimiter:
+        return self._component("rate_limiter", lambda: _rate_limiter(self.settings))
+
+    @property
+    def forms_secret(self) -> str:
+        """Signs the forms' anti-forgery tokens and follow-up access."""
+        return self._component("forms_secret", lambda: _forms_secret(self.settings))
+
+    @property
+    def follow_up_lock(self) -> timedelta:
+        return timedelta(seconds=self.settings.forms.follow_up_lock_seconds)
+
 
 def _system_clock() -> Clock:
     from shared.adapters.clock import SystemClock
@@ -178,8 +199,8 @@ def _forward_secret(s: Settings) -> bytes:
         return s.forward_hmac_secret.encode()
     if s.backend != "embedded":  # a secret of the deployment: never invented on the fly
         raise config.ConfigError("INTAKE_FORWARD_HMAC_SECRET must be set on this function")
-    from shared.adapters.local_keys import local_secret
-    return local_secret(s.data_dir / "keys" / "forward-hmac.key")
+    from shared.adapters.local_secrets import secret_from_file
+    return secret_from_file(s.data_dir / "keys" / "forward-hmac.key", create=True).encode()
 
 
 def _gateway(s: Settings, secret: bytes) -> InvestigationsGateway:
@@ -193,6 +214,34 @@ def _notifier(s: Settings) -> Notifier:
         return OutboxNotifier(s.data_dir / "outbox", s.mail_from)
     from shared.adapters.ses_notifier import SesNotifier
     return SesNotifier(s.mail_from, region=s.ses_region)
+
+# --- Public web forms and anonymous follow-up (issue 5) ---
+
+def _follow_up(store: IntakeStore) -> FollowUpStore:
+    """The follow-up adapter that shares the intake store's database."""
+    from shared.adapters.sqlite_store import SqliteStore
+    if isinstance(store, SqliteStore):
+        from shared.adapters.sqlite_followup import SqliteFollowUpStore
+        return SqliteFollowUpStore(store)
+    from shared.adapters.firestore_store import FirestoreStore
+    if isinstance(store, FirestoreStore):
+        from shared.adapters.firestore_followup import FirestoreFollowUpStore
+        return FirestoreFollowUpStore(store)
+    raise config.ConfigError(f"no follow-up store for {type(store).__name__}: pass one")
+
+
+def _rate_limiter(s: Settings) -> RateLimiter:
+    from shared.adapters.instance_rate_limiter import InstanceRateLimiter
+    return InstanceRateLimiter(s.forms.rate_limit, s.forms.rate_window_seconds)
+
+
+def _forms_secret(s: Settings) -> str:
+    if s.forms.secret:
+        return s.forms.secret
+    if s.backend != "embedded":
+        raise config.ConfigError("INTAKE_FORMS_SECRET must be set when INTAKE_BACKEND=gcp")
+    from shared.adapters.local_secrets import secret_from_file
+    return secret_from_file(s.data_dir / "keys" / "forms.secret", create=True)
 
 
 _current: Container | None = None

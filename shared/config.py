@@ -11,7 +11,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -126,6 +126,24 @@ VARIABLES: tuple[Variable, ...] = (
              "host:port of the Firestore emulator (read by the Google client).", "local"),
     Variable("CLOUD_TASKS_EMULATOR_HOST", "",
              "host:port of the Cloud Tasks emulator (insecure gRPC).", "local"),
+    # --- Public web forms (issue 5) ---
+    Variable("INTAKE_FORMS_SECRET", "",
+             "Secret (at least 32 characters) that signs the web forms' anti-forgery tokens "
+             "and follow-up access. Empty: `<INTAKE_DATA_DIR>/keys/forms.secret`, created on "
+             "first use by the embedded backend; required with `gcp` (a Secret Manager "
+             "secret).", "secret"),
+    Variable("INTAKE_FORM_RATE_LIMIT", "20",
+             "Form posts one client may make per window, counted apart for submissions, "
+             "follow-up look-ups and follow-up messages, per function instance (0: no "
+             "limit). Addresses are hashed in memory, never stored or logged."),
+    Variable("INTAKE_FORM_RATE_WINDOW_SECONDS", "3600",
+             "Length of the window of `INTAKE_FORM_RATE_LIMIT`, in seconds."),
+    Variable("INTAKE_PROXY_HOPS", "0",
+             "Proxies in front of the functions that append the client's address to "
+             "`X-Forwarded-For` (1 on Cloud Functions); 0 uses the connection's address."),
+    Variable("INTAKE_FOLLOW_UP_LOCK_SECONDS", "3600",
+             "How long a reference stays locked on the follow-up page after five wrong "
+             "receipt codes."),
 )
 
 BACKENDS = ("embedded", "gcp")
@@ -138,6 +156,17 @@ class PolicySettings:
     filing_window_months: int
     preliminary_review_days: int
     panel_review_days: int
+
+
+@dataclass(frozen=True)
+class FormsSettings:
+    """Public web forms (issue 5)."""
+
+    secret: str = field(default="", repr=False)
+    rate_limit: int = 20
+    rate_window_seconds: int = 3600
+    proxy_hops: int = 0
+    follow_up_lock_seconds: int = 3600
 
 
 @dataclass(frozen=True)
@@ -182,6 +211,8 @@ class Settings:
     # Cloud KMS (issue 6)
     kms_key: str
     kms_emulator_host: str
+    # --- Public web forms (issue 5) ---
+    forms: FormsSettings
 
     def function_url(self, function_name: str) -> str:
         return f"{self.functions_base_url.rstrip('/')}/{function_name}"
@@ -242,7 +273,7 @@ def _bool(name: str) -> Callable[[str], bool]:
 def _secret(name: str) -> Callable[[str], str]:
     def parse(raw: str) -> str:
         if raw and len(raw) < 32:
-            raise ConfigError(f"{name} must be at least 32 characters")
+            raise ConfigError(f"{name} must be at least 32 characters long (or empty)")
         return raw
 
     return parse
@@ -317,6 +348,17 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         officers_json=get("INTAKE_OFFICERS"),
         auth_audience=get("INTAKE_AUTH_AUDIENCE") or f"{base_url}/cases",
         dev_auth=get("INTAKE_DEV_AUTH", _bool("INTAKE_DEV_AUTH")),
+        # --- Public web forms (issue 5) ---
+        forms=FormsSettings(
+            secret=get("INTAKE_FORMS_SECRET", _secret("INTAKE_FORMS_SECRET")),
+            rate_limit=get("INTAKE_FORM_RATE_LIMIT",
+                           _int("INTAKE_FORM_RATE_LIMIT", 0, 100000)),
+            rate_window_seconds=get("INTAKE_FORM_RATE_WINDOW_SECONDS",
+                                    _int("INTAKE_FORM_RATE_WINDOW_SECONDS", 1, 7 * 86400)),
+            proxy_hops=get("INTAKE_PROXY_HOPS", _int("INTAKE_PROXY_HOPS", 0, 10)),
+            follow_up_lock_seconds=get("INTAKE_FOLLOW_UP_LOCK_SECONDS",
+                                       _int("INTAKE_FOLLOW_UP_LOCK_SECONDS", 60, 30 * 86400)),
+        ),
         kms_key="",
         kms_emulator_host="",
     )

@@ -217,3 +217,53 @@ def idempotency_key(request: Request, body: dict[str, Any]) -> str | None:
         raise HttpProblem(400, f"{IDEMPOTENCY_HEADER}: {message}",
                           {IDEMPOTENCY_HEADER: [message]})
     return key
+
+
+# --- Browser form posts (issue 5) ---------------------------------------------------------
+# A browser's form post gets pages (shared/endpoints/browser_submit.py) instead of JSON; these
+# helpers decide which is which and read such a post. Nothing here imports page rendering.
+
+HTML_TYPE = "text/html"
+# Percent-encoding writes a non-ASCII character as 6 to 9 bytes: a browser's form may carry
+# this many times the JSON limit for the same text.
+BROWSER_FORM_FACTOR = 4
+
+
+def accepts_html(request: Request) -> bool:
+    """Whether the client names text/html in Accept, as browsers do when they navigate."""
+    return any(value.lower() == HTML_TYPE and quality > 0
+               for value, quality in request.accept_mimetypes)
+
+
+def is_browser_form_post(request: Request) -> bool:
+    return request.method == "POST" and request.mimetype == FORM_TYPE and accepts_html(request)
+
+
+def is_cross_site(request: Request) -> bool:
+    """Whether a browser says the request comes from another site (Fetch Metadata)."""
+    return request.headers.get("Sec-Fetch-Site", "").strip().lower() in ("cross-site",
+                                                                         "same-site")
+
+
+def read_form_pairs(request: Request, limit: int) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """A form-encoded body, parsed as ``read_body`` parses it (same checks, same problems),
+    and its raw (name, value) pairs, blank ones included, so a page can show back exactly
+    what was typed."""
+    require_post(request)
+    too_large = HttpProblem(413, f"The body is larger than {limit} bytes.",
+                            {"_body": [f"Must not be larger than {limit} bytes."]})
+    if request.content_length is not None and request.content_length > limit:
+        raise too_large
+    if request.mimetype != FORM_TYPE:
+        message = f"Content-Type must be {FORM_TYPE}."
+        raise HttpProblem(415, message, {"Content-Type": [message]})
+    if request.mimetype_params.get("charset", "utf-8").lower() not in ("utf-8", "utf8"):
+        message = "The only accepted charset is utf-8."
+        raise HttpProblem(415, message, {"Content-Type": [message]})
+    raw = _read_at_most(request, limit + 1)
+    if len(raw) > limit:
+        raise too_large
+    body = parse_form(raw)  # refuses every malformed body before the pairs are read
+    pairs = urllib.parse.parse_qsl(raw.decode("ascii"), keep_blank_values=True,
+                                   encoding="utf-8", max_num_fields=MAX_FORM_FIELDS)
+    return body, pairs

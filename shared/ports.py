@@ -9,9 +9,10 @@ from __future__ import annotations
 import abc
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from shared.domain.follow_up import Lockout  # issue 5: follow-up lockout counters
 from shared.domain.records import (
     Case,
     CaseChange,
@@ -222,3 +223,57 @@ class KeyServiceUnavailable(StoreUnavailable):
     A kind of StoreUnavailable: stored data cannot be sealed or opened without its key, so
     callers treat it as the store being down (503, try again later; nothing was stored).
     """
+
+
+# --- Public web forms and anonymous follow-up (issue 5) ----------------------------------
+
+class FollowUpStore(abc.ABC):
+    """What the anonymous follow-up page reads and writes on a case, atomically.
+
+    Messages are case history events of kind ``reply_to_submitter`` (written by officers)
+    or ``submitter_message`` (written by the follow-up page), with details
+    ``{"message_id": <hex>, "sealed": <envelope>}``: the text is never stored in clear.
+    Lockout counters of receipt checks are kept per reference, known or not, so a locked
+    reference says nothing about whether a case exists.
+    """
+
+    @abc.abstractmethod
+    def messages(self, reference: str) -> list[CaseEvent]:
+        """The case's message events (both kinds), oldest first; [] for an unknown case."""
+
+    @abc.abstractmethod
+    def append_message(self, reference: str, *, kind: str, actor: str, message_id: str,
+                       sealed: Mapping[str, Any], at: datetime) -> CaseEvent:
+        """Append a message event with the case's next sequence number and bump the case's
+        ``event_count`` and ``updated_at``, in one atomic write.
+
+        Idempotent on ``message_id``: a repeated id changes nothing and returns the event
+        stored first. Raises LookupError for an unknown case, StoreUnavailable if the store
+        cannot be reached.
+        """
+
+    @abc.abstractmethod
+    def lockout(self, reference: str) -> Lockout:
+        """The receipt-check counter of a reference (zero failures if none is kept)."""
+
+    @abc.abstractmethod
+    def record_failure(self, reference: str, *, at: datetime, limit: int,
+                       lock_for: timedelta) -> Lockout:
+        """Count one failed receipt check atomically (``Lockout.after_failure``) and return
+        the new state."""
+
+    @abc.abstractmethod
+    def clear_failures(self, reference: str) -> None:
+        """Forget the failed checks of a reference (after a correct receipt)."""
+
+
+class RateLimiter(abc.ABC):
+    """Counts actions per client key in a sliding window."""
+
+    @abc.abstractmethod
+    def hit(self, bucket: str, client: str, at: datetime) -> float | None:
+        """Count one action of ``client`` in ``bucket``; None if allowed, otherwise the
+        seconds until the client may act again (the action is then not counted).
+
+        ``client`` may be a network address: implementations must not store or log it.
+        """

@@ -14,20 +14,6 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from shared.ports import KeyService
 
 
-def local_secret(path: Path) -> bytes:
-    """A random secret kept in a file (mode 0600), created on first use: the embedded
-    backend's stand-in for a Secret Manager secret."""
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return path.read_bytes().strip()  # created meanwhile by another process
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(base64.b64encode(secrets.token_bytes(32)) + b"\n")
-    return path.read_bytes().strip()
-
-
 class LocalKeyService(KeyService):
     """AES-256-GCM key wrapping with a 32-byte key read from a file (base64)."""
 

@@ -59,7 +59,7 @@ def sortable(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def _dumps(doc: dict[str, Any]) -> str:
+def dump_doc(doc: dict[str, Any]) -> str:
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":"),
                       default=lambda value: sortable(value) if isinstance(value, datetime)
                       else _unserialisable(value))
@@ -140,15 +140,15 @@ class SqliteStore(IntakeStore):
                 db.execute("INSERT INTO submissions VALUES (?, ?, ?, ?, ?)",
                            (submission.id, submission.reference, submission.form,
                             sortable(submission.received_at),
-                            _dumps(submission_doc(submission))))
+                            dump_doc(submission_doc(submission))))
                 db.execute("INSERT INTO cases VALUES (?, ?, ?, ?, ?)",
                            (case.reference, case.form, case.state, sortable(case.received_at),
-                            _dumps(case_doc(case))))
+                            dump_doc(case_doc(case))))
                 db.execute("INSERT INTO case_events VALUES (?, ?, ?)",
-                           (case.reference, first_event.seq, _dumps(event_doc(first_event))))
+                           (case.reference, first_event.seq, dump_doc(event_doc(first_event))))
                 db.execute("INSERT INTO pending_tasks VALUES (?, ?, ?)",
                            (pending.key, sortable(pending.last_enqueued_at),
-                            _dumps(pending_doc(pending))))
+                            dump_doc(pending_doc(pending))))
         except sqlite3.IntegrityError as error:
             # Nothing was written. A stored submission with this id means a retry whose
             # first attempt landed; otherwise the random reference collided.
@@ -179,13 +179,13 @@ class SqliteStore(IntakeStore):
                 return None
             if change.write_case:
                 db.execute("UPDATE cases SET state = ?, doc = ? WHERE reference = ?",
-                           (change.case.state, _dumps(case_doc(change.case)), reference))
+                           (change.case.state, dump_doc(case_doc(change.case)), reference))
                 db.executemany("INSERT INTO case_events VALUES (?, ?, ?)",
-                               [(reference, e.seq, _dumps(event_doc(e))) for e in change.events])
+                               [(reference, e.seq, dump_doc(event_doc(e))) for e in change.events])
             db.executemany("DELETE FROM pending_tasks WHERE key = ?",
                            [(key,) for key in change.remove_pending])
             db.executemany("INSERT OR REPLACE INTO pending_tasks VALUES (?, ?, ?)",
-                           [(p.key, sortable(p.last_enqueued_at), _dumps(pending_doc(p)))
+                           [(p.key, sortable(p.last_enqueued_at), dump_doc(pending_doc(p)))
                             for p in change.add_pending])
             return change
 

@@ -70,9 +70,11 @@ def openapi(output: str) -> None:
 
 def _register() -> None:
     from shared.cli.cases import cases
+    from shared.cli.i18n import i18n
     from shared.cli.referrals import referrals
 
     main.add_command(cases)
+    main.add_command(i18n)
     main.add_command(referrals)
 
 

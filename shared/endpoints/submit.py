@@ -11,7 +11,16 @@ from shared.bootstrap import Container
 from shared.domain.forms import FormSpec
 from shared.endpoints.base import Handler, handle
 from shared.endpoints.validation import validated
-from shared.http import HttpProblem, idempotency_key, json_response, read_body
+from shared.http import (  # FORM_TYPE, accepts_html, is_*: issue 5
+    FORM_TYPE,
+    HttpProblem,
+    accepts_html,
+    idempotency_key,
+    is_browser_form_post,
+    is_cross_site,
+    json_response,
+    read_body,
+)
 from shared.services.receive import IdempotencyConflict, receive_submission
 
 
@@ -19,6 +28,16 @@ def submission_endpoint(form: FormSpec, schema: Schema) -> Handler:
     """The public endpoint of a form: accepts JSON or form encoding, answers 201."""
 
     def submit(container: Container, request: Request) -> Response:
+        # --- Browser form posts (issue 5): pages instead of JSON, rendering imported only
+        # then; a form post a browser marks as cross-site is refused on the JSON path too.
+        if is_browser_form_post(request) or (request.method in ("GET", "HEAD")
+                                             and accepts_html(request)):
+            from shared.endpoints.browser_submit import submit_from_browser
+            return submit_from_browser(form, schema, container, request)
+        if request.mimetype == FORM_TYPE and is_cross_site(request):
+            message = "A form posted from another site is not accepted."
+            raise HttpProblem(403, message, {"Sec-Fetch-Site": [message]})
+        # --- end of issue 5
         body = read_body(request, container.settings.max_body_bytes)
         key = idempotency_key(request, body)
         data = validated(schema, body, container)

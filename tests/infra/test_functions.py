@@ -176,8 +176,13 @@ def test_each_function_gets_only_its_own_firestore_permissions_on_this_database(
         assert permissions and all(p.startswith("datastore.entities.")
                                    or p == "datastore.databases.get" for p in permissions)
         if spec["public"]:
-            # A public function can create and read, never list, change or delete.
-            assert set(permissions) <= {"datastore.entities.create", "datastore.entities.get"}
+            # A public function never lists a collection (no enumerating cases); the submit
+            # functions only create and read, the follow-up page also appends and counts.
+            assert "datastore.entities.list" not in permissions
+    for name in FUNCTIONS:
+        if name.startswith("submit_"):
+            assert set(permissions_of(FUNCTIONS[name]["firestore"])) <= {
+                "datastore.entities.create", "datastore.entities.get"}, name
     # No predefined Firestore role anywhere: they would grant every permission.
     assert "roles/datastore" not in "".join(t for f in all_folders() for t in f.text.values())
 

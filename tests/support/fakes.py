@@ -4,11 +4,12 @@ and proxies that inject failures into any implementation."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from shared.domain.follow_up import MESSAGE_KINDS, Lockout  # issue 5
 from shared.domain.records import (
     Case,
     CaseChange,
@@ -22,6 +23,7 @@ from shared.domain.records import (
 from shared.ports import (
     Clock,
     Email,
+    FollowUpStore,
     IntakeStore,
     Notifier,
     NotifierUnavailable,
@@ -216,3 +218,46 @@ class RecordingNotifier(Notifier):
             self.fail_next -= 1
             raise NotifierUnavailable("injected failure")
         self.sent.append(email)
+
+
+# --- Public web forms and anonymous follow-up (issue 5) -----------------------------------
+
+class InMemoryFollowUpStore(FollowUpStore):
+    """The follow-up port over an InMemoryStore's cases and events."""
+
+    def __init__(self, store: InMemoryStore) -> None:
+        self._store = store
+        self.lockouts: dict[str, Lockout] = {}
+        self._messages: dict[str, tuple[str, int]] = {}
+
+    def messages(self, reference: str) -> list[CaseEvent]:
+        return [e for e in self._store.case_events(reference) if e.kind in MESSAGE_KINDS]
+
+    def append_message(self, reference: str, *, kind: str, actor: str, message_id: str,
+                       sealed: Mapping[str, Any], at: datetime) -> CaseEvent:
+        with self._store._lock:
+            if message_id in self._messages:
+                ref, seq = self._messages[message_id]
+                return next(e for e in self._store.events[ref] if e.seq == seq)
+            case = self._store.cases.get(reference)
+            if case is None:
+                raise LookupError(reference)
+            event = CaseEvent(seq=case.event_count + 1, at=at, kind=kind, actor=actor,
+                              details={"message_id": message_id, "sealed": dict(sealed)})
+            self._store.cases[reference] = replace(case, event_count=event.seq, updated_at=at)
+            self._store.events[reference].append(event)
+            self._messages[message_id] = (reference, event.seq)
+            return event
+
+    def lockout(self, reference: str) -> Lockout:
+        return self.lockouts.get(reference, Lockout())
+
+    def record_failure(self, reference: str, *, at: datetime, limit: int,
+                       lock_for: timedelta) -> Lockout:
+        with self._store._lock:
+            updated = self.lockout(reference).after_failure(at, limit, lock_for)
+            self.lockouts[reference] = updated
+            return updated
+
+    def clear_failures(self, reference: str) -> None:
+        self.lockouts.pop(reference, None)

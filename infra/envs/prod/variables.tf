@@ -46,6 +46,9 @@ variable "settings" {
     policy_panel_review_days       = optional(number, 30)
     forward_timeout_seconds        = optional(number, 10)
     forward_max_attempts           = optional(number, 12)
+    form_rate_limit                = optional(number, 20)
+    form_rate_window_seconds       = optional(number, 3600)
+    follow_up_lock_seconds         = optional(number, 3600)
   })
   description = "Application settings (INTAKE_<KEY> of shared/config.py); the policy time limits are the organisation's own."
   default     = {}

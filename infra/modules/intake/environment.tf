@@ -39,6 +39,11 @@ locals {
     # officers (issue 4)
     INTAKE_OFFICERS      = jsonencode(var.officers)
     INTAKE_AUTH_AUDIENCE = "${local.functions_base_url}/cases"
+    # public web forms (issue 5): Cloud Functions' front end appends the client address
+    INTAKE_FORM_RATE_LIMIT          = tostring(var.settings.form_rate_limit)
+    INTAKE_FORM_RATE_WINDOW_SECONDS = tostring(var.settings.form_rate_window_seconds)
+    INTAKE_PROXY_HOPS               = "1"
+    INTAKE_FOLLOW_UP_LOCK_SECONDS   = tostring(var.settings.follow_up_lock_seconds)
   }
 
   # Each queue's tasks carry the OIDC token of that queue's identity, the only caller its

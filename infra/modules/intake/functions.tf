@@ -22,7 +22,8 @@ locals {
       enqueues    = ["triage"]
       firestore   = local.firestore_submit
       kms         = true
-      secrets     = {}
+      # verifies the anti-forgery token of a browser's form post
+      secrets = { INTAKE_FORMS_SECRET = "forms-secret" }
       sizing      = { max_instances = 20 }
     }
     submit_misconduct = {
@@ -32,7 +33,8 @@ locals {
       enqueues    = ["triage"]
       firestore   = local.firestore_submit
       kms         = true
-      secrets     = {}
+      # verifies the anti-forgery token of a browser's form post
+      secrets = { INTAKE_FORMS_SECRET = "forms-secret" }
       sizing      = { max_instances = 20 }
     }
     submit_retaliation = {
@@ -42,8 +44,23 @@ locals {
       enqueues    = ["triage"]
       firestore   = local.firestore_submit
       kms         = true
-      secrets     = {}
+      # verifies the anti-forgery token of a browser's form post
+      secrets = { INTAKE_FORMS_SECRET = "forms-secret" }
       sizing      = { max_instances = 20 }
+    }
+    forms = {
+      description = "Public: the web pages, the forms and the anonymous follow-up page."
+      public      = true
+      officers    = false
+      enqueues    = []
+      # The follow-up page reads a case, its submission (receipt hash) and its events by id,
+      # appends a submitter's message (case, event and marker) and keeps lockout counters.
+      # It never lists a collection.
+      firestore = ["datastore.databases.get", "datastore.entities.get",
+      "datastore.entities.create", "datastore.entities.update", "datastore.entities.delete"]
+      kms     = true
+      secrets = { INTAKE_FORMS_SECRET = "forms-secret" }
+      sizing  = { max_instances = 20 }
     }
     triage = {
       description = "Cloud Tasks target: classify, prioritise, route, set deadlines."

@@ -22,6 +22,7 @@ locals {
     "forward-hmac-key"      = { description = "HMAC-SHA256 key signing referrals to the investigations office." }
     "ses-access-key-id"     = { description = "Amazon SES access key id for notification e-mail." }
     "ses-secret-access-key" = { description = "Amazon SES secret access key for notification e-mail." }
+    "forms-secret"          = { description = "Signs the web forms' anti-forgery tokens and follow-up access." }
   }
 
   function_sizing = {
@@ -410,4 +411,20 @@ resource "google_project_iam_member" "firestore" {
     title      = "only-the-intake-database"
     expression = "resource.name == \"${module.firestore.database_resource}\""
   }
+}
+
+# --- Anonymity --------------------------------------------------------------------------
+
+# Cloud Run's request logs record each caller's IP address. For the public functions that
+# would put "this address sent a form at this time" next to anonymous submissions, so their
+# request logs are not kept. The functions' own logs never hold an address (shared/logs.py).
+resource "google_logging_project_exclusion" "public_request_logs" {
+  project     = var.project_id
+  name        = "intake-public-request-logs"
+  description = "Request logs (with client IP addresses) of the public forms and submit functions."
+  filter = join(" AND ", [
+    "resource.type=\"cloud_run_revision\"",
+    "log_id(\"run.googleapis.com/requests\")",
+    "resource.labels.service_name=~\"^(${join("|", [for name, f in local.functions : replace(name, "_", "-") if f.public])})$\"",
+  ])
 }

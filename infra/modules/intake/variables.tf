@@ -53,6 +53,9 @@ variable "settings" {
     policy_panel_review_days       = optional(number, 30)
     forward_timeout_seconds        = optional(number, 10)
     forward_max_attempts           = optional(number, 12)
+    form_rate_limit                = optional(number, 20)
+    form_rate_window_seconds       = optional(number, 3600)
+    follow_up_lock_seconds         = optional(number, 3600)
   })
   description = "Application settings, each the variable INTAKE_<KEY> of shared/config.py (same defaults, same bounds: the code refuses to start on a bad value)."
   default     = {}
@@ -74,6 +77,9 @@ variable "settings" {
       var.settings.policy_panel_review_days >= 1 && var.settings.policy_panel_review_days <= 365,
       var.settings.forward_timeout_seconds >= 1 && var.settings.forward_timeout_seconds <= 120,
       var.settings.forward_max_attempts >= 1 && var.settings.forward_max_attempts <= 30,
+      var.settings.form_rate_limit >= 0 && var.settings.form_rate_limit <= 100000,
+      var.settings.form_rate_window_seconds >= 1 && var.settings.form_rate_window_seconds <= 604800,
+      var.settings.follow_up_lock_seconds >= 60 && var.settings.follow_up_lock_seconds <= 2592000,
     ])
     error_message = "A setting is out of the bounds shared/config.py accepts."
   }
@@ -116,6 +122,8 @@ variable "retention_ttl_field" {
     submissions = "purge_after"
     cases       = "purge_after"
     events      = "purge_after"
+    # a follow-up lockout is only worth keeping while it locks
+    follow_up_lockouts = "expires_at"
   }
 
   validation {

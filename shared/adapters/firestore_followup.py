@@ -1,0 +1,121 @@
+"""The follow-up store on Firestore, beside the intake store's collections.
+
+Messages: ``cases/{reference}/events/{seq}`` like every history event, plus a marker
+``follow_up_messages/{message_id}`` created in the same transaction, so a repeated message
+id is a no-op. Lockouts: ``follow_up_lockouts/{reference}`` (with ``expires_at`` for a TTL
+policy).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from typing import Any
+
+from google.api_core import exceptions as api_exceptions
+from google.cloud import firestore
+
+from shared.adapters.documents import case_from_doc, event_doc, event_from_doc, event_id
+from shared.adapters.firestore_store import FirestoreStore
+from shared.adapters.followup_docs import lockout_doc, lockout_from_doc
+from shared.domain.follow_up import MESSAGE_KINDS, Lockout
+from shared.domain.records import CaseEvent
+from shared.ports import FollowUpStore, StoreUnavailable
+
+# A case's messages and a reference's counter are single documents that several requests
+# may write at once (a double click, a burst of guesses): retry contended transactions more
+# than the client's default 5 times.
+TRANSACTION_ATTEMPTS = 20
+
+
+class FirestoreFollowUpStore(FollowUpStore):
+    def __init__(self, store: FirestoreStore) -> None:
+        self._store = store
+        self._db = store.client
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """The store's guard, plus the client's habit of masking a failed transaction
+        begin with a ValueError about rolling back (the API error is its context)."""
+        try:
+            with self._store.guard():
+                yield
+        except ValueError as error:
+            if isinstance(error.__context__, api_exceptions.GoogleAPIError):
+                raise StoreUnavailable(f"firestore: {error.__context__}") from error
+            raise
+
+    def _events(self, reference: str) -> Any:
+        return self._db.collection("cases").document(reference).collection("events")
+
+    def messages(self, reference: str) -> list[CaseEvent]:
+        # Events are read by id (1..event_count), not queried: the public forms function
+        # reads documents it can name and never needs the permission to list a collection.
+        case = self._store.get_case(reference)
+        if case is None:
+            return []
+        refs = [self._events(reference).document(event_id(seq))
+                for seq in range(1, case.event_count + 1)]
+        snapshots = self._store.call(lambda **options: list(self._db.get_all(refs, **options)))
+        events = [event_from_doc(s.to_dict() or {}) for s in snapshots if s.exists]
+        return sorted((e for e in events if e.kind in MESSAGE_KINDS), key=lambda e: e.seq)
+
+    def append_message(self, reference: str, *, kind: str, actor: str, message_id: str,
+                       sealed: Mapping[str, Any], at: datetime) -> CaseEvent:
+        case_ref = self._db.collection("cases").document(reference)
+        marker_ref = self._db.collection("follow_up_messages").document(message_id)
+
+        @firestore.transactional
+        def apply(transaction: firestore.Transaction) -> CaseEvent | tuple[str, int]:
+            marker = marker_ref.get(transaction=transaction)
+            if marker.exists:
+                seen = marker.to_dict() or {}
+                return str(seen["reference"]), int(seen["seq"])
+            snapshot = case_ref.get(transaction=transaction)
+            if not snapshot.exists:
+                raise LookupError(f"no case {reference}")
+            case = case_from_doc(snapshot.to_dict() or {})
+            event = CaseEvent(seq=case.event_count + 1, at=at, kind=kind, actor=actor,
+                              details={"message_id": message_id, "sealed": dict(sealed)})
+            transaction.update(case_ref, {"event_count": event.seq, "updated_at": at})
+            transaction.create(self._events(reference).document(event_id(event.seq)),
+                               event_doc(event))
+            transaction.create(marker_ref, {"reference": reference, "seq": event.seq})
+            return event
+
+        with self._guard():
+            outcome = apply(self._db.transaction(max_attempts=TRANSACTION_ATTEMPTS))
+        if isinstance(outcome, CaseEvent):
+            return outcome
+        seen_reference, seq = outcome
+        snapshot = self._store.call(
+            self._events(seen_reference).document(event_id(seq)).get)
+        return event_from_doc(snapshot.to_dict() or {})
+
+    def _lockout_ref(self, reference: str) -> Any:
+        return self._db.collection("follow_up_lockouts").document(reference)
+
+    def lockout(self, reference: str) -> Lockout:
+        snapshot = self._store.call(self._lockout_ref(reference).get)
+        return lockout_from_doc(snapshot.to_dict() or {}) if snapshot.exists else Lockout()
+
+    def record_failure(self, reference: str, *, at: datetime, limit: int,
+                       lock_for: timedelta) -> Lockout:
+        ref = self._lockout_ref(reference)
+
+        @firestore.transactional
+        def apply(transaction: firestore.Transaction) -> Lockout:
+            snapshot = ref.get(transaction=transaction)
+            current = lockout_from_doc(snapshot.to_dict() or {}) if snapshot.exists \
+                else Lockout()
+            updated = current.after_failure(at, limit, lock_for)
+            transaction.set(ref, lockout_doc(updated, lock_for))
+            return updated
+
+        with self._guard():
+            return apply(  # type: ignore[no-any-return]
+                self._db.transaction(max_attempts=TRANSACTION_ATTEMPTS))
+
+    def clear_failures(self, reference: str) -> None:
+        self._store.call(self._lockout_ref(reference).delete)

@@ -1,0 +1,27 @@
+"""Lockout counters as documents, shared by the follow-up store adapters."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from shared.adapters.documents import timestamp
+from shared.domain.follow_up import Lockout
+
+
+def lockout_doc(lockout: Lockout, lock_for: timedelta) -> dict[str, Any]:
+    """The counter as stored. ``expires_at``: when it means nothing any more (a TTL policy
+    on this field lets Firestore delete it; nothing reads it back)."""
+    last = lockout.locked_until or lockout.last_failure_at
+    return {"failures": lockout.failures, "locked_until": lockout.locked_until,
+            "last_failure_at": lockout.last_failure_at,
+            "expires_at": last + lock_for if last is not None else None}
+
+
+def lockout_from_doc(doc: dict[str, Any]) -> Lockout:
+    def moment(value: Any) -> datetime | None:
+        return None if value is None else timestamp(value)
+
+    return Lockout(failures=int(doc.get("failures", 0)),
+                   locked_until=moment(doc.get("locked_until")),
+                   last_failure_at=moment(doc.get("last_failure_at")))

@@ -1,0 +1,145 @@
+"""What every browser-facing endpoint shares: the page context of a request (language,
+URLs, anti-forgery cookie and token) and the checks a browser's form post must pass.
+
+Order of the checks on a post: where it comes from (a cross-site post is refused before
+its body is read), the anti-forgery token, the honeypot, then the per-client rate limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from flask import Request, Response
+
+from shared import logs
+from shared.bootstrap import Container
+from shared.http import HttpProblem, read_form_pairs
+from shared.web import security, views
+from shared.web.formdefs import N_
+from shared.web.i18n import LANGUAGES, Language, negotiate
+from shared.web.render import Urls
+from shared.web.security import Origin, TokenCheck
+
+log = logs.get_logger(__name__)
+
+
+def language(request: Request, explicit: str | None = None) -> Language:
+    chosen = explicit if explicit is not None else request.args.get("lang")
+    return LANGUAGES[negotiate(chosen, request.headers.get("Accept-Language"))]
+
+
+def page_context(container: Container, request: Request, lang: Language, *,
+                 switch_to: Callable[[str], str] | None = None) -> views.PageContext:
+    """The context of a page: a fresh anti-forgery token bound to this browser's cookie
+    (set now if the browser has none)."""
+    cookie = security.browser_cookie(request)
+    cookies: tuple[str, ...] = ()
+    if cookie is None:
+        cookie = security.new_cookie()
+        cookies = (security.set_cookie_header(request, cookie),)
+    settings = container.settings
+    return views.PageContext(
+        language=lang, urls=Urls.from_base_url(settings.functions_base_url),
+        https=security.is_https(request),
+        csrf_token=security.issue_token(container.forms_secret, cookie), cookies=cookies,
+        switch_to=switch_to, cookie=cookie,
+        settings={"filing_window_months": settings.policy.filing_window_months,
+                  "preliminary_review_days": settings.policy.preliminary_review_days,
+                  "lock_minutes": max(1, settings.forms.follow_up_lock_seconds // 60)})
+
+
+def refused(function: str, reason: str) -> None:
+    log.info("form post refused", extra={"event": "form_refused", "function": function,
+                                         "reason": reason})
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of the anti-forgery check of a post."""
+
+    accepted: bool
+    recoverable: bool = False  # same-origin, token stale: show the form again with values
+
+
+def check_forgery(container: Container, request: Request, values: Mapping[str, str],
+                  origin: Origin) -> Verdict:
+    """A fresh token bound to the browser's cookie passes. Without that, a post the browser
+    itself says comes from our own pages is not a forgery: a fresh token of ours that is
+    merely unbound (cookies blocked) passes, and a stale or missing one gets the form back
+    with its values kept. With no word from the browser, anything else is refused."""
+    check = security.check_token(container.forms_secret, values.get(security.TOKEN_FIELD),
+                                 security.browser_cookie(request))
+    if check is TokenCheck.OK or (check is TokenCheck.UNBOUND and origin is Origin.SAME):
+        return Verdict(True)
+    return Verdict(False, recoverable=origin is Origin.SAME)
+
+
+def over_limit(container: Container, request: Request, bucket: str) -> float | None:
+    """Seconds to wait if this client made too many posts of this kind, else None."""
+    client = security.client_address(request, container.settings.forms.proxy_hops)
+    return container.rate_limiter.hit(bucket, client, container.clock.now())
+
+
+def retry_headers(seconds: float) -> dict[str, str]:
+    return {"Retry-After": str(int(seconds) + 1)}
+
+
+def wait_minutes(seconds: float) -> int:
+    return max(1, int(timedelta(seconds=seconds).total_seconds() + 59) // 60)
+
+
+def forbidden(ctx: views.PageContext) -> Response:
+    return views.problem(ctx, 403, "forbidden")
+
+
+STALE = N_("For your security, this form had expired. Your answers are kept below: check "
+           "them and send the form again.")
+HONEYPOT = N_("This form could not be accepted. Check your answers and send it again.")
+PAGE_FIELDS = (security.TOKEN_FIELD, security.HONEYPOT_FIELD, security.LANGUAGE_FIELD)
+
+# Shows the page of a post again with what was sent: (context, values, status, notice).
+Again = Callable[[views.PageContext, dict[str, str], int, str], Response]
+
+
+@dataclass
+class Post:
+    """A browser's form post that passed the checks: its page context, its body without the
+    page's own fields, and what was typed, as sent."""
+
+    ctx: views.PageContext
+    body: dict[str, Any]
+    pairs: list[tuple[str, str]]
+    values: dict[str, str]
+
+
+def receive_post(container: Container, request: Request, function: str, limit: int,
+                 again: Again) -> Post | Response:
+    """Run the checks every browser post passes; a Response if one refuses it."""
+    origin = security.origin_of(request)
+    if origin is Origin.CROSS:
+        refused(function, "cross_site")
+        return forbidden(page_context(container, request, language(request)))
+    try:
+        body, pairs = read_form_pairs(request, limit)
+    except HttpProblem as problem:
+        refused(function, f"http_{problem.status}")
+        ctx = page_context(container, request, language(request))
+        return views.problem(ctx, problem.status,
+                             "too_large" if problem.status == 413 else "bad_request")
+    values = dict(pairs)
+    ctx = page_context(container, request,
+                       language(request, values.get(security.LANGUAGE_FIELD)))
+    verdict = check_forgery(container, request, values, origin)
+    if not verdict.accepted:
+        refused(function, "csrf")
+        return again(ctx, values, 403, ctx.gettext(STALE)) if verdict.recoverable \
+            else forbidden(ctx)
+    if values.get(security.HONEYPOT_FIELD, "").strip():
+        refused(function, "honeypot")
+        return again(ctx, values, 400, ctx.gettext(HONEYPOT))
+    for name in PAGE_FIELDS:
+        body.pop(name, None)
+    return Post(ctx, body, pairs, values)

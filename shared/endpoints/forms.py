@@ -1,0 +1,107 @@
+"""The ``forms`` function: the public pages. The start page, one page per form (they post
+to the submit functions), the anonymous follow-up page, and the pages' own assets.
+
+Routes (as the function sees them, below its own URL ``/forms``):
+``/`` start, ``/advice`` ``/misconduct`` ``/retaliation`` forms, ``/follow-up`` (GET: ask
+for reference and receipt; POST: open the case), ``/follow-up/message`` (POST: add
+information), ``/assets/<file>`` (not ``/static``: Flask, under functions-framework, keeps
+that path for itself).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Request, Response
+
+from shared import logs
+from shared.bootstrap import Container
+from shared.endpoints import browser
+from shared.endpoints.base import handle
+from shared.endpoints.follow_up import add_information, open_with_receipt
+from shared.ports import QueueUnavailable, StoreUnavailable
+from shared.web import follow_up_views, views
+from shared.web.pages import PAGES
+from shared.web.render import PAGE_HEADERS, STATIC, Urls, asset_version
+
+log = logs.get_logger(__name__)
+
+STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+                ".svg": "image/svg+xml"}
+
+Page = Callable[[Container, Request], Response]
+
+
+def _get(render: Callable[[views.PageContext], Response], name: str) -> Page:
+    def page(container: Container, request: Request) -> Response:
+        urls = Urls.from_base_url(container.settings.functions_base_url)
+        ctx = browser.page_context(container, request, browser.language(request),
+                                   switch_to=lambda code: urls.page(name, code))
+        return render(ctx)
+
+    return page
+
+
+def _form(code: str) -> Page:
+    return _get(lambda ctx: views.form(ctx, PAGES[code]), code)
+
+
+ROUTES: dict[str, dict[str, Page]] = {
+    "/": {"GET": _get(views.start, "")},
+    "/follow-up": {"GET": _get(lambda ctx: follow_up_views.follow_up(ctx), "follow-up"),
+                   "POST": open_with_receipt},
+    "/follow-up/message": {"POST": add_information},
+    **{f"/{code}": {"GET": _form(code)} for code in PAGES},
+}
+
+
+def _static(name: str, request: Request) -> Response | None:
+    path = STATIC / name
+    kind = STATIC_TYPES.get(path.suffix)
+    if kind is None or "/" in name or not path.is_file():
+        return None
+    response = Response(path.read_bytes(), status=200, content_type=kind)
+    response.headers.update({k: v for k, v in PAGE_HEADERS.items() if k != "Cache-Control"})
+    versioned = request.args.get("v") == asset_version()
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable" if versioned \
+        else "public, max-age=300"
+    return response
+
+
+def _route(container: Container, request: Request) -> Response:
+    path = request.path.rstrip("/") or "/"
+    if path.startswith("/assets/"):
+        found = _static(path.removeprefix("/assets/"), request)
+        if found is not None and request.method in ("GET", "HEAD"):
+            return found
+    methods = ROUTES.get(path)
+    if methods is None:
+        ctx = browser.page_context(container, request, browser.language(request))
+        return views.problem(ctx, 404, "not_found")
+    method = "GET" if request.method == "HEAD" else request.method
+    page = methods.get(method)
+    if page is None:
+        ctx = browser.page_context(container, request, browser.language(request))
+        return views.problem(ctx, 405, "method",
+                             headers={"Allow": ", ".join(sorted(methods))})
+    return page(container, request)
+
+
+def forms_endpoint(request: Request) -> Response:
+    """Serve the public pages; a bug answers a page saying so (logged, 500)."""
+
+    def run(container: Container) -> Response:
+        try:
+            return _route(container, request)
+        except (StoreUnavailable, QueueUnavailable) as error:
+            log.error("dependency unavailable", extra={
+                "event": "dependency_unavailable", "function": "forms",
+                "error": str(error)[:300]})
+            ctx = browser.page_context(container, request, browser.language(request))
+            return views.problem(ctx, 503, "unavailable", headers={"Retry-After": "30"})
+        except Exception:
+            log.exception("unexpected error", extra={"event": "bug", "function": "forms"})
+            ctx = browser.page_context(container, request, browser.language(request))
+            return views.problem(ctx, 500, "internal")
+
+    return handle("forms", request, run)

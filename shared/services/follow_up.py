@@ -1,0 +1,140 @@
+"""Anonymous follow-up: open a case with its reference and receipt code, read the messages
+exchanged with the Ethics Office, and add information.
+
+A reference that does not exist, a case that has no receipt (a named submission) and a
+wrong receipt code are the same failure, reached by the same work: a slow hash is checked
+in every case and every failure is counted against the reference, so neither the answer
+nor its timing says whether a case exists.
+"""
+
+from __future__ import annotations
+
+import functools
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from shared.domain.follow_up import (
+    FAILURES_BEFORE_LOCK,
+    REPLY_TO_SUBMITTER,
+    SUBMITTER_ACTOR,
+    SUBMITTER_MESSAGE,
+    SubmitterStatus,
+    submitter_status,
+)
+from shared.domain.records import Case, CaseEvent
+from shared.domain.references import hash_receipt, verify_receipt
+from shared.logs import get_logger
+from shared.ports import Clock, FollowUpStore, IntakeStore, PayloadCipher
+
+log = get_logger(__name__)
+
+
+class NoMatch(Exception):
+    """No case matches this reference and receipt code (or the reference is unknown)."""
+
+
+class Locked(Exception):
+    """Too many failed checks: the reference is locked until ``until``."""
+
+    def __init__(self, until: datetime) -> None:
+        super().__init__(until.isoformat())
+        self.until = until
+
+
+@dataclass(frozen=True)
+class Message:
+    at: datetime
+    from_office: bool
+    text: str | None  # None: stored, but could not be opened
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """What the submitter sees of a case."""
+
+    reference: str
+    form: str
+    received_at: datetime
+    status: SubmitterStatus
+    messages: tuple[Message, ...]
+
+
+@functools.cache
+def _decoy_hash() -> str:
+    """A receipt hash no code matches, checked when there is no real one to check."""
+    return hash_receipt(secrets.token_hex(16))
+
+
+def open_case(reference: str, receipt: str, *, store: IntakeStore, follow_up: FollowUpStore,
+              cipher: PayloadCipher, clock: Clock, lock_for: timedelta) -> CaseView:
+    """The case behind a reference and receipt code.
+
+    Raises Locked while the reference is locked (also for the check that locks it) and
+    NoMatch for any other failure.
+    """
+    decoy = _decoy_hash()  # built before any branch, so the first call costs the same
+    now = clock.now()
+    lockout = follow_up.lockout(reference)
+    if lockout.is_locked(now):
+        assert lockout.locked_until is not None
+        raise Locked(lockout.locked_until)
+    case = store.get_case(reference)
+    submission = store.get_submission(case.submission_id if case else secrets.token_hex(16))
+    stored = submission.receipt_hash if submission and submission.anonymous else None
+    matched = verify_receipt(receipt, stored or decoy) and stored is not None
+    if not matched or case is None:
+        after = follow_up.record_failure(reference, at=now, limit=FAILURES_BEFORE_LOCK,
+                                         lock_for=lock_for)
+        locked = after.is_locked(now)
+        log.info("follow-up check failed", extra={"event": "follow_up_refused",
+                                                  "reference": reference, "locked": locked})
+        if locked:
+            assert after.locked_until is not None
+            raise Locked(after.locked_until)
+        raise NoMatch()
+    if lockout.failures:
+        follow_up.clear_failures(reference)
+    log.info("follow-up page opened", extra={"event": "follow_up_opened",
+                                             "reference": reference})
+    return _view(case, follow_up.messages(reference), cipher)
+
+
+def _view(case: Case, events: list[CaseEvent], cipher: PayloadCipher) -> CaseView:
+    messages = []
+    for event in events:
+        text: str | None
+        try:
+            text = cipher.open(event.details["message_id"], event.details["sealed"],
+                               {}).plaintext.decode("utf-8")
+        except (KeyError, ValueError, TypeError):
+            log.error("a follow-up message could not be opened",
+                      extra={"event": "message_unreadable", "reference": case.reference,
+                             "seq": event.seq})
+            text = None
+        messages.append(Message(event.at, event.kind == REPLY_TO_SUBMITTER, text))
+    return CaseView(case.reference, case.form, case.received_at,
+                    submitter_status(case.state, case.form), tuple(messages))
+
+
+def read_case(reference: str, *, store: IntakeStore, follow_up: FollowUpStore,
+              cipher: PayloadCipher) -> CaseView:
+    """A case the submitter has already opened with its receipt (the caller holds proof of
+    that, such as a signed access token). Raises NoMatch if the case is gone."""
+    case = store.get_case(reference)
+    if case is None:
+        raise NoMatch()
+    return _view(case, follow_up.messages(reference), cipher)
+
+
+def add_message(reference: str, text: str, message_id: str, *, follow_up: FollowUpStore,
+                cipher: PayloadCipher, clock: Clock) -> CaseEvent:
+    """Seal the submitter's text and append it to the case's history (idempotent on
+    ``message_id``). The caller has checked the submitter's access to the case."""
+    sealed = cipher.seal(message_id, text.encode("utf-8"), {})
+    event = follow_up.append_message(reference, kind=SUBMITTER_MESSAGE, actor=SUBMITTER_ACTOR,
+                                     message_id=message_id, sealed=sealed.envelope,
+                                     at=clock.now())
+    log.info("submitter added information", extra={"event": "submitter_message",
+                                                   "reference": reference, "seq": event.seq})
+    return event

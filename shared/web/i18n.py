@@ -1,0 +1,109 @@
+"""Languages of the pages: negotiation, catalogues and the translation of API messages.
+
+English is the source language (the strings in the code and templates); each other
+language has a gettext catalogue ``locales/<code>/LC_MESSAGES/messages.po``. Catalogues are
+compiled from the ``.po`` files when a language is first used in a process, so the ``.po``
+files are the only form of a translation that exists: nothing compiled can drift from them.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext as gettext_module
+import io
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+LOCALES = Path(__file__).resolve().parent / "locales"
+DOMAIN = "messages"
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # as used in URLs and in the ``preferred_language`` field
+    name: str  # in the language itself
+    html_lang: str  # BCP 47 tag for the ``lang`` attribute
+    babel_locale: str
+    direction: str  # ltr or rtl
+
+
+LANGUAGES: dict[str, Language] = {lang.code: lang for lang in (
+    Language("en", "English", "en", "en", "ltr"),
+    Language("fr", "Français", "fr", "fr", "ltr"),
+    Language("es", "Español", "es", "es", "ltr"),
+    Language("pt", "Português", "pt", "pt", "ltr"),
+    Language("ar", "العربية", "ar", "ar", "rtl"),
+    Language("zh", "中文", "zh-Hans", "zh_Hans", "ltr"),
+)}
+SOURCE_LANGUAGE = "en"
+TRANSLATED = tuple(code for code in LANGUAGES if code != SOURCE_LANGUAGE)
+
+_TAG = re.compile(r"^[A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8})*$")
+
+
+def negotiate(explicit: str | None, accept_language: str | None) -> str:
+    """The page language: an explicit choice (the switcher, a form's hidden field) if it is
+    one of ours, else the best of ``Accept-Language``, else English."""
+    if explicit in LANGUAGES:
+        return explicit
+    choices: list[tuple[float, int, str]] = []
+    for position, item in enumerate((accept_language or "")[:1000].split(",")[:30]):
+        tag, _, params = item.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                continue
+        if not _TAG.match(tag) or quality <= 0:
+            continue
+        primary = tag.replace("_", "-").split("-")[0].lower()
+        if primary in LANGUAGES:
+            choices.append((-quality, position, primary))
+    return min(choices)[2] if choices else SOURCE_LANGUAGE
+
+
+_lock = threading.Lock()
+
+
+@functools.cache
+def _catalogue(code: str) -> gettext_module.NullTranslations:
+    if code == SOURCE_LANGUAGE:
+        return gettext_module.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    path = LOCALES / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=LANGUAGES[code].babel_locale, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return gettext_module.GNUTranslations(compiled)
+
+
+def translations(code: str) -> gettext_module.NullTranslations:
+    """The compiled catalogue of a language (built once per process)."""
+    with _lock:
+        return _catalogue(code)
+
+
+def translate_error(message: str, gettext: Callable[[str], str]) -> str:
+    """An error message of the API in the page's language.
+
+    Messages with values in them (lengths, choices) are matched against the templates the
+    schemas can produce, translated as templates and filled in again.
+    """
+    translated = gettext(message)
+    if translated != message:
+        return translated
+    from shared.web.validation_messages import template_patterns
+
+    for pattern, msgid in template_patterns():
+        match = pattern.match(message)
+        if match:
+            return gettext(msgid) % match.groupdict()
+    return message

@@ -1,0 +1,80 @@
+"""One local runner and one chromium per test session (per xdist worker); a fresh browser
+context (cookies, JavaScript setting) per test. Every page a test opens is also watched for
+Content-Security-Policy violations and script errors, which fail the test."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.support.browser import Runner, chromium, local_runner, missing_components
+from tests.support.logscan import find_leaks
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+# Everything the browser tests type: none of it may reach the runner's log.
+TYPED: set[str] = set()
+
+
+@pytest.fixture(scope="session")
+def components() -> None:
+    missing = missing_components()
+    if missing:
+        message = "browser tests need " + "; ".join(missing)
+        if IN_CI:
+            pytest.fail(f"CI=true requires the real components: {message}")
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def runner(components: None) -> Iterator[Runner]:
+    with local_runner(INTAKE_FORM_RATE_LIMIT="0") as running:
+        yield running
+    leaks = find_leaks(running.log.read_text(encoding="utf-8").splitlines(), TYPED)
+    assert not leaks, f"typed text reached the runner's log: {leaks[:3]}"
+
+
+@pytest.fixture(scope="session")
+def browser(components: None) -> Iterator[Any]:
+    with chromium() as running:
+        yield running
+
+
+class Watch:
+    """Console errors (a CSP violation is one) of every page of a context."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def attach(self, page: Any) -> Any:
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error"
+                and "status of 4" not in m.text and "status of 5" not in m.text else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        return page
+
+
+@pytest.fixture
+def watch() -> Watch:
+    return Watch()
+
+
+@pytest.fixture
+def page(browser: Any, watch: Watch) -> Iterator[Any]:
+    context = browser.new_context()
+    try:
+        yield watch.attach(context.new_page())
+    finally:
+        context.close()
+    assert watch.errors == []
+
+
+@pytest.fixture
+def page_without_js(browser: Any, watch: Watch) -> Iterator[Any]:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        yield watch.attach(context.new_page())
+    finally:
+        context.close()
+    assert watch.errors == []

@@ -1,0 +1,131 @@
+"""axe-core on every page in every language (the form pages with errors and the
+confirmations are checked by test_keyboard_only), plus what WCAG asks that axe does not
+check by itself: visible focus, text that reflows at 320 px, pages that work at 200 %."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import pytest
+
+from shared.adapters.envelope import EnvelopeCipher
+from shared.adapters.local_keys import LocalKeyService
+from shared.adapters.sqlite_followup import SqliteFollowUpStore
+from shared.adapters.sqlite_store import SqliteStore
+from shared.domain.follow_up import REPLY_TO_SUBMITTER
+from tests.browser.conftest import TYPED
+from tests.browser.flows import LANGUAGE_CODES, RECEIPT, REFERENCE, WORDS, no_violations
+from tests.support.browser import Runner, axe_violations
+from tests.support.keyboard import fill_and_send
+
+STATIC = ["", "advice", "misconduct", "retaliation", "follow-up", "no-such-page"]
+REPLY = "Could you tell us the month this happened, and who else was there?"
+TYPED.add(REPLY)
+
+
+@pytest.mark.parametrize("lang", LANGUAGE_CODES)
+@pytest.mark.parametrize("path", STATIC)
+def test_every_page_in_every_language_has_no_violations(page: Any, runner: Runner,
+                                                        path: str, lang: str) -> None:
+    response = page.goto(f"{runner.base_url}/forms/{path}?lang={lang}")
+    assert response.status == (404 if path == "no-such-page" else 200)
+    no_violations(page)
+
+
+def test_axe_reports_a_violation_when_there_is_one(page: Any, runner: Runner) -> None:
+    page.goto(f"{runner.base_url}/forms/advice")
+    page.evaluate("""() => {
+        document.querySelector('label[for="f-question"]').remove();
+        document.documentElement.removeAttribute('lang');
+    }""")
+    found = {v["id"] for v in axe_violations(page)}
+    assert {"label", "html-has-lang"} <= found
+
+
+def reply_to(runner: Runner, reference: str) -> None:
+    """An officer's reply (issue 4 writes these), written into the runner's own database."""
+    store = SqliteStore(runner.data_dir / "intake.sqlite3")
+    cipher = EnvelopeCipher(LocalKeyService.from_file(runner.data_dir / "keys" / "local.kek",
+                                                      create=False))
+    message_id = secrets.token_hex(16)
+    sealed = cipher.seal(message_id, REPLY.encode(), {})
+    case = store.get_case(reference)
+    assert case is not None
+    SqliteFollowUpStore(store).append_message(
+        reference, kind=REPLY_TO_SUBMITTER, actor="officer:adviser@example.org",
+        message_id=message_id, sealed=sealed.envelope, at=case.received_at)
+
+
+@pytest.mark.parametrize("lang", LANGUAGE_CODES)
+def test_the_follow_up_pages_in_every_language(page: Any, runner: Runner, lang: str) -> None:
+    words = WORDS[lang]
+    page.goto(f"{runner.base_url}/forms/advice?lang={lang}")
+    page.check("#f-category-4")
+    page.fill("#f-question", words["question"])
+    page.check("#f-anonymous-0")
+    page.check("#f-consent_privacy_notice")
+    page.click("button[type=submit]")
+    reference = REFERENCE.search(page.locator(".reference").inner_text()).group()  # type: ignore[union-attr]
+    receipt = page.locator(".receipt .code").inner_text()
+    assert RECEIPT.fullmatch(receipt)
+
+    page.goto(f"{runner.base_url}/forms/follow-up?lang={lang}")
+    page.keyboard.press("Tab")  # past the skip link, then by keyboard through the form
+    fill_and_send(page, {"reference": reference, "receipt": "0000-0000-0000-0000"})
+    assert page.locator(".error-summary").is_visible()
+    assert page.locator("#f-receipt").input_value() == ""
+    no_violations(page)
+
+    reply_to(runner, reference)
+    page.goto(f"{runner.base_url}/forms/follow-up?lang={lang}")
+    fill_and_send(page, {"reference": reference, "receipt": receipt})
+    assert REPLY in page.locator(".messages").inner_text()
+    no_violations(page)
+
+    fill_and_send(page, {"message": words["story"]})
+    assert page.locator(".notice").is_visible()
+    assert words["story"] in page.locator(".messages").inner_text()
+    no_violations(page)
+
+
+def test_a_stale_form_comes_back_with_its_answers(page: Any, runner: Runner) -> None:
+    page.goto(f"{runner.base_url}/forms/misconduct?lang=ar")
+    page.fill("#f-what", WORDS["ar"]["story"])
+    page.evaluate("() => { document.querySelector('[name=csrf_token]').value = 'stale'; }")
+    response_status = []
+    page.on("response", lambda r: response_status.append(r.status)
+            if r.request.method == "POST" else None)
+    page.click("button[type=submit]")
+    assert response_status == [403]
+    assert page.locator("#f-what").input_value() == WORDS["ar"]["story"]
+    no_violations(page)
+
+
+def test_focus_is_always_visible(page: Any, runner: Runner) -> None:
+    page.goto(f"{runner.base_url}/forms/retaliation?lang=fr")
+    seen = 0
+    for _ in range(25):
+        page.keyboard.press("Tab")
+        style = page.evaluate("""() => {
+            const e = document.activeElement, s = getComputedStyle(e);
+            return {outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2,
+                    shadow: s.boxShadow !== 'none', background: s.backgroundColor};
+        }""")
+        assert style["outline"] or style["shadow"], style
+        seen += 1
+    assert seen == 25
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_pages_reflow_at_320_pixels_and_zoom(browser: Any, runner: Runner, lang: str) -> None:
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    try:
+        page = context.new_page()
+        for path in ("", "retaliation", "follow-up"):
+            page.goto(f"{runner.base_url}/forms/{path}?lang={lang}")
+            overflow = page.evaluate("() => document.documentElement.scrollWidth")
+            assert overflow <= 320, (path, overflow)
+            assert axe_violations(page) == []
+    finally:
+        context.close()

@@ -1,0 +1,235 @@
+"""The anonymous follow-up page in-process: opening a case with its receipt, replies and
+added information, the lockout, and answers that never tell whether a reference exists."""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from pathlib import Path
+
+import pytest
+
+from shared.domain.follow_up import REPLY_TO_SUBMITTER
+from shared.domain.references import verify_receipt
+from shared.ports import FollowUpStore
+from shared.services import follow_up as service
+from tests.support.harness import Harness
+from tests.support.payloads import flatten
+from tests.support.web import Browser, Page, receipt_on, reference_on, web_harness
+
+ANONYMOUS = {"category": "workplace_conflict", "question": "Follow-up page question",
+             "anonymous": True, "consent_privacy_notice": True}
+REPLY = "Thank you. Could you say which office this happened in?"
+ADDED = "It happened in the Juba office,\nin the warehouse."
+
+
+@pytest.fixture
+def web(tmp_path: Path) -> Harness:
+    return web_harness(tmp_path)
+
+
+def anonymous_case(web: Harness) -> tuple[str, str]:
+    page = Browser(web).submit("advice", flatten(ANONYMOUS))
+    assert page.status == 201
+    return reference_on(page), receipt_on(page)
+
+
+def follow_up_of(web: Harness) -> FollowUpStore:
+    return web.container.follow_up
+
+
+def reply(web: Harness, reference: str, text: str = REPLY) -> None:
+    """What an officer's reply looks like (issue 4 writes these): a sealed message event."""
+    message_id = secrets.token_hex(16)
+    sealed = web.container.cipher.seal(message_id, text.encode(), {})
+    follow_up_of(web).append_message(reference, kind=REPLY_TO_SUBMITTER,
+                                     actor="officer:ethics.officer@example.org",
+                                     message_id=message_id, sealed=sealed.envelope,
+                                     at=web.clock.now())
+
+
+def open_case(browser: Browser, reference: str, receipt: str, **extra: str) -> Page:
+    page = browser.get("/follow-up")
+    pairs = [("csrf_token", page.token), ("lang", page.inputs["lang"]),
+             ("reference", reference), ("receipt", receipt), *extra.items()]
+    return browser.post("forms", pairs, path="/follow-up")
+
+
+def test_a_reporter_reads_the_state_and_replies_and_adds_information(web: Harness) -> None:
+    reference, receipt = anonymous_case(web)
+    reply(web, reference)
+    browser = Browser(web)
+    page = open_case(browser, reference.lower().replace("-", " "), receipt.replace("-", ""))
+    assert page.status == 200, page.summary
+    assert reference in page.text
+    assert "An ethics adviser will read your request and answer on this page." in page.text
+    assert REPLY.replace("'", "&#39;") in page.text
+    assert "ethics.officer@example.org" not in page.text
+
+    add = [("csrf_token", page.token), ("lang", "en"), ("access", page.inputs["access"]),
+           ("message_id", page.inputs["message_id"]), ("message", ADDED)]
+    added = browser.post("forms", add, path="/follow-up/message")
+    assert added.status == 200, added.summary
+    assert "Your information was added" in added.text
+    assert ADDED in added.text
+    events = web.store.case_events(reference)
+    assert [e.kind for e in events] == ["received", REPLY_TO_SUBMITTER, "submitter_message"]
+    assert events[-1].actor == "submitter"
+    assert "Juba" not in json.dumps(events[-1].details)  # sealed, never in clear
+    assert browser.post("forms", add, path="/follow-up/message").status == 200
+    assert len(web.store.case_events(reference)) == 3  # a resent form adds nothing
+
+
+def test_the_state_shown_follows_the_case_with_a_fallback(web: Harness) -> None:
+    from dataclasses import replace
+
+    reference, receipt = anonymous_case(web)
+    store = web.store
+    for state, expected in (("answered", "The Ethics Office has replied"),
+                            ("closed", "The case is closed."),
+                            ("escalated_somewhere_new", "The Ethics Office is working on your "
+                                                        "case.")):
+        store.cases[reference] = replace(store.cases[reference], state=state)  # type: ignore[attr-defined]
+        page = open_case(Browser(web), reference, receipt)
+        assert page.status == 200
+        assert expected in page.text
+
+
+def test_the_page_is_translated(web: Harness) -> None:
+    reference, receipt = anonymous_case(web)
+    page = open_case(Browser(web, language="ar"), reference, receipt)
+    assert page.status == 200 and page.dir == "rtl"
+    assert "سيقرأ مستشار في الأخلاقيات طلبك" in page.text
+
+
+def _comparable(page: Page) -> tuple[int, str, dict[str, str]]:
+    """A page without what differs on every answer (fresh tokens and ids)."""
+    text = re.sub(r'name="(csrf_token|message_id)" value="[^"]*"', r'name="\1"', page.text)
+    headers = {k: v for k, v in page.headers.items() if k not in ("Set-Cookie", "Date")}
+    return page.status, text, headers
+
+
+def test_an_unknown_reference_and_a_wrong_receipt_get_the_same_answer(
+        web: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    reference, receipt = anonymous_case(web)
+    unknown = "ETH-ADV-ZZZZZ-ZZZZZ"
+    assert web.store.get_case(unknown) is None
+    checks: list[str] = []
+    real = verify_receipt
+
+    def counted(code: str, stored: str) -> bool:
+        checks.append(stored)
+        return real(code, stored)
+
+    monkeypatch.setattr(service, "verify_receipt", counted)
+    wrong = "0000-0000-0000-0000"
+    answers = []
+    for ref in (reference, unknown):
+        for attempt in range(6):
+            checks.clear()
+            page = open_case(Browser(web), ref, wrong)
+            answers.append((attempt, _comparable(page)))
+            assert len(checks) == (1 if attempt < 5 else 0)  # a slow hash, or none if locked
+    known, missing = answers[:6], answers[6:]
+    for (attempt, a), (_, b) in zip(known, missing, strict=True):
+        a_text = a[1].replace(reference, "REF")
+        b_text = b[1].replace(unknown, "REF")
+        assert (a[0], a_text, a[2]) == (b[0], b_text, b[2]), f"attempt {attempt}"
+    assert [status for _, (status, _, _) in known] == [422] * 4 + [429] * 2
+    assert receipt not in "".join(text for _, (_, text, _) in known)
+
+
+def test_a_named_case_cannot_be_opened_with_any_receipt(web: Harness) -> None:
+    page = Browser(web).submit("advice", flatten({
+        "category": "other", "question": "Named question", "anonymous": False,
+        "name": "Named Person", "email": "named@example.org",
+        "consent_privacy_notice": True}))
+    assert page.status == 201
+    assert open_case(Browser(web), reference_on(page), "0000-0000-0000-0000").status == 422
+
+
+def test_five_failures_lock_the_reference_even_for_the_right_receipt(web: Harness) -> None:
+    reference, receipt = anonymous_case(web)
+    browser = Browser(web)
+    statuses = [open_case(browser, reference, "1111-1111-1111-1111").status for _ in range(5)]
+    assert statuses == [422] * 4 + [429]
+    locked = open_case(browser, reference, receipt)
+    assert locked.status == 429
+    assert int(locked.headers["Retry-After"]) > 3500
+    assert "60 minutes" in locked.summary[0]
+    web.clock.advance(minutes=61)
+    assert open_case(browser, reference, receipt).status == 200
+    assert follow_up_of(web).lockout(reference).failures == 0
+
+
+def test_a_success_forgets_earlier_failures(web: Harness) -> None:
+    reference, receipt = anonymous_case(web)
+    browser = Browser(web)
+    for _ in range(4):
+        open_case(browser, reference, "1111-1111-1111-1111")
+    assert open_case(browser, reference, receipt).status == 200
+    assert [open_case(browser, reference, "1111-1111-1111-1111").status
+            for _ in range(4)] == [422] * 4
+
+
+def test_malformed_entries_say_which_field_and_count_nothing(web: Harness) -> None:
+    page = open_case(Browser(web), "not a reference", "short")
+    assert page.status == 422
+    assert len(page.summary) == 2
+    assert page.inputs["reference"] == "not a reference"
+    assert page.inputs["receipt"] == ""  # a receipt code is never shown back
+
+
+def test_an_expired_page_keeps_the_message_and_adds_it_with_the_receipt(
+        web: Harness) -> None:
+    reference, receipt = anonymous_case(web)
+    browser = Browser(web)
+    opened = open_case(browser, reference, receipt)
+    add = [("csrf_token", opened.token), ("lang", "en"), ("access", "expired-or-forged"),
+           ("message_id", opened.inputs["message_id"]), ("message", ADDED)]
+    page = browser.post("forms", add, path="/follow-up/message")
+    assert page.status == 403
+    assert page.inputs["message"] == ADDED
+    again = open_case(browser, reference, receipt, message=ADDED,
+                      message_id=page.inputs["message_id"])
+    assert again.status == 200 and "Your information was added" in again.text
+    assert web.store.case_events(reference)[-1].kind == "submitter_message"
+
+
+def test_access_to_one_case_does_not_open_another(web: Harness) -> None:
+    first, receipt = anonymous_case(web)
+    second, _ = anonymous_case(web)
+    browser = Browser(web)
+    opened = open_case(browser, first, receipt)
+    stranger = Browser(web)
+    stranger.get("/follow-up")
+    add = [("csrf_token", stranger.get("/follow-up").token), ("lang", "en"),
+           ("access", opened.inputs["access"]), ("message_id", "a" * 32), ("message", "x")]
+    assert stranger.post("forms", add, path="/follow-up/message").status == 403
+    assert [e.kind for e in web.store.case_events(second)] == ["received"]
+    assert [e.kind for e in web.store.case_events(first)] == ["received"]
+
+
+def test_follow_up_posts_are_protected_like_the_forms(web: Harness) -> None:
+    reference, receipt = anonymous_case(web)
+    browser = Browser(web)
+    token = browser.get("/follow-up").token
+    pairs = [("csrf_token", token), ("reference", reference), ("receipt", receipt)]
+    assert browser.post("forms", pairs, path="/follow-up",
+                        origin="https://evil.example", fetch_site=None).status == 403
+    assert browser.post("forms", pairs[1:], path="/follow-up", origin=None,
+                        fetch_site=None).status == 403
+    assert browser.post("forms", [("website", "x"), *pairs], path="/follow-up").status == 400
+    assert follow_up_of(web).lockout(reference).failures == 0
+
+
+def test_look_ups_are_rate_limited_per_client(tmp_path: Path) -> None:
+    web = web_harness(tmp_path, INTAKE_FORM_RATE_LIMIT="3")
+    reference, receipt = anonymous_case(web)
+    browser = Browser(web)
+    statuses = [open_case(browser, f"ETH-ADV-{n:05d}-AAAAA", "0000-0000-0000-0000").status
+                for n in range(3)]
+    assert statuses == [422, 422, 422]
+    limited = open_case(browser, reference, receipt)
+    assert limited.status == 429 and "Retry-After" in limited.headers

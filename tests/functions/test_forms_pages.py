@@ -1,0 +1,330 @@
+"""The public pages in-process: every page in every language, a browser's form posts to the
+submit functions, and what the pages refuse (forgery, honeypot, rate limit)."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+
+from shared.web.i18n import LANGUAGES
+from shared.web.render import CONTENT_SECURITY_POLICY
+from tests.support.fakes import FlakyStore, InMemoryStore
+from tests.support.harness import Harness
+from tests.support.payloads import FUNCTIONS, flatten, payload
+from tests.support.web import HTML, Browser, Page, read_page, receipt_on, reference_on, web_harness
+
+FORMS = ["advice", "misconduct", "retaliation"]
+PAGES = ["/", "/advice", "/misconduct", "/retaliation", "/follow-up"]
+
+
+@pytest.fixture
+def web(tmp_path: Path) -> Harness:
+    return web_harness(tmp_path)
+
+
+def stored(harness: Harness) -> int:
+    store = harness.store
+    assert isinstance(store, InMemoryStore)
+    return len(store.submissions)
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_in_every_language(web: Harness, path: str, lang: str) -> None:
+    page = Browser(web).get(path, lang=lang)
+    assert page.status == 200
+    assert (page.lang, page.dir) == (LANGUAGES[lang].html_lang, LANGUAGES[lang].direction)
+    assert page.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    for header, value in {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
+                          "Referrer-Policy": "same-origin", "Cache-Control": "no-store",
+                          "Content-Language": LANGUAGES[lang].html_lang}.items():
+        assert page.headers[header] == value
+    assert "Set-Cookie" in page.headers and "HttpOnly" in page.headers["Set-Cookie"]
+    assert "SameSite=Strict" in page.headers["Set-Cookie"]
+    assert " – " in page.title and not page.title.startswith(" – ")
+    # No third-party asset: every URL the page loads is our own (root-relative).
+    for url in re.findall(r'(?:src|href)="([^"#]+)"', page.text):
+        assert url.startswith("/"), url
+    if path != "/":
+        assert "csrf_token" in page.inputs
+
+
+@pytest.mark.parametrize("lang", [code for code in LANGUAGES if code != "en"])
+def test_pages_are_translated(web: Harness, lang: str) -> None:
+    english = Browser(web).get("/advice", lang="en")
+    other = Browser(web).get("/advice", lang=lang)
+    assert other.title != english.title
+    assert "Ask for confidential ethics advice" not in other.text
+
+
+def test_the_language_comes_from_accept_language_unless_chosen(web: Harness) -> None:
+    assert Browser(web, language="ar-EG,ar;q=0.9,en;q=0.5").get("/").lang == "ar"
+    assert Browser(web, language="pt-BR").get("/").lang == "pt"
+    assert Browser(web, language="de-DE,de;q=0.9").get("/").lang == "en"
+    assert Browser(web, language="ar").get("/", lang="zh").lang == "zh-Hans"
+    page = Browser(web).get("/", lang="fr")
+    switcher = re.findall(r'<a href="([^"]+)" lang="([^"]+)" hreflang', page.text)
+    assert [lang for _, lang in switcher] == [lang.html_lang for lang in LANGUAGES.values()]
+    assert all(href.startswith("/forms/?lang=") for href, _ in switcher)
+
+
+def test_assets_are_ours_cached_by_version_and_unknown_paths_are_pages(web: Harness) -> None:
+    browser = Browser(web)
+    css_url = re.search(r'href="(/forms/assets/app\.css\?v=[0-9a-f]+)"', browser.get("/").text)
+    assert css_url
+    path = css_url.group(1).removeprefix("/forms")
+    css = browser.request("forms", path)
+    assert css.status_code == 200
+    assert css.headers["Content-Type"].startswith("text/css")
+    assert "immutable" in css.headers["Cache-Control"]
+    assert browser.request("forms", "/assets/../main.py").status_code == 404
+    missing = read_page(browser.request("forms", "/no-such-page"))
+    assert missing.status == 404 and missing.lang == "en" and missing.headers[
+        "Content-Security-Policy"]
+    wrong = browser.request("forms", "/advice", method="POST", data=b"a=b")
+    assert wrong.status_code == 405 and wrong.headers["Allow"] == "GET"
+
+
+def _pairs(form: str, **changes: object) -> list[tuple[str, str]]:
+    return flatten(payload(form, **changes))
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_a_browser_form_post_gets_the_confirmation_page(web: Harness, form: str) -> None:
+    page = Browser(web).submit(form, _pairs(form))
+    assert page.status == 201, page.summary or page.text[:3000]
+    reference = reference_on(page)
+    case = web.store.get_case(reference)
+    assert case is not None and case.form == form
+    assert page.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert "What happens next" in page.text
+    assert "receipt" not in page.inputs  # a named submission has no receipt code
+
+
+def test_an_anonymous_submission_shows_its_receipt_once_with_a_warning(web: Harness) -> None:
+    from shared.domain.references import verify_receipt
+
+    pairs = flatten({"category": "workplace_conflict", "question": "Anonymous question text",
+                     "anonymous": True, "consent_privacy_notice": True})
+    page = Browser(web, language="fr").submit("advice", pairs)
+    assert page.status == 201
+    receipt = receipt_on(page)
+    submission = web.store.get_submission(web.store.get_case(
+        reference_on(page)).submission_id)  # type: ignore[union-attr]
+    assert submission is not None and submission.receipt_hash
+    assert verify_receipt(receipt, submission.receipt_hash)
+    assert "Ce code n’est affiché qu’une seule fois" in page.text
+    assert "data-print" in page.text  # the print button (shown by the script)
+
+
+def test_a_retried_post_gets_the_same_confirmation(web: Harness) -> None:
+    browser = Browser(web)
+    page = browser.get("/advice")
+    hidden = [(n, page.inputs[n]) for n in ("csrf_token", "lang", "idempotency_key")]
+    pairs = hidden + flatten({"category": "other", "question": "Same twice",
+                              "anonymous": True, "consent_privacy_notice": True})
+    first = browser.post("submit_advice", pairs)
+    second = browser.post("submit_advice", pairs)
+    assert (first.status, second.status) == (201, 201)
+    assert reference_on(first) == reference_on(second)
+    assert receipt_on(first) == receipt_on(second)
+    assert second.headers["Idempotent-Replayed"] == "true"
+    assert stored(web) == 1
+
+
+@pytest.mark.parametrize(("lang", "required"), [
+    ("en", "Missing data for required field."),
+    ("fr", "Ce champ est obligatoire."),
+    ("ar", "هذا الحقل مطلوب."),
+    ("zh", "此项为必填项。"),
+])
+def test_errors_come_back_on_the_same_page_translated_with_values_kept(
+        web: Harness, lang: str, required: str) -> None:
+    body = payload("misconduct", what=None, location="Juba", incident_date="2999-01-01")
+    page = Browser(web, language=lang).submit("misconduct", flatten(body))
+    assert page.status == 422
+    assert stored(web) == 0
+    assert page.lang == LANGUAGES[lang].html_lang
+    assert page.title.startswith({"en": "Error:", "fr": "Erreur :", "ar": "خطأ:",
+                                  "zh": "错误："}[lang])
+    assert any(required in item for item in page.summary)
+    assert len(page.summary) == 2  # what: missing; incident_date: in the future
+    assert page.inputs["location"] == "Juba"
+    assert page.inputs["subjects.0.name"] == "Bartholomew Quennell-Ashdown"
+    assert page.inputs["incident_date"] == "2999-01-01"
+    assert page.inputs["allegation_type"] == "fraud_corruption"
+    assert page.inputs["consent_forwarding"] == "yes"
+    assert 'href="#f-what"' in page.text and 'aria-invalid="true"' in page.text
+    assert 'id="f-what-error"' in page.text
+    # The same messages the API returns, translated: the API says it in English.
+    api = web.post("submit_misconduct", body).get_json()["errors"]
+    assert set(api) == {"what", "incident_date"}
+
+
+def test_an_error_in_a_later_row_points_at_that_row(web: Harness) -> None:
+    pairs = [(n, v) for n, v in _pairs("retaliation") if not n.startswith("retaliatory_acts")]
+    pairs += [("retaliatory_acts.1.date", "2025-10-27"),
+              ("retaliatory_acts.1.description", "Contract not renewed"),
+              ("retaliatory_acts.1.by_whom", "")]  # row 1 filled, row 0 left blank
+    page = Browser(web).submit("retaliation", pairs)
+    assert page.status == 422
+    assert 'href="#f-retaliatory_acts-1-by_whom"' in page.text
+    assert page.inputs["retaliatory_acts.1.description"] == "Contract not renewed"
+
+
+def test_a_cross_site_post_is_refused_before_anything_is_read(web: Harness) -> None:
+    browser = Browser(web)
+    page = browser.get("/advice")
+    pairs = [("csrf_token", page.token), *_pairs("advice")]
+    for headers in ({"origin": "https://evil.example", "fetch_site": None},
+                    {"origin": None, "fetch_site": "cross-site"},
+                    {"origin": "null", "fetch_site": "cross-site"}):
+        refused = browser.post("submit_advice", pairs, **headers)
+        assert refused.status == 403
+        assert "Marguerite" not in refused.text
+    assert stored(web) == 0
+
+
+def test_a_post_without_a_valid_token_is_refused(web: Harness) -> None:
+    browser, other = Browser(web), Browser(web)
+    mine = browser.get("/advice").token
+    theirs = other.get("/advice").token
+    pairs = _pairs("advice")
+    unknown = {"origin": None, "fetch_site": None}  # an old browser: no word on the origin
+    assert browser.post("submit_advice", pairs, **unknown).status == 403  # type: ignore[arg-type]
+    assert browser.post("submit_advice", [("csrf_token", theirs), *pairs],
+                        **unknown).status == 403  # type: ignore[arg-type]
+    assert browser.post("submit_advice", [("csrf_token", mine + "x"), *pairs],
+                        **unknown).status == 403  # type: ignore[arg-type]
+    sandboxed = Browser(web)  # Origin: null, and no cookie: what a cross-site frame sends
+    assert sandboxed.post("submit_advice", [("csrf_token", mine), *pairs], origin="null",
+                          fetch_site=None).status == 403
+    assert stored(web) == 0
+    assert browser.post("submit_advice", [("csrf_token", mine), *pairs],
+                        **unknown).status == 201  # type: ignore[arg-type]
+
+
+def test_a_stale_token_from_our_own_page_gives_the_form_back_with_its_values(
+        web: Harness) -> None:
+    page = Browser(web).post("submit_advice", [("csrf_token", "forged"), *_pairs("advice")])
+    assert page.status == 403
+    assert stored(web) == 0
+    assert page.inputs["name"] == "Marguerite Okonkwo-Lindqvist"
+    assert page.summary and page.inputs["csrf_token"] != "forged"
+
+
+def test_cookies_blocked_but_our_page_and_token_pass(web: Harness) -> None:
+    token = Browser(web).get("/advice").token
+    cookieless = Browser(web)  # never got the cookie the token is bound to
+    page = cookieless.post("submit_advice", [("csrf_token", token), *_pairs("advice")])
+    assert page.status == 201
+
+
+def test_the_honeypot_refuses_and_stores_nothing(web: Harness) -> None:
+    browser = Browser(web)
+    form = browser.get("/advice")
+    pairs = [("csrf_token", form.token), ("website", "http://spam.example"),
+             *_pairs("advice")]
+    refused = browser.post("submit_advice", pairs)
+    assert refused.status == 400
+    assert stored(web) == 0
+    assert refused.inputs["website"] == ""
+    assert refused.inputs["name"] == "Marguerite Okonkwo-Lindqvist"
+    blank = [("website", " "), *pairs[:1], *pairs[2:]]  # a person who tabbed through it
+    assert browser.post("submit_advice", blank).status == 201
+
+
+def test_the_rate_limit_answers_a_friendly_429_and_keeps_the_answers(tmp_path: Path) -> None:
+    web = web_harness(tmp_path, INTAKE_FORM_RATE_LIMIT="2")
+    browser = Browser(web)
+    assert [browser.submit("advice", _pairs("advice")).status for _ in range(2)] == [201, 201]
+    page = browser.submit("advice", _pairs("advice"))
+    assert page.status == 429
+    assert int(page.headers["Retry-After"]) > 0
+    assert page.inputs["name"] == "Marguerite Okonkwo-Lindqvist"
+    assert "minutes" in page.summary[0]
+    assert stored(web) == 2
+    assert web.submit("submit_advice", payload("advice")).status_code == 201  # not the API
+    web.clock.advance(hours=1, seconds=1)
+    assert browser.submit("advice", _pairs("advice")).status == 201
+
+
+def test_the_limit_is_per_client_address(tmp_path: Path) -> None:
+    web = web_harness(tmp_path, INTAKE_FORM_RATE_LIMIT="1", INTAKE_PROXY_HOPS="1")
+
+    def from_address(address: str) -> Page:
+        return Browser(web).submit("advice", _pairs("advice"),
+                                   headers={"X-Forwarded-For": f"198.51.100.9, {address}"})
+
+    assert from_address("203.0.113.7").status == 201
+    assert from_address("203.0.113.7").status == 429
+    assert from_address("203.0.113.8").status == 201
+
+
+def test_no_address_is_stored_with_an_anonymous_submission(tmp_path: Path) -> None:
+    from shared.adapters.sqlite_store import SqliteStore
+
+    web = web_harness(tmp_path, SqliteStore(tmp_path / "intake.sqlite3"),
+                      INTAKE_PROXY_HOPS="1")
+    pairs = flatten({"category": "other", "question": "Where is my address?",
+                     "anonymous": True, "consent_privacy_notice": True})
+    page = Browser(web).submit("advice", pairs, headers={"X-Forwarded-For": "203.0.113.77"})
+    assert page.status == 201
+    with sqlite3.connect(tmp_path / "intake.sqlite3") as db:
+        dump = "\n".join(db.iterdump())
+    assert "203.0.113.77" not in dump and "203-0-113-77" not in dump
+
+
+def test_the_json_api_is_unchanged_for_clients_that_do_not_ask_for_pages(web: Harness) -> None:
+    form_body = urlencode(_pairs("advice")).encode()
+    response = web.post("submit_advice", raw=form_body,
+                        content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 201 and response.is_json
+    refused = web.post("submit_advice", raw=form_body,
+                       content_type="application/x-www-form-urlencoded",
+                       headers={"Sec-Fetch-Site": "cross-site"})
+    assert refused.status_code == 403 and refused.is_json
+    assert refused.get_json()["errors"] == {
+        "Sec-Fetch-Site": ["A form posted from another site is not accepted."]}
+
+
+def test_a_browser_opening_a_submit_url_is_sent_to_the_form(web: Harness) -> None:
+    response = Browser(web).request("submit_retaliation", "/?lang=ar")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/forms/retaliation?lang=ar"
+
+
+def test_a_store_that_is_down_keeps_the_answers_and_says_try_again(tmp_path: Path) -> None:
+    flaky = FlakyStore(InMemoryStore())
+    web = web_harness(tmp_path, flaky)
+    flaky.fail("create_submission")
+    page = Browser(web).submit("advice", _pairs("advice"))
+    assert page.status == 503
+    assert page.headers["Retry-After"] == "30"
+    assert page.inputs["question"].startswith("Marguerite")
+    assert flaky.inner.get_case(reference_on(Browser(web).submit(
+        "advice", _pairs("advice")))) is not None  # and the next try lands
+
+
+def test_an_oversized_post_gets_a_page_not_a_trace(web: Harness) -> None:
+    browser = Browser(web)
+    token = browser.get("/advice").token
+    huge = [("csrf_token", token), ("question", "x" * (4 * 262144 + 10))]
+    page = browser.post("submit_advice", huge)
+    assert page.status == 413
+    assert page.lang == "en" and "too long" in page.text
+    malformed = read_page(browser.request("submit_advice", "/", method="POST",
+                                          data=b"a..b=1", headers={"Accept": HTML}))
+    assert malformed.status == 400
+
+
+@pytest.mark.parametrize("function", sorted(set(FUNCTIONS.values())))
+def test_form_pages_post_to_the_submit_functions(web: Harness, function: str) -> None:
+    form = function.removeprefix("submit_")
+    page = Browser(web).get(f"/{form}")
+    assert f'action="/{function}"' in page.text
+    assert 'novalidate' in page.text

@@ -1,0 +1,116 @@
+"""Real components for the browser tests: the local runner in its own process, Debian's
+chromium driven by Playwright (no browser download), and axe-core from npm.
+
+Under CI=true a missing chromium or axe-core fails the run; elsewhere the browser tests
+are skipped with the command that installs what is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path(os.environ.get("INTAKE_TEST_CHROMIUM", "/usr/bin/chromium"))
+AXE = ROOT / "tools" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+# What this machine's closed network and a root user need (see the machine notes).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-dev-shm-usage"]
+
+
+def missing_components() -> list[str]:
+    """What the browser tests need and is not installed, with how to install it."""
+    missing = []
+    if not CHROMIUM.exists():
+        missing.append(f"{CHROMIUM} (apt-get install chromium; scripts/test does it)")
+    if not AXE.exists():
+        missing.append(f"{AXE} (npm ci --prefix tools/axe; scripts/test does it)")
+    return missing
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Runner:
+    base_url: str
+    data_dir: Path
+    log: Path
+
+
+@contextmanager
+def local_runner(**settings: str) -> Iterator[Runner]:
+    """``intake serve`` in a process of its own on a free port, embedded backend."""
+    port = free_port()
+    work = Path(tempfile.mkdtemp(prefix="intake-browser-"))
+    log_path = work / "runner.log"
+    env = {**os.environ, "INTAKE_DATA_DIR": str(work / "data"), "INTAKE_BACKEND": "embedded",
+           "INTAKE_LOCAL_SWEEP_SECONDS": "0", "PYTHONUNBUFFERED": "1", **settings}
+    env.pop("INTAKE_FUNCTIONS_BASE_URL", None)
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-c", "from shared.cli import main; main()", "serve",
+             "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base_url + "/", timeout=2).close()
+                break
+            except OSError as error:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"the runner did not start:\n{log_path.read_text()}") from error
+                time.sleep(0.2)
+        yield Runner(base_url, work / "data", log_path)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """One headless Debian chromium for a whole session, through Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                             args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    targets: v.nodes.slice(0, 5).map(n => n.target.join(" ")),
+  }));
+}"""
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """axe-core's violations on the page as it is now (every rule axe runs by default:
+    WCAG 2.0-2.2 A and AA, and best practices). Loaded through the DevTools protocol, so
+    the page's own Content-Security-Policy stays in force."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    violations: list[dict[str, Any]] = page.evaluate(AXE_RUN)
+    return violations

@@ -1,0 +1,199 @@
+"""The web pages in-process, as a browser sees them: one cookie jar across functions (they
+share an origin), form posts with the page's token, and the parts of a page tests read."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from werkzeug.test import TestResponse
+
+from shared import bootstrap
+from shared.adapters.envelope import EnvelopeCipher
+from shared.adapters.local_keys import LocalKeyService
+from shared.bootstrap import Container
+from shared.ports import IntakeStore
+from tests.support.fakes import FixedClock, InMemoryFollowUpStore, InMemoryStore, RecordingQueue
+from tests.support.harness import Harness, function_app, settings_for
+
+HOST = "intake.example.org"
+ORIGIN = f"http://{HOST}"
+HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+FORM_TYPE = "application/x-www-form-urlencoded"
+
+
+def web_harness(tmp_path: Path, store: IntakeStore | None = None, **settings: str) -> Harness:
+    """A harness whose container also has a follow-up store on the same database (for the
+    in-memory and SQLite stores; another store, such as a failure-injecting proxy, gets
+    none)."""
+    from shared.adapters.sqlite_followup import SqliteFollowUpStore
+    from shared.adapters.sqlite_store import SqliteStore
+
+    store = store if store is not None else InMemoryStore()
+    components: dict[str, Any] = {}
+    if isinstance(store, InMemoryStore):
+        components["follow_up"] = InMemoryFollowUpStore(store)
+    elif isinstance(store, SqliteStore):
+        components["follow_up"] = SqliteFollowUpStore(store)
+    queue, clock = RecordingQueue(), FixedClock()
+    s = settings_for(tmp_path, **settings)
+    cipher = EnvelopeCipher(LocalKeyService.from_file(s.key_file, create=True))
+    container = Container(s, store=store, queue=queue, clock=clock, cipher=cipher,
+                          **components)
+    return Harness(container, store, queue, clock)
+
+
+@dataclass
+class Page:
+    """What tests read of an HTML page."""
+
+    status: int
+    text: str
+    headers: dict[str, str]
+    lang: str = ""
+    dir: str = ""
+    title: str = ""
+    inputs: dict[str, str] = field(default_factory=dict)  # text, hidden, checked choices
+    summary: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def token(self) -> str:
+        return self.inputs["csrf_token"]
+
+
+class _Reader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page: dict[str, Any] = {"inputs": {}, "summary": [], "errors": []}
+        self._stack: list[tuple[str, dict[str, str]]] = []
+        self._textarea: str | None = None
+        self._select: str | None = None
+        self._in_title = False
+        self._in_summary = 0
+        self._in_error = False
+        self._buffer = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "html":
+            self.page["lang"], self.page["dir"] = a.get("lang", ""), a.get("dir", "")
+        elif tag == "title":
+            self._in_title, self._buffer = True, ""
+        elif tag == "input":
+            kind = a.get("type", "text")
+            if kind in ("radio", "checkbox"):
+                if "checked" in a:
+                    self.page["inputs"][a["name"]] = a.get("value", "")
+            else:
+                self.page["inputs"][a.get("name", "")] = a.get("value", "")
+        elif tag == "textarea":
+            self._textarea, self._buffer = a.get("name", ""), ""
+        elif tag == "select":
+            self._select = a.get("name", "")
+        elif tag == "option" and self._select is not None and "selected" in a:
+            self.page["inputs"][self._select] = a.get("value", "")
+        elif tag == "div" and "error-summary" in a.get("class", ""):
+            self._in_summary = 1
+        elif self._in_summary and tag == "li":
+            self._buffer = ""
+        elif tag == "p" and "error-message" in a.get("class", ""):
+            self._in_error, self._buffer = True, ""
+        if self._in_summary and tag == "div" and "error-summary" not in a.get("class", ""):
+            self._in_summary += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self.page["title"], self._in_title = self._buffer.strip(), False
+        elif tag == "textarea" and self._textarea is not None:
+            self.page["inputs"][self._textarea] = self._buffer
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+        elif self._in_summary and tag == "li":
+            self.page["summary"].append(" ".join(self._buffer.split()))
+        elif self._in_summary and tag == "div":
+            self._in_summary -= 1
+        elif tag == "p" and self._in_error:
+            self.page["errors"].append(" ".join(self._buffer.split()))
+            self._in_error = False
+
+    def handle_data(self, data: str) -> None:
+        self._buffer += data
+
+
+def read_page(response: TestResponse) -> Page:
+    text = response.get_data(as_text=True)
+    reader = _Reader()
+    reader.feed(text)
+    return Page(status=response.status_code, text=text, headers=dict(response.headers),
+                **reader.page)
+
+
+@dataclass
+class Browser:
+    """A browser on one origin: cookies kept across functions, form posts as it sends them."""
+
+    harness: Harness
+    language: str | None = None
+    cookies: dict[str, str] = field(default_factory=dict)
+
+    def _cookie_header(self) -> dict[str, str]:
+        if not self.cookies:
+            return {}
+        return {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+
+    def _keep(self, response: TestResponse) -> None:
+        for header in response.headers.getlist("Set-Cookie"):
+            name, _, rest = header.partition("=")
+            self.cookies[name] = rest.split(";", 1)[0]
+
+    def request(self, function: str, path: str = "/", *, method: str = "GET",
+                data: bytes | None = None, headers: dict[str, str] | None = None) -> TestResponse:
+        client = function_app(function).test_client(use_cookies=False)  # our jar, not its
+        all_headers = {"Accept": HTML, "Host": HOST, **self._cookie_header(),
+                       **({"Accept-Language": self.language} if self.language else {}),
+                       **(headers or {})}
+        with bootstrap.using(self.harness.container):
+            response: TestResponse = client.open(
+                path, method=method, data=data, headers=all_headers,
+                content_type=FORM_TYPE if data is not None else None)
+        self._keep(response)
+        return response
+
+    def get(self, path: str = "/", **query: str) -> Page:
+        suffix = f"?{urlencode(query)}" if query else ""
+        return read_page(self.request("forms", path + suffix))
+
+    def post(self, function: str, pairs: list[tuple[str, str]], *, path: str = "/",
+             origin: str | None = ORIGIN, fetch_site: str | None = "same-origin",
+             headers: dict[str, str] | None = None) -> Page:
+        extra = {**({"Origin": origin} if origin else {}),
+                 **({"Sec-Fetch-Site": fetch_site} if fetch_site else {}), **(headers or {})}
+        response = self.request(function, path, method="POST",
+                                data=urlencode(pairs).encode("ascii"), headers=extra)
+        return read_page(response)
+
+    def submit(self, form: str, pairs: list[tuple[str, str]], **kwargs: Any) -> Page:
+        """Open the form's page and send it with these answers (plus its hidden fields)."""
+        page = self.get(f"/{form}", **({"lang": self.language} if self.language else {}))
+        hidden = [(name, page.inputs[name]) for name in ("csrf_token", "lang",
+                                                          "idempotency_key", "website")]
+        return self.post(f"submit_{form}", hidden + pairs, **kwargs)
+
+
+def reference_on(page: Page) -> str:
+    found = re.search(r"ETH-[A-Z]{3}-[0-9A-Z]{5}-[0-9A-Z]{5}", page.text)
+    assert found, page.text[:2000]
+    return found.group()
+
+
+def receipt_on(page: Page) -> str:
+    found = re.search(r'class="code">([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})<',
+                      page.text)
+    assert found, page.text[:2000]
+    return found.group(1)

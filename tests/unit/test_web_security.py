@@ -1,0 +1,81 @@
+"""Anti-forgery tokens, access tokens, the origin of a post and the client's address."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Request
+from werkzeug.test import EnvironBuilder
+
+from shared.web import security
+from shared.web.security import Origin, TokenCheck
+
+SECRET = "s" * 40
+
+
+def request(headers: dict[str, str] | None = None, *, https: bool = False,
+            remote: str = "192.0.2.1") -> Request:
+    builder = EnvironBuilder(base_url=("https" if https else "http") + "://intake.example.org",
+                             headers=list((headers or {}).items()),
+                             environ_base={"REMOTE_ADDR": remote})
+    return Request(builder.get_environ())
+
+
+def test_a_token_passes_only_with_its_own_cookie_and_while_fresh() -> None:
+    cookie, other = security.new_cookie(), security.new_cookie()
+    token = security.issue_token(SECRET, cookie)
+    assert security.check_token(SECRET, token, cookie) is TokenCheck.OK
+    assert security.check_token(SECRET, token, other) is TokenCheck.UNBOUND
+    assert security.check_token(SECRET, token, None) is TokenCheck.UNBOUND
+    assert security.check_token(SECRET, token, cookie, max_age=-1) is TokenCheck.EXPIRED
+    assert security.check_token("t" * 40, token, cookie) is TokenCheck.INVALID
+    assert security.check_token(SECRET, token[:-2], cookie) is TokenCheck.INVALID
+    assert security.check_token(SECRET, None, cookie) is TokenCheck.INVALID
+    access = security.issue_access(SECRET, "ETH-ADV-AAAAA-BBBBB", cookie)
+    assert security.check_token(SECRET, access, cookie) is TokenCheck.INVALID  # other purpose
+
+
+def test_access_opens_one_case_for_one_browser() -> None:
+    cookie = security.new_cookie()
+    access = security.issue_access(SECRET, "ETH-ADV-AAAAA-BBBBB", cookie)
+    assert security.check_access(SECRET, access, cookie) == "ETH-ADV-AAAAA-BBBBB"
+    assert security.check_access(SECRET, access, security.new_cookie()) is None
+    assert security.check_access(SECRET, access, cookie, max_age=-1) is None
+    assert security.check_access(SECRET, security.issue_token(SECRET, cookie), cookie) is None
+
+
+@pytest.mark.parametrize(("headers", "expected"), [
+    ({"Sec-Fetch-Site": "same-origin", "Origin": "http://intake.example.org"}, Origin.SAME),
+    ({"Sec-Fetch-Site": "same-origin"}, Origin.SAME),
+    ({"Origin": "http://intake.example.org"}, Origin.SAME),
+    ({"Sec-Fetch-Site": "cross-site", "Origin": "http://intake.example.org"}, Origin.CROSS),
+    ({"Sec-Fetch-Site": "same-site"}, Origin.CROSS),
+    ({"Origin": "https://attacker.example"}, Origin.CROSS),
+    ({"Origin": "null"}, Origin.UNKNOWN),
+    ({"Origin": "null", "Sec-Fetch-Site": "same-origin"}, Origin.SAME),
+    ({"Origin": "https://attacker.example", "Sec-Fetch-Site": "same-origin"}, Origin.CROSS),
+    ({"Origin": "http://intake.example.org.attacker.example"}, Origin.CROSS),
+    ({}, Origin.UNKNOWN),
+    ({"Sec-Fetch-Site": "none"}, Origin.UNKNOWN),
+])
+def test_where_a_post_comes_from(headers: dict[str, str], expected: Origin) -> None:
+    assert security.origin_of(request(headers)) is expected
+
+
+def test_the_cookie_is_host_only_and_secure_over_https() -> None:
+    assert security.set_cookie_header(request(), "v") == (
+        "csrf=v; Path=/; HttpOnly; SameSite=Strict")
+    forwarded = request({"X-Forwarded-Proto": "https"})
+    assert security.set_cookie_header(forwarded, "v") == (
+        "__Host-csrf=v; Path=/; HttpOnly; SameSite=Strict; Secure")
+
+
+@pytest.mark.parametrize(("hops", "forwarded", "expected"), [
+    (0, "203.0.113.7", "192.0.2.1"),
+    (1, "198.51.100.1, 203.0.113.7", "203.0.113.7"),
+    (2, "198.51.100.1, 203.0.113.7, 10.0.0.1", "203.0.113.7"),
+    (1, "", "192.0.2.1"),
+])
+def test_the_client_address_trusts_only_the_configured_proxies(
+        hops: int, forwarded: str, expected: str) -> None:
+    headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+    assert security.client_address(request(headers), hops) == expected
