@@ -7,7 +7,7 @@ Each port raises only the exceptions declared here, so a use case never sees an 
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -243,9 +243,11 @@ class FollowUpStore(abc.ABC):
 
     @abc.abstractmethod
     def append_message(self, reference: str, *, kind: str, actor: str, message_id: str,
-                       sealed: Mapping[str, Any], at: datetime) -> CaseEvent:
+                       sealed: Mapping[str, Any], at: datetime,
+                       pending: Sequence[PendingTask] = ()) -> CaseEvent:
         """Append a message event with the case's next sequence number and bump the case's
-        ``event_count`` and ``updated_at``, in one atomic write.
+        ``event_count`` and ``updated_at``, with ``pending`` work (the officers' notices),
+        in one atomic write.
 
         Idempotent on ``message_id``: a repeated id changes nothing and returns the event
         stored first. Raises LookupError for an unknown case, StoreUnavailable if the store

@@ -8,7 +8,7 @@ policy).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,11 +16,17 @@ from typing import Any
 from google.api_core import exceptions as api_exceptions
 from google.cloud import firestore
 
-from shared.adapters.documents import case_from_doc, event_doc, event_from_doc, event_id
-from shared.adapters.firestore_store import FirestoreStore
+from shared.adapters.documents import (
+    case_from_doc,
+    event_doc,
+    event_from_doc,
+    event_id,
+    pending_doc,
+)
+from shared.adapters.firestore_store import FirestoreStore, case_lock
 from shared.adapters.followup_docs import lockout_doc, lockout_from_doc
 from shared.domain.follow_up import MESSAGE_KINDS, Lockout
-from shared.domain.records import CaseEvent
+from shared.domain.records import CaseEvent, PendingTask
 from shared.ports import FollowUpStore, StoreUnavailable
 
 # A case's messages and a reference's counter are single documents that several requests
@@ -62,7 +68,8 @@ class FirestoreFollowUpStore(FollowUpStore):
         return sorted((e for e in events if e.kind in MESSAGE_KINDS), key=lambda e: e.seq)
 
     def append_message(self, reference: str, *, kind: str, actor: str, message_id: str,
-                       sealed: Mapping[str, Any], at: datetime) -> CaseEvent:
+                       sealed: Mapping[str, Any], at: datetime,
+                       pending: Sequence[PendingTask] = ()) -> CaseEvent:
         case_ref = self._db.collection("cases").document(reference)
         marker_ref = self._db.collection("follow_up_messages").document(message_id)
 
@@ -82,9 +89,12 @@ class FirestoreFollowUpStore(FollowUpStore):
             transaction.create(self._events(reference).document(event_id(event.seq)),
                                event_doc(event))
             transaction.create(marker_ref, {"reference": reference, "seq": event.seq})
+            for task in pending:
+                transaction.set(self._db.collection("pending_tasks").document(task.key),
+                                pending_doc(task))
             return event
 
-        with self._guard():
+        with case_lock(reference), self._guard():
             outcome = apply(self._db.transaction(max_attempts=TRANSACTION_ATTEMPTS))
         if isinstance(outcome, CaseEvent):
             return outcome

@@ -51,7 +51,8 @@ TRANSACTION_ATTEMPTS = 15
 _CASE_LOCKS = tuple(threading.Lock() for _ in range(64))
 
 
-def _case_lock(reference: str) -> threading.Lock:
+def case_lock(reference: str) -> threading.Lock:
+    """The in-instance lock of a case, held around a transaction that writes it."""
     return _CASE_LOCKS[zlib.crc32(reference.encode()) % len(_CASE_LOCKS)]
 
 
@@ -176,7 +177,7 @@ class FirestoreStore(IntakeStore):
                 transaction.set(pending.document(task.key), pending_doc(task))
             return change
 
-        with _case_lock(reference), self.guard():
+        with case_lock(reference), self.guard():
             result: CaseChange | None = apply(
                 self._db.transaction(max_attempts=TRANSACTION_ATTEMPTS))
             return result

@@ -8,16 +8,22 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from shared.adapters.documents import case_doc, case_from_doc, event_doc, event_from_doc
+from shared.adapters.documents import (
+    case_doc,
+    case_from_doc,
+    event_doc,
+    event_from_doc,
+    pending_doc,
+)
 from shared.adapters.followup_docs import lockout_doc, lockout_from_doc
-from shared.adapters.sqlite_store import SqliteStore, dump_doc
+from shared.adapters.sqlite_store import SqliteStore, dump_doc, sortable
 from shared.domain.follow_up import MESSAGE_KINDS, Lockout
-from shared.domain.records import CaseEvent
+from shared.domain.records import CaseEvent, PendingTask
 from shared.ports import FollowUpStore
 
 SCHEMA = """
@@ -42,7 +48,8 @@ class SqliteFollowUpStore(FollowUpStore):
         return [e for e in events if e.kind in MESSAGE_KINDS]
 
     def append_message(self, reference: str, *, kind: str, actor: str, message_id: str,
-                       sealed: Mapping[str, Any], at: datetime) -> CaseEvent:
+                       sealed: Mapping[str, Any], at: datetime,
+                       pending: Sequence[PendingTask] = ()) -> CaseEvent:
         with self._store.transaction() as db:
             seen = db.execute("SELECT reference, seq FROM follow_up_messages "
                               "WHERE message_id = ?", (message_id,)).fetchone()
@@ -62,6 +69,9 @@ class SqliteFollowUpStore(FollowUpStore):
                        (reference, event.seq, dump_doc(event_doc(event))))
             db.execute("INSERT INTO follow_up_messages VALUES (?, ?, ?)",
                        (message_id, reference, event.seq))
+            db.executemany("INSERT OR REPLACE INTO pending_tasks VALUES (?, ?, ?)",
+                           [(p.key, sortable(p.last_enqueued_at), dump_doc(pending_doc(p)))
+                            for p in pending])
             return event
 
     def lockout(self, reference: str) -> Lockout:

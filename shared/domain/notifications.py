@@ -13,6 +13,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "forwarding_failed": ("investigations", "ethics_office"),
     "reply_posted": ("reporter",),
     "deadline_alert": ("ethics_office", "assignee"),
+    "submitter_message": ("ethics_office", "assignee"),
 }
 THRESHOLD_WORDS = {"due_in_7_days": "is due within 7 days", "due_today": "is due today",
                    "overdue": "is OVERDUE"}
@@ -65,6 +66,11 @@ def render(template: str, role: str, *, reference: str, at: datetime, case_url: 
             f"A reply about {reference}",
             f"The Ethics Office replied about {reference} on {day}.\n"
             f"Read it on the follow-up page: {follow_up_url}\n")
+    if template == "submitter_message":
+        return Message(
+            f"New information on {reference}",
+            f"The submitter added information to case {reference} on the follow-up page "
+            f"on {day}.\nCase: {case_url}\n")
     if template == "deadline_alert":
         deadline, due, threshold = qualifier.split(".")
         what = DEADLINE_WORDS.get(deadline, deadline)

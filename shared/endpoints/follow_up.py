@@ -106,8 +106,8 @@ def _add(container: Container, ctx: views.PageContext, view: CaseView,
                                     message=str(body.get("message") or ""),
                                     errors=flat_errors(problem.errors, {}), status=422)
     c = container
-    add_message(view.reference, data["message"], data["message_id"], follow_up=c.follow_up,
-                cipher=c.cipher, clock=c.clock)
+    add_message(view.reference, data["message"], data["message_id"], store=c.store,
+                follow_up=c.follow_up, cipher=c.cipher, queue=c.queue, clock=c.clock)
     opened = read_case(view.reference, store=c.store, follow_up=c.follow_up, cipher=c.cipher)
     return follow_up_views.case(ctx, opened, access=access, added=True)
 

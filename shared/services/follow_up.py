@@ -14,6 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from shared.domain import notifications
 from shared.domain.follow_up import (
     FAILURES_BEFORE_LOCK,
     REPLY_TO_SUBMITTER,
@@ -22,10 +23,11 @@ from shared.domain.follow_up import (
     SubmitterStatus,
     submitter_status,
 )
-from shared.domain.records import Case, CaseEvent
+from shared.domain.records import Case, CaseEvent, PendingTask
 from shared.domain.references import hash_receipt, verify_receipt
 from shared.logs import get_logger
-from shared.ports import Clock, FollowUpStore, IntakeStore, PayloadCipher
+from shared.ports import Clock, FollowUpStore, IntakeStore, PayloadCipher, TaskQueue
+from shared.services.tasks import enqueue_stored
 
 log = get_logger(__name__)
 
@@ -127,14 +129,25 @@ def read_case(reference: str, *, store: IntakeStore, follow_up: FollowUpStore,
     return _view(case, follow_up.messages(reference), cipher)
 
 
-def add_message(reference: str, text: str, message_id: str, *, follow_up: FollowUpStore,
-                cipher: PayloadCipher, clock: Clock) -> CaseEvent:
+def add_message(reference: str, text: str, message_id: str, *, store: IntakeStore,
+                follow_up: FollowUpStore, cipher: PayloadCipher, queue: TaskQueue,
+                clock: Clock) -> CaseEvent:
     """Seal the submitter's text and append it to the case's history (idempotent on
-    ``message_id``). The caller has checked the submitter's access to the case."""
+    ``message_id``), together with notices to the office and the assigned officer (no
+    text in them). The caller has checked the submitter's access to the case."""
+    case = store.get_case(reference)
+    if case is None:
+        raise NoMatch()
+    now = clock.now()
     sealed = cipher.seal(message_id, text.encode("utf-8"), {})
+    notices = tuple(
+        PendingTask("notify", case.submission_id, reference, now, now, item=item)
+        for item in notifications.items("submitter_message", qualifier=message_id)
+        if case.assignee or not item.endswith("-assignee"))
     event = follow_up.append_message(reference, kind=SUBMITTER_MESSAGE, actor=SUBMITTER_ACTOR,
-                                     message_id=message_id, sealed=sealed.envelope,
-                                     at=clock.now())
+                                     message_id=message_id, sealed=sealed.envelope, at=now,
+                                     pending=notices)
+    enqueue_stored(queue, notices)
     log.info("submitter added information", extra={"event": "submitter_message",
                                                    "reference": reference, "seq": event.seq})
     return event

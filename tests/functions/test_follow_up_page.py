@@ -81,6 +81,25 @@ def test_a_reporter_reads_the_state_and_replies_and_adds_information(web: Harnes
     assert len(web.store.case_events(reference)) == 3  # a resent form adds nothing
 
 
+def test_the_office_is_told_when_a_submitter_adds_information(tmp_path: Path) -> None:
+    from tests.support.fakes import RecordingNotifier
+
+    web = web_harness(tmp_path, INTAKE_ETHICS_OFFICE_MAILBOX="ethics-ops@example.org")
+    notifier = RecordingNotifier()
+    web.container._built["notifier"] = notifier
+    reference, receipt = anonymous_case(web)
+    browser = Browser(web)
+    page = open_case(browser, reference, receipt)
+    add = [("csrf_token", page.token), ("lang", "en"), ("access", page.inputs["access"]),
+           ("message_id", page.inputs["message_id"]), ("message", ADDED)]
+    assert browser.post("forms", add, path="/follow-up/message").status == 200
+    assert browser.post("forms", add, path="/follow-up/message").status == 200  # resent
+    web.drain()
+    [notice] = notifier.sent
+    assert notice.to == "ethics-ops@example.org" and reference in notice.subject
+    assert ADDED not in notice.subject + notice.body
+
+
 def test_the_state_shown_follows_the_case_with_a_fallback(web: Harness) -> None:
     from dataclasses import replace
 

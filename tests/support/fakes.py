@@ -4,7 +4,7 @@ and proxies that inject failures into any implementation."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -234,7 +234,8 @@ class InMemoryFollowUpStore(FollowUpStore):
         return [e for e in self._store.case_events(reference) if e.kind in MESSAGE_KINDS]
 
     def append_message(self, reference: str, *, kind: str, actor: str, message_id: str,
-                       sealed: Mapping[str, Any], at: datetime) -> CaseEvent:
+                       sealed: Mapping[str, Any], at: datetime,
+                       pending: Sequence[PendingTask] = ()) -> CaseEvent:
         with self._store._lock:
             if message_id in self._messages:
                 ref, seq = self._messages[message_id]
@@ -247,6 +248,8 @@ class InMemoryFollowUpStore(FollowUpStore):
             self._store.cases[reference] = replace(case, event_count=event.seq, updated_at=at)
             self._store.events[reference].append(event)
             self._messages[message_id] = (reference, event.seq)
+            for task in pending:
+                self._store.pending[task.key] = task
             return event
 
     def lockout(self, reference: str) -> Lockout:
