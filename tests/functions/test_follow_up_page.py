@@ -3,17 +3,21 @@ added information, the lockout, and answers that never tell whether a reference 
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import secrets
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from shared.domain.follow_up import REPLY_TO_SUBMITTER
+from shared.domain.follow_up import REPLY_TO_SUBMITTER, submitter_status
 from shared.domain.references import verify_receipt
+from shared.domain.workflow import WORKFLOWS
 from shared.ports import FollowUpStore
 from shared.services import follow_up as service
+from shared.web.i18n import LANGUAGES, SOURCE_LANGUAGE, translations
 from tests.support.harness import Harness
 from tests.support.payloads import flatten
 from tests.support.web import Browser, Page, receipt_on, reference_on, web_harness
@@ -101,8 +105,6 @@ def test_the_office_is_told_when_a_submitter_adds_information(tmp_path: Path) ->
 
 
 def test_the_state_shown_follows_the_case_with_a_fallback(web: Harness) -> None:
-    from dataclasses import replace
-
     reference, receipt = anonymous_case(web)
     store = web.store
     for state, expected in (("answered", "The Ethics Office has replied"),
@@ -113,6 +115,29 @@ def test_the_state_shown_follows_the_case_with_a_fallback(web: Harness) -> None:
         page = open_case(Browser(web), reference, receipt)
         assert page.status == 200
         assert expected in page.text
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_every_state_of_every_form_is_shown_in_every_language(tmp_path: Path,
+                                                              code: str) -> None:
+    web = web_harness(tmp_path, INTAKE_FORM_RATE_LIMIT="1000")
+    reference, receipt = anonymous_case(web)
+    gettext = translations(code).gettext
+    store = web.store
+    for form, workflow in WORKFLOWS.items():
+        for state in workflow.states:
+            store.cases[reference] = replace(  # type: ignore[attr-defined]
+                store.cases[reference], form=form, state=state)  # type: ignore[attr-defined]
+            page = open_case(Browser(web, language=code), reference, receipt)
+            assert page.status == 200 and page.lang == LANGUAGES[code].html_lang
+            shown = html.unescape(page.text)
+            status = submitter_status(state, form)
+            for text in (status.label, status.next_step):
+                assert gettext(text) in shown, (form, state, text)
+                if code != SOURCE_LANGUAGE:
+                    assert gettext(text) != text, (form, state, text)
+            if code != SOURCE_LANGUAGE:
+                assert status.next_step not in shown  # no English left on the page
 
 
 def test_the_page_is_translated(web: Harness) -> None:

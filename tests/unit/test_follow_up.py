@@ -1,8 +1,10 @@
-"""The follow-up's rules without I/O: lockout arithmetic, statuses, unreadable messages."""
+"""The follow-up's rules without I/O: lockout arithmetic, what a submitter is told about
+each state of each workflow, unreadable messages."""
 
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,7 +12,16 @@ import pytest
 
 from shared.adapters.envelope import EnvelopeCipher
 from shared.adapters.local_keys import LocalKeyService
-from shared.domain.follow_up import FALLBACK, STATES, Lockout, submitter_status
+from shared.domain.follow_up import (
+    FALLBACK,
+    STATUSES,
+    Lockout,
+    SubmitterStatus,
+    all_statuses,
+    missing_statuses,
+    submitter_status,
+)
+from shared.domain.workflow import WORKFLOWS
 from shared.services.follow_up import read_case
 from tests.contract.test_store_contract import records
 from tests.support.fakes import InMemoryFollowUpStore, InMemoryStore
@@ -39,15 +50,90 @@ def test_failures_spread_over_more_than_the_period_never_lock() -> None:
         assert state.failures == 1 and state.locked_until is None
 
 
+EVERY_STATE = [(form, state) for form, workflow in WORKFLOWS.items()
+               for state in workflow.states]
+OIAI = "the Office of Internal Audit and Investigations"
+# A fixed text cannot carry a case's details: nothing is filled in (no placeholder), and
+# no reference, date, count, address or code can be in it (no digit, no @, no _).
+CASE_DETAIL = re.compile(r"[\d@_{}]|%\(|%s|ETH-|officer:")
+
+
+def test_every_state_of_every_workflow_has_its_own_status_and_nothing_more() -> None:
+    assert missing_statuses(STATUSES, WORKFLOWS) == []
+    assert {(f, s) for f, states in STATUSES.items() for s in states} == set(EVERY_STATE)
+    for form, state in EVERY_STATE:
+        assert submitter_status(state, form) is STATUSES[form][state] != FALLBACK
+
+
+def test_an_incomplete_table_is_found_out() -> None:
+    short = {form: dict(states) for form, states in STATUSES.items()}
+    del short["retaliation"]["no_prima_facie"]
+    short["misconduct"]["lost"] = FALLBACK
+    short["training"] = {"received": FALLBACK}
+    assert missing_statuses(short, WORKFLOWS) == [
+        "misconduct: status for unknown state 'lost'",
+        "retaliation: no status for state 'no_prima_facie'",
+        "training: status for unknown state 'received'"]
+
+
+@pytest.mark.parametrize(("form", "state"), EVERY_STATE,
+                         ids=[f"{f}:{s}" for f, s in EVERY_STATE])
+def test_every_status_is_plain_and_holds_no_case_detail(form: str, state: str) -> None:
+    status = submitter_status(state, form)
+    assert status.label and status.label[0].isupper() and not status.label.endswith(".")
+    assert len(status.label) <= 40
+    assert status.next_step.endswith(".") and len(status.next_step) < 300
+    for text in (status.label, status.next_step):
+        assert text == text.strip() and "  " not in text
+        assert not CASE_DETAIL.search(text), text
+    assert status in all_statuses()  # so the catalogues carry it
+
+
+def test_the_catalogue_list_has_each_status_once_and_the_fallback_last() -> None:
+    statuses = all_statuses()
+    assert len(statuses) == len(set(statuses))
+    assert statuses[-1] == FALLBACK
+    assert set(statuses) == {*(s for states in STATUSES.values() for s in states.values()),
+                             FALLBACK}
+
+
 @pytest.mark.parametrize(("state", "form", "expected"), [
-    ("received", "misconduct", "forwarded to the Office of Internal Audit"),
+    ("received", "advice", "An ethics adviser will read your request"),
+    ("received", "misconduct", f"forwarded to {OIAI}"),
     ("received", "retaliation", "preliminary review"),
-    ("received", "training", FALLBACK.next_step),
-    ("forwarded", "misconduct", STATES["forwarded"].next_step),
-    ("reopened_by_panel", "retaliation", FALLBACK.next_step),
+    ("forwarded", "misconduct", f"forwarded to {OIAI}"),
+    ("acknowledged", "misconduct", "confirmed that it received your report"),
+    ("prima_facie_established", "retaliation", "recommend interim measures to protect you"),
+    ("no_prima_facie", "retaliation",
+     "You may ask the Chair of the Ethics Panel of the United Nations to review this "
+     "determination within the time limit given in your notification."),
+    ("panel_review_requested", "retaliation", "Chair of the Ethics Panel"),
+    ("returned", "retaliation", "take up its preliminary review again"),
+    ("closed_referred_misconduct", "advice", f"passed it to {OIAI}"),
+    ("closed_referred_misconduct", "retaliation", f"passed it to {OIAI}"),
 ])
-def test_every_state_has_a_next_step(state: str, form: str, expected: str) -> None:
+def test_the_next_step_says_what_happens_and_who_acts(state: str, form: str,
+                                                      expected: str) -> None:
     assert expected in submitter_status(state, form).next_step
+
+
+def test_a_report_not_forwarded_yet_is_told_honestly_without_alarm() -> None:
+    status = submitter_status("forwarding_failed", "misconduct")
+    assert status.label == "Forwarding delayed"
+    assert status.next_step.startswith("Your report is safely stored.")
+    assert "an ethics officer is making sure it arrives" in status.next_step
+    assert not re.search(r"fail|error|lost|problem|refus", status.next_step, re.I)
+
+
+@pytest.mark.parametrize(("state", "form"), [
+    ("received", "training"),  # a form without a workflow
+    ("reopened_by_panel", "retaliation"),  # a state a newer version might store
+    ("assigned", "misconduct"),  # a state of another form's workflow
+])
+def test_an_unknown_state_gets_the_fallback(state: str, form: str) -> None:
+    assert submitter_status(state, form) == FALLBACK == SubmitterStatus(
+        "In progress",
+        "The Ethics Office is working on your case. Check this page again for replies.")
 
 
 def test_a_message_that_cannot_be_opened_is_shown_as_such_and_logged(

@@ -12,7 +12,6 @@ from collections import Counter, deque
 
 import pytest
 
-from shared.domain.followup import NEXT_STEPS, next_step
 from shared.domain.taxonomy import RETALIATION_OUTCOMES
 from shared.domain.workflow import (
     PRIMA_FACIE_OPEN,
@@ -185,8 +184,6 @@ def test_an_unknown_state_is_corrupt_data_not_an_illegal_transition(form: str) -
                  lambda: workflow.running_deadlines("nowhere")):
         with pytest.raises(UnknownState):
             call()
-    with pytest.raises(UnknownState):
-        next_step(form, "nowhere")
 
 
 def _reachable(workflow: Workflow, start: str) -> set[str]:
@@ -266,15 +263,6 @@ def test_every_retaliation_state_has_a_report_outcome_or_inherits_one() -> None:
         retaliation_outcome(["closed"])
     with pytest.raises(UnknownState):
         retaliation_outcome(["received", "nowhere"])
-
-
-@pytest.mark.parametrize("form", sorted(STATES))
-def test_every_state_has_a_plain_next_step(form: str) -> None:
-    assert set(NEXT_STEPS[form]) == set(STATES[form])
-    for state in STATES[form]:
-        text = next_step(form, state)
-        assert text.endswith(".") and len(text) < 300
-        assert "_" not in text  # no state codes leak into the page
 
 
 def test_inconsistent_tables_are_refused_when_built() -> None:
