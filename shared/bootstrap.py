@@ -17,6 +17,7 @@ from shared import config, logs
 from shared.config import Settings
 from shared.domain.policy import Policy
 from shared.ports import Clock, IntakeStore, KeyService, PayloadCipher, TaskQueue
+from shared.statistics_ports import StatisticsStore  # issue 7
 
 T = TypeVar("T")
 
@@ -69,6 +70,12 @@ class Container:
     def cipher(self) -> PayloadCipher:
         return self._component("cipher", lambda: _cipher(self.keys))
 
+    # --- Issue 7: the statistics store (service log, imports, annual report) ---
+    @property
+    def statistics(self) -> StatisticsStore:
+        """Shares the intake store's database; built on first use."""
+        return self._component("statistics", lambda: _statistics(self.settings, self.store))
+
 
 def _system_clock() -> Clock:
     from shared.adapters.clock import SystemClock
@@ -104,6 +111,21 @@ def _keys(s: Settings) -> KeyService:
 def _cipher(keys: KeyService) -> PayloadCipher:
     from shared.adapters.envelope import EnvelopeCipher
     return EnvelopeCipher(keys)
+
+
+# --- Issue 7: the statistics store, a sibling adapter on the intake store's database ---
+def _statistics(s: Settings, store: IntakeStore) -> StatisticsStore:
+    if s.backend == "embedded":
+        from shared.adapters.sqlite_statistics import SqliteStatistics
+        from shared.adapters.sqlite_store import SqliteStore
+        if isinstance(store, SqliteStore):
+            return SqliteStatistics(store)
+    else:
+        from shared.adapters.firestore_statistics import FirestoreStatistics
+        from shared.adapters.firestore_store import FirestoreStore
+        if isinstance(store, FirestoreStore):
+            return FirestoreStatistics(store)
+    raise TypeError(f"no statistics store for {type(store).__name__}: pass one to Container")
 
 
 _current: Container | None = None
