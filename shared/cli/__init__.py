@@ -66,3 +66,9 @@ def openapi(output: str) -> None:
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     Path(output).write_text(text, encoding="utf-8")
     click.echo(f"wrote {output}")
+
+
+# --- Issue 7: service log, bulk import and the annual report (shared/cli/reporting.py) ---
+from shared.cli.reporting import register as _register_reporting  # noqa: E402
+
+_register_reporting(main)
