@@ -33,10 +33,20 @@ def _failures_as_messages() -> Iterator[None]:
         raise click.ClickException(f"the store is unavailable: {error}") from error
 
 
+class _CurrentStderr:
+    """Whatever ``sys.stderr`` is when a line is written (a test runner swaps it)."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def _container() -> Container:
     """The process's container, with log lines on stderr: stdout is the command's output."""
     with _failures_as_messages():
-        logs.configure(config.load().log_level, stream=sys.stderr)
+        logs.configure(config.load().log_level, stream=_CurrentStderr())
         return bootstrap.container()
 
 

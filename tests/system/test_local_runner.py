@@ -68,7 +68,7 @@ def test_scripts_run_serves_every_function_and_triages(runner: tuple[str, Path])
     base_url, log_path = runner
     with urllib.request.urlopen(base_url + "/", timeout=5) as response:
         index = json.loads(response.read())
-    assert index["functions"] == ["/submit_advice", "/submit_misconduct",
+    assert index["functions"] == ["/log_service", "/submit_advice", "/submit_misconduct",
                                   "/submit_retaliation", "/sweep", "/triage"]
 
     references = []
