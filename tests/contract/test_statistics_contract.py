@@ -97,6 +97,24 @@ def test_records_are_counted_by_year_category_subcategory_and_outcome(stores: St
     assert stores.stats.count([]) == []
 
 
+def test_logged_and_imported_records_add_up_and_empty_sources_count_zero(
+        stores: Stores) -> None:
+    import_all(stores.stats, [record(1, "training", date(2024, 2, 1)),
+                              record(2, "training", date(2024, 3, 1)),
+                              record(3, "advice", date(2024, 3, 1), subcategory="other")])
+    for n, day in ((10, date(2024, 9, 9)), (11, date(2022, 1, 1))):
+        entry = StatRecord(id=f"{n:032x}", category="training", day=day, source=LOGGED,
+                           recorded_at=T0, recorded_by="officer:x", codes={"participants": 3})
+        stores.stats.add_logged_service(entry, f"digest-{n}")
+    queries: list[CountQuery] = [
+        RecordCount(2024, "training"), RecordCount(2022, "training"),
+        RecordCount(2023, "training"), RecordCount(2024, "advice", subcategory="other"),
+        RecordCount(2024, "advice"), RecordCount(2024, "advice", subcategory="coi_investments"),
+        SubmissionCount(2024, "advice"), SubmissionCount(2024, "advice", subcategory="other"),
+        CaseCount(2020, "retaliation"), CaseCount(2024, "retaliation", state="suspended")]
+    assert stores.stats.count(queries) == [3, 1, 0, 1, 1, 0, 0, 0, 0, 0]
+
+
 def _form(n: int, form: str, at: datetime, state: str = "received",
           subcategory: str | None = None) -> tuple[Submission, Case, CaseEvent, PendingTask]:
     sid, ref = f"{n:032x}", f"ETH-{form[:3].upper()}-{n:05d}-AAAAA"
