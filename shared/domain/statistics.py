@@ -128,7 +128,8 @@ def import_record_id(import_id: str, ordinal: int) -> str:
 
 @dataclass(frozen=True)
 class ImportLine:
-    """One validated line of an import file: its number, kind and loaded fields."""
+    """One validated line of an import file: its number, kind and loaded fields (shared,
+    never changed, between identical lines)."""
 
     line: int
     kind: str

@@ -81,6 +81,10 @@ def test_every_number_of_every_table_from_known_counts(
     expected = expected_json(want, YEAR)
     report = json.loads(intake(h.container, "report", "--year", str(YEAR)).stdout)
     assert report == expected
+    assert list(report["figure_2"]["subcategories"]) == list(  # dict equality ignores order
+        expected["figure_2"]["subcategories"])
+    assert [list(t) for t in (report["table_1"]["categories"], report["table_2"])] == [
+        list(t) for t in (expected["table_1"]["categories"], expected["table_2"])]
     assert sum(report["retaliation_outcomes"]["outcomes"].values()) == \
         report["table_1"]["categories"]["retaliation"][str(YEAR)]
 

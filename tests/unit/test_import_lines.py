@@ -128,3 +128,14 @@ def test_help_codes_lists_every_code_and_the_format_doc_shows_it_verbatim() -> N
     assert set(RETALIATION_OUTCOMES) <= codes
     doc = (ROOT / "docs" / "import-format.md").read_text(encoding="utf-8")
     assert f"```text\n{text}```" in doc
+
+
+def test_repeated_lines_keep_their_own_numbers() -> None:
+    good = {"kind": "service", "category": "media_inquiry", "date": "2024-01-01"}
+    bad = {"kind": "service", "category": "media_inquiry", "date": "2030-01-01"}
+    valid, errors = check(good, bad, good, bad, good)
+    assert [(line, kind) for line, kind, _ in valid] == [(1, "service"), (3, "service"),
+                                                         (5, "service")]
+    assert valid[0][2] == valid[2][2]
+    assert errors == {2: "line 2: date: Must not be in the future.",
+                      4: "line 4: date: Must not be in the future."}
