@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from shared.domain.records import canonical_json, jsonable
@@ -68,6 +69,24 @@ def _item(line: ImportLine, ordinal: int, import_id: str, manifest: ImportManife
                       codes=codes, import_id=import_id, line=line.line)
 
 
+def _finish(in_flight: tuple[Future[None], int],
+            on_progress: Callable[[int], None] | None) -> None:
+    future, size = in_flight
+    future.result()  # a failed write stops the import here
+    if on_progress is not None:
+        on_progress(size)
+
+
+def _replaced_years(lines: Sequence[ImportLine], before: dict[int, DisclosureYear]
+                    ) -> tuple[int, ...]:
+    """Years of Table 2 recorded before with other figures than this import gives."""
+    return tuple(sorted(
+        line.data["year"] for line in lines if line.kind == "disclosure"
+        and line.data["year"] in before
+        and (before[line.data["year"]].filers, before[line.data["year"]].compliant)
+        != (line.data["filers"], line.data["compliant"])))
+
+
 def import_records(lines: Sequence[ImportLine], *, store: StatisticsStore, clock: Clock,
                    actor: str, on_progress: Callable[[int], None] | None = None
                    ) -> ImportOutcome:
@@ -91,23 +110,30 @@ def import_records(lines: Sequence[ImportLine], *, store: StatisticsStore, clock
                  extra={"event": "import_already_complete", "import": import_id})
         return ImportOutcome(manifest, already_complete=True, by_kind=by_kind)
 
-    items = [_item(line, n, import_id, manifest, actor) for n, line in enumerate(lines)]
-    replaced = tuple(sorted(
-        d.year for d in items if isinstance(d, DisclosureYear) and d.year in before
-        and (before[d.year].filers, before[d.year].compliant) != (d.filers, d.compliant)))
+    replaced = _replaced_years(lines, before)
     written = resumed = 0
     step = manifest.chunk_size
-    for index in range(manifest.chunks):
-        chunk = items[index * step:(index + 1) * step]
-        if index in progress.written_chunks:
-            resumed += 1
-        else:
-            store.write_import_chunk(
-                import_id, index, [r for r in chunk if isinstance(r, StatRecord)],
-                [d for d in chunk if isinstance(d, DisclosureYear)])
+    # One chunk is written while the next is prepared: never two writes at once (chunks
+    # land in order, as in a plain loop), but preparing costs no waiting.
+    with ThreadPoolExecutor(max_workers=1) as writer:
+        in_flight: tuple[Future[None], int] | None = None
+        for index in range(manifest.chunks):
+            if index in progress.written_chunks:
+                resumed += 1
+                if on_progress is not None:
+                    on_progress(len(lines[index * step:(index + 1) * step]))
+                continue
+            chunk = [_item(line, index * step + n, import_id, manifest, actor)
+                     for n, line in enumerate(lines[index * step:(index + 1) * step])]
+            if in_flight is not None:
+                _finish(in_flight, on_progress)
+            in_flight = (writer.submit(
+                store.write_import_chunk, import_id, index,
+                [r for r in chunk if isinstance(r, StatRecord)],
+                [d for d in chunk if isinstance(d, DisclosureYear)]), len(chunk))
             written += 1
-        if on_progress is not None:
-            on_progress(len(chunk))
+        if in_flight is not None:
+            _finish(in_flight, on_progress)
     manifest = store.finish_import(import_id, clock.now())
     log.info("import complete", extra={"event": "import_complete", "import": import_id,
                                        "records": manifest.records, "chunks_written": written,
