@@ -29,6 +29,7 @@ from shared.ports import (
     TaskQueue,
 )
 from shared.services.tasks import URGENT_QUEUES
+from shared.statistics_ports import StatisticsStore
 
 if TYPE_CHECKING:
     from shared.auth import TokenVerifier
@@ -144,6 +145,13 @@ class Container:
     def follow_up_lock(self) -> timedelta:
         return timedelta(seconds=self.settings.forms.follow_up_lock_seconds)
 
+    # --- Statistics: service log, imports, annual report (issue 7) ---
+
+    @property
+    def statistics(self) -> StatisticsStore:
+        """Shares the intake store's database; built on first use."""
+        return self._component("statistics", lambda: _statistics(self.settings, self.store))
+
 
 def _system_clock() -> Clock:
     from shared.adapters.clock import SystemClock
@@ -242,6 +250,22 @@ def _forms_secret(s: Settings) -> str:
         raise config.ConfigError("INTAKE_FORMS_SECRET must be set when INTAKE_BACKEND=gcp")
     from shared.adapters.local_secrets import secret_from_file
     return secret_from_file(s.data_dir / "keys" / "forms.secret", create=True)
+
+
+# --- Statistics: a sibling adapter on the intake store's database (issue 7) ---
+
+def _statistics(s: Settings, store: IntakeStore) -> StatisticsStore:
+    if s.backend == "embedded":
+        from shared.adapters.sqlite_statistics import SqliteStatistics
+        from shared.adapters.sqlite_store import SqliteStore
+        if isinstance(store, SqliteStore):
+            return SqliteStatistics(store)
+    else:
+        from shared.adapters.firestore_statistics import FirestoreStatistics
+        from shared.adapters.firestore_store import FirestoreStore
+        if isinstance(store, FirestoreStore):
+            return FirestoreStatistics(store)
+    raise TypeError(f"no statistics store for {type(store).__name__}: pass one to Container")
 
 
 _current: Container | None = None

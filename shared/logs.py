@@ -66,14 +66,15 @@ def json_formatter() -> logging.Formatter:
     )
 
 
-def configure(level: str = "INFO") -> None:
-    """Send every log record to stdout as one JSON line. Idempotent."""
+def configure(level: str = "INFO", stream: Any = None) -> None:
+    """Send every log record to stdout (or ``stream``: the command line keeps stdout for
+    its output) as one JSON line. Idempotent: the first call chooses the stream."""
     global _configured
     root = logging.getLogger()
     root.setLevel(level)
     if _configured:
         return
-    handler = logging.StreamHandler(sys.stdout)
+    handler = logging.StreamHandler(sys.stdout if stream is None else stream)
     handler.setFormatter(json_formatter())
     handler.addFilter(_TraceFilter())
     root.addHandler(handler)

@@ -24,7 +24,7 @@ find_python() {
 
 # ensure_venv runtime|dev: the project's virtualenv with the project installed (editable).
 ensure_venv() {
-    local extras=$1 spec="." digest stamp
+    local extras=$1 spec=".[reports]" digest stamp  # reports: charts of `intake report`
     [ "$extras" = dev ] && spec=".[dev]"
     digest=$(cat "$ROOT/pyproject.toml" | sha256sum | cut -c1-16)
     stamp="$VENV/.installed-$extras"

@@ -72,10 +72,12 @@ def _register() -> None:
     from shared.cli.cases import cases
     from shared.cli.i18n import i18n
     from shared.cli.referrals import referrals
+    from shared.cli.reporting import register as register_reporting
 
     main.add_command(cases)
     main.add_command(i18n)
     main.add_command(referrals)
+    register_reporting(main)
 
 
 _register()

@@ -154,3 +154,28 @@ PROTECTIVE_MEASURE_OUTCOMES: Final = MappingProxyType({
     "declined": "Declined by the Executive Director",
     "lifted": "Lifted",
 })
+
+# --- The service log and the annual report (issue 7) ---
+
+# Table 1 categories an officer records through the service log (`log_service`,
+# `intake log`). Advice, retaliation and misconduct arrive through their forms and count
+# there automatically; a misconduct allegation must go through its form so it is forwarded.
+LOGGED_SERVICE_CATEGORIES: Final = (
+    "champion_request",
+    "training",
+    "disclosure_support",
+    "external_communication",
+    "media_inquiry",
+    "policy_input",
+    "ethics_coherence",
+)
+
+RETALIATION_OUTCOME_LABELS: Final = MappingProxyType({
+    "prima_facie_established": "Prima facie case established (referred for investigation)",
+    "no_prima_facie": "No prima facie case",
+    "under_review": "Under preliminary review",
+    "suspended": "Suspended",
+    "closed_referred_misconduct": "Closed and referred to investigations as misconduct",
+    "retaliation_established": "Retaliation established after investigation",
+    "not_substantiated": "Retaliation not substantiated after investigation",
+})

@@ -83,7 +83,8 @@ def test_scripts_run_serves_every_function_and_triages(runner: tuple[str, Path])
     assert set(index["functions"]) >= {"/submit_advice", "/submit_misconduct",
                                        "/submit_retaliation", "/sweep", "/triage",
                                        "/forward_to_investigations", "/notify",
-                                       "/investigations_intake", "/forms", "/cases"}
+                                       "/investigations_intake", "/forms", "/cases",
+                                       "/log_service"}
 
     references = []
     for function, form in (("submit_advice", "advice"), ("submit_misconduct", "misconduct"),

@@ -212,6 +212,9 @@ def main() -> None:
         latencies = {b: run_latency(b, args, Path(work) / "") for b in backends}
     command = "scripts/bench" + (" " + " ".join(sys.argv[1:]) if sys.argv[1:] else "")
     text = report(import_results, latencies, steps, command)
+    # Issue 7: import throughput and the annual report at scale (tools/bench/reporting.py).
+    from tools.bench import reporting
+    text += reporting.section(reporting.measure())
     print(text)
     Path(args.output).write_text(text, encoding="utf-8")
 

@@ -1,0 +1,184 @@
+"""The statistics store in the embedded SQLite database, beside the intake store's tables.
+
+Each count is one ``SELECT COUNT(*)`` answered from an index: the records' table is indexed
+by (year, category, sub-category) and (year, category, outcome); submissions and cases get
+indexes by form and reception time (submissions also by advice sub-category).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from shared.adapters.sqlite_store import SqliteStore, sortable
+from shared.adapters.statistics_documents import (
+    disclosure_doc,
+    disclosure_from_doc,
+    manifest_doc,
+    manifest_from_doc,
+    record_doc,
+    record_from_doc,
+)
+from shared.domain.statistics import (
+    CaseCount,
+    CountQuery,
+    DisclosureYear,
+    ImportManifest,
+    ImportProgress,
+    RecordCount,
+    StatRecord,
+    SubmissionCount,
+    year_bounds,
+)
+from shared.statistics_ports import ImportMismatch, LoggedServiceConflict, StatisticsStore
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS stat_records (
+    id TEXT PRIMARY KEY, year INTEGER NOT NULL, category TEXT NOT NULL,
+    subcategory TEXT, outcome TEXT, doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS stat_records_by_subcategory
+    ON stat_records (year, category, subcategory);
+CREATE INDEX IF NOT EXISTS stat_records_by_outcome ON stat_records (year, category, outcome);
+CREATE TABLE IF NOT EXISTS logged_service_claims (id TEXT PRIMARY KEY, digest TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS disclosure_years (year INTEGER PRIMARY KEY, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS stat_imports (
+    id TEXT PRIMARY KEY, complete INTEGER NOT NULL, started_at TEXT NOT NULL,
+    doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS stat_import_chunks (
+    import_id TEXT NOT NULL, chunk INTEGER NOT NULL, PRIMARY KEY (import_id, chunk));
+CREATE INDEX IF NOT EXISTS submissions_by_form_time ON submissions (form, received_at);
+CREATE INDEX IF NOT EXISTS submissions_by_advice_subcategory
+    ON submissions (form, json_extract(doc, '$.clear.subcategory'), received_at);
+CREATE INDEX IF NOT EXISTS cases_by_form_state_time ON cases (form, state, received_at);
+CREATE INDEX IF NOT EXISTS cases_by_form_time ON cases (form, received_at);
+"""
+
+CHUNK_SIZE = 2000
+
+
+def _dumps(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"),
+                      default=lambda v: sortable(v) if isinstance(v, datetime) else str(v))
+
+
+class SqliteStatistics(StatisticsStore):
+    def __init__(self, store: SqliteStore) -> None:
+        self._store = store
+        with store.connection() as db, store.guard():
+            db.executescript(SCHEMA)
+
+    @property
+    def chunk_size(self) -> int:
+        return CHUNK_SIZE
+
+    def add_logged_service(self, record: StatRecord, request_digest: str) -> tuple[StatRecord,
+                                                                                   bool]:
+        with self._store.transaction() as db:
+            claimed = db.execute("SELECT digest FROM logged_service_claims WHERE id = ?",
+                                 (record.id,)).fetchone()
+            if claimed is None:
+                db.execute("INSERT INTO logged_service_claims VALUES (?, ?)",
+                           (record.id, request_digest))
+                self._put_record(db, record)
+                return record, True
+            if claimed[0] != request_digest:
+                raise LoggedServiceConflict(record.id)
+            row = db.execute("SELECT doc FROM stat_records WHERE id = ?",
+                             (record.id,)).fetchone()
+            return record_from_doc(json.loads(row[0])), False
+
+    @staticmethod
+    def _put_record(db: sqlite3.Connection, r: StatRecord) -> None:
+        db.execute("INSERT OR REPLACE INTO stat_records VALUES (?, ?, ?, ?, ?, ?)",
+                   (r.id, r.year, r.category, r.subcategory, r.outcome,
+                    _dumps(record_doc(r))))
+
+    def begin_import(self, manifest: ImportManifest) -> ImportProgress:
+        with self._store.transaction() as db:
+            db.execute("INSERT OR IGNORE INTO stat_imports VALUES (?, 0, ?, ?)",
+                       (manifest.id, sortable(manifest.started_at),
+                        _dumps(manifest_doc(manifest))))
+            return self._progress(db, manifest.id)
+
+    def _progress(self, db: sqlite3.Connection, import_id: str) -> ImportProgress:
+        row = db.execute("SELECT doc FROM stat_imports WHERE id = ?", (import_id,)).fetchone()
+        if row is None:
+            raise ImportMismatch(f"no import {import_id}")
+        chunks = db.execute("SELECT chunk FROM stat_import_chunks WHERE import_id = ?",
+                            (import_id,)).fetchall()
+        return ImportProgress(manifest_from_doc(json.loads(row[0])),
+                              frozenset(c[0] for c in chunks))
+
+    def write_import_chunk(self, import_id: str, chunk: int, records: Sequence[StatRecord],
+                           disclosures: Sequence[DisclosureYear]) -> None:
+        if len(records) + len(disclosures) > CHUNK_SIZE:
+            raise ValueError(f"a chunk holds at most {CHUNK_SIZE} items")
+        with self._store.transaction() as db:
+            manifest = self._progress(db, import_id).manifest
+            if not 0 <= chunk < manifest.chunks:
+                raise ImportMismatch(f"import {import_id} has no chunk {chunk}")
+            for record in records:
+                self._put_record(db, record)
+            db.executemany("INSERT OR REPLACE INTO disclosure_years VALUES (?, ?)",
+                           [(d.year, _dumps(disclosure_doc(d))) for d in disclosures])
+            db.execute("INSERT OR IGNORE INTO stat_import_chunks VALUES (?, ?)",
+                       (import_id, chunk))
+
+    def finish_import(self, import_id: str, at: datetime) -> ImportManifest:
+        with self._store.transaction() as db:
+            progress = self._progress(db, import_id)
+            manifest = progress.manifest
+            if manifest.complete:
+                return manifest
+            if len(progress.written_chunks) != manifest.chunks:
+                raise ImportMismatch(f"import {import_id} has unwritten chunks")
+            done = ImportManifest(manifest.id, manifest.records, manifest.chunks,
+                                  manifest.chunk_size, manifest.started_at, at)
+            db.execute("UPDATE stat_imports SET complete = 1, doc = ? WHERE id = ?",
+                       (_dumps(manifest_doc(done)), import_id))
+            return done
+
+    def incomplete_imports(self) -> list[ImportManifest]:
+        with self._store.connection() as db, self._store.guard():
+            rows = db.execute("SELECT doc FROM stat_imports WHERE complete = 0 "
+                              "ORDER BY started_at").fetchall()
+        return [manifest_from_doc(json.loads(r[0])) for r in rows]
+
+    def disclosure_years(self) -> list[DisclosureYear]:
+        with self._store.connection() as db, self._store.guard():
+            rows = db.execute("SELECT doc FROM disclosure_years ORDER BY year").fetchall()
+        return [disclosure_from_doc(json.loads(r[0])) for r in rows]
+
+    def count(self, queries: Sequence[CountQuery]) -> list[int]:
+        with self._store.connection() as db, self._store.guard():
+            return [int(db.execute(*_sql(q)).fetchone()[0]) for q in queries]
+
+
+def _sql(q: CountQuery) -> tuple[str, tuple[Any, ...]]:
+    if isinstance(q, RecordCount):
+        sql = "SELECT COUNT(*) FROM stat_records WHERE year = ? AND category = ?"
+        args: tuple[Any, ...] = (q.year, q.category)
+        if q.subcategory is not None:
+            sql, args = sql + " AND subcategory = ?", (*args, q.subcategory)
+        if q.outcome is not None:
+            sql, args = sql + " AND outcome = ?", (*args, q.outcome)
+        return sql, args
+    start, end = (sortable(t) for t in year_bounds(q.year))
+    if isinstance(q, SubmissionCount):
+        sql = ("SELECT COUNT(*) FROM submissions WHERE form = ? AND received_at >= ? "
+               "AND received_at < ?")
+        args = (q.form, start, end)
+        if q.subcategory is not None:
+            sql, args = sql + " AND json_extract(doc, '$.clear.subcategory') = ?", (
+                *args, q.subcategory)
+        return sql, args
+    if isinstance(q, CaseCount):
+        sql = "SELECT COUNT(*) FROM cases WHERE form = ? AND received_at >= ? AND received_at < ?"
+        args = (q.form, start, end)
+        if q.state is not None:
+            sql, args = sql + " AND state = ?", (*args, q.state)
+        return sql, args
+    raise TypeError(f"not a count query: {q!r}")

@@ -1,0 +1,165 @@
+"""The report's tables as the annual report lays them out, in Markdown and in HTML.
+
+One model (``Table``) feeds both formats, so they cannot disagree. Numbers are written as
+the report writes them: thousands grouped with a space (1 473), shares to one decimal.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+from shared.domain.annual_report import AnnualReport
+from shared.domain.taxonomy import (
+    ADVICE_LABELS,
+    RETALIATION_OUTCOME_LABELS,
+    SERVICE_CATEGORIES,
+)
+
+NOT_RECORDED = "—"
+NUMERIC = ' class="n"'
+TOTAL = ' class="total"'
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: tuple[str, ...]
+    level: int = 0  # 1: a member of the group above it
+    total: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    label: str
+    caption: str
+    header: tuple[str, ...]
+    rows: tuple[Row, ...]
+    notes: tuple[str, ...] = field(default=())
+
+
+def number(value: int) -> str:
+    return f"{value:,}".replace(",", " ")
+
+
+def share(value: float | None) -> str:
+    return NOT_RECORDED if value is None else f"{value:.1f}"
+
+
+def report_tables(report: AnnualReport) -> list[Table]:
+    y, years = report.year, report.table_1_years
+    first, last = years[0], years[-1]
+    table_1 = Table(
+        "Table 1", f"Ethics services provided by category, {first} to {last}",
+        ("Category", *map(str, years)),
+        (*(Row((SERVICE_CATEGORIES[code], *(number(row[x]) for x in years)))
+           for code, row in report.table_1.items()),
+         Row(("Total", *(number(report.table_1_total[x]) for x in years)), total=True)))
+    f1_years = list(report.figure_1)
+    figure_1 = Table(
+        "Figure I", f"Confidential ethics advice provided, {f1_years[0]} to {f1_years[-1]}",
+        ("Year", "Requests"),
+        tuple(Row((str(x), number(n))) for x, n in report.figure_1.items()))
+    figure_2_rows: list[Row] = []
+    for group in report.figure_2:
+        figure_2_rows.append(Row((ADVICE_LABELS[group.code], number(group.count),
+                                  share(group.percent))))
+        figure_2_rows += [Row((ADVICE_LABELS[p.code], number(p.count), share(p.percent)),
+                              level=1) for p in group.parts]
+    figure_2_rows.append(Row(("Total", number(report.figure_2_n),
+                              "100.0" if report.figure_2_n else NOT_RECORDED), total=True))
+    figure_2 = Table(
+        "Figure II", f"Confidential ethics advice provided by sub-category, {y} "
+                     f"(n = {number(report.figure_2_n)})",
+        ("Sub-category", "Requests", "Share (%)"), tuple(figure_2_rows))
+    outcomes = Table(
+        "Protection against retaliation",
+        f"Outcomes of the {y} requests for protection against retaliation "
+        f"(n = {number(report.retaliation_total)})",
+        ("Outcome", "Requests"),
+        (*(Row((RETALIATION_OUTCOME_LABELS[code], number(n)))
+           for code, n in report.retaliation_outcomes.items()),
+         Row(("Total", number(report.retaliation_total)), total=True)))
+    referrals = Table(
+        "Misconduct referrals", f"Misconduct allegations referred to the investigations "
+                                f"office, {y}",
+        ("", "Referrals"), (Row(("Referrals made", number(report.misconduct_referrals))),))
+    t2_years = list(report.table_2)
+    table_2 = Table(
+        "Table 2", "Annual filers of the conflict of interest and financial disclosure "
+                   + (f"programme, {t2_years[0]} to {t2_years[-1]}" if t2_years
+                      else "programme"),
+        ("Year", "Personnel required to file", "Compliance rate (%)"),
+        tuple(Row((str(x), NOT_RECORDED, NOT_RECORDED)) if f is None
+              else Row((str(x), number(f.filers), share(f.compliance)))
+              for x, f in report.table_2.items()),
+        notes=(f"{NOT_RECORDED}: no figures recorded for the year.",) if any(
+            f is None for f in report.table_2.values()) else ())
+    return [table_1, figure_1, figure_2, outcomes, referrals, table_2]
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def markdown(report: AnnualReport, images: dict[str, str] | None = None) -> str:
+    """The report in Markdown; ``images`` maps a table label to a chart to show under it."""
+    out = [f"# Ethics Office annual report {report.year}: figures", ""]
+    for table in report_tables(report):
+        out += [f"## {table.label}", "", f"*{_md_cell(table.caption)}*", ""]
+        out.append("| " + " | ".join(_md_cell(h) for h in table.header) + " |")
+        out.append("|" + "|".join(["---", *["---:"] * (len(table.header) - 1)]) + "|")
+        for row in table.rows:
+            cells = [_md_cell(c) for c in row.cells]
+            if row.level:
+                cells[0] = "&emsp;" + cells[0]
+            if row.total:
+                cells = [f"**{c}**" if c else c for c in cells]
+            out.append("| " + " | ".join(cells) + " |")
+        out += ["", *(f"{note}" for note in table.notes)]
+        if table.notes:
+            out.append("")
+        if images and table.label in images:
+            out += [f"![{table.label}]({images[table.label]})", ""]
+    if report.notes:
+        out += ["## Notes", "", *(f"- {_md_cell(n)}" for n in report.notes), ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _h(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def html_page(report: AnnualReport, images: dict[str, str] | None = None) -> str:
+    """The report as one self-contained HTML page."""
+    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+           f"<title>Ethics Office annual report {report.year}: figures</title>",
+           "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
+           "table{border-collapse:collapse;margin:0 0 1.5rem}"
+           "caption{text-align:left;font-weight:bold;padding:.3rem 0}"
+           "th,td{border-bottom:1px solid #ccc;padding:.25rem .6rem}"
+           "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}"
+           "tr.total td{font-weight:bold;border-top:2px solid #000}"
+           "td.member{padding-left:1.8rem}</style>", "</head>", "<body>",
+           f"<h1>Ethics Office annual report {report.year}: figures</h1>"]
+    for table in report_tables(report):
+        out += [f"<h2>{_h(table.label)}</h2>", "<table>",
+                f"<caption>{_h(table.caption)}</caption>", "<thead><tr>"]
+        out += [f'<th scope="col"{NUMERIC if i else ""}>{_h(h)}</th>'
+                for i, h in enumerate(table.header)]
+        out += ["</tr></thead>", "<tbody>"]
+        for row in table.rows:
+            first = ' class="member"' if row.level else ""
+            cells = [f'<th scope="row">{_h(row.cells[0])}</th>' if not row.level
+                     else f"<td{first}>{_h(row.cells[0])}</td>"]
+            cells += [f'<td class="n">{_h(c).replace(" ", "&nbsp;")}</td>'
+                      for c in row.cells[1:]]
+            out.append(f"<tr{TOTAL if row.total else ''}>" + "".join(cells) + "</tr>")
+        out += ["</tbody>", "</table>", *(f"<p>{_h(n)}</p>" for n in table.notes)]
+        if images and table.label in images:
+            out.append(f'<p><img src="{_h(images[table.label])}" alt="{_h(table.caption)}">'
+                       "</p>")
+    if report.notes:
+        out += ["<h2>Notes</h2>", "<ul>", *(f"<li>{_h(n)}</li>" for n in report.notes),
+                "</ul>"]
+    out += ["</body>", "</html>"]
+    return "\n".join(out) + "\n"

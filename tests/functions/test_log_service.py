@@ -1,0 +1,144 @@
+"""log_service: an officer records a service; bad input is a 4xx that stores nothing."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import sqlite3
+from typing import Any
+
+import pytest
+from flask import Request
+
+from shared import bootstrap
+from shared.domain.statistics import RecordCount
+from shared.endpoints import service_log
+from shared.http import HttpProblem
+from shared.ports import StoreUnavailable
+from tests.support.harness import Harness, function_app
+
+KEY = "officer-retry-key-0001"
+
+
+@pytest.fixture
+def h(sqlite_harness: Harness) -> Harness:
+    return sqlite_harness  # the clock says 2026-03-02
+
+
+def stored(h: Harness, year: int, category: str) -> int:
+    return h.container.statistics.count([RecordCount(year, category)])[0]
+
+
+def test_a_training_is_recorded_with_its_participants(h: Harness) -> None:
+    response = h.post("log_service", {"category": "training", "date": "2025-11-20",
+                                      "participants": 42})
+    assert response.status_code == 201, response.get_json()
+    answer = response.get_json()
+    assert answer == {"id": answer["id"], "category": "training", "date": "2025-11-20",
+                      "year": 2025, "participants": 42}
+    assert stored(h, 2025, "training") == 1
+
+
+def test_the_date_defaults_to_today(h: Harness) -> None:
+    response = h.post("log_service", {"category": "media_inquiry"})
+    assert response.status_code == 201
+    assert response.get_json()["date"] == "2026-03-02"
+    assert stored(h, 2026, "media_inquiry") == 1
+
+
+@pytest.mark.parametrize(("body", "field", "message"), [
+    ({"category": "advice"}, "category", "Must be one of: champion_request"),
+    ({"category": "misconduct"}, "category", "Must be one of"),
+    ({}, "category", "Missing data for required field."),
+    ({"category": "training"}, "participants", "Say how many people took part"),
+    ({"category": "media_inquiry", "participants": 3}, "participants", "Only for a training"),
+    ({"category": "training", "participants": "many"}, "participants", "Not a valid integer."),
+    ({"category": "training", "participants": 0}, "participants", "greater than or equal"),
+    ({"category": "policy_input", "date": "2026-03-05"}, "date", "Must not be in the future."),
+    ({"category": "policy_input", "date": "03/01/2026"}, "date", "Not a valid date."),
+    ({"category": "policy_input", "note": "met Ms X"}, "note", "Unknown field."),
+])
+def test_a_bad_entry_is_a_422_naming_the_field_and_stores_nothing(
+        h: Harness, body: dict[str, Any], field: str, message: str) -> None:
+    response = h.post("log_service", body)
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]
+    assert any(message in m for m in errors[field]), errors
+    assert h.container.statistics.count([RecordCount(2026, c) for c in (
+        "training", "media_inquiry", "policy_input")]) == [0, 0, 0]
+
+
+@pytest.mark.parametrize(("raw", "content_type", "status"), [
+    (b"{not json", "application/json", 400),
+    (b"[]", "application/json", 400),
+    (b"category=training", "application/x-www-form-urlencoded", 415),
+    (b'{"category": "' + b"x" * 5000 + b'"}', "application/json", 413),
+])
+def test_a_malformed_request_is_refused(h: Harness, raw: bytes, content_type: str,
+                                        status: int) -> None:
+    response = h.post("log_service", raw=raw, content_type=content_type)
+    assert response.status_code == status
+    assert response.get_json()["errors"]
+
+
+def test_only_post(h: Harness) -> None:
+    with bootstrap.using(h.container):
+        response = function_app("log_service").test_client().get("/")
+    assert response.status_code == 405
+
+
+def test_a_retry_with_the_same_key_records_once_and_another_body_is_a_409(h: Harness) -> None:
+    body = {"category": "ethics_coherence", "date": "2026-01-10"}
+    first = h.post("log_service", body, headers={"Idempotency-Key": KEY})
+    again = h.post("log_service", body, headers={"Idempotency-Key": KEY})
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json() == first.get_json()
+    other = h.post("log_service", {"category": "policy_input"}, headers={"Idempotency-Key": KEY})
+    assert other.status_code == 409 and "Idempotency-Key" in other.get_json()["errors"]
+    assert stored(h, 2026, "ethics_coherence") == 1
+    assert stored(h, 2026, "policy_input") == 0
+
+
+def test_a_store_that_is_down_is_a_503(h: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    def down(*args: Any, **kwargs: Any) -> Any:
+        raise StoreUnavailable("injected")
+
+    monkeypatch.setattr(h.container.statistics, "add_logged_service", down)
+    response = h.post("log_service", {"category": "training", "participants": 3})
+    assert response.status_code == 503 and response.headers["Retry-After"]
+
+
+# The authorization step is a placeholder until issue 4: tested for its shape only.
+
+def test_the_authorization_step_takes_the_request_and_names_the_actor() -> None:
+    signature = inspect.signature(service_log.authorize_officer)
+    assert list(signature.parameters) == ["request"]
+    assert signature.return_annotation in (str, "str")
+
+
+def test_the_placeholder_refuses_nobody_and_the_entry_records_its_actor(h: Harness) -> None:
+    response = h.post("log_service", {"category": "champion_request", "date": "2026-01-02"})
+    assert response.status_code == 201
+    record_id = response.get_json()["id"]
+    path = h.container.settings.data_dir / "intake.sqlite3"
+    with sqlite3.connect(path) as db:
+        doc = json.loads(db.execute("SELECT doc FROM stat_records WHERE id = ?",
+                                    (record_id,)).fetchone()[0])
+    assert doc["recorded_by"] == service_log.UNVERIFIED_OFFICER
+
+
+def test_the_endpoint_asks_the_authorization_step_first(
+        h: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[Request] = []
+
+    def refuse(request: Request) -> str:
+        asked.append(request)
+        raise HttpProblem(403, "Officers only.", {"_auth": ["Officers only."]})
+
+    monkeypatch.setattr(service_log, "authorize_officer", refuse)
+    response = h.post("log_service", raw=b"{not even json")
+    assert response.status_code == 403 and len(asked) == 1
+    response = h.post("log_service", {"category": "training", "participants": 5})
+    assert response.status_code == 403
+    assert stored(h, 2026, "training") == 0

@@ -1,0 +1,293 @@
+"""Data sets with known counts for the annual report, the expected numbers computed here
+independently of the code under test, and readers of the report's Markdown and HTML."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from shared import bootstrap
+from shared.adapters.envelope import EnvelopeCipher
+from shared.adapters.local_keys import LocalKeyService
+from shared.bootstrap import Container
+from shared.cli import main
+from shared.domain.taxonomy import (
+    ADVICE_GROUPS,
+    ADVICE_SUBCATEGORIES,
+    LOGGED_SERVICE_CATEGORIES,
+    RETALIATION_OUTCOMES,
+    SERVICE_CATEGORIES,
+)
+from shared.ports import IntakeStore
+from shared.statistics_ports import StatisticsStore
+from tests.support.fakes import FixedClock, RecordingQueue
+from tests.support.harness import Harness, settings_for
+
+
+def backend_harness(backend: str, tmp_path: Path, request: pytest.FixtureRequest,
+                    statistics: StatisticsStore | None = None) -> Harness:
+    """The functions and the command line on one real backend: SQLite or the emulator."""
+    store: IntakeStore
+    if backend == "sqlite":
+        from shared.adapters.sqlite_statistics import SqliteStatistics
+        from shared.adapters.sqlite_store import SqliteStore
+
+        store = SqliteStore(tmp_path / "intake.sqlite3")
+        stats: StatisticsStore = SqliteStatistics(store)
+    else:
+        from shared.adapters.firestore_statistics import FirestoreStatistics
+        from shared.adapters.firestore_store import FirestoreStore
+
+        store = FirestoreStore.connect(request.getfixturevalue("firestore_project"),
+                                       "(default)", timeout=10)
+        stats = FirestoreStatistics(store)
+    return harness_with(tmp_path, store, statistics or stats)
+
+
+def harness_with(tmp_path: Path, store: IntakeStore, statistics: StatisticsStore) -> Harness:
+    settings = settings_for(tmp_path)
+    queue, clock = RecordingQueue(), FixedClock()
+    cipher = EnvelopeCipher(LocalKeyService.from_file(settings.key_file, create=True))
+    container = Container(settings, store=store, statistics=statistics, queue=queue,
+                          clock=clock, cipher=cipher)
+    return Harness(container, store, queue, clock)
+
+
+def intake(container: Container, *args: str, stdin: bytes | None = None) -> Result:
+    """Run the `intake` command line in-process against ``container``."""
+    with bootstrap.using(container):
+        return CliRunner().invoke(main, list(args), input=stdin, catch_exceptions=False)
+
+
+def write_lines(path: Path, lines: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+@dataclass
+class Expected:
+    """What a data set must produce: counts keyed by (category, year) and so on."""
+
+    table_1: Counter[tuple[str, int]] = field(default_factory=Counter)
+    leaves: Counter[tuple[str, int]] = field(default_factory=Counter)
+    outcomes: Counter[tuple[str, int]] = field(default_factory=Counter)
+    disclosure: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+    def add(self, other: Expected) -> None:
+        self.table_1.update(other.table_1)
+        self.leaves.update(other.leaves)
+        self.outcomes.update(other.outcomes)
+        self.disclosure.update(other.disclosure)
+
+
+def _day(rng: random.Random, year: int) -> str:
+    return (date(year, 1, 1) + timedelta(days=rng.randrange(365))).isoformat()
+
+
+def known_dataset(seed: int, years: range, *, scale: int = 1) -> tuple[list[dict[str, Any]],
+                                                                         Expected]:
+    """Random counts per cell (so no table is a coincidence), shuffled, and the tallies."""
+    rng = random.Random(seed)
+    lines: list[dict[str, Any]] = []
+    want = Expected()
+    for year in years:
+        for category in LOGGED_SERVICE_CATEGORIES:
+            for _ in range(rng.randint(0, 8) * scale):
+                line: dict[str, Any] = {"kind": "service", "category": category,
+                                        "date": _day(rng, year)}
+                if category == "training":
+                    line["participants"] = rng.randint(1, 80)
+                lines.append(line)
+                want.table_1[category, year] += 1
+        for _ in range(rng.randint(0, 6) * scale):
+            if rng.random() < 0.5:
+                lines.append({"kind": "service", "category": "misconduct",
+                              "date": _day(rng, year)})
+            else:
+                lines.append({"kind": "misconduct", "date": _day(rng, year),
+                              "allegation_type": "fraud_corruption"})
+            want.table_1["misconduct", year] += 1
+        for leaf in ADVICE_SUBCATEGORIES:
+            for _ in range(rng.randint(0, 7) * scale):
+                lines.append({"kind": "advice", "subcategory": leaf, "date": _day(rng, year)})
+                want.table_1["advice", year] += 1
+                want.leaves[leaf, year] += 1
+        for outcome in RETALIATION_OUTCOMES:
+            for _ in range(rng.randint(0, 3) * scale):
+                lines.append({"kind": "retaliation", "outcome": outcome,
+                              "date": _day(rng, year)})
+                want.table_1["retaliation", year] += 1
+                want.outcomes[outcome, year] += 1
+    for year in range(2018, years.stop):
+        if year != 2021:  # a year with no figures: Table 2 shows it as not recorded
+            filers = rng.randint(1000, 3000)
+            compliant = filers - rng.randint(0, 6)
+            lines.append({"kind": "disclosure", "year": year, "filers": filers,
+                          "compliant": compliant})
+            want.disclosure[year] = (filers, compliant)
+    rng.shuffle(lines)
+    return lines, want
+
+
+def share(count: int, whole: int) -> float | None:
+    if whole == 0:
+        return None
+    exact = Decimal(count) * 100 / Decimal(whole)
+    return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def expected_json(want: Expected, year: int) -> dict[str, Any]:
+    """The report's JSON for ``year``, worked out from the tallies alone."""
+    t1_years = [year - 2, year - 1, year]
+    n = want.table_1["advice", year]
+    groups = []
+    for group, members in ADVICE_GROUPS.items():
+        counts = {m: want.leaves[m, year] for m in members}
+        groups.append((group, sum(counts.values()), counts))
+    order = list(ADVICE_GROUPS)
+    figure_2: dict[str, Any] = {}
+    for group, count, counts in sorted(groups, key=lambda g: (-g[1], order.index(g[0]))):
+        entry: dict[str, Any] = {"count": count, "percent": share(count, n)}
+        ordered = sorted(counts, key=lambda m: (-counts[m], ADVICE_SUBCATEGORIES.index(m)))
+        if len(ordered) > 1:
+            entry["subcategories"] = ordered
+        figure_2[group] = entry
+        if len(ordered) > 1:
+            for member in ordered:
+                figure_2[member] = {"count": counts[member],
+                                    "percent": share(counts[member], n), "group": group}
+    disclosure = {str(y): None if y not in want.disclosure else {
+        "filers": want.disclosure[y][0], "compliant": want.disclosure[y][1],
+        "compliance": share(want.disclosure[y][1], want.disclosure[y][0])}
+        for y in range(2018, year + 1)}
+    return {
+        "year": year,
+        "table_1": {
+            "years": t1_years,
+            "categories": {c: {str(y): want.table_1[c, y] for y in t1_years}
+                           for c in SERVICE_CATEGORIES},
+            "total": {str(y): sum(want.table_1[c, y] for c in SERVICE_CATEGORIES)
+                      for y in t1_years},
+        },
+        "figure_1": {str(y): want.table_1["advice", y] for y in range(year - 4, year + 1)},
+        "figure_2": {"year": year, "n": n, "subcategories": figure_2},
+        "retaliation_outcomes": {"year": year, "total": want.table_1["retaliation", year],
+                                 "outcomes": {o: want.outcomes[o, year]
+                                              for o in RETALIATION_OUTCOMES}},
+        "misconduct_referrals": {"year": year, "count": want.table_1["misconduct", year]},
+        "table_2": disclosure,
+        "notes": [],
+    }
+
+
+def grouped(n: int) -> str:
+    return f"{n:,}".replace(",", " ")
+
+
+def expected_tables(report: dict[str, Any]) -> dict[str, list[list[str]]]:
+    """The body rows of each table (first cell, then numbers as printed), from the JSON."""
+    t1 = report["table_1"]
+    rows: dict[str, list[list[str]]] = {"Table 1": [
+        [code, *(grouped(t1["categories"][code][str(y)]) for y in t1["years"])]
+        for code in SERVICE_CATEGORIES]}
+    rows["Table 1"].append(["Total", *(grouped(t1["total"][str(y)]) for y in t1["years"])])
+    rows["Figure I"] = [[y, grouped(n)] for y, n in report["figure_1"].items()]
+    f2 = report["figure_2"]
+
+    def pct(p: float | None) -> str:
+        return "—" if p is None else f"{p:.1f}"
+
+    rows["Figure II"] = [[code, grouped(e["count"]), pct(e["percent"])]
+                         for code, e in f2["subcategories"].items()]
+    rows["Figure II"].append(["Total", grouped(f2["n"]), "100.0" if f2["n"] else "—"])
+    ro = report["retaliation_outcomes"]
+    rows["Protection against retaliation"] = [[o, grouped(n)]
+                                              for o, n in ro["outcomes"].items()]
+    rows["Protection against retaliation"].append(["Total", grouped(ro["total"])])
+    rows["Misconduct referrals"] = [["Referrals made",
+                                     grouped(report["misconduct_referrals"]["count"])]]
+    rows["Table 2"] = [[y, "—", "—"] if f is None else
+                       [y, grouped(f["filers"]), f"{f['compliance']:.1f}"]
+                       for y, f in report["table_2"].items()]
+    return rows
+
+
+def label_codes() -> dict[str, str]:
+    from shared.domain.taxonomy import ADVICE_LABELS, RETALIATION_OUTCOME_LABELS
+
+    return {**{v: k for k, v in SERVICE_CATEGORIES.items()},
+            **{v: k for k, v in ADVICE_LABELS.items()},
+            **{v: k for k, v in RETALIATION_OUTCOME_LABELS.items()}}
+
+
+def markdown_tables(text: str) -> dict[str, list[list[str]]]:
+    """Each `## Heading` of the Markdown report and its table's body rows, labels as codes."""
+    codes, heading = label_codes(), ""
+    tables: dict[str, list[list[str]]] = {}
+    for line in text.splitlines():
+        if line.startswith("## "):
+            heading = line[3:]
+            tables[heading] = []
+        elif line.startswith("| ") and heading and not line.startswith("| Category") \
+                and not re.match(r"\| (Year|Sub-category|Outcome|) *\|", line):
+            cells = [c.strip().strip("*").replace("&emsp;", "") for c in line.strip("|")
+                     .split(" | ")]
+            cells[0] = codes.get(cells[0], cells[0])
+            tables[heading].append(cells)
+    return tables
+
+
+class _TableReader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self._heading = ""
+        self._in: str | None = None
+        self._text = ""
+        self._row: list[str] | None = None
+        self._in_body = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("h2", "th", "td"):
+            self._in, self._text = tag, ""
+        elif tag == "tbody":
+            self._in_body = True
+        elif tag == "tr" and self._in_body:
+            self._row = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "h2":
+            self._heading = self._text.strip()
+            self.tables[self._heading] = []
+        elif tag in ("th", "td") and self._row is not None:
+            self._row.append(self._text.replace("\xa0", " ").strip())
+        elif tag == "tr" and self._row is not None:
+            codes = label_codes()
+            self._row[0] = codes.get(self._row[0], self._row[0])
+            self.tables[self._heading].append(self._row)
+            self._row = None
+        elif tag == "tbody":
+            self._in_body = False
+        if tag in ("h2", "th", "td"):
+            self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in:
+            self._text += data
+
+
+def html_tables(text: str) -> dict[str, list[list[str]]]:
+    reader = _TableReader()
+    reader.feed(text)
+    return reader.tables

@@ -1,0 +1,152 @@
+"""Fakes of the statistics port: an in-memory store over the in-memory intake store, and a
+proxy that makes chosen calls fail (an interrupted import)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from shared.domain.statistics import (
+    CaseCount,
+    CountQuery,
+    DisclosureYear,
+    ImportManifest,
+    ImportProgress,
+    RecordCount,
+    StatRecord,
+    SubmissionCount,
+    year_bounds,
+)
+from shared.ports import StoreUnavailable
+from shared.statistics_ports import ImportMismatch, LoggedServiceConflict, StatisticsStore
+from tests.support.fakes import InMemoryStore
+
+
+class InMemoryStatistics(StatisticsStore):
+    def __init__(self, intake: InMemoryStore, chunk_size: int = 100) -> None:
+        self._intake = intake
+        self._chunk_size = chunk_size
+        self._lock = threading.Lock()
+        self.records: dict[str, StatRecord] = {}
+        self.claims: dict[str, str] = {}
+        self.disclosures: dict[int, DisclosureYear] = {}
+        self.imports: dict[str, ImportManifest] = {}
+        self.chunks: dict[str, set[int]] = {}
+
+    @property
+    def chunk_size(self) -> int:
+        return self._chunk_size
+
+    def add_logged_service(self, record: StatRecord, request_digest: str) -> tuple[StatRecord,
+                                                                                   bool]:
+        with self._lock:
+            if record.id in self.claims:
+                if self.claims[record.id] != request_digest:
+                    raise LoggedServiceConflict(record.id)
+                return self.records[record.id], False
+            self.claims[record.id] = request_digest
+            self.records[record.id] = record
+            return record, True
+
+    def begin_import(self, manifest: ImportManifest) -> ImportProgress:
+        with self._lock:
+            stored = self.imports.setdefault(manifest.id, manifest)
+            written = self.chunks.setdefault(manifest.id, set())
+            return ImportProgress(stored, frozenset(written))
+
+    def write_import_chunk(self, import_id: str, chunk: int, records: Sequence[StatRecord],
+                           disclosures: Sequence[DisclosureYear]) -> None:
+        if len(records) + len(disclosures) > self._chunk_size:
+            raise ValueError("chunk too large")
+        with self._lock:
+            manifest = self.imports.get(import_id)
+            if manifest is None or not 0 <= chunk < manifest.chunks:
+                raise ImportMismatch(import_id)
+            self.records.update((r.id, r) for r in records)
+            self.disclosures.update((d.year, d) for d in disclosures)
+            self.chunks[import_id].add(chunk)
+
+    def finish_import(self, import_id: str, at: datetime) -> ImportManifest:
+        with self._lock:
+            manifest = self.imports.get(import_id)
+            if manifest is None:
+                raise ImportMismatch(import_id)
+            if manifest.complete:
+                return manifest
+            if len(self.chunks[import_id]) != manifest.chunks:
+                raise ImportMismatch(import_id)
+            self.imports[import_id] = replace(manifest, completed_at=at)
+            return self.imports[import_id]
+
+    def incomplete_imports(self) -> list[ImportManifest]:
+        return sorted((m for m in self.imports.values() if not m.complete),
+                      key=lambda m: m.started_at)
+
+    def disclosure_years(self) -> list[DisclosureYear]:
+        return [self.disclosures[y] for y in sorted(self.disclosures)]
+
+    def count(self, queries: Sequence[CountQuery]) -> list[int]:
+        return [self._count(q) for q in queries]
+
+    def _count(self, q: CountQuery) -> int:
+        if isinstance(q, RecordCount):
+            return sum(1 for r in self.records.values()
+                       if r.year == q.year and r.category == q.category
+                       and q.subcategory in (None, r.subcategory)
+                       and q.outcome in (None, r.outcome))
+        start, end = year_bounds(q.year)
+        if isinstance(q, SubmissionCount):
+            return sum(1 for s in self._intake.submissions.values()
+                       if s.form == q.form and start <= s.received_at < end
+                       and q.subcategory in (None, s.clear.get("subcategory")))
+        if isinstance(q, CaseCount):
+            return sum(1 for c in self._intake.cases.values()
+                       if c.form == q.form and start <= c.received_at < end
+                       and q.state in (None, c.state))
+        raise TypeError(q)
+
+
+class InterruptedStatistics(StatisticsStore):
+    """Delegates to a real statistics store; the chunk write number ``fail_at`` (0-based,
+    counting every call) raises StoreUnavailable, as when the database goes away in the
+    middle of an import: before writing, or (``after``) once written, the answer lost."""
+
+    def __init__(self, inner: StatisticsStore, fail_at: int, *, after: bool = False) -> None:
+        self.inner = inner
+        self.fail_at = fail_at
+        self.after = after
+        self.calls = 0
+
+    @property
+    def chunk_size(self) -> int:
+        return self.inner.chunk_size
+
+    def add_logged_service(self, record: StatRecord, request_digest: str) -> tuple[StatRecord,
+                                                                                   bool]:
+        return self.inner.add_logged_service(record, request_digest)
+
+    def begin_import(self, manifest: ImportManifest) -> ImportProgress:
+        return self.inner.begin_import(manifest)
+
+    def write_import_chunk(self, import_id: str, chunk: int, records: Sequence[StatRecord],
+                           disclosures: Sequence[DisclosureYear]) -> None:
+        call, self.calls = self.calls, self.calls + 1
+        if call == self.fail_at:
+            if self.after:
+                self.inner.write_import_chunk(import_id, chunk, records, disclosures)
+            raise StoreUnavailable("injected: the database went away mid-import")
+        self.inner.write_import_chunk(import_id, chunk, records, disclosures)
+
+    def finish_import(self, import_id: str, at: datetime) -> ImportManifest:
+        return self.inner.finish_import(import_id, at)
+
+    def incomplete_imports(self) -> list[ImportManifest]:
+        return self.inner.incomplete_imports()
+
+    def disclosure_years(self) -> list[DisclosureYear]:
+        return self.inner.disclosure_years()
+
+    def count(self, queries: Sequence[CountQuery]) -> list[int]:
+        return self.inner.count(queries)
