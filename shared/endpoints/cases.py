@@ -16,14 +16,14 @@ from schemas.cases import (
     MessageSchema,
     TransitionSchema,
 )
-from shared.auth import Unauthenticated, VerifierUnavailable, authenticate
 from shared.bootstrap import Container
 from shared.domain.casework import NotAllowedNow
 from shared.domain.officers import Forbidden, officer_for
 from shared.domain.records import Case, CaseQuery
 from shared.domain.references import parse_reference
 from shared.domain.workflow import OFFICER, WORKFLOWS, IllegalTransition
-from shared.endpoints.base import RETRY_AFTER_SECONDS, handle
+from shared.endpoints.base import handle
+from shared.endpoints.officer_access import forbidden, signed_in_officer
 from shared.endpoints.validation import validated
 from shared.http import HttpProblem, json_response, read_body
 from shared.services import cases as desk_work
@@ -65,20 +65,11 @@ def _problem(status: int, field: str, message: str, **extra: Any) -> HttpProblem
 
 def cases_endpoint(request: Request) -> Response:
     def run(c: Container) -> Response:
+        officer = signed_in_officer(request, c)
         try:
-            officer = authenticate(request.headers.get("Authorization"), c.verifier,
-                                   c.officers)
             return _route(request, c, officer)
-        except Unauthenticated as refusal:
-            raise HttpProblem(401, refusal.message, {"Authorization": [refusal.message]},
-                              {"WWW-Authenticate": refusal.www_authenticate}) from None
-        except VerifierUnavailable:
-            raise HttpProblem(503, "Sign-in cannot be checked right now; try again shortly.",
-                              {"Authorization": ["The token keys are unavailable."]},
-                              {"Retry-After": RETRY_AFTER_SECONDS}) from None
         except Forbidden as refusal:
-            raise HttpProblem(403, refusal.message, {"_access": [refusal.message]},
-                              log_fields=[refusal.reason]) from None
+            raise forbidden(refusal) from None
         except desk_work.CaseNotFound:
             raise _problem(404, "reference", "No case with this reference.") from None
         except IllegalTransition as illegal:

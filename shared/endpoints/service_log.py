@@ -6,7 +6,10 @@ from flask import Request, Response
 
 from schemas.statistics import ServiceLogSchema
 from shared.bootstrap import Container
+from shared.domain.casework import officer_actor
+from shared.domain.officers import ETHICS_OFFICER, Forbidden, require_role
 from shared.endpoints.base import handle
+from shared.endpoints.officer_access import forbidden, signed_in_officer
 from shared.endpoints.validation import validated
 from shared.http import HttpProblem, idempotency_key, json_response, read_body
 from shared.services.service_log import log_service
@@ -14,16 +17,17 @@ from shared.statistics_ports import LoggedServiceConflict
 
 _SCHEMA = ServiceLogSchema()
 MAX_BODY_BYTES = 4096
-UNVERIFIED_OFFICER = "officer:unverified"
 
 
-# TODO(issue 4): officer authentication and roles. This is the one authorization step of
-# log_service; issue 4 replaces its body with the real check (raise HttpProblem 401/403 to
-# refuse, return the officer's id to record as the entry's author). Until then it refuses
-# nobody, so the function must stay internal: no unauthenticated invocation (IAM only).
-def authorize_officer(request: Request) -> str:
-    """The officer making ``request`` (recorded with the entry); raises HttpProblem to refuse."""
-    return UNVERIFIED_OFFICER
+def authorize_officer(request: Request, c: Container) -> str:
+    """The signed-in ethics officer, as the actor recorded with the entry (as in a case's
+    history); 401, 403 or 503 (HttpProblem) otherwise."""
+    officer = signed_in_officer(request, c)
+    try:
+        require_role(officer, ETHICS_OFFICER)
+    except Forbidden as refusal:
+        raise forbidden(refusal) from None
+    return officer_actor(officer.email)
 
 
 def log_service_endpoint(request: Request) -> Response:
@@ -31,7 +35,7 @@ def log_service_endpoint(request: Request) -> Response:
     first entry again, another body with that key a 409."""
 
     def run(c: Container) -> Response:
-        actor = authorize_officer(request)
+        actor = authorize_officer(request, c)
         body = read_body(request, MAX_BODY_BYTES, allow_form=False)
         key = idempotency_key(request, body)
         entry = validated(_SCHEMA, body, c)

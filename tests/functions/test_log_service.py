@@ -2,27 +2,46 @@
 
 from __future__ import annotations
 
-import inspect
 import json
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Request
 
 from shared import bootstrap
+from shared.adapters.sqlite_store import SqliteStore
+from shared.auth import DevTokenVerifier
+from shared.domain.officers import parse_directory
 from shared.domain.statistics import RecordCount
-from shared.endpoints import service_log
-from shared.http import HttpProblem
 from shared.ports import StoreUnavailable
 from tests.support.harness import Harness, function_app
 
 KEY = "officer-retry-key-0001"
+DIRECTORY = {
+    "alice@example.org": {"name": "Alice Example", "roles": ["ethics_officer"]},
+    "dana@example.org": {"name": "Dana Admin", "roles": ["ethics_admin"]},
+}
+ALICE = {"Authorization": "Bearer dev:alice@example.org"}
+
+
+class OfficerHarness(Harness):
+    """Posts as Alice, an ethics officer, unless told otherwise."""
+
+    def post(self, function: str, body: Any = None, *, raw: bytes | None = None,
+             content_type: str = "application/json",
+             headers: dict[str, str] | None = None) -> Any:
+        return super().post(function, body, raw=raw, content_type=content_type,
+                            headers=ALICE if headers is None else headers)
 
 
 @pytest.fixture
-def h(sqlite_harness: Harness) -> Harness:
-    return sqlite_harness  # the clock says 2026-03-02
+def h(tmp_path: Path) -> Harness:
+    # the clock says 2026-03-02
+    return OfficerHarness.build(
+        tmp_path, SqliteStore(tmp_path / "intake.sqlite3"),
+        components={"verifier": DevTokenVerifier({}),
+                    "officers": parse_directory(json.dumps(DIRECTORY))})
 
 
 def stored(h: Harness, year: int, category: str) -> int:
@@ -83,18 +102,19 @@ def test_a_malformed_request_is_refused(h: Harness, raw: bytes, content_type: st
 
 def test_only_post(h: Harness) -> None:
     with bootstrap.using(h.container):
-        response = function_app("log_service").test_client().get("/")
+        response = function_app("log_service").test_client().get("/", headers=ALICE)
     assert response.status_code == 405
 
 
 def test_a_retry_with_the_same_key_records_once_and_another_body_is_a_409(h: Harness) -> None:
     body = {"category": "ethics_coherence", "date": "2026-01-10"}
-    first = h.post("log_service", body, headers={"Idempotency-Key": KEY})
-    again = h.post("log_service", body, headers={"Idempotency-Key": KEY})
+    first = h.post("log_service", body, headers={**ALICE, "Idempotency-Key": KEY})
+    again = h.post("log_service", body, headers={**ALICE, "Idempotency-Key": KEY})
     assert (first.status_code, again.status_code) == (201, 201)
     assert again.headers["Idempotent-Replayed"] == "true"
     assert again.get_json() == first.get_json()
-    other = h.post("log_service", {"category": "policy_input"}, headers={"Idempotency-Key": KEY})
+    other = h.post("log_service", {"category": "policy_input"},
+                   headers={**ALICE, "Idempotency-Key": KEY})
     assert other.status_code == 409 and "Idempotency-Key" in other.get_json()["errors"]
     assert stored(h, 2026, "ethics_coherence") == 1
     assert stored(h, 2026, "policy_input") == 0
@@ -109,15 +129,9 @@ def test_a_store_that_is_down_is_a_503(h: Harness, monkeypatch: pytest.MonkeyPat
     assert response.status_code == 503 and response.headers["Retry-After"]
 
 
-# The authorization step is a placeholder until issue 4: tested for its shape only.
+# Only a signed-in ethics officer records a service, and the entry names them.
 
-def test_the_authorization_step_takes_the_request_and_names_the_actor() -> None:
-    signature = inspect.signature(service_log.authorize_officer)
-    assert list(signature.parameters) == ["request"]
-    assert signature.return_annotation in (str, "str")
-
-
-def test_the_placeholder_refuses_nobody_and_the_entry_records_its_actor(h: Harness) -> None:
+def test_the_entry_records_the_officer_who_logged_it(h: Harness) -> None:
     response = h.post("log_service", {"category": "champion_request", "date": "2026-01-02"})
     assert response.status_code == 201
     record_id = response.get_json()["id"]
@@ -125,20 +139,23 @@ def test_the_placeholder_refuses_nobody_and_the_entry_records_its_actor(h: Harne
     with sqlite3.connect(path) as db:
         doc = json.loads(db.execute("SELECT doc FROM stat_records WHERE id = ?",
                                     (record_id,)).fetchone()[0])
-    assert doc["recorded_by"] == service_log.UNVERIFIED_OFFICER
+    assert doc["recorded_by"] == "officer:alice@example.org"
 
 
-def test_the_endpoint_asks_the_authorization_step_first(
-        h: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
-    asked: list[Request] = []
-
-    def refuse(request: Request) -> str:
-        asked.append(request)
-        raise HttpProblem(403, "Officers only.", {"_auth": ["Officers only."]})
-
-    monkeypatch.setattr(service_log, "authorize_officer", refuse)
-    response = h.post("log_service", raw=b"{not even json")
-    assert response.status_code == 403 and len(asked) == 1
-    response = h.post("log_service", {"category": "training", "participants": 5})
-    assert response.status_code == 403
+@pytest.mark.parametrize(("headers", "status", "field"), [
+    ({}, 401, "Authorization"),
+    ({"Authorization": "Basic YWxpY2U6cHc="}, 401, "Authorization"),
+    ({"Authorization": "Bearer dev:not an address"}, 401, "Authorization"),
+    ({"Authorization": "Bearer dev:mallory@example.org"}, 403, "_access"),
+    ({"Authorization": "Bearer dev:dana@example.org"}, 403, "_access"),
+])
+def test_anyone_but_an_ethics_officer_is_refused_before_the_body_is_read(
+        h: Harness, headers: dict[str, str], status: int, field: str) -> None:
+    for body in ({"category": "training", "participants": 5}, None):
+        raw = None if body else b"{not even json"
+        response = h.post("log_service", body, raw=raw, headers=headers)
+        assert response.status_code == status, response.get_json()
+        assert field in response.get_json()["errors"]
+    if status == 401:
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
     assert stored(h, 2026, "training") == 0

@@ -57,9 +57,11 @@ def runner(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         process.wait(timeout=20)
 
 
-def post(url: str, body: object) -> tuple[int, dict[str, object]]:
+def post(url: str, body: object, headers: dict[str, str] | None = None,
+         ) -> tuple[int, dict[str, object]]:
     request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})
+                                     headers={"Content-Type": "application/json",
+                                              **(headers or {})})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, json.loads(response.read())

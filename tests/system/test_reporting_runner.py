@@ -27,10 +27,12 @@ def test_services_logged_and_forms_submitted_over_http_reach_the_report(
         runner: tuple[str, Path], tmp_path: Path) -> None:  # noqa: F811
     base_url, log_path = runner
     data_dir = tmp_path / "data"
+    officer = {"Authorization": "Bearer dev:officer@localhost.test"}  # scripts/run's demo
+    assert post(f"{base_url}/log_service", {"category": "media_inquiry"})[0] == 401
     status, answer = post(f"{base_url}/log_service", {"category": "media_inquiry",
-                                                      "date": "2024-05-05"})
+                                                      "date": "2024-05-05"}, officer)
     assert status == 201, answer
-    status, answer = post(f"{base_url}/log_service", {"category": "training"})
+    status, answer = post(f"{base_url}/log_service", {"category": "training"}, officer)
     assert status == 422 and "participants" in answer["errors"]  # type: ignore[operator]
     status, answer = post(f"{base_url}/submit_advice", payload("advice"))
     assert status == 201, answer
