@@ -117,7 +117,8 @@ VARIABLES: tuple[Variable, ...] = (
              "Example\", \"roles\": [\"ethics_officer\"]}}`. Roles: `ethics_officer` "
              "(reads and handles cases), `ethics_admin` (assigns cases to others)."),
     Variable("INTAKE_AUTH_AUDIENCE", "",
-             "Audience officers' Google ID tokens must carry. Empty: the URL of the `cases` "
+             "Audience officers' Google ID tokens must carry: the URL of the function they "
+             "call (Terraform sets each function's own). Empty: the URL of the `cases` "
              "function."),
     Variable("INTAKE_DEV_AUTH", "false",
              "`true` accepts `Bearer dev:<email>` tokens for local work; refused (nothing "

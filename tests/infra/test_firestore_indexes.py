@@ -129,6 +129,16 @@ def test_every_query_that_needs_a_composite_index_has_one() -> None:
     assert missing == [], f"declare these in infra/modules/intake/main.tf: {missing}"
 
 
+def test_the_annual_reports_counts_have_their_indexes_all_ascending() -> None:
+    from shared.adapters.firestore_statistics import REQUIRED_COMPOSITE_INDEXES
+
+    declared = folder(MODULES / "intake").modules["firestore"]["composite_indexes"]
+    found = {(index["collection"], tuple(f["field_path"] for f in index["fields"]))
+             for label, index in declared.items() if label.startswith("stats_")
+             and all(f["order"] == "ASCENDING" for f in index["fields"])}
+    assert found == set(REQUIRED_COMPOSITE_INDEXES)
+
+
 def test_the_case_list_has_an_index_for_every_combination_it_queries() -> None:
     from shared.adapters.firestore_store import case_list_indexes
 

@@ -37,8 +37,7 @@ locals {
     INTAKE_OFFICE_URL              = coalesce(var.office_url, "${local.functions_base_url}/cases")
     INTAKE_FOLLOW_UP_URL           = "${local.functions_base_url}/forms/follow-up"
     # officers (issue 4)
-    INTAKE_OFFICERS      = jsonencode(var.officers)
-    INTAKE_AUTH_AUDIENCE = "${local.functions_base_url}/cases"
+    INTAKE_OFFICERS = jsonencode(var.officers)
     # public web forms (issue 5): Cloud Functions' front end appends the client address
     INTAKE_FORM_RATE_LIMIT          = tostring(var.settings.form_rate_limit)
     INTAKE_FORM_RATE_WINDOW_SECONDS = tostring(var.settings.form_rate_window_seconds)
@@ -48,9 +47,12 @@ locals {
 
   # Each queue's tasks carry the OIDC token of that queue's identity, the only caller its
   # target accepts: a function is told the identities of the queues it enqueues to.
+  # An officer's ID token is minted for the function called (cases, log_service): its URL
+  # is what Cloud Functions' IAM check and the function's own check both expect.
   function_environment = {
     for name, f in local.functions : name => merge(local.environment, {
       INTAKE_TASKS_SERVICE_ACCOUNTS = jsonencode({ for q in f.enqueues : q => module.queues.identity_emails[q] })
+      INTAKE_AUTH_AUDIENCE          = "${local.functions_base_url}/${name}"
     })
   }
 }

@@ -124,6 +124,18 @@ locals {
       secrets = {}
       sizing  = {}
     }
+    log_service = {
+      description = "Internal: officers record services for the annual report (Google ID tokens)."
+      public      = false
+      officers    = true
+      enqueues    = []
+      # Creates the entry and its idempotency claim in one batch; a retry reads the claim.
+      # Codes and dates only: nothing to decrypt or seal.
+      firestore = ["datastore.databases.get", "datastore.entities.get", "datastore.entities.create"]
+      kms       = false
+      secrets   = {}
+      sizing    = {}
+    }
   }
 
   # Work on a case: read it, update it, append events and pending work, clear pending work.

@@ -255,6 +255,50 @@ module "firestore" {
         { field_path = "received_at", order = "DESCENDING" },
       ]
     }
+    # The annual report's counts: REQUIRED_COMPOSITE_INDEXES in
+    # shared/adapters/firestore_statistics.py (docs/reporting.md), checked by tests/infra.
+    stats_submissions_by_form = {
+      collection  = "submissions"
+      query_scope = "COLLECTION"
+      fields = [
+        { field_path = "form", order = "ASCENDING" },
+        { field_path = "received_at", order = "ASCENDING" },
+      ]
+    }
+    stats_submissions_by_form_subcategory = {
+      collection  = "submissions"
+      query_scope = "COLLECTION"
+      fields = [
+        { field_path = "form", order = "ASCENDING" },
+        { field_path = "clear.subcategory", order = "ASCENDING" },
+        { field_path = "received_at", order = "ASCENDING" },
+      ]
+    }
+    stats_cases_by_form = {
+      collection  = "cases"
+      query_scope = "COLLECTION"
+      fields = [
+        { field_path = "form", order = "ASCENDING" },
+        { field_path = "received_at", order = "ASCENDING" },
+      ]
+    }
+    stats_cases_by_form_outcome = {
+      collection  = "cases"
+      query_scope = "COLLECTION"
+      fields = [
+        { field_path = "form", order = "ASCENDING" },
+        { field_path = "outcome", order = "ASCENDING" },
+        { field_path = "received_at", order = "ASCENDING" },
+      ]
+    }
+    stats_service_log_by_category = {
+      collection  = "stats_service_log"
+      query_scope = "COLLECTION"
+      fields = [
+        { field_path = "category", order = "ASCENDING" },
+        { field_path = "year", order = "ASCENDING" },
+      ]
+    }
   }
   ttl_policies      = { for group, field in var.retention_ttl_field : group => { field = field } }
 
