@@ -22,11 +22,10 @@ from babel.messages.pofile import read_po, write_po
 
 from shared.web.i18n import DOMAIN, LANGUAGES, LOCALES, TRANSLATED
 from shared.web.render import TEMPLATES
-from shared.web.validation_messages import schema_msgids
+from shared.web.validation_messages import page_schema_files, schema_msgids
 
 WEB = Path(__file__).resolve().parent
 PACKAGE_ROOT = WEB.parents[1]
-SCHEMAS = PACKAGE_ROOT / "schemas"
 CODE = [*sorted(WEB.rglob("*.py")),
         *sorted((PACKAGE_ROOT / "shared" / "endpoints").glob("*.py"))]
 TEMPLATE_FILE = LOCALES / f"{DOMAIN}.pot"
@@ -49,7 +48,7 @@ def _extracted() -> Iterator[tuple[str, str]]:
         for _, message, _, _ in extract_from_file(
                 "python", str(path), keywords={"_": None, "gettext": None, "N_": None}):
             yield str(message), path.relative_to(PACKAGE_ROOT).as_posix()
-    for path in sorted(SCHEMAS.glob("*.py")):
+    for path in page_schema_files():
         for _, message, _, _ in extract_from_file(
                 "python", str(path), keywords={"add": (2,), "consent": (1,)}):
             yield str(message), path.relative_to(PACKAGE_ROOT).as_posix()

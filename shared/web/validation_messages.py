@@ -10,8 +10,10 @@ their cross-field rules are found by the catalogue extractor in ``schemas/``.
 from __future__ import annotations
 
 import functools
+import inspect
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from marshmallow import Schema, fields, validate
@@ -27,6 +29,16 @@ def _schemas() -> list[Schema]:
 
     return [AdviceRequestSchema(), MisconductReportSchema(), RetaliationComplaintSchema(),
             FollowUpLookupSchema(), FollowUpMessageSchema()]
+
+
+def page_schema_files() -> tuple[Path, ...]:
+    """Source files of the page schemas and of their bases, where their literal rules live.
+
+    Officer-facing schemas (cases, the service log, imports) answer in English and stay out.
+    """
+    files = {Path(inspect.getfile(cls)) for schema in _schemas()
+             for cls in type(schema).__mro__ if cls.__module__.startswith("schemas.")}
+    return tuple(sorted(files))
 
 
 def _validator_templates(validator: object) -> Iterator[str]:
