@@ -10,7 +10,8 @@ a document read costs 2 ms; streaming the records costs about 30 s):
   So the tallies agree with the records exactly, and a chunk written again replaces its
   tally instead of adding one. The report reads the tallies: one document per 499 records.
 - Logged services (one at a time, a few a day) are in ``stats_service_log`` and counted with
-  ``count()``; so are submissions and cases, where the intake store keeps them.
+  ``count()``; so are submissions and cases, where the intake store keeps them, and
+  referrals made (a range on ``forwarding.forwarded_at``: a single-field index).
 - Before counting cell by cell, one ``count()`` per source over the years asked about
   ("any submissions of this form in these years?"): a source with nothing there costs one
   query instead of one per cell. The counts run concurrently: each is a round trip.
@@ -45,6 +46,7 @@ from shared.domain.statistics import (
     CaseCount,
     CountQuery,
     DisclosureYear,
+    ForwardedCount,
     ImportManifest,
     ImportProgress,
     RecordCount,
@@ -68,7 +70,7 @@ REQUIRED_COMPOSITE_INDEXES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("submissions", ("form", "received_at")),
     ("submissions", ("form", "clear.subcategory", "received_at")),
     ("cases", ("form", "received_at")),
-    ("cases", ("form", "state", "received_at")),
+    ("cases", ("form", "outcome", "received_at")),
     ("stats_service_log", ("category", "year")),
 )
 
@@ -197,6 +199,7 @@ class FirestoreStatistics(StatisticsStore):
                 sources.setdefault(("submissions", q.form), []).append(q)
             elif isinstance(q, CaseCount):
                 sources.setdefault(("cases", q.form), []).append(q)
+        forwarded = [q for q in queries if isinstance(q, ForwardedCount)]
         gates: list[Callable[[], int]] = []
         if logged:
             gates.append(lambda: self._aggregate(self._logged_in_years(logged)))
@@ -209,6 +212,7 @@ class FirestoreStatistics(StatisticsStore):
             live: list[CountQuery] = list(logged) if logged and open_gates.pop(0) else []
             for group, is_open in zip(sources.values(), open_gates, strict=True):
                 live += group if is_open else []
+            live += forwarded  # one per year asked about: nothing to save with a gate
             answers = dict(zip(live, pool.map(lambda q: self._aggregate(self._query(q)), live),
                                strict=True))
             imported = tallies.result() if tallies is not None else {}
@@ -256,6 +260,10 @@ class FirestoreStatistics(StatisticsStore):
                     .where(filter=FieldFilter("category", "==", q.category))
                     .where(filter=FieldFilter("year", "==", q.year)))
         start, end = year_bounds(q.year)
+        if isinstance(q, ForwardedCount):
+            return (self._db.collection("cases")
+                    .where(filter=FieldFilter("forwarding.forwarded_at", ">=", start))
+                    .where(filter=FieldFilter("forwarding.forwarded_at", "<", end)))
         if isinstance(q, SubmissionCount):
             query = self._db.collection("submissions").where(
                 filter=FieldFilter("form", "==", q.form))
@@ -264,8 +272,8 @@ class FirestoreStatistics(StatisticsStore):
                                                        q.subcategory))
         elif isinstance(q, CaseCount):
             query = self._db.collection("cases").where(filter=FieldFilter("form", "==", q.form))
-            if q.state is not None:
-                query = query.where(filter=FieldFilter("state", "==", q.state))
+            if q.outcome is not None:
+                query = query.where(filter=FieldFilter("outcome", "==", q.outcome))
         else:
             raise TypeError(f"not a count query: {q!r}")
         return (query.where(filter=FieldFilter("received_at", ">=", start))

@@ -2,7 +2,8 @@
 
 Each count is one ``SELECT COUNT(*)`` answered from an index: the records' table is indexed
 by (year, category, sub-category) and (year, category, outcome); submissions and cases get
-indexes by form and reception time (submissions also by advice sub-category).
+indexes by form and reception time (submissions also by advice sub-category, cases also by
+report outcome), and cases by the time the investigations office accepted their referral.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from shared.domain.statistics import (
     CaseCount,
     CountQuery,
     DisclosureYear,
+    ForwardedCount,
     ImportManifest,
     ImportProgress,
     RecordCount,
@@ -52,7 +54,11 @@ CREATE TABLE IF NOT EXISTS stat_import_chunks (
 CREATE INDEX IF NOT EXISTS submissions_by_form_time ON submissions (form, received_at);
 CREATE INDEX IF NOT EXISTS submissions_by_advice_subcategory
     ON submissions (form, json_extract(doc, '$.clear.subcategory'), received_at);
-CREATE INDEX IF NOT EXISTS cases_by_form_state_time ON cases (form, state, received_at);
+DROP INDEX IF EXISTS cases_by_form_state_time;
+CREATE INDEX IF NOT EXISTS cases_by_form_outcome_time
+    ON cases (form, json_extract(doc, '$.outcome'), received_at);
+CREATE INDEX IF NOT EXISTS cases_by_forwarded_time
+    ON cases (json_extract(doc, '$.forwarding.forwarded_at'));
 CREATE INDEX IF NOT EXISTS cases_by_form_time ON cases (form, received_at);
 """
 
@@ -167,6 +173,9 @@ def _sql(q: CountQuery) -> tuple[str, tuple[Any, ...]]:
             sql, args = sql + " AND outcome = ?", (*args, q.outcome)
         return sql, args
     start, end = (sortable(t) for t in year_bounds(q.year))
+    if isinstance(q, ForwardedCount):
+        return ("SELECT COUNT(*) FROM cases WHERE json_extract(doc, '$.forwarding.forwarded_at') "
+                ">= ? AND json_extract(doc, '$.forwarding.forwarded_at') < ?", (start, end))
     if isinstance(q, SubmissionCount):
         sql = ("SELECT COUNT(*) FROM submissions WHERE form = ? AND received_at >= ? "
                "AND received_at < ?")
@@ -178,7 +187,7 @@ def _sql(q: CountQuery) -> tuple[str, tuple[Any, ...]]:
     if isinstance(q, CaseCount):
         sql = "SELECT COUNT(*) FROM cases WHERE form = ? AND received_at >= ? AND received_at < ?"
         args = (q.form, start, end)
-        if q.state is not None:
-            sql, args = sql + " AND state = ?", (*args, q.state)
+        if q.outcome is not None:
+            sql, args = sql + " AND json_extract(doc, '$.outcome') = ?", (*args, q.outcome)
         return sql, args
     raise TypeError(f"not a count query: {q!r}")

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from shared.domain.outcomes import NO_OUTCOME_YET, outcome_of_case_state, states_with_outcome
 from shared.domain.statistics import (
     CaseCount,
     CountQuery,
     DisclosureYear,
+    ForwardedCount,
     RecordCount,
     SubmissionCount,
 )
@@ -28,6 +28,10 @@ from shared.domain.taxonomy import (
 TABLE_1_YEARS = 3  # the requested year and the two before
 FIGURE_1_YEARS = 5  # the requested year and the four before
 TABLE_2_FIRST_YEAR = 2018
+# A complaint without a decided outcome, and the outcome of a case stored before cases
+# kept theirs (it counts as the rest of the year's cases).
+NO_OUTCOME_YET = "under_review"
+DECIDED_OUTCOMES = tuple(o for o in RETALIATION_OUTCOMES if o != NO_OUTCOME_YET)
 
 
 def table_1_cell(year: int, category: str) -> tuple[CountQuery, ...]:
@@ -38,19 +42,17 @@ def table_1_cell(year: int, category: str) -> tuple[CountQuery, ...]:
     if category == "misconduct":
         return RecordCount(year, category), SubmissionCount(year, "misconduct")
     if category == "retaliation":
-        # Cases, not submissions: the outcome of a complaint is its case's state.
+        # Cases, not submissions: the outcome of a complaint is its case's.
         return RecordCount(year, category), CaseCount(year, "retaliation")
     return (RecordCount(year, category),)
 
 
 def misconduct_referral_counts(year: int) -> tuple[CountQuery, ...]:
-    """The counts whose sum is the year's misconduct referrals made.
-
-    Every misconduct allegation is forwarded to the investigations office, so for now this
-    is the Table 1 misconduct row. Issue 3 records referral receipts: switch this function
-    (alone) to count forwarded cases.
-    """
-    return table_1_cell(year, "misconduct")
+    """The counts whose sum is the year's misconduct referrals made: imported misconduct
+    records, and referrals the investigations office accepted that year (misconduct
+    reports, and advice requests or retaliation complaints referred as misconduct). A
+    referral still being retried, or failed, is not one made."""
+    return RecordCount(year, "misconduct"), ForwardedCount(year)
 
 
 def figure_2_leaf(year: int, subcategory: str) -> tuple[CountQuery, ...]:
@@ -77,7 +79,7 @@ def report_queries(year: int) -> list[CountQuery]:
     for leaf in ADVICE_SUBCATEGORIES:
         wanted += figure_2_leaf(year, leaf)
     wanted += [RecordCount(year, "retaliation", outcome=o) for o in RETALIATION_OUTCOMES]
-    wanted += [CaseCount(year, "retaliation", state=s) for s in states_with_outcome()]
+    wanted += [CaseCount(year, "retaliation", outcome=o) for o in DECIDED_OUTCOMES]
     wanted += misconduct_referral_counts(year)
     return list(dict.fromkeys(wanted))
 
@@ -162,10 +164,10 @@ def assemble(year: int, counts: Mapping[CountQuery, int],
                 for o in RETALIATION_OUTCOMES}
     cases = counts[CaseCount(year, "retaliation")]
     decided = 0
-    for state in states_with_outcome():
-        in_state = counts[CaseCount(year, "retaliation", state=state)]
-        outcomes[outcome_of_case_state(state)] += in_state
-        decided += in_state
+    for outcome in DECIDED_OUTCOMES:
+        with_outcome = counts[CaseCount(year, "retaliation", outcome=outcome)]
+        outcomes[outcome] += with_outcome
+        decided += with_outcome
     outcomes[NO_OUTCOME_YET] += cases - decided
 
     records = {d.year: d for d in disclosures}

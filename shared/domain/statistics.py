@@ -78,14 +78,23 @@ class SubmissionCount:
 
 @dataclass(frozen=True)
 class CaseCount:
-    """Cases of a form received in a year (UTC), optionally in one workflow state."""
+    """Cases of a form received in a year (UTC), optionally with one report outcome
+    (``Case.outcome``: retaliation cases)."""
 
     year: int
     form: str
-    state: str | None = None
+    outcome: str | None = None
 
 
-CountQuery = RecordCount | SubmissionCount | CaseCount
+@dataclass(frozen=True)
+class ForwardedCount:
+    """Referrals the investigations office accepted in a year (UTC): cases of any form
+    whose ``forwarding.forwarded_at`` falls in it."""
+
+    year: int
+
+
+CountQuery = RecordCount | SubmissionCount | CaseCount | ForwardedCount
 
 
 def year_bounds(year: int) -> tuple[datetime, datetime]:

@@ -301,13 +301,24 @@ RETALIATION_OUTCOME_OF_STATE: Final[Mapping[str, str | None]] = MappingProxyType
 })
 
 
+def outcome_after(form: str, outcome: str | None, state: str) -> str | None:
+    """The report outcome of a case of ``form`` that had ``outcome`` and enters ``state``:
+    None for forms without outcomes, the state's own outcome, or the one it had (``closed``).
+    Cases keep it current (``Case.outcome``) so the annual report can count it."""
+    if form != RETALIATION_WORKFLOW.form:
+        return None
+    if state not in RETALIATION_OUTCOME_OF_STATE:
+        raise UnknownState(form, state)
+    return RETALIATION_OUTCOME_OF_STATE[state] or outcome
+
+
 def retaliation_outcome(states: Sequence[str]) -> str:
     """The report outcome of a retaliation case from the states it went through, oldest
     first (e.g. the ``to_state`` of its history up to the end of the reporting year)."""
-    for state in reversed(states):
-        if state not in RETALIATION_OUTCOME_OF_STATE:
-            raise UnknownState("retaliation", state)
-        outcome = RETALIATION_OUTCOME_OF_STATE[state]
-        if outcome is not None:
-            return outcome
-    raise ValueError("no state with an outcome: a case is never closed before it is received")
+    outcome: str | None = None
+    for state in states:
+        outcome = outcome_after(RETALIATION_WORKFLOW.form, outcome, state)
+    if outcome is None:
+        raise ValueError("no state with an outcome: a case is never closed before it is "
+                         "received")
+    return outcome

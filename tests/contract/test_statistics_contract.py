@@ -9,18 +9,20 @@ from pathlib import Path
 
 import pytest
 
-from shared.domain.records import Case, CaseEvent, PendingTask, Submission
+from shared.domain.records import Case, CaseEvent, Forwarding, PendingTask, Submission
 from shared.domain.statistics import (
     IMPORTED,
     LOGGED,
     CaseCount,
     CountQuery,
     DisclosureYear,
+    ForwardedCount,
     ImportManifest,
     RecordCount,
     StatRecord,
     SubmissionCount,
 )
+from shared.domain.workflow import outcome_after
 from shared.ports import IntakeStore, StoreUnavailable
 from shared.statistics_ports import ImportMismatch, LoggedServiceConflict, StatisticsStore
 from tests.support.fakes import InMemoryStore
@@ -111,19 +113,28 @@ def test_logged_and_imported_records_add_up_and_empty_sources_count_zero(
         RecordCount(2023, "training"), RecordCount(2024, "advice", subcategory="other"),
         RecordCount(2024, "advice"), RecordCount(2024, "advice", subcategory="coi_investments"),
         SubmissionCount(2024, "advice"), SubmissionCount(2024, "advice", subcategory="other"),
-        CaseCount(2020, "retaliation"), CaseCount(2024, "retaliation", state="suspended")]
-    assert stores.stats.count(queries) == [3, 1, 0, 1, 1, 0, 0, 0, 0, 0]
+        CaseCount(2020, "retaliation"), CaseCount(2024, "retaliation", outcome="suspended"),
+        ForwardedCount(2024)]
+    assert stores.stats.count(queries) == [3, 1, 0, 1, 1, 0, 0, 0, 0, 0, 0]
 
 
-def _form(n: int, form: str, at: datetime, state: str = "received",
-          subcategory: str | None = None) -> tuple[Submission, Case, CaseEvent, PendingTask]:
+def _form(n: int, form: str, at: datetime, states: tuple[str, ...] = ("received",),
+          subcategory: str | None = None, forwarded_at: datetime | None = None,
+          ) -> tuple[Submission, Case, CaseEvent, PendingTask]:
+    """A submission whose case went through ``states`` (its outcome follows them)."""
     sid, ref = f"{n:032x}", f"ETH-{form[:3].upper()}-{n:05d}-AAAAA"
     clear = {"subcategory": subcategory} if subcategory else {"allegation_type": "other"}
+    outcome = None
+    for state in states:
+        outcome = outcome_after(form, outcome, state)
+    forwarding = None if forwarded_at is None else Forwarding(
+        referral_id=f"r{n}", attempts=1, investigations_case_id=f"OIAI-{n}",
+        forwarded_at=forwarded_at)
     return (Submission(id=sid, form=form, reference=ref, received_at=at, clear=clear,
                        sealed={"v": 1}, anonymous=False, request_digest="ab" * 32),
-            Case(reference=ref, submission_id=sid, form=form, state=state, received_at=at,
-                 updated_at=at, event_count=1),
-            CaseEvent(seq=1, at=at, kind="received", actor="test", to_state=state),
+            Case(reference=ref, submission_id=sid, form=form, state=states[-1], received_at=at,
+                 updated_at=at, event_count=1, forwarding=forwarding, outcome=outcome),
+            CaseEvent(seq=1, at=at, kind="received", actor="test", to_state=states[-1]),
             PendingTask("triage", sid, ref, at, at))
 
 
@@ -132,16 +143,19 @@ def test_submissions_and_cases_count_by_form_and_utc_year(stores: Stores) -> Non
     first_of_2024 = datetime(2024, 1, 1, tzinfo=UTC)
     last_of_2024 = datetime(2024, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
     first_of_2025 = datetime(2025, 1, 1, tzinfo=UTC)
-    forms: list[tuple[str, datetime, str, str | None]] = [
-        ("advice", last_of_2023, "received", "other"),
-        ("advice", first_of_2024, "received", "other"),
-        ("advice", last_of_2024, "received", "coi_investments"),
-        ("advice", first_of_2025, "received", "other"),
-        ("misconduct", first_of_2024, "received", None),
-        ("retaliation", first_of_2024, "prima_facie_established", None),
-        ("retaliation", last_of_2024, "suspended", None),
-        ("retaliation", last_of_2024, "received", None),
-        ("retaliation", last_of_2023, "suspended", None),
+    received, reviewed = ("received",), ("received", "preliminary_review")
+    forms: list[tuple[str, datetime, tuple[str, ...], str | None]] = [
+        ("advice", last_of_2023, received, "other"),
+        ("advice", first_of_2024, received, "other"),
+        ("advice", last_of_2024, received, "coi_investments"),
+        ("advice", first_of_2025, received, "other"),
+        ("misconduct", first_of_2024, received, None),
+        ("retaliation", first_of_2024, (*reviewed, "prima_facie_established"), None),
+        ("retaliation", last_of_2024, (*reviewed, "suspended"), None),
+        # closed: keeps the outcome of the state it was closed from
+        ("retaliation", last_of_2024, (*reviewed, "suspended", "closed"), None),
+        ("retaliation", last_of_2024, received, None),
+        ("retaliation", last_of_2023, (*reviewed, "suspended"), None),
     ]
     for n, args in enumerate(forms):
         stores.intake.create_submission(*_form(n, *args))
@@ -151,10 +165,25 @@ def test_submissions_and_cases_count_by_form_and_utc_year(stores: Stores) -> Non
                SubmissionCount(2024, "advice", subcategory="other"),
                SubmissionCount(2024, "advice", subcategory="coi_investments"),
                SubmissionCount(2024, "misconduct"), CaseCount(2024, "retaliation"),
-               CaseCount(2024, "retaliation", state="suspended"),
-               CaseCount(2024, "retaliation", state="prima_facie_established"),
-               CaseCount(2023, "retaliation", state="suspended"), CaseCount(2024, "advice")]
-    assert stores.stats.count(queries) == [2, 1, 1, 1, 1, 1, 3, 1, 1, 1, 2]
+               CaseCount(2024, "retaliation", outcome="suspended"),
+               CaseCount(2024, "retaliation", outcome="prima_facie_established"),
+               CaseCount(2024, "retaliation", outcome="under_review"),
+               CaseCount(2023, "retaliation", outcome="suspended"), CaseCount(2024, "advice")]
+    assert stores.stats.count(queries) == [2, 1, 1, 1, 1, 1, 4, 2, 1, 1, 1, 2]
+
+
+def test_referrals_made_count_by_the_utc_year_they_were_accepted(stores: Stores) -> None:
+    received_2024 = datetime(2024, 12, 30, tzinfo=UTC)
+    accepted = [datetime(2024, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),  # 2024
+                datetime(2025, 1, 1, tzinfo=UTC),  # received in 2024, made in 2025
+                datetime(2025, 6, 1, 12, tzinfo=UTC)]
+    for n, at in enumerate(accepted):
+        form = ("misconduct", "advice", "retaliation")[n]
+        stores.intake.create_submission(*_form(n, form, received_2024, forwarded_at=at))
+    # a referral still being retried is not one made
+    stores.intake.create_submission(*_form(7, "misconduct", received_2024))
+    assert stores.stats.count([ForwardedCount(2023), ForwardedCount(2024),
+                               ForwardedCount(2025)]) == [0, 1, 2]
 
 
 def test_a_logged_service_is_stored_once_per_key(stores: Stores) -> None:

@@ -19,9 +19,12 @@ from click.testing import CliRunner, Result
 
 from shared import bootstrap
 from shared.adapters.envelope import EnvelopeCipher
+from shared.adapters.investigations_http import HttpInvestigationsGateway
 from shared.adapters.local_keys import LocalKeyService
+from shared.auth import DevTokenVerifier
 from shared.bootstrap import Container
 from shared.cli import main
+from shared.domain.officers import parse_directory
 from shared.domain.taxonomy import (
     ADVICE_GROUPS,
     ADVICE_SUBCATEGORIES,
@@ -33,11 +36,18 @@ from shared.ports import IntakeStore
 from shared.statistics_ports import StatisticsStore
 from tests.support.fakes import FixedClock, RecordingQueue
 from tests.support.harness import Harness, settings_for
+from tests.support.receiver import SECRET, ServedReceiver, free_port, new_receiver
+
+OFFICER = "olga@example.org"
+DIRECTORY = {OFFICER: {"name": "Olga Officer", "roles": ["ethics_officer"]}}
+AS_OFFICER = {"Authorization": f"Bearer dev:{OFFICER}"}
 
 
 def backend_harness(backend: str, tmp_path: Path, request: pytest.FixtureRequest,
                     statistics: StatisticsStore | None = None) -> Harness:
-    """The functions and the command line on one real backend: SQLite or the emulator."""
+    """The functions and the command line on one real backend (SQLite or the emulator),
+    forwarding misconduct reports to a served reference receiver, with one ethics officer
+    (``OFFICER``) for the internal functions."""
     store: IntakeStore
     if backend == "sqlite":
         from shared.adapters.sqlite_statistics import SqliteStatistics
@@ -52,15 +62,21 @@ def backend_harness(backend: str, tmp_path: Path, request: pytest.FixtureRequest
         store = FirestoreStore.connect(request.getfixturevalue("firestore_project"),
                                        "(default)", timeout=10)
         stats = FirestoreStatistics(store)
-    return harness_with(tmp_path, store, statistics or stats)
+    served = ServedReceiver(new_receiver(tmp_path), free_port())
+    served.start()
+    request.addfinalizer(served.stop)
+    gateway = HttpInvestigationsGateway(served.url, SECRET, timeout=5)
+    return harness_with(tmp_path, store, statistics or stats, gateway=gateway)
 
 
-def harness_with(tmp_path: Path, store: IntakeStore, statistics: StatisticsStore) -> Harness:
+def harness_with(tmp_path: Path, store: IntakeStore, statistics: StatisticsStore,
+                 **components: object) -> Harness:
     settings = settings_for(tmp_path)
     queue, clock = RecordingQueue(), FixedClock()
     cipher = EnvelopeCipher(LocalKeyService.from_file(settings.key_file, create=True))
     container = Container(settings, store=store, statistics=statistics, queue=queue,
-                          clock=clock, cipher=cipher)
+                          clock=clock, cipher=cipher, verifier=DevTokenVerifier({}),
+                          officers=parse_directory(json.dumps(DIRECTORY)), **components)
     return Harness(container, store, queue, clock)
 
 
@@ -82,12 +98,14 @@ class Expected:
     table_1: Counter[tuple[str, int]] = field(default_factory=Counter)
     leaves: Counter[tuple[str, int]] = field(default_factory=Counter)
     outcomes: Counter[tuple[str, int]] = field(default_factory=Counter)
+    referrals: Counter[int] = field(default_factory=Counter)
     disclosure: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     def add(self, other: Expected) -> None:
         self.table_1.update(other.table_1)
         self.leaves.update(other.leaves)
         self.outcomes.update(other.outcomes)
+        self.referrals.update(other.referrals)
         self.disclosure.update(other.disclosure)
 
 
@@ -118,6 +136,7 @@ def known_dataset(seed: int, years: range, *, scale: int = 1) -> tuple[list[dict
                 lines.append({"kind": "misconduct", "date": _day(rng, year),
                               "allegation_type": "fraud_corruption"})
             want.table_1["misconduct", year] += 1
+            want.referrals[year] += 1  # an imported allegation is a referral made
         for leaf in ADVICE_SUBCATEGORIES:
             for _ in range(rng.randint(0, 7) * scale):
                 lines.append({"kind": "advice", "subcategory": leaf, "date": _day(rng, year)})
@@ -185,7 +204,7 @@ def expected_json(want: Expected, year: int) -> dict[str, Any]:
         "retaliation_outcomes": {"year": year, "total": want.table_1["retaliation", year],
                                  "outcomes": {o: want.outcomes[o, year]
                                               for o in RETALIATION_OUTCOMES}},
-        "misconduct_referrals": {"year": year, "count": want.table_1["misconduct", year]},
+        "misconduct_referrals": {"year": year, "count": want.referrals[year]},
         "table_2": disclosure,
         "notes": [],
     }

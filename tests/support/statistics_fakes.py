@@ -12,6 +12,7 @@ from shared.domain.statistics import (
     CaseCount,
     CountQuery,
     DisclosureYear,
+    ForwardedCount,
     ImportManifest,
     ImportProgress,
     RecordCount,
@@ -104,7 +105,11 @@ class InMemoryStatistics(StatisticsStore):
         if isinstance(q, CaseCount):
             return sum(1 for c in self._intake.cases.values()
                        if c.form == q.form and start <= c.received_at < end
-                       and q.state in (None, c.state))
+                       and q.outcome in (None, c.outcome))
+        if isinstance(q, ForwardedCount):
+            return sum(1 for c in self._intake.cases.values()
+                       if c.forwarding and c.forwarding.forwarded_at
+                       and start <= c.forwarding.forwarded_at < end)
         raise TypeError(q)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ import pytest
 from tests.support import payloads
 from tests.support.harness import Harness
 from tests.support.report_data import (
+    AS_OFFICER,
     Expected,
     backend_harness,
     expected_json,
@@ -31,7 +32,9 @@ IMPORT_TODAY = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
 
 def submit_forms(h: Harness) -> Expected:
-    """Submissions through the public functions, at chosen times; their expected counts."""
+    """Submissions through the public functions, at chosen times, each triaged (and a
+    misconduct report forwarded to the served receiver) a minute later; their expected
+    counts."""
     want = Expected()
     plan: list[tuple[datetime, str, dict[str, Any], str | None]] = [
         (datetime(2025, 12, 31, 23, 59, 59, tzinfo=UTC), "submit_advice",
@@ -48,6 +51,9 @@ def submit_forms(h: Harness) -> Expected:
          payloads.MISCONDUCT_ANONYMOUS, None),
         (datetime(2026, 1, 1, tzinfo=UTC), "submit_advice", payloads.payload("advice"),
          "coi_outside_activities"),  # next year: in no table of 2025
+        # received in 2025, referred in 2026: a 2025 allegation, a 2026 referral
+        (datetime(2025, 12, 31, 23, 59, 30, tzinfo=UTC), "submit_misconduct",
+         payloads.MISCONDUCT_ANONYMOUS, None),
     ]
     for at, function, body, leaf in plan:
         h.clock.current = at
@@ -59,7 +65,13 @@ def submit_forms(h: Harness) -> Expected:
             want.leaves[leaf, at.year] += 1
         if form == "retaliation":
             want.outcomes["under_review", at.year] += 1  # no outcome yet: under review
-    h.deliver_tasks()  # triage does not change what is counted
+        h.clock.current = at + timedelta(minutes=1)
+        h.drain()  # triage, then forwarding: the referral is accepted a minute later
+        if form == "misconduct":
+            want.referrals[h.clock.current.year] += 1
+            case = h.store.get_case(response.get_json()["reference"])
+            assert case is not None and case.forwarding is not None
+            assert case.forwarding.forwarded_at == h.clock.current
     return want
 
 
@@ -70,8 +82,9 @@ def test_every_number_of_every_table_from_known_counts(
     lines, want = known_dataset(seed=7, years=range(2019, YEAR + 1))
     want.add(submit_forms(h))
     h.clock.current = IMPORT_TODAY
-    service_log = h.post("log_service", {"category": "media_inquiry", "date": "2025-07-07"})
-    assert service_log.status_code == 201
+    service_log = h.post("log_service", {"category": "media_inquiry", "date": "2025-07-07"},
+                         headers=AS_OFFICER)
+    assert service_log.status_code == 201, service_log.get_json()
     want.table_1["media_inquiry", 2025] += 1
 
     result = intake(h.container, "import", str(write_lines(tmp_path / "known.jsonl", lines)))

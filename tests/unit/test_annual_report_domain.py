@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from shared.domain import annual_report as ar
-from shared.domain.outcomes import CASE_STATE_OUTCOMES, outcome_of_case_state
 from shared.domain.statistics import (
     CaseCount,
     CountQuery,
     DisclosureYear,
+    ForwardedCount,
     RecordCount,
     SubmissionCount,
 )
@@ -63,12 +63,16 @@ def test_forms_count_in_their_own_table_1_rows() -> None:
     assert report.misconduct_referrals == 0  # 2023's misconduct is not 2024's
 
 
-def test_misconduct_referrals_are_counted_by_their_own_function() -> None:
-    assert ar.misconduct_referral_counts(2024) == ar.table_1_cell(2024, "misconduct")
+def test_misconduct_referrals_are_imported_ones_and_those_accepted_that_year() -> None:
+    assert ar.misconduct_referral_counts(2024) == (RecordCount(2024, "misconduct"),
+                                                   ForwardedCount(2024))
     counts = zero_counts(2024)
-    for query in ar.misconduct_referral_counts(2024):
-        counts[query] = 2
-    assert ar.assemble(2024, counts, []).misconduct_referrals == 4
+    counts[RecordCount(2024, "misconduct")] = 2
+    counts[SubmissionCount(2024, "misconduct")] = 9  # received, not all referred yet
+    counts[ForwardedCount(2024)] = 5
+    report = ar.assemble(2024, counts, [])
+    assert report.misconduct_referrals == 7
+    assert report.table_1["misconduct"][2024] == 11
 
 
 def test_figure_2_is_largest_first_with_the_group_total_and_ties_in_taxonomy_order() -> None:
@@ -105,9 +109,10 @@ def test_retaliation_outcomes_partition_the_year_records_and_case_states() -> No
     counts[RecordCount(2024, "retaliation")] = 3
     counts[RecordCount(2024, "retaliation", outcome="suspended")] = 2
     counts[RecordCount(2024, "retaliation", outcome="retaliation_established")] = 1
-    counts[CaseCount(2024, "retaliation")] = 6  # 2 suspended, 1 prima facie, 3 no outcome yet
-    counts[CaseCount(2024, "retaliation", state="suspended")] = 2
-    counts[CaseCount(2024, "retaliation", state="prima_facie_established")] = 1
+    # 2 suspended, 1 prima facie, 1 under review and 2 stored before cases kept an outcome
+    counts[CaseCount(2024, "retaliation")] = 6
+    counts[CaseCount(2024, "retaliation", outcome="suspended")] = 2
+    counts[CaseCount(2024, "retaliation", outcome="prima_facie_established")] = 1
     report = ar.assemble(2024, counts, [])
     assert report.retaliation_outcomes == {
         "prima_facie_established": 1, "no_prima_facie": 0, "under_review": 3, "suspended": 4,
@@ -117,11 +122,11 @@ def test_retaliation_outcomes_partition_the_year_records_and_case_states() -> No
     assert sum(report.retaliation_outcomes.values()) == report.retaliation_total == 9
 
 
-def test_case_states_map_to_outcome_codes_and_unknown_states_are_under_review() -> None:
-    assert set(CASE_STATE_OUTCOMES.values()) <= set(RETALIATION_OUTCOMES)
-    assert outcome_of_case_state("no_prima_facie") == "no_prima_facie"
-    assert outcome_of_case_state("preliminary_review") == "under_review"
-    assert outcome_of_case_state("a_state_issue_4_adds_later") == "under_review"
+def test_the_report_counts_cases_by_each_decided_outcome_and_never_asks_for_under_review(
+        ) -> None:
+    asked = {q.outcome for q in ar.report_queries(2024)
+             if isinstance(q, CaseCount) and q.outcome is not None}
+    assert asked == set(RETALIATION_OUTCOMES) - {"under_review"}
 
 
 def test_table_2_lists_every_year_from_2018_with_compliance() -> None:
