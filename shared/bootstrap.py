@@ -29,13 +29,13 @@ from shared.ports import (
     TaskQueue,
 )
 from shared.services.tasks import URGENT_QUEUES
-from shared.statistics_ports import StatisticsStore
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # built on first use: a function pays only for what its path touches
     from shared.auth import TokenVerifier
     from shared.domain.officers import Officer
     from shared.services.cases import Desk
     from shared.services.notify import MailSettings
+    from shared.statistics_ports import StatisticsStore
 
 T = TypeVar("T")
 
