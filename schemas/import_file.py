@@ -17,6 +17,7 @@ from marshmallow import ValidationError
 
 from schemas.common import LOAD_CONTEXT
 from schemas.statistics import IMPORTED_SERVICE_CATEGORIES, LINE_SCHEMAS
+from shared.domain import strict_json
 from shared.domain.statistics import ImportLine
 from shared.domain.taxonomy import (
     ADVICE_GROUPS,
@@ -50,23 +51,6 @@ class ValidatedFile:
     blank: int = 0
 
 
-class _DuplicateKey(ValueError):
-    pass
-
-
-def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _DuplicateKey(key)
-        result[key] = value
-    return result
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(name)
-
-
 def _field_name(name: Any) -> str:
     """A field name as it may be shown: a short printable key or a placeholder."""
     text = str(name)
@@ -92,8 +76,8 @@ def parse_line(raw: bytes) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise ValueError("Not valid UTF-8.") from None
     try:
-        value = json.loads(text, object_pairs_hook=_unique, parse_constant=_refuse_constant)
-    except _DuplicateKey:
+        value = strict_json.loads(text)
+    except strict_json.RepeatedKey:
         raise ValueError("A key appears twice in the object.") from None
     except json.JSONDecodeError as error:
         raise ValueError(f"Not valid JSON: {error.msg} (column {error.colno}).") from None

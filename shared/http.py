@@ -13,6 +13,8 @@ from typing import Any
 
 from flask import Request, Response
 
+from shared.domain import strict_json
+
 JSON_TYPE = "application/json"
 FORM_TYPE = "application/x-www-form-urlencoded"
 MAX_FORM_FIELDS = 600
@@ -105,33 +107,16 @@ def _read_at_most(request: Request, size: int) -> bytes:
     return b"".join(chunks)
 
 
-class _DuplicateKey(ValueError):
-    pass
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _DuplicateKey(key)
-        result[key] = value
-    return result
-
-
-def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
-
-
 def parse_json(raw: bytes) -> dict[str, Any]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise _bad_body("The body is not valid UTF-8.") from None
     try:
-        value = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constants)
+        value = strict_json.loads(text)
     except RecursionError:
         raise _bad_body("The JSON is nested too deeply.") from None
-    except _DuplicateKey:
+    except strict_json.RepeatedKey:
         raise _bad_body("The JSON repeats a key inside one object.") from None
     except json.JSONDecodeError as error:
         raise _bad_body(f"The body is not valid JSON: {error.msg} (line {error.lineno}, "
