@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from flask import Request, Response
 
@@ -83,6 +83,18 @@ def over_limit(container: Container, request: Request, bucket: str) -> float | N
     return container.rate_limiter.hit(bucket, client, container.clock.now())
 
 
+def rate_limited(container: Container, request: Request, post: Post, bucket: str,
+                 function: str, message: str, again: Again) -> Response | None:
+    """The post's page again as a 429 with ``message`` (its ``%(minutes)s`` filled in) if
+    this client made too many posts of this kind; None if it may go on."""
+    wait = over_limit(container, request, bucket)
+    if wait is None:
+        return None
+    refused(function, "rate_limit")
+    notice = post.ctx.gettext(message) % {"minutes": wait_minutes(wait)}
+    return again(post.ctx, post.values, 429, notice, headers=retry_headers(wait))
+
+
 def retry_headers(seconds: float) -> dict[str, str]:
     return {"Retry-After": str(int(seconds) + 1)}
 
@@ -100,8 +112,12 @@ STALE = N_("For your security, this form had expired. Your answers are kept belo
 HONEYPOT = N_("This form could not be accepted. Check your answers and send it again.")
 PAGE_FIELDS = (security.TOKEN_FIELD, security.HONEYPOT_FIELD, security.LANGUAGE_FIELD)
 
-# Shows the page of a post again with what was sent: (context, values, status, notice).
-Again = Callable[[views.PageContext, dict[str, str], int, str], Response]
+class Again(Protocol):
+    """Shows the page of a post again with what was sent, a status and a notice."""
+
+    def __call__(self, ctx: views.PageContext, values: dict[str, str], status: int,
+                 notice: str | None = None, *,
+                 headers: dict[str, str] | None = None) -> Response: ...
 
 
 @dataclass

@@ -87,11 +87,10 @@ def _post(form: FormSpec, schema: Schema, container: Container, request: Request
                                            "fields": problem.log_fields})
         return again(ctx, values, problem.status,
                      errors=flat_errors(problem.errors, row_map(post.pairs)))
-    wait = browser.over_limit(container, request, "submit")
-    if wait is not None:
-        browser.refused(form.function, "rate_limit")
-        notice = gettext(NOTICES["rate_limited"]) % {"minutes": browser.wait_minutes(wait)}
-        return again(ctx, values, 429, notice, headers=browser.retry_headers(wait))
+    limited = browser.rate_limited(container, request, post, "submit", form.function,
+                                   NOTICES["rate_limited"], again)
+    if limited is not None:
+        return limited
     c = container
     try:
         ack = receive_submission(form, data, idempotency_key=key, store=c.store,

@@ -69,11 +69,10 @@ def open_with_receipt(container: Container, request: Request) -> Response:
         data = validated(_LOOKUP, lookup, container)
     except HttpProblem as problem:
         return _lookup_again(ctx, values, 422, errors=flat_errors(problem.errors, {}))
-    wait = browser.over_limit(container, request, "follow_up")
-    if wait is not None:
-        browser.refused(FUNCTION, "rate_limit")
-        notice = ctx.gettext(TOO_MANY) % {"minutes": browser.wait_minutes(wait)}
-        return _lookup_again(ctx, values, 429, notice, headers=browser.retry_headers(wait))
+    limited = browser.rate_limited(container, request, post, "follow_up", FUNCTION, TOO_MANY,
+                                   _lookup_again)
+    if limited is not None:
+        return limited
     c = container
     try:
         view = open_case(data["reference"], data["receipt"], store=c.store,
@@ -122,11 +121,10 @@ def add_information(container: Container, request: Request) -> Response:
                                       security.browser_cookie(request))
     if reference is None:
         return _lookup_again(ctx, values, 403, ctx.gettext(EXPIRED))
-    wait = browser.over_limit(container, request, "follow_up_message")
-    if wait is not None:
-        browser.refused(FUNCTION, "rate_limit")
-        notice = ctx.gettext(TOO_MANY) % {"minutes": browser.wait_minutes(wait)}
-        return _lookup_again(ctx, values, 429, notice, headers=browser.retry_headers(wait))
+    limited = browser.rate_limited(container, request, post, "follow_up_message", FUNCTION,
+                                   TOO_MANY, _lookup_again)
+    if limited is not None:
+        return limited
     c = container
     try:
         view = read_case(reference, store=c.store, follow_up=c.follow_up, cipher=c.cipher)
