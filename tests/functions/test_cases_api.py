@@ -23,7 +23,8 @@ from shared.domain.officers import parse_directory
 from tests.support.fakes import RecordingNotifier
 from tests.support.harness import Harness, function_app
 from tests.support.payloads import ADVICE_ANONYMOUS, SENSITIVE, payload
-from tests.support.receiver import SECRET, ServedReceiver, free_port, new_receiver
+from tests.support.processes import free_port
+from tests.support.receiver import SECRET, ServedReceiver, new_receiver
 from tests.support.tokens import CertServer, SigningKey
 
 AUDIENCE = "https://europe-west1-ethics.cloudfunctions.net/cases"

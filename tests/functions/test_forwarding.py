@@ -25,7 +25,8 @@ from shared.domain.referrals import referral_document
 from tests.support.fakes import FlakyStore
 from tests.support.harness import Harness
 from tests.support.payloads import MISCONDUCT_ANONYMOUS, SENSITIVE, payload
-from tests.support.receiver import SECRET, ServedReceiver, free_port, new_receiver
+from tests.support.processes import free_port
+from tests.support.receiver import SECRET, ServedReceiver, new_receiver
 
 REQUEUED_ONE = {"requeued": 1, "failed": 0, "alerts": 0, "closed": 0}
 

@@ -8,17 +8,15 @@ are skipped with the command that installs what is missing.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from tests.support.processes import free_port, serving
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("INTAKE_TEST_CHROMIUM", "/usr/bin/chromium"))
@@ -39,12 +37,6 @@ def missing_components() -> list[str]:
     return missing
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @dataclass
 class Runner:
     base_url: str
@@ -61,26 +53,10 @@ def local_runner(**settings: str) -> Iterator[Runner]:
     env = {**os.environ, "INTAKE_DATA_DIR": str(work / "data"), "INTAKE_BACKEND": "embedded",
            "INTAKE_LOCAL_SWEEP_SECONDS": "0", "PYTHONUNBUFFERED": "1", **settings}
     env.pop("INTAKE_FUNCTIONS_BASE_URL", None)
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-c", "from shared.cli import main; main()", "serve",
-             "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(base_url + "/", timeout=2).close()
-                break
-            except OSError as error:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"the runner did not start:\n{log_path.read_text()}") from error
-                time.sleep(0.2)
+    command = [sys.executable, "-c", "from shared.cli import main; main()", "serve",
+               "--port", str(port)]
+    with serving(command, port, cwd=ROOT, env=env, log_path=log_path) as base_url:
         yield Runner(base_url, work / "data", log_path)
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 @contextmanager

@@ -3,7 +3,6 @@ and a gateway pointed at it."""
 
 from __future__ import annotations
 
-import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,12 +15,6 @@ from reference_receiver.app import ReferenceReceiver
 from reference_receiver.store import ReceiverStore
 
 SECRET = b"test-forwarding-secret-0123456789abcdef"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def new_receiver(data_dir: Path, secret: bytes = SECRET) -> ReferenceReceiver:

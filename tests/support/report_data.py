@@ -36,7 +36,8 @@ from shared.ports import IntakeStore
 from shared.statistics_ports import StatisticsStore
 from tests.support.fakes import FixedClock, RecordingQueue
 from tests.support.harness import Harness, settings_for
-from tests.support.receiver import SECRET, ServedReceiver, free_port, new_receiver
+from tests.support.processes import free_port
+from tests.support.receiver import SECRET, ServedReceiver, new_receiver
 
 OFFICER = "olga@example.org"
 DIRECTORY = {OFFICER: {"name": "Olga Officer", "roles": ["ethics_officer"]}}

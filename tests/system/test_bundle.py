@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -18,14 +17,9 @@ from pathlib import Path
 
 from tests.conftest import KmsServer
 from tests.support.payloads import payload
+from tests.support.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def run(command: list[str], cwd: Path, env: dict[str, str], timeout: float) -> str:

@@ -7,7 +7,6 @@ import email
 import email.policy
 import json
 import os
-import socket
 import subprocess
 import time
 import urllib.error
@@ -20,14 +19,9 @@ import pytest
 
 from tests.support.logscan import find_leaks
 from tests.support.payloads import SENSITIVE, payload
+from tests.support.processes import free_port, serving
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -37,24 +31,9 @@ def runner(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     env = {**os.environ, "INTAKE_DATA_DIR": str(tmp_path / "data"),
            "INTAKE_LOCAL_SWEEP_SECONDS": "1", "PYTHONUNBUFFERED": "1"}
     env.pop("INTAKE_FUNCTIONS_BASE_URL", None)
-    with log_path.open("w") as log:
-        process = subprocess.Popen([str(ROOT / "scripts" / "run"), "--port", str(port)],
-                                   cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(base_url + "/", timeout=2).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"scripts/run did not start:\n{log_path.read_text()}")
-                time.sleep(0.2)
+    with serving([str(ROOT / "scripts" / "run"), "--port", str(port)], port, cwd=ROOT,
+                 env=env, log_path=log_path) as base_url:
         yield base_url, log_path
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def post(url: str, body: object, headers: dict[str, str] | None = None,
