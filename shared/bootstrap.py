@@ -12,20 +12,26 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from shared import config, logs
 from shared.config import Settings
 from shared.domain.policy import Policy
+from shared.domain.sealing import CASES_KEY, MESSAGES_KEY
 from shared.ports import (
     Clock,
     FollowUpStore,
     IntakeStore,
     InvestigationsGateway,
     KeyService,
+    KeyWrapper,
     Notifier,
     PayloadCipher,
+    PayloadSealer,
     RateLimiter,
+    ReplayDigests,
+    SealedRecords,
     TaskQueue,
 )
 from shared.services.tasks import URGENT_QUEUES
@@ -38,6 +44,7 @@ if TYPE_CHECKING:  # built on first use: a function pays only for what its path 
     from shared.statistics_ports import StatisticsStore
 
 T = TypeVar("T")
+K = TypeVar("K", bound=KeyWrapper)
 
 
 class Container:
@@ -80,13 +87,40 @@ class Container:
     def queue(self) -> TaskQueue:
         return self._component("queue", lambda: _queue(self.settings))
 
+    # Sealing: one key-encryption key per purpose, each built on first use, so a function
+    # only ever reaches the keys its path needs (the follow-up page: the messages key).
+
     @property
-    def keys(self) -> KeyService:
-        return self._component("keys", lambda: _keys(self.settings))
+    def case_keys(self) -> KeyService:
+        """Submissions, internal notes, transition notes."""
+        return self._component("case_keys", lambda: _case_keys(self.settings))
+
+    @property
+    def message_keys(self) -> KeyService:
+        """Replies to the submitter and the submitter's messages."""
+        return self._component("message_keys", lambda: _message_keys(self.settings))
 
     @property
     def cipher(self) -> PayloadCipher:
-        return self._component("cipher", lambda: _cipher(self.keys))
+        return self._component("cipher", lambda: _cipher(
+            {CASES_KEY: lambda: self.case_keys, MESSAGES_KEY: lambda: self.message_keys}))
+
+    @property
+    def sealer(self) -> PayloadSealer:
+        """What the submit functions seal with: the cases key, for wrapping only."""
+        return self._component("sealer", lambda: _sealer({CASES_KEY: lambda: self.case_keys}))
+
+    @property
+    def replay_digests(self) -> ReplayDigests:
+        return self._component("replay_digests", lambda: _replay_digests(self.settings))
+
+    @property
+    def replay_receipt_window(self) -> timedelta:
+        return timedelta(seconds=self.settings.sealing.replay_receipt_seconds)
+
+    @property
+    def sealed_records(self) -> SealedRecords:
+        return self._component("sealed_records", lambda: _sealed_records(self.store))
 
     @property
     def forward_secret(self) -> bytes:
@@ -180,18 +214,72 @@ def _queue(s: Settings) -> TaskQueue:
         service_accounts=s.tasks_service_accounts, timeout=s.queue_timeout)
 
 
-def _keys(s: Settings) -> KeyService:
-    if s.kms_key:
+def _key_service(s: Settings, kms_key: str, key_file: Path) -> KeyService:
+    if kms_key:
         from shared.adapters.kms_keys import KmsKeyService
-        return KmsKeyService.connect(s.kms_key, emulator_host=s.kms_emulator_host,
+        return KmsKeyService.connect(kms_key, emulator_host=s.kms_emulator_host,
                                      timeout=s.store_timeout)
     from shared.adapters.local_keys import LocalKeyService
-    return LocalKeyService.from_file(s.key_file, create=s.backend == "embedded")
+    return LocalKeyService.from_file(key_file, create=s.backend == "embedded")
 
 
-def _cipher(keys: KeyService) -> PayloadCipher:
+def _case_keys(s: Settings) -> KeyService:
+    return _key_service(s, s.kms_key, s.key_file)
+
+
+def _message_keys(s: Settings) -> KeyService:
+    return _key_service(s, s.sealing.messages_kms_key, s.sealing.messages_key_file)
+
+
+class _KeysOnFirstUse(Mapping[str, K]):
+    """Key-encryption keys by purpose, each built when a value of that purpose is first
+    sealed or opened; a purpose left out has no key here at all."""
+
+    def __init__(self, builders: Mapping[str, Callable[[], K]]) -> None:
+        self._builders = dict(builders)
+
+    def __getitem__(self, purpose: str) -> K:
+        return self._builders[purpose]()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._builders)
+
+    def __len__(self) -> int:
+        return len(self._builders)
+
+
+def _cipher(keys: Mapping[str, Callable[[], KeyService]]) -> PayloadCipher:
     from shared.adapters.envelope import EnvelopeCipher
-    return EnvelopeCipher(keys)
+    return EnvelopeCipher(_KeysOnFirstUse(keys))
+
+
+def _sealer(keys: Mapping[str, Callable[[], KeyWrapper]]) -> PayloadSealer:
+    from shared.adapters.envelope import EnvelopeSealer
+    return EnvelopeSealer(_KeysOnFirstUse(keys))
+
+
+def _replay_digests(s: Settings) -> ReplayDigests:
+    from shared.adapters.replay_hmac import HmacReplayDigests
+    if s.sealing.replay_hmac_secret:
+        return HmacReplayDigests(s.sealing.replay_hmac_secret.encode())
+    if s.backend != "embedded":  # a secret of the deployment: never invented on the fly
+        raise config.ConfigError("INTAKE_REPLAY_HMAC_SECRET must be set on this function")
+    from shared.adapters.local_secrets import secret_from_file
+    return HmacReplayDigests(
+        secret_from_file(s.data_dir / "keys" / "replay-hmac.key", create=True).encode())
+
+
+def _sealed_records(store: IntakeStore) -> SealedRecords:
+    """Re-sealing works on the intake store's own database."""
+    from shared.adapters.sqlite_store import SqliteStore
+    if isinstance(store, SqliteStore):
+        from shared.adapters.sqlite_sealed import SqliteSealedRecords
+        return SqliteSealedRecords(store)
+    from shared.adapters.firestore_store import FirestoreStore
+    if isinstance(store, FirestoreStore):
+        from shared.adapters.firestore_sealed import FirestoreSealedRecords
+        return FirestoreSealedRecords(store)
+    raise config.ConfigError(f"no sealed-records store for {type(store).__name__}: pass one")
 
 
 def _verifier(s: Settings) -> TokenVerifier:

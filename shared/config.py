@@ -171,6 +171,16 @@ class FormsSettings:
 
 
 @dataclass(frozen=True)
+class SealingSettings:
+    """The second key-encryption key and the submit functions' replay secret."""
+
+    messages_kms_key: str = ""
+    messages_key_file: Path = Path(".intake/keys/messages.kek")
+    replay_hmac_secret: str = field(default="", repr=False)
+    replay_receipt_seconds: int = 600
+
+
+@dataclass(frozen=True)
 class Settings:
     backend: str
     data_dir: Path
@@ -209,9 +219,11 @@ class Settings:
     officers_json: str
     auth_audience: str
     dev_auth: bool
-    # Cloud KMS (issue 6)
+    # Cloud KMS: the cases key (submissions, notes) and the messages key (the follow-up
+    # page's replies and messages), each a KMS key or a local key file
     kms_key: str
     kms_emulator_host: str
+    sealing: SealingSettings
     # --- Public web forms (issue 5) ---
     forms: FormsSettings
 
@@ -362,12 +374,25 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         ),
         kms_key="",
         kms_emulator_host="",
+        sealing=SealingSettings(),
     )
+    messages_key_file = get("INTAKE_MESSAGES_KEY_FILE")
     settings = replace(
         settings,
-        kms_key=get("INTAKE_KMS_KEY", _kms_key_name),
+        kms_key=get("INTAKE_KMS_KEY", _kms_key_name("INTAKE_KMS_KEY")),
         kms_emulator_host=get("INTAKE_KMS_EMULATOR_HOST", _loopback("INTAKE_KMS_EMULATOR_HOST")),
+        sealing=SealingSettings(
+            messages_kms_key=get("INTAKE_MESSAGES_KMS_KEY",
+                                 _kms_key_name("INTAKE_MESSAGES_KMS_KEY")),
+            messages_key_file=Path(messages_key_file) if messages_key_file
+            else data_dir / "keys" / "messages.kek",
+            replay_hmac_secret=get("INTAKE_REPLAY_HMAC_SECRET",
+                                   _secret("INTAKE_REPLAY_HMAC_SECRET")),
+            replay_receipt_seconds=get("INTAKE_REPLAY_RECEIPT_SECONDS",
+                                       _int("INTAKE_REPLAY_RECEIPT_SECONDS", 0, 86400)),
+        ),
     )
+    _check_keys(settings)
     if settings.backend == "gcp" and not settings.project:
         raise ConfigError("GOOGLE_CLOUD_PROJECT must be set when INTAKE_BACKEND=gcp")
     return settings
@@ -379,9 +404,30 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
 
 VARIABLES += (
     Variable("INTAKE_KMS_KEY", "",
-             "Cloud KMS key that wraps the data keys "
+             "Cloud KMS key (the cases key) that wraps the data keys of submissions, "
+             "internal notes and transition notes "
              "(`projects/P/locations/L/keyRings/R/cryptoKeys/K`); the key never leaves KMS. "
-             "Empty: the local key file. Calls share `INTAKE_STORE_TIMEOUT_SECONDS`."),
+             "Empty: the local key file `INTAKE_KEY_FILE`. Calls share "
+             "`INTAKE_STORE_TIMEOUT_SECONDS`. Set together with `INTAKE_MESSAGES_KMS_KEY`."),
+    Variable("INTAKE_MESSAGES_KMS_KEY", "",
+             "Cloud KMS key (the messages key) that wraps the data keys of replies to the "
+             "submitter and the submitter's messages: the only key the public follow-up "
+             "page may use. Another key than `INTAKE_KMS_KEY`. Empty: the local key file "
+             "`INTAKE_MESSAGES_KEY_FILE`."),
+    Variable("INTAKE_MESSAGES_KEY_FILE", "",
+             "Local key-encryption key file of replies and submitter messages (32 random "
+             "bytes, base64). Empty: `<INTAKE_DATA_DIR>/keys/messages.kek`, created on first "
+             "use by the embedded backend. Unused when `INTAKE_MESSAGES_KMS_KEY` is set.",
+             "local"),
+    Variable("INTAKE_REPLAY_HMAC_SECRET", "",
+             "Secret (at least 32 characters) of the submit functions only: keyed digests "
+             "that recognise an idempotent retry, and derive its receipt code again, without "
+             "decrypting anything. Empty on the embedded backend: a random one kept in "
+             "`<INTAKE_DATA_DIR>/keys/replay-hmac.key`; required with `gcp` (a Secret "
+             "Manager secret).", "secret"),
+    Variable("INTAKE_REPLAY_RECEIPT_SECONDS", "600",
+             "How long after a submission an idempotent retry still shows its receipt code "
+             "again; later retries get the reference without it (0: never again)."),
     Variable("INTAKE_KMS_EMULATOR_HOST", "",
              "host:port on the loopback interface of a KMS-compatible gRPC server, reached "
              "over insecure gRPC (tests).", "local"),
@@ -391,11 +437,27 @@ _KMS_KEY_NAME = re.compile(r"projects/[^/]+/locations/[^/]+/keyRings/[^/]+/crypt
 _LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
 
-def _kms_key_name(raw: str) -> str:
-    if raw and not _KMS_KEY_NAME.fullmatch(raw):
-        raise ConfigError("INTAKE_KMS_KEY must be a key resource name "
-                          "projects/P/locations/L/keyRings/R/cryptoKeys/K; got " + repr(raw))
-    return raw
+def _kms_key_name(name: str) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        if raw and not _KMS_KEY_NAME.fullmatch(raw):
+            raise ConfigError(f"{name} must be a key resource name "
+                              "projects/P/locations/L/keyRings/R/cryptoKeys/K; got " + repr(raw))
+        return raw
+
+    return parse
+
+
+def _check_keys(settings: Settings) -> None:
+    """Both key-encryption keys in KMS, or both in local files; never one key for both."""
+    cases, messages = settings.kms_key, settings.sealing.messages_kms_key
+    if bool(cases) != bool(messages):
+        raise ConfigError("INTAKE_KMS_KEY and INTAKE_MESSAGES_KMS_KEY are set together: "
+                          "the cases key and the messages key both live in Cloud KMS")
+    if cases and cases == messages:
+        raise ConfigError("INTAKE_MESSAGES_KMS_KEY must be another key than INTAKE_KMS_KEY")
+    if not cases and settings.key_file == settings.sealing.messages_key_file:
+        raise ConfigError("INTAKE_MESSAGES_KEY_FILE must be another file than "
+                          "INTAKE_KEY_FILE")
 
 
 def _loopback(name: str) -> Callable[[str], str]:

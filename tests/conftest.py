@@ -89,6 +89,12 @@ class KmsServer:
     def key_service(self, **kwargs: float) -> KmsKeyService:
         return KmsKeyService.connect(self.key_name, emulator_host=self.host, **kwargs)
 
+    def another_key(self) -> str:
+        """A fresh key on the same server (the messages key beside the cases key)."""
+        name = f"{self.key_name.rsplit('/', 1)[0]}/kek-{uuid.uuid4().hex[:12]}"
+        self.state.create_key(name)
+        return name
+
 
 @pytest.fixture(scope="session")
 def _kms_server() -> Iterator[tuple[FakeKms, str]]:

@@ -1,11 +1,17 @@
-"""Envelope encryption: AES-256-GCM with a fresh data key per document, wrapped by the
-key-encryption key of a KeyService (a local file, or Cloud KMS in production)."""
+"""Envelope encryption: AES-256-GCM with a fresh data key per value, wrapped by the
+key-encryption key of the value's kind (a local file, or Cloud KMS in production).
+
+Format 2 (``"v": 2``) binds the ciphertext and the wrapped data key to the value's
+``SealContext``: kind, collection, case reference and record id, as associated data of both
+layers. Format 1 bound them to the record id alone, so a note copied into another case's
+history as a reply still opened; it is read only by ``open_outdated``, for ``intake
+reseal``, never in place.
+"""
 
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
+import binascii
 import secrets
 from collections.abc import Mapping
 from typing import Any
@@ -13,9 +19,20 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from shared.ports import KeyService, OpenedPayload, PayloadCipher, SealedPayload
+from shared.domain.sealing import CASES_KEY, SealContext
+from shared.ports import (
+    KeyService,
+    KeyWrapper,
+    PayloadCipher,
+    PayloadSealer,
+    SealBroken,
+    SealOutdated,
+)
 
-VERSION = 1
+VERSION = 2
+OUTDATED_VERSION = 1
+ALGORITHM = "AES-256-GCM"
+_FIELDS = ("kid", "wrapped_key", "nonce", "ciphertext")
 
 
 def _b64(raw: bytes) -> str:
@@ -26,47 +43,79 @@ def _unb64(text: str) -> bytes:
     return base64.b64decode(text, validate=True)
 
 
-def _associated(record_id: str) -> bytes:
-    # Binds ciphertext and wrapped key to their record: a sealed payload copied onto another
-    # record does not open.
-    return f"ethics-intake:v{VERSION}:{record_id}".encode()
+def _outdated_associated(record_id: str) -> bytes:
+    return f"ethics-intake:v{OUTDATED_VERSION}:{record_id}".encode()
 
 
-def _tags(data_key: bytes, inputs: Mapping[str, bytes]) -> dict[str, bytes]:
-    mac_key = hmac.new(data_key, b"ethics-intake tag key", hashlib.sha256).digest()
-    return {label: hmac.new(mac_key, label.encode() + b"\x00" + data, hashlib.sha256).digest()
-            for label, data in inputs.items()}
+def _parts(envelope: Mapping[str, Any]) -> tuple[str, bytes, bytes, bytes]:
+    """kid, wrapped key, nonce and ciphertext of an envelope; SealBroken if malformed."""
+    try:
+        kid, wrapped, nonce, ciphertext = (envelope[name] for name in _FIELDS)
+        if not all(isinstance(v, str) for v in (kid, wrapped, nonce, ciphertext)):
+            raise TypeError
+        if envelope.get("alg") != ALGORITHM:
+            raise SealBroken(f"unknown algorithm {envelope.get('alg')!r}")
+        return kid, _unb64(wrapped), _unb64(nonce), _unb64(ciphertext)
+    except (KeyError, TypeError, binascii.Error):
+        raise SealBroken("malformed envelope") from None
 
 
-class EnvelopeCipher(PayloadCipher):
-    def __init__(self, keys: KeyService) -> None:
-        self._keys = keys
+class EnvelopeSealer(PayloadSealer):
+    """Seals only: its key-encryption keys (by purpose, ``CASES_KEY`` / ``MESSAGES_KEY``)
+    need not be able to unwrap anything."""
 
-    def seal(self, record_id: str, plaintext: bytes,
-             tag_inputs: Mapping[str, bytes]) -> SealedPayload:
+    def __init__(self, keys: Mapping[str, KeyWrapper]) -> None:
+        self._wrappers = keys
+
+    def seal(self, context: SealContext, plaintext: bytes) -> dict[str, Any]:
+        keys = self._wrappers[context.key_purpose]
         data_key = AESGCM.generate_key(bit_length=256)
         nonce = secrets.token_bytes(12)
-        associated = _associated(record_id)
-        envelope = {
+        associated = context.associated_data(VERSION)
+        return {
             "v": VERSION,
-            "alg": "AES-256-GCM",
-            "kid": self._keys.key_id,
-            "wrapped_key": _b64(self._keys.wrap(data_key, associated)),
+            "alg": ALGORITHM,
+            "kid": keys.key_id,
+            "wrapped_key": _b64(keys.wrap(data_key, associated)),
             "nonce": _b64(nonce),
             "ciphertext": _b64(AESGCM(data_key).encrypt(nonce, plaintext, associated)),
         }
-        return SealedPayload(envelope, _tags(data_key, tag_inputs))
 
-    def open(self, record_id: str, envelope: Mapping[str, Any],
-             tag_inputs: Mapping[str, bytes]) -> OpenedPayload:
-        if envelope.get("v") != VERSION:
-            raise ValueError(f"unknown envelope version {envelope.get('v')!r}")
-        associated = _associated(record_id)
-        data_key = self._keys.unwrap(_unb64(envelope["wrapped_key"]), associated,
-                                     envelope["kid"])
+
+class EnvelopeCipher(EnvelopeSealer, PayloadCipher):
+    """Seals and opens, with the key-encryption key of each purpose it is given."""
+
+    def __init__(self, keys: Mapping[str, KeyService]) -> None:
+        super().__init__(keys)
+        self._keys = keys
+
+    def is_current(self, envelope: Mapping[str, Any]) -> bool:
+        return envelope.get("v") == VERSION
+
+    def open(self, context: SealContext, envelope: Mapping[str, Any]) -> bytes:
+        version = envelope.get("v")
+        if version == OUTDATED_VERSION:
+            raise SealOutdated("envelope format 1: run intake reseal")
+        if version != VERSION:
+            raise SealBroken(f"unknown envelope version {version!r}")
+        return self._open(self._keys[context.key_purpose], context.associated_data(VERSION),
+                          envelope)
+
+    def open_outdated(self, record_id: str, envelope: Mapping[str, Any]) -> bytes:
+        if envelope.get("v") != OUTDATED_VERSION:
+            raise SealBroken(f"not a format {OUTDATED_VERSION} envelope")
+        # Format 1 had one key-encryption key: the one that is now the cases key.
+        return self._open(self._keys[CASES_KEY], _outdated_associated(record_id), envelope)
+
+    @staticmethod
+    def _open(keys: KeyService, associated: bytes, envelope: Mapping[str, Any]) -> bytes:
+        kid, wrapped, nonce, ciphertext = _parts(envelope)
         try:
-            plaintext = AESGCM(data_key).decrypt(_unb64(envelope["nonce"]),
-                                                 _unb64(envelope["ciphertext"]), associated)
-        except InvalidTag:
-            raise ValueError("sealed payload failed authentication") from None
-        return OpenedPayload(plaintext, _tags(data_key, tag_inputs))
+            data_key = keys.unwrap(wrapped, associated, kid)
+            return AESGCM(data_key).decrypt(nonce, ciphertext, associated)
+        except SealBroken:
+            raise
+        except (ValueError, InvalidTag):
+            # Altered, sealed for another place, or wrapped by another key.
+            raise SealBroken("sealed value failed authentication here") from None
+

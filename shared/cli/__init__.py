@@ -73,10 +73,12 @@ def _register() -> None:
     from shared.cli.i18n import i18n
     from shared.cli.referrals import referrals
     from shared.cli.reporting import register as register_reporting
+    from shared.cli.reseal import reseal
 
     main.add_command(cases)
     main.add_command(i18n)
     main.add_command(referrals)
+    main.add_command(reseal)
     register_reporting(main)
 
 

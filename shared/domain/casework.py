@@ -176,6 +176,24 @@ def alert_raised(case: Case, alert: DeadlineAlert, at: datetime) -> CaseChange:
     return CaseChange(updated, events, pending, result=True)
 
 
+def integrity_alert_raised(case: Case, code: str, where: str, actor: str,
+                           at: datetime) -> CaseChange:
+    """Record an integrity failure found on reading the case (a sealed item that does not
+    open where it is kept, a submission that is not the case's) and tell the Ethics
+    Office, once per failure and place: every later read finds the key in
+    ``alerts_sent``."""
+    qualifier = notifications.integrity_qualifier(code, where)
+    key = f"integrity.{qualifier}"
+    if key in case.alerts_sent:
+        return CaseChange.unchanged(case, result=False)
+    pending = tuple(PendingTask("notify", case.submission_id, case.reference, at, at,
+                                item=item)
+                    for item in notifications.items("integrity_alert", qualifier=qualifier))
+    updated, events = record(case, at, [Happened("integrity_alert", actor, {
+        "code": code, "where": where})], alerts_sent=(*case.alerts_sent, key))
+    return CaseChange(updated, events, pending, result=True)
+
+
 def people_named(form: str, payload: Mapping[str, Any]) -> list[str]:
     """The people a case is about or accuses, for the recusal check."""
     if form == "misconduct":

@@ -14,9 +14,15 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "reply_posted": ("reporter",),
     "deadline_alert": ("ethics_office", "assignee"),
     "submitter_message": ("ethics_office", "assignee"),
+    "integrity_alert": ("ethics_office",),
 }
 THRESHOLD_WORDS = {"due_in_7_days": "is due within 7 days", "due_today": "is due today",
                    "overdue": "is OVERDUE"}
+INTEGRITY_WORDS = {
+    "seal_broken": "a sealed item did not open where it is kept (altered, moved from "
+                   "another case or record, or relabelled)",
+    "records_disagree": "the case and the submission it names do not belong together",
+}
 DEADLINE_WORDS = {"preliminary_review_due": "The preliminary review",
                   "panel_review_request_due": "The window to ask for the panel's review"}
 
@@ -55,6 +61,12 @@ def alert_qualifier(deadline: str, due: datetime, threshold: str) -> str:
     return f"{deadline}.{due:%Y%m%d}.{threshold}"
 
 
+def integrity_qualifier(code: str, where: str) -> str:
+    """Which integrity failure (``INTEGRITY_WORDS``) and where: ``event-<seq>`` or
+    ``submission``."""
+    return f"{code}.{where}"
+
+
 def render(template: str, role: str, *, reference: str, at: datetime, case_url: str,
            follow_up_url: str, investigations_case_id: str | None = None,
            attempts: int | None = None, reason_code: str | None = None,
@@ -71,6 +83,15 @@ def render(template: str, role: str, *, reference: str, at: datetime, case_url: 
             f"New information on {reference}",
             f"The submitter added information to case {reference} on the follow-up page "
             f"on {day}.\nCase: {case_url}\n")
+    if template == "integrity_alert":
+        code, _, where = qualifier.partition(".")
+        return Message(
+            f"SECURITY ALERT: integrity check failed on {reference}",
+            f"On {day}, a stored record of case {reference} failed an integrity check: "
+            f"{INTEGRITY_WORDS.get(code, code)} ({where or 'case'}).\n"
+            "Its content was not shown to anyone. Someone with write access to the store "
+            "may have tampered with it: check the store's audit log.\n"
+            f"Case: {case_url}\n")
     if template == "deadline_alert":
         deadline, due, threshold = qualifier.split(".")
         what = DEADLINE_WORDS.get(deadline, deadline)

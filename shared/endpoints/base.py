@@ -12,6 +12,7 @@ from flask import Request, Response
 
 from shared import bootstrap, logs
 from shared.bootstrap import Container
+from shared.domain.sealing import IntegrityFailure
 from shared.http import HttpProblem, json_response
 from shared.ports import QueueUnavailable, StoreUnavailable
 
@@ -38,6 +39,12 @@ def handle(function: str, request: Request, action: Callable[[Container], Respon
             "event": "request_refused", "function": function, "status": problem.status,
             "fields": problem.log_fields})
         return problem.response()
+    except IntegrityFailure as failure:
+        # Already logged as an ERROR and alerted; what is stored is not served.
+        message = ("This case's stored records failed an integrity check, so they are not "
+                   "shown. The Ethics Office has been alerted.")
+        return json_response(409, {"message": message,
+                                   "errors": {"_integrity": [failure.code]}})
     except (StoreUnavailable, QueueUnavailable) as error:
         log.error("dependency unavailable", extra={
             "event": "dependency_unavailable", "function": function,

@@ -94,7 +94,9 @@ def _post(form: FormSpec, schema: Schema, container: Container, request: Request
     c = container
     try:
         ack = receive_submission(form, data, idempotency_key=key, store=c.store,
-                                 queue=c.queue, cipher=c.cipher, clock=c.clock)
+                                 queue=c.queue, sealer=c.sealer,
+                                 digests=c.replay_digests, clock=c.clock,
+                                 receipt_window=c.replay_receipt_window)
     except IdempotencyConflict:
         return again(ctx, values, 409, gettext(NOTICES["conflict"]),
                      key=views.new_idempotency_key())

@@ -109,7 +109,8 @@ def _route(request: Request, c: Container, officer: Any) -> Response:
                          "from_state": e.event.from_state, "to_state": e.event.to_state,
                          "details": {k: v for k, v in e.event.details.items()
                                      if k not in ("sealed", "note")},
-                         "text": e.text} for e in view.history]})
+                         "text": e.text, "unreadable": e.unreadable}
+                        for e in view.history]})
     body = read_body(request, c.settings.max_body_bytes, allow_form=False)
     action = parts[1]
     if action == "transitions":

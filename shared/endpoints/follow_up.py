@@ -76,7 +76,7 @@ def open_with_receipt(container: Container, request: Request) -> Response:
     c = container
     try:
         view = open_case(data["reference"], data["receipt"], store=c.store,
-                         follow_up=c.follow_up, cipher=c.cipher, clock=c.clock,
+                         follow_up=c.follow_up, cipher=c.cipher, queue=c.queue, clock=c.clock,
                          lock_for=c.follow_up_lock)
     except NoMatch:
         return _lookup_again(ctx, values, 422, ctx.gettext(NO_MATCH))
@@ -107,7 +107,8 @@ def _add(container: Container, ctx: views.PageContext, view: CaseView,
     c = container
     add_message(view.reference, data["message"], data["message_id"], store=c.store,
                 follow_up=c.follow_up, cipher=c.cipher, queue=c.queue, clock=c.clock)
-    opened = read_case(view.reference, store=c.store, follow_up=c.follow_up, cipher=c.cipher)
+    opened = read_case(view.reference, store=c.store, follow_up=c.follow_up, cipher=c.cipher,
+                       queue=c.queue, clock=c.clock)
     return follow_up_views.case(ctx, opened, access=access, added=True)
 
 
@@ -127,7 +128,8 @@ def add_information(container: Container, request: Request) -> Response:
         return limited
     c = container
     try:
-        view = read_case(reference, store=c.store, follow_up=c.follow_up, cipher=c.cipher)
+        view = read_case(reference, store=c.store, follow_up=c.follow_up, cipher=c.cipher,
+                         queue=c.queue, clock=c.clock)
     except NoMatch:
         return _lookup_again(ctx, {}, 422, ctx.gettext(NO_MATCH))
     body = {k: v for k, v in post.body.items() if k != "access"}

@@ -21,8 +21,8 @@ def notify_endpoint(request: Request) -> Response:
         task = validated(_TASK, read_body(request, 4096, allow_form=False), c)
         try:
             status = send_notification(task["submission_id"], task["item"], store=c.store,
-                                       cipher=c.cipher, notifier=c.notifier, clock=c.clock,
-                                       mail=c.mail)
+                                       cipher=c.cipher, queue=c.queue, notifier=c.notifier,
+                                       clock=c.clock, mail=c.mail)
         except UnknownSubmission:
             message = "No submission with this id."
             raise HttpProblem(404, message, {"submission_id": [message]}) from None

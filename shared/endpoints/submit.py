@@ -44,7 +44,9 @@ def submission_endpoint(form: FormSpec, schema: Schema) -> Handler:
         c = container
         try:
             ack = receive_submission(form, data, idempotency_key=key, store=c.store,
-                                     queue=c.queue, cipher=c.cipher, clock=c.clock)
+                                     queue=c.queue, sealer=c.sealer,
+                                     digests=c.replay_digests, clock=c.clock,
+                                     receipt_window=c.replay_receipt_window)
         except IdempotencyConflict:
             message = "This Idempotency-Key was already used for a different submission."
             raise HttpProblem(409, message, {"Idempotency-Key": [message]}) from None

@@ -7,7 +7,6 @@ named) cannot open or act on it: the refusal is recorded and Forbidden("recused"
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -25,8 +24,10 @@ from shared.domain.officers import (
 )
 from shared.domain.policy import Policy
 from shared.domain.records import Case, CaseChange, CaseEvent, CaseQuery, ProtectiveMeasure
+from shared.domain.sealing import NOTE, REPLY_TO_SUBMITTER, TRANSITION_NOTE, event_context
 from shared.logs import get_logger
 from shared.ports import Clock, IntakeStore, PayloadCipher, TaskQueue
+from shared.services import integrity
 from shared.services.tasks import enqueue_stored
 
 log = get_logger(__name__)
@@ -53,6 +54,9 @@ class Desk:
 class HistoryEntry:
     event: CaseEvent
     text: str | None = None  # an opened note, reply or determination
+    # The event carries a sealed item that did not open as what and where it is (an
+    # integrity alert was raised): shown as such, never as content.
+    unreadable: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,12 +73,13 @@ def list_cases(officer: Officer, query: CaseQuery, desk: Desk) -> list[Case]:
 
 
 def _payload(case: Case, desk: Desk) -> dict[str, Any]:
+    """The case's submission, checked to be this case's and opened in place
+    (IntegrityFailure otherwise)."""
     submission = desk.store.get_submission(case.submission_id)
     if submission is None:
         raise CaseNotFound(case.reference)
-    payload: dict[str, Any] = json.loads(
-        desk.cipher.open(submission.id, submission.sealed, {}).plaintext)
-    return payload
+    return integrity.open_submission(case, submission, store=desk.store, cipher=desk.cipher,
+                                     queue=desk.queue, clock=desk.clock)
 
 
 def _act(reference: str, officer: Officer, operation: str, desk: Desk,
@@ -103,9 +108,11 @@ def _act(reference: str, officer: Officer, operation: str, desk: Desk,
     return change, payload
 
 
-def _seal(desk: Desk, text: str) -> tuple[str, Mapping[str, Any]]:
+def _seal(desk: Desk, kind: str, reference: str, text: str) -> tuple[str, Mapping[str, Any]]:
+    """A new message id and the text sealed as a ``kind`` of this case with that id."""
     message_id = secrets.token_hex(16)
-    return message_id, desk.cipher.seal(message_id, text.encode(), {}).envelope
+    return message_id, desk.cipher.seal(event_context(kind, reference, message_id),
+                                        text.encode())
 
 
 def open_case(reference: str, officer: Officer, desk: Desk) -> CaseView:
@@ -115,13 +122,10 @@ def open_case(reference: str, officer: Officer, desk: Desk) -> CaseView:
                            lambda c, _, now: casework.read_recorded(c, actor, now))
     history = []
     for event in desk.store.case_events(reference):
-        sealed = event.details.get("sealed") or (event.details.get("note") or {}).get("sealed")
-        message_id = event.details.get("message_id") or (
-            event.details.get("note") or {}).get("message_id")
-        text = None
-        if sealed and message_id:
-            text = desk.cipher.open(message_id, sealed, {}).plaintext.decode()
-        history.append(HistoryEntry(event, text))
+        sealed, text = integrity.open_event(reference, event, store=desk.store,
+                                            cipher=desk.cipher, queue=desk.queue,
+                                            clock=desk.clock)
+        history.append(HistoryEntry(event, text, unreadable=sealed and text is None))
     return CaseView(change.case, payload, history)
 
 
@@ -129,7 +133,7 @@ def apply_transition(reference: str, name: str, officer: Officer, desk: Desk, *,
                      note: str | None = None, requester_consent: bool = False) -> Case:
     """Move a case along its workflow (IllegalTransition lists what is allowed)."""
     actor = casework.officer_actor(officer.email)
-    sealed = _seal(desk, note) if note else None
+    sealed = _seal(desk, TRANSITION_NOTE, reference, note) if note else None
 
     def decide(case: Case, payload: dict[str, Any], now: datetime) -> CaseChange:
         if name == "refer_as_misconduct" and case.form == "advice" and not requester_consent:
@@ -159,14 +163,15 @@ def assign(reference: str, assignee: Officer, officer: Officer, desk: Desk) -> C
 
 
 def add_note(reference: str, text: str, officer: Officer, desk: Desk) -> Case:
-    actor, sealed = casework.officer_actor(officer.email), _seal(desk, text)
+    actor, sealed = casework.officer_actor(officer.email), _seal(desk, NOTE, reference, text)
     change, _ = _act(reference, officer, "note", desk,
                      lambda c, _, now: casework.noted(c, *sealed, actor, now))
     return change.case
 
 
 def reply(reference: str, text: str, officer: Officer, desk: Desk) -> Case:
-    actor, sealed = casework.officer_actor(officer.email), _seal(desk, text)
+    actor = casework.officer_actor(officer.email)
+    sealed = _seal(desk, REPLY_TO_SUBMITTER, reference, text)
 
     def decide(case: Case, payload: dict[str, Any], now: datetime) -> CaseChange:
         submission = desk.store.get_submission(case.submission_id)

@@ -25,8 +25,10 @@ from shared.domain.follow_up import (
 )
 from shared.domain.records import Case, CaseEvent, PendingTask
 from shared.domain.references import hash_receipt, verify_receipt
+from shared.domain.sealing import event_context
 from shared.logs import get_logger
 from shared.ports import Clock, FollowUpStore, IntakeStore, PayloadCipher, TaskQueue
+from shared.services import integrity
 from shared.services.tasks import enqueue_stored
 
 log = get_logger(__name__)
@@ -69,11 +71,14 @@ def _decoy_hash() -> str:
 
 
 def open_case(reference: str, receipt: str, *, store: IntakeStore, follow_up: FollowUpStore,
-              cipher: PayloadCipher, clock: Clock, lock_for: timedelta) -> CaseView:
+              cipher: PayloadCipher, queue: TaskQueue, clock: Clock,
+              lock_for: timedelta) -> CaseView:
     """The case behind a reference and receipt code.
 
     Raises Locked while the reference is locked (also for the check that locks it) and
-    NoMatch for any other failure.
+    NoMatch for any other failure. A case whose submission does not name it back (a
+    tampered pointer would let one case's receipt open another) is a NoMatch and an
+    integrity alert.
     """
     decoy = _decoy_hash()  # built before any branch, so the first call costs the same
     now = clock.now()
@@ -83,6 +88,9 @@ def open_case(reference: str, receipt: str, *, store: IntakeStore, follow_up: Fo
         raise Locked(lockout.locked_until)
     case = store.get_case(reference)
     submission = store.get_submission(case.submission_id if case else secrets.token_hex(16))
+    if case is not None and submission is not None and not integrity.belongs(
+            case, submission, store=store, queue=queue, clock=clock):
+        submission = None
     stored = submission.receipt_hash if submission and submission.anonymous else None
     matched = verify_receipt(receipt, stored or decoy) and stored is not None
     if not matched or case is None:
@@ -99,34 +107,33 @@ def open_case(reference: str, receipt: str, *, store: IntakeStore, follow_up: Fo
         follow_up.clear_failures(reference)
     log.info("follow-up page opened", extra={"event": "follow_up_opened",
                                              "reference": reference})
-    return _view(case, follow_up.messages(reference), cipher)
+    return _view(case, follow_up.messages(reference), store=store, cipher=cipher,
+                 queue=queue, clock=clock)
 
 
-def _view(case: Case, events: list[CaseEvent], cipher: PayloadCipher) -> CaseView:
+def _view(case: Case, events: list[CaseEvent], *, store: IntakeStore, cipher: PayloadCipher,
+          queue: TaskQueue, clock: Clock) -> CaseView:
+    """The case as the submitter sees it. Each message opens only as the kind of message
+    its event says, of this case: an internal note copied here as a reply, or a message of
+    another case, is shown as "cannot be shown" and raises an integrity alert."""
     messages = []
     for event in events:
-        text: str | None
-        try:
-            text = cipher.open(event.details["message_id"], event.details["sealed"],
-                               {}).plaintext.decode("utf-8")
-        except (KeyError, ValueError, TypeError):
-            log.error("a follow-up message could not be opened",
-                      extra={"event": "message_unreadable", "reference": case.reference,
-                             "seq": event.seq})
-            text = None
+        _, text = integrity.open_event(case.reference, event, store=store, cipher=cipher,
+                                       queue=queue, clock=clock)
         messages.append(Message(event.at, event.kind == REPLY_TO_SUBMITTER, text))
     return CaseView(case.reference, case.form, case.received_at,
                     submitter_status(case.state, case.form), tuple(messages))
 
 
 def read_case(reference: str, *, store: IntakeStore, follow_up: FollowUpStore,
-              cipher: PayloadCipher) -> CaseView:
+              cipher: PayloadCipher, queue: TaskQueue, clock: Clock) -> CaseView:
     """A case the submitter has already opened with its receipt (the caller holds proof of
     that, such as a signed access token). Raises NoMatch if the case is gone."""
     case = store.get_case(reference)
     if case is None:
         raise NoMatch()
-    return _view(case, follow_up.messages(reference), cipher)
+    return _view(case, follow_up.messages(reference), store=store, cipher=cipher,
+                 queue=queue, clock=clock)
 
 
 def add_message(reference: str, text: str, message_id: str, *, store: IntakeStore,
@@ -139,13 +146,14 @@ def add_message(reference: str, text: str, message_id: str, *, store: IntakeStor
     if case is None:
         raise NoMatch()
     now = clock.now()
-    sealed = cipher.seal(message_id, text.encode("utf-8"), {})
+    sealed = cipher.seal(event_context(SUBMITTER_MESSAGE, reference, message_id),
+                         text.encode("utf-8"))
     notices = tuple(
         PendingTask("notify", case.submission_id, reference, now, now, item=item)
         for item in notifications.items("submitter_message", qualifier=message_id)
         if case.assignee or not item.endswith("-assignee"))
     event = follow_up.append_message(reference, kind=SUBMITTER_MESSAGE, actor=SUBMITTER_ACTOR,
-                                     message_id=message_id, sealed=sealed.envelope, at=now,
+                                     message_id=message_id, sealed=sealed, at=now,
                                      pending=notices)
     enqueue_stored(queue, notices)
     log.info("submitter added information", extra={"event": "submitter_message",

@@ -8,11 +8,11 @@ before the receipt was stored all end in one referral and one receipt.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from shared.domain import forwarding
 from shared.domain.referrals import referral_document
+from shared.domain.sealing import IntegrityFailure
 from shared.logs import get_logger
 from shared.ports import (
     Clock,
@@ -23,6 +23,7 @@ from shared.ports import (
     ReferralUnavailable,
     TaskQueue,
 )
+from shared.services import integrity
 from shared.services.tasks import enqueue_stored
 from shared.services.triage import UnknownSubmission
 
@@ -61,7 +62,14 @@ def forward_case(submission_id: str, *, store: IntakeStore, gateway: Investigati
         return _fail(store, queue, clock, reference, f"retry budget of {max_attempts} "
                      "attempts spent", attempt)
 
-    payload = json.loads(cipher.open(submission.id, submission.sealed, {}).plaintext)
+    try:
+        payload = integrity.open_submission(case, submission, store=store, cipher=cipher,
+                                            queue=queue, clock=clock)
+    except IntegrityFailure as failure:
+        # Nothing that failed its check leaves the office: the case goes to
+        # forwarding_failed, in front of an officer, and the alert is raised.
+        return _fail(store, queue, clock, reference, f"integrity check failed "
+                     f"({failure.code})", attempt)
     document = referral_document(form=case.form, reference=reference,
                                  referral_id=case.forwarding.referral_id,
                                  received_at=case.received_at,

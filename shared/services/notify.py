@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from shared.domain import notifications
 from shared.domain.forwarding import notification_sent
 from shared.domain.referrals import reporter_email
+from shared.domain.sealing import IntegrityFailure
 from shared.logs import get_logger
-from shared.ports import Clock, Email, IntakeStore, Notifier, PayloadCipher
+from shared.ports import Clock, Email, IntakeStore, Notifier, PayloadCipher, TaskQueue
+from shared.services import integrity
 from shared.services.triage import UnknownSubmission
 
 log = get_logger(__name__)
@@ -24,8 +25,8 @@ class MailSettings:
 
 
 def send_notification(submission_id: str, item: str, *, store: IntakeStore,
-                      cipher: PayloadCipher, notifier: Notifier, clock: Clock,
-                      mail: MailSettings) -> str:
+                      cipher: PayloadCipher, queue: TaskQueue, notifier: Notifier,
+                      clock: Clock, mail: MailSettings) -> str:
     """Send the notification ``item`` of a submission's case unless it was sent already;
     returns "sent", "skipped" (nobody to send it to) or "already_sent". Raises
     NotifierUnavailable so that the task is retried."""
@@ -45,8 +46,11 @@ def send_notification(submission_id: str, item: str, *, store: IntakeStore,
                  "ethics_office": mail.ethics_office_mailbox,
                  "assignee": case.assignee}.get(role)
     if role == "reporter":
-        payload = json.loads(cipher.open(submission.id, submission.sealed, {}).plaintext)
-        recipient = reporter_email(case.form, payload)
+        try:
+            recipient = reporter_email(case.form, integrity.open_submission(
+                case, submission, store=store, cipher=cipher, queue=queue, clock=clock))
+        except IntegrityFailure:
+            recipient = None  # never write to an address that failed its check: skipped
     if not recipient:
         store.update_case(case.reference, lambda c: notification_sent(c, item, clock.now(),
                                                                       sent=False))

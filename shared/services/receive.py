@@ -3,6 +3,12 @@
 Store first, then enqueue: once ``create_submission`` returns, the submission is safe and
 the caller gets its reference even if the enqueue fails, because the pending triage task
 stored with it is what ``sweep`` re-queues.
+
+The submit functions seal and never open: an idempotent retry is recognised by a keyed
+digest stored outside the envelope (``ReplayDigests``), and an anonymous submitter's receipt
+code is derived again from the idempotency key, not read back. It is shown again only for a
+short while after the first answer (``receipt_window``); a later retry gets the reference
+alone, so an idempotency key that leaks later does not leak the receipt with it.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ import hmac
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from shared.domain.forms import FormSpec
@@ -24,15 +30,22 @@ from shared.domain.records import (
     canonical_json,
     jsonable,
 )
-from shared.domain.references import hash_receipt, new_reference, receipt_code
+from shared.domain.references import (
+    hash_receipt,
+    new_reference,
+    receipt_code,
+    verify_receipt,
+)
+from shared.domain.sealing import submission_context
 from shared.domain.workflow import outcome_after
 from shared.logs import get_logger
 from shared.ports import (
     Clock,
     IntakeStore,
-    PayloadCipher,
+    PayloadSealer,
     QueueUnavailable,
     ReferenceTaken,
+    ReplayDigests,
     SubmissionExists,
     TaskQueue,
 )
@@ -67,13 +80,6 @@ def submission_id_for(form: FormSpec, idempotency_key: str | None) -> str:
     return hashlib.sha256(f"{form.code}\n{idempotency_key}".encode()).hexdigest()[:32]
 
 
-def _tag_inputs(canonical: bytes, receipt_seed: bytes | None) -> dict[str, bytes]:
-    tags = {"digest": canonical}
-    if receipt_seed is not None:
-        tags["receipt"] = b"receipt\x00" + receipt_seed
-    return tags
-
-
 def receive_submission(
     form: FormSpec,
     data: Mapping[str, Any],
@@ -81,41 +87,47 @@ def receive_submission(
     idempotency_key: str | None,
     store: IntakeStore,
     queue: TaskQueue,
-    cipher: PayloadCipher,
+    sealer: PayloadSealer,
+    digests: ReplayDigests,
     clock: Clock,
+    receipt_window: timedelta,
 ) -> Acknowledgement:
     """Store a validated submission exactly once and queue its triage.
 
-    The anonymous receipt code is derived from the document's data key and the client's
-    idempotency key, so it is never stored and a retry with the same key gets it again.
+    The anonymous receipt code is random without an idempotency key; with one, it is
+    derived from the key under the replay secret, so it is never stored and a retry within
+    ``receipt_window`` gets it again.
     """
     submission_id = submission_id_for(form, idempotency_key)
     # One canonical serialisation is both what is sealed and what the digest covers.
     canonical = canonical_json(jsonable(data))
+    digest = digests.request_digest(form.code, submission_id, canonical)
     anonymous = bool(form.allows_anonymous and data.get("anonymous"))
-    receipt_seed = None
-    if anonymous:
-        receipt_seed = idempotency_key.encode() if idempotency_key else secrets.token_bytes(16)
     if idempotency_key is not None:
         existing = store.get_submission(submission_id)
         if existing is not None:
-            return _replay(form, existing, canonical, receipt_seed, cipher)
+            return _replay(form, existing, digest, idempotency_key, digests, clock,
+                           receipt_window)
 
     now = clock.now()
-    sealed = cipher.seal(submission_id, canonical, _tag_inputs(canonical, receipt_seed))
-    receipt = receipt_code(sealed.tags["receipt"]) if anonymous else None
+    receipt = None
+    if anonymous:
+        receipt = receipt_code(digests.receipt_secret(submission_id, idempotency_key)
+                               if idempotency_key is not None else secrets.token_bytes(16))
     receipt_hash = hash_receipt(receipt) if receipt else None
     pending = PendingTask("triage", submission_id, "", now, now)
 
     for _ in range(_REFERENCE_DRAWS):
         reference = new_reference(form.prefix)
         pending = PendingTask("triage", submission_id, reference, now, now)
+        # Sealed for its place: this submission of this case (a new reference, a new seal).
+        sealed = sealer.seal(submission_context(submission_id, reference), canonical)
         try:
             store.create_submission(
                 Submission(
                     id=submission_id, form=form.code, reference=reference, received_at=now,
-                    clear=form.clear_view(data), sealed=sealed.envelope, anonymous=anonymous,
-                    request_digest=sealed.tags["digest"].hex(), receipt_hash=receipt_hash,
+                    clear=form.clear_view(data), sealed=sealed, anonymous=anonymous,
+                    request_digest=digest, receipt_hash=receipt_hash,
                 ),
                 Case(reference=reference, submission_id=submission_id, form=form.code,
                      state=RECEIVED, received_at=now, updated_at=now, event_count=1,
@@ -130,9 +142,10 @@ def receive_submission(
         except SubmissionExists:
             # A concurrent retry with the same idempotency key won the race.
             existing = store.get_submission(submission_id)
-            if existing is None:
+            if existing is None or idempotency_key is None:
                 raise
-            return _replay(form, existing, canonical, receipt_seed, cipher)
+            return _replay(form, existing, digest, idempotency_key, digests, clock,
+                           receipt_window)
     else:
         raise RuntimeError(f"no free reference after {_REFERENCE_DRAWS} random draws")
 
@@ -147,16 +160,26 @@ def receive_submission(
     return Acknowledgement(reference, now, form.next_steps, receipt)
 
 
-def _replay(form: FormSpec, existing: Submission, canonical: bytes,
-            receipt_seed: bytes | None, cipher: PayloadCipher) -> Acknowledgement:
-    opened = cipher.open(existing.id, existing.sealed, _tag_inputs(canonical, receipt_seed))
-    if existing.form != form.code or not hmac.compare_digest(
-            opened.tags["digest"].hex(), existing.request_digest):
+def _replay(form: FormSpec, existing: Submission, digest: str, idempotency_key: str,
+            digests: ReplayDigests, clock: Clock, receipt_window: timedelta) -> Acknowledgement:
+    """The first answer again, from what is stored in clear: nothing is decrypted."""
+    if existing.form != form.code or not hmac.compare_digest(digest,
+                                                             existing.request_digest):
         log.warning("idempotency key reused with another body",
                     extra={"event": "idempotency_conflict", "reference": existing.reference})
         raise IdempotencyConflict(existing.reference)
+    receipt = None
+    if existing.anonymous and existing.receipt_hash:
+        if clock.now() - existing.received_at < receipt_window:
+            derived = receipt_code(digests.receipt_secret(existing.id, idempotency_key))
+            # Never show a code that does not open the case (one sealed before the replay
+            # secret, or under another one): the slow hash decides.
+            receipt = derived if verify_receipt(derived, existing.receipt_hash) else None
+        if receipt is None:
+            log.info("idempotent retry answered without the receipt code",
+                     extra={"event": "idempotent_replay_without_receipt",
+                            "reference": existing.reference})
     log.info("idempotent retry answered with the first response",
              extra={"event": "idempotent_replay", "reference": existing.reference})
-    receipt = receipt_code(opened.tags["receipt"]) if "receipt" in opened.tags else None
     return Acknowledgement(existing.reference, existing.received_at, form.next_steps, receipt,
                            replayed=True)

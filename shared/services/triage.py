@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from shared.domain.policy import Policy
 from shared.domain.records import Triage
+from shared.domain.sealing import IntegrityFailure
 from shared.domain.triage import triage, triaged
 from shared.logs import get_logger
 from shared.ports import Clock, IntakeStore, TaskQueue
+from shared.services import integrity
 from shared.services.tasks import enqueue_stored
 
 log = get_logger(__name__)
@@ -33,6 +35,10 @@ def triage_submission(submission_id: str, *, store: IntakeStore, queue: TaskQueu
     submission = store.get_submission(submission_id)
     if submission is None:
         raise UnknownSubmission(submission_id)
+    case = store.get_case(submission.reference)
+    if case is not None and not integrity.belongs(case, submission, store=store, queue=queue,
+                                                  clock=clock):
+        raise IntegrityFailure(submission.reference, integrity.RECORDS_DISAGREE)
     now = clock.now()
     result = triage(submission, policy, now)
     change = store.update_case(submission.reference, lambda case: triaged(case, result, now))

@@ -14,6 +14,7 @@ from shared.adapters.local_keys import LocalKeyService
 from shared.adapters.sqlite_followup import SqliteFollowUpStore
 from shared.adapters.sqlite_store import SqliteStore
 from shared.domain.follow_up import REPLY_TO_SUBMITTER
+from shared.domain.sealing import MESSAGES_KEY, event_context
 from tests.browser.conftest import TYPED
 from tests.browser.flows import LANGUAGE_CODES, RECEIPT, REFERENCE, WORDS, no_violations
 from tests.support.browser import Runner, axe_violations
@@ -46,15 +47,16 @@ def test_axe_reports_a_violation_when_there_is_one(page: Any, runner: Runner) ->
 def reply_to(runner: Runner, reference: str) -> None:
     """An officer's reply (issue 4 writes these), written into the runner's own database."""
     store = SqliteStore(runner.data_dir / "intake.sqlite3")
-    cipher = EnvelopeCipher(LocalKeyService.from_file(runner.data_dir / "keys" / "local.kek",
-                                                      create=False))
+    # The runner makes its messages key on first use: whoever comes first creates it.
+    keys = LocalKeyService.from_file(runner.data_dir / "keys" / "messages.kek", create=True)
     message_id = secrets.token_hex(16)
-    sealed = cipher.seal(message_id, REPLY.encode(), {})
+    sealed = EnvelopeCipher({MESSAGES_KEY: keys}).seal(
+        event_context(REPLY_TO_SUBMITTER, reference, message_id), REPLY.encode())
     case = store.get_case(reference)
     assert case is not None
     SqliteFollowUpStore(store).append_message(
         reference, kind=REPLY_TO_SUBMITTER, actor="officer:adviser@example.org",
-        message_id=message_id, sealed=sealed.envelope, at=case.received_at)
+        message_id=message_id, sealed=sealed, at=case.received_at)
 
 
 @pytest.mark.parametrize("lang", LANGUAGE_CODES)

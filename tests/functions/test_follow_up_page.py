@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import secrets
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from shared.services import follow_up as service
 from shared.web.i18n import LANGUAGES, SOURCE_LANGUAGE, translations
 from tests.support.harness import Harness
 from tests.support.payloads import flatten
+from tests.support.sealing import sealed_message
 from tests.support.web import Browser, Page, receipt_on, reference_on, web_harness
 
 ANONYMOUS = {"category": "workplace_conflict", "question": "Follow-up page question",
@@ -45,11 +45,11 @@ def follow_up_of(web: Harness) -> FollowUpStore:
 
 def reply(web: Harness, reference: str, text: str = REPLY) -> None:
     """What an officer's reply looks like (issue 4 writes these): a sealed message event."""
-    message_id = secrets.token_hex(16)
-    sealed = web.container.cipher.seal(message_id, text.encode(), {})
+    message_id, sealed = sealed_message(web.container.cipher, REPLY_TO_SUBMITTER, reference,
+                                        text)
     follow_up_of(web).append_message(reference, kind=REPLY_TO_SUBMITTER,
                                      actor="officer:ethics.officer@example.org",
-                                     message_id=message_id, sealed=sealed.envelope,
+                                     message_id=message_id, sealed=sealed,
                                      at=web.clock.now())
 
 
@@ -126,8 +126,12 @@ def test_every_state_of_every_form_is_shown_in_every_language(tmp_path: Path,
     store = web.store
     for form, workflow in WORKFLOWS.items():
         for state in workflow.states:
-            store.cases[reference] = replace(  # type: ignore[attr-defined]
-                store.cases[reference], form=form, state=state)  # type: ignore[attr-defined]
+            case = store.cases[reference]  # type: ignore[attr-defined]
+            store.cases[reference] = replace(case, form=form, state=state)  # type: ignore[attr-defined]
+            # The submission's form too: a case and a submission of different forms do not
+            # belong together, and the page would refuse them.
+            store.submissions[case.submission_id] = replace(  # type: ignore[attr-defined]
+                store.submissions[case.submission_id], form=form)  # type: ignore[attr-defined]
             page = open_case(Browser(web, language=code), reference, receipt)
             assert page.status == 200 and page.lang == LANGUAGES[code].html_lang
             shown = html.unescape(page.text)

@@ -27,6 +27,7 @@ from tests.support.harness import Harness
 from tests.support.payloads import MISCONDUCT_ANONYMOUS, SENSITIVE, payload
 from tests.support.processes import free_port
 from tests.support.receiver import SECRET, ServedReceiver, new_receiver
+from tests.support.sealing import opened_submission
 
 REQUEUED_ONE = {"requeued": 1, "failed": 0, "alerts": 0, "closed": 0}
 
@@ -96,8 +97,7 @@ def test_a_report_travels_to_the_receiver_once_with_its_content_and_receipt(
     assert case.forwarding.attempts == 1 and case.forwarding.forwarded_at is not None
     submission = office.harness.store.get_submission(case.submission_id)
     assert submission is not None
-    stored = json.loads(office.harness.container.cipher.open(
-        submission.id, submission.sealed, {}).plaintext)
+    stored = opened_submission(office.harness.container.cipher, submission)
     assert referral.document == referral_document(
         form="misconduct", reference=reference, referral_id=case.forwarding.referral_id,
         received_at=case.received_at, urgent=False, payload=stored)

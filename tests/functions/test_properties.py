@@ -3,7 +3,6 @@ envelope unchanged, and no generated request yields a server error."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from shared.domain.taxonomy import (
 )
 from tests.support.harness import Harness
 from tests.support.payloads import FUNCTIONS, flatten
+from tests.support.sealing import opened_submission
 
 TODAY = date(2026, 3, 2)  # the harness clock's date
 HYPOTHESIS = settings(max_examples=40, deadline=None,
@@ -176,10 +176,10 @@ def test_any_accepted_payload_round_trips_through_store_and_envelope(
         assert case is not None
         submission = store.get_submission(case.submission_id)
         assert submission is not None
-        opened = harness.container.cipher.open(submission.id, submission.sealed, {})
+        opened = opened_submission(harness.container.cipher, submission)
         with LOAD_CONTEXT({"today": TODAY}):
             expected = jsonable(schema.load(body))
-        assert json.loads(opened.plaintext) == expected
+        assert opened == expected
 
     check()
 

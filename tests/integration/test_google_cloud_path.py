@@ -21,6 +21,7 @@ from tests.conftest import require_emulator
 from tests.support.emulators import new_queue, serving
 from tests.support.payloads import MISCONDUCT_ANONYMOUS, payload
 from tests.support.receiver import new_receiver
+from tests.support.sealing import opened_submission
 
 QUIET = {"requeued": 0, "failed": 0, "alerts": 0, "closed": 0}
 REQUEUED_ONE = {"requeued": 1, "failed": 0, "alerts": 0, "closed": 0}
@@ -46,11 +47,14 @@ def gcp_container(tmp_path: Path) -> Iterator[tuple[Container, str]]:
             "FIRESTORE_EMULATOR_HOST": firestore_host, "CLOUD_TASKS_EMULATOR_HOST": tasks_host,
             "INTAKE_FUNCTIONS_BASE_URL": base_url,
             "INTAKE_KEY_FILE": str(tmp_path / "kek"), "INTAKE_DATA_DIR": str(tmp_path),
+            "INTAKE_MESSAGES_KEY_FILE": str(tmp_path / "messages.kek"),
+            "INTAKE_REPLAY_HMAC_SECRET": "integration-replay-secret-0123456789abcdef",
             **queues,
         })
         from shared.adapters.local_keys import LocalKeyService
 
         LocalKeyService.from_file(settings.key_file, create=True)
+        LocalKeyService.from_file(settings.sealing.messages_key_file, create=True)
         with bootstrap.using(Container(settings)) as container:
             yield container, base_url
 
@@ -79,8 +83,7 @@ def test_a_submission_is_triaged_through_firestore_and_cloud_tasks(
     assert [e.kind for e in container.store.case_events(reference)] == ["received", "triaged"]
     submission = container.store.get_submission(case.submission_id)
     assert submission is not None
-    opened = container.cipher.open(submission.id, submission.sealed, {})
-    stored = json.loads(opened.plaintext)
+    stored = opened_submission(container.cipher, submission)
     assert stored["complainant"]["name"] == payload("retaliation")["complainant"]["name"]
 
 
@@ -95,7 +98,9 @@ def test_sweep_requeues_through_cloud_tasks(gcp_container: tuple[Container, str]
 
     ack = receive_submission(ADVICE, AdviceRequestSchema().load(payload("advice")),
                              idempotency_key=None, store=container.store, queue=lost,
-                             cipher=container.cipher, clock=container.clock)
+                             sealer=container.sealer, digests=container.replay_digests,
+                             clock=container.clock,
+                             receipt_window=container.replay_receipt_window)
     status, report = post_json(f"{base_url}/sweep", {})
     assert (status, report) == (200, QUIET)  # still within the grace
 

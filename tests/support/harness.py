@@ -12,9 +12,7 @@ import functions_framework
 from werkzeug.test import TestResponse
 
 from shared import bootstrap, config
-from shared.adapters.envelope import EnvelopeCipher
 from shared.adapters.local_dispatcher import cloud_tasks_headers
-from shared.adapters.local_keys import LocalKeyService
 from shared.bootstrap import Container
 from shared.config import Settings
 from shared.ports import IntakeStore
@@ -54,9 +52,7 @@ class Harness:
         (a gateway, a notifier...)."""
         queue, clock = RecordingQueue(), FixedClock()
         s = settings_for(data_dir, **settings)
-        cipher = EnvelopeCipher(LocalKeyService.from_file(s.key_file, create=True))
-        container = Container(s, store=store, queue=queue, clock=clock, cipher=cipher,
-                              **(components or {}))
+        container = Container(s, store=store, queue=queue, clock=clock, **(components or {}))
         return cls(container, store, queue, clock)
 
     def post(self, function: str, body: Any = None, *, raw: bytes | None = None,

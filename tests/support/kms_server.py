@@ -10,7 +10,9 @@ additional authenticated data; the ciphertext names the version that made it, so
 keeps old ciphertexts readable; CRC32C of the inputs checked and echoed; INVALID_ARGUMENT
 when a ciphertext does not authenticate, NOT_FOUND for an unknown key, FAILED_PRECONDITION
 for a disabled version. ``corrupt_responses`` flips a bit of every answer, to prove the
-client-side checksums catch it.
+client-side checksums catch it. A key named in ``encrypt_only`` answers ``Decrypt`` with
+PERMISSION_DENIED, as KMS answers a caller that holds only
+``roles/cloudkms.cryptoKeyEncrypter`` on it (the public submit functions).
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ class FakeKms:
 
     keys: dict[str, _Key] = field(default_factory=dict)
     corrupt_responses: bool = False
+    encrypt_only: set[str] = field(default_factory=set)
     calls: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -98,6 +101,10 @@ class FakeKms:
         with self.lock:
             self.calls.append("Decrypt")
             key = self._key(request.name)
+            if request.name in self.encrypt_only:
+                raise _Abort(grpc.StatusCode.PERMISSION_DENIED, "Permission "
+                             "'cloudkms.cryptoKeyVersions.useToDecrypt' denied on resource "
+                             f"'{request.name}' (or it may not exist).")
             versions = list(key.versions)
             disabled = set(key.disabled)
         _check_crc(request.ciphertext, request.ciphertext_crc32c, "ciphertext")

@@ -18,9 +18,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from shared import bootstrap
-from shared.adapters.envelope import EnvelopeCipher
 from shared.adapters.investigations_http import HttpInvestigationsGateway
-from shared.adapters.local_keys import LocalKeyService
 from shared.auth import DevTokenVerifier
 from shared.bootstrap import Container
 from shared.cli import main
@@ -74,9 +72,8 @@ def harness_with(tmp_path: Path, store: IntakeStore, statistics: StatisticsStore
                  **components: object) -> Harness:
     settings = settings_for(tmp_path)
     queue, clock = RecordingQueue(), FixedClock()
-    cipher = EnvelopeCipher(LocalKeyService.from_file(settings.key_file, create=True))
     container = Container(settings, store=store, statistics=statistics, queue=queue,
-                          clock=clock, cipher=cipher, verifier=DevTokenVerifier({}),
+                          clock=clock, verifier=DevTokenVerifier({}),
                           officers=parse_directory(json.dumps(DIRECTORY)), **components)
     return Harness(container, store, queue, clock)
 

@@ -13,8 +13,6 @@ from urllib.parse import urlencode
 from werkzeug.test import TestResponse
 
 from shared import bootstrap
-from shared.adapters.envelope import EnvelopeCipher
-from shared.adapters.local_keys import LocalKeyService
 from shared.bootstrap import Container
 from shared.ports import IntakeStore
 from tests.support.fakes import FixedClock, InMemoryFollowUpStore, InMemoryStore, RecordingQueue
@@ -41,9 +39,7 @@ def web_harness(tmp_path: Path, store: IntakeStore | None = None, **settings: st
         components["follow_up"] = SqliteFollowUpStore(store)
     queue, clock = RecordingQueue(), FixedClock()
     s = settings_for(tmp_path, **settings)
-    cipher = EnvelopeCipher(LocalKeyService.from_file(s.key_file, create=True))
-    container = Container(s, store=store, queue=queue, clock=clock, cipher=cipher,
-                          **components)
+    container = Container(s, store=store, queue=queue, clock=clock, **components)
     return Harness(container, store, queue, clock)
 
 

@@ -21,10 +21,11 @@ from shared.domain.follow_up import (
     missing_statuses,
     submitter_status,
 )
+from shared.domain.sealing import CASES_KEY, MESSAGES_KEY, REPLY_TO_SUBMITTER, event_context
 from shared.domain.workflow import WORKFLOWS
 from shared.services.follow_up import read_case
 from tests.contract.test_store_contract import records
-from tests.support.fakes import InMemoryFollowUpStore, InMemoryStore
+from tests.support.fakes import FixedClock, InMemoryFollowUpStore, InMemoryStore, RecordingQueue
 
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 LOCK = timedelta(minutes=30)
@@ -136,22 +137,32 @@ def test_an_unknown_state_gets_the_fallback(state: str, form: str) -> None:
         "The Ethics Office is working on your case. Check this page again for replies.")
 
 
-def test_a_message_that_cannot_be_opened_is_shown_as_such_and_logged(
+def test_a_message_that_cannot_be_opened_is_shown_as_such_logged_and_alerted(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     store = InMemoryStore()
     follow_up = InMemoryFollowUpStore(store)
     submission, case, event, pending = records()
     store.create_submission(submission, case, event, pending)
-    cipher = EnvelopeCipher(LocalKeyService.from_file(tmp_path / "k", create=True))
-    good = cipher.seal("b" * 32, b"readable", {})
+    cipher = EnvelopeCipher({CASES_KEY: LocalKeyService.from_file(tmp_path / "c", create=True),
+                             MESSAGES_KEY: LocalKeyService.from_file(tmp_path / "m",
+                                                                     create=True)})
+    good = cipher.seal(event_context(REPLY_TO_SUBMITTER, case.reference, "b" * 32),
+                       b"readable")
     follow_up.append_message(case.reference, kind="reply_to_submitter", actor="officer:x",
-                             message_id="a" * 32, sealed=good.envelope, at=T0)  # wrong id
+                             message_id="a" * 32, sealed=good, at=T0)  # wrong id
     follow_up.append_message(case.reference, kind="reply_to_submitter", actor="officer:x",
-                             message_id="b" * 32, sealed=good.envelope, at=T0)
+                             message_id="b" * 32, sealed=good, at=T0)
+    queue = RecordingQueue()
     with caplog.at_level(logging.ERROR):
-        view = read_case(case.reference, store=store, follow_up=follow_up, cipher=cipher)
+        view = read_case(case.reference, store=store, follow_up=follow_up, cipher=cipher,
+                         queue=queue, clock=FixedClock(T0))
     assert [m.text for m in view.messages] == [None, "readable"]
-    assert any(getattr(r, "event", "") == "message_unreadable" for r in caplog.records)
+    assert [(r.levelname, getattr(r, "event", "")) for r in caplog.records
+            if getattr(r, "event", "") == "seal_broken"] == [("ERROR", "seal_broken")]
+    # The Ethics Office is told once, by e-mail, with the case's reference only.
+    assert [t.payload.get("item") for t in queue.take()] == [
+        "integrity_alert.seal_broken.event-2-ethics_office"]
+    assert store.case_events(case.reference)[-1].kind == "integrity_alert"
 
 
 def test_a_failed_transaction_begin_is_a_store_outage() -> None:

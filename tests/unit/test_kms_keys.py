@@ -14,7 +14,14 @@ from shared.adapters.envelope import EnvelopeCipher
 from shared.adapters.kms_keys import KmsKeyService
 from shared.adapters.local_keys import LocalKeyService
 from shared.bootstrap import Container
-from shared.ports import KeyServiceUnavailable, StoreUnavailable
+from shared.domain.sealing import (
+    CASES_KEY,
+    NOTE,
+    REPLY_TO_SUBMITTER,
+    event_context,
+    submission_context,
+)
+from shared.ports import KeyServiceUnavailable, SealBroken, StoreUnavailable
 from tests.conftest import KmsServer
 
 
@@ -76,25 +83,64 @@ def test_kms_down_is_a_kind_of_store_unavailable_within_the_deadline() -> None:
         keys.wrap(secrets.token_bytes(32), b"r")
 
 
-def test_configuration_selects_kms_and_the_envelope_seals_through_it(
+def test_configuration_selects_the_two_kms_keys_and_each_kind_uses_its_own(
         kms_server: KmsServer, tmp_path: Path) -> None:
+    messages_key = kms_server.another_key()
     settings = config.load({"INTAKE_BACKEND": "embedded", "INTAKE_DATA_DIR": str(tmp_path),
                             "INTAKE_KMS_KEY": kms_server.key_name,
+                            "INTAKE_MESSAGES_KMS_KEY": messages_key,
                             "INTAKE_KMS_EMULATOR_HOST": kms_server.host})
     container = Container(settings)
-    assert isinstance(container.keys, KmsKeyService)
-    sealed = container.cipher.seal("record-1", b"narrative", {})
-    assert sealed.envelope["kid"] == kms_server.key_name
-    assert container.cipher.open("record-1", sealed.envelope, {}).plaintext == b"narrative"
+    assert isinstance(container.case_keys, KmsKeyService)
+    assert isinstance(container.message_keys, KmsKeyService)
+    note = event_context(NOTE, "ETH-ADV-7K3MQ-9TZ4X", "a" * 32)
+    reply = event_context(REPLY_TO_SUBMITTER, "ETH-ADV-7K3MQ-9TZ4X", "b" * 32)
+    sealed_note = container.cipher.seal(note, b"internal")
+    sealed_reply = container.cipher.seal(reply, b"for the submitter")
+    assert (sealed_note["kid"], sealed_reply["kid"]) == (kms_server.key_name, messages_key)
+    assert container.cipher.open(note, sealed_note) == b"internal"
+    assert container.cipher.open(reply, sealed_reply) == b"for the submitter"
     assert not (tmp_path / "keys").exists(), "no local key file is made when KMS is configured"
-    # An envelope sealed by the local key is not opened by KMS, and the reverse.
-    local = EnvelopeCipher(LocalKeyService.from_file(tmp_path / "l.kek", create=True))
-    with pytest.raises(ValueError, match="wrapped by"):
-        container.cipher.open("record-1", local.seal("record-1", b"x", {}).envelope, {})
+    # An envelope sealed by a local key is not opened by KMS, and the reverse.
+    local = EnvelopeCipher({CASES_KEY: LocalKeyService.from_file(tmp_path / "l.kek",
+                                                                 create=True)})
+    with pytest.raises(SealBroken):
+        container.cipher.open(note, local.seal(note, b"x"))
+
+
+def test_the_submit_functions_seal_with_encrypt_only_and_never_call_decrypt(
+        kms_server: KmsServer, tmp_path: Path) -> None:
+    """What roles/cloudkms.cryptoKeyEncrypter allows: the sealer only ever calls Encrypt."""
+    settings = config.load({"INTAKE_BACKEND": "embedded", "INTAKE_DATA_DIR": str(tmp_path),
+                            "INTAKE_KMS_KEY": kms_server.key_name,
+                            "INTAKE_MESSAGES_KMS_KEY": kms_server.another_key(),
+                            "INTAKE_KMS_EMULATOR_HOST": kms_server.host})
+    kms_server.state.encrypt_only.add(kms_server.key_name)
+    container = Container(settings)
+    before = len(kms_server.state.calls)
+    context = submission_context("0" * 32, "ETH-ADV-7K3MQ-9TZ4X")
+    envelope = container.sealer.seal(context, b"{}")
+    assert kms_server.state.calls[before:] == ["Encrypt"]
+    with pytest.raises(KeyServiceUnavailable, match="PermissionDenied"):
+        container.cipher.open(context, envelope)
+
+
+@pytest.mark.parametrize(("environment", "message"), [
+    ({"INTAKE_KMS_KEY": "projects/p/locations/l/keyRings/r/cryptoKeys/k"}, "together"),
+    ({"INTAKE_MESSAGES_KMS_KEY": "projects/p/locations/l/keyRings/r/cryptoKeys/k"},
+     "together"),
+    ({"INTAKE_KMS_KEY": "projects/p/locations/l/keyRings/r/cryptoKeys/k",
+      "INTAKE_MESSAGES_KMS_KEY": "projects/p/locations/l/keyRings/r/cryptoKeys/k"}, "another"),
+    ({"INTAKE_KEY_FILE": "/tmp/k", "INTAKE_MESSAGES_KEY_FILE": "/tmp/k"}, "another"),
+])
+def test_the_two_keys_are_two_keys(environment: dict[str, str], message: str) -> None:
+    with pytest.raises(config.ConfigError, match=message):
+        config.load(environment)
 
 
 @pytest.mark.parametrize(("variable", "value"), [
     ("INTAKE_KMS_KEY", "projects/p/keyRings/r/cryptoKeys/k"),
+    ("INTAKE_MESSAGES_KMS_KEY", "projects/p/locations/l/keyRings/r"),
     ("INTAKE_KMS_KEY", "projects/p/locations/l/keyRings/r/cryptoKeys/k/cryptoKeyVersions/1"),
     ("INTAKE_KMS_EMULATOR_HOST", "kms.example.org:443"),
     ("INTAKE_KMS_EMULATOR_HOST", "10.0.0.1:9000"),

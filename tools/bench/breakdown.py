@@ -16,8 +16,9 @@ from pathlib import Path
 
 from schemas.advice import AdviceRequestSchema
 from schemas.common import LOAD_CONTEXT
-from shared.adapters.envelope import EnvelopeCipher
+from shared.adapters.envelope import EnvelopeSealer
 from shared.adapters.local_keys import LocalKeyService
+from shared.adapters.replay_hmac import HmacReplayDigests
 from shared.adapters.sqlite_store import SqliteStore
 from shared.domain.forms import ADVICE as FORM
 from shared.domain.records import (
@@ -29,6 +30,7 @@ from shared.domain.records import (
     jsonable,
 )
 from shared.domain.references import new_reference
+from shared.domain.sealing import CASES_KEY, submission_context
 from shared.logs import json_formatter
 from tests.support.payloads import ADVICE
 
@@ -51,9 +53,16 @@ def measure() -> list[tuple[str, float]]:
         data = schema.load(json.loads(body))
     with tempfile.TemporaryDirectory() as work:
         directory = Path(work)
-        cipher = EnvelopeCipher(LocalKeyService.from_file(directory / "kek", create=True))
+        sealer = EnvelopeSealer({CASES_KEY: LocalKeyService.from_file(directory / "kek",
+                                                                      create=True)})
+        digests = HmacReplayDigests(b"0" * 32)
+        context = submission_context("0" * 32, "ETH-ADV-00000-00000")
         canonical = canonical_json(jsonable(data))
-        sealed = cipher.seal("0" * 32, canonical, {"digest": canonical})
+        sealed = sealer.seal(context, canonical)
+
+        def seal() -> object:
+            digests.request_digest("advice", "0" * 32, canonical)
+            return sealer.seal(context, canonical)
         store = SqliteStore(directory / "intake.sqlite3")
         floor = sqlite3.connect(directory / "floor.sqlite3", isolation_level=None)
         floor.execute("PRAGMA journal_mode=WAL")
@@ -72,7 +81,7 @@ def measure() -> list[tuple[str, float]]:
             reference = new_reference(FORM.prefix)
             store.create_submission(
                 Submission(sid, "advice", reference, now, FORM.clear_view(data),
-                           sealed.envelope, False, "ab" * 32),
+                           sealed, False, "ab" * 32),
                 Case(reference, sid, "advice", "received", now, now, 1),
                 CaseEvent(1, now, "received", "system:intake", None, "received"),
                 PendingTask("triage", sid, reference, now, now))
@@ -81,8 +90,7 @@ def measure() -> list[tuple[str, float]]:
         steps = [
             ("json.loads + schema.load (validation)", _cpu_us(load)),
             ("canonical JSON of the payload", _cpu_us(lambda: canonical_json(jsonable(data)))),
-            ("seal: data key, AES-GCM, key wrap, digest tag",
-             _cpu_us(lambda: cipher.seal("0" * 32, canonical, {"digest": canonical}))),
+            ("seal: data key, AES-GCM, key wrap, replay digest", _cpu_us(seal)),
             ("store: submission + case + event + pending, one transaction",
              _cpu_us(create, runs=800)),
             ("one JSON log line", _cpu_us(lambda: formatter.format(replace_record(record)))),
