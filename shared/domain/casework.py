@@ -182,7 +182,7 @@ def integrity_alert_raised(case: Case, code: str, where: str, actor: str,
     open where it is kept, a submission that is not the case's) and tell the Ethics
     Office, once per failure and place: every later read finds the key in
     ``alerts_sent``."""
-    qualifier = notifications.integrity_qualifier(code, where)
+    qualifier = notifications.integrity_qualifier(code, where, case.reference)
     key = f"integrity.{qualifier}"
     if key in case.alerts_sent:
         return CaseChange.unchanged(case, result=False)

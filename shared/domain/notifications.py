@@ -61,10 +61,16 @@ def alert_qualifier(deadline: str, due: datetime, threshold: str) -> str:
     return f"{deadline}.{due:%Y%m%d}.{threshold}"
 
 
-def integrity_qualifier(code: str, where: str) -> str:
-    """Which integrity failure (``INTEGRITY_WORDS``) and where: ``event-<seq>`` or
-    ``submission``."""
-    return f"{code}.{where}"
+def integrity_qualifier(code: str, where: str, reference: str) -> str:
+    """Which integrity failure (``INTEGRITY_WORDS``), where (``event_<seq>`` or
+    ``submission``) and on which case. The case is named here, not found through the
+    submission the task names: the failure may be that the case points at the wrong one."""
+    return f"{code}.{where}.{reference.lower().replace('-', '_')}"
+
+
+def alerted_case(qualifier: str) -> str:
+    """The reference an integrity alert is about (see ``integrity_qualifier``)."""
+    return qualifier.rpartition(".")[2].upper().replace("_", "-")
 
 
 def render(template: str, role: str, *, reference: str, at: datetime, case_url: str,
@@ -84,7 +90,8 @@ def render(template: str, role: str, *, reference: str, at: datetime, case_url: 
             f"The submitter added information to case {reference} on the follow-up page "
             f"on {day}.\nCase: {case_url}\n")
     if template == "integrity_alert":
-        code, _, where = qualifier.partition(".")
+        code, _, rest = qualifier.partition(".")
+        where = rest.partition(".")[0]
         return Message(
             f"SECURITY ALERT: integrity check failed on {reference}",
             f"On {day}, a stored record of case {reference} failed an integrity check: "

@@ -115,5 +115,5 @@ def open_event(reference: str, event: CaseEvent, *, store: IntakeStore,
         code = SEAL_OUTDATED
     except (SealBroken, ValueError):  # ValueError: no record id, or not UTF-8
         code = SEAL_BROKEN
-    raise_alert(reference, code, f"event-{event.seq}", store=store, queue=queue, clock=clock)
+    raise_alert(reference, code, f"event_{event.seq}", store=store, queue=queue, clock=clock)
     return True, None

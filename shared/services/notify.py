@@ -33,10 +33,12 @@ def send_notification(submission_id: str, item: str, *, store: IntakeStore,
     submission = store.get_submission(submission_id)
     if submission is None:
         raise UnknownSubmission(submission_id)
-    case = store.get_case(submission.reference)
+    template, role, qualifier = notifications.parse_item(item)
+    # An integrity alert names its case: the failure may be a case that points elsewhere.
+    case = store.get_case(notifications.alerted_case(qualifier)
+                          if template == "integrity_alert" else submission.reference)
     if case is None:
         raise UnknownSubmission(submission_id)
-    template, role, qualifier = notifications.parse_item(item)
     if item in case.notifications_sent:
         store.update_case(case.reference, lambda c: notification_sent(c, item, clock.now(),
                                                                       sent=True))

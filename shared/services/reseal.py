@@ -43,7 +43,7 @@ log = get_logger(__name__)
 @dataclass(frozen=True)
 class Refusal:
     reference: str
-    where: str  # "submission" or "event-<seq>"
+    where: str  # "submission" or "event_<seq>"
     reason: str  # records_disagree | duplicate_id | author_mismatch | seal_broken | ...
 
 
@@ -171,7 +171,7 @@ def _reseal_event(reference: str, event: CaseEvent, item: SealedItem,
     if cipher.is_current(item.envelope):
         report.already_current += 1
         return
-    where = f"event-{event.seq}"
+    where = f"event_{event.seq}"
     if not item.record_id:
         _refuse(report, reference, where, "seal_broken")
         return

@@ -160,8 +160,9 @@ def test_a_message_that_cannot_be_opened_is_shown_as_such_logged_and_alerted(
     assert [(r.levelname, getattr(r, "event", "")) for r in caplog.records
             if getattr(r, "event", "") == "seal_broken"] == [("ERROR", "seal_broken")]
     # The Ethics Office is told once, by e-mail, with the case's reference only.
+    token = case.reference.lower().replace("-", "_")
     assert [t.payload.get("item") for t in queue.take()] == [
-        "integrity_alert.seal_broken.event-2-ethics_office"]
+        f"integrity_alert.seal_broken.event_2.{token}-ethics_office"]
     assert store.case_events(case.reference)[-1].kind == "integrity_alert"
 
 
