@@ -188,10 +188,11 @@ def test_each_function_gets_only_its_own_firestore_permissions_on_this_database(
 
 
 def test_kms_and_secrets_are_granted_per_function() -> None:
-    kms = expression(INTAKE.modules["kms"]["encrypter_decrypters"])
-    assert "if f.kms" in kms
+    grants = expression(INTAKE.modules["kms"]["grants"])
+    assert "for key, use in f.kms" in grants and "local.kms_roles[use]" in grants
     secrets = expression(INTAKE.modules["secrets"]["accessors"])
     assert "f.secrets" in secrets
     for name, spec in FUNCTIONS.items():
-        assert isinstance(spec["kms"], bool), name
+        assert set(spec["kms"]) <= {"cases", "messages"}, name
+        assert set(spec["kms"].values()) <= set(INTAKE.locals["kms_roles"]), name
         assert set(spec["secrets"].values()) <= set(INTAKE.locals["secrets"]), name

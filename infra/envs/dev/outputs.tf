@@ -14,8 +14,13 @@ output "bundle_objects" {
 }
 
 output "kms_key_id" {
-  description = "The key-encryption key."
+  description = "The cases key (submissions, notes)."
   value       = module.intake.kms_key_id
+}
+
+output "messages_kms_key_id" {
+  description = "The messages key (replies, submitter messages)."
+  value       = module.intake.messages_kms_key_id
 }
 
 output "secret_ids" {

@@ -6,7 +6,9 @@
 #   enqueues   logical queues (local.queues) it adds tasks to: enqueue on those queues and
 #              actAs on their task identities (its INTAKE_TASKS_SERVICE_ACCOUNTS).
 #   firestore  Firestore permissions of its own custom role, on this database only.
-#   kms        whether it wraps/unwraps data keys (seals or opens identity and narrative).
+#   kms        which key-encryption key it uses and how (local.kms_roles): cases (submissions,
+#              notes, transition notes) and messages (replies, submitter messages), each
+#              "encrypt" (wrap only), "decrypt" (unwrap only) or "encrypt_decrypt".
 #   secrets    secret environment variables: variable name => secret id (local.secrets).
 #   sizing     optional overrides of local.function_defaults.
 # Who may invoke a non-public function follows from local.queues and local.schedules
@@ -21,10 +23,14 @@ locals {
       officers    = false
       enqueues    = ["triage"]
       firestore   = local.firestore_submit
-      kms         = true
-      # verifies the anti-forgery token of a browser's form post
-      secrets = { INTAKE_FORMS_SECRET = "forms-secret" }
-      sizing      = { max_instances = 20 }
+      # Seals the submission; never opens anything (a retry is matched by its HMAC digest).
+      kms = { cases = "encrypt" }
+      # the anti-forgery token of a browser's form post; the replay digests and receipts
+      secrets = {
+        INTAKE_FORMS_SECRET       = "forms-secret"
+        INTAKE_REPLAY_HMAC_SECRET = "replay-hmac-key"
+      }
+      sizing = { max_instances = 20 }
     }
     submit_misconduct = {
       description = "Public: a misconduct report, forwarded to the investigations office."
@@ -32,10 +38,14 @@ locals {
       officers    = false
       enqueues    = ["triage"]
       firestore   = local.firestore_submit
-      kms         = true
-      # verifies the anti-forgery token of a browser's form post
-      secrets = { INTAKE_FORMS_SECRET = "forms-secret" }
-      sizing      = { max_instances = 20 }
+      # Seals the submission; never opens anything (a retry is matched by its HMAC digest).
+      kms = { cases = "encrypt" }
+      # the anti-forgery token of a browser's form post; the replay digests and receipts
+      secrets = {
+        INTAKE_FORMS_SECRET       = "forms-secret"
+        INTAKE_REPLAY_HMAC_SECRET = "replay-hmac-key"
+      }
+      sizing = { max_instances = 20 }
     }
     submit_retaliation = {
       description = "Public: a retaliation complaint."
@@ -43,10 +53,14 @@ locals {
       officers    = false
       enqueues    = ["triage"]
       firestore   = local.firestore_submit
-      kms         = true
-      # verifies the anti-forgery token of a browser's form post
-      secrets = { INTAKE_FORMS_SECRET = "forms-secret" }
-      sizing      = { max_instances = 20 }
+      # Seals the submission; never opens anything (a retry is matched by its HMAC digest).
+      kms = { cases = "encrypt" }
+      # the anti-forgery token of a browser's form post; the replay digests and receipts
+      secrets = {
+        INTAKE_FORMS_SECRET       = "forms-secret"
+        INTAKE_REPLAY_HMAC_SECRET = "replay-hmac-key"
+      }
+      sizing = { max_instances = 20 }
     }
     forms = {
       description = "Public: the web pages, the forms and the anonymous follow-up page."
@@ -58,7 +72,8 @@ locals {
       # It never lists a collection.
       firestore = ["datastore.databases.get", "datastore.entities.get",
       "datastore.entities.create", "datastore.entities.update", "datastore.entities.delete"]
-      kms     = true
+      # Opens replies, seals the submitter's messages: the messages key and no other.
+      kms     = { messages = "encrypt_decrypt" }
       secrets = { INTAKE_FORMS_SECRET = "forms-secret" }
       sizing  = { max_instances = 20 }
     }
@@ -71,7 +86,7 @@ locals {
       # Reads the submission and case, and in one transaction updates the case, appends its
       # event, deletes the pending triage and creates the pending referral. Never decrypts.
       firestore = local.firestore_case_work
-      kms       = false
+      kms       = {}
       secrets   = {}
       sizing    = {}
     }
@@ -82,7 +97,7 @@ locals {
       enqueues    = ["notify"]
       firestore   = local.firestore_case_work
       # Opens the sealed report to build the referral.
-      kms     = true
+      kms     = { cases = "decrypt" }
       secrets = { INTAKE_FORWARD_HMAC_SECRET = "forward-hmac-key" }
       sizing  = {}
     }
@@ -93,7 +108,7 @@ locals {
       enqueues    = []
       firestore   = local.firestore_case_work
       # Opens the sealed submission for the reporter's address only.
-      kms = true
+      kms = { cases = "decrypt" }
       secrets = {
         AWS_ACCESS_KEY_ID     = "ses-access-key-id"
         AWS_SECRET_ACCESS_KEY = "ses-secret-access-key"
@@ -108,7 +123,7 @@ locals {
       # Lists pending markers and due cases; updates them in transactions (alerts append
       # events and queue e-mails). Never decrypts.
       firestore = concat(local.firestore_case_work, ["datastore.entities.list"])
-      kms       = false
+      kms       = {}
       secrets   = {}
       sizing    = { max_instances = 1, timeout_seconds = 300 }
     }
@@ -119,8 +134,9 @@ locals {
       # Transitions queue referrals; replies queue e-mails.
       enqueues  = ["forward", "urgent_forward", "notify"]
       firestore = concat(local.firestore_case_work, ["datastore.entities.list"])
-      # Opens submissions, notes and replies for officers; seals notes and replies.
-      kms     = true
+      # Opens submissions, notes and messages for officers; seals notes, transition notes
+      # and replies.
+      kms     = { cases = "encrypt_decrypt", messages = "encrypt_decrypt" }
       secrets = {}
       sizing  = {}
     }
@@ -132,7 +148,7 @@ locals {
       # Creates the entry and its idempotency claim in one batch; a retry reads the claim.
       # Codes and dates only: nothing to decrypt or seal.
       firestore = ["datastore.databases.get", "datastore.entities.get", "datastore.entities.create"]
-      kms       = false
+      kms       = {}
       secrets   = {}
       sizing    = {}
     }
@@ -145,6 +161,13 @@ locals {
   # A submission is one batch of creates; an idempotent retry reads the first submission.
   # A submit function can neither list, update nor delete anything.
   firestore_submit = ["datastore.entities.create", "datastore.entities.get"]
+
+  # What each use of a key-encryption key may do (the kms field of a function).
+  kms_roles = {
+    encrypt         = "roles/cloudkms.cryptoKeyEncrypter"
+    decrypt         = "roles/cloudkms.cryptoKeyDecrypter"
+    encrypt_decrypt = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
+  }
 
   function_defaults = {
     memory          = "512Mi"

@@ -23,6 +23,7 @@ locals {
     "ses-access-key-id"     = { description = "Amazon SES access key id for notification e-mail." }
     "ses-secret-access-key" = { description = "Amazon SES secret access key for notification e-mail." }
     "forms-secret"          = { description = "Signs the web forms' anti-forgery tokens and follow-up access." }
+    "replay-hmac-key"       = { description = "The submit functions' HMAC key: idempotent retries and their receipt codes without decrypting." }
   }
 
   function_sizing = {
@@ -312,9 +313,17 @@ module "kms" {
   location         = var.region
   protection_level = var.kms_protection_level
   rotation_period  = var.kms_rotation_period
-  encrypter_decrypters = {
-    for name, f in local.functions : name => module.function[name].service_account_member if f.kms
-  }
+  # One binding per function and key it uses, with the role its use needs: the submit
+  # functions can only wrap with the cases key, forms uses only the messages key.
+  grants = merge([
+    for name, f in local.functions : {
+      for key, use in f.kms : "${name}/${key}" => {
+        key    = key
+        role   = local.kms_roles[use]
+        member = module.function[name].service_account_member
+      }
+    }
+  ]...)
 
   depends_on = [google_project_service.enabled]
 }

@@ -14,8 +14,13 @@ output "bundle_objects" {
 }
 
 output "kms_key_id" {
-  description = "The key-encryption key (INTAKE_KMS_KEY)."
+  description = "The cases key: key-encryption key of submissions and notes (INTAKE_KMS_KEY)."
   value       = module.kms.key_id
+}
+
+output "messages_kms_key_id" {
+  description = "The messages key: key-encryption key of replies and submitter messages (INTAKE_MESSAGES_KMS_KEY)."
+  value       = module.kms.messages_key_id
 }
 
 output "queue_ids" {

@@ -56,6 +56,7 @@ variable "settings" {
     form_rate_limit                = optional(number, 20)
     form_rate_window_seconds       = optional(number, 3600)
     follow_up_lock_seconds         = optional(number, 3600)
+    replay_receipt_seconds         = optional(number, 600)
   })
   description = "Application settings, each the variable INTAKE_<KEY> of shared/config.py (same defaults, same bounds: the code refuses to start on a bad value)."
   default     = {}
@@ -80,6 +81,7 @@ variable "settings" {
       var.settings.form_rate_limit >= 0 && var.settings.form_rate_limit <= 100000,
       var.settings.form_rate_window_seconds >= 1 && var.settings.form_rate_window_seconds <= 604800,
       var.settings.follow_up_lock_seconds >= 60 && var.settings.follow_up_lock_seconds <= 2592000,
+      var.settings.replay_receipt_seconds >= 0 && var.settings.replay_receipt_seconds <= 86400,
     ])
     error_message = "A setting is out of the bounds shared/config.py accepts."
   }

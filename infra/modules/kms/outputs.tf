@@ -1,6 +1,11 @@
 output "key_id" {
-  description = "Resource name of the key-encryption key (projects/P/locations/L/keyRings/R/cryptoKeys/K): the value of INTAKE_KMS_KEY."
+  description = "Resource name of the cases key (projects/P/locations/L/keyRings/R/cryptoKeys/K): the value of INTAKE_KMS_KEY."
   value       = google_kms_crypto_key.kek.id
+}
+
+output "messages_key_id" {
+  description = "Resource name of the messages key: the value of INTAKE_MESSAGES_KMS_KEY."
+  value       = google_kms_crypto_key.messages.id
 }
 
 output "key_ring_id" {

@@ -16,8 +16,14 @@ variable "key_ring_name" {
 
 variable "key_name" {
   type        = string
-  description = "Name of the key-encryption key that wraps every document's data key."
+  description = "Name of the cases key: the key-encryption key of submissions, internal notes and transition notes."
   default     = "kek"
+}
+
+variable "messages_key_name" {
+  type        = string
+  description = "Name of the messages key: the key-encryption key of replies to the submitter and the submitter's messages."
+  default     = "messages-kek"
 }
 
 variable "rotation_period" {
@@ -53,8 +59,26 @@ variable "destroy_scheduled_duration" {
   }
 }
 
-variable "encrypter_decrypters" {
-  type        = map(string)
-  description = "IAM members that may wrap and unwrap data keys (roles/cloudkms.cryptoKeyEncrypterDecrypter), keyed by a static label. Nobody gets more: there is no admin on the key from this module."
+variable "grants" {
+  type = map(object({
+    key    = string
+    role   = string
+    member = string
+  }))
+  description = "Who may use which key, keyed by a static label: key is cases or messages, role one of roles/cloudkms.cryptoKeyEncrypter (wrap only), cryptoKeyDecrypter (unwrap only) or cryptoKeyEncrypterDecrypter."
   default     = {}
+
+  validation {
+    condition     = alltrue([for g in values(var.grants) : contains(["cases", "messages"], g.key)])
+    error_message = "A grant's key is cases or messages."
+  }
+
+  validation {
+    condition = alltrue([for g in values(var.grants) : contains([
+      "roles/cloudkms.cryptoKeyEncrypter",
+      "roles/cloudkms.cryptoKeyDecrypter",
+      "roles/cloudkms.cryptoKeyEncrypterDecrypter",
+    ], g.role)])
+    error_message = "A grant's role is cryptoKeyEncrypter, cryptoKeyDecrypter or cryptoKeyEncrypterDecrypter: nothing that administers the key."
+  }
 }

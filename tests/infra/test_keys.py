@@ -1,0 +1,126 @@
+"""Who may use which key-encryption key, and which documents, against the code: the public
+functions cannot decrypt a submission or a note, the submit functions can only wrap with
+the cases key, forms uses the messages key and no other, and each function's Firestore
+role holds exactly the permissions its code path needs."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from shared.domain.sealing import CASES_KEY, KEY_OF_KIND, MESSAGES_KEY, NOTE, SUBMISSION
+from tests.infra.test_functions import FUNCTIONS, INTAKE, permissions_of
+from tests.support.terraform import MODULES, all_folders, expression, folder
+
+KMS = folder(MODULES / "kms")
+ROLES = INTAKE.locals["kms_roles"]
+DECRYPTING = {"roles/cloudkms.cryptoKeyDecrypter", "roles/cloudkms.cryptoKeyEncrypterDecrypter"}
+
+# What each function's code path does with each key (shared/services, shared/endpoints).
+EXPECTED_KMS: dict[str, dict[str, str]] = {
+    "submit_advice": {CASES_KEY: "encrypt"},
+    "submit_misconduct": {CASES_KEY: "encrypt"},
+    "submit_retaliation": {CASES_KEY: "encrypt"},
+    "forms": {MESSAGES_KEY: "encrypt_decrypt"},
+    "triage": {},
+    "forward_to_investigations": {CASES_KEY: "decrypt"},
+    "notify": {CASES_KEY: "decrypt"},
+    "sweep": {},
+    "cases": {CASES_KEY: "encrypt_decrypt", MESSAGES_KEY: "encrypt_decrypt"},
+    "log_service": {},
+}
+
+GET, CREATE, UPDATE, DELETE, LIST, DATABASE = (
+    "datastore.entities.get", "datastore.entities.create", "datastore.entities.update",
+    "datastore.entities.delete", "datastore.entities.list", "datastore.databases.get")
+# The narrowed Firestore role of each function (its custom role, on this database only).
+EXPECTED_FIRESTORE: dict[str, set[str]] = {
+    # one batch of creates; an idempotent retry reads the first submission
+    "submit_advice": {CREATE, GET},
+    "submit_misconduct": {CREATE, GET},
+    "submit_retaliation": {CREATE, GET},
+    # reads named documents, appends messages and alerts in transactions, clears lockouts
+    "forms": {DATABASE, GET, CREATE, UPDATE, DELETE},
+    "triage": {DATABASE, GET, CREATE, UPDATE, DELETE},
+    "forward_to_investigations": {DATABASE, GET, CREATE, UPDATE, DELETE},
+    "notify": {DATABASE, GET, CREATE, UPDATE, DELETE},
+    # the only ones that list: pending work and due cases, the officers' case list
+    "sweep": {DATABASE, GET, CREATE, UPDATE, DELETE, LIST},
+    "cases": {DATABASE, GET, CREATE, UPDATE, DELETE, LIST},
+    "log_service": {DATABASE, GET, CREATE},
+}
+
+
+def grants_of(name: str) -> dict[str, str]:
+    """The IAM role each key gives the function, as the kms module binds it."""
+    return {key: ROLES[use] for key, use in FUNCTIONS[name]["kms"].items()}
+
+
+def test_the_table_covers_every_function() -> None:
+    assert set(EXPECTED_KMS) == set(FUNCTIONS) == set(EXPECTED_FIRESTORE)
+
+
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+def test_each_function_gets_exactly_its_key_grants(name: str) -> None:
+    assert FUNCTIONS[name]["kms"] == EXPECTED_KMS[name]
+
+
+def test_the_roles_are_the_narrow_predefined_ones() -> None:
+    assert ROLES == {"encrypt": "roles/cloudkms.cryptoKeyEncrypter",
+                     "decrypt": "roles/cloudkms.cryptoKeyDecrypter",
+                     "encrypt_decrypt": "roles/cloudkms.cryptoKeyEncrypterDecrypter"}
+
+
+@pytest.mark.parametrize("name", [n for n in sorted(FUNCTIONS) if FUNCTIONS[n]["public"]])
+def test_no_public_function_can_decrypt_submissions_or_notes(name: str) -> None:
+    # Submissions and notes are sealed under the cases key (shared/domain/sealing.py).
+    assert KEY_OF_KIND[SUBMISSION] == KEY_OF_KIND[NOTE] == CASES_KEY
+    assert grants_of(name).get(CASES_KEY) not in DECRYPTING
+    if name.startswith("submit_"):
+        assert grants_of(name) == {CASES_KEY: "roles/cloudkms.cryptoKeyEncrypter"}
+    else:
+        assert set(grants_of(name)) <= {MESSAGES_KEY}
+
+
+def test_the_kms_module_binds_each_grant_to_its_key_and_nothing_else() -> None:
+    keys = {name for rtype, name in KMS.resources if rtype == "google_kms_crypto_key"}
+    assert keys == {"kek", "messages"}
+    for name in keys:
+        key = KMS.resources[("google_kms_crypto_key", name)]
+        assert key["lifecycle"][0]["prevent_destroy"] is True
+        assert key["purpose"] == "ENCRYPT_DECRYPT"
+    assert expression(KMS.locals["keys"]["cases"]) == "google_kms_crypto_key.kek.id"
+    assert expression(KMS.locals["keys"]["messages"]) == "google_kms_crypto_key.messages.id"
+    bindings = [(rtype, name) for rtype, name in KMS.resources if "iam" in rtype]
+    assert bindings == [("google_kms_crypto_key_iam_member", "grants")]
+    grant = KMS.resources[("google_kms_crypto_key_iam_member", "grants")]
+    assert expression(grant["for_each"]) == "var.grants"
+    assert expression(grant["crypto_key_id"]) == "local.keys[each.value.key]"
+    assert expression(grant["role"]) == "each.value.role"
+    allowed = " ".join(str(v["condition"]) for v in KMS.variables["grants"]["validation"])
+    assert set(re.findall(r"roles/cloudkms\.\w+", allowed)) == set(ROLES.values())
+    # No other KMS binding anywhere in infra/.
+    others = [(f.path.name, rtype, name) for f in all_folders()
+              for rtype, name in f.resources if rtype.startswith("google_kms") and "iam" in rtype]
+    assert others == [("kms", "google_kms_crypto_key_iam_member", "grants")]
+
+
+def test_every_function_is_told_both_keys() -> None:
+    environment: dict[str, Any] = INTAKE.locals["environment"]
+    assert expression(environment["INTAKE_KMS_KEY"]) == "module.kms.key_id"
+    assert expression(environment["INTAKE_MESSAGES_KMS_KEY"]) == "module.kms.messages_key_id"
+
+
+def test_only_the_submit_functions_hold_the_replay_secret() -> None:
+    holders = {name for name, spec in FUNCTIONS.items()
+               if "INTAKE_REPLAY_HMAC_SECRET" in spec["secrets"]}
+    assert holders == {name for name in FUNCTIONS if name.startswith("submit_")}
+    assert all(spec["secrets"].get("INTAKE_REPLAY_HMAC_SECRET") in (None, "replay-hmac-key")
+               for spec in FUNCTIONS.values())
+
+
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+def test_each_function_has_its_narrowed_firestore_role(name: str) -> None:
+    assert set(permissions_of(FUNCTIONS[name]["firestore"])) == EXPECTED_FIRESTORE[name]
