@@ -15,10 +15,12 @@ ROOT = Path(__file__).resolve().parents[2]
 ADAPTERS = {
     "embedded": {"store": ["shared.adapters.sqlite_store"],
                  "queue": ["shared.adapters.local_dispatcher"],
-                 "cipher": ["shared.adapters.envelope", "shared.adapters.local_keys"]},
+                 "cipher": ["shared.adapters.envelope", "shared.adapters.local_keys",
+                            "shared.adapters.replay_hmac"]},
     "gcp": {"store": ["shared.adapters.firestore_store"],
             "queue": ["shared.adapters.cloud_tasks_queue"],
-            "cipher": ["shared.adapters.envelope", "shared.adapters.local_keys"]},
+            "cipher": ["shared.adapters.envelope", "shared.adapters.local_keys",
+                       "shared.adapters.replay_hmac"]},
 }
 THIRD_PARTY = {
     "embedded": {"store": ["sqlite3"], "queue": ["urllib.request"],

@@ -60,6 +60,7 @@ def process(role: str, port: int, env: dict[str, str], log: Path) -> Iterator[No
 def backend_env(backend: str, data_dir: Path, sink_url: str) -> dict[str, str]:
     env = {**os.environ, "INTAKE_BACKEND": backend, "INTAKE_DATA_DIR": str(data_dir),
            "INTAKE_FORWARD_HMAC_SECRET": "benchmark-secret-0123456789abcdefghij",
+           "INTAKE_REPLAY_HMAC_SECRET": "benchmark-replay-secret-0123456789abcdef",
            "INTAKE_FUNCTIONS_BASE_URL": sink_url, "INTAKE_LOCAL_SWEEP_SECONDS": "0",
            "INTAKE_KEY_FILE": str(data_dir / "kek"), "PYTHONPATH": str(ROOT)}
     if backend == "gcp":
