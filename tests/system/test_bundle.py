@@ -56,7 +56,11 @@ def test_the_submit_advice_bundle_installs_alone_and_serves_a_submission(
     env = {**clean_env, "INTAKE_BACKEND": "embedded", "INTAKE_DATA_DIR": str(data_dir),
            "INTAKE_FUNCTIONS_BASE_URL": f"http://127.0.0.1:{free_port()}",
            "INTAKE_LOCAL_DISPATCH_ATTEMPTS": "1",
-           "INTAKE_KMS_KEY": kms_server.key_name, "INTAKE_KMS_EMULATOR_HOST": kms_server.host}
+           "INTAKE_KMS_KEY": kms_server.key_name, "INTAKE_KMS_EMULATOR_HOST": kms_server.host,
+           "INTAKE_MESSAGES_KMS_KEY": kms_server.another_key(),
+           "INTAKE_REPLAY_HMAC_SECRET": "bundle-test-replay-secret-0123456789abcdef"}
+    # As deployed: the submit function may encrypt with the cases key, never decrypt.
+    kms_server.state.encrypt_only.add(kms_server.key_name)
     log_path = tmp_path / "server.log"
     calls_before = len(kms_server.state.calls)
     with log_path.open("w") as log:
@@ -88,6 +92,7 @@ def test_the_submit_advice_bundle_installs_alone_and_serves_a_submission(
     assert status == 201, (answer, log_path.read_text()[-3000:])
     assert answer["reference"].startswith("ETH-ADV-")
     assert "Encrypt" in kms_server.state.calls[calls_before:]
+    assert "Decrypt" not in kms_server.state.calls[calls_before:]
     with sqlite3.connect(data_dir / "intake.sqlite3") as db:
         stored = db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0]
     assert stored == 1
