@@ -33,8 +33,10 @@ def function_app(name: str) -> Any:
 
 
 def settings_for(data_dir: Path, **overrides: str) -> Settings:
+    """Embedded settings for in-process tests. The per-client limit of public posts is off
+    (every test client is one address); tests of the limit set it."""
     env = {"INTAKE_DATA_DIR": str(data_dir), "INTAKE_BACKEND": "embedded",
-           "INTAKE_SWEEP_GRACE_SECONDS": "600"}
+           "INTAKE_SWEEP_GRACE_SECONDS": "600", "INTAKE_FORM_RATE_LIMIT": "0"}
     env.update(overrides)
     return config.load(env)
 

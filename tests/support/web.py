@@ -40,7 +40,7 @@ def web_harness(tmp_path: Path, store: IntakeStore | None = None, **settings: st
     elif isinstance(store, SqliteStore):
         components["follow_up"] = SqliteFollowUpStore(store)
     queue, clock = RecordingQueue(), FixedClock()
-    s = settings_for(tmp_path, **settings)
+    s = settings_for(tmp_path, **{"INTAKE_FUNCTIONS_BASE_URL": ORIGIN, **settings})
     cipher = EnvelopeCipher(LocalKeyService.from_file(s.key_file, create=True))
     container = Container(s, store=store, queue=queue, clock=clock, cipher=cipher,
                           **components)
