@@ -212,7 +212,14 @@ def _forward_secret(s: Settings) -> bytes:
 
 
 def _gateway(s: Settings, secret: bytes) -> InvestigationsGateway:
+    from urllib.parse import urlsplit
+
     from shared.adapters.investigations_http import HttpInvestigationsGateway
+    if s.backend != "embedded" and urlsplit(s.investigations_url).scheme != "https":
+        # The explicit variable is checked when the settings load; this catches the
+        # default (the local reference receiver), which does not exist on Google Cloud.
+        raise config.ConfigError("INTAKE_INVESTIGATIONS_URL must be an https:// URL on the "
+                                 "gcp backend: referrals never travel unencrypted")
     return HttpInvestigationsGateway(s.investigations_url, secret, timeout=s.forward_timeout)
 
 

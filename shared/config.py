@@ -94,8 +94,9 @@ VARIABLES: tuple[Variable, ...] = (
              "harassment, served before the others."),
     Variable("INTAKE_NOTIFY_QUEUE", "notify", "Cloud Tasks queue id for notification e-mails."),
     Variable("INTAKE_INVESTIGATIONS_URL", "",
-             "HTTPS endpoint of the investigations office's intake. Empty: the local reference "
-             "receiver at `<INTAKE_FUNCTIONS_BASE_URL>/investigations_intake`."),
+             "HTTPS endpoint of the investigations office's intake (`https://` is required "
+             "on gcp). Empty: the local reference receiver at "
+             "`<INTAKE_FUNCTIONS_BASE_URL>/investigations_intake`."),
     Variable("INTAKE_FORWARD_HMAC_SECRET", "",
              "Shared secret that signs referrals (at least 32 characters). Empty on the "
              "embedded backend: a random one kept in `<INTAKE_DATA_DIR>/keys/forward-hmac.key`.",

@@ -19,7 +19,7 @@ from shared.domain.referrals import REFERRAL_FORMAT
 from shared.domain.signatures import WINDOW_SECONDS, signature
 from shared.ports import ReferralRejected, ReferralUnavailable
 from tests.support.processes import free_port
-from tests.support.receiver import SECRET, new_receiver, receiving
+from tests.support.receiver import SECRET, Redirector, new_receiver, receiving
 
 DOCUMENT = {"format": REFERRAL_FORMAT, "referral_id": "ETH-MIS-00000-00001-R1",
             "ethics_office_reference": "ETH-MIS-00000-00001", "what": "an allegation"}
@@ -133,3 +133,34 @@ def test_the_receiver_lists_and_controls_over_http(
     assert post(url + "_control", json.dumps({"explode": 1}).encode(), {}) == 400
     with urllib.request.urlopen(url + "_referrals", timeout=5) as response:
         assert json.loads(response.read()) == []
+
+
+@pytest.fixture
+def redirector() -> Iterator[Redirector]:
+    server = Redirector()
+    yield server
+    server.close()
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_is_never_followed(redirector: Redirector, status: int) -> None:
+    redirector.status = status
+    with pytest.raises(ReferralUnavailable, match=rf"redirect \(HTTP {status}\) not followed"):
+        HttpInvestigationsGateway(redirector.url, SECRET).refer("ETH-MIS-00000-00001-R1",
+                                                                DOCUMENT)
+    assert redirector.requests == [("POST", "/")]  # the signed referral went nowhere else
+    assert not redirector.targeted
+
+
+def test_one_connection_serves_successive_referrals(redirector: Redirector) -> None:
+    gateway = HttpInvestigationsGateway(redirector.url + "ok", SECRET)
+    receipts = [gateway.refer("ETH-MIS-00000-00001-R1", DOCUMENT) for _ in range(3)]
+    assert {r.investigations_case_id for r in receipts} == {"OIAI-000001"}
+    assert redirector.connections == 1
+
+
+def test_connecting_and_answering_have_their_own_deadlines() -> None:
+    gateway = HttpInvestigationsGateway("https://intake.example.org/", SECRET, timeout=30)
+    assert gateway._timeout == (5.0, 30)
+    quick = HttpInvestigationsGateway("https://intake.example.org/", SECRET, timeout=2)
+    assert quick._timeout == (2, 2)

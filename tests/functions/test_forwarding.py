@@ -26,7 +26,7 @@ from tests.support.fakes import FlakyStore
 from tests.support.harness import Harness
 from tests.support.payloads import MISCONDUCT_ANONYMOUS, SENSITIVE, payload
 from tests.support.processes import free_port
-from tests.support.receiver import SECRET, ServedReceiver, new_receiver
+from tests.support.receiver import SECRET, Redirector, ServedReceiver, new_receiver
 
 REQUEUED_ONE = {"requeued": 1, "failed": 0, "alerts": 0, "closed": 0}
 
@@ -229,6 +229,41 @@ def test_an_exhausted_retry_budget_ends_in_forwarding_failed_with_an_alert(
                                                                          INVESTIGATIONS}
     assert [c["reference"] for c in failed_cases(office)] == [reference]
     assert_no_content_in_emails(office)
+
+
+def test_a_receiver_answering_with_a_redirect_never_gets_the_case_forwarded(
+        office: Office, tmp_path: Path) -> None:
+    # The intake answers 302 to a target that would answer 200 {"case_id": ...}: a receipt
+    # from anywhere but the configured URL is no receipt.
+    redirector = Redirector(302)
+    settings = office.harness.container.settings
+    office.harness = Harness.build(
+        tmp_path / "redirected", SqliteStore(tmp_path / "redirected" / "intake.sqlite3"),
+        components={"gateway": HttpInvestigationsGateway(redirector.url, SECRET, timeout=1),
+                    "notifier": office.harness.container.notifier},
+        INTAKE_INVESTIGATIONS_MAILBOX=settings.investigations_mailbox,
+        INTAKE_ETHICS_OFFICE_MAILBOX=settings.ethics_office_mailbox,
+        INTAKE_FORWARD_MAX_ATTEMPTS=str(settings.forward_max_attempts))
+    try:
+        reference = office.submit()
+        delivered = office.harness.drain()
+    finally:
+        redirector.close()
+    forward = [status for name, status in delivered if "-forward-" in name]
+    assert forward == [503] * 5 + [200]
+    case = office.harness.store.get_case(reference)
+    assert case is not None and case.state == "forwarding_failed"
+    assert case.forwarding is not None and case.forwarding.investigations_case_id is None
+    assert case.forwarding.forwarded_at is None
+    assert case.forwarding.failure == ("no usable answer after 6 attempts (redirect (HTTP 302) "
+                                       "not followed: the intake URL must answer itself)")
+    failures = [e.details["reason"] for e in office.harness.store.case_events(reference)
+                if e.kind == "forward_attempt_failed"]
+    assert len(failures) == 5 and all("redirect (HTTP 302)" in r for r in failures)
+    assert not redirector.targeted and {m for m, _ in redirector.requests} == {"POST"}
+    assert "forwarded" not in [e.kind for e in office.harness.store.case_events(reference)]
+    assert {m.destinations["ToAddresses"][0] for m in office.emails()} == {OFFICE,
+                                                                         INVESTIGATIONS}
 
 
 def test_urgent_allegations_go_on_the_urgent_queue(office: Office) -> None:
