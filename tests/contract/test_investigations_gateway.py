@@ -159,8 +159,8 @@ def test_one_connection_serves_successive_referrals(redirector: Redirector) -> N
     assert redirector.connections == 1
 
 
-def test_connecting_and_answering_have_their_own_deadlines() -> None:
-    gateway = HttpInvestigationsGateway("https://intake.example.org/", SECRET, timeout=30)
-    assert gateway._timeout == (5.0, 30)
-    quick = HttpInvestigationsGateway("https://intake.example.org/", SECRET, timeout=2)
-    assert quick._timeout == (2, 2)
+@pytest.mark.parametrize(("timeout", "expected"), [(30.0, (5.0, 30.0)), (2.0, (2.0, 2.0))])
+def test_connecting_and_answering_have_their_own_deadlines(
+        timeout: float, expected: tuple[float, float]) -> None:
+    gateway = HttpInvestigationsGateway("https://intake.example.org/", SECRET, timeout=timeout)
+    assert gateway._timeout == expected
