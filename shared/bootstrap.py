@@ -33,6 +33,7 @@ from shared.services.tasks import URGENT_QUEUES
 if TYPE_CHECKING:  # built on first use: a function pays only for what its path touches
     from shared.auth import TokenVerifier
     from shared.domain.officers import Officer
+    from shared.google_certs import CertificateCache
     from shared.services.cases import Desk
     from shared.services.notify import MailSettings
     from shared.statistics_ports import StatisticsStore
@@ -109,6 +110,23 @@ class Container:
     @property
     def verifier(self) -> TokenVerifier:
         return self._component("verifier", lambda: _verifier(self.settings))
+
+    @property
+    def google_certificates(self) -> CertificateCache:
+        """Google's token-signing certificates, fetched and cached once per process."""
+        from shared.google_certs import CertificateCache
+
+        return self._component("google_certificates", CertificateCache)
+
+    def task_verifier(self, function: str) -> TokenVerifier:
+        """Verifies the OIDC tokens Cloud Tasks and Cloud Scheduler attach to calls of
+        ``function``: Google-signed, for the audience of the function's own URL."""
+        from shared.auth import GoogleIdTokenVerifier
+
+        certificates = self.google_certificates
+        return self._component(f"task_verifier:{function}", lambda: GoogleIdTokenVerifier(
+            self.settings.function_url(function), certificates.url,
+            certificates=certificates))
 
     @property
     def desk(self) -> Desk:
@@ -294,8 +312,22 @@ def container() -> Container:
                         refuse_dev_tokens_on_google_cloud(os.environ)
                     except DevTokensRefused as refusal:
                         raise config.ConfigError(f"INTAKE_DEV_AUTH: {refusal}") from None
+                _refuse_open_task_targets_on_google_cloud(settings)
                 _current = Container(settings)
     return _current
+
+
+def _refuse_open_task_targets_on_google_cloud(settings: Settings) -> None:
+    """``INTAKE_TASK_AUTH=none`` is for the local runner and the emulators only."""
+    if settings.task_auth.mode != "none":
+        return
+    from shared.auth import google_cloud_markers
+
+    found = google_cloud_markers(os.environ)
+    if found:
+        raise config.ConfigError(
+            "INTAKE_TASK_AUTH=none lets anyone run the task targets, but this process runs "
+            f"on Google Cloud ({', '.join(found)} set): use oidc with INTAKE_TASK_CALLERS")
 
 
 @contextmanager

@@ -7,6 +7,7 @@ from flask import Request, Response
 from schemas.tasks import NotifyTaskSchema
 from shared.bootstrap import Container
 from shared.endpoints.base import RETRY_AFTER_SECONDS, handle
+from shared.endpoints.task_caller import require_task_caller
 from shared.endpoints.validation import validated
 from shared.http import HttpProblem, json_response, read_body
 from shared.ports import NotifierUnavailable
@@ -18,6 +19,7 @@ _TASK = NotifyTaskSchema()
 
 def notify_endpoint(request: Request) -> Response:
     def run(c: Container) -> Response:
+        require_task_caller(request, c, "notify")
         task = validated(_TASK, read_body(request, 4096, allow_form=False), c)
         try:
             status = send_notification(task["submission_id"], task["item"], store=c.store,
