@@ -91,7 +91,7 @@ def body_for(function: str, harness: Harness) -> dict[str, Any]:
 def deliver_with_tokens(harness: Harness, key: SigningKey) -> list[tuple[str, int]]:
     """Deliver queued tasks as Cloud Tasks does on Google Cloud: each with the OIDC token of
     its queue's identity, for the URL of its target."""
-    delivered = []
+    delivered: list[tuple[str, int]] = []
     for _ in range(20):
         tasks = harness.queue.take()
         if not tasks:
