@@ -23,6 +23,7 @@ from shared.ports import (
     IntakeStore,
     InvestigationsGateway,
     KeyService,
+    MailLedger,
     Notifier,
     PayloadCipher,
     RateLimiter,
@@ -32,6 +33,7 @@ from shared.services.tasks import URGENT_QUEUES
 
 if TYPE_CHECKING:  # built on first use: a function pays only for what its path touches
     from shared.auth import TokenVerifier
+    from shared.domain.mail_limits import SendLimits
     from shared.domain.officers import Officer
     from shared.google_certs import CertificateCache
     from shared.services.cases import Desk
@@ -134,6 +136,15 @@ class Container:
 
         return Desk(store=self.store, cipher=self.cipher, clock=self.clock, queue=self.queue,
                     policy=self.policy)
+
+    @property
+    def mail_ledger(self) -> MailLedger:
+        """Claims on pending notifications and send counters, beside the intake store."""
+        return self._component("mail_ledger", lambda: _mail_ledger(self.store))
+
+    @property
+    def send_limits(self) -> SendLimits:
+        return self._component("send_limits", lambda: _send_limits(self.settings))
 
     @property
     def mail(self) -> MailSettings:
@@ -247,6 +258,32 @@ def _notifier(s: Settings) -> Notifier:
         return OutboxNotifier(s.data_dir / "outbox", s.mail_from)
     from shared.adapters.ses_notifier import SesNotifier
     return SesNotifier(s.mail_from, region=s.ses_region)
+
+def _mail_ledger(store: IntakeStore) -> MailLedger:
+    """The mail ledger that shares the intake store's database."""
+    from shared.adapters.sqlite_store import SqliteStore
+    if isinstance(store, SqliteStore):
+        from shared.adapters.sqlite_mail import SqliteMailLedger
+        return SqliteMailLedger(store)
+    from shared.adapters.firestore_store import FirestoreStore
+    if isinstance(store, FirestoreStore):
+        from shared.adapters.firestore_mail import FirestoreMailLedger
+        return FirestoreMailLedger(store)
+    raise config.ConfigError(f"no mail ledger for {type(store).__name__}: pass one")
+
+
+def _send_limits(s: Settings) -> SendLimits:
+    from shared.domain.mail_limits import SendLimits
+
+    limits = s.mail_limits
+    secret = limits.secret
+    if not secret:
+        if s.backend != "embedded":  # a secret of the deployment: never invented on the fly
+            raise config.ConfigError("INTAKE_MAIL_THROTTLE_SECRET must be set on this function")
+        from shared.adapters.local_secrets import secret_from_file
+        secret = secret_from_file(s.data_dir / "keys" / "mail-throttle.key", create=True)
+    return SendLimits(per_recipient=limits.per_recipient, total=limits.total,
+                      window_seconds=limits.window_seconds, secret=secret.encode())
 
 # --- Public web forms and anonymous follow-up (issue 5) ---
 

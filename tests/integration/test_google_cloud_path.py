@@ -43,6 +43,7 @@ def gcp_container(tmp_path: Path) -> Iterator[tuple[Container, str]]:
         settings = config.load({
             "INTAKE_BACKEND": "gcp", "GOOGLE_CLOUD_PROJECT": project,
             "INTAKE_FORWARD_HMAC_SECRET": secret, "INTAKE_NOTIFIER": "outbox",
+            "INTAKE_MAIL_THROTTLE_SECRET": "integration-mail-counters-0123456789abcdef",
             "FIRESTORE_EMULATOR_HOST": firestore_host, "CLOUD_TASKS_EMULATOR_HOST": tasks_host,
             "INTAKE_FUNCTIONS_BASE_URL": base_url,
             "INTAKE_KEY_FILE": str(tmp_path / "kek"), "INTAKE_DATA_DIR": str(tmp_path),

@@ -18,7 +18,7 @@ from shared.adapters.local_keys import LocalKeyService
 from shared.bootstrap import Container
 from shared.config import Settings
 from shared.ports import IntakeStore
-from tests.support.fakes import FixedClock, RecordingQueue
+from tests.support.fakes import FixedClock, RecordingQueue, ledger_for
 
 ROOT = Path(__file__).resolve().parents[2]
 _APPS: dict[str, Any] = {}
@@ -57,8 +57,12 @@ class Harness:
         queue, clock = RecordingQueue(), FixedClock()
         s = settings_for(data_dir, **settings)
         cipher = EnvelopeCipher(LocalKeyService.from_file(s.key_file, create=True))
+        components = dict(components or {})
+        ledger = ledger_for(store) if "mail_ledger" not in components else None
+        if ledger is not None:
+            components["mail_ledger"] = ledger
         container = Container(s, store=store, queue=queue, clock=clock, cipher=cipher,
-                              **(components or {}))
+                              **components)
         return cls(container, store, queue, clock)
 
     def post(self, function: str, body: Any = None, *, raw: bytes | None = None,

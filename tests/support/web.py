@@ -17,7 +17,13 @@ from shared.adapters.envelope import EnvelopeCipher
 from shared.adapters.local_keys import LocalKeyService
 from shared.bootstrap import Container
 from shared.ports import IntakeStore
-from tests.support.fakes import FixedClock, InMemoryFollowUpStore, InMemoryStore, RecordingQueue
+from tests.support.fakes import (
+    FixedClock,
+    InMemoryFollowUpStore,
+    InMemoryStore,
+    RecordingQueue,
+    ledger_for,
+)
 from tests.support.harness import Harness, function_app, settings_for
 
 HOST = "intake.example.org"
@@ -42,6 +48,9 @@ def web_harness(tmp_path: Path, store: IntakeStore | None = None, **settings: st
     queue, clock = RecordingQueue(), FixedClock()
     s = settings_for(tmp_path, **{"INTAKE_FUNCTIONS_BASE_URL": ORIGIN, **settings})
     cipher = EnvelopeCipher(LocalKeyService.from_file(s.key_file, create=True))
+    ledger = ledger_for(store)
+    if ledger is not None:
+        components["mail_ledger"] = ledger
     container = Container(s, store=store, queue=queue, clock=clock, cipher=cipher,
                           **components)
     return Harness(container, store, queue, clock)
