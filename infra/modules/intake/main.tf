@@ -23,6 +23,7 @@ locals {
     "ses-access-key-id"     = { description = "Amazon SES access key id for notification e-mail." }
     "ses-secret-access-key" = { description = "Amazon SES secret access key for notification e-mail." }
     "forms-secret"          = { description = "Signs the web forms' anti-forgery tokens and follow-up access." }
+    "mail-throttle-key"     = { description = "Keys the HMAC naming each recipient's send counter (no address is stored)." }
   }
 
   function_sizing = {
