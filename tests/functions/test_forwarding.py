@@ -21,12 +21,19 @@ from shared.adapters.investigations_http import HttpInvestigationsGateway
 from shared.adapters.ses_notifier import SesNotifier
 from shared.adapters.sqlite_store import SqliteStore
 from shared.cli import main as cli
+from shared.devserver import receiver_token_file
 from shared.domain.referrals import referral_document
 from tests.support.fakes import FlakyStore
 from tests.support.harness import Harness
 from tests.support.payloads import MISCONDUCT_ANONYMOUS, SENSITIVE, payload
 from tests.support.processes import free_port
-from tests.support.receiver import SECRET, Redirector, ServedReceiver, new_receiver
+from tests.support.receiver import (
+    CONTROL_TOKEN,
+    SECRET,
+    Redirector,
+    ServedReceiver,
+    new_receiver,
+)
 
 REQUEUED_ONE = {"requeued": 1, "failed": 0, "alerts": 0, "closed": 0}
 
@@ -304,9 +311,31 @@ def test_the_cli_lists_what_the_reference_receiver_recorded(
     reference = office.submit()
     office.harness.drain()
     monkeypatch.setenv("INTAKE_DATA_DIR", str(office.harness.container.settings.data_dir))
-    result = CliRunner().invoke(cli, ["referrals", "--json"])
+    result = CliRunner().invoke(cli, ["referrals", "--json", "--url", office.receiver.url,
+                                      "--token", CONTROL_TOKEN])
     assert result.exit_code == 0, result.output
     [row] = [json.loads(line) for line in result.output.splitlines()]
     assert row["ethics_office_reference"] == reference
     assert row["deliveries"] == 1
     assert row["investigations_case_id"] == office.referrals[0].case_id
+
+
+def test_the_cli_reads_the_receivers_list_only_with_its_token(
+        office: Office, monkeypatch: pytest.MonkeyPatch) -> None:
+    reference = office.submit()
+    office.harness.drain()
+    data_dir = office.harness.container.settings.data_dir
+    monkeypatch.setenv("INTAKE_DATA_DIR", str(data_dir))
+    url = ["--url", office.receiver.url]
+    refused = CliRunner().invoke(cli, ["referrals", "--json", *url, "--token", "guessed"])
+    assert refused.exit_code != 0 and "refused the control token" in refused.output
+    assert reference not in refused.output
+    missing = CliRunner().invoke(cli, ["referrals", "--json", *url])
+    assert missing.exit_code != 0 and "no control token" in missing.output
+    # What the local runner keeps in the data folder is what the command uses.
+    token_file = receiver_token_file(data_dir)
+    token_file.parent.mkdir(parents=True, exist_ok=True)
+    token_file.write_text(CONTROL_TOKEN + "\n", encoding="ascii")
+    listed = CliRunner().invoke(cli, ["referrals", *url])
+    assert listed.exit_code == 0, listed.output
+    assert reference in listed.output and "deliveries=1" in listed.output

@@ -15,10 +15,13 @@ from reference_receiver.app import ReferenceReceiver
 from reference_receiver.store import ReceiverStore
 
 SECRET = b"test-forwarding-secret-0123456789abcdef"
+CONTROL_TOKEN = "test-receiver-control-token-0123456789abcdef"
 
 
-def new_receiver(data_dir: Path, secret: bytes = SECRET) -> ReferenceReceiver:
-    return ReferenceReceiver(ReceiverStore(data_dir / "investigations.sqlite3"), secret)
+def new_receiver(data_dir: Path, secret: bytes = SECRET, *,
+                 control_token: str | None = CONTROL_TOKEN) -> ReferenceReceiver:
+    return ReferenceReceiver(ReceiverStore(data_dir / "investigations.sqlite3"), secret,
+                             control_token=control_token)
 
 
 class ServedReceiver:
