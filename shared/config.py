@@ -162,9 +162,11 @@ VARIABLES: tuple[Variable, ...] = (
              "first use by the embedded backend; required with `gcp` (a Secret Manager "
              "secret).", "secret"),
     Variable("INTAKE_FORM_RATE_LIMIT", "20",
-             "Form posts one client may make per window, counted apart for submissions, "
-             "follow-up look-ups and follow-up messages, per function instance (0: no "
-             "limit). Addresses are hashed in memory, never stored or logged."),
+             "Posts one client may make per window, per function instance, counted apart "
+             "for submissions (every POST to a submit function, JSON, form-encoded or a "
+             "browser's, counted before its body is read), follow-up look-ups and follow-up "
+             "messages (0: no limit). Addresses are hashed in memory, never stored or "
+             "logged."),
     Variable("INTAKE_FORM_RATE_WINDOW_SECONDS", "3600",
              "Length of the window of `INTAKE_FORM_RATE_LIMIT`, in seconds."),
     Variable("INTAKE_PROXY_HOPS", "0",
