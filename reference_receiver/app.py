@@ -1,8 +1,13 @@
 """The reference receiver as a WSGI app: POST / takes a referral; POST /_control sets
-failure injection (local use only); GET /_referrals lists what was recorded."""
+failure injection (local use only); GET /_referrals lists what was recorded.
+
+``_control`` and ``_referrals`` need ``Authorization: Bearer <control token>`` (the token
+``scripts/run`` prints): the local runner listens on a port any local process, or any web
+page the browser opens, could reach. Without a token configured, they refuse everyone."""
 
 from __future__ import annotations
 
+import hmac
 import json
 import time
 from collections.abc import Callable, Iterable
@@ -31,15 +36,20 @@ def _json(status: int, body: Any) -> Response:
 
 class ReferenceReceiver:
     def __init__(self, store: ReceiverStore, secret: bytes, *,
+                 control_token: str | None = None,
                  clock: Callable[[], float] = time.time) -> None:
         self.store = store
         self._secret = secret
+        self._control_token = control_token
         self._clock = clock
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         request = Request(environ)
         if request.path == "/" and request.method == "POST":
             response = self._intake(request)
+        elif request.path in ("/_control", "/_referrals") and not self._controller(request):
+            response = _json(401, {"error": "the control token is required"})
+            response.headers["WWW-Authenticate"] = 'Bearer realm="reference-receiver"'
         elif request.path == "/_control" and request.method == "POST":
             response = self._control(request)
         elif request.path == "/_referrals" and request.method == "GET":
@@ -47,6 +57,13 @@ class ReferenceReceiver:
         else:
             response = _json(404, {"error": "not found"})
         return response(environ, start_response)
+
+    def _controller(self, request: Request) -> bool:
+        """Whether the request carries the control token."""
+        scheme, _, token = request.headers.get("Authorization", "").strip().partition(" ")
+        expected = self._control_token
+        return bool(expected) and scheme.lower() == "bearer" and hmac.compare_digest(
+            token.strip().encode(), (expected or "").encode())
 
     def _intake(self, request: Request) -> Response:
         body = request.get_data()

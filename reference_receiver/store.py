@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from shared.adapters.local_files import private_file
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS referrals (
     referral_id TEXT PRIMARY KEY, reference TEXT NOT NULL, case_id TEXT NOT NULL,
@@ -34,7 +36,7 @@ class Referral:
 
 class ReceiverStore:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(path)  # 0600 in a 0700 folder: it holds the reports referred to it
         self._path = path
         self._lock = threading.Lock()
         with self._lock, sqlite3.connect(path, timeout=10) as db:

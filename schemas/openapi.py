@@ -83,11 +83,15 @@ def build_openapi() -> dict[str, Any]:
                 "201": {"description": "Received. Keep the reference (and the receipt).",
                         "content": {"application/json": {"schema": "Acknowledgement"}}},
                 "400": _error("Malformed body or header."),
+                "403": _error("A post a browser marks as coming from another site "
+                              "(Sec-Fetch-Site, or an Origin other than the site's own)."),
                 "405": _error("Only POST is accepted."),
                 "409": _error("Idempotency-Key reused with a different body."),
                 "413": _error("Body larger than the limit."),
                 "415": _error("Content type other than JSON or form encoding."),
                 "422": _error("The body does not satisfy the form's rules."),
+                "429": _error("Too many posts from this client; nothing was read or stored. "
+                              "Retry after Retry-After seconds."),
                 "503": _error("A dependency is unavailable; retry after Retry-After seconds."),
             },
         }})

@@ -26,6 +26,7 @@ from shared.ports import (
     InvestigationsGateway,
     KeyService,
     KeyWrapper,
+    MailLedger,
     Notifier,
     PayloadCipher,
     PayloadSealer,
@@ -38,7 +39,9 @@ from shared.services.tasks import URGENT_QUEUES
 
 if TYPE_CHECKING:  # built on first use: a function pays only for what its path touches
     from shared.auth import TokenVerifier
+    from shared.domain.mail_limits import SendLimits
     from shared.domain.officers import Officer
+    from shared.google_certs import CertificateCache
     from shared.services.cases import Desk
     from shared.services.notify import MailSettings
     from shared.statistics_ports import StatisticsStore
@@ -145,11 +148,37 @@ class Container:
         return self._component("verifier", lambda: _verifier(self.settings))
 
     @property
+    def google_certificates(self) -> CertificateCache:
+        """Google's token-signing certificates, fetched and cached once per process."""
+        from shared.google_certs import CertificateCache
+
+        return self._component("google_certificates", CertificateCache)
+
+    def task_verifier(self, function: str) -> TokenVerifier:
+        """Verifies the OIDC tokens Cloud Tasks and Cloud Scheduler attach to calls of
+        ``function``: Google-signed, for the audience of the function's own URL."""
+        from shared.auth import GoogleIdTokenVerifier
+
+        certificates = self.google_certificates
+        return self._component(f"task_verifier:{function}", lambda: GoogleIdTokenVerifier(
+            self.settings.function_url(function), certificates.url,
+            certificates=certificates))
+
+    @property
     def desk(self) -> Desk:
         from shared.services.cases import Desk
 
         return Desk(store=self.store, cipher=self.cipher, clock=self.clock, queue=self.queue,
                     policy=self.policy)
+
+    @property
+    def mail_ledger(self) -> MailLedger:
+        """Claims on pending notifications and send counters, beside the intake store."""
+        return self._component("mail_ledger", lambda: _mail_ledger(self.store))
+
+    @property
+    def send_limits(self) -> SendLimits:
+        return self._component("send_limits", lambda: _send_limits(self.settings))
 
     @property
     def mail(self) -> MailSettings:
@@ -300,7 +329,14 @@ def _forward_secret(s: Settings) -> bytes:
 
 
 def _gateway(s: Settings, secret: bytes) -> InvestigationsGateway:
+    from urllib.parse import urlsplit
+
     from shared.adapters.investigations_http import HttpInvestigationsGateway
+    if s.backend != "embedded" and urlsplit(s.investigations_url).scheme != "https":
+        # The explicit variable is checked when the settings load; this catches the
+        # default (the local reference receiver), which does not exist on Google Cloud.
+        raise config.ConfigError("INTAKE_INVESTIGATIONS_URL must be an https:// URL on the "
+                                 "gcp backend: referrals never travel unencrypted")
     return HttpInvestigationsGateway(s.investigations_url, secret, timeout=s.forward_timeout)
 
 
@@ -310,6 +346,32 @@ def _notifier(s: Settings) -> Notifier:
         return OutboxNotifier(s.data_dir / "outbox", s.mail_from)
     from shared.adapters.ses_notifier import SesNotifier
     return SesNotifier(s.mail_from, region=s.ses_region)
+
+def _mail_ledger(store: IntakeStore) -> MailLedger:
+    """The mail ledger that shares the intake store's database."""
+    from shared.adapters.sqlite_store import SqliteStore
+    if isinstance(store, SqliteStore):
+        from shared.adapters.sqlite_mail import SqliteMailLedger
+        return SqliteMailLedger(store)
+    from shared.adapters.firestore_store import FirestoreStore
+    if isinstance(store, FirestoreStore):
+        from shared.adapters.firestore_mail import FirestoreMailLedger
+        return FirestoreMailLedger(store)
+    raise config.ConfigError(f"no mail ledger for {type(store).__name__}: pass one")
+
+
+def _send_limits(s: Settings) -> SendLimits:
+    from shared.domain.mail_limits import SendLimits
+
+    limits = s.mail_limits
+    secret = limits.secret
+    if not secret:
+        if s.backend != "embedded":  # a secret of the deployment: never invented on the fly
+            raise config.ConfigError("INTAKE_MAIL_THROTTLE_SECRET must be set on this function")
+        from shared.adapters.local_secrets import secret_from_file
+        secret = secret_from_file(s.data_dir / "keys" / "mail-throttle.key", create=True)
+    return SendLimits(per_recipient=limits.per_recipient, total=limits.total,
+                      window_seconds=limits.window_seconds, secret=secret.encode())
 
 # --- Public web forms and anonymous follow-up (issue 5) ---
 
@@ -375,8 +437,22 @@ def container() -> Container:
                         refuse_dev_tokens_on_google_cloud(os.environ)
                     except DevTokensRefused as refusal:
                         raise config.ConfigError(f"INTAKE_DEV_AUTH: {refusal}") from None
+                _refuse_open_task_targets_on_google_cloud(settings)
                 _current = Container(settings)
     return _current
+
+
+def _refuse_open_task_targets_on_google_cloud(settings: Settings) -> None:
+    """``INTAKE_TASK_AUTH=none`` is for the local runner and the emulators only."""
+    if settings.task_auth.mode != "none":
+        return
+    from shared.auth import google_cloud_markers
+
+    found = google_cloud_markers(os.environ)
+    if found:
+        raise config.ConfigError(
+            "INTAKE_TASK_AUTH=none lets anyone run the task targets, but this process runs "
+            f"on Google Cloud ({', '.join(found)} set): use oidc with INTAKE_TASK_CALLERS")
 
 
 @contextmanager

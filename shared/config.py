@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import urlsplit
 
 
 class ConfigError(ValueError):
@@ -51,6 +52,17 @@ VARIABLES: tuple[Variable, ...] = (
              "service account whose OIDC token Cloud Tasks attaches to that queue's tasks "
              "(the only identity its target function accepts). A queue left out gets no "
              "token (emulators, local)."),
+    Variable("INTAKE_TASK_AUTH", "",
+             "How the task targets (`triage`, `forward_to_investigations`, `notify`, `sweep`) "
+             "check their caller: `oidc` verifies the Google-signed OIDC token of Cloud "
+             "Tasks or Cloud Scheduler (issuer, audience = the function's URL, e-mail one of "
+             "`INTAKE_TASK_CALLERS`), on top of IAM; `none` accepts any caller (the local "
+             "runner, the emulators, which send no token), and is refused where the process "
+             "runs on Google Cloud. Empty: `oidc` on gcp, `none` on the embedded backend."),
+    Variable("INTAKE_TASK_CALLERS", "",
+             "Comma-separated service-account e-mails whose OIDC tokens this task target "
+             "accepts: its queues' task identities, or its scheduler job's (Terraform sets "
+             "each target's own). Required with `INTAKE_TASK_AUTH=oidc`."),
     Variable("INTAKE_KEY_FILE", "",
              "Local key-encryption key file (32 random bytes, base64). Empty: "
              "`<INTAKE_DATA_DIR>/keys/local.kek`, created on first use by the embedded "
@@ -82,14 +94,16 @@ VARIABLES: tuple[Variable, ...] = (
              "harassment, served before the others."),
     Variable("INTAKE_NOTIFY_QUEUE", "notify", "Cloud Tasks queue id for notification e-mails."),
     Variable("INTAKE_INVESTIGATIONS_URL", "",
-             "HTTPS endpoint of the investigations office's intake. Empty: the local reference "
-             "receiver at `<INTAKE_FUNCTIONS_BASE_URL>/investigations_intake`."),
+             "HTTPS endpoint of the investigations office's intake (`https://` is required "
+             "on gcp). Empty: the local reference receiver at "
+             "`<INTAKE_FUNCTIONS_BASE_URL>/investigations_intake`."),
     Variable("INTAKE_FORWARD_HMAC_SECRET", "",
              "Shared secret that signs referrals (at least 32 characters). Empty on the "
              "embedded backend: a random one kept in `<INTAKE_DATA_DIR>/keys/forward-hmac.key`.",
              "secret"),
     Variable("INTAKE_FORWARD_TIMEOUT_SECONDS", "10",
-             "How long one referral attempt waits for the investigations office."),
+             "How long one referral attempt waits for the investigations office's answer "
+             "(connecting waits at most 5 seconds of it). Redirects are never followed."),
     Variable("INTAKE_FORWARD_MAX_ATTEMPTS", "12",
              "Referral attempts before a case goes to `forwarding_failed` (the forward queues "
              "must allow at least as many)."),
@@ -103,6 +117,20 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("INTAKE_ETHICS_OFFICE_MAILBOX", "ethics-operations@localhost",
              "The Ethics Office's operations mailbox: referrals made and failed, alerts."),
     Variable("INTAKE_SES_REGION", "eu-west-1", "AWS region of the SES account."),
+    Variable("INTAKE_MAIL_RECIPIENT_LIMIT", "20",
+             "E-mails one address may be sent per `INTAKE_MAIL_WINDOW_SECONDS`, across all "
+             "instances (0: no limit). Mail over a limit is held back, never dropped: its "
+             "task is retried until the window allows it."),
+    Variable("INTAKE_MAIL_TOTAL_LIMIT", "500",
+             "E-mails sent in all per `INTAKE_MAIL_WINDOW_SECONDS` (0: no limit)."),
+    Variable("INTAKE_MAIL_WINDOW_SECONDS", "3600",
+             "Length of the windows of `INTAKE_MAIL_RECIPIENT_LIMIT` and "
+             "`INTAKE_MAIL_TOTAL_LIMIT`, in seconds."),
+    Variable("INTAKE_MAIL_THROTTLE_SECRET", "",
+             "Secret (at least 32 characters) keying the HMAC that names a recipient's "
+             "counter, so no address is stored. Empty: "
+             "`<INTAKE_DATA_DIR>/keys/mail-throttle.key`, created on first use by the "
+             "embedded backend; required with `gcp` on `notify`.", "secret"),
     Variable("AWS_ACCESS_KEY_ID", "", "SES credentials (read by boto3).", "secret"),
     Variable("AWS_SECRET_ACCESS_KEY", "", "SES credentials (read by boto3).", "secret"),
     Variable("INTAKE_OFFICE_URL", "",
@@ -134,9 +162,11 @@ VARIABLES: tuple[Variable, ...] = (
              "first use by the embedded backend; required with `gcp` (a Secret Manager "
              "secret).", "secret"),
     Variable("INTAKE_FORM_RATE_LIMIT", "20",
-             "Form posts one client may make per window, counted apart for submissions, "
-             "follow-up look-ups and follow-up messages, per function instance (0: no "
-             "limit). Addresses are hashed in memory, never stored or logged."),
+             "Posts one client may make per window, per function instance, counted apart "
+             "for submissions (every POST to a submit function, JSON, form-encoded or a "
+             "browser's, counted before its body is read), follow-up look-ups and follow-up "
+             "messages (0: no limit). Addresses are hashed in memory, never stored or "
+             "logged."),
     Variable("INTAKE_FORM_RATE_WINDOW_SECONDS", "3600",
              "Length of the window of `INTAKE_FORM_RATE_LIMIT`, in seconds."),
     Variable("INTAKE_PROXY_HOPS", "0",
@@ -178,6 +208,28 @@ class SealingSettings:
     messages_key_file: Path = Path(".intake/keys/messages.kek")
     replay_hmac_secret: str = field(default="", repr=False)
     replay_receipt_seconds: int = 600
+
+
+@dataclass(frozen=True)
+class MailLimits:
+    """How much mail may go out: per recipient and in all, per window."""
+
+    per_recipient: int = 20
+    total: int = 500
+    window_seconds: int = 3600
+    secret: str = field(default="", repr=False)
+
+
+TASK_AUTH_MODES = ("oidc", "none")
+
+
+@dataclass(frozen=True)
+class TaskAuth:
+    """Who may call the task targets: ``oidc`` with the service accounts of ``callers``,
+    or ``none`` (local runs and emulators only)."""
+
+    mode: str = "none"
+    callers: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -226,9 +278,17 @@ class Settings:
     sealing: SealingSettings
     # --- Public web forms (issue 5) ---
     forms: FormsSettings
+    mail_limits: MailLimits = MailLimits()
+    task_auth: TaskAuth = TaskAuth()
 
     def function_url(self, function_name: str) -> str:
         return f"{self.functions_base_url.rstrip('/')}/{function_name}"
+
+    @property
+    def site_origin(self) -> str:
+        """The origin the public pages are served from (that of the functions' base URL):
+        the only one whose posts the public functions accept."""
+        return url_origin(self.functions_base_url)
 
     @property
     def queue_ids(self) -> dict[str, str]:
@@ -272,6 +332,44 @@ def _identities(raw: str) -> Mapping[str, str]:
     if unknown:
         raise ConfigError(f"{name} names unknown queues: {', '.join(sorted(unknown))}")
     return MappingProxyType(value)
+
+
+def url_origin(url: str) -> str:
+    """The origin of an http(s) URL, as browsers serialise it in ``Origin``: lower-case
+    scheme and host, the port only if it is not the scheme's default. "" if it has none."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return ""
+    scheme, host = parts.scheme.lower(), parts.hostname or ""
+    if scheme not in ("http", "https") or not host or parts.username or parts.password:
+        return ""
+    if ":" in host:
+        host = f"[{host}]"
+    default = 443 if scheme == "https" else 80
+    return f"{scheme}://{host}" + (f":{port}" if port is not None and port != default else "")
+
+
+def _emails(name: str) -> Callable[[str], frozenset[str]]:
+    def parse(raw: str) -> frozenset[str]:
+        values = [v.strip() for v in raw.split(",") if v.strip()]
+        if not all(re.fullmatch(r"[^@\s,]+@[^@\s,]+\.[^@\s,]+", v) for v in values):
+            raise ConfigError(f"{name} must be comma-separated service-account e-mails")
+        return frozenset(v.lower() for v in values)
+
+    return parse
+
+
+def _https_url(name: str) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        parts = urlsplit(raw)
+        if raw and (parts.scheme != "https" or not parts.hostname):
+            raise ConfigError(f"{name} must be an https:// URL on the gcp backend, got "
+                              f"{raw!r}: referrals never travel unencrypted")
+        return raw
+
+    return parse
 
 
 def _bool(name: str) -> Callable[[str], bool]:
@@ -375,6 +473,20 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         kms_key="",
         kms_emulator_host="",
         sealing=SealingSettings(),
+        mail_limits=MailLimits(
+            per_recipient=get("INTAKE_MAIL_RECIPIENT_LIMIT",
+                              _int("INTAKE_MAIL_RECIPIENT_LIMIT", 0, 100000)),
+            total=get("INTAKE_MAIL_TOTAL_LIMIT", _int("INTAKE_MAIL_TOTAL_LIMIT", 0, 10000000)),
+            window_seconds=get("INTAKE_MAIL_WINDOW_SECONDS",
+                               _int("INTAKE_MAIL_WINDOW_SECONDS", 60, 7 * 86400)),
+            secret=get("INTAKE_MAIL_THROTTLE_SECRET", _secret("INTAKE_MAIL_THROTTLE_SECRET")),
+        ),
+        task_auth=TaskAuth(
+            mode=get("INTAKE_TASK_AUTH", lambda raw: _choice(
+                "INTAKE_TASK_AUTH", TASK_AUTH_MODES)(raw) if raw
+                else ("oidc" if backend == "gcp" else "none")),
+            callers=get("INTAKE_TASK_CALLERS", _emails("INTAKE_TASK_CALLERS")),
+        ),
     )
     messages_key_file = get("INTAKE_MESSAGES_KEY_FILE")
     settings = replace(
@@ -395,6 +507,8 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
     _check_keys(settings)
     if settings.backend == "gcp" and not settings.project:
         raise ConfigError("GOOGLE_CLOUD_PROJECT must be set when INTAKE_BACKEND=gcp")
+    if settings.backend == "gcp":
+        get("INTAKE_INVESTIGATIONS_URL", _https_url("INTAKE_INVESTIGATIONS_URL"))
     return settings
 
 

@@ -79,14 +79,29 @@ class FunctionMounts:
 RECEIVER = "investigations_intake"
 
 
+def receiver_token_file(data_dir: Path) -> Path:
+    """Where the local runner keeps the reference receiver's control token (0600)."""
+    return data_dir / "keys" / "receiver-control.token"
+
+
+def receiver_token(data_dir: Path) -> str:
+    """The control token of the local reference receiver, created on first use."""
+    from shared.adapters.local_secrets import secret_from_file
+
+    return secret_from_file(receiver_token_file(data_dir), create=True)
+
+
 def reference_receiver(container: Container) -> WSGIApplication:
     """The investigations office's side, for local use: the reference receiver, sharing
-    the forwarding secret, keeping its records in its own database."""
+    the forwarding secret, keeping its records in its own database; its test controls and
+    its list need the control token."""
     from reference_receiver.app import ReferenceReceiver
     from reference_receiver.store import ReceiverStore
 
-    store = ReceiverStore(container.settings.data_dir / "investigations.sqlite3")
-    return ReferenceReceiver(store, container.forward_secret)
+    data_dir = container.settings.data_dir
+    store = ReceiverStore(data_dir / "investigations.sqlite3")
+    return ReferenceReceiver(store, container.forward_secret,
+                             control_token=receiver_token(data_dir))
 
 
 def build_app(names: Iterable[str] | None = None,
@@ -117,7 +132,7 @@ def _sweep_periodically(container: Container, stop: threading.Event) -> None:
                                                "failed": len(report.failed)})
 
 
-def banner(base_url: str) -> str:
+def banner(base_url: str, control_token: str) -> str:
     names = function_names()
     lines = ["ethics-intake is running with the embedded backend.", ""]
     lines += [f"  {base_url}/{name}" for name in names]
@@ -128,8 +143,21 @@ def banner(base_url: str) -> str:
               "\"anonymous\": true, \"consent_privacy_notice\": true}'", "",
               "Officers (development token of the local demo officer):",
               f"  curl -s {base_url}/cases/ -H 'Authorization: Bearer dev:officer@localhost.test'",
-              ""]
+              "", "The reference receiver's controls and list (`intake referrals` reads the "
+              "token from the data folder):",
+              f"  receiver token: {control_token}",
+              f"  curl -s {base_url}/{RECEIVER}/_referrals -H 'Authorization: Bearer "
+              f"{control_token}'", ""]
     return "\n".join(lines)
+
+
+def secure_data_dir(data_dir: Path) -> None:
+    """Everything the runner writes is its user's alone: a umask for what it creates, and
+    the modes of a data folder left by an earlier run (folders 0700, files 0600)."""
+    from shared.adapters.local_files import tighten
+
+    os.umask(0o077)
+    tighten(data_dir)
 
 
 def serve(host: str, port: int) -> None:
@@ -139,14 +167,16 @@ def serve(host: str, port: int) -> None:
     # Tasks are dispatched back to this server unless the operator points them elsewhere.
     os.environ.setdefault("INTAKE_FUNCTIONS_BASE_URL", f"http://{host}:{port}")
     container = bootstrap.container()
+    secure_data_dir(container.settings.data_dir)
     stop = threading.Event()
     if container.settings.local_sweep_seconds:
         threading.Thread(target=_sweep_periodically, args=(container, stop), daemon=True,
                          name="local-sweep").start()
-    print(banner(f"http://{host}:{port}"), flush=True)
+    receiver = reference_receiver(container)
+    print(banner(f"http://{host}:{port}", receiver_token(container.settings.data_dir)),
+          flush=True)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # our access log replaces it
     try:
-        run_simple(host, port, build_app(receiver=reference_receiver(container)),
-                   threaded=True, use_reloader=False)
+        run_simple(host, port, build_app(receiver=receiver), threaded=True, use_reloader=False)
     finally:
         stop.set()

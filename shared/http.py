@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 import re
 import urllib.parse
+from enum import Enum
 from typing import Any
 
 from flask import Request, Response
 
+from shared.config import url_origin
 from shared.domain import strict_json
 
 JSON_TYPE = "application/json"
@@ -204,9 +206,10 @@ def idempotency_key(request: Request, body: dict[str, Any]) -> str | None:
     return key
 
 
-# --- Browser form posts (issue 5) ---------------------------------------------------------
+# --- Browser form posts ------------------------------------------------------------------
 # A browser's form post gets pages (shared/endpoints/browser_submit.py) instead of JSON; these
-# helpers decide which is which and read such a post. Nothing here imports page rendering.
+# helpers decide which is which, where a post comes from, and read such a post. Nothing here
+# imports page rendering.
 
 HTML_TYPE = "text/html"
 # Percent-encoding writes a non-ASCII character as 6 to 9 bytes: a browser's form may carry
@@ -224,10 +227,69 @@ def is_browser_form_post(request: Request) -> bool:
     return request.method == "POST" and request.mimetype == FORM_TYPE and accepts_html(request)
 
 
-def is_cross_site(request: Request) -> bool:
-    """Whether a browser says the request comes from another site (Fetch Metadata)."""
-    return request.headers.get("Sec-Fetch-Site", "").strip().lower() in ("cross-site",
-                                                                         "same-site")
+class Origin(Enum):
+    """Where a browser says a request comes from."""
+
+    SAME = "same"  # our own pages
+    CROSS = "cross"  # another site (or an origin that is not ours)
+    UNKNOWN = "unknown"  # no evidence either way (not a browser, an old one, a privacy proxy)
+
+
+def _header_values(request: Request, name: str) -> list[str]:
+    return [part.strip() for value in request.headers.getlist(name)
+            for part in value.replace(",", " ").split() if part.strip()]
+
+
+def fetch_sites(request: Request) -> set[str]:
+    """The values of ``Sec-Fetch-Site``, lower-case."""
+    return {value.lower() for value in _header_values(request, "Sec-Fetch-Site")}
+
+
+def declared_origins(request: Request) -> list[str]:
+    """The origins named in ``Origin`` (``null`` included)."""
+    return _header_values(request, "Origin")
+
+
+def origin_of(request: Request, own_origin: str) -> Origin:
+    """What the browser says about where a request comes from, against our own origin
+    (``Settings.site_origin``). ``Sec-Fetch-Site`` other than ``same-origin`` or ``none``,
+    or an ``Origin`` that is not exactly ours, is another site; either header naming
+    another site wins. ``Origin: null`` (a sandboxed frame, a cross-origin redirect) alone
+    says nothing here: see ``refuse_cross_site``."""
+    sites = fetch_sites(request)
+    named = [o for o in declared_origins(request) if o != "null"]
+    if sites - {"same-origin", "none"} or any(
+            not own_origin or url_origin(o) != own_origin for o in named):
+        return Origin.CROSS
+    if "same-origin" in sites or named:
+        return Origin.SAME
+    return Origin.UNKNOWN
+
+
+def refuse_cross_site(request: Request, own_origin: str) -> None:
+    """Refuse (403) a post a browser marks as coming from another site, whatever its
+    content type: the CORS "simple" types (form encoding, multipart, text/plain) are what a
+    page of another site can send without asking first. Without an anti-forgery token to
+    lean on, an opaque ``Origin: null`` that fetch metadata does not vouch for is refused
+    too: API clients send no ``Origin`` at all."""
+    origin = origin_of(request, own_origin)
+    opaque = "null" in declared_origins(request) and origin is not Origin.SAME
+    if origin is Origin.CROSS or opaque:
+        message = "A form posted from another site is not accepted."
+        header = "Sec-Fetch-Site" if fetch_sites(request) - {"same-origin", "none"} \
+            else "Origin"
+        raise HttpProblem(403, message, {header: [message]})
+
+
+def client_address(request: Request, proxy_hops: int) -> str:
+    """The client's address for rate limiting: the connection's, or the one the nearest of
+    ``proxy_hops`` trusted proxies appended to ``X-Forwarded-For``. Never stored."""
+    if proxy_hops > 0:
+        forwarded = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",")
+                     if a.strip()]
+        if len(forwarded) >= proxy_hops:
+            return forwarded[-proxy_hops]
+    return request.remote_addr or "unknown"
 
 
 def read_form_pairs(request: Request, limit: int) -> tuple[dict[str, Any], list[tuple[str, str]]]:

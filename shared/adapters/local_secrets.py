@@ -6,6 +6,8 @@ import os
 import secrets
 from pathlib import Path
 
+from shared.adapters.local_files import private_folder
+
 
 def secret_from_file(path: Path, *, create: bool) -> str:
     """The secret in ``path``; with ``create``, write a new random one (mode 0600) if the
@@ -13,7 +15,7 @@ def secret_from_file(path: Path, *, create: bool) -> str:
     if not path.exists():
         if not create:
             raise FileNotFoundError(f"secret file {path} does not exist")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)
         draft = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
         descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w", encoding="ascii") as handle:

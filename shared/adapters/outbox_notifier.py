@@ -1,12 +1,13 @@
-"""The embedded backend's e-mail: one .eml file per message in a local outbox folder."""
+"""The embedded backend's e-mail: one .eml file per message (0600) in a local outbox
+folder (0700)."""
 
 from __future__ import annotations
 
 import hashlib
-import os
 from email.message import EmailMessage
 from pathlib import Path
 
+from shared.adapters.local_files import write_private
 from shared.ports import Email, Notifier, NotifierUnavailable
 
 
@@ -24,10 +25,7 @@ class OutboxNotifier(Notifier):
         message.set_content(email.body)
         name = hashlib.sha256(email.message_id.encode()).hexdigest()[:24] + ".eml"
         try:
-            self._folder.mkdir(parents=True, exist_ok=True)
-            temporary = self._folder / f".{name}.tmp"
-            temporary.write_bytes(bytes(message))
-            os.replace(temporary, self._folder / name)  # a file is whole or absent
+            write_private(self._folder / name, bytes(message))  # whole or absent, 0600
         except OSError as error:
             raise NotifierUnavailable(f"outbox: {error.strerror}") from error
 

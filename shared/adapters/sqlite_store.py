@@ -27,6 +27,7 @@ from shared.adapters.documents import (
     submission_doc,
     submission_from_doc,
 )
+from shared.adapters.local_files import private_file
 from shared.domain.records import (
     Case,
     CaseChange,
@@ -74,7 +75,9 @@ class SqliteStore(IntakeStore):
         self._path = str(path)
         self._timeout = timeout
         self._pool: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
-        Path(self._path).parent.mkdir(parents=True, exist_ok=True)
+        # 0600 in a 0700 folder before SQLite opens it: its -wal and -shm files take the
+        # database file's mode.
+        private_file(Path(self._path))
         with self.connection() as db, self.guard():
             db.executescript(SCHEMA)
 

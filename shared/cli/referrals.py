@@ -1,10 +1,12 @@
 """``intake referrals``: what the local reference receiver of the investigations office
-recorded."""
+recorded, asked of its ``_referrals`` endpoint with the control token ``scripts/run``
+printed (read from the data folder unless given)."""
 
 from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 import click
 
@@ -13,16 +15,32 @@ from shared import config
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per referral.")
-def referrals(as_json: bool) -> None:
+@click.option("--url", default=None,
+              help="The reference receiver. Default: <INTAKE_FUNCTIONS_BASE_URL>/"
+                   "investigations_intake.")
+@click.option("--token", default=None,
+              help="Its control token. Default: the one the local runner keeps in "
+                   "<INTAKE_DATA_DIR>/keys/receiver-control.token.")
+def referrals(as_json: bool, url: str | None, token: str | None) -> None:
     """List the referrals the local reference receiver recorded."""
-    from reference_receiver.store import ReceiverStore
+    from shared.devserver import RECEIVER, receiver_token_file
 
-    settings = config.load()
-    path = settings.data_dir / "investigations.sqlite3"
-    recorded = ReceiverStore(path).referrals() if path.exists() else []
-    rows = [{"ethics_office_reference": r.reference, "investigations_case_id": r.case_id,
-             "referral_id": r.referral_id, "deliveries": r.deliveries,
-             "received_at": datetime.fromtimestamp(r.received_at, UTC).isoformat()}
+    try:
+        settings = config.load()
+    except config.ConfigError as error:
+        raise click.ClickException(str(error)) from error
+    url = (url or f"{settings.functions_base_url}/{RECEIVER}").rstrip("/")
+    if token is None:
+        path = receiver_token_file(settings.data_dir)
+        try:
+            token = path.read_text(encoding="ascii").strip()
+        except OSError:
+            raise click.ClickException(f"no control token in {path}: start the local runner "
+                                       "(scripts/run) or pass --token") from None
+    recorded = _fetch(f"{url}/_referrals", token)
+    rows = [{"ethics_office_reference": r["reference"], "investigations_case_id": r["case_id"],
+             "referral_id": r["referral_id"], "deliveries": r["deliveries"],
+             "received_at": datetime.fromtimestamp(r["received_at"], UTC).isoformat()}
             for r in recorded]
     if as_json:
         for row in rows:
@@ -33,3 +51,21 @@ def referrals(as_json: bool) -> None:
     for row in rows:
         click.echo(f"{row['ethics_office_reference']}  {row['investigations_case_id']}  "
                    f"deliveries={row['deliveries']}  {row['received_at']}")
+
+
+def _fetch(url: str, token: str) -> list[dict[str, Any]]:
+    import requests
+
+    try:
+        response = requests.get(url, headers={"Authorization": f"Bearer {token}"},
+                                timeout=(5, 30), allow_redirects=False)
+    except requests.RequestException:
+        raise click.ClickException(f"the reference receiver does not answer at {url}: "
+                                   "is the local runner (scripts/run) running?") from None
+    if response.status_code == 401:
+        raise click.ClickException("the reference receiver refused the control token")
+    if response.status_code != 200:
+        raise click.ClickException(f"the reference receiver answered HTTP "
+                                   f"{response.status_code}")
+    recorded: list[dict[str, Any]] = response.json()
+    return recorded

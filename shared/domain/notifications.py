@@ -27,6 +27,10 @@ DEADLINE_WORDS = {"preliminary_review_due": "The preliminary review",
                   "panel_review_request_due": "The window to ask for the panel's review"}
 
 
+class UnknownNotification(ValueError):
+    """An item that names no template, or a role the template does not go to."""
+
+
 @dataclass(frozen=True)
 class Message:
     subject: str
@@ -47,7 +51,7 @@ def parse_item(value: str) -> tuple[str, str, str]:
     name, _, role = value.rpartition("-")
     template, _, qualifier = name.partition(".")
     if role not in TEMPLATES.get(template, ()):
-        raise ValueError(f"unknown notification {value!r}")
+        raise UnknownNotification(f"unknown notification {value!r}")
     return template, role, qualifier
 
 

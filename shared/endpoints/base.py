@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from flask import Request, Response
 
-from shared import bootstrap, logs
+from shared import bootstrap, config, logs
 from shared.bootstrap import Container
 from shared.domain.sealing import IntegrityFailure
 from shared.http import HttpProblem, json_response
@@ -34,6 +34,10 @@ def handle(function: str, request: Request, action: Callable[[Container], Respon
         return json_response(500, {"message": "Internal error.", "errors": {}})
     try:
         return action(container)
+    except config.ConfigError:
+        log.exception("function could not start: check its configuration",
+                      extra={"event": "startup_failed", "function": function})
+        return json_response(500, {"message": "Internal error.", "errors": {}})
     except HttpProblem as problem:
         log.info("request refused", extra={
             "event": "request_refused", "function": function, "status": problem.status,

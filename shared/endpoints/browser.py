@@ -2,7 +2,9 @@
 URLs, anti-forgery cookie and token) and the checks a browser's form post must pass.
 
 Order of the checks on a post: where it comes from (a cross-site post is refused before
-its body is read), the anti-forgery token, the honeypot, then the per-client rate limit.
+its body is read), the per-client rate limit where the caller asks for it (decided before
+the body is read, which is then read only to show the answers back), the anti-forgery
+token, the honeypot.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ from flask import Request, Response
 
 from shared import logs
 from shared.bootstrap import Container
-from shared.http import HttpProblem, read_form_pairs
+from shared.endpoints import guards
+from shared.http import HttpProblem, Origin, origin_of, read_form_pairs
 from shared.web import security, views
 from shared.web.formdefs import N_
 from shared.web.i18n import LANGUAGES, Language, negotiate
 from shared.web.render import Urls
-from shared.web.security import Origin, TokenCheck
+from shared.web.security import TokenCheck
 
 log = logs.get_logger(__name__)
 
@@ -79,8 +82,7 @@ def check_forgery(container: Container, request: Request, values: Mapping[str, s
 
 def over_limit(container: Container, request: Request, bucket: str) -> float | None:
     """Seconds to wait if this client made too many posts of this kind, else None."""
-    client = security.client_address(request, container.settings.forms.proxy_hops)
-    return container.rate_limiter.hit(bucket, client, container.clock.now())
+    return guards.over_limit(container, request, bucket)
 
 
 def rate_limited(container: Container, request: Request, post: Post, bucket: str,
@@ -90,13 +92,18 @@ def rate_limited(container: Container, request: Request, post: Post, bucket: str
     wait = over_limit(container, request, bucket)
     if wait is None:
         return None
+    return _limited(function, post.ctx, post.values, message, wait, again)
+
+
+def _limited(function: str, ctx: views.PageContext, values: dict[str, str], message: str,
+             wait: float, again: Again) -> Response:
     refused(function, "rate_limit")
-    notice = post.ctx.gettext(message) % {"minutes": wait_minutes(wait)}
-    return again(post.ctx, post.values, 429, notice, headers=retry_headers(wait))
+    notice = ctx.gettext(message) % {"minutes": wait_minutes(wait)}
+    return again(ctx, values, 429, notice, headers=retry_headers(wait))
 
 
 def retry_headers(seconds: float) -> dict[str, str]:
-    return {"Retry-After": str(int(seconds) + 1)}
+    return guards.retry_after(seconds)
 
 
 def wait_minutes(seconds: float) -> int:
@@ -120,6 +127,15 @@ class Again(Protocol):
                  headers: dict[str, str] | None = None) -> Response: ...
 
 
+@dataclass(frozen=True)
+class RateLimit:
+    """A rate limit a post is counted against before its body is read, and the notice
+    (with ``%(minutes)s``) shown with the form when the client is over it."""
+
+    bucket: str
+    notice: str
+
+
 @dataclass
 class Post:
     """A browser's form post that passed the checks: its page context, its body without the
@@ -132,22 +148,29 @@ class Post:
 
 
 def receive_post(container: Container, request: Request, function: str, limit: int,
-                 again: Again) -> Post | Response:
+                 again: Again, *, rate_limit: RateLimit | None = None) -> Post | Response:
     """Run the checks every browser post passes; a Response if one refuses it."""
-    origin = security.origin_of(request)
+    origin = origin_of(request, container.settings.site_origin)
     if origin is Origin.CROSS:
         refused(function, "cross_site")
         return forbidden(page_context(container, request, language(request)))
+    wait = over_limit(container, request, rate_limit.bucket) if rate_limit else None
     try:
         body, pairs = read_form_pairs(request, limit)
     except HttpProblem as problem:
-        refused(function, f"http_{problem.status}")
         ctx = page_context(container, request, language(request))
+        if wait is not None:  # over the limit with a body that cannot be shown back
+            refused(function, "rate_limit")
+            return views.problem(ctx, 429, "rate_limited", minutes=wait_minutes(wait),
+                                 headers=retry_headers(wait))
+        refused(function, f"http_{problem.status}")
         return views.problem(ctx, problem.status,
                              "too_large" if problem.status == 413 else "bad_request")
     values = dict(pairs)
     ctx = page_context(container, request,
                        language(request, values.get(security.LANGUAGE_FIELD)))
+    if wait is not None and rate_limit is not None:
+        return _limited(function, ctx, values, rate_limit.notice, wait, again)
     verdict = check_forgery(container, request, values, origin)
     if not verdict.accepted:
         refused(function, "csrf")

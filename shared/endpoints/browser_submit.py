@@ -1,11 +1,11 @@
 """A browser's form post to a submit function: the same parsing, validation and service as
 the JSON API, answered with pages.
 
-Whatever goes wrong after the body is read, the person gets the form back with what they
-typed: errors next to the fields and in a summary (422), a stale anti-forgery token (403),
-the honeypot (400), the rate limit (429), a reused idempotency key (409), a store that is
-down (503). Success is the confirmation page (201) with the reference, the next steps and,
-for an anonymous submission, the receipt code.
+Whatever goes wrong, the person gets the form back with what they typed: errors next to
+the fields and in a summary (422), a stale anti-forgery token (403), the honeypot (400), the
+rate limit (429, decided before the body is read, and counting every post), a reused
+idempotency key (409), a store that is down (503). Success is the confirmation page (201)
+with the reference, the next steps and, for an anonymous submission, the receipt code.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from marshmallow import Schema
 from shared import logs
 from shared.bootstrap import Container
 from shared.domain.forms import FormSpec
-from shared.endpoints import browser
+from shared.endpoints import browser, guards
 from shared.endpoints.validation import validated
 from shared.http import BROWSER_FORM_FACTOR, HttpProblem, idempotency_key
 from shared.ports import StoreUnavailable
@@ -68,7 +68,9 @@ def _post(form: FormSpec, schema: Schema, container: Container, request: Request
                           notice=notice, headers=headers)
 
     post = browser.receive_post(container, request, form.function,
-                                container.settings.max_body_bytes * BROWSER_FORM_FACTOR, again)
+                                container.settings.max_body_bytes * BROWSER_FORM_FACTOR, again,
+                                rate_limit=browser.RateLimit(guards.SUBMIT_BUCKET,
+                                                             NOTICES["rate_limited"]))
     if isinstance(post, Response):
         return post
     ctx, body, values = post.ctx, post.body, post.values
@@ -87,10 +89,6 @@ def _post(form: FormSpec, schema: Schema, container: Container, request: Request
                                            "fields": problem.log_fields})
         return again(ctx, values, problem.status,
                      errors=flat_errors(problem.errors, row_map(post.pairs)))
-    limited = browser.rate_limited(container, request, post, "submit", form.function,
-                                   NOTICES["rate_limited"], again)
-    if limited is not None:
-        return limited
     c = container
     try:
         ack = receive_submission(form, data, idempotency_key=key, store=c.store,

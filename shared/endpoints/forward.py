@@ -7,6 +7,7 @@ from flask import Request, Response
 from schemas.tasks import TriageTaskSchema
 from shared.bootstrap import Container
 from shared.endpoints.base import RETRY_AFTER_SECONDS, handle
+from shared.endpoints.task_caller import require_task_caller
 from shared.endpoints.validation import validated
 from shared.http import HttpProblem, json_response, read_body
 from shared.services.forward import ForwardLater, forward_case
@@ -20,6 +21,7 @@ def forward_endpoint(request: Request) -> Response:
     investigations office does not answer, so the queue retries with its backoff."""
 
     def run(c: Container) -> Response:
+        require_task_caller(request, c, "forward_to_investigations")
         task = validated(_TASK, read_body(request, 4096, allow_form=False), c)
         try:
             outcome = forward_case(task["submission_id"], store=c.store, gateway=c.gateway,

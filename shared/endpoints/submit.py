@@ -9,17 +9,17 @@ from marshmallow import Schema
 
 from shared.bootstrap import Container
 from shared.domain.forms import FormSpec
+from shared.endpoints import guards
 from shared.endpoints.base import Handler, handle
 from shared.endpoints.validation import validated
-from shared.http import (  # FORM_TYPE, accepts_html, is_*: issue 5
-    FORM_TYPE,
+from shared.http import (
     HttpProblem,
     accepts_html,
     idempotency_key,
     is_browser_form_post,
-    is_cross_site,
     json_response,
     read_body,
+    refuse_cross_site,
 )
 from shared.services.receive import IdempotencyConflict, receive_submission
 
@@ -28,16 +28,17 @@ def submission_endpoint(form: FormSpec, schema: Schema) -> Handler:
     """The public endpoint of a form: accepts JSON or form encoding, answers 201."""
 
     def submit(container: Container, request: Request) -> Response:
-        # --- Browser form posts (issue 5): pages instead of JSON, rendering imported only
-        # then; a form post a browser marks as cross-site is refused on the JSON path too.
+        # A browser's form post gets pages instead of JSON (rendering is imported only
+        # then), after the same checks as below.
         if is_browser_form_post(request) or (request.method in ("GET", "HEAD")
                                              and accepts_html(request)):
             from shared.endpoints.browser_submit import submit_from_browser
             return submit_from_browser(form, schema, container, request)
-        if request.mimetype == FORM_TYPE and is_cross_site(request):
-            message = "A form posted from another site is not accepted."
-            raise HttpProblem(403, message, {"Sec-Fetch-Site": [message]})
-        # --- end of issue 5
+        if request.method == "POST":  # before the body is read: whatever its type
+            refuse_cross_site(request, container.settings.site_origin)
+            wait = guards.over_limit(container, request, guards.SUBMIT_BUCKET)
+            if wait is not None:
+                raise guards.too_many(wait)
         body = read_body(request, container.settings.max_body_bytes)
         key = idempotency_key(request, body)
         data = validated(schema, body, container)

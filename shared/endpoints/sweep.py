@@ -6,6 +6,7 @@ from flask import Request, Response
 
 from shared.bootstrap import Container
 from shared.endpoints.base import RETRY_AFTER_SECONDS, handle
+from shared.endpoints.task_caller import require_task_caller
 from shared.http import json_response, require_post
 from shared.services.sweep import sweep
 
@@ -15,6 +16,7 @@ def sweep_endpoint(request: Request) -> Response:
     so the scheduler records a failure and the next run tries again."""
 
     def run(c: Container) -> Response:
+        require_task_caller(request, c, "sweep")
         require_post(request)
         report = sweep(store=c.store, queue=c.queue, clock=c.clock, grace=c.sweep_grace,
                        batch=c.settings.sweep_batch)

@@ -7,6 +7,7 @@ from flask import Request, Response
 from schemas.tasks import TriageTaskSchema
 from shared.bootstrap import Container
 from shared.endpoints.base import handle
+from shared.endpoints.task_caller import require_task_caller
 from shared.endpoints.validation import validated
 from shared.http import HttpProblem, json_response, read_body
 from shared.services.triage import UnknownSubmission, triage_submission
@@ -18,6 +19,7 @@ def triage_endpoint(request: Request) -> Response:
     """Cloud Tasks target: triage one submission; redelivery answers 200 and changes nothing."""
 
     def run(c: Container) -> Response:
+        require_task_caller(request, c, "triage")
         body = read_body(request, 4096, allow_form=False)
         task = validated(_TRIAGE_TASK, body, c)
         try:

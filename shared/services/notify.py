@@ -1,15 +1,34 @@
-"""Send one notification e-mail of a case, at least once, and record that it went."""
+"""Send one notification e-mail of a case, at least once, and record that it went.
+
+Only a notification the system recorded as pending on the case is sent, by one delivery at
+a time (a claim on its pending task), within the send limits: a held-back e-mail stays
+pending and its task is retried (then re-queued by sweep), so nothing is lost.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from shared.domain import notifications
 from shared.domain.forwarding import notification_sent
+from shared.domain.mail_limits import SendLimits
+from shared.domain.records import Case, Submission, pending_key
 from shared.domain.referrals import reporter_email
 from shared.domain.sealing import IntegrityFailure
 from shared.logs import get_logger
-from shared.ports import Clock, Email, IntakeStore, Notifier, PayloadCipher, TaskQueue
+from shared.ports import (
+    Claim,
+    Clock,
+    Email,
+    IntakeStore,
+    MailLedger,
+    Notifier,
+    PayloadCipher,
+    QuotaFull,
+    StoreUnavailable,
+    TaskQueue,
+)
 from shared.services import integrity
 from shared.services.triage import UnknownSubmission
 
@@ -24,26 +43,75 @@ class MailSettings:
     follow_up_url: str  # the submitters' follow-up page
 
 
+class HeldBack(Exception):
+    """A send limit has no room: the notification stays pending and is retried."""
+
+    def __init__(self, full: QuotaFull) -> None:
+        super().__init__(f"the {full.name} limit is reached for {full.seconds:.0f} s")
+        self.limit = full.name
+        self.seconds = full.seconds
+
+
+class SendInProgress(Exception):
+    """Another delivery of the same notification is sending it now: try again later (it
+    finds the notification sent, or its claim lapsed)."""
+
+
+# How long a delivery holds a notification it is sending: longer than any send takes, so
+# a delivery that died holding it lets a retry (or sweep's re-queue) take it afterwards.
+CLAIM_LEASE = timedelta(minutes=5)
+
+
 def send_notification(submission_id: str, item: str, *, store: IntakeStore,
                       cipher: PayloadCipher, queue: TaskQueue, notifier: Notifier,
-                      clock: Clock, mail: MailSettings) -> str:
-    """Send the notification ``item`` of a submission's case unless it was sent already;
-    returns "sent", "skipped" (nobody to send it to) or "already_sent". Raises
-    NotifierUnavailable so that the task is retried."""
+                      clock: Clock, mail: MailSettings, ledger: MailLedger,
+                      limits: SendLimits) -> str:
+    """Send the notification ``item`` of a submission's case if the system recorded it as
+    pending and no delivery sent it yet. Returns "sent", "skipped" (nobody to send it to,
+    or a reporter's address that failed its integrity check), "already_sent" or
+    "not_pending" (never queued: nothing is sent). Raises UnknownNotification for an item
+    the system has no template for, HeldBack when a send limit is reached, SendInProgress
+    while another delivery sends it, and NotifierUnavailable: in each case but the first
+    the task is retried and nothing is lost."""
     submission = store.get_submission(submission_id)
     if submission is None:
         raise UnknownSubmission(submission_id)
     template, role, qualifier = notifications.parse_item(item)
-    # An integrity alert names its case: the failure may be a case that points elsewhere.
+    key = pending_key("notify", submission.id, item)
+    claim = ledger.claim(key, clock.now(), CLAIM_LEASE)
+    if claim is Claim.BUSY:
+        raise SendInProgress(item)
+    # Read after the claim, so current. An integrity alert names its case: the failure may
+    # be a case that points at another submission.
     case = store.get_case(notifications.alerted_case(qualifier)
                           if template == "integrity_alert" else submission.reference)
     if case is None:
+        if claim is Claim.CLAIMED:
+            _release(ledger, key)
         raise UnknownSubmission(submission_id)
-    if item in case.notifications_sent:
+    if claim is Claim.NOT_PENDING:
+        if item in case.notifications_sent:
+            return "already_sent"
+        log.warning("notification never queued; nothing sent", extra={
+            "event": "notification_not_pending", "reference": case.reference, "item": item})
+        return "not_pending"
+    try:
+        return _send(case, submission, template, role, qualifier, item, store=store,
+                     cipher=cipher, queue=queue, notifier=notifier, clock=clock, mail=mail,
+                     ledger=ledger, limits=limits)
+    except BaseException:
+        _release(ledger, key)
+        raise
+
+
+def _send(case: Case, submission: Submission, template: str, role: str, qualifier: str,
+          item: str, *, store: IntakeStore, cipher: PayloadCipher, queue: TaskQueue,
+          notifier: Notifier, clock: Clock, mail: MailSettings, ledger: MailLedger,
+          limits: SendLimits) -> str:
+    if item in case.notifications_sent:  # sent, but its pending task outlived the send
         store.update_case(case.reference, lambda c: notification_sent(c, item, clock.now(),
                                                                       sent=True))
         return "already_sent"
-
     recipient = {"investigations": mail.investigations_mailbox,
                  "ethics_office": mail.ethics_office_mailbox,
                  "assignee": case.assignee}.get(role)
@@ -60,6 +128,14 @@ def send_notification(submission_id: str, item: str, *, store: IntakeStore,
             "event": "notification_skipped", "reference": case.reference, "item": item})
         return "skipped"
 
+    full = ledger.take_quota(limits.quotas(recipient), clock.now())
+    if full is not None:
+        log.warning("notification held back by a send limit; it stays pending and is "
+                    "retried", extra={"event": "notification_held_back",
+                                      "reference": case.reference, "item": item,
+                                      "limit": full.name,
+                                      "retry_after_seconds": round(full.seconds)})
+        raise HeldBack(full)
     forwarding = case.forwarding
     message = notifications.render(
         template, role, reference=case.reference, at=clock.now(),
@@ -76,3 +152,11 @@ def send_notification(submission_id: str, item: str, *, store: IntakeStore,
     log.info("notification sent", extra={"event": "notification_sent",
                                          "reference": case.reference, "item": item})
     return "sent"
+
+
+def _release(ledger: MailLedger, key: str) -> None:
+    try:
+        ledger.release(key)
+    except StoreUnavailable:  # the claim lapses on its own after CLAIM_LEASE
+        log.warning("could not release a notification claim", extra={
+            "event": "notification_claim_kept"})

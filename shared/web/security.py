@@ -5,7 +5,7 @@ SameSite=Strict, session-only, ``__Host-`` and Secure over HTTPS); every form ca
 token signed with ``INTAKE_FORMS_SECRET`` that binds a hash of that cookie and the time it
 was issued. A post is accepted only with a fresh token that matches the cookie it came
 with, and never when the browser says it comes from another site (``Sec-Fetch-Site``,
-``Origin``).
+``Origin``: ``shared.http.origin_of``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import hmac
 import secrets
 from enum import Enum
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -25,12 +24,6 @@ HONEYPOT_FIELD = "website"
 LANGUAGE_FIELD = "lang"
 TOKEN_MAX_AGE = 24 * 3600  # a long complaint may take an evening to write
 ACCESS_MAX_AGE = 2 * 3600
-
-
-class Origin(Enum):
-    SAME = "same"  # the browser says the post comes from our own pages
-    CROSS = "cross"  # the browser says it comes from another site
-    UNKNOWN = "unknown"  # no evidence either way (an old browser, a privacy proxy)
 
 
 class TokenCheck(Enum):
@@ -91,20 +84,6 @@ def check_token(secret: str, token: str | None, cookie: str | None,
     return TokenCheck.UNBOUND
 
 
-def origin_of(request: Request) -> Origin:
-    """What the browser says about where a post comes from. Either header naming another
-    site wins; ``Origin: null`` (sandboxed frames, some referrer policies) says nothing."""
-    site = request.headers.get("Sec-Fetch-Site", "").strip().lower()
-    origin = request.headers.get("Origin", "").strip()
-    foreign = bool(origin) and origin != "null" and (
-        urlsplit(origin).netloc.lower() != request.host.lower())
-    if site in ("cross-site", "same-site") or foreign:
-        return Origin.CROSS
-    if site == "same-origin" or (origin and origin != "null"):
-        return Origin.SAME
-    return Origin.UNKNOWN
-
-
 def issue_access(secret: str, reference: str, cookie: str) -> str:
     """A token that lets this browser add information to a case it has opened."""
     return _signer(secret, "follow-up access").dumps({"r": reference, "c": _binding(cookie)})
@@ -123,14 +102,3 @@ def check_access(secret: str, token: str | None, cookie: str | None,
             hmac.compare_digest(str(claims.get("c", "")), _binding(cookie)):
         return None
     return str(claims["r"])
-
-
-def client_address(request: Request, proxy_hops: int) -> str:
-    """The client's address for rate limiting: the connection's, or the one the nearest of
-    ``proxy_hops`` trusted proxies appended to ``X-Forwarded-For``. Never stored."""
-    if proxy_hops > 0:
-        forwarded = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",")
-                     if a.strip()]
-        if len(forwarded) >= proxy_hops:
-            return forwarded[-proxy_hops]
-    return request.remote_addr or "unknown"

@@ -19,7 +19,13 @@ from shared.domain.referrals import REFERRAL_FORMAT
 from shared.domain.signatures import WINDOW_SECONDS, signature
 from shared.ports import ReferralRejected, ReferralUnavailable
 from tests.support.processes import free_port
-from tests.support.receiver import SECRET, new_receiver, receiving
+from tests.support.receiver import (
+    CONTROL_TOKEN,
+    SECRET,
+    Redirector,
+    new_receiver,
+    receiving,
+)
 
 DOCUMENT = {"format": REFERRAL_FORMAT, "referral_id": "ETH-MIS-00000-00001-R1",
             "ethics_office_reference": "ETH-MIS-00000-00001", "what": "an allegation"}
@@ -128,8 +134,67 @@ def test_nobody_listening_is_unavailable() -> None:
 
 def test_the_receiver_lists_and_controls_over_http(
         receiver: tuple[ReferenceReceiver, str]) -> None:
-    _, url = receiver
-    assert post(url + "_control", json.dumps({"fail_next": 2}).encode(), {}) == 200
-    assert post(url + "_control", json.dumps({"explode": 1}).encode(), {}) == 400
-    with urllib.request.urlopen(url + "_referrals", timeout=5) as response:
+    app, url = receiver
+    token = {"Authorization": f"Bearer {CONTROL_TOKEN}"}
+    assert post(url + "_control", json.dumps({"fail_next": 2}).encode(), token) == 200
+    assert post(url + "_control", json.dumps({"explode": 1}).encode(), token) == 400
+    assert app.store.controls()["fail_next"] == 2
+    listing = urllib.request.Request(url + "_referrals", headers=token)
+    with urllib.request.urlopen(listing, timeout=5) as response:
         assert json.loads(response.read()) == []
+
+
+@pytest.mark.parametrize("authorization", [
+    None, "", "Bearer", f"Bearer {CONTROL_TOKEN}x", f"Bearer {CONTROL_TOKEN[:-1]}",
+    f"Basic {CONTROL_TOKEN}", "Bearer dev:officer@localhost.test"])
+def test_the_receivers_controls_and_list_need_the_control_token(
+        receiver: tuple[ReferenceReceiver, str], authorization: str | None) -> None:
+    app, url = receiver
+    gateway = HttpInvestigationsGateway(url, SECRET)
+    gateway.refer("ETH-MIS-00000-00001-R1", DOCUMENT)
+    headers = {} if authorization is None else {"Authorization": authorization}
+    assert post(url + "_control", json.dumps({"fail_next": 5}).encode(), headers) == 401
+    assert app.store.controls()["fail_next"] == 0
+    listing = urllib.request.Request(url + "_referrals", headers=headers)
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(listing, timeout=5)
+    assert refused.value.code == 401
+    assert b"ETH-MIS" not in refused.value.read()
+
+
+def test_a_receiver_without_a_control_token_refuses_every_controller(tmp_path: Path) -> None:
+    app = new_receiver(tmp_path, control_token=None)
+    with receiving(app, free_port()) as url:
+        for headers in ({}, {"Authorization": "Bearer "}, {"Authorization": "Bearer None"}):
+            assert post(url + "_control", b"{}", headers) == 401
+
+
+@pytest.fixture
+def redirector() -> Iterator[Redirector]:
+    server = Redirector()
+    yield server
+    server.close()
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_is_never_followed(redirector: Redirector, status: int) -> None:
+    redirector.status = status
+    with pytest.raises(ReferralUnavailable, match=rf"redirect \(HTTP {status}\) not followed"):
+        HttpInvestigationsGateway(redirector.url, SECRET).refer("ETH-MIS-00000-00001-R1",
+                                                                DOCUMENT)
+    assert redirector.requests == [("POST", "/")]  # the signed referral went nowhere else
+    assert not redirector.targeted
+
+
+def test_one_connection_serves_successive_referrals(redirector: Redirector) -> None:
+    gateway = HttpInvestigationsGateway(redirector.url + "ok", SECRET)
+    receipts = [gateway.refer("ETH-MIS-00000-00001-R1", DOCUMENT) for _ in range(3)]
+    assert {r.investigations_case_id for r in receipts} == {"OIAI-000001"}
+    assert redirector.connections == 1
+
+
+@pytest.mark.parametrize(("timeout", "expected"), [(30.0, (5.0, 30.0)), (2.0, (2.0, 2.0))])
+def test_connecting_and_answering_have_their_own_deadlines(
+        timeout: float, expected: tuple[float, float]) -> None:
+    gateway = HttpInvestigationsGateway("https://intake.example.org/", SECRET, timeout=timeout)
+    assert gateway._timeout == expected

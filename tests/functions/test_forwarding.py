@@ -21,12 +21,19 @@ from shared.adapters.investigations_http import HttpInvestigationsGateway
 from shared.adapters.ses_notifier import SesNotifier
 from shared.adapters.sqlite_store import SqliteStore
 from shared.cli import main as cli
+from shared.devserver import receiver_token_file
 from shared.domain.referrals import referral_document
 from tests.support.fakes import FlakyStore
 from tests.support.harness import Harness
 from tests.support.payloads import MISCONDUCT_ANONYMOUS, SENSITIVE, payload
 from tests.support.processes import free_port
-from tests.support.receiver import SECRET, ServedReceiver, new_receiver
+from tests.support.receiver import (
+    CONTROL_TOKEN,
+    SECRET,
+    Redirector,
+    ServedReceiver,
+    new_receiver,
+)
 from tests.support.sealing import opened_submission
 
 REQUEUED_ONE = {"requeued": 1, "failed": 0, "alerts": 0, "closed": 0}
@@ -231,6 +238,41 @@ def test_an_exhausted_retry_budget_ends_in_forwarding_failed_with_an_alert(
     assert_no_content_in_emails(office)
 
 
+def test_a_receiver_answering_with_a_redirect_never_gets_the_case_forwarded(
+        office: Office, tmp_path: Path) -> None:
+    # The intake answers 302 to a target that would answer 200 {"case_id": ...}: a receipt
+    # from anywhere but the configured URL is no receipt.
+    redirector = Redirector(302)
+    settings = office.harness.container.settings
+    office.harness = Harness.build(
+        tmp_path / "redirected", SqliteStore(tmp_path / "redirected" / "intake.sqlite3"),
+        components={"gateway": HttpInvestigationsGateway(redirector.url, SECRET, timeout=1),
+                    "notifier": office.harness.container.notifier},
+        INTAKE_INVESTIGATIONS_MAILBOX=settings.investigations_mailbox,
+        INTAKE_ETHICS_OFFICE_MAILBOX=settings.ethics_office_mailbox,
+        INTAKE_FORWARD_MAX_ATTEMPTS=str(settings.forward_max_attempts))
+    try:
+        reference = office.submit()
+        delivered = office.harness.drain()
+    finally:
+        redirector.close()
+    forward = [status for name, status in delivered if "-forward-" in name]
+    assert forward == [503] * 5 + [200]
+    case = office.harness.store.get_case(reference)
+    assert case is not None and case.state == "forwarding_failed"
+    assert case.forwarding is not None and case.forwarding.investigations_case_id is None
+    assert case.forwarding.forwarded_at is None
+    assert case.forwarding.failure == ("no usable answer after 6 attempts (redirect (HTTP 302) "
+                                       "not followed: the intake URL must answer itself)")
+    failures = [e.details["reason"] for e in office.harness.store.case_events(reference)
+                if e.kind == "forward_attempt_failed"]
+    assert len(failures) == 5 and all("redirect (HTTP 302)" in r for r in failures)
+    assert not redirector.targeted and {m for m, _ in redirector.requests} == {"POST"}
+    assert "forwarded" not in [e.kind for e in office.harness.store.case_events(reference)]
+    assert {m.destinations["ToAddresses"][0] for m in office.emails()} == {OFFICE,
+                                                                         INVESTIGATIONS}
+
+
 def test_urgent_allegations_go_on_the_urgent_queue(office: Office) -> None:
     office.submit(MISCONDUCT_ANONYMOUS)
     office.harness.deliver_tasks()  # triage
@@ -269,9 +311,31 @@ def test_the_cli_lists_what_the_reference_receiver_recorded(
     reference = office.submit()
     office.harness.drain()
     monkeypatch.setenv("INTAKE_DATA_DIR", str(office.harness.container.settings.data_dir))
-    result = CliRunner().invoke(cli, ["referrals", "--json"])
+    result = CliRunner().invoke(cli, ["referrals", "--json", "--url", office.receiver.url,
+                                      "--token", CONTROL_TOKEN])
     assert result.exit_code == 0, result.output
     [row] = [json.loads(line) for line in result.output.splitlines()]
     assert row["ethics_office_reference"] == reference
     assert row["deliveries"] == 1
     assert row["investigations_case_id"] == office.referrals[0].case_id
+
+
+def test_the_cli_reads_the_receivers_list_only_with_its_token(
+        office: Office, monkeypatch: pytest.MonkeyPatch) -> None:
+    reference = office.submit()
+    office.harness.drain()
+    data_dir = office.harness.container.settings.data_dir
+    monkeypatch.setenv("INTAKE_DATA_DIR", str(data_dir))
+    url = ["--url", office.receiver.url]
+    refused = CliRunner().invoke(cli, ["referrals", "--json", *url, "--token", "guessed"])
+    assert refused.exit_code != 0 and "refused the control token" in refused.output
+    assert reference not in refused.output
+    missing = CliRunner().invoke(cli, ["referrals", "--json", *url])
+    assert missing.exit_code != 0 and "no control token" in missing.output
+    # What the local runner keeps in the data folder is what the command uses.
+    token_file = receiver_token_file(data_dir)
+    token_file.parent.mkdir(parents=True, exist_ok=True)
+    token_file.write_text(CONTROL_TOKEN + "\n", encoding="ascii")
+    listed = CliRunner().invoke(cli, ["referrals", *url])
+    assert listed.exit_code == 0, listed.output
+    assert reference in listed.output and "deliveries=1" in listed.output

@@ -17,7 +17,7 @@ from tests.conftest import KmsServer
 from tests.support.fakes import InMemoryStore
 from tests.support.harness import Harness
 from tests.support.payloads import ADVICE_ANONYMOUS, flatten, payload
-from tests.support.web import Browser, receipt_on, reference_on
+from tests.support.web import ORIGIN, Browser, receipt_on, reference_on
 
 KEY = "7c1e6a0e-5f7b-4d5e-9a59-3c3f0b9d2a41"
 WINDOW = 600
@@ -30,7 +30,7 @@ def encrypt_only(kms_server: KmsServer, tmp_path: Path) -> Harness:
                             INTAKE_MESSAGES_KMS_KEY=kms_server.another_key(),
                             INTAKE_KMS_EMULATOR_HOST=kms_server.host,
                             INTAKE_REPLAY_RECEIPT_SECONDS=str(WINDOW),
-                            INTAKE_FORM_RATE_LIMIT="1000")
+                            INTAKE_FORM_RATE_LIMIT="1000", INTAKE_FUNCTIONS_BASE_URL=ORIGIN)
     kms_server.state.encrypt_only.add(kms_server.key_name)
     return harness
 

@@ -29,7 +29,7 @@ from tests.support.fakes import RecordingNotifier
 from tests.support.harness import Harness, function_app
 from tests.support.payloads import ADVICE_ANONYMOUS, MISCONDUCT_ANONYMOUS
 from tests.support.tokens import CertServer, SigningKey
-from tests.support.web import Browser, Page
+from tests.support.web import ORIGIN, Browser, Page
 
 AUDIENCE = "https://europe-west1-ethics.cloudfunctions.net/cases"
 OFFICER = "alice@example.org"
@@ -133,7 +133,7 @@ def desk(request: pytest.FixtureRequest, tmp_path: Path,
     harness = Harness.build(tmp_path, store, components={
         "verifier": GoogleIdTokenVerifier(AUDIENCE, server.url),
         "officers": parse_directory(json.dumps(DIRECTORY)), "notifier": notifier},
-        INTAKE_FORM_RATE_LIMIT="1000")
+        INTAKE_FORM_RATE_LIMIT="1000", INTAKE_FUNCTIONS_BASE_URL=ORIGIN)
     return Desk(harness, key, notifier)
 
 

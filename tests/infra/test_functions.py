@@ -120,6 +120,33 @@ def test_task_and_scheduler_targets_accept_only_their_identities() -> None:
         assert FUNCTIONS[name]["public"] is False
 
 
+def test_task_targets_check_in_code_the_identities_iam_lets_in() -> None:
+    """The callers a target accepts in code (INTAKE_TASK_CALLERS) are built from the same
+    queues and jobs as its IAM invokers: the queues whose target it is, its own job."""
+    from shared.services.tasks import ROUTES
+
+    callers = expression(INTAKE.locals["task_callers"])
+    assert "module.queues.identity_emails[q] if spec.target == name" in callers
+    assert "module.scheduler.identity_emails[job] if job == name" in callers
+    per_function = expression(INTAKE.locals["function_environment"])
+    assert 'INTAKE_TASK_CALLERS = join(",", local.task_callers[name])' in per_function
+    assert INTAKE.locals["environment"]["INTAKE_TASK_AUTH"] == "oidc"
+    scheduler = folder(MODULES / "scheduler")
+    assert "identity_emails" in scheduler.outputs
+    # Every target the code routes tasks to, and every scheduled function, is one a queue
+    # or a job names, so it gets callers.
+    targets = {target for _, target in ROUTES.values()}
+    assert targets <= {q["target"] for q in QUEUES.values()}
+    assert set(SCHEDULES) == {"sweep"}
+
+
+def test_only_notify_reads_the_mail_counters_secret() -> None:
+    readers = [name for name, spec in FUNCTIONS.items()
+               if "mail-throttle-key" in spec["secrets"].values()]
+    assert readers == ["notify"]
+    assert FUNCTIONS["notify"]["secrets"]["INTAKE_MAIL_THROTTLE_SECRET"] == "mail-throttle-key"
+
+
 def test_every_function_enqueues_only_to_defined_queues_with_their_identities() -> None:
     for name, spec in FUNCTIONS.items():
         assert set(spec["enqueues"]) <= set(QUEUES), name

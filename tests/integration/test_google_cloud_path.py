@@ -44,18 +44,27 @@ def gcp_container(tmp_path: Path) -> Iterator[tuple[Container, str]]:
         settings = config.load({
             "INTAKE_BACKEND": "gcp", "GOOGLE_CLOUD_PROJECT": project,
             "INTAKE_FORWARD_HMAC_SECRET": secret, "INTAKE_NOTIFIER": "outbox",
+            "INTAKE_MAIL_THROTTLE_SECRET": "integration-mail-counters-0123456789abcdef",
             "FIRESTORE_EMULATOR_HOST": firestore_host, "CLOUD_TASKS_EMULATOR_HOST": tasks_host,
             "INTAKE_FUNCTIONS_BASE_URL": base_url,
             "INTAKE_KEY_FILE": str(tmp_path / "kek"), "INTAKE_DATA_DIR": str(tmp_path),
             "INTAKE_MESSAGES_KEY_FILE": str(tmp_path / "messages.kek"),
             "INTAKE_REPLAY_HMAC_SECRET": "integration-replay-secret-0123456789abcdef",
+            # The emulator attaches no OIDC token: the one explicit way to run the task
+            # targets open, refused where the process runs on Google Cloud.
+            "INTAKE_TASK_AUTH": "none",
             **queues,
         })
+        from shared.adapters.investigations_http import HttpInvestigationsGateway
         from shared.adapters.local_keys import LocalKeyService
 
         LocalKeyService.from_file(settings.key_file, create=True)
         LocalKeyService.from_file(settings.sealing.messages_key_file, create=True)
-        with bootstrap.using(Container(settings)) as container:
+        # The reference receiver is served over plain HTTP on the loopback interface; the
+        # gcp backend itself accepts only an https:// intake URL.
+        gateway = HttpInvestigationsGateway(f"{base_url}/investigations_intake",
+                                            secret.encode())
+        with bootstrap.using(Container(settings, gateway=gateway)) as container:
             yield container, base_url
 
 

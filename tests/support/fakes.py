@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from shared.domain.follow_up import MESSAGE_KINDS, Lockout  # issue 5
+from shared.domain.mail_limits import SendQuota
 from shared.domain.records import (
     Case,
     CaseChange,
@@ -21,13 +22,16 @@ from shared.domain.records import (
     next_deadline,
 )
 from shared.ports import (
+    Claim,
     Clock,
     Email,
     FollowUpStore,
     IntakeStore,
+    MailLedger,
     Notifier,
     NotifierUnavailable,
     QueueUnavailable,
+    QuotaFull,
     ReferenceTaken,
     StoreUnavailable,
     SubmissionExists,
@@ -264,3 +268,60 @@ class InMemoryFollowUpStore(FollowUpStore):
 
     def clear_failures(self, reference: str) -> None:
         self.lockouts.pop(reference, None)
+
+
+# --- Notification e-mail: claims on pending notifications and send counters -----------
+
+class InMemoryMailLedger(MailLedger):
+    """The mail ledger over an InMemoryStore's pending tasks."""
+
+    def __init__(self, store: InMemoryStore) -> None:
+        self._store = store
+        self.claims: dict[str, datetime] = {}
+        self.counters: dict[tuple[str, int], int] = {}
+
+    def claim(self, pending_key: str, at: datetime, lease: timedelta) -> Claim:
+        with self._store._lock:
+            if pending_key not in self._store.pending:
+                self.claims.pop(pending_key, None)  # the task is gone, and its claim with it
+                return Claim.NOT_PENDING
+            held = self.claims.get(pending_key)
+            if held is not None and held > at:
+                return Claim.BUSY
+            self.claims[pending_key] = at + lease
+            return Claim.CLAIMED
+
+    def release(self, pending_key: str) -> None:
+        with self._store._lock:
+            self.claims.pop(pending_key, None)
+
+    def take_quota(self, quotas: Sequence[SendQuota], at: datetime) -> QuotaFull | None:
+        with self._store._lock:
+            windows = [(quota, *quota.window(at)) for quota in quotas]
+            full = [QuotaFull(quota.name, left) for quota, start, left in windows
+                    if self.counters.get((quota.key, start), 0) >= quota.limit]
+            if full:
+                return max(full, key=lambda f: f.seconds)
+            for quota, start, _ in windows:
+                self.counters[(quota.key, start)] = self.counters.get((quota.key, start), 0) + 1
+            return None
+
+
+def ledger_for(store: IntakeStore) -> MailLedger | None:
+    """The mail ledger on the same data as ``store``, for the stores the composition root
+    cannot pair on its own (the in-memory one, a failure-injecting proxy); None for the
+    others, whose ledger it builds on first use."""
+    if isinstance(store, InMemoryStore):
+        return InMemoryMailLedger(store)
+    if not isinstance(store, FlakyStore):
+        return None
+    store = store.inner
+    if isinstance(store, InMemoryStore):
+        return InMemoryMailLedger(store)
+    from shared.adapters.sqlite_store import SqliteStore
+
+    if isinstance(store, SqliteStore):
+        from shared.adapters.sqlite_mail import SqliteMailLedger
+
+        return SqliteMailLedger(store)
+    return None

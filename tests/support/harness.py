@@ -16,7 +16,7 @@ from shared.adapters.local_dispatcher import cloud_tasks_headers
 from shared.bootstrap import Container
 from shared.config import Settings
 from shared.ports import IntakeStore
-from tests.support.fakes import FixedClock, RecordingQueue
+from tests.support.fakes import FixedClock, RecordingQueue, ledger_for
 
 ROOT = Path(__file__).resolve().parents[2]
 _APPS: dict[str, Any] = {}
@@ -31,8 +31,10 @@ def function_app(name: str) -> Any:
 
 
 def settings_for(data_dir: Path, **overrides: str) -> Settings:
+    """Embedded settings for in-process tests. The per-client limit of public posts is off
+    (every test client is one address); tests of the limit set it."""
     env = {"INTAKE_DATA_DIR": str(data_dir), "INTAKE_BACKEND": "embedded",
-           "INTAKE_SWEEP_GRACE_SECONDS": "600"}
+           "INTAKE_SWEEP_GRACE_SECONDS": "600", "INTAKE_FORM_RATE_LIMIT": "0"}
     env.update(overrides)
     return config.load(env)
 
@@ -52,7 +54,11 @@ class Harness:
         (a gateway, a notifier...)."""
         queue, clock = RecordingQueue(), FixedClock()
         s = settings_for(data_dir, **settings)
-        container = Container(s, store=store, queue=queue, clock=clock, **(components or {}))
+        components = dict(components or {})
+        ledger = ledger_for(store) if "mail_ledger" not in components else None
+        if ledger is not None:
+            components["mail_ledger"] = ledger
+        container = Container(s, store=store, queue=queue, clock=clock, **components)
         return cls(container, store, queue, clock)
 
     def post(self, function: str, body: Any = None, *, raw: bytes | None = None,

@@ -15,7 +15,13 @@ from werkzeug.test import TestResponse
 from shared import bootstrap
 from shared.bootstrap import Container
 from shared.ports import IntakeStore
-from tests.support.fakes import FixedClock, InMemoryFollowUpStore, InMemoryStore, RecordingQueue
+from tests.support.fakes import (
+    FixedClock,
+    InMemoryFollowUpStore,
+    InMemoryStore,
+    RecordingQueue,
+    ledger_for,
+)
 from tests.support.harness import Harness, function_app, settings_for
 
 HOST = "intake.example.org"
@@ -38,7 +44,10 @@ def web_harness(tmp_path: Path, store: IntakeStore | None = None, **settings: st
     elif isinstance(store, SqliteStore):
         components["follow_up"] = SqliteFollowUpStore(store)
     queue, clock = RecordingQueue(), FixedClock()
-    s = settings_for(tmp_path, **settings)
+    s = settings_for(tmp_path, **{"INTAKE_FUNCTIONS_BASE_URL": ORIGIN, **settings})
+    ledger = ledger_for(store)
+    if ledger is not None:
+        components["mail_ledger"] = ledger
     container = Container(s, store=store, queue=queue, clock=clock, **components)
     return Harness(container, store, queue, clock)
 

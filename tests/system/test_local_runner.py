@@ -7,6 +7,8 @@ import email
 import email.policy
 import json
 import os
+import re
+import stat
 import subprocess
 import time
 import urllib.error
@@ -92,7 +94,8 @@ def test_scripts_run_serves_every_function_and_triages(runner: tuple[str, Path])
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         listed = subprocess.run([str(ROOT / ".venv" / "bin" / "intake"), "referrals", "--json"],
-                                cwd=ROOT, env={**os.environ, "INTAKE_DATA_DIR": str(data_dir)},
+                                cwd=ROOT, env={**os.environ, "INTAKE_DATA_DIR": str(data_dir),
+                                               "INTAKE_FUNCTIONS_BASE_URL": base_url},
                                 capture_output=True, text=True, check=True).stdout
         rows = [json.loads(line) for line in listed.splitlines()]
         outbox = list((data_dir / "outbox").glob("*.eml"))
@@ -115,3 +118,57 @@ def test_scripts_run_serves_every_function_and_triages(runner: tuple[str, Path])
         texts.append(f"{message['Subject']}\n{message.get_content()}")
     assert find_leaks(texts, SENSITIVE) == []  # the recipient is in To:, nothing else is
     assert "ethics-intake is running" in log_path.read_text()
+
+
+def test_the_reference_receivers_controls_need_the_token_the_runner_prints(
+        runner: tuple[str, Path]) -> None:
+    base_url, log_path = runner
+    printed = re.search(r"receiver token: (\S+)", log_path.read_text())
+    assert printed, log_path.read_text()[-2000:]
+    token = printed.group(1)
+    control = f"{base_url}/investigations_intake/_control"
+    for headers in ({}, {"Authorization": "Bearer dev:officer@localhost.test"},
+                    {"Authorization": f"Bearer {token[:-1]}"}):
+        assert post(control, {"fail_next": 3}, headers)[0] == 401
+        assert get(f"{base_url}/investigations_intake/_referrals", headers)[0] == 401
+    assert post(control, {"fail_next": 0}, {"Authorization": f"Bearer {token}"})[0] == 200
+    status, listed = get(f"{base_url}/investigations_intake/_referrals",
+                         {"Authorization": f"Bearer {token}"})
+    assert (status, listed) == (200, [])
+
+
+def modes(root: Path) -> dict[str, int]:
+    return {str(path.relative_to(root.parent)): stat.S_IMODE(path.stat().st_mode)
+            for path in [root, *root.rglob("*")] if not path.is_symlink()}
+
+
+@pytest.fixture
+def loose_data_dir(tmp_path: Path) -> Path:
+    """A data folder from an earlier run, made under a permissive umask."""
+    data_dir = tmp_path / "data"
+    (data_dir / "outbox").mkdir(parents=True)
+    os.chmod(data_dir, 0o755)  # noqa: S103 (what the runner must tighten)
+    os.chmod(data_dir / "outbox", 0o775)  # noqa: S103
+    stray = data_dir / "outbox" / "old.eml"
+    stray.write_text("From: x\n")
+    os.chmod(stray, 0o644)
+    return data_dir
+
+
+def test_the_data_folder_and_everything_in_it_are_private(
+        loose_data_dir: Path, runner: tuple[str, Path]) -> None:
+    base_url, _ = runner
+    assert post(f"{base_url}/submit_misconduct", payload("misconduct"))[0] == 201
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and len(list(
+            (loose_data_dir / "outbox").glob("*.eml"))) < 4:
+        time.sleep(0.3)
+    found = modes(loose_data_dir)
+    names = set(found)
+    assert {"data/intake.sqlite3", "data/investigations.sqlite3", "data/keys",
+            "data/outbox", "data/outbox/old.eml"} <= names
+    assert any(name.startswith("data/keys/") for name in names)
+    assert len([n for n in names if n.endswith(".eml")]) == 4
+    wrong = {name: oct(mode) for name, mode in found.items()
+             if mode != (0o700 if (loose_data_dir.parent / name).is_dir() else 0o600)}
+    assert wrong == {}

@@ -51,3 +51,35 @@ def test_nothing_else_reads_the_environment() -> None:
                 "config.py", "devserver.py", "bootstrap.py"):
             readers.append(str(path.relative_to(ROOT)))
     assert readers == []
+
+
+GCP = {"INTAKE_BACKEND": "gcp", "GOOGLE_CLOUD_PROJECT": "ethics"}
+
+
+@pytest.mark.parametrize("url", ["http://investigations.example.org/intake",
+                                 "HTTP://investigations.example.org/", "ftp://x.example/",
+                                 "investigations.example.org/intake", "https://"])
+def test_referrals_need_https_on_google_cloud(url: str) -> None:
+    with pytest.raises(config.ConfigError, match="INTAKE_INVESTIGATIONS_URL"):
+        config.load({**GCP, "INTAKE_INVESTIGATIONS_URL": url})
+    assert config.load({**GCP, "INTAKE_INVESTIGATIONS_URL": "https://oiai.example.org/in"})
+    # The local runner keeps its plain-HTTP reference receiver.
+    assert config.load({"INTAKE_INVESTIGATIONS_URL": "http://127.0.0.1:8080/in"})
+
+
+def test_the_gateway_of_a_google_cloud_deployment_refuses_the_local_default() -> None:
+    from shared.bootstrap import Container
+
+    settings = config.load({**GCP, "INTAKE_FORWARD_HMAC_SECRET": "s" * 40})
+    assert settings.investigations_url.startswith("http://")
+    with pytest.raises(config.ConfigError, match="https"):
+        _ = Container(settings).gateway
+
+
+def test_the_site_origin_is_that_of_the_base_url() -> None:
+    assert config.load({}).site_origin == "http://127.0.0.1:8080"
+    assert config.load({"INTAKE_FUNCTIONS_BASE_URL": "HTTPS://Ethics.Example.org:443/fn/"}
+                       ).site_origin == "https://ethics.example.org"
+    assert config.url_origin("https://a.example:8443/x") == "https://a.example:8443"
+    assert config.url_origin("https://user@a.example/") == ""
+    assert config.url_origin("null") == ""

@@ -6,10 +6,12 @@ import pytest
 from flask import Request
 from werkzeug.test import EnvironBuilder
 
+from shared.http import Origin, client_address, origin_of
 from shared.web import security
-from shared.web.security import Origin, TokenCheck
+from shared.web.security import TokenCheck
 
 SECRET = "s" * 40
+OWN = "http://intake.example.org"  # Settings.site_origin of these requests' site
 
 
 def request(headers: dict[str, str] | None = None, *, https: bool = False,
@@ -58,7 +60,30 @@ def test_access_opens_one_case_for_one_browser() -> None:
     ({"Sec-Fetch-Site": "none"}, Origin.UNKNOWN),
 ])
 def test_where_a_post_comes_from(headers: dict[str, str], expected: Origin) -> None:
-    assert security.origin_of(request(headers)) is expected
+    assert origin_of(request(headers), OWN) is expected
+
+
+@pytest.mark.parametrize(("headers", "expected"), [
+    # The configured origin decides, not the Host the request names.
+    ({"Origin": "http://intake.example.org:8080"}, Origin.CROSS),
+    ({"Origin": "https://intake.example.org"}, Origin.CROSS),  # another scheme
+    ({"Origin": "HTTP://INTAKE.EXAMPLE.ORG:80"}, Origin.SAME),  # the same, spelt otherwise
+    ({"Origin": "http://evil.example@intake.example.org"}, Origin.CROSS),  # not an origin
+    ({"Origin": "not a url"}, Origin.CROSS),
+    ({"Origin": "http://intake.example.org https://evil.example"}, Origin.CROSS),
+    ({"Sec-Fetch-Site": "cross-site, same-origin"}, Origin.CROSS),
+    ({"Sec-Fetch-Site": "something-new"}, Origin.CROSS),
+    ({"Sec-Fetch-Site": "Same-Origin"}, Origin.SAME),
+])
+def test_only_the_configured_origin_is_ours(headers: dict[str, str], expected: Origin) -> None:
+    assert origin_of(request(headers), OWN) is expected
+    if "Origin" in headers:
+        assert origin_of(request(headers), "https://other.example.org") is Origin.CROSS
+
+
+def test_a_host_header_cannot_make_a_foreign_origin_ours() -> None:
+    spoofed = request({"Origin": "https://evil.example", "Host": "evil.example"})
+    assert origin_of(spoofed, OWN) is Origin.CROSS
 
 
 def test_the_cookie_is_host_only_and_secure_over_https() -> None:
@@ -78,4 +103,4 @@ def test_the_cookie_is_host_only_and_secure_over_https() -> None:
 def test_the_client_address_trusts_only_the_configured_proxies(
         hops: int, forwarded: str, expected: str) -> None:
     headers = {"X-Forwarded-For": forwarded} if forwarded else {}
-    assert security.client_address(request(headers), hops) == expected
+    assert client_address(request(headers), hops) == expected

@@ -62,6 +62,8 @@ def backend_env(backend: str, data_dir: Path, sink_url: str) -> dict[str, str]:
            "INTAKE_FORWARD_HMAC_SECRET": "benchmark-secret-0123456789abcdefghij",
            "INTAKE_REPLAY_HMAC_SECRET": "benchmark-replay-secret-0123456789abcdef",
            "INTAKE_FUNCTIONS_BASE_URL": sink_url, "INTAKE_LOCAL_SWEEP_SECONDS": "0",
+           # one client sends every request: the per-client limit would end the run
+           "INTAKE_FORM_RATE_LIMIT": "0",
            "INTAKE_KEY_FILE": str(data_dir / "kek"), "PYTHONPATH": str(ROOT)}
     if backend == "gcp":
         project = f"bench-{uuid.uuid4().hex[:8]}"

@@ -50,6 +50,9 @@ variable "settings" {
     form_rate_window_seconds       = optional(number, 3600)
     follow_up_lock_seconds         = optional(number, 3600)
     replay_receipt_seconds         = optional(number, 600)
+    mail_recipient_limit           = optional(number, 20)
+    mail_total_limit               = optional(number, 500)
+    mail_window_seconds            = optional(number, 3600)
   })
   description = "Application settings (INTAKE_<KEY> of shared/config.py); the policy time limits are the organisation's own."
   default     = {}

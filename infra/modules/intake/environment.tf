@@ -36,6 +36,9 @@ locals {
     INTAKE_INVESTIGATIONS_MAILBOX  = var.mail.investigations_mailbox
     INTAKE_ETHICS_OFFICE_MAILBOX   = var.mail.ethics_office_mailbox
     INTAKE_SES_REGION              = var.mail.ses_region
+    INTAKE_MAIL_RECIPIENT_LIMIT    = tostring(var.settings.mail_recipient_limit)
+    INTAKE_MAIL_TOTAL_LIMIT        = tostring(var.settings.mail_total_limit)
+    INTAKE_MAIL_WINDOW_SECONDS     = tostring(var.settings.mail_window_seconds)
     INTAKE_OFFICE_URL              = coalesce(var.office_url, "${local.functions_base_url}/cases")
     INTAKE_FOLLOW_UP_URL           = "${local.functions_base_url}/forms/follow-up"
     # officers (issue 4)
@@ -45,16 +48,28 @@ locals {
     INTAKE_FORM_RATE_WINDOW_SECONDS = tostring(var.settings.form_rate_window_seconds)
     INTAKE_PROXY_HOPS               = "1"
     INTAKE_FOLLOW_UP_LOCK_SECONDS   = tostring(var.settings.follow_up_lock_seconds)
+    # task targets check their caller's OIDC token in code too (INTAKE_TASK_CALLERS)
+    INTAKE_TASK_AUTH = "oidc"
   }
 
   # Each queue's tasks carry the OIDC token of that queue's identity, the only caller its
-  # target accepts: a function is told the identities of the queues it enqueues to.
+  # target accepts: a function is told the identities of the queues it enqueues to, and a
+  # target the identities that call it (its queues', or its scheduler job's), which it
+  # checks in code as IAM does.
   # An officer's ID token is minted for the function called (cases, log_service): its URL
   # is what Cloud Functions' IAM check and the function's own check both expect.
+  task_callers = {
+    for name, f in local.functions : name => sort(distinct(concat(
+      [for q, spec in local.queues : module.queues.identity_emails[q] if spec.target == name],
+      [for job in keys(local.schedules) : module.scheduler.identity_emails[job] if job == name],
+    )))
+  }
+
   function_environment = {
     for name, f in local.functions : name => merge(local.environment, {
       INTAKE_TASKS_SERVICE_ACCOUNTS = jsonencode({ for q in f.enqueues : q => module.queues.identity_emails[q] })
       INTAKE_AUTH_AUDIENCE          = "${local.functions_base_url}/${name}"
+      INTAKE_TASK_CALLERS           = join(",", local.task_callers[name])
     })
   }
 }

@@ -110,8 +110,9 @@ locals {
       # Opens the sealed submission for the reporter's address only.
       kms = { cases = "decrypt" }
       secrets = {
-        AWS_ACCESS_KEY_ID     = "ses-access-key-id"
-        AWS_SECRET_ACCESS_KEY = "ses-secret-access-key"
+        AWS_ACCESS_KEY_ID           = "ses-access-key-id"
+        AWS_SECRET_ACCESS_KEY       = "ses-secret-access-key"
+        INTAKE_MAIL_THROTTLE_SECRET = "mail-throttle-key"
       }
       sizing = {}
     }

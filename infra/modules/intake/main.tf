@@ -24,6 +24,7 @@ locals {
     "ses-secret-access-key" = { description = "Amazon SES secret access key for notification e-mail." }
     "forms-secret"          = { description = "Signs the web forms' anti-forgery tokens and follow-up access." }
     "replay-hmac-key"       = { description = "The submit functions' HMAC key: idempotent retries and their receipt codes without decrypting." }
+    "mail-throttle-key"     = { description = "Keys the HMAC naming each recipient's send counter (no address is stored)." }
   }
 
   function_sizing = {
@@ -301,7 +302,7 @@ module "firestore" {
       ]
     }
   }
-  ttl_policies      = { for group, field in var.retention_ttl_field : group => { field = field } }
+  ttl_policies = { for group, field in var.retention_ttl_field : group => { field = field } }
 
   depends_on = [google_project_service.enabled]
 }

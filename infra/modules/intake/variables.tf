@@ -57,6 +57,9 @@ variable "settings" {
     form_rate_window_seconds       = optional(number, 3600)
     follow_up_lock_seconds         = optional(number, 3600)
     replay_receipt_seconds         = optional(number, 600)
+    mail_recipient_limit           = optional(number, 20)
+    mail_total_limit               = optional(number, 500)
+    mail_window_seconds            = optional(number, 3600)
   })
   description = "Application settings, each the variable INTAKE_<KEY> of shared/config.py (same defaults, same bounds: the code refuses to start on a bad value)."
   default     = {}
@@ -82,6 +85,9 @@ variable "settings" {
       var.settings.form_rate_window_seconds >= 1 && var.settings.form_rate_window_seconds <= 604800,
       var.settings.follow_up_lock_seconds >= 60 && var.settings.follow_up_lock_seconds <= 2592000,
       var.settings.replay_receipt_seconds >= 0 && var.settings.replay_receipt_seconds <= 86400,
+      var.settings.mail_recipient_limit >= 0 && var.settings.mail_recipient_limit <= 100000,
+      var.settings.mail_total_limit >= 0 && var.settings.mail_total_limit <= 10000000,
+      var.settings.mail_window_seconds >= 60 && var.settings.mail_window_seconds <= 604800,
     ])
     error_message = "A setting is out of the bounds shared/config.py accepts."
   }
@@ -126,6 +132,8 @@ variable "retention_ttl_field" {
     events      = "purge_after"
     # a follow-up lockout is only worth keeping while it locks
     follow_up_lockouts = "expires_at"
+    # a send counter, only while its window lasts
+    mail_counters = "expires_at"
   }
 
   validation {

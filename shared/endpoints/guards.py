@@ -1,0 +1,33 @@
+"""The checks a public post passes before its body is read, on the JSON path and the
+browser's alike: where it comes from (``shared.http.refuse_cross_site``) and how often this
+client posted (the per-client rate limit). Nothing here imports page rendering."""
+
+from __future__ import annotations
+
+from flask import Request
+
+from shared.bootstrap import Container
+from shared.http import HttpProblem, client_address
+
+# One count for a client's submissions, whichever form and whichever path (JSON, form
+# encoding, a browser's post) they take.
+SUBMIT_BUCKET = "submit"
+
+
+def over_limit(container: Container, request: Request, bucket: str) -> float | None:
+    """Count this post; the seconds to wait if this client made too many posts of this
+    kind, else None."""
+    client = client_address(request, container.settings.forms.proxy_hops)
+    return container.rate_limiter.hit(bucket, client, container.clock.now())
+
+
+def retry_after(seconds: float) -> dict[str, str]:
+    return {"Retry-After": str(int(seconds) + 1)}
+
+
+def too_many(seconds: float) -> HttpProblem:
+    """The API's 429: nothing was read or stored; when to try again."""
+    minutes = max(1, (int(seconds) + 59) // 60)
+    message = (f"Too many submissions from your network in a short time; nothing was "
+               f"stored. Try again in {minutes} minute{'s' if minutes != 1 else ''}.")
+    return HttpProblem(429, message, {"_client": [message]}, retry_after(seconds))
