@@ -289,13 +289,8 @@ def _sealer(keys: Mapping[str, Callable[[], KeyWrapper]]) -> PayloadSealer:
 
 def _replay_digests(s: Settings) -> ReplayDigests:
     from shared.adapters.replay_hmac import HmacReplayDigests
-    if s.sealing.replay_hmac_secret:
-        return HmacReplayDigests(s.sealing.replay_hmac_secret.encode())
-    if s.backend != "embedded":  # a secret of the deployment: never invented on the fly
-        raise config.ConfigError("INTAKE_REPLAY_HMAC_SECRET must be set on this function")
-    from shared.adapters.local_secrets import secret_from_file
-    return HmacReplayDigests(
-        secret_from_file(s.data_dir / "keys" / "replay-hmac.key", create=True).encode())
+    return HmacReplayDigests(_deployment_secret(
+        s, s.sealing.replay_hmac_secret, "INTAKE_REPLAY_HMAC_SECRET", "replay-hmac.key").encode())
 
 
 def _sealed_records(store: IntakeStore) -> SealedRecords:
@@ -319,13 +314,21 @@ def _verifier(s: Settings) -> TokenVerifier:
     return auth.GoogleIdTokenVerifier(s.auth_audience)
 
 
-def _forward_secret(s: Settings) -> bytes:
-    if s.forward_hmac_secret:
-        return s.forward_hmac_secret.encode()
-    if s.backend != "embedded":  # a secret of the deployment: never invented on the fly
-        raise config.ConfigError("INTAKE_FORWARD_HMAC_SECRET must be set on this function")
+def _deployment_secret(s: Settings, value: str, variable: str, file_name: str) -> str:
+    """A secret of the deployment: the value of its variable. Left empty on the embedded
+    backend, a random one kept in ``<data_dir>/keys/<file_name>`` (made on first use);
+    anywhere else it is never invented on the fly."""
+    if value:
+        return value
+    if s.backend != "embedded":
+        raise config.ConfigError(f"{variable} must be set on this function")
     from shared.adapters.local_secrets import secret_from_file
-    return secret_from_file(s.data_dir / "keys" / "forward-hmac.key", create=True).encode()
+    return secret_from_file(s.data_dir / "keys" / file_name, create=True)
+
+
+def _forward_secret(s: Settings) -> bytes:
+    return _deployment_secret(s, s.forward_hmac_secret, "INTAKE_FORWARD_HMAC_SECRET",
+                              "forward-hmac.key").encode()
 
 
 def _gateway(s: Settings, secret: bytes) -> InvestigationsGateway:
@@ -347,6 +350,7 @@ def _notifier(s: Settings) -> Notifier:
     from shared.adapters.ses_notifier import SesNotifier
     return SesNotifier(s.mail_from, region=s.ses_region)
 
+
 def _mail_ledger(store: IntakeStore) -> MailLedger:
     """The mail ledger that shares the intake store's database."""
     from shared.adapters.sqlite_store import SqliteStore
@@ -364,14 +368,11 @@ def _send_limits(s: Settings) -> SendLimits:
     from shared.domain.mail_limits import SendLimits
 
     limits = s.mail_limits
-    secret = limits.secret
-    if not secret:
-        if s.backend != "embedded":  # a secret of the deployment: never invented on the fly
-            raise config.ConfigError("INTAKE_MAIL_THROTTLE_SECRET must be set on this function")
-        from shared.adapters.local_secrets import secret_from_file
-        secret = secret_from_file(s.data_dir / "keys" / "mail-throttle.key", create=True)
+    secret = _deployment_secret(s, limits.secret, "INTAKE_MAIL_THROTTLE_SECRET",
+                                "mail-throttle.key")
     return SendLimits(per_recipient=limits.per_recipient, total=limits.total,
                       window_seconds=limits.window_seconds, secret=secret.encode())
+
 
 # --- Public web forms and anonymous follow-up (issue 5) ---
 
@@ -394,12 +395,7 @@ def _rate_limiter(s: Settings) -> RateLimiter:
 
 
 def _forms_secret(s: Settings) -> str:
-    if s.forms.secret:
-        return s.forms.secret
-    if s.backend != "embedded":
-        raise config.ConfigError("INTAKE_FORMS_SECRET must be set when INTAKE_BACKEND=gcp")
-    from shared.adapters.local_secrets import secret_from_file
-    return secret_from_file(s.data_dir / "keys" / "forms.secret", create=True)
+    return _deployment_secret(s, s.forms.secret, "INTAKE_FORMS_SECRET", "forms.secret")
 
 
 # --- Statistics: a sibling adapter on the intake store's database (issue 7) ---
