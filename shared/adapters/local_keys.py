@@ -11,6 +11,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from shared.adapters.local_files import private_folder
 from shared.ports import KeyService
 
 
@@ -25,11 +26,12 @@ class LocalKeyService(KeyService):
 
     @classmethod
     def from_file(cls, path: Path, *, create: bool) -> LocalKeyService:
-        """Read the key; with ``create``, write a new random key (mode 0600) if missing."""
+        """Read the key; with ``create``, write a new random key (mode 0600, in a 0700
+        folder) if missing."""
         if not path.exists():
             if not create:
                 raise FileNotFoundError(f"key-encryption key file {path} does not exist")
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_folder(path.parent)
             descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(base64.b64encode(secrets.token_bytes(32)) + b"\n")

@@ -1,5 +1,6 @@
 """The embedded backend's files are its owner's alone, whatever the umask: the database
-(with its -wal and -shm files), the secrets, the outbox, the reference receiver's records."""
+(with its -wal and -shm files), the key files, the secrets, the outbox, the reference
+receiver's records."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from pathlib import Path
 import pytest
 
 from reference_receiver.store import ReceiverStore
+from shared import config
 from shared.adapters.local_files import private_folder, tighten
 from shared.adapters.local_secrets import secret_from_file
 from shared.adapters.outbox_notifier import OutboxNotifier
 from shared.adapters.sqlite_store import SqliteStore
+from shared.bootstrap import Container
 from shared.domain.triage import triaged
 from shared.ports import Email
 from tests.contract.test_store_contract import TRIAGE, records
@@ -55,6 +58,19 @@ def test_secrets_outbox_and_receiver_records_are_private(tmp_path: Path) -> None
         assert mode(tmp_path / folder) == 0o700
         assert {oct(mode(p)) for p in (tmp_path / folder).iterdir()} == {oct(0o600)}
     assert mode(tmp_path / "investigations.sqlite3") == 0o600
+
+
+def test_the_key_files_of_both_purposes_are_private(tmp_path: Path) -> None:
+    """The embedded container makes the cases key and the messages key on first use."""
+    settings = config.load({"INTAKE_DATA_DIR": str(tmp_path / "data")})
+    container = Container(settings)
+    for keys in (container.case_keys, container.message_keys):
+        assert keys.key_id
+    folder = settings.key_file.parent
+    assert settings.sealing.messages_key_file.parent == folder
+    assert mode(folder) == 0o700 and mode(folder.parent) == 0o700
+    assert {p.name: oct(mode(p)) for p in folder.iterdir()} == {
+        settings.key_file.name: oct(0o600), settings.sealing.messages_key_file.name: oct(0o600)}
 
 
 def test_a_loose_data_folder_is_tightened(tmp_path: Path) -> None:
