@@ -189,7 +189,7 @@ class Container:
                             ethics_office_mailbox=s.ethics_office_mailbox,
                             office_url=s.office_url, follow_up_url=s.follow_up_url)
 
-    # --- Public web forms and anonymous follow-up (issue 5) ---
+    # --- Public web forms and anonymous follow-up ---
 
     @property
     def follow_up(self) -> FollowUpStore:
@@ -208,7 +208,7 @@ class Container:
     def follow_up_lock(self) -> timedelta:
         return timedelta(seconds=self.settings.forms.follow_up_lock_seconds)
 
-    # --- Statistics: service log, imports, annual report (issue 7) ---
+    # --- Statistics: service log, imports, annual report ---
 
     @property
     def statistics(self) -> StatisticsStore:
@@ -374,7 +374,7 @@ def _send_limits(s: Settings) -> SendLimits:
                       window_seconds=limits.window_seconds, secret=secret.encode())
 
 
-# --- Public web forms and anonymous follow-up (issue 5) ---
+# --- Public web forms and anonymous follow-up ---
 
 def _follow_up(store: IntakeStore) -> FollowUpStore:
     """The follow-up adapter that shares the intake store's database."""
@@ -398,7 +398,7 @@ def _forms_secret(s: Settings) -> str:
     return _deployment_secret(s, s.forms.secret, "INTAKE_FORMS_SECRET", "forms.secret")
 
 
-# --- Statistics: a sibling adapter on the intake store's database (issue 7) ---
+# --- Statistics: a sibling adapter on the intake store's database ---
 
 def _statistics(s: Settings, store: IntakeStore) -> StatisticsStore:
     if s.backend == "embedded":

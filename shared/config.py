@@ -87,7 +87,7 @@ VARIABLES: tuple[Variable, ...] = (
              "`sweep`.", "local"),
     Variable("INTAKE_LOCAL_SWEEP_SECONDS", "60",
              "How often the local runner runs `sweep` (0: never).", "local"),
-    # --- referrals to the investigations office and notifications (issue 3) -----------
+    # --- referrals to the investigations office and notifications ---------------------
     Variable("INTAKE_FORWARD_QUEUE", "forward", "Cloud Tasks queue id for referrals."),
     Variable("INTAKE_URGENT_FORWARD_QUEUE", "urgent-forward",
              "Cloud Tasks queue id for referrals of sexual exploitation and abuse and sexual "
@@ -139,7 +139,7 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("INTAKE_FOLLOW_UP_URL", "",
              "The submitters' follow-up page, linked from acknowledgements. Empty: "
              "`<INTAKE_FUNCTIONS_BASE_URL>/forms/follow-up`."),
-    # --- officers and their access (issue 4) --------------------------------------------
+    # --- officers and their access ------------------------------------------------------
     Variable("INTAKE_OFFICERS", "{}",
              "The officers directory, JSON: `{\"alice@example.org\": {\"name\": \"Alice "
              "Example\", \"roles\": [\"ethics_officer\"]}}`. Roles: `ethics_officer` "
@@ -155,7 +155,7 @@ VARIABLES: tuple[Variable, ...] = (
              "host:port of the Firestore emulator (read by the Google client).", "local"),
     Variable("CLOUD_TASKS_EMULATOR_HOST", "",
              "host:port of the Cloud Tasks emulator (insecure gRPC).", "local"),
-    # --- Public web forms (issue 5) ---
+    # --- Public web forms ---
     Variable("INTAKE_FORMS_SECRET", "",
              "Secret (at least 32 characters) that signs the web forms' anti-forgery tokens "
              "and follow-up access. Empty: `<INTAKE_DATA_DIR>/keys/forms.secret`, created on "
@@ -191,7 +191,7 @@ class PolicySettings:
 
 @dataclass(frozen=True)
 class FormsSettings:
-    """Public web forms (issue 5)."""
+    """Public web forms."""
 
     secret: str = field(default="", repr=False)
     rate_limit: int = 20
@@ -276,7 +276,7 @@ class Settings:
     kms_key: str
     kms_emulator_host: str
     sealing: SealingSettings
-    # --- Public web forms (issue 5) ---
+    # --- Public web forms ---
     forms: FormsSettings
     mail_limits: MailLimits = MailLimits()
     task_auth: TaskAuth = TaskAuth()
@@ -459,7 +459,7 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         officers_json=get("INTAKE_OFFICERS"),
         auth_audience=get("INTAKE_AUTH_AUDIENCE") or f"{base_url}/cases",
         dev_auth=get("INTAKE_DEV_AUTH", _bool("INTAKE_DEV_AUTH")),
-        # --- Public web forms (issue 5) ---
+        # --- Public web forms ---
         forms=FormsSettings(
             secret=get("INTAKE_FORMS_SECRET", _secret("INTAKE_FORMS_SECRET")),
             rate_limit=get("INTAKE_FORM_RATE_LIMIT",
@@ -512,7 +512,7 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
     return settings
 
 
-# --- Deployment (issue 6): Cloud KMS -------------------------------------------------------
+# --- Deployment: Cloud KMS -------------------------------------------------------------
 # Terraform (infra/) creates one Cloud Tasks queue per *_QUEUE variable and sets every
 # "deployed" variable on every function; tests/infra checks both against this list.
 

@@ -198,7 +198,7 @@ class Clock(abc.ABC):
 
 
 
-# --- Referrals to the investigations office and notifications (issue 3) ---------------
+# --- Referrals to the investigations office and notifications -------------------------
 
 
 @dataclass(frozen=True)
@@ -261,7 +261,7 @@ class KeyServiceUnavailable(StoreUnavailable):
     """
 
 
-# --- Public web forms and anonymous follow-up (issue 5) ----------------------------------
+# --- Public web forms and anonymous follow-up ------------------------------------------
 
 class FollowUpStore(abc.ABC):
     """What the anonymous follow-up page reads and writes on a case, atomically.

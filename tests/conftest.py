@@ -78,7 +78,7 @@ def firestore_project() -> str:
     return f"test-{uuid.uuid4().hex[:12]}"
 
 
-# --- Cloud KMS (issue 6): our KMS-compatible gRPC server, for the real client --------------
+# --- Cloud KMS: our KMS-compatible gRPC server, for the real client --------------
 
 @dataclass
 class KmsServer:

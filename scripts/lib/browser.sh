@@ -1,4 +1,4 @@
-# Debian chromium and axe-core for the browser tests (issue 5), installed from the project's
+# Debian chromium and axe-core for the browser tests, installed from the project's
 # own files: apt-get for chromium, `npm ci` of tools/axe/package-lock.json for axe-core.
 # Sourced after env.sh. Each function returns 1 when it cannot provide its component.
 

@@ -70,7 +70,7 @@ wait_for() {  # wait_for SECONDS COMMAND...: retry COMMAND until it succeeds
     done
 }
 
-# --- Deployment (issue 6) ---------------------------------------------------------------
+# --- Deployment ---------------------------------------------------------------------------
 # checkov gets a virtualenv of its own (pinned in tools/checkov/requirements.txt): in ours it
 # would downgrade boto3 and replace python-hcl2's hcl2 module with its fork.
 CHECKOV_VENV="$ROOT/.venv-checkov"

@@ -155,7 +155,7 @@ PROTECTIVE_MEASURE_OUTCOMES: Final = MappingProxyType({
     "lifted": "Lifted",
 })
 
-# --- The service log and the annual report (issue 7) ---
+# --- The service log and the annual report ---
 
 # Table 1 categories an officer records through the service log (`log_service`,
 # `intake log`). Advice, retaliation and misconduct arrive through their forms and count

@@ -45,7 +45,7 @@ def test_axe_reports_a_violation_when_there_is_one(page: Any, runner: Runner) ->
 
 
 def reply_to(runner: Runner, reference: str) -> None:
-    """An officer's reply (issue 4 writes these), written into the runner's own database."""
+    """An officer's reply, as the officers' API writes it, in the runner's own database."""
     store = SqliteStore(runner.data_dir / "intake.sqlite3")
     # The runner makes its messages key on first use: whoever comes first creates it.
     keys = LocalKeyService.from_file(runner.data_dir / "keys" / "messages.kek", create=True)

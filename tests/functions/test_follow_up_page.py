@@ -44,7 +44,7 @@ def follow_up_of(web: Harness) -> FollowUpStore:
 
 
 def reply(web: Harness, reference: str, text: str = REPLY) -> None:
-    """What an officer's reply looks like (issue 4 writes these): a sealed message event."""
+    """An officer's reply as the officers' API writes it: a sealed message event."""
     message_id, sealed = sealed_message(web.container.cipher, REPLY_TO_SUBMITTER, reference,
                                         text)
     follow_up_of(web).append_message(reference, kind=REPLY_TO_SUBMITTER,

@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from shared.domain.follow_up import MESSAGE_KINDS, Lockout  # issue 5
+from shared.domain.follow_up import MESSAGE_KINDS, Lockout
 from shared.domain.mail_limits import SendQuota
 from shared.domain.records import (
     Case,
@@ -224,7 +224,7 @@ class RecordingNotifier(Notifier):
         self.sent.append(email)
 
 
-# --- Public web forms and anonymous follow-up (issue 5) -----------------------------------
+# --- Public web forms and anonymous follow-up -------------------------------------------
 
 class InMemoryFollowUpStore(FollowUpStore):
     """The follow-up port over an InMemoryStore's cases and events."""

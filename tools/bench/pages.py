@@ -1,4 +1,4 @@
-"""What the web pages cost (issue 5): the forms function's imports, a language's first page
+"""What the web pages cost: the forms function's imports, a language's first page
 in a fresh process (catalogue compiled from its .po file, templates compiled), and a warm
 page. Prints a table; run with .venv/bin/python tools/bench/pages.py [--runs N].
 

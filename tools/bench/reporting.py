@@ -1,4 +1,4 @@
-"""Issue 7's benchmarks: import throughput against raw batch writes, and the annual report
+"""The reporting benchmarks: import throughput against raw batch writes, and the annual report
 against streaming the records it counts, each against a floor measured in the same run.
 
 - Import: the real path of `intake import` (validate every line, then the resumable chunked
@@ -271,7 +271,7 @@ def measure() -> Results:
 
 
 def section(results: Results) -> str:
-    lines = ["", "## Annual report: import throughput and counting at scale (issue 7)", ""]
+    lines = ["", "## Annual report: import throughput and counting at scale", ""]
     if results.imports is not None:
         r = results.imports
         lines += [
@@ -302,7 +302,7 @@ def section(results: Results) -> str:
         "|---|---:|---:|---:|---:|"]
     lines += [f"| {rep.backend} | {rep.records:,} | {rep.report_s:.3f} | {rep.stream_s:.2f} | "
               f"{rep.ratio:.1f}x |" for rep in results.reports]
-    lines += ["", "Verdict (issue 7):", ""]
+    lines += ["", "Verdict:", ""]
     if results.imports is not None:
         ok = results.imports.ratio >= IMPORT_TARGET
         lines.append(f"- Import throughput: {results.imports.ratio:.2f} of the floor; target >= "

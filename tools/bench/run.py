@@ -175,15 +175,15 @@ def report(import_results: list[imports.ImportResult],
                          f"{LATENCY_LIMIT}x: {'met' if ratio <= LATENCY_LIMIT else 'MISSED'}.")
     lines += [
         "",
-        "Against the store-write floor, the ratio is the cost of what the issue names: "
+        "Against the store-write floor, the ratio is the cost of what the submit path adds: "
         "parsing, validation, encryption and idempotency on top of the same storage work. "
         "Against the raw-row floor it also counts the storage design. "
         "The raw-row floor writes one row or document; `submit_advice` writes four in one atomic "
         "transaction (the sealed submission, its case, the case's first history event and "
         "the pending-triage marker that `sweep` relies on), validates the body against the "
         "form's schema and seals identity and narrative. The table above shows the store "
-        "step is most of the difference. Tried and measured (see the closing note of issue "
-        "2): pooled SQLite connections instead of one per server thread, one canonical "
+        "step is most of the difference. Tried and measured: "
+        "pooled SQLite connections instead of one per server thread, one canonical "
         "serialisation for both the sealed plaintext and the idempotency digest, keep-alive "
         "task delivery, WITHOUT ROWID and single-table layouts (no gain beyond noise), and "
         "the pending marker folded into the case document (about 0.04 of the ratio, "
@@ -215,7 +215,7 @@ def main() -> None:
         latencies = {b: run_latency(b, args, Path(work) / "") for b in backends}
     command = "scripts/bench" + (" " + " ".join(sys.argv[1:]) if sys.argv[1:] else "")
     text = report(import_results, latencies, steps, command)
-    # Issue 7: import throughput and the annual report at scale (tools/bench/reporting.py).
+    # Import throughput and the annual report at scale (tools/bench/reporting.py).
     from tools.bench import reporting
     text += reporting.section(reporting.measure())
     print(text)

@@ -27,7 +27,7 @@ locals {
     INTAKE_POLICY_PRELIMINARY_REVIEW_DAYS = tostring(var.settings.policy_preliminary_review_days)
     INTAKE_POLICY_PANEL_REVIEW_DAYS       = tostring(var.settings.policy_panel_review_days)
     INTAKE_LOG_LEVEL                      = var.settings.log_level
-    # referrals and notifications (issue 3)
+    # referrals and notifications
     INTAKE_INVESTIGATIONS_URL      = var.investigations_url
     INTAKE_FORWARD_TIMEOUT_SECONDS = tostring(var.settings.forward_timeout_seconds)
     INTAKE_FORWARD_MAX_ATTEMPTS    = tostring(var.settings.forward_max_attempts)
@@ -41,9 +41,9 @@ locals {
     INTAKE_MAIL_WINDOW_SECONDS     = tostring(var.settings.mail_window_seconds)
     INTAKE_OFFICE_URL              = coalesce(var.office_url, "${local.functions_base_url}/cases")
     INTAKE_FOLLOW_UP_URL           = "${local.functions_base_url}/forms/follow-up"
-    # officers (issue 4)
+    # officers
     INTAKE_OFFICERS = jsonencode(var.officers)
-    # public web forms (issue 5): Cloud Functions' front end appends the client address
+    # public web forms: Cloud Functions' front end appends the client address
     INTAKE_FORM_RATE_LIMIT          = tostring(var.settings.form_rate_limit)
     INTAKE_FORM_RATE_WINDOW_SECONDS = tostring(var.settings.form_rate_window_seconds)
     INTAKE_PROXY_HOPS               = "1"
