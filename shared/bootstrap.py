@@ -31,13 +31,15 @@ from shared.ports import (
 from shared.services.tasks import URGENT_QUEUES
 
 if TYPE_CHECKING:  # built on first use: a function pays only for what its path touches
-    from shared.auth import TokenVerifier
+    from shared.auth import DevTokenVerifier, TokenVerifier
     from shared.domain.officers import Officer
+    from shared.domain.recusal import Marker
     from shared.services.cases import Desk
     from shared.services.notify import MailSettings
     from shared.statistics_ports import StatisticsStore
 
 T = TypeVar("T")
+_log = logs.get_logger(__name__)
 
 
 class Container:
@@ -111,11 +113,22 @@ class Container:
         return self._component("verifier", lambda: _verifier(self.settings))
 
     @property
+    def dev_tokens(self) -> DevTokenVerifier:
+        """Development tokens (local work only): mints them for the local runner's banner
+        and verifies them; refuses to exist where ``dev_token_refusals`` finds a reason."""
+        return self._component("dev_tokens", lambda: _dev_tokens(self.settings))
+
+    @property
+    def name_marker(self) -> Marker:
+        """Keys the blind index of the people a case names (recusal)."""
+        return self._component("name_marker", lambda: _name_marker(self.settings))
+
+    @property
     def desk(self) -> Desk:
         from shared.services.cases import Desk
 
         return Desk(store=self.store, cipher=self.cipher, clock=self.clock, queue=self.queue,
-                    policy=self.policy)
+                    policy=self.policy, marker=self.name_marker)
 
     @property
     def mail(self) -> MailSettings:
@@ -198,8 +211,51 @@ def _verifier(s: Settings) -> TokenVerifier:
     from shared import auth
 
     if s.dev_auth:
-        return auth.DevTokenVerifier(os.environ)
+        return _dev_tokens(s)
     return auth.GoogleIdTokenVerifier(s.auth_audience)
+
+
+def metadata_server(s: Settings) -> str | None:
+    """Where Google's metadata server answers, if it does (replaceable in tests)."""
+    from shared.auth import metadata_server_answers
+
+    return metadata_server_answers(s.access.metadata_hosts)
+
+
+def refuse_unsafe_dev_tokens(s: Settings, environ: Mapping[str, str]) -> None:
+    """ConfigError, with a log line saying why, when development tokens are switched on
+    where they must not be accepted: nothing starts."""
+    from shared.auth import dev_token_refusals
+
+    reasons = dev_token_refusals(backend=s.backend, kms_key=s.kms_key, environ=environ,
+                                 metadata_server=lambda: metadata_server(s))
+    if reasons:
+        message = ("INTAKE_DEV_AUTH=true, but development tokens are accepted only for local "
+                   f"work, and here {'; '.join(reasons)}: nothing starts. Switch "
+                   "INTAKE_DEV_AUTH off; officers sign in with Google.")
+        _log.critical(message, extra={"event": "dev_tokens_refused"})
+        raise config.ConfigError(message)
+
+
+def _dev_tokens(s: Settings) -> DevTokenVerifier:
+    from shared import auth
+    from shared.adapters.local_secrets import secret_from_file
+
+    refuse_unsafe_dev_tokens(s, os.environ)
+    secret = secret_from_file(s.data_dir / "keys" / "dev-tokens.secret", create=True)
+    return auth.DevTokenVerifier(secret, os.environ)
+
+
+def _name_marker(s: Settings) -> Marker:
+    from shared.domain.recusal import Marker
+
+    if s.access.name_index_secret:
+        return Marker(s.access.name_index_secret.encode())
+    if s.backend != "embedded":
+        raise config.ConfigError("INTAKE_NAME_INDEX_SECRET must be set when INTAKE_BACKEND=gcp")
+    from shared.adapters.local_secrets import secret_from_file
+    return Marker(secret_from_file(s.data_dir / "keys" / "name-index.secret",
+                                   create=True).encode())
 
 
 def _forward_secret(s: Settings) -> bytes:
@@ -281,12 +337,7 @@ def container() -> Container:
                 settings = config.load()
                 logs.configure(settings.log_level)
                 if settings.dev_auth:  # development tokens must never run on Google Cloud
-                    from shared.auth import DevTokensRefused, refuse_dev_tokens_on_google_cloud
-
-                    try:
-                        refuse_dev_tokens_on_google_cloud(os.environ)
-                    except DevTokensRefused as refusal:
-                        raise config.ConfigError(f"INTAKE_DEV_AUTH: {refusal}") from None
+                    refuse_unsafe_dev_tokens(settings, os.environ)
                 _current = Container(settings)
     return _current
 

@@ -121,8 +121,11 @@ VARIABLES: tuple[Variable, ...] = (
              "call (Terraform sets each function's own). Empty: the URL of the `cases` "
              "function."),
     Variable("INTAKE_DEV_AUTH", "false",
-             "`true` accepts `Bearer dev:<email>` tokens for local work; refused (nothing "
-             "starts) where the process runs on Google Cloud.", "local"),
+             "`true` accepts development tokens (signed with `<INTAKE_DATA_DIR>/keys/"
+             "dev-tokens.secret`; `scripts/run` prints one per officer) for local work. "
+             "Nothing starts with it unless the backend is `embedded`, no `INTAKE_KMS_KEY` "
+             "is set, no Google runtime is seen (Cloud Functions, Cloud Run, App Engine, GKE, "
+             "Cloud Shell) and no metadata server answers.", "local"),
     Variable("FIRESTORE_EMULATOR_HOST", "",
              "host:port of the Firestore emulator (read by the Google client).", "local"),
     Variable("CLOUD_TASKS_EMULATOR_HOST", "",
@@ -171,6 +174,17 @@ class FormsSettings:
 
 
 @dataclass(frozen=True)
+class AccessSettings:
+    """Officers' access: the recusal index's key, development tokens' guard, and what
+    `intake cases` calls with which token."""
+
+    name_index_secret: str = field(default="", repr=False)
+    cases_url: str = ""
+    officer_token: str = field(default="", repr=False)
+    metadata_hosts: tuple[str, ...] = ("metadata.google.internal", "169.254.169.254")
+
+
+@dataclass(frozen=True)
 class Settings:
     backend: str
     data_dir: Path
@@ -214,6 +228,8 @@ class Settings:
     kms_emulator_host: str
     # --- Public web forms (issue 5) ---
     forms: FormsSettings
+    # --- Officers' access: recusal index, development tokens, the command line ---
+    access: AccessSettings = field(default_factory=lambda: AccessSettings())
 
     def function_url(self, function_name: str) -> str:
         return f"{self.functions_base_url.rstrip('/')}/{function_name}"
@@ -367,6 +383,13 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         settings,
         kms_key=get("INTAKE_KMS_KEY", _kms_key_name),
         kms_emulator_host=get("INTAKE_KMS_EMULATOR_HOST", _loopback("INTAKE_KMS_EMULATOR_HOST")),
+        access=AccessSettings(
+            name_index_secret=get("INTAKE_NAME_INDEX_SECRET",
+                                  _secret("INTAKE_NAME_INDEX_SECRET")),
+            cases_url=(get("INTAKE_CASES_URL") or f"{base_url}/cases").rstrip("/"),
+            officer_token=get("INTAKE_OFFICER_TOKEN"),
+            metadata_hosts=(get("GCE_METADATA_HOST"), get("GCE_METADATA_IP")),
+        ),
     )
     if settings.backend == "gcp" and not settings.project:
         raise ConfigError("GOOGLE_CLOUD_PROJECT must be set when INTAKE_BACKEND=gcp")
@@ -407,3 +430,27 @@ def _loopback(name: str) -> Callable[[str], str]:
         return raw
 
     return parse
+
+
+# --- Officers' access: the recusal index, development tokens, `intake cases` --------------
+
+VARIABLES += (
+    Variable("INTAKE_NAME_INDEX_SECRET", "",
+             "Secret (at least 32 characters) keying the blind index of the people a case "
+             "names (recusal without opening submissions). Empty: "
+             "`<INTAKE_DATA_DIR>/keys/name-index.secret`, created on first use by the "
+             "embedded backend; required with `gcp` (a Secret Manager secret).", "secret"),
+    Variable("INTAKE_CASES_URL", "",
+             "The officers' case API that `intake cases` calls (and the audience of the ID "
+             "token it sends). Empty: `<INTAKE_FUNCTIONS_BASE_URL>/cases`.", "local"),
+    Variable("INTAKE_OFFICER_TOKEN", "",
+             "The bearer token `intake cases` signs in with: a development token printed by "
+             "`scripts/run`, or a Google ID token. Empty: an ID token for `INTAKE_CASES_URL` "
+             "from Application Default Credentials.", "local"),
+    Variable("GCE_METADATA_HOST", "metadata.google.internal",
+             "Host of Google's metadata server (read by google-auth too): development tokens "
+             "are refused where it answers.", "local"),
+    Variable("GCE_METADATA_IP", "169.254.169.254",
+             "Address of Google's metadata server (read by google-auth too): development "
+             "tokens are refused where it answers.", "local"),
+)

@@ -8,7 +8,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -117,7 +117,10 @@ def _sweep_periodically(container: Container, stop: threading.Event) -> None:
                                                "failed": len(report.failed)})
 
 
-def banner(base_url: str) -> str:
+def banner(base_url: str, dev_tokens: Mapping[str, str]) -> str:
+    """What the local runner prints: the functions, a first request, and each officer's
+    development token (``dev_tokens``: address -> token) for the case API and `intake
+    cases`."""
     names = function_names()
     lines = ["ethics-intake is running with the embedded backend.", ""]
     lines += [f"  {base_url}/{name}" for name in names]
@@ -125,11 +128,23 @@ def banner(base_url: str) -> str:
               f"  curl -s -X POST {base_url}/submit_advice -H 'Content-Type: application/json' "
               "-d '{\"category\": \"conflict_of_interest\", \"subcategory\": "
               "\"coi_outside_activities\", \"question\": \"May I teach an evening course?\", "
-              "\"anonymous\": true, \"consent_privacy_notice\": true}'", "",
-              "Officers (development token of the local demo officer):",
-              f"  curl -s {base_url}/cases/ -H 'Authorization: Bearer dev:officer@localhost.test'",
-              ""]
+              "\"anonymous\": true, \"consent_privacy_notice\": true}'", ""]
+    if dev_tokens:
+        lines += ["Officers sign in with their development token (signed with a key of the "
+                  "data folder; valid 7 days):"]
+        for email, token in sorted(dev_tokens.items()):
+            lines += [f"  {email}:", f"    export INTAKE_OFFICER_TOKEN='{token}'"]
+        lines += ["then:", f"  curl -s {base_url}/cases/ -H \"Authorization: Bearer "
+                  "$INTAKE_OFFICER_TOKEN\"", "  .venv/bin/intake cases list", ""]
     return "\n".join(lines)
+
+
+def dev_tokens(container: Container) -> dict[str, str]:
+    """A development token for each officer of the directory (none unless switched on)."""
+    if not container.settings.dev_auth:
+        return {}
+    minted = container.dev_tokens
+    return {email: minted.mint(email) for email in container.officers}
 
 
 def serve(host: str, port: int) -> None:
@@ -143,7 +158,7 @@ def serve(host: str, port: int) -> None:
     if container.settings.local_sweep_seconds:
         threading.Thread(target=_sweep_periodically, args=(container, stop), daemon=True,
                          name="local-sweep").start()
-    print(banner(f"http://{host}:{port}"), flush=True)
+    print(banner(f"http://{host}:{port}", dev_tokens(container)), flush=True)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # our access log replaces it
     try:
         run_simple(host, port, build_app(receiver=reference_receiver(container)),
