@@ -42,7 +42,7 @@ import hmac
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -220,19 +220,6 @@ class NamedIndex:
 
     scheme: str
     entries: tuple[NamedEntry, ...]
-
-    def to_doc(self) -> dict[str, Any]:
-        return {"scheme": self.scheme, "entries": [
-            {"words": [sorted(w) for w in e.words], "mailboxes": [sorted(m)
-                                                                  for m in e.mailboxes]}
-            for e in self.entries]}
-
-    @classmethod
-    def from_doc(cls, doc: Mapping[str, Any]) -> NamedIndex:
-        return cls(str(doc["scheme"]), tuple(
-            NamedEntry(tuple(frozenset(w) for w in e.get("words") or ()),
-                       tuple(frozenset(m) for m in e.get("mailboxes") or ()))
-            for e in doc.get("entries") or ()))
 
 
 def index_of(named: Iterable[str], marker: Marker) -> NamedIndex:

@@ -11,6 +11,7 @@ from shared.endpoints.validation import validated
 from shared.http import HttpProblem, json_response, read_body
 from shared.ports import NotifierUnavailable
 from shared.services.notify import send_notification
+from shared.services.recusal import Recusal
 from shared.services.triage import UnknownSubmission
 
 _TASK = NotifyTaskSchema()
@@ -22,7 +23,8 @@ def notify_endpoint(request: Request) -> Response:
         try:
             status = send_notification(task["submission_id"], task["item"], store=c.store,
                                        cipher=c.cipher, notifier=c.notifier, clock=c.clock,
-                                       mail=c.mail)
+                                       mail=c.mail, officers=c.officers,
+                                       recusal=Recusal(c.store, c.cipher, c.name_marker))
         except UnknownSubmission:
             message = "No submission with this id."
             raise HttpProblem(404, message, {"submission_id": [message]}) from None

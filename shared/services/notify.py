@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from shared.domain import notifications
 from shared.domain.forwarding import notification_sent
+from shared.domain.officers import Officer
 from shared.domain.referrals import reporter_email
 from shared.logs import get_logger
 from shared.ports import Clock, Email, IntakeStore, Notifier, PayloadCipher
+from shared.services.recusal import Recusal
 from shared.services.triage import UnknownSubmission
 
 log = get_logger(__name__)
@@ -25,10 +28,12 @@ class MailSettings:
 
 def send_notification(submission_id: str, item: str, *, store: IntakeStore,
                       cipher: PayloadCipher, notifier: Notifier, clock: Clock,
-                      mail: MailSettings) -> str:
+                      mail: MailSettings, recusal: Recusal | None = None,
+                      officers: Mapping[str, Officer] | None = None) -> str:
     """Send the notification ``item`` of a submission's case unless it was sent already;
-    returns "sent", "skipped" (nobody to send it to) or "already_sent". Raises
-    NotifierUnavailable so that the task is retried."""
+    returns "sent", "skipped" (nobody to send it to, or an assignee the case names: with
+    ``recusal``, nothing about a case reaches an officer it names) or "already_sent".
+    Raises NotifierUnavailable so that the task is retried."""
     submission = store.get_submission(submission_id)
     if submission is None:
         raise UnknownSubmission(submission_id)
@@ -47,6 +52,11 @@ def send_notification(submission_id: str, item: str, *, store: IntakeStore,
     if role == "reporter":
         payload = json.loads(cipher.open(submission.id, submission.sealed, {}).plaintext)
         recipient = reporter_email(case.form, payload)
+    if role == "assignee" and recipient and recusal is not None \
+            and recusal.names_address(case, recipient, officers or {}):
+        log.warning("notification to an assignee the case names withheld", extra={
+            "event": "notification_withheld", "reference": case.reference, "item": item})
+        recipient = None
     if not recipient:
         store.update_case(case.reference, lambda c: notification_sent(c, item, clock.now(),
                                                                       sent=False))

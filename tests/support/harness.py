@@ -51,12 +51,12 @@ class Harness:
     def build(cls, data_dir: Path, store: IntakeStore, *,
               components: dict[str, object] | None = None, **settings: str) -> Harness:
         """A harness over ``store``; ``components`` replace other ports of the container
-        (a gateway, a notifier...)."""
+        (a gateway, a notifier, the cipher...)."""
         queue, clock = RecordingQueue(), FixedClock()
         s = settings_for(data_dir, **settings)
         cipher = EnvelopeCipher(LocalKeyService.from_file(s.key_file, create=True))
-        container = Container(s, store=store, queue=queue, clock=clock, cipher=cipher,
-                              **(components or {}))
+        container = Container(s, **{"store": store, "queue": queue, "clock": clock,
+                                    "cipher": cipher, **(components or {})})
         return cls(container, store, queue, clock)
 
     def post(self, function: str, body: Any = None, *, raw: bytes | None = None,

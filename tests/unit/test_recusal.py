@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from shared.adapters.documents import named_index_doc, named_index_from_doc
 from shared.domain.officers import Officer, is_named
 from shared.domain.recusal import (
     Marker,
-    NamedIndex,
     fold,
     index_names,
     index_of,
@@ -163,7 +163,7 @@ def test_the_blind_index_answers_as_the_plain_comparison(words: list[str],
     marker = Marker(key)
     for entries in (named, [*named, officer.name.upper()], [*named, "SOMEONE@example.org"]):
         index = index_of(entries, marker)
-        assert NamedIndex.from_doc(index.to_doc()) == index
+        assert named_index_from_doc(named_index_doc(index)) == index
         assert index_names(officer_marks(officer.name, officer.email, marker), index) == \
             is_named(officer, entries)
 
@@ -171,7 +171,7 @@ def test_the_blind_index_answers_as_the_plain_comparison(words: list[str],
 def test_the_index_holds_no_name_and_depends_on_the_key() -> None:
     named = ["Dana Officer", "dana.officer@example.org"]
     one, other = Marker(b"k" * 32), Marker(b"j" * 32)
-    text = repr(index_of(named, one).to_doc())
+    text = repr(named_index_doc(index_of(named, one)))
     assert "dana" not in text.lower() and "officer" not in text.lower()
     assert index_of(named, one).entries != index_of(named, other).entries
     with pytest.raises(ValueError, match="schemes"):
