@@ -195,3 +195,16 @@ def test_kms_and_secrets_are_granted_per_function() -> None:
     for name, spec in FUNCTIONS.items():
         assert isinstance(spec["kms"], bool), name
         assert set(spec["secrets"].values()) <= set(INTAKE.locals["secrets"]), name
+
+
+def test_the_name_index_key_is_read_only_where_recusal_is_decided() -> None:
+    """Triage writes each case's blind index of named people (it opens the submission for
+    that), the case API compares officers with it, notify keeps mail from a named
+    assignee. No public function holds the key."""
+    holders = {name for name, spec in FUNCTIONS.items()
+               if "INTAKE_NAME_INDEX_SECRET" in spec["secrets"]}
+    assert holders == {"triage", "cases", "notify"}
+    assert {FUNCTIONS[name]["secrets"]["INTAKE_NAME_INDEX_SECRET"] for name in holders} == {
+        "name-index-key"}
+    assert not any(FUNCTIONS[name]["public"] for name in holders)
+    assert FUNCTIONS["triage"]["kms"] is True

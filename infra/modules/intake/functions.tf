@@ -69,10 +69,11 @@ locals {
       # A misconduct report's referral is queued with its triage.
       enqueues = ["forward", "urgent_forward"]
       # Reads the submission and case, and in one transaction updates the case, appends its
-      # event, deletes the pending triage and creates the pending referral. Never decrypts.
+      # event, deletes the pending triage and creates the pending referral. Opens the
+      # submission to write the blind index of the people it names (recusal).
       firestore = local.firestore_case_work
-      kms       = false
-      secrets   = {}
+      kms       = true
+      secrets   = { INTAKE_NAME_INDEX_SECRET = "name-index-key" }
       sizing    = {}
     }
     forward_to_investigations = {
@@ -92,11 +93,13 @@ locals {
       officers    = false
       enqueues    = []
       firestore   = local.firestore_case_work
-      # Opens the sealed submission for the reporter's address only.
+      # Opens the sealed submission for the reporter's address only (and, for a case
+      # without a name index, to withhold mail from an assignee the case names).
       kms = true
       secrets = {
-        AWS_ACCESS_KEY_ID     = "ses-access-key-id"
-        AWS_SECRET_ACCESS_KEY = "ses-secret-access-key"
+        AWS_ACCESS_KEY_ID        = "ses-access-key-id"
+        AWS_SECRET_ACCESS_KEY    = "ses-secret-access-key"
+        INTAKE_NAME_INDEX_SECRET = "name-index-key"
       }
       sizing = {}
     }
@@ -119,9 +122,10 @@ locals {
       # Transitions queue referrals; replies queue e-mails.
       enqueues  = ["forward", "urgent_forward", "notify"]
       firestore = concat(local.firestore_case_work, ["datastore.entities.list"])
-      # Opens submissions, notes and replies for officers; seals notes and replies.
+      # Opens submissions, notes and replies for officers; seals notes and replies. Lists
+      # compare officers' marks with each case's name index (recusal).
       kms     = true
-      secrets = {}
+      secrets = { INTAKE_NAME_INDEX_SECRET = "name-index-key" }
       sizing  = {}
     }
     log_service = {

@@ -23,6 +23,7 @@ locals {
     "ses-access-key-id"     = { description = "Amazon SES access key id for notification e-mail." }
     "ses-secret-access-key" = { description = "Amazon SES secret access key for notification e-mail." }
     "forms-secret"          = { description = "Signs the web forms' anti-forgery tokens and follow-up access." }
+    "name-index-key"        = { description = "Keys the blind index of the people a case names (recusal)." }
   }
 
   function_sizing = {
