@@ -42,7 +42,7 @@ import hmac
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -234,12 +234,12 @@ def index_of(named: Iterable[str], marker: Marker) -> NamedIndex:
 class OfficerMarks:
     """An officer's name and mailbox as marks, to compare with a case's index.
 
-    ``joined`` maps the marks of the officer's words run together ("danaofficer") to the
-    positions of the words they stand for."""
+    ``words`` maps each mark of the officer's words, and of two or three of them run
+    together ("danaofficer"), to the positions of the words it stands for."""
 
     scheme: str
-    words: tuple[frozenset[str], ...]
-    joined: tuple[tuple[frozenset[str], frozenset[int]], ...]
+    count: int  # how many words the officer's name has
+    words: Mapping[str, frozenset[int]]
     mailbox: frozenset[str]
 
 
@@ -255,10 +255,12 @@ def _runs(words: Sequence[str]) -> Iterator[tuple[int, ...]]:
 
 def officer_marks(name: str, email: str, marker: Marker) -> OfficerMarks:
     written = _written_words(name)
-    words = tuple(marker.marks("word", folds(w)) for w in written)
-    joined = tuple((marker.marks("word", folds("".join(written[i] for i in run))),
-                    frozenset(run)) for run in _runs(written))
-    return OfficerMarks(marker.scheme, words, joined,
+    words: dict[str, frozenset[int]] = {}
+    runs = [(i,) for i in range(len(written))] + list(_runs(written))
+    for run in runs:
+        for mark in marker.marks("word", folds("".join(written[i] for i in run))):
+            words[mark] = words.get(mark, frozenset()) | frozenset(run)
+    return OfficerMarks(marker.scheme, len(written), words,
                         marker.marks("mailbox", mailbox_forms(email)))
 
 
@@ -266,20 +268,17 @@ def entry_names(officer: OfficerMarks, entry: NamedEntry) -> bool:
     """Whether one named entry is the officer (see the module's docstring)."""
     if any(officer.mailbox & mailbox for mailbox in entry.mailboxes):
         return True
-    if not officer.words or not entry.words:
+    if not officer.count or not entry.words:
         return False
     matched: set[int] = set()
     unmatched = 0
     for theirs in entry.words:
-        hits = {i for i, own in enumerate(officer.words) if own & theirs}
-        for marks, positions in officer.joined:
-            if marks & theirs:
-                hits |= positions
+        hits = [officer.words[mark] for mark in theirs if mark in officer.words]
         if hits:
-            matched |= hits
+            matched.update(*hits)
         else:
             unmatched += 1
-    whole = len(matched) == len(officer.words)
+    whole = len(matched) == officer.count
     if whole and not unmatched:
         return True  # the same words
     return len(matched) >= 2 and (whole or not unmatched)  # one holds the other
