@@ -114,13 +114,17 @@ def named_index_doc(index: NamedIndex) -> JSON:
     one string, separated by spaces (marks are base64url)."""
     return {"scheme": index.scheme, "entries": [
         {"words": [" ".join(sorted(w)) for w in e.words],
-         "mailboxes": [" ".join(sorted(m)) for m in e.mailboxes]} for e in index.entries]}
+         "mailboxes": [" ".join(sorted(m)) for m in e.mailboxes],
+         "runs": [{"marks": " ".join(sorted(marks)), "words": list(words)}
+                  for marks, words in e.runs]} for e in index.entries]}
 
 
 def named_index_from_doc(d: JSON) -> NamedIndex:
     return NamedIndex(str(d["scheme"]), tuple(
         NamedEntry(tuple(frozenset(w.split()) for w in e.get("words") or ()),
-                   tuple(frozenset(m.split()) for m in e.get("mailboxes") or ()))
+                   tuple(frozenset(m.split()) for m in e.get("mailboxes") or ()),
+                   tuple((frozenset(r["marks"].split()), tuple(int(w) for w in r["words"]))
+                         for r in e.get("runs") or ()))
         for e in d.get("entries") or ()))
 
 

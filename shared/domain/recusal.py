@@ -63,6 +63,11 @@ _HONORIFICS: Final = (
 # An address as written in free text: no spaces, brackets or quotes around its parts.
 _FIND_EMAIL_RE: Final = re.compile(r"[^\s<>()\[\]{},;:\"'/\\]+@[^\s<>()\[\]{},;:\"'/\\]+")
 _MAX_JOINED: Final = 3  # officer's words run together that one written word may be
+# Pieces of a name written apart ("Lo-cal", "D a n a") that may be one word: at most so
+# many, so long together, and so many such runs per entry.
+_MAX_PIECES: Final = 12
+_MAX_RUN_LENGTH: Final = 32
+_MAX_RUNS: Final = 64
 _MAX_WORDS_FOR_ALL_ORDERS: Final = 6
 
 
@@ -132,32 +137,35 @@ def _word_char(c: str) -> str:
     return looks_like if len(looks_like) == 1 and looks_like.isalnum() else " "
 
 
-@dataclass(frozen=True)
-class Word:
-    """One word of a name: its folds (see ``folds``)."""
+def _pieces(text: str) -> list[str]:
+    """What a name is cut into at spaces and punctuation, honorifics left out."""
+    text = _FIND_EMAIL_RE.sub(" ", without_format_characters(text))
+    honorifics = _honorific_folds()
+    return [piece for piece in "".join(_word_char(c) for c in text).split()
+            if (forms := folds(piece)) and not forms & honorifics]
 
-    folds: frozenset[str]
+
+def _is_initial(piece: str) -> bool:
+    return all(len(f) == 1 and f.isascii() and f.isalpha() for f in folds(piece))
+
+
+def _word_positions(pieces: Sequence[str]) -> list[int]:
+    """The positions of the pieces that are words: no initial, no repeat."""
+    seen: set[frozenset[str]] = set()
+    kept = []
+    for at, piece in enumerate(pieces):
+        forms = folds(piece)
+        if _is_initial(piece) or forms in seen:
+            continue
+        seen.add(forms)
+        kept.append(at)
+    return kept
 
 
 def _written_words(text: str) -> list[str]:
     """The words of a name as written, without honorifics, initials and repeats."""
-    text = _FIND_EMAIL_RE.sub(" ", without_format_characters(text))
-    words = "".join(_word_char(c) for c in text).split()
-    honorifics, seen, kept = _honorific_folds(), set(), []
-    for word in words:
-        forms = folds(word)
-        if not forms or forms & honorifics or forms in seen:
-            continue
-        if all(len(f) == 1 and f.isascii() and f.isalpha() for f in forms):
-            continue  # an initial
-        seen.add(forms)
-        kept.append(word)
-    return kept
-
-
-def name_words(text: str) -> tuple[Word, ...]:
-    """The comparable words of a name as written (e-mail addresses left out)."""
-    return tuple(Word(folds(w)) for w in _written_words(text))
+    pieces = _pieces(text)
+    return [pieces[at] for at in _word_positions(pieces)]
 
 
 def name_tokens(text: str) -> frozenset[str]:
@@ -208,10 +216,13 @@ class Marker:
 
 @dataclass(frozen=True)
 class NamedEntry:
-    """One person a case names: the marks of each of their words, and of their mailboxes."""
+    """One person a case names: the marks of each of their words and of their mailboxes,
+    and ``runs``: the marks of adjacent pieces written together ("Lo-cal", "D a n a"),
+    each with the positions of the words it would make one word of."""
 
     words: tuple[frozenset[str], ...]
     mailboxes: tuple[frozenset[str], ...] = ()
+    runs: tuple[tuple[frozenset[str], tuple[int, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -222,12 +233,26 @@ class NamedIndex:
     entries: tuple[NamedEntry, ...]
 
 
+def _entry(text: str, marker: Marker) -> NamedEntry:
+    pieces = _pieces(text)
+    positions = _word_positions(pieces)
+    runs: list[tuple[frozenset[str], tuple[int, ...]]] = []
+    # Shortest runs first, and a bounded number of them: a long entry of single letters
+    # must not make the case too big to store.
+    for size in range(2, _MAX_PIECES + 1):
+        for start in range(len(pieces) - size + 1):
+            joined = "".join(pieces[start:start + size])
+            if len(joined) <= _MAX_RUN_LENGTH and len(runs) < _MAX_RUNS:
+                runs.append((marker.marks("word", folds(joined)), tuple(
+                    k for k, at in enumerate(positions) if start <= at < start + size)))
+    return NamedEntry(tuple(marker.marks("word", folds(pieces[at])) for at in positions),
+                      tuple(marker.marks("mailbox", m) for m in mailboxes_in(text)),
+                      tuple(runs))
+
+
 def index_of(named: Iterable[str], marker: Marker) -> NamedIndex:
     """The blind index of the people ``named`` (names or addresses, as written)."""
-    return NamedIndex(marker.scheme, tuple(
-        NamedEntry(tuple(marker.marks("word", w.folds) for w in name_words(entry)),
-                   tuple(marker.marks("mailbox", m) for m in mailboxes_in(entry)))
-        for entry in named))
+    return NamedIndex(marker.scheme, tuple(_entry(entry, marker) for entry in named))
 
 
 @dataclass(frozen=True)
@@ -268,16 +293,21 @@ def entry_names(officer: OfficerMarks, entry: NamedEntry) -> bool:
     """Whether one named entry is the officer (see the module's docstring)."""
     if any(officer.mailbox & mailbox for mailbox in entry.mailboxes):
         return True
-    if not officer.count or not entry.words:
+    if not officer.count or not (entry.words or entry.runs):
         return False
     matched: set[int] = set()
-    unmatched = 0
-    for theirs in entry.words:
+    covered: set[int] = set()
+    for at, theirs in enumerate(entry.words):
         hits = [officer.words[mark] for mark in theirs if mark in officer.words]
         if hits:
             matched.update(*hits)
-        else:
-            unmatched += 1
+            covered.add(at)
+    for marks, words in entry.runs:
+        hits = [officer.words[mark] for mark in marks if mark in officer.words]
+        if hits:
+            matched.update(*hits)
+            covered.update(words)
+    unmatched = len(entry.words) - len(covered)
     whole = len(matched) == officer.count
     if whole and not unmatched:
         return True  # the same words

@@ -58,6 +58,10 @@ LOCAL = Officer("officer@localhost.test", "Dr. Local Officer", frozenset({"ethic
     "Dana M. Officer",
     "Dana Marie Officer",
     "DanaOfficer",                        # no space
+    "Da-na Officer",                      # a word cut by a hyphen
+    "Dana Offi-\ncer",                    # ... at the end of a line
+    "Da na Offi cer",                     # ... by spaces
+    "D a n a  O f f i c e r",             # spaced out
     "OFFICER Dana (my manager)".replace(" (my manager)", ""),
     "DANA.OFFICER@EXAMPLE.ORG",
     "dana.officer+complaints@example.org",
@@ -78,6 +82,14 @@ def test_the_officer_is_matched_however_the_name_is_written(written: str) -> Non
 ])
 def test_a_lone_name_or_a_near_miss_does_not_recuse(written: str) -> None:
     assert not is_named(DANA, [written])
+
+
+def test_an_entry_of_any_length_has_a_bounded_index() -> None:
+    from shared.adapters.documents import named_index_doc
+
+    marker = Marker(b"k" * 32)
+    for text in (" ".join("abcdefghij" * 15), "-".join(["Dana"] * 60), "x" * 300):
+        assert len(repr(named_index_doc(index_of([text], marker)))) < 8000
 
 
 def test_an_honorific_in_the_directory_is_not_part_of_the_name() -> None:
