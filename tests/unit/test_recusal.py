@@ -4,6 +4,7 @@ the same answers on keyed marks as on plain text."""
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -188,3 +189,21 @@ def test_the_index_holds_no_name_and_depends_on_the_key() -> None:
     assert index_of(named, one).entries != index_of(named, other).entries
     with pytest.raises(ValueError, match="schemes"):
         index_names(officer_marks(DANA.name, DANA.email, other), index_of(named, one))
+
+
+def test_the_index_key_is_required_on_google_cloud_and_kept_in_the_data_folder_locally(
+        tmp_path: Path) -> None:
+    from shared import config
+    from shared.bootstrap import Container
+
+    on_gcp = Container(config.load({"INTAKE_BACKEND": "gcp", "GOOGLE_CLOUD_PROJECT": "p"}))
+    with pytest.raises(config.ConfigError, match="INTAKE_NAME_INDEX_SECRET"):
+        on_gcp.name_marker  # noqa: B018
+    local = {"INTAKE_DATA_DIR": str(tmp_path)}
+    first = Container(config.load(local)).name_marker
+    assert (tmp_path / "keys" / "name-index.secret").stat().st_mode & 0o777 == 0o600
+    assert Container(config.load(local)).name_marker.key_id == first.key_id
+    given = Container(config.load({**local, "INTAKE_NAME_INDEX_SECRET": "s" * 40})).name_marker
+    assert given.key_id == Marker(b"s" * 40).key_id != first.key_id
+    with pytest.raises(config.ConfigError, match="INTAKE_NAME_INDEX_SECRET"):
+        config.load({"INTAKE_NAME_INDEX_SECRET": "too short"})
