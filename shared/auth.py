@@ -12,16 +12,19 @@
   copy is cached. Not the caller's fault.
 
 Two verifiers: ``GoogleIdTokenVerifier`` for production and ``DevTokenVerifier``
-(``dev:<email>``) for local work, which refuses to exist on Google Cloud.
+(``dev:<signed e-mail>``) for local work, which the composition root builds only where
+``dev_token_refusals`` finds no sign of Google Cloud.
 """
 
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import re
+import threading
 import time
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
@@ -48,13 +51,15 @@ __all__ = [
     "DEV_TOKEN_PREFIX", "GOOGLE_CERTS_URL", "GOOGLE_CLOUD_MARKERS", "GOOGLE_ISSUERS",
     "CertificateCache", "DevTokenVerifier", "DevTokensRefused", "Forbidden",
     "GoogleIdTokenVerifier", "Officer", "TokenIdentity", "TokenVerifier", "Unauthenticated",
-    "VerifierUnavailable", "authenticate", "bearer_token", "google_cloud_markers",
+    "VerifierUnavailable", "authenticate", "bearer_token", "claimed_email",
+    "dev_token_refusals", "google_cloud_markers", "google_cloud_signs",
+    "metadata_server_answers",
     "refuse_dev_tokens_on_google_cloud", "require_role",
 ]
 
 GOOGLE_ISSUERS: Final = ("accounts.google.com", "https://accounts.google.com")
 MAX_TOKEN_LENGTH: Final = 8192
-_TOKEN_RE = re.compile(r"[\x21-\x7e]+")  # visible ASCII: JWTs and dev:<email>
+_TOKEN_RE = re.compile(r"[\x21-\x7e]+")  # visible ASCII: JWTs and dev:<signed>
 
 _MESSAGES: Final = {
     "missing": "Sign in: this API needs an 'Authorization: Bearer <token>' header.",
@@ -207,32 +212,101 @@ class GoogleIdTokenVerifier:
         return "bad_signature"
 
 
-# Local development tokens.
-
-DEV_TOKEN_PREFIX: Final = "dev:"  # noqa: S105 (a prefix, not a secret)
+# Where the process runs: switches meant for local work refuse on Google Cloud.
 
 # Set by the platform on Google Cloud, never by our local tools: K_SERVICE, K_REVISION and
 # K_CONFIGURATION on Cloud Run services, which Cloud Functions 2nd gen (Cloud Run
-# functions) are; CLOUD_RUN_JOB and CLOUD_RUN_EXECUTION on Cloud Run jobs;
-# CLOUD_RUN_WORKER_POOL on worker pools; GAE_APPLICATION on App Engine. FUNCTION_TARGET is
-# no sign: functions-framework sets it (and FUNCTION_SIGNATURE_TYPE) in every local run.
-# Only presence counts, even with an empty value. Compute Engine and GKE set no such
-# variable; this project does not deploy there.
+# functions) are; CLOUD_RUN_* on Cloud Run jobs and worker pools; FUNCTION_NAME,
+# FUNCTION_REGION and X_GOOGLE_* on Cloud Functions 1st gen; GAE_* on App Engine;
+# KUBERNETES_SERVICE_HOST in every GKE (and other Kubernetes) pod; CLOUD_SHELL and
+# DEVSHELL_* in Cloud Shell. FUNCTION_TARGET is no sign: functions-framework sets it (and
+# FUNCTION_SIGNATURE_TYPE) in every local run. Only presence counts, even with an empty
+# value. Compute Engine sets no variable: its metadata server gives it away.
 GOOGLE_CLOUD_MARKERS: Final = (
-    "K_SERVICE", "K_REVISION", "K_CONFIGURATION", "CLOUD_RUN_JOB", "CLOUD_RUN_EXECUTION",
-    "CLOUD_RUN_WORKER_POOL", "GAE_APPLICATION")
-
-
-class DevTokensRefused(RuntimeError):
-    """Development tokens were switched on where the code runs on Google Cloud."""
+    "K_SERVICE", "K_REVISION", "K_CONFIGURATION", "FUNCTION_NAME", "FUNCTION_REGION",
+    "GAE_APPLICATION", "KUBERNETES_SERVICE_HOST", "CLOUD_SHELL")
+GOOGLE_CLOUD_MARKER_PREFIXES: Final = ("CLOUD_RUN_", "GAE_", "DEVSHELL_", "X_GOOGLE_")
+METADATA_PROBE_SECONDS: Final = 0.3
 
 
 def google_cloud_markers(environ: Mapping[str, str]) -> tuple[str, ...]:
     """The variables of ``environ`` that show the process runs on Google Cloud."""
-    return tuple(name for name in GOOGLE_CLOUD_MARKERS if name in environ)
+    return tuple(sorted(name for name in environ if name in GOOGLE_CLOUD_MARKERS
+                        or name.startswith(GOOGLE_CLOUD_MARKER_PREFIXES)))
+
+
+def metadata_server_answers(hosts: Collection[str],
+                            timeout: float = METADATA_PROBE_SECONDS) -> str | None:
+    """The first of ``hosts`` (host or host:port) where Google's metadata server answers
+    (``Metadata-Flavor: Google``), or None. Every host is asked at once and none is
+    waited for longer than ``timeout`` seconds, name resolution included."""
+    found: list[str] = []
+
+    def ask(host: str) -> None:
+        connection = http.client.HTTPConnection(host, timeout=timeout)
+        try:
+            connection.request("GET", "/computeMetadata/v1/",
+                               headers={"Metadata-Flavor": "Google"})
+            if connection.getresponse().getheader("Metadata-Flavor") == "Google":
+                found.append(host)
+        except (OSError, http.client.HTTPException, ValueError):
+            pass
+        finally:
+            connection.close()
+
+    probes = [threading.Thread(target=ask, args=(host,), daemon=True,
+                               name="metadata-probe") for host in hosts if host]
+    for probe in probes:
+        probe.start()
+    deadline = time.monotonic() + timeout
+    for probe in probes:
+        probe.join(max(0.0, deadline - time.monotonic()) + 0.05)
+    return found[0] if found else None
+
+
+def google_cloud_signs(environ: Mapping[str, str],
+                       metadata_server: Callable[[], str | None]) -> list[str]:
+    """Why this process is taken to run on Google Cloud ([] when nothing shows it): a
+    runtime variable of ``environ`` (``google_cloud_markers``), else Google's metadata
+    server answering (``metadata_server`` says where, asked only when no variable did).
+    Every switch meant for local work only (development tokens, open task targets)
+    refuses on these same signs."""
+    markers = google_cloud_markers(environ)
+    if markers:
+        return [f"this process runs on Google Cloud ({', '.join(markers)} set)"]
+    where = metadata_server()
+    return [f"a Google metadata server answers at {where}"] if where else []
+
+
+# Local development tokens.
+
+DEV_TOKEN_PREFIX: Final = "dev:"  # noqa: S105 (a prefix, not a secret)
+DEV_TOKEN_MAX_AGE_SECONDS: Final = 7 * 86400
+_DEV_TOKEN_SALT: Final = "ethics-intake/development-token"  # noqa: S105 (a label)
+
+
+class DevTokensRefused(RuntimeError):
+    """Development tokens were switched on where they must not be accepted."""
+
+
+def dev_token_refusals(*, backend: str, kms_key: str, environ: Mapping[str, str],
+                       metadata_server: Callable[[], str | None]) -> list[str]:
+    """Why development tokens must not be accepted here ([] when they may be): only on
+    the embedded backend, without a KMS key, with no sign of Google Cloud
+    (``google_cloud_signs``). The metadata server is asked only when nothing else refused
+    already."""
+    reasons = []
+    if backend != "embedded":
+        reasons.append(f"the backend is {backend!r}, not 'embedded'")
+    if kms_key:
+        reasons.append("INTAKE_KMS_KEY is set")
+    return reasons + google_cloud_signs(
+        environ, (lambda: None) if reasons else metadata_server)
 
 
 def refuse_dev_tokens_on_google_cloud(environ: Mapping[str, str]) -> None:
+    """DevTokensRefused when a runtime variable shows Google Cloud (checked on every
+    verification too: cheap, no network)."""
     found = google_cloud_markers(environ)
     if found:
         raise DevTokensRefused(
@@ -241,20 +315,68 @@ def refuse_dev_tokens_on_google_cloud(environ: Mapping[str, str]) -> None:
 
 
 class DevTokenVerifier:
-    """Accepts ``dev:<email>`` as proof of being ``<email>``, for local work only.
+    """Development tokens for local work: ``dev:<signed e-mail>``, signed (itsdangerous,
+    HMAC) with a secret of the local data folder and valid for
+    ``DEV_TOKEN_MAX_AGE_SECONDS``. Nobody without the secret can make one, so a token
+    proves an address as a Google ID token does; the address must still be in the
+    officers directory.
 
     Constructing one is the explicit switch (the composition root does it only when its
-    configuration says so), and it refuses to be constructed, or to verify, when
-    ``environ`` shows Google Cloud. The e-mail must still be in the officers directory.
+    configuration says so and ``dev_token_refusals`` finds nothing), and it refuses to be
+    constructed, or to verify, when ``environ`` shows Google Cloud.
     """
 
-    def __init__(self, environ: Mapping[str, str]) -> None:
+    def __init__(self, secret: str, environ: Mapping[str, str]) -> None:
+        from itsdangerous import URLSafeTimedSerializer
+
         refuse_dev_tokens_on_google_cloud(environ)
+        if len(secret) < 32:
+            raise ValueError("the development token secret must be at least 32 characters")
         self._environ = environ
+        self._serializer = URLSafeTimedSerializer(secret, salt=_DEV_TOKEN_SALT)
+
+    def mint(self, email: str) -> str:
+        """A development token proving ``email``."""
+        if not is_email(email):
+            raise ValueError("not an e-mail address")
+        return DEV_TOKEN_PREFIX + self._serializer.dumps({"email": normalise_email(email)})
 
     def verify(self, token: str) -> TokenIdentity:
         refuse_dev_tokens_on_google_cloud(self._environ)
-        email = token.removeprefix(DEV_TOKEN_PREFIX)
-        if not token.startswith(DEV_TOKEN_PREFIX) or not is_email(email):
+        if not token.startswith(DEV_TOKEN_PREFIX):
             raise Unauthenticated("malformed")
-        return TokenIdentity(normalise_email(email), token, "dev")
+        payload, reason = self._loads(token.removeprefix(DEV_TOKEN_PREFIX))
+        if reason is not None:  # raised here, not in an except block: no chained exception
+            raise Unauthenticated(reason)
+        email = payload.get("email") if isinstance(payload, dict) else None
+        if not isinstance(email, str) or not is_email(email):
+            raise Unauthenticated("malformed")
+        return TokenIdentity(normalise_email(email), f"dev:{normalise_email(email)}", "dev")
+
+    def _loads(self, signed: str) -> tuple[Any, str | None]:
+        from itsdangerous import BadData, SignatureExpired
+
+        try:
+            return self._serializer.loads(signed, max_age=DEV_TOKEN_MAX_AGE_SECONDS), None
+        except SignatureExpired:
+            return None, "expired"
+        except BadData:
+            return None, "bad_signature"
+
+
+def claimed_email(token: str) -> str | None:
+    """The address a development token or an ID token names, read without any check (the
+    server checks): for a client that wants to say who it signs in as."""
+    if token.startswith(DEV_TOKEN_PREFIX):
+        from itsdangerous import URLSafeTimedSerializer
+
+        try:
+            _, payload = URLSafeTimedSerializer("-", salt=_DEV_TOKEN_SALT).loads_unsafe(
+                token.removeprefix(DEV_TOKEN_PREFIX))
+        except Exception:  # noqa: BLE001 (unreadable is unreadable, whatever the cause)
+            return None
+    else:
+        parts = _unverified(token)
+        payload = parts[1] if parts else None
+    email = payload.get("email") if isinstance(payload, dict) else None
+    return normalise_email(email) if isinstance(email, str) else None

@@ -38,9 +38,10 @@ from shared.ports import (
 from shared.services.tasks import URGENT_QUEUES
 
 if TYPE_CHECKING:  # built on first use: a function pays only for what its path touches
-    from shared.auth import TokenVerifier
+    from shared.auth import DevTokenVerifier, TokenVerifier
     from shared.domain.mail_limits import SendLimits
     from shared.domain.officers import Officer
+    from shared.domain.recusal import Marker
     from shared.google_certs import CertificateCache
     from shared.services.cases import Desk
     from shared.services.notify import MailSettings
@@ -48,6 +49,7 @@ if TYPE_CHECKING:  # built on first use: a function pays only for what its path 
 
 T = TypeVar("T")
 K = TypeVar("K", bound=KeyWrapper)
+_log = logs.get_logger(__name__)
 
 
 class Container:
@@ -148,6 +150,17 @@ class Container:
         return self._component("verifier", lambda: _verifier(self.settings))
 
     @property
+    def dev_tokens(self) -> DevTokenVerifier:
+        """Development tokens (local work only): mints them for the local runner's banner
+        and verifies them; refuses to exist where ``dev_token_refusals`` finds a reason."""
+        return self._component("dev_tokens", lambda: _dev_tokens(self.settings))
+
+    @property
+    def name_marker(self) -> Marker:
+        """Keys the blind index of the people a case names (recusal)."""
+        return self._component("name_marker", lambda: _name_marker(self.settings))
+
+    @property
     def google_certificates(self) -> CertificateCache:
         """Google's token-signing certificates, fetched and cached once per process."""
         from shared.google_certs import CertificateCache
@@ -169,7 +182,7 @@ class Container:
         from shared.services.cases import Desk
 
         return Desk(store=self.store, cipher=self.cipher, clock=self.clock, queue=self.queue,
-                    policy=self.policy)
+                    policy=self.policy, marker=self.name_marker)
 
     @property
     def mail_ledger(self) -> MailLedger:
@@ -310,8 +323,83 @@ def _verifier(s: Settings) -> TokenVerifier:
     from shared import auth
 
     if s.dev_auth:
-        return auth.DevTokenVerifier(os.environ)
+        return _dev_tokens(s)
     return auth.GoogleIdTokenVerifier(s.auth_audience)
+
+
+def metadata_server(s: Settings) -> str | None:
+    """Where Google's metadata server answers, if it does (replaceable in tests)."""
+    from shared.auth import metadata_server_answers
+
+    return metadata_server_answers(s.access.metadata_hosts)
+
+
+def _metadata_once(s: Settings) -> Callable[[], str | None]:
+    """``metadata_server(s)``, asked at most once however many checks want it."""
+    answers: list[str | None] = []
+
+    def ask() -> str | None:
+        if not answers:
+            answers.append(metadata_server(s))
+        return answers[0]
+
+    return ask
+
+
+def google_cloud_signs(s: Settings, environ: Mapping[str, str],
+                       metadata: Callable[[], str | None] | None = None) -> list[str]:
+    """Why this process is taken to run on Google Cloud ([] if nothing shows it): the one
+    place that decides it, for every switch that is for local work only. A runtime
+    variable, else a metadata server that answers (``metadata``: how to ask for it)."""
+    from shared.auth import google_cloud_signs as signs
+
+    return signs(environ, metadata or (lambda: metadata_server(s)))
+
+
+def refuse_unsafe_dev_tokens(s: Settings, environ: Mapping[str, str],
+                             metadata: Callable[[], str | None] | None = None) -> None:
+    """ConfigError, with a log line saying why, when development tokens are switched on
+    where they must not be accepted: nothing starts."""
+    from shared.auth import dev_token_refusals
+
+    reasons = dev_token_refusals(backend=s.backend, kms_key=s.kms_key, environ=environ,
+                                 metadata_server=metadata or (lambda: metadata_server(s)))
+    if reasons:
+        message = ("INTAKE_DEV_AUTH=true, but development tokens are accepted only for local "
+                   f"work, and here {'; '.join(reasons)}: nothing starts. Switch "
+                   "INTAKE_DEV_AUTH off; officers sign in with Google.")
+        _log.critical(message, extra={"event": "dev_tokens_refused"})
+        raise config.ConfigError(message)
+
+
+def refuse_open_task_targets(s: Settings, environ: Mapping[str, str],
+                             metadata: Callable[[], str | None] | None = None) -> None:
+    """ConfigError when ``INTAKE_TASK_AUTH=none`` (the local runner and the emulators
+    only) is set where the process runs on Google Cloud: nothing starts."""
+    if s.task_auth.mode != "none":
+        return
+    signs = google_cloud_signs(s, environ, metadata)
+    if signs:
+        message = ("INTAKE_TASK_AUTH=none lets anyone run the task targets, but here "
+                   f"{'; '.join(signs)}: nothing starts. Use oidc with INTAKE_TASK_CALLERS.")
+        _log.critical(message, extra={"event": "open_task_targets_refused"})
+        raise config.ConfigError(message)
+
+
+def _dev_tokens(s: Settings) -> DevTokenVerifier:
+    from shared import auth
+    from shared.adapters.local_secrets import secret_from_file
+
+    refuse_unsafe_dev_tokens(s, os.environ)
+    secret = secret_from_file(s.data_dir / "keys" / "dev-tokens.secret", create=True)
+    return auth.DevTokenVerifier(secret, os.environ)
+
+
+def _name_marker(s: Settings) -> Marker:
+    from shared.domain.recusal import Marker
+
+    return Marker(_deployment_secret(s, s.access.name_index_secret,
+                                     "INTAKE_NAME_INDEX_SECRET", "name-index.secret").encode())
 
 
 def _deployment_secret(s: Settings, value: str, variable: str, file_name: str) -> str:
@@ -426,29 +514,14 @@ def container() -> Container:
             if _current is None:
                 settings = config.load()
                 logs.configure(settings.log_level)
-                if settings.dev_auth:  # development tokens must never run on Google Cloud
-                    from shared.auth import DevTokensRefused, refuse_dev_tokens_on_google_cloud
-
-                    try:
-                        refuse_dev_tokens_on_google_cloud(os.environ)
-                    except DevTokensRefused as refusal:
-                        raise config.ConfigError(f"INTAKE_DEV_AUTH: {refusal}") from None
-                _refuse_open_task_targets_on_google_cloud(settings)
+                # Local-only switches refuse to start where Google Cloud is in sight; the
+                # metadata server is asked once for both.
+                metadata = _metadata_once(settings)
+                if settings.dev_auth:
+                    refuse_unsafe_dev_tokens(settings, os.environ, metadata)
+                refuse_open_task_targets(settings, os.environ, metadata)
                 _current = Container(settings)
     return _current
-
-
-def _refuse_open_task_targets_on_google_cloud(settings: Settings) -> None:
-    """``INTAKE_TASK_AUTH=none`` is for the local runner and the emulators only."""
-    if settings.task_auth.mode != "none":
-        return
-    from shared.auth import google_cloud_markers
-
-    found = google_cloud_markers(os.environ)
-    if found:
-        raise config.ConfigError(
-            "INTAKE_TASK_AUTH=none lets anyone run the task targets, but this process runs "
-            f"on Google Cloud ({', '.join(found)} set): use oidc with INTAKE_TASK_CALLERS")
 
 
 @contextmanager

@@ -57,8 +57,9 @@ VARIABLES: tuple[Variable, ...] = (
              "check their caller: `oidc` verifies the Google-signed OIDC token of Cloud "
              "Tasks or Cloud Scheduler (issuer, audience = the function's URL, e-mail one of "
              "`INTAKE_TASK_CALLERS`), on top of IAM; `none` accepts any caller (the local "
-             "runner, the emulators, which send no token), and is refused where the process "
-             "runs on Google Cloud. Empty: `oidc` on gcp, `none` on the embedded backend."),
+             "runner, the emulators, which send no token), and nothing starts with it where "
+             "Google Cloud is seen (a Google runtime variable, or a metadata server that "
+             "answers). Empty: `oidc` on gcp, `none` on the embedded backend."),
     Variable("INTAKE_TASK_CALLERS", "",
              "Comma-separated service-account e-mails whose OIDC tokens this task target "
              "accepts: its queues' task identities, or its scheduler job's (Terraform sets "
@@ -149,8 +150,11 @@ VARIABLES: tuple[Variable, ...] = (
              "call (Terraform sets each function's own). Empty: the URL of the `cases` "
              "function."),
     Variable("INTAKE_DEV_AUTH", "false",
-             "`true` accepts `Bearer dev:<email>` tokens for local work; refused (nothing "
-             "starts) where the process runs on Google Cloud.", "local"),
+             "`true` accepts development tokens (signed with `<INTAKE_DATA_DIR>/keys/"
+             "dev-tokens.secret`; `scripts/run` prints one per officer) for local work. "
+             "Nothing starts with it unless the backend is `embedded`, no `INTAKE_KMS_KEY` "
+             "is set, no Google runtime is seen (Cloud Functions, Cloud Run, App Engine, GKE, "
+             "Cloud Shell) and no metadata server answers.", "local"),
     Variable("FIRESTORE_EMULATOR_HOST", "",
              "host:port of the Firestore emulator (read by the Google client).", "local"),
     Variable("CLOUD_TASKS_EMULATOR_HOST", "",
@@ -233,6 +237,17 @@ class TaskAuth:
 
 
 @dataclass(frozen=True)
+class AccessSettings:
+    """Officers' access: the recusal index's key, development tokens' guard, and what
+    `intake cases` calls with which token."""
+
+    name_index_secret: str = field(default="", repr=False)
+    cases_url: str = ""
+    officer_token: str = field(default="", repr=False)
+    metadata_hosts: tuple[str, ...] = ("metadata.google.internal", "169.254.169.254")
+
+
+@dataclass(frozen=True)
 class Settings:
     backend: str
     data_dir: Path
@@ -280,6 +295,8 @@ class Settings:
     forms: FormsSettings
     mail_limits: MailLimits = MailLimits()
     task_auth: TaskAuth = TaskAuth()
+    # --- Officers' access: recusal index, development tokens, the command line ---
+    access: AccessSettings = field(default_factory=lambda: AccessSettings())
 
     def function_url(self, function_name: str) -> str:
         return f"{self.functions_base_url.rstrip('/')}/{function_name}"
@@ -503,6 +520,13 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
             replay_receipt_seconds=get("INTAKE_REPLAY_RECEIPT_SECONDS",
                                        _int("INTAKE_REPLAY_RECEIPT_SECONDS", 0, 86400)),
         ),
+        access=AccessSettings(
+            name_index_secret=get("INTAKE_NAME_INDEX_SECRET",
+                                  _secret("INTAKE_NAME_INDEX_SECRET")),
+            cases_url=(get("INTAKE_CASES_URL") or f"{base_url}/cases").rstrip("/"),
+            officer_token=get("INTAKE_OFFICER_TOKEN"),
+            metadata_hosts=(get("GCE_METADATA_HOST"), get("GCE_METADATA_IP")),
+        ),
     )
     _check_keys(settings)
     if settings.backend == "gcp" and not settings.project:
@@ -583,3 +607,27 @@ def _loopback(name: str) -> Callable[[str], str]:
         return raw
 
     return parse
+
+
+# --- Officers' access: the recusal index, development tokens, `intake cases` --------------
+
+VARIABLES += (
+    Variable("INTAKE_NAME_INDEX_SECRET", "",
+             "Secret (at least 32 characters) keying the blind index of the people a case "
+             "names (recusal without opening submissions). Empty: "
+             "`<INTAKE_DATA_DIR>/keys/name-index.secret`, created on first use by the "
+             "embedded backend; required with `gcp` (a Secret Manager secret).", "secret"),
+    Variable("INTAKE_CASES_URL", "",
+             "The officers' case API that `intake cases` calls (and the audience of the ID "
+             "token it sends). Empty: `<INTAKE_FUNCTIONS_BASE_URL>/cases`.", "local"),
+    Variable("INTAKE_OFFICER_TOKEN", "",
+             "The bearer token `intake cases` signs in with: a development token printed by "
+             "`scripts/run`, or a Google ID token. Empty: an ID token for `INTAKE_CASES_URL` "
+             "from Application Default Credentials.", "local"),
+    Variable("GCE_METADATA_HOST", "metadata.google.internal",
+             "Host of Google's metadata server (read by google-auth too): development "
+             "tokens and `INTAKE_TASK_AUTH=none` are refused where it answers.", "local"),
+    Variable("GCE_METADATA_IP", "169.254.169.254",
+             "Address of Google's metadata server (read by google-auth too): development "
+             "tokens and `INTAKE_TASK_AUTH=none` are refused where it answers.", "local"),
+)

@@ -8,7 +8,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -132,7 +132,10 @@ def _sweep_periodically(container: Container, stop: threading.Event) -> None:
                                                "failed": len(report.failed)})
 
 
-def banner(base_url: str, control_token: str) -> str:
+def banner(base_url: str, *, control_token: str, dev_tokens: Mapping[str, str]) -> str:
+    """What the local runner prints: the functions, a first request, each officer's
+    development token (``dev_tokens``: address -> token) for the case API and `intake
+    cases`, and the reference receiver's control token."""
     names = function_names()
     lines = ["ethics-intake is running with the embedded backend.", ""]
     lines += [f"  {base_url}/{name}" for name in names]
@@ -140,15 +143,28 @@ def banner(base_url: str, control_token: str) -> str:
               f"  curl -s -X POST {base_url}/submit_advice -H 'Content-Type: application/json' "
               "-d '{\"category\": \"conflict_of_interest\", \"subcategory\": "
               "\"coi_outside_activities\", \"question\": \"May I teach an evening course?\", "
-              "\"anonymous\": true, \"consent_privacy_notice\": true}'", "",
-              "Officers (development token of the local demo officer):",
-              f"  curl -s {base_url}/cases/ -H 'Authorization: Bearer dev:officer@localhost.test'",
-              "", "The reference receiver's controls and list (`intake referrals` reads the "
+              "\"anonymous\": true, \"consent_privacy_notice\": true}'", ""]
+    if dev_tokens:
+        lines += ["Officers sign in with their development token (signed with a key of the "
+                  "data folder; valid 7 days):"]
+        for email, token in sorted(dev_tokens.items()):
+            lines += [f"  {email}:", f"    export INTAKE_OFFICER_TOKEN='{token}'"]
+        lines += ["then:", f"  curl -s {base_url}/cases/ -H \"Authorization: Bearer "
+                  "$INTAKE_OFFICER_TOKEN\"", "  .venv/bin/intake cases list", ""]
+    lines += ["The reference receiver's controls and list (`intake referrals` reads the "
               "token from the data folder):",
               f"  receiver token: {control_token}",
               f"  curl -s {base_url}/{RECEIVER}/_referrals -H 'Authorization: Bearer "
               f"{control_token}'", ""]
     return "\n".join(lines)
+
+
+def dev_tokens(container: Container) -> dict[str, str]:
+    """A development token for each officer of the directory (none unless switched on)."""
+    if not container.settings.dev_auth:
+        return {}
+    minted = container.dev_tokens
+    return {email: minted.mint(email) for email in container.officers}
 
 
 def secure_data_dir(data_dir: Path) -> None:
@@ -173,8 +189,9 @@ def serve(host: str, port: int) -> None:
         threading.Thread(target=_sweep_periodically, args=(container, stop), daemon=True,
                          name="local-sweep").start()
     receiver = reference_receiver(container)
-    print(banner(f"http://{host}:{port}", receiver_token(container.settings.data_dir)),
-          flush=True)
+    print(banner(f"http://{host}:{port}",
+                 control_token=receiver_token(container.settings.data_dir),
+                 dev_tokens=dev_tokens(container)), flush=True)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # our access log replaces it
     try:
         run_simple(host, port, build_app(receiver=receiver), threaded=True, use_reloader=False)

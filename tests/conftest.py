@@ -20,6 +20,11 @@ from tests.support.payloads import SENSITIVE
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
+# No test looks for Google's metadata server on the network: the development tokens'
+# guard (and google-auth) ask a closed port of the loopback instead. Tests that need a
+# metadata server serve one on the loopback.
+os.environ["GCE_METADATA_HOST"] = os.environ["GCE_METADATA_IP"] = "127.0.0.1:9"
+
 
 @pytest.fixture(autouse=True)
 def _restore_environment() -> Iterator[None]:

@@ -20,6 +20,7 @@ from shared.domain.records import (
     Triage,
     next_deadline,
 )
+from shared.domain.recusal import NamedEntry, NamedIndex
 
 
 def timestamp(value: Any) -> datetime:
@@ -87,6 +88,7 @@ def case_doc(c: Case) -> JSON:
             "alerts_sent": list(c.alerts_sent),
             "measures": [vars(m) for m in c.measures],
             "outcome": c.outcome,
+            "named_index": named_index_doc(c.named_index) if c.named_index else None,
             # derived, stored so that a store can filter on it
             "next_deadline": next_deadline(c)}
 
@@ -102,7 +104,28 @@ def case_from_doc(d: JSON) -> Case:
                 notifications_sent=tuple(d.get("notifications_sent") or ()),
                 alerts_sent=tuple(d.get("alerts_sent") or ()),
                 measures=tuple(ProtectiveMeasure(**m) for m in d.get("measures") or ()),
-                outcome=d.get("outcome"))
+                outcome=d.get("outcome"),
+                named_index=named_index_from_doc(d["named_index"])
+                if d.get("named_index") else None)
+
+
+def named_index_doc(index: NamedIndex) -> JSON:
+    """Firestore holds no array directly in an array: each word's or mailbox's marks are
+    one string, separated by spaces (marks are base64url)."""
+    return {"scheme": index.scheme, "entries": [
+        {"words": [" ".join(sorted(w)) for w in e.words],
+         "mailboxes": [" ".join(sorted(m)) for m in e.mailboxes],
+         "runs": [{"marks": " ".join(sorted(marks)), "words": list(words)}
+                  for marks, words in e.runs]} for e in index.entries]}
+
+
+def named_index_from_doc(d: JSON) -> NamedIndex:
+    return NamedIndex(str(d["scheme"]), tuple(
+        NamedEntry(tuple(frozenset(w.split()) for w in e.get("words") or ()),
+                   tuple(frozenset(m.split()) for m in e.get("mailboxes") or ()),
+                   tuple((frozenset(r["marks"].split()), tuple(int(w) for w in r["words"]))
+                         for r in e.get("runs") or ()))
+        for e in d.get("entries") or ()))
 
 
 def event_doc(e: CaseEvent) -> JSON:

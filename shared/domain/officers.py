@@ -12,9 +12,9 @@ authenticated (``shared.auth`` does that).
   Addresses are compared case-insensitively (as Google accounts are). An empty directory is
   valid and authorises nobody.
 - Recusal: an officer named in a case (subject of a report, alleged retaliator, supervisor
-  named) must not open it. ``is_named`` errs towards recusal: a wrongly recused officer
+  named) must not see it. ``is_named`` errs towards recusal: a wrongly recused officer
   hands the case to a colleague, a missed recusal hands a complaint to the person it is
-  about. See its docstring for exactly what matches.
+  about. ``shared.domain.recusal`` says exactly what matches.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Final
+
+from shared.domain import recusal
 
 ETHICS_OFFICER: Final = "ethics_officer"
 ETHICS_ADMIN: Final = "ethics_admin"
@@ -156,54 +158,9 @@ def require_role(officer: Officer, role: str) -> None:
 
 # Recusal: is the officer one of the people a case is about?
 
-_HONORIFICS: Final = frozenset({
-    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "madam", "madame",
-    "mme", "mlle", "monsieur", "sr", "sra", "srta"})
-_APOSTROPHES: Final = dict.fromkeys(map(ord, "'`\u00b4\u2018\u2019\u02bc"), None)
-_NO_DECOMPOSITION: Final = str.maketrans({
-    "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "\u0131": "i"})
-_FIND_EMAIL_RE = re.compile(r"[^\s<>()\[\],;:\"']+@[^\s<>()\[\],;:\"']+")
-
-
-def name_tokens(text: str) -> frozenset[str]:
-    """The words of a person's name, compared loosely: case, accents, punctuation and
-    spacing ignored, honorifics and single-letter initials dropped."""
-    text = _FIND_EMAIL_RE.sub(" ", text).translate(_APOSTROPHES)
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    folded = bare.casefold().translate(_NO_DECOMPOSITION)
-    words = "".join(c if c.isalnum() else " " for c in folded).split()
-    return frozenset(w for w in words if w not in _HONORIFICS
-                     and not (len(w) == 1 and w.isascii() and w.isalpha()))
-
-
-def _mailbox(address: str) -> str:
-    """An address without its ``+tag`` (the same mailbox on Google), lower case."""
-    local, _, domain = normalise_email(address).rpartition("@")
-    return f"{local.split('+', 1)[0]}@{domain}"
-
-
 def is_named(officer: Officer, named: Iterable[str]) -> bool:
     """Whether the officer is one of the people ``named`` (names or e-mail addresses, as a
     submitter wrote them: "Alice Example", "EXAMPLE, Alice", "Dr A. M. Example",
-    "alice@example.org", "Alice Example <alice+x@example.org>").
-
-    It matches when an address in an entry is the officer's mailbox (case and ``+tag``
-    ignored), or when the name words (see ``name_tokens``) are the same set, or when one
-    set holds the other and the smaller has at least two words ("Alice Marie Example" for
-    officer "Alice Example"). A lone surname or first name never matches: a common name
-    would lock officers out of unrelated cases, so officers must still declare conflicts
-    the text does not show.
-    """
-    mailbox = _mailbox(officer.email)
-    own = name_tokens(officer.name)
-    for entry in named:
-        if any(_mailbox(found) == mailbox for found in _FIND_EMAIL_RE.findall(entry)):
-            return True
-        theirs = name_tokens(entry)
-        if not own or not theirs:
-            continue
-        if own == theirs or (min(len(own), len(theirs)) >= 2
-                             and (own <= theirs or theirs <= own)):
-            return True
-    return False
+    "alice@example.org", "Alice Example <alice+x@example.org>"). ``shared.domain.recusal``
+    says exactly what matches; a lone first or last name never does."""
+    return recusal.is_named(officer.name, officer.email, named)

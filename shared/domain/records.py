@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
+from shared.domain.recusal import NamedIndex
 from shared.domain.workflow import outcome_after
 
 JSON = dict[str, Any]
@@ -89,6 +90,9 @@ class Case:
     # The annual report's outcome (retaliation cases; workflow.outcome_after), kept current
     # by record() so a store can count it.
     outcome: str | None = None
+    # The blind index of the people the case names (recusal), set at triage; None before
+    # (or for a case triaged before the index existed, until `intake recusal-index`).
+    named_index: NamedIndex | None = None
 
 
 def next_deadline(case: Case) -> datetime | None:

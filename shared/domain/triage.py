@@ -16,6 +16,7 @@ from shared.domain.records import (
     pending_key,
     record,
 )
+from shared.domain.recusal import NamedIndex
 from shared.domain.taxonomy import URGENT_ALLEGATIONS
 
 PRIORITIES = ("urgent", "high", "normal")
@@ -64,9 +65,11 @@ def referral_id_for(reference: str) -> str:
     return f"{reference}-R1"
 
 
-def triaged(case: Case, result: Triage, at: datetime) -> CaseChange:
-    """The change that attaches a triage to a case once; a repeat changes nothing but still
-    clears the pending triage task. A misconduct report gets its forwarding queued."""
+def triaged(case: Case, result: Triage, at: datetime, *,
+            named_index: NamedIndex | None = None) -> CaseChange:
+    """The change that attaches a triage to a case once, with the blind index of the people
+    it names (recusal); a repeat changes nothing but still clears the pending triage task.
+    A misconduct report gets its forwarding queued."""
     done = (pending_key("triage", case.submission_id),)
     if case.triage is not None:
         return CaseChange.unchanged(case, remove_pending=done, result=False)
@@ -74,6 +77,8 @@ def triaged(case: Case, result: Triage, at: datetime) -> CaseChange:
                "category": result.category, "flags": list(result.flags)}
     fields: dict[str, object] = {"triage": result,
                                  "deadlines": {**case.deadlines, **result.deadlines}}
+    if named_index is not None:
+        fields["named_index"] = named_index
     add: tuple[PendingTask, ...] = ()
     if result.forward_to_investigations:
         urgent = result.priority == "urgent"

@@ -1,6 +1,7 @@
 """The officers' case API (internal): list, read, transition, assign, note, reply and
 record protective measures. Every call is authenticated (Google ID token, or a development
-token locally) and every read and write of a case lands in its history."""
+token locally) and every read and write of a case lands in its history. A case that names
+the caller answers exactly as an unknown reference does."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from schemas.cases import (
 )
 from shared.bootstrap import Container
 from shared.domain.casework import NotAllowedNow
-from shared.domain.officers import Forbidden, officer_for
+from shared.domain.officers import Forbidden, normalise_email
 from shared.domain.records import Case, CaseQuery
 from shared.domain.references import parse_reference
 from shared.domain.workflow import OFFICER, WORKFLOWS, IllegalTransition
@@ -29,6 +30,8 @@ from shared.http import HttpProblem, json_response, read_body
 from shared.services import cases as desk_work
 
 _LIST, _TRANSITION = CaseListQuerySchema(), TransitionSchema()
+_NO_CASE = "No case with this reference."
+_NOT_ELIGIBLE = "This case cannot be given to that officer; choose another officer."
 _ASSIGNMENT, _MESSAGE, _MEASURE = AssignmentSchema(), MessageSchema(), MeasureSchema()
 
 
@@ -71,7 +74,10 @@ def cases_endpoint(request: Request) -> Response:
         except Forbidden as refusal:
             raise forbidden(refusal) from None
         except desk_work.CaseNotFound:
-            raise _problem(404, "reference", "No case with this reference.") from None
+            # Also a case that names the officer: the same answer, word for word.
+            raise _problem(404, "reference", _NO_CASE) from None
+        except desk_work.AssigneeNotEligible:
+            raise _problem(422, "assignee", _NOT_ELIGIBLE) from None
         except IllegalTransition as illegal:
             raise _problem(409, "name", str(illegal), allowed=list(illegal.allowed)) from None
         except NotAllowedNow as refusal:
@@ -96,7 +102,7 @@ def _route(request: Request, c: Container, officer: Any) -> Response:
         return json_response(200, {"cases": [summary(case) for case in found]})
     reference = parse_reference(parts[0])
     if reference is None or len(parts) > 2:
-        raise _problem(404, "reference", "No case with this reference.")
+        raise _problem(404, "reference", _NO_CASE)
     if len(parts) == 1:
         if request.method != "GET":
             raise HttpProblem(405, "Use GET to read a case.", {"_method": ["GET only."]},
@@ -120,11 +126,8 @@ def _route(request: Request, c: Container, officer: Any) -> Response:
                                           requester_consent=data["requester_consent"])
     elif action == "assignment":
         data = validated(_ASSIGNMENT, body, c)
-        try:
-            assignee = officer_for(c.officers, data["assignee"])
-        except Forbidden:
-            raise _problem(422, "assignee", "Not an officer of the directory.") from None
-        case = desk_work.assign(reference, assignee, officer, desk)
+        case = desk_work.assign(reference, c.officers.get(normalise_email(data["assignee"])),
+                                officer, desk)
     elif action == "notes":
         case = desk_work.add_note(reference, validated(_MESSAGE, body, c)["text"], officer,
                                   desk)

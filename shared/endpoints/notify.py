@@ -28,7 +28,8 @@ def notify_endpoint(request: Request) -> Response:
             status = send_notification(task["submission_id"], task["item"], store=c.store,
                                        cipher=c.cipher, queue=c.queue, notifier=c.notifier,
                                        clock=c.clock, mail=c.mail, ledger=c.mail_ledger,
-                                       limits=c.send_limits)
+                                       limits=c.send_limits, officers=c.officers,
+                                       marker=c.name_marker)
         except UnknownSubmission:
             message = "No submission with this id."
             raise HttpProblem(404, message, {"submission_id": [message]}) from None

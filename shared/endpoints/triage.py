@@ -24,7 +24,8 @@ def triage_endpoint(request: Request) -> Response:
         task = validated(_TRIAGE_TASK, body, c)
         try:
             outcome = triage_submission(task["submission_id"], store=c.store, queue=c.queue,
-                                        clock=c.clock, policy=c.policy)
+                                        clock=c.clock, policy=c.policy, cipher=c.cipher,
+                                        marker=c.name_marker)
         except UnknownSubmission:
             message = "No submission with this id."
             raise HttpProblem(404, message, {"submission_id": [message]}) from None

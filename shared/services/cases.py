@@ -2,7 +2,9 @@
 protective measures. Every call is recorded in the case's history, refusals included.
 
 An officer named in a case (a subject of the report, an alleged retaliator, a supervisor
-named) cannot open or act on it: the refusal is recorded and Forbidden("recused") raised.
+named) never sees it: lists leave it out, and opening or acting on it raises CaseNotFound,
+exactly as for a reference that does not exist. The refusal is recorded in the case's
+history (``access_refused``), where the other officers see it.
 """
 
 from __future__ import annotations
@@ -11,23 +13,23 @@ import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from shared.domain import casework
 from shared.domain.officers import (
     ETHICS_ADMIN,
     ETHICS_OFFICER,
-    Forbidden,
     Officer,
-    is_named,
     require_role,
 )
 from shared.domain.policy import Policy
 from shared.domain.records import Case, CaseChange, CaseEvent, CaseQuery, ProtectiveMeasure
+from shared.domain.recusal import Marker
 from shared.domain.sealing import NOTE, REPLY_TO_SUBMITTER, TRANSITION_NOTE, event_context
 from shared.logs import get_logger
 from shared.ports import Clock, IntakeStore, PayloadCipher, TaskQueue
 from shared.services import integrity
+from shared.services.recusal import Recusal, visible_cases
 from shared.services.tasks import enqueue_stored
 
 log = get_logger(__name__)
@@ -36,7 +38,12 @@ SEALED_KINDS = frozenset({"note", "reply_to_submitter", "submitter_message"})
 
 
 class CaseNotFound(LookupError):
-    """No case with this reference."""
+    """No case with this reference, or none this officer may see."""
+
+
+class AssigneeNotEligible(Exception):
+    """The case cannot be given to that officer (not an officer of the directory, or one
+    who may not handle it). Deliberately one refusal for every reason."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,10 @@ class Desk:
     clock: Clock
     queue: TaskQueue
     policy: Policy
+    marker: Marker  # keys the blind index of the people a case names
+
+    def recusal(self) -> Recusal:
+        return Recusal(self.store, self.cipher, self.queue, self.clock, self.marker)
 
 
 @dataclass(frozen=True)
@@ -67,9 +78,10 @@ class CaseView:
 
 
 def list_cases(officer: Officer, query: CaseQuery, desk: Desk) -> list[Case]:
-    """Case summaries (states, dates, categories: no identity, no narrative)."""
+    """Case summaries (states, dates, categories: no identity, no narrative), without
+    the cases that name the officer; still up to ``query.limit`` of them."""
     require_role(officer, ETHICS_OFFICER)
-    return desk.store.list_cases(query)
+    return visible_cases(officer, query, desk.recusal())
 
 
 def _payload(case: Case, desk: Desk) -> dict[str, Any]:
@@ -90,22 +102,29 @@ def _act(reference: str, officer: Officer, operation: str, desk: Desk,
     case = desk.store.get_case(reference)
     if case is None:
         raise CaseNotFound(reference)
-    payload = _payload(case, desk)
     actor = casework.officer_actor(officer.email)
-    if is_named(officer, casework.people_named(case.form, payload)):
-        desk.store.update_case(reference, lambda c: casework.refusal_recorded(
-            c, actor, "recused", operation, desk.clock.now()))
-        log.warning("recused officer refused", extra={
-            "event": "access_refused", "reference": reference, "operation": operation,
-            "reason": "recused"})
-        raise Forbidden("recused", "You are named in this case and cannot act on it; "
-                                   "another officer must handle it.")
+    check = desk.recusal()
+    if check.by_index(case, officer.name, officer.email):
+        _refuse(reference, actor, operation, desk)  # decided without opening anything
+    payload = _payload(case, desk)
+    if check.by_payload(case, payload, officer.name, officer.email):
+        _refuse(reference, actor, operation, desk)
     now = desk.clock.now()
     change = desk.store.update_case(reference, lambda c: decide(c, payload, now))
     assert change is not None
     enqueue_stored(desk.queue, change.add_pending)
     log.info("case handled", extra={"event": f"case_{operation}", "reference": reference})
     return change, payload
+
+
+def _refuse(reference: str, actor: str, operation: str, desk: Desk) -> NoReturn:
+    """Record that a named officer was refused, and answer as for an unknown case."""
+    desk.store.update_case(reference, lambda c: casework.refusal_recorded(
+        c, actor, "recused", operation, desk.clock.now()))
+    log.warning("recused officer refused", extra={
+        "event": "access_refused", "reference": reference, "operation": operation,
+        "reason": "recused"})
+    raise CaseNotFound(reference)
 
 
 def _seal(desk: Desk, kind: str, reference: str, text: str) -> tuple[str, Mapping[str, Any]]:
@@ -146,16 +165,20 @@ def apply_transition(reference: str, name: str, officer: Officer, desk: Desk, *,
     return change.case
 
 
-def assign(reference: str, assignee: Officer, officer: Officer, desk: Desk) -> Case:
+def assign(reference: str, assignee: Officer | None, officer: Officer, desk: Desk) -> Case:
     """Give a case to an officer: anyone may take a case; giving it to someone else is
-    an administrator's call. The assignee must not be named in the case either."""
-    role = ETHICS_OFFICER if assignee.email == officer.email else ETHICS_ADMIN
-    require_role(assignee, ETHICS_OFFICER)
+    an administrator's call. AssigneeNotEligible, saying no more, when ``assignee`` is not
+    an officer of the directory (None), lacks the officer role, or is named in the case."""
+    role = ETHICS_OFFICER if assignee is not None and assignee.email == officer.email \
+        else ETHICS_ADMIN
     actor = casework.officer_actor(officer.email)
+    check = desk.recusal()
 
     def decide(case: Case, payload: dict[str, Any], now: datetime) -> CaseChange:
-        if is_named(assignee, casework.people_named(case.form, payload)):
-            raise Forbidden("recused", "That officer is named in this case.")
+        if assignee is None or not assignee.has_role(ETHICS_OFFICER) \
+                or check.by_index(case, assignee.name, assignee.email) \
+                or check.by_payload(case, payload, assignee.name, assignee.email):
+            raise AssigneeNotEligible(reference)
         return casework.assigned(case, assignee.email, actor, now)
 
     change, _ = _act(reference, officer, "assign", desk, decide, role=role)

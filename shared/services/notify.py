@@ -2,18 +2,22 @@
 
 Only a notification the system recorded as pending on the case is sent, by one delivery at
 a time (a claim on its pending task), within the send limits: a held-back e-mail stays
-pending and its task is retried (then re-queued by sweep), so nothing is lost.
+pending and its task is retried (then re-queued by sweep), so nothing is lost. Nothing
+about a case reaches an assignee the case names (recusal): that mail is withheld.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
 from shared.domain import notifications
 from shared.domain.forwarding import notification_sent
 from shared.domain.mail_limits import SendLimits
+from shared.domain.officers import Officer
 from shared.domain.records import Case, Submission, pending_key
+from shared.domain.recusal import Marker
 from shared.domain.referrals import reporter_email
 from shared.domain.sealing import IntegrityFailure
 from shared.logs import get_logger
@@ -30,6 +34,7 @@ from shared.ports import (
     TaskQueue,
 )
 from shared.services import integrity
+from shared.services.recusal import Recusal
 from shared.services.triage import UnknownSubmission
 
 log = get_logger(__name__)
@@ -65,14 +70,17 @@ CLAIM_LEASE = timedelta(minutes=5)
 def send_notification(submission_id: str, item: str, *, store: IntakeStore,
                       cipher: PayloadCipher, queue: TaskQueue, notifier: Notifier,
                       clock: Clock, mail: MailSettings, ledger: MailLedger,
-                      limits: SendLimits) -> str:
+                      limits: SendLimits, officers: Mapping[str, Officer],
+                      marker: Marker) -> str:
     """Send the notification ``item`` of a submission's case if the system recorded it as
     pending and no delivery sent it yet. Returns "sent", "skipped" (nobody to send it to,
-    or a reporter's address that failed its integrity check), "already_sent" or
-    "not_pending" (never queued: nothing is sent). Raises UnknownNotification for an item
-    the system has no template for, HeldBack when a send limit is reached, SendInProgress
-    while another delivery sends it, and NotifierUnavailable: in each case but the first
-    the task is retried and nothing is lost."""
+    a reporter's address that failed its integrity check, or an assignee the case names:
+    nothing about a case reaches an officer it names, ``marker`` keying its name index and
+    ``officers`` giving the assignee's name), "already_sent" or "not_pending" (never
+    queued: nothing is sent). Raises UnknownNotification for an item the system has no
+    template for, HeldBack when a send limit is reached, SendInProgress while another
+    delivery sends it, and NotifierUnavailable: in each case but the first the task is
+    retried and nothing is lost."""
     submission = store.get_submission(submission_id)
     if submission is None:
         raise UnknownSubmission(submission_id)
@@ -98,7 +106,8 @@ def send_notification(submission_id: str, item: str, *, store: IntakeStore,
     try:
         return _send(case, submission, template, role, qualifier, item, store=store,
                      cipher=cipher, queue=queue, notifier=notifier, clock=clock, mail=mail,
-                     ledger=ledger, limits=limits)
+                     ledger=ledger, limits=limits, officers=officers,
+                     recusal=Recusal(store, cipher, queue, clock, marker))
     except BaseException:
         _release(ledger, key)
         raise
@@ -107,7 +116,7 @@ def send_notification(submission_id: str, item: str, *, store: IntakeStore,
 def _send(case: Case, submission: Submission, template: str, role: str, qualifier: str,
           item: str, *, store: IntakeStore, cipher: PayloadCipher, queue: TaskQueue,
           notifier: Notifier, clock: Clock, mail: MailSettings, ledger: MailLedger,
-          limits: SendLimits) -> str:
+          limits: SendLimits, officers: Mapping[str, Officer], recusal: Recusal) -> str:
     if item in case.notifications_sent:  # sent, but its pending task outlived the send
         store.update_case(case.reference, lambda c: notification_sent(c, item, clock.now(),
                                                                       sent=True))
@@ -121,6 +130,11 @@ def _send(case: Case, submission: Submission, template: str, role: str, qualifie
                 case, submission, store=store, cipher=cipher, queue=queue, clock=clock))
         except IntegrityFailure:
             recipient = None  # never write to an address that failed its check: skipped
+    elif role == "assignee" and recipient and recusal.names_address(case, recipient,
+                                                                    officers):
+        log.warning("notification to an assignee the case names withheld", extra={
+            "event": "notification_withheld", "reference": case.reference, "item": item})
+        recipient = None
     if not recipient:
         store.update_case(case.reference, lambda c: notification_sent(c, item, clock.now(),
                                                                       sent=False))

@@ -112,6 +112,32 @@ def test_triage_is_recorded_once(store: IntakeStore) -> None:
     assert store.pending_tasks(T0 + timedelta(days=1), 10) == []
 
 
+def test_the_name_index_is_stored_with_the_triage_and_reads_back_exactly(
+        store: IntakeStore) -> None:
+    from shared.domain.recusal import Marker, index_of
+
+    marker = Marker(b"a name index key for the contract" * 2)
+    index = index_of(["Dana Officer", "OFFICER, Dana <dana+x@example.org>", "Solo",
+                      "Ravensworth, Philippa M."], marker)
+    _, case, _, _ = records()
+    store.create_submission(*records())
+    at = T0 + timedelta(seconds=3)
+    store.update_case(case.reference, lambda c: triaged(c, TRIAGE, at, named_index=index))
+    stored = store.get_case(case.reference)
+    assert stored is not None and stored.named_index == index
+    [listed] = store.list_cases(CaseQuery())
+    assert listed.named_index == index
+    # Later writes keep it.
+    store.update_case(case.reference, lambda c: CaseChange(*record(c, at, [Happened(
+        "note", "officer:a@example.org", {})])))
+    again = store.get_case(case.reference)
+    assert again is not None and again.named_index == index
+    empty = index_of([], marker)
+    store.update_case(case.reference, lambda c: CaseChange(replace(c, named_index=empty)))
+    emptied = store.get_case(case.reference)
+    assert emptied is not None and emptied.named_index == empty
+
+
 def test_an_update_writes_case_events_and_pending_work_together(store: IntakeStore) -> None:
     submission, case, _, pending = records()
     store.create_submission(*records())

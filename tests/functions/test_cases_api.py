@@ -155,13 +155,16 @@ class TestAuthentication:
         assert office.kinds(reference)[-1] == ("read", "officer:alice@example.org", None)
 
 
-def test_a_recused_officer_is_refused_and_the_refusal_recorded(office: Office) -> None:
+def test_a_recused_officer_is_refused_as_if_there_were_no_case_and_it_is_recorded(
+        office: Office) -> None:
     reference = office.submit("retaliation")
     for method, path, body in (("GET", f"/{reference}", None),
                                ("POST", f"/{reference}/notes", {"text": "note"})):
         response = office.call(method, path, body, who="philippa@example.org")
-        assert response.status_code == 403
-        assert "named in this case" in response.get_json()["message"]
+        assert response.status_code == 404
+        assert response.get_json()["message"] == "No case with this reference."
+    assert reference not in [c["reference"] for c in office.call(
+        "GET", "/?form=retaliation", who="philippa@example.org").get_json()["cases"]]
     refusals = [e for e in office.harness.store.case_events(reference)
                 if e.kind == "access_refused"]
     assert [(e.actor, e.details) for e in refusals] == [

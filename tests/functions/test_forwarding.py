@@ -16,13 +16,14 @@ from moto import mock_aws
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
-from shared import bootstrap
 from shared.adapters.investigations_http import HttpInvestigationsGateway
 from shared.adapters.ses_notifier import SesNotifier
 from shared.adapters.sqlite_store import SqliteStore
 from shared.cli import main as cli
 from shared.devserver import receiver_token_file
+from shared.domain.officers import parse_directory
 from shared.domain.referrals import referral_document
+from tests.support.case_cli import cases_cli
 from tests.support.fakes import FlakyStore
 from tests.support.harness import Harness
 from tests.support.payloads import MISCONDUCT_ANONYMOUS, SENSITIVE, payload
@@ -35,12 +36,14 @@ from tests.support.receiver import (
     new_receiver,
 )
 from tests.support.sealing import opened_submission
+from tests.support.tokens import dev_verifier
 
 REQUEUED_ONE = {"requeued": 1, "failed": 0, "alerts": 0, "closed": 0}
 
 SENDER = "ethics-intake@example.org"
 INVESTIGATIONS = "oiai-intake@example.org"
 OFFICE = "ethics-operations@example.org"
+OFFICER = "olwen@example.org"
 
 
 @dataclass
@@ -75,7 +78,9 @@ def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Office]:
         harness = Harness.build(
             tmp_path, store,
             components={"gateway": HttpInvestigationsGateway(served.url, SECRET, timeout=1),
-                        "notifier": SesNotifier(SENDER, region="eu-west-1", client=ses)},
+                        "notifier": SesNotifier(SENDER, region="eu-west-1", client=ses),
+                        "verifier": dev_verifier(), "officers": parse_directory(json.dumps(
+                            {OFFICER: {"name": "Olwen Officer", "roles": ["ethics_officer"]}}))},
             INTAKE_MAIL_FROM=SENDER, INTAKE_INVESTIGATIONS_MAILBOX=INVESTIGATIONS,
             INTAKE_ETHICS_OFFICE_MAILBOX=OFFICE, INTAKE_FORWARD_MAX_ATTEMPTS="6")
         try:
@@ -200,8 +205,8 @@ def test_a_crash_between_the_receivers_answer_and_the_receipt_write(office: Offi
 
 
 def failed_cases(office: Office) -> list[dict[str, Any]]:
-    with bootstrap.using(office.harness.container):
-        result = CliRunner().invoke(cli, ["cases", "--state", "forwarding_failed", "--json"])
+    result = cases_cli(office.harness.container, OFFICER, "--state", "forwarding_failed",
+                       "--json")
     assert result.exit_code == 0, result.output
     return [json.loads(line) for line in result.output.splitlines()]
 

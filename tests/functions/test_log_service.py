@@ -11,18 +11,18 @@ import pytest
 
 from shared import bootstrap
 from shared.adapters.sqlite_store import SqliteStore
-from shared.auth import DevTokenVerifier
 from shared.domain.officers import parse_directory
 from shared.domain.statistics import RecordCount
 from shared.ports import StoreUnavailable
 from tests.support.harness import Harness, function_app
+from tests.support.tokens import dev_bearer, dev_verifier
 
 KEY = "officer-retry-key-0001"
 DIRECTORY = {
     "alice@example.org": {"name": "Alice Example", "roles": ["ethics_officer"]},
     "dana@example.org": {"name": "Dana Admin", "roles": ["ethics_admin"]},
 }
-ALICE = {"Authorization": "Bearer dev:alice@example.org"}
+ALICE = dev_bearer("alice@example.org")
 
 
 class OfficerHarness(Harness):
@@ -40,7 +40,7 @@ def h(tmp_path: Path) -> Harness:
     # the clock says 2026-03-02
     return OfficerHarness.build(
         tmp_path, SqliteStore(tmp_path / "intake.sqlite3"),
-        components={"verifier": DevTokenVerifier({}),
+        components={"verifier": dev_verifier(),
                     "officers": parse_directory(json.dumps(DIRECTORY))})
 
 
@@ -146,8 +146,9 @@ def test_the_entry_records_the_officer_who_logged_it(h: Harness) -> None:
     ({}, 401, "Authorization"),
     ({"Authorization": "Basic YWxpY2U6cHc="}, 401, "Authorization"),
     ({"Authorization": "Bearer dev:not an address"}, 401, "Authorization"),
-    ({"Authorization": "Bearer dev:mallory@example.org"}, 403, "_access"),
-    ({"Authorization": "Bearer dev:dana@example.org"}, 403, "_access"),
+    ({"Authorization": "Bearer dev:alice@example.org"}, 401, "Authorization"),  # forged
+    (dev_bearer("mallory@example.org"), 403, "_access"),
+    (dev_bearer("dana@example.org"), 403, "_access"),
 ])
 def test_anyone_but_an_ethics_officer_is_refused_before_the_body_is_read(
         h: Harness, headers: dict[str, str], status: int, field: str) -> None:

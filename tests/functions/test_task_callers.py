@@ -16,7 +16,8 @@ from shared import bootstrap, config
 from shared.adapters.investigations_http import HttpInvestigationsGateway
 from shared.adapters.local_dispatcher import cloud_tasks_headers
 from shared.google_certs import CertificateCache
-from tests.support.harness import Harness
+from tests.support.harness import Harness, function_app
+from tests.support.metadata import MetadataServer
 from tests.support.payloads import payload
 from tests.support.processes import free_port
 from tests.support.receiver import SECRET, new_receiver, receiving
@@ -209,7 +210,10 @@ def test_google_cloud_checks_callers_unless_told_otherwise_explicitly() -> None:
         config.load({**gcp, "INTAKE_TASK_CALLERS": "not an e-mail"})
 
 
-@pytest.mark.parametrize("marker", ["K_SERVICE", "GAE_APPLICATION", "CLOUD_RUN_JOB"])
+@pytest.mark.parametrize("marker", ["K_SERVICE", "GAE_APPLICATION", "GAE_SERVICE",
+                                    "CLOUD_RUN_JOB", "FUNCTION_NAME", "X_GOOGLE_FUNCTION_NAME",
+                                    "KUBERNETES_SERVICE_HOST", "CLOUD_SHELL",
+                                    "DEVSHELL_PROJECT_ID"])
 def test_open_task_targets_refuse_to_start_on_google_cloud(
         monkeypatch: pytest.MonkeyPatch, marker: str) -> None:
     monkeypatch.setattr(bootstrap, "_current", None)
@@ -217,7 +221,50 @@ def test_open_task_targets_refuse_to_start_on_google_cloud(
     monkeypatch.setenv("GOOGLE_CLOUD_PROJECT", "ethics")
     monkeypatch.setenv("INTAKE_TASK_AUTH", "none")
     monkeypatch.setenv(marker, "")
-    with pytest.raises(config.ConfigError, match="INTAKE_TASK_AUTH=none"):
+    with pytest.raises(config.ConfigError, match=f"INTAKE_TASK_AUTH=none.*{marker}"):
         bootstrap.container()
     monkeypatch.setenv("INTAKE_TASK_AUTH", "oidc")
     assert bootstrap.container().settings.task_auth.mode == "oidc"
+
+
+@pytest.fixture
+def metadata_server() -> Iterator[MetadataServer]:
+    server = MetadataServer()
+    yield server
+    server.close()
+
+
+def test_open_task_targets_refuse_to_start_where_a_metadata_server_answers(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        metadata_server: MetadataServer) -> None:
+    """Compute Engine sets no runtime variable: its metadata server gives it away, to this
+    guard as to the development tokens' (one rule decides, shared.auth.google_cloud_signs)."""
+    monkeypatch.setattr(bootstrap, "_current", None)
+    monkeypatch.setenv("INTAKE_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("INTAKE_TASK_AUTH", "none")
+    monkeypatch.setenv("GCE_METADATA_IP", metadata_server.host)
+    with pytest.raises(config.ConfigError,
+                       match=f"INTAKE_TASK_AUTH=none.*metadata server answers at "
+                             f"{metadata_server.host}"):
+        bootstrap.container()
+    response = function_app("triage").test_client().post(
+        "/", json={"submission_id": "0" * 32})
+    assert response.status_code == 500  # nothing starts: no task is run open
+    monkeypatch.setenv("GCE_METADATA_IP", "127.0.0.1:9")  # tests/conftest.py: nobody there
+    assert bootstrap.container().settings.task_auth.mode == "none"
+
+
+def test_both_local_switches_ask_the_metadata_server_once(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    asked: list[object] = []
+
+    def probe(settings: Any) -> None:
+        asked.append(settings.access.metadata_hosts)
+
+    monkeypatch.setattr(bootstrap, "metadata_server", probe)
+    monkeypatch.setattr(bootstrap, "_current", None)
+    monkeypatch.setenv("INTAKE_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("INTAKE_DEV_AUTH", "true")
+    monkeypatch.setenv("INTAKE_TASK_AUTH", "none")
+    assert bootstrap.container().settings.task_auth.mode == "none"
+    assert len(asked) == 1

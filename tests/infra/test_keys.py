@@ -24,7 +24,7 @@ EXPECTED_KMS: dict[str, dict[str, str]] = {
     "submit_misconduct": {CASES_KEY: "encrypt"},
     "submit_retaliation": {CASES_KEY: "encrypt"},
     "forms": {MESSAGES_KEY: "encrypt_decrypt"},
-    "triage": {},
+    "triage": {CASES_KEY: "decrypt"},  # opens submissions to index the people they name
     "forward_to_investigations": {CASES_KEY: "decrypt"},
     "notify": {CASES_KEY: "decrypt"},
     "sweep": {},

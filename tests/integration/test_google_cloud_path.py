@@ -45,6 +45,7 @@ def gcp_container(tmp_path: Path) -> Iterator[tuple[Container, str]]:
             "INTAKE_BACKEND": "gcp", "GOOGLE_CLOUD_PROJECT": project,
             "INTAKE_FORWARD_HMAC_SECRET": secret, "INTAKE_NOTIFIER": "outbox",
             "INTAKE_MAIL_THROTTLE_SECRET": "integration-mail-counters-0123456789abcdef",
+            "INTAKE_NAME_INDEX_SECRET": "integration-name-index-secret-0123456789",
             "FIRESTORE_EMULATOR_HOST": firestore_host, "CLOUD_TASKS_EMULATOR_HOST": tasks_host,
             "INTAKE_FUNCTIONS_BASE_URL": base_url,
             "INTAKE_KEY_FILE": str(tmp_path / "kek"), "INTAKE_DATA_DIR": str(tmp_path),
@@ -90,6 +91,10 @@ def test_a_submission_is_triaged_through_firestore_and_cloud_tasks(
     assert case is not None and case.triage is not None, "triage never arrived"
     assert case.triage.route == "preliminary_review"
     assert [e.kind for e in container.store.case_events(reference)] == ["received", "triaged"]
+    # Triage stored the blind index of the people the complaint names, under the key.
+    assert case.named_index is not None
+    assert case.named_index.scheme == container.name_marker.scheme
+    assert len(case.named_index.entries) == len(payload("retaliation")["retaliatory_acts"]) + 1
     submission = container.store.get_submission(case.submission_id)
     assert submission is not None
     stored = opened_submission(container.cipher, submission)

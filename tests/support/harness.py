@@ -51,7 +51,7 @@ class Harness:
     def build(cls, data_dir: Path, store: IntakeStore, *,
               components: dict[str, object] | None = None, **settings: str) -> Harness:
         """A harness over ``store``; ``components`` replace other ports of the container
-        (a gateway, a notifier...)."""
+        (a gateway, a notifier, the cipher...)."""
         queue, clock = RecordingQueue(), FixedClock()
         s = settings_for(data_dir, **settings)
         components = dict(components or {})

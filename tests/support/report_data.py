@@ -19,7 +19,6 @@ from click.testing import CliRunner, Result
 
 from shared import bootstrap
 from shared.adapters.investigations_http import HttpInvestigationsGateway
-from shared.auth import DevTokenVerifier
 from shared.bootstrap import Container
 from shared.cli import main
 from shared.domain.officers import parse_directory
@@ -36,10 +35,11 @@ from tests.support.fakes import FixedClock, RecordingQueue
 from tests.support.harness import Harness, settings_for
 from tests.support.processes import free_port
 from tests.support.receiver import SECRET, ServedReceiver, new_receiver
+from tests.support.tokens import dev_bearer, dev_verifier
 
 OFFICER = "olga@example.org"
 DIRECTORY = {OFFICER: {"name": "Olga Officer", "roles": ["ethics_officer"]}}
-AS_OFFICER = {"Authorization": f"Bearer dev:{OFFICER}"}
+AS_OFFICER = dev_bearer(OFFICER)
 
 
 def backend_harness(backend: str, tmp_path: Path, request: pytest.FixtureRequest,
@@ -73,7 +73,7 @@ def harness_with(tmp_path: Path, store: IntakeStore, statistics: StatisticsStore
     settings = settings_for(tmp_path)
     queue, clock = RecordingQueue(), FixedClock()
     container = Container(settings, store=store, statistics=statistics, queue=queue,
-                          clock=clock, verifier=DevTokenVerifier({}),
+                          clock=clock, verifier=dev_verifier(),
                           officers=parse_directory(json.dumps(DIRECTORY)), **components)
     return Harness(container, store, queue, clock)
 

@@ -1,5 +1,5 @@
 """Google-style ID tokens for tests: RSA signing keys with certificates, and a local
-server publishing them the way Google's v1 certificate endpoint does."""
+server publishing them the way Google's v1 certificate endpoint does; development tokens."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
+
+from shared.auth import DevTokenVerifier
 
 
 class SigningKey:
@@ -84,3 +86,22 @@ class CertServer:
     def close(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+# Development tokens (local work): signed with a secret of the data folder.
+
+DEV_SECRET = "development-token-secret-of-the-tests-0123456789"
+
+
+def dev_verifier() -> DevTokenVerifier:
+    """The development token verifier of the tests (no Google Cloud in sight)."""
+    return DevTokenVerifier(DEV_SECRET, {})
+
+
+def dev_token(email: str) -> str:
+    return dev_verifier().mint(email)
+
+
+def dev_bearer(email: str) -> dict[str, str]:
+    """The Authorization header of a development token proving ``email``."""
+    return {"Authorization": f"Bearer {dev_token(email)}"}

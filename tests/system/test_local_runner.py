@@ -26,16 +26,38 @@ from tests.support.processes import free_port, serving
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# Two officers: the second is named in the retaliation payload (an alleged retaliator).
+OFFICERS = {"officer@localhost.test": {"name": "Local Officer",
+                                       "roles": ["ethics_officer", "ethics_admin"]},
+            "philippa@localhost.test": {"name": "Philippa Ravensworth",
+                                        "roles": ["ethics_officer"]}}
+
+
 @pytest.fixture
-def runner(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+def runner(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[str, Path]]:
+    """scripts/run as the README starts it (its own demo officer), or with the officers of
+    ``OFFICERS`` when the test is marked ``two_officers``."""
     port = free_port()
     log_path = tmp_path / "runner.log"
     env = {**os.environ, "INTAKE_DATA_DIR": str(tmp_path / "data"),
            "INTAKE_LOCAL_SWEEP_SECONDS": "1", "PYTHONUNBUFFERED": "1"}
     env.pop("INTAKE_FUNCTIONS_BASE_URL", None)
+    env.pop("INTAKE_OFFICERS", None)
+    if getattr(request, "param", None) == "two_officers":
+        env["INTAKE_OFFICERS"] = json.dumps(OFFICERS)
     with serving([str(ROOT / "scripts" / "run"), "--port", str(port)], port, cwd=ROOT,
                  env=env, log_path=log_path) as base_url:
         yield base_url, log_path
+
+
+def printed_tokens(log_path: Path) -> dict[str, str]:
+    """The development tokens scripts/run printed, by officer."""
+    return dict(re.findall(r"^  (\S+@\S+):\n    export INTAKE_OFFICER_TOKEN='([^']+)'$",
+                           log_path.read_text(), flags=re.MULTILINE))
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
 
 
 def post(url: str, body: object, headers: dict[str, str] | None = None,
@@ -59,6 +81,7 @@ def get(url: str, headers: dict[str, str]) -> tuple[int, Any]:
         return error.code, json.loads(error.read())
 
 
+@pytest.mark.parametrize("runner", ["two_officers"], indirect=True)
 def test_scripts_run_serves_every_function_and_triages(runner: tuple[str, Path]) -> None:
     base_url, log_path = runner
     with urllib.request.urlopen(base_url + "/", timeout=5) as response:
@@ -104,13 +127,40 @@ def test_scripts_run_serves_every_function_and_triages(runner: tuple[str, Path])
         time.sleep(0.3)
     assert [(r["ethics_office_reference"], r["deliveries"]) for r in rows] == [(misconduct, 1)]
     assert len(outbox) == 3  # investigations intake, ethics office, the reporter
-    # An officer works on the cases with the local development token.
-    officer = {"Authorization": "Bearer dev:officer@localhost.test"}
+    # An officer works on the cases with the development token scripts/run printed.
+    tokens = printed_tokens(log_path)
+    assert set(tokens) == set(OFFICERS)
+    officer = bearer(tokens["officer@localhost.test"])
     status, listed_cases = get(f"{base_url}/cases/", officer)
     assert status == 200 and {c["reference"] for c in listed_cases["cases"]} == set(references)
     status, opened = get(f"{base_url}/cases/{references[2]}", officer)
     assert status == 200 and opened["history"][-1]["kind"] == "read"
     assert get(f"{base_url}/cases/", {})[0] == 401
+    assert get(f"{base_url}/cases/", bearer("dev:officer@localhost.test"))[0] == 401
+
+    # The officer the retaliation complaint names sees no trace of it, through the API or
+    # the command line; the refusal is in the history the other officer reads.
+    retaliation, named = str(references[2]), bearer(tokens["philippa@localhost.test"])
+    status, hers = get(f"{base_url}/cases/?form=retaliation", named)
+    assert status == 200 and hers["cases"] == []
+    assert get(f"{base_url}/cases/{retaliation}", named) == \
+        get(f"{base_url}/cases/ETH-RET-00000-00000", named)
+    cli_env = {**os.environ, "INTAKE_DATA_DIR": str(data_dir),
+               "INTAKE_CASES_URL": f"{base_url}/cases",
+               "INTAKE_OFFICER_TOKEN": tokens["philippa@localhost.test"]}
+    cli_listed = subprocess.run([str(ROOT / ".venv" / "bin" / "intake"), "cases", "--json"],
+                                cwd=ROOT, env=cli_env, capture_output=True, text=True,
+                                check=True)
+    assert {json.loads(line)["reference"] for line in cli_listed.stdout.splitlines()} == set(
+        references[:2])
+    shown = subprocess.run([str(ROOT / ".venv" / "bin" / "intake"), "cases", "show",
+                            retaliation, "--as", "officer@localhost.test"],
+                           cwd=ROOT, env=cli_env, capture_output=True, text=True, check=False)
+    assert shown.returncode != 0 and "Ignatius" not in shown.stdout + shown.stderr
+    status, opened = get(f"{base_url}/cases/{retaliation}", officer)
+    assert [(e["actor"], e["details"]) for e in opened["history"]
+            if e["kind"] == "access_refused"] == [
+        ("officer:philippa@localhost.test", {"reason": "recused", "operation": "read"})]
     assert find_leaks(log_path.read_text().splitlines(), SENSITIVE) == []
     texts = []
     for path in outbox:
@@ -127,8 +177,8 @@ def test_the_reference_receivers_controls_need_the_token_the_runner_prints(
     assert printed, log_path.read_text()[-2000:]
     token = printed.group(1)
     control = f"{base_url}/investigations_intake/_control"
-    for headers in ({}, {"Authorization": "Bearer dev:officer@localhost.test"},
-                    {"Authorization": f"Bearer {token[:-1]}"}):
+    officer = bearer(printed_tokens(log_path)["officer@localhost.test"])  # not the receiver's
+    for headers in ({}, officer, {"Authorization": f"Bearer {token[:-1]}"}):
         assert post(control, {"fail_next": 3}, headers)[0] == 401
         assert get(f"{base_url}/investigations_intake/_referrals", headers)[0] == 401
     assert post(control, {"fail_next": 0}, {"Authorization": f"Bearer {token}"})[0] == 200

@@ -11,7 +11,12 @@ from pathlib import Path
 
 from tests.support.logscan import find_leaks
 from tests.support.payloads import SENSITIVE, payload
-from tests.system.test_local_runner import post, runner  # noqa: F401 (the fixture)
+from tests.system.test_local_runner import (  # noqa: F401 (the runner fixture)
+    bearer,
+    post,
+    printed_tokens,
+    runner,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 INTAKE = ROOT / ".venv" / "bin" / "intake"
@@ -27,7 +32,8 @@ def test_services_logged_and_forms_submitted_over_http_reach_the_report(
         runner: tuple[str, Path], tmp_path: Path) -> None:  # noqa: F811
     base_url, log_path = runner
     data_dir = tmp_path / "data"
-    officer = {"Authorization": "Bearer dev:officer@localhost.test"}  # scripts/run's demo
+    # scripts/run's demo officer, with the token it printed
+    officer = bearer(printed_tokens(log_path)["officer@localhost.test"])
     assert post(f"{base_url}/log_service", {"category": "media_inquiry"})[0] == 401
     status, answer = post(f"{base_url}/log_service", {"category": "media_inquiry",
                                                       "date": "2024-05-05"}, officer)

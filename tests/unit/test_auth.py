@@ -21,6 +21,7 @@ import functions_framework
 import pytest
 
 from shared.auth import (
+    DEV_TOKEN_MAX_AGE_SECONDS,
     GOOGLE_CLOUD_MARKERS,
     CertificateCache,
     DevTokensRefused,
@@ -32,9 +33,14 @@ from shared.auth import (
     VerifierUnavailable,
     authenticate,
     bearer_token,
+    claimed_email,
+    dev_token_refusals,
     google_cloud_markers,
+    google_cloud_signs,
+    metadata_server_answers,
     require_role,
 )
+from tests.support.metadata import MetadataServer
 from tests.support.tokens import CertServer, SigningKey
 
 AUDIENCE = "https://europe-west1-ethics.cloudfunctions.net/cases"
@@ -314,32 +320,67 @@ def test_max_age_is_read_and_clamped(server: CertServer, clock: Monotonic) -> No
 
 # Development tokens.
 
-DEV = "dev:alice@example.org"
+SECRET = "a-development-token-secret-of-48-characters-0000"
+DEV = DevTokenVerifier(SECRET, {}).mint("alice@example.org")
 
 
 def test_dev_tokens_prove_an_address_that_must_still_be_in_the_directory() -> None:
-    verifier = DevTokenVerifier({})
+    verifier = DevTokenVerifier(SECRET, {})
     assert authenticate(f"Bearer {DEV}", verifier, DIRECTORY) == ALICE
-    assert verifier.verify("dev:ALICE@example.org").email == "alice@example.org"
+    assert verifier.verify(verifier.mint("ALICE@example.org")).email == "alice@example.org"
     with pytest.raises(Forbidden):
-        authenticate("Bearer dev:mallory@example.org", verifier, DIRECTORY)
-    for bad in ("alice@example.org", "dev:", "dev:alice", "DEV:alice@example.org",
-                "eyJhbGciOiJSUzI1NiJ9.e30.sig"):
-        with pytest.raises(Unauthenticated):
-            verifier.verify(bad)
+        authenticate(f"Bearer {verifier.mint('mallory@example.org')}", verifier, DIRECTORY)
+    assert claimed_email(DEV) == "alice@example.org"
 
 
-@pytest.mark.parametrize("marker", GOOGLE_CLOUD_MARKERS)
+FORGERIES: dict[str, Callable[[], str]] = {
+    "unsigned": lambda: "dev:alice@example.org",  # anyone could write it before signing
+    "unsigned_upper": lambda: "dev:ALICE@example.org",
+    "bare_address": lambda: "alice@example.org",
+    "empty": lambda: "dev:",
+    "no_domain": lambda: "dev:alice",
+    "upper_prefix": lambda: "DEV:alice@example.org",
+    "jwt": lambda: "eyJhbGciOiJSUzI1NiJ9.e30.sig",
+    "other_secret": lambda: DevTokenVerifier("another-secret-" + "x" * 40, {}).mint(
+        "alice@example.org"),
+    "altered_signature": lambda: DEV[:-2] + ("AA" if not DEV.endswith("AA") else "BB"),
+    "altered_payload": lambda: DEV.replace("dev:", "dev:x"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(FORGERIES))
+def test_a_dev_token_not_signed_with_the_secret_is_refused(kind: str) -> None:
+    forged = FORGERIES[kind]()
+    with pytest.raises(Unauthenticated) as refused:
+        DevTokenVerifier(SECRET, {}).verify(forged)
+    assert refused.value.__context__ is None and refused.value.__cause__ is None
+
+
+def test_a_dev_token_expires(monkeypatch: pytest.MonkeyPatch) -> None:
+    verifier = DevTokenVerifier(SECRET, {})
+    token = verifier.mint("alice@example.org")
+    later = time.time() + DEV_TOKEN_MAX_AGE_SECONDS + 60
+    monkeypatch.setattr(time, "time", lambda: later)
+    with pytest.raises(Unauthenticated) as refused:
+        verifier.verify(token)
+    assert refused.value.reason == "expired"
+
+
+@pytest.mark.parametrize("marker", [*GOOGLE_CLOUD_MARKERS, "CLOUD_RUN_JOB",
+                                    "CLOUD_RUN_EXECUTION", "GAE_SERVICE", "GAE_ENV",
+                                    "DEVSHELL_PROJECT_ID", "X_GOOGLE_FUNCTION_NAME"])
 def test_dev_tokens_refuse_to_exist_on_google_cloud(marker: str) -> None:
     environ = {"FUNCTION_TARGET": "cases", marker: ""}
     assert google_cloud_markers(environ) == (marker,)
     with pytest.raises(DevTokensRefused, match=marker):
-        DevTokenVerifier(environ)
+        DevTokenVerifier(SECRET, environ)
+    assert any(marker in reason for reason in dev_token_refusals(
+        backend="embedded", kms_key="", environ=environ, metadata_server=lambda: None))
 
 
 def test_dev_tokens_stop_working_if_the_environment_turns_out_to_be_google_cloud() -> None:
     environ: dict[str, str] = {}
-    verifier = DevTokenVerifier(environ)
+    verifier = DevTokenVerifier(SECRET, environ)
     environ["K_SERVICE"] = "cases"
     with pytest.raises(DevTokensRefused):
         verifier.verify(DEV)
@@ -350,7 +391,99 @@ def test_the_markers_of_a_cloud_run_function_are_all_seen() -> None:
     environ = {"K_SERVICE": "cases", "K_REVISION": "cases-00007-abc",
                "K_CONFIGURATION": "cases", "PORT": "8080", "FUNCTION_TARGET": "cases",
                "FUNCTION_SIGNATURE_TYPE": "http"}
-    assert google_cloud_markers(environ) == ("K_SERVICE", "K_REVISION", "K_CONFIGURATION")
+    assert google_cloud_markers(environ) == ("K_CONFIGURATION", "K_REVISION", "K_SERVICE")
+
+
+@pytest.mark.parametrize(("backend", "kms_key", "environ", "metadata", "reason"), [
+    ("gcp", "", {}, None, "backend is 'gcp'"),
+    ("embedded", "projects/p/locations/l/keyRings/r/cryptoKeys/k", {}, None,
+     "INTAKE_KMS_KEY is set"),
+    ("embedded", "", {"KUBERNETES_SERVICE_HOST": "10.0.0.1"}, None,
+     "KUBERNETES_SERVICE_HOST"),
+    ("embedded", "", {"CLOUD_SHELL": "true"}, None, "CLOUD_SHELL"),
+    ("embedded", "", {"DEVSHELL_GCLOUD_CONFIG": "cloudshell-1"}, None,
+     "DEVSHELL_GCLOUD_CONFIG"),
+    ("embedded", "", {"GAE_APPLICATION": "e~p"}, None, "GAE_APPLICATION"),
+    ("embedded", "", {"K_SERVICE": "cases"}, None, "K_SERVICE"),
+    ("embedded", "", {}, "169.254.169.254", "metadata server answers at 169.254.169.254"),
+])
+def test_each_sign_of_google_cloud_refuses_dev_tokens(backend: str, kms_key: str,
+                                                      environ: dict[str, str],
+                                                      metadata: str | None,
+                                                      reason: str) -> None:
+    reasons = dev_token_refusals(backend=backend, kms_key=kms_key, environ=environ,
+                                 metadata_server=lambda: metadata)
+    assert any(reason in r for r in reasons), reasons
+
+
+def test_dev_tokens_are_allowed_only_with_no_sign_at_all() -> None:
+    asked = []
+    assert dev_token_refusals(backend="embedded", kms_key="",
+                              environ={"FUNCTION_TARGET": "cases", "HOME": "/root"},
+                              metadata_server=lambda: asked.append(1)) == []
+    assert asked == [1]  # the metadata server was looked for
+
+
+def test_one_rule_says_where_google_cloud_is() -> None:
+    """google_cloud_signs decides for every local-only switch: a runtime variable, else a
+    metadata server that answers, which is asked only when no variable showed."""
+    asked: list[int] = []
+
+    def probe(answer: str | None) -> Callable[[], str | None]:
+        def ask() -> str | None:
+            asked.append(1)
+            return answer
+
+        return ask
+
+    signs = google_cloud_signs({"KUBERNETES_SERVICE_HOST": "10.0.0.1"}, probe("x"))
+    assert signs == ["this process runs on Google Cloud (KUBERNETES_SERVICE_HOST set)"]
+    assert asked == []
+    assert google_cloud_signs({"FUNCTION_TARGET": "cases"}, probe(None)) == []
+    assert google_cloud_signs({}, probe("169.254.169.254")) == [
+        "a Google metadata server answers at 169.254.169.254"]
+    assert asked == [1, 1]
+    # Development tokens refuse on the same signs, and on their own conditions first.
+    assert dev_token_refusals(backend="embedded", kms_key="", environ={},
+                              metadata_server=probe("169.254.169.254")) == [
+        "a Google metadata server answers at 169.254.169.254"]
+    assert dev_token_refusals(backend="gcp", kms_key="", environ={},
+                              metadata_server=probe("169.254.169.254")) == [
+        "the backend is 'gcp', not 'embedded'"]
+    assert asked == [1, 1, 1]
+
+
+def test_the_metadata_server_is_recognised_by_its_answer() -> None:
+    google, other = MetadataServer("Google"), MetadataServer(None)
+    try:
+        closed = f"127.0.0.1:{_closed_port()}"
+        assert metadata_server_answers([closed, google.host]) == google.host
+        assert metadata_server_answers([other.host, closed]) is None
+        assert metadata_server_answers([]) is None
+    finally:
+        google.close()
+        other.close()
+
+
+def test_the_metadata_probe_waits_no_longer_than_its_timeout() -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)  # accepts, never answers
+    try:
+        started = time.monotonic()
+        assert metadata_server_answers([f"127.0.0.1:{listener.getsockname()[1]}"],
+                                       timeout=0.2) is None
+        assert time.monotonic() - started < 2
+    finally:
+        listener.close()
+
+
+def _closed_port() -> int:
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = int(probe.getsockname()[1])
+    probe.close()
+    return port
 
 
 def test_functions_framework_running_locally_does_not_look_like_google_cloud(
@@ -362,4 +495,4 @@ def test_functions_framework_running_locally_does_not_look_like_google_cloud(
     assert app.test_client().get("/").status_code == 200
     assert os.environ["FUNCTION_TARGET"] == "cases"  # set by functions-framework itself
     assert google_cloud_markers(os.environ) == ()
-    assert DevTokenVerifier(os.environ).verify(DEV).email == ALICE.email
+    assert DevTokenVerifier(SECRET, os.environ).verify(DEV).email == ALICE.email

@@ -11,11 +11,11 @@ from shared.domain.officers import (
     Forbidden,
     Officer,
     is_named,
-    name_tokens,
     officer_for,
     parse_directory,
     require_role,
 )
+from shared.domain.recusal import name_tokens
 
 ALICE = Officer("alice@example.org", "Alice Example", frozenset({"ethics_officer"}))
 

@@ -84,11 +84,13 @@ locals {
       # A misconduct report's referral is queued with its triage.
       enqueues = ["forward", "urgent_forward"]
       # Reads the submission and case, and in one transaction updates the case, appends its
-      # event, deletes the pending triage and creates the pending referral. Never decrypts.
+      # event, deletes the pending triage and creates the pending referral.
       firestore = local.firestore_case_work
-      kms       = {}
-      secrets   = {}
-      sizing    = {}
+      # Opens the submission (cases key, unwrap only) to write the blind index of the people
+      # it names: its secret keys that index.
+      kms     = { cases = "decrypt" }
+      secrets = { INTAKE_NAME_INDEX_SECRET = "name-index-key" }
+      sizing  = {}
     }
     forward_to_investigations = {
       description = "Cloud Tasks target: refer a case to the investigations office."
@@ -107,12 +109,14 @@ locals {
       officers    = false
       enqueues    = []
       firestore   = local.firestore_case_work
-      # Opens the sealed submission for the reporter's address only.
+      # Opens the sealed submission for the reporter's address only (and, for a case
+      # without a name index, to withhold mail from an assignee the case names).
       kms = { cases = "decrypt" }
       secrets = {
         AWS_ACCESS_KEY_ID           = "ses-access-key-id"
         AWS_SECRET_ACCESS_KEY       = "ses-secret-access-key"
         INTAKE_MAIL_THROTTLE_SECRET = "mail-throttle-key"
+        INTAKE_NAME_INDEX_SECRET    = "name-index-key"
       }
       sizing = {}
     }
@@ -136,9 +140,9 @@ locals {
       enqueues  = ["forward", "urgent_forward", "notify"]
       firestore = concat(local.firestore_case_work, ["datastore.entities.list"])
       # Opens submissions, notes and messages for officers; seals notes, transition notes
-      # and replies.
+      # and replies. Lists compare officers' marks with each case's name index (recusal).
       kms     = { cases = "encrypt_decrypt", messages = "encrypt_decrypt" }
-      secrets = {}
+      secrets = { INTAKE_NAME_INDEX_SECRET = "name-index-key" }
       sizing  = {}
     }
     log_service = {

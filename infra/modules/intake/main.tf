@@ -25,6 +25,7 @@ locals {
     "forms-secret"          = { description = "Signs the web forms' anti-forgery tokens and follow-up access." }
     "replay-hmac-key"       = { description = "The submit functions' HMAC key: idempotent retries and their receipt codes without decrypting." }
     "mail-throttle-key"     = { description = "Keys the HMAC naming each recipient's send counter (no address is stored)." }
+    "name-index-key"        = { description = "Keys the blind index of the people a case names (recusal)." }
   }
 
   function_sizing = {
