@@ -5,9 +5,8 @@ one: without a limit, the system would mail any address as often as someone post
 recipient's counter is named by a keyed HMAC of the mailbox (never the address, which is
 not stored or logged), so whoever reads the counters cannot tell whose they are.
 
-One mailbox, however it is spelt, is one recipient: case does not matter, a
-``+subaddress`` is dropped, and so are the dots of a Gmail local part, which Gmail ignores.
-Other providers' aliases (another domain, a forwarding address) are other recipients; the
+One mailbox, however it is spelt, is one recipient (``shared.domain.mailboxes``). Other
+providers' aliases (another domain, a forwarding address) are other recipients; the
 overall limit bounds those too.
 """
 
@@ -18,7 +17,8 @@ import hmac
 from dataclasses import dataclass, field
 from datetime import datetime
 
-GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
+from shared.domain.mailboxes import mailbox
+
 TOTAL_KEY = "all"
 
 
@@ -57,16 +57,6 @@ class SendLimits:
         if self.total > 0:
             found.append(SendQuota(TOTAL_KEY, self.total, self.window_seconds, "total"))
         return tuple(found)
-
-
-def mailbox(address: str) -> str:
-    """The mailbox an address delivers to, as far as its spelling tells."""
-    local, _, domain = address.strip().lower().rpartition("@")
-    local = local.split("+", 1)[0]
-    domain = domain.rstrip(".")
-    if domain in GMAIL_DOMAINS:
-        local, domain = local.replace(".", ""), "gmail.com"
-    return f"{local}@{domain}"
 
 
 def recipient_key(secret: bytes, address: str) -> str:

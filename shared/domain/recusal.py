@@ -46,9 +46,11 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from shared.domain.mailboxes import mailbox
+
 # What "the same word" means may change with the fold (our rules, the Unicode data):
 # the scheme is stored with each index so an index built under another one is not trusted.
-FOLD_RULES: Final = "1"
+FOLD_RULES: Final = "2"
 
 _APOSTROPHES: Final = frozenset("'`\u00b4\u2018\u2019\u02bc\u02b9\u02bb\u2032\uff07")
 _SPELLED_OUT: Final = {
@@ -174,13 +176,13 @@ def name_tokens(text: str) -> frozenset[str]:
 
 
 def mailbox_forms(address: str) -> frozenset[str]:
-    """The mailbox an address delivers to, as comparable forms: lower case, without its
-    ``+tag`` and a trailing dot, also as its confusable skeleton."""
-    local, _, domain = without_format_characters(address).strip().casefold().rpartition("@")
+    """The mailbox an address delivers to (``shared.domain.mailboxes``), as comparable
+    forms: itself and its confusable skeleton."""
+    local, _, domain = without_format_characters(address).strip().rpartition("@")
     if not local or not domain:
         return frozenset()
-    mailbox = f"{local.split('+', 1)[0]}@{domain.rstrip('.')}"
-    return frozenset({mailbox, _disarm().skeleton_key(mailbox, digit_policy="tr39")})
+    box = mailbox(f"{local}@{domain}")
+    return frozenset({box, _disarm().skeleton_key(box, digit_policy="tr39")})
 
 
 def mailboxes_in(text: str) -> list[frozenset[str]]:

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from shared.domain.mail_limits import TOTAL_KEY, SendLimits, SendQuota, mailbox, recipient_key
+from shared.domain.mail_limits import TOTAL_KEY, SendLimits, SendQuota, recipient_key
+from shared.domain.mailboxes import mailbox
 from shared.domain.records import Case, CaseChange, PendingTask
 from shared.ports import Claim, IntakeStore, MailLedger, QuotaFull
 from tests.contract.test_store_contract import records

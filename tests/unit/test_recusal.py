@@ -207,3 +207,14 @@ def test_the_index_key_is_required_on_google_cloud_and_kept_in_the_data_folder_l
     assert given.key_id == Marker(b"s" * 40).key_id != first.key_id
     with pytest.raises(config.ConfigError, match="INTAKE_NAME_INDEX_SECRET"):
         config.load({"INTAKE_NAME_INDEX_SECRET": "too short"})
+
+
+def test_a_mailbox_is_the_one_the_send_limits_count() -> None:
+    """Recusal and the send limits agree on what one mailbox is (shared.domain.mailboxes):
+    Gmail ignores the dots of a local part, so an officer's Gmail address spelt with or
+    without them is the officer."""
+    officer = Officer("dana.officer@gmail.com", "Dana Officer", frozenset({"ethics_officer"}))
+    for written in ("danaofficer@gmail.com", "Dana.Officer+hr@googlemail.com",
+                    "Someone <d.a.n.a.officer@GMAIL.com.>"):
+        assert is_named(officer, [written]), written
+    assert not is_named(officer, ["dana.officer@example.org"])
