@@ -85,6 +85,43 @@ def test_a_reporter_reads_the_state_and_replies_and_adds_information(web: Harnes
     assert len(web.store.case_events(reference)) == 3  # a resent form adds nothing
 
 
+def test_added_information_with_hidden_characters_is_refused_and_nothing_added(
+        web: Harness) -> None:
+    reference, receipt = anonymous_case(web)
+    browser = Browser(web, language="fr")
+    page = open_case(browser, reference, receipt)
+    add = [("csrf_token", page.token), ("lang", "fr"), ("access", page.inputs["access"]),
+           ("message_id", page.inputs["message_id"]),
+           ("message", "Dans le bureau de \u202eabuJ\u202c, près de l’entrepôt.")]
+    queued = list(web.queue.tasks)
+    refused = browser.post("forms", add, path="/follow-up/message")
+    assert refused.status == 422
+    assert any("Ne doit pas contenir de caractères de mise en forme invisibles" in e
+               and "U+202E" in e for e in refused.errors), refused.errors
+    assert [e.kind for e in web.store.case_events(reference)] == ["received"]
+    assert web.queue.tasks == queued
+
+
+def test_a_message_id_used_on_another_case_still_adds_the_message(web: Harness) -> None:
+    # The id comes from the page, so a person (or an attacker) chooses it: it may only make
+    # a resent form idempotent on its own case, never drop another case's message.
+    shared_id = "ab" * 16
+    added = []
+    for _ in range(2):
+        reference, receipt = anonymous_case(web)
+        browser = Browser(web)
+        page = open_case(browser, reference, receipt)
+        add = [("csrf_token", page.token), ("lang", "en"), ("access", page.inputs["access"]),
+               ("message_id", shared_id), ("message", f"About {reference}")]
+        answer = browser.post("forms", add, path="/follow-up/message")
+        assert answer.status == 200 and "Your information was added" in answer.text
+        assert f"About {reference}" in answer.text
+        added.append(reference)
+    for reference in added:
+        assert [e.kind for e in web.store.case_events(reference)] == [
+            "received", "submitter_message"]
+
+
 def test_the_office_is_told_when_a_submitter_adds_information(tmp_path: Path) -> None:
     from tests.support.fakes import RecordingNotifier
 
