@@ -61,7 +61,8 @@ def build_openapi() -> dict[str, Any]:
         info={"description": "Public intake functions of the Ethics Office. Every path is "
                              "a Cloud Function; locally they share one server."},
     )
-    marshmallow_plugin.map_to_openapi_type(Email, "string", "email")
+    marshmallow_plugin.map_to_openapi_type(  # type: ignore[no-untyped-call]
+        Email, "string", "email")
     spec.components.schema("Acknowledgement", schema=AcknowledgementSchema)
     spec.components.schema("Error", schema=ErrorSchema)
     for function, (schema, summary) in PUBLIC_FORMS.items():
