@@ -1,13 +1,14 @@
 """Fields and the base schema shared by every form.
 
 Rules every form inherits: unknown fields are refused, every string has a length limit, and
-control characters other than newline and tab (in multi-line text) are refused, as are lone
-surrogates that cannot be stored.
+every string field is a ``String``: it refuses control characters, invisible format
+characters and what is not a character (``shared.domain.text_input`` says which), before
+any other rule of the field, with a message that names the character. Newline and tab are
+kept only in multi-line text.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
@@ -15,6 +16,19 @@ from typing import Any, TypedDict
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from marshmallow.experimental.context import Context
+
+from shared.domain.text_input import (
+    CONTROL,
+    EMAIL_INVALID,
+    EMAIL_MAX_LENGTH,
+    EMAIL_NOT_ASCII,
+    EMAIL_QUOTED,
+    EMAIL_TOO_LONG,
+    FORMAT,
+    NOT_TEXT,
+    email_problem,
+    forbidden_character,
+)
 
 
 class LoadContext(TypedDict):
@@ -24,8 +38,6 @@ class LoadContext(TypedDict):
 # The endpoint sets "today" from the injected clock; without it the real UTC date is used.
 LOAD_CONTEXT = Context[LoadContext]
 
-_FORBIDDEN_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-_FORBIDDEN_SINGLE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 EARLIEST_DATE = date(1950, 1, 1)
 
 
@@ -36,52 +48,87 @@ def today() -> date:
         return datetime.now(UTC).date()
 
 
-class Text(fields.String):
-    """Trimmed, NFC-normalised text of 1..max_length characters; CRLF read as LF."""
+class String(fields.String):
+    """A string field. Every string field of every schema is one (a test checks it): the
+    characters of ``shared.domain.text_input`` are refused first, so whatever the field's
+    other rules, the error says which character and why."""
 
+    multiline = False
     default_error_messages = {  # noqa: RUF012 (marshmallow merges this class attribute)
-        "control": "Must not contain control characters (found U+{code:04X}).",
+        CONTROL: "Must not contain control characters (found U+{code:04X}).",
+        FORMAT: "Must not contain invisible formatting characters such as soft hyphens, "
+                "zero-width spaces or direction marks (found U+{code:04X}).",
+        NOT_TEXT: "Must not contain line separators or code points that are not "
+                  "characters (found U+{code:04X}).",
     }
+
+    def _prepare(self, text: str) -> str:
+        """The text as checked (a subclass may rewrite it first)."""
+        return text
+
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None,
+                     **kwargs: Any) -> str:
+        text = self._prepare(str(super()._deserialize(value, attr, data, **kwargs)))
+        refusal = forbidden_character(text, multiline=self.multiline)
+        if refusal is not None:
+            raise self.make_error(refusal.reason, code=refusal.code)
+        return text
+
+
+class Text(String):
+    """Trimmed, NFC-normalised text of 1..max_length characters; in multi-line text, CRLF
+    and CR are read as LF."""
 
     def __init__(self, *, max_length: int, multiline: bool = False, **kwargs: Any) -> None:
         super().__init__(validate=validate.Length(min=1, max=max_length), **kwargs)
         self.multiline = multiline
 
+    def _prepare(self, text: str) -> str:
+        if not self.multiline:  # a lone CR is then refused as what it is
+            return text
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+
     def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None,
                      **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-        forbidden = _FORBIDDEN_MULTILINE if self.multiline else _FORBIDDEN_SINGLE_LINE
-        found = forbidden.search(text)
-        if found:
-            raise self.make_error("control", code=ord(found.group()))
         return unicodedata.normalize("NFC", text).strip()
 
 
-class Code(fields.String):
+class Code(String):
     """One of a fixed set of codes from the taxonomy."""
 
     def __init__(self, codes: Iterable[str], **kwargs: Any) -> None:
         super().__init__(validate=validate.OneOf(list(codes)), **kwargs)
 
 
-class Email(fields.Email):
-    """An e-mail address of at most 254 characters (checked before the address pattern)."""
+class Email(String):
+    """An e-mail address (``shared.domain.text_input.email_problem``), surrounding spaces
+    removed (after the character check: a control character is refused, not trimmed);
+    kept as typed otherwise."""
 
-    default_error_messages = {"too_long": "Longer than maximum length 254."}  # noqa: RUF012
+    default_error_messages = {  # noqa: RUF012
+        EMAIL_TOO_LONG: f"Longer than maximum length {EMAIL_MAX_LENGTH}.",
+        EMAIL_QUOTED: "Enter the address without quotation marks: addresses with a quoted "
+                      "part are not accepted.",
+        EMAIL_NOT_ASCII: "Before the @, use only letters without accents (a to z), digits "
+                         "and punctuation: this service cannot send mail to other "
+                         "addresses.",
+        EMAIL_INVALID: "Not a valid email address.",
+    }
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(validate=validate.Length(max=254), **kwargs)
+        super().__init__(validate=validate.Length(max=EMAIL_MAX_LENGTH), **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None,
                      **kwargs: Any) -> str:
-        text = str(super()._deserialize(value, attr, data, **kwargs)).strip()
-        if len(text) > 254:
-            raise self.make_error("too_long")
-        return text
+        address = super()._deserialize(value, attr, data, **kwargs).strip(" ")
+        refusal = email_problem(address)
+        if refusal is not None:
+            raise self.make_error(refusal.reason, code=refusal.code)
+        return address
 
 
-class Phone(fields.String):
+class Phone(String):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(validate=validate.Regexp(
             r"^\+?[0-9][0-9 ().\-]{4,39}$",

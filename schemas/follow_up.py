@@ -6,14 +6,14 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from marshmallow import fields, validate
+from marshmallow import validate
 
-from schemas.common import IntakeSchema, Text
+from schemas.common import IntakeSchema, String, Text
 from shared.domain.follow_up import MESSAGE_MAX_LENGTH
 from shared.domain.references import normalise_symbols, parse_reference
 
 
-class Reference(fields.String):
+class Reference(String):
     """A case reference as a person types it (any case, spaces, O for 0), canonicalised."""
 
     default_error_messages = {  # noqa: RUF012
@@ -29,7 +29,7 @@ class Reference(fields.String):
         return reference
 
 
-class ReceiptCode(fields.String):
+class ReceiptCode(String):
     """A receipt code: 16 symbols of Crockford's base32, spaces and hyphens ignored."""
 
     default_error_messages = {  # noqa: RUF012
@@ -51,5 +51,5 @@ class FollowUpLookupSchema(IntakeSchema):
 
 class FollowUpMessageSchema(IntakeSchema):
     message = Text(max_length=MESSAGE_MAX_LENGTH, multiline=True, required=True)
-    message_id = fields.String(required=True, validate=validate.Regexp(
+    message_id = String(required=True, validate=validate.Regexp(
         r"^[0-9a-f]{32}$", error="Reload the page and write your message again."))

@@ -15,7 +15,7 @@ from typing import Any
 
 from marshmallow import ValidationError
 
-from schemas.common import LOAD_CONTEXT
+from schemas.common import LOAD_CONTEXT, Code
 from schemas.statistics import IMPORTED_SERVICE_CATEGORIES, LINE_SCHEMAS
 from shared.domain import strict_json
 from shared.domain.statistics import ImportLine
@@ -31,6 +31,7 @@ from shared.domain.taxonomy import (
 MAX_LINE_BYTES = 16 * 1024
 SEEN_LIMIT = 100_000  # distinct lines whose verdict validate_lines remembers
 KINDS = tuple(LINE_SCHEMAS)
+_KIND = Code(KINDS)  # read like every field of a line, before the line's own schema
 
 
 @dataclass(frozen=True)
@@ -95,11 +96,12 @@ def validate_line(number: int, raw: bytes) -> ImportLine | LineError:
     except ValueError as error:
         return LineError(number, {"_line": [str(error)]})
     kind = record.get("kind")
-    schema = LINE_SCHEMAS.get(kind) if isinstance(kind, str) else None
-    if schema is None:
-        message = ("Missing data for required field." if kind is None
-                   else f"Must be one of: {', '.join(KINDS)}.")
-        return LineError(number, {"kind": [message]})
+    if kind is None:
+        return LineError(number, {"kind": ["Missing data for required field."]})
+    try:
+        schema = LINE_SCHEMAS[_KIND.deserialize(kind)]
+    except ValidationError as error:
+        return LineError(number, _messages(ValidationError({"kind": error.messages})))
     try:
         data: dict[str, Any] = schema.load(record)
     except ValidationError as error:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import ValidationError, fields, validates, validates_schema
+from marshmallow import ValidationError, validates, validates_schema
 
-from schemas.common import Code, Count, ErrorCollector, IntakeSchema, PastDate, today
+from schemas.common import Code, Count, ErrorCollector, IntakeSchema, PastDate, String, today
 from shared.domain.taxonomy import (
     ADVICE_GROUPS,
     ADVICE_SUBCATEGORIES,
@@ -62,7 +62,7 @@ class ServiceLogSchema(IntakeSchema):
 
 class ServiceLineSchema(IntakeSchema):
     kind = Code(["service"], required=True)
-    category = fields.String(required=True)
+    category = String(required=True)
     date = PastDate(required=True)
     participants = Count(low=1, high=MAX_PARTICIPANTS)
     allegation_type = Code(ALLEGATION_TYPES)
@@ -85,7 +85,7 @@ class ServiceLineSchema(IntakeSchema):
 
 class AdviceLineSchema(IntakeSchema):
     kind = Code(["advice"], required=True)
-    subcategory = fields.String(required=True)
+    subcategory = String(required=True)
     date = PastDate(required=True)
     category = Code(ADVICE_GROUPS)
     requester_type = Code(REQUESTER_TYPES)

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import validate
 
-from schemas.common import IntakeSchema
+from schemas.common import IntakeSchema, String
 
 
 class TriageTaskSchema(IntakeSchema):
     """A task about one submission: triage and forwarding."""
 
-    submission_id = fields.String(required=True, validate=validate.Regexp(
+    submission_id = String(required=True, validate=validate.Regexp(
         r"^[0-9a-f]{32}$", error="Must be a submission id (32 lowercase hex digits)."))
 
 
 class NotifyTaskSchema(TriageTaskSchema):
-    item = fields.String(required=True, validate=validate.Regexp(
+    item = String(required=True, validate=validate.Regexp(
         r"^[a-z_]{1,40}(\.[a-z0-9_.]{1,80})?-[a-z_]{1,40}$",
         error="Must be a notification item such as referral_made-ethics_office."))

@@ -34,11 +34,11 @@ from google.oauth2 import id_token
 from shared.domain.officers import (
     Forbidden,
     Officer,
-    is_email,
     normalise_email,
     officer_for,
     require_role,
 )
+from shared.domain.text_input import is_email
 from shared.google_certs import (
     GOOGLE_CERTS_URL,
     CertificateCache,

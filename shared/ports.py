@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
 
-from shared.domain.follow_up import Lockout
+from shared.domain.follow_up import Attempt, Lockout
 from shared.domain.mail_limits import SendQuota
 from shared.domain.records import (
     Case,
@@ -285,9 +285,10 @@ class FollowUpStore(abc.ABC):
         ``event_count`` and ``updated_at``, with ``pending`` work (the officers' notices),
         in one atomic write.
 
-        Idempotent on ``message_id``: a repeated id changes nothing and returns the event
-        stored first. Raises LookupError for an unknown case, StoreUnavailable if the store
-        cannot be reached.
+        Idempotent on ``(reference, message_id)``: the same id again on the same case
+        changes nothing and returns the event stored first. The id is the client's, so it
+        means nothing on another case: there it is a message of its own. Raises
+        LookupError for an unknown case, StoreUnavailable if the store cannot be reached.
         """
 
     @abc.abstractmethod
@@ -295,14 +296,16 @@ class FollowUpStore(abc.ABC):
         """The receipt-check counter of a reference (zero failures if none is kept)."""
 
     @abc.abstractmethod
-    def record_failure(self, reference: str, *, at: datetime, limit: int,
-                       lock_for: timedelta) -> Lockout:
-        """Count one failed receipt check atomically (``Lockout.after_failure``) and return
-        the new state."""
+    def reserve_attempt(self, reference: str, *, at: datetime, limit: int,
+                        lock_for: timedelta) -> Attempt:
+        """Count one receipt check of ``reference`` before it is made, atomically
+        (``Lockout.reserve``): it stands as a failure unless refunded. While the reference
+        is locked the check is refused and nothing is counted."""
 
     @abc.abstractmethod
-    def clear_failures(self, reference: str) -> None:
-        """Forget the failed checks of a reference (after a correct receipt)."""
+    def refund_attempt(self, reference: str, attempt: Attempt, *, limit: int) -> None:
+        """Give back the one check ``attempt`` counted (its receipt matched), atomically
+        (``Lockout.refund``): failures counted by other checks stay counted."""
 
 
 class RateLimiter(abc.ABC):

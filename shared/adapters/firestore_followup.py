@@ -1,9 +1,14 @@
 """The follow-up store on Firestore, beside the intake store's collections.
 
 Messages: ``cases/{reference}/events/{seq}`` like every history event, plus a marker
-``follow_up_messages/{message_id}`` created in the same transaction, so a repeated message
-id is a no-op. Lockouts: ``follow_up_lockouts/{reference}`` (with ``expires_at`` for a TTL
-policy).
+``cases/{reference}/message_ids/{message_id}`` created in the same transaction, so the
+same message id on the same case is a no-op (and means nothing on another case). Lockouts:
+``follow_up_lockouts/{reference}`` (with ``expires_at`` for a TTL policy), counted and
+refunded in transactions.
+
+Markers written before ids were scoped to their case (``follow_up_messages/{message_id}``)
+are no longer read: a form sent before an upgrade and sent again after it would add its
+message twice, never lose it.
 """
 
 from __future__ import annotations
@@ -24,14 +29,15 @@ from shared.adapters.documents import (
     pending_doc,
 )
 from shared.adapters.firestore_store import FirestoreStore, case_lock
-from shared.adapters.followup_docs import lockout_doc, lockout_from_doc
-from shared.domain.follow_up import MESSAGE_KINDS, Lockout
+from shared.adapters.followup_docs import lockout_doc, lockout_from_doc, refund_fields
+from shared.domain.follow_up import MESSAGE_KINDS, Attempt, Lockout
 from shared.domain.records import CaseEvent, PendingTask
 from shared.ports import FollowUpStore, StoreUnavailable
 
 # A case's messages and a reference's counter are single documents that several requests
-# may write at once (a double click, a burst of guesses): retry contended transactions more
-# than the client's default 5 times.
+# may write at once (a double click, a burst of guesses): threads of one instance take turns
+# (``case_lock``), and contended transactions between instances are retried more than the
+# client's default 5 times.
 TRANSACTION_ATTEMPTS = 20
 
 
@@ -71,14 +77,13 @@ class FirestoreFollowUpStore(FollowUpStore):
                        sealed: Mapping[str, Any], at: datetime,
                        pending: Sequence[PendingTask] = ()) -> CaseEvent:
         case_ref = self._db.collection("cases").document(reference)
-        marker_ref = self._db.collection("follow_up_messages").document(message_id)
+        marker_ref = case_ref.collection("message_ids").document(message_id)
 
         @firestore.transactional
-        def apply(transaction: firestore.Transaction) -> CaseEvent | tuple[str, int]:
+        def apply(transaction: firestore.Transaction) -> CaseEvent | int:
             marker = marker_ref.get(transaction=transaction)
             if marker.exists:
-                seen = marker.to_dict() or {}
-                return str(seen["reference"]), int(seen["seq"])
+                return int((marker.to_dict() or {})["seq"])
             snapshot = case_ref.get(transaction=transaction)
             if not snapshot.exists:
                 raise LookupError(f"no case {reference}")
@@ -88,7 +93,7 @@ class FirestoreFollowUpStore(FollowUpStore):
             transaction.update(case_ref, {"event_count": event.seq, "updated_at": at})
             transaction.create(self._events(reference).document(event_id(event.seq)),
                                event_doc(event))
-            transaction.create(marker_ref, {"reference": reference, "seq": event.seq})
+            transaction.create(marker_ref, {"seq": event.seq})
             for task in pending:
                 transaction.set(self._db.collection("pending_tasks").document(task.key),
                                 pending_doc(task))
@@ -98,9 +103,7 @@ class FirestoreFollowUpStore(FollowUpStore):
             outcome = apply(self._db.transaction(max_attempts=TRANSACTION_ATTEMPTS))
         if isinstance(outcome, CaseEvent):
             return outcome
-        seen_reference, seq = outcome
-        snapshot = self._store.call(
-            self._events(seen_reference).document(event_id(seq)).get)
+        snapshot = self._store.call(self._events(reference).document(event_id(outcome)).get)
         return event_from_doc(snapshot.to_dict() or {})
 
     def _lockout_ref(self, reference: str) -> Any:
@@ -110,22 +113,39 @@ class FirestoreFollowUpStore(FollowUpStore):
         snapshot = self._store.call(self._lockout_ref(reference).get)
         return lockout_from_doc(snapshot.to_dict() or {}) if snapshot.exists else Lockout()
 
-    def record_failure(self, reference: str, *, at: datetime, limit: int,
-                       lock_for: timedelta) -> Lockout:
+    def reserve_attempt(self, reference: str, *, at: datetime, limit: int,
+                        lock_for: timedelta) -> Attempt:
         ref = self._lockout_ref(reference)
 
         @firestore.transactional
-        def apply(transaction: firestore.Transaction) -> Lockout:
+        def apply(transaction: firestore.Transaction) -> Attempt:
             snapshot = ref.get(transaction=transaction)
             current = lockout_from_doc(snapshot.to_dict() or {}) if snapshot.exists \
                 else Lockout()
-            updated = current.after_failure(at, limit, lock_for)
-            transaction.set(ref, lockout_doc(updated, lock_for))
-            return updated
+            counted = current.reserve(at, limit, lock_for)
+            if counted is None:
+                return Attempt(False, current)
+            transaction.set(ref, lockout_doc(counted, lock_for))
+            return Attempt(True, counted)
 
-        with self._guard():
+        with case_lock(reference), self._guard():  # threads of an instance take turns
             return apply(  # type: ignore[no-any-return]
                 self._db.transaction(max_attempts=TRANSACTION_ATTEMPTS))
 
-    def clear_failures(self, reference: str) -> None:
-        self._store.call(self._lockout_ref(reference).delete)
+    def refund_attempt(self, reference: str, attempt: Attempt, *, limit: int) -> None:
+        if not attempt.granted:
+            return
+        ref = self._lockout_ref(reference)
+
+        @firestore.transactional
+        def apply(transaction: firestore.Transaction) -> None:
+            snapshot = ref.get(transaction=transaction)
+            if not snapshot.exists:
+                return
+            current = lockout_from_doc(snapshot.to_dict() or {})
+            refunded = current.refund(attempt.lockout, limit)
+            if refunded != current:
+                transaction.update(ref, refund_fields(refunded))
+
+        with case_lock(reference), self._guard():
+            apply(self._db.transaction(max_attempts=TRANSACTION_ATTEMPTS))

@@ -14,8 +14,13 @@ def lockout_doc(lockout: Lockout, lock_for: timedelta) -> dict[str, Any]:
     on this field lets Firestore delete it; nothing reads it back)."""
     last = lockout.locked_until or lockout.last_failure_at
     return {"failures": lockout.failures, "locked_until": lockout.locked_until,
-            "last_failure_at": lockout.last_failure_at,
+            "last_failure_at": lockout.last_failure_at, "since": lockout.since,
             "expires_at": last + lock_for if last is not None else None}
+
+
+def refund_fields(lockout: Lockout) -> dict[str, Any]:
+    """What a refund changes in a stored counter (its expiry may stay as late as it was)."""
+    return {"failures": lockout.failures, "locked_until": lockout.locked_until}
 
 
 def lockout_from_doc(doc: dict[str, Any]) -> Lockout:
@@ -24,4 +29,5 @@ def lockout_from_doc(doc: dict[str, Any]) -> Lockout:
 
     return Lockout(failures=int(doc.get("failures", 0)),
                    locked_until=moment(doc.get("locked_until")),
-                   last_failure_at=moment(doc.get("last_failure_at")))
+                   last_failure_at=moment(doc.get("last_failure_at")),
+                   since=moment(doc.get("since")))

@@ -1,7 +1,12 @@
 """The follow-up store on the embedded SQLite database, beside the intake store's tables.
 
 A message is one write transaction: the case row (its ``event_count``), the new history
-event and a marker that makes a repeated ``message_id`` a no-op.
+event and a marker that makes the same ``message_id`` on the same case a no-op. A receipt
+check is counted, and refunded, in a write transaction of its own.
+
+Databases written before message ids were scoped to their case keep a
+``follow_up_messages`` table keyed by the id alone: its rows move to
+``follow_up_message_ids`` the first time the store opens the file.
 """
 
 from __future__ import annotations
@@ -20,17 +25,24 @@ from shared.adapters.documents import (
     event_from_doc,
     pending_doc,
 )
-from shared.adapters.followup_docs import lockout_doc, lockout_from_doc
+from shared.adapters.followup_docs import lockout_doc, lockout_from_doc, refund_fields
 from shared.adapters.sqlite_store import SqliteStore, dump_doc, sortable
-from shared.domain.follow_up import MESSAGE_KINDS, Lockout
+from shared.domain.follow_up import MESSAGE_KINDS, Attempt, Lockout
 from shared.domain.records import CaseEvent, PendingTask
 from shared.ports import FollowUpStore
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS follow_up_messages (
-    message_id TEXT PRIMARY KEY, reference TEXT NOT NULL, seq INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS follow_up_message_ids (
+    reference TEXT NOT NULL, message_id TEXT NOT NULL, seq INTEGER NOT NULL,
+    PRIMARY KEY (reference, message_id));
 CREATE TABLE IF NOT EXISTS follow_up_lockouts (
     reference TEXT PRIMARY KEY, doc TEXT NOT NULL);
+"""
+LEGACY = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'follow_up_messages'"
+MIGRATE = """
+INSERT OR IGNORE INTO follow_up_message_ids
+    SELECT reference, message_id, seq FROM follow_up_messages;
+DROP TABLE follow_up_messages;
 """
 
 
@@ -39,6 +51,12 @@ class SqliteFollowUpStore(FollowUpStore):
         self._store = store
         with store.connection() as db, store.guard():
             db.executescript(SCHEMA)
+            legacy = db.execute(LEGACY).fetchone() is not None
+        if legacy:
+            with store.transaction() as db:
+                if db.execute(LEGACY).fetchone() is not None:  # not moved meanwhile
+                    for statement in filter(str.strip, MIGRATE.split(";")):
+                        db.execute(statement)
 
     def messages(self, reference: str) -> list[CaseEvent]:
         with self._store.connection() as db, self._store.guard():
@@ -51,10 +69,11 @@ class SqliteFollowUpStore(FollowUpStore):
                        sealed: Mapping[str, Any], at: datetime,
                        pending: Sequence[PendingTask] = ()) -> CaseEvent:
         with self._store.transaction() as db:
-            seen = db.execute("SELECT reference, seq FROM follow_up_messages "
-                              "WHERE message_id = ?", (message_id,)).fetchone()
+            seen = db.execute("SELECT seq FROM follow_up_message_ids "
+                              "WHERE reference = ? AND message_id = ?",
+                              (reference, message_id)).fetchone()
             if seen is not None:
-                return _event(db, seen[0], int(seen[1]))
+                return _event(db, reference, int(seen[0]))
             row = db.execute("SELECT doc FROM cases WHERE reference = ?",
                              (reference,)).fetchone()
             if row is None:
@@ -67,8 +86,8 @@ class SqliteFollowUpStore(FollowUpStore):
                        (dump_doc(case_doc(updated)), reference))
             db.execute("INSERT INTO case_events VALUES (?, ?, ?)",
                        (reference, event.seq, dump_doc(event_doc(event))))
-            db.execute("INSERT INTO follow_up_messages VALUES (?, ?, ?)",
-                       (message_id, reference, event.seq))
+            db.execute("INSERT INTO follow_up_message_ids VALUES (?, ?, ?)",
+                       (reference, message_id, event.seq))
             db.executemany("INSERT OR REPLACE INTO pending_tasks VALUES (?, ?, ?)",
                            [(p.key, sortable(p.last_enqueued_at), dump_doc(pending_doc(p)))
                             for p in pending])
@@ -80,21 +99,36 @@ class SqliteFollowUpStore(FollowUpStore):
                              (reference,)).fetchone()
         return lockout_from_doc(json.loads(row[0])) if row else Lockout()
 
-    def record_failure(self, reference: str, *, at: datetime, limit: int,
-                       lock_for: timedelta) -> Lockout:
+    def _read_lockout(self, db: sqlite3.Connection, reference: str) -> dict[str, Any] | None:
+        row = db.execute("SELECT doc FROM follow_up_lockouts WHERE reference = ?",
+                         (reference,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def reserve_attempt(self, reference: str, *, at: datetime, limit: int,
+                        lock_for: timedelta) -> Attempt:
         with self._store.transaction() as db:
-            row = db.execute("SELECT doc FROM follow_up_lockouts WHERE reference = ?",
-                             (reference,)).fetchone()
-            current = lockout_from_doc(json.loads(row[0])) if row else Lockout()
-            updated = current.after_failure(at, limit, lock_for)
+            doc = self._read_lockout(db, reference)
+            current = lockout_from_doc(doc) if doc is not None else Lockout()
+            counted = current.reserve(at, limit, lock_for)
+            if counted is None:
+                return Attempt(False, current)
             db.execute("INSERT INTO follow_up_lockouts VALUES (?, ?) ON CONFLICT (reference) "
                        "DO UPDATE SET doc = excluded.doc",
-                       (reference, dump_doc(lockout_doc(updated, lock_for))))
-            return updated
+                       (reference, dump_doc(lockout_doc(counted, lock_for))))
+            return Attempt(True, counted)
 
-    def clear_failures(self, reference: str) -> None:
+    def refund_attempt(self, reference: str, attempt: Attempt, *, limit: int) -> None:
+        if not attempt.granted:
+            return
         with self._store.transaction() as db:
-            db.execute("DELETE FROM follow_up_lockouts WHERE reference = ?", (reference,))
+            doc = self._read_lockout(db, reference)
+            if doc is None:
+                return
+            current = lockout_from_doc(doc)
+            refunded = current.refund(attempt.lockout, limit)
+            if refunded != current:
+                db.execute("UPDATE follow_up_lockouts SET doc = ? WHERE reference = ?",
+                           (dump_doc({**doc, **refund_fields(refunded)}), reference))
 
 
 def _event(db: sqlite3.Connection, reference: str, seq: int) -> CaseEvent:

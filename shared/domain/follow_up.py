@@ -13,7 +13,7 @@ plain fallback instead of an error.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Final
@@ -32,28 +32,56 @@ MESSAGE_MAX_LENGTH = 5000
 
 @dataclass(frozen=True)
 class Lockout:
-    """Failed receipt checks of one reference."""
+    """The receipt checks counted against one reference in its current window.
+
+    A check is counted when it starts, before its slow hash, and stands as a failure unless
+    its receipt matches and it is refunded. So at most ``limit`` wrong receipts are ever
+    checked per reference per window, however many arrive at once, and a correct receipt
+    gives back only its own attempt: it never erases failures counted by anyone else.
+    ``since`` (the first attempt of the window) tells windows apart, so a refund cannot
+    reach into a later one.
+    """
 
     failures: int = 0
     locked_until: datetime | None = None
     last_failure_at: datetime | None = None
+    since: datetime | None = None
 
     def is_locked(self, at: datetime) -> bool:
         return self.locked_until is not None and at < self.locked_until
 
-    def after_failure(self, at: datetime, limit: int, lock_for: timedelta) -> Lockout:
-        """The state after one more failed check at ``at``.
+    def reserve(self, at: datetime, limit: int, lock_for: timedelta) -> Lockout | None:
+        """The state after counting one more check at ``at``; None if the reference is
+        locked (the check is refused and not counted).
 
-        The ``limit``-th failure locks the reference for ``lock_for``; failures older than
-        ``lock_for`` are forgotten, and a check made while locked is not counted.
+        The ``limit``-th attempt locks the reference for ``lock_for`` from ``at``; a window
+        ends ``lock_for`` after its last attempt, and the next attempt starts a new one.
         """
         if self.is_locked(at):
-            return self
+            return None
         stale = self.last_failure_at is None or at - self.last_failure_at >= lock_for
         failures = (0 if stale else self.failures) + 1
-        if failures >= limit:
-            return Lockout(0, at + lock_for, at)
-        return Lockout(failures, None, at)
+        since = at if stale else self.since
+        return Lockout(failures, at + lock_for if failures >= limit else None, at, since)
+
+    def refund(self, reserved: Lockout, limit: int) -> Lockout:
+        """The state after giving back the one attempt that ``reserved`` (the state
+        ``reserve`` returned for it) counted; unchanged if that window is over. The lock
+        goes only if fewer than ``limit`` attempts are left counted."""
+        if self.since != reserved.since or self.failures <= 0:
+            return self
+        failures = self.failures - 1
+        return replace(self, failures=failures,
+                       locked_until=self.locked_until if failures >= limit else None)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """A receipt check as counted before it is made: ``granted`` with the state that
+    counts it, or refused (nothing counted) with the state that locks the reference."""
+
+    granted: bool
+    lockout: Lockout
 
 
 @dataclass(frozen=True)

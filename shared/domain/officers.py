@@ -20,22 +20,18 @@ authenticated (``shared.auth`` does that).
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Final
 
 from shared.domain import recusal
+from shared.domain.text_input import forbidden_character, is_email
 
 ETHICS_OFFICER: Final = "ethics_officer"
 ETHICS_ADMIN: Final = "ethics_admin"
 ROLES: Final = (ETHICS_OFFICER, ETHICS_ADMIN)
 
-_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
-_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-_EMAIL_RE = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@{_LABEL}(?:\.{_LABEL})+")
 _ENTRY_KEYS = frozenset({"name", "roles"})
 MAX_NAME_LENGTH = 200
 
@@ -69,11 +65,6 @@ class Forbidden(Exception):
 
 def normalise_email(address: str) -> str:
     return address.strip().lower()
-
-
-def is_email(text: str) -> bool:
-    return len(text) <= 254 and len(text.partition("@")[0]) <= 64 and bool(
-        _EMAIL_RE.fullmatch(text))
 
 
 def parse_directory(text: str) -> Mapping[str, Officer]:
@@ -124,10 +115,13 @@ def _officer(key: str, entry: Any) -> Officer:
                              + (f"; missing {', '.join(missing)}" if missing else "")
                              + (f"; unknown {', '.join(extra)}" if extra else ""))
     name, roles = entry["name"], entry["roles"]
-    if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME_LENGTH or any(
-            unicodedata.category(c) == "Cc" for c in name):
+    if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME_LENGTH:
         raise DirectoryError(f"{where}: name must be a non-empty line of text of at most "
                              f"{MAX_NAME_LENGTH} characters")
+    refusal = forbidden_character(name)
+    if refusal is not None:
+        raise DirectoryError(f"{where}: name must be text without control, invisible formatting or "
+                             f"non-text characters (found U+{refusal.code or 0:04X})")
     if not isinstance(roles, list) or not roles or not all(isinstance(r, str) for r in roles):
         raise DirectoryError(f"{where}: roles must be a non-empty list of "
                              f"{' and/or '.join(ROLES)}")

@@ -2,8 +2,8 @@
 exchanged with the Ethics Office, and add information.
 
 A reference that does not exist, a case that has no receipt (a named submission) and a
-wrong receipt code are the same failure, reached by the same work: a slow hash is checked
-in every case and every failure is counted against the reference, so neither the answer
+wrong receipt code are the same failure, reached by the same work: every check is counted
+against the reference before a slow hash is checked, in every case, so neither the answer
 nor its timing says whether a case exists.
 """
 
@@ -75,17 +75,20 @@ def open_case(reference: str, receipt: str, *, store: IntakeStore, follow_up: Fo
               lock_for: timedelta) -> CaseView:
     """The case behind a reference and receipt code.
 
-    Raises Locked while the reference is locked (also for the check that locks it) and
-    NoMatch for any other failure. A case whose submission does not name it back (a
-    tampered pointer would let one case's receipt open another) is a NoMatch and an
-    integrity alert.
+    The check is counted against the reference before the slow hash, so checks made at
+    the same time are all counted and none slips past the limit; a matching receipt then
+    gives back its own count, and only that. Raises Locked while the reference is locked
+    (also for the check that locks it) and NoMatch for any other failure. A case whose
+    submission does not name it back (a tampered pointer would let one case's receipt
+    open another) is a NoMatch, counted as any failure, and an integrity alert.
     """
     decoy = _decoy_hash()  # built before any branch, so the first call costs the same
     now = clock.now()
-    lockout = follow_up.lockout(reference)
-    if lockout.is_locked(now):
-        assert lockout.locked_until is not None
-        raise Locked(lockout.locked_until)
+    attempt = follow_up.reserve_attempt(reference, at=now, limit=FAILURES_BEFORE_LOCK,
+                                        lock_for=lock_for)
+    if not attempt.granted:
+        assert attempt.lockout.locked_until is not None
+        raise Locked(attempt.lockout.locked_until)
     case = store.get_case(reference)
     submission = store.get_submission(case.submission_id if case else secrets.token_hex(16))
     if case is not None and submission is not None and not integrity.belongs(
@@ -94,17 +97,14 @@ def open_case(reference: str, receipt: str, *, store: IntakeStore, follow_up: Fo
     stored = submission.receipt_hash if submission and submission.anonymous else None
     matched = verify_receipt(receipt, stored or decoy) and stored is not None
     if not matched or case is None:
-        after = follow_up.record_failure(reference, at=now, limit=FAILURES_BEFORE_LOCK,
-                                         lock_for=lock_for)
-        locked = after.is_locked(now)
+        locked = attempt.lockout.is_locked(now)
         log.info("follow-up check failed", extra={"event": "follow_up_refused",
                                                   "reference": reference, "locked": locked})
         if locked:
-            assert after.locked_until is not None
-            raise Locked(after.locked_until)
+            assert attempt.lockout.locked_until is not None
+            raise Locked(attempt.lockout.locked_until)
         raise NoMatch()
-    if lockout.failures:
-        follow_up.clear_failures(reference)
+    follow_up.refund_attempt(reference, attempt, limit=FAILURES_BEFORE_LOCK)
     log.info("follow-up page opened", extra={"event": "follow_up_opened",
                                              "reference": reference})
     return _view(case, follow_up.messages(reference), store=store, cipher=cipher,
@@ -140,8 +140,9 @@ def add_message(reference: str, text: str, message_id: str, *, store: IntakeStor
                 follow_up: FollowUpStore, cipher: PayloadCipher, queue: TaskQueue,
                 clock: Clock) -> CaseEvent:
     """Seal the submitter's text and append it to the case's history (idempotent on
-    ``message_id``), together with notices to the office and the assigned officer (no
-    text in them). The caller has checked the submitter's access to the case."""
+    ``message_id`` within this case), together with notices to the office and the
+    assigned officer (no text in them). The caller has checked the submitter's access to
+    the case."""
     case = store.get_case(reference)
     if case is None:
         raise NoMatch()

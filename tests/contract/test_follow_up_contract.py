@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from shared.domain.follow_up import Lockout
+from shared.domain.follow_up import Attempt, Lockout
 from shared.domain.triage import triaged
 from shared.ports import FollowUpStore, IntakeStore, StoreUnavailable
 from tests.contract.test_store_contract import TRIAGE, records
-from tests.support.fakes import InMemoryFollowUpStore, InMemoryStore
+from tests.support.fakes import FixedClock, InMemoryFollowUpStore, InMemoryStore, RecordingQueue
 
 T0 = datetime(2026, 3, 2, 9, 30, 15, 123456, tzinfo=UTC)
 LOCK = timedelta(hours=1)
@@ -46,8 +46,8 @@ def stores(request: pytest.FixtureRequest,
         yield firestore, FirestoreFollowUpStore(firestore)
 
 
-def _case(store: IntakeStore) -> str:
-    submission, case, event, pending = records()
+def _case(store: IntakeStore, n: int = 1) -> str:
+    submission, case, event, pending = records(n)
     store.create_submission(submission, case, event, pending)
     return case.reference
 
@@ -141,43 +141,93 @@ def test_concurrent_messages_get_distinct_consecutive_numbers(
     assert case.event_count == 4
 
 
-def test_five_failures_lock_any_reference_for_the_period(
+def test_a_message_id_is_scoped_to_its_case(
+        stores: tuple[IntakeStore, FollowUpStore]) -> None:
+    # The id comes from the client: reused on another case, it must not drop that message.
+    store, follow_up = stores
+    first, second = _case(store, 1), _case(store, 2)
+    mine = follow_up.append_message(first, kind="submitter_message", actor="submitter",
+                                    message_id="c" * 32, sealed=SEALED, at=T0)
+    other_sealed = dict(SEALED, ciphertext="EEEE")
+    theirs = follow_up.append_message(second, kind="submitter_message", actor="submitter",
+                                      message_id="c" * 32, sealed=other_sealed,
+                                      at=T0 + timedelta(minutes=1))
+    assert (theirs.seq, theirs.details["sealed"]) == (2, other_sealed)
+    assert follow_up.messages(second) == [theirs]
+    assert follow_up.messages(first) == [mine]
+    # ...and stays idempotent on each case.
+    assert follow_up.append_message(second, kind="submitter_message", actor="submitter",
+                                    message_id="c" * 32, sealed=SEALED,
+                                    at=T0 + timedelta(minutes=2)) == theirs
+    assert follow_up.append_message(first, kind="submitter_message", actor="submitter",
+                                    message_id="c" * 32, sealed=other_sealed,
+                                    at=T0 + timedelta(minutes=2)) == mine
+    assert [len(store.case_events(r)) for r in (first, second)] == [2, 2]
+
+
+def _reserve(follow_up: FollowUpStore, reference: str, at: datetime,
+             limit: int = 5) -> Attempt:
+    return follow_up.reserve_attempt(reference, at=at, limit=limit, lock_for=LOCK)
+
+
+def test_five_attempts_lock_any_reference_for_the_period(
         stores: tuple[IntakeStore, FollowUpStore]) -> None:
     _, follow_up = stores
     reference = "ETH-MIS-ABCDE-FGHJK"  # no such case: counted all the same
     assert follow_up.lockout(reference) == Lockout()
     for n in range(4):
-        state = follow_up.record_failure(reference, at=T0 + timedelta(minutes=n), limit=5,
-                                         lock_for=LOCK)
-        assert (state.failures, state.locked_until) == (n + 1, None)
-    locked = follow_up.record_failure(reference, at=T0 + timedelta(minutes=4), limit=5,
-                                      lock_for=LOCK)
-    assert locked.locked_until == T0 + timedelta(minutes=4) + LOCK
-    assert follow_up.lockout(reference) == locked
-    assert locked.is_locked(T0 + timedelta(minutes=30))
-    during = follow_up.record_failure(reference, at=T0 + timedelta(minutes=30), limit=5,
-                                      lock_for=LOCK)
-    assert during == locked  # not counted while locked
-    after = follow_up.record_failure(reference, at=T0 + timedelta(hours=2), limit=5,
-                                     lock_for=LOCK)
-    assert (after.failures, after.locked_until) == (1, None)
+        attempt = _reserve(follow_up, reference, T0 + timedelta(minutes=n))
+        assert attempt.granted
+        assert (attempt.lockout.failures, attempt.lockout.locked_until) == (n + 1, None)
+        assert follow_up.lockout(reference) == attempt.lockout
+    locking = _reserve(follow_up, reference, T0 + timedelta(minutes=4))
+    assert locking.granted  # the check that locks is still made
+    assert locking.lockout.locked_until == T0 + timedelta(minutes=4) + LOCK
+    assert follow_up.lockout(reference) == locking.lockout
+    during = _reserve(follow_up, reference, T0 + timedelta(minutes=30))
+    assert during == Attempt(False, locking.lockout)  # refused, and not counted
+    assert follow_up.lockout(reference) == locking.lockout
+    after = _reserve(follow_up, reference, T0 + timedelta(hours=2))
+    assert after.granted and (after.lockout.failures, after.lockout.locked_until) == (1, None)
     assert follow_up.lockout("ETH-MIS-ZZZZZ-ZZZZZ") == Lockout()
 
 
-def test_clearing_failures_forgets_them(stores: tuple[IntakeStore, FollowUpStore]) -> None:
+def test_a_refund_gives_back_only_its_own_attempt(
+        stores: tuple[IntakeStore, FollowUpStore]) -> None:
     _, follow_up = stores
-    follow_up.record_failure("ETH-ADV-AAAAA-AAAAA", at=T0, limit=5, lock_for=LOCK)
-    follow_up.clear_failures("ETH-ADV-AAAAA-AAAAA")
-    follow_up.clear_failures("ETH-ADV-BBBBB-BBBBB")  # nothing to clear: no error
-    assert follow_up.lockout("ETH-ADV-AAAAA-AAAAA") == Lockout()
+    reference = "ETH-ADV-AAAAA-AAAAA"
+    wrong = _reserve(follow_up, reference, T0)
+    right = _reserve(follow_up, reference, T0 + timedelta(seconds=1))
+    later = _reserve(follow_up, reference, T0 + timedelta(seconds=2))  # during the check
+    follow_up.refund_attempt(reference, right, limit=5)
+    state = follow_up.lockout(reference)
+    assert (state.failures, state.last_failure_at) == (2, later.lockout.last_failure_at)
+    assert wrong.granted and later.granted
+    follow_up.refund_attempt("ETH-ADV-BBBBB-BBBBB", right, limit=5)  # none kept: no error
+    assert follow_up.lockout("ETH-ADV-BBBBB-BBBBB") == Lockout()
+    refused = Attempt(False, Lockout())
+    follow_up.refund_attempt(reference, refused, limit=5)  # a refused check gives nothing
+    assert follow_up.lockout(reference).failures == 2
 
 
-def test_concurrent_failures_are_all_counted(
+def test_a_refund_lifts_the_lock_its_attempt_completed_and_no_other(
+        stores: tuple[IntakeStore, FollowUpStore]) -> None:
+    _, follow_up = stores
+    reference = "ETH-RET-EEEEE-EEEEE"
+    attempts = [_reserve(follow_up, reference, T0 + timedelta(seconds=n)) for n in range(5)]
+    assert follow_up.lockout(reference).is_locked(T0 + timedelta(seconds=5))
+    follow_up.refund_attempt(reference, attempts[4], limit=5)  # the fifth was right
+    state = follow_up.lockout(reference)
+    assert (state.failures, state.is_locked(T0 + timedelta(seconds=5))) == (4, False)
+    assert _reserve(follow_up, reference, T0 + timedelta(seconds=6)).granted
+    assert follow_up.lockout(reference).is_locked(T0 + timedelta(seconds=6))
+
+
+def test_concurrent_attempts_are_all_counted(
         stores: tuple[IntakeStore, FollowUpStore]) -> None:
     _, follow_up = stores
     reference = "ETH-RET-CCCCC-CCCCC"
-    threads = [threading.Thread(target=follow_up.record_failure, args=(reference,),
-                                kwargs={"at": T0, "limit": 10, "lock_for": LOCK})
+    threads = [threading.Thread(target=_reserve, args=(follow_up, reference, T0, 10))
                for _ in range(3)]
     for thread in threads:
         thread.start()
@@ -186,13 +236,132 @@ def test_concurrent_failures_are_all_counted(
     assert follow_up.lockout(reference).failures == 3
 
 
-def test_stale_failures_are_forgotten(stores: tuple[IntakeStore, FollowUpStore]) -> None:
+def test_stale_attempts_are_forgotten(stores: tuple[IntakeStore, FollowUpStore]) -> None:
     _, follow_up = stores
     reference = "ETH-ADV-DDDDD-DDDDD"
     for _ in range(4):
-        follow_up.record_failure(reference, at=T0, limit=5, lock_for=LOCK)
-    later = follow_up.record_failure(reference, at=T0 + LOCK, limit=5, lock_for=LOCK)
-    assert replace(later, last_failure_at=None) == Lockout(1)
+        _reserve(follow_up, reference, T0)
+    later = _reserve(follow_up, reference, T0 + LOCK)
+    assert (later.lockout.failures, later.lockout.locked_until, later.lockout.since) == (
+        1, None, T0 + LOCK)
+    assert follow_up.lockout(reference) == later.lockout
+
+
+RECEIPT = "7K3M-Q9TZ-4XAB-CD12"
+WRONG = "0000-0000-0000-0000"
+
+
+def test_a_burst_of_wrong_receipts_with_the_right_one_counts_every_check(
+        stores: tuple[IntakeStore, FollowUpStore], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """19 wrong receipts and the right one, all at once: no more wrong receipts are
+    checked than the limit allows, every one checked is counted, the right one gives back
+    only its own count, the limit locks the reference, and a locked reference refuses
+    even the right receipt without checking it."""
+    from shared.adapters.envelope import EnvelopeCipher
+    from shared.adapters.local_keys import LocalKeyService
+    from shared.domain.follow_up import FAILURES_BEFORE_LOCK
+    from shared.domain.references import hash_receipt, verify_receipt
+    from shared.domain.sealing import CASES_KEY, MESSAGES_KEY
+    from shared.services import follow_up as service
+
+    store, follow_up = stores
+    submission, case, event, pending = records(7)
+    store.create_submission(replace(submission, receipt_hash=hash_receipt(RECEIPT)), case,
+                            event, pending)
+    cipher = EnvelopeCipher({
+        CASES_KEY: LocalKeyService.from_file(tmp_path / "kek", create=True),
+        MESSAGES_KEY: LocalKeyService.from_file(tmp_path / "messages.kek", create=True)})
+    clock, queue = FixedClock(T0), RecordingQueue()
+    checked: list[str] = []
+    guard = threading.Lock()
+
+    def counting_verify(code: str, stored: str) -> bool:
+        with guard:
+            checked.append(code)
+        return verify_receipt(code, stored)
+
+    monkeypatch.setattr(service, "verify_receipt", counting_verify)
+    outcomes: list[str] = []
+    start = threading.Barrier(20)
+
+    def check(receipt: str) -> str:
+        try:
+            service.open_case(case.reference, receipt, store=store, follow_up=follow_up,
+                              cipher=cipher, queue=queue, clock=clock, lock_for=LOCK)
+        except service.Locked:
+            return "locked"
+        except service.NoMatch:
+            return "no match"
+        return "opened"
+
+    def run(receipt: str) -> None:
+        start.wait()
+        outcome = check(receipt)
+        with guard:
+            outcomes.append(f"{receipt}: {outcome}")
+
+    threads = [threading.Thread(target=run, args=(code,))
+               for code in [WRONG] * 10 + [RECEIPT] + [WRONG] * 9]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(outcomes) == 20
+    wrong_checked = checked.count(WRONG)
+    state = follow_up.lockout(case.reference)
+    assert wrong_checked <= FAILURES_BEFORE_LOCK, outcomes
+    assert state.failures == wrong_checked, (state, outcomes)
+    assert state.is_locked(T0) == (wrong_checked == FAILURES_BEFORE_LOCK), (state, outcomes)
+    assert outcomes.count(f"{RECEIPT}: opened") == checked.count(RECEIPT) <= 1
+    # Wrong receipts go on being counted until the limit; then even the right one is
+    # refused, unchecked.
+    while check(WRONG) != "locked":
+        pass
+    assert checked.count(WRONG) == FAILURES_BEFORE_LOCK
+    assert follow_up.lockout(case.reference).failures == FAILURES_BEFORE_LOCK
+    before = len(checked)
+    assert check(RECEIPT) == "locked"
+    assert len(checked) == before
+
+
+def test_firestore_counts_the_attempts_of_separate_instances_at_once(
+        firestore_project: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Instances share no lock: the transactions alone keep the count exact."""
+    import contextlib
+
+    from shared.adapters import firestore_followup
+    from shared.adapters.firestore_followup import FirestoreFollowUpStore
+    from shared.adapters.firestore_store import FirestoreStore
+
+    monkeypatch.setattr(firestore_followup, "case_lock",
+                        lambda reference: contextlib.nullcontext())
+    instances = [FirestoreFollowUpStore(FirestoreStore.connect(firestore_project, "(default)",
+                                                               timeout=60))
+                 for _ in range(4)]
+    reference = "ETH-MIS-KKKKK-KKKKK"
+    first = _reserve(instances[0], reference, T0, limit=4)
+    attempts: list[Attempt] = []
+    start = threading.Barrier(4)
+
+    def reserve(follow_up: FollowUpStore) -> None:
+        start.wait()
+        attempts.append(_reserve(follow_up, reference, T0 + timedelta(seconds=1), limit=4))
+
+    def refund(follow_up: FollowUpStore) -> None:
+        start.wait()
+        follow_up.refund_attempt(reference, first, limit=4)
+
+    threads = [threading.Thread(target=refund, args=(instances[0],))] + [
+        threading.Thread(target=reserve, args=(follow_up,)) for follow_up in instances[1:]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [a.granted for a in attempts] == [True] * 3
+    state = instances[0].lockout(reference)
+    assert state.failures == 3  # one given back, three counted, whatever the order
+    assert not state.is_locked(T0 + timedelta(seconds=1))
 
 
 def test_firestore_down_raises_store_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -208,3 +377,32 @@ def test_firestore_down_raises_store_unavailable(monkeypatch: pytest.MonkeyPatch
         follow_up.messages("ETH-ADV-00000-00000")
     # Writes are transactions, whose begin the client retries for 60 s before giving up:
     # the guard that maps that end is exercised in tests/unit/test_follow_up.py.
+
+
+def test_sqlite_moves_message_ids_kept_by_id_alone(tmp_path: Path) -> None:
+    """A database from before ids were scoped to their case keeps working."""
+    import sqlite3
+
+    from shared.adapters.sqlite_followup import SqliteFollowUpStore
+    from shared.adapters.sqlite_store import SqliteStore
+
+    path = tmp_path / "intake.sqlite3"
+    store = SqliteStore(path)
+    reference = _case(store)
+    event = SqliteFollowUpStore(store).append_message(
+        reference, kind="submitter_message", actor="submitter", message_id="d" * 32,
+        sealed=SEALED, at=T0)
+    with sqlite3.connect(path) as db:  # as the earlier version stored the marker
+        db.execute("DROP TABLE follow_up_message_ids")
+        db.execute("CREATE TABLE follow_up_messages (message_id TEXT PRIMARY KEY, "
+                   "reference TEXT NOT NULL, seq INTEGER NOT NULL)")
+        db.execute("INSERT INTO follow_up_messages VALUES (?, ?, ?)",
+                   ("d" * 32, reference, event.seq))
+    reopened = SqliteFollowUpStore(SqliteStore(path))
+    assert reopened.append_message(reference, kind="submitter_message", actor="submitter",
+                                   message_id="d" * 32, sealed=SEALED, at=T0) == event
+    assert len(store.case_events(reference)) == 2
+    with sqlite3.connect(path) as db:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+    assert "follow_up_messages" not in tables
+    SqliteFollowUpStore(SqliteStore(path))  # opening again is a no-op

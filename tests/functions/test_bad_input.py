@@ -159,7 +159,8 @@ class TestInvalidFields:
             "PLACEHOLDER", "bad \\ud800 text")
         errors = refused(h, form, status=422, raw=raw.encode())
         assert errors[TEXT_FIELD[form]] == [
-            "Must not contain control characters (found U+D800)."]
+            "Must not contain line separators or code points that are not characters "
+            "(found U+D800)."]
 
     def test_missing_consent(self, h: Harness, form: str) -> None:
         errors = refused(h, form, status=422, body=payload(form, **{CONSENT[form]: None}))

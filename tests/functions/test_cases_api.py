@@ -213,6 +213,28 @@ def test_bad_bodies_are_4xx_and_change_nothing(office: Office) -> None:
     assert office.kinds(reference) == before
 
 
+@pytest.mark.parametrize(("method", "path", "body", "field", "found"), [
+    ("POST", "/notes", {"text": "Spoke to \u202eHR\u202c today"}, "text", "U+202E"),
+    ("POST", "/replies", {"text": "You may\u200b teach"}, "text", "U+200B"),
+    ("POST", "/transitions", {"name": "assign\x00"}, "name", "U+0000"),
+    ("POST", "/transitions", {"name": "assign", "note": "ok\x1b[2J"}, "note", "U+001B"),
+    ("POST", "/assignment", {"assignee": '"b\x1b\x07"@example.org'}, "assignee", "U+001B"),
+    ("POST", "/assignment", {"assignee": "bob\u00ad@example.org"}, "assignee", "U+00AD"),
+    ("GET", "?assignee=bob%C2%AD%40example.org", None, "assignee", "U+00AD"),
+    ("GET", "?state=received%E2%80%8B", None, "state", "U+200B"),
+])
+def test_refused_characters_are_a_422_naming_the_field_and_change_nothing(
+        office: Office, method: str, path: str, body: Any, field: str, found: str) -> None:
+    reference = office.submit("advice")
+    before = office.kinds(reference)
+    target = f"/{reference}{path}" if method == "POST" else f"/{path}"
+    response = office.call(method, target, body, who="bob@example.org")
+    assert response.status_code == 422, response.get_json()
+    assert any(f"(found {found})" in m for m in response.get_json()["errors"][field])
+    assert office.kinds(reference) == before
+    assert office.notifier.sent == []
+
+
 def test_assignment_self_or_by_an_administrator(office: Office) -> None:
     reference = office.submit("advice")
     assert office.call("POST", f"/{reference}/assignment", {"assignee": "bob@example.org"},

@@ -85,6 +85,43 @@ def test_a_reporter_reads_the_state_and_replies_and_adds_information(web: Harnes
     assert len(web.store.case_events(reference)) == 3  # a resent form adds nothing
 
 
+def test_added_information_with_hidden_characters_is_refused_and_nothing_added(
+        web: Harness) -> None:
+    reference, receipt = anonymous_case(web)
+    browser = Browser(web, language="fr")
+    page = open_case(browser, reference, receipt)
+    add = [("csrf_token", page.token), ("lang", "fr"), ("access", page.inputs["access"]),
+           ("message_id", page.inputs["message_id"]),
+           ("message", "Dans le bureau de \u202eabuJ\u202c, près de l’entrepôt.")]
+    queued = list(web.queue.tasks)
+    refused = browser.post("forms", add, path="/follow-up/message")
+    assert refused.status == 422
+    assert any("Ne doit pas contenir de caractères de mise en forme invisibles" in e
+               and "U+202E" in e for e in refused.errors), refused.errors
+    assert [e.kind for e in web.store.case_events(reference)] == ["received"]
+    assert web.queue.tasks == queued
+
+
+def test_a_message_id_used_on_another_case_still_adds_the_message(web: Harness) -> None:
+    # The id comes from the page, so a person (or an attacker) chooses it: it may only make
+    # a resent form idempotent on its own case, never drop another case's message.
+    shared_id = "ab" * 16
+    added = []
+    for _ in range(2):
+        reference, receipt = anonymous_case(web)
+        browser = Browser(web)
+        page = open_case(browser, reference, receipt)
+        add = [("csrf_token", page.token), ("lang", "en"), ("access", page.inputs["access"]),
+               ("message_id", shared_id), ("message", f"About {reference}")]
+        answer = browser.post("forms", add, path="/follow-up/message")
+        assert answer.status == 200 and "Your information was added" in answer.text
+        assert f"About {reference}" in answer.text
+        added.append(reference)
+    for reference in added:
+        assert [e.kind for e in web.store.case_events(reference)] == [
+            "received", "submitter_message"]
+
+
 def test_the_office_is_told_when_a_submitter_adds_information(tmp_path: Path) -> None:
     from tests.support.fakes import RecordingNotifier
 
@@ -211,14 +248,67 @@ def test_five_failures_lock_the_reference_even_for_the_right_receipt(web: Harnes
     assert follow_up_of(web).lockout(reference).failures == 0
 
 
-def test_a_success_forgets_earlier_failures(web: Harness) -> None:
+def test_a_success_gives_back_only_its_own_attempt(web: Harness) -> None:
+    # Failures are not the owner's to erase: whoever made them, at most five wrong receipts
+    # are checked per reference per lock period.
     reference, receipt = anonymous_case(web)
     browser = Browser(web)
     for _ in range(4):
         open_case(browser, reference, "1111-1111-1111-1111")
     assert open_case(browser, reference, receipt).status == 200
-    assert [open_case(browser, reference, "1111-1111-1111-1111").status
-            for _ in range(4)] == [422] * 4
+    assert follow_up_of(web).lockout(reference).failures == 4
+    assert open_case(browser, reference, "1111-1111-1111-1111").status == 429
+    web.clock.advance(minutes=61)
+    assert open_case(browser, reference, receipt).status == 200
+    assert follow_up_of(web).lockout(reference).failures == 0
+
+
+def test_a_burst_of_wrong_receipts_with_the_right_one_locks_the_reference(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from shared.adapters.sqlite_store import SqliteStore
+    from shared.domain.follow_up import FAILURES_BEFORE_LOCK
+
+    web = web_harness(tmp_path, SqliteStore(tmp_path / "intake.sqlite3"),
+                      INTAKE_FORM_RATE_LIMIT="0")
+    reference, receipt = anonymous_case(web)
+    codes = ["1111-1111-1111-1111"] * 10 + [receipt] + ["1111-1111-1111-1111"] * 9
+    browsers = [Browser(web) for _ in codes]
+    forms = [b.get("/follow-up") for b in browsers]
+    statuses: dict[int, int] = {}
+    start = threading.Barrier(len(codes))
+    checked: list[str] = []
+
+    def counted(code: str, stored: str) -> bool:
+        checked.append(code)  # list.append is atomic
+        return verify_receipt(code, stored)
+
+    monkeypatch.setattr(service, "verify_receipt", counted)
+
+    def check(n: int) -> None:
+        pairs = [("csrf_token", forms[n].token), ("lang", "en"), ("reference", reference),
+                 ("receipt", codes[n])]
+        start.wait()
+        statuses[n] = browsers[n].post("forms", pairs, path="/follow-up").status
+
+    threads = [threading.Thread(target=check, args=(n,)) for n in range(len(codes))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wrong = [statuses[n] for n in range(len(codes)) if codes[n] != receipt]
+    wrong_checked = checked.count("1" * 16)  # codes reach the check without hyphens
+    state = follow_up_of(web).lockout(reference)
+    # Every wrong receipt checked is counted; no more are checked than the limit, and the
+    # limit locks. The others were refused unchecked (429).
+    assert state.failures == wrong_checked <= FAILURES_BEFORE_LOCK
+    assert state.is_locked(web.clock.now()) == (wrong_checked == FAILURES_BEFORE_LOCK)
+    assert set(wrong) <= {422, 429} and statuses[codes.index(receipt)] in (200, 429)
+    while open_case(Browser(web), reference, "1111-1111-1111-1111").status == 422:
+        pass
+    assert follow_up_of(web).lockout(reference).failures == FAILURES_BEFORE_LOCK
+    assert open_case(Browser(web), reference, receipt).status == 429
 
 
 def test_malformed_entries_say_which_field_and_count_nothing(web: Harness) -> None:

@@ -76,6 +76,10 @@ def test_the_date_defaults_to_today(h: Harness) -> None:
     ({"category": "policy_input", "date": "2026-03-05"}, "date", "Must not be in the future."),
     ({"category": "policy_input", "date": "03/01/2026"}, "date", "Not a valid date."),
     ({"category": "policy_input", "note": "met Ms X"}, "note", "Unknown field."),
+    ({"category": "training\u200b", "participants": 3}, "category",
+     "invisible formatting characters such as soft hyphens, zero-width spaces or direction "
+     "marks (found U+200B)"),
+    ({"category": "media_inquiry\x00"}, "category", "control characters (found U+0000)"),
 ])
 def test_a_bad_entry_is_a_422_naming_the_field_and_stores_nothing(
         h: Harness, body: dict[str, Any], field: str, message: str) -> None:

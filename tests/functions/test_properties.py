@@ -37,8 +37,10 @@ HYPOTHESIS = settings(max_examples=40, deadline=None,
                                              HealthCheck.too_slow])
 
 # Text as people write it, in any script, including characters that are legal but awkward
-# (RTL marks, emoji, combining accents); never the control characters the forms refuse.
-_letters = st.characters(blacklist_categories=("Cc", "Cs"))
+# (right-to-left scripts, emoji, combining accents, spaces of every width, private use);
+# never the characters the forms refuse (control, format, separators, non-characters).
+_letters = st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Zl", "Zp")).filter(
+    lambda c: not (0xFDD0 <= ord(c) <= 0xFDEF or ord(c) & 0xFFFE == 0xFFFE))
 
 
 def text(max_size: int, *, multiline: bool = False) -> st.SearchStrategy[str]:

@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from shared.domain.follow_up import MESSAGE_KINDS, Lockout
+from shared.domain.follow_up import MESSAGE_KINDS, Attempt, Lockout
 from shared.domain.mail_limits import SendQuota
 from shared.domain.records import (
     Case,
@@ -232,7 +232,7 @@ class InMemoryFollowUpStore(FollowUpStore):
     def __init__(self, store: InMemoryStore) -> None:
         self._store = store
         self.lockouts: dict[str, Lockout] = {}
-        self._messages: dict[str, tuple[str, int]] = {}
+        self._messages: dict[tuple[str, str], int] = {}
 
     def messages(self, reference: str) -> list[CaseEvent]:
         return [e for e in self._store.case_events(reference) if e.kind in MESSAGE_KINDS]
@@ -241,9 +241,9 @@ class InMemoryFollowUpStore(FollowUpStore):
                        sealed: Mapping[str, Any], at: datetime,
                        pending: Sequence[PendingTask] = ()) -> CaseEvent:
         with self._store._lock:
-            if message_id in self._messages:
-                ref, seq = self._messages[message_id]
-                return next(e for e in self._store.events[ref] if e.seq == seq)
+            if (reference, message_id) in self._messages:
+                seq = self._messages[reference, message_id]
+                return next(e for e in self._store.events[reference] if e.seq == seq)
             case = self._store.cases.get(reference)
             if case is None:
                 raise LookupError(reference)
@@ -251,7 +251,7 @@ class InMemoryFollowUpStore(FollowUpStore):
                               details={"message_id": message_id, "sealed": dict(sealed)})
             self._store.cases[reference] = replace(case, event_count=event.seq, updated_at=at)
             self._store.events[reference].append(event)
-            self._messages[message_id] = (reference, event.seq)
+            self._messages[reference, message_id] = event.seq
             for task in pending:
                 self._store.pending[task.key] = task
             return event
@@ -259,15 +259,21 @@ class InMemoryFollowUpStore(FollowUpStore):
     def lockout(self, reference: str) -> Lockout:
         return self.lockouts.get(reference, Lockout())
 
-    def record_failure(self, reference: str, *, at: datetime, limit: int,
-                       lock_for: timedelta) -> Lockout:
+    def reserve_attempt(self, reference: str, *, at: datetime, limit: int,
+                        lock_for: timedelta) -> Attempt:
         with self._store._lock:
-            updated = self.lockout(reference).after_failure(at, limit, lock_for)
-            self.lockouts[reference] = updated
-            return updated
+            current = self.lockout(reference)
+            counted = current.reserve(at, limit, lock_for)
+            if counted is None:
+                return Attempt(False, current)
+            self.lockouts[reference] = counted
+            return Attempt(True, counted)
 
-    def clear_failures(self, reference: str) -> None:
-        self.lockouts.pop(reference, None)
+    def refund_attempt(self, reference: str, attempt: Attempt, *, limit: int) -> None:
+        if attempt.granted:
+            with self._store._lock:
+                self.lockouts[reference] = self.lockout(reference).refund(attempt.lockout,
+                                                                          limit)
 
 
 # --- Notification e-mail: claims on pending notifications and send counters -----------

@@ -31,24 +31,66 @@ T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 LOCK = timedelta(minutes=30)
 
 
-def test_the_fifth_failure_locks_and_a_locked_reference_counts_nothing() -> None:
+def test_the_fifth_attempt_locks_and_a_locked_reference_counts_nothing() -> None:
     state = Lockout()
     for n in range(4):
-        state = state.after_failure(T0 + timedelta(seconds=n), 5, LOCK)
-        assert not state.is_locked(T0 + timedelta(seconds=n))
-    state = state.after_failure(T0 + timedelta(seconds=4), 5, LOCK)
-    assert state.is_locked(T0 + timedelta(seconds=4))
-    assert state.locked_until == T0 + timedelta(seconds=4) + LOCK
-    assert state.after_failure(T0 + timedelta(minutes=10), 5, LOCK) == state
-    assert not state.is_locked(T0 + timedelta(seconds=4) + LOCK)
-    assert state.after_failure(T0 + timedelta(hours=1), 5, LOCK).failures == 1
+        counted = state.reserve(T0 + timedelta(seconds=n), 5, LOCK)
+        assert counted is not None and counted.failures == n + 1
+        assert not counted.is_locked(T0 + timedelta(seconds=n))
+        state = counted
+    fifth = state.reserve(T0 + timedelta(seconds=4), 5, LOCK)
+    assert fifth is not None and fifth.is_locked(T0 + timedelta(seconds=4))
+    assert fifth.locked_until == T0 + timedelta(seconds=4) + LOCK
+    assert fifth.reserve(T0 + timedelta(minutes=10), 5, LOCK) is None  # refused, not counted
+    assert not fifth.is_locked(T0 + timedelta(seconds=4) + LOCK)
+    after = fifth.reserve(T0 + timedelta(hours=1), 5, LOCK)
+    assert after is not None and (after.failures, after.locked_until) == (1, None)
+    assert after.since == T0 + timedelta(hours=1)  # a new window
 
 
-def test_failures_spread_over_more_than_the_period_never_lock() -> None:
+def test_attempts_spread_over_more_than_the_period_never_lock() -> None:
     state = Lockout()
     for n in range(10):
-        state = state.after_failure(T0 + n * LOCK, 5, LOCK)
-        assert state.failures == 1 and state.locked_until is None
+        counted = state.reserve(T0 + n * LOCK, 5, LOCK)
+        assert counted is not None and counted.failures == 1 and counted.locked_until is None
+        state = counted
+
+
+def test_a_refund_gives_back_one_attempt_and_never_another() -> None:
+    first = Lockout().reserve(T0, 5, LOCK)
+    assert first is not None
+    second = first.reserve(T0 + timedelta(seconds=1), 5, LOCK)
+    assert second is not None
+    third = second.reserve(T0 + timedelta(seconds=2), 5, LOCK)
+    assert third is not None
+    refunded = third.refund(second, 5)  # the second check matched
+    assert (refunded.failures, refunded.since, refunded.last_failure_at) == (
+        2, T0, T0 + timedelta(seconds=2))
+    assert Lockout().refund(second, 5) == Lockout()  # nothing counted: nothing to give
+
+
+def test_a_refund_lifts_a_lock_only_below_the_limit() -> None:
+    state = Lockout()
+    reservations = []
+    for n in range(5):
+        counted = state.reserve(T0 + timedelta(seconds=n), 5, LOCK)
+        assert counted is not None
+        reservations.append(counted)
+        state = counted
+    assert state.is_locked(T0 + timedelta(seconds=5))
+    # One of the five was the right receipt: four wrong ones do not lock.
+    lifted = state.refund(reservations[2], 5)
+    assert (lifted.failures, lifted.locked_until) == (4, None)
+    # With a limit of three, four wrong ones still lock.
+    assert state.refund(reservations[2], 3).locked_until == state.locked_until
+
+
+def test_a_refund_never_reaches_into_a_later_window() -> None:
+    old = Lockout().reserve(T0, 5, LOCK)
+    assert old is not None
+    later = old.reserve(T0 + LOCK, 5, LOCK)  # the old window is over: a new one
+    assert later is not None and later.since != old.since
+    assert later.refund(old, 5) == later
 
 
 EVERY_STATE = [(form, state) for form, workflow in WORKFLOWS.items()

@@ -1,4 +1,4 @@
-"""Cross-field rules of the three form schemas."""
+"""Cross-field rules of the three form schemas, and the characters every schema refuses."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from datetime import date
 from typing import Any
 
 import pytest
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema, ValidationError, fields
 
 from schemas.advice import AdviceRequestSchema
-from schemas.common import LOAD_CONTEXT
+from schemas.common import LOAD_CONTEXT, IntakeSchema, String
 from schemas.misconduct import MisconductReportSchema
 from schemas.retaliation import RetaliationComplaintSchema
 from tests.support.payloads import ADVICE_ANONYMOUS, MISCONDUCT_ANONYMOUS, payload
@@ -161,3 +161,80 @@ class TestRetaliation:
         data["retaliatory_acts"][0]["date"] = "2024-01-01"
         found = errors(self.schema, data)
         assert set(found) == {"link_explanation", "retaliatory_acts"}
+
+
+# --- Characters: every string field of every schema -----------------------------------
+
+def _input_schemas() -> list[type[Schema]]:
+    """Every schema class the schemas package defines for reading input."""
+    import importlib
+    import pkgutil
+
+    import schemas
+
+    found: dict[str, type[Schema]] = {}
+    for module_info in pkgutil.iter_modules(schemas.__path__):
+        if module_info.name == "openapi":  # describes answers, never loads input
+            continue
+        module = importlib.import_module(f"schemas.{module_info.name}")
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, Schema) and value is not Schema \
+                    and value.__module__ == module.__name__:
+                found[f"{value.__module__}.{value.__qualname__}"] = value
+    return [found[name] for name in sorted(found)]
+
+
+def _string_fields(schema: Schema) -> list[tuple[str, Any]]:
+    """(name, field) of each string field, list items included (not nested schemas)."""
+    out = []
+    for name, field in schema.fields.items():
+        inner = field.inner if isinstance(field, fields.List) else field
+        if isinstance(inner, fields.String):
+            out.append((name, inner))
+    return out
+
+
+INPUT_SCHEMAS = _input_schemas()
+STRING_FIELDS = [(cls, name) for cls in INPUT_SCHEMAS for name, _ in _string_fields(cls())]
+
+
+def test_the_schemas_are_found() -> None:
+    names = {cls.__name__ for cls in INPUT_SCHEMAS}
+    assert {"AdviceRequestSchema", "ReporterSchema", "ComplainantSchema",
+            "FollowUpMessageSchema", "FollowUpLookupSchema", "MessageSchema",
+            "ServiceLogSchema", "ServiceLineSchema", "TriageTaskSchema"} <= names
+    assert len(STRING_FIELDS) > 50
+
+
+@pytest.mark.parametrize("cls", INPUT_SCHEMAS, ids=lambda c: c.__name__)
+def test_every_input_schema_refuses_unknown_fields_and_every_string_field_checks_characters(
+        cls: type[Schema]) -> None:
+    assert issubclass(cls, IntakeSchema)
+    plain = [name for name, field in _string_fields(cls()) if not isinstance(field, String)]
+    assert plain == [], f"{cls.__name__}: use schemas.common.String (or a subclass)"
+
+
+FORMAT_MESSAGE = ("Must not contain invisible formatting characters such as soft hyphens, "
+                  "zero-width spaces or direction marks (found U+{code:04X}).")
+
+
+@pytest.mark.parametrize(("cls", "name"), STRING_FIELDS,
+                         ids=[f"{c.__name__}.{n}" for c, n in STRING_FIELDS])
+@pytest.mark.parametrize(("char", "message"), [
+    ("\u00ad", FORMAT_MESSAGE),
+    ("\u202e", FORMAT_MESSAGE),
+    ("\x1b", "Must not contain control characters (found U+{code:04X})."),
+    ("\x9b", "Must not contain control characters (found U+{code:04X})."),
+    ("\ufffe", "Must not contain line separators or code points that are not characters "
+               "(found U+{code:04X})."),
+])
+def test_every_string_field_of_every_schema_names_a_refused_character(
+        cls: type[Schema], name: str, char: str, message: str) -> None:
+    field = cls().fields[name]
+    value: Any = f"a{char}b"
+    if isinstance(field, fields.List):
+        value = [value]
+    found = errors(cls(), {name: value})[name]
+    if isinstance(field, fields.List):
+        found = found[0]
+    assert message.format(code=ord(char)) in found  # a cross-field rule may add its own
