@@ -20,6 +20,7 @@ from shared.domain.records import Case, Submission, pending_key
 from shared.domain.recusal import Marker
 from shared.domain.referrals import reporter_email
 from shared.domain.sealing import IntegrityFailure
+from shared.domain.text_input import is_email
 from shared.logs import get_logger
 from shared.ports import (
     Claim,
@@ -62,6 +63,10 @@ class SendInProgress(Exception):
     finds the notification sent, or its claim lapsed)."""
 
 
+# Recipients whose address comes from what is stored (a submission, a case), not from the
+# deployment's settings: checked again with today's rules before any e-mail goes to them.
+STORED_ADDRESS_ROLES = frozenset({"reporter", "assignee"})
+
 # How long a delivery holds a notification it is sending: longer than any send takes, so
 # a delivery that died holding it lets a retry (or sweep's re-queue) take it afterwards.
 CLAIM_LEASE = timedelta(minutes=5)
@@ -74,7 +79,8 @@ def send_notification(submission_id: str, item: str, *, store: IntakeStore,
                       marker: Marker) -> str:
     """Send the notification ``item`` of a submission's case if the system recorded it as
     pending and no delivery sent it yet. Returns "sent", "skipped" (nobody to send it to,
-    a reporter's address that failed its integrity check, or an assignee the case names:
+    a reporter's address that failed its integrity check, a stored address that is not
+    an e-mail address by today's rules (``is_email``), or an assignee the case names:
     nothing about a case reaches an officer it names, ``marker`` keying its name index and
     ``officers`` giving the assignee's name), "already_sent" or "not_pending" (never
     queued: nothing is sent). Raises UnknownNotification for an item the system has no
@@ -130,6 +136,14 @@ def _send(case: Case, submission: Submission, template: str, role: str, qualifie
                 case, submission, store=store, cipher=cipher, queue=queue, clock=clock))
         except IntegrityFailure:
             recipient = None  # never write to an address that failed its check: skipped
+    if role in STORED_ADDRESS_ROLES and recipient is not None and (
+            not isinstance(recipient, str) or not is_email(recipient)):
+        # Stored under older, looser rules (a quoted part could carry ESC or BEL): it never
+        # reaches a To: header. The log line says whose, never what it is.
+        log.warning("a stored address fails today's address rules; notification skipped",
+                    extra={"event": "notification_address_refused",
+                           "reference": case.reference, "item": item, "role": role})
+        recipient = None
     elif role == "assignee" and recipient and recusal.names_address(case, recipient,
                                                                     officers):
         log.warning("notification to an assignee the case names withheld", extra={

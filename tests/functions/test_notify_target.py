@@ -297,3 +297,92 @@ def _deliver(harness: Harness) -> list[tuple[Any, int]]:
         if not 200 <= status < 300:
             harness.queue.tasks.append(task)
     return outcomes
+
+
+def stored_with_reporter_address(harness: Harness, address: str) -> tuple[str, str]:
+    """A misconduct report stored as the submit functions stored it before the stricter
+    address rules: validated, then ``address`` put in as the reporter's, sealed. Triaged
+    and forwarded; its notify tasks left in the queue. (reference, submission id)."""
+    from schemas.misconduct import MisconductReportSchema
+    from shared.domain.forms import MISCONDUCT
+    from shared.services.receive import receive_submission
+
+    data = MisconductReportSchema().load(payload("misconduct"))
+    data["reporter"]["email"] = address
+    c = harness.container
+    ack = receive_submission(MISCONDUCT, data, idempotency_key=None, store=c.store,
+                             queue=c.queue, sealer=c.sealer, digests=c.replay_digests,
+                             clock=c.clock, receipt_window=c.replay_receipt_window)
+    for target in ("triage", "forward_to_investigations"):
+        tasks = harness.queue.take()
+        [task] = [t for t in tasks if t.target == target]
+        harness.queue.tasks.extend(t for t in tasks if t is not task)
+        assert harness.post(task.target, task.payload).status_code == 200
+    case = harness.store.get_case(ack.reference)
+    assert case is not None and case.state == "forwarded"
+    return ack.reference, case.submission_id
+
+
+LOOSER_ADDRESSES = [
+    '"otto\x1bline"@example.org',  # a quoted local part carrying ESC
+    '"otto\x07line"@example.org',  # and BEL
+    '"ottoline farquharson"@example.org',  # quoted at all
+    "ottoline@example.org\r\nBcc: everyone@example.org",  # a header of its own
+    "ottol\u00efne@example.org",  # not ASCII before the @
+    "otto\u200bline@example.org",  # an invisible character
+    "ottoline@@example.org",
+]
+
+
+@pytest.mark.parametrize("address", LOOSER_ADDRESSES)
+def test_a_stored_address_that_fails_todays_rules_is_never_written_to(
+        tmp_path: Path, receiver_url: str, session_log: CapturingHandler,
+        address: str) -> None:
+    harness = office(tmp_path, receiver_url)
+    since = len(session_log.lines)
+    reference, submission_id = stored_with_reporter_address(harness, address)
+    outcomes = _deliver(harness)
+    assert sorted(status for _, status in outcomes) == [200, 200, 200]
+    mail = harness.container.mail
+    assert sorted(e.to for e in sent(harness)) == sorted([mail.investigations_mailbox,
+                                                          mail.ethics_office_mailbox])
+    answer = post_notify(harness, submission_id, "reporter_ack-reporter")
+    assert answer.get_json()["status"] == "already_sent"  # settled: skipped, not retried
+    assert [e.details["item"] for e in harness.store.case_events(reference)
+            if e.kind == "notification_skipped"] == ["reporter_ack-reporter"]
+    assert harness.store.pending_tasks(harness.clock.now().replace(year=2100), 100) == []
+    refused = [json.loads(line) for line in session_log.lines[since:]
+               if '"notification_address_refused"' in line]
+    assert [(r["reference"], r["item"], r["role"]) for r in refused] == [
+        (reference, "reporter_ack-reporter", "reporter")]
+    logged = "\n".join(session_log.lines[since:])
+    assert "otto" not in logged.lower()
+
+
+def test_a_stored_assignee_address_that_fails_todays_rules_is_never_written_to(
+        tmp_path: Path, receiver_url: str, session_log: CapturingHandler) -> None:
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from shared.domain.records import CaseChange
+    from shared.services.sweep import sweep
+
+    harness = office(tmp_path, receiver_url)
+    response = harness.submit("submit_retaliation", payload("retaliation"))
+    reference = response.get_json()["reference"]
+    harness.drain()
+    bad = '"dana\x1b[2J"@example.org'
+    harness.store.update_case(reference, lambda c: CaseChange(replace(c, assignee=bad)))
+    case = harness.store.get_case(reference)
+    assert case is not None
+    since, before = len(session_log.lines), len(sent(harness))
+    harness.clock.current = case.deadlines["preliminary_review_due"] + timedelta(days=1)
+    sweep(store=harness.store, queue=harness.queue, clock=harness.clock,
+          grace=harness.container.sweep_grace, batch=100)
+    harness.drain()
+    assert [e.to for e in sent(harness)[before:]] == [
+        harness.container.mail.ethics_office_mailbox]
+    refused = [json.loads(line) for line in session_log.lines[since:]
+               if '"notification_address_refused"' in line]
+    assert [(r["reference"], r["role"]) for r in refused] == [(reference, "assignee")]
+    assert "dana" not in "\n".join(session_log.lines[since:])
