@@ -65,7 +65,12 @@ def forwarded(harness: Harness, body: dict[str, Any] | None = None) -> tuple[str
     Returns (reference, submission id)."""
     response = harness.submit("submit_misconduct", body or payload("misconduct"))
     assert response.status_code == 201
-    reference = response.get_json()["reference"]
+    return triaged_and_forwarded(harness, response.get_json()["reference"])
+
+
+def triaged_and_forwarded(harness: Harness, reference: str) -> tuple[str, str]:
+    """The queued triage and referral of a stored report delivered; its notify tasks left
+    in the queue. Returns (reference, submission id)."""
     for target in ("triage", "forward_to_investigations"):
         tasks = harness.queue.take()
         [task] = [t for t in tasks if t.target == target]
@@ -304,23 +309,10 @@ def stored_with_reporter_address(harness: Harness, address: str) -> tuple[str, s
     address rules: validated, then ``address`` put in as the reporter's, sealed. Triaged
     and forwarded; its notify tasks left in the queue. (reference, submission id)."""
     from schemas.misconduct import MisconductReportSchema
-    from shared.domain.forms import MISCONDUCT
-    from shared.services.receive import receive_submission
 
     data = MisconductReportSchema().load(payload("misconduct"))
     data["reporter"]["email"] = address
-    c = harness.container
-    ack = receive_submission(MISCONDUCT, data, idempotency_key=None, store=c.store,
-                             queue=c.queue, sealer=c.sealer, digests=c.replay_digests,
-                             clock=c.clock, receipt_window=c.replay_receipt_window)
-    for target in ("triage", "forward_to_investigations"):
-        tasks = harness.queue.take()
-        [task] = [t for t in tasks if t.target == target]
-        harness.queue.tasks.extend(t for t in tasks if t is not task)
-        assert harness.post(task.target, task.payload).status_code == 200
-    case = harness.store.get_case(ack.reference)
-    assert case is not None and case.state == "forwarded"
-    return ack.reference, case.submission_id
+    return triaged_and_forwarded(harness, harness.store_unchecked("misconduct", data))
 
 
 LOOSER_ADDRESSES = [
