@@ -86,7 +86,6 @@ def case_doc(c: Case) -> JSON:
             "notifications_sent": list(c.notifications_sent),
             "alerts_sent": list(c.alerts_sent),
             "measures": [vars(m) for m in c.measures],
-            "outcome": c.outcome,
             # derived, stored so that a store can filter on it
             "next_deadline": next_deadline(c)}
 
@@ -101,8 +100,7 @@ def case_from_doc(d: JSON) -> Case:
                 forwarding=forwarding_from_doc(d["forwarding"]) if d.get("forwarding") else None,
                 notifications_sent=tuple(d.get("notifications_sent") or ()),
                 alerts_sent=tuple(d.get("alerts_sent") or ()),
-                measures=tuple(ProtectiveMeasure(**m) for m in d.get("measures") or ()),
-                outcome=d.get("outcome"))
+                measures=tuple(ProtectiveMeasure(**m) for m in d.get("measures") or ()))
 
 
 def event_doc(e: CaseEvent) -> JSON:

@@ -1,9 +1,11 @@
 """The statistics store in the embedded SQLite database, beside the intake store's tables.
 
-Each count is one ``SELECT COUNT(*)`` answered from an index: the records' table is indexed
-by (year, category, sub-category) and (year, category, outcome); submissions and cases get
-indexes by form and reception time (submissions also by advice sub-category, cases also by
-report outcome), and cases by the time the investigations office accepted their referral.
+Each count is one ``SELECT COUNT(*)`` (or ``SUM``) answered from an index: the records'
+table is indexed by (year, category, sub-category) and (year, category, outcome), and a
+count by a code filters the rows of its year and category; submissions and cases get
+indexes by form and reception time (submissions also by advice sub-category), cases by the
+time the investigations office accepted their referral, and by form and last update for
+reading the retaliation cases' histories.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from shared.adapters.documents import event_from_doc
 from shared.adapters.sqlite_store import SqliteStore, sortable
 from shared.adapters.statistics_documents import (
     disclosure_doc,
@@ -25,12 +28,14 @@ from shared.adapters.statistics_documents import (
 )
 from shared.domain.statistics import (
     CaseCount,
+    CaseHistory,
     CountQuery,
     DisclosureYear,
     ForwardedCount,
     ImportManifest,
     ImportProgress,
     RecordCount,
+    RecordSum,
     StatRecord,
     SubmissionCount,
     year_bounds,
@@ -55,8 +60,9 @@ CREATE INDEX IF NOT EXISTS submissions_by_form_time ON submissions (form, receiv
 CREATE INDEX IF NOT EXISTS submissions_by_advice_subcategory
     ON submissions (form, json_extract(doc, '$.clear.subcategory'), received_at);
 DROP INDEX IF EXISTS cases_by_form_state_time;
-CREATE INDEX IF NOT EXISTS cases_by_form_outcome_time
-    ON cases (form, json_extract(doc, '$.outcome'), received_at);
+DROP INDEX IF EXISTS cases_by_form_outcome_time;
+CREATE INDEX IF NOT EXISTS cases_by_form_updated
+    ON cases (form, json_extract(doc, '$.updated_at'));
 CREATE INDEX IF NOT EXISTS cases_by_forwarded_time
     ON cases (json_extract(doc, '$.forwarding.forwarded_at'));
 CREATE INDEX IF NOT EXISTS cases_by_form_time ON cases (form, received_at);
@@ -162,8 +168,33 @@ class SqliteStatistics(StatisticsStore):
         with self._store.connection() as db, self._store.guard():
             return [int(db.execute(*_sql(q)).fetchone()[0]) for q in queries]
 
+    def case_histories(self, form: str, *, received_before: datetime,
+                       active_since: datetime) -> list[CaseHistory]:
+        with self._store.connection() as db, self._store.guard():
+            cases = db.execute(
+                "SELECT reference, received_at FROM cases WHERE form = ? "
+                "AND json_extract(doc, '$.updated_at') >= ? AND received_at < ?",
+                (form, sortable(active_since), sortable(received_before))).fetchall()
+            histories = []
+            for reference, received_at in cases:
+                events = db.execute("SELECT doc FROM case_events WHERE reference = ? "
+                                    "ORDER BY seq", (reference,)).fetchall()
+                histories.append(CaseHistory(
+                    reference, datetime.fromisoformat(received_at),
+                    tuple(event_from_doc(json.loads(doc)) for (doc,) in events)))
+        return histories
+
+
+def _path(document: str, name: str) -> str:
+    """The JSON path of a named code or clear-view field of a stored document, as a query
+    parameter."""
+    return f"$.{document}.{name}"
+
 
 def _sql(q: CountQuery) -> tuple[str, tuple[Any, ...]]:
+    if isinstance(q, RecordSum):
+        return ("SELECT COALESCE(SUM(json_extract(doc, ?)), 0) FROM stat_records "
+                "WHERE year = ? AND category = ?", (_path("codes", q.code), q.year, q.category))
     if isinstance(q, RecordCount):
         sql = "SELECT COUNT(*) FROM stat_records WHERE year = ? AND category = ?"
         args: tuple[Any, ...] = (q.year, q.category)
@@ -171,6 +202,9 @@ def _sql(q: CountQuery) -> tuple[str, tuple[Any, ...]]:
             sql, args = sql + " AND subcategory = ?", (*args, q.subcategory)
         if q.outcome is not None:
             sql, args = sql + " AND outcome = ?", (*args, q.outcome)
+        if q.where is not None:
+            sql, args = sql + " AND json_extract(doc, ?) = ?", (
+                *args, _path("codes", q.where[0]), q.where[1])
         return sql, args
     start, end = (sortable(t) for t in year_bounds(q.year))
     if isinstance(q, ForwardedCount):
@@ -183,11 +217,11 @@ def _sql(q: CountQuery) -> tuple[str, tuple[Any, ...]]:
         if q.subcategory is not None:
             sql, args = sql + " AND json_extract(doc, '$.clear.subcategory') = ?", (
                 *args, q.subcategory)
+        if q.where is not None:
+            sql, args = sql + " AND json_extract(doc, ?) = ?", (
+                *args, _path("clear", q.where[0]), q.where[1])
         return sql, args
     if isinstance(q, CaseCount):
-        sql = "SELECT COUNT(*) FROM cases WHERE form = ? AND received_at >= ? AND received_at < ?"
-        args = (q.form, start, end)
-        if q.outcome is not None:
-            sql, args = sql + " AND json_extract(doc, '$.outcome') = ?", (*args, q.outcome)
-        return sql, args
+        return ("SELECT COUNT(*) FROM cases WHERE form = ? AND received_at >= ? "
+                "AND received_at < ?", (q.form, start, end))
     raise TypeError(f"not a count query: {q!r}")

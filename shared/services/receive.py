@@ -25,7 +25,6 @@ from shared.domain.records import (
     jsonable,
 )
 from shared.domain.references import hash_receipt, new_reference, receipt_code
-from shared.domain.workflow import outcome_after
 from shared.logs import get_logger
 from shared.ports import (
     Clock,
@@ -118,8 +117,7 @@ def receive_submission(
                     request_digest=sealed.tags["digest"].hex(), receipt_hash=receipt_hash,
                 ),
                 Case(reference=reference, submission_id=submission_id, form=form.code,
-                     state=RECEIVED, received_at=now, updated_at=now, event_count=1,
-                     outcome=outcome_after(form.code, None, RECEIVED)),
+                     state=RECEIVED, received_at=now, updated_at=now, event_count=1),
                 CaseEvent(seq=1, at=now, kind="received", actor="system:intake",
                           to_state=RECEIVED, details={"form": form.code}),
                 pending,
