@@ -227,7 +227,7 @@ INDEPENDENT_REVIEW_RESULTS: Final = MappingProxyType({
 })
 
 RETALIATION_OUTCOME_LABELS: Final = MappingProxyType({
-    "prima_facie_established": "Prima facie case established (referred for investigation)",
+    "prima_facie_established": "Prima facie case of retaliation",
     "no_prima_facie": "No prima facie case",
     "under_review": "Still under preliminary review",
     "suspended": "Suspended",
