@@ -16,10 +16,10 @@ a document read costs 2 ms; streaming the records costs about 30 s):
   the intake store keeps them, and referrals made (a range on ``forwarding.forwarded_at``:
   a single-field index).
 - Before counting cell by cell, one ``count()`` per source over the years asked about
-  ("any submissions of this form in these years?"): a source with nothing there costs one
-  query instead of one per cell; and a breakdown of the service log (by sub-category, code
-  or sum) is asked only for a year and category the log has entries in. The counts run
-  concurrently: each is a round trip.
+  ("any submissions of this form in these years?"; the service log's breakdowns by
+  sub-category, code or sum are a source per category): a source with nothing there
+  costs one query instead of one per cell. The counts run concurrently: each is a round
+  trip.
 - The retaliation cases' histories (``case_histories``) are read case by case, concurrently:
   a few dozen at most.
 
@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
@@ -257,36 +257,31 @@ class FirestoreStatistics(StatisticsStore):
     def count(self, queries: Sequence[CountQuery]) -> list[int]:
         if not queries:
             return []
-        records = [q for q in queries if isinstance(q, RecordCount | RecordSum)]
-        logged = [q for q in records if may_be_logged(q)]
-        # A breakdown of the log (by sub-category, code or sum) is asked only where the
-        # log has entries of its year and category.
-        logged_base: list[RecordCount] = list(dict.fromkeys(
-            RecordCount(q.year, q.category) for q in logged))
-        breakdowns = [q for q in logged if q not in logged_base]
-        sources: dict[tuple[str, str], list[CountQuery]] = {}
+        # Live sources, each behind one gate: the service log (plain counts; and the
+        # breakdowns of each category, by sub-category, code or sum, apart), and the
+        # submissions and cases of each form.
+        sources: dict[tuple[str, str | None], list[CountQuery]] = {}
         for q in queries:
-            if isinstance(q, SubmissionCount):
+            if isinstance(q, RecordCount | RecordSum):
+                if may_be_logged(q):
+                    plain = isinstance(q, RecordCount) and q.subcategory is None \
+                        and q.where is None
+                    sources.setdefault((LOGGED, None if plain else q.category), []).append(q)
+            elif isinstance(q, SubmissionCount):
                 sources.setdefault(("submissions", q.form), []).append(q)
             elif isinstance(q, CaseCount):
                 sources.setdefault(("cases", q.form), []).append(q)
         forwarded = [q for q in queries if isinstance(q, ForwardedCount)]
-        gates: list[Callable[[], int]] = []
-        if logged:
-            gates.append(lambda: self._aggregate(self._logged_in_years(logged_base)))
-        gates += [self._gate(collection, form, group)
-                  for (collection, form), group in sources.items()]
+        gates = [self._gate(collection, key, group)
+                 for (collection, key), group in sources.items()]
+        imports = any(isinstance(q, RecordCount | RecordSum) for q in queries)
         with ThreadPoolExecutor(COUNT_CONCURRENCY) as pool:
-            tallies = pool.submit(self._tallies) if records else None
+            tallies = pool.submit(self._tallies) if imports else None
             open_gates = list(pool.map(lambda gate: gate() > 0, gates))
-            live: list[CountQuery] = list(logged_base) if logged and open_gates.pop(0) else []
-            for group, is_open in zip(sources.values(), open_gates, strict=True):
-                live += group if is_open else []
+            live = [q for group, is_open in zip(sources.values(), open_gates, strict=True)
+                    if is_open for q in group]
             live += forwarded  # one per year asked about: nothing to save with a gate
             answers = dict(zip(live, pool.map(self._answer, live), strict=True))
-            refined = [q for q in breakdowns
-                       if answers.get(RecordCount(q.year, q.category), 0) > 0]
-            answers |= dict(zip(refined, pool.map(self._answer, refined), strict=True))
             imported = tallies.result() if tallies is not None else Tallies()
         results = []
         for q in queries:
@@ -331,19 +326,21 @@ class FirestoreStatistics(StatisticsStore):
             tallies.add(snapshot.to_dict() or {})
         return tallies
 
-    def _logged_in_years(self, queries: Iterable[RecordCount]) -> Any:
-        years = [q.year for q in queries]
-        return (self._db.collection(LOGGED)
-                .where(filter=FieldFilter("year", ">=", min(years)))
-                .where(filter=FieldFilter("year", "<=", max(years))))
-
-    def _gate(self, collection: str, form: str, group: list[CountQuery]) -> Callable[[], int]:
-        """One count over every year ``group`` asks about: zero means all of it is zero."""
-        start = year_bounds(min(q.year for q in group))[0]
-        end = year_bounds(max(q.year for q in group))[1]
-        query = (self._db.collection(collection).where(filter=FieldFilter("form", "==", form))
-                 .where(filter=FieldFilter("received_at", ">=", start))
-                 .where(filter=FieldFilter("received_at", "<", end)))
+    def _gate(self, collection: str, key: str | None,
+              group: list[CountQuery]) -> Callable[[], int]:
+        """One count over every year ``group`` asks about (of the form, or of the logged
+        category, ``key``): zero means all of it is zero."""
+        first, last = min(q.year for q in group), max(q.year for q in group)
+        query: Any = self._db.collection(collection)
+        if collection == LOGGED:
+            if key is not None:
+                query = query.where(filter=FieldFilter("category", "==", key))
+            query = (query.where(filter=FieldFilter("year", ">=", first))
+                     .where(filter=FieldFilter("year", "<=", last)))
+        else:
+            query = (query.where(filter=FieldFilter("form", "==", key))
+                     .where(filter=FieldFilter("received_at", ">=", year_bounds(first)[0]))
+                     .where(filter=FieldFilter("received_at", "<", year_bounds(last)[1])))
         return lambda: self._aggregate(query)
 
     def _query(self, q: CountQuery) -> Any:

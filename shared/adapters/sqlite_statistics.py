@@ -1,8 +1,9 @@
 """The statistics store in the embedded SQLite database, beside the intake store's tables.
 
 Each count is one ``SELECT COUNT(*)`` (or ``SUM``) answered from an index: the records'
-table is indexed by (year, category, sub-category) and (year, category, outcome), and a
-count by a code filters the rows of its year and category; submissions and cases get
+table is indexed by (year, category, sub-category), (year, category, outcome) and (year,
+category, code) for each code the report counts by or adds up (partial indexes over the
+records that give the code); submissions and cases get
 indexes by form and reception time (submissions also by advice sub-category), cases by the
 time the investigations office accepted their referral, and by form and last update for
 reading the retaliation cases' histories.
@@ -49,6 +50,21 @@ CREATE TABLE IF NOT EXISTS stat_records (
 CREATE INDEX IF NOT EXISTS stat_records_by_subcategory
     ON stat_records (year, category, subcategory);
 CREATE INDEX IF NOT EXISTS stat_records_by_outcome ON stat_records (year, category, outcome);
+CREATE INDEX IF NOT EXISTS stat_records_by_duty_station
+    ON stat_records (year, category, json_extract(doc, '$.codes.duty_station'))
+    WHERE json_extract(doc, '$.codes.duty_station') IS NOT NULL;
+CREATE INDEX IF NOT EXISTS stat_records_by_requester_type
+    ON stat_records (year, category, json_extract(doc, '$.codes.requester_type'))
+    WHERE json_extract(doc, '$.codes.requester_type') IS NOT NULL;
+CREATE INDEX IF NOT EXISTS stat_records_by_anonymous
+    ON stat_records (year, category, json_extract(doc, '$.codes.anonymous'))
+    WHERE json_extract(doc, '$.codes.anonymous') IS NOT NULL;
+CREATE INDEX IF NOT EXISTS stat_records_by_protective_measures
+    ON stat_records (year, category, json_extract(doc, '$.codes.protective_measures'))
+    WHERE json_extract(doc, '$.codes.protective_measures') IS NOT NULL;
+CREATE INDEX IF NOT EXISTS stat_records_participants
+    ON stat_records (year, category, json_extract(doc, '$.codes.participants'))
+    WHERE json_extract(doc, '$.codes.participants') IS NOT NULL;
 CREATE TABLE IF NOT EXISTS logged_service_claims (id TEXT PRIMARY KEY, digest TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS disclosure_years (year INTEGER PRIMARY KEY, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS stat_imports (
@@ -69,6 +85,25 @@ CREATE INDEX IF NOT EXISTS cases_by_form_time ON cases (form, received_at);
 """
 
 CHUNK_SIZE = 2000
+
+# One count per counted code (statistics.COUNTED_CODES) and one sum per summed code
+# (SUMMED_CODES), each written out so that it is answered from its partial index above.
+_COUNT_BY_CODE = {
+    "duty_station": "SELECT COUNT(*) FROM stat_records WHERE year = ? AND category = ? "
+                    "AND json_extract(doc, '$.codes.duty_station') = ?",
+    "requester_type": "SELECT COUNT(*) FROM stat_records WHERE year = ? AND category = ? "
+                      "AND json_extract(doc, '$.codes.requester_type') = ?",
+    "anonymous": "SELECT COUNT(*) FROM stat_records WHERE year = ? AND category = ? "
+                 "AND json_extract(doc, '$.codes.anonymous') = ?",
+    "protective_measures": "SELECT COUNT(*) FROM stat_records WHERE year = ? "
+                           "AND category = ? "
+                           "AND json_extract(doc, '$.codes.protective_measures') = ?",
+}
+_SUM_BY_CODE = {
+    "participants": "SELECT COALESCE(SUM(json_extract(doc, '$.codes.participants')), 0) "
+                    "FROM stat_records WHERE year = ? AND category = ? "
+                    "AND json_extract(doc, '$.codes.participants') IS NOT NULL",
+}
 
 
 def _dumps(doc: dict[str, Any]) -> str:
@@ -185,26 +220,18 @@ class SqliteStatistics(StatisticsStore):
         return histories
 
 
-def _path(document: str, name: str) -> str:
-    """The JSON path of a named code or clear-view field of a stored document, as a query
-    parameter."""
-    return f"$.{document}.{name}"
-
-
 def _sql(q: CountQuery) -> tuple[str, tuple[Any, ...]]:
     if isinstance(q, RecordSum):
-        return ("SELECT COALESCE(SUM(json_extract(doc, ?)), 0) FROM stat_records "
-                "WHERE year = ? AND category = ?", (_path("codes", q.code), q.year, q.category))
+        return _SUM_BY_CODE[q.code], (q.year, q.category)
     if isinstance(q, RecordCount):
+        if q.where is not None:
+            return _COUNT_BY_CODE[q.where[0]], (q.year, q.category, q.where[1])
         sql = "SELECT COUNT(*) FROM stat_records WHERE year = ? AND category = ?"
         args: tuple[Any, ...] = (q.year, q.category)
         if q.subcategory is not None:
             sql, args = sql + " AND subcategory = ?", (*args, q.subcategory)
         if q.outcome is not None:
             sql, args = sql + " AND outcome = ?", (*args, q.outcome)
-        if q.where is not None:
-            sql, args = sql + " AND json_extract(doc, ?) = ?", (
-                *args, _path("codes", q.where[0]), q.where[1])
         return sql, args
     start, end = (sortable(t) for t in year_bounds(q.year))
     if isinstance(q, ForwardedCount):
@@ -219,7 +246,7 @@ def _sql(q: CountQuery) -> tuple[str, tuple[Any, ...]]:
                 *args, q.subcategory)
         if q.where is not None:
             sql, args = sql + " AND json_extract(doc, ?) = ?", (
-                *args, _path("clear", q.where[0]), q.where[1])
+                *args, f"$.clear.{q.where[0]}", q.where[1])
         return sql, args
     if isinstance(q, CaseCount):
         return ("SELECT COUNT(*) FROM cases WHERE form = ? AND received_at >= ? "

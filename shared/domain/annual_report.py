@@ -92,18 +92,29 @@ def figure_1_years(year: int) -> tuple[int, ...]:
     return tuple(range(year - FIGURE_1_YEARS + 1, year + 1))
 
 
-def retaliation_record_counts(year: int) -> dict[str, tuple[CountQuery, ...]]:
-    """The counts of imported retaliation history the retaliation figures add to what the
-    cases' histories give: complaints by outcome code, steps of the Ethics Panel chair's
-    reviews, independent reviews, complaints with protective measures."""
-    return {
-        "outcomes": tuple(RecordCount(year, RETALIATION, outcome=o)
-                          for o in RETALIATION_OUTCOMES),
-        "panel": tuple(RecordCount(year, PANEL_REVIEW, outcome=s) for s in PANEL_REVIEW_STEPS),
-        "reviews": tuple(RecordCount(year, INDEPENDENT_REVIEW, outcome=r)
-                         for r in INDEPENDENT_REVIEW_RESULTS),
-        "measures": (RecordCount(year, RETALIATION, where=WITH_PROTECTIVE_MEASURES),),
-    }
+@dataclass(frozen=True)
+class ImportedRetaliation:
+    """The counts of imported retaliation history that the retaliation figures add to what
+    the cases' histories give, each keyed by its code."""
+
+    outcomes: Mapping[str, RecordCount]  # complaints of the year by outcome code
+    panel_steps: Mapping[str, RecordCount]  # steps of the Ethics Panel chair's reviews
+    review_results: Mapping[str, RecordCount]  # independent reviews completed
+    with_protective_measures: RecordCount  # complaints with measures recommended
+
+    def queries(self) -> list[CountQuery]:
+        return [*self.outcomes.values(), *self.panel_steps.values(),
+                *self.review_results.values(), self.with_protective_measures]
+
+
+def imported_retaliation(year: int) -> ImportedRetaliation:
+    return ImportedRetaliation(
+        outcomes={o: RecordCount(year, RETALIATION, outcome=o) for o in RETALIATION_OUTCOMES},
+        panel_steps={s: RecordCount(year, PANEL_REVIEW, outcome=s) for s in PANEL_REVIEW_STEPS},
+        review_results={r: RecordCount(year, INDEPENDENT_REVIEW, outcome=r)
+                        for r in INDEPENDENT_REVIEW_RESULTS},
+        with_protective_measures=RecordCount(year, RETALIATION,
+                                             where=WITH_PROTECTIVE_MEASURES))
 
 
 def duty_station_cell(year: int, station: str) -> tuple[CountQuery, ...]:
@@ -139,8 +150,7 @@ def report_queries(year: int) -> list[CountQuery]:
         wanted += table_1_cell(y, "advice")
     for leaf in ADVICE_SUBCATEGORIES:
         wanted += figure_2_leaf(year, leaf)
-    for group in retaliation_record_counts(year).values():
-        wanted += group
+    wanted += imported_retaliation(year).queries()
     for station in DUTY_STATIONS:
         wanted += duty_station_cell(year, station)
     for group in breakdown_counts(year).values():
@@ -257,24 +267,22 @@ def _retaliation(year: int, counts: Mapping[CountQuery, int], requests: int,
     with the determination its outcome code stands for, an imported result of an
     independent review in the year of its complaint."""
     cases = figures_from_histories(year, histories)
-    imported = retaliation_record_counts(year)
+    imported = imported_retaliation(year)
     determinations = dict(cases.determinations)
     reviews = dict(cases.independent_reviews)
-    for query in imported["outcomes"]:
-        assert isinstance(query, RecordCount) and query.outcome is not None
-        determinations[DETERMINATION_OF_OUTCOME[query.outcome]] += counts[query]
-        if query.outcome in reviews:
-            reviews[query.outcome] += counts[query]
-    for query in imported["reviews"]:
-        assert isinstance(query, RecordCount) and query.outcome is not None
-        reviews[query.outcome] += counts[query]
-    panel = {step: n + counts[RecordCount(year, PANEL_REVIEW, outcome=step)]
+    for outcome, query in imported.outcomes.items():
+        determinations[DETERMINATION_OF_OUTCOME[outcome]] += counts[query]
+        if outcome in reviews:
+            reviews[outcome] += counts[query]
+    for result, query in imported.review_results.items():
+        reviews[result] += counts[query]
+    panel = {step: n + counts[imported.panel_steps[step]]
              for step, n in cases.panel_reviews.items()}
     figures = RetaliationFigures(
         determinations=determinations, panel_reviews=panel,
         prima_facie=determinations[PRIMA_FACIE],
         with_protective_measures=cases.with_protective_measures
-        + _sum(counts, imported["measures"]),
+        + counts[imported.with_protective_measures],
         independent_reviews=reviews)
     stations = {s: _sum(counts, duty_station_cell(year, s)) for s in DUTY_STATIONS}
     return Retaliation(requests=requests, duty_stations=stations,

@@ -373,3 +373,11 @@ def test_firestore_down_raises_store_unavailable(monkeypatch: pytest.MonkeyPatch
         stats.count([RecordCount(2024, "training")])
     with pytest.raises(StoreUnavailable):
         stats.begin_import(ImportManifest("1" * 32, 1, 1, 499, T0))
+
+
+def test_sqlite_answers_every_counted_and_summed_code_from_an_index() -> None:
+    from shared.adapters.sqlite_statistics import _COUNT_BY_CODE, _SUM_BY_CODE
+    from shared.domain.statistics import COUNTED_CODES, SUMMED_CODES
+
+    assert set(_COUNT_BY_CODE) == set(COUNTED_CODES)
+    assert set(_SUM_BY_CODE) == set(SUMMED_CODES)
