@@ -23,6 +23,8 @@ from shared.domain.taxonomy import (
     ADVICE_GROUPS,
     ALLEGATION_TYPES,
     DUTY_STATIONS,
+    INDEPENDENT_REVIEW_RESULTS,
+    PANEL_REVIEW_STEPS,
     REQUESTER_TYPES,
     RETALIATION_OUTCOMES,
     STAFF_CATEGORIES,
@@ -164,6 +166,8 @@ def codes_help() -> str:
             lines += [f"    {leaf}" for leaf in leaves]
     lines.append("")
     lines += block('outcome (kind "retaliation"):', RETALIATION_OUTCOMES)
+    lines += block('step (kind "panel_review"):', PANEL_REVIEW_STEPS)
+    lines += block('result (kind "independent_review"):', INDEPENDENT_REVIEW_RESULTS)
     lines += block('allegation_type (kind "misconduct", or "service" with category '
                    '"misconduct"; optional):',
                    ALLEGATION_TYPES)

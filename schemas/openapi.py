@@ -12,6 +12,7 @@ from schemas.advice import AdviceRequestSchema
 from schemas.common import Email
 from schemas.misconduct import MisconductReportSchema
 from schemas.retaliation import RetaliationComplaintSchema
+from schemas.statistics import ServiceLogSchema
 
 # function name -> (schema, summary)
 PUBLIC_FORMS: dict[str, tuple[type[Schema], str]] = {
@@ -30,6 +31,23 @@ class AcknowledgementSchema(Schema):
     receipt = fields.String(metadata={
         "description": "Anonymous submissions only: the code to follow up with. Shown once; "
                        "keep it."})
+
+
+class LoggedServiceSchema(Schema):
+    id = fields.String(required=True)
+    category = fields.String(required=True)
+    date = fields.Date(required=True)
+    year = fields.Integer(required=True)
+    subcategory = fields.String(metadata={"description": "Advice: its sub-category."})
+    group = fields.String(metadata={"description": "Advice: the form's category of the "
+                                                   "sub-category."})
+    participants = fields.Integer()
+    requester_type = fields.String()
+    duty_station = fields.String()
+    staff_category = fields.String()
+    allegation_type = fields.String()
+    copied_only = fields.Boolean(metadata={"description": "Misconduct: always true; never "
+                                                          "forwarded."})
 
 
 class ErrorSchema(Schema):
@@ -58,8 +76,9 @@ def build_openapi() -> dict[str, Any]:
         version="1",
         openapi_version="3.0.3",
         plugins=[marshmallow_plugin],
-        info={"description": "Public intake functions of the Ethics Office. Every path is "
-                             "a Cloud Function; locally they share one server."},
+        info={"description": "Public intake functions of the Ethics Office, and the "
+                             "officers' service log. Every path is a Cloud Function; "
+                             "locally they share one server."},
     )
     marshmallow_plugin.map_to_openapi_type(  # type: ignore[no-untyped-call]
         Email, "string", "email")
@@ -99,4 +118,46 @@ def build_openapi() -> dict[str, Any]:
                 "503": _error("A dependency is unavailable; retry after Retry-After seconds."),
             },
         }})
+    _service_log(spec)
     return spec.to_dict()
+
+
+def _service_log(spec: APISpec) -> None:
+    """The officers' internal function that records services (docs/reporting.md)."""
+    spec.components.security_scheme("OfficerToken", {
+        "type": "http", "scheme": "bearer",
+        "description": "An ethics officer's Google ID token minted for the function's URL."})
+    spec.components.schema("ServiceLogEntry", schema=ServiceLogSchema)
+    spec.components.schema("LoggedService", schema=LoggedServiceSchema)
+    spec.path(path="/log_service", operations={"post": {
+        "operationId": "log_service",
+        "summary": "Record a service given, or an allegation the office was copied on "
+                   "(internal: ethics officers only)",
+        "description": "Counts in the annual report (Table 1 and, for advice, Figure II). "
+                       "Nothing is forwarded: a misconduct allegation is logged only when "
+                       "the office was copied on one made to the investigations office.",
+        "security": [{"OfficerToken": []}],
+        "parameters": [{
+            "name": "Idempotency-Key", "in": "header", "required": False,
+            "description": "16-128 characters [A-Za-z0-9._:-]. A retry with the same key "
+                           "and body gets the first entry (Idempotent-Replayed: true); "
+                           "another body gets 409.",
+            "schema": {"type": "string", "minLength": 16, "maxLength": 128,
+                       "pattern": "^[A-Za-z0-9._:-]{16,128}$"},
+        }],
+        "requestBody": {"required": True, "content": {
+            "application/json": {"schema": "ServiceLogEntry"}}},
+        "responses": {
+            "201": {"description": "Recorded.",
+                    "content": {"application/json": {"schema": "LoggedService"}}},
+            "400": _error("Malformed body or header."),
+            "401": _error("No officer's token, or a bad one."),
+            "403": _error("Not an ethics officer."),
+            "405": _error("Only POST is accepted."),
+            "409": _error("Idempotency-Key reused with a different body."),
+            "413": _error("Body larger than the limit."),
+            "415": _error("Content type other than JSON."),
+            "422": _error("The entry does not satisfy the service log's rules."),
+            "503": _error("A dependency is unavailable; retry after Retry-After seconds."),
+        },
+    }})

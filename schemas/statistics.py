@@ -1,4 +1,4 @@
-"""The service log entry and the four kinds of import line (docs/import-format.md).
+"""The service log entry and the kinds of import line (docs/import-format.md).
 
 Codes only: none of these records carries a name or a narrative, so none has a free-text
 field. Unknown fields are refused like everywhere else.
@@ -8,15 +8,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import ValidationError, validates, validates_schema
+from marshmallow import ValidationError, fields, validates, validates_schema
 
-from schemas.common import Code, Count, ErrorCollector, IntakeSchema, PastDate, String, today
+from schemas.common import (
+    Code,
+    Count,
+    ErrorCollector,
+    IntakeSchema,
+    PastDate,
+    String,
+    provided,
+    today,
+)
 from shared.domain.taxonomy import (
     ADVICE_GROUPS,
     ADVICE_SUBCATEGORIES,
     ALLEGATION_TYPES,
     DUTY_STATIONS,
+    INDEPENDENT_REVIEW_RESULTS,
+    LOGGED_CODES,
     LOGGED_SERVICE_CATEGORIES,
+    OTHER_SERVICE_CATEGORIES,
+    PANEL_REVIEW_STEPS,
     REQUESTER_TYPES,
     RETALIATION_OUTCOMES,
     STAFF_CATEGORIES,
@@ -25,9 +38,13 @@ from shared.domain.taxonomy import (
 MAX_PARTICIPANTS = 100_000
 MAX_FILERS = 10_000_000
 # A historical import may record misconduct allegations received outside the form (the
-# report counts allegations e-mailed to the office); the live service log may not, because
-# an allegation logged there would never be forwarded.
-IMPORTED_SERVICE_CATEGORIES = (*LOGGED_SERVICE_CATEGORIES, "misconduct")
+# report counts allegations e-mailed to the office), and the service log those the office
+# was only copied on, which are never forwarded.
+IMPORTED_SERVICE_CATEGORIES = (*OTHER_SERVICE_CATEGORIES, "misconduct")
+COPIED_ONLY_MESSAGE = (
+    "Log only an allegation the Ethics Office was copied on (true): it is never forwarded. "
+    "An allegation made to the office goes through the misconduct form, which forwards it "
+    "to the investigations office.")
 OWN_KIND = {"advice": "advice requests are imported as kind \"advice\" with their "
                       "subcategory, so Figure II counts them too",
             "retaliation": "retaliation complaints are imported as kind \"retaliation\" "
@@ -43,20 +60,59 @@ def _participants_rule(data: dict[str, Any], original: Any, errors: ErrorCollect
         errors.add(("participants",), "Only for a training.")
 
 
+def _only_for(categories: tuple[str, ...]) -> str:
+    if len(categories) == 1:
+        return f"Only for category {categories[0]}."
+    return f"Only for categories {', '.join(categories[:-1])} and {categories[-1]}."
+
+
+# The categories each optional field of a logged entry belongs to (participants has rules
+# of its own, shared with import lines).
+_LOGGED_FIELDS: dict[str, tuple[str, ...]] = {
+    field: tuple(c for c in LOGGED_SERVICE_CATEGORIES if field in LOGGED_CODES.get(c, ()))
+    for codes in LOGGED_CODES.values() for field in codes if field != "participants"
+} | {"subcategory": ("advice",), "copied_only": ("misconduct",)}
+
+
 class ServiceLogSchema(IntakeSchema):
-    """A service an officer records: one training, one media inquiry..."""
+    """A service an officer records: one training, one media inquiry, one piece of advice
+    given on a mission, one allegation the office was copied on..."""
 
     category = Code(LOGGED_SERVICE_CATEGORIES, required=True, metadata={
-        "description": "Table 1 category. Advice, retaliation and misconduct come through "
-                       "their forms."})
+        "description": "Table 1 category. A retaliation complaint comes only through its "
+                       "form; advice is logged when given outside the form (missions, "
+                       "visits, events), misconduct only when the office was copied on an "
+                       "allegation made to the investigations office."})
     date = PastDate(metadata={"description": "When the service was given; default today."})
     participants = Count(low=1, high=MAX_PARTICIPANTS, metadata={
         "description": "Trainings only, and required for them."})
+    subcategory = Code(ADVICE_SUBCATEGORIES, metadata={
+        "description": "Advice only, and required for it: the leaf sub-category (Figure "
+                       "II)."})
+    requester_type = Code(REQUESTER_TYPES, metadata={
+        "description": "Advice only: given to one person or to a group or team."})
+    duty_station = Code(DUTY_STATIONS, metadata={
+        "description": "Advice and misconduct only."})
+    staff_category = Code(STAFF_CATEGORIES, metadata={"description": "Advice only."})
+    allegation_type = Code(ALLEGATION_TYPES, metadata={"description": "Misconduct only."})
+    copied_only = fields.Boolean(metadata={
+        "description": "Misconduct only, and required to be true: the office was only "
+                       "copied on an allegation made to the investigations office, which "
+                       "therefore has it; it is never forwarded."})
 
     @validates_schema(skip_on_field_errors=False, pass_original=True)
     def _rules(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
         errors = ErrorCollector()
+        category = data.get("category")
         _participants_rule(data, original, errors)
+        for name, categories in _LOGGED_FIELDS.items():
+            if category not in categories and provided(original, name):
+                errors.add((name,), _only_for(categories))
+        if category == "advice" and not provided(original, "subcategory"):
+            errors.add(("subcategory",), "Give the advice's sub-category.")
+        if category == "misconduct" and (not provided(original, "copied_only")
+                                         or data.get("copied_only") is False):
+            errors.add(("copied_only",), COPIED_ONLY_MESSAGE)
         errors.raise_if_any()
 
 
@@ -91,6 +147,7 @@ class AdviceLineSchema(IntakeSchema):
     requester_type = Code(REQUESTER_TYPES)
     duty_station = Code(DUTY_STATIONS)
     staff_category = Code(STAFF_CATEGORIES)
+    anonymous = fields.Boolean(metadata={"description": "The request was made anonymously."})
 
     @validates("subcategory")
     def _subcategory(self, value: str, **kwargs: Any) -> None:
@@ -108,12 +165,25 @@ class AdviceLineSchema(IntakeSchema):
                                   f"{', '.join(ADVICE_GROUPS[group])}.", "subcategory")
 
 
+# Outcome codes of a complaint found prima facie (an independent review follows that finding).
+PRIMA_FACIE_OUTCOMES = ("prima_facie_established", *INDEPENDENT_REVIEW_RESULTS)
+
+
 class RetaliationLineSchema(IntakeSchema):
     kind = Code(["retaliation"], required=True)
     date = PastDate(required=True, metadata={"description": "When the complaint was received."})
     outcome = Code(RETALIATION_OUTCOMES, required=True)
     duty_station = Code(DUTY_STATIONS)
     staff_category = Code(STAFF_CATEGORIES)
+    protective_measures = fields.Boolean(metadata={
+        "description": "At least one protective measure was recommended in the year."})
+
+    @validates_schema(skip_on_field_errors=True)
+    def _measures(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("protective_measures") and data["outcome"] not in PRIMA_FACIE_OUTCOMES:
+            raise ValidationError("Only for a complaint found prima facie (outcome "
+                                  f"{', '.join(PRIMA_FACIE_OUTCOMES)}).",
+                                  "protective_measures")
 
 
 class MisconductLineSchema(IntakeSchema):
@@ -124,6 +194,24 @@ class MisconductLineSchema(IntakeSchema):
     date = PastDate(required=True, metadata={"description": "When it was reported."})
     allegation_type = Code(ALLEGATION_TYPES)
     duty_station = Code(DUTY_STATIONS)
+    anonymous = fields.Boolean(metadata={"description": "It was reported anonymously."})
+
+
+class PanelReviewLineSchema(IntakeSchema):
+    """One step of a review by the Ethics Panel chair of a no-prima-facie determination."""
+
+    kind = Code(["panel_review"], required=True)
+    date = PastDate(required=True, metadata={"description": "When the step was taken."})
+    step = Code(PANEL_REVIEW_STEPS, required=True)
+
+
+class IndependentReviewLineSchema(IntakeSchema):
+    """The result of an independent review of an investigation report, in the year it was
+    completed, of a complaint of any year."""
+
+    kind = Code(["independent_review"], required=True)
+    date = PastDate(required=True, metadata={"description": "When the review was completed."})
+    result = Code(INDEPENDENT_REVIEW_RESULTS, required=True)
 
 
 class DisclosureLineSchema(IntakeSchema):
@@ -148,5 +236,7 @@ LINE_SCHEMAS: dict[str, IntakeSchema] = {
     "advice": AdviceLineSchema(),
     "retaliation": RetaliationLineSchema(),
     "misconduct": MisconductLineSchema(),
+    "panel_review": PanelReviewLineSchema(),
+    "independent_review": IndependentReviewLineSchema(),
     "disclosure": DisclosureLineSchema(),
 }

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from shared.domain.statistics import (
+    CaseHistory,
     CountQuery,
     DisclosureYear,
     ImportManifest,
@@ -33,7 +34,8 @@ class StatisticsStore(abc.ABC):
     and over the intake store's submissions and cases that the annual report is made of.
 
     ``count`` answers each query with one aggregate of the store (never by reading the
-    records); every write method is atomic.
+    records); ``case_histories`` reads the few cases whose figures come from their history
+    (retaliation); every write method is atomic.
     """
 
     @property
@@ -86,3 +88,11 @@ class StatisticsStore(abc.ABC):
     @abc.abstractmethod
     def count(self, queries: Sequence[CountQuery]) -> list[int]:
         """The answer to each query, in order, each computed by one aggregate query."""
+
+    @abc.abstractmethod
+    def case_histories(self, form: str, *, received_before: datetime,
+                       active_since: datetime) -> list[CaseHistory]:
+        """Every case of ``form`` received before ``received_before`` whose history has an
+        event at or after ``active_since`` (at least every such case: a store may return
+        more), each with its whole history in order. Reads each case: for the forms with
+        few cases a year."""

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from shared import logs
 from shared.adapters.kms_keys import KmsKeyService
 from tests.support.fakes import InMemoryStore
 from tests.support.harness import Harness
@@ -32,6 +33,20 @@ def _restore_environment() -> Iterator[None]:
     yield
     os.environ.clear()
     os.environ.update(saved)
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging() -> Iterator[None]:
+    """A command run in-process configures its process's logging (``shared.logs``), the
+    command line's to whatever ``sys.stderr`` is at the time: undo it after each test, so
+    no test's log lines land in the output another test captures."""
+    root = logging.getLogger()
+    handlers, level, configured = list(root.handlers), root.level, logs._configured
+    yield
+    for handler in [h for h in root.handlers if h not in handlers]:
+        root.removeHandler(handler)
+    root.setLevel(level)
+    logs._configured = configured
 
 
 @pytest.fixture(scope="session", autouse=True)

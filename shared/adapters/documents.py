@@ -87,7 +87,6 @@ def case_doc(c: Case) -> JSON:
             "notifications_sent": list(c.notifications_sent),
             "alerts_sent": list(c.alerts_sent),
             "measures": [vars(m) for m in c.measures],
-            "outcome": c.outcome,
             "named_index": named_index_doc(c.named_index) if c.named_index else None,
             # derived, stored so that a store can filter on it
             "next_deadline": next_deadline(c)}
@@ -104,7 +103,6 @@ def case_from_doc(d: JSON) -> Case:
                 notifications_sent=tuple(d.get("notifications_sent") or ()),
                 alerts_sent=tuple(d.get("alerts_sent") or ()),
                 measures=tuple(ProtectiveMeasure(**m) for m in d.get("measures") or ()),
-                outcome=d.get("outcome"),
                 named_index=named_index_from_doc(d["named_index"])
                 if d.get("named_index") else None)
 

@@ -6,15 +6,22 @@ a document read costs 2 ms; streaming the records costs about 30 s):
 
 - Imported records (the bulk: years of history) are written to ``stats_imported``, and each
   chunk's marker document in ``stats_import_chunks`` carries the chunk's tally, per
-  (year, category, sub-category, outcome), written in the same batch as the chunk's records.
-  So the tallies agree with the records exactly, and a chunk written again replaces its
-  tally instead of adding one. The report reads the tallies: one document per 499 records.
+  (year, category, sub-category, outcome), per (year, category, counted code and value)
+  and, for summed codes, their totals per (year, category, code), written in the same
+  batch as the chunk's records. So the tallies agree with the records exactly, and a chunk
+  written again replaces its tally instead of adding one. The report reads the tallies:
+  one document per 499 records.
 - Logged services (one at a time, a few a day) are in ``stats_service_log`` and counted with
-  ``count()``; so are submissions and cases, where the intake store keeps them, and
-  referrals made (a range on ``forwarding.forwarded_at``: a single-field index).
+  ``count()`` (trainings' participants with ``sum()``); so are submissions and cases, where
+  the intake store keeps them, and referrals made (a range on ``forwarding.forwarded_at``:
+  a single-field index).
 - Before counting cell by cell, one ``count()`` per source over the years asked about
-  ("any submissions of this form in these years?"): a source with nothing there costs one
-  query instead of one per cell. The counts run concurrently: each is a round trip.
+  ("any submissions of this form in these years?"; the service log's breakdowns by
+  sub-category, code or sum are a source per category): a source with nothing there
+  costs one query instead of one per cell. The counts run concurrently: each is a round
+  trip.
+- The retaliation cases' histories (``case_histories``) are read case by case, concurrently:
+  a few dozen at most.
 
 Composite indexes the counting queries need in production: ``REQUIRED_COMPOSITE_INDEXES``
 (docs/reporting.md).
@@ -24,7 +31,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
@@ -33,6 +40,7 @@ from google.api_core import exceptions as api_exceptions
 from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 
+from shared.adapters.documents import timestamp
 from shared.adapters.firestore_store import FirestoreStore
 from shared.adapters.statistics_documents import (
     disclosure_doc,
@@ -43,15 +51,20 @@ from shared.adapters.statistics_documents import (
     record_from_doc,
 )
 from shared.domain.statistics import (
+    COUNTED_CODES,
+    SUMMED_CODES,
     CaseCount,
+    CaseHistory,
     CountQuery,
     DisclosureYear,
     ForwardedCount,
     ImportManifest,
     ImportProgress,
     RecordCount,
+    RecordSum,
     StatRecord,
     SubmissionCount,
+    may_be_logged,
     year_bounds,
 )
 from shared.statistics_ports import ImportMismatch, LoggedServiceConflict, StatisticsStore
@@ -69,9 +82,14 @@ COUNT_CONCURRENCY = 8
 REQUIRED_COMPOSITE_INDEXES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("submissions", ("form", "received_at")),
     ("submissions", ("form", "clear.subcategory", "received_at")),
+    ("submissions", ("form", "clear.duty_station", "received_at")),
+    ("submissions", ("form", "clear.requester_type", "received_at")),
+    ("submissions", ("form", "clear.anonymous", "received_at")),
     ("cases", ("form", "received_at")),
-    ("cases", ("form", "outcome", "received_at")),
+    ("cases", ("form", "updated_at")),
     ("stats_service_log", ("category", "year")),
+    ("stats_service_log", ("category", "subcategory", "year")),
+    ("stats_service_log", ("category", "codes.requester_type", "year")),
 )
 
 Cell = tuple[int, str, str, str]  # year, category, subcategory or "", outcome or ""
@@ -86,10 +104,59 @@ def _cell(key: str) -> Cell:
     return int(year), category, subcategory, outcome
 
 
+def _value(value: object) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def facet_key(year: int, category: str, code: str, value: object) -> str:
+    """The tally key of the records of a year and category with one value of a code."""
+    return f"{year}|{category}|{code}|{_value(value)}"
+
+
+def sum_key(year: int, category: str, code: str) -> str:
+    return f"{year}|{category}|{code}"
+
+
+def chunk_tally(records: Sequence[StatRecord]) -> dict[str, dict[str, int]]:
+    """What a chunk's marker records of its records: counts per cell, per counted code
+    value, and the totals of the summed codes."""
+    cells = Counter(cell_key(r) for r in records)
+    facets: Counter[str] = Counter()
+    sums: Counter[str] = Counter()
+    for r in records:
+        facets.update(facet_key(r.year, r.category, code, r.codes[code])
+                      for code in COUNTED_CODES if r.codes.get(code) is not None)
+        for code in SUMMED_CODES:
+            if isinstance(r.codes.get(code), int):
+                sums[sum_key(r.year, r.category, code)] += r.codes[code]
+    return {"cells": dict(cells), "facets": dict(facets), "sums": dict(sums)}
+
+
 def _matches(q: RecordCount, cell: Cell) -> bool:
     year, category, subcategory, outcome = cell
     return (year == q.year and category == q.category
             and q.subcategory in (None, subcategory) and q.outcome in (None, outcome))
+
+
+class Tallies:
+    """The imported records' counts: the sum of every written chunk's tally."""
+
+    def __init__(self) -> None:
+        self.cells: Counter[str] = Counter()
+        self.facets: Counter[str] = Counter()
+        self.sums: Counter[str] = Counter()
+
+    def add(self, marker: dict[str, Any]) -> None:
+        self.cells.update(marker.get("cells") or {})
+        self.facets.update(marker.get("facets") or {})
+        self.sums.update(marker.get("sums") or {})
+
+    def answer(self, q: RecordCount | RecordSum) -> int:
+        if isinstance(q, RecordSum):
+            return self.sums[sum_key(q.year, q.category, q.code)]
+        if q.where is not None:
+            return self.facets[facet_key(q.year, q.category, *q.where)]
+        return sum(n for key, n in self.cells.items() if _matches(q, _cell(key)))
 
 
 class FirestoreStatistics(StatisticsStore):
@@ -157,9 +224,8 @@ class FirestoreStatistics(StatisticsStore):
         for disclosure in disclosures:
             batch.set(self._db.collection(DISCLOSURES).document(str(disclosure.year)),
                       disclosure_doc(disclosure))
-        tally = Counter(cell_key(r) for r in records)
         batch.set(self._db.collection(CHUNKS).document(f"{import_id}-{chunk:06d}"),
-                  {"import_id": import_id, "chunk": chunk, "cells": dict(tally),
+                  {"import_id": import_id, "chunk": chunk, **chunk_tally(records),
                    "disclosures": len(disclosures)})
         self._store.call(batch.commit)
 
@@ -191,38 +257,52 @@ class FirestoreStatistics(StatisticsStore):
     def count(self, queries: Sequence[CountQuery]) -> list[int]:
         if not queries:
             return []
-        records = [q for q in queries if isinstance(q, RecordCount)]
-        logged = [q for q in records if q.subcategory is None and q.outcome is None]
-        sources: dict[tuple[str, str], list[CountQuery]] = {}
+        # Live sources, each behind one gate: the service log (plain counts; and the
+        # breakdowns of each category, by sub-category, code or sum, apart), and the
+        # submissions and cases of each form.
+        sources: dict[tuple[str, str | None], list[CountQuery]] = {}
         for q in queries:
-            if isinstance(q, SubmissionCount):
+            if isinstance(q, RecordCount | RecordSum):
+                if may_be_logged(q):
+                    plain = isinstance(q, RecordCount) and q.subcategory is None \
+                        and q.where is None
+                    sources.setdefault((LOGGED, None if plain else q.category), []).append(q)
+            elif isinstance(q, SubmissionCount):
                 sources.setdefault(("submissions", q.form), []).append(q)
             elif isinstance(q, CaseCount):
                 sources.setdefault(("cases", q.form), []).append(q)
         forwarded = [q for q in queries if isinstance(q, ForwardedCount)]
-        gates: list[Callable[[], int]] = []
-        if logged:
-            gates.append(lambda: self._aggregate(self._logged_in_years(logged)))
-        gates += [self._gate(collection, form, group)
-                  for (collection, form), group in sources.items()]
+        gates = [self._gate(collection, key, group)
+                 for (collection, key), group in sources.items()]
+        imports = any(isinstance(q, RecordCount | RecordSum) for q in queries)
         with ThreadPoolExecutor(COUNT_CONCURRENCY) as pool:
-            tallies = pool.submit(self._tallies) if records else None
+            tallies = pool.submit(self._tallies) if imports else None
             open_gates = list(pool.map(lambda gate: gate() > 0, gates))
-            # Logged services have no sub-category or outcome: those cells are imports only.
-            live: list[CountQuery] = list(logged) if logged and open_gates.pop(0) else []
-            for group, is_open in zip(sources.values(), open_gates, strict=True):
-                live += group if is_open else []
+            live = [q for group, is_open in zip(sources.values(), open_gates, strict=True)
+                    if is_open for q in group]
             live += forwarded  # one per year asked about: nothing to save with a gate
-            answers = dict(zip(live, pool.map(lambda q: self._aggregate(self._query(q)), live),
-                               strict=True))
-            imported = tallies.result() if tallies is not None else {}
+            answers = dict(zip(live, pool.map(self._answer, live), strict=True))
+            imported = tallies.result() if tallies is not None else Tallies()
         results = []
         for q in queries:
             n = answers.get(q, 0)
-            if isinstance(q, RecordCount):
-                n += sum(c for cell, c in imported.items() if _matches(q, cell))
+            if isinstance(q, RecordCount | RecordSum):
+                n += imported.answer(q)
             results.append(n)
         return results
+
+    def case_histories(self, form: str, *, received_before: datetime,
+                       active_since: datetime) -> list[CaseHistory]:
+        query = (self._db.collection("cases").where(filter=FieldFilter("form", "==", form))
+                 .where(filter=FieldFilter("updated_at", ">=", active_since))
+                 .select(["reference", "received_at"]))
+        found = [(d["reference"], timestamp(d["received_at"]))
+                 for d in (s.to_dict() or {} for s in self._stream(query))]
+        found = [(ref, at) for ref, at in found if at < received_before]
+        with ThreadPoolExecutor(COUNT_CONCURRENCY) as pool:
+            events = list(pool.map(self._store.case_events, [ref for ref, _ in found]))
+        return [CaseHistory(ref, at, tuple(history))
+                for (ref, at), history in zip(found, events, strict=True)]
 
     def _stream(self, query: Any) -> list[Any]:
         """Every snapshot of a (small) query, with the store's retry policy and deadline."""
@@ -232,33 +312,47 @@ class FirestoreStatistics(StatisticsStore):
         result = self._store.call(query.count(alias="n").get)
         return int(result[0][0].value)
 
-    def _tallies(self) -> dict[Cell, int]:
-        """The imported records' counts per cell: the sum of every written chunk's tally."""
-        total: Counter[str] = Counter()
-        for snapshot in self._stream(self._db.collection(CHUNKS).select(["cells"])):
-            total.update((snapshot.to_dict() or {}).get("cells") or {})
-        return {_cell(key): n for key, n in total.items()}
+    def _answer(self, q: CountQuery) -> int:
+        if isinstance(q, RecordSum):
+            result = self._store.call(self._query(q).sum(f"codes.{q.code}", alias="n").get)
+            return int(result[0][0].value or 0)
+        return self._aggregate(self._query(q))
 
-    def _logged_in_years(self, queries: Iterable[RecordCount]) -> Any:
-        years = [q.year for q in queries]
-        return (self._db.collection(LOGGED)
-                .where(filter=FieldFilter("year", ">=", min(years)))
-                .where(filter=FieldFilter("year", "<=", max(years))))
+    def _tallies(self) -> Tallies:
+        """The imported records' counts: the sum of every written chunk's tally."""
+        tallies = Tallies()
+        markers = self._db.collection(CHUNKS).select(["cells", "facets", "sums"])
+        for snapshot in self._stream(markers):
+            tallies.add(snapshot.to_dict() or {})
+        return tallies
 
-    def _gate(self, collection: str, form: str, group: list[CountQuery]) -> Callable[[], int]:
-        """One count over every year ``group`` asks about: zero means all of it is zero."""
-        start = year_bounds(min(q.year for q in group))[0]
-        end = year_bounds(max(q.year for q in group))[1]
-        query = (self._db.collection(collection).where(filter=FieldFilter("form", "==", form))
-                 .where(filter=FieldFilter("received_at", ">=", start))
-                 .where(filter=FieldFilter("received_at", "<", end)))
+    def _gate(self, collection: str, key: str | None,
+              group: list[CountQuery]) -> Callable[[], int]:
+        """One count over every year ``group`` asks about (of the form, or of the logged
+        category, ``key``): zero means all of it is zero."""
+        first, last = min(q.year for q in group), max(q.year for q in group)
+        query: Any = self._db.collection(collection)
+        if collection == LOGGED:
+            if key is not None:
+                query = query.where(filter=FieldFilter("category", "==", key))
+            query = (query.where(filter=FieldFilter("year", ">=", first))
+                     .where(filter=FieldFilter("year", "<=", last)))
+        else:
+            query = (query.where(filter=FieldFilter("form", "==", key))
+                     .where(filter=FieldFilter("received_at", ">=", year_bounds(first)[0]))
+                     .where(filter=FieldFilter("received_at", "<", year_bounds(last)[1])))
         return lambda: self._aggregate(query)
 
     def _query(self, q: CountQuery) -> Any:
-        if isinstance(q, RecordCount):
-            return (self._db.collection(LOGGED)
-                    .where(filter=FieldFilter("category", "==", q.category))
-                    .where(filter=FieldFilter("year", "==", q.year)))
+        if isinstance(q, RecordCount | RecordSum):
+            query = (self._db.collection(LOGGED)
+                     .where(filter=FieldFilter("category", "==", q.category)))
+            if isinstance(q, RecordCount) and q.subcategory is not None:
+                query = query.where(filter=FieldFilter("subcategory", "==", q.subcategory))
+            if isinstance(q, RecordCount) and q.where is not None:
+                query = query.where(filter=FieldFilter(f"codes.{q.where[0]}", "==",
+                                                       q.where[1]))
+            return query.where(filter=FieldFilter("year", "==", q.year))
         start, end = year_bounds(q.year)
         if isinstance(q, ForwardedCount):
             return (self._db.collection("cases")
@@ -270,10 +364,11 @@ class FirestoreStatistics(StatisticsStore):
             if q.subcategory is not None:
                 query = query.where(filter=FieldFilter("clear.subcategory", "==",
                                                        q.subcategory))
+            if q.where is not None:
+                query = query.where(filter=FieldFilter(f"clear.{q.where[0]}", "==",
+                                                       q.where[1]))
         elif isinstance(q, CaseCount):
             query = self._db.collection("cases").where(filter=FieldFilter("form", "==", q.form))
-            if q.outcome is not None:
-                query = query.where(filter=FieldFilter("outcome", "==", q.outcome))
         else:
             raise TypeError(f"not a count query: {q!r}")
         return (query.where(filter=FieldFilter("received_at", ">=", start))

@@ -1,9 +1,12 @@
 """The statistics store in the embedded SQLite database, beside the intake store's tables.
 
-Each count is one ``SELECT COUNT(*)`` answered from an index: the records' table is indexed
-by (year, category, sub-category) and (year, category, outcome); submissions and cases get
-indexes by form and reception time (submissions also by advice sub-category, cases also by
-report outcome), and cases by the time the investigations office accepted their referral.
+Each count is one ``SELECT COUNT(*)`` (or ``SUM``) answered from an index: the records'
+table is indexed by (year, category, sub-category), (year, category, outcome) and (year,
+category, code) for each code the report counts by or adds up (partial indexes over the
+records that give the code); submissions and cases get
+indexes by form and reception time (submissions also by advice sub-category), cases by the
+time the investigations office accepted their referral, and by form and last update for
+reading the retaliation cases' histories.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from shared.adapters.documents import event_from_doc
 from shared.adapters.sqlite_store import SqliteStore, sortable
 from shared.adapters.statistics_documents import (
     disclosure_doc,
@@ -25,12 +29,14 @@ from shared.adapters.statistics_documents import (
 )
 from shared.domain.statistics import (
     CaseCount,
+    CaseHistory,
     CountQuery,
     DisclosureYear,
     ForwardedCount,
     ImportManifest,
     ImportProgress,
     RecordCount,
+    RecordSum,
     StatRecord,
     SubmissionCount,
     year_bounds,
@@ -44,6 +50,21 @@ CREATE TABLE IF NOT EXISTS stat_records (
 CREATE INDEX IF NOT EXISTS stat_records_by_subcategory
     ON stat_records (year, category, subcategory);
 CREATE INDEX IF NOT EXISTS stat_records_by_outcome ON stat_records (year, category, outcome);
+CREATE INDEX IF NOT EXISTS stat_records_by_duty_station
+    ON stat_records (year, category, json_extract(doc, '$.codes.duty_station'))
+    WHERE json_extract(doc, '$.codes.duty_station') IS NOT NULL;
+CREATE INDEX IF NOT EXISTS stat_records_by_requester_type
+    ON stat_records (year, category, json_extract(doc, '$.codes.requester_type'))
+    WHERE json_extract(doc, '$.codes.requester_type') IS NOT NULL;
+CREATE INDEX IF NOT EXISTS stat_records_by_anonymous
+    ON stat_records (year, category, json_extract(doc, '$.codes.anonymous'))
+    WHERE json_extract(doc, '$.codes.anonymous') IS NOT NULL;
+CREATE INDEX IF NOT EXISTS stat_records_by_protective_measures
+    ON stat_records (year, category, json_extract(doc, '$.codes.protective_measures'))
+    WHERE json_extract(doc, '$.codes.protective_measures') IS NOT NULL;
+CREATE INDEX IF NOT EXISTS stat_records_participants
+    ON stat_records (year, category, json_extract(doc, '$.codes.participants'))
+    WHERE json_extract(doc, '$.codes.participants') IS NOT NULL;
 CREATE TABLE IF NOT EXISTS logged_service_claims (id TEXT PRIMARY KEY, digest TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS disclosure_years (year INTEGER PRIMARY KEY, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS stat_imports (
@@ -55,14 +76,34 @@ CREATE INDEX IF NOT EXISTS submissions_by_form_time ON submissions (form, receiv
 CREATE INDEX IF NOT EXISTS submissions_by_advice_subcategory
     ON submissions (form, json_extract(doc, '$.clear.subcategory'), received_at);
 DROP INDEX IF EXISTS cases_by_form_state_time;
-CREATE INDEX IF NOT EXISTS cases_by_form_outcome_time
-    ON cases (form, json_extract(doc, '$.outcome'), received_at);
+DROP INDEX IF EXISTS cases_by_form_outcome_time;
+CREATE INDEX IF NOT EXISTS cases_by_form_updated
+    ON cases (form, json_extract(doc, '$.updated_at'));
 CREATE INDEX IF NOT EXISTS cases_by_forwarded_time
     ON cases (json_extract(doc, '$.forwarding.forwarded_at'));
 CREATE INDEX IF NOT EXISTS cases_by_form_time ON cases (form, received_at);
 """
 
 CHUNK_SIZE = 2000
+
+# One count per counted code (statistics.COUNTED_CODES) and one sum per summed code
+# (SUMMED_CODES), each written out so that it is answered from its partial index above.
+_COUNT_BY_CODE = {
+    "duty_station": "SELECT COUNT(*) FROM stat_records WHERE year = ? AND category = ? "
+                    "AND json_extract(doc, '$.codes.duty_station') = ?",
+    "requester_type": "SELECT COUNT(*) FROM stat_records WHERE year = ? AND category = ? "
+                      "AND json_extract(doc, '$.codes.requester_type') = ?",
+    "anonymous": "SELECT COUNT(*) FROM stat_records WHERE year = ? AND category = ? "
+                 "AND json_extract(doc, '$.codes.anonymous') = ?",
+    "protective_measures": "SELECT COUNT(*) FROM stat_records WHERE year = ? "
+                           "AND category = ? "
+                           "AND json_extract(doc, '$.codes.protective_measures') = ?",
+}
+_SUM_BY_CODE = {
+    "participants": "SELECT COALESCE(SUM(json_extract(doc, '$.codes.participants')), 0) "
+                    "FROM stat_records WHERE year = ? AND category = ? "
+                    "AND json_extract(doc, '$.codes.participants') IS NOT NULL",
+}
 
 
 def _dumps(doc: dict[str, Any]) -> str:
@@ -162,9 +203,29 @@ class SqliteStatistics(StatisticsStore):
         with self._store.connection() as db, self._store.guard():
             return [int(db.execute(*_sql(q)).fetchone()[0]) for q in queries]
 
+    def case_histories(self, form: str, *, received_before: datetime,
+                       active_since: datetime) -> list[CaseHistory]:
+        with self._store.connection() as db, self._store.guard():
+            cases = db.execute(
+                "SELECT reference, received_at FROM cases WHERE form = ? "
+                "AND json_extract(doc, '$.updated_at') >= ? AND received_at < ?",
+                (form, sortable(active_since), sortable(received_before))).fetchall()
+            histories = []
+            for reference, received_at in cases:
+                events = db.execute("SELECT doc FROM case_events WHERE reference = ? "
+                                    "ORDER BY seq", (reference,)).fetchall()
+                histories.append(CaseHistory(
+                    reference, datetime.fromisoformat(received_at),
+                    tuple(event_from_doc(json.loads(doc)) for (doc,) in events)))
+        return histories
+
 
 def _sql(q: CountQuery) -> tuple[str, tuple[Any, ...]]:
+    if isinstance(q, RecordSum):
+        return _SUM_BY_CODE[q.code], (q.year, q.category)
     if isinstance(q, RecordCount):
+        if q.where is not None:
+            return _COUNT_BY_CODE[q.where[0]], (q.year, q.category, q.where[1])
         sql = "SELECT COUNT(*) FROM stat_records WHERE year = ? AND category = ?"
         args: tuple[Any, ...] = (q.year, q.category)
         if q.subcategory is not None:
@@ -183,11 +244,11 @@ def _sql(q: CountQuery) -> tuple[str, tuple[Any, ...]]:
         if q.subcategory is not None:
             sql, args = sql + " AND json_extract(doc, '$.clear.subcategory') = ?", (
                 *args, q.subcategory)
+        if q.where is not None:
+            sql, args = sql + " AND json_extract(doc, ?) = ?", (
+                *args, f"$.clear.{q.where[0]}", q.where[1])
         return sql, args
     if isinstance(q, CaseCount):
-        sql = "SELECT COUNT(*) FROM cases WHERE form = ? AND received_at >= ? AND received_at < ?"
-        args = (q.form, start, end)
-        if q.outcome is not None:
-            sql, args = sql + " AND json_extract(doc, '$.outcome') = ?", (*args, q.outcome)
-        return sql, args
+        return ("SELECT COUNT(*) FROM cases WHERE form = ? AND received_at >= ? "
+                "AND received_at < ?", (q.form, start, end))
     raise TypeError(f"not a count query: {q!r}")

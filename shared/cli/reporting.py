@@ -50,29 +50,42 @@ def _container() -> Container:
         return bootstrap.container()
 
 
+# The entry's optional fields as options: --participants, --subcategory...
+_LOG_OPTIONS = ("date", "participants", "subcategory", "requester_type", "duty_station",
+                "staff_category", "allegation_type", "copied_only")
+
+
 @click.command("log")
 @click.argument("category")
-@click.option("--date", "day", metavar="YYYY-MM-DD", help="When the service was given "
+@click.option("--date", "date", metavar="YYYY-MM-DD", help="When the service was given "
               "(default: today, UTC).")
 @click.option("--participants", type=int, help="How many took part (trainings only, and "
               "required for them).")
+@click.option("--subcategory", help="Advice only, and required for it: the sub-category "
+              "(`intake import --help-codes` lists them).")
+@click.option("--requester-type", help="Advice only: individual or group.")
+@click.option("--duty-station", help="Advice and misconduct only: headquarters, "
+              "regional_office, country_office or other.")
+@click.option("--staff-category", help="Advice only.")
+@click.option("--allegation-type", help="Misconduct only.")
+@click.option("--copied-only", is_flag=True, default=None, help="Misconduct only, and "
+              "required: the office was only copied on an allegation made to the "
+              "investigations office (it is never forwarded).")
 @click.option("--idempotency-key", help="Retrying with the same key records nothing new.")
-def log_command(category: str, day: str | None, participants: int | None,
-                idempotency_key: str | None) -> None:
-    """Record one service given: CATEGORY is one of champion_request, training,
-    disclosure_support, external_communication, media_inquiry, policy_input,
-    ethics_coherence."""
+def log_command(category: str, idempotency_key: str | None, **options: Any) -> None:
+    """Record one service given: CATEGORY is one of advice (given on a mission, a visit or
+    an event, outside the form), champion_request, training, disclosure_support,
+    external_communication, media_inquiry, policy_input, ethics_coherence or misconduct
+    (an allegation the office was only copied on: never forwarded; one made to the office
+    goes through the misconduct form)."""
     from schemas.common import LOAD_CONTEXT
     from schemas.statistics import ServiceLogSchema
-    from shared.services.service_log import log_service
+    from shared.services.service_log import log_service, logged_service_json
     from shared.statistics_ports import LoggedServiceConflict
 
     c = _container()
     body: dict[str, Any] = {"category": category}
-    if day is not None:
-        body["date"] = day
-    if participants is not None:
-        body["participants"] = participants
+    body |= {name: value for name, value in options.items() if value is not None}
     try:
         with LOAD_CONTEXT({"today": c.clock.now().date()}):
             entry = ServiceLogSchema().load(body)
@@ -85,16 +98,15 @@ def log_command(category: str, day: str | None, participants: int | None,
         except LoggedServiceConflict:
             raise click.ClickException("this idempotency key was already used for a "
                                        "different entry") from None
-    record = logged.record
-    click.echo(json.dumps({"id": record.id, "category": record.category,
-                           "date": record.day.isoformat(), **record.codes,
-                           "replayed": logged.replayed}))
+    answer = logged_service_json(logged.record)
+    answer.pop("year")
+    click.echo(json.dumps({**answer, "replayed": logged.replayed}))
 
 
 def _field_errors(messages: Any) -> str:
     if not isinstance(messages, dict):
         return " ".join(map(str, messages))
-    return "; ".join(f"{'--' + k if k in ('date', 'participants') else k}: "
+    return "; ".join(f"{'--' + k.replace('_', '-') if k in _LOG_OPTIONS else k}: "
                      f"{' '.join(map(str, v)) if isinstance(v, list) else v}"
                      for k, v in messages.items())
 
@@ -184,7 +196,8 @@ def _read(file: Path) -> bytes:
               help="Where to write the report.")
 def report_command(year: int, fmt: str, charts: Path | None, output: str) -> None:
     """The annual report for --year: Table 1 (with the two years before), Figure I (the
-    four years before), Figure II, retaliation outcomes, misconduct referrals, Table 2."""
+    four years before), Figure II, the retaliation figures as of the end of the year,
+    misconduct referrals, the other breakdowns, Table 2."""
     from shared.services.annual_report import annual_report
 
     c = _container()

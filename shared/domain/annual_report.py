@@ -1,26 +1,44 @@
 """The annual report's tables and figures: which counts make each number, and how the
 numbers are put together (totals, shares, order), as the 2024 report lays them out.
 
-Pure: ``report_queries`` lists the counts a report needs; the store answers them; and
-``assemble`` turns the answers into an ``AnnualReport``.
+Pure: ``report_queries`` lists the counts a report needs and ``retaliation_history_window``
+the retaliation cases whose history it reads; the store answers; and ``assemble`` turns the
+answers into an ``AnnualReport``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
 
+from shared.domain.forms import FORMS
+from shared.domain.retaliation_figures import (
+    DETERMINATION_OF_OUTCOME,
+    PRIMA_FACIE,
+    RetaliationFigures,
+    figures_from_histories,
+)
 from shared.domain.statistics import (
+    INDEPENDENT_REVIEW,
+    PANEL_REVIEW,
     CaseCount,
+    CaseHistory,
     CountQuery,
     DisclosureYear,
     ForwardedCount,
     RecordCount,
+    RecordSum,
     SubmissionCount,
+    year_bounds,
 )
 from shared.domain.taxonomy import (
-    ADVICE_GROUPS,
     ADVICE_SUBCATEGORIES,
+    DUTY_STATIONS,
+    FIGURE_II_GROUPS,
+    INDEPENDENT_REVIEW_RESULTS,
+    PANEL_REVIEW_STEPS,
     RETALIATION_OUTCOMES,
     SERVICE_CATEGORIES,
 )
@@ -28,31 +46,37 @@ from shared.domain.taxonomy import (
 TABLE_1_YEARS = 3  # the requested year and the two before
 FIGURE_1_YEARS = 5  # the requested year and the four before
 TABLE_2_FIRST_YEAR = 2018
-# A complaint without a decided outcome, and the outcome of a case stored before cases
-# kept theirs (it counts as the rest of the year's cases).
-NO_OUTCOME_YET = "under_review"
-DECIDED_OUTCOMES = tuple(o for o in RETALIATION_OUTCOMES if o != NO_OUTCOME_YET)
+HEADQUARTERS = "headquarters"
+GROUP = ("requester_type", "group")
+ANONYMOUS = ("anonymous", True)
+WITH_PROTECTIVE_MEASURES = ("protective_measures", True)
+# Forms a request may be made anonymously on (a retaliation complaint never is).
+ANONYMOUS_FORMS = tuple(code for code, form in FORMS.items() if form.allows_anonymous)
+RETALIATION = "retaliation"
 
 
 def table_1_cell(year: int, category: str) -> tuple[CountQuery, ...]:
-    """The counts whose sum is one cell of Table 1. Advice, misconduct and retaliation
-    count their form submissions too, exactly like imported records."""
+    """The counts whose sum is one cell of Table 1: logged and imported records, and for
+    advice, misconduct and retaliation the form submissions too. The misconduct row is of
+    allegations reported to the Ethics Office (through the form, or copied to it), not of
+    referrals made (``misconduct_referral_counts``)."""
     if category == "advice":
         return RecordCount(year, category), SubmissionCount(year, "advice")
     if category == "misconduct":
         return RecordCount(year, category), SubmissionCount(year, "misconduct")
     if category == "retaliation":
-        # Cases, not submissions: the outcome of a complaint is its case's.
+        # Cases, not submissions: the retaliation figures are read from the cases.
         return RecordCount(year, category), CaseCount(year, "retaliation")
     return (RecordCount(year, category),)
 
 
 def misconduct_referral_counts(year: int) -> tuple[CountQuery, ...]:
-    """The counts whose sum is the year's misconduct referrals made: imported misconduct
-    records, and referrals the investigations office accepted that year (misconduct
-    reports, and advice requests or retaliation complaints referred as misconduct). A
-    referral still being retried, or failed, is not one made."""
-    return RecordCount(year, "misconduct"), ForwardedCount(year)
+    """The counts whose sum is the year's misconduct referrals made: referrals the
+    investigations office accepted that year (misconduct reports, and advice requests or
+    retaliation complaints referred as misconduct). A referral still being retried, or
+    failed, is not one made; an imported or logged allegation is one reported (Table 1),
+    not a referral made here."""
+    return (ForwardedCount(year),)
 
 
 def figure_2_leaf(year: int, subcategory: str) -> tuple[CountQuery, ...]:
@@ -68,8 +92,56 @@ def figure_1_years(year: int) -> tuple[int, ...]:
     return tuple(range(year - FIGURE_1_YEARS + 1, year + 1))
 
 
+@dataclass(frozen=True)
+class ImportedRetaliation:
+    """The counts of imported retaliation history that the retaliation figures add to what
+    the cases' histories give, each keyed by its code."""
+
+    outcomes: Mapping[str, RecordCount]  # complaints of the year by outcome code
+    panel_steps: Mapping[str, RecordCount]  # steps of the Ethics Panel chair's reviews
+    review_results: Mapping[str, RecordCount]  # independent reviews completed
+    with_protective_measures: RecordCount  # complaints with measures recommended
+
+    def queries(self) -> list[CountQuery]:
+        return [*self.outcomes.values(), *self.panel_steps.values(),
+                *self.review_results.values(), self.with_protective_measures]
+
+
+def imported_retaliation(year: int) -> ImportedRetaliation:
+    return ImportedRetaliation(
+        outcomes={o: RecordCount(year, RETALIATION, outcome=o) for o in RETALIATION_OUTCOMES},
+        panel_steps={s: RecordCount(year, PANEL_REVIEW, outcome=s) for s in PANEL_REVIEW_STEPS},
+        review_results={r: RecordCount(year, INDEPENDENT_REVIEW, outcome=r)
+                        for r in INDEPENDENT_REVIEW_RESULTS},
+        with_protective_measures=RecordCount(year, RETALIATION,
+                                             where=WITH_PROTECTIVE_MEASURES))
+
+
+def duty_station_cell(year: int, station: str) -> tuple[CountQuery, ...]:
+    """The year's retaliation requests from one duty station: complaints through the form
+    (which asks for it) and imported complaints that give it."""
+    where = ("duty_station", station)
+    return (RecordCount(year, RETALIATION, where=where),
+            SubmissionCount(year, RETALIATION, where=where))
+
+
+def breakdown_counts(year: int) -> dict[str, tuple[CountQuery, ...]]:
+    """Advice requests made for a group, anonymous requests of each form that allows them,
+    and the participants of the year's trainings: from every source that records them."""
+    counts: dict[str, tuple[CountQuery, ...]] = {
+        "advice_group_requests": (RecordCount(year, "advice", where=GROUP),
+                                  SubmissionCount(year, "advice", where=GROUP)),
+        "training_participants": (RecordSum(year, "training", "participants"),),
+    }
+    for form in ANONYMOUS_FORMS:
+        counts[f"anonymous:{form}"] = (RecordCount(year, form, where=ANONYMOUS),
+                                       SubmissionCount(year, form, where=ANONYMOUS))
+    return counts
+
+
 def report_queries(year: int) -> list[CountQuery]:
-    """Every count the report for ``year`` needs, each once."""
+    """Every count the report for ``year`` needs, each once (the retaliation cases'
+    histories are read besides: ``retaliation_history_window``)."""
     wanted: list[CountQuery] = []
     for y in table_1_years(year):
         for category in SERVICE_CATEGORIES:
@@ -78,16 +150,33 @@ def report_queries(year: int) -> list[CountQuery]:
         wanted += table_1_cell(y, "advice")
     for leaf in ADVICE_SUBCATEGORIES:
         wanted += figure_2_leaf(year, leaf)
-    wanted += [RecordCount(year, "retaliation", outcome=o) for o in RETALIATION_OUTCOMES]
-    wanted += [CaseCount(year, "retaliation", outcome=o) for o in DECIDED_OUTCOMES]
+    wanted += imported_retaliation(year).queries()
+    for station in DUTY_STATIONS:
+        wanted += duty_station_cell(year, station)
+    for group in breakdown_counts(year).values():
+        wanted += group
     wanted += misconduct_referral_counts(year)
     return list(dict.fromkeys(wanted))
+
+
+class HistoryWindow(NamedTuple):
+    """Which retaliation cases the report reads the history of: those received before
+    ``received_before`` whose history goes on at or after ``active_since``."""
+
+    received_before: datetime
+    active_since: datetime
+
+
+def retaliation_history_window(year: int) -> HistoryWindow:
+    """The year's requests, and earlier ones whose review may have gone on in the year."""
+    start, end = year_bounds(year)
+    return HistoryWindow(received_before=end, active_since=start)
 
 
 @dataclass(frozen=True)
 class Share:
     """A count and its share of the whole in percent, to one decimal (None when the whole
-    is zero); a group carries its members in ``parts``."""
+    is zero); a group carries the members listed under it in ``parts``."""
 
     code: str
     count: int
@@ -103,17 +192,38 @@ class DisclosureFigures:
 
 
 @dataclass(frozen=True)
+class Retaliation:
+    """The year's requests for protection against retaliation and what became of them."""
+
+    requests: int  # Table 1's retaliation of the year
+    duty_stations: Mapping[str, int]  # requests by duty station, in taxonomy order
+    duty_station_not_recorded: int  # imported requests that do not give theirs
+    figures: RetaliationFigures
+
+    @property
+    def outside_headquarters(self) -> int:
+        return sum(n for station, n in self.duty_stations.items() if station != HEADQUARTERS)
+
+
+@dataclass(frozen=True)
+class Breakdowns:
+    advice_group_requests: int  # advice requests made for a group or team
+    anonymous_requests: Mapping[str, int]  # form -> anonymous requests (ANONYMOUS_FORMS)
+    training_participants: int  # people who took part in the year's trainings
+
+
+@dataclass(frozen=True)
 class AnnualReport:
     year: int
     table_1_years: tuple[int, ...]
     table_1: Mapping[str, Mapping[int, int]]  # category -> year -> count, report order
     table_1_total: Mapping[int, int]
-    figure_1: Mapping[int, int]  # year -> advice requests
+    figure_1: Mapping[int, int | None]  # year -> advice requests (None: none recorded)
     figure_2_n: int
     figure_2: tuple[Share, ...]  # groups, largest first
-    retaliation_total: int
-    retaliation_outcomes: Mapping[str, int]  # outcome -> complaints, in code order
+    retaliation: Retaliation
     misconduct_referrals: int
+    breakdowns: Breakdowns
     table_2: Mapping[int, DisclosureFigures | None]  # year -> figures (None: not recorded)
     notes: tuple[str, ...] = ()
 
@@ -136,39 +246,84 @@ def _sum(counts: Mapping[CountQuery, int], queries: Iterable[CountQuery]) -> int
     return sum(counts[q] for q in queries)
 
 
+def _figure_2(year: int, n: int, counts: Mapping[CountQuery, int]) -> tuple[Share, ...]:
+    """Figure II's groups, largest first, each with the members listed under it: every
+    member of a group of several but the one that shares the group's code (its total
+    includes that one; the report names the others inside it)."""
+    leaves = {leaf: _sum(counts, figure_2_leaf(year, leaf)) for leaf in ADVICE_SUBCATEGORIES}
+    groups = []
+    for group, members in FIGURE_II_GROUPS.items():
+        listed = [m for m in members if m != group] if len(members) > 1 else []
+        parts = _sorted((Share(m, leaves[m], percent(leaves[m], n)) for m in listed),
+                        ADVICE_SUBCATEGORIES)
+        count = sum(leaves[m] for m in members)
+        groups.append(Share(group, count, percent(count, n), parts))
+    return _sorted(groups, list(FIGURE_II_GROUPS))
+
+
+def _retaliation(year: int, counts: Mapping[CountQuery, int], requests: int,
+                 histories: Iterable[CaseHistory]) -> Retaliation:
+    """The histories' figures plus the imported history's: an imported complaint counts
+    with the determination its outcome code stands for, an imported result of an
+    independent review in the year of its complaint."""
+    cases = figures_from_histories(year, histories)
+    imported = imported_retaliation(year)
+    determinations = dict(cases.determinations)
+    reviews = dict(cases.independent_reviews)
+    for outcome, query in imported.outcomes.items():
+        determinations[DETERMINATION_OF_OUTCOME[outcome]] += counts[query]
+        if outcome in reviews:
+            reviews[outcome] += counts[query]
+    for result, query in imported.review_results.items():
+        reviews[result] += counts[query]
+    panel = {step: n + counts[imported.panel_steps[step]]
+             for step, n in cases.panel_reviews.items()}
+    figures = RetaliationFigures(
+        determinations=determinations, panel_reviews=panel,
+        prima_facie=determinations[PRIMA_FACIE],
+        with_protective_measures=cases.with_protective_measures
+        + counts[imported.with_protective_measures],
+        independent_reviews=reviews)
+    stations = {s: _sum(counts, duty_station_cell(year, s)) for s in DUTY_STATIONS}
+    return Retaliation(requests=requests, duty_stations=stations,
+                       duty_station_not_recorded=requests - sum(stations.values()),
+                       figures=figures)
+
+
 def assemble(year: int, counts: Mapping[CountQuery, int],
-             disclosures: Iterable[DisclosureYear], notes: Iterable[str] = ()) -> AnnualReport:
-    """The report for ``year`` from the store's answers to ``report_queries(year)``."""
+             disclosures: Iterable[DisclosureYear], histories: Iterable[CaseHistory] = (),
+             notes: Iterable[str] = ()) -> AnnualReport:
+    """The report for ``year`` from the store's answers to ``report_queries(year)`` and
+    the retaliation cases' histories (``retaliation_history_window``)."""
     notes = list(notes)
     t1_years = table_1_years(year)
     table_1 = {c: {y: _sum(counts, table_1_cell(y, c)) for y in t1_years}
                for c in SERVICE_CATEGORIES}
     totals = {y: sum(row[y] for row in table_1.values()) for y in t1_years}
-    figure_1 = {y: _sum(counts, table_1_cell(y, "advice")) for y in figure_1_years(year)}
+    figure_1 = {y: _sum(counts, table_1_cell(y, "advice")) or None
+                for y in figure_1_years(year)}
 
     n = table_1["advice"][year]
-    leaves = {leaf: _sum(counts, figure_2_leaf(year, leaf)) for leaf in ADVICE_SUBCATEGORIES}
-    groups = []
-    for group, members in ADVICE_GROUPS.items():
-        parts = _sorted((Share(m, leaves[m], percent(leaves[m], n)) for m in members),
-                        ADVICE_SUBCATEGORIES)
-        count = sum(leaves[m] for m in members)
-        groups.append(Share(group, count, percent(count, n),
-                            parts if len(members) > 1 else ()))
-    if sum(leaves.values()) != n:
-        notes.append(f"{n - sum(leaves.values())} advice requests of {year} have no "
+    figure_2 = _figure_2(year, n, counts)
+    classified = sum(group.count for group in figure_2)
+    if classified != n:
+        notes.append(f"{n - classified} advice requests of {year} have no "
                      "recognised sub-category; Figure II shares are of all "
                      f"{n} requests.")
 
-    outcomes = {o: counts[RecordCount(year, "retaliation", outcome=o)]
-                for o in RETALIATION_OUTCOMES}
-    cases = counts[CaseCount(year, "retaliation")]
-    decided = 0
-    for outcome in DECIDED_OUTCOMES:
-        with_outcome = counts[CaseCount(year, "retaliation", outcome=outcome)]
-        outcomes[outcome] += with_outcome
-        decided += with_outcome
-    outcomes[NO_OUTCOME_YET] += cases - decided
+    retaliation = _retaliation(year, counts, table_1[RETALIATION][year], histories)
+    determined = retaliation.figures.requests
+    if determined != retaliation.requests:
+        notes.append(f"{retaliation.requests} retaliation requests of {year} in Table 1, "
+                     f"but {determined} preliminary-review determinations: the records "
+                     "changed while the report was made; make it again.")
+
+    breakdown = breakdown_counts(year)
+    breakdowns = Breakdowns(
+        advice_group_requests=_sum(counts, breakdown["advice_group_requests"]),
+        anonymous_requests={form: _sum(counts, breakdown[f"anonymous:{form}"])
+                            for form in ANONYMOUS_FORMS},
+        training_participants=_sum(counts, breakdown["training_participants"]))
 
     records = {d.year: d for d in disclosures}
     table_2 = {y: (DisclosureFigures(records[y].filers, records[y].compliant,
@@ -178,8 +333,6 @@ def assemble(year: int, counts: Mapping[CountQuery, int],
 
     return AnnualReport(
         year=year, table_1_years=t1_years, table_1=table_1, table_1_total=totals,
-        figure_1=figure_1, figure_2_n=n,
-        figure_2=_sorted(groups, list(ADVICE_GROUPS)),
-        retaliation_total=table_1["retaliation"][year], retaliation_outcomes=outcomes,
+        figure_1=figure_1, figure_2_n=n, figure_2=figure_2, retaliation=retaliation,
         misconduct_referrals=_sum(counts, misconduct_referral_counts(year)),
-        table_2=table_2, notes=tuple(notes))
+        breakdowns=breakdowns, table_2=table_2, notes=tuple(notes))

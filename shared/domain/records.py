@@ -13,7 +13,6 @@ from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from shared.domain.recusal import NamedIndex
-from shared.domain.workflow import outcome_after
 
 JSON = dict[str, Any]
 
@@ -87,9 +86,6 @@ class Case:
     # Deadline alerts already raised (DeadlineAlert.key), so each is raised once.
     alerts_sent: tuple[str, ...] = ()
     measures: tuple[ProtectiveMeasure, ...] = ()
-    # The annual report's outcome (retaliation cases; workflow.outcome_after), kept current
-    # by record() so a store can count it.
-    outcome: str | None = None
     # The blind index of the people the case names (recusal), set at triage; None before
     # (or for a case triaged before the index existed, until `intake recusal-index`).
     named_index: NamedIndex | None = None
@@ -186,8 +182,8 @@ class Happened(NamedTuple):
 def record(case: Case, at: datetime, happenings: Sequence[Happened],
            **fields: Any) -> tuple[Case, tuple[CaseEvent, ...]]:
     """The case with ``fields`` changed and ``happenings`` appended to its history in order;
-    the last state change, if any, becomes the case's state (and sets its outcome)."""
-    state, outcome, seq, events = case.state, case.outcome, case.event_count, []
+    the last state change, if any, becomes the case's state."""
+    state, seq, events = case.state, case.event_count, []
     for happened in happenings:
         seq += 1
         events.append(CaseEvent(seq=seq, at=at, kind=happened.kind, actor=happened.actor,
@@ -195,9 +191,8 @@ def record(case: Case, at: datetime, happenings: Sequence[Happened],
                                 to_state=happened.to_state, details=happened.details))
         if happened.to_state:
             state = happened.to_state
-            outcome = outcome_after(case.form, outcome, state)
-    return (replace(case, state=state, outcome=outcome, updated_at=at, event_count=seq,
-                    **fields), tuple(events))
+    return (replace(case, state=state, updated_at=at, event_count=seq, **fields),
+            tuple(events))
 
 
 @dataclass(frozen=True)

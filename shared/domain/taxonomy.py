@@ -23,7 +23,9 @@ SERVICE_CATEGORIES: Final = MappingProxyType({
     "ethics_coherence": "UN ethics coherence (Ethics Panel consultations)",
 })
 
-# Advice sub-categories (Figure II), grouped as the report groups them: group -> leaves.
+# Advice sub-categories: the categories a requester chooses from on the advice form, and
+# the leaves of each (group -> leaves). Figure II groups them as the report does: see
+# FIGURE_II_GROUPS.
 ADVICE_GROUPS: Final = MappingProxyType({
     "work_environment": ("work_environment",),
     "conflict_of_interest": (
@@ -55,6 +57,18 @@ ADVICE_LABELS: Final = MappingProxyType({
 })
 
 ADVICE_SUBCATEGORIES: Final = tuple(leaf for leaves in ADVICE_GROUPS.values() for leaf in leaves)
+
+
+# Figure II's groups, as the report presents them: advice about retaliation is counted among
+# workplace issues and named there (the 2024 report, para. 52: "workplace issues/conflicts
+# [...] including [...] retaliation"), so the group ``workplace_conflict`` holds its own
+# sub-category and ``retaliation_advice``.
+FIGURE_II_GROUPS: Final = MappingProxyType({
+    "work_environment": ("work_environment",),
+    "conflict_of_interest": ADVICE_GROUPS["conflict_of_interest"],
+    "workplace_conflict": ("workplace_conflict", "retaliation_advice"),
+    "other": ("other",),
+})
 
 
 def advice_group_of(subcategory: str) -> str:
@@ -157,10 +171,9 @@ PROTECTIVE_MEASURE_OUTCOMES: Final = MappingProxyType({
 
 # --- The service log and the annual report ---
 
-# Table 1 categories an officer records through the service log (`log_service`,
-# `intake log`). Advice, retaliation and misconduct arrive through their forms and count
-# there automatically; a misconduct allegation must go through its form so it is forwarded.
-LOGGED_SERVICE_CATEGORIES: Final = (
+# Table 1 categories no public form collects ("other service requests"): officers log them
+# one by one, or they are imported.
+OTHER_SERVICE_CATEGORIES: Final = (
     "champion_request",
     "training",
     "disclosure_support",
@@ -170,10 +183,53 @@ LOGGED_SERVICE_CATEGORIES: Final = (
     "ethics_coherence",
 )
 
+# Table 1 categories an officer records through the service log (`log_service`,
+# `intake log`): the other services; advice given outside the form, on missions, visits and
+# events (Table 1, footnote a), with its sub-category; and misconduct allegations the office
+# was only copied on (footnote c), which the investigations office already has, so they are
+# never forwarded. An allegation made to the office goes through the misconduct form, which
+# forwards it; a retaliation complaint only through its form, which opens its case.
+LOGGED_SERVICE_CATEGORIES: Final = ("advice", *OTHER_SERVICE_CATEGORIES, "misconduct")
+
+# The optional codes a logged entry may carry, by category (participants: trainings only,
+# and required for them).
+LOGGED_CODES: Final = MappingProxyType({
+    "advice": ("requester_type", "duty_station", "staff_category"),
+    "training": ("participants",),
+    "misconduct": ("allegation_type", "duty_station"),
+})
+
+# Retaliation outcomes of a year (RETALIATION_OUTCOMES): the codes of import lines. The
+# report gives them as separate figures, as the 2024 report does:
+
+# The preliminary-review determination of each of the year's requests, as of the end of
+# the year (each request has exactly one, so they add up to Table 1's retaliation).
+PRELIMINARY_DETERMINATIONS: Final = (
+    "prima_facie_established",
+    "no_prima_facie",
+    "under_review",
+    "suspended",
+    "closed_referred_misconduct",
+)
+
+# Steps of the Ethics Panel chair's review of a no-prima-facie determination.
+PANEL_REVIEW_STEPS: Final = MappingProxyType({
+    "requested": "Review requested by the complainant",
+    "upheld": "Determination upheld",
+    "returned": "Returned to the Ethics Office for reconsideration",
+})
+
+# The Ethics Office's final determination after its independent review of the
+# investigation report.
+INDEPENDENT_REVIEW_RESULTS: Final = MappingProxyType({
+    "retaliation_established": "Retaliation established",
+    "not_substantiated": "Retaliation not substantiated",
+})
+
 RETALIATION_OUTCOME_LABELS: Final = MappingProxyType({
-    "prima_facie_established": "Prima facie case established (referred for investigation)",
+    "prima_facie_established": "Prima facie case of retaliation",
     "no_prima_facie": "No prima facie case",
-    "under_review": "Under preliminary review",
+    "under_review": "Still under preliminary review",
     "suspended": "Suspended",
     "closed_referred_misconduct": "Closed and referred to investigations as misconduct",
     "retaliation_established": "Retaliation established after investigation",

@@ -1,4 +1,5 @@
-"""The internal endpoint officers record services with (a training, a media inquiry...)."""
+"""The internal endpoint officers record services with (a training, a media inquiry, advice
+given on a mission, an allegation the office was copied on...)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from shared.endpoints.base import handle
 from shared.endpoints.officer_access import forbidden, signed_in_officer
 from shared.endpoints.validation import validated
 from shared.http import HttpProblem, idempotency_key, json_response, read_body
-from shared.services.service_log import log_service
+from shared.services.service_log import log_service, logged_service_json
 from shared.statistics_ports import LoggedServiceConflict
 
 _SCHEMA = ServiceLogSchema()
@@ -45,9 +46,7 @@ def log_service_endpoint(request: Request) -> Response:
         except LoggedServiceConflict:
             message = "This Idempotency-Key was already used for a different entry."
             raise HttpProblem(409, message, {"Idempotency-Key": [message]}) from None
-        record = logged.record
-        body_out = {"id": record.id, "category": record.category,
-                    "date": record.day.isoformat(), "year": record.year, **record.codes}
+        body_out = logged_service_json(logged.record)
         headers = {"Idempotent-Replayed": "true"} if logged.replayed else {}
         return json_response(201, body_out, headers)
 

@@ -29,13 +29,20 @@ def _grouped(value: int) -> str:
 
 
 def figure_1(report: AnnualReport) -> Figure:
+    """Advice requests by year; a year with none recorded gets no bar but "no data", so it
+    cannot be read as zero."""
     years = list(report.figure_1)
-    values = [report.figure_1[y] for y in years]
+    counts = [report.figure_1[y] for y in years]
+    values = [0 if n is None else n for n in counts]
     fig = Figure(figsize=(6.4, 3.6))
     ax = fig.subplots()
     bars = ax.bar(range(len(years)), values, color=BLUE, width=0.6)
     ax.set_xticks(range(len(years)), [str(y) for y in years])
-    ax.bar_label(bars, labels=[_grouped(v) for v in values], padding=3)
+    ax.bar_label(bars, labels=["no data" if n is None else _grouped(n) for n in counts],
+                 padding=3, color=TEXT)
+    for bar, n in zip(bars, counts, strict=True):
+        if n is None:
+            bar.set_visible(False)
     ax.set_ylabel("Requests")
     ax.set_ylim(0, max([*values, 1]) * 1.15)
     ax.set_title(f"Figure I. Confidential ethics advice provided, {years[0]} to {years[-1]}",

@@ -20,14 +20,32 @@ def _share(share: Share, parent: str | None) -> dict[str, Any]:
     return entry
 
 
+def retaliation_json(report: AnnualReport) -> dict[str, Any]:
+    r = report.retaliation
+    f = r.figures
+    return {
+        "year": report.year,
+        "requests": r.requests,
+        "outside_headquarters": r.outside_headquarters,
+        "duty_stations": {**r.duty_stations, "not_recorded": r.duty_station_not_recorded},
+        "preliminary_review": dict(f.determinations),
+        "ethics_panel_reviews": dict(f.panel_reviews),
+        "protective_measures": {"prima_facie_cases": f.prima_facie,
+                                "with_recommendation": f.with_protective_measures},
+        "independent_reviews": dict(f.independent_reviews),
+    }
+
+
 def report_json(report: AnnualReport) -> dict[str, Any]:
-    """Categories, sub-categories (the conflict_of_interest group total beside its
-    members), outcomes and years as keys; Figure II in the report's order."""
+    """Categories, sub-categories (a group's total beside the members listed under it),
+    determinations, steps and years as keys; Figure II in the report's order; a year of
+    Figure I with no advice recorded as null."""
     figure_2: dict[str, Any] = {}
     for group in report.figure_2:
         figure_2[group.code] = _share(group, None)
         for part in group.parts:
             figure_2[part.code] = _share(part, group.code)
+    b = report.breakdowns
     return {
         "year": report.year,
         "table_1": {
@@ -38,9 +56,12 @@ def report_json(report: AnnualReport) -> dict[str, Any]:
         },
         "figure_1": {str(y): n for y, n in report.figure_1.items()},
         "figure_2": {"year": report.year, "n": report.figure_2_n, "subcategories": figure_2},
-        "retaliation_outcomes": {"year": report.year, "total": report.retaliation_total,
-                                 "outcomes": dict(report.retaliation_outcomes)},
+        "retaliation": retaliation_json(report),
         "misconduct_referrals": {"year": report.year, "count": report.misconduct_referrals},
+        "breakdowns": {"year": report.year,
+                       "advice_group_requests": b.advice_group_requests,
+                       "anonymous_requests": dict(b.anonymous_requests),
+                       "training_participants": b.training_participants},
         "table_2": {str(y): (None if f is None else
                              {"filers": f.filers, "compliant": f.compliant,
                               "compliance": f.compliance})
@@ -50,32 +71,45 @@ def report_json(report: AnnualReport) -> dict[str, Any]:
 
 
 def report_rows(report: AnnualReport) -> list[tuple[str, str, int, str, Any]]:
-    """Every number of the report as one row: (section, code, year, measure, value)."""
+    """Every number of the report as one row: (section, code, year, measure, value). A
+    section is the JSON key the number is under (``retaliation.preliminary_review``)."""
+    y = report.year
     rows: list[tuple[str, str, int, str, Any]] = []
     for code, row in report.table_1.items():
-        rows += [("table_1", code, y, "count", n) for y, n in row.items()]
-    rows += [("table_1", "total", y, "count", n) for y, n in report.table_1_total.items()]
-    rows += [("figure_1", "advice", y, "count", n) for y, n in report.figure_1.items()]
-    rows.append(("figure_2", "n", report.year, "count", report.figure_2_n))
+        rows += [("table_1", code, x, "count", n) for x, n in row.items()]
+    rows += [("table_1", "total", x, "count", n) for x, n in report.table_1_total.items()]
+    rows += [("figure_1", "advice", x, "count", n) for x, n in report.figure_1.items()]
+    rows.append(("figure_2", "n", y, "count", report.figure_2_n))
     for group in report.figure_2:
         for share in (group, *group.parts):
-            rows.append(("figure_2", share.code, report.year, "count", share.count))
-            rows.append(("figure_2", share.code, report.year, "percent", share.percent))
-    rows.append(("retaliation_outcomes", "total", report.year, "count",
-                 report.retaliation_total))
-    rows += [("retaliation_outcomes", code, report.year, "count", n)
-             for code, n in report.retaliation_outcomes.items()]
-    rows.append(("misconduct_referrals", "misconduct", report.year, "count",
+            rows.append(("figure_2", share.code, y, "count", share.count))
+            rows.append(("figure_2", share.code, y, "percent", share.percent))
+    retaliation = retaliation_json(report)
+    rows.append(("retaliation", "requests", y, "count", retaliation["requests"]))
+    rows.append(("retaliation", "outside_headquarters", y, "count",
+                 retaliation["outside_headquarters"]))
+    for key in ("duty_stations", "preliminary_review", "ethics_panel_reviews",
+                "protective_measures", "independent_reviews"):
+        rows += [(f"retaliation.{key}", code, y, "count", n)
+                 for code, n in retaliation[key].items()]
+    rows.append(("misconduct_referrals", "misconduct", y, "count",
                  report.misconduct_referrals))
-    for y, f in report.table_2.items():
+    b = report.breakdowns
+    rows.append(("breakdowns", "advice_group_requests", y, "count", b.advice_group_requests))
+    rows += [("breakdowns.anonymous_requests", form, y, "count", n)
+             for form, n in b.anonymous_requests.items()]
+    rows.append(("breakdowns", "training_participants", y, "count", b.training_participants))
+    for x, f in report.table_2.items():
         if f is not None:
-            rows += [("table_2", "disclosure", y, "filers", f.filers),
-                     ("table_2", "disclosure", y, "compliant", f.compliant),
-                     ("table_2", "disclosure", y, "compliance", f.compliance)]
+            rows += [("table_2", "disclosure", x, "filers", f.filers),
+                     ("table_2", "disclosure", x, "compliant", f.compliant),
+                     ("table_2", "disclosure", x, "compliance", f.compliance)]
     return rows
 
 
 def report_csv(report: AnnualReport) -> str:
+    """The rows as CSV; a value that is not recorded (a year of Figure I with no advice, a
+    share of nothing) is an empty field."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)

@@ -9,14 +9,20 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
-from shared.domain.annual_report import AnnualReport
+from shared.domain.annual_report import HEADQUARTERS, AnnualReport
 from shared.domain.taxonomy import (
     ADVICE_LABELS,
+    DUTY_STATIONS,
+    INDEPENDENT_REVIEW_RESULTS,
+    PANEL_REVIEW_STEPS,
     RETALIATION_OUTCOME_LABELS,
     SERVICE_CATEGORIES,
 )
 
 NOT_RECORDED = "—"
+NO_DATA_NOTE = f"{NOT_RECORDED}: no data recorded for the year."
+ANONYMOUS_LABELS = {"advice": "Anonymous advice requests",
+                    "misconduct": "Anonymous misconduct reports"}
 NUMERIC = ' class="n"'
 TOTAL = ' class="total"'
 
@@ -45,6 +51,65 @@ def share(value: float | None) -> str:
     return NOT_RECORDED if value is None else f"{value:.1f}"
 
 
+def _count(value: int | None) -> str:
+    return NOT_RECORDED if value is None else number(value)
+
+
+def _total(label: str, value: int, columns: int = 1) -> Row:
+    return Row((label, number(value), *[""] * (columns - 1)), total=True)
+
+
+def retaliation_tables(report: AnnualReport) -> list[Table]:
+    """The retaliation figures as the 2024 report gives them: the year's requests by
+    preliminary-review determination and by duty station, the Ethics Panel chair's reviews,
+    protective measures, and the independent reviews."""
+    y, r = report.year, report.retaliation
+    f = r.figures
+    determinations = Table(
+        "Protection against retaliation",
+        f"Requests for protection against retaliation received in {y}, by preliminary-"
+        f"review determination as of 31 December {y} (n = {number(r.requests)})",
+        ("Determination", "Requests"),
+        (*(Row((RETALIATION_OUTCOME_LABELS[code], number(n)))
+           for code, n in f.determinations.items()),
+         _total("Total", f.requests)))
+    outside = [s for s in DUTY_STATIONS if s != HEADQUARTERS]
+    stations = Table(
+        "Retaliation requests by duty station",
+        f"Requests for protection against retaliation received in {y}: "
+        f"{number(r.outside_headquarters)} of {number(r.requests)} from outside headquarters",
+        ("Duty station", "Requests"),
+        (Row((DUTY_STATIONS[HEADQUARTERS], number(r.duty_stations[HEADQUARTERS]))),
+         Row(("Outside headquarters", number(r.outside_headquarters))),
+         *(Row((DUTY_STATIONS[s], number(r.duty_stations[s])), level=1) for s in outside),
+         Row(("Not recorded", number(r.duty_station_not_recorded))),
+         _total("Total", r.requests)))
+    panel = Table(
+        "Ethics Panel reviews",
+        f"Reviews of no-prima-facie determinations by the Chair of the Ethics Panel, {y}",
+        ("Step", "Reviews"),
+        tuple(Row((PANEL_REVIEW_STEPS[step], number(n)))
+              for step, n in f.panel_reviews.items()))
+    measures = Table(
+        "Protective measures",
+        f"Requests of {y} with a prima facie determination, and those for which protective "
+        f"measures were recommended to the Executive Director: "
+        f"{number(f.with_protective_measures)} of {number(f.prima_facie)}",
+        ("", "Requests"),
+        (Row(("Prima facie cases", number(f.prima_facie))),
+         Row(("With protective measures recommended", number(f.with_protective_measures)),
+             level=1)))
+    reviews = Table(
+        "Independent reviews",
+        f"Independent reviews of investigation reports completed in {y}, whatever the year "
+        "of the request",
+        ("Determination", "Reviews"),
+        (*(Row((INDEPENDENT_REVIEW_RESULTS[code], number(n)))
+           for code, n in f.independent_reviews.items()),
+         _total("Total", sum(f.independent_reviews.values()))))
+    return [determinations, stations, panel, measures, reviews]
+
+
 def report_tables(report: AnnualReport) -> list[Table]:
     y, years = report.year, report.table_1_years
     first, last = years[0], years[-1]
@@ -53,12 +118,17 @@ def report_tables(report: AnnualReport) -> list[Table]:
         ("Category", *map(str, years)),
         (*(Row((SERVICE_CATEGORIES[code], *(number(row[x]) for x in years)))
            for code, row in report.table_1.items()),
-         Row(("Total", *(number(report.table_1_total[x]) for x in years)), total=True)))
+         Row(("Total", *(number(report.table_1_total[x]) for x in years)), total=True)),
+        notes=("Misconduct allegations reported to the Ethics Office: through the misconduct "
+               "form, or copied to the office on a report to the investigations office "
+               "(logged, never forwarded). They are allegations reported, not referrals "
+               "made: see Misconduct referrals.",))
     f1_years = list(report.figure_1)
     figure_1 = Table(
         "Figure I", f"Confidential ethics advice provided, {f1_years[0]} to {f1_years[-1]}",
         ("Year", "Requests"),
-        tuple(Row((str(x), number(n))) for x, n in report.figure_1.items()))
+        tuple(Row((str(x), _count(n))) for x, n in report.figure_1.items()),
+        notes=(NO_DATA_NOTE,) if None in report.figure_1.values() else ())
     figure_2_rows: list[Row] = []
     for group in report.figure_2:
         figure_2_rows.append(Row((ADVICE_LABELS[group.code], number(group.count),
@@ -71,18 +141,21 @@ def report_tables(report: AnnualReport) -> list[Table]:
         "Figure II", f"Confidential ethics advice provided by sub-category, {y} "
                      f"(n = {number(report.figure_2_n)})",
         ("Sub-category", "Requests", "Share (%)"), tuple(figure_2_rows))
-    outcomes = Table(
-        "Protection against retaliation",
-        f"Outcomes of the {y} requests for protection against retaliation "
-        f"(n = {number(report.retaliation_total)})",
-        ("Outcome", "Requests"),
-        (*(Row((RETALIATION_OUTCOME_LABELS[code], number(n)))
-           for code, n in report.retaliation_outcomes.items()),
-         Row(("Total", number(report.retaliation_total)), total=True)))
     referrals = Table(
-        "Misconduct referrals", f"Misconduct allegations referred to the investigations "
-                                f"office, {y}",
-        ("", "Referrals"), (Row(("Referrals made", number(report.misconduct_referrals))),))
+        "Misconduct referrals", f"Referrals the investigations office accepted from this "
+                                f"system in {y}",
+        ("", "Referrals"), (Row(("Referrals made", number(report.misconduct_referrals))),),
+        notes=("Imported allegations, and those the office was only copied on, count in "
+               "Table 1 as reported; they are not referrals made here.",))
+    b = report.breakdowns
+    breakdowns = Table(
+        "Other breakdowns", f"Advice requests made for a group, anonymous requests and "
+                            f"training participants, {y}",
+        ("", "Number"),
+        (Row(("Advice requests made for a group or team", number(b.advice_group_requests))),
+         *(Row((ANONYMOUS_LABELS.get(form, f"Anonymous requests ({form})"), number(n)))
+           for form, n in b.anonymous_requests.items()),
+         Row(("Participants in ethics trainings", number(b.training_participants)))))
     t2_years = list(report.table_2)
     table_2 = Table(
         "Table 2", "Annual filers of the conflict of interest and financial disclosure "
@@ -92,9 +165,9 @@ def report_tables(report: AnnualReport) -> list[Table]:
         tuple(Row((str(x), NOT_RECORDED, NOT_RECORDED)) if f is None
               else Row((str(x), number(f.filers), share(f.compliance)))
               for x, f in report.table_2.items()),
-        notes=(f"{NOT_RECORDED}: no figures recorded for the year.",) if any(
-            f is None for f in report.table_2.values()) else ())
-    return [table_1, figure_1, figure_2, outcomes, referrals, table_2]
+        notes=(NO_DATA_NOTE,) if any(f is None for f in report.table_2.values()) else ())
+    return [table_1, figure_1, figure_2, *retaliation_tables(report), referrals, breakdowns,
+            table_2]
 
 
 def _md_cell(text: str) -> str:

@@ -1,22 +1,36 @@
-"""Build the annual report for a year from counts: never by reading records one by one."""
+"""Build the annual report for a year from counts, and the retaliation figures from the
+history of the year's retaliation cases: never by reading the other records one by one."""
 
 from __future__ import annotations
 
-from shared.domain.annual_report import AnnualReport, assemble, report_queries
+from shared.domain.annual_report import (
+    RETALIATION,
+    AnnualReport,
+    assemble,
+    report_queries,
+    retaliation_history_window,
+)
 from shared.statistics_ports import StatisticsStore
 
 
 def annual_report(year: int, *, store: StatisticsStore) -> AnnualReport:
-    """Table 1, Figures I and II, retaliation outcomes, misconduct referrals and Table 2.
+    """Table 1, Figures I and II, the retaliation figures, misconduct referrals, the other
+    breakdowns and Table 2.
 
-    One aggregate per number (``report_queries``), plus the disclosure years (one small
-    document per year). An import left incomplete is named in the report's notes.
+    One aggregate per number (``report_queries``), the disclosure years (one small document
+    per year), and the history of each retaliation case received by the end of the year
+    and still going on in it (about fourteen a year): their figures are those of the
+    history as of the end of the year. An import left incomplete is named in the report's
+    notes.
     """
     queries = report_queries(year)
     answers = store.count(queries)
+    window = retaliation_history_window(year)
+    histories = store.case_histories(RETALIATION, received_before=window.received_before,
+                                     active_since=window.active_since)
     notes = [f"Import {m.id} is incomplete ({m.records} records, begun "
              f"{m.started_at:%Y-%m-%d %H:%M} UTC): run `intake import` on its file again "
              "to finish it; its records written so far are counted."
              for m in store.incomplete_imports()]
     return assemble(year, dict(zip(queries, answers, strict=True)), store.disclosure_years(),
-                    notes)
+                    histories, notes)

@@ -31,7 +31,12 @@ from shared.statistics_ports import StatisticsStore
 log = get_logger(__name__)
 
 # Optional codes each kind keeps besides its counted dimensions.
-_KEPT = ("participants", "allegation_type", "requester_type", "duty_station", "staff_category")
+_KEPT = ("participants", "allegation_type", "requester_type", "duty_station", "staff_category",
+         "anonymous", "protective_measures")
+# The field of a kind whose code is the record's outcome: a complaint's outcome, a step of
+# a panel review, an independent review's result.
+_OUTCOME_FIELD = {"retaliation": "outcome", "panel_review": "step",
+                  "independent_review": "result"}
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,9 @@ def _item(line: ImportLine, ordinal: int, import_id: str, manifest: ImportManife
         codes["group"] = advice_group_of(subcategory)
     return StatRecord(id=import_record_id(import_id, ordinal), category=category,
                       day=data["date"], source=IMPORTED, recorded_at=manifest.started_at,
-                      recorded_by=actor, subcategory=subcategory, outcome=data.get("outcome"),
+                      recorded_by=actor, subcategory=subcategory,
+                      outcome=data[_OUTCOME_FIELD[line.kind]] if line.kind in _OUTCOME_FIELD
+                      else None,
                       codes=codes, import_id=import_id, line=line.line)
 
 

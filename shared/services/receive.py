@@ -37,7 +37,6 @@ from shared.domain.references import (
     verify_receipt,
 )
 from shared.domain.sealing import submission_context
-from shared.domain.workflow import outcome_after
 from shared.logs import get_logger
 from shared.ports import (
     Clock,
@@ -130,8 +129,7 @@ def receive_submission(
                     request_digest=digest, receipt_hash=receipt_hash,
                 ),
                 Case(reference=reference, submission_id=submission_id, form=form.code,
-                     state=RECEIVED, received_at=now, updated_at=now, event_count=1,
-                     outcome=outcome_after(form.code, None, RECEIVED)),
+                     state=RECEIVED, received_at=now, updated_at=now, event_count=1),
                 CaseEvent(seq=1, at=now, kind="received", actor="system:intake",
                           to_state=RECEIVED, details={"form": form.code}),
                 pending,

@@ -9,7 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from shared.domain.records import Case, CaseEvent, Forwarding, PendingTask, Submission
+from shared.domain.records import (
+    Case,
+    CaseChange,
+    CaseEvent,
+    Forwarding,
+    Happened,
+    PendingTask,
+    Submission,
+)
+from shared.domain.records import record as recorded
 from shared.domain.statistics import (
     IMPORTED,
     LOGGED,
@@ -19,10 +28,10 @@ from shared.domain.statistics import (
     ForwardedCount,
     ImportManifest,
     RecordCount,
+    RecordSum,
     StatRecord,
     SubmissionCount,
 )
-from shared.domain.workflow import outcome_after
 from shared.ports import IntakeStore, StoreUnavailable
 from shared.statistics_ports import ImportMismatch, LoggedServiceConflict, StatisticsStore
 from tests.support.fakes import InMemoryStore
@@ -113,28 +122,28 @@ def test_logged_and_imported_records_add_up_and_empty_sources_count_zero(
         RecordCount(2023, "training"), RecordCount(2024, "advice", subcategory="other"),
         RecordCount(2024, "advice"), RecordCount(2024, "advice", subcategory="coi_investments"),
         SubmissionCount(2024, "advice"), SubmissionCount(2024, "advice", subcategory="other"),
-        CaseCount(2020, "retaliation"), CaseCount(2024, "retaliation", outcome="suspended"),
-        ForwardedCount(2024)]
-    assert stores.stats.count(queries) == [3, 1, 0, 1, 1, 0, 0, 0, 0, 0, 0]
+        CaseCount(2020, "retaliation"), CaseCount(2024, "retaliation"),
+        SubmissionCount(2024, "advice", where=("anonymous", True)),
+        RecordSum(2024, "training", "participants"), ForwardedCount(2024)]
+    assert stores.stats.count(queries) == [3, 1, 0, 1, 1, 0, 0, 0, 0, 0, 0, 3, 0]
 
 
-def _form(n: int, form: str, at: datetime, states: tuple[str, ...] = ("received",),
-          subcategory: str | None = None, forwarded_at: datetime | None = None,
+def _form(n: int, form: str, at: datetime, *, subcategory: str | None = None,
+          forwarded_at: datetime | None = None, **clear: object,
           ) -> tuple[Submission, Case, CaseEvent, PendingTask]:
-    """A submission whose case went through ``states`` (its outcome follows them)."""
+    """A submission with its case, as received, with ``clear`` in its clear view."""
     sid, ref = f"{n:032x}", f"ETH-{form[:3].upper()}-{n:05d}-AAAAA"
-    clear = {"subcategory": subcategory} if subcategory else {"allegation_type": "other"}
-    outcome = None
-    for state in states:
-        outcome = outcome_after(form, outcome, state)
+    view: dict[str, object] = {"subcategory": subcategory} if subcategory else {
+        "allegation_type": "other"}
     forwarding = None if forwarded_at is None else Forwarding(
         referral_id=f"r{n}", attempts=1, investigations_case_id=f"OIAI-{n}",
         forwarded_at=forwarded_at)
-    return (Submission(id=sid, form=form, reference=ref, received_at=at, clear=clear,
-                       sealed={"v": 1}, anonymous=False, request_digest="ab" * 32),
-            Case(reference=ref, submission_id=sid, form=form, state=states[-1], received_at=at,
-                 updated_at=at, event_count=1, forwarding=forwarding, outcome=outcome),
-            CaseEvent(seq=1, at=at, kind="received", actor="test", to_state=states[-1]),
+    return (Submission(id=sid, form=form, reference=ref, received_at=at,
+                       clear=view | clear, sealed={"v": 1},
+                       anonymous=bool(clear.get("anonymous")), request_digest="ab" * 32),
+            Case(reference=ref, submission_id=sid, form=form, state="received",
+                 received_at=at, updated_at=at, event_count=1, forwarding=forwarding),
+            CaseEvent(seq=1, at=at, kind="received", actor="test", to_state="received"),
             PendingTask("triage", sid, ref, at, at))
 
 
@@ -143,33 +152,141 @@ def test_submissions_and_cases_count_by_form_and_utc_year(stores: Stores) -> Non
     first_of_2024 = datetime(2024, 1, 1, tzinfo=UTC)
     last_of_2024 = datetime(2024, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
     first_of_2025 = datetime(2025, 1, 1, tzinfo=UTC)
-    received, reviewed = ("received",), ("received", "preliminary_review")
-    forms: list[tuple[str, datetime, tuple[str, ...], str | None]] = [
-        ("advice", last_of_2023, received, "other"),
-        ("advice", first_of_2024, received, "other"),
-        ("advice", last_of_2024, received, "coi_investments"),
-        ("advice", first_of_2025, received, "other"),
-        ("misconduct", first_of_2024, received, None),
-        ("retaliation", first_of_2024, (*reviewed, "prima_facie_established"), None),
-        ("retaliation", last_of_2024, (*reviewed, "suspended"), None),
-        # closed: keeps the outcome of the state it was closed from
-        ("retaliation", last_of_2024, (*reviewed, "suspended", "closed"), None),
-        ("retaliation", last_of_2024, received, None),
-        ("retaliation", last_of_2023, (*reviewed, "suspended"), None),
+    forms: list[tuple[str, datetime, str | None]] = [
+        ("advice", last_of_2023, "other"),
+        ("advice", first_of_2024, "other"),
+        ("advice", last_of_2024, "coi_investments"),
+        ("advice", first_of_2025, "other"),
+        ("misconduct", first_of_2024, None),
+        ("retaliation", first_of_2024, None),
+        ("retaliation", last_of_2024, None),
+        ("retaliation", last_of_2023, None),
     ]
-    for n, args in enumerate(forms):
-        stores.intake.create_submission(*_form(n, *args))
+    for n, (form, at, subcategory) in enumerate(forms):
+        stores.intake.create_submission(*_form(n, form, at, subcategory=subcategory))
     queries: list[CountQuery] = [
                SubmissionCount(2024, "advice"), SubmissionCount(2023, "advice"),
                SubmissionCount(2025, "advice"),
                SubmissionCount(2024, "advice", subcategory="other"),
                SubmissionCount(2024, "advice", subcategory="coi_investments"),
                SubmissionCount(2024, "misconduct"), CaseCount(2024, "retaliation"),
-               CaseCount(2024, "retaliation", outcome="suspended"),
-               CaseCount(2024, "retaliation", outcome="prima_facie_established"),
-               CaseCount(2024, "retaliation", outcome="under_review"),
-               CaseCount(2023, "retaliation", outcome="suspended"), CaseCount(2024, "advice")]
-    assert stores.stats.count(queries) == [2, 1, 1, 1, 1, 1, 4, 2, 1, 1, 1, 2]
+               CaseCount(2023, "retaliation"), CaseCount(2024, "advice")]
+    assert stores.stats.count(queries) == [2, 1, 1, 1, 1, 1, 2, 1, 2]
+
+
+def test_submissions_count_by_a_field_of_their_clear_view(stores: Stores) -> None:
+    at = datetime(2024, 5, 1, tzinfo=UTC)
+    stations = ["headquarters", "country_office", "country_office", "regional_office"]
+    for n, station in enumerate(stations):
+        stores.intake.create_submission(*_form(n, "retaliation", at, duty_station=station,
+                                               anonymous=False))
+    stores.intake.create_submission(*_form(10, "retaliation", at.replace(year=2023),
+                                           duty_station="country_office"))
+    for n, (requester, anonymous) in enumerate([("group", False), ("group", True),
+                                                ("individual", True)], start=20):
+        stores.intake.create_submission(*_form(n, "advice", at, subcategory="other",
+                                               requester_type=requester,
+                                               anonymous=anonymous))
+    stores.intake.create_submission(*_form(30, "misconduct", at, anonymous=True))
+    queries: list[CountQuery] = [
+        SubmissionCount(2024, "retaliation", where=("duty_station", "country_office")),
+        SubmissionCount(2024, "retaliation", where=("duty_station", "headquarters")),
+        SubmissionCount(2024, "retaliation", where=("duty_station", "other")),
+        SubmissionCount(2023, "retaliation", where=("duty_station", "country_office")),
+        SubmissionCount(2024, "advice", where=("requester_type", "group")),
+        SubmissionCount(2024, "advice", where=("anonymous", True)),
+        SubmissionCount(2024, "misconduct", where=("anonymous", True)),
+        SubmissionCount(2024, "retaliation", where=("anonymous", True))]
+    assert stores.stats.count(queries) == [2, 1, 0, 1, 2, 2, 1, 0]
+
+
+def test_records_count_by_code_and_add_up_participants(stores: Stores) -> None:
+    day = date(2024, 4, 2)
+    import_all(stores.stats, [
+        record(1, "retaliation", day, outcome="no_prima_facie",
+               codes={"duty_station": "country_office"}),
+        record(2, "retaliation", day, outcome="prima_facie_established",
+               codes={"duty_station": "headquarters", "protective_measures": True}),
+        record(3, "retaliation", day, outcome="not_substantiated",
+               codes={"protective_measures": True}),
+        record(4, "advice", day, subcategory="other",
+               codes={"requester_type": "group", "anonymous": True}),
+        record(5, "advice", day, subcategory="other", codes={"anonymous": False}),
+        record(6, "training", day, codes={"participants": 12}),
+        record(7, "training", day, codes={"participants": 30}),
+        record(8, "training", day.replace(year=2023), codes={"participants": 99}),
+        record(9, "panel_review", day, outcome="returned"),
+    ])
+    logged: list[tuple[str, str | None, dict[str, object]]] = [
+        ("advice", "coi_investments", {"requester_type": "group"}),
+        ("advice", "coi_investments", {"requester_type": "individual"}),
+        ("training", None, {"participants": 5}),
+        ("misconduct", None, {"copied_only": True})]
+    for n, (category, subcategory, codes) in enumerate(logged, start=20):
+        stores.stats.add_logged_service(StatRecord(
+            id=f"{n:032x}", category=category, day=day, source=LOGGED, recorded_at=T0,
+            recorded_by="officer:x", subcategory=subcategory, codes=codes), f"digest-{n}")
+    queries: list[CountQuery] = [
+        RecordCount(2024, "retaliation", where=("duty_station", "country_office")),
+        RecordCount(2024, "retaliation", where=("duty_station", "regional_office")),
+        RecordCount(2024, "retaliation", where=("protective_measures", True)),
+        RecordCount(2024, "advice", where=("requester_type", "group")),
+        RecordCount(2024, "advice", where=("anonymous", True)),
+        RecordCount(2024, "advice", subcategory="coi_investments"),
+        RecordCount(2024, "advice"),
+        RecordSum(2024, "training", "participants"),
+        RecordSum(2023, "training", "participants"),
+        RecordSum(2022, "training", "participants"),
+        RecordCount(2024, "misconduct"),
+        RecordCount(2024, "panel_review", outcome="returned"),
+        RecordCount(2024, "retaliation")]
+    assert stores.stats.count(queries) == [1, 0, 2, 2, 1, 2, 4, 47, 99, 0, 1, 1, 3]
+
+
+def _transitions(stores: Stores, reference: str, *steps: tuple[datetime, str]) -> None:
+    """Move a stored case through (time, state) steps, as the workflow records them."""
+    for at, state in steps:
+        def decide(case: Case, at: datetime = at, state: str = state) -> CaseChange:
+            updated, events = recorded(case, at, [Happened("transition", "officer:o@x.org",
+                                                         {"transition": "t"}, state)])
+            return CaseChange(updated, events)
+
+        stores.intake.update_case(reference, decide)
+
+
+def test_case_histories_are_those_received_before_and_active_since(stores: Stores) -> None:
+    def at(text: str) -> datetime:
+        return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+    cases = {
+        "this year": (at("2024-03-01T10:00"), []),
+        "last year, reviewed this year": (at("2023-11-01T10:00"), [
+            (at("2023-11-02T10:00"), "preliminary_review"),
+            (at("2024-02-01T10:00"), "prima_facie_established")]),
+        "last year, quiet since": (at("2023-10-01T10:00"), [
+            (at("2023-10-02T10:00"), "preliminary_review")]),
+        "next year": (at("2025-01-01T00:00"), []),
+        "last instant": (at("2024-12-31T23:59:59.999999"), []),
+    }
+    references = {}
+    for n, (name, (received, steps)) in enumerate(cases.items()):
+        submission, case, first, pending = _form(n, "retaliation", received)
+        stores.intake.create_submission(submission, case, first, pending)
+        _transitions(stores, case.reference, *steps)
+        references[case.reference] = name
+    stores.intake.create_submission(*_form(50, "advice", at("2024-03-01T10:00"),
+                                           subcategory="other"))
+    found = stores.stats.case_histories("retaliation", received_before=at("2025-01-01T00:00"),
+                                        active_since=at("2024-01-01T00:00"))
+    by_name = {references[h.reference]: h for h in found}
+    assert set(by_name) == {"this year", "last year, reviewed this year", "last instant"}
+    reviewed = by_name["last year, reviewed this year"]
+    assert reviewed.received_at == at("2023-11-01T10:00")
+    assert [(e.seq, e.at, e.to_state) for e in reviewed.events] == [
+        (1, at("2023-11-01T10:00"), "received"),
+        (2, at("2023-11-02T10:00"), "preliminary_review"),
+        (3, at("2024-02-01T10:00"), "prima_facie_established")]
+    assert by_name["last instant"].received_at == at("2024-12-31T23:59:59.999999")
 
 
 def test_referrals_made_count_by_the_utc_year_they_were_accepted(stores: Stores) -> None:
@@ -256,3 +373,11 @@ def test_firestore_down_raises_store_unavailable(monkeypatch: pytest.MonkeyPatch
         stats.count([RecordCount(2024, "training")])
     with pytest.raises(StoreUnavailable):
         stats.begin_import(ImportManifest("1" * 32, 1, 1, 499, T0))
+
+
+def test_sqlite_answers_every_counted_and_summed_code_from_an_index() -> None:
+    from shared.adapters.sqlite_statistics import _COUNT_BY_CODE, _SUM_BY_CODE
+    from shared.domain.statistics import COUNTED_CODES, SUMMED_CODES
+
+    assert set(_COUNT_BY_CODE) == set(COUNTED_CODES)
+    assert set(_SUM_BY_CODE) == set(SUMMED_CODES)

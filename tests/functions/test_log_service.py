@@ -1,4 +1,6 @@
-"""log_service: an officer records a service; bad input is a 4xx that stores nothing."""
+"""log_service: an officer records a service (advice given on a mission, an allegation the
+office was only copied on, a training...); bad input is a 4xx that stores nothing, and a
+logged allegation is never forwarded."""
 
 from __future__ import annotations
 
@@ -12,9 +14,11 @@ import pytest
 from shared import bootstrap
 from shared.adapters.sqlite_store import SqliteStore
 from shared.domain.officers import parse_directory
+from shared.domain.records import CaseQuery
 from shared.domain.statistics import RecordCount
 from shared.ports import StoreUnavailable
 from tests.support.harness import Harness, function_app
+from tests.support.report_data import intake
 from tests.support.tokens import dev_bearer, dev_verifier
 
 KEY = "officer-retry-key-0001"
@@ -66,8 +70,29 @@ def test_the_date_defaults_to_today(h: Harness) -> None:
 
 
 @pytest.mark.parametrize(("body", "field", "message"), [
-    ({"category": "advice"}, "category", "Must be one of: champion_request"),
-    ({"category": "misconduct"}, "category", "Must be one of"),
+    ({"category": "retaliation"}, "category", "Must be one of: advice, champion_request"),
+    ({"category": "coffee"}, "category", "Must be one of"),
+    ({"category": "advice"}, "subcategory", "Give the advice's sub-category."),
+    ({"category": "advice", "subcategory": "conflict_of_interest"}, "subcategory",
+     "Must be one of: work_environment"),
+    ({"category": "advice", "subcategory": "other", "requester_type": "crowd"},
+     "requester_type", "Must be one of: individual, group"),
+    ({"category": "advice", "subcategory": "other", "allegation_type": "other"},
+     "allegation_type", "Only for category misconduct."),
+    ({"category": "advice", "subcategory": "other", "copied_only": True}, "copied_only",
+     "Only for category misconduct."),
+    ({"category": "training", "participants": 4, "subcategory": "other"}, "subcategory",
+     "Only for category advice."),
+    ({"category": "media_inquiry", "duty_station": "headquarters"}, "duty_station",
+     "Only for categories advice and misconduct."),
+    ({"category": "misconduct"}, "copied_only", "Log only an allegation the Ethics Office "
+                                               "was copied on"),
+    ({"category": "misconduct", "copied_only": False}, "copied_only",
+     "goes through the misconduct form"),
+    ({"category": "misconduct", "copied_only": "perhaps"}, "copied_only",
+     "Not a valid boolean."),
+    ({"category": "misconduct", "copied_only": True, "requester_type": "group"},
+     "requester_type", "Only for category advice."),
     ({}, "category", "Missing data for required field."),
     ({"category": "training"}, "participants", "Say how many people took part"),
     ({"category": "media_inquiry", "participants": 3}, "participants", "Only for a training"),
@@ -88,7 +113,7 @@ def test_a_bad_entry_is_a_422_naming_the_field_and_stores_nothing(
     errors = response.get_json()["errors"]
     assert any(message in m for m in errors[field]), errors
     assert h.container.statistics.count([RecordCount(2026, c) for c in (
-        "training", "media_inquiry", "policy_input")]) == [0, 0, 0]
+        "training", "media_inquiry", "policy_input", "advice", "misconduct")]) == [0] * 5
 
 
 @pytest.mark.parametrize(("raw", "content_type", "status"), [
@@ -164,3 +189,62 @@ def test_anyone_but_an_ethics_officer_is_refused_before_the_body_is_read(
     if status == 401:
         assert response.headers["WWW-Authenticate"].startswith("Bearer")
     assert stored(h, 2026, "training") == 0
+
+
+# Advice given outside the form, and allegations the office was only copied on.
+
+def test_advice_given_on_a_mission_counts_with_its_subcategory(h: Harness) -> None:
+    body = {"category": "advice", "subcategory": "coi_gifts_hospitality", "date": "2025-10-07",
+            "requester_type": "group", "duty_station": "country_office"}
+    response = h.post("log_service", body)
+    assert response.status_code == 201, response.get_json()
+    answer = response.get_json()
+    assert answer == {"id": answer["id"], "category": "advice", "date": "2025-10-07",
+                      "year": 2025, "subcategory": "coi_gifts_hospitality",
+                      "group": "conflict_of_interest", "requester_type": "group",
+                      "duty_station": "country_office"}
+    stats = h.container.statistics
+    assert stats.count([RecordCount(2025, "advice"),
+                        RecordCount(2025, "advice", subcategory="coi_gifts_hospitality"),
+                        RecordCount(2025, "advice", where=("requester_type", "group"))]) == [
+        1, 1, 1]
+    report = json.loads(intake(h.container, "report", "--year", "2025").stdout)
+    assert report["table_1"]["categories"]["advice"]["2025"] == 1
+    assert report["figure_2"]["subcategories"]["coi_gifts_hospitality"]["count"] == 1
+    assert report["figure_1"]["2025"] == 1
+    assert report["breakdowns"]["advice_group_requests"] == 1
+
+
+def test_an_allegation_the_office_was_copied_on_counts_and_is_never_forwarded(
+        h: Harness) -> None:
+    body = {"category": "misconduct", "copied_only": True, "date": "2025-06-02",
+            "allegation_type": "sexual_harassment", "duty_station": "headquarters"}
+    response = h.post("log_service", body)
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["copied_only"] is True
+    assert h.queue.tasks == []  # nothing queued: no triage, no referral
+    assert h.drain() == []
+    assert h.store.list_cases(CaseQuery()) == []  # no case, so nothing to forward
+    report = json.loads(intake(h.container, "report", "--year", "2025").stdout)
+    assert report["table_1"]["categories"]["misconduct"]["2025"] == 1
+    assert report["misconduct_referrals"]["count"] == 0
+
+
+def test_intake_log_records_advice_and_a_copied_allegation(h: Harness) -> None:
+    logged = intake(h.container, "log", "advice", "--subcategory", "retaliation_advice",
+                    "--requester-type", "individual", "--date", "2026-01-15")
+    assert logged.exit_code == 0, logged.output
+    assert json.loads(logged.stdout) | {"id": "x"} == {
+        "id": "x", "category": "advice", "date": "2026-01-15",
+        "subcategory": "retaliation_advice", "group": "retaliation_advice",
+        "requester_type": "individual", "replayed": False}
+    refused = intake(h.container, "log", "misconduct", "--allegation-type", "other")
+    assert refused.exit_code == 1 and "--copied-only:" in refused.output
+    copied = intake(h.container, "log", "misconduct", "--copied-only", "--allegation-type",
+                    "other")
+    assert copied.exit_code == 0, copied.output
+    assert json.loads(copied.stdout)["copied_only"] is True
+    assert stored(h, 2026, "advice") == 1
+    assert stored(h, 2026, "misconduct") == 1
+    assert h.queue.tasks == []
+

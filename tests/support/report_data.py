@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -23,9 +22,12 @@ from shared.bootstrap import Container
 from shared.cli import main
 from shared.domain.officers import parse_directory
 from shared.domain.taxonomy import (
-    ADVICE_GROUPS,
     ADVICE_SUBCATEGORIES,
-    LOGGED_SERVICE_CATEGORIES,
+    DUTY_STATIONS,
+    INDEPENDENT_REVIEW_RESULTS,
+    OTHER_SERVICE_CATEGORIES,
+    PANEL_REVIEW_STEPS,
+    PRELIMINARY_DETERMINATIONS,
     RETALIATION_OUTCOMES,
     SERVICE_CATEGORIES,
 )
@@ -89,26 +91,54 @@ def write_lines(path: Path, lines: list[dict[str, Any]]) -> Path:
     return path
 
 
+# Written out here, not taken from the code under test: Figure II's groups as the 2024
+# report presents them, and the determination an imported outcome stands for.
+FIGURE_II = {
+    "work_environment": ["work_environment"],
+    "conflict_of_interest": ["coi_outside_activities", "coi_gifts_hospitality",
+                             "coi_family_relationships", "coi_investments",
+                             "coi_political_activities", "coi_social_media"],
+    "workplace_conflict": ["workplace_conflict", "retaliation_advice"],
+    "other": ["other"],
+}
+DETERMINATION = {"retaliation_established": "prima_facie_established",
+                 "not_substantiated": "prima_facie_established"}
+PRIMA_FACIE_FOUND = ("prima_facie_established", "retaliation_established",
+                     "not_substantiated")
+
+
 @dataclass
 class Expected:
     """What a data set must produce: counts keyed by (category, year) and so on."""
 
     table_1: Counter[tuple[str, int]] = field(default_factory=Counter)
     leaves: Counter[tuple[str, int]] = field(default_factory=Counter)
-    outcomes: Counter[tuple[str, int]] = field(default_factory=Counter)
+    determinations: Counter[tuple[str, int]] = field(default_factory=Counter)
+    panel: Counter[tuple[str, int]] = field(default_factory=Counter)
+    reviews: Counter[tuple[str, int]] = field(default_factory=Counter)
+    with_measures: Counter[int] = field(default_factory=Counter)
+    stations: Counter[tuple[str, int]] = field(default_factory=Counter)
+    group_advice: Counter[int] = field(default_factory=Counter)
+    anonymous: Counter[tuple[str, int]] = field(default_factory=Counter)
+    participants: Counter[int] = field(default_factory=Counter)
     referrals: Counter[int] = field(default_factory=Counter)
     disclosure: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     def add(self, other: Expected) -> None:
-        self.table_1.update(other.table_1)
-        self.leaves.update(other.leaves)
-        self.outcomes.update(other.outcomes)
-        self.referrals.update(other.referrals)
+        for name in ("table_1", "leaves", "determinations", "panel", "reviews",
+                     "with_measures", "stations", "group_advice", "anonymous",
+                     "participants", "referrals"):
+            getattr(self, name).update(getattr(other, name))
         self.disclosure.update(other.disclosure)
 
 
 def _day(rng: random.Random, year: int) -> str:
     return (date(year, 1, 1) + timedelta(days=rng.randrange(365))).isoformat()
+
+
+def _maybe(rng: random.Random, options: list[Any]) -> Any:
+    """One of ``options``, or None (the optional field left out) as often as each."""
+    return rng.choice([*options, None])
 
 
 def known_dataset(seed: int, years: range, *, scale: int = 1) -> tuple[list[dict[str, Any]],
@@ -118,12 +148,13 @@ def known_dataset(seed: int, years: range, *, scale: int = 1) -> tuple[list[dict
     lines: list[dict[str, Any]] = []
     want = Expected()
     for year in years:
-        for category in LOGGED_SERVICE_CATEGORIES:
+        for category in OTHER_SERVICE_CATEGORIES:
             for _ in range(rng.randint(0, 8) * scale):
                 line: dict[str, Any] = {"kind": "service", "category": category,
                                         "date": _day(rng, year)}
                 if category == "training":
                     line["participants"] = rng.randint(1, 80)
+                    want.participants[year] += line["participants"]
                 lines.append(line)
                 want.table_1[category, year] += 1
         for _ in range(rng.randint(0, 6) * scale):
@@ -131,21 +162,52 @@ def known_dataset(seed: int, years: range, *, scale: int = 1) -> tuple[list[dict
                 lines.append({"kind": "service", "category": "misconduct",
                               "date": _day(rng, year)})
             else:
-                lines.append({"kind": "misconduct", "date": _day(rng, year),
-                              "allegation_type": "fraud_corruption"})
-            want.table_1["misconduct", year] += 1
-            want.referrals[year] += 1  # an imported allegation is a referral made
+                line = {"kind": "misconduct", "date": _day(rng, year),
+                        "allegation_type": "fraud_corruption"}
+                anonymous = _maybe(rng, [True, False])
+                if anonymous is not None:
+                    line["anonymous"] = anonymous
+                    want.anonymous["misconduct", year] += anonymous
+                lines.append(line)
+            want.table_1["misconduct", year] += 1  # reported; not a referral made
         for leaf in ADVICE_SUBCATEGORIES:
             for _ in range(rng.randint(0, 7) * scale):
-                lines.append({"kind": "advice", "subcategory": leaf, "date": _day(rng, year)})
+                line = {"kind": "advice", "subcategory": leaf, "date": _day(rng, year)}
+                requester = _maybe(rng, ["individual", "group"])
+                if requester is not None:
+                    line["requester_type"] = requester
+                    want.group_advice[year] += requester == "group"
+                anonymous = _maybe(rng, [True, False])
+                if anonymous is not None:
+                    line["anonymous"] = anonymous
+                    want.anonymous["advice", year] += anonymous
+                lines.append(line)
                 want.table_1["advice", year] += 1
                 want.leaves[leaf, year] += 1
         for outcome in RETALIATION_OUTCOMES:
             for _ in range(rng.randint(0, 3) * scale):
-                lines.append({"kind": "retaliation", "outcome": outcome,
-                              "date": _day(rng, year)})
+                line = {"kind": "retaliation", "outcome": outcome, "date": _day(rng, year)}
+                station = _maybe(rng, list(DUTY_STATIONS))
+                if station is not None:
+                    line["duty_station"] = station
+                    want.stations[station, year] += 1
+                if outcome in PRIMA_FACIE_FOUND and rng.random() < 0.5:
+                    line["protective_measures"] = True
+                    want.with_measures[year] += 1
+                lines.append(line)
                 want.table_1["retaliation", year] += 1
-                want.outcomes[outcome, year] += 1
+                want.determinations[DETERMINATION.get(outcome, outcome), year] += 1
+                if outcome in INDEPENDENT_REVIEW_RESULTS:
+                    want.reviews[outcome, year] += 1
+        for step in PANEL_REVIEW_STEPS:
+            for _ in range(rng.randint(0, 2) * scale):
+                lines.append({"kind": "panel_review", "step": step, "date": _day(rng, year)})
+                want.panel[step, year] += 1
+        for result in INDEPENDENT_REVIEW_RESULTS:
+            for _ in range(rng.randint(0, 2) * scale):
+                lines.append({"kind": "independent_review", "result": result,
+                              "date": _day(rng, year)})
+                want.reviews[result, year] += 1
     for year in range(2018, years.stop):
         if year != 2021:  # a year with no figures: Table 2 shows it as not recorded
             filers = rng.randint(1000, 3000)
@@ -164,26 +226,48 @@ def share(count: int, whole: int) -> float | None:
     return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
+def _figure_2(want: Expected, year: int, n: int) -> dict[str, Any]:
+    groups = []
+    for group, members in FIGURE_II.items():
+        counts = {m: want.leaves[m, year] for m in members}
+        groups.append((group, sum(counts.values()), counts))
+    order = list(FIGURE_II)
+    figure_2: dict[str, Any] = {}
+    for group, count, counts in sorted(groups, key=lambda g: (-g[1], order.index(g[0]))):
+        entry: dict[str, Any] = {"count": count, "percent": share(count, n)}
+        listed = [m for m in counts if m != group] if len(counts) > 1 else []
+        ordered = sorted(listed, key=lambda m: (-counts[m], ADVICE_SUBCATEGORIES.index(m)))
+        if ordered:
+            entry["subcategories"] = ordered
+        figure_2[group] = entry
+        for member in ordered:
+            figure_2[member] = {"count": counts[member], "percent": share(counts[member], n),
+                                "group": group}
+    return figure_2
+
+
+def _retaliation(want: Expected, year: int) -> dict[str, Any]:
+    requests = want.table_1["retaliation", year]
+    stations = {s: want.stations[s, year] for s in DUTY_STATIONS}
+    return {
+        "year": year,
+        "requests": requests,
+        "outside_headquarters": sum(n for s, n in stations.items() if s != "headquarters"),
+        "duty_stations": {**stations, "not_recorded": requests - sum(stations.values())},
+        "preliminary_review": {d: want.determinations[d, year]
+                               for d in PRELIMINARY_DETERMINATIONS},
+        "ethics_panel_reviews": {s: want.panel[s, year] for s in PANEL_REVIEW_STEPS},
+        "protective_measures": {
+            "prima_facie_cases": want.determinations["prima_facie_established", year],
+            "with_recommendation": want.with_measures[year]},
+        "independent_reviews": {r: want.reviews[r, year] for r in INDEPENDENT_REVIEW_RESULTS},
+    }
+
+
 def expected_json(want: Expected, year: int) -> dict[str, Any]:
     """The report's JSON for ``year``, worked out from the tallies alone."""
     t1_years = [year - 2, year - 1, year]
     n = want.table_1["advice", year]
-    groups = []
-    for group, members in ADVICE_GROUPS.items():
-        counts = {m: want.leaves[m, year] for m in members}
-        groups.append((group, sum(counts.values()), counts))
-    order = list(ADVICE_GROUPS)
-    figure_2: dict[str, Any] = {}
-    for group, count, counts in sorted(groups, key=lambda g: (-g[1], order.index(g[0]))):
-        entry: dict[str, Any] = {"count": count, "percent": share(count, n)}
-        ordered = sorted(counts, key=lambda m: (-counts[m], ADVICE_SUBCATEGORIES.index(m)))
-        if len(ordered) > 1:
-            entry["subcategories"] = ordered
-        figure_2[group] = entry
-        if len(ordered) > 1:
-            for member in ordered:
-                figure_2[member] = {"count": counts[member],
-                                    "percent": share(counts[member], n), "group": group}
     disclosure = {str(y): None if y not in want.disclosure else {
         "filers": want.disclosure[y][0], "compliant": want.disclosure[y][1],
         "compliance": share(want.disclosure[y][1], want.disclosure[y][0])}
@@ -197,12 +281,15 @@ def expected_json(want: Expected, year: int) -> dict[str, Any]:
             "total": {str(y): sum(want.table_1[c, y] for c in SERVICE_CATEGORIES)
                       for y in t1_years},
         },
-        "figure_1": {str(y): want.table_1["advice", y] for y in range(year - 4, year + 1)},
-        "figure_2": {"year": year, "n": n, "subcategories": figure_2},
-        "retaliation_outcomes": {"year": year, "total": want.table_1["retaliation", year],
-                                 "outcomes": {o: want.outcomes[o, year]
-                                              for o in RETALIATION_OUTCOMES}},
+        "figure_1": {str(y): want.table_1["advice", y] or None
+                     for y in range(year - 4, year + 1)},
+        "figure_2": {"year": year, "n": n, "subcategories": _figure_2(want, year, n)},
+        "retaliation": _retaliation(want, year),
         "misconduct_referrals": {"year": year, "count": want.referrals[year]},
+        "breakdowns": {"year": year, "advice_group_requests": want.group_advice[year],
+                       "anonymous_requests": {form: want.anonymous[form, year]
+                                              for form in ("advice", "misconduct")},
+                       "training_participants": want.participants[year]},
         "table_2": disclosure,
         "notes": [],
     }
@@ -213,27 +300,51 @@ def grouped(n: int) -> str:
 
 
 def expected_tables(report: dict[str, Any]) -> dict[str, list[list[str]]]:
-    """The body rows of each table (first cell, then numbers as printed), from the JSON."""
+    """The body rows of each table (first cell as a code where it is one, then numbers as
+    printed), from the JSON."""
+    def count(n: int | None) -> str:
+        return "—" if n is None else grouped(n)
+
+    def pct(p: float | None) -> str:
+        return "—" if p is None else f"{p:.1f}"
+
     t1 = report["table_1"]
     rows: dict[str, list[list[str]]] = {"Table 1": [
         [code, *(grouped(t1["categories"][code][str(y)]) for y in t1["years"])]
         for code in SERVICE_CATEGORIES]}
     rows["Table 1"].append(["Total", *(grouped(t1["total"][str(y)]) for y in t1["years"])])
-    rows["Figure I"] = [[y, grouped(n)] for y, n in report["figure_1"].items()]
+    rows["Figure I"] = [[y, count(n)] for y, n in report["figure_1"].items()]
     f2 = report["figure_2"]
-
-    def pct(p: float | None) -> str:
-        return "—" if p is None else f"{p:.1f}"
-
     rows["Figure II"] = [[code, grouped(e["count"]), pct(e["percent"])]
                          for code, e in f2["subcategories"].items()]
     rows["Figure II"].append(["Total", grouped(f2["n"]), "100.0" if f2["n"] else "—"])
-    ro = report["retaliation_outcomes"]
-    rows["Protection against retaliation"] = [[o, grouped(n)]
-                                              for o, n in ro["outcomes"].items()]
-    rows["Protection against retaliation"].append(["Total", grouped(ro["total"])])
+    r = report["retaliation"]
+    rows["Protection against retaliation"] = [
+        [code, grouped(n)] for code, n in r["preliminary_review"].items()]
+    rows["Protection against retaliation"].append(["Total", grouped(r["requests"])])
+    stations = r["duty_stations"]
+    rows["Retaliation requests by duty station"] = [
+        ["headquarters", grouped(stations["headquarters"])],
+        ["Outside headquarters", grouped(r["outside_headquarters"])],
+        *([s, grouped(stations[s])] for s in ("regional_office", "country_office", "other")),
+        ["Not recorded", grouped(stations["not_recorded"])], ["Total", grouped(r["requests"])]]
+    rows["Ethics Panel reviews"] = [[step, grouped(n)]
+                                    for step, n in r["ethics_panel_reviews"].items()]
+    measures = r["protective_measures"]
+    rows["Protective measures"] = [
+        ["Prima facie cases", grouped(measures["prima_facie_cases"])],
+        ["With protective measures recommended", grouped(measures["with_recommendation"])]]
+    reviews = r["independent_reviews"]
+    rows["Independent reviews"] = [[code, grouped(n)] for code, n in reviews.items()]
+    rows["Independent reviews"].append(["Total", grouped(sum(reviews.values()))])
     rows["Misconduct referrals"] = [["Referrals made",
                                      grouped(report["misconduct_referrals"]["count"])]]
+    b = report["breakdowns"]
+    rows["Other breakdowns"] = [
+        ["Advice requests made for a group or team", grouped(b["advice_group_requests"])],
+        ["Anonymous advice requests", grouped(b["anonymous_requests"]["advice"])],
+        ["Anonymous misconduct reports", grouped(b["anonymous_requests"]["misconduct"])],
+        ["Participants in ethics trainings", grouped(b["training_participants"])]]
     rows["Table 2"] = [[y, "—", "—"] if f is None else
                        [y, grouped(f["filers"]), f"{f['compliance']:.1f}"]
                        for y, f in report["table_2"].items()]
@@ -245,19 +356,24 @@ def label_codes() -> dict[str, str]:
 
     return {**{v: k for k, v in SERVICE_CATEGORIES.items()},
             **{v: k for k, v in ADVICE_LABELS.items()},
-            **{v: k for k, v in RETALIATION_OUTCOME_LABELS.items()}}
+            **{v: k for k, v in RETALIATION_OUTCOME_LABELS.items()},
+            **{v: k for k, v in PANEL_REVIEW_STEPS.items()},
+            **{v: k for k, v in INDEPENDENT_REVIEW_RESULTS.items()},
+            **{v: k for k, v in DUTY_STATIONS.items()}}
 
 
 def markdown_tables(text: str) -> dict[str, list[list[str]]]:
-    """Each `## Heading` of the Markdown report and its table's body rows, labels as codes."""
+    """Each `## Heading` of the Markdown report and its table's body rows, labels as codes
+    (a table's header is the row above its `|---` line)."""
     codes, heading = label_codes(), ""
     tables: dict[str, list[list[str]]] = {}
-    for line in text.splitlines():
+    lines = text.splitlines()
+    for n, line in enumerate(lines):
         if line.startswith("## "):
             heading = line[3:]
             tables[heading] = []
-        elif line.startswith("| ") and heading and not line.startswith("| Category") \
-                and not re.match(r"\| (Year|Sub-category|Outcome|) *\|", line):
+        elif (line.startswith("| ") and heading
+              and not (n + 1 < len(lines) and lines[n + 1].startswith("|---"))):
             cells = [c.strip().strip("*").replace("&emsp;", "") for c in line.strip("|")
                      .split(" | ")]
             cells[0] = codes.get(cells[0], cells[0])

@@ -10,12 +10,14 @@ from datetime import datetime
 
 from shared.domain.statistics import (
     CaseCount,
+    CaseHistory,
     CountQuery,
     DisclosureYear,
     ForwardedCount,
     ImportManifest,
     ImportProgress,
     RecordCount,
+    RecordSum,
     StatRecord,
     SubmissionCount,
     year_bounds,
@@ -92,25 +94,36 @@ class InMemoryStatistics(StatisticsStore):
         return [self._count(q) for q in queries]
 
     def _count(self, q: CountQuery) -> int:
+        if isinstance(q, RecordSum):
+            return sum(int(r.codes.get(q.code) or 0) for r in self.records.values()
+                       if r.year == q.year and r.category == q.category)
         if isinstance(q, RecordCount):
             return sum(1 for r in self.records.values()
                        if r.year == q.year and r.category == q.category
                        and q.subcategory in (None, r.subcategory)
-                       and q.outcome in (None, r.outcome))
+                       and q.outcome in (None, r.outcome)
+                       and (q.where is None or r.codes.get(q.where[0]) == q.where[1]))
         start, end = year_bounds(q.year)
         if isinstance(q, SubmissionCount):
             return sum(1 for s in self._intake.submissions.values()
                        if s.form == q.form and start <= s.received_at < end
-                       and q.subcategory in (None, s.clear.get("subcategory")))
+                       and q.subcategory in (None, s.clear.get("subcategory"))
+                       and (q.where is None or s.clear.get(q.where[0]) == q.where[1]))
         if isinstance(q, CaseCount):
             return sum(1 for c in self._intake.cases.values()
-                       if c.form == q.form and start <= c.received_at < end
-                       and q.outcome in (None, c.outcome))
+                       if c.form == q.form and start <= c.received_at < end)
         if isinstance(q, ForwardedCount):
             return sum(1 for c in self._intake.cases.values()
                        if c.forwarding and c.forwarding.forwarded_at
                        and start <= c.forwarding.forwarded_at < end)
         raise TypeError(q)
+
+    def case_histories(self, form: str, *, received_before: datetime,
+                       active_since: datetime) -> list[CaseHistory]:
+        return [CaseHistory(c.reference, c.received_at, tuple(self._intake.case_events(ref)))
+                for ref, c in list(self._intake.cases.items())
+                if c.form == form and c.received_at < received_before
+                and c.updated_at >= active_since]
 
 
 class InterruptedStatistics(StatisticsStore):
@@ -155,3 +168,8 @@ class InterruptedStatistics(StatisticsStore):
 
     def count(self, queries: Sequence[CountQuery]) -> list[int]:
         return self.inner.count(queries)
+
+    def case_histories(self, form: str, *, received_before: datetime,
+                       active_since: datetime) -> list[CaseHistory]:
+        return self.inner.case_histories(form, received_before=received_before,
+                                         active_since=active_since)

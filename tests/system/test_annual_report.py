@@ -1,5 +1,6 @@
-"""Acceptance: a data set with known counts, imported and submitted through the forms,
-gives every number of every table, in every format, on SQLite and on the Firestore emulator."""
+"""Acceptance: a data set with known counts, imported, logged and submitted through the
+forms, gives every number of every table, in every format, on SQLite and on the Firestore
+emulator."""
 
 from __future__ import annotations
 
@@ -63,8 +64,13 @@ def submit_forms(h: Harness) -> Expected:
         want.table_1[form, at.year] += 1
         if leaf:
             want.leaves[leaf, at.year] += 1
+        if body.get("anonymous"):
+            want.anonymous[form, at.year] += 1
+        if body.get("requester_type") == "group":
+            want.group_advice[at.year] += 1
         if form == "retaliation":
-            want.outcomes["under_review", at.year] += 1  # no outcome yet: under review
+            want.determinations["under_review", at.year] += 1  # no determination yet
+            want.stations[body["employment"]["duty_station"], at.year] += 1
         h.clock.current = at + timedelta(minutes=1)
         h.drain()  # triage, then forwarding: the referral is accepted a minute later
         if form == "misconduct":
@@ -75,6 +81,33 @@ def submit_forms(h: Harness) -> Expected:
     return want
 
 
+def log_services(h: Harness) -> Expected:
+    """Services an officer logs: advice given on a mission, an allegation the office was
+    only copied on (counted, never forwarded), a training, a media inquiry."""
+    want = Expected()
+    entries: list[dict[str, Any]] = [
+        {"category": "media_inquiry", "date": "2025-07-07"},
+        {"category": "advice", "subcategory": "retaliation_advice", "date": "2025-04-09",
+         "requester_type": "group", "duty_station": "country_office"},
+        {"category": "advice", "subcategory": "coi_investments", "date": "2024-11-30"},
+        {"category": "misconduct", "copied_only": True, "date": "2025-02-03",
+         "allegation_type": "sexual_harassment"},
+        {"category": "training", "participants": 41, "date": "2025-10-10"},
+    ]
+    tasks_before = len(h.queue.tasks)
+    for entry in entries:
+        response = h.post("log_service", entry, headers=AS_OFFICER)
+        assert response.status_code == 201, response.get_json()
+        year = int(entry["date"][:4])
+        want.table_1[entry["category"], year] += 1
+        if "subcategory" in entry:
+            want.leaves[entry["subcategory"], year] += 1
+        want.group_advice[year] += entry.get("requester_type") == "group"
+        want.participants[year] += entry.get("participants", 0)
+    assert len(h.queue.tasks) == tasks_before  # nothing to triage, nothing forwarded
+    return want
+
+
 @pytest.mark.parametrize("backend", ["sqlite", "firestore"])
 def test_every_number_of_every_table_from_known_counts(
         backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
@@ -82,10 +115,7 @@ def test_every_number_of_every_table_from_known_counts(
     lines, want = known_dataset(seed=7, years=range(2019, YEAR + 1))
     want.add(submit_forms(h))
     h.clock.current = IMPORT_TODAY
-    service_log = h.post("log_service", {"category": "media_inquiry", "date": "2025-07-07"},
-                         headers=AS_OFFICER)
-    assert service_log.status_code == 201, service_log.get_json()
-    want.table_1["media_inquiry", 2025] += 1
+    want.add(log_services(h))
 
     result = intake(h.container, "import", str(write_lines(tmp_path / "known.jsonl", lines)))
     assert result.exit_code == 0, result.output
@@ -98,7 +128,7 @@ def test_every_number_of_every_table_from_known_counts(
         expected["figure_2"]["subcategories"])
     assert [list(t) for t in (report["table_1"]["categories"], report["table_2"])] == [
         list(t) for t in (expected["table_1"]["categories"], expected["table_2"])]
-    assert sum(report["retaliation_outcomes"]["outcomes"].values()) == \
+    assert sum(report["retaliation"]["preliminary_review"].values()) == \
         report["table_1"]["categories"]["retaliation"][str(YEAR)]
 
     rows = list(csv.reader(io.StringIO(
@@ -128,12 +158,23 @@ def assert_csv_matches(numbers: dict[tuple[str, ...], str], expected: dict[str, 
     for code, entry in f2["subcategories"].items():
         want[("figure_2", code, str(YEAR), "count")] = entry["count"]
         want[("figure_2", code, str(YEAR), "percent")] = entry["percent"]
-    ro = expected["retaliation_outcomes"]
-    want[("retaliation_outcomes", "total", str(YEAR), "count")] = ro["total"]
-    want |= {("retaliation_outcomes", o, str(YEAR), "count"): n
-             for o, n in ro["outcomes"].items()}
+    r = expected["retaliation"]
+    want[("retaliation", "requests", str(YEAR), "count")] = r["requests"]
+    want[("retaliation", "outside_headquarters", str(YEAR), "count")] = \
+        r["outside_headquarters"]
+    for key in ("duty_stations", "preliminary_review", "ethics_panel_reviews",
+                "protective_measures", "independent_reviews"):
+        want |= {(f"retaliation.{key}", code, str(YEAR), "count"): n
+                 for code, n in r[key].items()}
     want[("misconduct_referrals", "misconduct", str(YEAR), "count")] = \
         expected["misconduct_referrals"]["count"]
+    b = expected["breakdowns"]
+    want[("breakdowns", "advice_group_requests", str(YEAR), "count")] = \
+        b["advice_group_requests"]
+    want |= {("breakdowns.anonymous_requests", form, str(YEAR), "count"): n
+             for form, n in b["anonymous_requests"].items()}
+    want[("breakdowns", "training_participants", str(YEAR), "count")] = \
+        b["training_participants"]
     for y, f in expected["table_2"].items():
         if f is not None:
             want |= {("table_2", "disclosure", y, m): f[m]

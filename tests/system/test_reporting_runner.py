@@ -45,7 +45,7 @@ def test_services_logged_and_forms_submitted_over_http_reach_the_report(
 
     imported = intake(data_dir, "import", str(ROOT / "docs/examples/annual-report-2024.jsonl"))
     assert imported.returncode == 0, imported.stderr
-    assert "imported 5366 records" in imported.stdout
+    assert "imported 5371 records" in imported.stdout
     assert not imported.stdout.lstrip().startswith("{")  # log lines go to stderr
 
     report = intake(data_dir, "report", "--year", "2024")

@@ -12,7 +12,9 @@ import pytest
 from schemas.import_file import codes_help, validate_lines
 from shared.domain.taxonomy import (
     ADVICE_SUBCATEGORIES,
-    LOGGED_SERVICE_CATEGORIES,
+    INDEPENDENT_REVIEW_RESULTS,
+    OTHER_SERVICE_CATEGORIES,
+    PANEL_REVIEW_STEPS,
     RETALIATION_OUTCOMES,
     SERVICE_CATEGORIES,
 )
@@ -32,16 +34,24 @@ def test_every_kind_with_every_code_is_accepted() -> None:
     lines: list[dict[str, Any]] = [
         {"kind": "service", "category": c, "date": "2024-01-05"}
         | ({"participants": 20} if c == "training" else {})
-        for c in (*LOGGED_SERVICE_CATEGORIES, "misconduct")]
+        for c in (*OTHER_SERVICE_CATEGORIES, "misconduct")]
     lines += [{"kind": "advice", "subcategory": s, "date": "2023-02-28"}
               for s in ADVICE_SUBCATEGORIES]
     lines += [{"kind": "retaliation", "outcome": o, "date": "2020-12-31"}
               for o in RETALIATION_OUTCOMES]
-    lines += [{"kind": "misconduct", "date": "2024-05-01", "allegation_type": "other"},
+    lines += [{"kind": "panel_review", "step": s, "date": "2024-03-01"}
+              for s in PANEL_REVIEW_STEPS]
+    lines += [{"kind": "independent_review", "result": r, "date": "2024-03-01"}
+              for r in INDEPENDENT_REVIEW_RESULTS]
+    lines += [{"kind": "misconduct", "date": "2024-05-01", "allegation_type": "other",
+               "anonymous": True},
               {"kind": "disclosure", "year": 2018, "filers": 2160, "compliant": 2158},
               {"kind": "advice", "subcategory": "coi_investments", "date": "2024-01-01",
                "category": "conflict_of_interest", "duty_station": "headquarters",
-               "staff_category": "consultant", "requester_type": "group"}]
+               "staff_category": "consultant", "requester_type": "group",
+               "anonymous": False},
+              {"kind": "retaliation", "outcome": "not_substantiated", "date": "2024-01-01",
+               "duty_station": "country_office", "protective_measures": True}]
     valid, errors = check(*lines)
     assert errors == {}
     assert len(valid) == len(lines)
@@ -80,6 +90,18 @@ def test_every_kind_with_every_code_is_accepted() -> None:
     ({"kind": "retaliation", "date": "2024-01-01"}, "outcome: Missing data"),
     ({"kind": "retaliation", "date": "2024-01-01", "outcome": "won"},
      "outcome: Must be one of: prima_facie_established"),
+    ({"kind": "retaliation", "date": "2024-01-01", "outcome": "no_prima_facie",
+      "protective_measures": True},
+     "protective_measures: Only for a complaint found prima facie"),
+    ({"kind": "retaliation", "date": "2024-01-01", "outcome": "suspended",
+      "anonymous": True}, "anonymous: Unknown field."),
+    ({"kind": "panel_review", "date": "2024-01-01"}, "step: Missing data"),
+    ({"kind": "panel_review", "date": "2024-01-01", "step": "appealed"},
+     "step: Must be one of: requested, upheld, returned"),
+    ({"kind": "independent_review", "date": "2024-01-01", "result": "under_review"},
+     "result: Must be one of: retaliation_established, not_substantiated"),
+    ({"kind": "advice", "subcategory": "other", "date": "2024-01-01", "anonymous": "maybe"},
+     "anonymous: Not a valid boolean."),
     ({"kind": "disclosure", "year": 2024, "filers": 10, "compliant": 11},
      "compliant: Must not be more than filers."),
     ({"kind": "disclosure", "year": 2027, "filers": 10, "compliant": 10},
@@ -138,6 +160,7 @@ def test_help_codes_lists_every_code_and_the_format_doc_shows_it_verbatim() -> N
     assert set(SERVICE_CATEGORIES) - {"advice", "retaliation"} <= codes
     assert set(ADVICE_SUBCATEGORIES) | {"conflict_of_interest"} <= codes
     assert set(RETALIATION_OUTCOMES) <= codes
+    assert set(PANEL_REVIEW_STEPS) | set(INDEPENDENT_REVIEW_RESULTS) <= codes
     doc = (ROOT / "docs" / "import-format.md").read_text(encoding="utf-8")
     assert f"```text\n{text}```" in doc
 

@@ -1,6 +1,6 @@
-"""The case workflows: every allowed and every forbidden transition, reachability, the 2024
-retaliation outcomes of DOMAIN.md walked as transition sequences, and the state sets the
-rest of the system relies on.
+"""The case workflows: every allowed and every forbidden transition, reachability, and the
+state sets the rest of the system relies on (the 2024 retaliation requests of DOMAIN.md are
+walked in test_retaliation_figures.py).
 
 The expected tables are written out here by hand, in the module's table order, so that a
 change to the rules fails a test instead of silently changing what the test checks.
@@ -8,14 +8,12 @@ change to the rules fails a test instead of silently changing what the test chec
 
 from __future__ import annotations
 
-from collections import Counter, deque
+from collections import deque
 
 import pytest
 
-from shared.domain.taxonomy import RETALIATION_OUTCOMES
 from shared.domain.workflow import (
     PRIMA_FACIE_OPEN,
-    RETALIATION_OUTCOME_OF_STATE,
     SUSPENDABLE,
     WORKFLOWS,
     IllegalTransition,
@@ -23,7 +21,6 @@ from shared.domain.workflow import (
     UnknownState,
     Workflow,
     protective_measures_allowed,
-    retaliation_outcome,
 )
 
 # (form, transition, sources, target, actor), in table order.
@@ -255,16 +252,6 @@ def test_deadlines_run_only_in_the_states_that_owe_them() -> None:
         assert all(not WORKFLOWS[form].running_deadlines(s) for s in STATES[form])
 
 
-def test_every_retaliation_state_has_a_report_outcome_or_inherits_one() -> None:
-    assert set(RETALIATION_OUTCOME_OF_STATE) == set(STATES["retaliation"])
-    assert set(RETALIATION_OUTCOME_OF_STATE.values()) - {None} == set(RETALIATION_OUTCOMES)
-    assert [s for s, o in RETALIATION_OUTCOME_OF_STATE.items() if o is None] == ["closed"]
-    with pytest.raises(ValueError, match="no state with an outcome"):
-        retaliation_outcome(["closed"])
-    with pytest.raises(UnknownState):
-        retaliation_outcome(["received", "nowhere"])
-
-
 def test_inconsistent_tables_are_refused_when_built() -> None:
     good = Transition("go", frozenset({"a"}), "b", "officer", "")
     with pytest.raises(ValueError, match="unknown state 'c'"):
@@ -280,106 +267,3 @@ def test_inconsistent_tables_are_refused_when_built() -> None:
     with pytest.raises(ValueError, match="has no source"):
         Workflow("x", "a", ("a", "b"), (Transition("go", frozenset(), "b", "officer", ""),),
                  frozenset({"b"}))
-
-
-# The 2024 retaliation outcomes of DOMAIN.md, walked as transition sequences.
-
-PF = ["start_preliminary_review", "establish_prima_facie", "refer_for_investigation"]
-NPF = ["start_preliminary_review", "find_no_prima_facie"]
-
-
-def _walk(steps: list[tuple[str, str]]) -> list[str]:
-    """Apply (transition, actor) steps from ``received``; the states visited, in order."""
-    workflow = WORKFLOWS["retaliation"]
-    states = [workflow.initial]
-    for name, actor in steps:
-        states.append(workflow.apply(states[-1], name, actor=actor))  # type: ignore[arg-type]
-    return states
-
-
-def _officer(*names: str) -> list[tuple[str, str]]:
-    return [(name, "officer") for name in names]
-
-
-def test_prima_facie_and_referred() -> None:
-    states = _walk(_officer(*PF))
-    assert states == ["received", "preliminary_review", "prima_facie_established",
-                      "referred_for_investigation"]
-    assert retaliation_outcome(states) == "prima_facie_established"
-    assert [protective_measures_allowed(s) for s in states] == [False, False, True, True]
-    later = _walk(_officer(*PF, "receive_investigation_report", "start_independent_review",
-                           "establish_retaliation", "close"))
-    assert later[-3:] == ["independent_review", "retaliation_established", "closed"]
-    assert retaliation_outcome(later) == "retaliation_established"
-    cleared = _walk(_officer(*PF, "receive_investigation_report", "start_independent_review",
-                             "find_not_substantiated", "close"))
-    assert retaliation_outcome(cleared) == "not_substantiated"
-
-
-def test_not_prima_facie_and_upheld_by_the_panel_chair() -> None:
-    states = _walk(_officer(*NPF, "request_panel_review", "record_panel_upheld", "close"))
-    assert states[2:] == ["no_prima_facie", "panel_review_requested", "upheld", "closed"]
-    assert retaliation_outcome(states) == "no_prima_facie"
-    assert WORKFLOWS["retaliation"].running_deadlines("no_prima_facie") == {
-        "panel_review_request_due"}
-
-
-def test_not_prima_facie_returned_then_re_reviewed() -> None:
-    returned = _walk(_officer(*NPF, "request_panel_review", "record_panel_returned"))
-    assert returned[-1] == "returned"
-    assert retaliation_outcome(returned) == "under_review"
-    re_reviewed = _walk([*_officer(*NPF, "request_panel_review", "record_panel_returned",
-                                   "resume_preliminary_review", "find_no_prima_facie"),
-                         ("close_panel_window_lapsed", "system")])
-    assert re_reviewed[-4:] == ["returned", "preliminary_review", "no_prima_facie", "closed"]
-    assert retaliation_outcome(re_reviewed) == "no_prima_facie"
-    assert WORKFLOWS["retaliation"].running_deadlines("preliminary_review") == {
-        "preliminary_review_due"}
-
-
-def test_not_prima_facie_and_the_window_lapses() -> None:
-    states = _walk([*_officer(*NPF), ("close_panel_window_lapsed", "system")])
-    assert states[-1] == "closed"
-    assert retaliation_outcome(states) == "no_prima_facie"
-    with pytest.raises(IllegalTransition):
-        _walk(_officer(*NPF, "close_panel_window_lapsed"))  # sweep's, not an officer's
-
-
-def test_suspended_and_reopened() -> None:
-    suspended = _walk(_officer("start_preliminary_review", "suspend"))
-    assert suspended[-1] == "suspended"
-    assert retaliation_outcome(suspended) == "suspended"
-    assert not WORKFLOWS["retaliation"].running_deadlines("suspended")
-    reopened = _walk(_officer("start_preliminary_review", "suspend", "reopen",
-                              "resume_preliminary_review", "establish_prima_facie"))
-    assert reopened[-3:] == ["reopened", "preliminary_review", "prima_facie_established"]
-    assert retaliation_outcome(reopened[:-2]) == "under_review"
-    assert retaliation_outcome(reopened) == "prima_facie_established"
-
-
-def test_closed_and_forwarded_as_misconduct() -> None:
-    states = _walk(_officer("start_preliminary_review", "refer_as_misconduct"))
-    assert states[-1] == "closed_referred_misconduct"
-    assert retaliation_outcome(states) == "closed_referred_misconduct"
-    assert WORKFLOWS["retaliation"].allowed(states[-1]) == []
-
-
-def test_the_2024_tally_of_fourteen_requests() -> None:
-    # 3 prima facie; 5 not (1 upheld by the panel chair, 1 returned and re-reviewed);
-    # 2 still under review; 3 suspended; 1 closed and forwarded as misconduct.
-    window_lapses = ("close_panel_window_lapsed", "system")
-    requests = [
-        _officer(*PF), _officer(*PF), _officer("start_preliminary_review",
-                                               "establish_prima_facie"),
-        _officer(*NPF, "request_panel_review", "record_panel_upheld", "close"),
-        [*_officer(*NPF, "request_panel_review", "record_panel_returned",
-                   "resume_preliminary_review", "find_no_prima_facie"), window_lapses],
-        [*_officer(*NPF), window_lapses], [*_officer(*NPF), window_lapses], _officer(*NPF),
-        _officer("start_preliminary_review"), [],
-        _officer("suspend"), _officer("start_preliminary_review", "suspend"),
-        _officer("start_preliminary_review", "suspend"),
-        _officer("start_preliminary_review", "refer_as_misconduct"),
-    ]
-    tally = Counter(retaliation_outcome(_walk(steps)) for steps in requests)
-    assert tally == {"prima_facie_established": 3, "no_prima_facie": 5, "under_review": 2,
-                     "suspended": 3, "closed_referred_misconduct": 1}

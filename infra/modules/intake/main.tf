@@ -277,6 +277,33 @@ module "firestore" {
         { field_path = "received_at", order = "ASCENDING" },
       ]
     }
+    stats_submissions_by_form_duty_station = {
+      collection  = "submissions"
+      query_scope = "COLLECTION"
+      fields = [
+        { field_path = "form", order = "ASCENDING" },
+        { field_path = "clear.duty_station", order = "ASCENDING" },
+        { field_path = "received_at", order = "ASCENDING" },
+      ]
+    }
+    stats_submissions_by_form_requester_type = {
+      collection  = "submissions"
+      query_scope = "COLLECTION"
+      fields = [
+        { field_path = "form", order = "ASCENDING" },
+        { field_path = "clear.requester_type", order = "ASCENDING" },
+        { field_path = "received_at", order = "ASCENDING" },
+      ]
+    }
+    stats_submissions_by_form_anonymous = {
+      collection  = "submissions"
+      query_scope = "COLLECTION"
+      fields = [
+        { field_path = "form", order = "ASCENDING" },
+        { field_path = "clear.anonymous", order = "ASCENDING" },
+        { field_path = "received_at", order = "ASCENDING" },
+      ]
+    }
     stats_cases_by_form = {
       collection  = "cases"
       query_scope = "COLLECTION"
@@ -285,13 +312,12 @@ module "firestore" {
         { field_path = "received_at", order = "ASCENDING" },
       ]
     }
-    stats_cases_by_form_outcome = {
+    stats_cases_by_form_updated = {
       collection  = "cases"
       query_scope = "COLLECTION"
       fields = [
         { field_path = "form", order = "ASCENDING" },
-        { field_path = "outcome", order = "ASCENDING" },
-        { field_path = "received_at", order = "ASCENDING" },
+        { field_path = "updated_at", order = "ASCENDING" },
       ]
     }
     stats_service_log_by_category = {
@@ -299,6 +325,24 @@ module "firestore" {
       query_scope = "COLLECTION"
       fields = [
         { field_path = "category", order = "ASCENDING" },
+        { field_path = "year", order = "ASCENDING" },
+      ]
+    }
+    stats_service_log_by_subcategory = {
+      collection  = "stats_service_log"
+      query_scope = "COLLECTION"
+      fields = [
+        { field_path = "category", order = "ASCENDING" },
+        { field_path = "subcategory", order = "ASCENDING" },
+        { field_path = "year", order = "ASCENDING" },
+      ]
+    }
+    stats_service_log_by_requester_type = {
+      collection  = "stats_service_log"
+      query_scope = "COLLECTION"
+      fields = [
+        { field_path = "category", order = "ASCENDING" },
+        { field_path = "codes.requester_type", order = "ASCENDING" },
         { field_path = "year", order = "ASCENDING" },
       ]
     }
