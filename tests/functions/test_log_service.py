@@ -105,6 +105,14 @@ def test_the_date_defaults_to_today(h: Harness) -> None:
      "invisible formatting characters such as soft hyphens, zero-width spaces or direction "
      "marks (found U+200B)"),
     ({"category": "media_inquiry\x00"}, "category", "control characters (found U+0000)"),
+    ({"category": "advice", "subcategory": "other\u00ad"}, "subcategory",
+     "invisible formatting characters such as soft hyphens, zero-width spaces or direction "
+     "marks (found U+00AD)"),
+    ({"category": "advice", "subcategory": "other", "requester_type": "\u202egroup"},
+     "requester_type", "invisible formatting characters such as soft hyphens, zero-width "
+     "spaces or direction marks (found U+202E)"),
+    ({"category": "misconduct", "copied_only": True, "duty_station": "headquarters\x1b"},
+     "duty_station", "control characters (found U+001B)"),
 ])
 def test_a_bad_entry_is_a_422_naming_the_field_and_stores_nothing(
         h: Harness, body: dict[str, Any], field: str, message: str) -> None:
@@ -248,3 +256,10 @@ def test_intake_log_records_advice_and_a_copied_allegation(h: Harness) -> None:
     assert stored(h, 2026, "misconduct") == 1
     assert h.queue.tasks == []
 
+
+def test_intake_log_names_a_refused_character_and_records_nothing(h: Harness) -> None:
+    refused = intake(h.container, "log", "advice", "--subcategory", "other\u200b",
+                     "--date", "2026-01-15")
+    assert refused.exit_code == 1
+    assert "--subcategory:" in refused.output and "(found U+200B)" in refused.output
+    assert stored(h, 2026, "advice") == 0
