@@ -1,10 +1,11 @@
-"""Policy time limits of the retaliation workflow. Policy, not law: configurable per deployment."""
+"""Policy time limits: the retaliation workflow's and the answer to an advice request.
+Policy, not law: configurable per deployment."""
 
 from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 
 @dataclass(frozen=True)
@@ -14,9 +15,14 @@ class Policy:
     filing_window_months: int = 6
     preliminary_review_days: int = 30
     panel_review_days: int = 30
+    # What the advice form promises: an answer "usually within 10 working days".
+    advice_answer_working_days: int = 10
 
     def preliminary_review_due(self, received_at: datetime) -> datetime:
         return received_at + timedelta(days=self.preliminary_review_days)
+
+    def advice_answer_due(self, received_at: datetime) -> datetime:
+        return add_working_days(received_at, self.advice_answer_working_days)
 
     def panel_review_request_due(self, notified_at: datetime) -> datetime:
         return notified_at + timedelta(days=self.panel_review_days)
@@ -34,3 +40,18 @@ def add_months(day: date, months: int) -> date:
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return day.replace(year=year, month=month,
                        day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def add_working_days(start: datetime, days: int) -> datetime:
+    """The moment ``days`` working days after ``start``, at the same time of day. Working
+    days are Monday to Friday of the UTC calendar; public holidays are not known to the
+    system (they differ by duty station) and count as working days. A start on a weekend
+    counts from the Monday after it: Saturday + 1 working day is Monday."""
+    if days < 0:
+        raise ValueError("a number of working days cannot be negative")
+    moment, left = start, days
+    while left:
+        moment += timedelta(days=1)
+        if moment.astimezone(UTC).weekday() < 5:
+            left -= 1
+    return moment

@@ -169,6 +169,38 @@ PROTECTIVE_MEASURE_OUTCOMES: Final = MappingProxyType({
     "lifted": "Lifted",
 })
 
+# Corrective measures the Ethics Office recommends to the Executive Director once
+# retaliation is established (after the independent review).
+CORRECTIVE_MEASURES: Final = MappingProxyType({
+    "rescind_decision": "Rescind or correct the retaliatory decision",
+    "restore_position": "Restore the complainant's position, functions or prospects",
+    "compensation": "Compensation for the harm suffered",
+    "disciplinary_referral": "Refer the retaliator for disciplinary action",
+    "other": "Other measure",
+})
+
+# Why a measure is recommended: interim protection while a prima facie case is open, or
+# correction once retaliation is established.
+MEASURE_PURPOSES: Final = MappingProxyType({
+    "protective": "Interim protective measure",
+    "corrective": "Corrective measure",
+})
+
+# The Executive Director's decision on a recommended measure.
+MEASURE_DECISIONS: Final = MappingProxyType({
+    "accepted": "Accepted by the Executive Director",
+    "declined": "Declined by the Executive Director",
+})
+
+# Why a retaliation request is suspended (DOMAIN.md, step 6): required with `suspend`,
+# counted in the annual report.
+SUSPENSION_REASONS: Final = MappingProxyType({
+    "parallel_complaint": "The complainant pursues one of two parallel complaints and "
+                          "withdrew this one",
+    "no_retaliatory_action": "The complainant confirms no retaliatory action happened and "
+                             "wants the concern on record only",
+})
+
 # --- The service log and the annual report ---
 
 # Table 1 categories no public form collects ("other service requests"): officers log them
