@@ -11,14 +11,17 @@ from typing import Any
 
 from shared.domain.records import (
     JSON,
+    MISCONDUCT_MATTER,
     Case,
     CaseEvent,
     Forwarding,
     PendingTask,
     ProtectiveMeasure,
     Submission,
+    Supplement,
     Triage,
     next_deadline,
+    referral_status,
 )
 from shared.domain.recusal import NamedEntry, NamedIndex
 
@@ -63,18 +66,36 @@ def _maybe(value: Any) -> datetime | None:
     return None if value is None else timestamp(value)
 
 
+def supplement_doc(s: Supplement) -> JSON:
+    return {"supplement_id": s.supplement_id, "message_id": s.message_id,
+            "attempts": s.attempts, "last_attempt_at": s.last_attempt_at,
+            "delivered_at": s.delivered_at, "failure": s.failure}
+
+
+def supplement_from_doc(d: JSON) -> Supplement:
+    return Supplement(supplement_id=d["supplement_id"], message_id=d["message_id"],
+                      attempts=int(d["attempts"]), last_attempt_at=_maybe(d["last_attempt_at"]),
+                      delivered_at=_maybe(d.get("delivered_at")), failure=d.get("failure"))
+
+
 def forwarding_doc(f: Forwarding) -> JSON:
     return {"referral_id": f.referral_id, "urgent": f.urgent, "attempts": f.attempts,
             "last_attempt_at": f.last_attempt_at,
             "investigations_case_id": f.investigations_case_id,
-            "forwarded_at": f.forwarded_at, "failure": f.failure}
+            "forwarded_at": f.forwarded_at, "failure": f.failure, "matter": f.matter,
+            "allegation_type": f.allegation_type,
+            "supplements": [supplement_doc(s) for s in f.supplements]}
 
 
 def forwarding_from_doc(d: JSON) -> Forwarding:
     return Forwarding(referral_id=d["referral_id"], urgent=bool(d["urgent"]),
                       attempts=int(d["attempts"]), last_attempt_at=_maybe(d["last_attempt_at"]),
                       investigations_case_id=d.get("investigations_case_id"),
-                      forwarded_at=_maybe(d.get("forwarded_at")), failure=d.get("failure"))
+                      forwarded_at=_maybe(d.get("forwarded_at")), failure=d.get("failure"),
+                      matter=d.get("matter") or MISCONDUCT_MATTER,
+                      allegation_type=d.get("allegation_type"),
+                      supplements=tuple(supplement_from_doc(s)
+                                        for s in d.get("supplements") or ()))
 
 
 def case_doc(c: Case) -> JSON:
@@ -88,8 +109,8 @@ def case_doc(c: Case) -> JSON:
             "alerts_sent": list(c.alerts_sent),
             "measures": [vars(m) for m in c.measures],
             "named_index": named_index_doc(c.named_index) if c.named_index else None,
-            # derived, stored so that a store can filter on it
-            "next_deadline": next_deadline(c)}
+            # derived, stored so that a store can filter on them
+            "next_deadline": next_deadline(c), "referral_status": referral_status(c)}
 
 
 def case_from_doc(d: JSON) -> Case:

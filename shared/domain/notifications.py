@@ -15,6 +15,8 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "deadline_alert": ("ethics_office", "assignee"),
     "submitter_message": ("ethics_office", "assignee"),
     "integrity_alert": ("ethics_office",),
+    "determination_notice": ("reporter",),
+    "determination_unsent": ("ethics_office", "assignee"),
 }
 THRESHOLD_WORDS = {"due_in_7_days": "is due within 7 days", "due_today": "is due today",
                    "overdue": "is OVERDUE"}
@@ -24,7 +26,16 @@ INTEGRITY_WORDS = {
     "records_disagree": "the case and the submission it names do not belong together",
 }
 DEADLINE_WORDS = {"preliminary_review_due": "The preliminary review",
-                  "panel_review_request_due": "The window to ask for the panel's review"}
+                  "panel_review_request_due": "The complainant's window to ask the Ethics "
+                                              "Panel chair for a review",
+                  "advice_answer_due": "The answer to the advice request"}
+MATTER_WORDS = {"misconduct": "a misconduct allegation",
+                "retaliation": "a retaliation matter, for investigation of the alleged "
+                               "retaliatory acts"}
+# How an officer finds and retries a failed referral, in every form.
+RETRY_HOW = ("It is not retried on its own: an officer must retry it (the transition "
+             "retry_forwarding). Until then the case is listed among the failed referrals: "
+             "GET /cases/?forwarding=failed, or intake cases --state forwarding_failed.")
 
 
 class UnknownNotification(ValueError):
@@ -65,6 +76,21 @@ def alert_qualifier(deadline: str, due: datetime, threshold: str) -> str:
     return f"{deadline}.{due:%Y%m%d}.{threshold}"
 
 
+def failure_qualifier(at: datetime, message_id: str | None = None) -> str:
+    """Which failure of a case's referral (``referral_<ms>``) or of one of its supplements
+    (``supplement_<message id>_<ms>``): each failure alerts afresh, a retried referral
+    that fails again included."""
+    moment = int(at.timestamp() * 1000)
+    return f"supplement_{message_id}_{moment}" if message_id else f"referral_{moment}"
+
+
+def failed_supplement(qualifier: str) -> str | None:
+    """The message id of the supplement a failure qualifier names (None: the referral)."""
+    if not qualifier.startswith("supplement_"):
+        return None
+    return qualifier.removeprefix("supplement_").rpartition("_")[0] or None
+
+
 def integrity_qualifier(code: str, where: str, reference: str) -> str:
     """Which integrity failure (``INTEGRITY_WORDS``), where (``event_<seq>`` or
     ``submission``) and on which case. The case is named here, not found through the
@@ -80,14 +106,37 @@ def alerted_case(qualifier: str) -> str:
 def render(template: str, role: str, *, reference: str, at: datetime, case_url: str,
            follow_up_url: str, investigations_case_id: str | None = None,
            attempts: int | None = None, reason_code: str | None = None,
-           urgent: bool = False, qualifier: str = "") -> Message:
+           urgent: bool = False, qualifier: str = "",
+           matter: str = "misconduct") -> Message:
     """Subject and body of one notification."""
     day = at.strftime("%d %B %Y")
     if template == "reply_posted":
         return Message(
             f"A reply about {reference}",
             f"The Ethics Office replied about {reference} on {day}.\n"
-            f"Read it on the follow-up page: {follow_up_url}\n")
+            f"Read it on the follow-up page: {follow_up_url}\n"
+            "Open it with your reference and the receipt code you were given when you "
+            "submitted.\n")
+    if template == "determination_notice":
+        return Message(
+            f"A determination on your complaint {reference}",
+            f"On {day} the Ethics Office recorded a determination on your complaint "
+            f"{reference}.\n"
+            f"Read it on the follow-up page: {follow_up_url}\n"
+            "Open it with your reference and the receipt code you were given when you "
+            "filed the complaint.\n"
+            "A time limit may run from the date of this e-mail (or from the day you first "
+            "read the determination on the follow-up page, if that is earlier): the page "
+            "says what you can do, and until when.\n")
+    if template == "determination_unsent":
+        return Message(
+            f"ACTION NEEDED: complainant of {reference} not notified",
+            f"The complainant of case {reference} could not be e-mailed about the "
+            f"determination on {day}: no usable address is stored.\n"
+            "The window to ask the Ethics Panel chair for a review starts only once they are "
+            "notified: it starts when they open the follow-up page. Tell them, by another "
+            "way, to read it there.\n"
+            f"Case: {case_url}\n")
     if template == "submitter_message":
         return Message(
             f"New information on {reference}",
@@ -116,7 +165,8 @@ def render(template: str, role: str, *, reference: str, at: datetime, case_url: 
     if template == "referral_made" and role == "investigations":
         return Message(
             f"{flag}Ethics Office referral {reference}",
-            f"The Ethics Office referred a misconduct allegation to your intake on {day}.\n"
+            f"The Ethics Office referred {MATTER_WORDS.get(matter, matter)} to your intake on "
+            f"{day}.\n"
             f"Ethics Office reference: {reference}\n"
             f"Your case id: {investigations_case_id}\n"
             f"Priority: {'urgent' if urgent else 'normal'}\n\n"
@@ -135,10 +185,19 @@ def render(template: str, role: str, *, reference: str, at: datetime, case_url: 
             "The investigations office assesses every allegation it receives.\n"
             f"Follow your report: {follow_up_url}\n")
     if template == "forwarding_failed":
+        what = ("A supplement to the referral" if failed_supplement(qualifier)
+                else "The referral")
+        if role == "investigations":
+            return Message(
+                f"{flag}Ethics Office referral {reference}: delivery failed",
+                f"{what} of Ethics Office case {reference} could not be delivered to your "
+                f"intake on {day} ({reason_code}).\n"
+                "The Ethics Office is alerted and will send it again; nothing was delivered "
+                "by e-mail.\n")
         return Message(
-            f"ACTION NEEDED: referral of {reference} failed",
-            f"The referral of case {reference} to the investigations office failed on {day}"
+            f"ACTION NEEDED: {what.lower()} of {reference} failed",
+            f"{what} of case {reference} to the investigations office failed on {day}"
             f" ({reason_code}).\n"
-            "The case is in the state forwarding_failed until an officer retries it.\n"
+            f"{RETRY_HOW}\n"
             f"Case: {case_url}\n")
     raise ValueError(f"no {template} notification for {role}")

@@ -45,9 +45,39 @@ class Triage:
     forward_to_investigations: bool = False
 
 
+# What a referral asks of the investigations office (``Forwarding.matter``): to assess a
+# misconduct allegation (a misconduct report, or a case closed as misconduct), or to
+# investigate the alleged retaliatory acts of a prima facie case of retaliation.
+MISCONDUCT_MATTER = "misconduct"
+RETALIATION_MATTER = "retaliation"
+MATTERS = (MISCONDUCT_MATTER, RETALIATION_MATTER)
+
+# Where a case's referral stands (``Forwarding.status``), across the referral and its
+# supplements: what officers list and retry, and what the submitter is told.
+REFERRAL_PENDING = "pending"
+REFERRAL_DELIVERED = "delivered"
+REFERRAL_FAILED = "failed"
+REFERRAL_STATUSES = (REFERRAL_PENDING, REFERRAL_DELIVERED, REFERRAL_FAILED)
+
+
+@dataclass(frozen=True)
+class Supplement:
+    """Information the submitter added to a referred case, sent on to the investigations
+    office as a supplement to the same referral, attempt by attempt. Registered when its
+    delivery task first runs; delivered only after the referral itself."""
+
+    supplement_id: str
+    message_id: str
+    attempts: int = 0
+    last_attempt_at: datetime | None = None
+    delivered_at: datetime | None = None
+    failure: str | None = None
+
+
 @dataclass(frozen=True)
 class Forwarding:
-    """The referral of a case to the investigations office, attempt by attempt."""
+    """The referral of a case to the investigations office, attempt by attempt, and the
+    supplements that followed it."""
 
     referral_id: str
     urgent: bool = False
@@ -56,16 +86,39 @@ class Forwarding:
     investigations_case_id: str | None = None
     forwarded_at: datetime | None = None
     failure: str | None = None
+    matter: str = MISCONDUCT_MATTER
+    # The allegation type an officer stated on closing a case as misconduct (None: the
+    # report's own, or a referral of a retaliation matter).
+    allegation_type: str | None = None
+    supplements: tuple[Supplement, ...] = ()
+
+    @property
+    def status(self) -> str:
+        """``failed`` if the referral or a supplement failed (an officer must retry it);
+        ``pending`` while something is still to be delivered; else ``delivered``."""
+        if self.failure or any(s.failure for s in self.supplements):
+            return REFERRAL_FAILED
+        if self.forwarded_at is None or any(s.delivered_at is None for s in self.supplements):
+            return REFERRAL_PENDING
+        return REFERRAL_DELIVERED
+
+    def supplement(self, message_id: str) -> Supplement | None:
+        return next((s for s in self.supplements if s.message_id == message_id), None)
 
 
 @dataclass(frozen=True)
 class ProtectiveMeasure:
-    """An interim protective measure recommended to the Executive Director."""
+    """A measure recommended to the Executive Director: an interim protective measure
+    (``purpose`` protective) or, once retaliation is established, a corrective one; with
+    the Executive Director's decision on it once it is known."""
 
     measure_id: str
     kind: str
     recommended_on: str  # ISO date
     outcome: str
+    purpose: str = "protective"
+    decision: str | None = None  # taxonomy.MEASURE_DECISIONS
+    decided_on: str | None = None  # ISO date
 
 
 @dataclass(frozen=True)
@@ -96,6 +149,11 @@ def next_deadline(case: Case) -> datetime | None:
     return min(case.deadlines.values(), default=None)
 
 
+def referral_status(case: Case) -> str | None:
+    """Where the case's referral stands (``Forwarding.status``); None without one."""
+    return case.forwarding.status if case.forwarding else None
+
+
 @dataclass(frozen=True)
 class CaseQuery:
     """Which cases to list; every given criterion must hold. Newest first, or the most
@@ -105,6 +163,7 @@ class CaseQuery:
     state: str | None = None
     assignee: str | None = None
     due_before: datetime | None = None  # the earliest deadline is before this time
+    referral: str | None = None  # Forwarding.status of the case's referral
     limit: int = 100
 
 

@@ -1,6 +1,8 @@
-"""The referral of an allegation to the investigations office: what an investigator needs
-(who, what, when, where, how, evidence, witnesses, reporter contact if given, the Ethics
-Office reference) and no more."""
+"""What goes to the investigations office: the referral of an allegation (what an
+investigator needs: who, what, when, where, how, evidence, witnesses, reporter contact if
+given, the Ethics Office reference, and no more), the referral of a prima facie case of
+retaliation for investigation of the alleged retaliatory acts, and supplements: what the
+submitter added to a referred case. docs/investigations-api.md describes each."""
 
 from __future__ import annotations
 
@@ -11,6 +13,13 @@ from typing import Any
 from shared.domain.records import JSON
 
 REFERRAL_FORMAT = "ethics-intake.referral.v1"
+SUPPLEMENT_FORMAT = "ethics-intake.supplement.v1"
+FORMATS = (REFERRAL_FORMAT, SUPPLEMENT_FORMAT)
+# What a referral asks for (the document's ``request``), by Forwarding.matter.
+REQUESTS = {
+    "misconduct": "assessment of a misconduct allegation",
+    "retaliation": "investigation of the alleged retaliatory acts",
+}
 
 
 def _person(entry: Mapping[str, Any], *keys: str) -> JSON:
@@ -42,7 +51,7 @@ def _retaliation(payload: Mapping[str, Any]) -> JSON:
     acts = payload["retaliatory_acts"]
     complainant = payload["complainant"]
     return {
-        "allegation_type": "other",
+        "allegation_type": "other",  # replaced by the type the officer stated
         "who": [{"name": act["by_whom"]} for act in acts],
         "what": "\n\n".join([payload["link_explanation"],
                              *(act["description"] for act in acts)]),
@@ -64,7 +73,7 @@ def _advice(payload: Mapping[str, Any]) -> JSON:
     # An advice request an officer reclassified as a misconduct allegation.
     anonymous = bool(payload.get("anonymous"))
     return {
-        "allegation_type": "other",
+        "allegation_type": "other",  # replaced by the type the officer stated
         "who": [],
         "what": payload["question"],
         "when": {},
@@ -78,17 +87,61 @@ def _advice(payload: Mapping[str, Any]) -> JSON:
     }
 
 
+def _retaliation_investigation(payload: Mapping[str, Any]) -> JSON:
+    # A prima facie case of retaliation: the alleged retaliatory acts are to be
+    # investigated. The who are the alleged retaliators; the acts, the protected activity
+    # and the link are the complainant's account.
+    body = _retaliation(payload)
+    acts = payload["retaliatory_acts"]
+    activity = payload["protected_activity"]
+    body.update({
+        "allegation_type": "retaliation",
+        "what": payload["link_explanation"],
+        "how": None,
+        "retaliatory_acts": [_person(act, "date", "kind", "description", "by_whom")
+                             for act in acts],
+        "protected_activity": _person(activity, "type", "date", "reported_to",
+                                      "description"),
+        "interim_measures_requested": bool(payload.get("interim_measures_requested")),
+    })
+    return body
+
+
 _BY_FORM = {"misconduct": _misconduct, "retaliation": _retaliation, "advice": _advice}
 
 
 def referral_document(*, form: str, reference: str, referral_id: str, received_at: datetime,
-                      urgent: bool, payload: Mapping[str, Any]) -> JSON:
-    """The JSON document sent to the investigations office for one case."""
-    body = _BY_FORM[form](payload)
+                      urgent: bool, payload: Mapping[str, Any], matter: str = "misconduct",
+                      allegation_type: str | None = None,
+                      determined_at: datetime | None = None) -> JSON:
+    """The JSON document sent to the investigations office for one case: a misconduct
+    allegation (of ``allegation_type`` when an officer stated it on closing a case as
+    misconduct), or a retaliation matter for investigation (``determined_at``: when the
+    prima facie case was established)."""
+    if matter == "retaliation":
+        body = _retaliation_investigation(payload)
+        body["prima_facie_established_at"] = determined_at.isoformat() \
+            if determined_at else None
+    else:
+        body = _BY_FORM[form](payload)
+        if allegation_type is not None:
+            body["allegation_type"] = allegation_type
     return {"format": REFERRAL_FORMAT, "referral_id": referral_id,
             "ethics_office_reference": reference, "received_at": received_at.isoformat(),
+            "matter": matter, "request": REQUESTS[matter],
             "urgent": urgent, "preferred_language": payload.get("preferred_language", "en"),
             **body}
+
+
+def supplement_document(*, supplement_id: str, referral_id: str, reference: str,
+                        investigations_case_id: str | None, added_at: datetime,
+                        text: str) -> JSON:
+    """The JSON document that adds what the submitter wrote on the follow-up page after
+    the case was referred to the same referral."""
+    return {"format": SUPPLEMENT_FORMAT, "supplement_id": supplement_id,
+            "referral_id": referral_id, "ethics_office_reference": reference,
+            "investigations_case_id": investigations_case_id,
+            "added_at": added_at.isoformat(), "from": "submitter", "text": text}
 
 
 def reporter_email(form: str, payload: Mapping[str, Any]) -> str | None:
