@@ -2,18 +2,43 @@
 
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from typing import Any
 
-from schemas.common import Code, Count, Email, IntakeSchema, PastDate, String, Text
-from shared.domain.taxonomy import PROTECTIVE_MEASURE_OUTCOMES, PROTECTIVE_MEASURES
+from marshmallow import fields, validate, validates_schema
+
+from schemas.common import (
+    Code,
+    Count,
+    Email,
+    ErrorCollector,
+    IntakeSchema,
+    PastDate,
+    String,
+    Text,
+)
+from shared.domain.records import REFERRAL_STATUSES
+from shared.domain.taxonomy import (
+    ALLEGATION_TYPES,
+    CORRECTIVE_MEASURES,
+    MEASURE_DECISIONS,
+    MEASURE_PURPOSES,
+    PROTECTIVE_MEASURE_OUTCOMES,
+    PROTECTIVE_MEASURES,
+    SUSPENSION_REASONS,
+)
 
 _NAME = validate.Regexp(r"^[a-z_]{1,60}$", error="Must be a transition or state name.")
+_KINDS = {"protective": PROTECTIVE_MEASURES, "corrective": CORRECTIVE_MEASURES}
 
 
 class CaseListQuerySchema(IntakeSchema):
     form = Code(["advice", "misconduct", "retaliation"])
     state = String(validate=_NAME)
     assignee = Email()
+    forwarding = Code(REFERRAL_STATUSES, metadata={
+        "description": "Where the case's referral to the investigations office stands, "
+                       "whatever the form: failed (the referral or a supplement failed: an "
+                       "officer must retry it), pending, delivered."})
     due_within_days = Count(low=0, high=3650)
     limit = Count(low=1, high=500, load_default=100)
 
@@ -21,9 +46,18 @@ class CaseListQuerySchema(IntakeSchema):
 class TransitionSchema(IntakeSchema):
     name = String(required=True, validate=_NAME)
     note = Text(max_length=10000, multiline=True, metadata={
-        "description": "The reasons, e.g. of a determination; sealed, officers only."})
+        "description": "The reasons, e.g. of a determination; sealed, officers only. "
+                       "Required with record_late_panel_request (why the late request is "
+                       "taken up)."})
     requester_consent = fields.Boolean(load_default=False, metadata={
         "description": "For refer_as_misconduct on an advice request: the requester agreed."})
+    reason = Code(SUSPENSION_REASONS, metadata={
+        "description": "Required with suspend, and only there: why the request is "
+                       "suspended."})
+    allegation_type = Code(ALLEGATION_TYPES, metadata={
+        "description": "Required with refer_as_misconduct, and only there: the type of the "
+                       "misconduct alleged (sexual exploitation and abuse and sexual "
+                       "harassment are referred as urgent)."})
 
 
 class AssignmentSchema(IntakeSchema):
@@ -36,7 +70,36 @@ class MessageSchema(IntakeSchema):
 
 class MeasureSchema(IntakeSchema):
     measure_id = String(validate=validate.Regexp(
-        r"^[0-9a-f]{16}$", error="Must be the id of a recorded measure."))
-    kind = Code(PROTECTIVE_MEASURES, required=True)
+        r"^[0-9a-f]{16}$", error="Must be the id of a recorded measure."), metadata={
+        "description": "To update a recorded measure (its outcome, the Executive "
+                       "Director's decision); omitted for a new one."})
+    purpose = Code(MEASURE_PURPOSES, load_default="protective", metadata={
+        "description": "protective: interim, while a prima facie case is open; "
+                       "corrective: once retaliation is established."})
+    kind = Code([*PROTECTIVE_MEASURES, *(k for k in CORRECTIVE_MEASURES
+                                         if k not in PROTECTIVE_MEASURES)], required=True,
+                metadata={"description": "A protective measure's kind, or a corrective "
+                                         "measure's, as the purpose says."})
     recommended_on = PastDate(required=True)
     outcome = Code(PROTECTIVE_MEASURE_OUTCOMES, load_default="recommended")
+    decision = Code(MEASURE_DECISIONS, metadata={
+        "description": "The Executive Director's decision on the recommendation."})
+    decided_on = PastDate(metadata={"description": "When the Executive Director decided; "
+                                                   "only with a decision."})
+
+    @validates_schema(skip_on_field_errors=True)
+    def _consistent(self, data: dict[str, Any], **kwargs: Any) -> None:
+        errors = ErrorCollector()
+        purpose = data.get("purpose", "protective")
+        if data["kind"] not in _KINDS[purpose]:
+            errors.add(("kind",), f"Not a {purpose} measure: one of "
+                                  f"{', '.join(_KINDS[purpose])}.")
+        if data.get("decided_on") is not None and data.get("decision") is None:
+            errors.add(("decided_on",), "Only with the decision it dates.")
+        if data.get("decided_on") is not None and data["decided_on"] < data["recommended_on"]:
+            errors.add(("decided_on",), "Cannot precede the recommendation.")
+        if data.get("decision") == "declined" and data.get("outcome") in ("implemented",
+                                                                          "lifted"):
+            errors.add(("outcome",), "A measure the Executive Director declined is not "
+                                     "implemented or lifted.")
+        errors.raise_if_any()

@@ -18,6 +18,7 @@ from shared.domain.records import (
 )
 from shared.domain.recusal import NamedIndex
 from shared.domain.taxonomy import URGENT_ALLEGATIONS
+from shared.domain.workflow import ADVICE_ANSWER_DUE, PRELIMINARY_REVIEW_DUE, WORKFLOWS
 
 PRIORITIES = ("urgent", "high", "normal")
 ROUTES = ("ethics_advice", "investigations", "preliminary_review")
@@ -32,6 +33,7 @@ def triage(submission: Submission, policy: Policy, now: datetime) -> Triage:
             route="ethics_advice",
             category=clear["subcategory"],
             triaged_at=now,
+            deadlines={ADVICE_ANSWER_DUE: policy.advice_answer_due(submission.received_at)},
         )
     if submission.form == "misconduct":
         allegation = clear["allegation_type"]
@@ -53,7 +55,7 @@ def triage(submission: Submission, policy: Policy, now: datetime) -> Triage:
             category="retaliation",
             triaged_at=now,
             deadlines={
-                "preliminary_review_due": policy.preliminary_review_due(submission.received_at),
+                PRELIMINARY_REVIEW_DUE: policy.preliminary_review_due(submission.received_at),
             },
             flags=("filed_late",) if late else (),
         )
@@ -75,8 +77,11 @@ def triaged(case: Case, result: Triage, at: datetime, *,
         return CaseChange.unchanged(case, remove_pending=done, result=False)
     details = {"priority": result.priority, "route": result.route,
                "category": result.category, "flags": list(result.flags)}
-    fields: dict[str, object] = {"triage": result,
-                                 "deadlines": {**case.deadlines, **result.deadlines}}
+    # A clock runs only in the states it runs in: an officer may have moved the case on
+    # before its triage ran (an advice request answered at once).
+    running = WORKFLOWS[case.form].running_deadlines(case.state)
+    fields: dict[str, object] = {"triage": result, "deadlines": {
+        **case.deadlines, **{k: v for k, v in result.deadlines.items() if k in running}}}
     if named_index is not None:
         fields["named_index"] = named_index
     add: tuple[PendingTask, ...] = ()

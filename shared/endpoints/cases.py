@@ -1,11 +1,12 @@
-"""The officers' case API (internal): list, read, transition, assign, note, reply and
-record protective measures. Every call is authenticated (Google ID token, or a development
-token locally) and every read and write of a case lands in its history. A case that names
-the caller answers exactly as an unknown reference does."""
+"""The officers' case API (internal): list, read, transition (and retry a failed
+referral), assign, note, reply and record measures recommended to the Executive Director.
+Every call is authenticated (Google ID token, or a development token locally) and every
+read and write of a case lands in its history. A case that names the caller answers
+exactly as an unknown reference does."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Request, Response
@@ -18,11 +19,11 @@ from schemas.cases import (
     TransitionSchema,
 )
 from shared.bootstrap import Container
-from shared.domain.casework import NotAllowedNow
+from shared.domain.casework import DetailProblem, NotAllowedNow, officer_actions
 from shared.domain.officers import Forbidden, normalise_email
 from shared.domain.records import Case, CaseQuery
 from shared.domain.references import parse_reference
-from shared.domain.workflow import OFFICER, WORKFLOWS, IllegalTransition
+from shared.domain.workflow import IllegalTransition
 from shared.endpoints.base import handle
 from shared.endpoints.officer_access import forbidden, signed_in_officer
 from shared.endpoints.validation import validated
@@ -48,16 +49,22 @@ def summary(case: Case) -> dict[str, Any]:
         "category": triage.category if triage else None,
         "flags": list(triage.flags) if triage else [],
         "forwarding": None if forwarding is None else {
-            "referral_id": forwarding.referral_id, "urgent": forwarding.urgent,
-            "attempts": forwarding.attempts,
+            "referral_id": forwarding.referral_id, "status": forwarding.status,
+            "matter": forwarding.matter, "allegation_type": forwarding.allegation_type,
+            "urgent": forwarding.urgent, "attempts": forwarding.attempts,
             "investigations_case_id": forwarding.investigations_case_id,
-            "forwarded_at": forwarding.forwarded_at.isoformat()
-            if forwarding.forwarded_at else None,
-            "failure": forwarding.failure},
+            "forwarded_at": _when(forwarding.forwarded_at),
+            "failure": forwarding.failure,
+            "supplements": [{"supplement_id": s.supplement_id, "attempts": s.attempts,
+                             "delivered_at": _when(s.delivered_at), "failure": s.failure}
+                            for s in forwarding.supplements]},
         "measures": [vars(m) for m in case.measures],
-        "allowed_transitions": [t.name for t in WORKFLOWS[case.form].allowed(case.state,
-                                                                            OFFICER)],
+        "allowed_transitions": officer_actions(case),
     }
+
+
+def _when(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 def _problem(status: int, field: str, message: str, **extra: Any) -> HttpProblem:
@@ -82,6 +89,8 @@ def cases_endpoint(request: Request) -> Response:
             raise _problem(409, "name", str(illegal), allowed=list(illegal.allowed)) from None
         except NotAllowedNow as refusal:
             raise _problem(409, "_state", str(refusal)) from None
+        except DetailProblem as problem:
+            raise _problem(422, problem.field, str(problem)) from None
 
     return handle("cases", request, run)
 
@@ -98,7 +107,7 @@ def _route(request: Request, c: Container, officer: Any) -> Response:
         found = desk_work.list_cases(officer, CaseQuery(
             form=query.get("form"), state=query.get("state"), assignee=query.get("assignee"),
             due_before=c.clock.now() + timedelta(days=due) if due is not None else None,
-            limit=query["limit"]), desk)
+            referral=query.get("forwarding"), limit=query["limit"]), desk)
         return json_response(200, {"cases": [summary(case) for case in found]})
     reference = parse_reference(parts[0])
     if reference is None or len(parts) > 2:
@@ -123,7 +132,9 @@ def _route(request: Request, c: Container, officer: Any) -> Response:
         data = validated(_TRANSITION, body, c)
         case = desk_work.apply_transition(reference, data["name"], officer, desk,
                                           note=data.get("note"),
-                                          requester_consent=data["requester_consent"])
+                                          requester_consent=data["requester_consent"],
+                                          reason=data.get("reason"),
+                                          allegation_type=data.get("allegation_type"))
     elif action == "assignment":
         data = validated(_ASSIGNMENT, body, c)
         case = desk_work.assign(reference, c.officers.get(normalise_email(data["assignee"])),
@@ -135,9 +146,12 @@ def _route(request: Request, c: Container, officer: Any) -> Response:
         case = desk_work.reply(reference, validated(_MESSAGE, body, c)["text"], officer, desk)
     elif action == "measures":
         data = validated(_MEASURE, body, c)
+        decided = data.get("decided_on")
         case = desk_work.record_measure(reference, data["kind"],
                                         data["recommended_on"].isoformat(), data["outcome"],
-                                        officer, desk, measure_id=data.get("measure_id"))
+                                        officer, desk, measure_id=data.get("measure_id"),
+                                        purpose=data["purpose"], decision=data.get("decision"),
+                                        decided_on=decided.isoformat() if decided else None)
     else:
         raise _problem(404, "_path", "No such case operation.")
     return json_response(200, {"case": summary(case)})

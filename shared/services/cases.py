@@ -1,5 +1,6 @@
-"""Case handling by ethics officers: read, transition, assign, note, reply, record
-protective measures. Every call is recorded in the case's history, refusals included.
+"""Case handling by ethics officers: read, transition (a failed referral's retry
+included), assign, note, reply, record measures recommended to the Executive Director.
+Every call is recorded in the case's history, refusals included.
 
 An officer named in a case (a subject of the report, an alleged retaliator, a supervisor
 named) never sees it: lists leave it out, and opening or acting on it raises CaseNotFound,
@@ -149,17 +150,22 @@ def open_case(reference: str, officer: Officer, desk: Desk) -> CaseView:
 
 
 def apply_transition(reference: str, name: str, officer: Officer, desk: Desk, *,
-                     note: str | None = None, requester_consent: bool = False) -> Case:
-    """Move a case along its workflow (IllegalTransition lists what is allowed)."""
+                     note: str | None = None, requester_consent: bool = False,
+                     reason: str | None = None, allegation_type: str | None = None) -> Case:
+    """Move a case along its workflow (IllegalTransition lists what is allowed;
+    DetailProblem when a detail it requires is missing: the reason of a suspension, the
+    allegation type of a case closed as misconduct, the note of a late panel request)."""
     actor = casework.officer_actor(officer.email)
     sealed = _seal(desk, TRANSITION_NOTE, reference, note) if note else None
+    given = casework.TransitionDetails(note=sealed, reason=reason,
+                                       allegation_type=allegation_type)
 
     def decide(case: Case, payload: dict[str, Any], now: datetime) -> CaseChange:
         if name == "refer_as_misconduct" and case.form == "advice" and not requester_consent:
             raise casework.NotAllowedNow(
                 "An advice request is confidential to the requester: record their consent "
                 "(requester_consent) before referring it to the investigations office.")
-        return casework.transitioned(case, name, actor, now, desk.policy, note=sealed)
+        return casework.transitioned(case, name, actor, now, desk.policy, given)
 
     change, _ = _act(reference, officer, f"transition:{name}", desk, decide)
     return change.case
@@ -206,9 +212,14 @@ def reply(reference: str, text: str, officer: Officer, desk: Desk) -> Case:
 
 
 def record_measure(reference: str, kind: str, recommended_on: str, outcome: str,
-                   officer: Officer, desk: Desk, *, measure_id: str | None = None) -> Case:
+                   officer: Officer, desk: Desk, *, measure_id: str | None = None,
+                   purpose: str = "protective", decision: str | None = None,
+                   decided_on: str | None = None) -> Case:
+    """Record a measure recommended to the Executive Director (protective or corrective),
+    or update one (``measure_id``): its outcome, the Executive Director's decision."""
     measure = ProtectiveMeasure(measure_id or secrets.token_hex(8), kind, recommended_on,
-                                outcome)
+                                outcome, purpose=purpose, decision=decision,
+                                decided_on=decided_on)
     actor = casework.officer_actor(officer.email)
     change, _ = _act(reference, officer, "measure", desk,
                      lambda c, _, now: casework.measure_recorded(c, measure, actor, now))
