@@ -1,5 +1,6 @@
-"""The reference receiver as a WSGI app: POST / takes a referral; POST /_control sets
-failure injection (local use only); GET /_referrals lists what was recorded.
+"""The reference receiver as a WSGI app: POST / takes a referral, or a supplement to one;
+POST /_control sets failure injection (local use only); GET /_referrals lists what was
+recorded.
 
 ``_control`` and ``_referrals`` need ``Authorization: Bearer <control token>`` (the token
 ``scripts/run`` prints): the local runner listens on a port any local process, or any web
@@ -16,7 +17,7 @@ from typing import Any
 from werkzeug.wrappers import Request, Response
 
 from reference_receiver.store import CONTROLS, ReceiverStore
-from shared.domain.referrals import REFERRAL_FORMAT
+from shared.domain.referrals import REFERRAL_FORMAT, SUPPLEMENT_FORMAT
 from shared.domain.signatures import (
     IDEMPOTENCY_HEADER,
     NONCE_HEADER,
@@ -53,7 +54,8 @@ class ReferenceReceiver:
         elif request.path == "/_control" and request.method == "POST":
             response = self._control(request)
         elif request.path == "/_referrals" and request.method == "GET":
-            response = _json(200, [vars(r) for r in self.store.referrals()])
+            response = _json(200, [{**vars(r), "supplements": [vars(s) for s in r.supplements]}
+                                   for r in self.store.referrals()])
         else:
             response = _json(404, {"error": "not found"})
         return response(environ, start_response)
@@ -86,14 +88,23 @@ class ReferenceReceiver:
         except ValueError:
             return _json(400, {"error": "body is not JSON"})
         key = request.headers.get(IDEMPOTENCY_HEADER, "")
-        if not isinstance(document, dict) or document.get("format") != REFERRAL_FORMAT:
-            return _json(422, {"error": f"format must be {REFERRAL_FORMAT}"})
-        if not key or document.get("referral_id") != key:
-            return _json(422, {"error": "Idempotency-Key must equal the referral_id"})
+        kind = document.get("format") if isinstance(document, dict) else None
+        if kind not in (REFERRAL_FORMAT, SUPPLEMENT_FORMAT):
+            return _json(422, {"error": f"format must be {REFERRAL_FORMAT} or "
+                                        f"{SUPPLEMENT_FORMAT}"})
+        id_field = "referral_id" if kind == REFERRAL_FORMAT else "supplement_id"
+        if not key or document.get(id_field) != key:
+            return _json(422, {"error": f"Idempotency-Key must equal the {id_field}"})
         reference = document.get("ethics_office_reference")
         if not isinstance(reference, str) or not reference:
             return _json(422, {"error": "ethics_office_reference is required"})
-        referral, created = self.store.record(key, reference, document, now)
+        if kind == REFERRAL_FORMAT:
+            referral, created = self.store.record(key, reference, document, now)
+        else:
+            added = self.store.supplement(key, str(document.get("referral_id")), document, now)
+            if added is None:
+                return _json(422, {"error": "a supplement to a referral never received"})
+            referral, created = added
         if self.store.take("slow_next"):
             time.sleep(self.store.controls()["slow_seconds"])
         return _json(201 if created else 200, {"case_id": referral.case_id})

@@ -1,5 +1,6 @@
-"""What the reference receiver keeps: referrals (de-duplicated by referral id), nonces
-already seen (to refuse replays), and the failure-injection controls."""
+"""What the reference receiver keeps: referrals (de-duplicated by referral id), their
+supplements (de-duplicated by supplement id), nonces already seen (to refuse replays), and
+the failure-injection controls."""
 
 from __future__ import annotations
 
@@ -18,10 +19,22 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS referrals (
     referral_id TEXT PRIMARY KEY, reference TEXT NOT NULL, case_id TEXT NOT NULL,
     document TEXT NOT NULL, received_at REAL NOT NULL, deliveries INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS supplements (
+    supplement_id TEXT PRIMARY KEY, referral_id TEXT NOT NULL, document TEXT NOT NULL,
+    received_at REAL NOT NULL, deliveries INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS seen_nonces (nonce TEXT PRIMARY KEY, at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS controls (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 CONTROLS = {"fail_next": 0, "fail_status": 500, "slow_next": 0, "slow_seconds": 0.0}
+
+
+@dataclass(frozen=True)
+class Supplement:
+    supplement_id: str
+    referral_id: str
+    document: dict[str, Any]
+    received_at: float
+    deliveries: int
 
 
 @dataclass(frozen=True)
@@ -32,6 +45,7 @@ class Referral:
     document: dict[str, Any]
     received_at: float
     deliveries: int
+    supplements: tuple[Supplement, ...] = ()
 
 
 class ReceiverStore:
@@ -110,8 +124,36 @@ class ReceiverStore:
         found = next(r for r in self.referrals() if r.referral_id == referral_id)
         return found, created
 
+    def supplement(self, supplement_id: str, referral_id: str, document: dict[str, Any],
+                   at: float) -> tuple[Referral, bool] | None:
+        """The referral a supplement adds to and whether this delivery recorded the
+        supplement; None if that referral was never received."""
+        with self._transaction() as db:
+            if db.execute("SELECT 1 FROM referrals WHERE referral_id = ?",
+                          (referral_id,)).fetchone() is None:
+                return None
+            row = db.execute("SELECT referral_id FROM supplements WHERE supplement_id = ?",
+                             (supplement_id,)).fetchone()
+            created = row is None
+            if created:
+                db.execute("INSERT INTO supplements VALUES (?, ?, ?, ?, 1)",
+                           (supplement_id, referral_id, json.dumps(document), at))
+            else:
+                db.execute("UPDATE supplements SET deliveries = deliveries + 1 "
+                           "WHERE supplement_id = ?", (supplement_id,))
+                referral_id = row[0]
+        found = next(r for r in self.referrals() if r.referral_id == referral_id)
+        return found, created
+
     def referrals(self) -> list[Referral]:
         with self._transaction() as db:
             rows = db.execute("SELECT referral_id, reference, case_id, document, received_at, "
                               "deliveries FROM referrals ORDER BY received_at").fetchall()
-        return [Referral(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5]) for r in rows]
+            added = db.execute("SELECT supplement_id, referral_id, document, received_at, "
+                               "deliveries FROM supplements ORDER BY received_at").fetchall()
+        supplements: dict[str, list[Supplement]] = {}
+        for a in added:
+            supplements.setdefault(a[1], []).append(
+                Supplement(a[0], a[1], json.loads(a[2]), a[3], a[4]))
+        return [Referral(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5],
+                         tuple(supplements.get(r[0], ()))) for r in rows]

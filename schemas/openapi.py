@@ -29,8 +29,9 @@ class AcknowledgementSchema(Schema):
     received_at = fields.DateTime(required=True)
     next_steps = fields.List(fields.String(), required=True)
     receipt = fields.String(metadata={
-        "description": "Anonymous submissions only: the code to follow up with. Shown once; "
-                       "keep it."})
+        "description": "The code that, with the reference, opens the follow-up page (every "
+                       "submitter, named or anonymous). Shown once (again only to an "
+                       "idempotent retry within INTAKE_REPLAY_RECEIPT_SECONDS); keep it."})
 
 
 class LoggedServiceSchema(Schema):

@@ -25,8 +25,16 @@ from shared.domain.officers import normalise_email
 F = TypeVar("F", bound=Callable[..., Any])
 TIMEOUT_SECONDS = 30
 
+# Not a state of every workflow, but what officers look for under that name: every case
+# whose referral (or a supplement to it) failed, whatever its form and state.
+FORWARDING_FAILED = "forwarding_failed"
+
 _FILTERS = [
-    click.option("--state", help="Only cases in this state."),
+    click.option("--state", help="Only cases in this state. forwarding_failed: every case "
+                                 "whose referral failed, whatever the form (--forwarding "
+                                 "failed)."),
+    click.option("--forwarding", type=click.Choice(["failed", "pending", "delivered"]),
+                 help="Only cases whose referral to the investigations office stands so."),
     click.option("--form", type=click.Choice(["advice", "misconduct", "retaliation"]),
                  help="Only cases of this form."),
     click.option("--assignee", help="Only cases assigned to this officer (e-mail)."),
@@ -131,9 +139,13 @@ def _api(token: str | None, url: str | None, as_officer: str | None) -> CaseApi:
     return CaseApi(url, token)
 
 
-def _list(api: CaseApi, state: str | None, form: str | None, assignee: str | None,
-          due_within: int | None, limit: int, as_json: bool) -> None:
-    params = {"state": state, "form": form, "assignee": assignee,
+def _list(api: CaseApi, state: str | None, forwarding: str | None, form: str | None,
+          assignee: str | None, due_within: int | None, limit: int, as_json: bool) -> None:
+    if state == FORWARDING_FAILED:
+        state, forwarding = None, forwarding or "failed"
+        if forwarding != "failed":
+            raise click.UsageError("--state forwarding_failed is --forwarding failed")
+    params = {"state": state, "forwarding": forwarding, "form": form, "assignee": assignee,
               "due_within_days": due_within, "limit": limit}
     found = api.call("GET", "/", params={k: v for k, v in params.items() if v is not None})
     for row in found["cases"]:
@@ -181,18 +193,29 @@ def show(reference: str, token: str | None, url: str | None, as_officer: str | N
 @cases.command()
 @click.argument("reference")
 @click.argument("name")
-@click.option("--note", help="Reasons for the record (sealed; officers only).")
+@click.option("--note", help="Reasons for the record (sealed; officers only); required with "
+                             "record_late_panel_request.")
 @click.option("--requester-consent", is_flag=True,
               help="For refer_as_misconduct on an advice request: the requester agreed.")
+@click.option("--reason", help="With suspend (required): parallel_complaint or "
+                               "no_retaliatory_action.")
+@click.option("--allegation-type", help="With refer_as_misconduct (required): the type of "
+                                        "misconduct alleged, e.g. sexual_harassment.")
 @_with(_SIGN_IN)
 def transition(reference: str, name: str, note: str | None, requester_consent: bool,
-               token: str | None, url: str | None, as_officer: str | None) -> None:
-    """Apply a workflow transition, e.g. start_preliminary_review."""
+               reason: str | None, allegation_type: str | None, token: str | None,
+               url: str | None, as_officer: str | None) -> None:
+    """Apply a workflow transition, e.g. start_preliminary_review; retry_forwarding sends
+    a failed referral again, in any form."""
     body: dict[str, Any] = {"name": name}
     if note is not None:
         body["note"] = note
     if requester_consent:
         body["requester_consent"] = True
+    if reason is not None:
+        body["reason"] = reason
+    if allegation_type is not None:
+        body["allegation_type"] = allegation_type
     answer = _api(token, url, as_officer).call("POST", f"/{_quoted(reference)}/transitions",
                                                body=body)
     click.echo(json.dumps(answer["case"]))

@@ -22,7 +22,8 @@ from shared import config
               help="Its control token. Default: the one the local runner keeps in "
                    "<INTAKE_DATA_DIR>/keys/receiver-control.token.")
 def referrals(as_json: bool, url: str | None, token: str | None) -> None:
-    """List the referrals the local reference receiver recorded."""
+    """List the referrals the local reference receiver recorded, with the supplements
+    each received."""
     from shared.devserver import RECEIVER, receiver_token_file
 
     try:
@@ -39,8 +40,11 @@ def referrals(as_json: bool, url: str | None, token: str | None) -> None:
                                        "(scripts/run) or pass --token") from None
     recorded = _fetch(f"{url}/_referrals", token)
     rows = [{"ethics_office_reference": r["reference"], "investigations_case_id": r["case_id"],
-             "referral_id": r["referral_id"], "deliveries": r["deliveries"],
-             "received_at": datetime.fromtimestamp(r["received_at"], UTC).isoformat()}
+             "referral_id": r["referral_id"], "matter": r["document"].get("matter", "misconduct"),
+             "deliveries": r["deliveries"], "received_at": _when(r["received_at"]),
+             "supplements": [{"supplement_id": s["supplement_id"], "deliveries": s["deliveries"],
+                              "received_at": _when(s["received_at"])}
+                             for s in r.get("supplements") or ()]}
             for r in recorded]
     if as_json:
         for row in rows:
@@ -50,7 +54,12 @@ def referrals(as_json: bool, url: str | None, token: str | None) -> None:
         click.echo("No referral recorded.")
     for row in rows:
         click.echo(f"{row['ethics_office_reference']}  {row['investigations_case_id']}  "
-                   f"deliveries={row['deliveries']}  {row['received_at']}")
+                   f"{row['matter']:<11} deliveries={row['deliveries']}  "
+                   f"supplements={len(row['supplements'])}  {row['received_at']}")
+
+
+def _when(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, UTC).isoformat()
 
 
 def _fetch(url: str, token: str) -> list[dict[str, Any]]:

@@ -5,7 +5,7 @@ Whatever goes wrong, the person gets the form back with what they typed: errors 
 the fields and in a summary (422), a stale anti-forgery token (403), the honeypot (400), the
 rate limit (429, decided before the body is read, and counting every post), a reused
 idempotency key (409), a store that is down (503). Success is the confirmation page (201)
-with the reference, the next steps and, for an anonymous submission, the receipt code.
+with the reference, the next steps and the receipt code.
 """
 
 from __future__ import annotations

@@ -77,7 +77,7 @@ def open_with_receipt(container: Container, request: Request) -> Response:
     try:
         view = open_case(data["reference"], data["receipt"], store=c.store,
                          follow_up=c.follow_up, cipher=c.cipher, queue=c.queue, clock=c.clock,
-                         lock_for=c.follow_up_lock)
+                         lock_for=c.follow_up_lock, policy=c.policy)
     except NoMatch:
         return _lookup_again(ctx, values, 422, ctx.gettext(NO_MATCH))
     except Locked as locked:
@@ -108,7 +108,7 @@ def _add(container: Container, ctx: views.PageContext, view: CaseView,
     add_message(view.reference, data["message"], data["message_id"], store=c.store,
                 follow_up=c.follow_up, cipher=c.cipher, queue=c.queue, clock=c.clock)
     opened = read_case(view.reference, store=c.store, follow_up=c.follow_up, cipher=c.cipher,
-                       queue=c.queue, clock=c.clock)
+                       queue=c.queue, clock=c.clock, policy=c.policy)
     return follow_up_views.case(ctx, opened, access=access, added=True)
 
 
@@ -129,7 +129,7 @@ def add_information(container: Container, request: Request) -> Response:
     c = container
     try:
         view = read_case(reference, store=c.store, follow_up=c.follow_up, cipher=c.cipher,
-                         queue=c.queue, clock=c.clock)
+                         queue=c.queue, clock=c.clock, policy=c.policy)
     except NoMatch:
         return _lookup_again(ctx, {}, 422, ctx.gettext(NO_MATCH))
     body = {k: v for k, v in post.body.items() if k != "access"}

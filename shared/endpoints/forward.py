@@ -1,10 +1,11 @@
-"""The Cloud Tasks target that refers a case to the investigations office."""
+"""The Cloud Tasks target that refers a case to the investigations office, or sends on one
+supplement to its referral."""
 
 from __future__ import annotations
 
 from flask import Request, Response
 
-from schemas.tasks import TriageTaskSchema
+from schemas.tasks import ForwardTaskSchema
 from shared.bootstrap import Container
 from shared.endpoints.base import RETRY_AFTER_SECONDS, handle
 from shared.endpoints.task_caller import require_task_caller
@@ -13,7 +14,7 @@ from shared.http import HttpProblem, json_response, read_body
 from shared.services.forward import ForwardLater, forward_case
 from shared.services.triage import UnknownSubmission
 
-_TASK = TriageTaskSchema()
+_TASK = ForwardTaskSchema()
 
 
 def forward_endpoint(request: Request) -> Response:
@@ -26,7 +27,8 @@ def forward_endpoint(request: Request) -> Response:
         try:
             outcome = forward_case(task["submission_id"], store=c.store, gateway=c.gateway,
                                    cipher=c.cipher, queue=c.queue, clock=c.clock,
-                                   max_attempts=c.settings.forward_max_attempts)
+                                   max_attempts=c.settings.forward_max_attempts,
+                                   item=task.get("item", ""))
         except UnknownSubmission:
             message = "No submission with this id."
             raise HttpProblem(404, message, {"submission_id": [message]}) from None

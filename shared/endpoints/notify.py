@@ -29,7 +29,7 @@ def notify_endpoint(request: Request) -> Response:
                                        cipher=c.cipher, queue=c.queue, notifier=c.notifier,
                                        clock=c.clock, mail=c.mail, ledger=c.mail_ledger,
                                        limits=c.send_limits, officers=c.officers,
-                                       marker=c.name_marker)
+                                       marker=c.name_marker, policy=c.policy)
         except UnknownSubmission:
             message = "No submission with this id."
             raise HttpProblem(404, message, {"submission_id": [message]}) from None

@@ -25,6 +25,6 @@ def sweep_endpoint(request: Request) -> Response:
         return json_response(status, {"requeued": len(report.requeued),
                                       "failed": len(report.failed),
                                       "alerts": len(report.alerts),
-                                      "closed": len(report.closed)}, headers)
+                                      "lapsed": len(report.lapsed)}, headers)
 
     return handle("sweep", request, run)

@@ -1,6 +1,7 @@
 """Deadlines are never missed silently: sweep raises each alert once per case and
-threshold (due in 7 days, due today, overdue), and closes a no-prima-facie case whose
-window to ask for the panel's review lapsed."""
+threshold (due in 7 days, due today, overdue), and moves a no-prima-facie case whose
+window to ask for the panel's review lapsed to ``panel_window_lapsed`` (where an officer
+can still record a late request, or close it)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ HORIZON = timedelta(days=8)
 @dataclass
 class DeadlineReport:
     alerts: list[str] = field(default_factory=list)  # "<reference> <alert key>"
-    closed: list[str] = field(default_factory=list)
+    lapsed: list[str] = field(default_factory=list)
 
 
 def watch_deadlines(*, store: IntakeStore, queue: TaskQueue, clock: Clock,
@@ -37,12 +38,12 @@ def watch_deadlines(*, store: IntakeStore, queue: TaskQueue, clock: Clock,
         due = case.deadlines.get(PANEL_REVIEW_REQUEST_DUE)
         if due is not None and due < now:
             change = store.update_case(case.reference, lambda c: casework.system_transitioned(
-                c, "close_panel_window_lapsed", now,
+                c, "lapse_panel_window", now,
                 when=c.deadlines.get(PANEL_REVIEW_REQUEST_DUE, now) < now))
             if change is not None and change.result:
-                report.closed.append(case.reference)
-                log.info("panel review window lapsed; case closed", extra={
-                    "event": "panel_window_lapsed", "reference": case.reference})
+                report.lapsed.append(case.reference)
+                log.info("panel review window lapsed; a late request can still be recorded",
+                         extra={"event": "panel_window_lapsed", "reference": case.reference})
     for case in store.list_cases(CaseQuery(due_before=now + HORIZON, limit=batch)):
         running = WORKFLOWS[case.form].running_deadlines(case.state) & casework.ALERTED_DEADLINES
         for alert in deadline_alerts(case.deadlines, now, running):

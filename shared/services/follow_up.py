@@ -1,10 +1,16 @@
-"""Anonymous follow-up: open a case with its reference and receipt code, read the messages
-exchanged with the Ethics Office, and add information.
+"""The follow-up page: open a case with its reference and receipt code, read the messages
+exchanged with the Ethics Office, and add information. Every submitter has a receipt code,
+named ones included (docs/follow-up.md says why a code and not a link by e-mail).
 
-A reference that does not exist, a case that has no receipt (a named submission) and a
-wrong receipt code are the same failure, reached by the same work: every check is counted
-against the reference before a slow hash is checked, in every case, so neither the answer
-nor its timing says whether a case exists.
+A reference that does not exist, a case that has no receipt (a named submission stored
+before named submitters got one) and a wrong receipt code are the same failure, reached by
+the same work: every check is counted against the reference before a slow hash is
+checked, in every case, so neither the answer nor its timing says whether a case exists.
+
+What the page shows is also a notification: a complainant who reads a no-prima-facie
+determination there is notified of it, and the window to ask for the Ethics Panel chair's
+review starts then if the e-mail has not started it already. What the submitter adds to a
+case referred to the investigations office is sent on to it as a supplement.
 """
 
 from __future__ import annotations
@@ -14,15 +20,18 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from shared.domain import notifications
+from shared.domain import casework, notifications
 from shared.domain.follow_up import (
     FAILURES_BEFORE_LOCK,
     REPLY_TO_SUBMITTER,
     SUBMITTER_ACTOR,
     SUBMITTER_MESSAGE,
     SubmitterStatus,
+    referral_fact,
     submitter_status,
 )
+from shared.domain.forwarding import supplement_item
+from shared.domain.policy import Policy
 from shared.domain.records import Case, CaseEvent, PendingTask
 from shared.domain.references import hash_receipt, verify_receipt
 from shared.domain.sealing import event_context
@@ -72,7 +81,7 @@ def _decoy_hash() -> str:
 
 def open_case(reference: str, receipt: str, *, store: IntakeStore, follow_up: FollowUpStore,
               cipher: PayloadCipher, queue: TaskQueue, clock: Clock,
-              lock_for: timedelta) -> CaseView:
+              lock_for: timedelta, policy: Policy) -> CaseView:
     """The case behind a reference and receipt code.
 
     The check is counted against the reference before the slow hash, so checks made at
@@ -94,7 +103,7 @@ def open_case(reference: str, receipt: str, *, store: IntakeStore, follow_up: Fo
     if case is not None and submission is not None and not integrity.belongs(
             case, submission, store=store, queue=queue, clock=clock):
         submission = None
-    stored = submission.receipt_hash if submission and submission.anonymous else None
+    stored = submission.receipt_hash if submission else None
     matched = verify_receipt(receipt, stored or decoy) and stored is not None
     if not matched or case is None:
         locked = attempt.lockout.is_locked(now)
@@ -108,32 +117,45 @@ def open_case(reference: str, receipt: str, *, store: IntakeStore, follow_up: Fo
     log.info("follow-up page opened", extra={"event": "follow_up_opened",
                                              "reference": reference})
     return _view(case, follow_up.messages(reference), store=store, cipher=cipher,
-                 queue=queue, clock=clock)
+                 queue=queue, clock=clock, policy=policy)
 
 
 def _view(case: Case, events: list[CaseEvent], *, store: IntakeStore, cipher: PayloadCipher,
-          queue: TaskQueue, clock: Clock) -> CaseView:
-    """The case as the submitter sees it. Each message opens only as the kind of message
-    its event says, of this case: an internal note copied here as a reply, or a message of
-    another case, is shown as "cannot be shown" and raises an integrity alert."""
+          queue: TaskQueue, clock: Clock, policy: Policy) -> CaseView:
+    """The case as the submitter sees it, its status true to what the system knows (the
+    referral delivered or not). Each message opens only as the kind of message its event
+    says, of this case: an internal note copied here as a reply, or a message of another
+    case, is shown as "cannot be shown" and raises an integrity alert. Showing a
+    no-prima-facie determination notifies the complainant of it."""
+    if casework.determination_notified(case, "follow_up_page", clock.now(), policy).result:
+        change = store.update_case(case.reference, lambda c: casework.determination_notified(
+            c, "follow_up_page", clock.now(), policy))
+        if change is not None:
+            case = change.case
+            if change.result:
+                log.info("complainant notified of the determination on the follow-up page",
+                         extra={"event": "determination_notified",
+                                "reference": case.reference})
     messages = []
     for event in events:
         _, text = integrity.open_event(case.reference, event, store=store, cipher=cipher,
                                        queue=queue, clock=clock)
         messages.append(Message(event.at, event.kind == REPLY_TO_SUBMITTER, text))
     return CaseView(case.reference, case.form, case.received_at,
-                    submitter_status(case.state, case.form), tuple(messages))
+                    submitter_status(case.state, case.form, referral_fact(case.forwarding)),
+                    tuple(messages))
 
 
 def read_case(reference: str, *, store: IntakeStore, follow_up: FollowUpStore,
-              cipher: PayloadCipher, queue: TaskQueue, clock: Clock) -> CaseView:
+              cipher: PayloadCipher, queue: TaskQueue, clock: Clock,
+              policy: Policy) -> CaseView:
     """A case the submitter has already opened with its receipt (the caller holds proof of
     that, such as a signed access token). Raises NoMatch if the case is gone."""
     case = store.get_case(reference)
     if case is None:
         raise NoMatch()
     return _view(case, follow_up.messages(reference), store=store, cipher=cipher,
-                 queue=queue, clock=clock)
+                 queue=queue, clock=clock, policy=policy)
 
 
 def add_message(reference: str, text: str, message_id: str, *, store: IntakeStore,
@@ -141,8 +163,9 @@ def add_message(reference: str, text: str, message_id: str, *, store: IntakeStor
                 clock: Clock) -> CaseEvent:
     """Seal the submitter's text and append it to the case's history (idempotent on
     ``message_id`` within this case), together with notices to the office and the
-    assigned officer (no text in them). The caller has checked the submitter's access to
-    the case."""
+    assigned officer (no text in them) and, for a case referred to the investigations
+    office (a misconduct report always is), its delivery there as a supplement to the
+    referral. The caller has checked the submitter's access to the case."""
     case = store.get_case(reference)
     if case is None:
         raise NoMatch()
@@ -153,6 +176,10 @@ def add_message(reference: str, text: str, message_id: str, *, store: IntakeStor
         PendingTask("notify", case.submission_id, reference, now, now, item=item)
         for item in notifications.items("submitter_message", qualifier=message_id)
         if case.assignee or not item.endswith("-assignee"))
+    if case.forwarding is not None or case.form == "misconduct":
+        notices += (PendingTask("forward", case.submission_id, reference, now, now,
+                                item=supplement_item(message_id),
+                                urgent=bool(case.forwarding and case.forwarding.urgent)),)
     event = follow_up.append_message(reference, kind=SUBMITTER_MESSAGE, actor=SUBMITTER_ACTOR,
                                      message_id=message_id, sealed=sealed, at=now,
                                      pending=notices)

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from shared.domain import notifications
+from shared.domain.casework import notice_recorded
 from shared.domain.forwarding import notification_sent
 from shared.domain.mail_limits import SendLimits
 from shared.domain.officers import Officer
-from shared.domain.records import Case, Submission, pending_key
+from shared.domain.policy import Policy
+from shared.domain.records import Case, Forwarding, Submission, pending_key
 from shared.domain.recusal import Marker
 from shared.domain.referrals import reporter_email
 from shared.domain.sealing import IntegrityFailure
@@ -36,6 +38,7 @@ from shared.ports import (
 )
 from shared.services import integrity
 from shared.services.recusal import Recusal
+from shared.services.tasks import enqueue_stored
 from shared.services.triage import UnknownSubmission
 
 log = get_logger(__name__)
@@ -76,7 +79,7 @@ def send_notification(submission_id: str, item: str, *, store: IntakeStore,
                       cipher: PayloadCipher, queue: TaskQueue, notifier: Notifier,
                       clock: Clock, mail: MailSettings, ledger: MailLedger,
                       limits: SendLimits, officers: Mapping[str, Officer],
-                      marker: Marker) -> str:
+                      marker: Marker, policy: Policy) -> str:
     """Send the notification ``item`` of a submission's case if the system recorded it as
     pending and no delivery sent it yet. Returns "sent", "skipped" (nobody to send it to,
     a reporter's address that failed its integrity check, a stored address that is not
@@ -86,7 +89,8 @@ def send_notification(submission_id: str, item: str, *, store: IntakeStore,
     queued: nothing is sent). Raises UnknownNotification for an item the system has no
     template for, HeldBack when a send limit is reached, SendInProgress while another
     delivery sends it, and NotifierUnavailable: in each case but the first the task is
-    retried and nothing is lost."""
+    retried and nothing is lost. A complainant's determination notice, once sent, starts
+    the panel-review window (``policy``); one that cannot be sent alerts the office."""
     submission = store.get_submission(submission_id)
     if submission is None:
         raise UnknownSubmission(submission_id)
@@ -113,7 +117,7 @@ def send_notification(submission_id: str, item: str, *, store: IntakeStore,
         return _send(case, submission, template, role, qualifier, item, store=store,
                      cipher=cipher, queue=queue, notifier=notifier, clock=clock, mail=mail,
                      ledger=ledger, limits=limits, officers=officers,
-                     recusal=Recusal(store, cipher, queue, clock, marker))
+                     recusal=Recusal(store, cipher, queue, clock, marker), policy=policy)
     except BaseException:
         _release(ledger, key)
         raise
@@ -122,7 +126,8 @@ def send_notification(submission_id: str, item: str, *, store: IntakeStore,
 def _send(case: Case, submission: Submission, template: str, role: str, qualifier: str,
           item: str, *, store: IntakeStore, cipher: PayloadCipher, queue: TaskQueue,
           notifier: Notifier, clock: Clock, mail: MailSettings, ledger: MailLedger,
-          limits: SendLimits, officers: Mapping[str, Officer], recusal: Recusal) -> str:
+          limits: SendLimits, officers: Mapping[str, Officer], recusal: Recusal,
+          policy: Policy) -> str:
     if item in case.notifications_sent:  # sent, but its pending task outlived the send
         store.update_case(case.reference, lambda c: notification_sent(c, item, clock.now(),
                                                                       sent=True))
@@ -150,8 +155,10 @@ def _send(case: Case, submission: Submission, template: str, role: str, qualifie
             "event": "notification_withheld", "reference": case.reference, "item": item})
         recipient = None
     if not recipient:
-        store.update_case(case.reference, lambda c: notification_sent(c, item, clock.now(),
-                                                                      sent=False))
+        skipped = store.update_case(case.reference, lambda c: notice_recorded(
+            c, item, clock.now(), policy, sent=False))
+        if skipped is not None:
+            enqueue_stored(queue, skipped.add_pending)
         log.warning("notification has no recipient; skipped", extra={
             "event": "notification_skipped", "reference": case.reference, "item": item})
         return "skipped"
@@ -171,15 +178,26 @@ def _send(case: Case, submission: Submission, template: str, role: str, qualifie
         follow_up_url=mail.follow_up_url,
         investigations_case_id=forwarding.investigations_case_id if forwarding else None,
         attempts=forwarding.attempts if forwarding else None,
-        reason_code=forwarding.failure if forwarding else None,
-        urgent=bool(forwarding and forwarding.urgent), qualifier=qualifier)
+        reason_code=_failure(forwarding, qualifier),
+        urgent=bool(forwarding and forwarding.urgent), qualifier=qualifier,
+        matter=forwarding.matter if forwarding else "misconduct")
     notifier.send(Email(to=recipient, subject=message.subject, body=message.body,
                         message_id=f"{case.reference}/{item}"))
-    store.update_case(case.reference, lambda c: notification_sent(c, item, clock.now(),
-                                                                  sent=True))
+    store.update_case(case.reference, lambda c: notice_recorded(c, item, clock.now(), policy,
+                                                                sent=True))
     log.info("notification sent", extra={"event": "notification_sent",
                                          "reference": case.reference, "item": item})
     return "sent"
+
+
+def _failure(forwarding: Forwarding | None, qualifier: str) -> str | None:
+    """The failure an alert is about: a supplement's (its qualifier names it), or the
+    referral's."""
+    if forwarding is None:
+        return None
+    message_id = notifications.failed_supplement(qualifier)
+    supplement = forwarding.supplement(message_id) if message_id else None
+    return supplement.failure if supplement else forwarding.failure
 
 
 def _release(ledger: MailLedger, key: str) -> None:

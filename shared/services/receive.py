@@ -5,8 +5,10 @@ the caller gets its reference even if the enqueue fails, because the pending tri
 stored with it is what ``sweep`` re-queues.
 
 The submit functions seal and never open: an idempotent retry is recognised by a keyed
-digest stored outside the envelope (``ReplayDigests``), and an anonymous submitter's receipt
-code is derived again from the idempotency key, not read back. It is shown again only for a
+digest stored outside the envelope (``ReplayDigests``), and the submitter's receipt code
+is derived again from the idempotency key, not read back. Every submitter gets a receipt
+code, named ones too: it is what opens the follow-up page, where the office's replies and
+determinations are (docs/follow-up.md). It is shown again only for a
 short while after the first answer (``receipt_window``); a later retry gets the reference
 alone, so an idempotency key that leaks later does not leak the receipt with it.
 """
@@ -62,7 +64,8 @@ class IdempotencyConflict(Exception):
 
 @dataclass(frozen=True)
 class Acknowledgement:
-    """What the submitter is told: the reference, and the receipt code if anonymous."""
+    """What the submitter is told: the reference and the receipt code (None only on a
+    replay after the receipt's window)."""
 
     reference: str
     received_at: datetime
@@ -93,9 +96,9 @@ def receive_submission(
 ) -> Acknowledgement:
     """Store a validated submission exactly once and queue its triage.
 
-    The anonymous receipt code is random without an idempotency key; with one, it is
-    derived from the key under the replay secret, so it is never stored and a retry within
-    ``receipt_window`` gets it again.
+    The receipt code (every submitter gets one, named or anonymous) is random without an
+    idempotency key; with one, it is derived from the key under the replay secret, so it
+    is never stored and a retry within ``receipt_window`` gets it again.
     """
     submission_id = submission_id_for(form, idempotency_key)
     # One canonical serialisation is both what is sealed and what the digest covers.
@@ -109,11 +112,9 @@ def receive_submission(
                            receipt_window)
 
     now = clock.now()
-    receipt = None
-    if anonymous:
-        receipt = receipt_code(digests.receipt_secret(submission_id, idempotency_key)
-                               if idempotency_key is not None else secrets.token_bytes(16))
-    receipt_hash = hash_receipt(receipt) if receipt else None
+    receipt = receipt_code(digests.receipt_secret(submission_id, idempotency_key)
+                           if idempotency_key is not None else secrets.token_bytes(16))
+    receipt_hash = hash_receipt(receipt)
     pending = PendingTask("triage", submission_id, "", now, now)
 
     for _ in range(_REFERENCE_DRAWS):
@@ -167,7 +168,7 @@ def _replay(form: FormSpec, existing: Submission, digest: str, idempotency_key: 
                     extra={"event": "idempotency_conflict", "reference": existing.reference})
         raise IdempotencyConflict(existing.reference)
     receipt = None
-    if existing.anonymous and existing.receipt_hash:
+    if existing.receipt_hash:
         if clock.now() - existing.received_at < receipt_window:
             derived = receipt_code(digests.receipt_secret(existing.id, idempotency_key))
             # Never show a code that does not open the case (one sealed before the replay

@@ -18,7 +18,7 @@ class SweepReport:
     requeued: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     alerts: list[str] = field(default_factory=list)
-    closed: list[str] = field(default_factory=list)
+    lapsed: list[str] = field(default_factory=list)
 
 
 def sweep(*, store: IntakeStore, queue: TaskQueue, clock: Clock, grace: timedelta,
@@ -44,5 +44,5 @@ def sweep(*, store: IntakeStore, queue: TaskQueue, clock: Clock, grace: timedelt
                     extra={"event": "sweep_requeued", "reference": pending.reference,
                            "kind": pending.kind, "generation": generation})
     deadlines = watch_deadlines(store=store, queue=queue, clock=clock, batch=batch)
-    report.alerts, report.closed = deadlines.alerts, deadlines.closed
+    report.alerts, report.lapsed = deadlines.alerts, deadlines.lapsed
     return report
