@@ -74,7 +74,8 @@ class Container:
         p = self.settings.policy
         return Policy(filing_window_months=p.filing_window_months,
                       preliminary_review_days=p.preliminary_review_days,
-                      panel_review_days=p.panel_review_days)
+                      panel_review_days=p.panel_review_days,
+                      advice_answer_working_days=p.advice_working_days)
 
     @property
     def sweep_grace(self) -> timedelta:

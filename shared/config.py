@@ -81,7 +81,13 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("INTAKE_POLICY_PRELIMINARY_REVIEW_DAYS", "30",
              "Days the Ethics Office has for the preliminary review of a retaliation complaint."),
     Variable("INTAKE_POLICY_PANEL_REVIEW_DAYS", "30",
-             "Days a complainant has to ask the Ethics Panel chair for a review."),
+             "Days a complainant has to ask the Ethics Panel chair for a review, from the "
+             "moment they are notified of the no-prima-facie determination (the e-mail sent, "
+             "or the follow-up page read, whichever is first)."),
+    Variable("INTAKE_POLICY_ADVICE_WORKING_DAYS", "10",
+             "Working days (Monday to Friday, UTC; public holidays are not known and count "
+             "as working days) the Ethics Office has to answer an advice request, from its "
+             "reception or reopening: the deadline officers see and are alerted about."),
     Variable("INTAKE_LOG_LEVEL", "INFO", "Lowest severity written to the log."),
     Variable("INTAKE_LOCAL_DISPATCH_ATTEMPTS", "8",
              "Deliveries the in-process dispatcher tries per task before leaving it to "
@@ -191,6 +197,7 @@ class PolicySettings:
     filing_window_months: int
     preliminary_review_days: int
     panel_review_days: int
+    advice_working_days: int = 10
 
 
 @dataclass(frozen=True)
@@ -446,6 +453,8 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
                                         _int("INTAKE_POLICY_PRELIMINARY_REVIEW_DAYS", 1, 365)),
             panel_review_days=get("INTAKE_POLICY_PANEL_REVIEW_DAYS",
                                   _int("INTAKE_POLICY_PANEL_REVIEW_DAYS", 1, 365)),
+            advice_working_days=get("INTAKE_POLICY_ADVICE_WORKING_DAYS",
+                                    _int("INTAKE_POLICY_ADVICE_WORKING_DAYS", 1, 120)),
         ),
         log_level=get("INTAKE_LOG_LEVEL", _choice("INTAKE_LOG_LEVEL", LOG_LEVELS)),
         local_dispatch_attempts=get("INTAKE_LOCAL_DISPATCH_ATTEMPTS",

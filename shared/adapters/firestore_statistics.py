@@ -14,7 +14,7 @@ a document read costs 2 ms; streaming the records costs about 30 s):
 - Logged services (one at a time, a few a day) are in ``stats_service_log`` and counted with
   ``count()`` (trainings' participants with ``sum()``); so are submissions and cases, where
   the intake store keeps them, and referrals made (a range on ``forwarding.forwarded_at``:
-  a single-field index).
+  a single-field index; those of one ``forwarding.matter``, a composite one).
 - Before counting cell by cell, one ``count()`` per source over the years asked about
   ("any submissions of this form in these years?"; the service log's breakdowns by
   sub-category, code or sum are a source per category): a source with nothing there
@@ -87,6 +87,7 @@ REQUIRED_COMPOSITE_INDEXES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("submissions", ("form", "clear.anonymous", "received_at")),
     ("cases", ("form", "received_at")),
     ("cases", ("form", "updated_at")),
+    ("cases", ("forwarding.matter", "forwarding.forwarded_at")),
     ("stats_service_log", ("category", "year")),
     ("stats_service_log", ("category", "subcategory", "year")),
     ("stats_service_log", ("category", "codes.requester_type", "year")),
@@ -355,8 +356,10 @@ class FirestoreStatistics(StatisticsStore):
             return query.where(filter=FieldFilter("year", "==", q.year))
         start, end = year_bounds(q.year)
         if isinstance(q, ForwardedCount):
-            return (self._db.collection("cases")
-                    .where(filter=FieldFilter("forwarding.forwarded_at", ">=", start))
+            cases: Any = self._db.collection("cases")
+            if q.matter is not None:
+                cases = cases.where(filter=FieldFilter("forwarding.matter", "==", q.matter))
+            return (cases.where(filter=FieldFilter("forwarding.forwarded_at", ">=", start))
                     .where(filter=FieldFilter("forwarding.forwarded_at", "<", end)))
         if isinstance(q, SubmissionCount):
             query = self._db.collection("submissions").where(

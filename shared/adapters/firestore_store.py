@@ -56,7 +56,7 @@ def case_lock(reference: str) -> threading.Lock:
     return _CASE_LOCKS[zlib.crc32(reference.encode()) % len(_CASE_LOCKS)]
 
 
-CASE_FILTERS = ("form", "state", "assignee")
+CASE_FILTERS = ("form", "state", "assignee", "referral_status")
 
 
 def case_list_indexes() -> dict[str, list[tuple[str, str]]]:
@@ -186,7 +186,8 @@ class FirestoreStore(IntakeStore):
         # Equality filters plus the received_at order (and a next_deadline range) need the
         # composite indexes declared in infra/ (docs/firestore-indexes.md lists them).
         found: Any = self._db.collection("cases")
-        criteria = {"form": query.form, "state": query.state, "assignee": query.assignee}
+        criteria = {"form": query.form, "state": query.state, "assignee": query.assignee,
+                    "referral_status": query.referral}
         for field in CASE_FILTERS:
             value = criteria[field]
             if value is not None:

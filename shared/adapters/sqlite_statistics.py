@@ -235,8 +235,11 @@ def _sql(q: CountQuery) -> tuple[str, tuple[Any, ...]]:
         return sql, args
     start, end = (sortable(t) for t in year_bounds(q.year))
     if isinstance(q, ForwardedCount):
-        return ("SELECT COUNT(*) FROM cases WHERE json_extract(doc, '$.forwarding.forwarded_at') "
-                ">= ? AND json_extract(doc, '$.forwarding.forwarded_at') < ?", (start, end))
+        sql = ("SELECT COUNT(*) FROM cases WHERE json_extract(doc, '$.forwarding.forwarded_at') "
+               ">= ? AND json_extract(doc, '$.forwarding.forwarded_at') < ?")
+        if q.matter is None:
+            return sql, (start, end)
+        return sql + " AND json_extract(doc, '$.forwarding.matter') = ?", (start, end, q.matter)
     if isinstance(q, SubmissionCount):
         sql = ("SELECT COUNT(*) FROM submissions WHERE form = ? AND received_at >= ? "
                "AND received_at < ?")

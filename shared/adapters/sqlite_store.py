@@ -52,6 +52,8 @@ CREATE TABLE IF NOT EXISTS pending_tasks (
     key TEXT PRIMARY KEY, last_enqueued_at TEXT NOT NULL, doc TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS pending_tasks_by_time ON pending_tasks (last_enqueued_at);
 CREATE INDEX IF NOT EXISTS cases_by_state ON cases (state, received_at);
+CREATE INDEX IF NOT EXISTS cases_by_referral_status
+    ON cases (json_extract(doc, '$.referral_status'), received_at);
 """
 
 
@@ -201,6 +203,9 @@ class SqliteStore(IntakeStore):
         if query.assignee is not None:
             clauses.append("json_extract(doc, '$.assignee') = ?")
             args.append(query.assignee)
+        if query.referral is not None:
+            clauses.append("json_extract(doc, '$.referral_status') = ?")
+            args.append(query.referral)
         if query.due_before is not None:
             clauses.append("json_extract(doc, '$.next_deadline') < ?")
             args.append(sortable(query.due_before))

@@ -17,6 +17,8 @@ from shared.domain.forms import FORMS
 from shared.domain.retaliation_figures import (
     DETERMINATION_OF_OUTCOME,
     PRIMA_FACIE,
+    REASON_NOT_RECORDED,
+    SUSPENDED,
     RetaliationFigures,
     figures_from_histories,
 )
@@ -59,7 +61,7 @@ def table_1_cell(year: int, category: str) -> tuple[CountQuery, ...]:
     """The counts whose sum is one cell of Table 1: logged and imported records, and for
     advice, misconduct and retaliation the form submissions too. The misconduct row is of
     allegations reported to the Ethics Office (through the form, or copied to it), not of
-    referrals made (``misconduct_referral_counts``)."""
+    referrals made (``referral_counts``)."""
     if category == "advice":
         return RecordCount(year, category), SubmissionCount(year, "advice")
     if category == "misconduct":
@@ -70,13 +72,23 @@ def table_1_cell(year: int, category: str) -> tuple[CountQuery, ...]:
     return (RecordCount(year, category),)
 
 
-def misconduct_referral_counts(year: int) -> tuple[CountQuery, ...]:
-    """The counts whose sum is the year's misconduct referrals made: referrals the
-    investigations office accepted that year (misconduct reports, and advice requests or
-    retaliation complaints referred as misconduct). A referral still being retried, or
-    failed, is not one made; an imported or logged allegation is one reported (Table 1),
-    not a referral made here."""
-    return (ForwardedCount(year),)
+class ReferralCounts(NamedTuple):
+    """The year's referrals the investigations office accepted, of every matter, and
+    those of retaliation matters (prima facie cases referred for investigation)."""
+
+    accepted: ForwardedCount
+    retaliation: ForwardedCount
+
+
+def referral_counts(year: int) -> ReferralCounts:
+    """What the year's referrals made are counted from: the misconduct referrals made are
+    the referrals accepted that year (misconduct reports, and advice requests or
+    retaliation complaints closed as misconduct) but those of retaliation matters, which
+    are counted apart. Counted as all but the retaliation ones, so a referral stored
+    before referrals carried their matter counts as the misconduct referral it was. A
+    referral still being retried, or failed, is not one made; an imported or logged
+    allegation is one reported (Table 1), not a referral made here."""
+    return ReferralCounts(ForwardedCount(year), ForwardedCount(year, RETALIATION))
 
 
 def figure_2_leaf(year: int, subcategory: str) -> tuple[CountQuery, ...]:
@@ -155,7 +167,7 @@ def report_queries(year: int) -> list[CountQuery]:
         wanted += duty_station_cell(year, station)
     for group in breakdown_counts(year).values():
         wanted += group
-    wanted += misconduct_referral_counts(year)
+    wanted += referral_counts(year)
     return list(dict.fromkeys(wanted))
 
 
@@ -222,7 +234,8 @@ class AnnualReport:
     figure_2_n: int
     figure_2: tuple[Share, ...]  # groups, largest first
     retaliation: Retaliation
-    misconduct_referrals: int
+    misconduct_referrals: int  # misconduct referrals accepted in the year
+    retaliation_referrals: int  # prima facie cases referred for investigation, accepted
     breakdowns: Breakdowns
     table_2: Mapping[int, DisclosureFigures | None]  # year -> figures (None: not recorded)
     notes: tuple[str, ...] = ()
@@ -278,8 +291,10 @@ def _retaliation(year: int, counts: Mapping[CountQuery, int], requests: int,
         reviews[result] += counts[query]
     panel = {step: n + counts[imported.panel_steps[step]]
              for step, n in cases.panel_reviews.items()}
+    reasons = dict(cases.suspension_reasons)
+    reasons[REASON_NOT_RECORDED] += counts[imported.outcomes[SUSPENDED]]
     figures = RetaliationFigures(
-        determinations=determinations, panel_reviews=panel,
+        determinations=determinations, suspension_reasons=reasons, panel_reviews=panel,
         prima_facie=determinations[PRIMA_FACIE],
         with_protective_measures=cases.with_protective_measures
         + counts[imported.with_protective_measures],
@@ -318,6 +333,7 @@ def assemble(year: int, counts: Mapping[CountQuery, int],
                      f"but {determined} preliminary-review determinations: the records "
                      "changed while the report was made; make it again.")
 
+    referrals = referral_counts(year)
     breakdown = breakdown_counts(year)
     breakdowns = Breakdowns(
         advice_group_requests=_sum(counts, breakdown["advice_group_requests"]),
@@ -334,5 +350,6 @@ def assemble(year: int, counts: Mapping[CountQuery, int],
     return AnnualReport(
         year=year, table_1_years=t1_years, table_1=table_1, table_1_total=totals,
         figure_1=figure_1, figure_2_n=n, figure_2=figure_2, retaliation=retaliation,
-        misconduct_referrals=_sum(counts, misconduct_referral_counts(year)),
+        misconduct_referrals=counts[referrals.accepted] - counts[referrals.retaliation],
+        retaliation_referrals=counts[referrals.retaliation],
         breakdowns=breakdowns, table_2=table_2, notes=tuple(notes))

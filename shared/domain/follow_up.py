@@ -4,10 +4,13 @@ with the Ethics Office, and the lockout of receipt checks.
 ``STATUSES`` is the one source of what a submitter reads about a case: for every state of
 every form's workflow (checked complete at import), a short label and the next step, in
 English source strings that the web layer translates. The texts say what happens next and
-who acts, never an officer's name, a note or a detail of the case. A misconduct report that
-could not be forwarded yet is described honestly but without alarm: it is stored and an
-officer is on it. A state this module does not know (stored by a newer version, say) gets a
-plain fallback instead of an error.
+who acts, never an officer's name, a note or a detail of the case. They say only what the
+system knows: a case is "passed to the investigations office" only once that office
+accepted the referral (a state whose words depend on it has one status per referral
+status), and nothing says what only that office knows, such as whether it investigates. A
+referral that could not be delivered yet is described honestly but without alarm: the
+case is stored and an officer is on it. A state this module does not know (stored by a
+newer version, say) gets a plain fallback instead of an error.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Final
 
+from shared.domain.records import Forwarding
 from shared.domain.workflow import REFERRED_AS_MISCONDUCT, WORKFLOWS, Workflow
 
 # Case history events that carry a message (details: message_id + sealed text).
@@ -84,23 +88,55 @@ class Attempt:
     lockout: Lockout
 
 
+# Facts a status text may state (``SubmitterStatus.claims``): what the system knows about
+# the case's referral to the investigations office. A text that says the office has the
+# case claims REFERRAL_DELIVERED, and is shown only when the office accepted the referral;
+# nothing claims what the system cannot know (that the office is investigating, say).
+REFERRAL_PENDING = "referral_pending"
+REFERRAL_DELIVERED = "referral_delivered"
+REFERRAL_FAILED = "referral_failed"
+CLAIMS = (REFERRAL_PENDING, REFERRAL_DELIVERED, REFERRAL_FAILED)
+
+
 @dataclass(frozen=True)
 class SubmitterStatus:
-    """A case state in plain words: what it means and what happens next."""
+    """A case state in plain words: what it means and what happens next, and the facts
+    (``CLAIMS``) the words state, which must hold whenever it is shown."""
 
     label: str
     next_step: str
+    claims: frozenset[str] = frozenset()
+
+
+# A state whose words depend on where the case's referral stands: one status per
+# Forwarding.status (pending, delivered, failed).
+ByReferral = Mapping[str, SubmitterStatus]
+
+
+def _by_referral(*, pending: SubmitterStatus, delivered: SubmitterStatus,
+                 failed: SubmitterStatus) -> ByReferral:
+    return MappingProxyType({"pending": replace(pending, claims=frozenset({REFERRAL_PENDING})),
+                             "delivered": replace(delivered,
+                                                  claims=frozenset({REFERRAL_DELIVERED})),
+                             "failed": replace(failed, claims=frozenset({REFERRAL_FAILED}))})
 
 
 # Texts shared by several forms (one message each in the catalogues).
 _RECEIVED = "Received"
-_FORWARDED = "Forwarded to investigations"
+_FORWARDED = "Passed to the investigations office"
+_PASSING = "Being passed to the investigations office"
+_DELAYED = "Forwarding delayed"
+_SENT_ON = "Information you add below is sent on to that office too."
 _CLOSED = SubmitterStatus(
     "Closed",
     "The case is closed. If you have new information, add it below and the Ethics Office "
     "will read it.")
+_DELAYED_STEP = (
+    "Your case is safely stored. Passing it to the Office of Internal Audit and "
+    "Investigations is taking longer than usual; an ethics officer is making sure it "
+    "arrives.")
 
-STATUSES: Final[Mapping[str, Mapping[str, SubmitterStatus]]] = MappingProxyType({
+STATUSES: Final[Mapping[str, Mapping[str, SubmitterStatus | ByReferral]]] = MappingProxyType({
     "advice": MappingProxyType({
         "received": SubmitterStatus(
             _RECEIVED,
@@ -113,31 +149,35 @@ STATUSES: Final[Mapping[str, Mapping[str, SubmitterStatus]]] = MappingProxyType(
             "The Ethics Office has replied: read the reply below. You can still add "
             "information."),
         "closed": _CLOSED,
-        REFERRED_AS_MISCONDUCT: SubmitterStatus(
-            _FORWARDED,
-            "Your request describes possible misconduct, which the Ethics Office does not "
-            "investigate itself. With your agreement, the Ethics Office closed the request "
-            "and passed it to the Office of Internal Audit and Investigations, which assesses "
-            "every allegation."),
+        REFERRED_AS_MISCONDUCT: _by_referral(
+            pending=SubmitterStatus(
+                _PASSING,
+                "Your request describes possible misconduct, which the Ethics Office does "
+                "not investigate itself. With your agreement, it closed the request and is "
+                "passing it to the Office of Internal Audit and Investigations."),
+            delivered=SubmitterStatus(
+                _FORWARDED,
+                "With your agreement, the Ethics Office closed your request and passed it to "
+                "the Office of Internal Audit and Investigations, which received it and "
+                "assesses every allegation. " + _SENT_ON),
+            failed=SubmitterStatus(_DELAYED, _DELAYED_STEP)),
     }),
     "misconduct": MappingProxyType({
         "received": SubmitterStatus(
             _RECEIVED,
-            "Your report will be forwarded to the Office of Internal Audit and "
-            "Investigations, which assesses every allegation."),
+            "Your report will be passed to the Office of Internal Audit and Investigations, "
+            "which assesses every allegation. Information you add below goes with it."),
         "forwarded": SubmitterStatus(
             _FORWARDED,
-            "Your report was forwarded to the Office of Internal Audit and Investigations, "
-            "which decides whether to investigate."),
+            "The Office of Internal Audit and Investigations received your report and "
+            "decides whether to investigate. " + _SENT_ON, frozenset({REFERRAL_DELIVERED})),
         "acknowledged": SubmitterStatus(
             "Receipt confirmed",
             "The Office of Internal Audit and Investigations has confirmed that it received "
-            "your report. Any further steps are for that office to decide."),
-        "forwarding_failed": SubmitterStatus(
-            "Forwarding delayed",
-            "Your report is safely stored. Passing it to the Office of Internal Audit and "
-            "Investigations is taking longer than usual; an ethics officer is making sure "
-            "it arrives."),
+            "your report. Any further steps are for that office to decide. " + _SENT_ON,
+            frozenset({REFERRAL_DELIVERED})),
+        "forwarding_failed": SubmitterStatus(_DELAYED, _DELAYED_STEP,
+                                             frozenset({REFERRAL_FAILED})),
     }),
     "retaliation": MappingProxyType({
         "received": SubmitterStatus(
@@ -152,11 +192,22 @@ STATUSES: Final[Mapping[str, Mapping[str, SubmitterStatus]]] = MappingProxyType(
             "The preliminary review found a prima facie case of retaliation. The Ethics "
             "Office will refer the matter to the Office of Internal Audit and Investigations "
             "for investigation, and can recommend interim measures to protect you."),
-        "referred_for_investigation": SubmitterStatus(
-            "Under investigation",
-            "The Office of Internal Audit and Investigations is investigating the matter. "
-            "The Ethics Office remains your contact, including for measures to protect "
-            "you."),
+        "referred_for_investigation": _by_referral(
+            pending=SubmitterStatus(
+                "Being referred for investigation",
+                "The Ethics Office is referring the retaliatory acts you reported to the "
+                "Office of Internal Audit and Investigations for investigation. It remains "
+                "your contact, including for measures to protect you."),
+            delivered=SubmitterStatus(
+                "Referred for investigation",
+                "The Office of Internal Audit and Investigations received the matter for "
+                "investigation. The Ethics Office remains your contact, including for "
+                "measures to protect you. " + _SENT_ON),
+            failed=SubmitterStatus(
+                "Referral delayed",
+                "Passing the matter to the Office of Internal Audit and Investigations is "
+                "taking longer than usual; an ethics officer is making sure it arrives. The "
+                "Ethics Office remains your contact.")),
         "investigation_report_received": SubmitterStatus(
             "Investigation report received",
             "The investigation report has reached the Ethics Office, which will review it "
@@ -176,8 +227,13 @@ STATUSES: Final[Mapping[str, Mapping[str, SubmitterStatus]]] = MappingProxyType(
         "no_prima_facie": SubmitterStatus(
             "No prima facie case found",
             "The preliminary review did not find a prima facie case of retaliation. You may "
-            "ask the Chair of the Ethics Panel of the United Nations to review this "
-            "determination within the time limit given in your notification."),
+            "ask the Chair of the Ethics Panel of the United Nations to review it, within "
+            "the time limit that runs from the day you were told of it."),
+        "panel_window_lapsed": SubmitterStatus(
+            "Time limit for a review passed",
+            "The time limit to ask the Chair of the Ethics Panel of the United Nations for a "
+            "review has passed. If your request reached the office late, say so below: an "
+            "ethics officer can still record it."),
         "panel_review_requested": SubmitterStatus(
             "Under review by the Ethics Panel Chair",
             "At your request, the Chair of the Ethics Panel of the United Nations is "
@@ -199,11 +255,18 @@ STATUSES: Final[Mapping[str, Mapping[str, SubmitterStatus]]] = MappingProxyType(
             "The case has been reopened. The Ethics Office will take up its preliminary "
             "review again."),
         "closed": _CLOSED,
-        REFERRED_AS_MISCONDUCT: SubmitterStatus(
-            _FORWARDED,
-            "Your complaint concerns possible misconduct rather than retaliation. The Ethics "
-            "Office closed it and passed it to the Office of Internal Audit and "
-            "Investigations, which assesses every allegation."),
+        REFERRED_AS_MISCONDUCT: _by_referral(
+            pending=SubmitterStatus(
+                _PASSING,
+                "Your complaint concerns possible misconduct rather than retaliation. The "
+                "Ethics Office closed it and is passing it to the Office of Internal Audit "
+                "and Investigations."),
+            delivered=SubmitterStatus(
+                _FORWARDED,
+                "Your complaint concerns possible misconduct rather than retaliation. The "
+                "Ethics Office closed it; the Office of Internal Audit and Investigations "
+                "received it and assesses every allegation. " + _SENT_ON),
+            failed=SubmitterStatus(_DELAYED, _DELAYED_STEP)),
     }),
 })
 
@@ -212,19 +275,41 @@ FALLBACK = SubmitterStatus(
     "The Ethics Office is working on your case. Check this page again for replies.")
 
 
-def submitter_status(state: str, form: str) -> SubmitterStatus:
-    """What the submitter is told about a case in ``state``; a fallback for a state (or a
+def submitter_status(state: str, form: str, referral: str | None = None) -> SubmitterStatus:
+    """What the submitter is told about a case in ``state`` whose referral to the
+    investigations office stands at ``referral`` (``pending``, ``delivered``, ``failed``:
+    ``referral_fact``; None without one, read as pending); a fallback for a state (or a
     form) this module does not know."""
-    return STATUSES.get(form, {}).get(state, FALLBACK)
+    found = STATUSES.get(form, {}).get(state, FALLBACK)
+    if isinstance(found, SubmitterStatus):
+        return found
+    return found.get(referral or "pending", FALLBACK)
+
+
+def referral_fact(forwarding: Forwarding | None) -> str | None:
+    """Where the referral itself stands, as the submitter is told: ``delivered`` once the
+    investigations office accepted it, ``failed`` while a failure waits for an officer,
+    ``pending`` on its way; None without a referral. (A supplement's delivery is the
+    office's concern: it does not change what the submitter is told of the referral.)"""
+    if forwarding is None:
+        return None
+    if forwarding.forwarded_at is not None:
+        return "delivered"
+    return "failed" if forwarding.failure else "pending"
+
+
+def _flat(entry: SubmitterStatus | ByReferral) -> list[SubmitterStatus]:
+    return [entry] if isinstance(entry, SubmitterStatus) else list(entry.values())
 
 
 def all_statuses() -> list[SubmitterStatus]:
     """Every status, each once, the fallback last (for translation catalogues)."""
-    found = [status for states in STATUSES.values() for status in states.values()]
+    found = [status for states in STATUSES.values() for entry in states.values()
+             for status in _flat(entry)]
     return [*dict.fromkeys(found), FALLBACK]
 
 
-def missing_statuses(statuses: Mapping[str, Mapping[str, SubmitterStatus]],
+def missing_statuses(statuses: Mapping[str, Mapping[str, SubmitterStatus | ByReferral]],
                      workflows: Mapping[str, Workflow]) -> list[str]:
     """What a status table lacks, or has too many, against the workflows (empty: none)."""
     problems = []

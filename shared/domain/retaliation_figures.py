@@ -5,6 +5,8 @@ the reporting year, given separately as the 2024 report gives them (DOMAIN.md,
 - the preliminary-review determination of each of the year's requests: prima facie, not,
   still under review, suspended, or closed and referred as misconduct. One per request, so
   they add up to Table 1's retaliation (2024: 3 + 5 + 2 + 3 + 1 = 14);
+- the suspended ones among them by the reason of their suspension (the complainant pursues
+  a parallel complaint; no retaliatory action, on record only);
 - the Ethics Panel chair's reviews in the year: requested, upheld, returned;
 - the year's requests with a prima facie determination, and how many of them got at least
   one protective-measure recommendation ("2 of the 3");
@@ -24,11 +26,13 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
+from shared.domain.records import CaseEvent
 from shared.domain.statistics import CaseHistory, year_bounds
 from shared.domain.taxonomy import (
     INDEPENDENT_REVIEW_RESULTS,
     PANEL_REVIEW_STEPS,
     PRELIMINARY_DETERMINATIONS,
+    SUSPENSION_REASONS,
 )
 from shared.domain.workflow import REFERRED_AS_MISCONDUCT, RETALIATION_WORKFLOW, UnknownState
 
@@ -39,8 +43,13 @@ SUSPENDED: Final = "suspended"
 CLOSED_AS_MISCONDUCT: Final = "closed_referred_misconduct"
 # Entering the state lifts a suspension: the request has the determination it had before.
 LIFTS_SUSPENSION: Final = "lifts_suspension"
-# The history event of a protective-measure recommendation (casework.measure_recorded).
+# The history event of a protective-measure recommendation (casework.measure_recorded);
+# corrective measures have events of their own and do not count here.
 PROTECTIVE_MEASURE_EVENT: Final = "protective_measure"
+# A suspension whose reason is not known: recorded before reasons were required, or an
+# imported suspended complaint.
+REASON_NOT_RECORDED: Final = "not_recorded"
+SUSPENSION_REASON_CODES: Final = (*SUSPENSION_REASONS, REASON_NOT_RECORDED)
 
 # What entering each state of the retaliation workflow does to the request's preliminary-
 # review determination: the determination it now has, LIFTS_SUSPENSION, or None (no change:
@@ -62,6 +71,7 @@ DETERMINATION_OF_STATE: Final[Mapping[str, str | None]] = MappingProxyType({
     "panel_review_requested": NO_PRIMA_FACIE,
     "upheld": NO_PRIMA_FACIE,
     "returned": NO_PRIMA_FACIE,
+    "panel_window_lapsed": NO_PRIMA_FACIE,
     "suspended": SUSPENDED,
     "reopened": LIFTS_SUSPENSION,
     "closed": None,
@@ -134,11 +144,24 @@ def preliminary_determination(states: Iterable[str]) -> str:
     return determination
 
 
+def suspension_reason(events: Iterable[CaseEvent]) -> str:
+    """The reason of the last suspension among ``events`` (a history, oldest first)."""
+    reason = REASON_NOT_RECORDED
+    for event in events:
+        if event.to_state == SUSPENDED:
+            given = event.details.get("reason")
+            reason = given if isinstance(given, str) and given in SUSPENSION_REASONS \
+                else REASON_NOT_RECORDED
+    return reason
+
+
 @dataclass(frozen=True)
 class RetaliationFigures:
     """The retaliation figures of a year (each mapping in its taxonomy's code order)."""
 
     determinations: Mapping[str, int]  # the year's requests by determination
+    # The suspended ones (determinations["suspended"]) by the reason of their suspension.
+    suspension_reasons: Mapping[str, int]
     panel_reviews: Mapping[str, int]  # steps of the chair's reviews taken in the year
     prima_facie: int  # the year's requests with a prima facie determination
     with_protective_measures: int  # ... of which at least one measure was recommended
@@ -155,6 +178,7 @@ def figures_from_histories(year: int, histories: Iterable[CaseHistory]) -> Retal
     events after the end of the year are ignored."""
     start, end = year_bounds(year)
     determinations: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()
     panel: Counter[str] = Counter()
     reviews: Counter[str] = Counter()
     prima_facie = with_measures = 0
@@ -164,6 +188,8 @@ def figures_from_histories(year: int, histories: Iterable[CaseHistory]) -> Retal
             determination = preliminary_determination(
                 e.to_state for e in known if e.to_state is not None)
             determinations[determination] += 1
+            if determination == SUSPENDED:
+                reasons[suspension_reason(known)] += 1
             if determination == PRIMA_FACIE:
                 prima_facie += 1
                 with_measures += any(e.kind == PROTECTIVE_MEASURE_EVENT for e in known)
@@ -176,6 +202,7 @@ def figures_from_histories(year: int, histories: Iterable[CaseHistory]) -> Retal
                 reviews[REVIEW_RESULT_OF_STATE[event.to_state]] += 1
     return RetaliationFigures(
         determinations={d: determinations[d] for d in PRELIMINARY_DETERMINATIONS},
+        suspension_reasons={r: reasons[r] for r in SUSPENSION_REASON_CODES},
         panel_reviews={s: panel[s] for s in PANEL_REVIEW_STEPS},
         prima_facie=prima_facie, with_protective_measures=with_measures,
         independent_reviews={r: reviews[r] for r in INDEPENDENT_REVIEW_RESULTS})

@@ -141,9 +141,11 @@ class CaseCount:
 @dataclass(frozen=True)
 class ForwardedCount:
     """Referrals the investigations office accepted in a year (UTC): cases of any form
-    whose ``forwarding.forwarded_at`` falls in it."""
+    whose ``forwarding.forwarded_at`` falls in it; only those of ``matter``
+    (``forwarding.matter``) if given."""
 
     year: int
+    matter: str | None = None
 
 
 CountQuery = RecordCount | RecordSum | SubmissionCount | CaseCount | ForwardedCount

@@ -29,6 +29,7 @@ def retaliation_json(report: AnnualReport) -> dict[str, Any]:
         "outside_headquarters": r.outside_headquarters,
         "duty_stations": {**r.duty_stations, "not_recorded": r.duty_station_not_recorded},
         "preliminary_review": dict(f.determinations),
+        "suspension_reasons": dict(f.suspension_reasons),
         "ethics_panel_reviews": dict(f.panel_reviews),
         "protective_measures": {"prima_facie_cases": f.prima_facie,
                                 "with_recommendation": f.with_protective_measures},
@@ -58,6 +59,7 @@ def report_json(report: AnnualReport) -> dict[str, Any]:
         "figure_2": {"year": report.year, "n": report.figure_2_n, "subcategories": figure_2},
         "retaliation": retaliation_json(report),
         "misconduct_referrals": {"year": report.year, "count": report.misconduct_referrals},
+        "retaliation_referrals": {"year": report.year, "count": report.retaliation_referrals},
         "breakdowns": {"year": report.year,
                        "advice_group_requests": b.advice_group_requests,
                        "anonymous_requests": dict(b.anonymous_requests),
@@ -88,12 +90,14 @@ def report_rows(report: AnnualReport) -> list[tuple[str, str, int, str, Any]]:
     rows.append(("retaliation", "requests", y, "count", retaliation["requests"]))
     rows.append(("retaliation", "outside_headquarters", y, "count",
                  retaliation["outside_headquarters"]))
-    for key in ("duty_stations", "preliminary_review", "ethics_panel_reviews",
-                "protective_measures", "independent_reviews"):
+    for key in ("duty_stations", "preliminary_review", "suspension_reasons",
+                "ethics_panel_reviews", "protective_measures", "independent_reviews"):
         rows += [(f"retaliation.{key}", code, y, "count", n)
                  for code, n in retaliation[key].items()]
     rows.append(("misconduct_referrals", "misconduct", y, "count",
                  report.misconduct_referrals))
+    rows.append(("retaliation_referrals", "retaliation", y, "count",
+                 report.retaliation_referrals))
     b = report.breakdowns
     rows.append(("breakdowns", "advice_group_requests", y, "count", b.advice_group_requests))
     rows += [("breakdowns.anonymous_requests", form, y, "count", n)

@@ -17,10 +17,12 @@ from shared.domain.taxonomy import (
     PANEL_REVIEW_STEPS,
     RETALIATION_OUTCOME_LABELS,
     SERVICE_CATEGORIES,
+    SUSPENSION_REASONS,
 )
 
 NOT_RECORDED = "—"
 NO_DATA_NOTE = f"{NOT_RECORDED}: no data recorded for the year."
+SUSPENSION_REASON_LABELS = {**SUSPENSION_REASONS, "not_recorded": "Reason not recorded"}
 ANONYMOUS_LABELS = {"advice": "Anonymous advice requests",
                     "misconduct": "Anonymous misconduct reports"}
 NUMERIC = ' class="n"'
@@ -65,14 +67,18 @@ def retaliation_tables(report: AnnualReport) -> list[Table]:
     protective measures, and the independent reviews."""
     y, r = report.year, report.retaliation
     f = r.figures
+    rows: list[Row] = []
+    for code, n in f.determinations.items():
+        rows.append(Row((RETALIATION_OUTCOME_LABELS[code], number(n))))
+        if code == "suspended":
+            rows += [Row((SUSPENSION_REASON_LABELS[reason], number(k)), level=1)
+                     for reason, k in f.suspension_reasons.items()]
     determinations = Table(
         "Protection against retaliation",
         f"Requests for protection against retaliation received in {y}, by preliminary-"
-        f"review determination as of 31 December {y} (n = {number(r.requests)})",
-        ("Determination", "Requests"),
-        (*(Row((RETALIATION_OUTCOME_LABELS[code], number(n)))
-           for code, n in f.determinations.items()),
-         _total("Total", f.requests)))
+        f"review determination as of 31 December {y} (n = {number(r.requests)}); the "
+        "suspended ones by the reason of their suspension",
+        ("Determination", "Requests"), (*rows, _total("Total", f.requests)))
     outside = [s for s in DUTY_STATIONS if s != HEADQUARTERS]
     stations = Table(
         "Retaliation requests by duty station",
@@ -144,9 +150,14 @@ def report_tables(report: AnnualReport) -> list[Table]:
     referrals = Table(
         "Misconduct referrals", f"Referrals the investigations office accepted from this "
                                 f"system in {y}",
-        ("", "Referrals"), (Row(("Referrals made", number(report.misconduct_referrals))),),
+        ("", "Referrals"),
+        (Row(("Referrals made", number(report.misconduct_referrals))),
+         Row(("Retaliation matters referred for investigation (not misconduct referrals)",
+              number(report.retaliation_referrals)))),
         notes=("Imported allegations, and those the office was only copied on, count in "
-               "Table 1 as reported; they are not referrals made here.",))
+               "Table 1 as reported; they are not referrals made here. A prima facie case of "
+               "retaliation referred for investigation of the retaliatory acts is counted "
+               "apart, not as a misconduct referral.",))
     b = report.breakdowns
     breakdowns = Table(
         "Other breakdowns", f"Advice requests made for a group, anonymous requests and "

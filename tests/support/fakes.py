@@ -20,6 +20,7 @@ from shared.domain.records import (
     Submission,
     Task,
     next_deadline,
+    referral_status,
 )
 from shared.ports import (
     Claim,
@@ -102,6 +103,7 @@ class InMemoryStore(IntakeStore):
                  if (query.form is None or c.form == query.form)
                  and (query.state is None or c.state == query.state)
                  and (query.assignee is None or c.assignee == query.assignee)
+                 and (query.referral is None or referral_status(c) == query.referral)
                  and (query.due_before is None or (
                      (due := next_deadline(c)) is not None and due < query.due_before))]
         found.sort(key=lambda c: c.received_at, reverse=True)

@@ -115,7 +115,8 @@ class InMemoryStatistics(StatisticsStore):
         if isinstance(q, ForwardedCount):
             return sum(1 for c in self._intake.cases.values()
                        if c.forwarding and c.forwarding.forwarded_at
-                       and start <= c.forwarding.forwarded_at < end)
+                       and start <= c.forwarding.forwarded_at < end
+                       and q.matter in (None, c.forwarding.matter))
         raise TypeError(q)
 
     def case_histories(self, form: str, *, received_before: datetime,

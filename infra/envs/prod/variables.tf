@@ -44,6 +44,7 @@ variable "settings" {
     policy_filing_window_months    = optional(number, 6)
     policy_preliminary_review_days = optional(number, 30)
     policy_panel_review_days       = optional(number, 30)
+    policy_advice_working_days     = optional(number, 10)
     forward_timeout_seconds        = optional(number, 10)
     forward_max_attempts           = optional(number, 12)
     form_rate_limit                = optional(number, 20)

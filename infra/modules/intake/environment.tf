@@ -26,6 +26,7 @@ locals {
     INTAKE_POLICY_FILING_WINDOW_MONTHS    = tostring(var.settings.policy_filing_window_months)
     INTAKE_POLICY_PRELIMINARY_REVIEW_DAYS = tostring(var.settings.policy_preliminary_review_days)
     INTAKE_POLICY_PANEL_REVIEW_DAYS       = tostring(var.settings.policy_panel_review_days)
+    INTAKE_POLICY_ADVICE_WORKING_DAYS     = tostring(var.settings.policy_advice_working_days)
     INTAKE_LOG_LEVEL                      = var.settings.log_level
     # referrals and notifications
     INTAKE_INVESTIGATIONS_URL      = var.investigations_url

@@ -117,9 +117,10 @@ module "firestore" {
   location_id      = var.firestore_location
   backup_retention = var.firestore_backup_retention
   # pending_tasks (last_enqueued_at) and events (seq) are single-field queries: Firestore's
-  # automatic indexes serve them. The officers' case list filters by any of form, state and
-  # assignee, optionally by due date, newest first: shared/adapters/firestore_store.py
-  # case_list_indexes() names these, and tests/infra checks they are all here.
+  # automatic indexes serve them. The officers' case list filters by any of form, state,
+  # assignee and referral status, optionally by due date, newest first:
+  # shared/adapters/firestore_store.py case_list_indexes() names these, and tests/infra
+  # checks they are all here.
   composite_indexes = {
     cases_due = {
       collection  = "cases"
@@ -180,6 +181,23 @@ module "firestore" {
         { field_path = "received_at", order = "DESCENDING" },
       ]
     }
+    cases_by_referral_status = {
+      collection  = "cases"
+      query_scope = "COLLECTION"
+      fields = [
+        { field_path = "referral_status", order = "ASCENDING" },
+        { field_path = "received_at", order = "DESCENDING" },
+      ]
+    }
+    cases_due_by_referral_status = {
+      collection  = "cases"
+      query_scope = "COLLECTION"
+      fields = [
+        { field_path = "referral_status", order = "ASCENDING" },
+        { field_path = "next_deadline", order = "ASCENDING" },
+        { field_path = "received_at", order = "DESCENDING" },
+      ]
+    }
     cases_by_form_state = {
       collection  = "cases"
       query_scope = "COLLECTION"
@@ -218,6 +236,25 @@ module "firestore" {
         { field_path = "received_at", order = "DESCENDING" },
       ]
     }
+    cases_by_form_referral_status = {
+      collection  = "cases"
+      query_scope = "COLLECTION"
+      fields = [
+        { field_path = "form", order = "ASCENDING" },
+        { field_path = "referral_status", order = "ASCENDING" },
+        { field_path = "received_at", order = "DESCENDING" },
+      ]
+    }
+    cases_due_by_form_referral_status = {
+      collection  = "cases"
+      query_scope = "COLLECTION"
+      fields = [
+        { field_path = "form", order = "ASCENDING" },
+        { field_path = "referral_status", order = "ASCENDING" },
+        { field_path = "next_deadline", order = "ASCENDING" },
+        { field_path = "received_at", order = "DESCENDING" },
+      ]
+    }
     cases_by_state_assignee = {
       collection  = "cases"
       query_scope = "COLLECTION"
@@ -233,6 +270,44 @@ module "firestore" {
       fields = [
         { field_path = "state", order = "ASCENDING" },
         { field_path = "assignee", order = "ASCENDING" },
+        { field_path = "next_deadline", order = "ASCENDING" },
+        { field_path = "received_at", order = "DESCENDING" },
+      ]
+    }
+    cases_by_state_referral_status = {
+      collection  = "cases"
+      query_scope = "COLLECTION"
+      fields = [
+        { field_path = "state", order = "ASCENDING" },
+        { field_path = "referral_status", order = "ASCENDING" },
+        { field_path = "received_at", order = "DESCENDING" },
+      ]
+    }
+    cases_due_by_state_referral_status = {
+      collection  = "cases"
+      query_scope = "COLLECTION"
+      fields = [
+        { field_path = "state", order = "ASCENDING" },
+        { field_path = "referral_status", order = "ASCENDING" },
+        { field_path = "next_deadline", order = "ASCENDING" },
+        { field_path = "received_at", order = "DESCENDING" },
+      ]
+    }
+    cases_by_assignee_referral_status = {
+      collection  = "cases"
+      query_scope = "COLLECTION"
+      fields = [
+        { field_path = "assignee", order = "ASCENDING" },
+        { field_path = "referral_status", order = "ASCENDING" },
+        { field_path = "received_at", order = "DESCENDING" },
+      ]
+    }
+    cases_due_by_assignee_referral_status = {
+      collection  = "cases"
+      query_scope = "COLLECTION"
+      fields = [
+        { field_path = "assignee", order = "ASCENDING" },
+        { field_path = "referral_status", order = "ASCENDING" },
         { field_path = "next_deadline", order = "ASCENDING" },
         { field_path = "received_at", order = "DESCENDING" },
       ]
@@ -258,8 +333,92 @@ module "firestore" {
         { field_path = "received_at", order = "DESCENDING" },
       ]
     }
-    # The annual report's counts: REQUIRED_COMPOSITE_INDEXES in
-    # shared/adapters/firestore_statistics.py (docs/reporting.md), checked by tests/infra.
+    cases_by_form_state_referral_status = {
+      collection  = "cases"
+      query_scope = "COLLECTION"
+      fields = [
+        { field_path = "form", order = "ASCENDING" },
+        { field_path = "state", order = "ASCENDING" },
+        { field_path = "referral_status", order = "ASCENDING" },
+        { field_path = "received_at", order = "DESCENDING" },
+      ]
+    }
+    cases_due_by_form_state_referral_status = {
+      collection  = "cases"
+      query_scope = "COLLECTION"
+      fields = [
+        { field_path = "form", order = "ASCENDING" },
+        { field_path = "state", order = "ASCENDING" },
+        { field_path = "referral_status", order = "ASCENDING" },
+        { field_path = "next_deadline", order = "ASCENDING" },
+        { field_path = "received_at", order = "DESCENDING" },
+      ]
+    }
+    cases_by_form_assignee_referral_status = {
+      collection  = "cases"
+      query_scope = "COLLECTION"
+      fields = [
+        { field_path = "form", order = "ASCENDING" },
+        { field_path = "assignee", order = "ASCENDING" },
+        { field_path = "referral_status", order = "ASCENDING" },
+        { field_path = "received_at", order = "DESCENDING" },
+      ]
+    }
+    cases_due_by_form_assignee_referral_status = {
+      collection  = "cases"
+      query_scope = "COLLECTION"
+      fields = [
+        { field_path = "form", order = "ASCENDING" },
+        { field_path = "assignee", order = "ASCENDING" },
+        { field_path = "referral_status", order = "ASCENDING" },
+        { field_path = "next_deadline", order = "ASCENDING" },
+        { field_path = "received_at", order = "DESCENDING" },
+      ]
+    }
+    cases_by_state_assignee_referral_status = {
+      collection  = "cases"
+      query_scope = "COLLECTION"
+      fields = [
+        { field_path = "state", order = "ASCENDING" },
+        { field_path = "assignee", order = "ASCENDING" },
+        { field_path = "referral_status", order = "ASCENDING" },
+        { field_path = "received_at", order = "DESCENDING" },
+      ]
+    }
+    cases_due_by_state_assignee_referral_status = {
+      collection  = "cases"
+      query_scope = "COLLECTION"
+      fields = [
+        { field_path = "state", order = "ASCENDING" },
+        { field_path = "assignee", order = "ASCENDING" },
+        { field_path = "referral_status", order = "ASCENDING" },
+        { field_path = "next_deadline", order = "ASCENDING" },
+        { field_path = "received_at", order = "DESCENDING" },
+      ]
+    }
+    cases_by_form_state_assignee_referral_status = {
+      collection  = "cases"
+      query_scope = "COLLECTION"
+      fields = [
+        { field_path = "form", order = "ASCENDING" },
+        { field_path = "state", order = "ASCENDING" },
+        { field_path = "assignee", order = "ASCENDING" },
+        { field_path = "referral_status", order = "ASCENDING" },
+        { field_path = "received_at", order = "DESCENDING" },
+      ]
+    }
+    cases_due_by_form_state_assignee_referral_status = {
+      collection  = "cases"
+      query_scope = "COLLECTION"
+      fields = [
+        { field_path = "form", order = "ASCENDING" },
+        { field_path = "state", order = "ASCENDING" },
+        { field_path = "assignee", order = "ASCENDING" },
+        { field_path = "referral_status", order = "ASCENDING" },
+        { field_path = "next_deadline", order = "ASCENDING" },
+        { field_path = "received_at", order = "DESCENDING" },
+      ]
+    }
     stats_submissions_by_form = {
       collection  = "submissions"
       query_scope = "COLLECTION"
@@ -318,6 +477,14 @@ module "firestore" {
       fields = [
         { field_path = "form", order = "ASCENDING" },
         { field_path = "updated_at", order = "ASCENDING" },
+      ]
+    }
+    stats_cases_forwarded_by_matter = {
+      collection  = "cases"
+      query_scope = "COLLECTION"
+      fields = [
+        { field_path = "forwarding.matter", order = "ASCENDING" },
+        { field_path = "forwarding.forwarded_at", order = "ASCENDING" },
       ]
     }
     stats_service_log_by_category = {

@@ -51,6 +51,7 @@ variable "settings" {
     policy_filing_window_months    = optional(number, 6)
     policy_preliminary_review_days = optional(number, 30)
     policy_panel_review_days       = optional(number, 30)
+    policy_advice_working_days     = optional(number, 10)
     forward_timeout_seconds        = optional(number, 10)
     forward_max_attempts           = optional(number, 12)
     form_rate_limit                = optional(number, 20)
@@ -79,6 +80,7 @@ variable "settings" {
       var.settings.policy_filing_window_months >= 1 && var.settings.policy_filing_window_months <= 120,
       var.settings.policy_preliminary_review_days >= 1 && var.settings.policy_preliminary_review_days <= 365,
       var.settings.policy_panel_review_days >= 1 && var.settings.policy_panel_review_days <= 365,
+      var.settings.policy_advice_working_days >= 1 && var.settings.policy_advice_working_days <= 120,
       var.settings.forward_timeout_seconds >= 1 && var.settings.forward_timeout_seconds <= 120,
       var.settings.forward_max_attempts >= 1 && var.settings.forward_max_attempts <= 30,
       var.settings.form_rate_limit >= 0 && var.settings.form_rate_limit <= 100000,
