@@ -124,7 +124,7 @@ def _by_referral(*, pending: SubmitterStatus, delivered: SubmitterStatus,
 # Texts shared by several forms (one message each in the catalogues).
 _RECEIVED = "Received"
 _FORWARDED = "Passed to the investigations office"
-_PASSING = "Being passed to the investigations office"
+_PASSING = "Being passed on to investigations"
 _DELAYED = "Forwarding delayed"
 _SENT_ON = "Information you add below is sent on to that office too."
 _CLOSED = SubmitterStatus(

@@ -83,17 +83,18 @@ def _notify(case: Case, at: datetime, template: str, *, include_reporter: bool,
                                                  qualifier=qualifier))
 
 
-def _fresh(at: datetime) -> int:
-    """A new task generation (the time in milliseconds), so the queue does not take a
-    task for one it saw before: a case's earlier forward task keeps its name for a while
-    after it ran."""
-    return int(at.timestamp() * 1000)
+def _fresh(case: Case, at: datetime) -> int:
+    """A new task generation, so the queue does not take a task for one it saw before: a
+    case's earlier forward task keeps its name for a while after it ran. The time in
+    milliseconds, and the case's history length, which every change of the case raises
+    (two generations of one case cannot be equal, however close in time)."""
+    return int(at.timestamp() * 1000) * 1000 + case.event_count % 1000
 
 
 def _deliver(case: Case, at: datetime, item: str = "") -> PendingTask:
     urgent = bool(case.forwarding and case.forwarding.urgent)
     return PendingTask("forward", case.submission_id, case.reference, at, at, urgent=urgent,
-                       generation=_fresh(at), item=item)
+                       generation=_fresh(case, at), item=item)
 
 
 def referral_queued(case: Case, at: datetime, *, urgent: bool,
@@ -104,7 +105,7 @@ def referral_queued(case: Case, at: datetime, *, urgent: bool,
     forwarding = Forwarding(referral_id=referral_id_for(case.reference), urgent=urgent,
                             matter=matter, allegation_type=allegation_type)
     return forwarding, PendingTask("forward", case.submission_id, case.reference, at, at,
-                                   urgent=urgent, generation=_fresh(at))
+                                   urgent=urgent, generation=_fresh(case, at))
 
 
 def retried(case: Case, at: datetime) -> tuple[Forwarding, tuple[PendingTask, ...]]:
@@ -186,7 +187,8 @@ def forwarding_failed(case: Case, reason_code: str, at: datetime) -> CaseChange:
                              forwarding=replace(forwarding, failure=reason_code))
     return CaseChange(updated, events, _notify(
         updated, at, "forwarding_failed", include_reporter=False,
-        qualifier=notifications.failure_qualifier(at)), _done(case), result=True)
+        qualifier=notifications.failure_qualifier(updated.event_count)), _done(case),
+                      result=True)
 
 
 def _with_supplement(forwarding: Forwarding, supplement: Supplement) -> Forwarding:
@@ -290,7 +292,7 @@ def supplement_failed(case: Case, message_id: str, reason_code: str,
                                  supplement, failure=reason_code)))
     return CaseChange(updated, events, _notify(
         updated, at, "forwarding_failed", include_reporter=False,
-        qualifier=notifications.failure_qualifier(at, message_id)),
+        qualifier=notifications.failure_qualifier(updated.event_count, message_id)),
                       _done(case, item), result=True)
 
 

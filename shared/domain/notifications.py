@@ -76,12 +76,11 @@ def alert_qualifier(deadline: str, due: datetime, threshold: str) -> str:
     return f"{deadline}.{due:%Y%m%d}.{threshold}"
 
 
-def failure_qualifier(at: datetime, message_id: str | None = None) -> str:
-    """Which failure of a case's referral (``referral_<ms>``) or of one of its supplements
-    (``supplement_<message id>_<ms>``): each failure alerts afresh, a retried referral
-    that fails again included."""
-    moment = int(at.timestamp() * 1000)
-    return f"supplement_{message_id}_{moment}" if message_id else f"referral_{moment}"
+def failure_qualifier(seq: int, message_id: str | None = None) -> str:
+    """Which failure of a case's referral (``referral_<seq>``) or of one of its supplements
+    (``supplement_<message id>_<seq>``), by the history event that records it: each
+    failure alerts afresh, a retried referral that fails again included."""
+    return f"supplement_{message_id}_{seq}" if message_id else f"referral_{seq}"
 
 
 def failed_supplement(qualifier: str) -> str | None:

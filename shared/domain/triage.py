@@ -18,7 +18,7 @@ from shared.domain.records import (
 )
 from shared.domain.recusal import NamedIndex
 from shared.domain.taxonomy import URGENT_ALLEGATIONS
-from shared.domain.workflow import ADVICE_ANSWER_DUE, PRELIMINARY_REVIEW_DUE, WORKFLOWS
+from shared.domain.workflow import ADVICE_ANSWER_DUE, PRELIMINARY_REVIEW_DUE
 
 PRIORITIES = ("urgent", "high", "normal")
 ROUTES = ("ethics_advice", "investigations", "preliminary_review")
@@ -77,11 +77,8 @@ def triaged(case: Case, result: Triage, at: datetime, *,
         return CaseChange.unchanged(case, remove_pending=done, result=False)
     details = {"priority": result.priority, "route": result.route,
                "category": result.category, "flags": list(result.flags)}
-    # A clock runs only in the states it runs in: an officer may have moved the case on
-    # before its triage ran (an advice request answered at once).
-    running = WORKFLOWS[case.form].running_deadlines(case.state)
-    fields: dict[str, object] = {"triage": result, "deadlines": {
-        **case.deadlines, **{k: v for k, v in result.deadlines.items() if k in running}}}
+    fields: dict[str, object] = {"triage": result,
+                                 "deadlines": {**case.deadlines, **result.deadlines}}
     if named_index is not None:
         fields["named_index"] = named_index
     add: tuple[PendingTask, ...] = ()

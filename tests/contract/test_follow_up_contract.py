@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from shared.domain.follow_up import Attempt, Lockout
+from shared.domain.policy import Policy
 from shared.domain.triage import triaged
 from shared.ports import FollowUpStore, IntakeStore, StoreUnavailable
 from tests.contract.test_store_contract import TRIAGE, records
@@ -288,7 +289,8 @@ def test_a_burst_of_wrong_receipts_with_the_right_one_counts_every_check(
     def check(receipt: str) -> str:
         try:
             service.open_case(case.reference, receipt, store=store, follow_up=follow_up,
-                              cipher=cipher, queue=queue, clock=clock, lock_for=LOCK)
+                              cipher=cipher, queue=queue, clock=clock, lock_for=LOCK,
+                              policy=Policy())
         except service.Locked:
             return "locked"
         except service.NoMatch:

@@ -181,8 +181,13 @@ def test_the_list_filters_and_shows_no_identity(office: Office) -> None:
     assert [c["reference"] for c in everything] == [retaliation, advice]
     assert not [s for s in SENSITIVE if s in json.dumps(everything)]
     due = office.call("GET", "/?due_within_days=45", who="alice@example.org").get_json()
-    assert [c["reference"] for c in due["cases"]] == [retaliation]
-    assert due["cases"][0]["deadlines"]["preliminary_review_due"].startswith("2026-04-01")
+    # The most urgent first: the advice answer (10 working days from Monday 2 March)
+    # before the preliminary review (30 days).
+    assert [c["reference"] for c in due["cases"]] == [advice, retaliation]
+    assert due["cases"][0]["deadlines"] == {"advice_answer_due": "2026-03-16T09:30:00+00:00"}
+    assert due["cases"][1]["deadlines"]["preliminary_review_due"].startswith("2026-04-01")
+    soon = office.call("GET", "/?due_within_days=10", who="alice@example.org").get_json()
+    assert [c["reference"] for c in soon["cases"]] == []
     forms = office.call("GET", "/?form=advice&state=received", who="alice@example.org")
     assert [c["reference"] for c in forms.get_json()["cases"]] == [advice]
     assert office.call("GET", "/?colour=red", who="alice@example.org").status_code == 422
@@ -316,9 +321,15 @@ def test_the_history_is_exactly_the_operations_performed(office: Office) -> None
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
 
 
+# What an officer gives with the transitions that require it.
+DETAILS = {"suspend": {"reason": "parallel_complaint"},
+           "refer_as_misconduct": {"allegation_type": "harassment_abuse_of_authority"}}
+
+
 def walk(office: Office, reference: str, *names: str) -> int:
     for name in names:
-        response = office.call("POST", f"/{reference}/transitions", {"name": name},
+        response = office.call("POST", f"/{reference}/transitions",
+                               {"name": name, **DETAILS.get(name, {})},
                                who="alice@example.org")
         assert response.status_code == 200, (name, response.get_json())
     case = office.harness.store.get_case(reference)
@@ -353,17 +364,25 @@ def test_the_2024_retaliation_outcomes(office: Office) -> None:
                       "misconduct": "closed_referred_misconduct"}
     returned = store.get_case(cases["returned"])
     assert returned is not None
-    # re-reviewed: a fresh panel window from the second finding, no review deadline left
+    # re-reviewed: a fresh panel window from the complainant's notice of the second
+    # finding (e-mailed at once here), no review deadline left
     assert set(returned.deadlines) == {"panel_review_request_due"}
-    assert returned.deadlines["panel_review_request_due"] == returned.updated_at + \
+    # (the first finding's notice went out once the chair had the case: no window then)
+    notified = [e for e in store.case_events(cases["returned"])
+                if e.kind == "determination_notified"]
+    assert len(notified) == 1
+    assert returned.deadlines["panel_review_request_due"] == notified[-1].at + \
         timedelta(days=30)
     suspended = store.get_case(cases["suspended"])
     assert suspended is not None
     assert suspended.deadlines["preliminary_review_due"] == suspended.updated_at + \
         timedelta(days=30)
-    # the misconduct one went to the investigations office
-    [referral] = office.receiver.receiver.store.referrals()
-    assert referral.reference == cases["misconduct"]
+    # the misconduct one went to the investigations office, as did the prima facie one
+    referrals = {r.reference: r for r in office.receiver.receiver.store.referrals()}
+    assert set(referrals) == {cases["misconduct"], cases["referred"]}
+    referral = referrals[cases["misconduct"]]
+    assert referral.document["allegation_type"] == "harassment_abuse_of_authority"
+    assert referrals[cases["referred"]].document["matter"] == "retaliation"
     misconduct = store.get_case(cases["misconduct"])
     assert misconduct is not None and misconduct.forwarding is not None
     assert misconduct.forwarding.investigations_case_id == referral.case_id
@@ -381,6 +400,7 @@ def test_an_advice_request_is_referred_only_with_the_requesters_consent(
     assert refused.status_code == 409 and "consent" in refused.get_json()["message"]
     assert office.call("POST", f"/{reference}/transitions",
                        {"name": "refer_as_misconduct", "requester_consent": True,
+                        "allegation_type": "fraud_corruption",
                         "note": "Requester agreed by phone on 2 March."},
                        who="alice@example.org").status_code == 200
     office.harness.drain()
@@ -410,9 +430,9 @@ OPERATIONS = {
     "note": ("POST", "/notes", {"text": "internal"}, "note"),
     "reply": ("POST", "/replies", {"text": "to the requester"}, "reply_to_submitter"),
     "take": ("POST", "/assignment", {"assignee": "alice@example.org"}, "assigned"),
-    **{name: ("POST", "/transitions", {"name": name}, "transition") for name in (
-        "assign", "answer", "close", "reopen", "start_preliminary_review",
-        "establish_prima_facie", "suspend", "acknowledge")},
+    **{name: ("POST", "/transitions", {"name": name, **DETAILS.get(name, {})}, "transition")
+       for name in ("assign", "answer", "close", "reopen", "start_preliminary_review",
+                    "establish_prima_facie", "suspend", "acknowledge")},
 }
 
 

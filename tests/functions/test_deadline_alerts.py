@@ -13,6 +13,7 @@ from shared.adapters.sqlite_store import SqliteStore
 from shared.domain import casework
 from shared.domain.policy import Policy
 from shared.services.sweep import sweep
+from shared.services.tasks import enqueue_stored
 from tests.support.fakes import RecordingNotifier
 from tests.support.harness import Harness
 from tests.support.payloads import SENSITIVE, payload
@@ -116,20 +117,30 @@ def test_the_assignee_is_alerted_too_and_a_case_that_moved_on_is_not(desk: Harne
     assert sorted(m.to for m in notifier.sent) == ["alice@example.org", OFFICE]
 
 
-def test_a_lapsed_panel_window_closes_the_case_once(desk: Harness) -> None:
+def test_a_lapsed_panel_window_is_kept_open_for_a_late_request(desk: Harness) -> None:
     reference = complaint(desk)
     for name in ("start_preliminary_review", "find_no_prima_facie"):
-        desk.store.update_case(reference, lambda c, n=name: casework.transitioned(  # type: ignore[misc]
+        change = desk.store.update_case(reference, lambda c, n=name: casework.transitioned(  # type: ignore[misc]
             c, n, "officer:bob@example.org", desk.clock.now(), Policy()))
+        assert change is not None
+        enqueue_stored(desk.queue, change.add_pending)
+    case = desk.store.get_case(reference)
+    # No window before the complainant is notified: the finding alone starts nothing.
+    assert case is not None and case.deadlines == {}
+    desk.drain()  # the notice goes out, and the window starts with it
     case = desk.store.get_case(reference)
     assert case is not None and set(case.deadlines) == {"panel_review_request_due"}
     desk.clock.current = case.deadlines["panel_review_request_due"] - timedelta(minutes=1)
     assert sweep(store=desk.store, queue=desk.queue, clock=desk.clock,
-                 grace=desk.container.sweep_grace, batch=100).closed == []
+                 grace=desk.container.sweep_grace, batch=100).lapsed == []
     desk.clock.advance(minutes=2)
-    closed = [sweep(store=desk.store, queue=desk.queue, clock=desk.clock,
-                    grace=desk.container.sweep_grace, batch=100).closed for _ in range(2)]
-    assert closed == [[reference], []]
+    lapsed = [sweep(store=desk.store, queue=desk.queue, clock=desk.clock,
+                    grace=desk.container.sweep_grace, batch=100).lapsed for _ in range(2)]
+    assert lapsed == [[reference], []]
     case = desk.store.get_case(reference)
-    assert case is not None and case.state == "closed" and case.deadlines == {}
-    assert alerts_of(desk, reference) == []  # the complainant's window is not an office deadline
+    assert case is not None and case.state == "panel_window_lapsed" and case.deadlines == {}
+    # Not closed for good: a late request is recorded, with its reason, and reviewed.
+    late = casework.transitioned(case, "record_late_panel_request", "officer:bob@example.org",
+                                 desk.clock.now(), Policy(), casework.TransitionDetails(
+                                     note=("ab" * 16, {"v": 2})))
+    assert late.case.state == "panel_review_requested"

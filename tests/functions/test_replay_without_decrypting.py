@@ -90,12 +90,19 @@ def test_the_window_is_configurable_down_to_never(tmp_path: Path) -> None:
     assert retry.status_code == 201 and "receipt" not in retry.get_json()
 
 
-def test_a_named_submission_never_gets_a_receipt_on_retry(tmp_path: Path) -> None:
+def test_a_named_submission_gets_the_same_receipt_on_a_retry_in_the_window(
+        tmp_path: Path) -> None:
     harness = Harness.build(tmp_path, InMemoryStore())
+    receipts = []
     for _ in range(2):
         response = harness.submit("submit_advice", payload("advice"),
                                   **{"Idempotency-Key": KEY})
-        assert response.status_code == 201 and "receipt" not in response.get_json()
+        assert response.status_code == 201
+        receipts.append(response.get_json()["receipt"])
+    assert receipts[0] == receipts[1]
+    submission = next(iter(harness.store.submissions.values()))  # type: ignore[attr-defined]
+    assert not submission.anonymous and submission.receipt_hash
+    assert verify_receipt(receipts[0], submission.receipt_hash)
 
 
 def test_a_derived_code_that_does_not_open_the_case_is_never_shown(tmp_path: Path) -> None:

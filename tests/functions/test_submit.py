@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -51,7 +52,8 @@ def test_a_submission_is_stored_sealed_and_triaged(harness: Harness, form: str,
     assert answer["reference"].startswith(PREFIXES[form])
     assert parse_reference(answer["reference"]) == answer["reference"]
     assert answer["next_steps"]
-    assert "receipt" not in answer
+    # Every submitter, named ones too, gets the code that opens the follow-up page.
+    assert re.fullmatch(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){3}", answer["receipt"])
     assert response.headers["Cache-Control"] == "no-store"
 
     case = harness.store.get_case(answer["reference"])

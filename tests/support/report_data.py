@@ -256,6 +256,10 @@ def _retaliation(want: Expected, year: int) -> dict[str, Any]:
         "duty_stations": {**stations, "not_recorded": requests - sum(stations.values())},
         "preliminary_review": {d: want.determinations[d, year]
                                for d in PRELIMINARY_DETERMINATIONS},
+        # Imported complaints carry no suspension reason; the forms' cases here none
+        # suspended.
+        "suspension_reasons": {"parallel_complaint": 0, "no_retaliatory_action": 0,
+                               "not_recorded": want.determinations["suspended", year]},
         "ethics_panel_reviews": {s: want.panel[s, year] for s in PANEL_REVIEW_STEPS},
         "protective_measures": {
             "prima_facie_cases": want.determinations["prima_facie_established", year],
@@ -286,6 +290,7 @@ def expected_json(want: Expected, year: int) -> dict[str, Any]:
         "figure_2": {"year": year, "n": n, "subcategories": _figure_2(want, year, n)},
         "retaliation": _retaliation(want, year),
         "misconduct_referrals": {"year": year, "count": want.referrals[year]},
+        "retaliation_referrals": {"year": year, "count": 0},
         "breakdowns": {"year": year, "advice_group_requests": want.group_advice[year],
                        "anonymous_requests": {form: want.anonymous[form, year]
                                               for form in ("advice", "misconduct")},
@@ -319,8 +324,12 @@ def expected_tables(report: dict[str, Any]) -> dict[str, list[list[str]]]:
                          for code, e in f2["subcategories"].items()]
     rows["Figure II"].append(["Total", grouped(f2["n"]), "100.0" if f2["n"] else "—"])
     r = report["retaliation"]
-    rows["Protection against retaliation"] = [
-        [code, grouped(n)] for code, n in r["preliminary_review"].items()]
+    rows["Protection against retaliation"] = []
+    for code, n in r["preliminary_review"].items():
+        rows["Protection against retaliation"].append([code, grouped(n)])
+        if code == "suspended":
+            rows["Protection against retaliation"] += [
+                [reason, grouped(k)] for reason, k in r["suspension_reasons"].items()]
     rows["Protection against retaliation"].append(["Total", grouped(r["requests"])])
     stations = r["duty_stations"]
     rows["Retaliation requests by duty station"] = [
@@ -337,8 +346,10 @@ def expected_tables(report: dict[str, Any]) -> dict[str, list[list[str]]]:
     reviews = r["independent_reviews"]
     rows["Independent reviews"] = [[code, grouped(n)] for code, n in reviews.items()]
     rows["Independent reviews"].append(["Total", grouped(sum(reviews.values()))])
-    rows["Misconduct referrals"] = [["Referrals made",
-                                     grouped(report["misconduct_referrals"]["count"])]]
+    rows["Misconduct referrals"] = [
+        ["Referrals made", grouped(report["misconduct_referrals"]["count"])],
+        ["Retaliation matters referred for investigation (not misconduct referrals)",
+         grouped(report["retaliation_referrals"]["count"])]]
     b = report["breakdowns"]
     rows["Other breakdowns"] = [
         ["Advice requests made for a group or team", grouped(b["advice_group_requests"])],
@@ -353,8 +364,10 @@ def expected_tables(report: dict[str, Any]) -> dict[str, list[list[str]]]:
 
 def label_codes() -> dict[str, str]:
     from shared.domain.taxonomy import ADVICE_LABELS, RETALIATION_OUTCOME_LABELS
+    from shared.reports.tables import SUSPENSION_REASON_LABELS
 
     return {**{v: k for k, v in SERVICE_CATEGORIES.items()},
+            **{v: k for k, v in SUSPENSION_REASON_LABELS.items()},
             **{v: k for k, v in ADVICE_LABELS.items()},
             **{v: k for k, v in RETALIATION_OUTCOME_LABELS.items()},
             **{v: k for k, v in PANEL_REVIEW_STEPS.items()},

@@ -162,12 +162,14 @@ def assert_csv_matches(numbers: dict[tuple[str, ...], str], expected: dict[str, 
     want[("retaliation", "requests", str(YEAR), "count")] = r["requests"]
     want[("retaliation", "outside_headquarters", str(YEAR), "count")] = \
         r["outside_headquarters"]
-    for key in ("duty_stations", "preliminary_review", "ethics_panel_reviews",
-                "protective_measures", "independent_reviews"):
+    for key in ("duty_stations", "preliminary_review", "suspension_reasons",
+                "ethics_panel_reviews", "protective_measures", "independent_reviews"):
         want |= {(f"retaliation.{key}", code, str(YEAR), "count"): n
                  for code, n in r[key].items()}
     want[("misconduct_referrals", "misconduct", str(YEAR), "count")] = \
         expected["misconduct_referrals"]["count"]
+    want[("retaliation_referrals", "retaliation", str(YEAR), "count")] = \
+        expected["retaliation_referrals"]["count"]
     b = expected["breakdowns"]
     want[("breakdowns", "advice_group_requests", str(YEAR), "count")] = \
         b["advice_group_requests"]

@@ -143,6 +143,9 @@ def test_the_example_file_reproduces_the_published_2024_figures(
         "preliminary_review": {"prima_facie_established": 3, "no_prima_facie": 5,
                                "under_review": 2, "suspended": 3,
                                "closed_referred_misconduct": 1},
+        # The seed gives no reason for its three suspensions; imports carry none.
+        "suspension_reasons": {"parallel_complaint": 0, "no_retaliatory_action": 0,
+                               "not_recorded": 3},
         "ethics_panel_reviews": {"requested": 2, "upheld": 1, "returned": 1},
         "protective_measures": {"prima_facie_cases": 3, "with_recommendation": 2},
         "independent_reviews": {"retaliation_established": 1, "not_substantiated": 1}}

@@ -70,7 +70,8 @@ def test_forms_count_in_their_own_table_1_rows() -> None:
 
 
 def test_misconduct_referrals_are_those_accepted_that_year_not_allegations_reported() -> None:
-    assert ar.misconduct_referral_counts(2024) == (ForwardedCount(2024),)
+    assert tuple(ar.referral_counts(2024)) == (ForwardedCount(2024),
+                                               ForwardedCount(2024, "retaliation"))
     counts = zero_counts(2024)
     counts[RecordCount(2024, "misconduct")] = 2  # imported, or logged as copied only
     counts[SubmissionCount(2024, "misconduct")] = 9  # received, not all referred yet
@@ -78,6 +79,14 @@ def test_misconduct_referrals_are_those_accepted_that_year_not_allegations_repor
     report = ar.assemble(2024, counts, [])
     assert report.misconduct_referrals == 5
     assert report.table_1["misconduct"][2024] == 11
+
+
+def test_a_prima_facie_case_referred_for_investigation_is_not_a_misconduct_referral() -> None:
+    counts = zero_counts(2024)
+    counts[ForwardedCount(2024)] = 5  # every referral accepted in 2024...
+    counts[ForwardedCount(2024, "retaliation")] = 2  # ...of which two retaliation matters
+    report = ar.assemble(2024, counts, [])
+    assert (report.misconduct_referrals, report.retaliation_referrals) == (3, 2)
 
 
 def test_figure_2_is_largest_first_with_the_group_total_and_ties_in_taxonomy_order() -> None:

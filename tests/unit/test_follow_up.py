@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from shared.domain.follow_up import (
     missing_statuses,
     submitter_status,
 )
+from shared.domain.policy import Policy
 from shared.domain.sealing import CASES_KEY, MESSAGES_KEY, REPLY_TO_SUBMITTER, event_context
 from shared.domain.workflow import WORKFLOWS
 from shared.services.follow_up import read_case
@@ -95,17 +97,31 @@ def test_a_refund_never_reaches_into_a_later_window() -> None:
 
 EVERY_STATE = [(form, state) for form, workflow in WORKFLOWS.items()
                for state in workflow.states]
-OIAI = "the Office of Internal Audit and Investigations"
+OIAI = "Office of Internal Audit and Investigations"
 # A fixed text cannot carry a case's details: nothing is filled in (no placeholder), and
 # no reference, date, count, address or code can be in it (no digit, no @, no _).
 CASE_DETAIL = re.compile(r"[\d@_{}]|%\(|%s|ETH-|officer:")
 
 
+def _statuses(entry: SubmitterStatus | Mapping[str, SubmitterStatus]) -> list[SubmitterStatus]:
+    return [entry] if isinstance(entry, SubmitterStatus) else list(entry.values())
+
+
+# Every (form, state, referral status) a case can be shown in: a state whose words depend
+# on where the referral stands has one status per referral status.
+EVERY_STATUS = [(form, state, referral)
+                for form, state in EVERY_STATE
+                for referral in ((None,) if isinstance(STATUSES[form][state], SubmitterStatus)
+                                 else ("pending", "delivered", "failed"))]
+
+
 def test_every_state_of_every_workflow_has_its_own_status_and_nothing_more() -> None:
     assert missing_statuses(STATUSES, WORKFLOWS) == []
     assert {(f, s) for f, states in STATUSES.items() for s in states} == set(EVERY_STATE)
-    for form, state in EVERY_STATE:
-        assert submitter_status(state, form) is STATUSES[form][state] != FALLBACK
+    for form, state, referral in EVERY_STATUS:
+        status = submitter_status(state, form, referral)
+        assert status != FALLBACK
+        assert status in _statuses(STATUSES[form][state])
 
 
 def test_an_incomplete_table_is_found_out() -> None:
@@ -119,10 +135,11 @@ def test_an_incomplete_table_is_found_out() -> None:
         "training: status for unknown state 'received'"]
 
 
-@pytest.mark.parametrize(("form", "state"), EVERY_STATE,
-                         ids=[f"{f}:{s}" for f, s in EVERY_STATE])
-def test_every_status_is_plain_and_holds_no_case_detail(form: str, state: str) -> None:
-    status = submitter_status(state, form)
+@pytest.mark.parametrize(("form", "state", "referral"), EVERY_STATUS,
+                         ids=[f"{f}:{s}:{r}" for f, s, r in EVERY_STATUS])
+def test_every_status_is_plain_and_holds_no_case_detail(form: str, state: str,
+                                                        referral: str | None) -> None:
+    status = submitter_status(state, form, referral)
     assert status.label and status.label[0].isupper() and not status.label.endswith(".")
     assert len(status.label) <= 40
     assert status.next_step.endswith(".") and len(status.next_step) < 300
@@ -136,34 +153,50 @@ def test_the_catalogue_list_has_each_status_once_and_the_fallback_last() -> None
     statuses = all_statuses()
     assert len(statuses) == len(set(statuses))
     assert statuses[-1] == FALLBACK
-    assert set(statuses) == {*(s for states in STATUSES.values() for s in states.values()),
-                             FALLBACK}
+    assert set(statuses) == {*(s for states in STATUSES.values() for e in states.values()
+                               for s in _statuses(e)), FALLBACK}
 
 
-@pytest.mark.parametrize(("state", "form", "expected"), [
-    ("received", "advice", "An ethics adviser will read your request"),
-    ("received", "misconduct", f"forwarded to {OIAI}"),
-    ("received", "retaliation", "preliminary review"),
-    ("forwarded", "misconduct", f"forwarded to {OIAI}"),
-    ("acknowledged", "misconduct", "confirmed that it received your report"),
-    ("prima_facie_established", "retaliation", "recommend interim measures to protect you"),
-    ("no_prima_facie", "retaliation",
-     "You may ask the Chair of the Ethics Panel of the United Nations to review this "
-     "determination within the time limit given in your notification."),
-    ("panel_review_requested", "retaliation", "Chair of the Ethics Panel"),
-    ("returned", "retaliation", "take up its preliminary review again"),
-    ("closed_referred_misconduct", "advice", f"passed it to {OIAI}"),
-    ("closed_referred_misconduct", "retaliation", f"passed it to {OIAI}"),
+@pytest.mark.parametrize(("state", "form", "referral", "expected"), [
+    ("received", "advice", None, "An ethics adviser will read your request"),
+    ("received", "misconduct", "pending", f"will be passed to the {OIAI}"),
+    ("received", "retaliation", None, "preliminary review"),
+    ("forwarded", "misconduct", "delivered", f"{OIAI} received your report"),
+    ("acknowledged", "misconduct", "delivered", "confirmed that it received your report"),
+    ("prima_facie_established", "retaliation", None,
+     "recommend interim measures to protect you"),
+    ("no_prima_facie", "retaliation", None,
+     "You may ask the Chair of the Ethics Panel of the United Nations to review it, within "
+     "the time limit that runs from the day you were told of it."),
+    ("panel_window_lapsed", "retaliation", None, "an ethics officer can still record it"),
+    ("panel_review_requested", "retaliation", None, "Chair of the Ethics Panel"),
+    ("returned", "retaliation", None, "take up its preliminary review again"),
+    ("referred_for_investigation", "retaliation", "pending",
+     f"is referring the retaliatory acts you reported to the {OIAI}"),
+    ("referred_for_investigation", "retaliation", "delivered",
+     f"{OIAI} received the matter for investigation"),
+    ("closed_referred_misconduct", "advice", "pending", f"is passing it to the {OIAI}"),
+    ("closed_referred_misconduct", "advice", "delivered", f"passed it to the {OIAI}"),
+    ("closed_referred_misconduct", "retaliation", "pending", f"is passing it to the {OIAI}"),
+    ("closed_referred_misconduct", "retaliation", "delivered", f"the {OIAI} received it"),
 ])
 def test_the_next_step_says_what_happens_and_who_acts(state: str, form: str,
+                                                      referral: str | None,
                                                       expected: str) -> None:
-    assert expected in submitter_status(state, form).next_step
+    assert expected in submitter_status(state, form, referral).next_step
 
 
-def test_a_report_not_forwarded_yet_is_told_honestly_without_alarm() -> None:
-    status = submitter_status("forwarding_failed", "misconduct")
-    assert status.label == "Forwarding delayed"
-    assert status.next_step.startswith("Your report is safely stored.")
+@pytest.mark.parametrize(("state", "form", "referral"), [
+    ("forwarding_failed", "misconduct", "failed"),
+    ("closed_referred_misconduct", "advice", "failed"),
+    ("closed_referred_misconduct", "retaliation", "failed"),
+    ("referred_for_investigation", "retaliation", "failed"),
+])
+def test_a_referral_not_delivered_yet_is_told_honestly_without_alarm(
+        state: str, form: str, referral: str) -> None:
+    status = submitter_status(state, form, referral)
+    assert status.label in ("Forwarding delayed", "Referral delayed")
+    assert "taking longer than usual" in status.next_step
     assert "an ethics officer is making sure it arrives" in status.next_step
     assert not re.search(r"fail|error|lost|problem|refus", status.next_step, re.I)
 
@@ -197,7 +230,7 @@ def test_a_message_that_cannot_be_opened_is_shown_as_such_logged_and_alerted(
     queue = RecordingQueue()
     with caplog.at_level(logging.ERROR):
         view = read_case(case.reference, store=store, follow_up=follow_up, cipher=cipher,
-                         queue=queue, clock=FixedClock(T0))
+                         queue=queue, clock=FixedClock(T0), policy=Policy())
     assert [m.text for m in view.messages] == [None, "readable"]
     assert [(r.levelname, getattr(r, "event", "")) for r in caplog.records
             if getattr(r, "event", "") == "seal_broken"] == [("ERROR", "seal_broken")]

@@ -82,19 +82,27 @@ def test_not_prima_facie_returned_then_re_reviewed() -> None:
     assert preliminary_determination([*returned, "preliminary_review"]) == "no_prima_facie"
     re_reviewed = _walk([*_officer(*NPF, "request_panel_review", "record_panel_returned",
                                    "resume_preliminary_review", "find_no_prima_facie"),
-                         ("close_panel_window_lapsed", "system")])
-    assert re_reviewed[-4:] == ["returned", "preliminary_review", "no_prima_facie", "closed"]
+                         ("lapse_panel_window", "system")])
+    assert re_reviewed[-4:] == ["returned", "preliminary_review", "no_prima_facie",
+                                "panel_window_lapsed"]
     assert preliminary_determination(re_reviewed) == "no_prima_facie"
     assert WORKFLOWS["retaliation"].running_deadlines("preliminary_review") == {
         "preliminary_review_due"}
 
 
 def test_not_prima_facie_and_the_window_lapses() -> None:
-    states = _walk([*_officer(*NPF), ("close_panel_window_lapsed", "system")])
-    assert states[-1] == "closed"
+    states = _walk([*_officer(*NPF), ("lapse_panel_window", "system")])
+    assert states[-1] == "panel_window_lapsed"
     assert preliminary_determination(states) == "no_prima_facie"
     with pytest.raises(IllegalTransition):
-        _walk(_officer(*NPF, "close_panel_window_lapsed"))  # sweep's, not an officer's
+        _walk(_officer(*NPF, "lapse_panel_window"))  # sweep's, not an officer's
+    # A late request taken up, or the matter closed: the determination is still the one.
+    late = _walk([*_officer(*NPF), ("lapse_panel_window", "system"),
+                  *_officer("record_late_panel_request", "record_panel_upheld", "close")])
+    assert late[-4:] == ["panel_window_lapsed", "panel_review_requested", "upheld", "closed"]
+    assert preliminary_determination(late) == "no_prima_facie"
+    closed = _walk([*_officer(*NPF), ("lapse_panel_window", "system"), *_officer("close")])
+    assert preliminary_determination(closed) == "no_prima_facie"
 
 
 def test_suspended_and_reopened() -> None:
@@ -119,7 +127,7 @@ def test_closed_and_forwarded_as_misconduct() -> None:
 def test_the_2024_tally_of_fourteen_requests() -> None:
     # 3 prima facie; 5 not (1 upheld by the panel chair, 1 returned and re-reviewed);
     # 2 still under review; 3 suspended; 1 closed and forwarded as misconduct.
-    window_lapses = ("close_panel_window_lapsed", "system")
+    window_lapses = ("lapse_panel_window", "system")
     requests = [
         _officer(*PF), _officer(*PF), _officer("start_preliminary_review",
                                                "establish_prima_facie"),

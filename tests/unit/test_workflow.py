@@ -55,6 +55,8 @@ EXPECTED = [
     ("retaliation", "record_panel_upheld", {"panel_review_requested"}, "upheld", "officer"),
     ("retaliation", "record_panel_returned", {"panel_review_requested"}, "returned",
      "officer"),
+    ("retaliation", "record_late_panel_request", {"panel_window_lapsed"},
+     "panel_review_requested", "officer"),
     ("retaliation", "resume_preliminary_review", {"returned", "reopened"},
      "preliminary_review", "officer"),
     ("retaliation", "suspend",
@@ -63,10 +65,16 @@ EXPECTED = [
     ("retaliation", "reopen", {"suspended"}, "reopened", "officer"),
     ("retaliation", "refer_as_misconduct", {"received", "preliminary_review"},
      "closed_referred_misconduct", "officer"),
-    ("retaliation", "close", {"retaliation_established", "not_substantiated", "upheld"},
-     "closed", "officer"),
-    ("retaliation", "close_panel_window_lapsed", {"no_prima_facie"}, "closed", "system"),
+    ("retaliation", "close", {"retaliation_established", "not_substantiated", "upheld",
+                              "panel_window_lapsed"}, "closed", "officer"),
+    ("retaliation", "lapse_panel_window", {"no_prima_facie"}, "panel_window_lapsed",
+     "system"),
 ]
+# What an officer must give with a transition (everything else requires nothing).
+REQUIRES = {("advice", "refer_as_misconduct"): {"allegation_type"},
+            ("retaliation", "refer_as_misconduct"): {"allegation_type"},
+            ("retaliation", "suspend"): {"reason"},
+            ("retaliation", "record_late_panel_request"): {"note"}}
 
 STATES = {
     "advice": ["received", "assigned", "answered", "closed", "closed_referred_misconduct"],
@@ -75,8 +83,8 @@ STATES = {
         "received", "preliminary_review", "prima_facie_established",
         "referred_for_investigation", "investigation_report_received", "independent_review",
         "retaliation_established", "not_substantiated", "no_prima_facie",
-        "panel_review_requested", "upheld", "returned", "suspended", "reopened", "closed",
-        "closed_referred_misconduct",
+        "panel_review_requested", "upheld", "returned", "panel_window_lapsed", "suspended",
+        "reopened", "closed", "closed_referred_misconduct",
     ],
 }
 CLOSED = {
@@ -84,7 +92,8 @@ CLOSED = {
     "misconduct": {"acknowledged"},
     "retaliation": {"closed", "closed_referred_misconduct"},
 }
-ON_HOLD = {"advice": set(), "misconduct": set(), "retaliation": {"suspended"}}
+ON_HOLD = {"advice": set(), "misconduct": set(),
+           "retaliation": {"suspended", "panel_window_lapsed"}}
 ACTORS = ("officer", "system")
 
 ALLOWED = [(form, state, name, actor, target)
@@ -121,6 +130,9 @@ def test_the_tables_hold_exactly_the_expected_forms_states_and_transitions() -> 
     actual = [(form, t.name, set(t.sources), t.target, t.actor)
               for form, workflow in WORKFLOWS.items() for t in workflow.transitions]
     assert actual == EXPECTED
+    required = {(form, t.name): set(t.requires) for form, workflow in WORKFLOWS.items()
+                for t in workflow.transitions if t.requires}
+    assert required == REQUIRES
 
 
 @pytest.mark.parametrize(("form", "state", "name", "actor", "target"), ALLOWED,
@@ -150,7 +162,7 @@ def test_the_forbidden_table_is_not_empty_for_any_state() -> None:
     # Guards the generator above: every state forbids something, every form is covered.
     covered = {(form, state) for form, state, _, _ in FORBIDDEN}
     assert covered == {(form, s) for form, states in STATES.items() for s in states}
-    assert len(ALLOWED) == 7 + 4 + 25
+    assert len(ALLOWED) == 7 + 4 + 27
 
 
 def test_an_officer_cannot_apply_a_system_transition_nor_the_reverse() -> None:
@@ -244,12 +256,17 @@ def test_suspension_and_protective_measures_state_sets() -> None:
 def test_deadlines_run_only_in_the_states_that_owe_them() -> None:
     retaliation = WORKFLOWS["retaliation"]
     running = {s: retaliation.running_deadlines(s) for s in STATES["retaliation"]}
+    # A returned or reopened case is owed a review again: its clock runs there too.
     assert {s for s, keys in running.items() if "preliminary_review_due" in keys} == {
-        "received", "preliminary_review"}
+        "received", "preliminary_review", "returned", "reopened"}
     assert {s for s, keys in running.items() if "panel_review_request_due" in keys} == {
         "no_prima_facie"}
-    for form in ("advice", "misconduct"):
-        assert all(not WORKFLOWS[form].running_deadlines(s) for s in STATES[form])
+    advice = WORKFLOWS["advice"]
+    assert {s for s in STATES["advice"] if advice.running_deadlines(s)} == {
+        "received", "assigned"}
+    assert all(advice.running_deadlines(s) <= {"advice_answer_due"} for s in STATES["advice"])
+    assert all(not WORKFLOWS["misconduct"].running_deadlines(s)
+               for s in STATES["misconduct"])
 
 
 def test_inconsistent_tables_are_refused_when_built() -> None:
