@@ -106,27 +106,28 @@ def render(template: str, role: str, *, reference: str, at: datetime, case_url: 
            follow_up_url: str, investigations_case_id: str | None = None,
            attempts: int | None = None, reason_code: str | None = None,
            urgent: bool = False, qualifier: str = "",
-           matter: str = "misconduct") -> Message:
-    """Subject and body of one notification."""
+           matter: str = "misconduct", has_receipt: bool = True) -> Message:
+    """Subject and body of one notification. ``has_receipt``: the submitter has a receipt
+    code to open the follow-up page with (not a named submission stored before every
+    submitter got one: they are told to ask the office instead)."""
     day = at.strftime("%d %B %Y")
+    read_it = (f"Read it on the follow-up page: {follow_up_url}\n"
+             "Open it with your reference and the receipt code you were given when you "
+             "submitted.\n") if has_receipt else (
+        "Your submission has no receipt code for the follow-up page: write to the Ethics "
+        f"Office, quoting your reference {reference}, and it will tell you.\n")
     if template == "reply_posted":
         return Message(
             f"A reply about {reference}",
-            f"The Ethics Office replied about {reference} on {day}.\n"
-            f"Read it on the follow-up page: {follow_up_url}\n"
-            "Open it with your reference and the receipt code you were given when you "
-            "submitted.\n")
+            f"The Ethics Office replied about {reference} on {day}.\n{read_it}")
     if template == "determination_notice":
         return Message(
             f"A determination on your complaint {reference}",
             f"On {day} the Ethics Office recorded a determination on your complaint "
-            f"{reference}.\n"
-            f"Read it on the follow-up page: {follow_up_url}\n"
-            "Open it with your reference and the receipt code you were given when you "
-            "filed the complaint.\n"
+            f"{reference}.\n{read_it}"
             "A time limit may run from the date of this e-mail (or from the day you first "
             "read the determination on the follow-up page, if that is earlier): the page "
-            "says what you can do, and until when.\n")
+            "says what you can do.\n")
     if template == "determination_unsent":
         return Message(
             f"ACTION NEEDED: complainant of {reference} not notified",

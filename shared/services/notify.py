@@ -180,7 +180,8 @@ def _send(case: Case, submission: Submission, template: str, role: str, qualifie
         attempts=forwarding.attempts if forwarding else None,
         reason_code=_failure(forwarding, qualifier),
         urgent=bool(forwarding and forwarding.urgent), qualifier=qualifier,
-        matter=forwarding.matter if forwarding else "misconduct")
+        matter=forwarding.matter if forwarding else "misconduct",
+        has_receipt=submission.receipt_hash is not None)
     notifier.send(Email(to=recipient, subject=message.subject, body=message.body,
                         message_id=f"{case.reference}/{item}"))
     store.update_case(case.reference, lambda c: notice_recorded(c, item, clock.now(), policy,

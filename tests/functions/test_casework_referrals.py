@@ -44,6 +44,14 @@ def prima_facie(office: Office) -> str:
     return reference
 
 
+def told(office: Office, reference: str) -> str:
+    """The status label the submitter reads on the follow-up page."""
+    c = office.container
+    return follow_up_service.read_case(reference, store=c.store, follow_up=c.follow_up,
+                                       cipher=c.cipher, queue=c.queue, clock=c.clock,
+                                       policy=c.policy).status.label
+
+
 def forward_tasks(office: Office) -> list[Any]:
     return [t for t in office.h.queue.tasks if t.target == "forward_to_investigations"]
 
@@ -56,7 +64,9 @@ def test_a_prima_facie_case_is_referred_for_investigation_exactly_once(
     office.act(reference, "refer_for_investigation", drain=False)
     tasks = forward_tasks(office)
     assert len(tasks) == 1 and tasks[0].queue == "forward"
+    assert told(office, reference) == "Being referred for investigation"
     office.h.drain()
+    assert told(office, reference) == "Referred for investigation"
     for task in tasks:  # a duplicate delivery of the task, after the receipt is stored
         response = office.h.post(task.target, task.payload)
         assert response.status_code == 200 and response.get_json()["status"] == "settled"
@@ -116,6 +126,7 @@ def test_a_failed_referral_of_a_case_closed_as_misconduct_is_listed_and_retried(
     assert case.state == "closed_referred_misconduct"
     assert case.forwarding is not None and case.forwarding.failure
     assert office.referrals() == []
+    assert told(office, reference) == "Forwarding delayed"  # never "passed to..."
 
     # Listed, whatever the form, by the API and by the command line.
     assert office.listed("forwarding=failed") == [reference]
@@ -141,6 +152,7 @@ def test_a_failed_referral_of_a_case_closed_as_misconduct_is_listed_and_retried(
     assert case.forwarding is not None and case.forwarding.forwarded_at is not None
     assert case.forwarding.failure is None
     assert len(office.referrals()) == 1 and office.referrals()[0].deliveries == 1
+    assert told(office, reference) == "Passed to the investigations office"
     assert office.listed("forwarding=failed") == []
     assert office.listed("forwarding=delivered") == [reference]
     assert "referral_retried" in [e.kind for e in office.events(reference)]

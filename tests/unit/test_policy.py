@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from shared.domain.policy import Policy, add_months
+from shared.domain.policy import Policy, add_months, add_working_days
 
 
 @pytest.mark.parametrize(("start", "months", "expected"), [
@@ -31,3 +31,29 @@ def test_the_default_policy_is_six_months_and_thirty_days() -> None:
 
 def test_the_filing_window_is_configurable() -> None:
     assert not Policy(filing_window_months=12).filed_late(date(2025, 9, 1), date(2026, 3, 2))
+
+
+def _at(day: str, time: str = "09:30") -> datetime:
+    return datetime.fromisoformat(f"{day}T{time}").replace(tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("start", "days", "expected"), [
+    (_at("2026-03-02"), 10, _at("2026-03-16")),  # Monday: two weeks on
+    (_at("2026-03-06"), 1, _at("2026-03-09")),  # Friday + 1: Monday
+    (_at("2026-03-07"), 1, _at("2026-03-09")),  # Saturday + 1: Monday
+    (_at("2026-03-08", "23:59"), 1, _at("2026-03-09", "23:59")),  # Sunday + 1: Monday
+    (_at("2026-03-05"), 3, _at("2026-03-10")),  # Thursday + 3: Tuesday
+    (_at("2026-12-24"), 10, _at("2027-01-07")),  # holidays are not known: they count
+    (_at("2026-03-04"), 0, _at("2026-03-04")),
+])
+def test_working_days_skip_weekends(start: datetime, days: int, expected: datetime) -> None:
+    assert add_working_days(start, days) == expected
+    assert expected.weekday() < 5 or days == 0
+
+
+def test_the_advice_answer_is_due_in_ten_working_days_by_default() -> None:
+    assert Policy().advice_answer_due(_at("2026-03-02")) == _at("2026-03-16")
+    assert Policy(advice_answer_working_days=3).advice_answer_due(_at("2026-03-05")) == \
+        _at("2026-03-10")
+    with pytest.raises(ValueError, match="cannot be negative"):
+        add_working_days(_at("2026-03-02"), -1)
