@@ -112,16 +112,12 @@ _BY_FORM = {"misconduct": _misconduct, "retaliation": _retaliation, "advice": _a
 
 def referral_document(*, form: str, reference: str, referral_id: str, received_at: datetime,
                       urgent: bool, payload: Mapping[str, Any], matter: str = "misconduct",
-                      allegation_type: str | None = None,
-                      determined_at: datetime | None = None) -> JSON:
+                      allegation_type: str | None = None) -> JSON:
     """The JSON document sent to the investigations office for one case: a misconduct
     allegation (of ``allegation_type`` when an officer stated it on closing a case as
-    misconduct), or a retaliation matter for investigation (``determined_at``: when the
-    prima facie case was established)."""
+    misconduct), or a retaliation matter for investigation."""
     if matter == "retaliation":
         body = _retaliation_investigation(payload)
-        body["prima_facie_established_at"] = determined_at.isoformat() \
-            if determined_at else None
     else:
         body = _BY_FORM[form](payload)
         if allegation_type is not None:

@@ -19,12 +19,13 @@ from typing import Any
 
 from shared.domain import forwarding
 from shared.domain.follow_up import SUBMITTER_MESSAGE
-from shared.domain.records import RETALIATION_MATTER, Case, CaseChange, Submission
+from shared.domain.records import Case, CaseChange, Submission
 from shared.domain.referrals import referral_document, supplement_document
 from shared.domain.sealing import IntegrityFailure
 from shared.logs import get_logger
 from shared.ports import (
     Clock,
+    FollowUpStore,
     IntakeStore,
     InvestigationsGateway,
     PayloadCipher,
@@ -54,6 +55,7 @@ class ForwardOutcome:
 @dataclass(frozen=True)
 class _Ports:
     store: IntakeStore
+    follow_up: FollowUpStore
     gateway: InvestigationsGateway
     cipher: PayloadCipher
     queue: TaskQueue
@@ -61,16 +63,17 @@ class _Ports:
     max_attempts: int
 
 
-def forward_case(submission_id: str, *, store: IntakeStore, gateway: InvestigationsGateway,
-                 cipher: PayloadCipher, queue: TaskQueue, clock: Clock,
-                 max_attempts: int, item: str = "") -> ForwardOutcome:
+def forward_case(submission_id: str, *, store: IntakeStore, follow_up: FollowUpStore,
+                 gateway: InvestigationsGateway, cipher: PayloadCipher, queue: TaskQueue,
+                 clock: Clock, max_attempts: int, item: str = "") -> ForwardOutcome:
     """One delivery attempt of a case's referral (``item`` "") or of one of its
-    supplements (``item`` from ``forwarding.supplement_item``). Raises ForwardLater when
-    the task should be delivered again (with the queue's backoff)."""
+    supplements (``item`` from ``forwarding.supplement_item``: the submitter's message,
+    read from ``follow_up`` by id). Raises ForwardLater when the task should be delivered
+    again (with the queue's backoff)."""
     submission = store.get_submission(submission_id)
     if submission is None:
         raise UnknownSubmission(submission_id)
-    ports = _Ports(store, gateway, cipher, queue, clock, max_attempts)
+    ports = _Ports(store, follow_up, gateway, cipher, queue, clock, max_attempts)
     message_id = forwarding.supplement_message(item)
     if message_id is not None:
         return _forward_supplement(submission, message_id, ports)
@@ -106,9 +109,7 @@ def _forward_referral(submission: Submission, p: _Ports) -> ForwardOutcome:
     document = referral_document(
         form=case.form, reference=reference, referral_id=referral.referral_id,
         received_at=case.received_at, urgent=referral.urgent, payload=payload,
-        matter=referral.matter, allegation_type=referral.allegation_type,
-        determined_at=_prima_facie_at(case, p.store)
-        if referral.matter == RETALIATION_MATTER else None)
+        matter=referral.matter, allegation_type=referral.allegation_type)
     delivered = _deliver(p, reference, referral.referral_id, document, attempt, fail,
                          lambda c, reason: forwarding.attempt_failed(
                              c, attempt, reason, p.clock.now()))
@@ -203,18 +204,11 @@ def _settle(p: _Ports, reference: str, decide: Callable[[Case], CaseChange], sta
     return ForwardOutcome(reference, status, attempt)
 
 
-def _prima_facie_at(case: Case, store: IntakeStore) -> datetime | None:
-    """When the prima facie case was (last) established, from the history."""
-    found = [e.at for e in store.case_events(case.reference)
-             if e.to_state == "prima_facie_established"]
-    return found[-1] if found else None
-
-
 def _message(case: Case, message_id: str, p: _Ports) -> tuple[datetime, str] | None:
     """When the submitter's message was added, and its text, opened as a submitter
     message of this case; None if it is not there or does not open (an integrity alert
-    is raised)."""
-    for event in p.store.case_events(case.reference):
+    is raised). Read as the follow-up page reads messages: by id, never by a query."""
+    for event in p.follow_up.messages(case.reference):
         if event.kind == SUBMITTER_MESSAGE and event.details.get("message_id") == message_id:
             _, text = integrity.open_event(case.reference, event, store=p.store,
                                            cipher=p.cipher, queue=p.queue, clock=p.clock)

@@ -25,7 +25,8 @@ EXPECTED_KMS: dict[str, dict[str, str]] = {
     "submit_retaliation": {CASES_KEY: "encrypt"},
     "forms": {MESSAGES_KEY: "encrypt_decrypt"},
     "triage": {CASES_KEY: "decrypt"},  # opens submissions to index the people they name
-    "forward_to_investigations": {CASES_KEY: "decrypt"},
+    # opens submissions to refer them, submitter messages to send them on as supplements
+    "forward_to_investigations": {CASES_KEY: "decrypt", MESSAGES_KEY: "decrypt"},
     "notify": {CASES_KEY: "decrypt"},
     "sweep": {},
     "cases": {CASES_KEY: "encrypt_decrypt", MESSAGES_KEY: "encrypt_decrypt"},

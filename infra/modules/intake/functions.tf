@@ -93,13 +93,14 @@ locals {
       sizing  = {}
     }
     forward_to_investigations = {
-      description = "Cloud Tasks target: refer a case to the investigations office."
+      description = "Cloud Tasks target: refer a case, and supplements, to the investigations office."
       public      = false
       officers    = false
       enqueues    = ["notify"]
       firestore   = local.firestore_case_work
-      # Opens the sealed report to build the referral.
-      kms     = { cases = "decrypt" }
+      # Opens the sealed report to build the referral, and the submitter's messages added
+      # after it to send them on as supplements: unwrap only, on both keys.
+      kms     = { cases = "decrypt", messages = "decrypt" }
       secrets = { INTAKE_FORWARD_HMAC_SECRET = "forward-hmac-key" }
       sizing  = {}
     }
