@@ -26,7 +26,7 @@ def forward_endpoint(request: Request) -> Response:
         task = validated(_TASK, read_body(request, 4096, allow_form=False), c)
         try:
             outcome = forward_case(task["submission_id"], store=c.store,
-                                   follow_up=c.follow_up, gateway=c.gateway,
+                                   follow_up=lambda: c.follow_up, gateway=c.gateway,
                                    cipher=c.cipher, queue=c.queue, clock=c.clock,
                                    max_attempts=c.settings.forward_max_attempts,
                                    item=task.get("item", ""))

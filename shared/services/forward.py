@@ -55,7 +55,7 @@ class ForwardOutcome:
 @dataclass(frozen=True)
 class _Ports:
     store: IntakeStore
-    follow_up: FollowUpStore
+    follow_up: Callable[[], FollowUpStore]
     gateway: InvestigationsGateway
     cipher: PayloadCipher
     queue: TaskQueue
@@ -63,13 +63,14 @@ class _Ports:
     max_attempts: int
 
 
-def forward_case(submission_id: str, *, store: IntakeStore, follow_up: FollowUpStore,
-                 gateway: InvestigationsGateway, cipher: PayloadCipher, queue: TaskQueue,
-                 clock: Clock, max_attempts: int, item: str = "") -> ForwardOutcome:
+def forward_case(submission_id: str, *, store: IntakeStore,
+                 follow_up: Callable[[], FollowUpStore], gateway: InvestigationsGateway,
+                 cipher: PayloadCipher, queue: TaskQueue, clock: Clock, max_attempts: int,
+                 item: str = "") -> ForwardOutcome:
     """One delivery attempt of a case's referral (``item`` "") or of one of its
     supplements (``item`` from ``forwarding.supplement_item``: the submitter's message,
-    read from ``follow_up`` by id). Raises ForwardLater when the task should be delivered
-    again (with the queue's backoff)."""
+    read by id from the follow-up store ``follow_up`` gives, asked for only then). Raises
+    ForwardLater when the task should be delivered again (with the queue's backoff)."""
     submission = store.get_submission(submission_id)
     if submission is None:
         raise UnknownSubmission(submission_id)
@@ -208,7 +209,7 @@ def _message(case: Case, message_id: str, p: _Ports) -> tuple[datetime, str] | N
     """When the submitter's message was added, and its text, opened as a submitter
     message of this case; None if it is not there or does not open (an integrity alert
     is raised). Read as the follow-up page reads messages: by id, never by a query."""
-    for event in p.follow_up.messages(case.reference):
+    for event in p.follow_up().messages(case.reference):
         if event.kind == SUBMITTER_MESSAGE and event.details.get("message_id") == message_id:
             _, text = integrity.open_event(case.reference, event, store=p.store,
                                            cipher=p.cipher, queue=p.queue, clock=p.clock)
