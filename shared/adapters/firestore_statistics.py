@@ -23,8 +23,8 @@ a document read costs 2 ms; streaming the records costs about 30 s):
 - The retaliation cases' histories (``case_histories``) are read case by case, concurrently:
   a few dozen at most.
 
-Composite indexes the counting queries need in production: ``REQUIRED_COMPOSITE_INDEXES``
-(docs/reporting.md).
+The composite indexes the counting queries need in production are those labelled ``stats_``
+in ``firestore_indexes.json`` (``shared/adapters/firestore_indexes.py``; docs/reporting.md).
 """
 
 from __future__ import annotations
@@ -77,21 +77,6 @@ IMPORTS = "stats_imports"
 CHUNKS = "stats_import_chunks"
 BATCH_LIMIT = 500  # writes in one Firestore batch
 COUNT_CONCURRENCY = 8
-
-# (collection, fields in order) of each composite index the counting queries need.
-REQUIRED_COMPOSITE_INDEXES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("submissions", ("form", "received_at")),
-    ("submissions", ("form", "clear.subcategory", "received_at")),
-    ("submissions", ("form", "clear.duty_station", "received_at")),
-    ("submissions", ("form", "clear.requester_type", "received_at")),
-    ("submissions", ("form", "clear.anonymous", "received_at")),
-    ("cases", ("form", "received_at")),
-    ("cases", ("form", "updated_at")),
-    ("cases", ("forwarding.matter", "forwarding.forwarded_at")),
-    ("stats_service_log", ("category", "year")),
-    ("stats_service_log", ("category", "subcategory", "year")),
-    ("stats_service_log", ("category", "codes.requester_type", "year")),
-)
 
 Cell = tuple[int, str, str, str]  # year, category, subcategory or "", outcome or ""
 

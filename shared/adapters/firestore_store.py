@@ -7,7 +7,6 @@ so it lands completely or not at all; triage is a transaction that re-reads the 
 
 from __future__ import annotations
 
-import itertools
 import threading
 import zlib
 from collections.abc import Callable, Iterator
@@ -56,23 +55,10 @@ def case_lock(reference: str) -> threading.Lock:
     return _CASE_LOCKS[zlib.crc32(reference.encode()) % len(_CASE_LOCKS)]
 
 
+# The equality filters list_cases can combine (any subset), before its optional
+# next_deadline range and its received_at order: firestore_indexes.json declares an index
+# for every combination (tests/infra checks).
 CASE_FILTERS = ("form", "state", "assignee", "referral_status")
-
-
-def case_list_indexes() -> dict[str, list[tuple[str, str]]]:
-    """The composite indexes list_cases can use, by label: its equality filters (any
-    subset of CASE_FILTERS), then next_deadline when listing by deadline, then received_at
-    newest first. infra/ declares each (tests/infra checks)."""
-    indexes: dict[str, list[tuple[str, str]]] = {}
-    for size in range(len(CASE_FILTERS) + 1):
-        for chosen in itertools.combinations(CASE_FILTERS, size):
-            equal = [(f, "ASCENDING") for f in chosen]
-            if chosen:
-                indexes["cases_by_" + "_".join(chosen)] = [*equal,
-                                                          ("received_at", "DESCENDING")]
-            indexes["cases_due_" + "_".join(("by", *chosen)) if chosen else "cases_due"] = [
-                *equal, ("next_deadline", "ASCENDING"), ("received_at", "DESCENDING")]
-    return indexes
 
 
 class FirestoreStore(IntakeStore):
@@ -184,7 +170,7 @@ class FirestoreStore(IntakeStore):
 
     def list_cases(self, query: CaseQuery) -> list[Case]:
         # Equality filters plus the received_at order (and a next_deadline range) need the
-        # composite indexes declared in infra/ (docs/firestore-indexes.md lists them).
+        # composite indexes of firestore_indexes.json (shared/adapters/firestore_indexes.py).
         found: Any = self._db.collection("cases")
         criteria = {"form": query.form, "state": query.state, "assignee": query.assignee,
                     "referral_status": query.referral}

@@ -1,14 +1,20 @@
 """Composite indexes declared from the code's queries: every Firestore query chain in
 shared/adapters/firestore*.py that filters or orders on two fields or more must have a
-composite index in infra/, with the same collection and fields."""
+composite index in the one file that declares them (shared/adapters/firestore_indexes.json),
+with the same collection and fields; Terraform creates exactly what that file holds."""
 
 from __future__ import annotations
 
 import ast
+import itertools
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from tests.support.terraform import MODULES, ROOT, folder
+import pytest
+
+from shared.adapters.firestore_indexes import INDEXES_FILE, CompositeIndex, composite_indexes
+from tests.support.terraform import MODULES, ROOT, expression, folder
 
 _CHAIN = {"where", "order_by", "limit", "limit_to_last", "start_at", "start_after", "end_at",
           "end_before", "select", "stream", "get", "count", "sum", "avg", "offset"}
@@ -100,10 +106,8 @@ def code_queries() -> list[Query]:
 
 
 def declared_indexes() -> list[tuple[str, frozenset[str]]]:
-    declared = folder(MODULES / "intake").modules["firestore"]["composite_indexes"]
-    assert isinstance(declared, dict), "composite_indexes must be a literal map"
-    return [(index["collection"], frozenset(f["field_path"] for f in index["fields"]))
-            for index in declared.values() if isinstance(index, dict)]
+    return [(index.collection, frozenset(index.field_paths))
+            for index in composite_indexes().values()]
 
 
 def test_the_analysis_sees_the_codes_queries() -> None:
@@ -129,23 +133,57 @@ def test_every_query_that_needs_a_composite_index_has_one() -> None:
     assert missing == [], f"declare these in infra/modules/intake/main.tf: {missing}"
 
 
-def test_the_annual_reports_counts_have_their_indexes_all_ascending() -> None:
-    from shared.adapters.firestore_statistics import REQUIRED_COMPOSITE_INDEXES
+def test_terraform_creates_the_indexes_of_the_one_file() -> None:
+    call = folder(MODULES / "intake").modules["firestore"]
+    read = expression(call["composite_indexes"])
+    prefix, _, rest = read.partition('file("${path.module}/')
+    assert prefix == "jsondecode(" and rest.endswith('"))'), read
+    path = (MODULES / "intake" / rest.removesuffix('"))')).resolve()
+    assert path == INDEXES_FILE.resolve()
+    # The module creates one google_firestore_index per entry, fields in the file's order.
+    index = folder(MODULES / "firestore").resources[("google_firestore_index", "composite")]
+    assert expression(index["for_each"]) == "var.composite_indexes"
 
-    declared = folder(MODULES / "intake").modules["firestore"]["composite_indexes"]
-    found = {(index["collection"], tuple(f["field_path"] for f in index["fields"]))
-             for label, index in declared.items() if label.startswith("stats_")
-             and all(f["order"] == "ASCENDING" for f in index["fields"])}
-    assert found == set(REQUIRED_COMPOSITE_INDEXES)
+
+def test_the_file_holds_what_the_firestore_module_accepts(tmp_path: Path) -> None:
+    indexes = composite_indexes()
+    assert indexes
+    assert all(i.query_scope == "COLLECTION" and len(i.fields) >= 2 for i in indexes.values())
+    # A malformed entry is refused by name rather than deployed.
+    bad = tmp_path / "indexes.json"
+    bad.write_text('{"one_field": {"collection": "cases", "query_scope": "COLLECTION", '
+                   '"fields": [{"field_path": "state", "order": "ASCENDING"}]}}')
+    with pytest.raises(ValueError, match="one_field"):
+        composite_indexes(bad)
+
+
+def test_the_annual_reports_counts_have_their_indexes_all_ascending() -> None:
+    stats = {label: index for label, index in composite_indexes().items()
+             if label.startswith("stats_")}
+    assert stats
+    assert all(order == "ASCENDING" for i in stats.values() for _, order in i.fields)
+
+
+def case_list_queries() -> dict[str, CompositeIndex]:
+    """What list_cases can ask for: its equality filters (any subset of CASE_FILTERS),
+    then next_deadline when listing by deadline, then received_at newest first."""
+    from shared.adapters.firestore_store import CASE_FILTERS
+
+    wanted: dict[str, CompositeIndex] = {}
+    for size in range(len(CASE_FILTERS) + 1):
+        for chosen in itertools.combinations(CASE_FILTERS, size):
+            equal = tuple((f, "ASCENDING") for f in chosen)
+            newest = (("received_at", "DESCENDING"),)
+            if chosen:
+                wanted["cases_by_" + "_".join(chosen)] = CompositeIndex(
+                    "cases", "COLLECTION", equal + newest)
+            wanted["_".join(("cases_due", *(("by", *chosen) if chosen else ())))] = (
+                CompositeIndex("cases", "COLLECTION",
+                               (*equal, ("next_deadline", "ASCENDING"), *newest)))
+    return wanted
 
 
 def test_the_case_list_has_an_index_for_every_combination_it_queries() -> None:
-    from shared.adapters.firestore_store import case_list_indexes
-
-    declared = folder(MODULES / "intake").modules["firestore"]["composite_indexes"]
-    wanted = {label: ("cases", [tuple(pair) for pair in fields])
-              for label, fields in case_list_indexes().items()}
-    found = {label: (index["collection"], [(f["field_path"], f["order"]) for f in
-                                          index["fields"]])
-             for label, index in declared.items() if label.startswith("cases_")}
-    assert found == wanted
+    declared = {label: index for label, index in composite_indexes().items()
+                if label.startswith("cases_")}
+    assert declared == case_list_queries()
