@@ -9,7 +9,7 @@ from pathlib import Path
 
 from shared import config
 from shared.services.tasks import ROUTES
-from tests.support.terraform import MODULES, env_dirs, expression, folder, object_keys
+from tests.support.terraform import MODULES, ROOT_MODULE, expression, folder, object_keys
 
 INTAKE = folder(MODULES / "intake")
 FUNCTION = folder(MODULES / "function")
@@ -103,7 +103,7 @@ def _settings_type(where: Path) -> dict[str, tuple[str, str]]:
 
 def test_settings_are_the_codes_variables_with_the_codes_defaults() -> None:
     environment = INTAKE.locals["environment"]
-    for where in [MODULES / "intake", *env_dirs()]:
+    for where in [MODULES / "intake", ROOT_MODULE]:
         settings = _settings_type(where)
         assert settings, where
         for key, (_kind, default) in settings.items():

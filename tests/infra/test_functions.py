@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from shared.devserver import function_names
-from tests.support.terraform import MODULES, ROOT, all_folders, env_dirs, expression, folder
+from tests.support.terraform import MODULES, ROOT, ROOT_MODULE, all_folders, expression, folder
 
 INTAKE = folder(MODULES / "intake")
 FUNCTION = folder(MODULES / "function")
@@ -33,7 +33,7 @@ def test_every_function_folder_has_exactly_one_entry_and_vice_versa() -> None:
 
 def test_the_map_is_the_only_way_a_function_is_deployed() -> None:
     """One google_cloudfunctions2_function in all of infra/, in modules/function; one call of
-    that module, for_each over the map; each environment calls the intake module once."""
+    that module, for_each over the map; the one root calls the intake module once."""
     function_resources = [(f.path.name, name) for f in all_folders()
                           for (rtype, name) in f.resources
                           if rtype == "google_cloudfunctions2_function"]
@@ -43,11 +43,10 @@ def test_the_map_is_the_only_way_a_function_is_deployed() -> None:
     assert [(where, name) for where, name, _ in calls] == [("intake", "function")]
     assert expression(calls[0][2]["for_each"]) == "toset(keys(local.functions))"
     assert expression(calls[0][2]["name"]) == "each.key"
-    for env in env_dirs():
-        sources = [body["source"] for body in folder(env).modules.values()]
-        assert sources == ["../../modules/intake"], env.name
-        assert not any(rtype.startswith("google_cloudfunctions")
-                       for rtype, _ in folder(env).resources)
+    sources = [body["source"] for body in folder(ROOT_MODULE).modules.values()]
+    assert sources == ["../modules/intake"]
+    assert not any(rtype.startswith("google_cloudfunctions")
+                   for rtype, _ in folder(ROOT_MODULE).resources)
 
 
 def test_the_entry_point_and_the_name_are_the_folder_name() -> None:

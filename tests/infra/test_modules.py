@@ -11,11 +11,14 @@ import pytest
 from tests.support.terraform import (
     INFRA,
     MODULES,
+    ROOT_MODULE,
     all_folders,
     env_dirs,
     expression,
     folder,
     module_dirs,
+    terraform_dirs,
+    tfvars,
 )
 
 FOUR_FILES = {"main.tf", "variables.tf", "outputs.tf", "versions.tf", "README.md"}
@@ -26,7 +29,7 @@ def test_every_module_has_the_four_files_and_a_readme(path: Path) -> None:
     assert {p.name for p in path.iterdir()} >= FOUR_FILES
 
 
-@pytest.mark.parametrize("path", [*module_dirs(), *env_dirs()], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", terraform_dirs(), ids=lambda p: p.name)
 def test_every_variable_is_typed_and_described(path: Path) -> None:
     variables = folder(path).variables
     assert variables, path
@@ -36,13 +39,13 @@ def test_every_variable_is_typed_and_described(path: Path) -> None:
             f"{path.name}: variable {name} has no description")
 
 
-@pytest.mark.parametrize("path", [*module_dirs(), *env_dirs()], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", terraform_dirs(), ids=lambda p: p.name)
 def test_every_output_is_described(path: Path) -> None:
     for name, body in folder(path).outputs.items():
         assert len(str(body.get("description", ""))) >= 10, f"{path.name}: output {name}"
 
 
-@pytest.mark.parametrize("path", [*module_dirs(), *env_dirs()], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", terraform_dirs(), ids=lambda p: p.name)
 def test_terraform_and_provider_versions_are_bounded(path: Path) -> None:
     (settings,) = folder(path).terraform
     assert re.fullmatch(r">= ?[0-9.]+, ?< ?[0-9.]+", settings["required_version"])
@@ -54,15 +57,40 @@ def test_terraform_and_provider_versions_are_bounded(path: Path) -> None:
         assert re.fullmatch(r">= ?[0-9.]+, ?< ?[0-9.]+", spec["version"]), (path.name, name)
 
 
-@pytest.mark.parametrize("path", env_dirs(), ids=lambda p: p.name)
-def test_every_environment_has_a_remote_state_and_tfvars_example(path: Path) -> None:
-    (settings,) = folder(path).terraform
+def test_the_state_is_remote() -> None:
+    (settings,) = folder(ROOT_MODULE).terraform
     assert "gcs" in settings["backend"][0]
-    assert "bucket" in (path / "backend.hcl.example").read_text(encoding="utf-8")
-    example = (path / "terraform.tfvars.example").read_text(encoding="utf-8")
-    assigned = set(re.findall(r"^([a-z_]+)\s*=", example, flags=re.MULTILINE))
-    assert "project_id" in assigned
-    assert assigned <= set(folder(path).variables), assigned - set(folder(path).variables)
+
+
+def test_there_are_environments() -> None:
+    assert [p.name for p in env_dirs()] == ["dev", "prod"]
+
+
+@pytest.mark.parametrize("path", env_dirs(), ids=lambda p: p.name)
+def test_an_environment_is_the_one_root_with_its_own_variables(path: Path) -> None:
+    """No Terraform code per environment: its folder holds only variables for the root,
+    its remote state's settings, and the example of the operator's variables."""
+    assert sorted(p.name for p in path.iterdir() if not p.name.startswith(".")
+                  and p.name not in ("backend.hcl", "terraform.tfvars", "tfplan")) == [
+        "backend.hcl.example", "environment.tfvars", "terraform.tfvars.example"]
+    variables = set(folder(ROOT_MODULE).variables)
+    own = tfvars(path / "environment.tfvars")
+    assert own["environment"] == path.name
+    assert set(own) <= variables, set(own) - variables
+    example = tfvars(path / "terraform.tfvars.example")
+    assert "project_id" in example
+    assert set(example) <= variables, set(example) - variables
+    # A variable is set in one of the two files: Terraform does not merge objects
+    # across files, so the operator's file would silently replace the environment's.
+    assert not set(own) & set(example)
+    backend = (path / "backend.hcl.example").read_text(encoding="utf-8")
+    assert "bucket" in backend and f'prefix = "ethics-intake/{path.name}"' in backend
+
+
+def test_the_environments_differ_only_where_they_must() -> None:
+    dev, prod = (tfvars(env / "environment.tfvars") for env in env_dirs())
+    assert dev["kms_protection_level"] == "SOFTWARE" and prod["kms_protection_level"] == "HSM"
+    assert "function_overrides" in prod
 
 
 def test_the_database_is_native_recoverable_and_protected() -> None:

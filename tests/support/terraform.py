@@ -14,6 +14,8 @@ from hcl2 import SerializationOptions
 ROOT = Path(__file__).resolve().parents[2]
 INFRA = ROOT / "infra"
 MODULES = INFRA / "modules"
+# The one root, configured per environment by the folders of ENVS (tfvars and backend only).
+ROOT_MODULE = INFRA / "root"
 ENVS = INFRA / "envs"
 _OPTIONS = SerializationOptions(strip_string_quotes=True)
 
@@ -59,11 +61,24 @@ def module_dirs() -> list[Path]:
 
 
 def env_dirs() -> list[Path]:
+    """The environments: each a folder of tfvars and backend settings for the one root."""
     return sorted(p for p in ENVS.iterdir() if p.is_dir())
 
 
+def terraform_dirs() -> list[Path]:
+    """Every folder of .tf files: the modules and the one root."""
+    return [*module_dirs(), ROOT_MODULE]
+
+
 def all_folders() -> list[Folder]:
-    return [folder(p) for p in [*module_dirs(), *env_dirs()]]
+    return [folder(p) for p in terraform_dirs()]
+
+
+def tfvars(path: Path) -> dict[str, Any]:
+    """The assignments of a .tfvars file (or its .example)."""
+    parsed: dict[str, Any] = hcl2.loads(path.read_text(encoding="utf-8"),
+                                        serialization_options=_OPTIONS)
+    return {k: v for k, v in parsed.items() if not k.startswith("__")}
 
 
 def expression(value: Any) -> str:

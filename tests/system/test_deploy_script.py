@@ -17,6 +17,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 RECORDER = """#!/bin/sh
 echo "$*" >> "{log}"
+echo "$PWD $TF_DATA_DIR" >> "{log}.where"
 case "$1" in plan) for a in "$@"; do case "$a" in -out=*) : > "${{a#-out=}}";; esac; done;; esac
 """
 
@@ -66,9 +67,12 @@ def test_without_terraform_it_stops_and_says_what_to_install(checkout: Path,
     assert not (tmp_path / "terraform.log").exists()
 
 
-def test_an_unknown_environment_is_refused(checkout: Path, tmp_path: Path) -> None:
-    done = deploy(checkout, tmp_path, "", env_name="staging")
-    assert done.returncode != 0 and "no environment 'staging'" in done.stderr
+@pytest.mark.parametrize("name", ["staging", "..", "../envs/dev", "modules"])
+def test_an_unknown_environment_is_refused(checkout: Path, tmp_path: Path, name: str) -> None:
+    done = deploy(checkout, tmp_path, "", env_name=name)
+    assert done.returncode != 0 and f"no environment '{name}'" in done.stderr
+    assert "one of: dev prod" in done.stderr
+    assert not (tmp_path / "terraform.log").exists()
 
 
 def test_without_backend_config_it_refuses_before_terraform(checkout: Path,
@@ -84,9 +88,17 @@ def test_it_builds_plans_and_applies_nothing_unless_confirmed(checkout: Path,
     done = deploy(checkout, tmp_path, "yes\n")
     assert done.returncode != 0 and "not applied" in done.stderr
     calls = (tmp_path / "terraform.log").read_text().splitlines()
+    env_dir = checkout / "infra" / "envs" / "dev"
     assert [c.split()[0] for c in calls] == ["init", "plan"]
-    assert "-backend-config=backend.hcl" in calls[0]
+    assert f"-backend-config={env_dir / 'backend.hcl'}" in calls[0].split()
+    # The one root, with the environment's variables: its own, then the operator's.
+    plan_args = calls[1].split()
+    assert plan_args.index(f"-var-file={env_dir / 'environment.tfvars'}") < plan_args.index(
+        f"-var-file={env_dir / 'terraform.tfvars'}")
     assert f"build_dir={checkout / 'build'}" in calls[1]
+    # Terraform runs in the one root, with the environment's own working folder.
+    where = (tmp_path / "terraform.log.where").read_text().splitlines()
+    assert set(where) == {f"{checkout / 'infra' / 'root'} {env_dir / '.terraform'}"}
     assert not (checkout / "infra" / "envs" / "dev" / "tfplan").exists()
     assert sorted(p.name for p in (checkout / "build").iterdir() if p.is_dir()) == sorted(
         p.parent.name for p in (checkout / "functions").glob("*/main.py"))

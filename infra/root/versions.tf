@@ -13,7 +13,8 @@ terraform {
   }
 
   # Remote state in a GCS bucket of the environment's project (versioned, so an earlier
-  # state can be restored): `terraform init -backend-config=backend.hcl`, see
-  # backend.hcl.example. scripts/deploy does this.
+  # state can be restored), named by infra/envs/ENV/backend.hcl (see backend.hcl.example);
+  # each environment keeps its own working folder (TF_DATA_DIR=infra/envs/ENV/.terraform),
+  # so one environment's state is never planned against another's. scripts/deploy does this.
   backend "gcs" {}
 }

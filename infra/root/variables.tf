@@ -1,3 +1,13 @@
+variable "environment" {
+  type        = string
+  description = "Name of the environment (a folder of infra/envs/): labels every resource."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,19}$", var.environment))
+    error_message = "environment is 2 to 20 lower-case letters, digits or hyphens, starting with a letter."
+  }
+}
+
 variable "project_id" {
   type        = string
   description = "This environment's own Google Cloud project."
@@ -24,12 +34,12 @@ variable "secret_locations" {
 variable "build_dir" {
   type        = string
   description = "Folder of the bundles made by scripts/build: absolute, or relative to this folder."
-  default     = "../../../build"
+  default     = "../../build"
 }
 
 variable "kms_protection_level" {
   type        = string
-  description = "HSM or SOFTWARE protection of the key-encryption key."
+  description = "HSM or SOFTWARE protection of the key-encryption keys."
   default     = "HSM"
 }
 

@@ -1,13 +1,16 @@
-# The prod environment: the whole system (modules/intake) in its own project.
+# The one root: the whole system (modules/intake) in an environment's own project. Each
+# environment is this root with the variables of its folder of infra/envs/ (environment.tfvars,
+# committed; terraform.tfvars, the operator's) and its own state (backend.hcl); scripts/deploy
+# ENV puts them together.
 
 provider "google" {
   project        = var.project_id
   region         = var.region
-  default_labels = merge({ app = "ethics-intake", environment = "prod" }, var.labels)
+  default_labels = merge({ app = "ethics-intake", environment = var.environment }, var.labels)
 }
 
 module "intake" {
-  source = "../../modules/intake"
+  source = "../modules/intake"
 
   project_id           = var.project_id
   region               = var.region
@@ -23,5 +26,5 @@ module "intake" {
   office_url           = var.office_url
   officers             = var.officers
   officer_members      = var.officer_members
-  labels               = { environment = "prod" }
+  labels               = { environment = var.environment }
 }
