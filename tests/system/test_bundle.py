@@ -1,38 +1,29 @@
 """The submit_advice bundle of scripts/build, as Cloud Functions gets it: installed into a
-fresh virtualenv from its own requirements.txt alone, served by functions-framework from the
+clean virtualenv from its own requirements.txt alone, served by functions-framework from the
 bundle folder, and taking a submission end to end (embedded store; keys in Cloud KMS, i.e.
 our KMS-compatible gRPC server, reached by the real client installed in that virtualenv)."""
 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 from tests.conftest import KmsServer
+from tests.support.bundles import bundle_venv, clean_environment, run
 from tests.support.payloads import payload
 from tests.support.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(command: list[str], cwd: Path, env: dict[str, str], timeout: float) -> str:
-    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=timeout, check=False)
-    assert done.returncode == 0, f"{command} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
-    return done.stdout
-
-
 def test_the_submit_advice_bundle_installs_alone_and_serves_a_submission(
         tmp_path: Path, kms_server: KmsServer) -> None:
-    clean_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ["HOME"],
-                 "LANG": "C.UTF-8"}
+    clean_env = clean_environment()
     out = tmp_path / "build"
     run([str(ROOT / "scripts" / "build"), "submit_advice", "--out", str(out)], ROOT,
         clean_env, 120)
@@ -40,11 +31,8 @@ def test_the_submit_advice_bundle_installs_alone_and_serves_a_submission(
     assert sorted(p.name for p in bundle.iterdir()) == [
         "main.py", "requirements.txt", "schemas", "shared"]
 
-    venv = tmp_path / "venv"
-    run([sys.executable, "-m", "venv", str(venv)], tmp_path, clean_env, 120)
+    venv = bundle_venv(bundle / "requirements.txt")
     python = venv / "bin" / "python"
-    run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         "--requirement", str(bundle / "requirements.txt")], bundle, clean_env, 540)
     # The project itself is not installed there: main.py imports shared/ and schemas/ from
     # the bundle folder, as on Cloud Functions.
     where = run([str(python), "-c", "import shared, schemas; print(shared.__file__)"],

@@ -45,7 +45,8 @@ def checkout(tmp_path: Path) -> Path:
     for part in ("scripts", "tools", "functions", "shared", "schemas", "infra"):
         shutil.copytree(ROOT / part, copy / part,
                         ignore=shutil.ignore_patterns("__pycache__", ".terraform", "tfplan"))
-    shutil.copy2(ROOT / "pyproject.toml", copy / "pyproject.toml")
+    for part in ("pyproject.toml", "requirements.lock"):
+        shutil.copy2(ROOT / part, copy / part)
     env_dir = copy / "infra" / "envs" / "dev"
     (env_dir / "backend.hcl").write_text('bucket = "b"\nprefix = "p"\n')
     (env_dir / "terraform.tfvars").write_text('project_id = "p"\n')
