@@ -387,6 +387,21 @@ def refuse_open_task_targets(s: Settings, environ: Mapping[str, str],
         raise config.ConfigError(message)
 
 
+def refuse_loopback_referrals(s: Settings, environ: Mapping[str, str],
+                              metadata: Callable[[], str | None] | None = None) -> None:
+    """ConfigError when ``INTAKE_INVESTIGATIONS_LOOPBACK_HTTP`` (a local run against the
+    emulators only) is set where the process runs on Google Cloud: nothing starts."""
+    if not s.investigations_loopback_http:
+        return
+    signs = google_cloud_signs(s, environ, metadata)
+    if signs:
+        message = ("INTAKE_INVESTIGATIONS_LOOPBACK_HTTP=true lets referrals travel over plain "
+                   f"HTTP, but here {'; '.join(signs)}: nothing starts. Referrals from Google "
+                   "Cloud go to an https:// INTAKE_INVESTIGATIONS_URL.")
+        _log.critical(message, extra={"event": "loopback_referrals_refused"})
+        raise config.ConfigError(message)
+
+
 def _dev_tokens(s: Settings) -> DevTokenVerifier:
     from shared import auth
     from shared.adapters.local_secrets import secret_from_file
@@ -421,14 +436,14 @@ def _forward_secret(s: Settings) -> bytes:
 
 
 def _gateway(s: Settings, secret: bytes) -> InvestigationsGateway:
-    from urllib.parse import urlsplit
-
     from shared.adapters.investigations_http import HttpInvestigationsGateway
-    if s.backend != "embedded" and urlsplit(s.investigations_url).scheme != "https":
+    if s.backend != "embedded":
         # The explicit variable is checked when the settings load; this catches the
         # default (the local reference receiver), which does not exist on Google Cloud.
-        raise config.ConfigError("INTAKE_INVESTIGATIONS_URL must be an https:// URL on the "
-                                 "gcp backend: referrals never travel unencrypted")
+        refusal = config.investigations_url_refusal(
+            s.investigations_url, loopback_http=s.investigations_loopback_http)
+        if refusal:
+            raise config.ConfigError(refusal)
     return HttpInvestigationsGateway(s.investigations_url, secret, timeout=s.forward_timeout)
 
 
@@ -516,11 +531,12 @@ def container() -> Container:
                 settings = config.load()
                 logs.configure(settings.log_level)
                 # Local-only switches refuse to start where Google Cloud is in sight; the
-                # metadata server is asked once for both.
+                # metadata server is asked once for all of them.
                 metadata = _metadata_once(settings)
                 if settings.dev_auth:
                     refuse_unsafe_dev_tokens(settings, os.environ, metadata)
                 refuse_open_task_targets(settings, os.environ, metadata)
+                refuse_loopback_referrals(settings, os.environ, metadata)
                 _current = Container(settings)
     return _current
 

@@ -7,6 +7,7 @@ checked against this list by the tests.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import re
@@ -104,6 +105,12 @@ VARIABLES: tuple[Variable, ...] = (
              "HTTPS endpoint of the investigations office's intake (`https://` is required "
              "on gcp). Empty: the local reference receiver at "
              "`<INTAKE_FUNCTIONS_BASE_URL>/investigations_intake`."),
+    Variable("INTAKE_INVESTIGATIONS_LOOPBACK_HTTP", "false",
+             "`true` lets the gcp backend refer to an `http://` investigations intake on a "
+             "loopback address only (`127.0.0.1`, `[::1]`; not a name): the reference "
+             "receiver of `scripts/run --emulators`. Every other URL still needs "
+             "`https://`, and nothing starts with it where Google Cloud is seen (a Google "
+             "runtime variable, or a metadata server that answers).", "local"),
     Variable("INTAKE_FORWARD_HMAC_SECRET", "",
              "Shared secret that signs referrals (at least 32 characters). Empty on the "
              "embedded backend: a random one kept in `<INTAKE_DATA_DIR>/keys/forward-hmac.key`.",
@@ -304,6 +311,8 @@ class Settings:
     task_auth: TaskAuth = TaskAuth()
     # --- Officers' access: recusal index, development tokens, the command line ---
     access: AccessSettings = field(default_factory=lambda: AccessSettings())
+    # gcp only: referrals may go over plain HTTP to the loopback (a local run's receiver)
+    investigations_loopback_http: bool = False
 
     def function_url(self, function_name: str) -> str:
         return f"{self.functions_base_url.rstrip('/')}/{function_name}"
@@ -385,12 +394,34 @@ def _emails(name: str) -> Callable[[str], frozenset[str]]:
     return parse
 
 
-def _https_url(name: str) -> Callable[[str], str]:
+def investigations_url_refusal(url: str, *, loopback_http: bool) -> str | None:
+    """Why the gcp backend must not send referrals to ``url`` (None when it may): only over
+    https, or, with ``loopback_http`` (a local run against the emulators), over plain HTTP
+    to this machine's loopback interface."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return None
+    if loopback_http and parts.scheme == "http" and _is_loopback(parts.hostname or ""):
+        return None
+    allowed = ("an https:// URL (or http:// on the loopback interface, as "
+               "INTAKE_INVESTIGATIONS_LOOPBACK_HTTP allows)" if loopback_http
+               else "an https:// URL")
+    return (f"INTAKE_INVESTIGATIONS_URL must be {allowed} on the gcp backend, got {url!r}: "
+            "referrals never travel unencrypted")
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a name: it could resolve anywhere
+
+
+def _investigations_url(loopback_http: bool) -> Callable[[str], str]:
     def parse(raw: str) -> str:
-        parts = urlsplit(raw)
-        if raw and (parts.scheme != "https" or not parts.hostname):
-            raise ConfigError(f"{name} must be an https:// URL on the gcp backend, got "
-                              f"{raw!r}: referrals never travel unencrypted")
+        refusal = investigations_url_refusal(raw, loopback_http=loopback_http) if raw else None
+        if refusal:
+            raise ConfigError(refusal)
         return raw
 
     return parse
@@ -513,6 +544,8 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
                 else ("oidc" if backend == "gcp" else "none")),
             callers=get("INTAKE_TASK_CALLERS", _emails("INTAKE_TASK_CALLERS")),
         ),
+        investigations_loopback_http=get("INTAKE_INVESTIGATIONS_LOOPBACK_HTTP",
+                                         _bool("INTAKE_INVESTIGATIONS_LOOPBACK_HTTP")),
     )
     messages_key_file = get("INTAKE_MESSAGES_KEY_FILE")
     settings = replace(
@@ -541,7 +574,8 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
     if settings.backend == "gcp" and not settings.project:
         raise ConfigError("GOOGLE_CLOUD_PROJECT must be set when INTAKE_BACKEND=gcp")
     if settings.backend == "gcp":
-        get("INTAKE_INVESTIGATIONS_URL", _https_url("INTAKE_INVESTIGATIONS_URL"))
+        get("INTAKE_INVESTIGATIONS_URL",
+            _investigations_url(settings.investigations_loopback_http))
     return settings
 
 

@@ -83,3 +83,75 @@ def test_the_site_origin_is_that_of_the_base_url() -> None:
     assert config.url_origin("https://a.example:8443/x") == "https://a.example:8443"
     assert config.url_origin("https://user@a.example/") == ""
     assert config.url_origin("null") == ""
+
+
+LOOPBACK = {**GCP, "INTAKE_INVESTIGATIONS_LOOPBACK_HTTP": "true"}
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8080/investigations_intake",
+                                 "http://127.0.0.2/in", "http://[::1]:9000/in"])
+def test_a_local_gcp_run_may_refer_to_its_loopback_receiver_only_when_told(url: str) -> None:
+    assert config.load({**LOOPBACK, "INTAKE_INVESTIGATIONS_URL": url}).investigations_url == url
+    with pytest.raises(config.ConfigError, match="https://"):
+        config.load({**GCP, "INTAKE_INVESTIGATIONS_URL": url})
+
+
+@pytest.mark.parametrize("url", ["http://localhost:8080/in", "http://10.0.0.1/in",
+                                 "http://investigations.example.org/in",
+                                 "http://127.0.0.1.example.org/in", "ftp://127.0.0.1/in"])
+def test_the_loopback_switch_opens_nothing_but_the_loopback(url: str) -> None:
+    with pytest.raises(config.ConfigError, match="INTAKE_INVESTIGATIONS_URL"):
+        config.load({**LOOPBACK, "INTAKE_INVESTIGATIONS_URL": url})
+    assert config.load({**LOOPBACK, "INTAKE_INVESTIGATIONS_URL": "https://oiai.example/in"})
+
+
+def test_the_loopback_switch_lets_the_gateway_reach_the_local_receiver() -> None:
+    from shared.adapters.investigations_http import HttpInvestigationsGateway
+    from shared.bootstrap import Container
+
+    local = {**LOOPBACK, "INTAKE_FORWARD_HMAC_SECRET": "s" * 40,
+             "INTAKE_FUNCTIONS_BASE_URL": "http://127.0.0.1:8085"}
+    settings = config.load(local)
+    assert settings.investigations_url == "http://127.0.0.1:8085/investigations_intake"
+    assert isinstance(Container(settings).gateway, HttpInvestigationsGateway)
+    # The default of another base URL stays refused, switch or not.
+    elsewhere = config.load({**local, "INTAKE_FUNCTIONS_BASE_URL": "http://intake.example"})
+    with pytest.raises(config.ConfigError, match="https"):
+        _ = Container(elsewhere).gateway
+    with pytest.raises(config.ConfigError, match="https"):
+        _ = Container(config.load({**local, "INTAKE_INVESTIGATIONS_LOOPBACK_HTTP": "false"})
+                      ).gateway
+
+
+@pytest.mark.parametrize("marker", ["K_SERVICE", "FUNCTION_NAME", "GAE_SERVICE",
+                                    "KUBERNETES_SERVICE_HOST", "CLOUD_SHELL"])
+def test_the_loopback_switch_refuses_to_start_on_google_cloud(
+        monkeypatch: pytest.MonkeyPatch, marker: str) -> None:
+    from shared import bootstrap
+
+    monkeypatch.setattr(bootstrap, "_current", None)
+    for name, value in {**LOOPBACK, "INTAKE_TASK_AUTH": "oidc"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv(marker, "x")
+    with pytest.raises(config.ConfigError,
+                       match=f"INTAKE_INVESTIGATIONS_LOOPBACK_HTTP=true.*{marker}"):
+        bootstrap.container()
+    monkeypatch.delenv(marker)
+    assert bootstrap.container().settings.investigations_loopback_http is True
+
+
+def test_the_loopback_switch_refuses_to_start_where_a_metadata_server_answers(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from shared import bootstrap
+    from tests.support.metadata import MetadataServer
+
+    server = MetadataServer()
+    try:
+        monkeypatch.setattr(bootstrap, "_current", None)
+        for name, value in {**LOOPBACK, "INTAKE_TASK_AUTH": "oidc"}.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setenv("GCE_METADATA_IP", server.host)
+        with pytest.raises(config.ConfigError, match="metadata server answers"):
+            bootstrap.container()
+    finally:
+        server.close()
