@@ -1,5 +1,7 @@
-"""The local runner: every function on one server under ``/<function_name>``, the embedded
-backend, in-process task dispatch, and a periodic sweep standing in for Cloud Scheduler."""
+"""The local runner: every function on one server under ``/<function_name>``, with the
+configured backend (the embedded one: in-process task dispatch; the gcp one against the
+emulators: ``scripts/run --emulators``), the reference receiver of the investigations
+office, and a periodic sweep standing in for Cloud Scheduler."""
 
 from __future__ import annotations
 
@@ -132,12 +134,13 @@ def _sweep_periodically(container: Container, stop: threading.Event) -> None:
                                                "failed": len(report.failed)})
 
 
-def banner(base_url: str, *, control_token: str, dev_tokens: Mapping[str, str]) -> str:
+def banner(base_url: str, *, control_token: str, dev_tokens: Mapping[str, str],
+           backend: str = "embedded") -> str:
     """What the local runner prints: the functions, a first request, each officer's
     development token (``dev_tokens``: address -> token) for the case API and `intake
     cases`, and the reference receiver's control token."""
     names = function_names()
-    lines = ["ethics-intake is running with the embedded backend.", ""]
+    lines = [f"ethics-intake is running with the {backend} backend.", ""]
     lines += [f"  {base_url}/{name}" for name in names]
     lines += [f"  {base_url}/openapi.json", "", "Try:",
               f"  curl -s -X POST {base_url}/submit_advice -H 'Content-Type: application/json' "
@@ -151,6 +154,9 @@ def banner(base_url: str, *, control_token: str, dev_tokens: Mapping[str, str]) 
             lines += [f"  {email}:", f"    export INTAKE_OFFICER_TOKEN='{token}'"]
         lines += ["then:", f"  curl -s {base_url}/cases/ -H \"Authorization: Bearer "
                   "$INTAKE_OFFICER_TOKEN\"", "  .venv/bin/intake cases list", ""]
+    else:
+        lines += ["Officers' functions (cases, log_service) take a Google ID token: "
+                  "development tokens exist only on the embedded backend.", ""]
     lines += ["The reference receiver's controls and list (`intake referrals` reads the "
               "token from the data folder):",
               f"  receiver token: {control_token}",
@@ -191,7 +197,8 @@ def serve(host: str, port: int) -> None:
     receiver = reference_receiver(container)
     print(banner(f"http://{host}:{port}",
                  control_token=receiver_token(container.settings.data_dir),
-                 dev_tokens=dev_tokens(container)), flush=True)
+                 dev_tokens=dev_tokens(container), backend=container.settings.backend),
+          flush=True)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # our access log replaces it
     try:
         run_simple(host, port, build_app(receiver=receiver), threaded=True, use_reloader=False)

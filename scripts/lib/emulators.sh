@@ -41,8 +41,16 @@ stop_emulators() {
         # setsid made each emulator a process group leader: stop the group (gcloud's java too).
         kill -TERM -- "-$pid" 2>/dev/null || true
     done
+    local tries
     for pid in "${EMULATOR_PIDS[@]}"; do
         wait "$pid" 2>/dev/null || true
+        # The group outlives its leader while gcloud's Java shuts down: up to 10 s more.
+        tries=50
+        while kill -0 -- "-$pid" 2>/dev/null && [ $tries -gt 0 ]; do
+            sleep 0.2
+            tries=$((tries - 1))
+        done
+        kill -KILL -- "-$pid" 2>/dev/null || true
     done
     EMULATOR_PIDS=()
 }
