@@ -31,3 +31,12 @@ def test_the_default_policy_is_six_months_and_thirty_days() -> None:
 
 def test_the_filing_window_is_configurable() -> None:
     assert not Policy(filing_window_months=12).filed_late(date(2025, 9, 1), date(2026, 3, 2))
+
+
+def test_an_approximate_date_stands_for_a_month_either_side() -> None:
+    from shared.domain.policy import earliest_day, latest_day
+
+    assert latest_day(date(2025, 1, 31), True) == date(2025, 2, 28)
+    assert earliest_day(date(2025, 3, 31), True) == date(2025, 2, 28)
+    assert earliest_day(date(2025, 1, 15), True) == date(2024, 12, 15)
+    assert latest_day(date(2025, 1, 15), False) == earliest_day(date(2025, 1, 15), False)
