@@ -8,12 +8,12 @@ from typing import Any
 
 from marshmallow import fields, validate
 
-from schemas.common import IntakeSchema, Text
+from schemas.common import Coded, IntakeSchema, Text
 from shared.domain.follow_up import MESSAGE_MAX_LENGTH
 from shared.domain.references import normalise_symbols, parse_reference
 
 
-class Reference(fields.String):
+class Reference(Coded, fields.String):
     """A case reference as a person types it (any case, spaces, O for 0), canonicalised."""
 
     default_error_messages = {  # noqa: RUF012
@@ -29,7 +29,7 @@ class Reference(fields.String):
         return reference
 
 
-class ReceiptCode(fields.String):
+class ReceiptCode(Coded, fields.String):
     """A receipt code: 16 symbols of Crockford's base32, spaces and hyphens ignored."""
 
     default_error_messages = {  # noqa: RUF012
@@ -49,7 +49,11 @@ class FollowUpLookupSchema(IntakeSchema):
     receipt = ReceiptCode(required=True)
 
 
+class MessageId(Coded, fields.String):
+    """The id a page gives a message, so that sending it twice adds it once."""
+
+
 class FollowUpMessageSchema(IntakeSchema):
     message = Text(max_length=MESSAGE_MAX_LENGTH, multiline=True, required=True)
-    message_id = fields.String(required=True, validate=validate.Regexp(
+    message_id = MessageId(required=True, validate=validate.Regexp(
         r"^[0-9a-f]{32}$", error="Reload the page and write your message again."))

@@ -145,6 +145,8 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("INTAKE_FOLLOW_UP_LOCK_SECONDS", "3600",
              "How long a reference stays locked on the follow-up page after five wrong "
              "receipt codes."),
+    Variable("INTAKE_EXIT_URL", "https://www.bbc.com/weather",
+             "The neutral outside page \"Exit this page\" leads to (https)."),
 )
 
 BACKENDS = ("embedded", "gcp")
@@ -168,6 +170,7 @@ class FormsSettings:
     rate_window_seconds: int = 3600
     proxy_hops: int = 0
     follow_up_lock_seconds: int = 3600
+    exit_url: str = "https://www.bbc.com/weather"
 
 
 @dataclass(frozen=True)
@@ -271,6 +274,15 @@ def _bool(name: str) -> Callable[[str], bool]:
     return parse
 
 
+def _outside_url(name: str) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        if not re.fullmatch(r"https://[^\s/?#]+(/[^\s]*)?", raw):
+            raise ConfigError(f"{name} must be an https:// address, got {raw!r}")
+        return raw
+
+    return parse
+
+
 def _secret(name: str) -> Callable[[str], str]:
     def parse(raw: str) -> str:
         if raw and len(raw) < 32:
@@ -359,6 +371,7 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
             proxy_hops=get("INTAKE_PROXY_HOPS", _int("INTAKE_PROXY_HOPS", 0, 10)),
             follow_up_lock_seconds=get("INTAKE_FOLLOW_UP_LOCK_SECONDS",
                                        _int("INTAKE_FOLLOW_UP_LOCK_SECONDS", 60, 30 * 86400)),
+            exit_url=get("INTAKE_EXIT_URL", _outside_url("INTAKE_EXIT_URL")),
         ),
         kms_key="",
         kms_emulator_host="",

@@ -16,6 +16,7 @@ from flask import Request, Response
 
 from shared import logs
 from shared.bootstrap import Container
+from shared.endpoints.page_state import CASE_IDLE_SECONDS
 from shared.http import HttpProblem, read_form_pairs
 from shared.web import security, views
 from shared.web.formdefs import N_
@@ -45,10 +46,11 @@ def page_context(container: Container, request: Request, lang: Language, *,
         language=lang, urls=Urls.from_base_url(settings.functions_base_url),
         https=security.is_https(request),
         csrf_token=security.issue_token(container.forms_secret, cookie), cookies=cookies,
-        switch_to=switch_to, cookie=cookie,
+        switch_to=switch_to, cookie=cookie, today=container.clock.now().date(),
         settings={"filing_window_months": settings.policy.filing_window_months,
                   "preliminary_review_days": settings.policy.preliminary_review_days,
-                  "lock_minutes": max(1, settings.forms.follow_up_lock_seconds // 60)})
+                  "lock_minutes": max(1, settings.forms.follow_up_lock_seconds // 60),
+                  "session_minutes": CASE_IDLE_SECONDS // 60})
 
 
 def refused(function: str, reason: str) -> None:
@@ -110,7 +112,8 @@ def forbidden(ctx: views.PageContext) -> Response:
 STALE = N_("For your security, this form had expired. Your answers are kept below: check "
            "them and send the form again.")
 HONEYPOT = N_("This form could not be accepted. Check your answers and send it again.")
-PAGE_FIELDS = (security.TOKEN_FIELD, security.HONEYPOT_FIELD, security.LANGUAGE_FIELD)
+PAGE_FIELDS = (security.TOKEN_FIELD, security.HONEYPOT_FIELD, security.LANGUAGE_FIELD,
+               "draft", "step", "action")
 
 class Again(Protocol):
     """Shows the page of a post again with what was sent, a status and a notice."""
