@@ -149,21 +149,24 @@ def merge(flow: Flow, draft: Draft, step: Step, values: dict[str, str]) -> None:
         return
     for target in revealed(flow, step, values):
         owned = {p.name for p in flow.asked_fields(draft, target)}
+        shown = {item.name: flow.row_count(draft, item) for item in target.items
+                 if isinstance(item, Rows)}
         for key in list(draft.values):
             if control_of(key) in owned:
                 del draft.values[key]
         for key, value in values.items():
             if control_of(key) in owned and len(key) <= 100:
                 draft.values[key] = value
-        for item in target.items:
-            if isinstance(item, Rows):
-                draft.rows[item.name] = _posted_rows(item, values, draft)
+        for name, count in shown.items():
+            draft.rows[name] = _posted_rows(name, values, count)
 
 
-def _posted_rows(rows: Rows, values: dict[str, str], draft: Draft) -> int:
+def _posted_rows(name: str, values: dict[str, str], shown: int) -> int:
+    """The rows a post holds (blank ones too): those the page showed, unless the post
+    says otherwise."""
     indexes = [int(key.split(".")[1]) for key in values
-               if key.startswith(rows.name + ".") and key.split(".")[1].isdigit()]
-    return max([*(i + 1 for i in indexes), 0]) if indexes else draft.rows.get(rows.name, 0)
+               if key.startswith(name + ".") and key.split(".")[1].isdigit()]
+    return max(i + 1 for i in indexes) if indexes else shown
 
 
 def _change_rows(flow: Flow, draft: Draft, step: Step, action: str) -> None:

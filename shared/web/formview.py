@@ -310,6 +310,11 @@ def _shown(control: Control, gettext: Gettext, format_date: Callable[[date, str]
     return control.value
 
 
+def _line(label: str, value: str) -> str:
+    return f"{label} {value}" if label.rstrip().endswith(("?", "؟", "？", ":")) else \
+        f"{label}: {value}"
+
+
 def check_answers(renderer: Renderer) -> list[StepAnswers]:
     """Every step asked, with each answer as the page will send it."""
     flow, gettext = renderer.flow, renderer.gettext
@@ -321,13 +326,13 @@ def check_answers(renderer: Renderer) -> list[StepAnswers]:
             controls = item.controls if isinstance(item, GroupView) else (
                 [item] if isinstance(item, Control) else [])
             for control in controls:
-                answers.append(Answer(control.label,
-                                      _shown(control, gettext, renderer.format_date)))
+                label = "" if control.heading else control.label  # the section says it
+                answers.append(Answer(label, _shown(control, gettext, renderer.format_date)))
             if isinstance(item, RowsView):
                 if not item.rows:
                     answers.append(Answer(gettext(step.title), ""))
                 for row in item.rows:
-                    lines = [f"{c.label}: {_shown(c, gettext, renderer.format_date)}"
+                    lines = [_line(c.label, _shown(c, gettext, renderer.format_date))
                              for c in row.controls
                              if _shown(c, gettext, renderer.format_date)]
                     answers.append(Answer(row.legend, "", lines))
