@@ -49,6 +49,7 @@ variable "settings" {
     form_rate_limit                = optional(number, 20)
     form_rate_window_seconds       = optional(number, 3600)
     follow_up_lock_seconds         = optional(number, 3600)
+    exit_url                       = optional(string, "https://www.bbc.com/weather")
   })
   description = "Application settings (INTAKE_<KEY> of shared/config.py); the policy time limits are the organisation's own."
   default     = {}

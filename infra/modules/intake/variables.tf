@@ -56,6 +56,7 @@ variable "settings" {
     form_rate_limit                = optional(number, 20)
     form_rate_window_seconds       = optional(number, 3600)
     follow_up_lock_seconds         = optional(number, 3600)
+    exit_url                       = optional(string, "https://www.bbc.com/weather")
   })
   description = "Application settings, each the variable INTAKE_<KEY> of shared/config.py (same defaults, same bounds: the code refuses to start on a bad value)."
   default     = {}
@@ -80,6 +81,7 @@ variable "settings" {
       var.settings.form_rate_limit >= 0 && var.settings.form_rate_limit <= 100000,
       var.settings.form_rate_window_seconds >= 1 && var.settings.form_rate_window_seconds <= 604800,
       var.settings.follow_up_lock_seconds >= 60 && var.settings.follow_up_lock_seconds <= 2592000,
+      can(regex("^https://[^\\s/?#]+(/\\S*)?$", var.settings.exit_url)),
     ])
     error_message = "A setting is out of the bounds shared/config.py accepts."
   }
