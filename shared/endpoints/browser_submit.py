@@ -70,8 +70,8 @@ def _draft(container: Container, request: Request, form: FormSpec,
     if "draft" in values:
         return page_state.open_draft(container, request, form.code, values["draft"])
     key = values.get(IDEMPOTENCY_FIELD, "")
-    flat = {k: v for k, v in values.items() if k not in browser.PAGE_FIELDS + (
-        IDEMPOTENCY_FIELD,)}
+    flat = {k: v for k, v in values.items()
+            if k not in (*browser.PAGE_FIELDS, IDEMPOTENCY_FIELD)}
     return Draft(form.code, key if _KEY.fullmatch(key) else new_key(), flat)
 
 

@@ -147,7 +147,7 @@ class Flow:
         problems: Problems = {}
         kept: dict[str, list[int]] = {}
         values = draft.values
-        for step in self.page.steps + (CHECK_STEP,):
+        for step in (*self.page.steps, CHECK_STEP):
             if step.code not in codes:
                 continue
             for item in (step.items if step is not CHECK_STEP else (self.page.consent,)):
@@ -159,13 +159,10 @@ class Flow:
                         if pairs:
                             rows.append(dict(pairs))
                             kept.setdefault(item.name, []).append(row)
-                    if rows:
-                        index = 0
-                        for row_pairs in rows:
-                            for name, value in row_pairs.items():
-                                _, _, rest = name.split(".", 2)
-                                _put(body, f"{item.name}.{index}.{rest}", value)
-                            index += 1
+                    for index, row_pairs in enumerate(rows):  # numbered again, gaps closed
+                        for name, value in row_pairs.items():
+                            _, _, rest = name.split(".", 2)
+                            _put(body, f"{item.name}.{index}.{rest}", value)
                     continue
                 fields_ = item.fields if isinstance(item, Group) else (item,)
                 prefix = f"{item.name}." if isinstance(item, Group) and item.name else ""

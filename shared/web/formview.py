@@ -311,7 +311,7 @@ def _shown(control: Control, gettext: Gettext, format_date: Callable[[date, str]
 
 
 def _line(label: str, value: str) -> str:
-    return f"{label} {value}" if label.rstrip().endswith(("?", "؟", "？", ":")) else \
+    return f"{label} {value}" if label.rstrip().endswith(("?", "\u061f", "\uff1f", ":")) else \
         f"{label}: {value}"
 
 

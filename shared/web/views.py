@@ -15,10 +15,10 @@ from typing import Any
 from flask import Response
 
 from shared.web import formview
-from shared.web.messages import DATE_EXAMPLE, isolate
 from shared.web.flow import Draft, Flow, Problems
 from shared.web.formdefs import CHECK_STEP, N_, FormPage, Step
 from shared.web.i18n import Language
+from shared.web.messages import DATE_EXAMPLE, isolate
 from shared.web.render import Urls, gettext_for, html_response, render
 
 

@@ -7,9 +7,9 @@ import html
 import json
 import re
 import secrets
-from urllib.parse import urlencode
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 

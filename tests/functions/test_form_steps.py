@@ -5,7 +5,6 @@ language keeps what was typed."""
 
 from __future__ import annotations
 
-import copy
 import html
 import json
 import re
@@ -15,15 +14,14 @@ from typing import Any
 
 import pytest
 from babel.numbers import format_decimal
-from marshmallow import ValidationError
 
 from schemas.common import LOAD_CONTEXT
 from shared.domain.records import canonical_json, jsonable
-from shared.web.errors import flat_errors
 from shared.web.i18n import LANGUAGES, SOURCE_LANGUAGE, translations
 from shared.web.messages import DATE_EXAMPLE, LTR_ISOLATE, POP_ISOLATE
 from shared.web.pages import PAGES, SCHEMAS
 from tests.support.harness import Harness
+from tests.support.labels import disagreements, labels
 from tests.support.payloads import ADVICE_ANONYMOUS, MISCONDUCT_ANONYMOUS, flatten, payload
 from tests.support.web import Browser, Page, reference_on, web_harness
 
@@ -74,59 +72,6 @@ def test_a_form_walked_step_by_step_makes_the_submission_the_api_would(
 
 # --- labels -----------------------------------------------------------------------------
 
-FIELD = re.compile(r'<div class="field[^"]*">(.*?)(?=<div class="field|</form>)', re.DOTALL)
-
-
-def labels(page: Page) -> dict[str, tuple[bool, bool]]:
-    """Each question of a page: (its label says "(optional)", its control is required)."""
-    found = {}
-    for block in FIELD.findall(page.text):
-        names = re.findall(r'name="([^"]+)"', block)
-        label = re.search(r"<(legend|label)[^>]*>(.*?)</\1>", block, re.DOTALL)
-        first = re.search(r"<(?:input|textarea|select)\b[^>]*>", block)
-        if not names or label is None or first is None or " disabled" in first.group() or \
-                'type="checkbox"' in first.group():
-            continue  # hidden under an answer; a box one ticks or not
-        name = names[0].removesuffix(".day")
-        found[name] = ("(optional)" in label.group(2), " required" in block)
-    return found
-
-
-def without(body: dict[str, Any], name: str) -> dict[str, Any]:
-    data = copy.deepcopy(body)
-    parts = [int(p) if p.isdigit() else p for p in name.split(".")]
-    node: Any = data
-    for part in parts[:-1]:
-        node = node[part]
-    node.pop(parts[-1], None)
-    if isinstance(node, dict):
-        node.pop(f"{parts[-1]}_approximate", None)
-    return data
-
-
-def refused_at(form: str, body: dict[str, Any], name: str) -> bool:
-    """Whether the schema refuses the body with a problem on this question or its group."""
-    try:
-        with LOAD_CONTEXT({"today": TODAY}):
-            SCHEMAS[form].load(body)
-    except ValidationError as error:
-        messages = error.messages if isinstance(error.messages, dict) else {}
-        flat = flat_errors(messages, {})
-        group = name.rsplit(".", 1)[0]
-        return name in flat or (group != name and group in flat)
-    return False
-
-
-def has_a_rule(form: str, name: str) -> bool:
-    generic = re.sub(r"\.[0-9]+\.", ".%d.", name)
-    return any(generic in rule.paths or any(generic.startswith(p + ".") for p in rule.paths)
-               for rule in SCHEMAS[form].rules)
-
-
-def decides(form: str, name: str) -> bool:
-    return any(name in rule.depends_on for rule in SCHEMAS[form].rules)
-
-
 @pytest.mark.parametrize("scenario", list(SCENARIOS))
 def test_every_label_says_what_the_schema_says(web: Harness, scenario: str) -> None:
     """"(optional)" only where the schema accepts the form without the answer; a question
@@ -139,20 +84,24 @@ def test_every_label_says_what_the_schema_says(web: Harness, scenario: str) -> N
     page = browser.get(f"/{form}")
     checked = 0
     while page.step != "check":
-        for name, (optional, required) in labels(page).items():
-            if name in answers or name.rsplit(".", 1)[0] in answers or any(
-                    key.startswith(name + ".") for key in answers) or optional:
-                refused = refused_at(form, without(body, name), name)
-                if optional:
-                    assert not refused and not required, (page.step, name)
-                elif required:
-                    assert refused or decides(form, name), (page.step, name)
-                else:  # required or not, by an answer on the same page: a rule says which
-                    assert has_a_rule(form, name), (page.step, name)
-                checked += 1
+        assert disagreements(form, page.text, body, set(answers), TODAY) == [], page.step
+        checked += len(labels(page.text))
         page = browser.step(form, page, answers, _next_action(page, answers))
         assert page.status == 200, page.summary
     assert checked >= 5
+
+
+def test_a_wrong_label_is_found() -> None:
+    body = payload("misconduct")
+    assert disagreements("misconduct", '<div class="field"><label for="f-what">What '
+                         '<span class="optional">(optional)</span></label><textarea '
+                         'id="f-what" name="what"></textarea></div></form>', body,
+                         {"what"}, TODAY) == [
+        "what: marked optional, but the schema needs it"]
+    assert disagreements("misconduct", '<div class="field"><label for="f-how">How</label>'
+                         '<textarea id="f-how" name="how" required></textarea></div></form>',
+                         body, {"how"}, TODAY) == [
+        "how: marked required, but the schema does without it"]
 
 
 def _next_action(page: Page, answers: dict[str, str]) -> str:
@@ -168,23 +117,23 @@ def test_the_labels_the_issue_found_wrong(web: Harness) -> None:
     browser = Browser(web)
     misconduct = browser.walk("misconduct", dict(flatten(payload("misconduct"))),
                               until="people")
-    assert "(optional)" not in labels(misconduct)  # no row yet: "Add a person"
+    assert "(optional)" not in labels(misconduct.text)  # no row yet: "Add a person"
     people = browser.step("misconduct", misconduct, {}, "add:subjects")
     people = browser.step("misconduct", people, {}, "add:subjects")
-    found = labels(people)
+    found = labels(people.text)
     assert found["subjects.1.name"] == (False, True)  # a person added needs a name
     assert found["subjects.1.title"] == (True, False)
     when = browser.walk("misconduct", dict(flatten(payload("misconduct"))), until="when")
-    assert {name: value[0] for name, value in labels(when).items()} == {
+    assert {name: value[0] for name, value in labels(when.text).items()} == {
         "incident_date": False, "incident_end_date": False, "when_description": False}
     advice = browser.walk("advice", dict(flatten(payload("advice"))), until="kind")
-    assert labels(advice)["subcategory"] == (False, True)
-    assert labels(browser.get("/advice"))["anonymous"] == (False, True)
+    assert labels(advice.text)["subcategory"] == (False, True)
+    assert labels(browser.get("/advice").text)["anonymous"] == (False, True)
     retaliation = browser.walk("retaliation", dict(flatten(payload("retaliation"))),
                                until="acts")
     retaliation = browser.step("retaliation", retaliation, {}, "add:retaliatory_acts")
-    assert labels(retaliation)["retaliatory_acts.1.description"] == (False, True)
-    assert labels(retaliation)["retaliatory_acts.1.kind"] == (True, False)
+    assert labels(retaliation.text)["retaliatory_acts.1.description"] == (False, True)
+    assert labels(retaliation.text)["retaliatory_acts.1.kind"] == (True, False)
 
 
 # --- problems, in the words of each question ---------------------------------------------
@@ -340,7 +289,7 @@ def test_switching_language_keeps_what_was_typed(web: Harness, step: str) -> Non
     browser = Browser(web)
     answers = dict(flatten(payload("misconduct")))
     page = browser.walk("misconduct", answers, until=step)
-    assert f'value="lang:ar"' in page.text and 'form="step-form"' in page.text
+    assert 'value="lang:ar"' in page.text and 'form="step-form"' in page.text
     typed = {"what": "Typed, not yet sent", "consent_forwarding": "yes"}
     switched = browser.step("misconduct", page, typed, "lang:ar")
     assert switched.status == 200 and switched.lang == "ar" and switched.step == step

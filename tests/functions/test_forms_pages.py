@@ -200,7 +200,7 @@ def test_cookies_blocked_but_our_page_and_token_pass(web: Harness) -> None:
     cookieless = Browser(web)  # never got the cookie the token is bound to
     page = cookieless.post("submit_advice", [("csrf_token", token), *_pairs("advice")])
     assert page.status == 201  # no cookie to carry the confirmation: it comes at once
-    assert reference_on(page) and "Set-Cookie" not in page.headers or "receipt=" not in \
+    assert (reference_on(page) and "Set-Cookie" not in page.headers) or "receipt=" not in \
         page.headers.get("Set-Cookie", "")
 
 

@@ -139,3 +139,20 @@ def test_every_problem_the_schemas_give_has_the_pages_words_in_every_language() 
                 assert translations(language).gettext(english) != english, (language, code)
 
 
+
+
+@pytest.mark.parametrize(("explicit", "accept", "expected"), [
+    (None, None, "en"),
+    (None, "fr-CH, fr;q=0.9, en;q=0.8", "fr"),
+    (None, "de-DE, es;q=0.5, pt;q=0.7", "pt"),
+    (None, "zh-TW", "zh"),
+    (None, "en;q=0, ar", "ar"),
+    (None, "de", "en"),
+    (None, "fr;q=abc, es", "es"),
+    (None, "*", "en"),
+    ("ar", "fr", "ar"),
+    ("xx", "es", "es"),
+    (None, "," * 5000 + "fr", "en"),  # bounded work on a hostile header
+])
+def test_language_negotiation(explicit: str | None, accept: str | None, expected: str) -> None:
+    assert negotiate(explicit, accept) == expected

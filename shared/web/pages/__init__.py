@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from marshmallow import Schema
-
 from schemas.advice import AdviceRequestSchema
+from schemas.common import IntakeSchema
 from schemas.misconduct import MisconductReportSchema
 from schemas.retaliation import RetaliationComplaintSchema
 from shared.web.formdefs import FormPage
@@ -16,6 +15,6 @@ from shared.web.pages.retaliation import RETALIATION_PAGE
 
 PAGES: Mapping[str, FormPage] = {p.code: p for p in (ADVICE_PAGE, MISCONDUCT_PAGE,
                                                      RETALIATION_PAGE)}
-SCHEMAS: Mapping[str, Schema] = {"advice": AdviceRequestSchema(),
+SCHEMAS: Mapping[str, IntakeSchema] = {"advice": AdviceRequestSchema(),
                                  "misconduct": MisconductReportSchema(),
                                  "retaliation": RetaliationComplaintSchema()}

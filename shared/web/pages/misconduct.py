@@ -80,7 +80,7 @@ MISCONDUCT_PAGE = FormPage(
         )),
         Step("people", N_("Who is involved?"), (
             Rows("subjects", N_("Person %(number)s"), (
-                Field("name", N_("Name"), messages={"required": N_("Enter the person’s "
+                Field("name", N_("Name"), messages={"required": N_("Enter the person's "
                                                                    "name")}),
                 Field("title", N_("Job title")),
                 Field("organisation", N_("Organisation")),
@@ -96,7 +96,7 @@ MISCONDUCT_PAGE = FormPage(
         )),
         Step("witnesses", N_("Witnesses"), (
             Rows("witnesses", N_("Witness %(number)s"), (
-                Field("name", N_("Name"), messages={"required": N_("Enter the witness’s "
+                Field("name", N_("Name"), messages={"required": N_("Enter the witness's "
                                                                    "name")}),
                 Field("contact", N_("How to reach them")),
                 Field("may_contact", N_("The investigators may contact this witness."),

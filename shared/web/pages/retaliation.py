@@ -26,7 +26,7 @@ ADVERSE_ACTION = Term(
        "a contract not renewed, a bad evaluation, a transfer or a demotion."))
 PRIMA_FACIE = Term(
     N_("Prima facie case"),
-    N_("“At first sight”: the Ethics Office’s first review finds enough to believe that "
+    N_("“At first sight”: the Ethics Office's first review finds enough to believe that "
        "retaliation may have happened, so it is investigated."))
 INTERIM_MEASURES = Term(
     N_("Interim protective measures"),
@@ -77,7 +77,7 @@ RETALIATION_PAGE = FormPage(
                       messages={"required": N_("Choose the type of office you work in")}),
                 Field("office", N_("Office")),
                 Field("function_title", N_("Job title")),
-                Field("supervisor", N_("Your supervisor’s name")),
+                Field("supervisor", N_("Your supervisor's name")),
             ), name="employment"),
         )),
         Step("activity", N_("What you did: the protected activity"), (
@@ -136,7 +136,7 @@ RETALIATION_PAGE = FormPage(
         )),
         Step("witnesses", N_("Witnesses"), (
             Rows("witnesses", N_("Witness %(number)s"), (
-                Field("name", N_("Name"), messages={"required": N_("Enter the witness’s "
+                Field("name", N_("Name"), messages={"required": N_("Enter the witness's "
                                                                    "name")}),
                 Field("contact", N_("How to reach them")),
                 Field("may_contact", N_("May the Ethics Office contact this witness?"),
