@@ -146,7 +146,8 @@ VARIABLES: tuple[Variable, ...] = (
              "How long a reference stays locked on the follow-up page after five wrong "
              "receipt codes."),
     Variable("INTAKE_EXIT_URL", "https://www.bbc.com/weather",
-             "The neutral outside page \"Exit this page\" leads to (https)."),
+             "The neutral outside page \"Exit this page\" leads to: https, or http on the "
+             "loopback interface (tests)."),
 )
 
 BACKENDS = ("embedded", "gcp")
@@ -276,7 +277,8 @@ def _bool(name: str) -> Callable[[str], bool]:
 
 def _outside_url(name: str) -> Callable[[str], str]:
     def parse(raw: str) -> str:
-        if not re.fullmatch(r"https://[^\s/?#]+(/[^\s]*)?", raw):
+        loopback = r"http://(127\.0\.0\.1|localhost)(:[0-9]{1,5})?"
+        if not re.fullmatch(rf"(https://[^\s/?#]+|{loopback})(/[^\s]*)?", raw):
             raise ConfigError(f"{name} must be an https:// address, got {raw!r}")
         return raw
 

@@ -282,6 +282,8 @@ def test_the_exit_address_is_configured_and_must_be_https(tmp_path: Path) -> Non
 
     assert load({"INTAKE_EXIT_URL": "https://www.example.org/news"}).forms.exit_url == (
         "https://www.example.org/news")
-    for bad in ("http://example.org", "javascript:alert(1)", "/forms/", "https://"):
+    assert load({"INTAKE_EXIT_URL": "http://127.0.0.1:8099/weather"}).forms.exit_url
+    for bad in ("http://example.org", "javascript:alert(1)", "/forms/", "https://",
+                "http://127.0.0.1.example.org/"):
         with pytest.raises(ConfigError, match="INTAKE_EXIT_URL"):
             load({"INTAKE_EXIT_URL": bad})

@@ -89,7 +89,6 @@
       box.querySelectorAll("input, select, textarea").forEach(function (control) {
         control.disabled = !radio.checked;
       });
-      radio.setAttribute("aria-expanded", radio.checked ? "true" : "false");
     };
     radio.setAttribute("aria-controls", box.id);
     group.forEach(function (other) { other.addEventListener("change", update); });
