@@ -127,7 +127,7 @@ VARIABLES: tuple[Variable, ...] = (
              "host:port of the Firestore emulator (read by the Google client).", "local"),
     Variable("CLOUD_TASKS_EMULATOR_HOST", "",
              "host:port of the Cloud Tasks emulator (insecure gRPC).", "local"),
-    # --- Public web forms (issue 5) ---
+    # --- Public web forms ---
     Variable("INTAKE_FORMS_SECRET", "",
              "Secret (at least 32 characters) that signs the web forms' anti-forgery tokens "
              "and follow-up access. Empty: `<INTAKE_DATA_DIR>/keys/forms.secret`, created on "
@@ -164,7 +164,7 @@ class PolicySettings:
 
 @dataclass(frozen=True)
 class FormsSettings:
-    """Public web forms (issue 5)."""
+    """Public web forms."""
 
     secret: str = field(default="", repr=False)
     rate_limit: int = 20
@@ -216,7 +216,7 @@ class Settings:
     # Cloud KMS (issue 6)
     kms_key: str
     kms_emulator_host: str
-    # --- Public web forms (issue 5) ---
+    # --- Public web forms ---
     forms: FormsSettings
 
     def function_url(self, function_name: str) -> str:
@@ -363,7 +363,7 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         officers_json=get("INTAKE_OFFICERS"),
         auth_audience=get("INTAKE_AUTH_AUDIENCE") or f"{base_url}/cases",
         dev_auth=get("INTAKE_DEV_AUTH", _bool("INTAKE_DEV_AUTH")),
-        # --- Public web forms (issue 5) ---
+        # --- Public web forms ---
         forms=FormsSettings(
             secret=get("INTAKE_FORMS_SECRET", _secret("INTAKE_FORMS_SECRET")),
             rate_limit=get("INTAKE_FORM_RATE_LIMIT",

@@ -47,7 +47,7 @@ def test_axe_reports_a_violation_when_there_is_one(page: Any, runner: Runner) ->
 
 
 def reply_to(runner: Runner, reference: str) -> None:
-    """An officer's reply (issue 4 writes these), written into the runner's own database."""
+    """An officer's reply (the case API writes these), written into the runner's own database."""
     store = SqliteStore(runner.data_dir / "intake.sqlite3")
     cipher = EnvelopeCipher(LocalKeyService.from_file(runner.data_dir / "keys" / "local.kek",
                                                       create=False))

@@ -46,7 +46,7 @@ def follow_up_of(web: Harness) -> FollowUpStore:
 
 
 def reply(web: Harness, reference: str, text: str = REPLY) -> None:
-    """What an officer's reply looks like (issue 4 writes these): a sealed message event."""
+    """What an officer's reply looks like (the case API writes these): a sealed message event."""
     message_id = secrets.token_hex(16)
     sealed = web.container.cipher.seal(message_id, text.encode(), {})
     follow_up_of(web).append_message(reference, kind=REPLY_TO_SUBMITTER,

@@ -38,7 +38,7 @@ locals {
     INTAKE_FOLLOW_UP_URL           = "${local.functions_base_url}/forms/follow-up"
     # officers (issue 4)
     INTAKE_OFFICERS = jsonencode(var.officers)
-    # public web forms (issue 5): Cloud Functions' front end appends the client address
+    # public web forms: Cloud Functions' front end appends the client address
     INTAKE_FORM_RATE_LIMIT          = tostring(var.settings.form_rate_limit)
     INTAKE_FORM_RATE_WINDOW_SECONDS = tostring(var.settings.form_rate_window_seconds)
     INTAKE_PROXY_HOPS               = "1"
