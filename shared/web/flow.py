@@ -130,6 +130,7 @@ class Flow:
     def __init__(self, page: FormPage, schema: Schema, today: date) -> None:
         self.page, self.schema, self.today = page, schema, today
         self._placed = list(_placed(page))
+        self._answers: dict[tuple[Any, ...], dict[str, Any]] = {}  # one request's memo
 
     # --- what the answers make --------------------------------------------------------
 
@@ -173,7 +174,10 @@ class Flow:
 
     def answers(self, draft: Draft) -> dict[str, Any]:
         """The answers as the schema reads them (what validates of them)."""
-        return self._typed(self.assemble(draft, list(self.page.steps)).body)
+        key = (tuple(sorted(draft.values.items())), tuple(sorted(draft.rows.items())))
+        if key not in self._answers:
+            self._answers[key] = self._typed(self.assemble(draft, list(self.page.steps)).body)
+        return self._answers[key]
 
     def _typed(self, body: Mapping[str, Any]) -> dict[str, Any]:
         try:
