@@ -82,8 +82,8 @@ def _post(form: FormSpec, schema: Schema, container: Container, request: Request
     def again(ctx: views.PageContext, values: dict[str, str], status: int,
               notice: str | None = None, *, headers: dict[str, str] | None = None) -> Response:
         draft = _draft(container, request, form, values)
-        if draft is None:
-            return views.expired(ctx, status=status)
+        if draft is None or page_state.already_sent(container, form.code, draft.key):
+            return views.expired(ctx, status=status if draft is None else 410)
         draft.values[page.consent.name] = values.get(page.consent.name, "")
         return show(container, request, ctx, flow, draft, CHECK_STEP, notice=notice,
                     status=status, headers=headers)

@@ -16,7 +16,7 @@ from flask import Request, Response
 from shared.bootstrap import Container
 from shared.endpoints import browser, page_state
 from shared.web import security, views
-from shared.web.flow import Draft, Flow, control_of
+from shared.web.flow import Draft, Flow, Problems, control_of
 from shared.web.formdefs import CHECK_STEP, N_, FormPage, Rows, Step
 from shared.web.i18n import LANGUAGES
 from shared.web.pages import PAGES, SCHEMAS
@@ -47,15 +47,18 @@ def first_step(code: str) -> Page:
 
 
 def show(container: Container, request: Request, ctx: views.PageContext, flow: Flow,
-          draft: Draft, step: Step, **kwargs: object) -> Response:
-    """A step, or the check page, with the draft sealed into it."""
+         draft: Draft, step: Step, *, problems: Problems | None = None,
+         notice: str | None = None, status: int = 200,
+         headers: dict[str, str] | None = None) -> Response:
+    """A step, or "Check your answers" (with every problem found so far), with the draft
+    sealed into it."""
     token = page_state.seal_draft(container, security.browser_cookie(request), draft)
     if step is CHECK_STEP:
-        problems = flow.problems(draft) if "problems" not in kwargs else kwargs.pop(
-            "problems")
-        return views.check_page(ctx, flow, draft, token, problems=problems,  # type: ignore[arg-type]
-                                **kwargs)  # type: ignore[arg-type]
-    return views.step_page(ctx, flow, draft, step, token, **kwargs)  # type: ignore[arg-type]
+        return views.check_page(ctx, flow, draft, token, notice=notice, status=status,
+                                headers=headers, problems=problems if problems is not None
+                                else flow.problems(draft))
+    return views.step_page(ctx, flow, draft, step, token, problems=problems, notice=notice,
+                           status=status, headers=headers)
 
 
 def step_post(code: str) -> Page:
@@ -71,12 +74,14 @@ def step_post(code: str) -> Page:
             draft = page_state.open_draft(container, request, code, values.get("draft"))
             if draft is None:
                 draft = Draft(code)
+            elif page_state.already_sent(container, code, draft.key):
+                return views.expired(ctx)
             merge(flow, draft, _step(flow, draft, values.get("step")), values)
             return show(container, request, ctx, flow, draft,
-                         _step(flow, draft, values.get("step")), notice=notice,
-                         status=status, headers=headers)
+                        _step(flow, draft, values.get("step")), notice=notice,
+                        status=status, headers=headers)
 
-        received = browser.receive_post(container, request, page.function, LIMIT, again)
+        received = browser.receive_post(container, request, "forms", LIMIT, again)
         if isinstance(received, Response):
             return received
         ctx, values = received.ctx, received.values
@@ -84,7 +89,7 @@ def step_post(code: str) -> Page:
         if draft is None:
             draft = Draft(code)
             return show(container, request, ctx, flow, draft, flow.next_step(draft),
-                         notice=ctx.gettext(EXPIRED_DRAFT), status=400)
+                        notice=ctx.gettext(EXPIRED_DRAFT), status=400)
         if page_state.already_sent(container, code, draft.key):
             return views.expired(ctx)
         action = values.get("action", "continue")
@@ -206,7 +211,7 @@ def _continue(container: Container, request: Request, ctx: views.PageContext, fl
     problems = flow.problems(draft, steps)
     if problems:
         return show(container, request, ctx, flow, draft, step, problems=problems,
-                     status=422)
+                    status=422)
     for answered in steps:
         if answered.code not in draft.done:
             draft.done.append(answered.code)

@@ -287,3 +287,15 @@ def test_the_exit_address_is_configured_and_must_be_https(tmp_path: Path) -> Non
                 "http://127.0.0.1.example.org/"):
         with pytest.raises(ConfigError, match="INTAKE_EXIT_URL"):
             load({"INTAKE_EXIT_URL": bad})
+
+
+def test_a_sent_form_comes_back_expired_even_with_a_stale_token(web: Harness) -> None:
+    browser = Browser(web)
+    check = checked(browser, "misconduct")
+    browser.follow(send(browser, "misconduct", check))
+    check.inputs["csrf_token"] = "stale"  # a day later, from the history
+    for function, action in (("submit_misconduct", "send"), ("forms", "back")):
+        page = browser.step("misconduct", check, answers("misconduct"), action)
+        assert page.status == 410, function
+        assert "Distribution site" not in page.text
+    assert stored(web) == 1
