@@ -116,7 +116,8 @@ RETALIATION = FormSpec(
     next_steps=(
         "The Ethics Office starts a preliminary review: was there a protected activity, an "
         "adverse action, and a plausible link between them?",
-        "The preliminary review is due within the policy's time limit (30 days by default).",
+        "The preliminary review is due within the time limit the policy sets, usually about "
+        "a month.",
         "You may be asked for more information; you can ask for interim protective measures.",
     ),
     clear_view=_retaliation_clear,

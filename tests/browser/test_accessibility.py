@@ -99,6 +99,7 @@ def test_a_stale_form_comes_back_with_its_answers(page: Any, runner: Runner) -> 
     page.on("response", lambda r: response_status.append(r.status)
             if r.request.method == "POST" else None)
     page.locator("form#step-form button.button[value=continue]").click()
+    page.wait_for_load_state("load")
     assert response_status == [403]
     assert page.locator("#f-what").input_value() == WORDS["ar"]["story"]
     no_violations(page)

@@ -23,7 +23,16 @@ from shared.web.messages import DEFAULT
 from shared.web.pages import PAGES
 from tests.browser.conftest import TYPED
 from tests.browser.flows import FORMS, no_violations
-from tests.browser.walk import DESKTOP, PHONE, body_for, cases, codes_on, every_page, walk
+from tests.browser.walk import (
+    DESKTOP,
+    PHONE,
+    body_for,
+    cases,
+    codes_on,
+    every_page,
+    press,
+    walk,
+)
 from tests.support.browser import Runner
 
 FIRST_PROBLEM = {"advice": PAGES["advice"].steps[0].items[0].messages["required"],  # type: ignore[union-attr]
@@ -46,6 +55,7 @@ def send_again(page: Any) -> None:
         button.last.click()
     else:
         page.reload()
+    page.wait_for_load_state("load")
 
 
 def one_line(page: Any, selector: str) -> bool:
@@ -74,7 +84,7 @@ def test_a_form_walked_on_a_shared_device(open_page: Any, runner: Runner, form: 
 
     def before(page: Any, step: str) -> None:
         if step == first:  # nothing answered: the question says what to do, in its words
-            page.locator("form#step-form button.button[value=continue]").click()
+            press(page)
             summary = page.locator(".error-summary li").first.inner_text()
             assert summary == gettext(FIRST_PROBLEM[form])
             expect(page.locator(".error-summary")).to_be_focused()
@@ -86,7 +96,7 @@ def test_a_form_walked_on_a_shared_device(open_page: Any, runner: Runner, form: 
                 expect(page.locator(f"#f-{narrative}-count")).to_have_text(gettext(
                     "You have %(count)s characters too many.") % {
                     "count": format_decimal(len(LONG) - 20000, locale=locale)})
-            page.locator("form#step-form button.button[value=continue]").click()
+            press(page)
             assert box.input_value() == LONG  # nothing cut
             assert page.locator(".error-summary li").first.inner_text() == " ".join((gettext(
                 DEFAULT["too_long"]) % {"count": format_decimal(len(LONG), locale=locale),

@@ -23,6 +23,7 @@ from tests.browser.walk import (
     body_for,
     codes_on,
     fill,
+    press,
     step_of,
     walk,
 )
@@ -68,14 +69,14 @@ def test_the_browser_keeps_no_identity_after_a_failed_attempt(browser: Any, runn
         page.goto(f"{runner.base_url}/forms/advice?lang=en")
         page.check("[name=anonymous][value=no]")
         if not js:
-            page.locator("form#step-form button.button[value=continue]").click()
+            press(page)
         page.fill("[name=name]", IDENTITY["name"])
         page.fill("[name=email]", "not an address")  # the attempt fails
         page.fill("[name=phone]", IDENTITY["phone"])
-        page.locator("form#step-form button.button[value=continue]").click()
+        press(page)
         assert page.locator(".error-summary").is_visible()
         page.fill("[name=email]", IDENTITY["email"])
-        page.locator("form#step-form button.button[value=continue]").click()
+        press(page)
         assert step_of(page) == "topic"
         page.goto(f"{runner.base_url}/forms/")
     finally:
@@ -96,8 +97,7 @@ def test_escape_three_times_leaves_at_once_and_the_form_is_not_in_the_history(
     page = open_page(js=True)
     page.goto(f"{runner.base_url}/forms/misconduct?lang=ar")
     page.check("[name=anonymous][value=yes]")
-    page.locator("form#step-form button.button[value=continue]").click()
-    page.wait_for_load_state("load")
+    press(page)
     assert step_of(page) == "kind"
     page.locator("h1").click()  # a person reading the page
     page.keyboard.press("Escape")
@@ -136,14 +136,17 @@ def test_the_follow_up_case_leaves_nothing_in_the_history(open_page: Any, runner
     page.fill("[name=reference]", codes["reference"])
     page.fill("[name=receipt]", codes["receipt"])
     page.locator("button.button[value=open]").click()
+    page.wait_for_load_state("load")
     assert page.url.endswith("/forms/follow-up/case?lang=fr")
     page.fill("[name=message]", words["place"])
     page.locator("button.button[value=send]").click()
+    page.wait_for_load_state("load")
     assert words["place"] in page.locator(".messages").inner_text()
     assert page.reload() is not None  # open: a reload shows it again
     assert codes["reference"] in page.content()
     no_violations(page)
     page.locator(".leave button").click()
+    page.wait_for_load_state("load")
     assert "/forms/done" in page.url
     page.go_back()  # the case page, from the history
     assert page.locator("h1").inner_text() == translations("fr").gettext(
@@ -165,6 +168,7 @@ def test_the_receipt_downloads_once_and_the_page_stays(open_page: Any,
     assert codes["reference"] in text and codes["receipt"] in text
     assert page.locator(".receipt-code").inner_text() == codes["receipt"]  # still here
     page.locator("button.button[type=submit]").click()  # "I have written it down"
+    page.wait_for_load_state("load")
     assert "/forms/done" in page.url
     page.go_back()
     assert codes["receipt"] not in page.content()
@@ -197,15 +201,15 @@ def test_each_question_says_its_problem_in_the_pages_language(open_page: Any, ru
     gettext = translations(lang).gettext
     page = open_page(viewport=PHONE, js=False)
     page.goto(f"{runner.base_url}/forms/advice?lang={lang}")
-    page.locator("form#step-form button.button[value=continue]").click()
+    press(page)
     message = PAGES["advice"].steps[0].items[0].messages["required"]  # type: ignore[union-attr]
     assert page.locator(".error-summary li").inner_text() == gettext(message)
     assert page.locator("#f-anonymous-error").inner_text().endswith(gettext(message))
     no_violations(page)
     fill(page, {"anonymous": "no"})
-    page.locator("form#step-form button.button[value=continue]").click()
+    press(page)
     page.fill("[name=email]", "not an address")
-    page.locator("form#step-form button.button[value=continue]").click()
+    press(page)
     shown = page.locator(".error-summary li").all_inner_texts()
     assert gettext("Enter your full name") in shown
     assert gettext("Enter an e-mail address in the form name@example.org") in shown
