@@ -320,7 +320,9 @@ def check_answers(renderer: Renderer) -> list[StepAnswers]:
     flow, gettext = renderer.flow, renderer.gettext
     found = []
     for step in flow.asked_steps(renderer.draft):
-        view = renderer.step_view(step)
+        # Without the questions an answer reveals: they are a step of their own here, so
+        # each problem is listed once, under the step that asks its question.
+        view = renderer.step_view(step, reveals=False)
         answers: list[Answer] = []
         for item in view.items:
             controls = item.controls if isinstance(item, GroupView) else (

@@ -108,7 +108,7 @@ def test_a_whole_form_in_one_post_gets_the_confirmation_page(web: Harness, form:
     assert case is not None and case.form == form
     assert page.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
     assert "What happens next" in page.text
-    assert "receipt" not in page.inputs  # a named submission has no receipt code
+    assert receipt_on(page)  # a named submitter gets a receipt code too
 
 
 def test_an_anonymous_submission_shows_its_receipt_once_with_a_warning(web: Harness) -> None:
@@ -152,6 +152,19 @@ def test_a_whole_form_with_errors_comes_back_as_check_your_answers(
     assert set(api) == {"what", "incident_date"}
     assert not any(text in page.text for text in ("Missing data for required field",
                                                   "Must not be in the future"))
+
+
+def test_check_your_answers_lists_each_problem_once_under_the_step_that_asks_it(
+        web: Harness) -> None:
+    # The identity questions are shown under "No" on the anonymity step too (with
+    # JavaScript), but they are a step of their own: their problems are listed there only.
+    body = payload("misconduct")
+    body["reporter"]["email"] = "not an address"
+    page = Browser(web).submit("misconduct", flatten(body))
+    assert page.status == 422
+    assert page.summary == ["How can we reach you?: Enter an e-mail address in the form "
+                            "name@example.org"]
+    assert 'href="#change-details"' in page.text
 
 
 def test_a_cross_site_post_is_refused_before_anything_is_read(web: Harness) -> None:
