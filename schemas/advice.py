@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from marshmallow import fields, post_load, validates_schema
+from marshmallow import post_load
 
 from schemas.common import (
     Code,
     Count,
     Email,
     ErrorCollector,
+    Flag,
     IntakeSchema,
     Phone,
     Text,
     consent,
-    provided,
+    only_when,
+    required,
 )
 from shared.domain.taxonomy import (
     ADVICE_GROUPS,
@@ -28,6 +31,19 @@ from shared.domain.taxonomy import (
 )
 
 IDENTITY_FIELDS = ("name", "email", "phone")
+QUESTION_MAX_LENGTH = 20000
+
+
+def _named(data: Mapping[str, Any]) -> bool:
+    return not data.get("anonymous")
+
+
+def _for_a_group(data: Mapping[str, Any]) -> bool:
+    return data.get("requester_type") == "group"
+
+
+def _several_kinds(data: Mapping[str, Any]) -> bool:
+    return len(ADVICE_GROUPS.get(str(data.get("category")), ())) > 1
 
 
 class AdviceRequestSchema(IntakeSchema):
@@ -36,11 +52,11 @@ class AdviceRequestSchema(IntakeSchema):
     subcategory = Code(ADVICE_SUBCATEGORIES, metadata={
         "description": "Leaf sub-category; required for conflict_of_interest, otherwise "
                        "it defaults to the category."})
-    question = Text(max_length=10000, multiline=True, required=True)
+    question = Text(max_length=QUESTION_MAX_LENGTH, multiline=True, required=True)
     requester_type = Code(REQUESTER_TYPES, load_default="individual")
     group_size = Count(low=2, high=10000, metadata={"description": "Required for a group."})
     group_unit = Text(max_length=200, metadata={"description": "Team or unit of a group."})
-    anonymous = fields.Boolean(load_default=False)
+    anonymous = Flag(load_default=False)
     name = Text(max_length=200, metadata={"description": "Required unless anonymous."})
     email = Email(metadata={"description": "Required unless anonymous."})
     phone = Phone()
@@ -54,39 +70,32 @@ class AdviceRequestSchema(IntakeSchema):
         "description": "Defaults to email, or to follow_up_page when anonymous."})
     consent_privacy_notice = consent("You must accept the privacy notice to send a request.")
 
-    @validates_schema(skip_on_field_errors=False, pass_original=True)
-    def _cross_field_rules(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
-        errors = ErrorCollector()
+    rules = (
+        required("subcategory", message="Choose a sub-category for this category.",
+                 when=_several_kinds, depends_on=("category",)),
+        required("group_size", message="Say how many people the group has.",
+                 when=_for_a_group, depends_on=("requester_type",)),
+        only_when("group_size", "group_unit", message="Only for a request made for a group.",
+                  when=_for_a_group, depends_on=("requester_type",)),
+        only_when(*IDENTITY_FIELDS,
+                  message="Leave this empty: an anonymous request carries no identity.",
+                  when=_named, depends_on=("anonymous",)),
+        only_when("contact_method", allowed=("follow_up_page",),
+                  message="An anonymous request is answered only through the follow-up page.",
+                  when=_named, depends_on=("anonymous",)),
+        required("name", "email", message="Required unless you ask anonymously.",
+                 when=_named, depends_on=("anonymous",)),
+        required("phone", message="Required when you ask to be called.",
+                 when=lambda d: _named(d) and d.get("contact_method") == "phone",
+                 depends_on=("anonymous", "contact_method")),
+    )
+
+    def more_rules(self, data: dict[str, Any], original: Any, errors: ErrorCollector) -> None:
         category, subcategory = data.get("category"), data.get("subcategory")
-        if isinstance(category, str) and category in ADVICE_GROUPS:
+        if isinstance(category, str) and category in ADVICE_GROUPS and subcategory is not None:
             leaves = ADVICE_GROUPS[category]
-            if subcategory is None and len(leaves) > 1 and not provided(original, "subcategory"):
-                errors.add(("subcategory",), "Choose a sub-category for this category.")
-            elif subcategory is not None and subcategory not in leaves:
-                errors.add(("subcategory",), f"Must be one of: {', '.join(leaves)}.")
-        if data.get("requester_type") == "group":
-            if not provided(original, "group_size"):
-                errors.add(("group_size",), "Say how many people the group has.")
-        else:
-            for key in ("group_size", "group_unit"):
-                if provided(original, key):
-                    errors.add((key,), "Only for a request made for a group.")
-        contact = data.get("contact_method")
-        if data.get("anonymous"):
-            for key in IDENTITY_FIELDS:
-                if provided(original, key):
-                    errors.add((key,), "Leave this empty: an anonymous request carries no "
-                                       "identity.")
-            if contact not in (None, "follow_up_page"):
-                errors.add(("contact_method",), "An anonymous request is answered only "
-                                                "through the follow-up page.")
-        else:
-            for key in ("name", "email"):
-                if not provided(original, key):
-                    errors.add((key,), "Required unless you ask anonymously.")
-            if contact == "phone" and not provided(original, "phone"):
-                errors.add(("phone",), "Required when you ask to be called.")
-        errors.raise_if_any()
+            if subcategory not in leaves:
+                errors.add(("subcategory",), f"Must be one of: {', '.join(leaves)}.", "choice")
 
     @post_load
     def _defaults(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:

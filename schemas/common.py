@@ -5,16 +5,24 @@ every string field is a ``String``: it refuses control characters, invisible for
 characters and what is not a character (``shared.domain.text_input`` says which), before
 any other rule of the field, with a message that names the character. Newline and tab are
 kept only in multi-line text.
+
+Every error message is a ``Problem``: the English text the API returns, which also says
+which problem it is (``code``) and with which values (``params``), so the web pages can say
+it in their own words and language without reading the English. Cross-field rules are
+declared once (``Rule``): the schema enforces them, and the pages read the same
+declarations to tell which questions must be answered, which are optional and which are
+not asked at all.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, TypedDict
+from typing import Any, ClassVar, TypedDict
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 from marshmallow.experimental.context import Context
 
 from shared.domain.text_input import (
@@ -41,6 +49,70 @@ LOAD_CONTEXT = Context[LoadContext]
 EARLIEST_DATE = date(1950, 1, 1)
 
 
+class Problem(str):
+    """An error message (the API's English text) that knows which problem it is."""
+
+    code: str
+    params: Mapping[str, Any]
+
+    def __new__(cls, text: str, code: str, params: Mapping[str, Any] | None = None) -> Problem:
+        problem = super().__new__(cls, text)
+        problem.code = code
+        problem.params = dict(params or {})
+        return problem
+
+
+# The code of each marshmallow error key our fields raise.
+_KEY_CODES = {"required": "required", "null": "required", "invalid": "invalid",
+              "type": "invalid", "too_long": "too_long", "control": "control",
+              "future": "future", "too_old": "too_old", "unknown": "unknown"}
+
+
+def _validator_problem(validator: object, value: Any, message: str) -> Problem:
+    """A validator's message as a Problem: which check failed, with its values."""
+    if isinstance(validator, validate.Length):
+        count = len(value) if hasattr(value, "__len__") else 0
+        too_long = validator.max is not None and count > validator.max
+        return Problem(message, "too_long" if too_long else "too_short",
+                       {"min": validator.min, "max": validator.max, "count": count})
+    if isinstance(validator, validate.Range):
+        return Problem(message, "range", {"min": validator.min, "max": validator.max})
+    if isinstance(validator, validate.OneOf):
+        return Problem(message, "choice")
+    if isinstance(validator, validate.Equal):
+        return Problem(message, "consent")
+    if isinstance(validator, validate.Email):
+        return Problem(message, "email")
+    return Problem(message, str(getattr(validator, "code", "invalid")))
+
+
+class Coded(fields.Field):  # type: ignore[type-arg]
+    """Mixin: the field's own errors and its validators' errors come as Problems."""
+
+    # A field's own error keys whose problem code differs from the key.
+    problem_codes: ClassVar[Mapping[str, str]] = {}
+
+    def make_error(self, key: str, **kwargs: Any) -> ValidationError:
+        error = super().make_error(key, **kwargs)
+        message = error.messages[0] if isinstance(error.messages, list) else error.messages
+        code = self.problem_codes.get(key) or _KEY_CODES.get(key, key)
+        return ValidationError(Problem(str(message), code, kwargs))
+
+    def _validate(self, value: Any) -> None:
+        problems: list[Problem] = []
+        for validator in self.validators:
+            try:
+                if validator(value) is False:
+                    problems.append(Problem(str(self.error_messages["validator_failed"]),
+                                            "invalid"))
+            except ValidationError as error:
+                messages = error.messages if isinstance(error.messages, list) else [
+                    error.messages]
+                problems += [_validator_problem(validator, value, str(m)) for m in messages]
+        if problems:
+            raise ValidationError(list(problems))
+
+
 def today() -> date:
     try:
         return LOAD_CONTEXT.get()["today"]
@@ -48,10 +120,11 @@ def today() -> date:
         return datetime.now(UTC).date()
 
 
-class String(fields.String):
+class String(Coded, fields.String):
     """A string field. Every string field of every schema is one (a test checks it): the
     characters of ``shared.domain.text_input`` are refused first, so whatever the field's
-    other rules, the error says which character and why."""
+    other rules, the error says which character and why (problem codes ``control``,
+    ``format`` and ``not_text``, with the character's code point as ``code``)."""
 
     multiline = False
     default_error_messages = {  # noqa: RUF012 (marshmallow merges this class attribute)
@@ -104,7 +177,8 @@ class Code(String):
 class Email(String):
     """An e-mail address (``shared.domain.text_input.email_problem``), surrounding spaces
     removed (after the character check: a control character is refused, not trimmed);
-    kept as typed otherwise."""
+    kept as typed otherwise. Problem codes: ``too_long`` (with ``max`` and ``count``),
+    ``email_quoted``, ``email_not_ascii`` and ``email``."""
 
     default_error_messages = {  # noqa: RUF012
         EMAIL_TOO_LONG: f"Longer than maximum length {EMAIL_MAX_LENGTH}.",
@@ -115,6 +189,9 @@ class Email(String):
                          "addresses.",
         EMAIL_INVALID: "Not a valid email address.",
     }
+    problem_codes = {  # noqa: RUF012
+        EMAIL_QUOTED: "email_quoted", EMAIL_NOT_ASCII: "email_not_ascii",
+        EMAIL_INVALID: "email"}
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(validate=validate.Length(max=EMAIL_MAX_LENGTH), **kwargs)
@@ -123,19 +200,27 @@ class Email(String):
                      **kwargs: Any) -> str:
         address = super()._deserialize(value, attr, data, **kwargs).strip(" ")
         refusal = email_problem(address)
-        if refusal is not None:
+        if refusal is None:
+            return address
+        if refusal.reason == EMAIL_TOO_LONG:
+            raise self.make_error(EMAIL_TOO_LONG, max=EMAIL_MAX_LENGTH, count=len(address))
+        if refusal.code is not None:  # a character, named by its code point
             raise self.make_error(refusal.reason, code=refusal.code)
-        return address
+        raise self.make_error(refusal.reason)
+
+
+class _PhoneNumber(validate.Regexp):
+    code = "phone"
 
 
 class Phone(String):
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(validate=validate.Regexp(
+        super().__init__(validate=_PhoneNumber(
             r"^\+?[0-9][0-9 ().\-]{4,39}$",
             error="Enter a telephone number: digits, spaces, + ( ) . - only."), **kwargs)
 
 
-class Count(fields.Integer):
+class Count(Coded, fields.Integer):
     """A whole number given as a JSON integer or, from an HTML form, as digits."""
 
     def __init__(self, *, low: int, high: int, **kwargs: Any) -> None:
@@ -148,7 +233,7 @@ class Count(fields.Integer):
         return int(super()._deserialize(value, attr, data, **kwargs))
 
 
-class PastDate(fields.Date):
+class PastDate(Coded, fields.Date):
     """An ISO date, not in the future and not before 1950.
 
     "Future" allows one day of slack: a reporter in UTC+14 can be a day ahead of UTC.
@@ -169,26 +254,128 @@ class PastDate(fields.Date):
         return day
 
 
-def consent(message: str) -> fields.Boolean:
-    return fields.Boolean(required=True, validate=validate.Equal(True, error=message))
+class Flag(Coded, fields.Boolean):
+    """A yes/no answer."""
 
 
-def nested_list(schema: type[Schema], *, low: int, high: int,
-                **kwargs: Any) -> fields.List[Any]:
-    return fields.List(fields.Nested(schema), validate=validate.Length(min=low, max=high),
-                       **kwargs)
+class Group(Coded, fields.Nested):
+    """A nested object of fields."""
+
+
+class Rows(Coded, fields.List):  # type: ignore[type-arg]
+    """A list of nested objects."""
+
+
+def consent(message: str) -> Flag:
+    return Flag(required=True, validate=validate.Equal(True, error=message))
+
+
+def nested_list(schema: type[Schema], *, low: int, high: int, **kwargs: Any) -> Rows:
+    return Rows(Group(schema), validate=validate.Length(min=low, max=high), **kwargs)
+
+
+Condition = Callable[[Mapping[str, Any]], bool]
+
+
+def _always(_: Mapping[str, Any]) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A cross-field rule of a schema, read by the schema and by the pages.
+
+    ``required``: each of ``paths`` must be given when ``when`` holds of the loaded data
+    (and, with ``within``, only when that group was sent). ``only_when``: each of ``paths``
+    must be left empty unless ``when`` holds; a page does not ask them then. ``one_of``: at
+    least one of ``paths`` must be given (error on ``error_path``). ``depends_on`` names the
+    answers ``when`` reads: a page asks them first, and always expects an answer to them.
+    Paths are dotted (``reporter.email``).
+    """
+
+    kind: str
+    paths: tuple[str, ...]
+    message: str
+    when: Condition = _always
+    depends_on: tuple[str, ...] = ()
+    within: str | None = None
+    error_path: str | None = None
+    allowed: tuple[str, ...] = ()  # only_when: values accepted even when ``when`` fails
+    code: str = ""
+
+    @property
+    def problem_code(self) -> str:
+        return self.code or {"required": "required", "only_when": "not_asked",
+                             "one_of": "one_of"}[self.kind]
+
+
+def required(*paths: str, message: str, when: Condition = _always,
+             depends_on: tuple[str, ...] = (), within: str | None = None) -> Rule:
+    return Rule("required", paths, message, when, depends_on, within)
+
+
+def only_when(*paths: str, message: str, when: Condition, depends_on: tuple[str, ...],
+              allowed: tuple[str, ...] = ()) -> Rule:
+    return Rule("only_when", paths, message, when, depends_on, allowed=allowed)
+
+
+def one_of(*paths: str, message: str, error_path: str, when: Condition = _always,
+           depends_on: tuple[str, ...] = (), within: str | None = None) -> Rule:
+    return Rule("one_of", paths, message, when, depends_on, within, error_path)
+
+
+def _split(path: str) -> tuple[str, ...]:
+    return tuple(path.split("."))
+
+
+def apply_rules(rules: Iterable[Rule], data: Mapping[str, Any], original: Any,
+                errors: ErrorCollector) -> None:
+    """Check each rule against the loaded ``data`` and what the client sent."""
+    for rule in rules:
+        if rule.within is not None and not provided(original, *_split(rule.within)):
+            continue
+        holds = rule.when(data)
+        if rule.kind == "required" and holds:
+            for path in rule.paths:
+                if not provided(original, *_split(path)):
+                    errors.add(_split(path), rule.message, rule.problem_code)
+        elif rule.kind == "only_when" and not holds:
+            for path in rule.paths:
+                if provided(original, *_split(path)) and sent(
+                        original, *_split(path)) not in rule.allowed:
+                    errors.add(_split(path), rule.message, rule.problem_code)
+        elif rule.kind == "one_of" and holds and not any(
+                provided(original, *_split(path)) for path in rule.paths):
+            errors.add(_split(rule.error_path or rule.paths[-1]), rule.message,
+                       rule.problem_code)
 
 
 class IntakeSchema(Schema):
-    """Base of every form schema: unknown fields raise."""
+    """Base of every form schema: unknown fields raise; ``rules`` are checked after the
+    fields, with the schema's own ``more_rules`` (checks on values, not on presence)."""
+
+    rules: ClassVar[tuple[Rule, ...]] = ()
+    error_messages: ClassVar[dict[str, str]] = {  # type: ignore[misc]
+        "unknown": Problem("Unknown field.", "unknown"),
+        "type": Problem("Invalid input type.", "invalid"),
+    }
 
     class Meta:
         unknown = RAISE
 
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _rules(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
+        errors = ErrorCollector()
+        apply_rules(self.rules, data, original, errors)
+        self.more_rules(data, original, errors)
+        errors.raise_if_any()
 
-def provided(original: Any, *path: str | int) -> bool:
-    """Whether the client sent a non-blank value at ``path`` (valid or not): a rule that
-    requires a field must not pile onto the field's own error."""
+    def more_rules(self, data: dict[str, Any], original: Any, errors: ErrorCollector) -> None:
+        """Checks a subclass adds: on values (an order of dates), not on presence."""
+
+
+def sent(original: Any, *path: str | int) -> Any:
+    """What the client sent at ``path``, or None."""
     node = original
     for key in path:
         in_mapping = isinstance(node, Mapping) and key in node
@@ -196,7 +383,14 @@ def provided(original: Any, *path: str | int) -> bool:
         if in_mapping or in_list:
             node = node[key]
         else:
-            return False
+            return None
+    return node
+
+
+def provided(original: Any, *path: str | int) -> bool:
+    """Whether the client sent a non-blank value at ``path`` (valid or not): a rule that
+    requires a field must not pile onto the field's own error."""
+    node = sent(original, *path)
     return not (node is None or (isinstance(node, str) and not node.strip()))
 
 
@@ -206,11 +400,12 @@ class ErrorCollector:
     def __init__(self) -> None:
         self.messages: dict[Any, Any] = {}
 
-    def add(self, path: tuple[Any, ...], message: str) -> None:
+    def add(self, path: tuple[Any, ...], message: str, code: str = "invalid",
+            **params: Any) -> None:
         node = self.messages
         for part in path[:-1]:
-            node = node.setdefault(part, {})
-        node.setdefault(path[-1], []).append(message)
+            node = node.setdefault(int(part) if str(part).isdigit() else part, {})
+        node.setdefault(path[-1], []).append(Problem(message, code, params))
 
     def raise_if_any(self) -> None:
         if self.messages:

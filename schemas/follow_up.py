@@ -1,4 +1,4 @@
-"""The anonymous follow-up page: opening a case, and adding information to it."""
+"""The follow-up page: opening a case, and adding information to it."""
 
 from __future__ import annotations
 

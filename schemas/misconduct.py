@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
-
-from marshmallow import fields, validates_schema
 
 from schemas.common import (
     Code,
     Email,
     ErrorCollector,
+    Flag,
+    Group,
     IntakeSchema,
     PastDate,
     Phone,
     Text,
     consent,
     nested_list,
-    provided,
+    one_of,
+    only_when,
+    required,
 )
 from shared.domain.taxonomy import ALLEGATION_TYPES, DUTY_STATIONS, LANGUAGES, STAFF_CATEGORIES
+
+NARRATIVE_MAX_LENGTH = 20000
+
+
+def _named(data: Mapping[str, Any]) -> bool:
+    return not data.get("anonymous")
 
 
 class SubjectSchema(IntakeSchema):
@@ -30,7 +39,7 @@ class SubjectSchema(IntakeSchema):
 class WitnessSchema(IntakeSchema):
     name = Text(max_length=200, required=True)
     contact = Text(max_length=300, metadata={"description": "How to reach the witness."})
-    may_contact = fields.Boolean(load_default=False)
+    may_contact = Flag(load_default=False)
 
 
 class ReporterSchema(IntakeSchema):
@@ -44,8 +53,10 @@ class MisconductReportSchema(IntakeSchema):
     allegation_type = Code(ALLEGATION_TYPES, required=True)
     subjects = nested_list(SubjectSchema, low=0, high=20, load_default=list, metadata={
         "description": "Who: the people the report is about, if known."})
-    what = Text(max_length=10000, multiline=True, required=True)
+    what = Text(max_length=NARRATIVE_MAX_LENGTH, multiline=True, required=True)
     incident_date = PastDate(metadata={"description": "When it happened (or started)."})
+    incident_date_approximate = Flag(load_default=False, metadata={
+        "description": "The incident date is approximate: about then, within a month either side."})
     incident_end_date = PastDate(metadata={"description": "When it ended, if it lasted."})
     when_description = Text(max_length=500, multiline=True, metadata={
         "description": "When, in words, if there is no exact date."})
@@ -53,38 +64,36 @@ class MisconductReportSchema(IntakeSchema):
         "description": "Where: office, country, place."})
     duty_station = Code(DUTY_STATIONS)
     project = Text(max_length=300)
-    how = Text(max_length=10000, multiline=True)
+    how = Text(max_length=NARRATIVE_MAX_LENGTH, multiline=True)
     witnesses = nested_list(WitnessSchema, low=0, high=20, load_default=list)
-    evidence_description = Text(max_length=10000, multiline=True, metadata={
+    evidence_description = Text(max_length=NARRATIVE_MAX_LENGTH, multiline=True, metadata={
         "description": "Documents or other evidence, and where they are."})
-    anonymous = fields.Boolean(load_default=False)
-    reporter = fields.Nested(ReporterSchema, metadata={
+    anonymous = Flag(load_default=False)
+    reporter = Group(ReporterSchema, metadata={
         "description": "Who reports, and how to reach them; absent when anonymous."})
     preferred_language = Code(LANGUAGES, load_default="en")
     consent_forwarding = consent("You must acknowledge that the report will be forwarded to "
                                  "the investigations office.")
 
-    @validates_schema(skip_on_field_errors=False, pass_original=True)
-    def _cross_field_rules(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
-        errors = ErrorCollector()
+    rules = (
+        required("incident_date", message="Give the start date as well as the end date.",
+                 when=lambda d: d.get("incident_end_date") is not None,
+                 depends_on=("incident_end_date",)),
+        one_of("incident_date", "incident_end_date", "when_description",
+               message="Tell us when it happened: a date or a description.",
+               error_path="when_description"),
+        only_when("reporter", message="Leave this empty: an anonymous report carries no "
+                                      "identity.", when=_named, depends_on=("anonymous",)),
+        required("reporter", message="Required unless you report anonymously.", when=_named,
+                 depends_on=("anonymous",)),
+        one_of("reporter.email", "reporter.phone", error_path="reporter.email",
+               message="Give an e-mail address or a telephone number, or report "
+                       "anonymously.", when=_named, depends_on=("anonymous",),
+               within="reporter"),
+    )
+
+    def more_rules(self, data: dict[str, Any], original: Any, errors: ErrorCollector) -> None:
         start, end = data.get("incident_date"), data.get("incident_end_date")
-        if end is not None:
-            if not provided(original, "incident_date"):
-                errors.add(("incident_date",), "Give the start date as well as the end date.")
-            elif start is not None and end < start:
-                errors.add(("incident_end_date",), "Must not be before the incident date.")
-        if not any(provided(original, key)
-                   for key in ("incident_date", "incident_end_date", "when_description")):
-            errors.add(("when_description",), "Tell us when it happened: a date or a "
-                                              "description.")
-        if data.get("anonymous"):
-            if provided(original, "reporter"):
-                errors.add(("reporter",), "Leave this empty: an anonymous report carries no "
-                                          "identity.")
-        elif not provided(original, "reporter"):
-            errors.add(("reporter",), "Required unless you report anonymously.")
-        elif not (provided(original, "reporter", "email")
-                  or provided(original, "reporter", "phone")):
-            errors.add(("reporter", "email"), "Give an e-mail address or a telephone number, "
-                                              "or report anonymously.")
-        errors.raise_if_any()
+        if start is not None and end is not None and end < start:
+            errors.add(("incident_end_date",), "Must not be before the incident date.",
+                       "before_start")

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from marshmallow import fields, post_load, validates_schema
+from marshmallow import post_load
 
 from schemas.common import (
     Code,
     Email,
     ErrorCollector,
+    Flag,
+    Group,
     IntakeSchema,
     PastDate,
     Phone,
     Text,
     consent,
     nested_list,
-    provided,
+    only_when,
+    required,
 )
+from shared.domain.policy import earliest_day, latest_day
 from shared.domain.taxonomy import (
     CONTACT_METHODS,
     DUTY_STATIONS,
@@ -26,6 +31,10 @@ from shared.domain.taxonomy import (
     RETALIATORY_ACT_KINDS,
     STAFF_CATEGORIES,
 )
+
+NARRATIVE_MAX_LENGTH = 20000
+ACT_MAX_LENGTH = 10000
+_APPROXIMATE = "The date is approximate: about then, within a month either side."
 
 
 class ComplainantSchema(IntakeSchema):
@@ -47,57 +56,70 @@ class EmploymentSchema(IntakeSchema):
 class ProtectedActivitySchema(IntakeSchema):
     type = Code(PROTECTED_ACTIVITIES, required=True)
     date = PastDate(required=True)
+    date_approximate = Flag(load_default=False, metadata={"description": _APPROXIMATE})
     reported_to = Text(max_length=300, required=True, metadata={
         "description": "To whom misconduct was reported, or which investigation or audit."})
-    description = Text(max_length=10000, multiline=True, required=True)
+    description = Text(max_length=NARRATIVE_MAX_LENGTH, multiline=True, required=True)
 
 
 class RetaliatoryActSchema(IntakeSchema):
     date = PastDate(required=True)
+    date_approximate = Flag(load_default=False, metadata={"description": _APPROXIMATE})
     kind = Code(RETALIATORY_ACT_KINDS, load_default="action")
-    description = Text(max_length=5000, multiline=True, required=True)
+    description = Text(max_length=ACT_MAX_LENGTH, multiline=True, required=True)
     by_whom = Text(max_length=300, required=True)
 
 
 class RetaliationWitnessSchema(IntakeSchema):
     name = Text(max_length=200, required=True)
     contact = Text(max_length=300)
-    may_contact = fields.Boolean(required=True, metadata={
+    may_contact = Flag(required=True, metadata={
         "description": "Whether the Ethics Office may contact this witness."})
 
 
+def _by_phone(data: Mapping[str, Any]) -> bool:
+    return data.get("contact_method") == "phone"
+
+
+def _measures_requested(data: Mapping[str, Any]) -> bool:
+    return bool(data.get("interim_measures_requested"))
+
+
 class RetaliationComplaintSchema(IntakeSchema):
-    complainant = fields.Nested(ComplainantSchema, required=True)
-    employment = fields.Nested(EmploymentSchema, required=True)
-    protected_activity = fields.Nested(ProtectedActivitySchema, required=True)
+    complainant = Group(ComplainantSchema, required=True)
+    employment = Group(EmploymentSchema, required=True)
+    protected_activity = Group(ProtectedActivitySchema, required=True)
     retaliatory_acts = nested_list(RetaliatoryActSchema, low=1, high=20, required=True)
-    link_explanation = Text(max_length=10000, multiline=True, required=True, metadata={
-        "description": "Why the acts are linked to the protected activity."})
-    interim_measures_requested = fields.Boolean(load_default=False)
-    interim_measures_details = Text(max_length=5000, multiline=True)
+    link_explanation = Text(max_length=NARRATIVE_MAX_LENGTH, multiline=True, required=True,
+                            metadata={"description": "Why the acts are linked to the "
+                                                     "protected activity."})
+    interim_measures_requested = Flag(load_default=False)
+    interim_measures_details = Text(max_length=ACT_MAX_LENGTH, multiline=True)
     witnesses = nested_list(RetaliationWitnessSchema, low=0, high=20, load_default=list)
     preferred_language = Code(LANGUAGES, load_default="en")
     contact_method = Code([c for c in CONTACT_METHODS if c != "follow_up_page"])
     consent_privacy_notice = consent("You must accept the privacy notice to file a complaint.")
 
-    @validates_schema(skip_on_field_errors=False, pass_original=True)
-    def _cross_field_rules(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
-        errors = ErrorCollector()
+    rules = (
+        only_when("interim_measures_details",
+                  message="Only when you request interim protective measures.",
+                  when=_measures_requested, depends_on=("interim_measures_requested",)),
+        required("complainant.phone", message="Required when you ask to be called.",
+                 when=_by_phone, depends_on=("contact_method",), within="complainant"),
+    )
+
+    def more_rules(self, data: dict[str, Any], original: Any, errors: ErrorCollector) -> None:
         activity = data.get("protected_activity") or {}
-        activity_date = activity.get("date")
+        if activity.get("date") is None:
+            return
+        earliest = earliest_day(activity["date"], bool(activity.get("date_approximate")))
         for index, act in enumerate(data.get("retaliatory_acts") or []):
             act_date = act.get("date") if isinstance(act, dict) else None
-            if activity_date is not None and act_date is not None and act_date < activity_date:
+            if act_date is not None and latest_day(
+                    act_date, bool(act.get("date_approximate"))) < earliest:
                 errors.add(("retaliatory_acts", index, "date"),
-                           "A retaliatory act cannot predate the protected activity.")
-        if provided(original, "interim_measures_details") and not data.get(
-                "interim_measures_requested"):
-            errors.add(("interim_measures_details",),
-                       "Only when you request interim protective measures.")
-        if data.get("contact_method") == "phone" and provided(original, "complainant") \
-                and not provided(original, "complainant", "phone"):
-            errors.add(("complainant", "phone"), "Required when you ask to be called.")
-        errors.raise_if_any()
+                           "A retaliatory act cannot predate the protected activity.",
+                           "predates_activity")
 
     @post_load
     def _defaults(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:

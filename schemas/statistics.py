@@ -100,9 +100,7 @@ class ServiceLogSchema(IntakeSchema):
                        "copied on an allegation made to the investigations office, which "
                        "therefore has it; it is never forwarded."})
 
-    @validates_schema(skip_on_field_errors=False, pass_original=True)
-    def _rules(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
-        errors = ErrorCollector()
+    def more_rules(self, data: dict[str, Any], original: Any, errors: ErrorCollector) -> None:
         category = data.get("category")
         _participants_rule(data, original, errors)
         for name, categories in _LOGGED_FIELDS.items():
@@ -113,7 +111,6 @@ class ServiceLogSchema(IntakeSchema):
         if category == "misconduct" and (not provided(original, "copied_only")
                                          or data.get("copied_only") is False):
             errors.add(("copied_only",), COPIED_ONLY_MESSAGE)
-        errors.raise_if_any()
 
 
 class ServiceLineSchema(IntakeSchema):
@@ -130,13 +127,10 @@ class ServiceLineSchema(IntakeSchema):
         if value not in IMPORTED_SERVICE_CATEGORIES:
             raise ValidationError(f"Must be one of: {', '.join(IMPORTED_SERVICE_CATEGORIES)}.")
 
-    @validates_schema(skip_on_field_errors=False, pass_original=True)
-    def _rules(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
-        errors = ErrorCollector()
+    def more_rules(self, data: dict[str, Any], original: Any, errors: ErrorCollector) -> None:
         _participants_rule(data, original, errors)
         if data.get("allegation_type") is not None and data.get("category") != "misconduct":
             errors.add(("allegation_type",), "Only for category misconduct.")
-        errors.raise_if_any()
 
 
 class AdviceLineSchema(IntakeSchema):

@@ -203,7 +203,7 @@ class Container:
                             ethics_office_mailbox=s.ethics_office_mailbox,
                             office_url=s.office_url, follow_up_url=s.follow_up_url)
 
-    # --- Public web forms and anonymous follow-up ---
+    # --- Public web forms and follow-up ---
 
     @property
     def follow_up(self) -> FollowUpStore:
@@ -478,7 +478,7 @@ def _send_limits(s: Settings) -> SendLimits:
                       window_seconds=limits.window_seconds, secret=secret.encode())
 
 
-# --- Public web forms and anonymous follow-up ---
+# --- Public web forms and follow-up ---
 
 def _follow_up(store: IntakeStore) -> FollowUpStore:
     """The follow-up adapter that shares the intake store's database."""

@@ -175,9 +175,10 @@ VARIABLES: tuple[Variable, ...] = (
     # --- Public web forms ---
     Variable("INTAKE_FORMS_SECRET", "",
              "Secret (at least 32 characters) that signs the web forms' anti-forgery tokens "
-             "and follow-up access. Empty: `<INTAKE_DATA_DIR>/keys/forms.secret`, created on "
-             "first use by the embedded backend; required with `gcp` (a Secret Manager "
-             "secret).", "secret"),
+             "and seals what the pages keep in the browser: unsent answers, the one-time "
+             "confirmation, an opened follow-up case. Empty: "
+             "`<INTAKE_DATA_DIR>/keys/forms.secret`, created on first use by the embedded "
+             "backend; required with `gcp` (a Secret Manager secret).", "secret"),
     Variable("INTAKE_FORM_RATE_LIMIT", "20",
              "Posts one client may make per window, per function instance, counted apart "
              "for submissions (every POST to a submit function, JSON, form-encoded or a "
@@ -192,6 +193,9 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("INTAKE_FOLLOW_UP_LOCK_SECONDS", "3600",
              "How long a reference stays locked on the follow-up page after five wrong "
              "receipt codes."),
+    Variable("INTAKE_EXIT_URL", "https://www.bbc.com/weather",
+             "The neutral outside page \"Exit this page\" leads to: https, or http on the "
+             "loopback interface (tests)."),
 )
 
 BACKENDS = ("embedded", "gcp")
@@ -216,6 +220,7 @@ class FormsSettings:
     rate_window_seconds: int = 3600
     proxy_hops: int = 0
     follow_up_lock_seconds: int = 3600
+    exit_url: str = "https://www.bbc.com/weather"
 
 
 @dataclass(frozen=True)
@@ -436,6 +441,16 @@ def _bool(name: str) -> Callable[[str], bool]:
     return parse
 
 
+def _outside_url(name: str) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        loopback = r"http://(127\.0\.0\.1|localhost)(:[0-9]{1,5})?"
+        if not re.fullmatch(rf"(https://[^\s/?#]+|{loopback})(/[^\s]*)?", raw):
+            raise ConfigError(f"{name} must be an https:// address, got {raw!r}")
+        return raw
+
+    return parse
+
+
 def _secret(name: str) -> Callable[[str], str]:
     def parse(raw: str) -> str:
         if raw and len(raw) < 32:
@@ -526,6 +541,7 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
             proxy_hops=get("INTAKE_PROXY_HOPS", _int("INTAKE_PROXY_HOPS", 0, 10)),
             follow_up_lock_seconds=get("INTAKE_FOLLOW_UP_LOCK_SECONDS",
                                        _int("INTAKE_FOLLOW_UP_LOCK_SECONDS", 60, 30 * 86400)),
+            exit_url=get("INTAKE_EXIT_URL", _outside_url("INTAKE_EXIT_URL")),
         ),
         kms_key="",
         kms_emulator_host="",

@@ -261,10 +261,10 @@ class KeyServiceUnavailable(StoreUnavailable):
     """
 
 
-# --- Public web forms and anonymous follow-up ------------------------------------------
+# --- Public web forms and follow-up ----------------------------------------------------
 
 class FollowUpStore(abc.ABC):
-    """What the anonymous follow-up page reads and writes on a case, atomically.
+    """What the follow-up page reads and writes on a case, atomically.
 
     Messages are case history events of kind ``reply_to_submitter`` (written by officers)
     or ``submitter_message`` (written by the follow-up page), with details
@@ -312,9 +312,12 @@ class RateLimiter(abc.ABC):
     """Counts actions per client key in a sliding window."""
 
     @abc.abstractmethod
-    def hit(self, bucket: str, client: str, at: datetime) -> float | None:
+    def hit(self, bucket: str, client: str, at: datetime, *,
+            allowance: int = 1) -> float | None:
         """Count one action of ``client`` in ``bucket``; None if allowed, otherwise the
         seconds until the client may act again (the action is then not counted).
+        ``allowance`` multiplies the limit for this bucket: for actions one person makes
+        many of for each one the limit counts (the steps of a form).
 
         ``client`` may be a network address: implementations must not store or log it.
         """

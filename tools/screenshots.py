@@ -1,4 +1,6 @@
-"""Screenshots of the start page and one form, in English and Arabic, for the README.
+"""Screenshots of the pages for the README, in English and Arabic: the start page, a form's
+first question (anonymity, with the safety advice), a question on a phone, "Check your
+answers", and the one-time confirmation on a phone.
 
 Run through scripts/screenshots (it installs the fonts the pages name). Writes
 docs/screenshots/*.png from the real runner and Debian chromium, like the browser tests.
@@ -7,30 +9,65 @@ docs/screenshots/*.png from the real runner and Debian chromium, like the browse
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.support.browser import chromium, local_runner
+from tests.browser.walk import body_for, walk
+from tests.support.browser import Runner, chromium, local_runner
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "screenshots"
-SHOTS = [("start", ""), ("advice", "advice")]
 LANGUAGES = ["en", "ar"]
+DESKTOP = {"width": 1024, "height": 800}
+PHONE = {"width": 360, "height": 740}
+
+
+def _first(path: str) -> Callable[[Any, Runner, str], None]:
+    def go(page: Any, runner: Runner, lang: str) -> None:
+        page.goto(f"{runner.base_url}/forms/{path}?lang={lang}")
+
+    return go
+
+
+def _until(form: str, step: str) -> Callable[[Any, Runner, str], None]:
+    def go(page: Any, runner: Runner, lang: str) -> None:
+        walk(page, runner, form, lang, body_for(form, lang), until=step)
+
+    return go
+
+
+def _sent(form: str) -> Callable[[Any, Runner, str], None]:
+    def go(page: Any, runner: Runner, lang: str) -> None:
+        walk(page, runner, form, lang, body_for(form, lang))
+
+    return go
+
+
+# (file name, viewport, how to reach the page)
+SHOTS: list[tuple[str, dict[str, int], Callable[[Any, Runner, str], None]]] = [
+    ("start", DESKTOP, _first("")),
+    ("advice", DESKTOP, _first("advice")),
+    ("when-phone", PHONE, _until("misconduct", "when")),
+    ("check", DESKTOP, _until("retaliation", "check")),
+    ("received-phone", PHONE, _sent("misconduct")),
+]
 
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with local_runner() as runner, chromium() as browser:
-        context = browser.new_context(viewport={"width": 1024, "height": 800})
-        page = context.new_page()
-        for name, path in SHOTS:
+        for name, viewport, reach in SHOTS:
             for lang in LANGUAGES:
-                page.goto(f"{runner.base_url}/forms/{path}?lang={lang}")
+                context = browser.new_context(viewport=viewport)
+                page = context.new_page()
+                reach(page, runner, lang)
                 target = OUT / f"{name}-{lang}.png"
                 page.screenshot(path=str(target), full_page=True)
                 print(f"wrote {target.relative_to(ROOT)}")
-        context.close()
+                context.close()
 
 
 if __name__ == "__main__":

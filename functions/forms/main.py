@@ -1,4 +1,4 @@
-"""Public function: the web pages (start page, forms, confirmation, anonymous follow-up)."""
+"""Public function: the web pages (start page, forms, confirmation, follow-up)."""
 
 import functions_framework
 from flask import Request, Response

@@ -64,6 +64,7 @@ variable "settings" {
     mail_recipient_limit           = optional(number, 20)
     mail_total_limit               = optional(number, 500)
     mail_window_seconds            = optional(number, 3600)
+    exit_url                       = optional(string, "https://www.bbc.com/weather")
   })
   description = "Application settings (INTAKE_<KEY> of shared/config.py); the policy time limits are the organisation's own."
   default     = {}

@@ -19,7 +19,8 @@ from shared.ports import RateLimiter
 
 
 class InstanceRateLimiter(RateLimiter):
-    """At most ``limit`` actions per client and bucket in any ``window`` seconds."""
+    """At most ``limit`` actions (times a bucket's allowance) per client and bucket in any
+    ``window`` seconds."""
 
     def __init__(self, limit: int, window_seconds: float, *, max_clients: int = 50_000) -> None:
         self._limit = limit
@@ -32,16 +33,18 @@ class InstanceRateLimiter(RateLimiter):
     def _client_key(self, bucket: str, client: str) -> bytes:
         return hmac.new(self._key, f"{bucket}\x00{client}".encode(), hashlib.sha256).digest()
 
-    def hit(self, bucket: str, client: str, at: datetime) -> float | None:
+    def hit(self, bucket: str, client: str, at: datetime, *,
+            allowance: int = 1) -> float | None:
         if self._limit <= 0:
             return None
+        limit = self._limit * max(1, allowance)
         key, now = self._client_key(bucket, client), at.timestamp()
         with self._lock:
             hits = self._hits.pop(key, None) or deque()
             while hits and hits[0] <= now - self._window:
                 hits.popleft()
             self._hits[key] = hits  # most recently seen last
-            if len(hits) >= self._limit:
+            if len(hits) >= limit:
                 return max(1.0, hits[0] + self._window - now)
             hits.append(now)
             while len(self._hits) > self._max_clients:

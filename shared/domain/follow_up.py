@@ -1,4 +1,4 @@
-"""The anonymous follow-up: what a submitter is told about a case, the messages exchanged
+"""The follow-up page: what a submitter is told about a case, the messages exchanged
 with the Ethics Office, and the lockout of receipt checks.
 
 ``STATUSES`` is the one source of what a submitter reads about a case: for every state of
@@ -31,7 +31,7 @@ MESSAGE_KINDS = (REPLY_TO_SUBMITTER, SUBMITTER_MESSAGE)
 SUBMITTER_ACTOR = "submitter"
 
 FAILURES_BEFORE_LOCK = 5
-MESSAGE_MAX_LENGTH = 5000
+MESSAGE_MAX_LENGTH = 20000
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from shared.domain.policy import latest_day
 from shared.domain.records import JSON, jsonable
 from shared.domain.taxonomy import advice_group_of
 
@@ -56,12 +57,17 @@ def _misconduct_clear(data: Mapping[str, Any]) -> JSON:
 
 def _retaliation_clear(data: Mapping[str, Any]) -> JSON:
     acts: list[date] = [act["date"] for act in data["retaliatory_acts"]]
+    # The filing window runs from the latest day any act may have happened: an approximate
+    # date counts a month later (shared/domain/policy.py).
+    latest = [latest_day(act["date"], bool(act.get("date_approximate")))
+              for act in data["retaliatory_acts"]]
     employment = data["employment"]
     view: JSON = jsonable({
         "protected_activity_type": data["protected_activity"]["type"],
         "protected_activity_date": data["protected_activity"]["date"],
         "first_act_date": min(acts),
         "last_act_date": max(acts),
+        "filing_window_from": max(latest),
         "act_count": len(acts),
         "interim_measures_requested": data["interim_measures_requested"],
         "duty_station": employment["duty_station"],
@@ -110,7 +116,8 @@ RETALIATION = FormSpec(
     next_steps=(
         "The Ethics Office starts a preliminary review: was there a protected activity, an "
         "adverse action, and a plausible link between them?",
-        "The preliminary review is due within the policy's time limit (30 days by default).",
+        "The preliminary review is due within the time limit the policy sets, usually about "
+        "a month.",
         "You may be asked for more information; you can ask for interim protective measures.",
     ),
     clear_view=_retaliation_clear,

@@ -34,8 +34,27 @@ class Policy:
         return received_on > self.filing_deadline(last_act)
 
 
+# An approximate date ("about 20 June", or a month without its day) stands for any day
+# within a month either side of it. Rules that count from a date read it the way that is
+# fair to the person: the filing window runs from the latest day it may stand for, so an
+# uncertain date never makes a complaint late, and the order of two dates is questioned
+# only when even their widest readings cannot agree.
+APPROXIMATION_MONTHS = 1
+
+
+def latest_day(day: date, approximate: bool) -> date:
+    """The latest day a date may stand for."""
+    return add_months(day, APPROXIMATION_MONTHS) if approximate else day
+
+
+def earliest_day(day: date, approximate: bool) -> date:
+    """The earliest day a date may stand for."""
+    return add_months(day, -APPROXIMATION_MONTHS) if approximate else day
+
+
 def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later, clamped to the end of a shorter month."""
+    """The same day ``months`` later (earlier if negative), clamped to the end of a
+    shorter month."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return day.replace(year=year, month=month,

@@ -9,7 +9,7 @@ another record or another kind of event (an internal note relabelled as a reply 
 submitter) does not open.
 
 Two key-encryption keys share the work: the cases key seals submissions, internal notes
-and the notes of transitions; the messages key seals what the anonymous follow-up page
+and the notes of transitions; the messages key seals what the follow-up page
 shows and takes (replies to the submitter, the submitter's own messages). The public
 follow-up page can then be given the messages key and no other.
 """

@@ -147,7 +147,7 @@ CONTACT_METHODS: Final = MappingProxyType({
     "email": "E-mail",
     "phone": "Telephone",
     "in_person": "In person or video call",
-    "follow_up_page": "Only through the anonymous follow-up page",
+    "follow_up_page": "Only through the follow-up page",
 })
 
 REQUESTER_TYPES: Final = MappingProxyType({

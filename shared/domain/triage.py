@@ -47,7 +47,8 @@ def triage(submission: Submission, policy: Policy, now: datetime) -> Triage:
             forward_to_investigations=True,
         )
     if submission.form == "retaliation":
-        last_act = date.fromisoformat(clear["last_act_date"])
+        # Older records have no filing_window_from: their dates were all exact.
+        last_act = date.fromisoformat(clear.get("filing_window_from") or clear["last_act_date"])
         late = policy.filed_late(last_act, submission.received_at.date())
         return Triage(
             priority="urgent" if clear["interim_measures_requested"] else "high",

@@ -19,6 +19,7 @@ from flask import Request, Response
 from shared import logs
 from shared.bootstrap import Container
 from shared.endpoints import guards
+from shared.endpoints.page_state import CASE_IDLE_SECONDS
 from shared.http import HttpProblem, Origin, origin_of, read_form_pairs
 from shared.web import security, views
 from shared.web.formdefs import N_
@@ -48,10 +49,11 @@ def page_context(container: Container, request: Request, lang: Language, *,
         language=lang, urls=Urls.from_base_url(settings.functions_base_url),
         https=security.is_https(request),
         csrf_token=security.issue_token(container.forms_secret, cookie), cookies=cookies,
-        switch_to=switch_to, cookie=cookie,
+        switch_to=switch_to, cookie=cookie, today=container.clock.now().date(),
         settings={"filing_window_months": settings.policy.filing_window_months,
                   "preliminary_review_days": settings.policy.preliminary_review_days,
-                  "lock_minutes": max(1, settings.forms.follow_up_lock_seconds // 60)})
+                  "lock_minutes": max(1, settings.forms.follow_up_lock_seconds // 60),
+                  "session_minutes": CASE_IDLE_SECONDS // 60})
 
 
 def refused(function: str, reason: str) -> None:
@@ -80,9 +82,10 @@ def check_forgery(container: Container, request: Request, values: Mapping[str, s
     return Verdict(False, recoverable=origin is Origin.SAME)
 
 
-def over_limit(container: Container, request: Request, bucket: str) -> float | None:
+def over_limit(container: Container, request: Request, bucket: str, *,
+               allowance: int = 1) -> float | None:
     """Seconds to wait if this client made too many posts of this kind, else None."""
-    return guards.over_limit(container, request, bucket)
+    return guards.over_limit(container, request, bucket, allowance=allowance)
 
 
 def rate_limited(container: Container, request: Request, post: Post, bucket: str,
@@ -117,7 +120,9 @@ def forbidden(ctx: views.PageContext) -> Response:
 STALE = N_("For your security, this form had expired. Your answers are kept below: check "
            "them and send the form again.")
 HONEYPOT = N_("This form could not be accepted. Check your answers and send it again.")
-PAGE_FIELDS = (security.TOKEN_FIELD, security.HONEYPOT_FIELD, security.LANGUAGE_FIELD)
+PAGE_FIELDS = (security.TOKEN_FIELD, security.HONEYPOT_FIELD, security.LANGUAGE_FIELD,
+               "draft", "step", "action")
+
 
 class Again(Protocol):
     """Shows the page of a post again with what was sent, a status and a notice."""
@@ -134,6 +139,7 @@ class RateLimit:
 
     bucket: str
     notice: str
+    allowance: int = 1  # times the limit (guards.over_limit)
 
 
 @dataclass
@@ -154,7 +160,8 @@ def receive_post(container: Container, request: Request, function: str, limit: i
     if origin is Origin.CROSS:
         refused(function, "cross_site")
         return forbidden(page_context(container, request, language(request)))
-    wait = over_limit(container, request, rate_limit.bucket) if rate_limit else None
+    wait = over_limit(container, request, rate_limit.bucket,
+                      allowance=rate_limit.allowance) if rate_limit else None
     try:
         body, pairs = read_form_pairs(request, limit)
     except HttpProblem as problem:

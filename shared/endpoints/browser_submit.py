@@ -1,14 +1,23 @@
-"""A browser's form post to a submit function: the same parsing, validation and service as
-the JSON API, answered with pages.
+"""A browser's "Send" on a form's last page, "Check your answers": the same validation and
+service as the JSON API, answered with pages.
 
-Whatever goes wrong, the person gets the form back with what they typed: errors next to
-the fields and in a summary (422), a stale anti-forgery token (403), the honeypot (400), the
-rate limit (429, decided before the body is read, and counting every post), a reused
-idempotency key (409), a store that is down (503). Success is the confirmation page (201)
-with the reference, the next steps and the receipt code.
+The answers come sealed in the page (``shared.endpoints.form_steps``); a post of the whole
+form in one go (the names the API's form encoding uses) is read the same way. Whatever goes
+wrong, the person gets "Check your answers" back with every answer kept and the problem
+said: errors linked to the step that fixes them (422), a stale anti-forgery token (403),
+the honeypot (400), the rate limit (429, decided before the body is read, and counting
+every post, as on the API), a store that is down (503). Success is a redirect to the
+one-time confirmation, which a short-lived cookie carries (post, redirect, get); a browser
+that sent no cookie gets the confirmation in the answer itself. Every submitter, named or
+anonymous, gets a receipt code with the reference.
+
+A form already sent (the browser's Back and reload, or "Send" pressed again) never makes a
+second case and never shows the receipt code again: it answers "This page has expired".
 """
 
 from __future__ import annotations
+
+import re
 
 from flask import Request, Response
 from marshmallow import Schema
@@ -16,14 +25,17 @@ from marshmallow import Schema
 from shared import logs
 from shared.bootstrap import Container
 from shared.domain.forms import FormSpec
-from shared.endpoints import browser, guards
+from shared.endpoints import browser, guards, page_state
+from shared.endpoints.confirmation import see_other
+from shared.endpoints.form_steps import EXPIRED_DRAFT, flow_of, show
 from shared.endpoints.validation import validated
-from shared.http import BROWSER_FORM_FACTOR, HttpProblem, idempotency_key
+from shared.http import BROWSER_FORM_FACTOR, IDEMPOTENCY_FIELD, HttpProblem
 from shared.ports import StoreUnavailable
 from shared.services.receive import IdempotencyConflict, receive_submission
-from shared.web import views
-from shared.web.errors import flat_errors, row_map
-from shared.web.formdefs import N_
+from shared.web import security, views
+from shared.web.errors import flat_errors
+from shared.web.flow import Draft, Flow, new_key
+from shared.web.formdefs import CHECK_STEP, N_
 from shared.web.pages import PAGES
 from shared.web.render import Urls
 
@@ -33,13 +45,10 @@ NOTICES = {
     "rate_limited": N_("Too many forms were sent from your network in a short time, so "
                        "nothing was stored. Your answers are kept below: wait %(minutes)s "
                        "minutes and send the form again."),
-    "conflict": N_("This form was already sent with different answers. To send these answers "
-                   "as a new, separate submission, check them and send the form again."),
     "unavailable": N_("The service is busy and nothing was stored. Your answers are kept "
                       "below: wait a moment and send the form again."),
-    "bad_key": N_("The form could not be read. Your answers are kept below: send the form "
-                  "again."),
 }
+_KEY = re.compile(r"[A-Za-z0-9._:-]{16,128}")
 
 
 def submit_from_browser(form: FormSpec, schema: Schema, container: Container,
@@ -57,15 +66,29 @@ def submit_from_browser(form: FormSpec, schema: Schema, container: Container,
         return views.problem(ctx, 500, "internal")
 
 
+def _draft(container: Container, request: Request, form: FormSpec,
+           values: dict[str, str]) -> Draft | None:
+    """The answers of a post: its sealed draft, or the whole form posted in one go."""
+    if "draft" in values:
+        return page_state.open_draft(container, request, form.code, values["draft"])
+    key = values.get(IDEMPOTENCY_FIELD, "")
+    flat = {k: v for k, v in values.items()
+            if k not in (*browser.PAGE_FIELDS, IDEMPOTENCY_FIELD)}
+    return Draft(form.code, key if _KEY.fullmatch(key) else new_key(), flat)
+
+
 def _post(form: FormSpec, schema: Schema, container: Container, request: Request) -> Response:
     page = PAGES[form.code]
+    flow = flow_of(container, page)
 
     def again(ctx: views.PageContext, values: dict[str, str], status: int,
-              notice: str | None = None, *, errors: dict[str, list[str]] | None = None,
-              key: str | None = None, headers: dict[str, str] | None = None) -> Response:
-        return views.form(ctx, page, values=values, errors=errors, status=status,
-                          idempotency_key=key or values.get("idempotency_key"),
-                          notice=notice, headers=headers)
+              notice: str | None = None, *, headers: dict[str, str] | None = None) -> Response:
+        draft = _draft(container, request, form, values)
+        if draft is None or page_state.already_sent(container, form.code, draft.key):
+            return views.expired(ctx, status=status if draft is None else 410)
+        draft.values[page.consent.name] = values.get(page.consent.name, "")
+        return show(container, request, ctx, flow, draft, CHECK_STEP, notice=notice,
+                    status=status, headers=headers)
 
     post = browser.receive_post(container, request, form.function,
                                 container.settings.max_body_bytes * BROWSER_FORM_FACTOR, again,
@@ -73,37 +96,66 @@ def _post(form: FormSpec, schema: Schema, container: Container, request: Request
                                                              NOTICES["rate_limited"]))
     if isinstance(post, Response):
         return post
-    ctx, body, values = post.ctx, post.body, post.values
-    gettext = ctx.gettext
+    ctx, values = post.ctx, post.values
+    draft = _draft(container, request, form, values)
+    if draft is None:
+        draft = Draft(form.code)
+        return show(container, request, ctx, flow, draft, flow.next_step(draft),
+                    notice=ctx.gettext(EXPIRED_DRAFT), status=400)
+    draft.values[page.consent.name] = values.get(page.consent.name, "")
+    if page_state.already_sent(container, form.code, draft.key):
+        return _sent_before(container, request, ctx, draft)
+    problems = flow.problems(draft, consent=True)
+    assembled = flow.assemble(draft)
     try:
-        key = idempotency_key(request, body)
-    except HttpProblem:
-        browser.refused(form.function, "idempotency_key")
-        return again(ctx, values, 400, gettext(NOTICES["bad_key"]),
-                     key=views.new_idempotency_key())
-    try:
-        data = validated(schema, body, container)
+        data = validated(schema, assembled.body, container)
     except HttpProblem as problem:
         log.info("request refused", extra={"event": "request_refused",
                                            "function": form.function, "status": problem.status,
                                            "fields": problem.log_fields})
-        return again(ctx, values, problem.status,
-                     errors=flat_errors(problem.errors, row_map(post.pairs)))
+        found = flat_errors(problem.errors, assembled.rows)
+        problems = {**found, **problems}
+    if problems:
+        return show(container, request, ctx, flow, draft, CHECK_STEP, problems=problems,
+                    status=422)
+    return _send(container, request, ctx, flow, form, draft, data)
+
+
+def _send(container: Container, request: Request, ctx: views.PageContext, flow: Flow,
+          form: FormSpec, draft: Draft, data: dict[str, object]) -> Response:
     c = container
     try:
-        ack = receive_submission(form, data, idempotency_key=key, store=c.store,
+        ack = receive_submission(form, data, idempotency_key=draft.key, store=c.store,
                                  queue=c.queue, sealer=c.sealer,
                                  digests=c.replay_digests, clock=c.clock,
                                  receipt_window=c.replay_receipt_window)
     except IdempotencyConflict:
-        return again(ctx, values, 409, gettext(NOTICES["conflict"]),
-                     key=views.new_idempotency_key())
+        return _sent_before(container, request, ctx, draft)
     except StoreUnavailable as error:
         log.error("dependency unavailable", extra={
             "event": "dependency_unavailable", "function": form.function,
             "error": str(error)[:300]})
-        return again(ctx, values, 503, gettext(NOTICES["unavailable"]),
-                     headers={"Retry-After": "30"})
-    headers = {"Idempotent-Replayed": "true"} if ack.replayed else {}
-    return views.confirmation(ctx, form, ack.reference, ack.received_at, ack.next_steps,
-                              ack.receipt, headers=headers)
+        return show(container, request, ctx, flow, draft, CHECK_STEP,
+                    notice=ctx.gettext(NOTICES["unavailable"]), status=503,
+                    headers={"Retry-After": "30"})
+    if ack.replayed:
+        return _sent_before(container, request, ctx, draft)
+    receipt = views.Receipt(form.code, ack.reference, ack.received_at, ack.receipt)
+    confirmation = page_state.Confirmation(receipt, draft.key)
+    if security.browser_cookie(request) is None:  # no cookie came: it may never be kept
+        return views.confirmation(ctx, PAGES[form.code], confirmation.receipt, status=201,
+                                  shown=True)
+    cookie = page_state.receipt_cookie(container, request, ctx.cookie, confirmation)
+    return see_other(ctx.urls.page("received", ctx.language.code), (cookie,))
+
+
+def _sent_before(container: Container, request: Request, ctx: views.PageContext,
+                 draft: Draft) -> Response:
+    """A form sent again: its confirmation if it was not shown yet (a double click), else
+    "This page has expired"."""
+    pending = page_state.read_confirmation(container, request)
+    if pending is not None and pending.key == draft.key and not pending.shown:
+        return see_other(ctx.urls.page("received", ctx.language.code))
+    log.info("a sent form was sent again", extra={"event": "form_resent",
+                                                  "function": f"submit_{draft.form}"})
+    return views.expired(ctx)

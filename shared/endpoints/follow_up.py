@@ -1,11 +1,13 @@
-"""The anonymous follow-up page's posts: open a case with reference and receipt code, and
-add information to an opened case.
+"""The follow-up page's posts (for every submitter, named or anonymous): open a case with
+reference and receipt code, add information to it, and leave it; and the opened case.
 
 Opening answers the same page, status and headers for an unknown reference as for a wrong
 receipt code (the service does the same work for both); only the reference typed is shown
-back, never the receipt code. Adding information needs the signed access token the opened
-page carries; if it has expired, the person is asked for the receipt again and the message
-they wrote travels with that form, so it is not lost.
+back, never the receipt code. An opened case lives in a short-lived cookie (post, redirect,
+get): the browser's history holds only the address of the case page, which shows "This
+page has expired" once the case is left or its time is up. Adding information needs that
+cookie; if it has expired, the person is asked for the receipt again and the message they
+wrote travels with that form, so it is not lost.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from flask import Request, Response
 
 from schemas.follow_up import FollowUpLookupSchema, FollowUpMessageSchema
 from shared.bootstrap import Container
-from shared.endpoints import browser
+from shared.endpoints import browser, page_state
+from shared.endpoints.confirmation import see_other
 from shared.endpoints.validation import validated
 from shared.http import HttpProblem
 from shared.services.follow_up import (
@@ -30,10 +33,11 @@ from shared.services.follow_up import (
 from shared.web import follow_up_views, security, views
 from shared.web.errors import flat_errors
 from shared.web.formdefs import N_
+from shared.web.i18n import LANGUAGES
 
 _LOOKUP = FollowUpLookupSchema()
 _MESSAGE = FollowUpMessageSchema()
-LIMIT = 64 * 1024
+LIMIT = 256 * 1024
 FUNCTION = "forms"
 
 NO_MATCH = N_("No case matches this reference and receipt code. Check both and try again.")
@@ -41,12 +45,12 @@ LOCKED = N_("Too many wrong attempts for this reference. For your protection it 
             "try again in %(minutes)s minutes.")
 TOO_MANY = N_("Too many attempts from your network in a short time. Try again in "
               "%(minutes)s minutes.")
-EXPIRED = N_("For your safety, the page had expired. Enter your reference and receipt code "
-             "again: your message is kept and will be added to your case.")
+EXPIRED = N_("For your safety, your case was closed on this device. Enter your reference and "
+             "receipt code again: your message is kept and will be added to your case.")
 
 
 def _lookup_again(ctx: views.PageContext, values: dict[str, str], status: int,
-                  notice: str | None = None, *, errors: dict[str, list[str]] | None = None,
+                  notice: str | None = None, *, errors: dict[str, list[object]] | None = None,
                   headers: dict[str, str] | None = None) -> Response:
     kept = {"reference": values.get("reference", "")}  # never echo a receipt code
     return follow_up_views.follow_up(ctx, values=kept, errors=errors, notice=notice,
@@ -58,12 +62,24 @@ def _minutes_until(until: datetime, now: datetime) -> int:
     return browser.wait_minutes((until - now).total_seconds())
 
 
+def _switched(container: Container, request: Request, values: dict[str, str],
+              ctx: views.PageContext) -> views.PageContext | None:
+    """The page context in the language a language button asked for, if one was pressed."""
+    action = values.get("action", "")
+    if action.startswith("lang:") and action[5:] in LANGUAGES:
+        return browser.page_context(container, request, LANGUAGES[action[5:]])
+    return None
+
+
 def open_with_receipt(container: Container, request: Request) -> Response:
     """POST /follow-up: the case behind a reference and receipt code."""
     post = browser.receive_post(container, request, FUNCTION, LIMIT, _lookup_again)
     if isinstance(post, Response):
         return post
     ctx, values = post.ctx, post.values
+    switched = _switched(container, request, values, ctx)
+    if switched is not None:
+        return _lookup_again(switched, values, 200)
     lookup = {k: v for k, v in post.body.items() if k not in ("message", "message_id")}
     try:
         data = validated(_LOOKUP, lookup, container)
@@ -84,53 +100,88 @@ def open_with_receipt(container: Container, request: Request) -> Response:
         seconds = max(1.0, (locked.until - c.clock.now()).total_seconds())
         notice = ctx.gettext(LOCKED) % {"minutes": _minutes_until(locked.until, c.clock.now())}
         return _lookup_again(ctx, values, 429, notice, headers=browser.retry_headers(seconds))
+    opened_at = c.clock.now().timestamp()
     pending = post.body.get("message")
     if pending is not None:
-        return _add(container, ctx, view, {"message": pending,
-                                           "message_id": post.body.get("message_id")})
-    return follow_up_views.case(ctx, view, access=_access(container, ctx, view))
+        return _add(container, request, ctx, view, opened_at,
+                    {"message": pending, "message_id": post.body.get("message_id")})
+    return _to_case(container, request, ctx, view.reference, opened_at)
 
 
-def _access(container: Container, ctx: views.PageContext, view: CaseView) -> str:
-    return security.issue_access(container.forms_secret, view.reference, ctx.cookie)
+def _to_case(container: Container, request: Request, ctx: views.PageContext, reference: str,
+             opened_at: float, *, added: bool = False) -> Response:
+    cookie = page_state.case_cookie(container, request, ctx.cookie, reference, opened_at,
+                                    added=added)
+    return see_other(ctx.urls.page("follow-up/case", ctx.language.code), (*ctx.cookies, cookie))
 
 
-def _add(container: Container, ctx: views.PageContext, view: CaseView,
-         body: dict[str, object]) -> Response:
-    access = _access(container, ctx, view)
+def show_case(container: Container, request: Request) -> Response:
+    """GET /follow-up/case: the case this browser opened, while it stays open."""
+    ctx = browser.page_context(container, request, browser.language(request))
+    opened = page_state.read_case(container, request)
+    if opened is None:
+        return views.expired(ctx, case=True,
+                             cookies=page_state.clear(request, security.CASE_COOKIE))
+    c = container
+    try:
+        view = read_case(opened.reference, store=c.store, follow_up=c.follow_up,
+                         cipher=c.cipher, queue=c.queue, clock=c.clock, policy=c.policy)
+    except NoMatch:
+        return views.expired(ctx, case=True,
+                             cookies=page_state.clear(request, security.CASE_COOKIE))
+    renewed = page_state.case_cookie(container, request, ctx.cookie, opened.reference,
+                                     opened.opened_at)
+    return follow_up_views.case(ctx, view, added=opened.added, cookies=(renewed,))
+
+
+def _add(container: Container, request: Request, ctx: views.PageContext, view: CaseView,
+         opened_at: float, body: dict[str, object]) -> Response:
     try:
         data = validated(_MESSAGE, {k: v for k, v in body.items() if v is not None}, container)
     except HttpProblem as problem:
-        return follow_up_views.case(ctx, view, access=access,
-                                    message=str(body.get("message") or ""),
-                                    errors=flat_errors(problem.errors, {}), status=422)
+        cookie = page_state.case_cookie(container, request, ctx.cookie, view.reference,
+                                        opened_at)
+        return follow_up_views.case(ctx, view, message=str(body.get("message") or ""),
+                                    errors=flat_errors(problem.errors, {}), status=422,
+                                    cookies=(cookie,))
     c = container
     add_message(view.reference, data["message"], data["message_id"], store=c.store,
                 follow_up=c.follow_up, cipher=c.cipher, queue=c.queue, clock=c.clock)
-    opened = read_case(view.reference, store=c.store, follow_up=c.follow_up, cipher=c.cipher,
-                       queue=c.queue, clock=c.clock, policy=c.policy)
-    return follow_up_views.case(ctx, opened, access=access, added=True)
+    return _to_case(container, request, ctx, view.reference, opened_at, added=True)
 
 
 def add_information(container: Container, request: Request) -> Response:
-    """POST /follow-up/message: add the submitter's text to a case they opened."""
+    """POST /follow-up/message: add the submitter's text to the case they opened."""
     post = browser.receive_post(container, request, FUNCTION, LIMIT, _lookup_again)
     if isinstance(post, Response):
         return post
     ctx, values = post.ctx, post.values
-    reference = security.check_access(container.forms_secret, values.get("access"),
-                                      security.browser_cookie(request))
-    if reference is None:
+    opened = page_state.read_case(container, request)
+    if opened is None:
         return _lookup_again(ctx, values, 403, ctx.gettext(EXPIRED))
+    c = container
+    try:
+        view = read_case(opened.reference, store=c.store, follow_up=c.follow_up,
+                         cipher=c.cipher, queue=c.queue, clock=c.clock, policy=c.policy)
+    except NoMatch:
+        return _lookup_again(ctx, {}, 422, ctx.gettext(NO_MATCH))
+    switched = _switched(container, request, values, ctx)
+    if switched is not None:
+        cookie = page_state.case_cookie(container, request, ctx.cookie, view.reference,
+                                        opened.opened_at)
+        return follow_up_views.case(switched, view, message=values.get("message", ""),
+                                    cookies=(cookie,))
     limited = browser.rate_limited(container, request, post, "follow_up_message", FUNCTION,
                                    TOO_MANY, _lookup_again)
     if limited is not None:
         return limited
-    c = container
-    try:
-        view = read_case(reference, store=c.store, follow_up=c.follow_up, cipher=c.cipher,
-                         queue=c.queue, clock=c.clock, policy=c.policy)
-    except NoMatch:
-        return _lookup_again(ctx, {}, 422, ctx.gettext(NO_MATCH))
-    body = {k: v for k, v in post.body.items() if k != "access"}
-    return _add(container, ctx, view, body)
+    return _add(container, request, ctx, view, opened.opened_at, post.body)
+
+
+def leave(container: Container, request: Request) -> Response:
+    """POST /follow-up/leave: close the case on this device."""
+    post = browser.receive_post(container, request, FUNCTION, 16 * 1024, _lookup_again)
+    if isinstance(post, Response):
+        return post
+    return see_other(post.ctx.urls.page("done", post.ctx.language.code, left="case"),
+                     page_state.clear(request, security.CASE_COOKIE))

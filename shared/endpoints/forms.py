@@ -1,11 +1,15 @@
 """The ``forms`` function: the public pages. The start page, one page per form (they post
-to the submit functions), the anonymous follow-up page, and the pages' own assets.
+to the submit functions), the follow-up page, and the pages' own assets.
 
 Routes (as the function sees them, below its own URL ``/forms``):
-``/`` start, ``/advice`` ``/misconduct`` ``/retaliation`` forms, ``/follow-up`` (GET: ask
-for reference and receipt; POST: open the case), ``/follow-up/message`` (POST: add
-information), ``/assets/<file>`` (not ``/static``: Flask, under functions-framework, keeps
-that path for itself).
+``/`` start; ``/advice`` ``/misconduct`` ``/retaliation`` the forms (GET: the first step;
+POST: from step to step, up to "Check your answers", which posts to the submit function);
+``/received`` the one-time confirmation (GET), ended by "I have written it down" (POST),
+``/received/text`` its text file; ``/done``; ``/exit`` ("Exit this page"); ``/follow-up``
+(GET: ask for reference and receipt; POST: open the case), ``/follow-up/case`` (GET: the
+opened case), ``/follow-up/message`` (POST: add information), ``/follow-up/leave`` (POST);
+``/assets/<file>`` (not ``/static``: Flask, under functions-framework, keeps that path for
+itself).
 """
 
 from __future__ import annotations
@@ -16,9 +20,9 @@ from flask import Request, Response
 
 from shared import logs
 from shared.bootstrap import Container
-from shared.endpoints import browser
+from shared.endpoints import browser, confirmation, form_steps
 from shared.endpoints.base import handle
-from shared.endpoints.follow_up import add_information, open_with_receipt
+from shared.endpoints.follow_up import add_information, leave, open_with_receipt, show_case
 from shared.ports import QueueUnavailable, StoreUnavailable
 from shared.web import follow_up_views, views
 from shared.web.pages import PAGES
@@ -42,16 +46,19 @@ def _get(render: Callable[[views.PageContext], Response], name: str) -> Page:
     return page
 
 
-def _form(code: str) -> Page:
-    return _get(lambda ctx: views.form(ctx, PAGES[code]), code)
-
-
 ROUTES: dict[str, dict[str, Page]] = {
     "/": {"GET": _get(views.start, "")},
+    "/received": {"GET": confirmation.show, "POST": confirmation.finish},
+    "/received/text": {"GET": confirmation.download},
+    "/done": {"GET": confirmation.done},
+    "/exit": {"GET": confirmation.leave_now},
     "/follow-up": {"GET": _get(lambda ctx: follow_up_views.follow_up(ctx), "follow-up"),
                    "POST": open_with_receipt},
+    "/follow-up/case": {"GET": show_case},
     "/follow-up/message": {"POST": add_information},
-    **{f"/{code}": {"GET": _form(code)} for code in PAGES},
+    "/follow-up/leave": {"POST": leave},
+    **{f"/{code}": {"GET": form_steps.first_step(code), "POST": form_steps.step_post(code)}
+       for code in PAGES},
 }
 
 

@@ -1,6 +1,7 @@
 """The checks a public post passes before its body is read, on the JSON path and the
-browser's alike: where it comes from (``shared.http.refuse_cross_site``) and how often this
-client posted (the per-client rate limit). Nothing here imports page rendering."""
+browser's alike (a submission, or a move between a form's steps): where it comes from
+(``shared.http.refuse_cross_site``) and how often this client posted (the per-client rate
+limit). Nothing here imports page rendering."""
 
 from __future__ import annotations
 
@@ -12,13 +13,19 @@ from shared.http import HttpProblem, client_address
 # One count for a client's submissions, whichever form and whichever path (JSON, form
 # encoding, a browser's post) they take.
 SUBMIT_BUCKET = "submit"
+# The posts that move between a form's steps, counted apart: one form takes many (a step
+# each, Back, Change, Add another, a language), so the limit allows this many per form.
+STEPS_BUCKET = "form_steps"
+STEP_POSTS_PER_FORM = 50
 
 
-def over_limit(container: Container, request: Request, bucket: str) -> float | None:
+def over_limit(container: Container, request: Request, bucket: str, *,
+               allowance: int = 1) -> float | None:
     """Count this post; the seconds to wait if this client made too many posts of this
-    kind, else None."""
+    kind (``allowance`` times the limit), else None."""
     client = client_address(request, container.settings.forms.proxy_hops)
-    return container.rate_limiter.hit(bucket, client, container.clock.now())
+    return container.rate_limiter.hit(bucket, client, container.clock.now(),
+                                      allowance=allowance)
 
 
 def retry_after(seconds: float) -> dict[str, str]:

@@ -150,7 +150,8 @@ def read_case(reference: str, *, store: IntakeStore, follow_up: FollowUpStore,
               cipher: PayloadCipher, queue: TaskQueue, clock: Clock,
               policy: Policy) -> CaseView:
     """A case the submitter has already opened with its receipt (the caller holds proof of
-    that, such as a signed access token). Raises NoMatch if the case is gone."""
+    that, such as the case cookie of the follow-up page). Raises NoMatch if the case is
+    gone."""
     case = store.get_case(reference)
     if case is None:
         raise NoMatch()

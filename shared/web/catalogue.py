@@ -1,9 +1,9 @@
 """The catalogue template: every message a page can show, and the checks of the catalogues.
 
-Messages come from four places: the templates and the web code (``_``, ``gettext``,
-``N_``), the literal messages of the schemas' cross-field rules, the schemas' field and
-validator messages (read from the schema objects), and the domain's vocabulary (taxonomy
-labels, form titles and next steps, follow-up statuses). ``intake i18n update`` writes the
+Messages come from two places: the templates and the web code (``_``, ``gettext``,
+``N_``: labels, hints, and each question's messages for the problems the schemas report
+by code), and the domain's vocabulary (taxonomy labels, follow-up statuses). The schemas'
+own English is the API's and is never shown on a page. ``intake i18n update`` writes the
 template and merges it into each language; ``intake i18n check`` (and a test) fails when a
 catalogue misses a message, leaves one untranslated or fuzzy, changes its placeholders, or
 keeps one that no page uses any more.
@@ -22,7 +22,6 @@ from babel.messages.pofile import read_po, write_po
 
 from shared.web.i18n import DOMAIN, LANGUAGES, LOCALES, TRANSLATED
 from shared.web.render import TEMPLATES
-from shared.web.validation_messages import page_schema_files, schema_msgids
 
 WEB = Path(__file__).resolve().parent
 PACKAGE_ROOT = WEB.parents[1]
@@ -48,17 +47,12 @@ def _extracted() -> Iterator[tuple[str, str]]:
         for _, message, _, _ in extract_from_file(
                 "python", str(path), keywords={"_": None, "gettext": None, "N_": None}):
             yield str(message), path.relative_to(PACKAGE_ROOT).as_posix()
-    for path in page_schema_files():
-        for _, message, _, _ in extract_from_file(
-                "python", str(path), keywords={"add": (2,), "consent": (1,)}):
-            yield str(message), path.relative_to(PACKAGE_ROOT).as_posix()
 
 
 def _vocabulary() -> Iterator[tuple[str, str]]:
-    """(message, where) of the domain's vocabulary and the schemas' own messages."""
+    """(message, where) of the domain's vocabulary."""
     from shared.domain import taxonomy
     from shared.domain.follow_up import all_statuses
-    from shared.domain.forms import FORMS
 
     labels = (taxonomy.SERVICE_CATEGORIES, taxonomy.ADVICE_LABELS, taxonomy.ALLEGATION_TYPES,
               taxonomy.PROTECTED_ACTIVITIES, taxonomy.RETALIATORY_ACT_KINDS,
@@ -67,14 +61,9 @@ def _vocabulary() -> Iterator[tuple[str, str]]:
     for mapping in labels:
         for label in mapping.values():
             yield label, "shared/domain/taxonomy.py"
-    for spec in FORMS.values():
-        for text in (spec.title, *spec.next_steps):
-            yield text, "shared/domain/forms.py"
     for status in all_statuses():
         yield status.label, "shared/domain/follow_up.py"
         yield status.next_step, "shared/domain/follow_up.py"
-    for msgid in schema_msgids():
-        yield msgid, "schemas/"
 
 
 def template() -> Catalog:

@@ -25,9 +25,10 @@ def row_map(pairs: Iterable[tuple[str, str]]) -> dict[str, list[int]]:
 
 
 def flat_errors(errors: Mapping[Any, Any], rows: Mapping[str, list[int]],
-                prefix: str = "") -> dict[str, list[str]]:
-    """The API's nested errors as ``{form-encoding name: [messages]}``, rows restored."""
-    flat: dict[str, list[str]] = {}
+                prefix: str = "") -> dict[str, list[Any]]:
+    """The API's nested errors as ``{form-encoding name: [messages]}``, rows restored (the
+    messages as the schema made them: ``schemas.common.Problem``)."""
+    flat: dict[str, list[Any]] = {}
     for key, value in errors.items():
         part = str(key)
         if prefix and _INDEX.match(part) and "." not in prefix:
@@ -38,8 +39,7 @@ def flat_errors(errors: Mapping[Any, Any], rows: Mapping[str, list[int]],
         if isinstance(value, Mapping):
             flat.update(flat_errors(value, rows, name))
         elif isinstance(value, list | tuple):
-            flat.setdefault(name, []).extend(str(v) for v in value if not isinstance(
-                v, Mapping))
+            flat.setdefault(name, []).extend(v for v in value if not isinstance(v, Mapping))
             for item in value:
                 if isinstance(item, Mapping):
                     flat.update(flat_errors(item, rows, name))

@@ -1,5 +1,5 @@
-"""The anonymous follow-up pages: asking for reference and receipt code, and a case opened
-with them."""
+"""The follow-up pages of every submitter, named or anonymous: asking for reference and
+receipt code, and a case opened with them."""
 
 from __future__ import annotations
 
@@ -10,67 +10,94 @@ from typing import Any
 from flask import Response
 
 from shared.domain.follow_up import FAILURES_BEFORE_LOCK, MESSAGE_MAX_LENGTH
-from shared.web import formview
+from shared.web import messages
 from shared.web.formdefs import N_, Field
-from shared.web.views import PageContext, when
+from shared.web.formview import Control, SummaryItem, field_id
+from shared.web.requirements import OPTIONAL, REQUIRED
+from shared.web.views import PageContext, SwitchForm, minutes_in_plain_words, when
 
-REFERENCE = Field("reference", N_("Reference"), required=True, max_length=40,
-                  hint=N_("For example ETH-ADV-7K3MQ-9TZ4X."))
-RECEIPT = Field("receipt", N_("Receipt code"), required=True, max_length=40,
-                hint=N_("16 letters and digits, for example 7K3M-Q9TZ-4XAB-CD12."))
-MESSAGE = Field("message", N_("Your message"), "textarea", required=True,
-                max_length=MESSAGE_MAX_LENGTH, rows=8,
+REFERENCE = Field("reference", N_("Reference"), hint=N_("For example ETH-ADV-7K3MQ-9TZ4X."),
+                  messages={"required": N_("Enter your reference"),
+                            "reference": N_("Enter the reference exactly as you received it, "
+                                            "for example ETH-ADV-7K3MQ-9TZ4X")})
+RECEIPT = Field("receipt", N_("Receipt code"),
+                hint=N_("16 letters and digits, for example 7K3M-Q9TZ-4XAB-CD12."),
+                messages={"required": N_("Enter your receipt code"),
+                          "receipt": N_("Enter the 16-character receipt code, for example "
+                                        "7K3M-Q9TZ-4XAB-CD12")})
+MESSAGE = Field("message", N_("Your message"), "textarea", rows=8,
                 hint=N_("New facts, answers to our questions, or a description of documents "
-                        "and where they are. This page cannot take files."))
-PENDING = Field("message", N_("Your message, not sent yet"), "textarea",
-                max_length=MESSAGE_MAX_LENGTH, rows=8,
-                hint=N_("It will be added to your case when you open it."))
+                        "and where they are. This page cannot take files."),
+                messages={"required": N_("Enter the information you want to add")})
+PENDING = Field("message", N_("Your message, not sent yet"), "textarea", rows=8,
+                hint=N_("It will be added to your case when you open it."),
+                messages=MESSAGE.messages)
+EXPIRED_MESSAGE = N_("This page had expired: your message was not added. Send it again.")
+LIMITS = {"reference": 40, "receipt": 40, "message": MESSAGE_MAX_LENGTH}
 
 
-def _summary(controls: list[formview.Control], notice: str | None) -> list[Any]:
-    items = [formview.SummaryItem(None, notice)] if notice else []
+def _control(ctx: PageContext, spec: Field, value: str, problems: list[Any], *,
+             required: bool = True) -> Control:
+    gettext = ctx.gettext
+    limit = LIMITS.get(spec.name) if spec.kind == "textarea" else None
+    return Control(
+        name=spec.name, id=field_id(spec.name), label=gettext(spec.label), kind=spec.kind,
+        value=value, hint=gettext(spec.hint) if spec.hint else None, rows=spec.rows,
+        requirement=REQUIRED if required else OPTIONAL, max_length=limit,
+        limit=ctx.number(limit) if limit else None,
+        errors=[messages.say(spec, getattr(p, "code", "invalid"), getattr(p, "params", {}),
+                             gettext, ctx.number) for p in problems])
+
+
+def _summary(controls: list[Control], notice: str | None) -> list[SummaryItem]:
+    items = [SummaryItem(None, notice)] if notice else []
     for control in controls:
-        items += [formview.SummaryItem(control.anchor, f"{control.label}: {m}")
-                  for m in control.errors]
+        items += [SummaryItem(control.anchor, m) for m in control.errors]
     return items
 
 
 def follow_up(ctx: PageContext, *, values: Mapping[str, str] | None = None,
-              errors: Mapping[str, list[str]] | None = None, notice: str | None = None,
+              errors: Mapping[str, list[Any]] | None = None, notice: str | None = None,
               status: int = 200, pending: str | None = None, message_id: str | None = None,
               headers: Mapping[str, str] | None = None) -> Response:
     """The page that asks for a reference and receipt code (with any unsent message)."""
-    gettext, values, errors = ctx.gettext, dict(values or {}), errors or {}
-    controls = [formview.control_view(spec, spec.name, gettext(spec.label), values, errors,
-                                      gettext) for spec in (REFERENCE, RECEIPT)]
+    values, errors = dict(values or {}), errors or {}
+    controls = [_control(ctx, spec, values.get(spec.name, ""), errors.get(spec.name, []))
+                for spec in (REFERENCE, RECEIPT)]
     unsent = None
     if pending:
-        unsent = formview.control_view(PENDING, "message", gettext(PENDING.label),
-                                       {"message": pending}, {}, gettext)
-    summary = _summary(controls, notice)
+        unsent = _control(ctx, PENDING, pending, errors.get("message", []), required=False)
+    summary = _summary([*controls, *([unsent] if unsent else [])], notice)
+    lock_minutes = ctx.settings.get("lock_minutes", 60)
+    action = ctx.urls.page("follow-up")
     return ctx.respond(status, "follow_up.html", headers=headers,
-                       title=gettext(N_("Follow up an anonymous submission")),
+                       heading=ctx.gettext(N_("Follow up a submission")),
                        has_errors=bool(summary), summary=summary, reference=controls[0],
                        receipt=controls[1], pending=unsent,
                        message_id=message_id or secrets.token_hex(16),
                        failures_before_lock=FAILURES_BEFORE_LOCK,
-                       lock_minutes=ctx.settings.get("lock_minutes", 60))
+                       lock_time=minutes_in_plain_words(ctx, lock_minutes),
+                       switch_form=SwitchForm("follow-up-form", action), switch_to=None)
 
 
-def case(ctx: PageContext, view: Any, *, access: str, message: str = "",
-         errors: Mapping[str, list[str]] | None = None, added: bool = False,
-         status: int = 200) -> Response:
+def case(ctx: PageContext, view: Any, *, message: str = "",
+         errors: Mapping[str, list[Any]] | None = None, added: bool = False,
+         status: int = 200, cookies: tuple[str, ...] = ()) -> Response:
     """A case opened with its receipt: state, next step, messages, and a box to add more."""
-    gettext = ctx.gettext
-    control = formview.control_view(MESSAGE, "message", gettext(MESSAGE.label),
-                                    {"message": message}, errors or {}, gettext)
-    messages = [{"at": when(ctx, m.at), "from_office": m.from_office, "text": m.text}
-                for m in view.messages]
-    summary = _summary([control], None)
-    return ctx.respond(status, "follow_up_case.html", title=gettext(N_("Your case")),
-                       has_errors=bool(summary), summary=summary, case=view,
-                       received_at=when(ctx, view.received_at),
+    gettext, errors = ctx.gettext, errors or {}
+    control = _control(ctx, MESSAGE, message, errors.get("message", []))
+    shown = [{"at": when(ctx, m.at), "from_office": m.from_office, "text": m.text}
+             for m in view.messages]
+    notice = gettext(EXPIRED_MESSAGE) if errors.get("message_id") else None
+    summary = _summary([control], notice)
+    return ctx.respond(status, "follow_up_case.html", cookies=cookies,
+                       heading=gettext(N_("Your case")), has_errors=bool(summary),
+                       summary=summary, case=view, received_at=when(ctx, view.received_at),
                        status_label=gettext(view.status.label),
-                       next_step=gettext(view.status.next_step), messages=messages,
-                       message=control, access=access, message_id=secrets.token_hex(16),
-                       added=added)
+                       next_step=gettext(view.status.next_step), messages=shown,
+                       message=control, message_id=secrets.token_hex(16), added=added,
+                       session_time=minutes_in_plain_words(
+                           ctx, ctx.settings.get("session_minutes", 15)),
+                       switch_form=SwitchForm("message-form",
+                                              ctx.urls.page("follow-up/message")),
+                       switch_to=None)

@@ -1,15 +1,18 @@
-"""How a form page is laid out: sections, groups of fields, repeated rows and fields.
+"""How a form is laid out for people: short steps of questions, then "Check your answers".
 
 Field names are the form-encoding names the submit functions read (``complainant.name``,
 ``witnesses.0.name``), so a page, the API and its error messages share one vocabulary.
-Every text is an English source string marked with ``N_`` for the catalogues; the page
-translates it when it renders.
+What a page does not say here comes from the form's schema: whether a question must be
+answered, may be left empty or is not asked at all, and how long an answer may be (see
+``shared.web.requirements``). Every text is an English source string marked with ``N_`` for
+the catalogues; the page translates it when it renders.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 
 def N_(message: str) -> str:  # the gettext convention for "mark, translate later"
@@ -18,56 +21,128 @@ def N_(message: str) -> str:  # the gettext convention for "mark, translate late
 
 
 YES_NO = {"yes": N_("Yes"), "no": N_("No")}
+KINDS = ("text", "email", "tel", "number", "date", "textarea", "select", "radios", "yesno",
+         "checkbox")
 
 
 @dataclass(frozen=True)
 class Field:
-    """One control. ``kind``: text, email, tel, number, date, textarea, select, radios,
-    yesno or checkbox. ``options`` maps codes to English labels."""
+    """One question. ``kind`` is one of ``KINDS``; ``options`` maps codes to English labels;
+    ``messages`` maps a problem code (``schemas.common.Problem``) to what the page says
+    when the answer has that problem. A ``date`` is asked as day, month and year; with
+    ``approximate`` it offers "about" (the schema's ``<name>_approximate``), with
+    ``unknown`` "I do not know". ``reveals`` maps an option to a step whose questions
+    appear under it when it is chosen (with JavaScript; without, that step comes next)."""
 
     name: str
     label: str
     kind: str = "text"
     hint: str | None = None
-    required: bool = False
     options: Mapping[str, str] | None = None
-    max_length: int | None = None
-    autocomplete: str | None = None
     rows: int = 5
-    conditional: bool = False  # required in some cases, which the hint says: not "optional"
+    messages: Mapping[str, str] = field(default_factory=dict)
+    approximate: bool = False
+    unknown: bool = False
+    reveals: Mapping[str, str] = field(default_factory=dict)
+    short: bool = False  # a short answer: a narrower box
+
+    def __post_init__(self) -> None:
+        assert self.kind in KINDS, self.kind
 
 
 @dataclass(frozen=True)
 class Group:
-    """A fieldset. With ``repeat``, rows of a list named ``name``: the fields' names are
-    relative to a row (``name.<index>.<field>``) and ``legend`` takes ``%(number)s``."""
+    """Questions about one thing, in a fieldset. With ``name`` their names are relative to
+    it (``complainant`` + ``name`` is ``complainant.name``)."""
 
     legend: str
     fields: tuple[Field, ...]
+    name: str | None = None
     hint: str | None = None
-    name: str | None = None  # errors about the group as a whole are keyed by this name
-    repeat: int = 0
 
 
 @dataclass(frozen=True)
-class Section:
-    heading: str
-    groups: tuple[Group | Field, ...]
-    intro: str | None = None
+class Rows:
+    """A list the person adds to one item at a time ("Add another"). ``legend`` takes
+    ``%(number)s``; field names are relative to a row (``witnesses.0.name``)."""
+
+    name: str
+    legend: str
+    fields: tuple[Field, ...]
+    add_first: str
+    add_another: str
+    remove: str
+    none_yet: str
+    messages: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word of the policy, with what it means in plain words."""
+
+    term: str
+    meaning: str
+
+
+Answers = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One page of questions. ``asked`` narrows when it is shown, beyond what the schema's
+    rules say (a step none of whose questions may be asked is skipped anyway)."""
+
+    code: str
+    title: str
+    items: tuple[Field | Group | Rows, ...]
+    intro: tuple[str, ...] = ()
+    terms: tuple[Term, ...] = ()
+    asked: Callable[[Answers], bool] | None = None
 
 
 @dataclass(frozen=True)
 class FormPage:
     code: str  # the form's code (advice, misconduct, retaliation)
-    function: str  # the submit function it posts to
-    title: str
-    intro: tuple[str, ...]
-    sections: tuple[Section, ...]
+    function: str  # the submit function the last page posts to
+    title: str  # shown above each step's question, and on the start page
+    intro: tuple[str, ...]  # shown on the first step
+    who_knows: tuple[str, ...]  # who will know it was you: each form and its confirmation
+    steps: tuple[Step, ...]
+    consent: Field  # asked on "Check your answers", with the send button
     submit_label: str
+    received: str  # the confirmation's heading
     anonymous_allowed: bool
-    texts: Mapping[str, str] = field(default_factory=dict)
+    terms: tuple[Term, ...] = ()  # explained on "Check your answers" and the confirmation
+
+    def step(self, code: str) -> Step | None:
+        return next((s for s in self.steps if s.code == code), None)
 
 
-def group_names(page: FormPage) -> set[str]:
-    return {g.name for s in page.sections for g in s.groups
-            if isinstance(g, Group) and g.name}
+@dataclass(frozen=True)
+class Placed:
+    """A question where a page shows it: its full name, its row, its step."""
+
+    field: Field
+    name: str
+    step: Step
+    rows: Rows | None = None
+    group: Group | None = None
+
+
+def placed_fields(page: FormPage) -> Iterator[Placed]:
+    """Every question of a form with its full name (``%d`` for a row's index)."""
+    for step in page.steps:
+        for item in step.items:
+            if isinstance(item, Field):
+                yield Placed(item, item.name, step)
+            elif isinstance(item, Group):
+                prefix = f"{item.name}." if item.name else ""
+                for f in item.fields:
+                    yield Placed(f, prefix + f.name, step, group=item)
+            else:
+                for f in item.fields:
+                    yield Placed(f, f"{item.name}.%d.{f.name}", step, rows=item)
+    yield Placed(page.consent, page.consent.name, CHECK_STEP)
+
+
+CHECK_STEP = Step("check", N_("Check your answers before sending"), ())

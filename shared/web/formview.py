@@ -1,22 +1,21 @@
-"""A form page ready to render: each control with its id, value, hint and translated errors,
-and the error summary in page order.
-
-Values come back exactly as the browser sent them (flat form-encoding names), so a page
-with errors shows what the person typed; errors come keyed the same way (see
-``shared.web.errors``).
+"""A step of a form, or its "Check your answers" page, ready to render: each question with
+its id, what was typed, its label marked as the schema says, its limit, its hint and its
+problems in the page's words, and the error summary in page order.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any, ClassVar
 
-from shared.web.formdefs import YES_NO, Field, FormPage, Group
-from shared.web.i18n import translate_error
+from shared.web import messages
+from shared.web.flow import APPROXIMATE, DATE_PARTS, UNKNOWN, YES, Draft, Flow, Problems
+from shared.web.formdefs import CHECK_STEP, YES_NO, Field, Group, Placed, Rows, Step
+from shared.web.requirements import OPTIONAL, REQUIRED, list_bounds, max_length
 
 Gettext = Callable[[str], str]
-_INDEX = re.compile(r"^[0-9]{1,2}$")
 
 
 def field_id(name: str) -> str:
@@ -24,7 +23,21 @@ def field_id(name: str) -> str:
 
 
 @dataclass
+class Reveal:
+    """Questions of another step shown under one option (with JavaScript)."""
+
+    option: str
+    id: str
+    items: list[Control | GroupView | RowsView]
+
+    @property
+    def controls(self) -> list[Control]:
+        return [c for item in self.items for c in controls_of(item)]
+
+
+@dataclass
 class Control:
+    view: ClassVar[str] = "control"
     name: str
     id: str
     label: str
@@ -32,40 +45,75 @@ class Control:
     value: str
     errors: list[str]
     hint: str | None
-    required: bool
-    options: list[tuple[str, str]]
-    max_length: int | None
-    autocomplete: str | None
-    rows: int
-    conditional: bool = False
+    requirement: str
+    options: list[tuple[str, str]] = field(default_factory=list)
+    max_length: int | None = None
+    rows: int = 5
+    parts: dict[str, str] = field(default_factory=dict)  # a date's day, month and year
+    approximate: bool | None = None  # None: not offered
+    unknown: bool | None = None
+    reveals: list[Reveal] = field(default_factory=list)
+    heading: bool = False  # the page's one question: its label is the page's heading
+    short: bool = False
+    limit: str | None = None  # max_length, written in the page's language
+
+    @property
+    def required(self) -> bool:
+        return self.requirement == REQUIRED
+
+    @property
+    def optional(self) -> bool:
+        return self.requirement == OPTIONAL
 
     @property
     def described_by(self) -> str:
         ids = ([f"{self.id}-hint"] if self.hint else []) + (
+            [f"{self.id}-limit"] if self.max_length else []) + (
             [f"{self.id}-error"] if self.errors else [])
         return " ".join(ids)
 
     @property
     def anchor(self) -> str:
-        """Where the error summary links: the control, or a group's first option."""
-        return f"{self.id}-0" if self.kind in ("radios", "yesno") else self.id
+        """Where the error summary links: the control, a date's first box, a group's first
+        option."""
+        if self.kind in ("radios", "yesno"):
+            return f"{self.id}-0"
+        if self.kind == "date":
+            return f"{self.id}-day"
+        return self.id
 
 
 @dataclass
 class GroupView:
+    view: ClassVar[str] = "group"
     name: str | None
     id: str
     legend: str
     hint: str | None
-    errors: list[str]
     controls: list[Control]
 
 
 @dataclass
-class SectionView:
-    heading: str
-    intro: str | None
-    items: list[Control | GroupView]
+class RowView:
+    number: int
+    legend: str
+    id: str
+    controls: list[Control]
+    remove: str  # the action that removes it
+
+
+@dataclass
+class RowsView:
+    view: ClassVar[str] = "rows"
+    name: str
+    id: str
+    rows: list[RowView]
+    add_label: str
+    remove_label: str
+    none_yet: str | None
+    errors: list[str]
+    can_add: bool
+    can_remove: bool
 
 
 @dataclass
@@ -75,9 +123,143 @@ class SummaryItem:
 
 
 @dataclass
-class FormView:
-    sections: list[SectionView]
-    summary: list[SummaryItem] = field(default_factory=list)
+class StepView:
+    items: list[Control | GroupView | RowsView]
+    summary: list[SummaryItem]
+    heading_control: Control | None = None
+
+
+@dataclass
+class Renderer:
+    """What turning answers into a page needs besides the form."""
+
+    flow: Flow
+    draft: Draft
+    gettext: Gettext
+    number: Callable[[int], str]
+    format_date: Callable[[date, str], str]
+    problems: Problems = field(default_factory=dict)
+    language: str = "en"  # the page's: the preselected language for our messages
+
+    def say(self, spec: Field | None, problems: list[Any]) -> list[str]:
+        return [messages.say(spec, getattr(p, "code", "invalid"), getattr(p, "params", {}),
+                             self.gettext, self.number) for p in problems]
+
+    # --- a step ---------------------------------------------------------------------------
+
+    def control(self, placed: Placed, name: str) -> Control:
+        spec, values, gettext = placed.field, self.draft.values, self.gettext
+        schema = self.flow.schema
+        requirement = self.flow.requirement(self.draft, placed)
+        if spec.kind == "checkbox":
+            requirement = REQUIRED if requirement == REQUIRED else OPTIONAL
+        control = Control(
+            name=name, id=field_id(name), label=gettext(spec.label), kind=spec.kind,
+            value=values.get(name, ""), errors=self.say(spec, self.problems.get(name, [])),
+            hint=gettext(spec.hint) if spec.hint else None, requirement=requirement,
+            options=_options(spec, gettext), rows=spec.rows, short=spec.short,
+            max_length=max_length(schema, name) if spec.kind in (
+                "text", "textarea", "email", "tel") else None)
+        if control.max_length:
+            control.limit = self.number(control.max_length)
+        if spec.kind == "date":
+            control.parts = {part: values.get(f"{name}.{part}", "") for part in DATE_PARTS}
+            if spec.approximate:
+                control.approximate = values.get(name + APPROXIMATE) == YES
+            if spec.unknown:
+                control.unknown = values.get(name + UNKNOWN) == YES
+        if spec.kind == "select" and not control.value and spec.name == "preferred_language":
+            control.value = self.language
+        return control
+
+    def consent_control(self) -> Control:
+        consent = self.flow.page.consent
+        placed = Placed(consent, consent.name, CHECK_STEP)
+        return self.control(placed, consent.name)
+
+    def step_view(self, step: Step, *, reveals: bool = True) -> StepView:
+        asked = self.flow.asked_fields(self.draft, step)
+        asked_names = {p.name for p in asked}
+        view = StepView([], [])
+        for item in step.items:
+            if isinstance(item, Field):
+                placed = next((p for p in asked if p.field is item), None)
+                if placed is None:
+                    continue
+                control = self.control(placed, placed.name)
+                if reveals:
+                    control.reveals = self._reveals(item)
+                view.items.append(control)
+                self._note(view, control)
+            elif isinstance(item, Group):
+                group = [p for p in asked if p.group is item]
+                if not group:
+                    continue
+                controls = [self.control(p, p.name) for p in group]
+                name = item.name or ""
+                view.items.append(GroupView(item.name, field_id(name or step.code),
+                                            self.gettext(item.legend),
+                                            self.gettext(item.hint) if item.hint else None,
+                                            controls))
+                for control in controls:
+                    self._note(view, control)
+            elif any(p.rows is item and p.name in asked_names for p in asked):
+                view.items.append(self._rows(item, asked, view))
+        single = [i for i in view.items if isinstance(i, Control)]
+        if len(view.items) == 1 and single and step.items[0].label == step.title:  # type: ignore[union-attr]
+            single[0].heading = True
+            view.heading_control = single[0]
+        return view
+
+    def _note(self, view: StepView, control: Control, prefix: str = "") -> None:
+        for message in control.errors:
+            view.summary.append(SummaryItem(control.anchor, prefix + message))
+        for reveal in control.reveals:
+            for inner in reveal.controls:
+                self._note(view, inner)
+
+    def _reveals(self, spec: Field) -> list[Reveal]:
+        """The steps shown under an option: their questions as if the option were chosen
+        (a named reporter's name is required)."""
+        reveals = []
+        for index, (option, step_code) in enumerate(spec.reveals.items()):
+            step = self.flow.page.step(step_code)
+            if step is None:
+                continue
+            chosen = replace(self.draft, values={**self.draft.values, spec.name: option})
+            inner = replace(self, draft=chosen).step_view(step, reveals=False)
+            if inner.items:
+                reveals.append(Reveal(option, f"reveal-{field_id(spec.name)}-{index}",
+                                      inner.items))
+        return reveals
+
+    def _rows(self, item: Rows, asked: list[Placed], view: StepView) -> RowsView:
+        fewest, most = list_bounds(self.flow.schema, item.name)
+        count = self.flow.row_count(self.draft, item)
+        rows = []
+        for row in range(count):
+            legend = self.gettext(item.legend) % {"number": row + 1}
+            controls = [self.control(p, p.name.replace("%d", str(row))) for p in asked
+                        if p.rows is item]
+            for control in controls:
+                for message in control.errors:
+                    view.summary.append(SummaryItem(control.anchor, f"{legend}: {message}"))
+            rows.append(RowView(row + 1, legend, field_id(f"{item.name}.{row}"), controls,
+                                f"remove:{item.name}.{row}"))
+        errors = [self.gettext(item.messages[p.code]) if getattr(p, "code", "") in
+                  item.messages else messages.say(None, getattr(p, "code", "invalid"),
+                                                  getattr(p, "params", {}), self.gettext,
+                                                  self.number)
+                  for p in self.problems.get(item.name, [])]
+        rows_id = field_id(item.name)
+        for message in errors:
+            view.summary.insert(0, SummaryItem(f"{rows_id}-add", message))
+        return RowsView(item.name, rows_id, rows,
+                        self.gettext(item.add_another if rows else item.add_first),
+                        self.gettext(item.remove),
+                        None if rows else self.gettext(item.none_yet), errors,
+                        count < most, count > fewest)
+
 
 
 def _options(spec: Field, gettext: Gettext) -> list[tuple[str, str]]:
@@ -90,79 +272,82 @@ def _options(spec: Field, gettext: Gettext) -> list[tuple[str, str]]:
             for code, label in spec.options.items()]
 
 
-def control_view(spec: Field, name: str, label: str, values: Mapping[str, str],
-             errors: Mapping[str, list[str]], gettext: Gettext) -> Control:
-    return Control(
-        name=name, id=field_id(name), label=label, kind=spec.kind,
-        value=values.get(name, ""),
-        errors=[translate_error(m, gettext) for m in errors.get(name, [])],
-        hint=gettext(spec.hint) if spec.hint else None, required=spec.required,
-        options=_options(spec, gettext), max_length=spec.max_length,
-        autocomplete=spec.autocomplete, rows=spec.rows, conditional=spec.conditional)
+# --- "Check your answers" ----------------------------------------------------------------
+
+@dataclass
+class Answer:
+    label: str
+    value: str
+    lines: list[str] = field(default_factory=list)
 
 
-def _row_count(group: Group, values: Mapping[str, str]) -> int:
-    """The rows to show: the page's default, or as many as the person sent."""
-    rows = [int(parts[1]) for parts in (name.split(".") for name in values)
-            if len(parts) >= 3 and parts[0] == group.name and _INDEX.match(parts[1])]
-    return max([group.repeat, *(row + 1 for row in rows)])
+@dataclass
+class StepAnswers:
+    code: str
+    title: str
+    answers: list[Answer]
+    problems: list[str]
 
 
-def build(page: FormPage, values: Mapping[str, str], errors: Mapping[str, list[str]],
-          gettext: Gettext) -> FormView:
-    """The page's controls with values and errors; the summary lists every error in page
-    order, then any error that belongs to no control on the page."""
-    view = FormView([])
-    placed: set[str] = set()
+def _shown(control: Control, gettext: Gettext, format_date: Callable[[date, str], str]) -> str:
+    if control.kind == "date":
+        if control.unknown:
+            return gettext("I do not know")
+        parts = control.parts
+        if not any(parts.values()):
+            return ""
+        try:
+            day = date(int(parts["year"]), int(parts["month"]), int(parts["day"] or 1))
+        except ValueError:
+            return " ".join(v for v in (parts["day"], parts["month"], parts["year"]) if v)
+        text = format_date(day, "month" if not parts["day"] else "day")
+        return gettext("about %(date)s") % {"date": text} if control.approximate or \
+            not parts["day"] else text
+    if control.kind == "checkbox":
+        return gettext("Yes") if control.value == YES else gettext("No")
+    if control.options:
+        return dict(control.options).get(control.value, control.value)
+    return control.value
 
-    def note(anchor: str, label: str, messages: list[str]) -> None:
-        for message in messages:
-            view.summary.append(SummaryItem(anchor, f"{label}: {message}"))
 
-    def group_view(group: Group, prefix: str, legend: str) -> GroupView:
-        key = prefix.rstrip(".") if prefix else (group.name or "")
-        group_errors = [translate_error(m, gettext) for m in errors.get(key, [])] \
-            if key else []
-        gid = field_id(key) if key else field_id(legend)
-        controls = [control_view(f, prefix + f.name, gettext(f.label), values, errors, gettext)
-                    for f in group.fields]
-        if group_errors:
-            note(gid, legend, group_errors)
-            placed.add(key)
-        for control in controls:
-            note(control.anchor, f"{legend}, {control.label}", control.errors)
-            placed.add(control.name)
-        return GroupView(key or None, gid, legend,
-                         gettext(group.hint) if group.hint else None, group_errors, controls)
+def _line(label: str, value: str) -> str:
+    return f"{label} {value}" if label.rstrip().endswith(("?", "\u061f", "\uff1f", ":")) else \
+        f"{label}: {value}"
 
-    for section in page.sections:
-        items: list[Control | GroupView] = []
-        for item in section.groups:
-            if isinstance(item, Field):
-                control = control_view(item, item.name, gettext(item.label), values, errors,
-                                   gettext)
-                note(control.anchor, control.label, control.errors)
-                placed.add(control.name)
-                items.append(control)
-            elif item.repeat and item.name:
-                list_errors = [translate_error(m, gettext) for m in errors.get(item.name, [])]
-                if list_errors:
-                    note(field_id(f"{item.name}.0"), gettext(section.heading), list_errors)
-                    placed.add(item.name)
-                for row in range(_row_count(item, values)):
-                    legend = gettext(item.legend) % {"number": row + 1}
-                    row_view = group_view(item, f"{item.name}.{row}.", legend)
-                    if row == 0:
-                        row_view.errors = list_errors + row_view.errors
-                    items.append(row_view)
-            else:
-                prefix = f"{item.name}." if item.name else ""
-                items.append(group_view(item, prefix, gettext(item.legend)))
-        view.sections.append(SectionView(gettext(section.heading),
-                                         gettext(section.intro) if section.intro else None,
-                                         items))
-    for name, messages in errors.items():
-        if name not in placed:
-            for message in messages:
-                view.summary.append(SummaryItem(None, translate_error(message, gettext)))
-    return view
+
+def check_answers(renderer: Renderer) -> list[StepAnswers]:
+    """Every step asked, with each answer as the page will send it."""
+    flow, gettext = renderer.flow, renderer.gettext
+    found = []
+    for step in flow.asked_steps(renderer.draft):
+        # Without the questions an answer reveals: they are a step of their own here, so
+        # each problem is listed once, under the step that asks its question.
+        view = renderer.step_view(step, reveals=False)
+        answers: list[Answer] = []
+        for item in view.items:
+            controls = item.controls if isinstance(item, GroupView) else (
+                [item] if isinstance(item, Control) else [])
+            for control in controls:
+                label = "" if control.heading else control.label  # the section says it
+                answers.append(Answer(label, _shown(control, gettext, renderer.format_date)))
+            if isinstance(item, RowsView):
+                if not item.rows:
+                    answers.append(Answer(gettext(step.title), ""))
+                for row in item.rows:
+                    lines = [_line(c.label, _shown(c, gettext, renderer.format_date))
+                             for c in row.controls
+                             if _shown(c, gettext, renderer.format_date)]
+                    answers.append(Answer(row.legend, "", lines))
+        problems = [s.text for s in view.summary]
+        found.append(StepAnswers(step.code, gettext(step.title), answers, problems))
+    return found
+
+
+def controls_of(item: Control | GroupView | RowsView) -> list[Control]:
+    """The controls of an item of a page, those it reveals included."""
+    if isinstance(item, Control):
+        return [item, *(c for r in item.reveals for c in r.controls)]
+    if isinstance(item, GroupView):
+        return item.controls
+    return [c for row in item.rows for c in row.controls]
+

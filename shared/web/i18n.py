@@ -1,4 +1,4 @@
-"""Languages of the pages: negotiation, catalogues and the translation of API messages.
+"""Languages of the pages: negotiation and catalogues.
 
 English is the source language (the strings in the code and templates); each other
 language has a gettext catalogue ``locales/<code>/LC_MESSAGES/messages.po``. Catalogues are
@@ -13,7 +13,6 @@ import gettext as gettext_module
 import io
 import re
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,21 +88,3 @@ def translations(code: str) -> gettext_module.NullTranslations:
     """The compiled catalogue of a language (built once per process)."""
     with _lock:
         return _catalogue(code)
-
-
-def translate_error(message: str, gettext: Callable[[str], str]) -> str:
-    """An error message of the API in the page's language.
-
-    Messages with values in them (lengths, choices) are matched against the templates the
-    schemas can produce, translated as templates and filled in again.
-    """
-    translated = gettext(message)
-    if translated != message:
-        return translated
-    from shared.web.validation_messages import template_patterns
-
-    for pattern, msgid in template_patterns():
-        match = pattern.match(message)
-        if match:
-            return gettext(msgid) % match.groupdict()
-    return message

@@ -1,4 +1,4 @@
-"""Anti-forgery for the forms, and signed access to a case on the follow-up page.
+"""Anti-forgery for the forms, and the short-lived cookies of the pages.
 
 CSRF: a signed double-submit token. Each browser gets a random cookie (HttpOnly,
 SameSite=Strict, session-only, ``__Host-`` and Secure over HTTPS); every form carries a
@@ -6,6 +6,12 @@ token signed with ``INTAKE_FORMS_SECRET`` that binds a hash of that cookie and t
 was issued. A post is accepted only with a fresh token that matches the cookie it came
 with, and never when the browser says it comes from another site (``Sec-Fetch-Site``,
 ``Origin``: ``shared.http.origin_of``).
+
+Two more cookies, each holding a token sealed to the anti-forgery cookie
+(``shared.web.sealed``): the confirmation of a submission (shown once, then only its text
+file once more, until the person says they have written the codes down) and an opened
+follow-up case (closed by "Leave", or by itself after some idle minutes). "Exit this page"
+clears all three.
 """
 
 from __future__ import annotations
@@ -14,7 +20,6 @@ import hashlib
 import hmac
 import secrets
 from enum import Enum
-from typing import Any
 
 from flask import Request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -23,7 +28,6 @@ TOKEN_FIELD = "csrf_token"  # noqa: S105 (a field name, not a secret)
 HONEYPOT_FIELD = "website"
 LANGUAGE_FIELD = "lang"
 TOKEN_MAX_AGE = 24 * 3600  # a long complaint may take an evening to write
-ACCESS_MAX_AGE = 2 * 3600
 
 
 class TokenCheck(Enum):
@@ -38,8 +42,31 @@ def is_https(request: Request) -> bool:
     return request.scheme == "https" or forwarded == "https"
 
 
-def cookie_name(request: Request) -> str:
-    return "__Host-csrf" if is_https(request) else "csrf"
+CSRF_COOKIE = "csrf"
+RECEIPT_COOKIE = "receipt"
+CASE_COOKIE = "case"
+PAGE_COOKIES = (CSRF_COOKIE, RECEIPT_COOKIE, CASE_COOKIE)
+
+
+def cookie_name(request: Request, base: str = CSRF_COOKIE) -> str:
+    return f"__Host-{base}" if is_https(request) else base
+
+
+def read_cookie(request: Request, base: str) -> str | None:
+    return request.cookies.get(cookie_name(request, base)) or None
+
+
+def cookie_header(request: Request, base: str, value: str, *,
+                  max_age: int | None = None) -> str:
+    """A Set-Cookie header: HttpOnly, SameSite=Strict, for the whole site (Secure and
+    ``__Host-`` over HTTPS); a session cookie unless ``max_age`` is given."""
+    secure = "; Secure" if is_https(request) else ""
+    age = f"; Max-Age={max_age}" if max_age is not None else ""
+    return f"{cookie_name(request, base)}={value}; Path=/; HttpOnly; SameSite=Strict{age}{secure}"
+
+
+def clear_cookie_header(request: Request, base: str) -> str:
+    return cookie_header(request, base, "", max_age=0)
 
 
 def browser_cookie(request: Request) -> str | None:
@@ -52,8 +79,7 @@ def new_cookie() -> str:
 
 
 def set_cookie_header(request: Request, value: str) -> str:
-    secure = "; Secure" if is_https(request) else ""
-    return f"{cookie_name(request)}={value}; Path=/; HttpOnly; SameSite=Strict{secure}"
+    return cookie_header(request, CSRF_COOKIE, value)
 
 
 def _binding(cookie: str) -> str:
@@ -84,21 +110,3 @@ def check_token(secret: str, token: str | None, cookie: str | None,
     return TokenCheck.UNBOUND
 
 
-def issue_access(secret: str, reference: str, cookie: str) -> str:
-    """A token that lets this browser add information to a case it has opened."""
-    return _signer(secret, "follow-up access").dumps({"r": reference, "c": _binding(cookie)})
-
-
-def check_access(secret: str, token: str | None, cookie: str | None,
-                 max_age: int = ACCESS_MAX_AGE) -> str | None:
-    """The reference an access token opens, if it is fresh and bound to this cookie."""
-    if not token or not cookie or len(token) > 400:
-        return None
-    try:
-        claims: Any = _signer(secret, "follow-up access").loads(token, max_age=max_age)
-    except BadSignature:
-        return None
-    if not isinstance(claims, dict) or not isinstance(claims.get("r"), str) or not \
-            hmac.compare_digest(str(claims.get("c", "")), _binding(cookie)):
-        return None
-    return str(claims["r"])

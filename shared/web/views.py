@@ -1,20 +1,33 @@
-"""The pages, each as a function from what it shows to an HTTP response."""
+"""The pages, each as a function from what it shows to an HTTP response.
+
+Every page has the same neutral title, "Ethics Office" ("Error: Ethics Office" when it
+shows problems): a browser's history, tabs and window list must not say what someone was
+doing here.
+"""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import Response
 
-from shared.domain.forms import FormSpec
 from shared.web import formview
-from shared.web.formdefs import N_, FormPage
+from shared.web.flow import Draft, Flow, Problems
+from shared.web.formdefs import CHECK_STEP, N_, FormPage, Step
 from shared.web.i18n import Language
+from shared.web.messages import DATE_EXAMPLE, isolate
 from shared.web.render import Urls, gettext_for, html_response, render
+
+
+@dataclass(frozen=True)
+class SwitchForm:
+    """Language buttons that send the page's form (what was typed is kept)."""
+
+    id: str
+    action: str
 
 
 @dataclass(frozen=True)
@@ -29,18 +42,36 @@ class PageContext:
     switch_to: Callable[[str], str] | None = None
     settings: Mapping[str, int] = field(default_factory=dict)
     cookie: str = field(default="", repr=False)  # the anti-forgery cookie tokens bind to
+    today: date = field(default_factory=lambda: datetime.now(UTC).date())
 
     @property
     def gettext(self) -> Callable[[str], str]:
         return gettext_for(self.language.code)  # type: ignore[no-any-return]
 
+    def number(self, value: int) -> str:
+        from babel.numbers import format_decimal
+
+        return str(format_decimal(value, locale=self.language.babel_locale))
+
+    def format_date(self, day: date, precision: str) -> str:
+        from babel.dates import format_date
+
+        pattern = "long" if precision == "day" else "MMMM y"
+        return str(format_date(day, pattern, locale=self.language.babel_locale))
+
     def respond(self, status: int, template: str, *, headers: Mapping[str, str] | None = None,
-                **context: Any) -> Response:
+                cookies: tuple[str, ...] = (), **context: Any) -> Response:
+        context.setdefault("switch_to", self.switch_to)
+        context.setdefault("switch_form", None)
+        context.setdefault("lock_links", False)
+        context.setdefault("one_time", False)
+        context.setdefault("default_button", False)
+        context.setdefault("date_example", isolate(DATE_EXAMPLE))
         body = render(template, self.language, urls=self.urls, csrf_token=self.csrf_token,
-                      switch_to=self.switch_to, has_errors=context.pop("has_errors", False),
-                      policy=self.settings, **context)
+                      has_errors=context.pop("has_errors", False), policy=self.settings,
+                      **context)
         return html_response(status, body, language=self.language, https=self.https,
-                             headers=headers, cookies=list(self.cookies))
+                             headers=headers, cookies=[*self.cookies, *cookies])
 
 
 def when(ctx: PageContext, moment: datetime) -> str:
@@ -51,53 +82,193 @@ def when(ctx: PageContext, moment: datetime) -> str:
     return f"{text} UTC"
 
 
-def new_idempotency_key() -> str:
-    return "web-" + secrets.token_hex(16)
+def in_plain_words(ctx: PageContext, days: int) -> str:
+    """A time limit as a person says it: "about a month", not "30 days"."""
+    gettext = ctx.gettext
+    if days <= 10:
+        return gettext(N_("within about a week"))
+    if days <= 20:
+        return gettext(N_("within about two weeks"))
+    if days <= 45:
+        return gettext(N_("within about a month"))
+    if days <= 75:
+        return gettext(N_("within about two months"))
+    return gettext(N_("within about %(months)s months")) % {"months": round(days / 30)}
+
+
+def minutes_in_plain_words(ctx: PageContext, minutes: int) -> str:
+    gettext = ctx.gettext
+    if minutes >= 90:
+        return gettext(N_("about %(hours)s hours")) % {"hours": round(minutes / 60)}
+    if minutes >= 45:
+        return gettext(N_("about an hour"))
+    return gettext(N_("about %(minutes)s minutes")) % {"minutes": max(1, minutes)}
 
 
 def start(ctx: PageContext) -> Response:
-    return ctx.respond(200, "start.html", title=ctx.gettext(N_("Contact the Ethics Office")))
+    months = ctx.settings.get("filing_window_months", 6)
+    return ctx.respond(200, "start.html",
+                       review_time=in_plain_words(ctx, ctx.settings.get(
+                           "preliminary_review_days", 30)), filing_months=months)
 
 
-def form(ctx: PageContext, page: FormPage, *, values: Mapping[str, str] | None = None,
-         errors: Mapping[str, list[str]] | None = None, status: int = 200,
-         idempotency_key: str | None = None, notice: str | None = None,
-         headers: Mapping[str, str] | None = None) -> Response:
-    """A form page, blank or with what was sent and what is wrong with it. ``notice``: a
-    problem that belongs to no field (shown first in the error summary)."""
-    gettext = ctx.gettext
-    view = formview.build(page, values or {}, errors or {}, gettext)
+def _intro(ctx: PageContext, page: FormPage) -> list[str]:
+    intro = [ctx.gettext(p) for p in page.intro]
+    if page.code == "retaliation":
+        intro.append(ctx.gettext(N_("File within %(months)s months of the last thing done to "
+                                    "you. A later complaint is still received.")) % {
+            "months": ctx.settings.get("filing_window_months", 6)})
+    return intro
+
+
+def _renderer(ctx: PageContext, flow: Flow, draft: Draft,
+              problems: Problems | None) -> formview.Renderer:
+    return formview.Renderer(flow, draft, ctx.gettext, ctx.number, ctx.format_date,
+                             problems or {}, language=ctx.language.code)
+
+
+def step_page(ctx: PageContext, flow: Flow, draft: Draft, step: Step, token: str, *,
+              problems: Problems | None = None, notice: str | None = None, status: int = 200,
+              headers: Mapping[str, str] | None = None) -> Response:
+    """One step of a form: its questions, with what was typed and what is wrong."""
+    page, gettext = flow.page, ctx.gettext
+    view = _renderer(ctx, flow, draft, problems).step_view(step)
     if notice:
         view.summary.insert(0, formview.SummaryItem(None, notice))
-    intro = [gettext(p) for p in page.intro]
-    if page.code == "retaliation":
-        intro.append(gettext(N_("File within %(months)s months of the last retaliatory act. "
-                                "A later complaint is still received.")) % {
-            "months": ctx.settings.get("filing_window_months", 6)})
-    return ctx.respond(status, "form.html", headers=headers, title=gettext(page.title),
-                       has_errors=bool(view.summary), view=view, intro=intro,
-                       action=ctx.urls.function(page.function),
-                       idempotency_key=idempotency_key or new_idempotency_key(),
-                       submit_label=gettext(page.submit_label))
+    asked = flow.asked_steps(draft)
+    number = asked.index(step) + 1 if step in asked else 1
+    first = number == 1
+    action = ctx.urls.page(page.code)
+    return ctx.respond(
+        status, "step.html", headers=headers, has_errors=bool(view.summary), view=view,
+        caption=gettext(page.title), title=gettext(step.title),
+        progress=gettext(N_("Question %(number)s of %(count)s")) % {
+            "number": number, "count": len(asked) + 1},
+        first=first, intro=_intro(ctx, page) if first else [],
+        step_intro=[gettext(p) for p in step.intro],
+        explained=[(gettext(t.term), gettext(t.meaning)) for t in step.terms],
+        who=[gettext(p) for p in page.who_knows] if first else [],
+        action=action, draft=token, step_code=step.code, back=not first,
+        switch_form=SwitchForm("step-form", action), default_button=True)
 
 
-_RECEIVED = {
-    "advice": N_("Your request was received"),
-    "misconduct": N_("Your report was received"),
-    "retaliation": N_("Your complaint was received"),
-}
-_RECEIVED_FALLBACK = N_("Your form was received")
+def check_page(ctx: PageContext, flow: Flow, draft: Draft, token: str, *,
+               problems: Problems | None = None, notice: str | None = None,
+               status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+    """Every answer, a way to change each, and the send button."""
+    page, gettext = flow.page, ctx.gettext
+    renderer = _renderer(ctx, flow, draft, problems)
+    sections = formview.check_answers(renderer)
+    consent = renderer.consent_control()
+    summary = [formview.SummaryItem(f"change-{s.code}", f"{s.title}: {text}")
+               for s in sections for text in s.problems]
+    summary += [formview.SummaryItem(consent.anchor, text) for text in consent.errors]
+    if notice:
+        summary.insert(0, formview.SummaryItem(None, notice))
+    asked = flow.asked_steps(draft)
+    return ctx.respond(
+        status, "check.html", headers=headers, has_errors=bool(summary), summary=summary,
+        caption=gettext(page.title), title=gettext(CHECK_STEP.title),
+        progress=gettext(N_("Question %(number)s of %(count)s")) % {
+            "number": len(asked) + 1, "count": len(asked) + 1},
+        sections=sections, consent=consent, draft=token,
+        who=[gettext(p) for p in page.who_knows],
+        explained=[(gettext(t.term), gettext(t.meaning)) for t in page.terms],
+        action=ctx.urls.function(page.function), change_action=ctx.urls.page(page.code),
+        submit_label=gettext(page.submit_label),
+        switch_form=SwitchForm("step-form", ctx.urls.page(page.code)))
 
 
-def confirmation(ctx: PageContext, spec: FormSpec, reference: str, received_at: datetime,
-                 next_steps: tuple[str, ...], receipt: str | None,
-                 headers: Mapping[str, str] | None = None) -> Response:
+@dataclass(frozen=True)
+class Receipt:
+    """What the confirmation shows, once."""
+
+    form: str
+    reference: str
+    received_at: datetime
+    receipt: str | None
+
+
+def next_steps(ctx: PageContext, form: str) -> list[str]:
     gettext = ctx.gettext
-    heading = gettext(_RECEIVED.get(spec.code, _RECEIVED_FALLBACK))
-    return ctx.respond(201, "confirmation.html", headers=headers, title=heading,
-                       heading=heading, reference=reference,
-                       received_at=when(ctx, received_at), receipt=receipt,
-                       next_steps=[gettext(step) for step in next_steps])
+    review = in_plain_words(ctx, ctx.settings.get("preliminary_review_days", 30))
+    steps = {
+        "advice": [N_("An ethics adviser reads your request. It stays between you and the "
+                      "Ethics Office."),
+                   N_("You get an answer by the way you chose, usually within about two "
+                      "weeks.")],
+        "misconduct": [N_("Your report is forwarded to the Office of Internal Audit and "
+                          "Investigations (OIAI), which assesses every allegation."),
+                       N_("The Ethics Office does not investigate misconduct itself.")],
+        "retaliation": [N_("The Ethics Office first checks whether there was a protected "
+                           "activity, an adverse action, and a likely link between them: "
+                           "the preliminary review.")],
+    }.get(form, [])
+    found = [gettext(s) for s in steps]
+    if form == "retaliation":
+        found.append(gettext(N_("You hear the result of that review %(when)s. You can ask "
+                                "for interim protective measures at any time.")) % {
+            "when": review})
+    found.append(gettext(N_("Keep your reference: quote it whenever you contact us.")))
+    return found
+
+
+def confirmation(ctx: PageContext, page: FormPage, receipt: Receipt, *, status: int = 200,
+                 cookies: tuple[str, ...] = (), shown: bool = False) -> Response:
+    """The one-time page with the reference and the receipt code (every submitter, named
+    or anonymous, gets one). Nothing on it leads elsewhere until the person says they have
+    written it down. ``shown``: the page is the answer to the send itself (no cookie to
+    keep it in), so its text file cannot be offered."""
+    gettext = ctx.gettext
+    return ctx.respond(status, "confirmation.html", cookies=cookies, download=not shown,
+                       heading=gettext(page.received), reference=receipt.reference,
+                       received_at=when(ctx, receipt.received_at), receipt=receipt.receipt,
+                       next_steps=next_steps(ctx, page.code),
+                       who=[gettext(p) for p in page.who_knows],
+                       explained=[(gettext(t.term), gettext(t.meaning)) for t in page.terms],
+                       switch_to=None, lock_links=True, one_time=True)
+
+
+def receipt_text(ctx: PageContext, receipt: Receipt, follow_up_url: str) -> str:
+    """The plain text file a person may save instead of writing the codes down."""
+    gettext = ctx.gettext
+    lines = [gettext(N_("Ethics Office")), "",
+             f"{gettext(N_('Reference'))}: {receipt.reference}"]
+    if receipt.receipt:
+        lines.append(f"{gettext(N_('Receipt code'))}: {receipt.receipt}")
+    lines += [gettext(N_("Received on %(when)s.")) % {"when": when(ctx, receipt.received_at)},
+              ""]
+    if receipt.receipt:
+        lines += [gettext(N_("To read replies or add information, open the follow-up page and "
+                             "enter the reference and the receipt code:")), follow_up_url, ""]
+    lines.append(gettext(N_("Keep this file where nobody else can find it.")))
+    return "\r\n".join(lines) + "\r\n"
+
+
+def expired(ctx: PageContext, *, status: int = 410, case: bool = False,
+            headers: Mapping[str, str] | None = None,
+            cookies: tuple[str, ...] = ()) -> Response:
+    """The neutral answer to a page asked for again: from history, by reloading, or by
+    sending a form that was already sent."""
+    gettext = ctx.gettext
+    paragraphs = [gettext(N_("For your safety, this page can be shown only once. It cannot be "
+                             "shown again by going back or reloading."))]
+    if case:
+        paragraphs.append(gettext(N_("To read your case again, open it on the follow-up page "
+                                     "with your reference and receipt code.")))
+    else:
+        paragraphs.append(gettext(N_("If you sent a form, it was received: nothing was lost, "
+                                     "and nothing was sent twice.")))
+    return ctx.respond(status, "expired.html", headers=headers, cookies=cookies,
+                       heading=gettext(N_("This page has expired")), paragraphs=paragraphs,
+                       follow_up=case)
+
+
+def done(ctx: PageContext, *, left_case: bool = False) -> Response:
+    gettext = ctx.gettext
+    heading = gettext(N_("You have left your case")) if left_case else gettext(
+        N_("You have finished"))
+    return ctx.respond(200, "done.html", heading=heading)
 
 
 @dataclass(frozen=True)
@@ -138,6 +309,6 @@ def problem(ctx: PageContext, status: int, kind: str, *, minutes: int = 1,
     spec = PROBLEMS[kind]
     paragraphs = [gettext(p) % {"minutes": minutes} if "%(minutes)s" in p else gettext(p)
                   for p in spec.paragraphs]
-    return ctx.respond(status, "problem.html", headers=headers, title=gettext(spec.title),
+    return ctx.respond(status, "problem.html", headers=headers, heading=gettext(spec.title),
                        paragraphs=paragraphs, back_url=ctx.urls.page("", ctx.language.code),
                        back_label=gettext(N_("Back to all forms")))

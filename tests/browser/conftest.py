@@ -5,13 +5,22 @@ Content-Security-Policy violations and script errors, which fail the test."""
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 
-from tests.support.browser import Runner, chromium, local_runner, missing_components
+from tests.support.browser import (
+    Runner,
+    chromium,
+    local_runner,
+    missing_components,
+    without_js,
+)
 from tests.support.logscan import find_leaks
+from tests.support.processes import free_port
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 # Everything the browser tests type: none of it may reach the runner's log.
@@ -28,9 +37,36 @@ def components() -> None:
         pytest.skip(message)
 
 
+class _Neutral(BaseHTTPRequestHandler):
+    """The neutral outside page "Exit this page" leads to (no outside site is reachable
+    here)."""
+
+    def do_GET(self) -> None:
+        body = b"<!doctype html><title>Weather</title><p>Sunny.</p>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
 @pytest.fixture(scope="session")
-def runner(components: None) -> Iterator[Runner]:
-    with local_runner(INTAKE_FORM_RATE_LIMIT="0") as running:
+def neutral_site() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), _Neutral)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/weather"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def runner(components: None, neutral_site: str) -> Iterator[Runner]:
+    with local_runner(INTAKE_FORM_RATE_LIMIT="0", INTAKE_EXIT_URL=neutral_site) as running:
         yield running
     leaks = find_leaks(running.log.read_text(encoding="utf-8").splitlines(), TYPED)
     assert not leaks, f"typed text reached the runner's log: {leaks[:3]}"
@@ -71,8 +107,27 @@ def page(browser: Any, watch: Watch) -> Iterator[Any]:
 
 
 @pytest.fixture
+def open_page(browser: Any, watch: Watch) -> Iterator[Any]:
+    """A page in a context of its own: ``open_page(viewport=(w, h), js=False)``."""
+    contexts: list[Any] = []
+
+    def make(*, viewport: tuple[int, int] = (1280, 900), js: bool = True) -> Any:
+        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
+                                      java_script_enabled=js)
+        if not js:
+            without_js(context)
+        contexts.append(context)
+        return watch.attach(context.new_page())
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert watch.errors == []
+
+
+@pytest.fixture
 def page_without_js(browser: Any, watch: Watch) -> Iterator[Any]:
-    context = browser.new_context(java_script_enabled=False)
+    context = without_js(browser.new_context(java_script_enabled=False))
     try:
         yield watch.attach(context.new_page())
     finally:

@@ -1,6 +1,7 @@
-"""axe-core on every page in every language (the form pages with errors and the
-confirmations are checked by test_keyboard_only), plus what WCAG asks that axe does not
-check by itself: visible focus, text that reflows at 320 px, pages that work at 200 %."""
+"""axe-core on every page in every language (every step of every form, with and without
+problems, and the confirmations are checked by test_forms_walked and test_keyboard_only),
+plus what WCAG asks that axe does not check by itself: visible focus, text that reflows at
+320 px, pages that work at 200 %."""
 
 from __future__ import annotations
 
@@ -15,12 +16,14 @@ from shared.adapters.sqlite_followup import SqliteFollowUpStore
 from shared.adapters.sqlite_store import SqliteStore
 from shared.domain.follow_up import REPLY_TO_SUBMITTER
 from shared.domain.sealing import MESSAGES_KEY, event_context
+from shared.web.i18n import translations
 from tests.browser.conftest import TYPED
 from tests.browser.flows import LANGUAGE_CODES, RECEIPT, REFERENCE, WORDS, no_violations
+from tests.browser.walk import body_for, walk
 from tests.support.browser import Runner, axe_violations
 from tests.support.keyboard import fill_and_send
 
-STATIC = ["", "advice", "misconduct", "retaliation", "follow-up", "no-such-page"]
+STATIC = ["", "advice", "misconduct", "retaliation", "follow-up", "done", "no-such-page"]
 REPLY = "Could you tell us the month this happened, and who else was there?"
 TYPED.add(REPLY)
 
@@ -37,7 +40,7 @@ def test_every_page_in_every_language_has_no_violations(page: Any, runner: Runne
 def test_axe_reports_a_violation_when_there_is_one(page: Any, runner: Runner) -> None:
     page.goto(f"{runner.base_url}/forms/advice")
     page.evaluate("""() => {
-        document.querySelector('label[for="f-question"]').remove();
+        document.querySelector('label[for="f-anonymous-0"]').remove();
         document.documentElement.removeAttribute('lang');
     }""")
     found = {v["id"] for v in axe_violations(page)}
@@ -62,43 +65,43 @@ def reply_to(runner: Runner, reference: str) -> None:
 @pytest.mark.parametrize("lang", LANGUAGE_CODES)
 def test_the_follow_up_pages_in_every_language(page: Any, runner: Runner, lang: str) -> None:
     words = WORDS[lang]
-    page.goto(f"{runner.base_url}/forms/advice?lang={lang}")
-    page.check("#f-category-4")
-    page.fill("#f-question", words["question"])
-    page.check("#f-anonymous-0")
-    page.check("#f-consent_privacy_notice")
-    page.click("button[type=submit]")
+    gettext = translations(lang).gettext
+    walk(page, runner, "misconduct", lang, body_for("misconduct", lang))
     reference = REFERENCE.search(page.locator(".reference").inner_text()).group()  # type: ignore[union-attr]
-    receipt = page.locator(".receipt .code").inner_text()
+    receipt = page.locator(".receipt-code").inner_text()
     assert RECEIPT.fullmatch(receipt)
 
     page.goto(f"{runner.base_url}/forms/follow-up?lang={lang}")
-    page.keyboard.press("Tab")  # past the skip link, then by keyboard through the form
-    fill_and_send(page, {"reference": reference, "receipt": "0000-0000-0000-0000"})
+    opened = gettext("Open my case")
+    fill_and_send(page, {"reference": reference, "receipt": "0000-0000-0000-0000"},
+                  submit_text=opened)
     assert page.locator(".error-summary").is_visible()
     assert page.locator("#f-receipt").input_value() == ""
     no_violations(page)
 
     reply_to(runner, reference)
     page.goto(f"{runner.base_url}/forms/follow-up?lang={lang}")
-    fill_and_send(page, {"reference": reference, "receipt": receipt})
+    fill_and_send(page, {"reference": reference, "receipt": receipt}, submit_text=opened)
     assert REPLY in page.locator(".messages").inner_text()
     no_violations(page)
 
-    fill_and_send(page, {"message": words["story"]})
+    fill_and_send(page, {"message": words["story"]},
+                  submit_text=gettext("Send this information"))
     assert page.locator(".notice").is_visible()
     assert words["story"] in page.locator(".messages").inner_text()
     no_violations(page)
 
 
 def test_a_stale_form_comes_back_with_its_answers(page: Any, runner: Runner) -> None:
-    page.goto(f"{runner.base_url}/forms/misconduct?lang=ar")
+    body = body_for("misconduct", "ar")
+    walk(page, runner, "misconduct", "ar", body, until="what")
     page.fill("#f-what", WORDS["ar"]["story"])
     page.evaluate("() => { document.querySelector('[name=csrf_token]').value = 'stale'; }")
     response_status = []
     page.on("response", lambda r: response_status.append(r.status)
             if r.request.method == "POST" else None)
-    page.click("button[type=submit]")
+    page.locator("form#step-form button.button[value=continue]").click()
+    page.wait_for_load_state("load")
     assert response_status == [403]
     assert page.locator("#f-what").input_value() == WORDS["ar"]["story"]
     no_violations(page)
@@ -107,16 +110,19 @@ def test_a_stale_form_comes_back_with_its_answers(page: Any, runner: Runner) -> 
 def test_focus_is_always_visible(page: Any, runner: Runner) -> None:
     page.goto(f"{runner.base_url}/forms/retaliation?lang=fr")
     seen = 0
-    for _ in range(25):
+    for _ in range(25):  # round the whole page, and back to its start
         page.keyboard.press("Tab")
         style = page.evaluate("""() => {
             const e = document.activeElement, s = getComputedStyle(e);
-            return {outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2,
+            return {tag: e.tagName,
+                    outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2,
                     shadow: s.boxShadow !== 'none', background: s.backgroundColor};
         }""")
+        if style["tag"] == "BODY":  # past the last control: the browser's own controls
+            continue
         assert style["outline"] or style["shadow"], style
         seen += 1
-    assert seen == 25
+    assert seen >= 20
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
@@ -124,7 +130,7 @@ def test_pages_reflow_at_320_pixels_and_zoom(browser: Any, runner: Runner, lang:
     context = browser.new_context(viewport={"width": 320, "height": 640})
     try:
         page = context.new_page()
-        for path in ("", "retaliation", "follow-up"):
+        for path in ("", "retaliation", "misconduct", "follow-up", "done"):
             page.goto(f"{runner.base_url}/forms/{path}?lang={lang}")
             overflow = page.evaluate("() => document.documentElement.scrollWidth")
             assert overflow <= 320, (path, overflow)

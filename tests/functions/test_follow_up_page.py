@@ -1,4 +1,4 @@
-"""The anonymous follow-up page in-process: opening a case with its receipt, replies and
+"""The follow-up page in-process: opening a case with its receipt, replies and
 added information, the lockout, and answers that never tell whether a reference exists."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ import json
 import re
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
@@ -20,10 +21,11 @@ from shared.web.i18n import LANGUAGES, SOURCE_LANGUAGE, translations
 from tests.support.harness import Harness
 from tests.support.payloads import flatten
 from tests.support.sealing import sealed_message
-from tests.support.web import Browser, Page, receipt_on, reference_on, web_harness
+from tests.support.web import ORIGIN, Browser, Page, receipt_on, reference_on, web_harness
 
 ANONYMOUS = {"category": "workplace_conflict", "question": "Follow-up page question",
-             "anonymous": True, "consent_privacy_notice": True}
+             "anonymous": True, "requester_type": "individual",
+             "consent_privacy_notice": True}
 REPLY = "Thank you. Could you say which office this happened in?"
 ADDED = "It happened in the Juba office,\nin the warehouse."
 
@@ -35,7 +37,7 @@ def web(tmp_path: Path) -> Harness:
 
 def anonymous_case(web: Harness) -> tuple[str, str]:
     page = Browser(web).submit("advice", flatten(ANONYMOUS))
-    assert page.status == 201
+    assert page.status == 200
     return reference_on(page), receipt_on(page)
 
 
@@ -54,10 +56,18 @@ def reply(web: Harness, reference: str, text: str = REPLY) -> None:
 
 
 def open_case(browser: Browser, reference: str, receipt: str, **extra: str) -> Page:
+    """Open a case as a browser does: the post, then the page it is sent to."""
     page = browser.get("/follow-up")
     pairs = [("csrf_token", page.token), ("lang", page.inputs["lang"]),
              ("reference", reference), ("receipt", receipt), *extra.items()]
-    return browser.post("forms", pairs, path="/follow-up")
+    return browser.follow(browser.post("forms", pairs, path="/follow-up"))
+
+
+def add_information(browser: Browser, page: Page, text: str = ADDED,
+                    message_id: str | None = None) -> Page:
+    pairs = [("csrf_token", page.token), ("lang", "en"),
+             ("message_id", message_id or page.inputs["message_id"]), ("message", text)]
+    return browser.follow(browser.post("forms", pairs, path="/follow-up/message"))
 
 
 def test_a_reporter_reads_the_state_and_replies_and_adds_information(web: Harness) -> None:
@@ -71,9 +81,7 @@ def test_a_reporter_reads_the_state_and_replies_and_adds_information(web: Harnes
     assert REPLY.replace("'", "&#39;") in page.text
     assert "ethics.officer@example.org" not in page.text
 
-    add = [("csrf_token", page.token), ("lang", "en"), ("access", page.inputs["access"]),
-           ("message_id", page.inputs["message_id"]), ("message", ADDED)]
-    added = browser.post("forms", add, path="/follow-up/message")
+    added = add_information(browser, page)
     assert added.status == 200, added.summary
     assert "Your information was added" in added.text
     assert ADDED in added.text
@@ -81,8 +89,10 @@ def test_a_reporter_reads_the_state_and_replies_and_adds_information(web: Harnes
     assert [e.kind for e in events] == ["received", REPLY_TO_SUBMITTER, "submitter_message"]
     assert events[-1].actor == "submitter"
     assert "Juba" not in json.dumps(events[-1].details)  # sealed, never in clear
-    assert browser.post("forms", add, path="/follow-up/message").status == 200
+    resent = add_information(browser, page)
+    assert resent.status == 200
     assert len(web.store.case_events(reference)) == 3  # a resent form adds nothing
+    assert "Your information was added" not in browser.get("/follow-up/case").text
 
 
 def test_added_information_with_hidden_characters_is_refused_and_nothing_added(
@@ -90,14 +100,15 @@ def test_added_information_with_hidden_characters_is_refused_and_nothing_added(
     reference, receipt = anonymous_case(web)
     browser = Browser(web, language="fr")
     page = open_case(browser, reference, receipt)
-    add = [("csrf_token", page.token), ("lang", "fr"), ("access", page.inputs["access"]),
+    add = [("csrf_token", page.token), ("lang", "fr"),
            ("message_id", page.inputs["message_id"]),
            ("message", "Dans le bureau de \u202eabuJ\u202c, près de l’entrepôt.")]
     queued = list(web.queue.tasks)
     refused = browser.post("forms", add, path="/follow-up/message")
     assert refused.status == 422
-    assert any("Ne doit pas contenir de caractères de mise en forme invisibles" in e
+    assert any("Supprimez le caractère de mise en forme invisible" in e
                and "U+202E" in e for e in refused.errors), refused.errors
+    assert "\u202eabuJ" in refused.inputs["message"]  # kept whole, to be corrected
     assert [e.kind for e in web.store.case_events(reference)] == ["received"]
     assert web.queue.tasks == queued
 
@@ -111,9 +122,7 @@ def test_a_message_id_used_on_another_case_still_adds_the_message(web: Harness) 
         reference, receipt = anonymous_case(web)
         browser = Browser(web)
         page = open_case(browser, reference, receipt)
-        add = [("csrf_token", page.token), ("lang", "en"), ("access", page.inputs["access"]),
-               ("message_id", shared_id), ("message", f"About {reference}")]
-        answer = browser.post("forms", add, path="/follow-up/message")
+        answer = add_information(browser, page, f"About {reference}", shared_id)
         assert answer.status == 200 and "Your information was added" in answer.text
         assert f"About {reference}" in answer.text
         added.append(reference)
@@ -131,10 +140,8 @@ def test_the_office_is_told_when_a_submitter_adds_information(tmp_path: Path) ->
     reference, receipt = anonymous_case(web)
     browser = Browser(web)
     page = open_case(browser, reference, receipt)
-    add = [("csrf_token", page.token), ("lang", "en"), ("access", page.inputs["access"]),
-           ("message_id", page.inputs["message_id"]), ("message", ADDED)]
-    assert browser.post("forms", add, path="/follow-up/message").status == 200
-    assert browser.post("forms", add, path="/follow-up/message").status == 200  # resent
+    assert add_information(browser, page).status == 200
+    assert add_information(browser, page).status == 200  # resent
     web.drain()
     [notice] = notifier.sent
     assert notice.to == "ethics-ops@example.org" and reference in notice.subject
@@ -229,8 +236,8 @@ def test_a_named_case_cannot_be_opened_with_any_receipt(web: Harness) -> None:
     page = Browser(web).submit("advice", flatten({
         "category": "other", "question": "Named question", "anonymous": False,
         "name": "Named Person", "email": "named@example.org",
-        "consent_privacy_notice": True}))
-    assert page.status == 201
+        "requester_type": "individual", "consent_privacy_notice": True}))
+    assert page.status == 200
     assert open_case(Browser(web), reference_on(page), "0000-0000-0000-0000").status == 422
 
 
@@ -243,6 +250,7 @@ def test_five_failures_lock_the_reference_even_for_the_right_receipt(web: Harnes
     assert locked.status == 429
     assert int(locked.headers["Retry-After"]) > 3500
     assert "60 minutes" in locked.summary[0]
+    assert "locked for about an hour" in locked.text
     web.clock.advance(minutes=61)
     assert open_case(browser, reference, receipt).status == 200
     assert follow_up_of(web).lockout(reference).failures == 0
@@ -324,9 +332,8 @@ def test_an_expired_page_keeps_the_message_and_adds_it_with_the_receipt(
     reference, receipt = anonymous_case(web)
     browser = Browser(web)
     opened = open_case(browser, reference, receipt)
-    add = [("csrf_token", opened.token), ("lang", "en"), ("access", "expired-or-forged"),
-           ("message_id", opened.inputs["message_id"]), ("message", ADDED)]
-    page = browser.post("forms", add, path="/follow-up/message")
+    web.clock.advance(minutes=16)  # the case closes on the device after 15 idle minutes
+    page = add_information(browser, opened)
     assert page.status == 403
     assert page.inputs["message"] == ADDED
     again = open_case(browser, reference, receipt, message=ADDED,
@@ -342,9 +349,13 @@ def test_access_to_one_case_does_not_open_another(web: Harness) -> None:
     opened = open_case(browser, first, receipt)
     stranger = Browser(web)
     stranger.get("/follow-up")
+    stolen = dict(browser.cookies)  # the case cookie, without the browser it is bound to
+    stranger.cookies.update({k: v for k, v in stolen.items() if k == "case"})
     add = [("csrf_token", stranger.get("/follow-up").token), ("lang", "en"),
-           ("access", opened.inputs["access"]), ("message_id", "a" * 32), ("message", "x")]
+           ("message_id", "a" * 32), ("message", "x")]
+    assert opened.status == 200
     assert stranger.post("forms", add, path="/follow-up/message").status == 403
+    assert stranger.get("/follow-up/case").status == 410
     assert [e.kind for e in web.store.case_events(second)] == ["received"]
     assert [e.kind for e in web.store.case_events(first)] == ["received"]
 
@@ -371,3 +382,59 @@ def test_look_ups_are_rate_limited_per_client(tmp_path: Path) -> None:
     assert statuses == [422, 422, 422]
     limited = open_case(browser, reference, receipt)
     assert limited.status == 429 and "Retry-After" in limited.headers
+
+
+def test_the_case_is_shown_through_a_short_lived_cookie_and_leave_ends_it(
+        web: Harness) -> None:
+    reference, receipt = anonymous_case(web)
+    reply(web, reference)
+    browser = Browser(web)
+    form = browser.get("/follow-up")
+    pairs = [("csrf_token", form.token), ("lang", "en"), ("reference", reference),
+             ("receipt", receipt)]
+    answer = browser.post("forms", pairs, path="/follow-up")
+    # Post, redirect, get: the answer to the post holds nothing of the case.
+    assert answer.status == 303 and answer.location == "/forms/follow-up/case?lang=en"
+    assert reference not in answer.text and REPLY not in answer.text
+    assert "case" in browser.cookies
+    opened = browser.get("/follow-up/case")
+    assert opened.status == 200 and reference in opened.text
+    assert opened.headers["Cache-Control"] == "no-store"
+    assert browser.get("/follow-up/case").status == 200  # a reload while it is open
+    left = browser.post("forms", [("csrf_token", opened.token), ("lang", "en")],
+                        path="/follow-up/leave")
+    assert left.status == 303 and left.location.startswith("/forms/done")
+    again = browser.get("/follow-up/case")  # Back, or a reload, after leaving
+    assert again.status == 410
+    assert reference not in again.text and REPLY.replace("'", "&#39;") not in again.text
+
+
+def test_the_case_cookie_is_strict_short_and_ends_by_itself(web: Harness) -> None:
+    reference, receipt = anonymous_case(web)
+    browser = Browser(web)
+    form = browser.get("/follow-up")
+    answer = browser.request("forms", "/follow-up", method="POST", data=urlencode([
+        ("csrf_token", form.token), ("lang", "en"), ("reference", reference),
+        ("receipt", receipt)]).encode(), headers={"Origin": ORIGIN,
+                                                    "Sec-Fetch-Site": "same-origin"})
+    [header] = [h for h in answer.headers.getlist("Set-Cookie") if h.startswith("case=")]
+    assert "HttpOnly" in header and "SameSite=Strict" in header and "Max-Age=900" in header
+    assert reference not in header
+    for _ in range(8):  # used every 14 minutes, it stays open, up to two hours in all
+        web.clock.advance(minutes=14)
+        assert browser.get("/follow-up/case").status == 200
+    web.clock.advance(minutes=14)
+    assert browser.get("/follow-up/case").status == 410
+
+
+def test_switching_language_keeps_what_was_typed(web: Harness) -> None:
+    browser = Browser(web)
+    form = browser.get("/follow-up")
+    assert 'value="lang:fr"' in form.text and 'form="follow-up-form"' in form.text
+    pairs = [("csrf_token", form.token), ("lang", "en"), ("reference", "ETH-ADV-AAAAA-BBBBB"),
+             ("receipt", "7K3M-Q9TZ-4XAB-CD12"), ("action", "lang:fr")]
+    page = browser.post("forms", pairs, path="/follow-up")
+    assert page.status == 200 and page.lang == "fr"
+    assert page.inputs["reference"] == "ETH-ADV-AAAAA-BBBBB"
+    assert page.inputs["receipt"] == ""  # a receipt code is never written back
+    assert follow_up_of(web).lockout("ETH-ADV-AAAAA-BBBBB").failures == 0

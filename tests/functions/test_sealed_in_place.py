@@ -85,9 +85,9 @@ class Desk:
                                                                  container=container)
         browser = Browser(harness)
         page = browser.get("/follow-up")
-        return browser.post("forms", [("csrf_token", page.token), ("lang", "en"),
-                                      ("reference", reference), ("receipt", receipt)],
-                            path="/follow-up")
+        return browser.follow(browser.post(
+            "forms", [("csrf_token", page.token), ("lang", "en"), ("reference", reference),
+                      ("receipt", receipt)], path="/follow-up"))
 
     def last(self, reference: str, kind: str) -> CaseEvent:
         return [e for e in self.store.case_events(reference) if e.kind == kind][-1]
@@ -146,7 +146,7 @@ def history(desk: Desk, reference: str) -> tuple[int, list[dict[str, Any]], str]
 def test_a_note_copied_into_another_case_as_a_reply_is_never_shown(
         desk: Desk, caplog: pytest.LogCaptureFixture) -> None:
     """The review's attack: case A's internal note, written into case B's history as a
-    reply_to_submitter, was shown on B's anonymous follow-up page."""
+    reply_to_submitter, was shown on B's follow-up page."""
     a, _ = desk.submit(ADVICE_ANONYMOUS)
     b, b_receipt = desk.submit(ADVICE_ANONYMOUS)
     assert desk.officer("POST", f"/{a}/notes", {"text": NOTE_TEXT}).status_code == 200
@@ -304,13 +304,13 @@ def test_the_follow_up_page_uses_the_messages_key_and_no_other(desk: Desk) -> No
     assert page.status == 200 and REPLY_TEXT in page.text and NOTE_TEXT not in page.text
     browser = Browser(replace(h, container=forms))
     opened = browser.get("/follow-up")
-    opened = browser.post("forms", [("csrf_token", opened.token), ("lang", "en"),
-                                    ("reference", reference), ("receipt", receipt)],
-                          path="/follow-up")
-    added = browser.post("forms", [("csrf_token", opened.token), ("lang", "en"),
-                                   ("access", opened.inputs["access"]),
-                                   ("message_id", opened.inputs["message_id"]),
-                                   ("message", ADDED_TEXT)], path="/follow-up/message")
+    opened = browser.follow(browser.post(
+        "forms", [("csrf_token", opened.token), ("lang", "en"), ("reference", reference),
+                  ("receipt", receipt)], path="/follow-up"))
+    added = browser.follow(browser.post(
+        "forms", [("csrf_token", opened.token), ("lang", "en"),
+                  ("message_id", opened.inputs["message_id"]), ("message", ADDED_TEXT)],
+        path="/follow-up/message"))
     assert added.status == 200 and ADDED_TEXT in added.text
     assert cases_key.used == []
     # The officers read what the page sealed.

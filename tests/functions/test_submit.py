@@ -129,6 +129,25 @@ def test_a_late_complaint_is_accepted_and_flagged(harness: Harness) -> None:
     assert "filed_late" in case.triage.flags
 
 
+@pytest.mark.parametrize(("approximate", "late"), [(False, True), (True, False)])
+def test_an_approximate_last_act_counts_a_month_later_for_the_filing_window(
+        harness: Harness, approximate: bool, late: bool) -> None:
+    body = payload("retaliation")  # received 2026-03-02: the window opens 2025-09-02
+    body["protected_activity"]["date"] = "2025-07-01"
+    body["retaliatory_acts"] = [dict(body["retaliatory_acts"][0], date="2025-08-20",
+                                     date_approximate=approximate)]
+    response = harness.submit("submit_retaliation", body)
+    assert response.status_code == 201, response.get_json()
+    harness.deliver_tasks()
+    case = harness.store.get_case(response.get_json()["reference"])
+    assert case and case.triage
+    assert ("filed_late" in case.triage.flags) is late
+    submission = harness.store.get_submission(case.submission_id)
+    assert submission and submission.clear["last_act_date"] == "2025-08-20"
+    assert submission.clear["filing_window_from"] == (
+        "2025-09-20" if approximate else "2025-08-20")
+
+
 @pytest.mark.parametrize("body", [ADVICE_ANONYMOUS, MISCONDUCT_ANONYMOUS],
                          ids=["advice", "misconduct"])
 def test_an_anonymous_submitter_gets_a_receipt_stored_only_as_a_slow_hash(

@@ -1,10 +1,12 @@
 """Abuse controls on every path into a submit function: JSON, form encoding with or without
 a browser's Accept, the other content types a page of another site can send. The per-client
 limit counts every post before its body is read; a post a browser marks as cross-site is
-refused whatever path it takes; nothing is stored either way."""
+refused whatever path it takes; nothing is stored either way. The posts that move between
+a form's steps pass the same checks, counted apart."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -13,6 +15,7 @@ import pytest
 from werkzeug.test import TestResponse
 
 from shared import bootstrap, config
+from shared.endpoints import guards
 from tests.support.fakes import InMemoryStore
 from tests.support.harness import Harness, function_app
 from tests.support.payloads import FUNCTIONS, flatten, payload
@@ -71,14 +74,15 @@ def test_every_post_counts_whatever_its_outcome_and_path(tmp_path: Path) -> None
     assert web.post("submit_advice", raw=b"{not json").status_code == 400
     assert web.submit("submit_advice", {"question": 3}).status_code == 422
     assert post(web, "submit_advice", b"x", "text/plain").status_code == 415
-    assert Browser(web).submit("advice", flatten(payload("advice"))).status == 201
+    assert Browser(web).submit("advice", flatten(payload("advice"))).status == 200  # received
     # The limit is spent by a malformed post, an invalid one, a wrong type and a browser's
     # post: every later post is refused, JSON, form encoding and browser alike.
     assert web.submit("submit_advice", payload("advice")).status_code == 429
     assert post(web, "submit_advice", as_form("advice"), FORM_TYPE).status_code == 429
     page = Browser(web).submit("advice", flatten(payload("advice")))
     assert page.status == 429 and int(page.headers["Retry-After"]) > 0
-    assert page.inputs["question"] == payload("advice")["question"]  # the answers kept
+    assert page.step == "check"  # "Check your answers", with the answers kept
+    assert html.escape(payload("advice")["question"]) in page.text
     assert stored(web) == 1
 
 
@@ -178,3 +182,53 @@ def test_the_site_origin_comes_from_configuration_not_from_the_request(tmp_path:
         response = post(web, "submit_advice", as_form("advice"), FORM_TYPE,
                         headers={"Origin": origin, "Host": "evil.example"})
         assert response.status_code == status, origin
+
+
+# --- The posts that move between a form's steps -------------------------------------------
+
+def test_step_posts_are_counted_apart_and_held_back_with_the_answers_kept(
+        tmp_path: Path) -> None:
+    web = web_harness(tmp_path, INTAKE_FORM_RATE_LIMIT="1")
+    browser = Browser(web)
+    first = browser.get("/misconduct")
+    assert first.step == "anonymity"
+    moved = [browser.step("misconduct", first, {"anonymous": "yes"}).status
+             for _ in range(guards.STEP_POSTS_PER_FORM)]
+    assert moved == [200] * guards.STEP_POSTS_PER_FORM  # one form's worth of steps
+    held = browser.step("misconduct", first, {"anonymous": "yes"})
+    assert held.status == 429 and int(held.headers["Retry-After"]) > 0
+    assert held.step == "anonymity" and held.inputs["anonymous"] == "yes"  # kept
+    assert "Too many pages were sent from your network" in held.summary[0]
+    # Submissions are counted apart: the client may still send its one form.
+    assert Browser(web).submit("misconduct", flatten(payload("misconduct"))).status == 200
+    assert stored(web) == 1
+    web.clock.advance(hours=1, seconds=1)
+    assert browser.step("misconduct", first, {"anonymous": "yes"}).status == 200
+
+
+def test_a_step_post_over_the_limit_is_held_back_whatever_its_body(tmp_path: Path) -> None:
+    web = web_harness(tmp_path, INTAKE_FORM_RATE_LIMIT="1")
+    browser = Browser(web)
+    first = browser.get("/misconduct")
+    for _ in range(guards.STEP_POSTS_PER_FORM - 1):
+        assert browser.step("misconduct", first, {"anonymous": "yes"}).status == 200
+    # A post too large to read counts like any other, and the next is held back before
+    # its size is looked at.
+    huge = [("csrf_token", first.token), ("draft", first.inputs["draft"]),
+            ("what", "x" * (3 * 1024 * 1024))]
+    assert browser.post("forms", huge, path="/misconduct").status == 413
+    assert browser.post("forms", huge, path="/misconduct").status == 429
+
+
+@pytest.mark.parametrize("headers", CROSS_SITE)
+def test_a_cross_site_step_post_is_refused(tmp_path: Path, headers: dict[str, str]) -> None:
+    web = web_harness(tmp_path)
+    browser = Browser(web)
+    for form in FUNCTIONS:
+        page = browser.get(f"/{form}")
+        pairs = [(name, page.inputs.get(name, "")) for name in ("csrf_token", "lang", "draft",
+                                                                 "step")]
+        refused = browser.post("forms", [*pairs, ("action", "continue")], path=f"/{form}",
+                               origin=None, fetch_site=None, headers=headers)
+        assert refused.status == 403, form
+        assert "draft" not in refused.inputs  # nothing of the form came back

@@ -226,7 +226,7 @@ class RecordingNotifier(Notifier):
         self.sent.append(email)
 
 
-# --- Public web forms and anonymous follow-up -------------------------------------------
+# --- Public web forms and follow-up ---------------------------------------------------
 
 class InMemoryFollowUpStore(FollowUpStore):
     """The follow-up port over an InMemoryStore's cases and events."""

@@ -65,6 +65,13 @@ class Page:
     inputs: dict[str, str] = field(default_factory=dict)  # text, hidden, checked choices
     summary: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # every control's name, in page order
+    disabled: set[str] = field(default_factory=set)  # controls a browser would not send
+    location: str = ""  # where a redirect leads
+
+    @property
+    def step(self) -> str:
+        return self.inputs.get("step", "")
 
     @property
     def token(self) -> str:
@@ -74,7 +81,8 @@ class Page:
 class _Reader(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.page: dict[str, Any] = {"inputs": {}, "summary": [], "errors": []}
+        self.page: dict[str, Any] = {"inputs": {}, "summary": [], "errors": [], "names": [],
+                                     "disabled": set()}
         self._stack: list[tuple[str, dict[str, str]]] = []
         self._textarea: str | None = None
         self._select: str | None = None
@@ -89,6 +97,13 @@ class _Reader(HTMLParser):
             self.page["lang"], self.page["dir"] = a.get("lang", ""), a.get("dir", "")
         elif tag == "title":
             self._in_title, self._buffer = True, ""
+        if tag in ("input", "textarea", "select") and a.get("name"):
+            if a["name"] not in self.page["names"]:
+                self.page["names"].append(a["name"])
+            if "disabled" in a:
+                self.page["disabled"].add(a["name"])
+        if tag == "html":
+            pass
         elif tag == "input":
             kind = a.get("type", "text")
             if kind in ("radio", "checkbox"):
@@ -136,7 +151,11 @@ def read_page(response: TestResponse) -> Page:
     reader = _Reader()
     reader.feed(text)
     return Page(status=response.status_code, text=text, headers=dict(response.headers),
-                **reader.page)
+                location=response.headers.get("Location", ""), **reader.page)
+
+
+HIDDEN = ("csrf_token", "lang", "draft", "step", "website")
+PARTS = ("day", "month", "year")
 
 
 @dataclass
@@ -183,12 +202,60 @@ class Browser:
                                 data=urlencode(pairs).encode("ascii"), headers=extra)
         return read_page(response)
 
+    def follow(self, page: Page) -> Page:
+        """Where a redirect of the pages leads (a GET, as a browser follows a 303)."""
+        if page.status != 303 or not page.location.startswith("/forms"):
+            return page
+        return read_page(self.request("forms", page.location.removeprefix("/forms")))
+
     def submit(self, form: str, pairs: list[tuple[str, str]], **kwargs: Any) -> Page:
-        """Open the form's page and send it with these answers (plus its hidden fields)."""
+        """Send a whole form in one post (as the API's form encoding names it), from the
+        form's first page (for its token), and follow the answer to the confirmation."""
         page = self.get(f"/{form}", **({"lang": self.language} if self.language else {}))
-        hidden = [(name, page.inputs[name]) for name in ("csrf_token", "lang",
-                                                          "idempotency_key", "website")]
-        return self.post(f"submit_{form}", hidden + pairs, **kwargs)
+        hidden = [(name, page.inputs[name]) for name in ("csrf_token", "lang", "website")]
+        return self.follow(self.post(f"submit_{form}", hidden + pairs, **kwargs))
+
+    def step(self, form: str, page: Page, answers: dict[str, str], action: str = "continue",
+             **kwargs: Any) -> Page:
+        """Answer the questions this step shows (from ``answers``, dates as ISO dates or
+        as their parts) and press a button of it."""
+        pairs = [(name, page.inputs.get(name, "")) for name in HIDDEN]
+        for name in page.names:
+            if name in HIDDEN or name in page.disabled:
+                continue
+            base, _, part = name.rpartition(".")
+            if part in PARTS and base in answers and "-" in answers[base]:
+                year, month, day = answers[base].split("-")
+                pairs.append((name, {"day": day, "month": month, "year": year}[part]))
+            elif name in answers:
+                pairs.append((name, answers[name]))
+        pairs.append(("action", action))
+        function = f"submit_{form}" if page.step == "check" and action == "send" else "forms"
+        path = "/" if function != "forms" else f"/{form}"
+        return self.post(function, pairs, path=path, **kwargs)
+
+    def walk(self, form: str, answers: dict[str, str], *, until: str | None = None,
+             **kwargs: Any) -> Page:
+        """Go through a form's steps with these answers, up to its "Check your answers"
+        (or the step ``until``), then send it and follow to the confirmation."""
+        page = self.get(f"/{form}", **({"lang": self.language} if self.language else {}))
+        for _ in range(80):
+            if page.status >= 400 or page.step == until:
+                return page
+            if page.step == "check":
+                return self.follow(self.step(form, page, answers, "send", **kwargs))
+            missing = [name for name in re.findall(r'value="add:([a-z_]+)"', page.text)
+                       if rows_in(answers, name) > rows_in(page.names, name)]
+            page = self.step(form, page, answers, f"add:{missing[0]}" if missing else
+                             "continue")
+        raise AssertionError("the form never reached its end")
+
+
+def rows_in(names: Any, rows: str) -> int:
+    """How many rows of a list these names hold."""
+    found = [int(name.split(".")[1]) for name in names
+             if name.startswith(rows + ".") and name.split(".")[1].isdigit()]
+    return max(found) + 1 if found else 0
 
 
 def reference_on(page: Page) -> str:
@@ -198,7 +265,7 @@ def reference_on(page: Page) -> str:
 
 
 def receipt_on(page: Page) -> str:
-    found = re.search(r'class="code">([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})<',
+    found = re.search(r'receipt-code">([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})<',
                       page.text)
     assert found, page.text[:2000]
     return found.group(1)

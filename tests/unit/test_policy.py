@@ -57,3 +57,12 @@ def test_the_advice_answer_is_due_in_ten_working_days_by_default() -> None:
         _at("2026-03-10")
     with pytest.raises(ValueError, match="cannot be negative"):
         add_working_days(_at("2026-03-02"), -1)
+
+
+def test_an_approximate_date_stands_for_a_month_either_side() -> None:
+    from shared.domain.policy import earliest_day, latest_day
+
+    assert latest_day(date(2025, 1, 31), True) == date(2025, 2, 28)
+    assert earliest_day(date(2025, 3, 31), True) == date(2025, 2, 28)
+    assert earliest_day(date(2025, 1, 15), True) == date(2024, 12, 15)
+    assert latest_day(date(2025, 1, 15), False) == earliest_day(date(2025, 1, 15), False)

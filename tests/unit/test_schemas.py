@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -238,3 +239,85 @@ def test_every_string_field_of_every_schema_names_a_refused_character(
     if isinstance(field, fields.List):
         found = found[0]
     assert message.format(code=ord(char)) in found  # a cross-field rule may add its own
+
+
+class TestApproximateDates:
+    schema = RetaliationComplaintSchema()
+
+    def test_an_approximate_act_a_little_before_the_activity_is_not_refused(self) -> None:
+        data = payload("retaliation")
+        data["retaliatory_acts"][1]["date"] = "2025-09-20"  # activity: 2025-10-06
+        assert "retaliatory_acts" in errors(self.schema, data)
+        data["retaliatory_acts"][1]["date_approximate"] = True
+        assert load(self.schema, data)["retaliatory_acts"][1]["date_approximate"] is True
+        data["retaliatory_acts"][1]["date"] = "2025-08-20"  # more than a month before
+        assert errors(self.schema, data) == {"retaliatory_acts": {1: {"date": [
+            "A retaliatory act cannot predate the protected activity."]}}}
+
+    def test_an_approximate_activity_widens_the_check_the_same_way(self) -> None:
+        data = payload("retaliation")
+        data["protected_activity"]["date_approximate"] = True
+        data["retaliatory_acts"][1]["date"] = "2025-09-10"
+        assert load(self.schema, data)
+
+    def test_the_flags_default_to_exact_dates(self) -> None:
+        loaded = load(self.schema, payload("retaliation"))
+        assert loaded["protected_activity"]["date_approximate"] is False
+        assert {act["date_approximate"] for act in loaded["retaliatory_acts"]} == {False}
+        loaded = load(MisconductReportSchema(), payload("misconduct"))
+        assert loaded["incident_date_approximate"] is False
+
+
+class TestProblems:
+    """Every message says which problem it is, so a page can word it itself."""
+
+    def codes(self, schema: Schema, data: dict[str, Any]) -> dict[str, Any]:
+        def walk(node: Any) -> Any:
+            if isinstance(node, dict):
+                return {key: walk(value) for key, value in node.items()}
+            return sorted((m.code, dict(m.params)) if m.params else (m.code,) for m in node)
+        return walk(errors(schema, data))  # type: ignore[no-any-return]
+
+    def test_field_problems(self) -> None:
+        schema = AdviceRequestSchema()
+        found = self.codes(schema, payload("advice", question="x" * 20001, email="nope",
+                                           phone="call me", category=None, grade=7))
+        assert found == {"question": [("too_long", {"min": 1, "max": 20000, "count": 20001})],
+                         "email": [("email",)], "phone": [("phone",)],
+                         "category": [("required",)], "grade": [("invalid",)]}
+        assert self.codes(schema, payload("advice", category="bribery", office="a\x07")) == {
+            "category": [("choice",)], "office": [("control", {"code": 7})]}
+
+    def test_rule_problems(self) -> None:
+        assert self.codes(AdviceRequestSchema(), payload("advice", name=None)) == {
+            "name": [("required",)]}
+        assert self.codes(MisconductReportSchema(), payload(
+            "misconduct", incident_date="2025-09-30", incident_end_date="2025-06-01",
+            reporter={"name": "Ottoline Farquharson"})) == {
+            "incident_end_date": [("before_start",)], "reporter": {"email": [("one_of",)]}}
+        assert self.codes(RetaliationComplaintSchema(), payload(
+            "retaliation", interim_measures_requested=False, witnesses=[{}],
+            consent_privacy_notice=False)) == {
+            "interim_measures_details": [("not_asked",)],
+            "witnesses": {0: {"name": [("required",)], "may_contact": [("required",)]}},
+            "consent_privacy_notice": [("consent",)]}
+        assert self.codes(RetaliationComplaintSchema(), payload(
+            "retaliation", shoe_size=44)) == {"shoe_size": [("unknown",)]}
+
+    def test_character_and_address_problems(self) -> None:
+        schema = AdviceRequestSchema()
+        assert self.codes(schema, payload("advice", office="a\u00adb", name="x\u2028y")) == {
+            "office": [("format", {"code": 0xAD})], "name": [("not_text", {"code": 0x2028})]}
+        local = "a" * 60
+        for address, code in [('"a b"@example.org', ("email_quoted",)),
+                              ("jos\u00e9@example.org", ("email_not_ascii",)),
+                              ("no-at-sign", ("email",)),
+                              ("a\u200b@example.org", ("format", {"code": 0x200B})),
+                              (f"{local}@{'b' * 200}.org", ("too_long", {"max": 254,
+                                                                        "count": 265}))]:
+            assert self.codes(schema, payload("advice", email=address)) == {"email": [code]}
+
+    def test_problems_are_the_api_text(self) -> None:
+        found = errors(AdviceRequestSchema(), payload("advice", name=None))
+        assert found == {"name": ["Required unless you ask anonymously."]}
+        assert json.loads(json.dumps(found)) == found

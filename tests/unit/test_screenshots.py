@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ["start-en", "start-ar", "advice-en", "advice-ar"]
+SHOTS = [f"{name}-{lang}" for name in ("start", "advice", "when-phone", "check",
+                                        "received-phone") for lang in ("en", "ar")]
 
 
 @pytest.mark.parametrize("name", SHOTS)

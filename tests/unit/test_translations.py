@@ -1,5 +1,6 @@
 """The catalogues: every message of every page in every language, placeholders intact, the
-template file in step with the code, and every message the API can return translated."""
+template file in step with the code, and words on the pages for every problem the schemas
+report."""
 
 from __future__ import annotations
 
@@ -11,14 +12,15 @@ from babel.messages.pofile import read_po
 from marshmallow import Schema, ValidationError
 
 from schemas.advice import AdviceRequestSchema
-from schemas.common import LOAD_CONTEXT
+from schemas.common import LOAD_CONTEXT, Problem
 from schemas.follow_up import FollowUpLookupSchema, FollowUpMessageSchema
 from schemas.misconduct import MisconductReportSchema
 from schemas.retaliation import RetaliationComplaintSchema
 from shared.web import catalogue
 from shared.web.errors import flat_errors
-from shared.web.formdefs import Group
-from shared.web.i18n import TRANSLATED, negotiate, translate_error, translations
+from shared.web.formdefs import Field, Group, Rows, placed_fields
+from shared.web.i18n import TRANSLATED, negotiate, translations
+from shared.web.messages import BY_KIND, DEFAULT, template_for
 from shared.web.pages import PAGES
 from tests.support.payloads import FORMS
 
@@ -51,87 +53,92 @@ def test_runtime_translations_come_from_the_po_file(code: str) -> None:
             assert gettext(str(message.id)) == message.string
 
 
-def test_every_label_hint_and_option_of_every_form_is_in_the_catalogue() -> None:
+def test_every_text_of_every_form_is_in_the_catalogue() -> None:
     wanted = {m.id for m in catalogue.template() if m.id}
     for page in PAGES.values():
-        texts = [page.title, page.submit_label, *page.intro]
-        for section in page.sections:
-            texts += [section.heading, *([section.intro] if section.intro else [])]
-            for item in section.groups:
+        texts = [page.title, page.submit_label, page.received, *page.intro, *page.who_knows]
+        texts += [t for term in page.terms for t in (term.term, term.meaning)]
+        for step in page.steps:
+            texts += [step.title, *step.intro]
+            texts += [t for term in step.terms for t in (term.term, term.meaning)]
+            for item in step.items:
                 if isinstance(item, Group):
-                    fields = item.fields
                     texts += [item.legend, *([item.hint] if item.hint else [])]
-                else:
-                    fields = (item,)
-                for field in fields:
-                    texts += [field.label, *([field.hint] if field.hint else [])]
-                    if field.options and field.name != "preferred_language":
-                        texts += list(field.options.values())
+                elif isinstance(item, Rows):
+                    texts += [item.legend, item.add_first, item.add_another, item.remove,
+                              item.none_yet, *item.messages.values()]
+        for placed in placed_fields(page):
+            field = placed.field
+            texts += [field.label, *([field.hint] if field.hint else []),
+                      *field.messages.values()]
+            if field.options and field.name != "preferred_language":
+                texts += list(field.options.values())
         assert set(texts) - wanted == set(), page.code
+    assert set(DEFAULT.values()) | {m for kind in BY_KIND.values() for m in kind.values()} \
+        <= wanted
 
 
 SCHEMAS: dict[str, Schema] = {"advice": AdviceRequestSchema(),
                               "misconduct": MisconductReportSchema(),
                               "retaliation": RetaliationComplaintSchema()}
-BAD_VALUES: list[Any] = [42, True, "", "x" * 10001, "bribery", "before\x07after", [{}],
+BAD_VALUES: list[Any] = [42, True, False, "", "x" * 20001, "bribery", "before\x07after", [{}],
                          {"a": 1}, "2999-01-01", "1900-01-01", "30/01/2025", None]
 
 
-def _api_messages() -> set[str]:
-    """Messages the API returns for a wide range of bad bodies."""
-    found: set[str] = set()
+def _problems() -> dict[str, set[str]]:
+    """Problem codes the schemas give, by form, for a wide range of bad bodies."""
+    found: dict[str, set[str]] = {}
 
-    def load(schema: Schema, body: Any) -> None:
+    def load(form: str, schema: Schema, body: Any) -> None:
         try:
             with LOAD_CONTEXT({"today": __import__("datetime").date(2026, 3, 2)}):
                 schema.load(body)
         except ValidationError as error:
             messages = error.messages if isinstance(error.messages, dict) else {
                 "_schema": error.messages}
-            for texts in flat_errors(messages, {}).values():
-                found.update(texts)
+            for problems in flat_errors(messages, {}).values():
+                for problem in problems:
+                    assert isinstance(problem, Problem), (form, problem)  # a code, always
+                    found.setdefault(form, set()).add(problem.code)
 
     for form, schema in SCHEMAS.items():
         base = FORMS[form]
-        load(schema, {})
-        load(schema, {**base, "anonymous": True})
-        load(schema, {**base, "unknown_field": 1})
+        load(form, schema, {})
+        load(form, schema, {**base, "anonymous": True})
+        load(form, schema, {**base, "unknown_field": 1})
         for key, value in base.items():
             for bad in BAD_VALUES:
                 body = copy.deepcopy(base)
                 body[key] = bad
-                load(schema, body)
+                load(form, schema, body)
                 if isinstance(value, dict):
                     for inner in value:
                         nested = copy.deepcopy(base)
                         nested[key][inner] = bad
-                        load(schema, nested)
+                        load(form, schema, nested)
                 if isinstance(value, list) and value:
                     for inner in value[0]:
                         listed = copy.deepcopy(base)
                         listed[key][0][inner] = bad
-                        load(schema, listed)
-    load(FollowUpLookupSchema(), {"reference": "x", "receipt": "y"})
-    load(FollowUpMessageSchema(), {"message": "", "message_id": "z"})
+                        load(form, schema, listed)
+    load("follow_up", FollowUpLookupSchema(), {"reference": "x", "receipt": "y"})
+    load("follow_up", FollowUpMessageSchema(), {"message": "", "message_id": "z"})
     return found
 
 
-def test_every_message_the_api_returns_is_translated_everywhere() -> None:
-    messages = _api_messages()
-    assert len(messages) > 30
-    for code in TRANSLATED:
-        gettext = translations(code).gettext
-        untranslated = sorted(m for m in messages if translate_error(m, gettext) == m)
-        assert untranslated == [], code
+def test_every_problem_the_schemas_give_has_the_pages_words_in_every_language() -> None:
+    found = _problems()
+    codes = set().union(*found.values())
+    assert {"required", "too_long", "invalid", "choice", "control", "email", "future",
+            "too_old", "consent", "unknown"} <= codes
+    for code in codes:
+        for kind in ("text", "textarea", "date", "radios", "checkbox", "number"):
+            english = template_for(Field("x", "x", kind), code)
+            assert english in DEFAULT.values() or english in BY_KIND.get(kind, {}).values()
+            for language in TRANSLATED:
+                assert translations(language).gettext(english) != english, (language, code)
 
 
-def test_values_in_messages_survive_translation() -> None:
-    gettext = translations("fr").gettext
-    assert translate_error("Length must be between 1 and 10000.", gettext) == (
-        "La longueur doit être comprise entre 1 et 10000.")
-    assert translate_error("Must be one of: work_environment.", gettext) == (
-        "Doit être l’une des valeurs suivantes : work_environment.")
-    assert translate_error("A message nobody wrote.", gettext) == "A message nobody wrote."
 
 
 @pytest.mark.parametrize(("explicit", "accept", "expected"), [

@@ -1,4 +1,4 @@
-"""Anti-forgery tokens, access tokens, the origin of a post and the client's address."""
+"""Anti-forgery tokens, sealed tokens, the origin of a post and the client's address."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from werkzeug.test import EnvironBuilder
 
 from shared.http import Origin, client_address, origin_of
 from shared.web import security
+from shared.web.sealed import Sealer
 from shared.web.security import TokenCheck
 
 SECRET = "s" * 40
@@ -32,17 +33,22 @@ def test_a_token_passes_only_with_its_own_cookie_and_while_fresh() -> None:
     assert security.check_token("t" * 40, token, cookie) is TokenCheck.INVALID
     assert security.check_token(SECRET, token[:-2], cookie) is TokenCheck.INVALID
     assert security.check_token(SECRET, None, cookie) is TokenCheck.INVALID
-    access = security.issue_access(SECRET, "ETH-ADV-AAAAA-BBBBB", cookie)
-    assert security.check_token(SECRET, access, cookie) is TokenCheck.INVALID  # other purpose
 
 
-def test_access_opens_one_case_for_one_browser() -> None:
+def test_a_sealed_token_opens_only_for_its_purpose_cookie_and_age() -> None:
     cookie = security.new_cookie()
-    access = security.issue_access(SECRET, "ETH-ADV-AAAAA-BBBBB", cookie)
-    assert security.check_access(SECRET, access, cookie) == "ETH-ADV-AAAAA-BBBBB"
-    assert security.check_access(SECRET, access, security.new_cookie()) is None
-    assert security.check_access(SECRET, access, cookie, max_age=-1) is None
-    assert security.check_access(SECRET, security.issue_token(SECRET, cookie), cookie) is None
+    case = Sealer(SECRET, "case")
+    token = case.seal({"r": "ETH-ADV-AAAAA-BBBBB"}, cookie=cookie, now=1000)
+    assert case.open(token, cookie=cookie, now=1100, max_age=600) == {
+        "r": "ETH-ADV-AAAAA-BBBBB"}
+    assert "ETH" not in token and "AAAAA" not in token  # encrypted, not only signed
+    assert case.open(token, cookie=security.new_cookie(), now=1100, max_age=600) is None
+    assert case.open(token, cookie=None, now=1100, max_age=600) is None
+    assert case.open(token, cookie=cookie, now=1700, max_age=600) is None
+    assert Sealer(SECRET, "draft").open(token, cookie=cookie, now=1100, max_age=600) is None
+    assert Sealer("t" * 40, "case").open(token, cookie=cookie, now=1100, max_age=600) is None
+    for forged in (token[:-4] + "AAAA", token[:20], "", "!!!", None, "A" * 3_000_000):
+        assert case.open(forged, cookie=cookie, now=1100, max_age=600) is None
 
 
 @pytest.mark.parametrize(("headers", "expected"), [

@@ -49,6 +49,7 @@ locals {
     INTAKE_FORM_RATE_WINDOW_SECONDS = tostring(var.settings.form_rate_window_seconds)
     INTAKE_PROXY_HOPS               = "1"
     INTAKE_FOLLOW_UP_LOCK_SECONDS   = tostring(var.settings.follow_up_lock_seconds)
+    INTAKE_EXIT_URL                 = var.settings.exit_url
     # task targets check their caller's OIDC token in code too (INTAKE_TASK_CALLERS)
     INTAKE_TASK_AUTH = "oidc"
   }

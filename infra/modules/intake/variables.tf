@@ -61,6 +61,7 @@ variable "settings" {
     mail_recipient_limit           = optional(number, 20)
     mail_total_limit               = optional(number, 500)
     mail_window_seconds            = optional(number, 3600)
+    exit_url                       = optional(string, "https://www.bbc.com/weather")
   })
   description = "Application settings, each the variable INTAKE_<KEY> of shared/config.py (same defaults, same bounds: the code refuses to start on a bad value)."
   default     = {}
@@ -90,6 +91,7 @@ variable "settings" {
       var.settings.mail_recipient_limit >= 0 && var.settings.mail_recipient_limit <= 100000,
       var.settings.mail_total_limit >= 0 && var.settings.mail_total_limit <= 10000000,
       var.settings.mail_window_seconds >= 60 && var.settings.mail_window_seconds <= 604800,
+      can(regex("^https://[^\\s/?#]+(/\\S*)?$", var.settings.exit_url)),
     ])
     error_message = "A setting is out of the bounds shared/config.py accepts."
   }

@@ -1,4 +1,4 @@
-"""The confidential ethics advice request, as a page."""
+"""The confidential ethics advice request, as pages: anonymity first, then the question."""
 
 from __future__ import annotations
 
@@ -11,74 +11,99 @@ from shared.domain.taxonomy import (
     REQUESTER_TYPES,
     STAFF_CATEGORIES,
 )
-from shared.web.formdefs import N_, Field, FormPage, Section
+from shared.web.formdefs import N_, Answers, Field, FormPage, Step
 
 _GROUPS = {code: ADVICE_LABELS[code] for code in ADVICE_GROUPS}
 _COI_KINDS = {code: ADVICE_LABELS[code] for code in ADVICE_GROUPS["conflict_of_interest"]}
-_ONLY_GROUP = N_("Only for a request made for a group.")
-_UNLESS_ANONYMOUS = N_("Required unless you ask anonymously.")
+
+
+def _several_kinds(answers: Answers) -> bool:
+    return len(ADVICE_GROUPS.get(str(answers.get("category")), ())) > 1
+
 
 ADVICE_PAGE = FormPage(
     code="advice",
     function="submit_advice",
     title=N_("Ask for confidential ethics advice"),
     intro=(
-        N_("An ethics adviser answers your question in confidence: your request stays "
-           "between you and the Ethics Office."),
+        N_("An ethics adviser answers your question in confidence."),
         N_("You can ask for yourself or for a team, by name or anonymously."),
     ),
-    sections=(
-        Section(N_("Your question"), (
-            Field("category", N_("What is your question about?"), "radios", required=True,
-                  options=_GROUPS),
-            Field("subcategory", N_("If it is about a conflict of interest: which kind?"),
-                  "select", options=_COI_KINDS,
-                  hint=N_("Leave this empty for other topics.")),
-            Field("question", N_("Your question"), "textarea", required=True,
-                  max_length=10000, rows=8,
-                  hint=N_("Describe the situation and what you would like to know. Give no "
-                          "more personal details than needed.")),
-        )),
-        Section(N_("Who is asking"), (
-            Field("requester_type", N_("Who is the request for?"), "radios",
-                  options=REQUESTER_TYPES),
-            Field("group_size", N_("How many people are in the group?"), "number",
-                  hint=_ONLY_GROUP, conditional=True),
-            Field("group_unit", N_("Team or unit of the group"), max_length=200,
-                  hint=_ONLY_GROUP),
-        )),
-        Section(N_("Anonymity and contact"), (
+    who_knows=(
+        N_("Only the Ethics Office reads your request. Nobody else is told that you asked, "
+           "and we never contact anyone your question is about without your agreement."),
+        N_("If you ask anonymously, not even the Ethics Office knows who you are."),
+    ),
+    steps=(
+        Step("anonymity", N_("Do you want to ask anonymously?"), (
             Field("anonymous", N_("Do you want to ask anonymously?"), "yesno",
-                  hint=N_("If you do, leave your name and contact details empty. You will "
-                          "get a reference and a receipt code to read the answer on the "
-                          "follow-up page.")),
-            Field("name", N_("Full name"), max_length=200, autocomplete="name",
-                  hint=_UNLESS_ANONYMOUS, conditional=True),
-            Field("email", N_("E-mail address"), "email", autocomplete="email",
-                  max_length=254, hint=_UNLESS_ANONYMOUS, conditional=True),
-            Field("phone", N_("Telephone number"), "tel", autocomplete="tel", max_length=40,
-                  hint=N_("Only if you want to be called.")),
+                  hint=N_("If you do, we will not ask for your name or contact details. You "
+                          "will get a reference and a receipt code to read our answer on the "
+                          "follow-up page."),
+                  reveals={"no": "details"},
+                  messages={"required": N_("Choose Yes to ask anonymously, or No to give "
+                                           "your name")}),
+        )),
+        Step("details", N_("How can we reach you?"), (
+            Field("name", N_("Full name"),
+                  messages={"required": N_("Enter your full name")}),
+            Field("email", N_("E-mail address"), "email",
+                  messages={"required": N_("Enter your e-mail address")}),
+            Field("phone", N_("Telephone number"), "tel",
+                  hint=N_("Needed only if you want us to call you."),
+                  messages={"required": N_("Enter a telephone number, or choose another way "
+                                           "for us to answer you")}),
             Field("contact_method", N_("How should we answer you?"), "radios",
-                  options=CONTACT_METHODS,
-                  hint=N_("If you ask anonymously, answers come only through the follow-up "
-                          "page.")),
+                  options=CONTACT_METHODS),
+        )),
+        Step("topic", N_("What is your question about?"), (
+            Field("category", N_("What is your question about?"), "radios", options=_GROUPS,
+                  messages={"required": N_("Choose what your question is about")}),
+        )),
+        Step("kind", N_("Which kind of conflict of interest?"), (
+            Field("subcategory", N_("Which kind of conflict of interest?"), "radios",
+                  options=_COI_KINDS,
+                  messages={"required": N_("Choose which kind of conflict of interest it "
+                                           "is")}),
+        ), asked=_several_kinds),
+        Step("question", N_("Your question"), (
+            Field("question", N_("Your question"), "textarea", rows=10,
+                  hint=N_("Describe the situation and what you would like to know. Give no "
+                          "more personal details than needed."),
+                  messages={"required": N_("Enter your question")}),
+        )),
+        Step("requester", N_("Who is the request for?"), (
+            Field("requester_type", N_("Who is the request for?"), "radios",
+                  options=REQUESTER_TYPES,
+                  messages={"required": N_("Choose who the request is for")}),
+        )),
+        Step("group", N_("About the group"), (
+            Field("group_size", N_("How many people are in the group?"), "number", short=True,
+                  messages={"required": N_("Enter how many people are in the group"),
+                            "invalid": N_("Enter the number of people in digits, for "
+                                          "example 12")}),
+            Field("group_unit", N_("Team or unit of the group")),
+        )),
+        Step("language", N_("Language for our answer"), (
             Field("preferred_language", N_("Language for our answer"), "select",
                   options=LANGUAGES),
         )),
-        Section(N_("About your work"), (
+        Step("work", N_("About your work"), (
             Field("duty_station", N_("Type of office"), "select", options=DUTY_STATIONS),
-            Field("office", N_("Office"), max_length=200, hint=N_("For example: Dakar country "
-                                                                  "office.")),
+            Field("office", N_("Office"), hint=N_("For example: Dakar country office.")),
             Field("staff_category", N_("Staff category"), "select", options=STAFF_CATEGORIES),
-            Field("grade", N_("Grade"), max_length=20),
-            Field("function_title", N_("Job title"), max_length=200),
-        ), intro=N_("This helps us understand your situation. You can leave it empty.")),
-        Section(N_("Before you send"), (
-            Field("consent_privacy_notice",
-                  N_("I have read how the Ethics Office handles my information and I "
-                     "agree."), "checkbox", required=True),
-        )),
+            Field("grade", N_("Grade"), short=True),
+            Field("function_title", N_("Job title")),
+        ), intro=(N_("This helps us understand your situation. You can leave it empty."),)),
     ),
+    consent=Field("consent_privacy_notice",
+                  N_("I have read how the Ethics Office handles my information and I agree."),
+                  "checkbox",
+                  messages={"required": N_("Tick the box to agree to how we handle your "
+                                           "information"),
+                            "consent": N_("Tick the box to agree to how we handle your "
+                                          "information")}),
     submit_label=N_("Send request"),
+    received=N_("Your request was received"),
     anonymous_allowed=True,
 )
