@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 
 @dataclass(frozen=True)
 class Policy:
-    """Defaults are UNDP's published figures (DOMAIN.md)."""
+    """Defaults: docs/time-limits.md says where each figure comes from."""
 
     filing_window_months: int = 6
     preliminary_review_days: int = 30

@@ -1,6 +1,6 @@
 """The annual report's retaliation figures, read from each case's history as of the end of
-the reporting year, given separately as the 2024 report gives them (DOMAIN.md,
-"Protection against retaliation"):
+the reporting year, given separately as the 2024 report gives them (its section on protection
+against retaliation):
 
 - the preliminary-review determination of each of the year's requests: prima facie, not,
   still under review, suspended, or closed and referred as misconduct. One per request, so

@@ -1,6 +1,6 @@
 """The office's vocabulary: one taxonomy of codes, used by schemas, triage, forms and reports.
 
-Codes are those of DOMAIN.md ("Codes") and never change; labels are English source strings
+Codes never change (docs/vocabulary.md lists them all); labels are English source strings
 that the web layer translates.
 """
 
@@ -192,8 +192,8 @@ MEASURE_DECISIONS: Final = MappingProxyType({
     "declined": "Declined by the Executive Director",
 })
 
-# Why a retaliation request is suspended (DOMAIN.md, step 6): required with `suspend`,
-# counted in the annual report.
+# Why a retaliation request is suspended (docs/vocabulary.md, "Suspension reasons"): required
+# with `suspend`, counted in the annual report.
 SUSPENSION_REASONS: Final = MappingProxyType({
     "parallel_complaint": "The complainant pursues one of two parallel complaints and "
                           "withdrew this one",

@@ -1,4 +1,4 @@
-"""The report as data: JSON keyed by the codes of DOMAIN.md and by years, and CSV rows."""
+"""The report as data: JSON keyed by the codes of docs/vocabulary.md and by years, and CSV rows."""
 
 from __future__ import annotations
 

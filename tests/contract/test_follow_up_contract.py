@@ -116,7 +116,7 @@ def test_a_repeated_message_id_changes_nothing(
 
 
 # Three writers at once: the Firestore emulator resolves contention by lock timeouts of
-# seconds (DESIGN.md), so more threads only make the suite slower, not the check stronger.
+# seconds, so more threads only make the suite slower, not the check stronger.
 def test_concurrent_messages_get_distinct_consecutive_numbers(
         stores: tuple[IntakeStore, FollowUpStore]) -> None:
     store, follow_up = stores

@@ -338,9 +338,9 @@ def walk(office: Office, reference: str, *names: str) -> int:
 
 
 def test_the_2024_retaliation_outcomes(office: Office) -> None:
-    """DOMAIN.md's 2024 cases as workflows: prima facie and referred; not prima facie and
-    upheld; not prima facie, returned, re-reviewed; suspended and reopened; closed and
-    forwarded as misconduct."""
+    """The 2024 annual report's retaliation cases as workflows: prima facie and referred;
+    not prima facie and upheld; not prima facie, returned, re-reviewed; suspended and
+    reopened; closed and forwarded as misconduct."""
     clock, store = office.harness.clock, office.harness.store
     cases = {name: office.submit("retaliation") for name in
              ("referred", "upheld", "returned", "suspended", "misconduct")}

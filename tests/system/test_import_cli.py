@@ -113,7 +113,7 @@ def test_the_example_file_reproduces_the_published_2024_figures(
     h = backend_harness("sqlite", tmp_path, request)
     assert intake(h.container, "import", str(EXAMPLE)).exit_code == 0
     report = json.loads(intake(h.container, "report", "--year", "2024").stdout)
-    # DOMAIN.md, "Services by category (Table 1 of the report)".
+    # The 2024 annual report, Table 1 (services by category).
     published = {
         "advice": (516, 644, 925), "champion_request": (20, 26, 21),
         "training": (87, 81, 122), "disclosure_support": (118, 63, 367),
@@ -135,7 +135,7 @@ def test_the_example_file_reproduces_the_published_2024_figures(
                                         "subcategories": ["retaliation_advice"]}
     assert f2["retaliation_advice"] == {"count": 22, "percent": 2.4,
                                         "group": "workplace_conflict"}
-    # DOMAIN.md, "Protection against retaliation", 2024
+    # The 2024 annual report, protection against retaliation
     assert report["retaliation"] == {
         "year": 2024, "requests": 14, "outside_headquarters": 9,
         "duty_stations": {"headquarters": 5, "regional_office": 0, "country_office": 9,

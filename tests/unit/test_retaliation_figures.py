@@ -1,5 +1,5 @@
 """The retaliation figures of the annual report, read from case histories as of the end of
-the year: the 2024 requests of DOMAIN.md walked as transition sequences, and histories that
+the year: the 2024 annual report's requests walked as transition sequences, and histories that
 cross the year boundary."""
 
 from __future__ import annotations

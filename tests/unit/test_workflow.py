@@ -1,5 +1,5 @@
 """The case workflows: every allowed and every forbidden transition, reachability, and the
-state sets the rest of the system relies on (the 2024 retaliation requests of DOMAIN.md are
+state sets the rest of the system relies on (the 2024 annual report's retaliation requests are
 walked in test_retaliation_figures.py).
 
 The expected tables are written out here by hand, in the module's table order, so that a

@@ -41,7 +41,7 @@ IMPORT_TARGET = 0.70  # import throughput / raw batch writes
 REPORT_TARGET = 10.0  # streaming time / report time
 REPORT_YEAR = 2024
 
-# Table 1 of 2024 as weights, and Figure II's 2024 split (DOMAIN.md).
+# Table 1 of 2024 as weights, and Figure II's 2024 split (the 2024 annual report).
 SERVICE_WEIGHTS = {"champion_request": 21, "training": 122, "disclosure_support": 367,
                    "external_communication": 567, "media_inquiry": 1, "misconduct": 66,
                    "policy_input": 34, "ethics_coherence": 50}

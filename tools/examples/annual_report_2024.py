@@ -1,5 +1,5 @@
 """Writes docs/examples/annual-report-2024.jsonl: an import file whose report for 2024
-reproduces the published figures of the Ethics Office's 2024 annual report (DOMAIN.md).
+reproduces the published figures of the Ethics Office's 2024 annual report.
 
 Published, and reproduced exactly: Table 1 (2022-2024), Figure I's 2020 end point, the 2024
 shares of Figure II's groups (work environment 328 = 35.5 %, conflict of interest 33.6 %,
