@@ -30,6 +30,7 @@ print(json.dumps({"shared": importlib.import_module("shared").__file__, "found":
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("function", function_names())
 def test_the_bundle_imports_all_it_reaches_from_its_own_requirements(
         function: str, tmp_path: Path) -> None:

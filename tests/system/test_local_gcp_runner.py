@@ -1,7 +1,8 @@
 """`scripts/run --emulators`, for real: it starts its own Firestore and Cloud Tasks
 emulators, serves every function on the gcp backend, and a misconduct report submitted
 over HTTP is stored in Firestore, queued on Cloud Tasks, triaged, and forwarded once to the
-reference receiver; on SIGTERM it stops, and takes both emulators with it."""
+reference receiver; on SIGTERM (``kill``) or Ctrl-C it stops, and takes both emulators
+with it."""
 
 from __future__ import annotations
 
@@ -107,8 +108,14 @@ def wait_for(condition: Any, seconds: float = 60) -> Any:
     raise AssertionError("condition not met in time")
 
 
+# How the runner is stopped: `kill PID` signals the script alone; Ctrl-C in a terminal
+# signals its whole foreground process group (the script and the server it started).
+STOPS = {"kill": (signal.SIGTERM, False, 143), "ctrl-c": (signal.SIGINT, True, 130)}
+
+
+@pytest.mark.parametrize("stop", list(STOPS))
 def test_scripts_run_emulators_serves_the_gcp_path_and_stops_its_emulators(
-        runner: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
+        runner: Runner, monkeypatch: pytest.MonkeyPatch, stop: str) -> None:
     hosts = runner.emulator_hosts()
     assert set(hosts) == {"Firestore", "Cloud Tasks"}, runner.log_path.read_text()
     assert "running with the gcp backend" in runner.log_path.read_text()
@@ -132,7 +139,9 @@ def test_scripts_run_emulators_serves_the_gcp_path_and_stops_its_emulators(
     store = FirestoreStore.connect(runner.project, "(default)", timeout=10)
     case = wait_for(lambda: (c := store.get_case(reference)) is not None
                     and c.state == "forwarded" and c)
-    assert case.triage is not None
+    assert case.triage is not None and case.triage.route == "investigations"
+    submission = store.get_submission(case.submission_id)
+    assert submission is not None and submission.form == "misconduct"
     from reference_receiver.store import ReceiverStore
 
     [referral] = ReceiverStore(runner.data_dir / "investigations.sqlite3").referrals()
@@ -140,8 +149,12 @@ def test_scripts_run_emulators_serves_the_gcp_path_and_stops_its_emulators(
     assert case.forwarding.investigations_case_id == referral.case_id
     assert not (runner.data_dir / "intake.sqlite3").exists()  # nothing went to the embedded store
 
-    runner.process.send_signal(signal.SIGTERM)  # to the script alone, as `kill` sends it
-    assert runner.process.wait(timeout=60) == 143
+    sent, to_group, status = STOPS[stop]
+    if to_group:
+        os.killpg(runner.process.pid, sent)
+    else:
+        runner.process.send_signal(sent)
+    assert runner.process.wait(timeout=60) == status
     assert "emulators stopped" in runner.log_path.read_text()
     for host in hosts.values():
         assert not listening(host), host

@@ -84,6 +84,11 @@ def get(url: str, headers: dict[str, str]) -> tuple[int, Any]:
 @pytest.mark.parametrize("runner", ["two_officers"], indirect=True)
 def test_scripts_run_serves_every_function_and_triages(runner: tuple[str, Path]) -> None:
     base_url, log_path = runner
+    # Without flags: the embedded default, no emulator started (scripts/run --emulators is
+    # tests/system/test_local_gcp_runner.py).
+    log = log_path.read_text()
+    assert "running with the embedded backend" in log
+    assert "emulator on" not in log
     with urllib.request.urlopen(base_url + "/", timeout=5) as response:
         index = json.loads(response.read())
     assert set(index["functions"]) >= {"/submit_advice", "/submit_misconduct",
