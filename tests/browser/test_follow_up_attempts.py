@@ -38,7 +38,7 @@ def _submitted(runner: Runner) -> dict[str, Any]:
     request = urllib.request.Request(
         f"{runner.base_url}/submit_advice", data=json.dumps(payload("advice")).encode(),
         headers={"Content-Type": "application/json"}, method="POST")
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (local)
+    with urllib.request.urlopen(request, timeout=30) as response:
         answer: dict[str, Any] = json.loads(response.read())
     return answer
 
