@@ -191,8 +191,10 @@ VARIABLES: tuple[Variable, ...] = (
              "Proxies in front of the functions that append the client's address to "
              "`X-Forwarded-For` (1 on Cloud Functions); 0 uses the connection's address."),
     Variable("INTAKE_FOLLOW_UP_LOCK_SECONDS", "3600",
-             "How long a reference stays locked on the follow-up page after five wrong "
-             "receipt codes."),
+             "How long one client (an IPv4 address or an IPv6 /64) waits on a follow-up "
+             "reference after five wrong receipt codes there; also the period over which "
+             "a reference's wrong codes from all clients are counted before its checks are "
+             "paced (never locked for its owner)."),
     Variable("INTAKE_EXIT_URL", "https://www.bbc.com/weather",
              "The neutral outside page \"Exit this page\" leads to: https, or http on the "
              "loopback interface (tests)."),

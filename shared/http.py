@@ -6,6 +6,7 @@ saying which field or header and why. Nothing here echoes submitted values.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 import urllib.parse
@@ -288,8 +289,23 @@ def client_address(request: Request, proxy_hops: int) -> str:
         forwarded = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",")
                      if a.strip()]
         if len(forwarded) >= proxy_hops:
-            return forwarded[-proxy_hops]
-    return request.remote_addr or "unknown"
+            return client_network(forwarded[-proxy_hops])
+    return client_network(request.remote_addr or "unknown")
+
+
+def client_network(address: str) -> str:
+    """The unit a per-client counter counts: an IPv4 address, or the /64 an IPv6 address
+    lies in, since one subscriber is routinely given a whole /64 and could otherwise
+    take a fresh address for every attempt. IPv4-mapped IPv6 counts as its IPv4."""
+    try:
+        parsed = ipaddress.ip_address(address.strip("[]").split("%", 1)[0])
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network((parsed, 64), strict=False))
+    return str(parsed)
 
 
 def read_form_pairs(request: Request, limit: int) -> tuple[dict[str, Any], list[tuple[str, str]]]:

@@ -269,8 +269,10 @@ class FollowUpStore(abc.ABC):
     Messages are case history events of kind ``reply_to_submitter`` (written by officers)
     or ``submitter_message`` (written by the follow-up page), with details
     ``{"message_id": <hex>, "sealed": <envelope>}``: the text is never stored in clear.
-    Lockout counters of receipt checks are kept per reference, known or not, so a locked
-    reference says nothing about whether a case exists.
+    Lockout counters of receipt checks are kept per reference, known or not, so a paced
+    reference says nothing about whether a case exists. They count every client's checks
+    together and hold nothing about any client (the per-client counters are the
+    RateLimiter's, in memory).
     """
 
     @abc.abstractmethod
@@ -297,10 +299,11 @@ class FollowUpStore(abc.ABC):
 
     @abc.abstractmethod
     def reserve_attempt(self, reference: str, *, at: datetime, limit: int,
-                        lock_for: timedelta) -> Attempt:
+                        lock_for: timedelta, pause: timedelta | None = None) -> Attempt:
         """Count one receipt check of ``reference`` before it is made, atomically
-        (``Lockout.reserve``): it stands as a failure unless refunded. While the reference
-        is locked the check is refused and nothing is counted."""
+        (``Lockout.reserve``, with its ``pause``): it stands as a failure unless refunded.
+        While the reference is locked the check is refused and nothing is counted. The
+        stored counter expires ``lock_for`` after its last attempt or lock."""
 
     @abc.abstractmethod
     def refund_attempt(self, reference: str, attempt: Attempt, *, limit: int) -> None:
@@ -309,7 +312,11 @@ class FollowUpStore(abc.ABC):
 
 
 class RateLimiter(abc.ABC):
-    """Counts actions per client key in a sliding window."""
+    """Counts what one client does, per client key: actions in a sliding window, and the
+    checks of a secret it makes (the receipt codes it tries on one reference).
+
+    ``client`` may be a network address: implementations must not store or log it.
+    """
 
     @abc.abstractmethod
     def hit(self, bucket: str, client: str, at: datetime, *,
@@ -317,10 +324,22 @@ class RateLimiter(abc.ABC):
         """Count one action of ``client`` in ``bucket``; None if allowed, otherwise the
         seconds until the client may act again (the action is then not counted).
         ``allowance`` multiplies the limit for this bucket: for actions one person makes
-        many of for each one the limit counts (the steps of a form).
+        many of for each one the limit counts (the steps of a form)."""
 
-        ``client`` may be a network address: implementations must not store or log it.
-        """
+    @abc.abstractmethod
+    def reserve_attempt(self, bucket: str, client: str, *, at: datetime, limit: int,
+                        lock_for: timedelta) -> Attempt:
+        """Count one check by ``client`` in ``bucket`` before it is made, atomically
+        (``Lockout.reserve``): it stands as a failure unless refunded. While this client
+        is locked out of the bucket the check is refused and nothing is counted; other
+        clients are not affected. A counter is forgotten ``lock_for`` after its last
+        attempt or lock."""
+
+    @abc.abstractmethod
+    def refund_attempt(self, bucket: str, client: str, attempt: Attempt, *,
+                       limit: int) -> None:
+        """Give back the one check ``attempt`` counted (``Lockout.refund``): its receipt
+        matched, or it was not made after all."""
 
 
 class SealedRecords(abc.ABC):

@@ -114,7 +114,7 @@ class FirestoreFollowUpStore(FollowUpStore):
         return lockout_from_doc(snapshot.to_dict() or {}) if snapshot.exists else Lockout()
 
     def reserve_attempt(self, reference: str, *, at: datetime, limit: int,
-                        lock_for: timedelta) -> Attempt:
+                        lock_for: timedelta, pause: timedelta | None = None) -> Attempt:
         ref = self._lockout_ref(reference)
 
         @firestore.transactional
@@ -122,7 +122,7 @@ class FirestoreFollowUpStore(FollowUpStore):
             snapshot = ref.get(transaction=transaction)
             current = lockout_from_doc(snapshot.to_dict() or {}) if snapshot.exists \
                 else Lockout()
-            counted = current.reserve(at, limit, lock_for)
+            counted = current.reserve(at, limit, lock_for, pause=pause)
             if counted is None:
                 return Attempt(False, current)
             transaction.set(ref, lockout_doc(counted, lock_for))

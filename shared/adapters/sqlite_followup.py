@@ -105,11 +105,11 @@ class SqliteFollowUpStore(FollowUpStore):
         return json.loads(row[0]) if row else None
 
     def reserve_attempt(self, reference: str, *, at: datetime, limit: int,
-                        lock_for: timedelta) -> Attempt:
+                        lock_for: timedelta, pause: timedelta | None = None) -> Attempt:
         with self._store.transaction() as db:
             doc = self._read_lockout(db, reference)
             current = lockout_from_doc(doc) if doc is not None else Lockout()
-            counted = current.reserve(at, limit, lock_for)
+            counted = current.reserve(at, limit, lock_for, pause=pause)
             if counted is None:
                 return Attempt(False, current)
             db.execute("INSERT INTO follow_up_lockouts VALUES (?, ?) ON CONFLICT (reference) "

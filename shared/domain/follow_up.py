@@ -30,17 +30,32 @@ SUBMITTER_MESSAGE = "submitter_message"
 MESSAGE_KINDS = (REPLY_TO_SUBMITTER, SUBMITTER_MESSAGE)
 SUBMITTER_ACTOR = "submitter"
 
+# Receipt checks are limited twice. Per client and reference: the FAILURES_BEFORE_LOCK-th
+# wrong code from one client pauses that client's checks of that reference for the lock
+# period, and no one else's, so knowing a reference (it is meant to be quoted) is not
+# enough to lock its owner out. Per reference, from every client together: past
+# REFERENCE_FAILURES_BEFORE_PACING wrong codes in a lock period the reference is paced,
+# one check per lock period / REFERENCE_FAILURES_BEFORE_PACING, so guessing from many
+# networks stays bounded (a receipt code holds 80 random bits) while the owner is at
+# most slowed, never shut out for the whole period.
 FAILURES_BEFORE_LOCK = 5
+REFERENCE_FAILURES_BEFORE_PACING = 200
 MESSAGE_MAX_LENGTH = 20000
+
+
+def receipt_checks(reference: str) -> str:
+    """The per-client counter (``RateLimiter`` bucket) of receipt checks of a reference."""
+    return f"receipt_checks:{reference}"
 
 
 @dataclass(frozen=True)
 class Lockout:
-    """The receipt checks counted against one reference in its current window.
+    """The receipt checks counted in one window: those of one client on one reference
+    (kept in the instance's memory), or those of every client on one reference (stored).
 
     A check is counted when it starts, before its slow hash, and stands as a failure unless
     its receipt matches and it is refunded. So at most ``limit`` wrong receipts are ever
-    checked per reference per window, however many arrive at once, and a correct receipt
+    checked per counter per window, however many arrive at once, and a correct receipt
     gives back only its own attempt: it never erases failures counted by anyone else.
     ``since`` (the first attempt of the window) tells windows apart, so a refund cannot
     reach into a later one.
@@ -54,19 +69,27 @@ class Lockout:
     def is_locked(self, at: datetime) -> bool:
         return self.locked_until is not None and at < self.locked_until
 
-    def reserve(self, at: datetime, limit: int, lock_for: timedelta) -> Lockout | None:
-        """The state after counting one more check at ``at``; None if the reference is
-        locked (the check is refused and not counted).
+    def reserve(self, at: datetime, limit: int, lock_for: timedelta, *,
+                pause: timedelta | None = None) -> Lockout | None:
+        """The state after counting one more check at ``at``; None while locked (the check
+        is refused and not counted).
 
-        The ``limit``-th attempt locks the reference for ``lock_for`` from ``at``; a window
-        ends ``lock_for`` after its last attempt, and the next attempt starts a new one.
+        The ``limit``-th attempt locks for ``pause`` (``lock_for`` unless given) from
+        ``at``, and so does every later one of the window: a short ``pause`` paces the
+        checks instead of stopping them. A window ends ``lock_for`` after its last
+        attempt, and the next attempt starts a new one.
         """
         if self.is_locked(at):
             return None
         stale = self.last_failure_at is None or at - self.last_failure_at >= lock_for
         failures = (0 if stale else self.failures) + 1
         since = at if stale else self.since
-        return Lockout(failures, at + lock_for if failures >= limit else None, at, since)
+        locked_until = at + (lock_for if pause is None else pause) if failures >= limit else None
+        return Lockout(failures, locked_until, at, since)
+
+    def remaining(self, limit: int) -> int:
+        """Wrong attempts left in this window before the lock."""
+        return max(0, limit - self.failures)
 
     def refund(self, reserved: Lockout, limit: int) -> Lockout:
         """The state after giving back the one attempt that ``reserved`` (the state

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from shared.domain.policy import latest_day
+from shared.domain.policy import Policy, latest_day
 from shared.domain.records import JSON, jsonable
 from shared.domain.taxonomy import advice_group_of
 
@@ -23,8 +23,41 @@ class FormSpec:
     function: str
     title: str
     allows_anonymous: bool
-    next_steps: tuple[str, ...]
+    # What the API tells the submitter happens next, with the deployment's time limits.
+    next_steps: Callable[[Policy], tuple[str, ...]]
     clear_view: Callable[[Mapping[str, Any]], JSON]
+
+
+def _days(count: int, unit: str = "day") -> str:
+    return f"{count} {unit}{'' if count == 1 else 's'}"
+
+
+def _advice_steps(policy: Policy) -> tuple[str, ...]:
+    return (
+        "An ethics adviser reads your request; it stays confidential to you.",
+        "You will get an answer by the contact method you chose, usually within "
+        f"{_days(policy.advice_answer_working_days, 'working day')}.",
+        "Quote your reference in any follow-up.",
+    )
+
+
+def _misconduct_steps(policy: Policy) -> tuple[str, ...]:
+    return (
+        "Your report is forwarded to the Office of Internal Audit and Investigations, "
+        "which assesses every allegation.",
+        "The Ethics Office does not investigate misconduct itself.",
+        "Quote your reference in any follow-up.",
+    )
+
+
+def _retaliation_steps(policy: Policy) -> tuple[str, ...]:
+    return (
+        "The Ethics Office starts a preliminary review: was there a protected activity, an "
+        "adverse action, and a plausible link between them?",
+        "The preliminary review is due within "
+        f"{_days(policy.preliminary_review_days)} of receipt.",
+        "You may be asked for more information; you can ask for interim protective measures.",
+    )
 
 
 def _advice_clear(data: Mapping[str, Any]) -> JSON:
@@ -84,11 +117,7 @@ ADVICE = FormSpec(
     function="submit_advice",
     title="Confidential ethics advice request",
     allows_anonymous=True,
-    next_steps=(
-        "An ethics adviser reads your request; it stays confidential to you.",
-        "You will get an answer by the contact method you chose, usually within 10 working days.",
-        "Quote your reference in any follow-up.",
-    ),
+    next_steps=_advice_steps,
     clear_view=_advice_clear,
 )
 
@@ -98,12 +127,7 @@ MISCONDUCT = FormSpec(
     function="submit_misconduct",
     title="Misconduct report",
     allows_anonymous=True,
-    next_steps=(
-        "Your report is forwarded to the Office of Internal Audit and Investigations, "
-        "which assesses every allegation.",
-        "The Ethics Office does not investigate misconduct itself.",
-        "Quote your reference in any follow-up.",
-    ),
+    next_steps=_misconduct_steps,
     clear_view=_misconduct_clear,
 )
 
@@ -113,13 +137,7 @@ RETALIATION = FormSpec(
     function="submit_retaliation",
     title="Retaliation complaint (protection against retaliation)",
     allows_anonymous=False,
-    next_steps=(
-        "The Ethics Office starts a preliminary review: was there a protected activity, an "
-        "adverse action, and a plausible link between them?",
-        "The preliminary review is due within the time limit the policy sets, usually about "
-        "a month.",
-        "You may be asked for more information; you can ask for interim protective measures.",
-    ),
+    next_steps=_retaliation_steps,
     clear_view=_retaliation_clear,
 )
 

@@ -52,6 +52,7 @@ def page_context(container: Container, request: Request, lang: Language, *,
         switch_to=switch_to, cookie=cookie, today=container.clock.now().date(),
         settings={"filing_window_months": settings.policy.filing_window_months,
                   "preliminary_review_days": settings.policy.preliminary_review_days,
+                  "advice_working_days": settings.policy.advice_working_days,
                   "lock_minutes": max(1, settings.forms.follow_up_lock_seconds // 60),
                   "session_minutes": CASE_IDLE_SECONDS // 60})
 

@@ -2,8 +2,9 @@
 reference and receipt code, add information to it, and leave it; and the opened case.
 
 Opening answers the same page, status and headers for an unknown reference as for a wrong
-receipt code (the service does the same work for both); only the reference typed is shown
-back, never the receipt code. An opened case lives in a short-lived cookie (post, redirect,
+receipt code (the service does the same work for both), the warning before this client's
+last attempt and its pause included; only the reference typed is shown back, never the
+receipt code. An opened case lives in a short-lived cookie (post, redirect,
 get): the browser's history holds only the address of the case page, which shows "This
 page has expired" once the case is left or its time is up. Adding information needs that
 cookie; if it has expired, the person is asked for the receipt again and the message they
@@ -18,7 +19,7 @@ from flask import Request, Response
 
 from schemas.follow_up import FollowUpLookupSchema, FollowUpMessageSchema
 from shared.bootstrap import Container
-from shared.endpoints import browser, page_state
+from shared.endpoints import browser, guards, page_state
 from shared.endpoints.confirmation import see_other
 from shared.endpoints.validation import validated
 from shared.http import HttpProblem
@@ -26,6 +27,7 @@ from shared.services.follow_up import (
     CaseView,
     Locked,
     NoMatch,
+    Paced,
     add_message,
     open_case,
     read_case,
@@ -41,8 +43,13 @@ LIMIT = 256 * 1024
 FUNCTION = "forms"
 
 NO_MATCH = N_("No case matches this reference and receipt code. Check both and try again.")
-LOCKED = N_("Too many wrong attempts for this reference. For your protection it is locked: "
-            "try again in %(minutes)s minutes.")
+LAST_ATTEMPT = N_("No case matches this reference and receipt code. Check both carefully: "
+                  "if the next attempt is wrong too, attempts from your network are paused "
+                  "for %(time)s.")
+LOCKED = N_("Too many wrong attempts from your network for this reference. For your "
+            "protection, attempts from your network are paused: try again in %(time)s.")
+PACED = N_("Many wrong attempts have been made for this reference. For your protection, it "
+           "can only be tried now and then: try again in %(time)s.")
 TOO_MANY = N_("Too many attempts from your network in a short time. Try again in "
               "%(minutes)s minutes.")
 EXPIRED = N_("For your safety, your case was closed on this device. Enter your reference and "
@@ -58,8 +65,16 @@ def _lookup_again(ctx: views.PageContext, values: dict[str, str], status: int,
                                      message_id=values.get("message_id"), headers=headers)
 
 
-def _minutes_until(until: datetime, now: datetime) -> int:
-    return browser.wait_minutes((until - now).total_seconds())
+def _time_until(ctx: views.PageContext, until: datetime, now: datetime) -> str:
+    return views.minutes_in_plain_words(
+        ctx, browser.wait_minutes((until - now).total_seconds()))
+
+
+def _paused(ctx: views.PageContext, values: dict[str, str], message: str, until: datetime,
+            now: datetime) -> Response:
+    seconds = max(1.0, (until - now).total_seconds())
+    notice = ctx.gettext(message) % {"time": _time_until(ctx, until, now)}
+    return _lookup_again(ctx, values, 429, notice, headers=browser.retry_headers(seconds))
 
 
 def _switched(container: Container, request: Request, values: dict[str, str],
@@ -91,15 +106,21 @@ def open_with_receipt(container: Container, request: Request) -> Response:
         return limited
     c = container
     try:
-        view = open_case(data["reference"], data["receipt"], store=c.store,
-                         follow_up=c.follow_up, cipher=c.cipher, queue=c.queue, clock=c.clock,
-                         lock_for=c.follow_up_lock, policy=c.policy)
-    except NoMatch:
-        return _lookup_again(ctx, values, 422, ctx.gettext(NO_MATCH))
+        view = open_case(data["reference"], data["receipt"],
+                         client=guards.client_of(container, request), clients=c.rate_limiter,
+                         store=c.store, follow_up=c.follow_up, cipher=c.cipher, queue=c.queue,
+                         clock=c.clock, lock_for=c.follow_up_lock, policy=c.policy)
+    except NoMatch as miss:
+        if miss.remaining == 1:
+            lock_time = views.minutes_in_plain_words(ctx, ctx.settings.get("lock_minutes", 60))
+            notice = ctx.gettext(LAST_ATTEMPT) % {"time": lock_time}
+        else:
+            notice = ctx.gettext(NO_MATCH)
+        return _lookup_again(ctx, values, 422, notice)
+    except Paced as paced:
+        return _paused(ctx, values, PACED, paced.until, c.clock.now())
     except Locked as locked:
-        seconds = max(1.0, (locked.until - c.clock.now()).total_seconds())
-        notice = ctx.gettext(LOCKED) % {"minutes": _minutes_until(locked.until, c.clock.now())}
-        return _lookup_again(ctx, values, 429, notice, headers=browser.retry_headers(seconds))
+        return _paused(ctx, values, LOCKED, locked.until, c.clock.now())
     opened_at = c.clock.now().timestamp()
     pending = post.body.get("message")
     if pending is not None:

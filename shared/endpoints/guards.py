@@ -1,7 +1,8 @@
 """The checks a public post passes before its body is read, on the JSON path and the
 browser's alike (a submission, or a move between a form's steps): where it comes from
 (``shared.http.refuse_cross_site``) and how often this client posted (the per-client rate
-limit). Nothing here imports page rendering."""
+limit); and who the client is, for every per-client counter. Nothing here imports page
+rendering."""
 
 from __future__ import annotations
 
@@ -19,13 +20,19 @@ STEPS_BUCKET = "form_steps"
 STEP_POSTS_PER_FORM = 50
 
 
+def client_of(container: Container, request: Request) -> str:
+    """Who sent this post, for the per-client counters (the rate limit, the receipt
+    checks): its network address, the one the trusted front end appended when there is
+    one (``INTAKE_PROXY_HOPS``), never one the client wrote itself. Never stored."""
+    return client_address(request, container.settings.forms.proxy_hops)
+
+
 def over_limit(container: Container, request: Request, bucket: str, *,
                allowance: int = 1) -> float | None:
     """Count this post; the seconds to wait if this client made too many posts of this
     kind (``allowance`` times the limit), else None."""
-    client = client_address(request, container.settings.forms.proxy_hops)
-    return container.rate_limiter.hit(bucket, client, container.clock.now(),
-                                      allowance=allowance)
+    return container.rate_limiter.hit(bucket, client_of(container, request),
+                                      container.clock.now(), allowance=allowance)
 
 
 def retry_after(seconds: float) -> dict[str, str]:

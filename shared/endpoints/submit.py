@@ -53,7 +53,7 @@ def submission_endpoint(form: FormSpec, schema: Schema) -> Handler:
             raise HttpProblem(409, message, {"Idempotency-Key": [message]}) from None
         body_out: dict[str, Any] = {"reference": ack.reference,
                                     "received_at": ack.received_at.isoformat(),
-                                    "next_steps": list(ack.next_steps)}
+                                    "next_steps": list(form.next_steps(c.policy))}
         if ack.receipt is not None:
             body_out["receipt"] = ack.receipt
         headers = {"Idempotent-Replayed": "true"} if ack.replayed else {}

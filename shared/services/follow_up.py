@@ -4,8 +4,13 @@ named ones included (docs/follow-up.md says why a code and not a link by e-mail)
 
 A reference that does not exist, a case that has no receipt (a named submission stored
 before named submitters got one) and a wrong receipt code are the same failure, reached by
-the same work: every check is counted against the reference before a slow hash is
-checked, in every case, so neither the answer nor its timing says whether a case exists.
+the same work: every check is counted before a slow hash is checked, in every case, so
+neither the answer nor its timing says whether a case exists.
+
+Checks are counted twice (``shared.domain.follow_up`` gives the figures): per client and
+reference, so one client's wrong codes pause that client only and whoever quotes a
+reference cannot lock its owner out; and per reference from every client, which paces
+the checks of a reference guessed from many networks at once.
 
 What the page shows is also a notification: a complainant who reads a no-prima-facie
 determination there is notified of it, and the window to ask for the Ethics Panel chair's
@@ -23,10 +28,13 @@ from datetime import datetime, timedelta
 from shared.domain import casework, notifications
 from shared.domain.follow_up import (
     FAILURES_BEFORE_LOCK,
+    REFERENCE_FAILURES_BEFORE_PACING,
     REPLY_TO_SUBMITTER,
     SUBMITTER_ACTOR,
     SUBMITTER_MESSAGE,
+    Attempt,
     SubmitterStatus,
+    receipt_checks,
     referral_fact,
     submitter_status,
 )
@@ -36,7 +44,14 @@ from shared.domain.records import Case, CaseEvent, PendingTask
 from shared.domain.references import hash_receipt, verify_receipt
 from shared.domain.sealing import event_context
 from shared.logs import get_logger
-from shared.ports import Clock, FollowUpStore, IntakeStore, PayloadCipher, TaskQueue
+from shared.ports import (
+    Clock,
+    FollowUpStore,
+    IntakeStore,
+    PayloadCipher,
+    RateLimiter,
+    TaskQueue,
+)
 from shared.services import integrity
 from shared.services.tasks import enqueue_stored
 
@@ -44,15 +59,27 @@ log = get_logger(__name__)
 
 
 class NoMatch(Exception):
-    """No case matches this reference and receipt code (or the reference is unknown)."""
+    """No case matches this reference and receipt code (or the reference is unknown).
+    ``remaining``: the wrong attempts this client has left on this reference before its
+    checks are paused (None where no check was counted)."""
+
+    def __init__(self, remaining: int | None = None) -> None:
+        super().__init__()
+        self.remaining = remaining
 
 
 class Locked(Exception):
-    """Too many failed checks: the reference is locked until ``until``."""
+    """This client made too many failed checks of this reference: its checks of it are
+    refused until ``until`` (other clients' are not)."""
 
     def __init__(self, until: datetime) -> None:
         super().__init__(until.isoformat())
         self.until = until
+
+
+class Paced(Locked):
+    """So many failed checks of this reference, from every client together, that it takes
+    one check at a time, the next at ``until``."""
 
 
 @dataclass(frozen=True)
@@ -79,25 +106,41 @@ def _decoy_hash() -> str:
     return hash_receipt(secrets.token_hex(16))
 
 
-def open_case(reference: str, receipt: str, *, store: IntakeStore, follow_up: FollowUpStore,
-              cipher: PayloadCipher, queue: TaskQueue, clock: Clock,
-              lock_for: timedelta, policy: Policy) -> CaseView:
-    """The case behind a reference and receipt code.
+def open_case(reference: str, receipt: str, *, client: str, clients: RateLimiter,
+              store: IntakeStore, follow_up: FollowUpStore, cipher: PayloadCipher,
+              queue: TaskQueue, clock: Clock, lock_for: timedelta, policy: Policy) -> CaseView:
+    """The case behind a reference and receipt code, checked for ``client`` (its key for
+    ``clients``, the per-client counters).
 
-    The check is counted against the reference before the slow hash, so checks made at
-    the same time are all counted and none slips past the limit; a matching receipt then
-    gives back its own count, and only that. Raises Locked while the reference is locked
-    (also for the check that locks it) and NoMatch for any other failure. A case whose
-    submission does not name it back (a tampered pointer would let one case's receipt
-    open another) is a NoMatch, counted as any failure, and an integrity alert.
+    The check is counted before the slow hash, for this client on this reference and for
+    the reference from every client, so checks made at the same time are all counted and
+    none slips past a limit; a matching receipt then gives back its own counts, and only
+    those. Raises Locked while this client is locked out of the reference (also for the
+    check that locks it), Paced while the reference is paced, and NoMatch for any other
+    failure, with the attempts this client has left. A case whose submission does not
+    name it back (a tampered pointer would let one case's receipt open another) is a
+    NoMatch, counted as any failure, and an integrity alert.
     """
     decoy = _decoy_hash()  # built before any branch, so the first call costs the same
     now = clock.now()
-    attempt = follow_up.reserve_attempt(reference, at=now, limit=FAILURES_BEFORE_LOCK,
-                                        lock_for=lock_for)
-    if not attempt.granted:
-        assert attempt.lockout.locked_until is not None
-        raise Locked(attempt.lockout.locked_until)
+    counter = receipt_checks(reference)
+    mine = clients.reserve_attempt(counter, client, at=now, limit=FAILURES_BEFORE_LOCK,
+                                   lock_for=lock_for)
+    if not mine.granted:
+        _refused(reference, "client_locked")
+        raise Locked(_until(mine))
+    try:
+        everyone = follow_up.reserve_attempt(reference, at=now,
+                                             limit=REFERENCE_FAILURES_BEFORE_PACING,
+                                             lock_for=lock_for,
+                                             pause=lock_for / REFERENCE_FAILURES_BEFORE_PACING)
+    except BaseException:
+        clients.refund_attempt(counter, client, mine, limit=FAILURES_BEFORE_LOCK)
+        raise
+    if not everyone.granted:  # not checked: this client's count is given back
+        clients.refund_attempt(counter, client, mine, limit=FAILURES_BEFORE_LOCK)
+        _refused(reference, "reference_paced")
+        raise Paced(_until(everyone))
     case = store.get_case(reference)
     submission = store.get_submission(case.submission_id if case else secrets.token_hex(16))
     if case is not None and submission is not None and not integrity.belongs(
@@ -106,18 +149,27 @@ def open_case(reference: str, receipt: str, *, store: IntakeStore, follow_up: Fo
     stored = submission.receipt_hash if submission else None
     matched = verify_receipt(receipt, stored or decoy) and stored is not None
     if not matched or case is None:
-        locked = attempt.lockout.is_locked(now)
-        log.info("follow-up check failed", extra={"event": "follow_up_refused",
-                                                  "reference": reference, "locked": locked})
+        locked = mine.lockout.is_locked(now)
+        _refused(reference, "client_locked" if locked else "no_match")
         if locked:
-            assert attempt.lockout.locked_until is not None
-            raise Locked(attempt.lockout.locked_until)
-        raise NoMatch()
-    follow_up.refund_attempt(reference, attempt, limit=FAILURES_BEFORE_LOCK)
+            raise Locked(_until(mine))
+        raise NoMatch(mine.lockout.remaining(FAILURES_BEFORE_LOCK))
+    clients.refund_attempt(counter, client, mine, limit=FAILURES_BEFORE_LOCK)
+    follow_up.refund_attempt(reference, everyone, limit=REFERENCE_FAILURES_BEFORE_PACING)
     log.info("follow-up page opened", extra={"event": "follow_up_opened",
                                              "reference": reference})
     return _view(case, follow_up.messages(reference), store=store, cipher=cipher,
                  queue=queue, clock=clock, policy=policy)
+
+
+def _until(attempt: Attempt) -> datetime:
+    assert attempt.lockout.locked_until is not None
+    return attempt.lockout.locked_until
+
+
+def _refused(reference: str, reason: str) -> None:
+    log.info("follow-up check failed", extra={"event": "follow_up_refused",
+                                              "reference": reference, "reason": reason})
 
 
 def _view(case: Case, events: list[CaseEvent], *, store: IntakeStore, cipher: PayloadCipher,

@@ -69,7 +69,6 @@ class Acknowledgement:
 
     reference: str
     received_at: datetime
-    next_steps: tuple[str, ...]
     receipt: str | None = None
     replayed: bool = False
 
@@ -156,7 +155,7 @@ def receive_submission(
         log.error("triage enqueue failed; the submission stays pending and sweep re-queues it",
                   extra={"event": "enqueue_failed", "reference": reference,
                          "error": type(error).__name__})
-    return Acknowledgement(reference, now, form.next_steps, receipt)
+    return Acknowledgement(reference, now, receipt)
 
 
 def _replay(form: FormSpec, existing: Submission, digest: str, idempotency_key: str,
@@ -180,5 +179,5 @@ def _replay(form: FormSpec, existing: Submission, digest: str, idempotency_key: 
                             "reference": existing.reference})
     log.info("idempotent retry answered with the first response",
              extra={"event": "idempotent_replay", "reference": existing.reference})
-    return Acknowledgement(existing.reference, existing.received_at, form.next_steps, receipt,
+    return Acknowledgement(existing.reference, existing.received_at, receipt,
                            replayed=True)

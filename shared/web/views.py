@@ -85,6 +85,8 @@ def when(ctx: PageContext, moment: datetime) -> str:
 def in_plain_words(ctx: PageContext, days: int) -> str:
     """A time limit as a person says it: "about a month", not "30 days"."""
     gettext = ctx.gettext
+    if days <= 3:
+        return gettext(N_("within a few days"))
     if days <= 10:
         return gettext(N_("within about a week"))
     if days <= 20:
@@ -96,20 +98,33 @@ def in_plain_words(ctx: PageContext, days: int) -> str:
     return gettext(N_("within about %(months)s months")) % {"months": round(days / 30)}
 
 
+def working_days_in_plain_words(ctx: PageContext, working_days: int) -> str:
+    """Working days as a person says the time they take: 10 working days are "within
+    about two weeks" (five working days to a week)."""
+    return in_plain_words(ctx, -(-working_days * 7 // 5))
+
+
 def minutes_in_plain_words(ctx: PageContext, minutes: int) -> str:
     gettext = ctx.gettext
     if minutes >= 90:
         return gettext(N_("about %(hours)s hours")) % {"hours": round(minutes / 60)}
     if minutes >= 45:
         return gettext(N_("about an hour"))
-    return gettext(N_("about %(minutes)s minutes")) % {"minutes": max(1, minutes)}
+    if minutes <= 1:
+        return gettext(N_("about a minute"))
+    return gettext(N_("about %(minutes)s minutes")) % {"minutes": minutes}
 
 
 def start(ctx: PageContext) -> Response:
     months = ctx.settings.get("filing_window_months", 6)
     return ctx.respond(200, "start.html",
                        review_time=in_plain_words(ctx, ctx.settings.get(
-                           "preliminary_review_days", 30)), filing_months=months)
+                           "preliminary_review_days", 30)), filing_months=months,
+                       advice_time=_advice_time(ctx))
+
+
+def _advice_time(ctx: PageContext) -> str:
+    return working_days_in_plain_words(ctx, ctx.settings.get("advice_working_days", 10))
 
 
 def _intro(ctx: PageContext, page: FormPage) -> list[str]:
@@ -194,9 +209,7 @@ def next_steps(ctx: PageContext, form: str) -> list[str]:
     review = in_plain_words(ctx, ctx.settings.get("preliminary_review_days", 30))
     steps = {
         "advice": [N_("An ethics adviser reads your request. It stays between you and the "
-                      "Ethics Office."),
-                   N_("You get an answer by the way you chose, usually within about two "
-                      "weeks.")],
+                      "Ethics Office.")],
         "misconduct": [N_("Your report is forwarded to the Office of Internal Audit and "
                           "Investigations (OIAI), which assesses every allegation."),
                        N_("The Ethics Office does not investigate misconduct itself.")],
@@ -205,6 +218,9 @@ def next_steps(ctx: PageContext, form: str) -> list[str]:
                            "the preliminary review.")],
     }.get(form, [])
     found = [gettext(s) for s in steps]
+    if form == "advice":
+        found.append(gettext(N_("You get an answer by the way you chose, usually "
+                                "%(when)s.")) % {"when": _advice_time(ctx)})
     if form == "retaliation":
         found.append(gettext(N_("You hear the result of that review %(when)s. You can ask "
                                 "for interim protective measures at any time.")) % {

@@ -167,8 +167,9 @@ def test_a_message_id_is_scoped_to_its_case(
 
 
 def _reserve(follow_up: FollowUpStore, reference: str, at: datetime,
-             limit: int = 5) -> Attempt:
-    return follow_up.reserve_attempt(reference, at=at, limit=limit, lock_for=LOCK)
+             limit: int = 5, pause: timedelta | None = None) -> Attempt:
+    return follow_up.reserve_attempt(reference, at=at, limit=limit, lock_for=LOCK,
+                                     pause=pause)
 
 
 def test_five_attempts_lock_any_reference_for_the_period(
@@ -191,6 +192,61 @@ def test_five_attempts_lock_any_reference_for_the_period(
     after = _reserve(follow_up, reference, T0 + timedelta(hours=2))
     assert after.granted and (after.lockout.failures, after.lockout.locked_until) == (1, None)
     assert follow_up.lockout("ETH-MIS-ZZZZZ-ZZZZZ") == Lockout()
+
+
+def test_past_the_limit_a_short_pause_paces_the_checks_of_a_reference(
+        stores: tuple[IntakeStore, FollowUpStore]) -> None:
+    """The counter of every client's checks of a reference: past its limit each check
+    waits a pause, the window goes on, and the stored counter still expires."""
+    _, follow_up = stores
+    reference = "ETH-RET-PPPPP-PPPPP"  # no such case: counted all the same
+    pace = timedelta(seconds=18)
+    for n in range(3):
+        attempt = _reserve(follow_up, reference, T0 + timedelta(seconds=n), 3, pace)
+        assert attempt.granted
+    assert attempt.lockout.locked_until == T0 + timedelta(seconds=2) + pace
+    assert follow_up.lockout(reference) == attempt.lockout
+    during = _reserve(follow_up, reference, T0 + timedelta(seconds=10), 3, pace)
+    assert during == Attempt(False, attempt.lockout)  # refused, and not counted
+    turn = _reserve(follow_up, reference, T0 + timedelta(seconds=2) + pace, 3, pace)
+    assert turn.granted and turn.lockout.failures == 4
+    assert turn.lockout.locked_until == T0 + timedelta(seconds=2) + 2 * pace
+    assert follow_up.lockout(reference) == turn.lockout
+    follow_up.refund_attempt(reference, turn, limit=3)  # the right code: still paced
+    assert follow_up.lockout(reference).failures == 3
+    assert follow_up.lockout(reference).locked_until == turn.lockout.locked_until
+    quiet = _reserve(follow_up, reference, T0 + timedelta(seconds=2) + pace + LOCK, 3, pace)
+    assert quiet.granted and (quiet.lockout.failures, quiet.lockout.locked_until) == (1, None)
+
+
+def _stored_expiry(follow_up: FollowUpStore, reference: str) -> datetime:
+    """The ``expires_at`` a stored counter carries (what Firestore's TTL policy reads)."""
+    import json
+
+    from shared.adapters.documents import timestamp
+    from shared.adapters.firestore_followup import FirestoreFollowUpStore
+    from shared.adapters.sqlite_followup import SqliteFollowUpStore
+
+    if isinstance(follow_up, SqliteFollowUpStore):
+        with follow_up._store.connection() as db:
+            row = db.execute("SELECT doc FROM follow_up_lockouts WHERE reference = ?",
+                             (reference,)).fetchone()
+        return timestamp(json.loads(row[0])["expires_at"])
+    if isinstance(follow_up, FirestoreFollowUpStore):
+        doc = follow_up._lockout_ref(reference).get().to_dict() or {}
+        return timestamp(doc["expires_at"])
+    raise TypeError(f"not a stored backend: {type(follow_up).__name__}")
+
+
+@pytest.mark.parametrize("stores", ["sqlite", "firestore"], indirect=True)
+def test_a_stored_counter_expires_a_lock_period_after_its_last_check_or_pause(
+        stores: tuple[IntakeStore, FollowUpStore]) -> None:
+    _, follow_up = stores
+    reference, pace = "ETH-ADV-TTTTT-TTTTT", timedelta(seconds=18)
+    _reserve(follow_up, reference, T0, 2, pace)
+    assert _stored_expiry(follow_up, reference) == T0 + LOCK
+    _reserve(follow_up, reference, T0 + timedelta(seconds=1), 2, pace)  # paced from here
+    assert _stored_expiry(follow_up, reference) == T0 + timedelta(seconds=1) + pace + LOCK
 
 
 def test_a_refund_gives_back_only_its_own_attempt(
@@ -255,11 +311,13 @@ WRONG = "0000-0000-0000-0000"
 def test_a_burst_of_wrong_receipts_with_the_right_one_counts_every_check(
         stores: tuple[IntakeStore, FollowUpStore], tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """19 wrong receipts and the right one, all at once: no more wrong receipts are
-    checked than the limit allows, every one checked is counted, the right one gives back
-    only its own count, the limit locks the reference, and a locked reference refuses
-    even the right receipt without checking it."""
+    """19 wrong receipts and the right one, all at once from one client: no more wrong
+    receipts are checked than the limit allows, every one checked is counted for the
+    reference, the right one gives back only its own count, the limit pauses that client,
+    which is then refused even the right receipt without checking it; another client
+    opens the case."""
     from shared.adapters.envelope import EnvelopeCipher
+    from shared.adapters.instance_rate_limiter import InstanceRateLimiter
     from shared.adapters.local_keys import LocalKeyService
     from shared.domain.follow_up import FAILURES_BEFORE_LOCK
     from shared.domain.references import hash_receipt, verify_receipt
@@ -286,11 +344,13 @@ def test_a_burst_of_wrong_receipts_with_the_right_one_counts_every_check(
     outcomes: list[str] = []
     start = threading.Barrier(20)
 
-    def check(receipt: str) -> str:
+    clients = InstanceRateLimiter(0, 60)
+
+    def check(receipt: str, client: str = "203.0.113.66") -> str:
         try:
-            service.open_case(case.reference, receipt, store=store, follow_up=follow_up,
-                              cipher=cipher, queue=queue, clock=clock, lock_for=LOCK,
-                              policy=Policy())
+            service.open_case(case.reference, receipt, client=client, clients=clients,
+                              store=store, follow_up=follow_up, cipher=cipher, queue=queue,
+                              clock=clock, lock_for=LOCK, policy=Policy())
         except service.Locked:
             return "locked"
         except service.NoMatch:
@@ -314,10 +374,10 @@ def test_a_burst_of_wrong_receipts_with_the_right_one_counts_every_check(
     state = follow_up.lockout(case.reference)
     assert wrong_checked <= FAILURES_BEFORE_LOCK, outcomes
     assert state.failures == wrong_checked, (state, outcomes)
-    assert state.is_locked(T0) == (wrong_checked == FAILURES_BEFORE_LOCK), (state, outcomes)
+    assert not state.is_locked(T0), state  # far from the reference's own limit
     assert outcomes.count(f"{RECEIPT}: opened") == checked.count(RECEIPT) <= 1
     # Wrong receipts go on being counted until the limit; then even the right one is
-    # refused, unchecked.
+    # refused, unchecked, for this client only.
     while check(WRONG) != "locked":
         pass
     assert checked.count(WRONG) == FAILURES_BEFORE_LOCK
@@ -325,6 +385,8 @@ def test_a_burst_of_wrong_receipts_with_the_right_one_counts_every_check(
     before = len(checked)
     assert check(RECEIPT) == "locked"
     assert len(checked) == before
+    assert check(RECEIPT, "198.51.100.4") == "opened"
+    assert follow_up.lockout(case.reference).failures == FAILURES_BEFORE_LOCK
 
 
 def test_firestore_counts_the_attempts_of_separate_instances_at_once(

@@ -40,7 +40,8 @@ def no_prima_facie(office: Office, *, drain: bool = True) -> tuple[str, str]:
 
 def read_page(office: Office, reference: str, receipt: str) -> Any:
     c = office.container
-    return follow_up_service.open_case(reference, receipt, store=c.store,
+    return follow_up_service.open_case(reference, receipt, client="203.0.113.5",
+                                       clients=c.rate_limiter, store=c.store,
                                        follow_up=c.follow_up, cipher=c.cipher, queue=c.queue,
                                        clock=c.clock, lock_for=c.follow_up_lock,
                                        policy=c.policy)

@@ -202,8 +202,17 @@ def _comparable(page: Page) -> tuple[int, str, dict[str, str]]:
     return page.status, text, headers
 
 
+WARNING = ("No case matches this reference and receipt code. Check both carefully: if the "
+           "next attempt is wrong too, attempts from your network are paused for about an "
+           "hour.")
+PAUSED = ("Too many wrong attempts from your network for this reference. For your "
+          "protection, attempts from your network are paused: try again in about an hour.")
+
+
 def test_an_unknown_reference_and_a_wrong_receipt_get_the_same_answer(
         web: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same page, status and headers, the warning before the last attempt and the
+    pause included, after the same work (one slow hash per counted check)."""
     reference, receipt = anonymous_case(web)
     unknown = "ETH-ADV-ZZZZZ-ZZZZZ"
     assert web.store.get_case(unknown) is None
@@ -220,16 +229,86 @@ def test_an_unknown_reference_and_a_wrong_receipt_get_the_same_answer(
     for ref in (reference, unknown):
         for attempt in range(6):
             checks.clear()
-            page = open_case(Browser(web), ref, wrong)
+            page = open_case(Browser(web, address="203.0.113.66"), ref, wrong)
             answers.append((attempt, _comparable(page)))
-            assert len(checks) == (1 if attempt < 5 else 0)  # a slow hash, or none if locked
+            assert len(checks) == (1 if attempt < 5 else 0)  # a slow hash, or none if paused
     known, missing = answers[:6], answers[6:]
     for (attempt, a), (_, b) in zip(known, missing, strict=True):
         a_text = a[1].replace(reference, "REF")
         b_text = b[1].replace(unknown, "REF")
         assert (a[0], a_text, a[2]) == (b[0], b_text, b[2]), f"attempt {attempt}"
     assert [status for _, (status, _, _) in known] == [422] * 4 + [429] * 2
+    warned = [WARNING in text for _, (_, text, _) in known]
+    assert warned == [False, False, False, True, False, False]  # before the last attempt
+    assert all(PAUSED in text for _, (_, text, _) in known[4:])
     assert receipt not in "".join(text for _, (_, text, _) in known)
+
+
+def test_one_client_is_paused_and_the_owner_opens_the_case_from_another(
+        web: Harness) -> None:
+    """Whoever knows a reference can pause only their own attempts on it."""
+    reference, receipt = anonymous_case(web)
+    attacker = Browser(web, address="203.0.113.66")
+    pages = [open_case(attacker, reference, "1111-1111-1111-1111") for _ in range(5)]
+    assert [p.status for p in pages] == [422] * 4 + [429]
+    assert pages[3].summary == [WARNING]
+    locked = open_case(attacker, reference, receipt)
+    assert locked.status == 429 and locked.summary == [PAUSED]
+    assert int(locked.headers["Retry-After"]) > 3500
+    assert "attempts from that network are paused for about an hour" in locked.text
+    owner = open_case(Browser(web, address="198.51.100.4"), reference, receipt)
+    assert owner.status == 200 and reference in owner.text
+    assert open_case(attacker, reference, receipt).status == 429  # still paused
+    assert follow_up_of(web).lockout(reference).failures == 5  # the owner's given back
+    web.clock.advance(minutes=61)
+    assert open_case(attacker, reference, receipt).status == 200
+
+
+def test_a_written_forwarded_address_does_not_make_a_new_client(tmp_path: Path) -> None:
+    """Behind the front end (one proxy), the client is the address it appended: what the
+    client wrote before it in X-Forwarded-For changes nothing."""
+    web = web_harness(tmp_path, INTAKE_PROXY_HOPS="1")
+    reference, receipt = anonymous_case(web)
+    attacker = Browser(web)
+    statuses = []
+    for n in range(6):
+        page = attacker.get("/follow-up")
+        pairs = [("csrf_token", page.token), ("lang", "en"), ("reference", reference),
+                 ("receipt", "1111-1111-1111-1111")]
+        statuses.append(attacker.post("forms", pairs, path="/follow-up", headers={
+            "X-Forwarded-For": f"10.9.8.{n}, 203.0.113.66"}).status)
+    assert statuses == [422] * 4 + [429] * 2
+    owner = Browser(web)
+    page = owner.get("/follow-up")
+    pairs = [("csrf_token", page.token), ("lang", "en"), ("reference", reference),
+             ("receipt", receipt)]
+    opened = owner.post("forms", pairs, path="/follow-up",
+                        headers={"X-Forwarded-For": "203.0.113.66, 198.51.100.4"})
+    assert opened.status == 303
+
+
+def test_a_reference_tried_from_many_networks_is_paced_the_same_known_or_not(
+        web: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the ceiling for a reference (lowered here), every client waits its turn, and
+    the owner gets in at hers; an unknown reference answers the same."""
+    monkeypatch.setattr(service, "REFERENCE_FAILURES_BEFORE_PACING", 4)
+    reference, receipt = anonymous_case(web)
+    unknown = "ETH-ADV-ZZZZZ-ZZZZZ"
+    answers = []
+    for ref in (reference, unknown):
+        for n in range(4):
+            assert open_case(Browser(web, address=f"192.0.2.{n}"), ref,
+                             "1111-1111-1111-1111").status == 422
+        page = open_case(Browser(web, address="198.51.100.4"), ref, receipt)
+        answers.append(_comparable(page))
+    (status, text, headers), (other_status, other_text, other_headers) = answers
+    assert (status, text.replace(reference, "REF"), headers) == (
+        other_status, other_text.replace(unknown, "REF"), other_headers)
+    assert status == 429 and int(headers["Retry-After"]) <= 15 * 60 + 1
+    assert ("Many wrong attempts have been made for this reference. For your protection, "
+            "it can only be tried now and then: try again in about 15 minutes.") in text
+    web.clock.advance(minutes=15)
+    assert open_case(Browser(web, address="198.51.100.4"), reference, receipt).status == 200
 
 
 def test_a_named_case_cannot_be_opened_with_any_receipt(web: Harness) -> None:
@@ -241,24 +320,9 @@ def test_a_named_case_cannot_be_opened_with_any_receipt(web: Harness) -> None:
     assert open_case(Browser(web), reference_on(page), "0000-0000-0000-0000").status == 422
 
 
-def test_five_failures_lock_the_reference_even_for_the_right_receipt(web: Harness) -> None:
-    reference, receipt = anonymous_case(web)
-    browser = Browser(web)
-    statuses = [open_case(browser, reference, "1111-1111-1111-1111").status for _ in range(5)]
-    assert statuses == [422] * 4 + [429]
-    locked = open_case(browser, reference, receipt)
-    assert locked.status == 429
-    assert int(locked.headers["Retry-After"]) > 3500
-    assert "60 minutes" in locked.summary[0]
-    assert "locked for about an hour" in locked.text
-    web.clock.advance(minutes=61)
-    assert open_case(browser, reference, receipt).status == 200
-    assert follow_up_of(web).lockout(reference).failures == 0
-
-
 def test_a_success_gives_back_only_its_own_attempt(web: Harness) -> None:
-    # Failures are not the owner's to erase: whoever made them, at most five wrong receipts
-    # are checked per reference per lock period.
+    # Failures are not the owner's to erase: at most five wrong receipts are checked per
+    # client and reference per lock period.
     reference, receipt = anonymous_case(web)
     browser = Browser(web)
     for _ in range(4):
@@ -271,7 +335,7 @@ def test_a_success_gives_back_only_its_own_attempt(web: Harness) -> None:
     assert follow_up_of(web).lockout(reference).failures == 0
 
 
-def test_a_burst_of_wrong_receipts_with_the_right_one_locks_the_reference(
+def test_a_burst_of_wrong_receipts_with_the_right_one_pauses_that_client(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
 
@@ -308,16 +372,15 @@ def test_a_burst_of_wrong_receipts_with_the_right_one_locks_the_reference(
     wrong = [statuses[n] for n in range(len(codes)) if codes[n] != receipt]
     wrong_checked = checked.count("1" * 16)  # codes reach the check without hyphens
     state = follow_up_of(web).lockout(reference)
-    # Every wrong receipt checked is counted; no more are checked than the limit, and the
-    # limit locks. The others were refused unchecked (429).
+    # Every wrong receipt checked is counted; no more are checked than this client's limit,
+    # which pauses it. The others were refused unchecked (429).
     assert state.failures == wrong_checked <= FAILURES_BEFORE_LOCK
-    assert state.is_locked(web.clock.now()) == (wrong_checked == FAILURES_BEFORE_LOCK)
-    # The right code, if checked before the lock, opens the case: a redirect to it (303).
     assert set(wrong) <= {422, 429} and statuses[codes.index(receipt)] in (303, 429)
     while open_case(Browser(web), reference, "1111-1111-1111-1111").status == 422:
         pass
     assert follow_up_of(web).lockout(reference).failures == FAILURES_BEFORE_LOCK
     assert open_case(Browser(web), reference, receipt).status == 429
+    assert open_case(Browser(web, address="198.51.100.4"), reference, receipt).status == 200
 
 
 def test_malformed_entries_say_which_field_and_count_nothing(web: Harness) -> None:

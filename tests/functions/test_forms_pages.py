@@ -327,3 +327,40 @@ def test_the_last_page_of_a_form_posts_to_its_submit_function(web: Harness,
     check = Browser(web).walk(form, dict(_pairs(form)), until="check")
     assert check.step == "check"
     assert f'action="/{function}"' in check.text and "novalidate" in check.text
+
+
+@pytest.mark.parametrize(("working_days", "english", "french"), [
+    ("10", "within about two weeks", "dans un délai d’environ deux semaines"),
+    ("2", "within a few days", "dans quelques jours"),
+    ("30", "within about a month", "dans un délai d’environ un mois"),
+])
+def test_the_advice_answer_time_is_the_configured_one_in_plain_words(
+        tmp_path: Path, working_days: str, english: str, french: str) -> None:
+    """The start page and the advice confirmation say the deployment's time limit
+    (INTAKE_POLICY_ADVICE_WORKING_DAYS) as a person says it, in the page's language."""
+    web = web_harness(tmp_path, INTAKE_POLICY_ADVICE_WORKING_DAYS=working_days)
+    for lang, words in (("en", english), ("fr", french)):
+        gettext = translations(lang).gettext
+        start = Browser(web).get("/", lang=lang)
+        assert gettext("An ethics adviser answers, usually %(when)s.") % {
+            "when": words} in start.text
+        browser = Browser(web, language=lang)
+        page = browser.submit("advice", flatten(payload("advice")))
+        assert page.status == 200, page.summary
+        assert gettext("You get an answer by the way you chose, usually %(when)s.") % {
+            "when": words} in page.text
+
+
+@pytest.mark.parametrize(("working_days", "said"), [
+    ("10", "usually within 10 working days."), ("1", "usually within 1 working day."),
+    ("25", "usually within 25 working days.")])
+def test_the_api_says_the_configured_advice_answer_time(tmp_path: Path, working_days: str,
+                                                        said: str) -> None:
+    harness = Harness.build(tmp_path, InMemoryStore(),
+                            INTAKE_POLICY_ADVICE_WORKING_DAYS=working_days,
+                            INTAKE_POLICY_PRELIMINARY_REVIEW_DAYS="45")
+    advice = harness.submit("submit_advice", payload("advice")).get_json()
+    assert [step for step in advice["next_steps"] if said in step], advice["next_steps"]
+    retaliation = harness.submit("submit_retaliation", payload("retaliation")).get_json()
+    assert "The preliminary review is due within 45 days of receipt." in retaliation[
+        "next_steps"]

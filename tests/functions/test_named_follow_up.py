@@ -64,6 +64,7 @@ def test_a_named_submission_through_the_api_opens_with_its_receipt(office: Offic
         answer = office.submit(form)  # named, JSON
         c = office.container
         view = follow_up_service.open_case(answer["reference"], answer["receipt"],
+                                           client="203.0.113.5", clients=c.rate_limiter,
                                            store=c.store, follow_up=c.follow_up,
                                            cipher=c.cipher, queue=c.queue, clock=c.clock,
                                            lock_for=c.follow_up_lock, policy=c.policy)

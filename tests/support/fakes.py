@@ -262,10 +262,10 @@ class InMemoryFollowUpStore(FollowUpStore):
         return self.lockouts.get(reference, Lockout())
 
     def reserve_attempt(self, reference: str, *, at: datetime, limit: int,
-                        lock_for: timedelta) -> Attempt:
+                        lock_for: timedelta, pause: timedelta | None = None) -> Attempt:
         with self._store._lock:
             current = self.lockout(reference)
-            counted = current.reserve(at, limit, lock_for)
+            counted = current.reserve(at, limit, lock_for, pause=pause)
             if counted is None:
                 return Attempt(False, current)
             self.lockouts[reference] = counted

@@ -165,6 +165,7 @@ class Browser:
     harness: Harness
     language: str | None = None
     cookies: dict[str, str] = field(default_factory=dict)
+    address: str = "127.0.0.1"  # the network address the function sees it connect from
 
     def _cookie_header(self) -> dict[str, str]:
         if not self.cookies:
@@ -185,7 +186,8 @@ class Browser:
         with bootstrap.using(self.harness.container):
             response: TestResponse = client.open(
                 path, method=method, data=data, headers=all_headers,
-                content_type=FORM_TYPE if data is not None else None)
+                content_type=FORM_TYPE if data is not None else None,
+                environ_base={"REMOTE_ADDR": self.address})
         self._keep(response)
         return response
 

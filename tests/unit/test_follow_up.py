@@ -95,6 +95,33 @@ def test_a_refund_never_reaches_into_a_later_window() -> None:
     assert later.refund(old, 5) == later
 
 
+def test_a_short_pause_paces_the_checks_past_the_limit_instead_of_stopping_them() -> None:
+    pace = LOCK / 100
+    state = Lockout()
+    for n in range(3):
+        counted = state.reserve(T0 + timedelta(seconds=n), 3, LOCK, pause=pace)
+        assert counted is not None
+        state = counted
+    assert state.locked_until == T0 + timedelta(seconds=2) + pace  # the third: a pace
+    assert state.reserve(T0 + timedelta(seconds=2) + pace / 2, 3, LOCK, pause=pace) is None
+    paced = state.reserve(T0 + timedelta(seconds=2) + pace, 3, LOCK, pause=pace)
+    assert paced is not None and paced.failures == 4  # still the same window
+    assert paced.locked_until == T0 + timedelta(seconds=2) + 2 * pace
+    quiet = paced.reserve(T0 + timedelta(seconds=2) + pace + LOCK, 3, LOCK, pause=pace)
+    assert quiet is not None and (quiet.failures, quiet.locked_until) == (1, None)
+
+
+def test_the_attempts_left_before_the_lock() -> None:
+    state, left = Lockout(), []
+    for n in range(5):
+        counted = state.reserve(T0 + timedelta(seconds=n), 5, LOCK)
+        assert counted is not None
+        left.append(counted.remaining(5))
+        state = counted
+    assert left == [4, 3, 2, 1, 0]
+    assert Lockout().remaining(5) == 5
+
+
 EVERY_STATE = [(form, state) for form, workflow in WORKFLOWS.items()
                for state in workflow.states]
 OIAI = "Office of Internal Audit and Investigations"

@@ -110,3 +110,18 @@ def test_the_client_address_trusts_only_the_configured_proxies(
         hops: int, forwarded: str, expected: str) -> None:
     headers = {"X-Forwarded-For": forwarded} if forwarded else {}
     assert client_address(request(headers), hops) == expected
+
+
+@pytest.mark.parametrize(("forwarded", "expected"), [
+    ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+    ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),
+    ("2001:DB8:1:2::7", "2001:db8:1:2::/64"),
+    ("[2001:db8:1:3::1]", "2001:db8:1:3::/64"),
+    ("fe80::1%eth0", "fe80::/64"),
+    ("::ffff:203.0.113.9", "203.0.113.9"),
+    ("203.0.113.9", "203.0.113.9"),
+    ("not an address", "not an address"),
+])
+def test_a_client_is_an_ipv4_address_or_an_ipv6_64(forwarded: str, expected: str) -> None:
+    # Every address of a /64 is one client, so rotating through them gains nothing.
+    assert client_address(request({"X-Forwarded-For": forwarded}), 1) == expected
