@@ -19,22 +19,21 @@ from shared import config, logs
 from shared.config import Settings
 from shared.domain.policy import Policy
 from shared.domain.sealing import CASES_KEY, MESSAGES_KEY
-from shared.ports import (
-    Clock,
-    FollowUpStore,
-    IntakeStore,
-    InvestigationsGateway,
+from shared.ports.clock import Clock
+from shared.ports.follow_up import FollowUpStore
+from shared.ports.investigations import InvestigationsGateway
+from shared.ports.mail import MailLedger, Notifier
+from shared.ports.rate_limits import RateLimiter
+from shared.ports.sealing import (
     KeyService,
     KeyWrapper,
-    MailLedger,
-    Notifier,
     PayloadCipher,
     PayloadSealer,
-    RateLimiter,
     ReplayDigests,
     SealedRecords,
-    TaskQueue,
 )
+from shared.ports.storage import IntakeStore
+from shared.ports.tasks import TaskQueue
 from shared.services.tasks import URGENT_QUEUES
 
 if TYPE_CHECKING:  # built on first use: a function pays only for what its path touches
@@ -43,9 +42,9 @@ if TYPE_CHECKING:  # built on first use: a function pays only for what its path 
     from shared.domain.officers import Officer
     from shared.domain.recusal import Marker
     from shared.google_certs import CertificateCache
+    from shared.ports.statistics import StatisticsStore
     from shared.services.cases import Desk
     from shared.services.notify import MailSettings
-    from shared.statistics_ports import StatisticsStore
 
 T = TypeVar("T")
 K = TypeVar("K", bound=KeyWrapper)

@@ -15,7 +15,7 @@ import threading
 from collections import OrderedDict, deque
 from datetime import datetime
 
-from shared.ports import RateLimiter
+from shared.ports.rate_limits import RateLimiter
 
 
 class InstanceRateLimiter(RateLimiter):

@@ -14,7 +14,8 @@ from shared import bootstrap, config, logs
 from shared.bootstrap import Container
 from shared.domain.sealing import IntegrityFailure
 from shared.http import HttpProblem, json_response
-from shared.ports import QueueUnavailable, StoreUnavailable
+from shared.ports.storage import StoreUnavailable
+from shared.ports.tasks import QueueUnavailable
 
 log = logs.get_logger(__name__)
 

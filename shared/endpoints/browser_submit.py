@@ -30,7 +30,7 @@ from shared.endpoints.confirmation import see_other
 from shared.endpoints.form_steps import EXPIRED_DRAFT, flow_of, show
 from shared.endpoints.validation import validated
 from shared.http import BROWSER_FORM_FACTOR, IDEMPOTENCY_FIELD, HttpProblem
-from shared.ports import StoreUnavailable
+from shared.ports.storage import StoreUnavailable
 from shared.services.receive import IdempotencyConflict, receive_submission
 from shared.web import security, views
 from shared.web.errors import flat_errors

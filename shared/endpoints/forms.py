@@ -23,7 +23,8 @@ from shared.bootstrap import Container
 from shared.endpoints import browser, confirmation, form_steps
 from shared.endpoints.base import handle
 from shared.endpoints.follow_up import add_information, leave, open_with_receipt, show_case
-from shared.ports import QueueUnavailable, StoreUnavailable
+from shared.ports.storage import StoreUnavailable
+from shared.ports.tasks import QueueUnavailable
 from shared.web import follow_up_views, views
 from shared.web.pages import PAGES
 from shared.web.render import PAGE_HEADERS, STATIC, Urls, asset_version

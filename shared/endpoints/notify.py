@@ -13,7 +13,7 @@ from shared.endpoints.base import RETRY_AFTER_SECONDS, handle
 from shared.endpoints.task_caller import require_task_caller
 from shared.endpoints.validation import validated
 from shared.http import HttpProblem, json_response, read_body
-from shared.ports import NotifierUnavailable
+from shared.ports.mail import NotifierUnavailable
 from shared.services.notify import HeldBack, SendInProgress, send_notification
 from shared.services.triage import UnknownSubmission
 

@@ -13,8 +13,8 @@ from shared.endpoints.base import handle
 from shared.endpoints.officer_access import forbidden, signed_in_officer
 from shared.endpoints.validation import validated
 from shared.http import HttpProblem, idempotency_key, json_response, read_body
+from shared.ports.statistics import LoggedServiceConflict
 from shared.services.service_log import log_service, logged_service_json
-from shared.statistics_ports import LoggedServiceConflict
 
 _SCHEMA = ServiceLogSchema()
 MAX_BODY_BYTES = 4096

@@ -28,7 +28,10 @@ from shared.domain.records import Case, CaseChange, CaseEvent, CaseQuery, Protec
 from shared.domain.recusal import Marker
 from shared.domain.sealing import NOTE, REPLY_TO_SUBMITTER, TRANSITION_NOTE, event_context
 from shared.logs import get_logger
-from shared.ports import Clock, IntakeStore, PayloadCipher, TaskQueue
+from shared.ports.clock import Clock
+from shared.ports.sealing import PayloadCipher
+from shared.ports.storage import IntakeStore
+from shared.ports.tasks import TaskQueue
 from shared.services import integrity
 from shared.services.recusal import Recusal, visible_cases
 from shared.services.tasks import enqueue_stored

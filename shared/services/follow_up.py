@@ -36,7 +36,11 @@ from shared.domain.records import Case, CaseEvent, PendingTask
 from shared.domain.references import hash_receipt, verify_receipt
 from shared.domain.sealing import event_context
 from shared.logs import get_logger
-from shared.ports import Clock, FollowUpStore, IntakeStore, PayloadCipher, TaskQueue
+from shared.ports.clock import Clock
+from shared.ports.follow_up import FollowUpStore
+from shared.ports.sealing import PayloadCipher
+from shared.ports.storage import IntakeStore
+from shared.ports.tasks import TaskQueue
 from shared.services import integrity
 from shared.services.tasks import enqueue_stored
 

@@ -24,18 +24,11 @@ from shared.domain.referrals import reporter_email
 from shared.domain.sealing import IntegrityFailure
 from shared.domain.text_input import is_email
 from shared.logs import get_logger
-from shared.ports import (
-    Claim,
-    Clock,
-    Email,
-    IntakeStore,
-    MailLedger,
-    Notifier,
-    PayloadCipher,
-    QuotaFull,
-    StoreUnavailable,
-    TaskQueue,
-)
+from shared.ports.clock import Clock
+from shared.ports.mail import Claim, Email, MailLedger, Notifier, QuotaFull
+from shared.ports.sealing import PayloadCipher
+from shared.ports.storage import IntakeStore, StoreUnavailable
+from shared.ports.tasks import TaskQueue
 from shared.services import integrity
 from shared.services.recusal import Recusal
 from shared.services.tasks import enqueue_stored

@@ -10,7 +10,10 @@ from shared.domain.recusal import Marker, NamedIndex
 from shared.domain.sealing import IntegrityFailure
 from shared.domain.triage import triage, triaged
 from shared.logs import get_logger
-from shared.ports import Clock, IntakeStore, PayloadCipher, TaskQueue
+from shared.ports.clock import Clock
+from shared.ports.sealing import PayloadCipher
+from shared.ports.storage import IntakeStore
+from shared.ports.tasks import TaskQueue
 from shared.services import integrity
 from shared.services.recusal import named_index
 from shared.services.tasks import enqueue_stored

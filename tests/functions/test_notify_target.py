@@ -20,7 +20,7 @@ from shared import bootstrap
 from shared.adapters.investigations_http import HttpInvestigationsGateway
 from shared.adapters.sqlite_store import SqliteStore
 from shared.domain import notifications
-from shared.ports import Email
+from shared.ports.mail import Email
 from tests.support.fakes import RecordingNotifier
 from tests.support.harness import Harness, function_app
 from tests.support.logscan import CapturingHandler
