@@ -7,12 +7,12 @@ from flask import Request, Response
 
 from schemas.tasks import ForwardTaskSchema
 from shared.bootstrap import Container
+from shared.domain.records import UnknownSubmission
 from shared.endpoints.base import RETRY_AFTER_SECONDS, handle
 from shared.endpoints.task_caller import require_task_caller
 from shared.endpoints.validation import validated
 from shared.http import HttpProblem, json_response, read_body
 from shared.services.forward import ForwardLater, forward_case
-from shared.services.triage import UnknownSubmission
 
 _TASK = ForwardTaskSchema()
 

@@ -9,13 +9,13 @@ from flask import Request, Response
 from schemas.tasks import NotifyTaskSchema
 from shared.bootstrap import Container
 from shared.domain.notifications import UnknownNotification
+from shared.domain.records import UnknownSubmission
 from shared.endpoints.base import RETRY_AFTER_SECONDS, handle
 from shared.endpoints.task_caller import require_task_caller
 from shared.endpoints.validation import validated
 from shared.http import HttpProblem, json_response, read_body
 from shared.ports.mail import NotifierUnavailable
 from shared.services.notify import HeldBack, SendInProgress, send_notification
-from shared.services.triage import UnknownSubmission
 
 _TASK = NotifyTaskSchema()
 

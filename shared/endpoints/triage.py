@@ -6,11 +6,12 @@ from flask import Request, Response
 
 from schemas.tasks import TriageTaskSchema
 from shared.bootstrap import Container
+from shared.domain.records import UnknownSubmission
 from shared.endpoints.base import handle
 from shared.endpoints.task_caller import require_task_caller
 from shared.endpoints.validation import validated
 from shared.http import HttpProblem, json_response, read_body
-from shared.services.triage import UnknownSubmission, triage_submission
+from shared.services.triage import triage_submission
 
 _TRIAGE_TASK = TriageTaskSchema()
 
