@@ -5,10 +5,14 @@ limit). Nothing here imports page rendering."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Request
 
-from shared.bootstrap import Container
 from shared.http import HttpProblem, client_address
+
+if TYPE_CHECKING:
+    from shared.bootstrap import UseCases
 
 # One count for a client's submissions, whichever form and whichever path (JSON, form
 # encoding, a browser's post) they take.
@@ -19,13 +23,12 @@ STEPS_BUCKET = "form_steps"
 STEP_POSTS_PER_FORM = 50
 
 
-def over_limit(container: Container, request: Request, bucket: str, *,
+def over_limit(container: UseCases, request: Request, bucket: str, *,
                allowance: int = 1) -> float | None:
     """Count this post; the seconds to wait if this client made too many posts of this
     kind (``allowance`` times the limit), else None."""
     client = client_address(request, container.settings.forms.proxy_hops)
-    return container.rate_limiter.hit(bucket, client, container.clock.now(),
-                                      allowance=allowance)
+    return container.count_post(bucket, client, allowance=allowance)
 
 
 def retry_after(seconds: float) -> dict[str, str]:
