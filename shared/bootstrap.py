@@ -1,8 +1,11 @@
-"""The composition root: the one place that picks adapters, from configuration.
+"""The composition root: the one place that picks adapters, from configuration, and wires
+them into the use cases the endpoints call.
 
-Lazy: importing a function module builds nothing; the first request builds the container,
-and each adapter (with its SDK import) is built on first use, so a function only pays for
-the dependencies its request path touches.
+``Container`` builds the ports; ``UseCases`` holds the use cases with their ports bound, so
+an endpoint calls a use case and never sees a port. Lazy: importing a function module
+builds nothing; the first request builds the process's use cases, and each use case (with
+the adapters and SDK imports it needs) is wired on first use, so a function only pays for
+what its request path touches.
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ import os
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, cast
 
@@ -19,33 +23,37 @@ from shared import config, logs
 from shared.config import Settings
 from shared.domain.policy import Policy
 from shared.domain.sealing import CASES_KEY, MESSAGES_KEY
-from shared.ports import (
-    Clock,
-    FollowUpStore,
-    IntakeStore,
-    InvestigationsGateway,
+from shared.ports.clock import Clock
+from shared.ports.follow_up import FollowUpStore
+from shared.ports.investigations import InvestigationsGateway
+from shared.ports.mail import MailLedger, Notifier
+from shared.ports.rate_limits import RateLimiter
+from shared.ports.sealing import (
     KeyService,
     KeyWrapper,
-    MailLedger,
-    Notifier,
     PayloadCipher,
     PayloadSealer,
-    RateLimiter,
     ReplayDigests,
     SealedRecords,
-    TaskQueue,
 )
+from shared.ports.storage import IntakeStore
+from shared.ports.tasks import TaskQueue
 from shared.services.tasks import URGENT_QUEUES
 
 if TYPE_CHECKING:  # built on first use: a function pays only for what its path touches
-    from shared.auth import DevTokenVerifier, TokenVerifier
+    from shared.auth import DevTokenVerifier, TokenIdentity, TokenVerifier
+    from shared.domain.forms import FormSpec
     from shared.domain.mail_limits import SendLimits
     from shared.domain.officers import Officer
     from shared.domain.recusal import Marker
     from shared.google_certs import CertificateCache
-    from shared.services.cases import Desk
+    from shared.ports.statistics import StatisticsStore
+    from shared.services.forward import ForwardOutcome
     from shared.services.notify import MailSettings
-    from shared.statistics_ports import StatisticsStore
+    from shared.services.receive import Acknowledgement
+    from shared.services.service_log import LoggedService
+    from shared.services.sweep import SweepReport
+    from shared.services.triage import TriageOutcome
 
 T = TypeVar("T")
 K = TypeVar("K", bound=KeyWrapper)
@@ -179,13 +187,6 @@ class Container:
             certificates=certificates))
 
     @property
-    def desk(self) -> Desk:
-        from shared.services.cases import Desk
-
-        return Desk(store=self.store, cipher=self.cipher, clock=self.clock, queue=self.queue,
-                    policy=self.policy, marker=self.name_marker)
-
-    @property
     def mail_ledger(self) -> MailLedger:
         """Claims on pending notifications and send counters, beside the intake store."""
         return self._component("mail_ledger", lambda: _mail_ledger(self.store))
@@ -228,6 +229,162 @@ class Container:
     def statistics(self) -> StatisticsStore:
         """Shares the intake store's database; built on first use."""
         return self._component("statistics", lambda: _statistics(self.settings, self.store))
+
+    @property
+    def use_cases(self) -> UseCases:
+        """The use cases wired with these ports, built once."""
+        return self._component("use_cases", lambda: UseCases(self))
+
+
+class OfficerDesk:
+    """An officer's case operations (``shared.services.cases``), wired."""
+
+    def __init__(self, c: Container) -> None:
+        from shared.services import cases
+
+        store, cipher, clock, queue = c.store, c.cipher, c.clock, c.queue
+        policy, marker = c.policy, c.name_marker
+        self.list_cases = partial(cases.list_cases, store=store, cipher=cipher, clock=clock,
+                                  queue=queue, policy=policy, marker=marker)
+        self.open_case = partial(cases.open_case, store=store, cipher=cipher, clock=clock,
+                                 queue=queue, policy=policy, marker=marker)
+        self.apply_transition = partial(cases.apply_transition, store=store, cipher=cipher,
+                                        clock=clock, queue=queue, policy=policy,
+                                        marker=marker)
+        self.assign = partial(cases.assign, store=store, cipher=cipher, clock=clock,
+                              queue=queue, policy=policy, marker=marker)
+        self.add_note = partial(cases.add_note, store=store, cipher=cipher, clock=clock,
+                                queue=queue, policy=policy, marker=marker)
+        self.reply = partial(cases.reply, store=store, cipher=cipher, clock=clock,
+                             queue=queue, policy=policy, marker=marker)
+        self.record_measure = partial(cases.record_measure, store=store, cipher=cipher,
+                                      clock=clock, queue=queue, policy=policy, marker=marker)
+
+
+class FollowUpDesk:
+    """The submitter's follow-up (``shared.services.follow_up``), wired."""
+
+    def __init__(self, c: Container) -> None:
+        from shared.services import follow_up
+
+        store, follow_ups, cipher, queue, clock = (c.store, c.follow_up, c.cipher, c.queue,
+                                                   c.clock)
+        # The endpoint names the client (its network); the per-client counters of its
+        # receipt checks are the rate limiter's.
+        self.open_case = partial(follow_up.open_case, clients=c.rate_limiter, store=store,
+                                 follow_up=follow_ups, cipher=cipher, queue=queue,
+                                 clock=clock, lock_for=c.follow_up_lock, policy=c.policy)
+        self.read_case = partial(follow_up.read_case, store=store, follow_up=follow_ups,
+                                 cipher=cipher, queue=queue, clock=clock, policy=c.policy)
+        self.add_message = partial(follow_up.add_message, store=store, follow_up=follow_ups,
+                                   cipher=cipher, queue=queue, clock=clock)
+
+
+class UseCases:
+    """The use cases of one process, each wired with its ports on first use.
+
+    Endpoints call these and never see a port; what they read of the configuration is
+    ``settings`` and the ``policy`` time limits built from it. Tests build them over a
+    ``Container`` of fakes of our ports.
+    """
+
+    def __init__(self, container: Container) -> None:
+        self._c = container
+        self.settings = container.settings
+        self.policy = container.policy
+
+    def now(self) -> datetime:
+        return self._c.clock.now()
+
+    @cached_property
+    def forms_secret(self) -> str:
+        """Signs the forms' anti-forgery tokens and the state pages keep in the browser."""
+        return self._c.forms_secret
+
+    @cached_property
+    def receive_submission(self) -> partial[Acknowledgement]:
+        from shared.services.receive import receive_submission
+
+        c = self._c
+        return partial(receive_submission, store=c.store, queue=c.queue, sealer=c.sealer,
+                       digests=c.replay_digests, clock=c.clock,
+                       receipt_window=c.replay_receipt_window)
+
+    def submitted(self, form: FormSpec, idempotency_key: str) -> bool:
+        """Whether a submission of ``form`` was made with this idempotency key."""
+        from shared.services.receive import submission_id_for
+
+        submission_id = submission_id_for(form, idempotency_key)
+        return self._c.store.get_submission(submission_id) is not None
+
+    def count_post(self, bucket: str, client: str, *, allowance: int = 1) -> float | None:
+        """Count a client's post of one kind: the seconds to wait if it made too many
+        (``allowance`` times the limit), else None."""
+        return self._c.rate_limiter.hit(bucket, client, self._c.clock.now(),
+                                        allowance=allowance)
+
+    @cached_property
+    def triage(self) -> partial[TriageOutcome]:
+        from shared.services.triage import triage_submission
+
+        c = self._c
+        return partial(triage_submission, store=c.store, queue=c.queue, clock=c.clock,
+                       policy=c.policy, cipher=c.cipher, marker=c.name_marker)
+
+    @cached_property
+    def forward(self) -> partial[ForwardOutcome]:
+        from shared.services.forward import forward_case
+
+        c = self._c
+        return partial(forward_case, store=c.store, follow_up=lambda: c.follow_up,
+                       gateway=c.gateway, cipher=c.cipher, queue=c.queue, clock=c.clock,
+                       max_attempts=c.settings.forward_max_attempts)
+
+    @cached_property
+    def notify(self) -> partial[str]:
+        from shared.services.notify import send_notification
+
+        c = self._c
+        return partial(send_notification, store=c.store, cipher=c.cipher, queue=c.queue,
+                       notifier=c.notifier, clock=c.clock, mail=c.mail, ledger=c.mail_ledger,
+                       limits=c.send_limits, officers=c.officers, marker=c.name_marker,
+                       policy=c.policy)
+
+    @cached_property
+    def sweep(self) -> partial[SweepReport]:
+        from shared.services.sweep import sweep
+
+        c = self._c
+        return partial(sweep, store=c.store, queue=c.queue, clock=c.clock,
+                       grace=c.sweep_grace, batch=c.settings.sweep_batch)
+
+    def task_caller(self, function: str, token: str) -> TokenIdentity:
+        """Who a bearer token sent to the task target ``function`` proves to be."""
+        return self._c.task_verifier(function).verify(token)
+
+    def officer(self, authorization: str | None) -> Officer:
+        """The officer an ``Authorization`` header signs in."""
+        from shared.auth import authenticate
+
+        return authenticate(authorization, self._c.verifier, self._c.officers)
+
+    def officer_named(self, email: str) -> Officer | None:
+        """The officer of the directory with this (normalised) address."""
+        return self._c.officers.get(email)
+
+    @cached_property
+    def cases(self) -> OfficerDesk:
+        return OfficerDesk(self._c)
+
+    @cached_property
+    def follow_up(self) -> FollowUpDesk:
+        return FollowUpDesk(self._c)
+
+    @cached_property
+    def log_service(self) -> partial[LoggedService]:
+        from shared.services.service_log import log_service
+
+        return partial(log_service, store=self._c.statistics, clock=self._c.clock)
 
 
 def _system_clock() -> Clock:
@@ -539,6 +696,12 @@ def container() -> Container:
                 refuse_loopback_referrals(settings, os.environ, metadata)
                 _current = Container(settings)
     return _current
+
+
+def use_cases() -> UseCases:
+    """The process's use cases, built once on first use (functions/ injects this into
+    their endpoints)."""
+    return container().use_cases
 
 
 @contextmanager

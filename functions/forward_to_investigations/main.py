@@ -4,9 +4,12 @@ receiver sees it)."""
 import functions_framework
 from flask import Request, Response
 
-from shared.endpoints.forward import forward_endpoint
+from shared import bootstrap
+from shared.endpoints.tasks import FORWARD, task_endpoint
+
+_handle = task_endpoint(FORWARD, bootstrap.use_cases)
 
 
 @functions_framework.http
 def forward_to_investigations(request: Request) -> Response:
-    return forward_endpoint(request)
+    return _handle(request)

@@ -3,9 +3,12 @@
 import functions_framework
 from flask import Request, Response
 
+from shared import bootstrap
 from shared.endpoints.service_log import log_service_endpoint
+
+_handle = log_service_endpoint(bootstrap.use_cases)
 
 
 @functions_framework.http
 def log_service(request: Request) -> Response:
-    return log_service_endpoint(request)
+    return _handle(request)

@@ -3,9 +3,12 @@
 import functions_framework
 from flask import Request, Response
 
-from shared.endpoints.notify import notify_endpoint
+from shared import bootstrap
+from shared.endpoints.tasks import NOTIFY, task_endpoint
+
+_handle = task_endpoint(NOTIFY, bootstrap.use_cases)
 
 
 @functions_framework.http
 def notify(request: Request) -> Response:
-    return notify_endpoint(request)
+    return _handle(request)

@@ -4,10 +4,11 @@ import functions_framework
 from flask import Request, Response
 
 from schemas.misconduct import MisconductReportSchema
+from shared import bootstrap
 from shared.domain.forms import MISCONDUCT
 from shared.endpoints.submit import submission_endpoint
 
-_handle = submission_endpoint(MISCONDUCT, MisconductReportSchema())
+_handle = submission_endpoint(MISCONDUCT, MisconductReportSchema(), bootstrap.use_cases)
 
 
 @functions_framework.http

@@ -3,9 +3,12 @@
 import functions_framework
 from flask import Request, Response
 
+from shared import bootstrap
 from shared.endpoints.sweep import sweep_endpoint
+
+_handle = sweep_endpoint(bootstrap.use_cases)
 
 
 @functions_framework.http
 def sweep(request: Request) -> Response:
-    return sweep_endpoint(request)
+    return _handle(request)

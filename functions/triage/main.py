@@ -3,9 +3,12 @@
 import functions_framework
 from flask import Request, Response
 
-from shared.endpoints.triage import triage_endpoint
+from shared import bootstrap
+from shared.endpoints.tasks import TRIAGE, task_endpoint
+
+_handle = task_endpoint(TRIAGE, bootstrap.use_cases)
 
 
 @functions_framework.http
 def triage(request: Request) -> Response:
-    return triage_endpoint(request)
+    return _handle(request)

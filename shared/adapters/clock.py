@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from shared.ports import Clock
+from shared.ports.clock import Clock
 
 
 class SystemClock(Clock):

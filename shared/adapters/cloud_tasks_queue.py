@@ -11,7 +11,7 @@ from google.auth import exceptions as auth_exceptions
 from google.cloud import tasks_v2
 
 from shared.domain.records import Task
-from shared.ports import QueueUnavailable, TaskQueue
+from shared.ports.tasks import QueueUnavailable, TaskQueue
 
 
 class CloudTasksQueue(TaskQueue):

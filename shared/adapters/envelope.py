@@ -20,7 +20,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from shared.domain.sealing import CASES_KEY, SealContext
-from shared.ports import (
+from shared.ports.sealing import (
     KeyService,
     KeyWrapper,
     PayloadCipher,

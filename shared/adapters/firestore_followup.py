@@ -32,7 +32,8 @@ from shared.adapters.firestore_store import FirestoreStore, case_lock
 from shared.adapters.followup_docs import lockout_doc, lockout_from_doc, refund_fields
 from shared.domain.follow_up import MESSAGE_KINDS, Attempt, Lockout
 from shared.domain.records import CaseEvent, PendingTask
-from shared.ports import FollowUpStore, StoreUnavailable
+from shared.ports.follow_up import FollowUpStore
+from shared.ports.storage import StoreUnavailable
 
 # A case's messages and a reference's counter are single documents that several requests
 # may write at once (a double click, a burst of guesses): threads of one instance take turns

@@ -18,7 +18,7 @@ from google.cloud import firestore
 from shared.adapters.documents import timestamp
 from shared.adapters.firestore_store import FirestoreStore, case_lock
 from shared.domain.mail_limits import SendQuota
-from shared.ports import Claim, MailLedger, QuotaFull
+from shared.ports.mail import Claim, MailLedger, QuotaFull
 
 # Every notification counts on the one overall counter of its window: contended
 # transactions are retried more than the client's default 5 times, and the threads of one

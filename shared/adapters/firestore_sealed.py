@@ -14,7 +14,7 @@ from google.cloud.firestore_v1.field_path import FieldPath
 from shared.adapters.documents import event_id, submission_from_doc
 from shared.adapters.firestore_store import TRANSACTION_ATTEMPTS, FirestoreStore, case_lock
 from shared.domain.records import Submission
-from shared.ports import SealedRecords
+from shared.ports.sealing import SealedRecords
 
 
 class FirestoreSealedRecords(SealedRecords):

@@ -67,7 +67,7 @@ from shared.domain.statistics import (
     may_be_logged,
     year_bounds,
 )
-from shared.statistics_ports import ImportMismatch, LoggedServiceConflict, StatisticsStore
+from shared.ports.statistics import ImportMismatch, LoggedServiceConflict, StatisticsStore
 
 IMPORTED = "stats_imported"
 LOGGED = "stats_service_log"

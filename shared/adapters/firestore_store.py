@@ -39,7 +39,7 @@ from shared.domain.records import (
     PendingTask,
     Submission,
 )
-from shared.ports import IntakeStore, ReferenceTaken, StoreUnavailable, SubmissionExists
+from shared.ports.storage import IntakeStore, ReferenceTaken, StoreUnavailable, SubmissionExists
 
 T = TypeVar("T")
 # Transactions on one case contend when a task is delivered twice at once or officers act

@@ -18,7 +18,7 @@ from collections import OrderedDict, deque
 from datetime import datetime, timedelta
 
 from shared.domain.follow_up import Attempt, Lockout
-from shared.ports import RateLimiter
+from shared.ports.rate_limits import RateLimiter
 
 
 class InstanceRateLimiter(RateLimiter):

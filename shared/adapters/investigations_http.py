@@ -24,7 +24,7 @@ from shared.domain.signatures import (
     TIMESTAMP_HEADER,
 )
 from shared.domain.signatures import signature as sign
-from shared.ports import (
+from shared.ports.investigations import (
     InvestigationsGateway,
     ReferralReceipt,
     ReferralRejected,

@@ -16,7 +16,7 @@ from google.api_core.retry import Retry, if_transient_error
 from google.auth import exceptions as auth_exceptions
 from google.cloud import kms_v1
 
-from shared.ports import KeyService, KeyServiceUnavailable
+from shared.ports.sealing import KeyService, KeyServiceUnavailable
 
 _UNAVAILABLE = (api_exceptions.GoogleAPIError, auth_exceptions.GoogleAuthError)
 

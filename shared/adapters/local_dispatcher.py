@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from shared.domain.records import Task
 from shared.logs import get_logger
-from shared.ports import QueueUnavailable, TaskQueue
+from shared.ports.tasks import QueueUnavailable, TaskQueue
 
 log = get_logger(__name__)
 

@@ -12,7 +12,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from shared.adapters.local_files import private_folder
-from shared.ports import KeyService
+from shared.ports.sealing import KeyService
 
 
 class LocalKeyService(KeyService):

@@ -8,7 +8,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from shared.adapters.local_files import write_private
-from shared.ports import Email, Notifier, NotifierUnavailable
+from shared.ports.mail import Email, Notifier, NotifierUnavailable
 
 
 class OutboxNotifier(Notifier):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from shared.ports import ReplayDigests
+from shared.ports.sealing import ReplayDigests
 
 
 class HmacReplayDigests(ReplayDigests):

@@ -8,7 +8,7 @@ from typing import Any
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from shared.ports import Email, Notifier, NotifierUnavailable
+from shared.ports.mail import Email, Notifier, NotifierUnavailable
 
 
 class SesNotifier(Notifier):

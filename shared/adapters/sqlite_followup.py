@@ -29,7 +29,7 @@ from shared.adapters.followup_docs import lockout_doc, lockout_from_doc, refund_
 from shared.adapters.sqlite_store import SqliteStore, dump_doc, sortable
 from shared.domain.follow_up import MESSAGE_KINDS, Attempt, Lockout
 from shared.domain.records import CaseEvent, PendingTask
-from shared.ports import FollowUpStore
+from shared.ports.follow_up import FollowUpStore
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS follow_up_message_ids (

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from shared.adapters.documents import timestamp
 from shared.adapters.sqlite_store import SqliteStore, dump_doc, sortable
 from shared.domain.mail_limits import SendQuota
-from shared.ports import Claim, MailLedger, QuotaFull
+from shared.ports.mail import Claim, MailLedger, QuotaFull
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS mail_counters (

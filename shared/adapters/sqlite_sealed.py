@@ -10,7 +10,7 @@ from typing import Any
 from shared.adapters.documents import submission_from_doc
 from shared.adapters.sqlite_store import SqliteStore, dump_doc
 from shared.domain.records import Submission
-from shared.ports import SealedRecords
+from shared.ports.sealing import SealedRecords
 
 
 def _holder(details: dict[str, Any], field: str) -> dict[str, Any] | None:

@@ -41,7 +41,7 @@ from shared.domain.statistics import (
     SubmissionCount,
     year_bounds,
 )
-from shared.statistics_ports import ImportMismatch, LoggedServiceConflict, StatisticsStore
+from shared.ports.statistics import ImportMismatch, LoggedServiceConflict, StatisticsStore
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS stat_records (

@@ -36,7 +36,7 @@ from shared.domain.records import (
     PendingTask,
     Submission,
 )
-from shared.ports import IntakeStore, ReferenceTaken, StoreUnavailable, SubmissionExists
+from shared.ports.storage import IntakeStore, ReferenceTaken, StoreUnavailable, SubmissionExists
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS submissions (

@@ -7,7 +7,7 @@ import sys
 import click
 
 from shared import bootstrap, config
-from shared.ports import StoreUnavailable
+from shared.ports.storage import StoreUnavailable
 
 
 @click.command("recusal-index")

@@ -16,7 +16,7 @@ from marshmallow import ValidationError
 
 from shared import bootstrap, config, logs
 from shared.bootstrap import Container
-from shared.ports import StoreUnavailable
+from shared.ports.storage import StoreUnavailable
 
 T = TypeVar("T")
 CLI_ACTOR = "cli"
@@ -80,8 +80,8 @@ def log_command(category: str, idempotency_key: str | None, **options: Any) -> N
     goes through the misconduct form)."""
     from schemas.common import LOAD_CONTEXT
     from schemas.statistics import ServiceLogSchema
+    from shared.ports.statistics import LoggedServiceConflict
     from shared.services.service_log import log_service, logged_service_json
-    from shared.statistics_ports import LoggedServiceConflict
 
     c = _container()
     body: dict[str, Any] = {"category": category}

@@ -32,6 +32,10 @@ class Submission:
     receipt_hash: str | None = None
 
 
+class UnknownSubmission(LookupError):
+    """A task names a submission that is not stored (every task target raises it)."""
+
+
 @dataclass(frozen=True)
 class Triage:
     """How a case was classified, prioritised and routed."""

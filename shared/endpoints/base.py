@@ -1,64 +1,85 @@
-"""What every endpoint shares: mapping each outcome to a response.
+"""What every endpoint shares: the process's use cases, injected, and each outcome mapped
+to a response.
 
-4xx for the caller's mistakes, 503 with Retry-After when a dependency is down, and a logged
-500 only for a bug. Each function imports only the endpoint module of its own path.
+4xx for the caller's mistakes, 503 with Retry-After when a dependency is down (both from
+``shared.endpoints.errors``), and a logged 500 only for a bug. Each function imports only
+the endpoint module of its own path.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from flask import Request, Response
 
-from shared import bootstrap, config, logs
-from shared.bootstrap import Container
-from shared.domain.sealing import IntegrityFailure
+from shared import config, logs
+from shared.endpoints.errors import answer_for
 from shared.http import HttpProblem, json_response
-from shared.ports import QueueUnavailable, StoreUnavailable
+
+if TYPE_CHECKING:
+    from shared.bootstrap import UseCases
 
 log = logs.get_logger(__name__)
 
-RETRY_AFTER_SECONDS = "30"
-
 Handler = Callable[[Request], Response]
+# The process's use cases, built once on first call (``shared.bootstrap.use_cases``).
+Wiring = Callable[[], "UseCases"]
+Action = Callable[["UseCases", Request], Response]
 
 
-def handle(function: str, request: Request, action: Callable[[Container], Response]) -> Response:
+def endpoint(function: str, action: Action, wiring: Wiring) -> Handler:
+    """The handler of ``function``: runs ``action`` with the process's use cases."""
+
+    def handler(request: Request) -> Response:
+        return handle(function, request, action, wiring)
+
+    return handler
+
+
+def _internal_error() -> Response:
+    return json_response(500, {"message": "Internal error.", "errors": {}})
+
+
+def handle(function: str, request: Request, action: Action, wiring: Wiring) -> Response:
     try:
-        container = bootstrap.container()
+        use_cases = wiring()
         token = logs.set_trace(logs.trace_from_headers(request.headers,
-                                                       container.settings.project))
+                                                       use_cases.settings.project))
     except Exception:
         log.exception("function could not start: check its configuration",
                       extra={"event": "startup_failed", "function": function})
-        return json_response(500, {"message": "Internal error.", "errors": {}})
+        return _internal_error()
     try:
-        return action(container)
+        return action(use_cases, request)
     except config.ConfigError:
         log.exception("function could not start: check its configuration",
                       extra={"event": "startup_failed", "function": function})
-        return json_response(500, {"message": "Internal error.", "errors": {}})
+        return _internal_error()
     except HttpProblem as problem:
-        log.info("request refused", extra={
-            "event": "request_refused", "function": function, "status": problem.status,
-            "fields": problem.log_fields})
-        return problem.response()
-    except IntegrityFailure as failure:
-        # Already logged as an ERROR and alerted; what is stored is not served.
-        message = ("This case's stored records failed an integrity check, so they are not "
-                   "shown. The Ethics Office has been alerted.")
-        return json_response(409, {"message": message,
-                                   "errors": {"_integrity": [failure.code]}})
-    except (StoreUnavailable, QueueUnavailable) as error:
-        log.error("dependency unavailable", extra={
-            "event": "dependency_unavailable", "function": function,
-            "error": str(error)[:300]})
-        return json_response(503, {
-            "message": "The service is temporarily unavailable; nothing was stored. "
-                       "Please try again shortly.",
-            "errors": {}}, {"Retry-After": RETRY_AFTER_SECONDS})
-    except Exception:
-        log.exception("unexpected error", extra={"event": "bug", "function": function})
-        return json_response(500, {"message": "Internal error.", "errors": {}})
+        return refused(function, problem)
+    except Exception as error:
+        answer = answer_for(error)
+        if answer is None:
+            log.exception("unexpected error", extra={"event": "bug", "function": function})
+            return _internal_error()
+        answered = answer.problem(error)
+        if answer.logged == "unavailable":
+            unavailable(function, error)
+        elif answer.logged:
+            return refused(function, answered)
+        return answered.response()
     finally:
         logs.reset_trace(token)
+
+
+def refused(function: str, problem: HttpProblem) -> Response:
+    log.info("request refused", extra={
+        "event": "request_refused", "function": function, "status": problem.status,
+        "fields": problem.log_fields})
+    return problem.response()
+
+
+def unavailable(function: str, error: Exception) -> None:
+    log.error("dependency unavailable", extra={
+        "event": "dependency_unavailable", "function": function, "error": str(error)[:300]})

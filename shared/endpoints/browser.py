@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from flask import Request, Response
 
 from shared import logs
-from shared.bootstrap import Container
 from shared.endpoints import guards
+from shared.endpoints.base import unavailable
+from shared.endpoints.errors import answer_for
 from shared.endpoints.page_state import CASE_IDLE_SECONDS
 from shared.http import HttpProblem, Origin, origin_of, read_form_pairs
 from shared.web import security, views
@@ -26,6 +27,9 @@ from shared.web.formdefs import N_
 from shared.web.i18n import LANGUAGES, Language, negotiate
 from shared.web.render import Urls
 from shared.web.security import TokenCheck
+
+if TYPE_CHECKING:
+    from shared.bootstrap import UseCases
 
 log = logs.get_logger(__name__)
 
@@ -35,7 +39,7 @@ def language(request: Request, explicit: str | None = None) -> Language:
     return LANGUAGES[negotiate(chosen, request.headers.get("Accept-Language"))]
 
 
-def page_context(container: Container, request: Request, lang: Language, *,
+def page_context(container: UseCases, request: Request, lang: Language, *,
                  switch_to: Callable[[str], str] | None = None) -> views.PageContext:
     """The context of a page: a fresh anti-forgery token bound to this browser's cookie
     (set now if the browser has none)."""
@@ -49,12 +53,31 @@ def page_context(container: Container, request: Request, lang: Language, *,
         language=lang, urls=Urls.from_base_url(settings.functions_base_url),
         https=security.is_https(request),
         csrf_token=security.issue_token(container.forms_secret, cookie), cookies=cookies,
-        switch_to=switch_to, cookie=cookie, today=container.clock.now().date(),
+        switch_to=switch_to, cookie=cookie, today=container.now().date(),
         settings={"filing_window_months": settings.policy.filing_window_months,
                   "preliminary_review_days": settings.policy.preliminary_review_days,
                   "advice_working_days": settings.policy.advice_working_days,
                   "lock_minutes": max(1, settings.forms.follow_up_lock_seconds // 60),
                   "session_minutes": CASE_IDLE_SECONDS // 60})
+
+
+def with_error_pages(container: UseCases, request: Request, function: str,
+                     page: Callable[[], Response]) -> Response:
+    """``page()``, or the page of an error no page handles itself: the problem page of
+    its row in ``shared.endpoints.errors`` (a dependency down: "The service is busy",
+    503), else a logged bug (500)."""
+    try:
+        return page()
+    except Exception as error:
+        answer = answer_for(error)
+        ctx = page_context(container, request, language(request))
+        if answer is None or answer.page is None:
+            log.exception("unexpected error", extra={"event": "bug", "function": function})
+            return views.problem(ctx, 500, "internal")
+        problem = answer.problem(error)
+        if answer.logged == "unavailable":
+            unavailable(function, error)
+        return views.problem(ctx, problem.status, answer.page, headers=problem.headers)
 
 
 def refused(function: str, reason: str) -> None:
@@ -70,7 +93,7 @@ class Verdict:
     recoverable: bool = False  # same-origin, token stale: show the form again with values
 
 
-def check_forgery(container: Container, request: Request, values: Mapping[str, str],
+def check_forgery(container: UseCases, request: Request, values: Mapping[str, str],
                   origin: Origin) -> Verdict:
     """A fresh token bound to the browser's cookie passes. Without that, a post the browser
     itself says comes from our own pages is not a forgery: a fresh token of ours that is
@@ -83,13 +106,13 @@ def check_forgery(container: Container, request: Request, values: Mapping[str, s
     return Verdict(False, recoverable=origin is Origin.SAME)
 
 
-def over_limit(container: Container, request: Request, bucket: str, *,
+def over_limit(container: UseCases, request: Request, bucket: str, *,
                allowance: int = 1) -> float | None:
     """Seconds to wait if this client made too many posts of this kind, else None."""
     return guards.over_limit(container, request, bucket, allowance=allowance)
 
 
-def rate_limited(container: Container, request: Request, post: Post, bucket: str,
+def rate_limited(container: UseCases, request: Request, post: Post, bucket: str,
                  function: str, message: str, again: Again) -> Response | None:
     """The post's page again as a 429 with ``message`` (its ``%(minutes)s`` filled in) if
     this client made too many posts of this kind; None if it may go on."""
@@ -154,7 +177,7 @@ class Post:
     values: dict[str, str]
 
 
-def receive_post(container: Container, request: Request, function: str, limit: int,
+def receive_post(container: UseCases, request: Request, function: str, limit: int,
                  again: Again, *, rate_limit: RateLimit | None = None) -> Post | Response:
     """Run the checks every browser post passes; a Response if one refuses it."""
     origin = origin_of(request, container.settings.site_origin)

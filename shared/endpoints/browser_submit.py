@@ -18,26 +18,31 @@ second case and never shows the receipt code again: it answers "This page has ex
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from flask import Request, Response
 from marshmallow import Schema
 
 from shared import logs
-from shared.bootstrap import Container
 from shared.domain.forms import FormSpec
 from shared.endpoints import browser, guards, page_state
+from shared.endpoints.base import unavailable
 from shared.endpoints.confirmation import see_other
+from shared.endpoints.errors import ANSWERS
 from shared.endpoints.form_steps import EXPIRED_DRAFT, flow_of, show
 from shared.endpoints.validation import validated
 from shared.http import BROWSER_FORM_FACTOR, IDEMPOTENCY_FIELD, HttpProblem
-from shared.ports import StoreUnavailable
-from shared.services.receive import IdempotencyConflict, receive_submission
+from shared.ports.storage import StoreUnavailable
+from shared.services.receive import IdempotencyConflict
 from shared.web import security, views
 from shared.web.errors import flat_errors
 from shared.web.flow import Draft, Flow, new_key
 from shared.web.formdefs import CHECK_STEP, N_
 from shared.web.pages import PAGES
 from shared.web.render import Urls
+
+if TYPE_CHECKING:
+    from shared.bootstrap import UseCases
 
 log = logs.get_logger(__name__)
 
@@ -51,22 +56,18 @@ NOTICES = {
 _KEY = re.compile(r"[A-Za-z0-9._:-]{16,128}")
 
 
-def submit_from_browser(form: FormSpec, schema: Schema, container: Container,
+def submit_from_browser(form: FormSpec, schema: Schema, container: UseCases,
                         request: Request) -> Response:
     """Answer a browser: pages for a form post, the form page for a GET."""
     if request.method in ("GET", "HEAD"):
         urls = Urls.from_base_url(container.settings.functions_base_url)
         location = urls.page(form.code, browser.language(request).code)
         return Response(status=303, headers={"Location": location, "Cache-Control": "no-store"})
-    try:
-        return _post(form, schema, container, request)
-    except Exception:
-        log.exception("unexpected error", extra={"event": "bug", "function": form.function})
-        ctx = browser.page_context(container, request, browser.language(request))
-        return views.problem(ctx, 500, "internal")
+    return browser.with_error_pages(container, request, form.function,
+                                    lambda: _post(form, schema, container, request))
 
 
-def _draft(container: Container, request: Request, form: FormSpec,
+def _draft(container: UseCases, request: Request, form: FormSpec,
            values: dict[str, str]) -> Draft | None:
     """The answers of a post: its sealed draft, or the whole form posted in one go."""
     if "draft" in values:
@@ -77,7 +78,7 @@ def _draft(container: Container, request: Request, form: FormSpec,
     return Draft(form.code, key if _KEY.fullmatch(key) else new_key(), flat)
 
 
-def _post(form: FormSpec, schema: Schema, container: Container, request: Request) -> Response:
+def _post(form: FormSpec, schema: Schema, container: UseCases, request: Request) -> Response:
     page = PAGES[form.code]
     flow = flow_of(container, page)
 
@@ -121,23 +122,19 @@ def _post(form: FormSpec, schema: Schema, container: Container, request: Request
     return _send(container, request, ctx, flow, form, draft, data)
 
 
-def _send(container: Container, request: Request, ctx: views.PageContext, flow: Flow,
+def _send(container: UseCases, request: Request, ctx: views.PageContext, flow: Flow,
           form: FormSpec, draft: Draft, data: dict[str, object]) -> Response:
-    c = container
     try:
-        ack = receive_submission(form, data, idempotency_key=draft.key, store=c.store,
-                                 queue=c.queue, sealer=c.sealer,
-                                 digests=c.replay_digests, clock=c.clock,
-                                 receipt_window=c.replay_receipt_window)
+        ack = container.receive_submission(form, data, idempotency_key=draft.key)
     except IdempotencyConflict:
         return _sent_before(container, request, ctx, draft)
     except StoreUnavailable as error:
-        log.error("dependency unavailable", extra={
-            "event": "dependency_unavailable", "function": form.function,
-            "error": str(error)[:300]})
+        # As the error table answers it, with the answers kept on "Check your answers".
+        unavailable(form.function, error)
+        answer = ANSWERS[StoreUnavailable].problem(error)
         return show(container, request, ctx, flow, draft, CHECK_STEP,
-                    notice=ctx.gettext(NOTICES["unavailable"]), status=503,
-                    headers={"Retry-After": "30"})
+                    notice=ctx.gettext(NOTICES["unavailable"]), status=answer.status,
+                    headers=answer.headers)
     if ack.replayed:
         return _sent_before(container, request, ctx, draft)
     receipt = views.Receipt(form.code, ack.reference, ack.received_at, ack.receipt)
@@ -149,7 +146,7 @@ def _send(container: Container, request: Request, ctx: views.PageContext, flow: 
     return see_other(ctx.urls.page("received", ctx.language.code), (cookie,))
 
 
-def _sent_before(container: Container, request: Request, ctx: views.PageContext,
+def _sent_before(container: UseCases, request: Request, ctx: views.PageContext,
                  draft: Draft) -> Response:
     """A form sent again: its confirmation if it was not shown yet (a double click), else
     "This page has expired"."""

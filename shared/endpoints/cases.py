@@ -7,7 +7,7 @@ exactly as an unknown reference does."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Request, Response
 
@@ -18,21 +18,19 @@ from schemas.cases import (
     MessageSchema,
     TransitionSchema,
 )
-from shared.bootstrap import Container
-from shared.domain.casework import DetailProblem, NotAllowedNow, officer_actions
-from shared.domain.officers import Forbidden, normalise_email
+from shared.domain.casework import officer_actions
+from shared.domain.officers import Officer, normalise_email
 from shared.domain.records import Case, CaseQuery
 from shared.domain.references import parse_reference
-from shared.domain.workflow import IllegalTransition
-from shared.endpoints.base import handle
-from shared.endpoints.officer_access import forbidden, signed_in_officer
+from shared.endpoints.base import Handler, Wiring, endpoint
 from shared.endpoints.validation import validated
 from shared.http import HttpProblem, json_response, read_body
-from shared.services import cases as desk_work
+from shared.services.cases import CaseNotFound
+
+if TYPE_CHECKING:
+    from shared.bootstrap import UseCases
 
 _LIST, _TRANSITION = CaseListQuerySchema(), TransitionSchema()
-_NO_CASE = "No case with this reference."
-_NOT_ELIGIBLE = "This case cannot be given to that officer; choose another officer."
 _ASSIGNMENT, _MESSAGE, _MEASURE = AssignmentSchema(), MessageSchema(), MeasureSchema()
 
 
@@ -67,56 +65,36 @@ def _when(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def _problem(status: int, field: str, message: str, **extra: Any) -> HttpProblem:
-    problem = HttpProblem(status, message, {field: [message]})
-    problem.errors.update(extra)
-    return problem
+def _cases(uc: UseCases, request: Request) -> Response:
+    return _route(request, uc, uc.officer(request.headers.get("Authorization")))
 
 
-def cases_endpoint(request: Request) -> Response:
-    def run(c: Container) -> Response:
-        officer = signed_in_officer(request, c)
-        try:
-            return _route(request, c, officer)
-        except Forbidden as refusal:
-            raise forbidden(refusal) from None
-        except desk_work.CaseNotFound:
-            # Also a case that names the officer: the same answer, word for word.
-            raise _problem(404, "reference", _NO_CASE) from None
-        except desk_work.AssigneeNotEligible:
-            raise _problem(422, "assignee", _NOT_ELIGIBLE) from None
-        except IllegalTransition as illegal:
-            raise _problem(409, "name", str(illegal), allowed=list(illegal.allowed)) from None
-        except NotAllowedNow as refusal:
-            raise _problem(409, "_state", str(refusal)) from None
-        except DetailProblem as problem:
-            raise _problem(422, problem.field, str(problem)) from None
-
-    return handle("cases", request, run)
+def cases_endpoint(wiring: Wiring) -> Handler:
+    return endpoint("cases", _cases, wiring)
 
 
-def _route(request: Request, c: Container, officer: Any) -> Response:
+def _route(request: Request, c: UseCases, officer: Officer) -> Response:
     parts = [p for p in request.path.split("/") if p]
-    desk = c.desk
+    desk = c.cases
     if not parts:
         if request.method != "GET":
             raise HttpProblem(405, "Use GET to list cases.", {"_method": ["GET only."]},
                               {"Allow": "GET"})
         query = validated(_LIST, dict(request.args.items()), c)
         due = query.get("due_within_days")
-        found = desk_work.list_cases(officer, CaseQuery(
+        found = desk.list_cases(officer, CaseQuery(
             form=query.get("form"), state=query.get("state"), assignee=query.get("assignee"),
-            due_before=c.clock.now() + timedelta(days=due) if due is not None else None,
-            referral=query.get("forwarding"), limit=query["limit"]), desk)
+            due_before=c.now() + timedelta(days=due) if due is not None else None,
+            referral=query.get("forwarding"), limit=query["limit"]))
         return json_response(200, {"cases": [summary(case) for case in found]})
     reference = parse_reference(parts[0])
     if reference is None or len(parts) > 2:
-        raise _problem(404, "reference", _NO_CASE)
+        raise CaseNotFound(parts[0])
     if len(parts) == 1:
         if request.method != "GET":
             raise HttpProblem(405, "Use GET to read a case.", {"_method": ["GET only."]},
                               {"Allow": "GET"})
-        view = desk_work.open_case(reference, officer, desk)
+        view = desk.open_case(reference, officer)
         return json_response(200, {
             "case": summary(view.case), "submission": view.submission,
             "history": [{"seq": e.event.seq, "at": e.event.at.isoformat(),
@@ -130,28 +108,26 @@ def _route(request: Request, c: Container, officer: Any) -> Response:
     action = parts[1]
     if action == "transitions":
         data = validated(_TRANSITION, body, c)
-        case = desk_work.apply_transition(reference, data["name"], officer, desk,
-                                          note=data.get("note"),
-                                          requester_consent=data["requester_consent"],
-                                          reason=data.get("reason"),
-                                          allegation_type=data.get("allegation_type"))
+        case = desk.apply_transition(reference, data["name"], officer, note=data.get("note"),
+                                     requester_consent=data["requester_consent"],
+                                     reason=data.get("reason"),
+                                     allegation_type=data.get("allegation_type"))
     elif action == "assignment":
         data = validated(_ASSIGNMENT, body, c)
-        case = desk_work.assign(reference, c.officers.get(normalise_email(data["assignee"])),
-                                officer, desk)
+        case = desk.assign(reference, c.officer_named(normalise_email(data["assignee"])),
+                           officer)
     elif action == "notes":
-        case = desk_work.add_note(reference, validated(_MESSAGE, body, c)["text"], officer,
-                                  desk)
+        case = desk.add_note(reference, validated(_MESSAGE, body, c)["text"], officer)
     elif action == "replies":
-        case = desk_work.reply(reference, validated(_MESSAGE, body, c)["text"], officer, desk)
+        case = desk.reply(reference, validated(_MESSAGE, body, c)["text"], officer)
     elif action == "measures":
         data = validated(_MEASURE, body, c)
         decided = data.get("decided_on")
-        case = desk_work.record_measure(reference, data["kind"],
-                                        data["recommended_on"].isoformat(), data["outcome"],
-                                        officer, desk, measure_id=data.get("measure_id"),
-                                        purpose=data["purpose"], decision=data.get("decision"),
-                                        decided_on=decided.isoformat() if decided else None)
+        case = desk.record_measure(reference, data["kind"], data["recommended_on"].isoformat(),
+                                   data["outcome"], officer, measure_id=data.get("measure_id"),
+                                   purpose=data["purpose"], decision=data.get("decision"),
+                                   decided_on=decided.isoformat() if decided else None)
     else:
-        raise _problem(404, "_path", "No such case operation.")
+        message = "No such case operation."
+        raise HttpProblem(404, message, {"_path": [message]})
     return json_response(200, {"case": summary(case)})

@@ -10,19 +10,22 @@ can be downloaded once. "I have written it down" forgets it.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from flask import Request, Response
 
-from shared.bootstrap import Container
 from shared.endpoints import browser, page_state
 from shared.web import security, views
 from shared.web.pages import PAGES
 from shared.web.render import PAGE_HEADERS
 
+if TYPE_CHECKING:
+    from shared.bootstrap import UseCases
+
 LIMIT = 16 * 1024
 
 
-def show(container: Container, request: Request) -> Response:
+def show(container: UseCases, request: Request) -> Response:
     """GET /received: the confirmation, the first time only."""
     ctx = browser.page_context(container, request, browser.language(request))
     confirmation = page_state.read_confirmation(container, request)
@@ -34,7 +37,7 @@ def show(container: Container, request: Request) -> Response:
                               cookies=(cookie,))
 
 
-def download(container: Container, request: Request) -> Response:
+def download(container: UseCases, request: Request) -> Response:
     """GET /received/text: the reference and receipt code as a text file, once."""
     ctx = browser.page_context(container, request, browser.language(request))
     confirmation = page_state.read_confirmation(container, request)
@@ -50,7 +53,7 @@ def download(container: Container, request: Request) -> Response:
     return response
 
 
-def finish(container: Container, request: Request) -> Response:
+def finish(container: UseCases, request: Request) -> Response:
     """POST /received: "I have written it down": the confirmation is forgotten."""
     post = browser.receive_post(container, request, "forms", LIMIT, _again)
     if isinstance(post, Response):
@@ -64,12 +67,12 @@ def _again(ctx: views.PageContext, values: dict[str, str], status: int,
     return views.expired(ctx, status=status, headers=headers)
 
 
-def done(container: Container, request: Request) -> Response:
+def done(container: UseCases, request: Request) -> Response:
     ctx = browser.page_context(container, request, browser.language(request))
     return views.done(ctx, left_case=request.args.get("left") == "case")
 
 
-def leave_now(container: Container, request: Request) -> Response:
+def leave_now(container: UseCases, request: Request) -> Response:
     """GET /exit: forget every cookie of the pages, then go to the neutral outside page."""
     response = see_other(container.settings.forms.exit_url,
                          page_state.clear(request, *security.PAGE_COOKIES))

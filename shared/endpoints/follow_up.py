@@ -14,28 +14,23 @@ wrote travels with that form, so it is not lost.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask import Request, Response
 
 from schemas.follow_up import FollowUpLookupSchema, FollowUpMessageSchema
-from shared.bootstrap import Container
 from shared.endpoints import browser, guards, page_state
 from shared.endpoints.confirmation import see_other
 from shared.endpoints.validation import validated
 from shared.http import HttpProblem
-from shared.services.follow_up import (
-    CaseView,
-    Locked,
-    NoMatch,
-    Paced,
-    add_message,
-    open_case,
-    read_case,
-)
+from shared.services.follow_up import CaseView, Locked, NoMatch, Paced
 from shared.web import follow_up_views, security, views
 from shared.web.errors import flat_errors
 from shared.web.formdefs import N_
 from shared.web.i18n import LANGUAGES
+
+if TYPE_CHECKING:
+    from shared.bootstrap import UseCases
 
 _LOOKUP = FollowUpLookupSchema()
 _MESSAGE = FollowUpMessageSchema()
@@ -77,7 +72,7 @@ def _paused(ctx: views.PageContext, values: dict[str, str], message: str, until:
     return _lookup_again(ctx, values, 429, notice, headers=browser.retry_headers(seconds))
 
 
-def _switched(container: Container, request: Request, values: dict[str, str],
+def _switched(container: UseCases, request: Request, values: dict[str, str],
               ctx: views.PageContext) -> views.PageContext | None:
     """The page context in the language a language button asked for, if one was pressed."""
     action = values.get("action", "")
@@ -86,7 +81,7 @@ def _switched(container: Container, request: Request, values: dict[str, str],
     return None
 
 
-def open_with_receipt(container: Container, request: Request) -> Response:
+def open_with_receipt(container: UseCases, request: Request) -> Response:
     """POST /follow-up: the case behind a reference and receipt code."""
     post = browser.receive_post(container, request, FUNCTION, LIMIT, _lookup_again)
     if isinstance(post, Response):
@@ -106,10 +101,8 @@ def open_with_receipt(container: Container, request: Request) -> Response:
         return limited
     c = container
     try:
-        view = open_case(data["reference"], data["receipt"],
-                         client=guards.client_of(container, request), clients=c.rate_limiter,
-                         store=c.store, follow_up=c.follow_up, cipher=c.cipher, queue=c.queue,
-                         clock=c.clock, lock_for=c.follow_up_lock, policy=c.policy)
+        view = c.follow_up.open_case(data["reference"], data["receipt"],
+                                     client=guards.client_of(c, request))
     except NoMatch as miss:
         if miss.remaining == 1:
             lock_time = views.minutes_in_plain_words(ctx, ctx.settings.get("lock_minutes", 60))
@@ -118,10 +111,10 @@ def open_with_receipt(container: Container, request: Request) -> Response:
             notice = ctx.gettext(NO_MATCH)
         return _lookup_again(ctx, values, 422, notice)
     except Paced as paced:
-        return _paused(ctx, values, PACED, paced.until, c.clock.now())
+        return _paused(ctx, values, PACED, paced.until, c.now())
     except Locked as locked:
-        return _paused(ctx, values, LOCKED, locked.until, c.clock.now())
-    opened_at = c.clock.now().timestamp()
+        return _paused(ctx, values, LOCKED, locked.until, c.now())
+    opened_at = c.now().timestamp()
     pending = post.body.get("message")
     if pending is not None:
         return _add(container, request, ctx, view, opened_at,
@@ -129,24 +122,22 @@ def open_with_receipt(container: Container, request: Request) -> Response:
     return _to_case(container, request, ctx, view.reference, opened_at)
 
 
-def _to_case(container: Container, request: Request, ctx: views.PageContext, reference: str,
+def _to_case(container: UseCases, request: Request, ctx: views.PageContext, reference: str,
              opened_at: float, *, added: bool = False) -> Response:
     cookie = page_state.case_cookie(container, request, ctx.cookie, reference, opened_at,
                                     added=added)
     return see_other(ctx.urls.page("follow-up/case", ctx.language.code), (*ctx.cookies, cookie))
 
 
-def show_case(container: Container, request: Request) -> Response:
+def show_case(container: UseCases, request: Request) -> Response:
     """GET /follow-up/case: the case this browser opened, while it stays open."""
     ctx = browser.page_context(container, request, browser.language(request))
     opened = page_state.read_case(container, request)
     if opened is None:
         return views.expired(ctx, case=True,
                              cookies=page_state.clear(request, security.CASE_COOKIE))
-    c = container
     try:
-        view = read_case(opened.reference, store=c.store, follow_up=c.follow_up,
-                         cipher=c.cipher, queue=c.queue, clock=c.clock, policy=c.policy)
+        view = container.follow_up.read_case(opened.reference)
     except NoMatch:
         return views.expired(ctx, case=True,
                              cookies=page_state.clear(request, security.CASE_COOKIE))
@@ -155,7 +146,7 @@ def show_case(container: Container, request: Request) -> Response:
     return follow_up_views.case(ctx, view, added=opened.added, cookies=(renewed,))
 
 
-def _add(container: Container, request: Request, ctx: views.PageContext, view: CaseView,
+def _add(container: UseCases, request: Request, ctx: views.PageContext, view: CaseView,
          opened_at: float, body: dict[str, object]) -> Response:
     try:
         data = validated(_MESSAGE, {k: v for k, v in body.items() if v is not None}, container)
@@ -165,13 +156,11 @@ def _add(container: Container, request: Request, ctx: views.PageContext, view: C
         return follow_up_views.case(ctx, view, message=str(body.get("message") or ""),
                                     errors=flat_errors(problem.errors, {}), status=422,
                                     cookies=(cookie,))
-    c = container
-    add_message(view.reference, data["message"], data["message_id"], store=c.store,
-                follow_up=c.follow_up, cipher=c.cipher, queue=c.queue, clock=c.clock)
+    container.follow_up.add_message(view.reference, data["message"], data["message_id"])
     return _to_case(container, request, ctx, view.reference, opened_at, added=True)
 
 
-def add_information(container: Container, request: Request) -> Response:
+def add_information(container: UseCases, request: Request) -> Response:
     """POST /follow-up/message: add the submitter's text to the case they opened."""
     post = browser.receive_post(container, request, FUNCTION, LIMIT, _lookup_again)
     if isinstance(post, Response):
@@ -180,10 +169,8 @@ def add_information(container: Container, request: Request) -> Response:
     opened = page_state.read_case(container, request)
     if opened is None:
         return _lookup_again(ctx, values, 403, ctx.gettext(EXPIRED))
-    c = container
     try:
-        view = read_case(opened.reference, store=c.store, follow_up=c.follow_up,
-                         cipher=c.cipher, queue=c.queue, clock=c.clock, policy=c.policy)
+        view = container.follow_up.read_case(opened.reference)
     except NoMatch:
         return _lookup_again(ctx, {}, 422, ctx.gettext(NO_MATCH))
     switched = _switched(container, request, values, ctx)
@@ -199,7 +186,7 @@ def add_information(container: Container, request: Request) -> Response:
     return _add(container, request, ctx, view, opened.opened_at, post.body)
 
 
-def leave(container: Container, request: Request) -> Response:
+def leave(container: UseCases, request: Request) -> Response:
     """POST /follow-up/leave: close the case on this device."""
     post = browser.receive_post(container, request, FUNCTION, 16 * 1024, _lookup_again)
     if isinstance(post, Response):

@@ -11,18 +11,21 @@ re-send old pages) gets the neutral "This page has expired" page, never the form
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from flask import Request, Response
 
-from shared.bootstrap import Container
 from shared.endpoints import browser, guards, page_state
+from shared.endpoints.base import Action
 from shared.web import security, views
 from shared.web.flow import Draft, Flow, Problems, control_of
 from shared.web.formdefs import CHECK_STEP, N_, FormPage, Rows, Step
 from shared.web.i18n import LANGUAGES
 from shared.web.pages import PAGES, SCHEMAS
 from shared.web.requirements import list_bounds
+
+if TYPE_CHECKING:
+    from shared.bootstrap import UseCases
 
 LIMIT = 2 * 1024 * 1024  # a step's answers, percent-encoded, with the draft of the rest
 EXPIRED_DRAFT = N_("For your safety, unsent answers are kept for a day at most, and only in "
@@ -34,17 +37,17 @@ TOO_MANY_STEPS = N_("Too many pages were sent from your network in a short time.
 STEPS_LIMIT = browser.RateLimit(guards.STEPS_BUCKET, TOO_MANY_STEPS,
                                 allowance=guards.STEP_POSTS_PER_FORM)
 
-Page = Callable[[Container, Request], Response]
+Page = Action  # a page of the forms function
 
 
-def flow_of(container: Container, page: FormPage) -> Flow:
-    return Flow(page, SCHEMAS[page.code], container.clock.now().date())
+def flow_of(container: UseCases, page: FormPage) -> Flow:
+    return Flow(page, SCHEMAS[page.code], container.now().date())
 
 
 def first_step(code: str) -> Page:
     """GET /<form>: a new draft, on its first step."""
 
-    def get(container: Container, request: Request) -> Response:
+    def get(container: UseCases, request: Request) -> Response:
         page = PAGES[code]
         ctx = browser.page_context(container, request, browser.language(request))
         flow = flow_of(container, page)
@@ -54,7 +57,7 @@ def first_step(code: str) -> Page:
     return get
 
 
-def show(container: Container, request: Request, ctx: views.PageContext, flow: Flow,
+def show(container: UseCases, request: Request, ctx: views.PageContext, flow: Flow,
          draft: Draft, step: Step, *, problems: Problems | None = None,
          notice: str | None = None, status: int = 200,
          headers: dict[str, str] | None = None) -> Response:
@@ -72,7 +75,7 @@ def show(container: Container, request: Request, ctx: views.PageContext, flow: F
 def step_post(code: str) -> Page:
     """POST /<form>: move between the steps of a draft."""
 
-    def post(container: Container, request: Request) -> Response:
+    def post(container: UseCases, request: Request) -> Response:
         page = PAGES[code]
         flow = flow_of(container, page)
 
@@ -214,7 +217,7 @@ def _remove_row(draft: Draft, rows: Rows, index: int, count: int) -> None:
     draft.rows[rows.name] = count - 1
 
 
-def _continue(container: Container, request: Request, ctx: views.PageContext, flow: Flow,
+def _continue(container: UseCases, request: Request, ctx: views.PageContext, flow: Flow,
               draft: Draft, step: Step, values: dict[str, str]) -> Response:
     steps = revealed(flow, step, values)
     problems = flow.problems(draft, steps)

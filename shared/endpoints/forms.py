@@ -15,29 +15,31 @@ itself).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from flask import Request, Response
 
 from shared import logs
-from shared.bootstrap import Container
 from shared.endpoints import browser, confirmation, form_steps
-from shared.endpoints.base import handle
+from shared.endpoints.base import Action, Handler, Wiring, endpoint
 from shared.endpoints.follow_up import add_information, leave, open_with_receipt, show_case
-from shared.ports import QueueUnavailable, StoreUnavailable
 from shared.web import follow_up_views, views
 from shared.web.pages import PAGES
 from shared.web.render import PAGE_HEADERS, STATIC, Urls, asset_version
+
+if TYPE_CHECKING:
+    from shared.bootstrap import UseCases
 
 log = logs.get_logger(__name__)
 
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                 ".svg": "image/svg+xml"}
 
-Page = Callable[[Container, Request], Response]
+Page = Action  # a page of the forms function
 
 
 def _get(render: Callable[[views.PageContext], Response], name: str) -> Page:
-    def page(container: Container, request: Request) -> Response:
+    def page(container: UseCases, request: Request) -> Response:
         urls = Urls.from_base_url(container.settings.functions_base_url)
         ctx = browser.page_context(container, request, browser.language(request),
                                    switch_to=lambda code: urls.page(name, code))
@@ -75,7 +77,7 @@ def _static(name: str, request: Request) -> Response | None:
     return response
 
 
-def _route(container: Container, request: Request) -> Response:
+def _route(container: UseCases, request: Request) -> Response:
     path = request.path.rstrip("/") or "/"
     if path.startswith("/assets/"):
         found = _static(path.removeprefix("/assets/"), request)
@@ -94,21 +96,11 @@ def _route(container: Container, request: Request) -> Response:
     return page(container, request)
 
 
-def forms_endpoint(request: Request) -> Response:
-    """Serve the public pages; a bug answers a page saying so (logged, 500)."""
+def _forms(container: UseCases, request: Request) -> Response:
+    """Serve the public pages; an error answers a page saying so."""
+    return browser.with_error_pages(container, request, "forms",
+                                    lambda: _route(container, request))
 
-    def run(container: Container) -> Response:
-        try:
-            return _route(container, request)
-        except (StoreUnavailable, QueueUnavailable) as error:
-            log.error("dependency unavailable", extra={
-                "event": "dependency_unavailable", "function": "forms",
-                "error": str(error)[:300]})
-            ctx = browser.page_context(container, request, browser.language(request))
-            return views.problem(ctx, 503, "unavailable", headers={"Retry-After": "30"})
-        except Exception:
-            log.exception("unexpected error", extra={"event": "bug", "function": "forms"})
-            ctx = browser.page_context(container, request, browser.language(request))
-            return views.problem(ctx, 500, "internal")
 
-    return handle("forms", request, run)
+def forms_endpoint(wiring: Wiring) -> Handler:
+    return endpoint("forms", _forms, wiring)

@@ -6,10 +6,14 @@ rendering."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Request
 
-from shared.bootstrap import Container
 from shared.http import HttpProblem, client_address
+
+if TYPE_CHECKING:
+    from shared.bootstrap import UseCases
 
 # One count for a client's submissions, whichever form and whichever path (JSON, form
 # encoding, a browser's post) they take.
@@ -20,19 +24,18 @@ STEPS_BUCKET = "form_steps"
 STEP_POSTS_PER_FORM = 50
 
 
-def client_of(container: Container, request: Request) -> str:
+def client_of(container: UseCases, request: Request) -> str:
     """Who sent this post, for the per-client counters (the rate limit, the receipt
     checks): its network address, the one the trusted front end appended when there is
     one (``INTAKE_PROXY_HOPS``), never one the client wrote itself. Never stored."""
     return client_address(request, container.settings.forms.proxy_hops)
 
 
-def over_limit(container: Container, request: Request, bucket: str, *,
+def over_limit(container: UseCases, request: Request, bucket: str, *,
                allowance: int = 1) -> float | None:
     """Count this post; the seconds to wait if this client made too many posts of this
     kind (``allowance`` times the limit), else None."""
-    return container.rate_limiter.hit(bucket, client_of(container, request),
-                                      container.clock.now(), allowance=allowance)
+    return container.count_post(bucket, client_of(container, request), allowance=allowance)
 
 
 def retry_after(seconds: float) -> dict[str, str]:

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask import Request
 
-from shared.bootstrap import Container
-from shared.services.receive import submission_id_for
 from shared.web import security
 from shared.web.flow import Draft
 from shared.web.sealed import Sealer
 from shared.web.views import Receipt
+
+if TYPE_CHECKING:
+    from shared.bootstrap import UseCases
 
 DRAFT_MAX_AGE = 24 * 3600  # a long complaint may take an evening: each step renews it
 RECEIPT_MAX_AGE = 30 * 60  # time to write the codes down
@@ -26,16 +28,16 @@ CASE_IDLE_SECONDS = 15 * 60  # an opened case closes after this long without an 
 CASE_MAX_AGE = 2 * 3600  # and after this long in any case
 
 
-def _now(container: Container) -> float:
-    return container.clock.now().timestamp()
+def _now(container: UseCases) -> float:
+    return container.now().timestamp()
 
 
-def seal_draft(container: Container, cookie: str | None, draft: Draft) -> str:
+def seal_draft(container: UseCases, cookie: str | None, draft: Draft) -> str:
     return Sealer(container.forms_secret, f"draft {draft.form}").seal(
         draft.as_json(), cookie=cookie, now=_now(container))
 
 
-def open_draft(container: Container, request: Request, form: str,
+def open_draft(container: UseCases, request: Request, form: str,
                token: str | None) -> Draft | None:
     """The draft in a page, if it is this form's, fresh and this browser's."""
     sealer = Sealer(container.forms_secret, f"draft {form}")
@@ -48,11 +50,11 @@ def open_draft(container: Container, request: Request, form: str,
     return None
 
 
-def already_sent(container: Container, form: str, key: str) -> bool:
+def already_sent(container: UseCases, form: str, key: str) -> bool:
     """Whether a submission was made with this form's idempotency key."""
     from shared.domain.forms import FORMS
 
-    return container.store.get_submission(submission_id_for(FORMS[form], key)) is not None
+    return container.submitted(FORMS[form], key)
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ class Confirmation:
                 "c": r.receipt, "k": self.key, "s": self.shown, "d": self.downloaded}
 
 
-def receipt_cookie(container: Container, request: Request, cookie: str,
+def receipt_cookie(container: UseCases, request: Request, cookie: str,
                    confirmation: Confirmation) -> str:
     token = Sealer(container.forms_secret, "receipt").seal(
         confirmation.as_json(), cookie=cookie, now=_now(container))
@@ -78,7 +80,7 @@ def receipt_cookie(container: Container, request: Request, cookie: str,
                                   max_age=RECEIPT_MAX_AGE)
 
 
-def read_confirmation(container: Container, request: Request) -> Confirmation | None:
+def read_confirmation(container: UseCases, request: Request) -> Confirmation | None:
     value = Sealer(container.forms_secret, "receipt").open(
         security.read_cookie(request, security.RECEIPT_COOKIE),
         cookie=security.browser_cookie(request), now=_now(container),
@@ -94,7 +96,7 @@ def read_confirmation(container: Container, request: Request) -> Confirmation | 
         return None
 
 
-def case_cookie(container: Container, request: Request, cookie: str, reference: str,
+def case_cookie(container: UseCases, request: Request, cookie: str, reference: str,
                 opened_at: float, *, added: bool = False) -> str:
     token = Sealer(container.forms_secret, "case").seal(
         {"r": reference, "o": opened_at, "added": added}, cookie=cookie, now=_now(container))
@@ -109,7 +111,7 @@ class OpenCase:
     added: bool
 
 
-def read_case(container: Container, request: Request) -> OpenCase | None:
+def read_case(container: UseCases, request: Request) -> OpenCase | None:
     """The case this browser opened, while its session lasts."""
     value = Sealer(container.forms_secret, "case").open(
         security.read_cookie(request, security.CASE_COOKIE),

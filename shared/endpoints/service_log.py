@@ -3,51 +3,39 @@ given on a mission, an allegation the office was copied on...)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Request, Response
 
 from schemas.statistics import ServiceLogSchema
-from shared.bootstrap import Container
 from shared.domain.casework import officer_actor
-from shared.domain.officers import ETHICS_OFFICER, Forbidden, require_role
-from shared.endpoints.base import handle
-from shared.endpoints.officer_access import forbidden, signed_in_officer
+from shared.domain.officers import ETHICS_OFFICER, require_role
+from shared.endpoints.base import Handler, Wiring, endpoint
 from shared.endpoints.validation import validated
-from shared.http import HttpProblem, idempotency_key, json_response, read_body
-from shared.services.service_log import log_service, logged_service_json
-from shared.statistics_ports import LoggedServiceConflict
+from shared.http import idempotency_key, json_response, read_body
+from shared.services.service_log import logged_service_json
+
+if TYPE_CHECKING:
+    from shared.bootstrap import UseCases
 
 _SCHEMA = ServiceLogSchema()
 MAX_BODY_BYTES = 4096
 
 
-def authorize_officer(request: Request, c: Container) -> str:
-    """The signed-in ethics officer, as the actor recorded with the entry (as in a case's
-    history); 401, 403 or 503 (HttpProblem) otherwise."""
-    officer = signed_in_officer(request, c)
-    try:
-        require_role(officer, ETHICS_OFFICER)
-    except Forbidden as refusal:
-        raise forbidden(refusal) from None
-    return officer_actor(officer.email)
-
-
-def log_service_endpoint(request: Request) -> Response:
+def _log_service(uc: UseCases, request: Request) -> Response:
     """Record one service: 201 with the entry; a retry with the same Idempotency-Key gets the
     first entry again, another body with that key a 409."""
+    officer = uc.officer(request.headers.get("Authorization"))
+    require_role(officer, ETHICS_OFFICER)
+    # The actor recorded with the entry, as in a case's history.
+    actor = officer_actor(officer.email)
+    body = read_body(request, MAX_BODY_BYTES, allow_form=False)
+    key = idempotency_key(request, body)
+    entry = validated(_SCHEMA, body, uc)
+    logged = uc.log_service(entry, actor=actor, idempotency_key=key)
+    headers = {"Idempotent-Replayed": "true"} if logged.replayed else {}
+    return json_response(201, logged_service_json(logged.record), headers)
 
-    def run(c: Container) -> Response:
-        actor = authorize_officer(request, c)
-        body = read_body(request, MAX_BODY_BYTES, allow_form=False)
-        key = idempotency_key(request, body)
-        entry = validated(_SCHEMA, body, c)
-        try:
-            logged = log_service(entry, store=c.statistics, clock=c.clock, actor=actor,
-                                 idempotency_key=key)
-        except LoggedServiceConflict:
-            message = "This Idempotency-Key was already used for a different entry."
-            raise HttpProblem(409, message, {"Idempotency-Key": [message]}) from None
-        body_out = logged_service_json(logged.record)
-        headers = {"Idempotent-Replayed": "true"} if logged.replayed else {}
-        return json_response(201, body_out, headers)
 
-    return handle("log_service", request, run)
+def log_service_endpoint(wiring: Wiring) -> Handler:
+    return endpoint("log_service", _log_service, wiring)

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Request, Response
 from marshmallow import Schema
 
-from shared.bootstrap import Container
 from shared.domain.forms import FormSpec
 from shared.endpoints import guards
-from shared.endpoints.base import Handler, handle
+from shared.endpoints.base import Handler, Wiring, endpoint
 from shared.endpoints.validation import validated
 from shared.http import (
-    HttpProblem,
     accepts_html,
     idempotency_key,
     is_browser_form_post,
@@ -21,13 +19,15 @@ from shared.http import (
     read_body,
     refuse_cross_site,
 )
-from shared.services.receive import IdempotencyConflict, receive_submission
+
+if TYPE_CHECKING:
+    from shared.bootstrap import UseCases
 
 
-def submission_endpoint(form: FormSpec, schema: Schema) -> Handler:
+def submission_endpoint(form: FormSpec, schema: Schema, wiring: Wiring) -> Handler:
     """The public endpoint of a form: accepts JSON or form encoding, answers 201."""
 
-    def submit(container: Container, request: Request) -> Response:
+    def submit(container: UseCases, request: Request) -> Response:
         # A browser's form post gets pages instead of JSON (rendering is imported only
         # then), after the same checks as below.
         if is_browser_form_post(request) or (request.method in ("GET", "HEAD")
@@ -42,26 +42,15 @@ def submission_endpoint(form: FormSpec, schema: Schema) -> Handler:
         body = read_body(request, container.settings.max_body_bytes)
         key = idempotency_key(request, body)
         data = validated(schema, body, container)
-        c = container
-        try:
-            ack = receive_submission(form, data, idempotency_key=key, store=c.store,
-                                     queue=c.queue, sealer=c.sealer,
-                                     digests=c.replay_digests, clock=c.clock,
-                                     receipt_window=c.replay_receipt_window)
-        except IdempotencyConflict:
-            message = "This Idempotency-Key was already used for a different submission."
-            raise HttpProblem(409, message, {"Idempotency-Key": [message]}) from None
+        ack = container.receive_submission(form, data, idempotency_key=key)
         body_out: dict[str, Any] = {"reference": ack.reference,
                                     "received_at": ack.received_at.isoformat(),
-                                    "next_steps": list(form.next_steps(c.policy))}
+                                    "next_steps": list(form.next_steps(container.policy))}
         if ack.receipt is not None:
             body_out["receipt"] = ack.receipt
         headers = {"Idempotent-Replayed": "true"} if ack.replayed else {}
         return json_response(201, body_out, headers)
 
-    def endpoint(request: Request) -> Response:
-        return handle(form.function, request, lambda c: submit(c, request))
-
-    return endpoint
+    return endpoint(form.function, submit, wiring)
 
 

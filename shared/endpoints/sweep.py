@@ -2,29 +2,30 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Request, Response
 
-from shared.bootstrap import Container
-from shared.endpoints.base import RETRY_AFTER_SECONDS, handle
+from shared.endpoints.base import Handler, Wiring, endpoint
+from shared.endpoints.errors import RETRY_LATER
 from shared.endpoints.task_caller import require_task_caller
 from shared.http import json_response, require_post
-from shared.services.sweep import sweep
+
+if TYPE_CHECKING:
+    from shared.bootstrap import UseCases
 
 
-def sweep_endpoint(request: Request) -> Response:
-    """Cloud Scheduler target: re-queue pending work; 503 if some could not be re-queued,
-    so the scheduler records a failure and the next run tries again."""
+def _sweep(uc: UseCases, request: Request) -> Response:
+    """Re-queue pending work; 503 if some could not be re-queued, so the scheduler records
+    a failure and the next run tries again."""
+    require_task_caller(request, uc, "sweep")
+    require_post(request)
+    report = uc.sweep()
+    return json_response(503 if report.failed else 200,
+                         {"requeued": len(report.requeued), "failed": len(report.failed),
+                          "alerts": len(report.alerts), "lapsed": len(report.lapsed)},
+                         dict(RETRY_LATER) if report.failed else {})
 
-    def run(c: Container) -> Response:
-        require_task_caller(request, c, "sweep")
-        require_post(request)
-        report = sweep(store=c.store, queue=c.queue, clock=c.clock, grace=c.sweep_grace,
-                       batch=c.settings.sweep_batch)
-        status = 503 if report.failed else 200
-        headers = {"Retry-After": RETRY_AFTER_SECONDS} if report.failed else {}
-        return json_response(status, {"requeued": len(report.requeued),
-                                      "failed": len(report.failed),
-                                      "alerts": len(report.alerts),
-                                      "lapsed": len(report.lapsed)}, headers)
 
-    return handle("sweep", request, run)
+def sweep_endpoint(wiring: Wiring) -> Handler:
+    return endpoint("sweep", _sweep, wiring)

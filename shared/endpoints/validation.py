@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from marshmallow import Schema, ValidationError
 
 from schemas.common import LOAD_CONTEXT
-from shared.bootstrap import Container
 from shared.http import HttpProblem
 
+if TYPE_CHECKING:
+    from shared.bootstrap import UseCases
 
-def validated(schema: Schema, body: dict[str, Any], container: Container) -> dict[str, Any]:
+
+def validated(schema: Schema, body: dict[str, Any], uc: UseCases) -> dict[str, Any]:
     try:
-        with LOAD_CONTEXT({"today": container.clock.now().date()}):
+        with LOAD_CONTEXT({"today": uc.now().date()}):
             data: dict[str, Any] = schema.load(body)
     except ValidationError as error:
         messages = error.messages if isinstance(error.messages, dict) else {
@@ -23,5 +25,3 @@ def validated(schema: Schema, body: dict[str, Any], container: Container) -> dic
         raise HttpProblem(422, "The submission has errors; see `errors`.", messages,
                           log_fields=named) from None
     return data
-
-

@@ -10,7 +10,7 @@ from shared.domain.annual_report import (
     report_queries,
     retaliation_history_window,
 )
-from shared.statistics_ports import StatisticsStore
+from shared.ports.statistics import StatisticsStore
 
 
 def annual_report(year: int, *, store: StatisticsStore) -> AnnualReport:

@@ -28,7 +28,10 @@ from shared.domain.records import Case, CaseChange, CaseEvent, CaseQuery, Protec
 from shared.domain.recusal import Marker
 from shared.domain.sealing import NOTE, REPLY_TO_SUBMITTER, TRANSITION_NOTE, event_context
 from shared.logs import get_logger
-from shared.ports import Clock, IntakeStore, PayloadCipher, TaskQueue
+from shared.ports.clock import Clock
+from shared.ports.sealing import PayloadCipher
+from shared.ports.storage import IntakeStore
+from shared.ports.tasks import TaskQueue
 from shared.services import integrity
 from shared.services.recusal import Recusal, visible_cases
 from shared.services.tasks import enqueue_stored
@@ -48,8 +51,8 @@ class AssigneeNotEligible(Exception):
 
 
 @dataclass(frozen=True)
-class Desk:
-    """The ports an officer's operations use."""
+class _Desk:
+    """The ports an operation was given, handed on to the steps it takes."""
 
     store: IntakeStore
     cipher: PayloadCipher
@@ -78,14 +81,17 @@ class CaseView:
     history: list[HistoryEntry] = field(default_factory=list)
 
 
-def list_cases(officer: Officer, query: CaseQuery, desk: Desk) -> list[Case]:
+def list_cases(officer: Officer, query: CaseQuery, *,
+               store: IntakeStore, cipher: PayloadCipher, clock: Clock,
+               queue: TaskQueue, policy: Policy, marker: Marker) -> list[Case]:
     """Case summaries (states, dates, categories: no identity, no narrative), without
     the cases that name the officer; still up to ``query.limit`` of them."""
+    desk = _Desk(store, cipher, clock, queue, policy, marker)
     require_role(officer, ETHICS_OFFICER)
     return visible_cases(officer, query, desk.recusal())
 
 
-def _payload(case: Case, desk: Desk) -> dict[str, Any]:
+def _payload(case: Case, desk: _Desk) -> dict[str, Any]:
     """The case's submission, checked to be this case's and opened in place
     (IntegrityFailure otherwise)."""
     submission = desk.store.get_submission(case.submission_id)
@@ -95,7 +101,7 @@ def _payload(case: Case, desk: Desk) -> dict[str, Any]:
                                      queue=desk.queue, clock=desk.clock)
 
 
-def _act(reference: str, officer: Officer, operation: str, desk: Desk,
+def _act(reference: str, officer: Officer, operation: str, desk: _Desk,
          decide: Callable[[Case, dict[str, Any], datetime], CaseChange],
          role: str = ETHICS_OFFICER) -> tuple[CaseChange, dict[str, Any]]:
     """Check role and recusal, then apply one decision; queue what it added."""
@@ -118,7 +124,7 @@ def _act(reference: str, officer: Officer, operation: str, desk: Desk,
     return change, payload
 
 
-def _refuse(reference: str, actor: str, operation: str, desk: Desk) -> NoReturn:
+def _refuse(reference: str, actor: str, operation: str, desk: _Desk) -> NoReturn:
     """Record that a named officer was refused, and answer as for an unknown case."""
     desk.store.update_case(reference, lambda c: casework.refusal_recorded(
         c, actor, "recused", operation, desk.clock.now()))
@@ -128,15 +134,18 @@ def _refuse(reference: str, actor: str, operation: str, desk: Desk) -> NoReturn:
     raise CaseNotFound(reference)
 
 
-def _seal(desk: Desk, kind: str, reference: str, text: str) -> tuple[str, Mapping[str, Any]]:
+def _seal(desk: _Desk, kind: str, reference: str, text: str) -> tuple[str, Mapping[str, Any]]:
     """A new message id and the text sealed as a ``kind`` of this case with that id."""
     message_id = secrets.token_hex(16)
     return message_id, desk.cipher.seal(event_context(kind, reference, message_id),
                                         text.encode())
 
 
-def open_case(reference: str, officer: Officer, desk: Desk) -> CaseView:
+def open_case(reference: str, officer: Officer, *,
+              store: IntakeStore, cipher: PayloadCipher, clock: Clock,
+              queue: TaskQueue, policy: Policy, marker: Marker) -> CaseView:
     """The case with its submission and history opened; the read is recorded."""
+    desk = _Desk(store, cipher, clock, queue, policy, marker)
     actor = casework.officer_actor(officer.email)
     change, payload = _act(reference, officer, "read", desk,
                            lambda c, _, now: casework.read_recorded(c, actor, now))
@@ -149,12 +158,15 @@ def open_case(reference: str, officer: Officer, desk: Desk) -> CaseView:
     return CaseView(change.case, payload, history)
 
 
-def apply_transition(reference: str, name: str, officer: Officer, desk: Desk, *,
+def apply_transition(reference: str, name: str, officer: Officer, *,
                      note: str | None = None, requester_consent: bool = False,
-                     reason: str | None = None, allegation_type: str | None = None) -> Case:
+                     reason: str | None = None, allegation_type: str | None = None,
+                     store: IntakeStore, cipher: PayloadCipher, clock: Clock,
+                     queue: TaskQueue, policy: Policy, marker: Marker) -> Case:
     """Move a case along its workflow (IllegalTransition lists what is allowed;
     DetailProblem when a detail it requires is missing: the reason of a suspension, the
     allegation type of a case closed as misconduct, the note of a late panel request)."""
+    desk = _Desk(store, cipher, clock, queue, policy, marker)
     actor = casework.officer_actor(officer.email)
     sealed = _seal(desk, TRANSITION_NOTE, reference, note) if note else None
     given = casework.TransitionDetails(note=sealed, reason=reason,
@@ -171,10 +183,13 @@ def apply_transition(reference: str, name: str, officer: Officer, desk: Desk, *,
     return change.case
 
 
-def assign(reference: str, assignee: Officer | None, officer: Officer, desk: Desk) -> Case:
+def assign(reference: str, assignee: Officer | None, officer: Officer, *,
+           store: IntakeStore, cipher: PayloadCipher, clock: Clock,
+           queue: TaskQueue, policy: Policy, marker: Marker) -> Case:
     """Give a case to an officer: anyone may take a case; giving it to someone else is
     an administrator's call. AssigneeNotEligible, saying no more, when ``assignee`` is not
     an officer of the directory (None), lacks the officer role, or is named in the case."""
+    desk = _Desk(store, cipher, clock, queue, policy, marker)
     role = ETHICS_OFFICER if assignee is not None and assignee.email == officer.email \
         else ETHICS_ADMIN
     actor = casework.officer_actor(officer.email)
@@ -191,14 +206,20 @@ def assign(reference: str, assignee: Officer | None, officer: Officer, desk: Des
     return change.case
 
 
-def add_note(reference: str, text: str, officer: Officer, desk: Desk) -> Case:
+def add_note(reference: str, text: str, officer: Officer, *,
+             store: IntakeStore, cipher: PayloadCipher, clock: Clock,
+             queue: TaskQueue, policy: Policy, marker: Marker) -> Case:
+    desk = _Desk(store, cipher, clock, queue, policy, marker)
     actor, sealed = casework.officer_actor(officer.email), _seal(desk, NOTE, reference, text)
     change, _ = _act(reference, officer, "note", desk,
                      lambda c, _, now: casework.noted(c, *sealed, actor, now))
     return change.case
 
 
-def reply(reference: str, text: str, officer: Officer, desk: Desk) -> Case:
+def reply(reference: str, text: str, officer: Officer, *,
+          store: IntakeStore, cipher: PayloadCipher, clock: Clock,
+          queue: TaskQueue, policy: Policy, marker: Marker) -> Case:
+    desk = _Desk(store, cipher, clock, queue, policy, marker)
     actor = casework.officer_actor(officer.email)
     sealed = _seal(desk, REPLY_TO_SUBMITTER, reference, text)
 
@@ -212,11 +233,14 @@ def reply(reference: str, text: str, officer: Officer, desk: Desk) -> Case:
 
 
 def record_measure(reference: str, kind: str, recommended_on: str, outcome: str,
-                   officer: Officer, desk: Desk, *, measure_id: str | None = None,
+                   officer: Officer, *, measure_id: str | None = None,
                    purpose: str = "protective", decision: str | None = None,
-                   decided_on: str | None = None) -> Case:
+                   decided_on: str | None = None,
+                   store: IntakeStore, cipher: PayloadCipher, clock: Clock,
+                   queue: TaskQueue, policy: Policy, marker: Marker) -> Case:
     """Record a measure recommended to the Executive Director (protective or corrective),
     or update one (``measure_id``): its outcome, the Executive Director's decision."""
+    desk = _Desk(store, cipher, clock, queue, policy, marker)
     measure = ProtectiveMeasure(measure_id or secrets.token_hex(8), kind, recommended_on,
                                 outcome, purpose=purpose, decision=decision,
                                 decided_on=decided_on)

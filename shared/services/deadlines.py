@@ -14,7 +14,9 @@ from shared.domain.deadlines import deadline_alerts
 from shared.domain.records import CaseQuery
 from shared.domain.workflow import PANEL_REVIEW_REQUEST_DUE, WORKFLOWS
 from shared.logs import get_logger
-from shared.ports import Clock, IntakeStore, TaskQueue
+from shared.ports.clock import Clock
+from shared.ports.storage import IntakeStore
+from shared.ports.tasks import TaskQueue
 from shared.services.tasks import enqueue_stored
 
 log = get_logger(__name__)

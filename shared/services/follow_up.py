@@ -44,14 +44,12 @@ from shared.domain.records import Case, CaseEvent, PendingTask
 from shared.domain.references import hash_receipt, verify_receipt
 from shared.domain.sealing import event_context
 from shared.logs import get_logger
-from shared.ports import (
-    Clock,
-    FollowUpStore,
-    IntakeStore,
-    PayloadCipher,
-    RateLimiter,
-    TaskQueue,
-)
+from shared.ports.clock import Clock
+from shared.ports.follow_up import FollowUpStore
+from shared.ports.rate_limits import RateLimiter
+from shared.ports.sealing import PayloadCipher
+from shared.ports.storage import IntakeStore
+from shared.ports.tasks import TaskQueue
 from shared.services import integrity
 from shared.services.tasks import enqueue_stored
 

@@ -19,24 +19,23 @@ from typing import Any
 
 from shared.domain import forwarding
 from shared.domain.follow_up import SUBMITTER_MESSAGE
-from shared.domain.records import Case, CaseChange, Submission
+from shared.domain.records import Case, CaseChange, Submission, UnknownSubmission
 from shared.domain.referrals import referral_document, supplement_document
 from shared.domain.sealing import IntegrityFailure
 from shared.logs import get_logger
-from shared.ports import (
-    Clock,
-    FollowUpStore,
-    IntakeStore,
+from shared.ports.clock import Clock
+from shared.ports.follow_up import FollowUpStore
+from shared.ports.investigations import (
     InvestigationsGateway,
-    PayloadCipher,
     ReferralReceipt,
     ReferralRejected,
     ReferralUnavailable,
-    TaskQueue,
 )
+from shared.ports.sealing import PayloadCipher
+from shared.ports.storage import IntakeStore
+from shared.ports.tasks import TaskQueue
 from shared.services import integrity
 from shared.services.tasks import enqueue_stored
-from shared.services.triage import UnknownSubmission
 
 log = get_logger(__name__)
 

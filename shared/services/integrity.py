@@ -24,15 +24,10 @@ from shared.domain.sealing import (
     submission_context,
 )
 from shared.logs import get_logger
-from shared.ports import (
-    Clock,
-    IntakeStore,
-    PayloadCipher,
-    SealBroken,
-    SealOutdated,
-    StoreUnavailable,
-    TaskQueue,
-)
+from shared.ports.clock import Clock
+from shared.ports.sealing import PayloadCipher, SealBroken, SealOutdated
+from shared.ports.storage import IntakeStore, StoreUnavailable
+from shared.ports.tasks import TaskQueue
 from shared.services.tasks import enqueue_stored
 
 log = get_logger(__name__)

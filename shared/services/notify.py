@@ -18,28 +18,20 @@ from shared.domain.forwarding import notification_sent
 from shared.domain.mail_limits import SendLimits
 from shared.domain.officers import Officer
 from shared.domain.policy import Policy
-from shared.domain.records import Case, Forwarding, Submission, pending_key
+from shared.domain.records import Case, Forwarding, Submission, UnknownSubmission, pending_key
 from shared.domain.recusal import Marker
 from shared.domain.referrals import reporter_email
 from shared.domain.sealing import IntegrityFailure
 from shared.domain.text_input import is_email
 from shared.logs import get_logger
-from shared.ports import (
-    Claim,
-    Clock,
-    Email,
-    IntakeStore,
-    MailLedger,
-    Notifier,
-    PayloadCipher,
-    QuotaFull,
-    StoreUnavailable,
-    TaskQueue,
-)
+from shared.ports.clock import Clock
+from shared.ports.mail import Claim, Email, MailLedger, Notifier, QuotaFull
+from shared.ports.sealing import PayloadCipher
+from shared.ports.storage import IntakeStore, StoreUnavailable
+from shared.ports.tasks import TaskQueue
 from shared.services import integrity
 from shared.services.recusal import Recusal
 from shared.services.tasks import enqueue_stored
-from shared.services.triage import UnknownSubmission
 
 log = get_logger(__name__)
 

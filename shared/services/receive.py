@@ -40,16 +40,10 @@ from shared.domain.references import (
 )
 from shared.domain.sealing import submission_context
 from shared.logs import get_logger
-from shared.ports import (
-    Clock,
-    IntakeStore,
-    PayloadSealer,
-    QueueUnavailable,
-    ReferenceTaken,
-    ReplayDigests,
-    SubmissionExists,
-    TaskQueue,
-)
+from shared.ports.clock import Clock
+from shared.ports.sealing import PayloadSealer, ReplayDigests
+from shared.ports.storage import IntakeStore, ReferenceTaken, SubmissionExists
+from shared.ports.tasks import QueueUnavailable, TaskQueue
 from shared.services.tasks import task_for
 
 log = get_logger(__name__)

@@ -21,7 +21,10 @@ from shared.domain.officers import Officer, normalise_email
 from shared.domain.records import Case, CaseChange, CaseQuery
 from shared.domain.sealing import IntegrityFailure
 from shared.logs import get_logger
-from shared.ports import Clock, IntakeStore, PayloadCipher, TaskQueue
+from shared.ports.clock import Clock
+from shared.ports.sealing import PayloadCipher
+from shared.ports.storage import IntakeStore
+from shared.ports.tasks import TaskQueue
 from shared.services import integrity
 
 log = get_logger(__name__)

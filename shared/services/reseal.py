@@ -35,7 +35,8 @@ from shared.domain.sealing import (
     submission_context,
 )
 from shared.logs import get_logger
-from shared.ports import IntakeStore, PayloadCipher, ReplayDigests, SealBroken, SealedRecords
+from shared.ports.sealing import PayloadCipher, ReplayDigests, SealBroken, SealedRecords
+from shared.ports.storage import IntakeStore
 
 log = get_logger(__name__)
 

@@ -14,8 +14,8 @@ from shared.domain.records import canonical_json, jsonable
 from shared.domain.statistics import LOGGED, StatRecord
 from shared.domain.taxonomy import LOGGED_CODES, advice_group_of
 from shared.logs import get_logger
-from shared.ports import Clock
-from shared.statistics_ports import StatisticsStore
+from shared.ports.clock import Clock
+from shared.ports.statistics import StatisticsStore
 
 log = get_logger(__name__)
 

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from shared.logs import get_logger
-from shared.ports import Clock, IntakeStore, QueueUnavailable, TaskQueue
+from shared.ports.clock import Clock
+from shared.ports.storage import IntakeStore
+from shared.ports.tasks import QueueUnavailable, TaskQueue
 from shared.services.deadlines import watch_deadlines
 from shared.services.tasks import task_for
 

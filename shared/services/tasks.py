@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from shared.domain.records import PendingTask, Task
 from shared.logs import get_logger
-from shared.ports import QueueUnavailable, TaskQueue
+from shared.ports.tasks import QueueUnavailable, TaskQueue
 
 log = get_logger(__name__)
 

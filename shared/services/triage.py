@@ -5,21 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shared.domain.policy import Policy
-from shared.domain.records import Case, Submission, Triage
+from shared.domain.records import Case, Submission, Triage, UnknownSubmission
 from shared.domain.recusal import Marker, NamedIndex
 from shared.domain.sealing import IntegrityFailure
 from shared.domain.triage import triage, triaged
 from shared.logs import get_logger
-from shared.ports import Clock, IntakeStore, PayloadCipher, TaskQueue
+from shared.ports.clock import Clock
+from shared.ports.sealing import PayloadCipher
+from shared.ports.storage import IntakeStore
+from shared.ports.tasks import TaskQueue
 from shared.services import integrity
 from shared.services.recusal import named_index
 from shared.services.tasks import enqueue_stored
 
 log = get_logger(__name__)
-
-
-class UnknownSubmission(LookupError):
-    """A task names a submission that is not stored."""
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ import pytest
 from shared.domain.follow_up import Attempt, Lockout
 from shared.domain.policy import Policy
 from shared.domain.triage import triaged
-from shared.ports import FollowUpStore, IntakeStore, StoreUnavailable
+from shared.ports.follow_up import FollowUpStore
+from shared.ports.storage import IntakeStore, StoreUnavailable
 from tests.contract.test_store_contract import TRIAGE, records
 from tests.support.fakes import FixedClock, InMemoryFollowUpStore, InMemoryStore, RecordingQueue
 

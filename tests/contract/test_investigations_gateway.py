@@ -17,7 +17,7 @@ from reference_receiver.app import ReferenceReceiver
 from shared.adapters.investigations_http import HttpInvestigationsGateway
 from shared.domain.referrals import REFERRAL_FORMAT
 from shared.domain.signatures import WINDOW_SECONDS, signature
-from shared.ports import ReferralRejected, ReferralUnavailable
+from shared.ports.investigations import ReferralRejected, ReferralUnavailable
 from tests.support.processes import free_port
 from tests.support.receiver import (
     CONTROL_TOKEN,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from shared.adapters.local_keys import LocalKeyService
-from shared.ports import KeyService
+from shared.ports.sealing import KeyService
 from tests.conftest import KmsServer
 
 

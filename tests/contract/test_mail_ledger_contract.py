@@ -16,7 +16,8 @@ import pytest
 from shared.domain.mail_limits import TOTAL_KEY, SendLimits, SendQuota, recipient_key
 from shared.domain.mailboxes import mailbox
 from shared.domain.records import Case, CaseChange, PendingTask
-from shared.ports import Claim, IntakeStore, MailLedger, QuotaFull
+from shared.ports.mail import Claim, MailLedger, QuotaFull
+from shared.ports.storage import IntakeStore
 from tests.contract.test_store_contract import records
 from tests.support.fakes import InMemoryMailLedger, InMemoryStore
 

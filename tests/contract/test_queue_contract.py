@@ -11,7 +11,7 @@ import pytest
 
 from shared.adapters.local_dispatcher import Backoff, HttpDelivery, LocalDispatcher
 from shared.domain.records import Task
-from shared.ports import QueueUnavailable, TaskQueue
+from shared.ports.tasks import QueueUnavailable, TaskQueue
 from tests.conftest import require_emulator
 from tests.support.emulators import RecordingTarget, new_queue, serving
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from shared.domain.records import CaseChange, Happened, record
-from shared.ports import IntakeStore, SealedRecords
+from shared.ports.sealing import SealedRecords
+from shared.ports.storage import IntakeStore
 from tests.contract.test_store_contract import T0, records
 
 OLD = {"v": 1, "alg": "AES-256-GCM", "kid": "local:abc", "wrapped_key": "AAAA",

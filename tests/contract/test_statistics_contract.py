@@ -32,8 +32,8 @@ from shared.domain.statistics import (
     StatRecord,
     SubmissionCount,
 )
-from shared.ports import IntakeStore, StoreUnavailable
-from shared.statistics_ports import ImportMismatch, LoggedServiceConflict, StatisticsStore
+from shared.ports.statistics import ImportMismatch, LoggedServiceConflict, StatisticsStore
+from shared.ports.storage import IntakeStore, StoreUnavailable
 from tests.support.fakes import InMemoryStore
 from tests.support.statistics_fakes import InMemoryStatistics
 

@@ -24,7 +24,7 @@ from shared.domain.records import (
     record,
 )
 from shared.domain.triage import triaged
-from shared.ports import IntakeStore, ReferenceTaken, StoreUnavailable, SubmissionExists
+from shared.ports.storage import IntakeStore, ReferenceTaken, StoreUnavailable, SubmissionExists
 from tests.support.fakes import InMemoryStore
 
 T0 = datetime(2026, 3, 2, 9, 30, 15, 123456, tzinfo=UTC)

@@ -15,7 +15,7 @@ import pytest
 from shared.domain.follow_up import REPLY_TO_SUBMITTER, submitter_status
 from shared.domain.references import verify_receipt
 from shared.domain.workflow import WORKFLOWS
-from shared.ports import FollowUpStore
+from shared.ports.follow_up import FollowUpStore
 from shared.services import follow_up as service
 from shared.web.i18n import LANGUAGES, SOURCE_LANGUAGE, translations
 from tests.support.harness import Harness

@@ -16,7 +16,7 @@ from shared.adapters.sqlite_store import SqliteStore
 from shared.domain.officers import parse_directory
 from shared.domain.records import CaseQuery
 from shared.domain.statistics import RecordCount
-from shared.ports import StoreUnavailable
+from shared.ports.storage import StoreUnavailable
 from tests.support.harness import Harness, function_app
 from tests.support.report_data import intake
 from tests.support.tokens import dev_bearer, dev_verifier

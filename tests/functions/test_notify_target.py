@@ -20,7 +20,7 @@ from shared import bootstrap
 from shared.adapters.investigations_http import HttpInvestigationsGateway
 from shared.adapters.sqlite_store import SqliteStore
 from shared.domain import notifications
-from shared.ports import Email
+from shared.ports.mail import Email
 from tests.support.fakes import RecordingNotifier
 from tests.support.harness import Harness, function_app
 from tests.support.logscan import CapturingHandler
@@ -378,3 +378,28 @@ def test_a_stored_assignee_address_that_fails_todays_rules_is_never_written_to(
                if '"notification_address_refused"' in line]
     assert [(r["reference"], r["role"]) for r in refused] == [(reference, "assignee")]
     assert "dana" not in "\n".join(session_log.lines[since:])
+
+
+@pytest.mark.parametrize("item", ["no_such_template-ethics_office",
+                                  "referral_made-no_such_role"])
+def test_a_task_naming_no_notification_is_refused_once_logged_as_an_error_and_sends_nothing(
+        tmp_path: Path, receiver_url: str, session_log: CapturingHandler, item: str) -> None:
+    """A task for an item the system never makes (its shape passes the schema) can never
+    succeed: a 422 naming ``item``, an ERROR ``task_refused`` saying so, nothing sent,
+    nothing left pending for sweep to queue again."""
+    harness = office(tmp_path, receiver_url)
+    reference, submission_id = forwarded(harness)
+    _deliver(harness)  # the referral's own notifications
+    before = list(sent(harness))
+    since = len(session_log.lines)
+    answer = post_notify(harness, submission_id, item)
+    assert answer.status_code == 422 and list(answer.get_json()["errors"]) == ["item"]
+    refused = [json.loads(line) for line in session_log.lines[since:]
+               if '"task_refused"' in line]
+    assert [(r["severity"], r["function"], r["status"]) for r in refused] == [
+        ("ERROR", "notify", 422)]
+    assert sent(harness) == before
+    harness.clock.advance(seconds=3600)
+    assert harness.post("sweep", {}).get_json()["requeued"] == 0
+    case = harness.store.get_case(reference)
+    assert case is not None and item not in case.notifications_sent

@@ -24,7 +24,8 @@ from shared.cli import main as cli
 from shared.domain.officers import parse_directory
 from shared.domain.records import CaseChange
 from shared.domain.sealing import CASES_KEY, MESSAGES_KEY, SealContext
-from shared.ports import IntakeStore, PayloadCipher
+from shared.ports.sealing import PayloadCipher
+from shared.ports.storage import IntakeStore
 from shared.services.sweep import sweep
 from tests.support.fakes import RecordingNotifier
 from tests.support.harness import Harness, function_app, settings_for

@@ -23,7 +23,8 @@ from shared.bootstrap import Container
 from shared.domain.officers import parse_directory
 from shared.domain.records import Case, CaseChange, CaseEvent, Happened, record
 from shared.domain.sealing import NOTE, REPLY_TO_SUBMITTER, SUBMITTER_MESSAGE
-from shared.ports import IntakeStore, KeyService
+from shared.ports.sealing import KeyService
+from shared.ports.storage import IntakeStore
 from shared.services.follow_up import add_message
 from tests.support.fakes import RecordingNotifier
 from tests.support.harness import Harness, function_app

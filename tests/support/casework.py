@@ -19,9 +19,10 @@ from shared.adapters.investigations_http import HttpInvestigationsGateway
 from shared.bootstrap import Container
 from shared.domain.officers import parse_directory
 from shared.domain.records import Case, CaseEvent
-from shared.ports import Email, IntakeStore
+from shared.ports.mail import Email
+from shared.ports.statistics import StatisticsStore
+from shared.ports.storage import IntakeStore
 from shared.services.sweep import sweep
-from shared.statistics_ports import StatisticsStore
 from tests.support.fakes import FixedClock, RecordingNotifier, RecordingQueue
 from tests.support.harness import Harness, function_app, settings_for
 from tests.support.payloads import payload

@@ -22,22 +22,11 @@ from shared.domain.records import (
     next_deadline,
     referral_status,
 )
-from shared.ports import (
-    Claim,
-    Clock,
-    Email,
-    FollowUpStore,
-    IntakeStore,
-    MailLedger,
-    Notifier,
-    NotifierUnavailable,
-    QueueUnavailable,
-    QuotaFull,
-    ReferenceTaken,
-    StoreUnavailable,
-    SubmissionExists,
-    TaskQueue,
-)
+from shared.ports.clock import Clock
+from shared.ports.follow_up import FollowUpStore
+from shared.ports.mail import Claim, Email, MailLedger, Notifier, NotifierUnavailable, QuotaFull
+from shared.ports.storage import IntakeStore, ReferenceTaken, StoreUnavailable, SubmissionExists
+from shared.ports.tasks import QueueUnavailable, TaskQueue
 
 
 class FixedClock(Clock):

@@ -15,7 +15,7 @@ from shared import bootstrap, config
 from shared.adapters.local_dispatcher import cloud_tasks_headers
 from shared.bootstrap import Container
 from shared.config import Settings
-from shared.ports import IntakeStore
+from shared.ports.storage import IntakeStore
 from tests.support.fakes import FixedClock, RecordingQueue, ledger_for
 
 ROOT = Path(__file__).resolve().parents[2]

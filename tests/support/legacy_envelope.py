@@ -9,7 +9,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from shared.ports import KeyWrapper
+from shared.ports.sealing import KeyWrapper
 
 
 def _b64(raw: bytes) -> str:

@@ -31,8 +31,8 @@ from shared.domain.taxonomy import (
     RETALIATION_OUTCOMES,
     SERVICE_CATEGORIES,
 )
-from shared.ports import IntakeStore
-from shared.statistics_ports import StatisticsStore
+from shared.ports.statistics import StatisticsStore
+from shared.ports.storage import IntakeStore
 from tests.support.fakes import FixedClock, RecordingQueue
 from tests.support.harness import Harness, settings_for
 from tests.support.processes import free_port

@@ -8,7 +8,7 @@ from typing import Any
 
 from shared.domain.records import Submission
 from shared.domain.sealing import event_context, submission_context
-from shared.ports import PayloadCipher
+from shared.ports.sealing import PayloadCipher
 
 
 def opened_submission(cipher: PayloadCipher, submission: Submission) -> dict[str, Any]:

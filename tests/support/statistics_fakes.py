@@ -22,8 +22,8 @@ from shared.domain.statistics import (
     SubmissionCount,
     year_bounds,
 )
-from shared.ports import StoreUnavailable
-from shared.statistics_ports import ImportMismatch, LoggedServiceConflict, StatisticsStore
+from shared.ports.statistics import ImportMismatch, LoggedServiceConflict, StatisticsStore
+from shared.ports.storage import StoreUnavailable
 from tests.support.fakes import InMemoryStore
 
 

@@ -14,7 +14,7 @@ from werkzeug.test import TestResponse
 
 from shared import bootstrap
 from shared.bootstrap import Container
-from shared.ports import IntakeStore
+from shared.ports.storage import IntakeStore
 from tests.support.fakes import (
     FixedClock,
     InMemoryFollowUpStore,

@@ -26,7 +26,7 @@ from shared.domain.sealing import (
     event_context,
     submission_context,
 )
-from shared.ports import KeyService, SealBroken, SealOutdated
+from shared.ports.sealing import KeyService, SealBroken, SealOutdated
 from tests.conftest import KmsServer
 from tests.support.legacy_envelope import seal_v1
 

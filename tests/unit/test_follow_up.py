@@ -272,7 +272,7 @@ def test_a_failed_transaction_begin_is_a_store_outage() -> None:
     from google.api_core import exceptions as api_exceptions
 
     from shared.adapters.firestore_followup import FirestoreFollowUpStore
-    from shared.ports import StoreUnavailable
+    from shared.ports.storage import StoreUnavailable
 
     class Store:
         @staticmethod

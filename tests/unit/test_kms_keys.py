@@ -21,7 +21,8 @@ from shared.domain.sealing import (
     event_context,
     submission_context,
 )
-from shared.ports import KeyServiceUnavailable, SealBroken, StoreUnavailable
+from shared.ports.sealing import KeyServiceUnavailable, SealBroken
+from shared.ports.storage import StoreUnavailable
 from tests.conftest import KmsServer
 
 

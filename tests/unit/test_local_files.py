@@ -19,7 +19,7 @@ from shared.adapters.outbox_notifier import OutboxNotifier
 from shared.adapters.sqlite_store import SqliteStore
 from shared.bootstrap import Container
 from shared.domain.triage import triaged
-from shared.ports import Email
+from shared.ports.mail import Email
 from tests.contract.test_store_contract import TRIAGE, records
 
 

@@ -121,7 +121,7 @@ def test_a_reference_guessed_from_many_networks_is_paced_and_the_owner_still_get
 
 def test_a_check_the_store_could_not_count_is_not_counted_against_the_client(
         desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
-    from shared.ports import StoreUnavailable
+    from shared.ports.storage import StoreUnavailable
 
     def down(*args: object, **kwargs: object) -> None:
         raise StoreUnavailable("down")

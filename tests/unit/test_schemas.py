@@ -203,7 +203,7 @@ def test_the_schemas_are_found() -> None:
     names = {cls.__name__ for cls in INPUT_SCHEMAS}
     assert {"AdviceRequestSchema", "ReporterSchema", "ComplainantSchema",
             "FollowUpMessageSchema", "FollowUpLookupSchema", "MessageSchema",
-            "ServiceLogSchema", "ServiceLineSchema", "TriageTaskSchema"} <= names
+            "ServiceLogSchema", "ServiceLineSchema", "TaskSchema"} <= names
     assert len(STRING_FIELDS) > 50
 
 

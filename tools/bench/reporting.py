@@ -32,10 +32,10 @@ from typing import Any
 from schemas.import_file import validate_lines
 from shared.adapters.statistics_documents import record_doc
 from shared.domain.statistics import StatRecord
-from shared.ports import Clock
+from shared.ports.clock import Clock
+from shared.ports.statistics import StatisticsStore
 from shared.services.annual_report import annual_report
 from shared.services.importing import import_records
-from shared.statistics_ports import StatisticsStore
 
 IMPORT_TARGET = 0.70  # import throughput / raw batch writes
 REPORT_TARGET = 10.0  # streaming time / report time

@@ -1,8 +1,7 @@
 """The port of the annual report's data: the service log, imported records, and counts.
 
-A port of its own (next to ``shared/ports.py``) so the statistics feature merges without
-touching the intake store's interface. Adapters are siblings of the intake store adapters
-and share their database; like them, they raise ``StoreUnavailable`` when it is down.
+Its adapters share their backend's database with the intake store's adapters; like them,
+they raise ``StoreUnavailable`` when it is down.
 """
 
 from __future__ import annotations

@@ -1,0 +1,137 @@
+"""One table from the errors use cases raise to the HTTP answers they get: the JSON answer
+of the API (status, message, ``errors`` naming the field, headers) and the problem page a
+browser is shown instead. An error missing from the table is a bug: a logged 500."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from shared.auth import Unauthenticated, VerifierUnavailable
+from shared.domain.casework import DetailProblem, NotAllowedNow
+from shared.domain.notifications import UnknownNotification
+from shared.domain.officers import Forbidden
+from shared.domain.records import UnknownSubmission
+from shared.domain.sealing import IntegrityFailure
+from shared.domain.workflow import IllegalTransition
+from shared.http import HttpProblem
+from shared.ports.mail import NotifierUnavailable
+from shared.ports.statistics import LoggedServiceConflict
+from shared.ports.storage import StoreUnavailable
+from shared.ports.tasks import QueueUnavailable
+from shared.services.cases import AssigneeNotEligible, CaseNotFound
+from shared.services.forward import ForwardLater
+from shared.services.notify import HeldBack, SendInProgress
+from shared.services.receive import IdempotencyConflict
+
+RETRY_AFTER_SECONDS = "30"
+RETRY_LATER = {"Retry-After": RETRY_AFTER_SECONDS}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """How one kind of error is answered."""
+
+    problem: Callable[[Any], HttpProblem]  # the API's answer, from the error
+    page: str | None = None  # the problem page a browser gets; None: the 500 page
+    # How it is logged: "refused" (the caller's mistake, INFO), "unavailable" (a
+    # dependency is down, ERROR), "" (the use case logged it already).
+    logged: str = "refused"
+
+
+def _fixed(status: int, field: str | None, message: str,
+           headers: dict[str, str] | None = None) -> Callable[[Any], HttpProblem]:
+    errors = {field: [message]} if field else {}
+    return lambda _: HttpProblem(status, message, dict(errors), dict(headers or {}))
+
+
+def _said(status: int, field: str) -> Callable[[Any], HttpProblem]:
+    """The error's own message, which says what to do and never holds client text."""
+    return lambda error: HttpProblem(status, str(error), {field: [str(error)]})
+
+
+def _illegal(error: IllegalTransition) -> HttpProblem:
+    problem = HttpProblem(409, str(error), {"name": [str(error)]})
+    problem.errors["allowed"] = list(error.allowed)
+    return problem
+
+
+def _forbidden(refusal: Forbidden) -> HttpProblem:
+    """Its reason code goes to the log, never to the caller."""
+    return HttpProblem(403, refusal.message, {"_access": [refusal.message]},
+                       log_fields=[refusal.reason])
+
+
+def _unauthenticated(refusal: Unauthenticated) -> HttpProblem:
+    return HttpProblem(401, refusal.message, {"Authorization": [refusal.message]},
+                       {"WWW-Authenticate": refusal.www_authenticate},
+                       log_fields=[refusal.reason])
+
+
+def _integrity(failure: IntegrityFailure) -> HttpProblem:
+    message = ("This case's stored records failed an integrity check, so they are not "
+               "shown. The Ethics Office has been alerted.")
+    return HttpProblem(409, message, {"_integrity": [failure.code]})
+
+
+def _held_back(held: HeldBack) -> HttpProblem:
+    return HttpProblem(503, "A send limit is reached; the e-mail stays pending and will be "
+                            "retried.", {"_limit": [held.limit]},
+                       {"Retry-After": str(int(held.seconds) + 1)})
+
+
+def _upstream(message: str) -> Callable[[Any], HttpProblem]:
+    return lambda error: HttpProblem(503, message, {"_upstream": [str(error)]}, RETRY_LATER)
+
+
+_UNAVAILABLE = Answer(_fixed(503, None, "The service is temporarily unavailable; "
+                             "nothing was stored. Please try again shortly.", RETRY_LATER),
+                      page="unavailable", logged="unavailable")
+
+ANSWERS: dict[type[Exception], Answer] = {
+    # The caller's mistakes.
+    UnknownSubmission: Answer(_fixed(404, "submission_id", "No submission with this id.")),
+    UnknownNotification: Answer(_fixed(422, "item", "Not a notification this system sends.")),
+    # Also a case that names the officer: the same answer, word for word.
+    CaseNotFound: Answer(_fixed(404, "reference", "No case with this reference.")),
+    AssigneeNotEligible: Answer(_fixed(
+        422, "assignee", "This case cannot be given to that officer; choose another officer.")),
+    IllegalTransition: Answer(_illegal),
+    NotAllowedNow: Answer(_said(409, "_state")),
+    DetailProblem: Answer(lambda problem: _said(422, problem.field)(problem)),
+    IdempotencyConflict: Answer(_fixed(
+        409, "Idempotency-Key",
+        "This Idempotency-Key was already used for a different submission.")),
+    LoggedServiceConflict: Answer(_fixed(
+        409, "Idempotency-Key", "This Idempotency-Key was already used for a different entry.")),
+    Unauthenticated: Answer(_unauthenticated),
+    Forbidden: Answer(_forbidden),
+    # Stored records that cannot be served: already logged as an ERROR and alerted.
+    IntegrityFailure: Answer(_integrity, logged=""),
+    # A dependency that is down: nothing was stored, try again.
+    StoreUnavailable: _UNAVAILABLE,
+    QueueUnavailable: _UNAVAILABLE,
+    VerifierUnavailable: Answer(lambda _: HttpProblem(
+        503, "Sign-in cannot be checked right now; try again shortly.",
+        {"Authorization": ["The token keys are unavailable."]}, RETRY_LATER),
+        logged="unavailable"),
+    # Work a task target must do later: the queue retries it with its backoff.
+    ForwardLater: Answer(_upstream("The investigations office did not answer; the referral "
+                                   "will be retried."), logged=""),
+    HeldBack: Answer(_held_back, logged=""),
+    SendInProgress: Answer(lambda _: HttpProblem(
+        503, "Another delivery is sending this e-mail.", {"item": ["being sent"]},
+        RETRY_LATER), logged=""),
+    NotifierUnavailable: Answer(_upstream("E-mail could not be handed over; it will be "
+                                          "retried."), logged=""),
+}
+
+
+def answer_for(error: BaseException) -> Answer | None:
+    """The answer of ``error``'s kind (or of the nearest kind it is a case of)."""
+    for kind in type(error).__mro__:
+        answer = ANSWERS.get(kind)
+        if answer is not None:
+            return answer
+    return None

@@ -1,0 +1,92 @@
+"""The Cloud Tasks targets (triage, forward_to_investigations, notify): one endpoint for
+all of them, each a ``TaskTarget`` naming its schema and its use case.
+
+200 once the task is settled, and a redelivery answers 200 and changes nothing. 503 with
+Retry-After while the work must wait (the investigations office or the mail service down,
+a send limit, another delivery at work): the queue retries with its backoff. A task that
+can never succeed (a body the schema refuses, a submission that is not stored, an item the
+system never makes) answers its 4xx and is logged as an ERROR, ``task_refused``: only our
+own queues call these targets, so it means a bug or a forged task; the queue gives up on it
+after its ``max_attempts``, and nothing is left pending for ``sweep`` to re-queue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from flask import Request, Response
+
+from schemas.tasks import NOTIFICATION_ITEM, SUPPLEMENT_ITEM, TaskSchema
+from shared import logs
+from shared.endpoints.base import Handler, Wiring, endpoint
+from shared.endpoints.errors import answer_for
+from shared.endpoints.task_caller import require_task_caller
+from shared.endpoints.validation import validated
+from shared.http import HttpProblem, json_response, read_body
+
+if TYPE_CHECKING:
+    from shared.bootstrap import UseCases
+
+log = logs.get_logger(__name__)
+
+MAX_TASK_BYTES = 4096
+
+
+@dataclass(frozen=True)
+class TaskTarget:
+    function: str
+    schema: TaskSchema
+    # The use case, given the submission id and the item ("" when none): the 200 body.
+    run: Callable[[UseCases, str, str], Mapping[str, Any]]
+
+
+def _triage(uc: UseCases, submission_id: str, _: str) -> Mapping[str, Any]:
+    outcome = uc.triage(submission_id)
+    return {"reference": outcome.reference, "changed": outcome.changed,
+            "priority": outcome.triage.priority, "route": outcome.triage.route}
+
+
+def _forward(uc: UseCases, submission_id: str, item: str) -> Mapping[str, Any]:
+    outcome = uc.forward(submission_id, item=item)
+    return {"reference": outcome.reference, "status": outcome.status,
+            "attempt": outcome.attempt}
+
+
+def _notify(uc: UseCases, submission_id: str, item: str) -> Mapping[str, Any]:
+    return {"status": uc.notify(submission_id, item)}
+
+
+TRIAGE = TaskTarget("triage", TaskSchema(), _triage)
+FORWARD = TaskTarget("forward_to_investigations", TaskSchema(item=SUPPLEMENT_ITEM), _forward)
+NOTIFY = TaskTarget("notify", TaskSchema(item=NOTIFICATION_ITEM), _notify)
+
+
+def _status(error: Exception) -> int:
+    if isinstance(error, HttpProblem):
+        return error.status
+    answer = answer_for(error)
+    return answer.problem(error).status if answer is not None else 500
+
+
+def task_endpoint(target: TaskTarget, wiring: Wiring) -> Handler:
+    """The handler of a task target."""
+
+    def run(uc: UseCases, request: Request) -> Response:
+        require_task_caller(request, uc, target.function)
+        try:
+            task = validated(target.schema, read_body(request, MAX_TASK_BYTES,
+                                                      allow_form=False), uc)
+            body = target.run(uc, task["submission_id"], task.get("item", ""))
+        except Exception as error:
+            status = _status(error)
+            if 400 <= status < 500:
+                log.error("task refused: it can never succeed, and is not retried beyond "
+                          "the queue's attempts", extra={
+                              "event": "task_refused", "function": target.function,
+                              "status": status, "error": type(error).__name__})
+            raise
+        return json_response(200, dict(body))
+
+    return endpoint(target.function, run, wiring)
