@@ -107,3 +107,52 @@ def test_the_graph_follows_lazy_imports_and_only_the_roots_members_used(tmp_path
                               "store_sdk.client"}
     assert "shared.adapters.store_adapter" in graph.modules
     assert graph.members["shared.bootstrap"] == {"container", "store", "_store"}
+
+
+def test_only_code_that_knows_the_root_reaches_its_members_and_each_class_its_own_init(
+        tmp_path: Path) -> None:
+    write(tmp_path, "functions/f/main.py", """
+        from shared import bootstrap
+        from shared.endpoint import handle
+        handle(bootstrap.use_cases)
+        """)
+    write(tmp_path, "shared/__init__.py", "")
+    write(tmp_path, "shared/endpoint.py", """
+        from typing import TYPE_CHECKING
+        from shared.service import Refused
+        if TYPE_CHECKING:
+            from shared.bootstrap import UseCases
+        def handle(uc: "UseCases"):
+            return uc.store
+        """)
+    # Below the root: its ``p.mailer`` is a port's attribute, not the root's member.
+    write(tmp_path, "shared/service.py", """
+        class Refused(Exception):
+            def __init__(self):
+                super().__init__()
+        def send(p):
+            return p.mailer.send()
+        """)
+    write(tmp_path, "shared/bootstrap.py", """
+        class UseCases:
+            def __init__(self):
+                self.desk = Desk()
+            @property
+            def store(self):
+                import store_sdk
+            @property
+            def mailer(self):
+                import mail_sdk
+        class Desk:
+            def __init__(self):
+                import desk_sdk
+        class Other:
+            def __init__(self):
+                import other_sdk
+        def use_cases():
+            return UseCases()
+        """)
+    graph = import_graph("f", tmp_path)
+    assert graph.external == {"typing.TYPE_CHECKING", "store_sdk", "desk_sdk"}
+    assert graph.members["shared.bootstrap"] == {"use_cases", "UseCases.__init__", "store",
+                                                 "Desk.__init__"}

@@ -6,8 +6,13 @@ pages are imported on first use), except under ``if TYPE_CHECKING:``. The compos
 is the exception that keeps the answer honest: it imports every adapter, each inside the
 member that builds it, so following all of its imports would give every function every
 SDK. Its members are followed only when reached: a member is reached when a module the
-function reaches names it (``container.gateway``, ``from shared.bootstrap import using``),
-or a reached member names it.
+function reaches and that knows the composition root (imports from it, if only its types
+under ``TYPE_CHECKING``: the entry points, endpoints, command line) names it
+(``container.gateway``, ``use_cases.notify``, ``from shared.bootstrap import using``), or a
+reached member names it. The modules below the root (services, adapters, the domain) never
+hold what it builds, so an attribute of theirs that shares a member's name (a port's
+``p.gateway``) reaches nothing. A class's special methods (``__init__``) are members of
+their own (``OfficerDesk.__init__``), reached when the class is named.
 
 Third-party modules are mapped to their distributions by the files the installed
 distributions hold (``importlib.metadata``), so this runs in the project's virtualenv.
@@ -56,6 +61,7 @@ class ModuleInfo:
     imports: list[Import] = field(default_factory=list)
     attributes: set[str] = field(default_factory=set)  # every ``x.name`` it reads
     module_level_names: set[str] = field(default_factory=set)  # named outside any function
+    type_only_imports: set[str] = field(default_factory=set)  # under ``if TYPE_CHECKING:``
     # Composition roots: what each member (function, method, property) names and imports.
     members: dict[str, set[str]] = field(default_factory=dict)
 
@@ -70,6 +76,7 @@ class _Reader(ast.NodeVisitor):
         self.package = package
         self.info = ModuleInfo()
         self.scope: list[str] = []
+        self.classes: list[str] = []
 
     def _member(self) -> str | None:
         return self.scope[-1] if self.scope else None
@@ -83,14 +90,28 @@ class _Reader(ast.NodeVisitor):
 
     def visit_If(self, node: ast.If) -> None:
         if _is_type_checking(node.test):
+            for child in ast.walk(node):
+                if isinstance(child, ast.ImportFrom):
+                    self.info.type_only_imports.add(self._absolute(child.module, child.level))
+                elif isinstance(child, ast.Import):
+                    self.info.type_only_imports.update(a.name for a in child.names)
             for child in node.orelse:
                 self.visit(child)
             return
         self.generic_visit(node)
 
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self.classes.append(node.name)
+        self.generic_visit(node)
+        self.classes.pop()
+
     def _visit_scope(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        # Methods and nested functions count as the outermost member that holds them.
-        self.scope.append(self.scope[-1] if self.scope else node.name)
+        # Methods and nested functions count as the outermost member that holds them; a
+        # special method is its class's (every class has an ``__init__``).
+        name = node.name
+        if self.classes and name.startswith("__") and name.endswith("__"):
+            name = f"{self.classes[-1]}.{name}"
+        self.scope.append(self.scope[-1] if self.scope else name)
         self.info.members.setdefault(self.scope[-1], set())
         self.generic_visit(node)
         self.scope.pop()
@@ -149,6 +170,21 @@ def _info(module: str, root: Path) -> ModuleInfo:
     return _read(path, package)
 
 
+def _knows_a_root(info: ModuleInfo) -> bool:
+    """Whether a module imports from a composition root (its types included): only such a
+    module can hold what the root builds and call its members."""
+    imported = {i.module for i in info.imports} | {
+        f"{i.module}.{i.member}" for i in info.imports if i.member} | info.type_only_imports
+    return not imported.isdisjoint(COMPOSITION_ROOTS)
+
+
+def _named(member: str, names: set[str]) -> bool:
+    """Whether ``names`` reach a composition root's ``member``: its own name, or for a
+    special method (``Cls.__init__``) its class's."""
+    owner = member.rpartition(".")[0]
+    return member in names or (bool(owner) and owner in names)
+
+
 @dataclass
 class ImportGraph:
     """What a function's code reaches: our modules, and the third-party modules they name."""
@@ -196,7 +232,8 @@ def import_graph(function: str, root: Path = ROOT) -> ImportGraph:
                     graph.members[module] = set()
                     pending.extend(i for i in info.imports if i.scope is None)
                 else:
-                    names.update(info.attributes)
+                    if _knows_a_root(info):
+                        names.update(info.attributes)
                     pending.extend(info.imports)
 
     while True:
@@ -207,7 +244,7 @@ def import_graph(function: str, root: Path = ROOT) -> ImportGraph:
         for hub in sorted(graph.members):
             info = _info(hub, root)
             reached = graph.members[hub]
-            frontier = [m for m in info.members if m in names and m not in reached]
+            frontier = [m for m in info.members if _named(m, names) and m not in reached]
             while frontier:
                 member = frontier.pop()
                 if member in reached:
@@ -215,8 +252,8 @@ def import_graph(function: str, root: Path = ROOT) -> ImportGraph:
                 reached.add(member)
                 grew = True
                 names.update(info.members[member])
-                frontier.extend(m for m in info.members[member] & set(info.members)
-                                if m not in reached)
+                frontier.extend(m for m in info.members
+                                if m not in reached and _named(m, info.members[member]))
                 pending.extend(i for i in info.imports if i.scope == member)
         if not grew and not pending:
             return graph
