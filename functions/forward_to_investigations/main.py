@@ -7,7 +7,7 @@ from flask import Request, Response
 from shared import bootstrap
 from shared.endpoints.tasks import FORWARD, task_endpoint
 
-_handle = task_endpoint(FORWARD, bootstrap.use_cases)
+_handle = task_endpoint(FORWARD, lambda uc: uc.forward, bootstrap.use_cases)
 
 
 @functions_framework.http

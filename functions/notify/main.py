@@ -6,7 +6,7 @@ from flask import Request, Response
 from shared import bootstrap
 from shared.endpoints.tasks import NOTIFY, task_endpoint
 
-_handle = task_endpoint(NOTIFY, bootstrap.use_cases)
+_handle = task_endpoint(NOTIFY, lambda uc: uc.notify, bootstrap.use_cases)
 
 
 @functions_framework.http

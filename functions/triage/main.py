@@ -6,7 +6,7 @@ from flask import Request, Response
 from shared import bootstrap
 from shared.endpoints.tasks import TRIAGE, task_endpoint
 
-_handle = task_endpoint(TRIAGE, bootstrap.use_cases)
+_handle = task_endpoint(TRIAGE, lambda uc: uc.triage, bootstrap.use_cases)
 
 
 @functions_framework.http

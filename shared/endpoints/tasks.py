@@ -1,5 +1,7 @@
 """The Cloud Tasks targets (triage, forward_to_investigations, notify): one endpoint for
-all of them, each a ``TaskTarget`` naming its schema and its use case.
+all of them, each a ``TaskTarget`` naming its schema and how its use case runs a task. The
+function picks its use case from the wired ones (``lambda uc: uc.triage``), so that its
+import graph, and its bundle, hold that use case's dependencies and no other target's.
 
 200 once the task is settled, and a redelivery answers 200 and changes nothing. 503 with
 Retry-After while the work must wait (the investigations office or the mail service down,
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from flask import Request, Response
 
@@ -28,39 +30,48 @@ from shared.http import HttpProblem, json_response, read_body
 
 if TYPE_CHECKING:
     from shared.bootstrap import UseCases
+    from shared.services.forward import ForwardOutcome
+    from shared.services.triage import TriageOutcome
 
 log = logs.get_logger(__name__)
 
 MAX_TASK_BYTES = 4096
+U = TypeVar("U")  # a target's use case, as wired
 
 
 @dataclass(frozen=True)
-class TaskTarget:
+class TaskTarget(Generic[U]):
     function: str
     schema: TaskSchema
-    # The use case, given the submission id and the item ("" when none): the 200 body.
-    run: Callable[[UseCases, str, str], Mapping[str, Any]]
+    # Runs the use case on the submission id and the item ("" when none): the 200 body.
+    run: Callable[[U, str, str], Mapping[str, Any]]
 
 
-def _triage(uc: UseCases, submission_id: str, _: str) -> Mapping[str, Any]:
-    outcome = uc.triage(submission_id)
+def _triage(triage: Callable[[str], TriageOutcome], submission_id: str,
+            _: str) -> Mapping[str, Any]:
+    outcome = triage(submission_id)
     return {"reference": outcome.reference, "changed": outcome.changed,
             "priority": outcome.triage.priority, "route": outcome.triage.route}
 
 
-def _forward(uc: UseCases, submission_id: str, item: str) -> Mapping[str, Any]:
-    outcome = uc.forward(submission_id, item=item)
+def _forward(forward: Callable[..., ForwardOutcome], submission_id: str,
+             item: str) -> Mapping[str, Any]:
+    outcome = forward(submission_id, item=item)
     return {"reference": outcome.reference, "status": outcome.status,
             "attempt": outcome.attempt}
 
 
-def _notify(uc: UseCases, submission_id: str, item: str) -> Mapping[str, Any]:
-    return {"status": uc.notify(submission_id, item)}
+def _notify(notify: Callable[[str, str], str], submission_id: str,
+            item: str) -> Mapping[str, Any]:
+    return {"status": notify(submission_id, item)}
 
 
-TRIAGE = TaskTarget("triage", TaskSchema(), _triage)
-FORWARD = TaskTarget("forward_to_investigations", TaskSchema(item=SUPPLEMENT_ITEM), _forward)
-NOTIFY = TaskTarget("notify", TaskSchema(item=NOTIFICATION_ITEM), _notify)
+TRIAGE: TaskTarget[Callable[[str], TriageOutcome]] = TaskTarget(
+    "triage", TaskSchema(), _triage)
+FORWARD: TaskTarget[Callable[..., ForwardOutcome]] = TaskTarget(
+    "forward_to_investigations", TaskSchema(item=SUPPLEMENT_ITEM), _forward)
+NOTIFY: TaskTarget[Callable[[str, str], str]] = TaskTarget(
+    "notify", TaskSchema(item=NOTIFICATION_ITEM), _notify)
 
 
 def _status(error: Exception) -> int:
@@ -70,15 +81,17 @@ def _status(error: Exception) -> int:
     return answer.problem(error).status if answer is not None else 500
 
 
-def task_endpoint(target: TaskTarget, wiring: Wiring) -> Handler:
-    """The handler of a task target."""
+def task_endpoint(target: TaskTarget[U], use_case: Callable[[UseCases], U],
+                  wiring: Wiring) -> Handler:
+    """The handler of a task target, running the use case ``use_case`` picks from the
+    wired ones."""
 
     def run(uc: UseCases, request: Request) -> Response:
         require_task_caller(request, uc, target.function)
         try:
             task = validated(target.schema, read_body(request, MAX_TASK_BYTES,
                                                       allow_form=False), uc)
-            body = target.run(uc, task["submission_id"], task.get("item", ""))
+            body = target.run(use_case(uc), task["submission_id"], task.get("item", ""))
         except Exception as error:
             status = _status(error)
             if 400 <= status < 500:
