@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from functools import cached_property, partial
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, Protocol, TypeVar, cast
 
 from shared import config, logs
 from shared.config import Settings
@@ -41,6 +41,8 @@ from shared.ports.tasks import TaskQueue
 from shared.services.tasks import URGENT_QUEUES
 
 if TYPE_CHECKING:  # built on first use: a function pays only for what its path touches
+    from shared.adapters.firestore_database import FirestoreDatabase
+    from shared.adapters.sqlite_database import SqliteDatabase
     from shared.auth import DevTokenVerifier, TokenIdentity, TokenVerifier
     from shared.domain.forms import FormSpec
     from shared.domain.mail_limits import SendLimits
@@ -94,8 +96,13 @@ class Container:
         return self._component("clock", _system_clock)
 
     @property
+    def storage(self) -> Storage:
+        """The backend's one database and the storage adapters built on it."""
+        return self._component("storage", lambda: _storage(self.settings))
+
+    @property
     def store(self) -> IntakeStore:
-        return self._component("store", lambda: _store(self.settings))
+        return self._component("store", lambda: self.storage.store())
 
     @property
     def queue(self) -> TaskQueue:
@@ -134,7 +141,7 @@ class Container:
 
     @property
     def sealed_records(self) -> SealedRecords:
-        return self._component("sealed_records", lambda: _sealed_records(self.store))
+        return self._component("sealed_records", lambda: self.storage.sealed_records())
 
     @property
     def forward_secret(self) -> bytes:
@@ -188,8 +195,8 @@ class Container:
 
     @property
     def mail_ledger(self) -> MailLedger:
-        """Claims on pending notifications and send counters, beside the intake store."""
-        return self._component("mail_ledger", lambda: _mail_ledger(self.store))
+        """Claims on pending notifications and send counters, in the backend's database."""
+        return self._component("mail_ledger", lambda: self.storage.mail_ledger())
 
     @property
     def send_limits(self) -> SendLimits:
@@ -208,7 +215,7 @@ class Container:
 
     @property
     def follow_up(self) -> FollowUpStore:
-        return self._component("follow_up", lambda: _follow_up(self.store))
+        return self._component("follow_up", lambda: self.storage.follow_up())
 
     @property
     def rate_limiter(self) -> RateLimiter:
@@ -227,8 +234,8 @@ class Container:
 
     @property
     def statistics(self) -> StatisticsStore:
-        """Shares the intake store's database; built on first use."""
-        return self._component("statistics", lambda: _statistics(self.settings, self.store))
+        """Shares the backend's database with the intake store; built on first use."""
+        return self._component("statistics", lambda: self.storage.statistics())
 
     @property
     def use_cases(self) -> UseCases:
@@ -392,12 +399,84 @@ def _system_clock() -> Clock:
     return SystemClock()
 
 
-def _store(s: Settings) -> IntakeStore:
-    if s.backend == "embedded":
+class Storage(Protocol):
+    """A backend's storage: one database object, and the adapter of each storage port on it
+    (each built on first use, so a function imports only the adapters its path needs)."""
+
+    def store(self) -> IntakeStore: ...
+
+    def follow_up(self) -> FollowUpStore: ...
+
+    def statistics(self) -> StatisticsStore: ...
+
+    def mail_ledger(self) -> MailLedger: ...
+
+    def sealed_records(self) -> SealedRecords: ...
+
+
+class SqliteStorage:
+    """The embedded backend: one SQLite file."""
+
+    def __init__(self, database: SqliteDatabase) -> None:
+        self.database = database
+
+    def store(self) -> IntakeStore:
         from shared.adapters.sqlite_store import SqliteStore
-        return SqliteStore(s.data_dir / "intake.sqlite3", timeout=s.store_timeout)
-    from shared.adapters.firestore_store import FirestoreStore
-    return FirestoreStore.connect(s.project, s.firestore_database, timeout=s.store_timeout)
+        return SqliteStore(self.database)
+
+    def follow_up(self) -> FollowUpStore:
+        from shared.adapters.sqlite_followup import SqliteFollowUpStore
+        return SqliteFollowUpStore(self.database)
+
+    def statistics(self) -> StatisticsStore:
+        from shared.adapters.sqlite_statistics import SqliteStatistics
+        return SqliteStatistics(self.database)
+
+    def mail_ledger(self) -> MailLedger:
+        from shared.adapters.sqlite_mail import SqliteMailLedger
+        return SqliteMailLedger(self.database)
+
+    def sealed_records(self) -> SealedRecords:
+        from shared.adapters.sqlite_sealed import SqliteSealedRecords
+        return SqliteSealedRecords(self.database)
+
+
+class FirestoreStorage:
+    """The gcp backend: one Firestore database."""
+
+    def __init__(self, database: FirestoreDatabase) -> None:
+        self.database = database
+
+    def store(self) -> IntakeStore:
+        from shared.adapters.firestore_store import FirestoreStore
+        return FirestoreStore(self.database)
+
+    def follow_up(self) -> FollowUpStore:
+        from shared.adapters.firestore_followup import FirestoreFollowUpStore
+        return FirestoreFollowUpStore(self.database)
+
+    def statistics(self) -> StatisticsStore:
+        from shared.adapters.firestore_statistics import FirestoreStatistics
+        return FirestoreStatistics(self.database)
+
+    def mail_ledger(self) -> MailLedger:
+        from shared.adapters.firestore_mail import FirestoreMailLedger
+        return FirestoreMailLedger(self.database)
+
+    def sealed_records(self) -> SealedRecords:
+        from shared.adapters.firestore_sealed import FirestoreSealedRecords
+        return FirestoreSealedRecords(self.database)
+
+
+def _storage(s: Settings) -> Storage:
+    """The one backend switch of storage: the backend's database, then its adapters."""
+    if s.backend == "embedded":
+        from shared.adapters.sqlite_database import SqliteDatabase
+        return SqliteStorage(SqliteDatabase(s.data_dir / "intake.sqlite3",
+                                            timeout=s.store_timeout))
+    from shared.adapters.firestore_database import FirestoreDatabase
+    return FirestoreStorage(FirestoreDatabase.connect(s.project, s.firestore_database,
+                                                      timeout=s.store_timeout))
 
 
 def _queue(s: Settings) -> TaskQueue:
@@ -462,19 +541,6 @@ def _replay_digests(s: Settings) -> ReplayDigests:
     from shared.adapters.replay_hmac import HmacReplayDigests
     return HmacReplayDigests(_deployment_secret(
         s, s.sealing.replay_hmac_secret, "INTAKE_REPLAY_HMAC_SECRET", "replay-hmac.key").encode())
-
-
-def _sealed_records(store: IntakeStore) -> SealedRecords:
-    """Re-sealing works on the intake store's own database."""
-    from shared.adapters.sqlite_store import SqliteStore
-    if isinstance(store, SqliteStore):
-        from shared.adapters.sqlite_sealed import SqliteSealedRecords
-        return SqliteSealedRecords(store)
-    from shared.adapters.firestore_store import FirestoreStore
-    if isinstance(store, FirestoreStore):
-        from shared.adapters.firestore_sealed import FirestoreSealedRecords
-        return FirestoreSealedRecords(store)
-    raise config.ConfigError(f"no sealed-records store for {type(store).__name__}: pass one")
 
 
 def _verifier(s: Settings) -> TokenVerifier:
@@ -612,19 +678,6 @@ def _notifier(s: Settings) -> Notifier:
     return SesNotifier(s.mail_from, region=s.ses_region)
 
 
-def _mail_ledger(store: IntakeStore) -> MailLedger:
-    """The mail ledger that shares the intake store's database."""
-    from shared.adapters.sqlite_store import SqliteStore
-    if isinstance(store, SqliteStore):
-        from shared.adapters.sqlite_mail import SqliteMailLedger
-        return SqliteMailLedger(store)
-    from shared.adapters.firestore_store import FirestoreStore
-    if isinstance(store, FirestoreStore):
-        from shared.adapters.firestore_mail import FirestoreMailLedger
-        return FirestoreMailLedger(store)
-    raise config.ConfigError(f"no mail ledger for {type(store).__name__}: pass one")
-
-
 def _send_limits(s: Settings) -> SendLimits:
     from shared.domain.mail_limits import SendLimits
 
@@ -637,19 +690,6 @@ def _send_limits(s: Settings) -> SendLimits:
 
 # --- Public web forms and follow-up ---
 
-def _follow_up(store: IntakeStore) -> FollowUpStore:
-    """The follow-up adapter that shares the intake store's database."""
-    from shared.adapters.sqlite_store import SqliteStore
-    if isinstance(store, SqliteStore):
-        from shared.adapters.sqlite_followup import SqliteFollowUpStore
-        return SqliteFollowUpStore(store)
-    from shared.adapters.firestore_store import FirestoreStore
-    if isinstance(store, FirestoreStore):
-        from shared.adapters.firestore_followup import FirestoreFollowUpStore
-        return FirestoreFollowUpStore(store)
-    raise config.ConfigError(f"no follow-up store for {type(store).__name__}: pass one")
-
-
 def _rate_limiter(s: Settings) -> RateLimiter:
     from shared.adapters.instance_rate_limiter import InstanceRateLimiter
     return InstanceRateLimiter(s.forms.rate_limit, s.forms.rate_window_seconds)
@@ -657,22 +697,6 @@ def _rate_limiter(s: Settings) -> RateLimiter:
 
 def _forms_secret(s: Settings) -> str:
     return _deployment_secret(s, s.forms.secret, "INTAKE_FORMS_SECRET", "forms.secret")
-
-
-# --- Statistics: a sibling adapter on the intake store's database ---
-
-def _statistics(s: Settings, store: IntakeStore) -> StatisticsStore:
-    if s.backend == "embedded":
-        from shared.adapters.sqlite_statistics import SqliteStatistics
-        from shared.adapters.sqlite_store import SqliteStore
-        if isinstance(store, SqliteStore):
-            return SqliteStatistics(store)
-    else:
-        from shared.adapters.firestore_statistics import FirestoreStatistics
-        from shared.adapters.firestore_store import FirestoreStore
-        if isinstance(store, FirestoreStore):
-            return FirestoreStatistics(store)
-    raise TypeError(f"no statistics store for {type(store).__name__}: pass one to Container")
 
 
 _current: Container | None = None

@@ -1,8 +1,12 @@
-"""The one list of environment variables the system reads, and the settings built from them.
+"""The one declaration of the environment variables the system reads, and the settings
+built from them.
 
-Every variable is declared once in ``VARIABLES``; nothing else in the code reads ``os.environ``
-for configuration. The README's configuration table and Terraform's environment blocks are
-checked against this list by the tests.
+Each variable is declared once in ``VARIABLES``: its name, default, scope, documentation and
+the parser that gives it its type and checks its value. ``load`` parses every variable and
+builds ``Settings`` in one step; nothing else in the code reads ``os.environ`` for
+configuration. The README's configuration table is ``markdown_table()`` (a test compares
+them; ``python -m tools.readme_config`` rewrites it), and Terraform's environment blocks are
+checked against the same list by the tests.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -21,6 +25,136 @@ from urllib.parse import urlsplit
 
 class ConfigError(ValueError):
     """A configuration variable holds a value the system cannot use."""
+
+
+# A parser turns a variable's raw (stripped) text into its typed value, or raises
+# ConfigError naming the variable.
+Parser = Callable[[str, str], Any]
+
+DAY = 86400
+BACKENDS = ("embedded", "gcp")
+NOTIFIERS = ("outbox", "ses")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+TASK_AUTH_MODES = ("oidc", "none")
+QUEUES = ("triage", "forward", "urgent_forward", "notify")
+SCOPES = ("deployed", "local", "secret")
+
+
+def text(name: str, raw: str) -> str:
+    return raw
+
+
+def whole(low: int, high: int) -> Parser:
+    def parse(name: str, raw: str) -> int:
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+        if not low <= value <= high:
+            raise ConfigError(f"{name} must be between {low} and {high}, got {value}")
+        return value
+
+    return parse
+
+
+def choice(*choices: str) -> Parser:
+    def parse(name: str, raw: str) -> str:
+        if raw not in choices:
+            raise ConfigError(f"{name} must be one of {', '.join(choices)}; got {raw!r}")
+        return raw
+
+    return parse
+
+
+def optional(parser: Parser) -> Parser:
+    """Empty stays empty (the settings derive a value from other variables)."""
+
+    def parse(name: str, raw: str) -> Any:
+        return parser(name, raw) if raw else ""
+
+    return parse
+
+
+def _flag(name: str, raw: str) -> bool:
+    if raw.lower() not in ("true", "false"):
+        raise ConfigError(f"{name} must be true or false, got {raw!r}")
+    return raw.lower() == "true"
+
+
+def _secret(name: str, raw: str) -> str:
+    if raw and len(raw) < 32:
+        raise ConfigError(f"{name} must be at least 32 characters long (or empty)")
+    return raw
+
+
+def _identities(name: str, raw: str) -> Mapping[str, str]:
+    try:
+        value = json.loads(raw or "{}")
+    except ValueError:
+        raise ConfigError(f"{name} must be a JSON object") from None
+    if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) and "@" in v for k, v in value.items()):
+        raise ConfigError(f"{name} must map queue names to service account e-mails")
+    unknown = set(value) - set(QUEUES)
+    if unknown:
+        raise ConfigError(f"{name} names unknown queues: {', '.join(sorted(unknown))}")
+    return MappingProxyType(value)
+
+
+def _emails(name: str, raw: str) -> frozenset[str]:
+    values = [v.strip() for v in raw.split(",") if v.strip()]
+    if not all(re.fullmatch(r"[^@\s,]+@[^@\s,]+\.[^@\s,]+", v) for v in values):
+        raise ConfigError(f"{name} must be comma-separated service-account e-mails")
+    return frozenset(v.lower() for v in values)
+
+
+def investigations_url_refusal(url: str, *, loopback_http: bool) -> str | None:
+    """Why the gcp backend must not send referrals to ``url`` (None when it may): only over
+    https, or, with ``loopback_http`` (a local run against the emulators), over plain HTTP
+    to this machine's loopback interface."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return None
+    if loopback_http and parts.scheme == "http" and _is_loopback(parts.hostname or ""):
+        return None
+    allowed = ("an https:// URL (or http:// on the loopback interface, as "
+               "INTAKE_INVESTIGATIONS_LOOPBACK_HTTP allows)" if loopback_http
+               else "an https:// URL")
+    return (f"INTAKE_INVESTIGATIONS_URL must be {allowed} on the gcp backend, got {url!r}: "
+            "referrals never travel unencrypted")
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a name: it could resolve anywhere
+
+
+def _outside_url(name: str, raw: str) -> str:
+    loopback = r"http://(127\.0\.0\.1|localhost)(:[0-9]{1,5})?"
+    if not re.fullmatch(rf"(https://[^\s/?#]+|{loopback})(/[^\s]*)?", raw):
+        raise ConfigError(f"{name} must be an https:// address, got {raw!r}")
+    return raw
+
+
+_KMS_KEY_NAME = re.compile(r"projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+")
+_LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+
+def _kms_key_name(name: str, raw: str) -> str:
+    if raw and not _KMS_KEY_NAME.fullmatch(raw):
+        raise ConfigError(f"{name} must be a key resource name "
+                          "projects/P/locations/L/keyRings/R/cryptoKeys/K; got " + repr(raw))
+    return raw
+
+
+def _loopback(name: str, raw: str) -> str:
+    # Data keys cross an insecure channel to this host: never let it leave the machine.
+    host, _, port = raw.rpartition(":")
+    if raw and (host not in _LOOPBACK_HOSTS or not port.isdigit()):
+        raise ConfigError(f"{name} must be a loopback host:port, got {raw!r}")
+    return raw
 
 
 @dataclass(frozen=True)
@@ -32,12 +166,21 @@ class Variable:
     # or development tools (emulators, the local runner); "secret": Terraform sets it from
     # Secret Manager, and only on the functions that need it.
     scope: str = "deployed"
+    parse: Parser = text
+
+    def read(self, env: Mapping[str, str]) -> Any:
+        return self.parse(self.name, env.get(self.name, self.default).strip())
 
 
+# Terraform (infra/) creates one Cloud Tasks queue per *_QUEUE variable and sets every
+# "deployed" variable on every function; tests/infra checks both against this list.
+# Variables "read by" a library (the Google client, boto3) are declared for the record and
+# the README; no setting holds them.
 VARIABLES: tuple[Variable, ...] = (
     Variable("INTAKE_BACKEND", "embedded",
              "`embedded` (SQLite, in-process task dispatch, local key) or `gcp` "
-             "(Firestore, Cloud Tasks)."),
+             "(Firestore, Cloud Tasks).",
+             parse=choice(*BACKENDS)),
     Variable("INTAKE_DATA_DIR", ".intake",
              "Folder of the embedded backend: SQLite database and local key.", "local"),
     Variable("INTAKE_FUNCTIONS_BASE_URL", "http://127.0.0.1:8080",
@@ -52,7 +195,8 @@ VARIABLES: tuple[Variable, ...] = (
              "JSON: logical queue (`triage`, `forward`, `urgent_forward`, `notify`) -> the "
              "service account whose OIDC token Cloud Tasks attaches to that queue's tasks "
              "(the only identity its target function accepts). A queue left out gets no "
-             "token (emulators, local)."),
+             "token (emulators, local).",
+             parse=_identities),
     Variable("INTAKE_TASK_AUTH", "",
              "How the task targets (`triage`, `forward_to_investigations`, `notify`, `sweep`) "
              "check their caller: `oidc` verifies the Google-signed OIDC token of Cloud "
@@ -60,41 +204,55 @@ VARIABLES: tuple[Variable, ...] = (
              "`INTAKE_TASK_CALLERS`), on top of IAM; `none` accepts any caller (the local "
              "runner, the emulators, which send no token), and nothing starts with it where "
              "Google Cloud is seen (a Google runtime variable, or a metadata server that "
-             "answers). Empty: `oidc` on gcp, `none` on the embedded backend."),
+             "answers). Empty: `oidc` on gcp, `none` on the embedded backend.",
+             parse=optional(choice(*TASK_AUTH_MODES))),
     Variable("INTAKE_TASK_CALLERS", "",
              "Comma-separated service-account e-mails whose OIDC tokens this task target "
              "accepts: its queues' task identities, or its scheduler job's (Terraform sets "
-             "each target's own). Required with `INTAKE_TASK_AUTH=oidc`."),
+             "each target's own). Required with `INTAKE_TASK_AUTH=oidc`.",
+             parse=_emails),
     Variable("INTAKE_KEY_FILE", "",
              "Local key-encryption key file (32 random bytes, base64). Empty: "
              "`<INTAKE_DATA_DIR>/keys/local.kek`, created on first use by the embedded "
              "backend. Unused when `INTAKE_KMS_KEY` is set.", "local"),
-    Variable("INTAKE_MAX_BODY_BYTES", "262144", "Largest accepted request body, in bytes."),
+    Variable("INTAKE_MAX_BODY_BYTES", "262144", "Largest accepted request body, in bytes.",
+             parse=whole(1024, 16 * 1024 * 1024)),
     Variable("INTAKE_STORE_TIMEOUT_SECONDS", "10",
-             "Deadline for one document-store call, retries included."),
+             "Deadline for one document-store call, retries included.",
+             parse=whole(1, 300)),
     Variable("INTAKE_QUEUE_TIMEOUT_SECONDS", "10",
-             "Deadline for one enqueue call, retries included."),
+             "Deadline for one enqueue call, retries included.",
+             parse=whole(1, 300)),
     Variable("INTAKE_SWEEP_GRACE_SECONDS", "600",
-             "Age after which `sweep` re-queues work that is still pending."),
-    Variable("INTAKE_SWEEP_BATCH", "200", "Most pending items one `sweep` run re-queues."),
+             "Age after which `sweep` re-queues work that is still pending.",
+             parse=whole(0, 7 * DAY)),
+    Variable("INTAKE_SWEEP_BATCH", "200", "Most pending items one `sweep` run re-queues.",
+             parse=whole(1, 10000)),
     Variable("INTAKE_POLICY_FILING_WINDOW_MONTHS", "6",
-             "Retaliation complaints filed later than this after the last act are flagged late."),
+             "Retaliation complaints filed later than this after the last act are flagged late.",
+             parse=whole(1, 120)),
     Variable("INTAKE_POLICY_PRELIMINARY_REVIEW_DAYS", "30",
-             "Days the Ethics Office has for the preliminary review of a retaliation complaint."),
+             "Days the Ethics Office has for the preliminary review of a retaliation complaint.",
+             parse=whole(1, 365)),
     Variable("INTAKE_POLICY_PANEL_REVIEW_DAYS", "30",
              "Days a complainant has to ask the Ethics Panel chair for a review, from the "
              "moment they are notified of the no-prima-facie determination (the e-mail sent, "
-             "or the follow-up page read, whichever is first)."),
+             "or the follow-up page read, whichever is first).",
+             parse=whole(1, 365)),
     Variable("INTAKE_POLICY_ADVICE_WORKING_DAYS", "10",
              "Working days (Monday to Friday, UTC; public holidays are not known and count "
              "as working days) the Ethics Office has to answer an advice request, from its "
-             "reception or reopening: the deadline officers see and are alerted about."),
-    Variable("INTAKE_LOG_LEVEL", "INFO", "Lowest severity written to the log."),
+             "reception or reopening: the deadline officers see and are alerted about.",
+             parse=whole(1, 120)),
+    Variable("INTAKE_LOG_LEVEL", "INFO", "Lowest severity written to the log.",
+             parse=choice(*LOG_LEVELS)),
     Variable("INTAKE_LOCAL_DISPATCH_ATTEMPTS", "8",
              "Deliveries the in-process dispatcher tries per task before leaving it to "
-             "`sweep`.", "local"),
+             "`sweep`.", "local",
+             parse=whole(1, 100)),
     Variable("INTAKE_LOCAL_SWEEP_SECONDS", "60",
-             "How often the local runner runs `sweep` (0: never).", "local"),
+             "How often the local runner runs `sweep` (0: never).", "local",
+             parse=whole(0, DAY)),
     # --- referrals to the investigations office and notifications ---------------------
     Variable("INTAKE_FORWARD_QUEUE", "forward", "Cloud Tasks queue id for referrals."),
     Variable("INTAKE_URGENT_FORWARD_QUEUE", "urgent-forward",
@@ -110,20 +268,25 @@ VARIABLES: tuple[Variable, ...] = (
              "loopback address only (`127.0.0.1`, `[::1]`; not a name): the reference "
              "receiver of `scripts/run --emulators`. Every other URL still needs "
              "`https://`, and nothing starts with it where Google Cloud is seen (a Google "
-             "runtime variable, or a metadata server that answers).", "local"),
+             "runtime variable, or a metadata server that answers).", "local",
+             parse=_flag),
     Variable("INTAKE_FORWARD_HMAC_SECRET", "",
              "Shared secret that signs referrals (at least 32 characters). Empty on the "
              "embedded backend: a random one kept in `<INTAKE_DATA_DIR>/keys/forward-hmac.key`.",
-             "secret"),
+             "secret",
+             parse=_secret),
     Variable("INTAKE_FORWARD_TIMEOUT_SECONDS", "10",
              "How long one referral attempt waits for the investigations office's answer "
-             "(connecting waits at most 5 seconds of it). Redirects are never followed."),
+             "(connecting waits at most 5 seconds of it). Redirects are never followed.",
+             parse=whole(1, 120)),
     Variable("INTAKE_FORWARD_MAX_ATTEMPTS", "12",
              "Referral attempts before a case goes to `forwarding_failed` (the forward queues "
-             "must allow at least as many)."),
+             "must allow at least as many).",
+             parse=whole(1, 1000)),
     Variable("INTAKE_NOTIFIER", "",
              "`outbox` (.eml files in `<INTAKE_DATA_DIR>/outbox`) or `ses`. Empty: outbox on "
-             "the embedded backend, ses on gcp."),
+             "the embedded backend, ses on gcp.",
+             parse=optional(choice(*NOTIFIERS))),
     Variable("INTAKE_MAIL_FROM", "ethics-intake@localhost",
              "Sender of notifications (a verified SES identity)."),
     Variable("INTAKE_INVESTIGATIONS_MAILBOX", "investigations-intake@localhost",
@@ -134,17 +297,21 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("INTAKE_MAIL_RECIPIENT_LIMIT", "20",
              "E-mails one address may be sent per `INTAKE_MAIL_WINDOW_SECONDS`, across all "
              "instances (0: no limit). Mail over a limit is held back, never dropped: its "
-             "task is retried until the window allows it."),
+             "task is retried until the window allows it.",
+             parse=whole(0, 100000)),
     Variable("INTAKE_MAIL_TOTAL_LIMIT", "500",
-             "E-mails sent in all per `INTAKE_MAIL_WINDOW_SECONDS` (0: no limit)."),
+             "E-mails sent in all per `INTAKE_MAIL_WINDOW_SECONDS` (0: no limit).",
+             parse=whole(0, 10000000)),
     Variable("INTAKE_MAIL_WINDOW_SECONDS", "3600",
              "Length of the windows of `INTAKE_MAIL_RECIPIENT_LIMIT` and "
-             "`INTAKE_MAIL_TOTAL_LIMIT`, in seconds."),
+             "`INTAKE_MAIL_TOTAL_LIMIT`, in seconds.",
+             parse=whole(60, 7 * DAY)),
     Variable("INTAKE_MAIL_THROTTLE_SECRET", "",
              "Secret (at least 32 characters) keying the HMAC that names a recipient's "
              "counter, so no address is stored. Empty: "
              "`<INTAKE_DATA_DIR>/keys/mail-throttle.key`, created on first use by the "
-             "embedded backend; required with `gcp` on `notify`.", "secret"),
+             "embedded backend; required with `gcp` on `notify`.", "secret",
+             parse=_secret),
     Variable("AWS_ACCESS_KEY_ID", "", "SES credentials (read by boto3).", "secret"),
     Variable("AWS_SECRET_ACCESS_KEY", "", "SES credentials (read by boto3).", "secret"),
     Variable("INTAKE_OFFICE_URL", "",
@@ -167,42 +334,108 @@ VARIABLES: tuple[Variable, ...] = (
              "dev-tokens.secret`; `scripts/run` prints one per officer) for local work. "
              "Nothing starts with it unless the backend is `embedded`, no `INTAKE_KMS_KEY` "
              "is set, no Google runtime is seen (Cloud Functions, Cloud Run, App Engine, GKE, "
-             "Cloud Shell) and no metadata server answers.", "local"),
+             "Cloud Shell) and no metadata server answers.", "local",
+             parse=_flag),
     Variable("FIRESTORE_EMULATOR_HOST", "",
              "host:port of the Firestore emulator (read by the Google client).", "local"),
     Variable("CLOUD_TASKS_EMULATOR_HOST", "",
              "host:port of the Cloud Tasks emulator (insecure gRPC).", "local"),
-    # --- Public web forms ---
+    # --- public web forms ---------------------------------------------------------------
     Variable("INTAKE_FORMS_SECRET", "",
              "Secret (at least 32 characters) that signs the web forms' anti-forgery tokens "
              "and seals what the pages keep in the browser: unsent answers, the one-time "
              "confirmation, an opened follow-up case. Empty: "
              "`<INTAKE_DATA_DIR>/keys/forms.secret`, created on first use by the embedded "
-             "backend; required with `gcp` (a Secret Manager secret).", "secret"),
+             "backend; required with `gcp` (a Secret Manager secret).", "secret",
+             parse=_secret),
     Variable("INTAKE_FORM_RATE_LIMIT", "20",
              "Posts one client may make per window, per function instance, counted apart "
              "for submissions (every POST to a submit function, JSON, form-encoded or a "
              "browser's, counted before its body is read), follow-up look-ups and follow-up "
              "messages (0: no limit). Addresses are hashed in memory, never stored or "
-             "logged."),
+             "logged.",
+             parse=whole(0, 100000)),
     Variable("INTAKE_FORM_RATE_WINDOW_SECONDS", "3600",
-             "Length of the window of `INTAKE_FORM_RATE_LIMIT`, in seconds."),
+             "Length of the window of `INTAKE_FORM_RATE_LIMIT`, in seconds.",
+             parse=whole(1, 7 * DAY)),
     Variable("INTAKE_PROXY_HOPS", "0",
              "Proxies in front of the functions that append the client's address to "
-             "`X-Forwarded-For` (1 on Cloud Functions); 0 uses the connection's address."),
+             "`X-Forwarded-For` (1 on Cloud Functions); 0 uses the connection's address.",
+             parse=whole(0, 10)),
     Variable("INTAKE_FOLLOW_UP_LOCK_SECONDS", "3600",
              "How long one client (an IPv4 address or an IPv6 /64) waits on a follow-up "
              "reference after five wrong receipt codes there; also the period over which "
              "a reference's wrong codes from all clients are counted before its checks are "
-             "paced (never locked for its owner)."),
+             "paced (never locked for its owner).",
+             parse=whole(60, 30 * DAY)),
     Variable("INTAKE_EXIT_URL", "https://www.bbc.com/weather",
              "The neutral outside page \"Exit this page\" leads to: https, or http on the "
-             "loopback interface (tests)."),
+             "loopback interface (tests).",
+             parse=_outside_url),
+    # --- sealing: the Cloud KMS keys or local key files, the replay secret ---------------
+    Variable("INTAKE_KMS_KEY", "",
+             "Cloud KMS key (the cases key) that wraps the data keys of submissions, "
+             "internal notes and transition notes "
+             "(`projects/P/locations/L/keyRings/R/cryptoKeys/K`); the key never leaves KMS. "
+             "Empty: the local key file `INTAKE_KEY_FILE`. Calls share "
+             "`INTAKE_STORE_TIMEOUT_SECONDS`. Set together with `INTAKE_MESSAGES_KMS_KEY`.",
+             parse=_kms_key_name),
+    Variable("INTAKE_MESSAGES_KMS_KEY", "",
+             "Cloud KMS key (the messages key) that wraps the data keys of replies to the "
+             "submitter and the submitter's messages: the only key the public follow-up "
+             "page may use. Another key than `INTAKE_KMS_KEY`. Empty: the local key file "
+             "`INTAKE_MESSAGES_KEY_FILE`.",
+             parse=_kms_key_name),
+    Variable("INTAKE_MESSAGES_KEY_FILE", "",
+             "Local key-encryption key file of replies and submitter messages (32 random "
+             "bytes, base64). Empty: `<INTAKE_DATA_DIR>/keys/messages.kek`, created on first "
+             "use by the embedded backend. Unused when `INTAKE_MESSAGES_KMS_KEY` is set.",
+             "local"),
+    Variable("INTAKE_REPLAY_HMAC_SECRET", "",
+             "Secret (at least 32 characters) of the submit functions only: keyed digests "
+             "that recognise an idempotent retry, and derive its receipt code again, without "
+             "decrypting anything. Empty on the embedded backend: a random one kept in "
+             "`<INTAKE_DATA_DIR>/keys/replay-hmac.key`; required with `gcp` (a Secret "
+             "Manager secret).", "secret",
+             parse=_secret),
+    Variable("INTAKE_REPLAY_RECEIPT_SECONDS", "600",
+             "How long after a submission an idempotent retry still shows its receipt code "
+             "again; later retries get the reference without it (0: never again).",
+             parse=whole(0, DAY)),
+    Variable("INTAKE_KMS_EMULATOR_HOST", "",
+             "host:port on the loopback interface of a KMS-compatible gRPC server, reached "
+             "over insecure gRPC (tests).", "local",
+             parse=_loopback),
+    # --- officers' access: the recusal index, development tokens, `intake cases` --------
+    Variable("INTAKE_NAME_INDEX_SECRET", "",
+             "Secret (at least 32 characters) keying the blind index of the people a case "
+             "names (recusal without opening submissions). Empty: "
+             "`<INTAKE_DATA_DIR>/keys/name-index.secret`, created on first use by the "
+             "embedded backend; required with `gcp` (a Secret Manager secret).", "secret",
+             parse=_secret),
+    Variable("INTAKE_CASES_URL", "",
+             "The officers' case API that `intake cases` calls (and the audience of the ID "
+             "token it sends). Empty: `<INTAKE_FUNCTIONS_BASE_URL>/cases`.", "local"),
+    Variable("INTAKE_OFFICER_TOKEN", "",
+             "The bearer token `intake cases` signs in with: a development token printed by "
+             "`scripts/run`, or a Google ID token. Empty: an ID token for `INTAKE_CASES_URL` "
+             "from Application Default Credentials.", "local"),
+    Variable("GCE_METADATA_HOST", "metadata.google.internal",
+             "Host of Google's metadata server (read by google-auth too): development "
+             "tokens and `INTAKE_TASK_AUTH=none` are refused where it answers.", "local"),
+    Variable("GCE_METADATA_IP", "169.254.169.254",
+             "Address of Google's metadata server (read by google-auth too): development "
+             "tokens and `INTAKE_TASK_AUTH=none` are refused where it answers.", "local"),
 )
 
-BACKENDS = ("embedded", "gcp")
-NOTIFIERS = ("outbox", "ses")
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+def markdown_table() -> str:
+    """The README's configuration table, one row per variable, in declaration order."""
+    rows = ["| Variable | Default | Scope | What it does |", "|---|---|---|---|"]
+    for v in VARIABLES:
+        default = f"`{v.default}`" if v.default else "(empty)"
+        rows.append(f"| `{v.name}` | {default} | {v.scope} | {v.description} |")
+    return "\n".join(rows) + "\n"
 
 
 @dataclass(frozen=True)
@@ -245,8 +478,6 @@ class MailLimits:
     secret: str = field(default="", repr=False)
 
 
-TASK_AUTH_MODES = ("oidc", "none")
-
 
 @dataclass(frozen=True)
 class TaskAuth:
@@ -288,12 +519,13 @@ class Settings:
     log_level: str
     local_dispatch_attempts: int
     local_sweep_seconds: int
-    firestore_emulator_host: str
     cloud_tasks_emulator_host: str
     forward_queue: str
     urgent_forward_queue: str
     notify_queue: str
     investigations_url: str
+    # gcp only: referrals may go over plain HTTP to the loopback (a local run's receiver)
+    investigations_loopback_http: bool
     forward_hmac_secret: str
     forward_timeout: float
     forward_max_attempts: int
@@ -312,14 +544,10 @@ class Settings:
     kms_key: str
     kms_emulator_host: str
     sealing: SealingSettings
-    # --- Public web forms ---
     forms: FormsSettings
-    mail_limits: MailLimits = MailLimits()
-    task_auth: TaskAuth = TaskAuth()
-    # --- Officers' access: recusal index, development tokens, the command line ---
-    access: AccessSettings = field(default_factory=lambda: AccessSettings())
-    # gcp only: referrals may go over plain HTTP to the loopback (a local run's receiver)
-    investigations_loopback_http: bool = False
+    mail_limits: MailLimits
+    task_auth: TaskAuth
+    access: AccessSettings
 
     def function_url(self, function_name: str) -> str:
         return f"{self.functions_base_url.rstrip('/')}/{function_name}"
@@ -333,45 +561,117 @@ class Settings:
     @property
     def queue_ids(self) -> dict[str, str]:
         """Logical queue name (see shared/services/tasks.py) -> Cloud Tasks queue id."""
-        return {"triage": self.triage_queue, "forward": self.forward_queue,
-                "urgent_forward": self.urgent_forward_queue, "notify": self.notify_queue}
+        return dict(zip(QUEUES, (self.triage_queue, self.forward_queue,
+                                 self.urgent_forward_queue, self.notify_queue), strict=True))
 
 
-def _int(name: str, low: int, high: int) -> Callable[[str], int]:
-    def parse(raw: str) -> int:
-        try:
-            value = int(raw)
-        except ValueError:
-            raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
-        if not low <= value <= high:
-            raise ConfigError(f"{name} must be between {low} and {high}, got {value}")
-        return value
+def load(environ: Mapping[str, str] | None = None) -> Settings:
+    """Build the settings from the environment; raise ConfigError naming a bad variable."""
+    env = os.environ if environ is None else environ
+    v = {var.name: var.read(env) for var in VARIABLES}
+    backend = v["INTAKE_BACKEND"]
+    data_dir = Path(v["INTAKE_DATA_DIR"])
+    base_url = v["INTAKE_FUNCTIONS_BASE_URL"].rstrip("/")
+    settings = Settings(
+        backend=backend,
+        data_dir=data_dir,
+        functions_base_url=base_url,
+        project=v["GOOGLE_CLOUD_PROJECT"],
+        firestore_database=v["INTAKE_FIRESTORE_DATABASE"],
+        tasks_location=v["INTAKE_TASKS_LOCATION"],
+        triage_queue=v["INTAKE_TRIAGE_QUEUE"],
+        tasks_service_accounts=v["INTAKE_TASKS_SERVICE_ACCOUNTS"],
+        key_file=Path(v["INTAKE_KEY_FILE"] or data_dir / "keys" / "local.kek"),
+        max_body_bytes=v["INTAKE_MAX_BODY_BYTES"],
+        store_timeout=v["INTAKE_STORE_TIMEOUT_SECONDS"],
+        queue_timeout=v["INTAKE_QUEUE_TIMEOUT_SECONDS"],
+        sweep_grace_seconds=v["INTAKE_SWEEP_GRACE_SECONDS"],
+        sweep_batch=v["INTAKE_SWEEP_BATCH"],
+        policy=PolicySettings(
+            filing_window_months=v["INTAKE_POLICY_FILING_WINDOW_MONTHS"],
+            preliminary_review_days=v["INTAKE_POLICY_PRELIMINARY_REVIEW_DAYS"],
+            panel_review_days=v["INTAKE_POLICY_PANEL_REVIEW_DAYS"],
+            advice_working_days=v["INTAKE_POLICY_ADVICE_WORKING_DAYS"],
+        ),
+        log_level=v["INTAKE_LOG_LEVEL"],
+        local_dispatch_attempts=v["INTAKE_LOCAL_DISPATCH_ATTEMPTS"],
+        local_sweep_seconds=v["INTAKE_LOCAL_SWEEP_SECONDS"],
+        cloud_tasks_emulator_host=v["CLOUD_TASKS_EMULATOR_HOST"],
+        forward_queue=v["INTAKE_FORWARD_QUEUE"],
+        urgent_forward_queue=v["INTAKE_URGENT_FORWARD_QUEUE"],
+        notify_queue=v["INTAKE_NOTIFY_QUEUE"],
+        investigations_url=v["INTAKE_INVESTIGATIONS_URL"] or f"{base_url}/investigations_intake",
+        investigations_loopback_http=v["INTAKE_INVESTIGATIONS_LOOPBACK_HTTP"],
+        forward_hmac_secret=v["INTAKE_FORWARD_HMAC_SECRET"],
+        forward_timeout=v["INTAKE_FORWARD_TIMEOUT_SECONDS"],
+        forward_max_attempts=v["INTAKE_FORWARD_MAX_ATTEMPTS"],
+        notifier=v["INTAKE_NOTIFIER"] or ("outbox" if backend == "embedded" else "ses"),
+        mail_from=v["INTAKE_MAIL_FROM"],
+        investigations_mailbox=v["INTAKE_INVESTIGATIONS_MAILBOX"],
+        ethics_office_mailbox=v["INTAKE_ETHICS_OFFICE_MAILBOX"],
+        ses_region=v["INTAKE_SES_REGION"],
+        office_url=v["INTAKE_OFFICE_URL"] or f"{base_url}/cases",
+        follow_up_url=v["INTAKE_FOLLOW_UP_URL"] or f"{base_url}/forms/follow-up",
+        officers_json=v["INTAKE_OFFICERS"],
+        auth_audience=v["INTAKE_AUTH_AUDIENCE"] or f"{base_url}/cases",
+        dev_auth=v["INTAKE_DEV_AUTH"],
+        kms_key=v["INTAKE_KMS_KEY"],
+        kms_emulator_host=v["INTAKE_KMS_EMULATOR_HOST"],
+        sealing=SealingSettings(
+            messages_kms_key=v["INTAKE_MESSAGES_KMS_KEY"],
+            messages_key_file=Path(v["INTAKE_MESSAGES_KEY_FILE"]
+                                   or data_dir / "keys" / "messages.kek"),
+            replay_hmac_secret=v["INTAKE_REPLAY_HMAC_SECRET"],
+            replay_receipt_seconds=v["INTAKE_REPLAY_RECEIPT_SECONDS"],
+        ),
+        forms=FormsSettings(
+            secret=v["INTAKE_FORMS_SECRET"],
+            rate_limit=v["INTAKE_FORM_RATE_LIMIT"],
+            rate_window_seconds=v["INTAKE_FORM_RATE_WINDOW_SECONDS"],
+            proxy_hops=v["INTAKE_PROXY_HOPS"],
+            follow_up_lock_seconds=v["INTAKE_FOLLOW_UP_LOCK_SECONDS"],
+            exit_url=v["INTAKE_EXIT_URL"],
+        ),
+        mail_limits=MailLimits(
+            per_recipient=v["INTAKE_MAIL_RECIPIENT_LIMIT"],
+            total=v["INTAKE_MAIL_TOTAL_LIMIT"],
+            window_seconds=v["INTAKE_MAIL_WINDOW_SECONDS"],
+            secret=v["INTAKE_MAIL_THROTTLE_SECRET"],
+        ),
+        task_auth=TaskAuth(
+            mode=v["INTAKE_TASK_AUTH"] or ("oidc" if backend == "gcp" else "none"),
+            callers=v["INTAKE_TASK_CALLERS"],
+        ),
+        access=AccessSettings(
+            name_index_secret=v["INTAKE_NAME_INDEX_SECRET"],
+            cases_url=(v["INTAKE_CASES_URL"] or f"{base_url}/cases").rstrip("/"),
+            officer_token=v["INTAKE_OFFICER_TOKEN"],
+            metadata_hosts=(v["GCE_METADATA_HOST"], v["GCE_METADATA_IP"]),
+        ),
+    )
+    _check_keys(settings)
+    if backend == "gcp" and not v["GOOGLE_CLOUD_PROJECT"]:
+        raise ConfigError("GOOGLE_CLOUD_PROJECT must be set when INTAKE_BACKEND=gcp")
+    if backend == "gcp" and v["INTAKE_INVESTIGATIONS_URL"]:
+        # The default (the local reference receiver) is refused where the gateway is built.
+        refusal = investigations_url_refusal(
+            v["INTAKE_INVESTIGATIONS_URL"], loopback_http=v["INTAKE_INVESTIGATIONS_LOOPBACK_HTTP"])
+        if refusal:
+            raise ConfigError(refusal)
+    return settings
 
-    return parse
 
-
-def _choice(name: str, choices: tuple[str, ...]) -> Callable[[str], str]:
-    def parse(raw: str) -> str:
-        if raw not in choices:
-            raise ConfigError(f"{name} must be one of {', '.join(choices)}; got {raw!r}")
-        return raw
-
-    return parse
-
-
-def _identities(raw: str) -> Mapping[str, str]:
-    name = "INTAKE_TASKS_SERVICE_ACCOUNTS"
-    try:
-        value = json.loads(raw or "{}")
-    except ValueError:
-        raise ConfigError(f"{name} must be a JSON object") from None
-    if not isinstance(value, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) and "@" in v for k, v in value.items()):
-        raise ConfigError(f"{name} must map queue names to service account e-mails")
-    unknown = set(value) - {"triage", "forward", "urgent_forward", "notify"}
-    if unknown:
-        raise ConfigError(f"{name} names unknown queues: {', '.join(sorted(unknown))}")
-    return MappingProxyType(value)
+def _check_keys(settings: Settings) -> None:
+    """Both key-encryption keys in KMS, or both in local files; never one key for both."""
+    cases, messages = settings.kms_key, settings.sealing.messages_kms_key
+    if bool(cases) != bool(messages):
+        raise ConfigError("INTAKE_KMS_KEY and INTAKE_MESSAGES_KMS_KEY are set together: "
+                          "the cases key and the messages key both live in Cloud KMS")
+    if cases and cases == messages:
+        raise ConfigError("INTAKE_MESSAGES_KMS_KEY must be another key than INTAKE_KMS_KEY")
+    if not cases and settings.key_file == settings.sealing.messages_key_file:
+        raise ConfigError("INTAKE_MESSAGES_KEY_FILE must be another file than "
+                          "INTAKE_KEY_FILE")
 
 
 def url_origin(url: str) -> str:
@@ -389,306 +689,3 @@ def url_origin(url: str) -> str:
         host = f"[{host}]"
     default = 443 if scheme == "https" else 80
     return f"{scheme}://{host}" + (f":{port}" if port is not None and port != default else "")
-
-
-def _emails(name: str) -> Callable[[str], frozenset[str]]:
-    def parse(raw: str) -> frozenset[str]:
-        values = [v.strip() for v in raw.split(",") if v.strip()]
-        if not all(re.fullmatch(r"[^@\s,]+@[^@\s,]+\.[^@\s,]+", v) for v in values):
-            raise ConfigError(f"{name} must be comma-separated service-account e-mails")
-        return frozenset(v.lower() for v in values)
-
-    return parse
-
-
-def investigations_url_refusal(url: str, *, loopback_http: bool) -> str | None:
-    """Why the gcp backend must not send referrals to ``url`` (None when it may): only over
-    https, or, with ``loopback_http`` (a local run against the emulators), over plain HTTP
-    to this machine's loopback interface."""
-    parts = urlsplit(url)
-    if parts.scheme == "https" and parts.hostname:
-        return None
-    if loopback_http and parts.scheme == "http" and _is_loopback(parts.hostname or ""):
-        return None
-    allowed = ("an https:// URL (or http:// on the loopback interface, as "
-               "INTAKE_INVESTIGATIONS_LOOPBACK_HTTP allows)" if loopback_http
-               else "an https:// URL")
-    return (f"INTAKE_INVESTIGATIONS_URL must be {allowed} on the gcp backend, got {url!r}: "
-            "referrals never travel unencrypted")
-
-
-def _is_loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False  # a name: it could resolve anywhere
-
-
-def _investigations_url(loopback_http: bool) -> Callable[[str], str]:
-    def parse(raw: str) -> str:
-        refusal = investigations_url_refusal(raw, loopback_http=loopback_http) if raw else None
-        if refusal:
-            raise ConfigError(refusal)
-        return raw
-
-    return parse
-
-
-def _bool(name: str) -> Callable[[str], bool]:
-    def parse(raw: str) -> bool:
-        if raw.lower() not in ("true", "false"):
-            raise ConfigError(f"{name} must be true or false, got {raw!r}")
-        return raw.lower() == "true"
-
-    return parse
-
-
-def _outside_url(name: str) -> Callable[[str], str]:
-    def parse(raw: str) -> str:
-        loopback = r"http://(127\.0\.0\.1|localhost)(:[0-9]{1,5})?"
-        if not re.fullmatch(rf"(https://[^\s/?#]+|{loopback})(/[^\s]*)?", raw):
-            raise ConfigError(f"{name} must be an https:// address, got {raw!r}")
-        return raw
-
-    return parse
-
-
-def _secret(name: str) -> Callable[[str], str]:
-    def parse(raw: str) -> str:
-        if raw and len(raw) < 32:
-            raise ConfigError(f"{name} must be at least 32 characters long (or empty)")
-        return raw
-
-    return parse
-
-
-def load(environ: Mapping[str, str] | None = None) -> Settings:
-    """Build the settings from the environment; raise ConfigError naming a bad variable."""
-    env = os.environ if environ is None else environ
-    known = {v.name: v for v in VARIABLES}
-
-    def get(name: str, parse: Callable[[str], Any] = str) -> Any:
-        raw = env.get(name, known[name].default).strip()
-        return parse(raw)
-
-    data_dir = Path(get("INTAKE_DATA_DIR"))
-    key_file = get("INTAKE_KEY_FILE")
-    backend = get("INTAKE_BACKEND", _choice("INTAKE_BACKEND", BACKENDS))
-    base_url = get("INTAKE_FUNCTIONS_BASE_URL").rstrip("/")
-    settings = Settings(
-        backend=backend,
-        data_dir=data_dir,
-        functions_base_url=base_url,
-        project=get("GOOGLE_CLOUD_PROJECT"),
-        firestore_database=get("INTAKE_FIRESTORE_DATABASE"),
-        tasks_location=get("INTAKE_TASKS_LOCATION"),
-        triage_queue=get("INTAKE_TRIAGE_QUEUE"),
-        tasks_service_accounts=get("INTAKE_TASKS_SERVICE_ACCOUNTS", _identities),
-        key_file=Path(key_file) if key_file else data_dir / "keys" / "local.kek",
-        max_body_bytes=get("INTAKE_MAX_BODY_BYTES",
-                           _int("INTAKE_MAX_BODY_BYTES", 1024, 16 * 1024 * 1024)),
-        store_timeout=get("INTAKE_STORE_TIMEOUT_SECONDS",
-                          _int("INTAKE_STORE_TIMEOUT_SECONDS", 1, 300)),
-        queue_timeout=get("INTAKE_QUEUE_TIMEOUT_SECONDS",
-                          _int("INTAKE_QUEUE_TIMEOUT_SECONDS", 1, 300)),
-        sweep_grace_seconds=get("INTAKE_SWEEP_GRACE_SECONDS",
-                                _int("INTAKE_SWEEP_GRACE_SECONDS", 0, 7 * 86400)),
-        sweep_batch=get("INTAKE_SWEEP_BATCH", _int("INTAKE_SWEEP_BATCH", 1, 10000)),
-        policy=PolicySettings(
-            filing_window_months=get("INTAKE_POLICY_FILING_WINDOW_MONTHS",
-                                     _int("INTAKE_POLICY_FILING_WINDOW_MONTHS", 1, 120)),
-            preliminary_review_days=get("INTAKE_POLICY_PRELIMINARY_REVIEW_DAYS",
-                                        _int("INTAKE_POLICY_PRELIMINARY_REVIEW_DAYS", 1, 365)),
-            panel_review_days=get("INTAKE_POLICY_PANEL_REVIEW_DAYS",
-                                  _int("INTAKE_POLICY_PANEL_REVIEW_DAYS", 1, 365)),
-            advice_working_days=get("INTAKE_POLICY_ADVICE_WORKING_DAYS",
-                                    _int("INTAKE_POLICY_ADVICE_WORKING_DAYS", 1, 120)),
-        ),
-        log_level=get("INTAKE_LOG_LEVEL", _choice("INTAKE_LOG_LEVEL", LOG_LEVELS)),
-        local_dispatch_attempts=get("INTAKE_LOCAL_DISPATCH_ATTEMPTS",
-                                    _int("INTAKE_LOCAL_DISPATCH_ATTEMPTS", 1, 100)),
-        local_sweep_seconds=get("INTAKE_LOCAL_SWEEP_SECONDS",
-                                _int("INTAKE_LOCAL_SWEEP_SECONDS", 0, 86400)),
-        firestore_emulator_host=get("FIRESTORE_EMULATOR_HOST"),
-        cloud_tasks_emulator_host=get("CLOUD_TASKS_EMULATOR_HOST"),
-        forward_queue=get("INTAKE_FORWARD_QUEUE"),
-        urgent_forward_queue=get("INTAKE_URGENT_FORWARD_QUEUE"),
-        notify_queue=get("INTAKE_NOTIFY_QUEUE"),
-        investigations_url=get("INTAKE_INVESTIGATIONS_URL")
-        or f"{base_url}/investigations_intake",
-        forward_hmac_secret=get("INTAKE_FORWARD_HMAC_SECRET", _secret(
-            "INTAKE_FORWARD_HMAC_SECRET")),
-        forward_timeout=get("INTAKE_FORWARD_TIMEOUT_SECONDS",
-                            _int("INTAKE_FORWARD_TIMEOUT_SECONDS", 1, 120)),
-        forward_max_attempts=get("INTAKE_FORWARD_MAX_ATTEMPTS",
-                                 _int("INTAKE_FORWARD_MAX_ATTEMPTS", 1, 1000)),
-        notifier=get("INTAKE_NOTIFIER", lambda raw: _choice("INTAKE_NOTIFIER", NOTIFIERS)(raw)
-                     if raw else ("outbox" if backend == "embedded" else "ses")),
-        mail_from=get("INTAKE_MAIL_FROM"),
-        investigations_mailbox=get("INTAKE_INVESTIGATIONS_MAILBOX"),
-        ethics_office_mailbox=get("INTAKE_ETHICS_OFFICE_MAILBOX"),
-        ses_region=get("INTAKE_SES_REGION"),
-        office_url=get("INTAKE_OFFICE_URL") or f"{base_url}/cases",
-        follow_up_url=get("INTAKE_FOLLOW_UP_URL") or f"{base_url}/forms/follow-up",
-        officers_json=get("INTAKE_OFFICERS"),
-        auth_audience=get("INTAKE_AUTH_AUDIENCE") or f"{base_url}/cases",
-        dev_auth=get("INTAKE_DEV_AUTH", _bool("INTAKE_DEV_AUTH")),
-        # --- Public web forms ---
-        forms=FormsSettings(
-            secret=get("INTAKE_FORMS_SECRET", _secret("INTAKE_FORMS_SECRET")),
-            rate_limit=get("INTAKE_FORM_RATE_LIMIT",
-                           _int("INTAKE_FORM_RATE_LIMIT", 0, 100000)),
-            rate_window_seconds=get("INTAKE_FORM_RATE_WINDOW_SECONDS",
-                                    _int("INTAKE_FORM_RATE_WINDOW_SECONDS", 1, 7 * 86400)),
-            proxy_hops=get("INTAKE_PROXY_HOPS", _int("INTAKE_PROXY_HOPS", 0, 10)),
-            follow_up_lock_seconds=get("INTAKE_FOLLOW_UP_LOCK_SECONDS",
-                                       _int("INTAKE_FOLLOW_UP_LOCK_SECONDS", 60, 30 * 86400)),
-            exit_url=get("INTAKE_EXIT_URL", _outside_url("INTAKE_EXIT_URL")),
-        ),
-        kms_key="",
-        kms_emulator_host="",
-        sealing=SealingSettings(),
-        mail_limits=MailLimits(
-            per_recipient=get("INTAKE_MAIL_RECIPIENT_LIMIT",
-                              _int("INTAKE_MAIL_RECIPIENT_LIMIT", 0, 100000)),
-            total=get("INTAKE_MAIL_TOTAL_LIMIT", _int("INTAKE_MAIL_TOTAL_LIMIT", 0, 10000000)),
-            window_seconds=get("INTAKE_MAIL_WINDOW_SECONDS",
-                               _int("INTAKE_MAIL_WINDOW_SECONDS", 60, 7 * 86400)),
-            secret=get("INTAKE_MAIL_THROTTLE_SECRET", _secret("INTAKE_MAIL_THROTTLE_SECRET")),
-        ),
-        task_auth=TaskAuth(
-            mode=get("INTAKE_TASK_AUTH", lambda raw: _choice(
-                "INTAKE_TASK_AUTH", TASK_AUTH_MODES)(raw) if raw
-                else ("oidc" if backend == "gcp" else "none")),
-            callers=get("INTAKE_TASK_CALLERS", _emails("INTAKE_TASK_CALLERS")),
-        ),
-        investigations_loopback_http=get("INTAKE_INVESTIGATIONS_LOOPBACK_HTTP",
-                                         _bool("INTAKE_INVESTIGATIONS_LOOPBACK_HTTP")),
-    )
-    messages_key_file = get("INTAKE_MESSAGES_KEY_FILE")
-    settings = replace(
-        settings,
-        kms_key=get("INTAKE_KMS_KEY", _kms_key_name("INTAKE_KMS_KEY")),
-        kms_emulator_host=get("INTAKE_KMS_EMULATOR_HOST", _loopback("INTAKE_KMS_EMULATOR_HOST")),
-        sealing=SealingSettings(
-            messages_kms_key=get("INTAKE_MESSAGES_KMS_KEY",
-                                 _kms_key_name("INTAKE_MESSAGES_KMS_KEY")),
-            messages_key_file=Path(messages_key_file) if messages_key_file
-            else data_dir / "keys" / "messages.kek",
-            replay_hmac_secret=get("INTAKE_REPLAY_HMAC_SECRET",
-                                   _secret("INTAKE_REPLAY_HMAC_SECRET")),
-            replay_receipt_seconds=get("INTAKE_REPLAY_RECEIPT_SECONDS",
-                                       _int("INTAKE_REPLAY_RECEIPT_SECONDS", 0, 86400)),
-        ),
-        access=AccessSettings(
-            name_index_secret=get("INTAKE_NAME_INDEX_SECRET",
-                                  _secret("INTAKE_NAME_INDEX_SECRET")),
-            cases_url=(get("INTAKE_CASES_URL") or f"{base_url}/cases").rstrip("/"),
-            officer_token=get("INTAKE_OFFICER_TOKEN"),
-            metadata_hosts=(get("GCE_METADATA_HOST"), get("GCE_METADATA_IP")),
-        ),
-    )
-    _check_keys(settings)
-    if settings.backend == "gcp" and not settings.project:
-        raise ConfigError("GOOGLE_CLOUD_PROJECT must be set when INTAKE_BACKEND=gcp")
-    if settings.backend == "gcp":
-        get("INTAKE_INVESTIGATIONS_URL",
-            _investigations_url(settings.investigations_loopback_http))
-    return settings
-
-
-# --- Deployment: Cloud KMS -------------------------------------------------------------
-# Terraform (infra/) creates one Cloud Tasks queue per *_QUEUE variable and sets every
-# "deployed" variable on every function; tests/infra checks both against this list.
-
-VARIABLES += (
-    Variable("INTAKE_KMS_KEY", "",
-             "Cloud KMS key (the cases key) that wraps the data keys of submissions, "
-             "internal notes and transition notes "
-             "(`projects/P/locations/L/keyRings/R/cryptoKeys/K`); the key never leaves KMS. "
-             "Empty: the local key file `INTAKE_KEY_FILE`. Calls share "
-             "`INTAKE_STORE_TIMEOUT_SECONDS`. Set together with `INTAKE_MESSAGES_KMS_KEY`."),
-    Variable("INTAKE_MESSAGES_KMS_KEY", "",
-             "Cloud KMS key (the messages key) that wraps the data keys of replies to the "
-             "submitter and the submitter's messages: the only key the public follow-up "
-             "page may use. Another key than `INTAKE_KMS_KEY`. Empty: the local key file "
-             "`INTAKE_MESSAGES_KEY_FILE`."),
-    Variable("INTAKE_MESSAGES_KEY_FILE", "",
-             "Local key-encryption key file of replies and submitter messages (32 random "
-             "bytes, base64). Empty: `<INTAKE_DATA_DIR>/keys/messages.kek`, created on first "
-             "use by the embedded backend. Unused when `INTAKE_MESSAGES_KMS_KEY` is set.",
-             "local"),
-    Variable("INTAKE_REPLAY_HMAC_SECRET", "",
-             "Secret (at least 32 characters) of the submit functions only: keyed digests "
-             "that recognise an idempotent retry, and derive its receipt code again, without "
-             "decrypting anything. Empty on the embedded backend: a random one kept in "
-             "`<INTAKE_DATA_DIR>/keys/replay-hmac.key`; required with `gcp` (a Secret "
-             "Manager secret).", "secret"),
-    Variable("INTAKE_REPLAY_RECEIPT_SECONDS", "600",
-             "How long after a submission an idempotent retry still shows its receipt code "
-             "again; later retries get the reference without it (0: never again)."),
-    Variable("INTAKE_KMS_EMULATOR_HOST", "",
-             "host:port on the loopback interface of a KMS-compatible gRPC server, reached "
-             "over insecure gRPC (tests).", "local"),
-)
-
-_KMS_KEY_NAME = re.compile(r"projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+")
-_LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
-
-
-def _kms_key_name(name: str) -> Callable[[str], str]:
-    def parse(raw: str) -> str:
-        if raw and not _KMS_KEY_NAME.fullmatch(raw):
-            raise ConfigError(f"{name} must be a key resource name "
-                              "projects/P/locations/L/keyRings/R/cryptoKeys/K; got " + repr(raw))
-        return raw
-
-    return parse
-
-
-def _check_keys(settings: Settings) -> None:
-    """Both key-encryption keys in KMS, or both in local files; never one key for both."""
-    cases, messages = settings.kms_key, settings.sealing.messages_kms_key
-    if bool(cases) != bool(messages):
-        raise ConfigError("INTAKE_KMS_KEY and INTAKE_MESSAGES_KMS_KEY are set together: "
-                          "the cases key and the messages key both live in Cloud KMS")
-    if cases and cases == messages:
-        raise ConfigError("INTAKE_MESSAGES_KMS_KEY must be another key than INTAKE_KMS_KEY")
-    if not cases and settings.key_file == settings.sealing.messages_key_file:
-        raise ConfigError("INTAKE_MESSAGES_KEY_FILE must be another file than "
-                          "INTAKE_KEY_FILE")
-
-
-def _loopback(name: str) -> Callable[[str], str]:
-    # Data keys cross an insecure channel to this host: never let it leave the machine.
-    def parse(raw: str) -> str:
-        host, _, port = raw.rpartition(":")
-        if raw and (host not in _LOOPBACK_HOSTS or not port.isdigit()):
-            raise ConfigError(f"{name} must be a loopback host:port, got {raw!r}")
-        return raw
-
-    return parse
-
-
-# --- Officers' access: the recusal index, development tokens, `intake cases` --------------
-
-VARIABLES += (
-    Variable("INTAKE_NAME_INDEX_SECRET", "",
-             "Secret (at least 32 characters) keying the blind index of the people a case "
-             "names (recusal without opening submissions). Empty: "
-             "`<INTAKE_DATA_DIR>/keys/name-index.secret`, created on first use by the "
-             "embedded backend; required with `gcp` (a Secret Manager secret).", "secret"),
-    Variable("INTAKE_CASES_URL", "",
-             "The officers' case API that `intake cases` calls (and the audience of the ID "
-             "token it sends). Empty: `<INTAKE_FUNCTIONS_BASE_URL>/cases`.", "local"),
-    Variable("INTAKE_OFFICER_TOKEN", "",
-             "The bearer token `intake cases` signs in with: a development token printed by "
-             "`scripts/run`, or a Google ID token. Empty: an ID token for `INTAKE_CASES_URL` "
-             "from Application Default Credentials.", "local"),
-    Variable("GCE_METADATA_HOST", "metadata.google.internal",
-             "Host of Google's metadata server (read by google-auth too): development "
-             "tokens and `INTAKE_TASK_AUTH=none` are refused where it answers.", "local"),
-    Variable("GCE_METADATA_IP", "169.254.169.254",
-             "Address of Google's metadata server (read by google-auth too): development "
-             "tokens and `INTAKE_TASK_AUTH=none` are refused where it answers.", "local"),
-)

@@ -88,7 +88,7 @@ def harness(tmp_path: Path) -> Harness:
 def sqlite_harness(tmp_path: Path) -> Harness:
     from shared.adapters.sqlite_store import SqliteStore
 
-    return Harness.build(tmp_path, SqliteStore(tmp_path / "intake.sqlite3"))
+    return Harness.build(tmp_path, SqliteStore.open(tmp_path / "intake.sqlite3"))
 
 
 @pytest.fixture

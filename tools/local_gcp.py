@@ -96,7 +96,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         settings = prepare(os.environ)
     except config.ConfigError as error:
         sys.exit(f"error: {error}")
-    print(f"Firestore emulator {settings.firestore_emulator_host}, Cloud Tasks emulator "
+    # Only the Google client reads FIRESTORE_EMULATOR_HOST: no setting holds it.
+    print(f"Firestore emulator {os.environ['FIRESTORE_EMULATOR_HOST']}, Cloud Tasks emulator "
           f"{settings.cloud_tasks_emulator_host}, project {settings.project}, queues "
           f"{', '.join(sorted(set(settings.queue_ids.values())))}.", flush=True)
     from shared.cli import main as intake

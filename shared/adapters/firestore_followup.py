@@ -28,7 +28,7 @@ from shared.adapters.documents import (
     event_id,
     pending_doc,
 )
-from shared.adapters.firestore_store import FirestoreStore, case_lock
+from shared.adapters.firestore_database import FirestoreDatabase, case_lock
 from shared.adapters.followup_docs import lockout_doc, lockout_from_doc, refund_fields
 from shared.domain.follow_up import MESSAGE_KINDS, Attempt, Lockout
 from shared.domain.records import CaseEvent, PendingTask
@@ -43,16 +43,16 @@ TRANSACTION_ATTEMPTS = 20
 
 
 class FirestoreFollowUpStore(FollowUpStore):
-    def __init__(self, store: FirestoreStore) -> None:
-        self._store = store
-        self._db = store.client
+    def __init__(self, database: FirestoreDatabase) -> None:
+        self._database = database
+        self._db = database.client
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
         """The store's guard, plus the client's habit of masking a failed transaction
         begin with a ValueError about rolling back (the API error is its context)."""
         try:
-            with self._store.guard():
+            with self._database.guard():
                 yield
         except ValueError as error:
             if isinstance(error.__context__, api_exceptions.GoogleAPIError):
@@ -65,12 +65,13 @@ class FirestoreFollowUpStore(FollowUpStore):
     def messages(self, reference: str) -> list[CaseEvent]:
         # Events are read by id (1..event_count), not queried: the public forms function
         # reads documents it can name and never needs the permission to list a collection.
-        case = self._store.get_case(reference)
-        if case is None:
+        doc = self._database.get(f"cases/{reference}")
+        if doc is None:
             return []
+        case = case_from_doc(doc)
         refs = [self._events(reference).document(event_id(seq))
                 for seq in range(1, case.event_count + 1)]
-        snapshots = self._store.call(lambda **options: list(self._db.get_all(refs, **options)))
+        snapshots = self._database.call(lambda **options: list(self._db.get_all(refs, **options)))
         events = [event_from_doc(s.to_dict() or {}) for s in snapshots if s.exists]
         return sorted((e for e in events if e.kind in MESSAGE_KINDS), key=lambda e: e.seq)
 
@@ -104,14 +105,14 @@ class FirestoreFollowUpStore(FollowUpStore):
             outcome = apply(self._db.transaction(max_attempts=TRANSACTION_ATTEMPTS))
         if isinstance(outcome, CaseEvent):
             return outcome
-        snapshot = self._store.call(self._events(reference).document(event_id(outcome)).get)
+        snapshot = self._database.call(self._events(reference).document(event_id(outcome)).get)
         return event_from_doc(snapshot.to_dict() or {})
 
     def _lockout_ref(self, reference: str) -> Any:
         return self._db.collection("follow_up_lockouts").document(reference)
 
     def lockout(self, reference: str) -> Lockout:
-        snapshot = self._store.call(self._lockout_ref(reference).get)
+        snapshot = self._database.call(self._lockout_ref(reference).get)
         return lockout_from_doc(snapshot.to_dict() or {}) if snapshot.exists else Lockout()
 
     def reserve_attempt(self, reference: str, *, at: datetime, limit: int,

@@ -16,7 +16,7 @@ from typing import Any
 from google.cloud import firestore
 
 from shared.adapters.documents import timestamp
-from shared.adapters.firestore_store import FirestoreStore, case_lock
+from shared.adapters.firestore_database import FirestoreDatabase, case_lock
 from shared.domain.mail_limits import SendQuota
 from shared.ports.mail import Claim, MailLedger, QuotaFull
 
@@ -28,9 +28,9 @@ _COUNTERS_LOCK = threading.Lock()
 
 
 class FirestoreMailLedger(MailLedger):
-    def __init__(self, store: FirestoreStore) -> None:
-        self._store = store
-        self._db = store.client
+    def __init__(self, database: FirestoreDatabase) -> None:
+        self._database = database
+        self._db = database.client
 
     def _pending(self, key: str) -> Any:
         return self._db.collection("pending_tasks").document(key)
@@ -49,7 +49,7 @@ class FirestoreMailLedger(MailLedger):
             transaction.update(ref, {"claimed_until": at + lease})
             return Claim.CLAIMED
 
-        with case_lock(pending_key), self._store.guard():
+        with case_lock(pending_key), self._database.guard():
             return apply(  # type: ignore[no-any-return]
                 self._db.transaction(max_attempts=TRANSACTION_ATTEMPTS))
 
@@ -62,7 +62,7 @@ class FirestoreMailLedger(MailLedger):
             if snapshot.exists and "claimed_until" in (snapshot.to_dict() or {}):
                 transaction.update(ref, {"claimed_until": firestore.DELETE_FIELD})
 
-        with case_lock(pending_key), self._store.guard():
+        with case_lock(pending_key), self._database.guard():
             apply(self._db.transaction(max_attempts=TRANSACTION_ATTEMPTS))
 
     def take_quota(self, quotas: Sequence[SendQuota], at: datetime) -> QuotaFull | None:
@@ -83,6 +83,6 @@ class FirestoreMailLedger(MailLedger):
                 transaction.set(ref, {"count": count + 1, "expires_at": expires})
             return None
 
-        with _COUNTERS_LOCK, self._store.guard():
+        with _COUNTERS_LOCK, self._database.guard():
             return apply(  # type: ignore[no-any-return]
                 self._db.transaction(max_attempts=TRANSACTION_ATTEMPTS))

@@ -12,15 +12,15 @@ from google.cloud import firestore
 from google.cloud.firestore_v1.field_path import FieldPath
 
 from shared.adapters.documents import event_id, submission_from_doc
-from shared.adapters.firestore_store import TRANSACTION_ATTEMPTS, FirestoreStore, case_lock
+from shared.adapters.firestore_database import TRANSACTION_ATTEMPTS, FirestoreDatabase, case_lock
 from shared.domain.records import Submission
 from shared.ports.sealing import SealedRecords
 
 
 class FirestoreSealedRecords(SealedRecords):
-    def __init__(self, store: FirestoreStore) -> None:
-        self._store = store
-        self._db = store.client
+    def __init__(self, database: FirestoreDatabase) -> None:
+        self._database = database
+        self._db = database.client
 
     def _ids_after(self, collection: str, after: str, limit: int) -> list[Any]:
         """Up to ``limit`` snapshots of ``collection`` with ids after ``after``, in order."""
@@ -28,7 +28,7 @@ class FirestoreSealedRecords(SealedRecords):
         if after:
             query = query.start_after({FieldPath.document_id(): after})
         query = query.limit(limit)
-        return self._store.call(lambda **options: list(query.stream(**options)))
+        return self._database.call(lambda **options: list(query.stream(**options)))
 
     def submissions_after(self, submission_id: str, limit: int) -> list[Submission]:
         return [submission_from_doc(s.to_dict() or {})
@@ -51,7 +51,7 @@ class FirestoreSealedRecords(SealedRecords):
                                      "request_digest": request_digest})
             return True
 
-        with self._store.guard():
+        with self._database.guard():
             return bool(apply(self._db.transaction(max_attempts=TRANSACTION_ATTEMPTS)))
 
     def replace_event_seal(self, reference: str, seq: int, field: str, *,
@@ -70,5 +70,5 @@ class FirestoreSealedRecords(SealedRecords):
             transaction.update(ref, {path: dict(sealed)})
             return True
 
-        with case_lock(reference), self._store.guard():
+        with case_lock(reference), self._database.guard():
             return bool(apply(self._db.transaction(max_attempts=TRANSACTION_ATTEMPTS)))

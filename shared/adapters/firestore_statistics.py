@@ -40,8 +40,8 @@ from google.api_core import exceptions as api_exceptions
 from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 
-from shared.adapters.documents import timestamp
-from shared.adapters.firestore_store import FirestoreStore
+from shared.adapters.documents import event_from_doc, timestamp
+from shared.adapters.firestore_database import FirestoreDatabase
 from shared.adapters.statistics_documents import (
     disclosure_doc,
     disclosure_from_doc,
@@ -50,6 +50,7 @@ from shared.adapters.statistics_documents import (
     record_doc,
     record_from_doc,
 )
+from shared.domain.records import CaseEvent
 from shared.domain.statistics import (
     COUNTED_CODES,
     SUMMED_CODES,
@@ -146,15 +147,15 @@ class Tallies:
 
 
 class FirestoreStatistics(StatisticsStore):
-    def __init__(self, store: FirestoreStore) -> None:
-        self._store = store
-        self._db: firestore.Client = store.client
+    def __init__(self, database: FirestoreDatabase) -> None:
+        self._database = database
+        self._db: firestore.Client = database.client
         self._chunks: dict[str, int] = {}  # chunk count of the imports this process began
 
     @property
-    def intake_store(self) -> FirestoreStore:
-        """The intake store whose database this store shares (for tools and benchmarks)."""
-        return self._store
+    def database(self) -> FirestoreDatabase:
+        """The database this store shares with the other adapters (tools, benchmarks)."""
+        return self._database
 
     @property
     def chunk_size(self) -> int:
@@ -168,25 +169,25 @@ class FirestoreStatistics(StatisticsStore):
         batch.create(claim, {"digest": request_digest})
         batch.create(ref, record_doc(record))
         try:
-            self._store.call(batch.commit)
+            self._database.call(batch.commit)
             return record, True
         except api_exceptions.AlreadyExists:
             pass  # a retry: answer with the first entry
-        claimed = self._store.call(claim.get).to_dict() or {}
+        claimed = self._database.call(claim.get).to_dict() or {}
         if claimed.get("digest") != request_digest:
             raise LoggedServiceConflict(record.id)
-        return record_from_doc(self._store.call(ref.get).to_dict() or {}), False
+        return record_from_doc(self._database.call(ref.get).to_dict() or {}), False
 
     def begin_import(self, manifest: ImportManifest) -> ImportProgress:
         ref = self._db.collection(IMPORTS).document(manifest.id)
         with contextlib.suppress(api_exceptions.AlreadyExists):  # seen before: resume it
-            self._store.call(lambda **kw: ref.create(manifest_doc(manifest), **kw))
+            self._database.call(lambda **kw: ref.create(manifest_doc(manifest), **kw))
         progress = self._progress(manifest.id)
         self._chunks[manifest.id] = progress.manifest.chunks
         return progress
 
     def _progress(self, import_id: str) -> ImportProgress:
-        snapshot = self._store.call(self._db.collection(IMPORTS).document(import_id).get)
+        snapshot = self._database.call(self._db.collection(IMPORTS).document(import_id).get)
         if not snapshot.exists:
             raise ImportMismatch(f"no import {import_id}")
         markers = self._db.collection(CHUNKS).where(
@@ -213,7 +214,7 @@ class FirestoreStatistics(StatisticsStore):
         batch.set(self._db.collection(CHUNKS).document(f"{import_id}-{chunk:06d}"),
                   {"import_id": import_id, "chunk": chunk, **chunk_tally(records),
                    "disclosures": len(disclosures)})
-        self._store.call(batch.commit)
+        self._database.call(batch.commit)
 
     def finish_import(self, import_id: str, at: datetime) -> ImportManifest:
         progress = self._progress(import_id)
@@ -225,7 +226,7 @@ class FirestoreStatistics(StatisticsStore):
         done = ImportManifest(manifest.id, manifest.records, manifest.chunks,
                               manifest.chunk_size, manifest.started_at, at)
         ref = self._db.collection(IMPORTS).document(import_id)
-        self._store.call(lambda **kw: ref.set(manifest_doc(done), **kw))
+        self._database.call(lambda **kw: ref.set(manifest_doc(done), **kw))
         return done
 
     def incomplete_imports(self) -> list[ImportManifest]:
@@ -286,21 +287,26 @@ class FirestoreStatistics(StatisticsStore):
                  for d in (s.to_dict() or {} for s in self._stream(query))]
         found = [(ref, at) for ref, at in found if at < received_before]
         with ThreadPoolExecutor(COUNT_CONCURRENCY) as pool:
-            events = list(pool.map(self._store.case_events, [ref for ref, _ in found]))
+            events = list(pool.map(self._case_events, [ref for ref, _ in found]))
         return [CaseHistory(ref, at, tuple(history))
                 for (ref, at), history in zip(found, events, strict=True)]
 
+    def _case_events(self, reference: str) -> list[CaseEvent]:
+        events = self._db.collection("cases").document(reference).collection("events")
+        return [event_from_doc(s.to_dict() or {})
+                for s in self._database.stream(events.order_by("seq"))]
+
     def _stream(self, query: Any) -> list[Any]:
-        """Every snapshot of a (small) query, with the store's retry policy and deadline."""
-        return self._store.call(lambda **kw: list(query.stream(**kw)))
+        """Every snapshot of a (small) query, with the retry policy and deadline."""
+        return self._database.stream(query)
 
     def _aggregate(self, query: Any) -> int:
-        result = self._store.call(query.count(alias="n").get)
+        result = self._database.call(query.count(alias="n").get)
         return int(result[0][0].value)
 
     def _answer(self, q: CountQuery) -> int:
         if isinstance(q, RecordSum):
-            result = self._store.call(self._query(q).sum(f"codes.{q.code}", alias="n").get)
+            result = self._database.call(self._query(q).sum(f"codes.{q.code}", alias="n").get)
             return int(result[0][0].value or 0)
         return self._aggregate(self._query(q))
 

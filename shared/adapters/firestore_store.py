@@ -7,16 +7,11 @@ so it lands completely or not at all; triage is a transaction that re-reads the 
 
 from __future__ import annotations
 
-import threading
-import zlib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from google.api_core import exceptions as api_exceptions
-from google.api_core.retry import Retry, if_transient_error
-from google.auth import exceptions as auth_exceptions
 from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 
@@ -31,6 +26,11 @@ from shared.adapters.documents import (
     submission_doc,
     submission_from_doc,
 )
+from shared.adapters.firestore_database import (
+    TRANSACTION_ATTEMPTS,
+    FirestoreDatabase,
+    case_lock,
+)
 from shared.domain.records import (
     Case,
     CaseChange,
@@ -39,21 +39,7 @@ from shared.domain.records import (
     PendingTask,
     Submission,
 )
-from shared.ports.storage import IntakeStore, ReferenceTaken, StoreUnavailable, SubmissionExists
-
-T = TypeVar("T")
-# Transactions on one case contend when a task is delivered twice at once or officers act
-# together; the client retries an aborted transaction this many times before giving up.
-TRANSACTION_ATTEMPTS = 15
-# Threads of one instance updating the same case take turns here first, so contention
-# (and aborted transactions) only arises between instances.
-_CASE_LOCKS = tuple(threading.Lock() for _ in range(64))
-
-
-def case_lock(reference: str) -> threading.Lock:
-    """The in-instance lock of a case, held around a transaction that writes it."""
-    return _CASE_LOCKS[zlib.crc32(reference.encode()) % len(_CASE_LOCKS)]
-
+from shared.ports.storage import IntakeStore, ReferenceTaken, SubmissionExists
 
 # The equality filters list_cases can combine (any subset), before its optional
 # next_deadline range and its received_at order: firestore_indexes.json declares an index
@@ -62,46 +48,19 @@ CASE_FILTERS = ("form", "state", "assignee", "referral_status")
 
 
 class FirestoreStore(IntakeStore):
-    def __init__(self, client: firestore.Client, *, timeout: float = 10.0) -> None:
-        self._db = client
-        self._timeout = timeout
-        self._retry = Retry(predicate=if_transient_error, initial=0.1, maximum=1.0,
-                            multiplier=2.0, timeout=timeout)
+    def __init__(self, database: FirestoreDatabase) -> None:
+        self._database = database
+        self._db = database.client
 
     @classmethod
     def connect(cls, project: str, database: str, *, timeout: float) -> FirestoreStore:
-        """A store on the project's database (the emulator if FIRESTORE_EMULATOR_HOST is set)."""
-        return cls(firestore.Client(project=project, database=database), timeout=timeout)
+        """A store on the project's database (tools and tests)."""
+        return cls(FirestoreDatabase.connect(project, database, timeout=timeout))
 
     @property
-    def client(self) -> firestore.Client:
-        """The Firestore client, for sibling adapters of other ports on the same database."""
-        return self._db
-
-    @contextmanager
-    def guard(self) -> Iterator[None]:
-        """Map Google API errors to StoreUnavailable."""
-        try:
-            yield
-        except api_exceptions.AlreadyExists:
-            raise
-        except (api_exceptions.GoogleAPIError, auth_exceptions.GoogleAuthError) as error:
-            raise StoreUnavailable(f"firestore: {type(error).__name__}: {error}") from error
-        except ValueError as error:
-            # The client gives up on a contended transaction with a bare ValueError whose
-            # cause is the last Aborted/Conflict error.
-            if isinstance(error.__cause__, api_exceptions.GoogleAPIError):
-                raise StoreUnavailable(f"firestore: {error}") from error
-            raise
-
-    def call(self, call: Callable[..., T]) -> T:
-        """Run a client call with this store's retry policy and deadline."""
-        with self.guard():
-            return call(retry=self._retry, timeout=self._timeout)
-
-    def _get(self, path: str) -> dict[str, Any] | None:
-        snapshot = self.call(self._db.document(path).get)
-        return snapshot.to_dict() if snapshot.exists else None
+    def database(self) -> FirestoreDatabase:
+        """The database this store shares with the other Firestore adapters."""
+        return self._database
 
     def create_submission(self, submission: Submission, case: Case, first_event: CaseEvent,
                           pending: PendingTask) -> None:
@@ -115,27 +74,25 @@ class FirestoreStore(IntakeStore):
         batch.create(self._db.collection("pending_tasks").document(pending.key),
                      pending_doc(pending))
         try:
-            self.call(batch.commit)
+            self._database.call(batch.commit)
         except api_exceptions.AlreadyExists as error:
             # Nothing was written. Either this submission is stored already (a retry whose
             # first attempt landed) or the random reference collided.
-            if self._get(f"submissions/{submission.id}") is not None:
+            if self._database.get(f"submissions/{submission.id}") is not None:
                 raise SubmissionExists(submission.id) from error
             raise ReferenceTaken(case.reference) from error
 
     def get_submission(self, submission_id: str) -> Submission | None:
-        doc = self._get(f"submissions/{submission_id}")
+        doc = self._database.get(f"submissions/{submission_id}")
         return submission_from_doc(doc) if doc else None
 
     def get_case(self, reference: str) -> Case | None:
-        doc = self._get(f"cases/{reference}")
+        doc = self._database.get(f"cases/{reference}")
         return case_from_doc(doc) if doc else None
 
     def case_events(self, reference: str) -> list[CaseEvent]:
         events = self._db.collection("cases").document(reference).collection("events")
-        with self.guard():
-            snapshots = list(events.order_by("seq").stream(retry=self._retry,
-                                                           timeout=self._timeout))
+        snapshots = self._database.stream(events.order_by("seq"))
         return [event_from_doc(s.to_dict() or {}) for s in snapshots]
 
     def update_case(self, reference: str,
@@ -163,7 +120,7 @@ class FirestoreStore(IntakeStore):
                 transaction.set(pending.document(task.key), pending_doc(task))
             return change
 
-        with case_lock(reference), self.guard():
+        with case_lock(reference), self._database.guard():
             result: CaseChange | None = apply(
                 self._db.transaction(max_attempts=TRANSACTION_ATTEMPTS))
             return result
@@ -182,9 +139,7 @@ class FirestoreStore(IntakeStore):
             found = found.where(filter=FieldFilter("next_deadline", "<", query.due_before))
             found = found.order_by("next_deadline")
         found = found.order_by("received_at", direction=firestore.Query.DESCENDING)
-        with self.guard():
-            snapshots = list(found.limit(query.limit).stream(retry=self._retry,
-                                                               timeout=self._timeout))
+        snapshots = self._database.stream(found.limit(query.limit))
         return [case_from_doc(s.to_dict() or {}) for s in snapshots]
 
     def pending_tasks(self, enqueued_before: datetime, limit: int) -> list[PendingTask]:
@@ -192,8 +147,7 @@ class FirestoreStore(IntakeStore):
                  .where(filter=FieldFilter("last_enqueued_at", "<", enqueued_before))
                  .order_by("last_enqueued_at")
                  .limit(limit))
-        with self.guard():
-            snapshots = list(query.stream(retry=self._retry, timeout=self._timeout))
+        snapshots = self._database.stream(query)
         return [pending_from_doc(s.to_dict() or {}) for s in snapshots]
 
     def mark_requeued(self, pending: PendingTask, generation: int, at: datetime) -> None:
@@ -208,5 +162,5 @@ class FirestoreStore(IntakeStore):
             transaction.update(ref, {"generation": max(generation, current),
                                      "last_enqueued_at": at})
 
-        with self.guard():
+        with self._database.guard():
             apply(self._db.transaction(max_attempts=TRANSACTION_ATTEMPTS))

@@ -26,7 +26,7 @@ from shared.adapters.documents import (
     pending_doc,
 )
 from shared.adapters.followup_docs import lockout_doc, lockout_from_doc, refund_fields
-from shared.adapters.sqlite_store import SqliteStore, dump_doc, sortable
+from shared.adapters.sqlite_database import SqliteDatabase, dump_doc, sortable
 from shared.domain.follow_up import MESSAGE_KINDS, Attempt, Lockout
 from shared.domain.records import CaseEvent, PendingTask
 from shared.ports.follow_up import FollowUpStore
@@ -47,19 +47,19 @@ DROP TABLE follow_up_messages;
 
 
 class SqliteFollowUpStore(FollowUpStore):
-    def __init__(self, store: SqliteStore) -> None:
-        self._store = store
-        with store.connection() as db, store.guard():
+    def __init__(self, database: SqliteDatabase) -> None:
+        self._db = database
+        with database.connection() as db, database.guard():
             db.executescript(SCHEMA)
             legacy = db.execute(LEGACY).fetchone() is not None
         if legacy:
-            with store.transaction() as db:
+            with database.transaction() as db:
                 if db.execute(LEGACY).fetchone() is not None:  # not moved meanwhile
                     for statement in filter(str.strip, MIGRATE.split(";")):
                         db.execute(statement)
 
     def messages(self, reference: str) -> list[CaseEvent]:
-        with self._store.connection() as db, self._store.guard():
+        with self._db.connection() as db, self._db.guard():
             rows = db.execute("SELECT doc FROM case_events WHERE reference = ? ORDER BY seq",
                               (reference,)).fetchall()
         events = [event_from_doc(json.loads(row[0])) for row in rows]
@@ -68,7 +68,7 @@ class SqliteFollowUpStore(FollowUpStore):
     def append_message(self, reference: str, *, kind: str, actor: str, message_id: str,
                        sealed: Mapping[str, Any], at: datetime,
                        pending: Sequence[PendingTask] = ()) -> CaseEvent:
-        with self._store.transaction() as db:
+        with self._db.transaction() as db:
             seen = db.execute("SELECT seq FROM follow_up_message_ids "
                               "WHERE reference = ? AND message_id = ?",
                               (reference, message_id)).fetchone()
@@ -94,7 +94,7 @@ class SqliteFollowUpStore(FollowUpStore):
             return event
 
     def lockout(self, reference: str) -> Lockout:
-        with self._store.connection() as db, self._store.guard():
+        with self._db.connection() as db, self._db.guard():
             row = db.execute("SELECT doc FROM follow_up_lockouts WHERE reference = ?",
                              (reference,)).fetchone()
         return lockout_from_doc(json.loads(row[0])) if row else Lockout()
@@ -106,7 +106,7 @@ class SqliteFollowUpStore(FollowUpStore):
 
     def reserve_attempt(self, reference: str, *, at: datetime, limit: int,
                         lock_for: timedelta, pause: timedelta | None = None) -> Attempt:
-        with self._store.transaction() as db:
+        with self._db.transaction() as db:
             doc = self._read_lockout(db, reference)
             current = lockout_from_doc(doc) if doc is not None else Lockout()
             counted = current.reserve(at, limit, lock_for, pause=pause)
@@ -120,7 +120,7 @@ class SqliteFollowUpStore(FollowUpStore):
     def refund_attempt(self, reference: str, attempt: Attempt, *, limit: int) -> None:
         if not attempt.granted:
             return
-        with self._store.transaction() as db:
+        with self._db.transaction() as db:
             doc = self._read_lockout(db, reference)
             if doc is None:
                 return

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from shared.adapters.documents import timestamp
-from shared.adapters.sqlite_store import SqliteStore, dump_doc, sortable
+from shared.adapters.sqlite_database import SqliteDatabase, dump_doc, sortable
 from shared.domain.mail_limits import SendQuota
 from shared.ports.mail import Claim, MailLedger, QuotaFull
 
@@ -26,13 +26,13 @@ CREATE INDEX IF NOT EXISTS mail_counters_by_expiry ON mail_counters (expires_at)
 
 
 class SqliteMailLedger(MailLedger):
-    def __init__(self, store: SqliteStore) -> None:
-        self._store = store
-        with store.connection() as db, store.guard():
+    def __init__(self, database: SqliteDatabase) -> None:
+        self._db = database
+        with database.connection() as db, database.guard():
             db.executescript(SCHEMA)
 
     def claim(self, pending_key: str, at: datetime, lease: timedelta) -> Claim:
-        with self._store.transaction() as db:
+        with self._db.transaction() as db:
             row = db.execute("SELECT doc FROM pending_tasks WHERE key = ?",
                              (pending_key,)).fetchone()
             if row is None:
@@ -47,7 +47,7 @@ class SqliteMailLedger(MailLedger):
             return Claim.CLAIMED
 
     def release(self, pending_key: str) -> None:
-        with self._store.transaction() as db:
+        with self._db.transaction() as db:
             row = db.execute("SELECT doc FROM pending_tasks WHERE key = ?",
                              (pending_key,)).fetchone()
             if row is None:
@@ -58,7 +58,7 @@ class SqliteMailLedger(MailLedger):
                            (dump_doc(doc), pending_key))
 
     def take_quota(self, quotas: Sequence[SendQuota], at: datetime) -> QuotaFull | None:
-        with self._store.transaction() as db:
+        with self._db.transaction() as db:
             db.execute("DELETE FROM mail_counters WHERE expires_at <= ?", (at.timestamp(),))
             windows, full = [], []
             for quota in quotas:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from shared.adapters.documents import submission_from_doc
-from shared.adapters.sqlite_store import SqliteStore, dump_doc
+from shared.adapters.sqlite_database import SqliteDatabase, dump_doc
 from shared.domain.records import Submission
 from shared.ports.sealing import SealedRecords
 
@@ -19,24 +19,24 @@ def _holder(details: dict[str, Any], field: str) -> dict[str, Any] | None:
 
 
 class SqliteSealedRecords(SealedRecords):
-    def __init__(self, store: SqliteStore) -> None:
-        self._store = store
+    def __init__(self, database: SqliteDatabase) -> None:
+        self._db = database
 
     def submissions_after(self, submission_id: str, limit: int) -> list[Submission]:
-        with self._store.connection() as db, self._store.guard():
+        with self._db.connection() as db, self._db.guard():
             rows = db.execute("SELECT doc FROM submissions WHERE id > ? ORDER BY id LIMIT ?",
                               (submission_id, limit)).fetchall()
         return [submission_from_doc(json.loads(row[0])) for row in rows]
 
     def references_after(self, reference: str, limit: int) -> list[str]:
-        with self._store.connection() as db, self._store.guard():
+        with self._db.connection() as db, self._db.guard():
             rows = db.execute("SELECT reference FROM cases WHERE reference > ? "
                               "ORDER BY reference LIMIT ?", (reference, limit)).fetchall()
         return [str(row[0]) for row in rows]
 
     def replace_submission_seal(self, submission_id: str, *, expected: Mapping[str, Any],
                                 sealed: Mapping[str, Any], request_digest: str) -> bool:
-        with self._store.transaction() as db:
+        with self._db.transaction() as db:
             row = db.execute("SELECT doc FROM submissions WHERE id = ?",
                              (submission_id,)).fetchone()
             if row is None:
@@ -51,7 +51,7 @@ class SqliteSealedRecords(SealedRecords):
 
     def replace_event_seal(self, reference: str, seq: int, field: str, *,
                            expected: Mapping[str, Any], sealed: Mapping[str, Any]) -> bool:
-        with self._store.transaction() as db:
+        with self._db.transaction() as db:
             row = db.execute("SELECT doc FROM case_events WHERE reference = ? AND seq = ?",
                              (reference, seq)).fetchone()
             if row is None:

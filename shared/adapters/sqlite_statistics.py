@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from shared.adapters.documents import event_from_doc
-from shared.adapters.sqlite_store import SqliteStore, sortable
+from shared.adapters.sqlite_database import SqliteDatabase, sortable
 from shared.adapters.statistics_documents import (
     disclosure_doc,
     disclosure_from_doc,
@@ -112,9 +112,9 @@ def _dumps(doc: dict[str, Any]) -> str:
 
 
 class SqliteStatistics(StatisticsStore):
-    def __init__(self, store: SqliteStore) -> None:
-        self._store = store
-        with store.connection() as db, store.guard():
+    def __init__(self, database: SqliteDatabase) -> None:
+        self._db = database
+        with database.connection() as db, database.guard():
             db.executescript(SCHEMA)
 
     @property
@@ -123,7 +123,7 @@ class SqliteStatistics(StatisticsStore):
 
     def add_logged_service(self, record: StatRecord, request_digest: str) -> tuple[StatRecord,
                                                                                    bool]:
-        with self._store.transaction() as db:
+        with self._db.transaction() as db:
             claimed = db.execute("SELECT digest FROM logged_service_claims WHERE id = ?",
                                  (record.id,)).fetchone()
             if claimed is None:
@@ -144,7 +144,7 @@ class SqliteStatistics(StatisticsStore):
                     _dumps(record_doc(r))))
 
     def begin_import(self, manifest: ImportManifest) -> ImportProgress:
-        with self._store.transaction() as db:
+        with self._db.transaction() as db:
             db.execute("INSERT OR IGNORE INTO stat_imports VALUES (?, 0, ?, ?)",
                        (manifest.id, sortable(manifest.started_at),
                         _dumps(manifest_doc(manifest))))
@@ -163,7 +163,7 @@ class SqliteStatistics(StatisticsStore):
                            disclosures: Sequence[DisclosureYear]) -> None:
         if len(records) + len(disclosures) > CHUNK_SIZE:
             raise ValueError(f"a chunk holds at most {CHUNK_SIZE} items")
-        with self._store.transaction() as db:
+        with self._db.transaction() as db:
             manifest = self._progress(db, import_id).manifest
             if not 0 <= chunk < manifest.chunks:
                 raise ImportMismatch(f"import {import_id} has no chunk {chunk}")
@@ -175,7 +175,7 @@ class SqliteStatistics(StatisticsStore):
                        (import_id, chunk))
 
     def finish_import(self, import_id: str, at: datetime) -> ImportManifest:
-        with self._store.transaction() as db:
+        with self._db.transaction() as db:
             progress = self._progress(db, import_id)
             manifest = progress.manifest
             if manifest.complete:
@@ -189,23 +189,23 @@ class SqliteStatistics(StatisticsStore):
             return done
 
     def incomplete_imports(self) -> list[ImportManifest]:
-        with self._store.connection() as db, self._store.guard():
+        with self._db.connection() as db, self._db.guard():
             rows = db.execute("SELECT doc FROM stat_imports WHERE complete = 0 "
                               "ORDER BY started_at").fetchall()
         return [manifest_from_doc(json.loads(r[0])) for r in rows]
 
     def disclosure_years(self) -> list[DisclosureYear]:
-        with self._store.connection() as db, self._store.guard():
+        with self._db.connection() as db, self._db.guard():
             rows = db.execute("SELECT doc FROM disclosure_years ORDER BY year").fetchall()
         return [disclosure_from_doc(json.loads(r[0])) for r in rows]
 
     def count(self, queries: Sequence[CountQuery]) -> list[int]:
-        with self._store.connection() as db, self._store.guard():
+        with self._db.connection() as db, self._db.guard():
             return [int(db.execute(*_sql(q)).fetchone()[0]) for q in queries]
 
     def case_histories(self, form: str, *, received_before: datetime,
                        active_since: datetime) -> list[CaseHistory]:
-        with self._store.connection() as db, self._store.guard():
+        with self._db.connection() as db, self._db.guard():
             cases = db.execute(
                 "SELECT reference, received_at FROM cases WHERE form = ? "
                 "AND json_extract(doc, '$.updated_at') >= ? AND received_at < ?",

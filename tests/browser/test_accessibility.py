@@ -49,7 +49,7 @@ def test_axe_reports_a_violation_when_there_is_one(page: Any, runner: Runner) ->
 
 def reply_to(runner: Runner, reference: str) -> None:
     """An officer's reply, as the officers' API writes it, in the runner's own database."""
-    store = SqliteStore(runner.data_dir / "intake.sqlite3")
+    store = SqliteStore.open(runner.data_dir / "intake.sqlite3")
     # The runner makes its messages key on first use: whoever comes first creates it.
     keys = LocalKeyService.from_file(runner.data_dir / "keys" / "messages.kek", create=True)
     message_id = secrets.token_hex(16)
@@ -57,7 +57,7 @@ def reply_to(runner: Runner, reference: str) -> None:
         event_context(REPLY_TO_SUBMITTER, reference, message_id), REPLY.encode())
     case = store.get_case(reference)
     assert case is not None
-    SqliteFollowUpStore(store).append_message(
+    SqliteFollowUpStore(store.database).append_message(
         reference, kind=REPLY_TO_SUBMITTER, actor="officer:adviser@example.org",
         message_id=message_id, sealed=sealed, at=case.received_at)
 

@@ -37,15 +37,15 @@ def stores(request: pytest.FixtureRequest,
         from shared.adapters.sqlite_followup import SqliteFollowUpStore
         from shared.adapters.sqlite_store import SqliteStore
 
-        sqlite = SqliteStore(tmp_path / "intake.sqlite3")
-        yield sqlite, SqliteFollowUpStore(sqlite)
+        sqlite = SqliteStore.open(tmp_path / "intake.sqlite3")
+        yield sqlite, SqliteFollowUpStore(sqlite.database)
     else:
         from shared.adapters.firestore_followup import FirestoreFollowUpStore
         from shared.adapters.firestore_store import FirestoreStore
 
         project = request.getfixturevalue("firestore_project")
         firestore = FirestoreStore.connect(project, "(default)", timeout=10)
-        yield firestore, FirestoreFollowUpStore(firestore)
+        yield firestore, FirestoreFollowUpStore(firestore.database)
 
 
 def _case(store: IntakeStore, n: int = 1) -> str:
@@ -229,7 +229,7 @@ def _stored_expiry(follow_up: FollowUpStore, reference: str) -> datetime:
     from shared.adapters.sqlite_followup import SqliteFollowUpStore
 
     if isinstance(follow_up, SqliteFollowUpStore):
-        with follow_up._store.connection() as db:
+        with follow_up._db.connection() as db:
             row = db.execute("SELECT doc FROM follow_up_lockouts WHERE reference = ?",
                              (reference,)).fetchone()
         return timestamp(json.loads(row[0])["expires_at"])
@@ -396,13 +396,13 @@ def test_firestore_counts_the_attempts_of_separate_instances_at_once(
     import contextlib
 
     from shared.adapters import firestore_followup
+    from shared.adapters.firestore_database import FirestoreDatabase
     from shared.adapters.firestore_followup import FirestoreFollowUpStore
-    from shared.adapters.firestore_store import FirestoreStore
 
     monkeypatch.setattr(firestore_followup, "case_lock",
                         lambda reference: contextlib.nullcontext())
-    instances = [FirestoreFollowUpStore(FirestoreStore.connect(firestore_project, "(default)",
-                                                               timeout=60))
+    instances = [FirestoreFollowUpStore(FirestoreDatabase.connect(firestore_project,
+                                                                  "(default)", timeout=60))
                  for _ in range(4)]
     reference = "ETH-MIS-KKKKK-KKKKK"
     first = _reserve(instances[0], reference, T0, limit=4)
@@ -430,12 +430,12 @@ def test_firestore_counts_the_attempts_of_separate_instances_at_once(
 
 
 def test_firestore_down_raises_store_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
+    from shared.adapters.firestore_database import FirestoreDatabase
     from shared.adapters.firestore_followup import FirestoreFollowUpStore
-    from shared.adapters.firestore_store import FirestoreStore
 
     monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", "127.0.0.1:9")  # nothing listens there
-    follow_up = FirestoreFollowUpStore(FirestoreStore.connect("test-down", "(default)",
-                                                              timeout=1))
+    follow_up = FirestoreFollowUpStore(FirestoreDatabase.connect("test-down", "(default)",
+                                                                 timeout=1))
     with pytest.raises(StoreUnavailable):
         follow_up.lockout("ETH-ADV-00000-00000")
     with pytest.raises(StoreUnavailable):
@@ -448,13 +448,14 @@ def test_sqlite_moves_message_ids_kept_by_id_alone(tmp_path: Path) -> None:
     """A database from before ids were scoped to their case keeps working."""
     import sqlite3
 
+    from shared.adapters.sqlite_database import SqliteDatabase
     from shared.adapters.sqlite_followup import SqliteFollowUpStore
     from shared.adapters.sqlite_store import SqliteStore
 
     path = tmp_path / "intake.sqlite3"
-    store = SqliteStore(path)
+    store = SqliteStore.open(path)
     reference = _case(store)
-    event = SqliteFollowUpStore(store).append_message(
+    event = SqliteFollowUpStore(store.database).append_message(
         reference, kind="submitter_message", actor="submitter", message_id="d" * 32,
         sealed=SEALED, at=T0)
     with sqlite3.connect(path) as db:  # as the earlier version stored the marker
@@ -463,11 +464,11 @@ def test_sqlite_moves_message_ids_kept_by_id_alone(tmp_path: Path) -> None:
                    "reference TEXT NOT NULL, seq INTEGER NOT NULL)")
         db.execute("INSERT INTO follow_up_messages VALUES (?, ?, ?)",
                    ("d" * 32, reference, event.seq))
-    reopened = SqliteFollowUpStore(SqliteStore(path))
+    reopened = SqliteFollowUpStore(SqliteDatabase(path))
     assert reopened.append_message(reference, kind="submitter_message", actor="submitter",
                                    message_id="d" * 32, sealed=SEALED, at=T0) == event
     assert len(store.case_events(reference)) == 2
     with sqlite3.connect(path) as db:
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
     assert "follow_up_messages" not in tables
-    SqliteFollowUpStore(SqliteStore(path))  # opening again is a no-op
+    SqliteFollowUpStore(SqliteDatabase(path))  # opening again is a no-op

@@ -35,15 +35,15 @@ def stores(request: pytest.FixtureRequest,
         from shared.adapters.sqlite_mail import SqliteMailLedger
         from shared.adapters.sqlite_store import SqliteStore
 
-        sqlite = SqliteStore(tmp_path / "intake.sqlite3")
-        yield sqlite, SqliteMailLedger(sqlite)
+        sqlite = SqliteStore.open(tmp_path / "intake.sqlite3")
+        yield sqlite, SqliteMailLedger(sqlite.database)
     else:
         from shared.adapters.firestore_mail import FirestoreMailLedger
         from shared.adapters.firestore_store import FirestoreStore
 
         project = request.getfixturevalue("firestore_project")
         firestore = FirestoreStore.connect(project, "(default)", timeout=10)
-        yield firestore, FirestoreMailLedger(firestore)
+        yield firestore, FirestoreMailLedger(firestore.database)
 
 
 def pending_notification(store: IntakeStore, item: str = "referral_made-ethics_office",

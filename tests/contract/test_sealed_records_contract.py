@@ -26,15 +26,15 @@ def stores(request: pytest.FixtureRequest,
         from shared.adapters.sqlite_sealed import SqliteSealedRecords
         from shared.adapters.sqlite_store import SqliteStore
 
-        sqlite = SqliteStore(tmp_path / "intake.sqlite3")
-        yield sqlite, SqliteSealedRecords(sqlite)
+        sqlite = SqliteStore.open(tmp_path / "intake.sqlite3")
+        yield sqlite, SqliteSealedRecords(sqlite.database)
     else:
         from shared.adapters.firestore_sealed import FirestoreSealedRecords
         from shared.adapters.firestore_store import FirestoreStore
 
         firestore = FirestoreStore.connect(request.getfixturevalue("firestore_project"),
                                            "(default)", timeout=10)
-        yield firestore, FirestoreSealedRecords(firestore)
+        yield firestore, FirestoreSealedRecords(firestore.database)
 
 
 def _cases(store: IntakeStore, n: int) -> list[str]:

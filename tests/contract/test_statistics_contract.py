@@ -55,15 +55,15 @@ def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stores]:
         from shared.adapters.sqlite_statistics import SqliteStatistics
         from shared.adapters.sqlite_store import SqliteStore
 
-        sqlite = SqliteStore(tmp_path / "intake.sqlite3")
-        yield Stores(sqlite, SqliteStatistics(sqlite))
+        sqlite = SqliteStore.open(tmp_path / "intake.sqlite3")
+        yield Stores(sqlite, SqliteStatistics(sqlite.database))
     else:
         from shared.adapters.firestore_statistics import FirestoreStatistics
         from shared.adapters.firestore_store import FirestoreStore
 
         project = request.getfixturevalue("firestore_project")
         firestore = FirestoreStore.connect(project, "(default)", timeout=10)
-        yield Stores(firestore, FirestoreStatistics(firestore))
+        yield Stores(firestore, FirestoreStatistics(firestore.database))
 
 
 def record(n: int, category: str, day: date, **fields: object) -> StatRecord:
@@ -364,11 +364,11 @@ def test_disclosure_years_are_one_per_year_in_year_order(stores: Stores) -> None
 
 
 def test_firestore_down_raises_store_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
+    from shared.adapters.firestore_database import FirestoreDatabase
     from shared.adapters.firestore_statistics import FirestoreStatistics
-    from shared.adapters.firestore_store import FirestoreStore
 
     monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", "127.0.0.1:9")  # nothing listens there
-    stats = FirestoreStatistics(FirestoreStore.connect("test-down", "(default)", timeout=1))
+    stats = FirestoreStatistics(FirestoreDatabase.connect("test-down", "(default)", timeout=1))
     with pytest.raises(StoreUnavailable):
         stats.count([RecordCount(2024, "training")])
     with pytest.raises(StoreUnavailable):

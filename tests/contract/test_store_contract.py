@@ -35,7 +35,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[IntakeStor
     if request.param == "memory":
         yield InMemoryStore()
     elif request.param == "sqlite":
-        yield SqliteStore(tmp_path / "intake.sqlite3")
+        yield SqliteStore.open(tmp_path / "intake.sqlite3")
     else:
         from shared.adapters.firestore_store import FirestoreStore
 

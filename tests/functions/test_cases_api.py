@@ -97,7 +97,7 @@ def open_office(tmp_path: Path, certificates: tuple[CertServer, SigningKey]) -> 
     served.start()
     notifier = RecordingNotifier()
     harness = Harness.build(
-        tmp_path, SqliteStore(tmp_path / "intake.sqlite3"),
+        tmp_path, SqliteStore.open(tmp_path / "intake.sqlite3"),
         components={"verifier": GoogleIdTokenVerifier(AUDIENCE, server.url),
                     "officers": parse_directory(json.dumps(DIRECTORY)),
                     "gateway": HttpInvestigationsGateway(served.url, SECRET, timeout=2),

@@ -40,7 +40,7 @@ DIRECTORY = {
 
 @pytest.fixture
 def h(tmp_path: Path) -> Harness:
-    return Harness.build(tmp_path, SqliteStore(tmp_path / "intake.sqlite3"),
+    return Harness.build(tmp_path, SqliteStore.open(tmp_path / "intake.sqlite3"),
                          components={"officers": parse_directory(json.dumps(DIRECTORY)),
                                      "verifier": dev_verifier()})
 
@@ -203,7 +203,8 @@ def test_on_google_cloud_the_cli_sends_an_id_token_from_default_credentials(
 
     def container_at(url: str) -> Container:
         settings = h.container.settings
-        return Container(settings, store=h.store, queue=h.queue, clock=h.clock,
+        return Container(settings, store=h.store, storage=h.container.storage,
+                         queue=h.queue, clock=h.clock,
                          cipher=h.container.cipher,
                          officers=parse_directory(json.dumps(DIRECTORY)),
                          verifier=GoogleIdTokenVerifier(url, certs.url))

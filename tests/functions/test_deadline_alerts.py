@@ -23,7 +23,7 @@ OFFICE = "ethics-operations@example.org"
 
 @pytest.fixture
 def desk(tmp_path: Path) -> Harness:
-    return Harness.build(tmp_path, SqliteStore(tmp_path / "intake.sqlite3"),
+    return Harness.build(tmp_path, SqliteStore.open(tmp_path / "intake.sqlite3"),
                          components={"notifier": RecordingNotifier()},
                          INTAKE_ETHICS_OFFICE_MAILBOX=OFFICE)
 

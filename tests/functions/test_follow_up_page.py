@@ -342,7 +342,7 @@ def test_a_burst_of_wrong_receipts_with_the_right_one_pauses_that_client(
     from shared.adapters.sqlite_store import SqliteStore
     from shared.domain.follow_up import FAILURES_BEFORE_LOCK
 
-    web = web_harness(tmp_path, SqliteStore(tmp_path / "intake.sqlite3"),
+    web = web_harness(tmp_path, SqliteStore.open(tmp_path / "intake.sqlite3"),
                       INTAKE_FORM_RATE_LIMIT="0")
     reference, receipt = anonymous_case(web)
     codes = ["1111-1111-1111-1111"] * 10 + [receipt] + ["1111-1111-1111-1111"] * 9

@@ -263,7 +263,7 @@ def test_the_limit_is_per_client_address(tmp_path: Path) -> None:
 def test_no_address_is_stored_with_an_anonymous_submission(tmp_path: Path) -> None:
     from shared.adapters.sqlite_store import SqliteStore
 
-    web = web_harness(tmp_path, SqliteStore(tmp_path / "intake.sqlite3"),
+    web = web_harness(tmp_path, SqliteStore.open(tmp_path / "intake.sqlite3"),
                       INTAKE_PROXY_HOPS="1")
     pairs = flatten({"category": "other", "question": "Where is my address?",
                      "anonymous": True, "requester_type": "individual",

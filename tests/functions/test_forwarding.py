@@ -74,7 +74,7 @@ def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Office]:
     with mock_aws():
         ses = boto3.client("sesv2", region_name="eu-west-1")
         ses.create_email_identity(EmailIdentity=SENDER)
-        store = FlakyStore(SqliteStore(tmp_path / "intake.sqlite3"))
+        store = FlakyStore(SqliteStore.open(tmp_path / "intake.sqlite3"))
         harness = Harness.build(
             tmp_path, store,
             components={"gateway": HttpInvestigationsGateway(served.url, SECRET, timeout=1),
@@ -250,7 +250,7 @@ def test_a_receiver_answering_with_a_redirect_never_gets_the_case_forwarded(
     redirector = Redirector(302)
     settings = office.harness.container.settings
     office.harness = Harness.build(
-        tmp_path / "redirected", SqliteStore(tmp_path / "redirected" / "intake.sqlite3"),
+        tmp_path / "redirected", SqliteStore.open(tmp_path / "redirected" / "intake.sqlite3"),
         components={"gateway": HttpInvestigationsGateway(redirector.url, SECRET, timeout=1),
                     "notifier": office.harness.container.notifier},
         INTAKE_INVESTIGATIONS_MAILBOX=settings.investigations_mailbox,

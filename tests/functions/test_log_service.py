@@ -43,7 +43,7 @@ class OfficerHarness(Harness):
 def h(tmp_path: Path) -> Harness:
     # the clock says 2026-03-02
     return OfficerHarness.build(
-        tmp_path, SqliteStore(tmp_path / "intake.sqlite3"),
+        tmp_path, SqliteStore.open(tmp_path / "intake.sqlite3"),
         components={"verifier": dev_verifier(),
                     "officers": parse_directory(json.dumps(DIRECTORY))})
 

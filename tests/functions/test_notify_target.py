@@ -48,7 +48,7 @@ def receiver_url(tmp_path: Path) -> Iterator[str]:
 def office(tmp_path: Path, receiver_url: str, notifier: RecordingNotifier | None = None,
            **settings: str) -> Harness:
     return Harness.build(
-        tmp_path, SqliteStore(tmp_path / "intake.sqlite3"),
+        tmp_path, SqliteStore.open(tmp_path / "intake.sqlite3"),
         components={"gateway": HttpInvestigationsGateway(receiver_url, SECRET, timeout=5),
                     "notifier": notifier or RecordingNotifier()},
         **settings)

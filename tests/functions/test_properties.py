@@ -155,7 +155,7 @@ CASES = {
 @pytest.fixture(scope="module")
 def sqlite_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[SqliteStore, Path]:
     directory = tmp_path_factory.mktemp("properties")
-    return SqliteStore(directory / "intake.sqlite3"), directory
+    return SqliteStore.open(directory / "intake.sqlite3"), directory
 
 
 @pytest.mark.parametrize("form", list(CASES))

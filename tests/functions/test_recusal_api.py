@@ -67,7 +67,7 @@ def h(request: pytest.FixtureRequest, tmp_path: Path) -> Harness:
     """The functions over SQLite or the Firestore emulator, with four officers."""
     store: IntakeStore
     if request.param == "sqlite":
-        store = SqliteStore(tmp_path / "intake.sqlite3")
+        store = SqliteStore.open(tmp_path / "intake.sqlite3")
     else:
         from shared.adapters.firestore_store import FirestoreStore
 

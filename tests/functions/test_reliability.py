@@ -150,11 +150,11 @@ def test_the_store_down_at_submission_answers_503_and_stores_nothing(tmp_path: P
 
 def test_a_locked_sqlite_store_answers_503_and_stores_nothing(tmp_path: Path) -> None:
     path = tmp_path / "intake.sqlite3"
-    SqliteStore(path)  # creates the tables
+    SqliteStore.open(path)  # creates the tables
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another writer holds the database past our timeout
     try:
-        harness = Harness.build(tmp_path, SqliteStore(path, timeout=0.2))
+        harness = Harness.build(tmp_path, SqliteStore.open(path, timeout=0.2))
         response = harness.submit("submit_advice", payload("advice"))
     finally:
         holder.execute("ROLLBACK")

@@ -26,7 +26,7 @@ WINDOW = 600
 
 @pytest.fixture
 def encrypt_only(kms_server: KmsServer, tmp_path: Path) -> Harness:
-    harness = Harness.build(tmp_path, SqliteStore(tmp_path / "intake.sqlite3"),
+    harness = Harness.build(tmp_path, SqliteStore.open(tmp_path / "intake.sqlite3"),
                             INTAKE_KMS_KEY=kms_server.key_name,
                             INTAKE_MESSAGES_KMS_KEY=kms_server.another_key(),
                             INTAKE_KMS_EMULATOR_HOST=kms_server.host,

@@ -123,7 +123,7 @@ def desk(request: pytest.FixtureRequest, tmp_path: Path,
     if request.param == "sqlite":
         from shared.adapters.sqlite_store import SqliteStore
 
-        store: IntakeStore = SqliteStore(tmp_path / "intake.sqlite3")
+        store: IntakeStore = SqliteStore.open(tmp_path / "intake.sqlite3")
     else:
         from shared.adapters.firestore_store import FirestoreStore
 
@@ -299,7 +299,8 @@ def test_the_follow_up_page_uses_the_messages_key_and_no_other(desk: Desk) -> No
     desk.officer("POST", f"/{reference}/replies", {"text": REPLY_TEXT})
     h = desk.harness
     cases_key = Forbidden()
-    forms = Container(h.container.settings, store=h.store, queue=h.queue, clock=h.clock,
+    forms = Container(h.container.settings, store=h.store, storage=h.container.storage,
+                      queue=h.queue, clock=h.clock,
                       follow_up=h.container.follow_up, case_keys=cases_key)
     page = desk.follow_up(reference, receipt, forms)
     assert page.status == 200 and REPLY_TEXT in page.text and NOTE_TEXT not in page.text

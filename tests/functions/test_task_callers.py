@@ -61,7 +61,7 @@ def harness_for(tmp_path: Path, certs: CertServer, function: str | None = None, 
 def _store(tmp_path: Path) -> Any:
     from shared.adapters.sqlite_store import SqliteStore
 
-    return SqliteStore(tmp_path / "intake.sqlite3")
+    return SqliteStore.open(tmp_path / "intake.sqlite3")
 
 
 def token(key: SigningKey, *, audience: str, email: str, **claims: Any) -> str:

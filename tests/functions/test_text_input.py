@@ -85,7 +85,7 @@ def stored_rows(harness: Harness) -> list[int]:
 
 @pytest.fixture
 def h(tmp_path: Path) -> Harness:
-    return Harness.build(tmp_path, SqliteStore(tmp_path / "intake.sqlite3"),
+    return Harness.build(tmp_path, SqliteStore.open(tmp_path / "intake.sqlite3"),
                          INTAKE_FORM_RATE_LIMIT="0")
 
 

@@ -23,7 +23,7 @@ from shared.ports.mail import Email
 from shared.ports.statistics import StatisticsStore
 from shared.ports.storage import IntakeStore
 from shared.services.sweep import sweep
-from tests.support.fakes import FixedClock, RecordingNotifier, RecordingQueue
+from tests.support.fakes import FixedClock, RecordingNotifier, RecordingQueue, storage_for
 from tests.support.harness import Harness, function_app, settings_for
 from tests.support.payloads import payload
 from tests.support.processes import free_port
@@ -139,15 +139,15 @@ def open_office(backend: str, tmp_path: Path, request: pytest.FixtureRequest,
         from shared.adapters.sqlite_statistics import SqliteStatistics
         from shared.adapters.sqlite_store import SqliteStore
 
-        store = SqliteStore(tmp_path / "intake.sqlite3")
-        statistics = SqliteStatistics(store)
+        store = SqliteStore.open(tmp_path / "intake.sqlite3")
+        statistics = SqliteStatistics(store.database)
     else:
         from shared.adapters.firestore_statistics import FirestoreStatistics
         from shared.adapters.firestore_store import FirestoreStore
 
         store = FirestoreStore.connect(request.getfixturevalue("firestore_project"),
                                        "(default)", timeout=10)
-        statistics = FirestoreStatistics(store)
+        statistics = FirestoreStatistics(store.database)
     served = ServedReceiver(new_receiver(tmp_path), free_port())
     served.start()
     request.addfinalizer(served.stop)
@@ -156,7 +156,10 @@ def open_office(backend: str, tmp_path: Path, request: pytest.FixtureRequest,
            "INTAKE_INVESTIGATIONS_MAILBOX": INVESTIGATIONS_MAILBOX,
            "INTAKE_FORWARD_MAX_ATTEMPTS": "4", **settings}
     queue, clock = RecordingQueue(), FixedClock()
+    storage = storage_for(store)
+    assert storage is not None
     container = Container(settings_for(tmp_path, **env), store=store, statistics=statistics,
+                          storage=storage,
                           queue=queue, clock=clock, verifier=dev_verifier(),
                           officers=parse_directory(json.dumps(DIRECTORY)), notifier=notifier,
                           gateway=HttpInvestigationsGateway(served.url, SECRET, timeout=5))

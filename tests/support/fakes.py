@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.domain.follow_up import MESSAGE_KINDS, Attempt, Lockout
 from shared.domain.mail_limits import SendQuota
@@ -27,6 +27,9 @@ from shared.ports.follow_up import FollowUpStore
 from shared.ports.mail import Claim, Email, MailLedger, Notifier, NotifierUnavailable, QuotaFull
 from shared.ports.storage import IntakeStore, ReferenceTaken, StoreUnavailable, SubmissionExists
 from shared.ports.tasks import QueueUnavailable, TaskQueue
+
+if TYPE_CHECKING:
+    from shared.bootstrap import Storage
 
 
 class FixedClock(Clock):
@@ -320,5 +323,21 @@ def ledger_for(store: IntakeStore) -> MailLedger | None:
     if isinstance(store, SqliteStore):
         from shared.adapters.sqlite_mail import SqliteMailLedger
 
-        return SqliteMailLedger(store)
+        return SqliteMailLedger(store.database)
+    return None
+
+
+def storage_for(store: IntakeStore) -> Storage | None:
+    """The backend storage ``store`` (or the store a failure-injecting proxy wraps) is built
+    on, so that a container given ``store`` builds its other storage adapters on the same
+    database; None for the in-memory store."""
+    from shared.adapters.firestore_store import FirestoreStore
+    from shared.adapters.sqlite_store import SqliteStore
+    from shared.bootstrap import FirestoreStorage, SqliteStorage
+
+    inner = store.inner if isinstance(store, FlakyStore) else store
+    if isinstance(inner, SqliteStore):
+        return SqliteStorage(inner.database)
+    if isinstance(inner, FirestoreStore):
+        return FirestoreStorage(inner.database)
     return None

@@ -16,7 +16,7 @@ from shared.adapters.local_dispatcher import cloud_tasks_headers
 from shared.bootstrap import Container
 from shared.config import Settings
 from shared.ports.storage import IntakeStore
-from tests.support.fakes import FixedClock, RecordingQueue, ledger_for
+from tests.support.fakes import FixedClock, RecordingQueue, ledger_for, storage_for
 
 ROOT = Path(__file__).resolve().parents[2]
 _APPS: dict[str, Any] = {}
@@ -58,6 +58,9 @@ class Harness:
         ledger = ledger_for(store) if "mail_ledger" not in components else None
         if ledger is not None:
             components["mail_ledger"] = ledger
+        storage = storage_for(store)
+        if storage is not None:
+            components.setdefault("storage", storage)
         container = Container(s, store=store, queue=queue, clock=clock, **components)
         return cls(container, store, queue, clock)
 

@@ -33,7 +33,7 @@ from shared.domain.taxonomy import (
 )
 from shared.ports.statistics import StatisticsStore
 from shared.ports.storage import IntakeStore
-from tests.support.fakes import FixedClock, RecordingQueue
+from tests.support.fakes import FixedClock, RecordingQueue, storage_for
 from tests.support.harness import Harness, settings_for
 from tests.support.processes import free_port
 from tests.support.receiver import SECRET, ServedReceiver, new_receiver
@@ -54,15 +54,15 @@ def backend_harness(backend: str, tmp_path: Path, request: pytest.FixtureRequest
         from shared.adapters.sqlite_statistics import SqliteStatistics
         from shared.adapters.sqlite_store import SqliteStore
 
-        store = SqliteStore(tmp_path / "intake.sqlite3")
-        stats: StatisticsStore = SqliteStatistics(store)
+        store = SqliteStore.open(tmp_path / "intake.sqlite3")
+        stats: StatisticsStore = SqliteStatistics(store.database)
     else:
         from shared.adapters.firestore_statistics import FirestoreStatistics
         from shared.adapters.firestore_store import FirestoreStore
 
         store = FirestoreStore.connect(request.getfixturevalue("firestore_project"),
                                        "(default)", timeout=10)
-        stats = FirestoreStatistics(store)
+        stats = FirestoreStatistics(store.database)
     served = ServedReceiver(new_receiver(tmp_path), free_port())
     served.start()
     request.addfinalizer(served.stop)
@@ -74,6 +74,9 @@ def harness_with(tmp_path: Path, store: IntakeStore, statistics: StatisticsStore
                  **components: object) -> Harness:
     settings = settings_for(tmp_path)
     queue, clock = RecordingQueue(), FixedClock()
+    storage = storage_for(store)
+    if storage is not None:
+        components.setdefault("storage", storage)
     container = Container(settings, store=store, statistics=statistics, queue=queue,
                           clock=clock, verifier=dev_verifier(),
                           officers=parse_directory(json.dumps(DIRECTORY)), **components)

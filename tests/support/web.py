@@ -21,6 +21,7 @@ from tests.support.fakes import (
     InMemoryStore,
     RecordingQueue,
     ledger_for,
+    storage_for,
 )
 from tests.support.harness import Harness, function_app, settings_for
 
@@ -42,12 +43,15 @@ def web_harness(tmp_path: Path, store: IntakeStore | None = None, **settings: st
     if isinstance(store, InMemoryStore):
         components["follow_up"] = InMemoryFollowUpStore(store)
     elif isinstance(store, SqliteStore):
-        components["follow_up"] = SqliteFollowUpStore(store)
+        components["follow_up"] = SqliteFollowUpStore(store.database)
     queue, clock = RecordingQueue(), FixedClock()
     s = settings_for(tmp_path, **{"INTAKE_FUNCTIONS_BASE_URL": ORIGIN, **settings})
     ledger = ledger_for(store)
     if ledger is not None:
         components["mail_ledger"] = ledger
+    storage = storage_for(store)
+    if storage is not None:
+        components["storage"] = storage
     container = Container(s, store=store, queue=queue, clock=clock, **components)
     return Harness(container, store, queue, clock)
 

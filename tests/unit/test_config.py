@@ -40,6 +40,26 @@ def test_every_variable_is_documented_in_the_readme() -> None:
     assert documented == {v.name for v in config.VARIABLES}
 
 
+def test_the_readme_table_is_the_one_declaration() -> None:
+    # Names, defaults, scopes and text, in order: `python -m tools.readme_config` rewrites it.
+    from tools.readme_config import readme_table
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme_table(readme) == config.markdown_table()
+
+
+def test_each_variable_is_declared_once_with_a_known_scope() -> None:
+    names = [v.name for v in config.VARIABLES]
+    assert len(names) == len(set(names))
+    assert {v.scope for v in config.VARIABLES} <= set(config.SCOPES)
+    assert all(v.description.strip() for v in config.VARIABLES)
+
+
+def test_every_default_is_a_valid_value() -> None:
+    for variable in config.VARIABLES:
+        variable.read({})  # raises ConfigError naming the variable if its default is bad
+
+
 def test_nothing_else_reads_the_environment() -> None:
     readers = []
     for path in [*ROOT.glob("shared/**/*.py"), *ROOT.glob("schemas/**/*.py"),

@@ -252,6 +252,13 @@ def test_the_layout_and_the_architecture_list_every_port() -> None:
     assert {name for row in table for name in codes(row[0])} == found
 
 
+def test_the_architecture_names_each_backends_database_object() -> None:
+    databases = {name for name in modules_of("shared.adapters") if name.endswith("_database")}
+    assert databases == {"sqlite_database", "firestore_database"}
+    links = link_targets(section(ARCHITECTURE, "Ports and adapters"))
+    assert {f"../shared/adapters/{name}.py" for name in databases} <= set(links)
+
+
 def test_the_readme_lists_every_function() -> None:
     [table] = tables(section(README, "Functions"))
     assert sorted(first_codes(table)) == function_names()

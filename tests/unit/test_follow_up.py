@@ -274,7 +274,7 @@ def test_a_failed_transaction_begin_is_a_store_outage() -> None:
     from shared.adapters.firestore_followup import FirestoreFollowUpStore
     from shared.ports.storage import StoreUnavailable
 
-    class Store:
+    class Database:
         @staticmethod
         def guard():
             from contextlib import nullcontext
@@ -282,7 +282,7 @@ def test_a_failed_transaction_begin_is_a_store_outage() -> None:
 
         client = None
 
-    follow_up = FirestoreFollowUpStore(Store())  # type: ignore[arg-type]
+    follow_up = FirestoreFollowUpStore(Database())  # type: ignore[arg-type]
 
     def begin_then_rollback() -> None:
         try:

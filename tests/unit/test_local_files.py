@@ -38,7 +38,7 @@ def mode(path: Path) -> int:
 
 def test_the_database_and_its_journal_files_are_private(tmp_path: Path) -> None:
     data_dir = tmp_path / "fresh" / "data"
-    store = SqliteStore(data_dir / "intake.sqlite3")
+    store = SqliteStore.open(data_dir / "intake.sqlite3")
     submission, case, event, pending = records()
     store.create_submission(submission, case, event, pending)
     store.update_case(case.reference, lambda c: triaged(c, TRIAGE, event.at))

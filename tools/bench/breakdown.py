@@ -63,7 +63,7 @@ def measure() -> list[tuple[str, float]]:
         def seal() -> object:
             digests.request_digest("advice", "0" * 32, canonical)
             return sealer.seal(context, canonical)
-        store = SqliteStore(directory / "intake.sqlite3")
+        store = SqliteStore.open(directory / "intake.sqlite3")
         floor = sqlite3.connect(directory / "floor.sqlite3", isolation_level=None)
         floor.execute("PRAGMA journal_mode=WAL")
         floor.execute("PRAGMA synchronous=FULL")

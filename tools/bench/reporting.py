@@ -96,7 +96,7 @@ def _firestore(project: str) -> tuple[Any, StatisticsStore]:
     from shared.adapters.firestore_store import FirestoreStore
 
     store = FirestoreStore.connect(project, "(default)", timeout=60)
-    return store.client, FirestoreStatistics(store)
+    return store.database.client, FirestoreStatistics(store.database)
 
 
 def _docs_of(raw: bytes) -> list[tuple[str, dict[str, Any]]]:
@@ -197,12 +197,12 @@ def measure_report(records: int = 100_000, runs: int = 3) -> list[ReportResult]:
         from shared.adapters.sqlite_statistics import SqliteStatistics
         from shared.adapters.sqlite_store import SqliteStore
 
-        sqlite = SqliteStore(Path(work) / "intake.sqlite3")
-        stats: StatisticsStore = SqliteStatistics(sqlite)
+        sqlite = SqliteStore.open(Path(work) / "intake.sqlite3")
+        stats: StatisticsStore = SqliteStatistics(sqlite.database)
         run_import(raw, stats)
 
         def stream_sqlite() -> int:
-            with sqlite.connection() as db:
+            with sqlite.database.connection() as db:
                 return sum(1 for (doc,) in db.execute("SELECT doc FROM stat_records")
                            if json.loads(doc))
 
@@ -238,7 +238,9 @@ def add_live_data(stats: StatisticsStore) -> int:
     from shared.domain.taxonomy import OTHER_SERVICE_CATEGORIES
 
     assert isinstance(stats, FirestoreStatistics)
-    intake = stats.intake_store
+    from shared.adapters.firestore_store import FirestoreStore
+
+    intake = FirestoreStore(stats.database)
     written = 0
     logged = [(c, None) for c in OTHER_SERVICE_CATEGORIES * 3] + [
         ("advice", leaf) for leaf in LEAVES] + [("misconduct", None)]
