@@ -38,13 +38,14 @@ from shared.ports import (
 from shared.services.tasks import URGENT_QUEUES
 
 if TYPE_CHECKING:  # built on first use: a function pays only for what its path touches
-    from shared.auth import DevTokenVerifier, TokenVerifier
+    from shared.auth import DevelopmentSignIn, DevTokenVerifier, IapSignIn, TokenVerifier
     from shared.domain.mail_limits import SendLimits
     from shared.domain.officers import Officer
     from shared.domain.recusal import Marker
     from shared.google_certs import CertificateCache
     from shared.services.cases import Desk
     from shared.services.notify import MailSettings
+    from shared.services.officer_desk import OfficerDesk
     from shared.statistics_ports import StatisticsStore
 
 T = TypeVar("T")
@@ -184,6 +185,29 @@ class Container:
 
         return Desk(store=self.store, cipher=self.cipher, clock=self.clock, queue=self.queue,
                     policy=self.policy, marker=self.name_marker)
+
+    @property
+    def officer_desk(self) -> OfficerDesk:
+        """The officers' use cases, wired (the console's only way to the cases)."""
+        from shared.services.officer_desk import OfficerDesk
+
+        return OfficerDesk(self.desk, self.officers)
+
+    # --- The officers' web console ---
+
+    @property
+    def console_sign_in(self) -> IapSignIn | DevelopmentSignIn:
+        """How the console knows its officer: Identity-Aware Proxy's assertion, or (local
+        work only, where development tokens may be) a choice of the directory's officers."""
+        return self._component("console_sign_in", lambda: _console_sign_in(
+            self.settings, self.officers))
+
+    @property
+    def console_secret(self) -> str:
+        """Signs the console's session cookie and anti-forgery tokens."""
+        return self._component("console_secret", lambda: _deployment_secret(
+            self.settings, self.settings.console.secret, "INTAKE_CONSOLE_SECRET",
+            "console.secret"))
 
     @property
     def mail_ledger(self) -> MailLedger:
@@ -394,6 +418,19 @@ def _dev_tokens(s: Settings) -> DevTokenVerifier:
     refuse_unsafe_dev_tokens(s, os.environ)
     secret = secret_from_file(s.data_dir / "keys" / "dev-tokens.secret", create=True)
     return auth.DevTokenVerifier(secret, os.environ)
+
+
+def _console_sign_in(s: Settings,
+                     officers: Mapping[str, Officer]) -> IapSignIn | DevelopmentSignIn:
+    from shared import auth
+
+    if s.dev_auth:
+        refuse_unsafe_dev_tokens(s, os.environ)
+        return auth.DevelopmentSignIn(officers, os.environ)
+    if not s.console.iap_audience:
+        raise config.ConfigError("INTAKE_IAP_AUDIENCE must be set on the console: officers "
+                                 "sign in through Identity-Aware Proxy")
+    return auth.IapSignIn(auth.IapAssertionVerifier(s.console.iap_audience), officers)
 
 
 def _name_marker(s: Settings) -> Marker:
