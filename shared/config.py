@@ -690,7 +690,8 @@ VARIABLES += (
 VARIABLES += (
     Variable("INTAKE_CONSOLE_URL", "",
              "Where the officers' web console is served (on Google Cloud, the address of its "
-             "load balancer behind Identity-Aware Proxy, e.g. `https://console.ethics.example.org`). "
+             "load balancer behind Identity-Aware Proxy, e.g. "
+             "`https://console.ethics.example.org`). "
              "Empty: `<INTAKE_FUNCTIONS_BASE_URL>/console`."),
     Variable("INTAKE_IAP_AUDIENCE", "",
              "Audience of the Identity-Aware Proxy assertions (`x-goog-iap-jwt-assertion`) the "
