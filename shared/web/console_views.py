@@ -292,8 +292,8 @@ class Entry:
 def _details(ctx: ConsoleContext, event: CaseEvent) -> tuple[str, ...]:
     gettext, d = ctx.gettext, event.details
     found: list[str] = []
-    if event.kind == "transition" and d.get("name"):
-        found.append(_label(ctx, labels.TRANSITIONS, str(d["name"])))
+    if event.kind == "transition" and d.get("transition"):
+        found.append(_label(ctx, labels.TRANSITIONS, str(d["transition"])))
     if event.kind == "assigned" and d.get("assignee"):
         found.append(gettext(N_("To %(who)s")) % {"who": d["assignee"]})
     if d.get("reason") in taxonomy.SUSPENSION_REASONS:
@@ -328,7 +328,7 @@ def entries(ctx: ConsoleContext, history: Sequence[tuple[CaseEvent, str | None, 
         if event.to_state:
             change = f"{state_label(ctx, event.from_state)} → {state_label(ctx, event.to_state)}" \
                 if event.from_state else state_label(ctx, event.to_state)
-        sealed = "sealed" in event.details
+        sealed = "sealed" in event.details or "note" in event.details
         found.append(Entry(event.seq, ctx.when(event.at), actor_label(ctx, event.actor),
                            _label(ctx, labels.EVENTS, event.kind), change,
                            _details(ctx, event), text if with_text else None,

@@ -72,7 +72,7 @@ class Browser:
             response: TestResponse = self.client.get(path, headers=self.headers(headers))
         return response
 
-    def post(self, path: str, data: dict[str, str], *, token: str | None = "fresh",
+    def post(self, path: str, data: dict[str, str], *, token: str | None = "fresh",  # noqa: S107
              origin: str | None = ORIGIN, **headers: str) -> TestResponse:
         """A form post; ``token`` "fresh" takes one from a page of the console first."""
         if token == "fresh":

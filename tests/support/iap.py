@@ -31,7 +31,7 @@ class IapKey:
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
 
     def sign(self, payload: dict[str, Any], *, kid: str | None = "same") -> str:
-        signer = google.auth.crypt.es256.ES256Signer.from_string(  # type: ignore[no-untyped-call]
+        signer = google.auth.crypt.es256.ES256Signer.from_string(
             self.private_pem, key_id=self.kid if kid == "same" else kid)
         token: bytes = google.auth.jwt.encode(signer, payload)  # type: ignore[no-untyped-call]
         return token.decode()
