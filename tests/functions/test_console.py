@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -256,6 +257,47 @@ class TestWorkingACase:
         assert "<script>" not in text(response)
 
 
+def card_count(page: str, code: str) -> str:
+    found = re.search(rf'id="card-{code}".*?<span class="count">([^<]+)</span>', page, re.S)
+    assert found, code
+    return found.group(1)
+
+
+class TestToday:
+    def test_counts_and_links_of_the_officers_day(self, office: Office,
+                                                 keys: tuple[CertServer, IapKey]) -> None:
+        mine = office.submit("retaliation")["reference"]
+        free = office.submit("advice")["reference"]
+        olga = browser(office, keys, OFFICER)
+        assert olga.post(f"/cases/{mine}/assignment", {"assignee": OFFICER}).status_code == 303
+        page = text(olga.get("/"))
+        assert card_count(page, "mine") == "1" and card_count(page, "unassigned") == "1"
+        assert card_count(page, "overdue") == "0"
+        assert f'href="/console/cases?lang=en&amp;view=mine"' in page
+        assert free in text(olga.get("/cases?view=unassigned"))
+        assert mine not in text(olga.get("/cases?view=unassigned"))
+        due = office.case(mine).deadlines["preliminary_review_due"]
+        office.clock.current = due - timedelta(days=3)
+        olga = browser(office, keys, OFFICER)  # a new session at this later time
+        assert mine in text(olga.get("/cases?view=due_soon"))
+        office.clock.current = due + timedelta(days=1)
+        olga = browser(office, keys, OFFICER)  # a new session at this later time
+        assert mine in text(olga.get("/cases?view=overdue"))
+        assert mine in text(olga.get("/cases?due=overdue"))
+
+    def test_alerts_count_until_the_officer_opens_the_case(
+            self, office: Office, keys: tuple[CertServer, IapKey]) -> None:
+        reference = office.submit("retaliation")["reference"]
+        due = office.case(reference).deadlines["preliminary_review_due"]
+        raised = office.sweep_at(due - timedelta(days=7, hours=1))
+        assert raised
+        olga, omar = browser(office, keys, OFFICER), browser(office, keys, COLLEAGUE)
+        assert card_count(text(olga.get("/")), "unseen_alerts") == "1"
+        assert olga.get(f"/cases/{reference}").status_code == 200
+        assert card_count(text(olga.get("/")), "unseen_alerts") == "0"
+        assert card_count(text(omar.get("/")), "unseen_alerts") == "1"
+
+
 class TestRecusal:
     def test_a_case_that_names_the_officer_is_absent_everywhere(
             self, office: Office, keys: tuple[CertServer, IapKey]) -> None:
@@ -315,6 +357,16 @@ class TestAuditor:
         reads = [e for e in office.events(reference) if e.kind == "read"]
         assert reads[-1].actor == f"officer:{AUDITOR}"
         assert reads[-1].details == {"scope": "history"}
+
+    def test_the_case_api_lets_the_auditor_list_and_nothing_more(
+            self, office: Office) -> None:
+        reference = office.submit("retaliation")["reference"]
+        listed = office.call("GET", "/", who=AUDITOR)
+        assert listed.status_code == 200
+        assert reference in [c["reference"] for c in listed.get_json()["cases"]]
+        assert office.call("GET", f"/{reference}", who=AUDITOR).status_code == 403
+        assert office.call("POST", f"/{reference}/notes", {"text": NOTE},
+                           who=AUDITOR).status_code == 403
 
     def test_the_auditor_cannot_act(self, backend_office: Office,
                                     keys: tuple[CertServer, IapKey]) -> None:
