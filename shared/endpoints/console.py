@@ -94,6 +94,10 @@ def console_endpoint(request: Request) -> Response:
                                          headers={"Retry-After": "30"})
         except IntegrityFailure:
             return console_views.problem(visit.ctx, 409, "integrity")
+        except Forbidden:
+            # An officer of the directory whose roles do not cover this page (an
+            # administrator who is not an ethics officer, for instance).
+            return console_views.problem(visit.ctx, 403, "not_allowed")
         except Exception:
             log.exception("unexpected error", extra={"event": "bug", "function": FUNCTION})
             return console_views.problem(visit.ctx, 500, "internal")

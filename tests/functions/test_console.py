@@ -25,11 +25,13 @@ from tests.support.tokens import CertServer, SigningKey
 
 AUDITOR = "audrey@example.org"
 NAMED = "philippa@example.org"  # the retaliation payload names her as supervisor
+ADMIN = "carol@example.org"  # administers the system, reads no case
 DIRECTORY: dict[str, Any] = {
     OFFICER: {"name": "Olga Officer", "roles": ["ethics_officer"]},
     COLLEAGUE: {"name": "Omar Officer", "roles": ["ethics_officer", "ethics_admin"]},
     AUDITOR: {"name": "Audrey Auditor", "roles": ["ethics_auditor"]},
     NAMED: {"name": "Philippa Ravensworth", "roles": ["ethics_officer"]},
+    ADMIN: {"name": "Carol Admin", "roles": ["ethics_admin"]},
 }
 NARRATIVE = ["Ignatius testified about the Kestrel warehouse fuel theft.",
              "Contract of Ignatius not renewed", "Ignatius Wolstenholme", "IX-448812"]
@@ -120,6 +122,15 @@ class TestIdentityAwareProxySignIn:
             assert response.status_code == 403
             assert reference not in text(response)
         assert [e.kind for e in office.events(reference)].count("read") == 0
+
+    def test_an_officer_whose_roles_do_not_cover_a_page_gets_a_403_not_a_500(
+            self, office: Office, keys: tuple[CertServer, IapKey]) -> None:
+        reference = office.submit("retaliation")["reference"]
+        carol = browser(office, keys, ADMIN)
+        for path in ("/", "/cases", f"/cases/{reference}"):
+            response = carol.get(path)
+            assert response.status_code == 403, path
+            assert reference not in text(response)
 
     def test_a_session_belongs_to_the_assertion_that_comes_with_it(
             self, office: Office, keys: tuple[CertServer, IapKey]) -> None:
@@ -273,7 +284,7 @@ class TestToday:
         page = text(olga.get("/"))
         assert card_count(page, "mine") == "1" and card_count(page, "unassigned") == "1"
         assert card_count(page, "overdue") == "0"
-        assert f'href="/console/cases?lang=en&amp;view=mine"' in page
+        assert 'href="/console/cases?lang=en&amp;view=mine"' in page
         assert free in text(olga.get("/cases?view=unassigned"))
         assert mine not in text(olga.get("/cases?view=unassigned"))
         due = office.case(mine).deadlines["preliminary_review_due"]
