@@ -221,7 +221,8 @@ class Phone(String):
 
 
 class Count(Coded, fields.Integer):
-    """A whole number given as a JSON integer or, from an HTML form, as digits."""
+    """A whole number given as a JSON integer (``6`` or ``6.0``: JSON Schema's integers
+    are numbers without a fractional part) or, from an HTML form, as digits."""
 
     def __init__(self, *, low: int, high: int, **kwargs: Any) -> None:
         super().__init__(strict=True, validate=validate.Range(low, high), **kwargs)
@@ -230,6 +231,8 @@ class Count(Coded, fields.Integer):
                      **kwargs: Any) -> int:
         if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
             value = int(value.strip())
+        elif isinstance(value, float) and value.is_integer():
+            value = int(value)
         return int(super()._deserialize(value, attr, data, **kwargs))
 
 
@@ -502,8 +505,23 @@ def _value(path: str, value_schema: dict[str, Any] | bool) -> dict[str, Any]:
     return _nest(path, {"properties": {_split(path)[-1]: value_schema}}, require_groups=False)
 
 
+def _merged(items: list[dict[str, Any]]) -> dict[str, Any]:
+    """One schema saying all of ``items`` when they only constrain properties; else allOf."""
+    if len(items) == 1:
+        return items[0]
+    if all(set(item) == {"properties"} for item in items):
+        properties: dict[str, Any] = {}
+        for item in items:
+            for name, value in item["properties"].items():
+                if name in properties:
+                    return {"allOf": items}
+                properties[name] = value
+        return {"properties": properties}
+    return {"allOf": items}
+
+
 def _one(items: list[dict[str, Any]]) -> dict[str, Any]:
-    return items[0] if len(items) == 1 else {"allOf": items}
+    return _merged(items)
 
 
 def _enum(values: Iterable[Any]) -> dict[str, Any]:
@@ -536,11 +554,25 @@ def rule_json_schema(rule: Rule, schema: Schema) -> dict[str, Any]:
     return {"if": condition, "then": demand}
 
 
+@dataclass(frozen=True)
+class Unstated:
+    """A rule of a schema that JSON Schema cannot state (it compares two answers' values,
+    or reads the clock): ``more_rules`` enforces it, and the OpenAPI document lists it
+    (``x-unstated-rules``) under ``code``, with the ``paths`` it reads (``*``: every item of
+    a list) and what it says."""
+
+    code: str
+    paths: tuple[str, ...]
+    description: str
+
+
 class IntakeSchema(Schema):
     """Base of every form schema: unknown fields raise; ``rules`` are checked after the
-    fields, with the schema's own ``more_rules`` (checks on values, not on presence)."""
+    fields, with the schema's own ``more_rules`` (checks on values, not on presence), which
+    ``unstated`` declares for the document."""
 
     rules: ClassVar[tuple[Rule, ...]] = ()
+    unstated: ClassVar[tuple[Unstated, ...]] = ()
     error_messages: ClassVar[dict[str, str]] = {  # type: ignore[misc]
         "unknown": Problem("Unknown field.", "unknown"),
         "type": Problem("Invalid input type.", "invalid"),
