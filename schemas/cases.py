@@ -16,6 +16,7 @@ from schemas.common import (
     PastDate,
     String,
     Text,
+    Unstated,
     choice_by,
     equals,
     required,
@@ -103,6 +104,9 @@ class MeasureSchema(IntakeSchema):
                  message="A measure the Executive Director declined is not implemented or "
                          "lifted."),
     )
+
+    unstated = (Unstated("decided_after_recommended", ("recommended_on", "decided_on"),
+                         "decided_on is not before recommended_on."),)
 
     def more_rules(self, data: dict[str, Any], original: Any, errors: ErrorCollector) -> None:
         decided, recommended = data.get("decided_on"), data.get("recommended_on")

@@ -16,6 +16,7 @@ from schemas.common import (
     PastDate,
     Phone,
     Text,
+    Unstated,
     consent,
     equals,
     nested_list,
@@ -92,6 +93,9 @@ class MisconductReportSchema(IntakeSchema):
                        "anonymously.", when=NAMED, depends_on=("anonymous",),
                within="reporter"),
     )
+
+    unstated = (Unstated("dates_in_order", ("incident_date", "incident_end_date"),
+                         "incident_end_date is not before incident_date."),)
 
     def more_rules(self, data: dict[str, Any], original: Any, errors: ErrorCollector) -> None:
         start, end = data.get("incident_date"), data.get("incident_end_date")

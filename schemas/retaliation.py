@@ -16,6 +16,7 @@ from schemas.common import (
     PastDate,
     Phone,
     Text,
+    Unstated,
     consent,
     equals,
     nested_list,
@@ -103,6 +104,14 @@ class RetaliationComplaintSchema(IntakeSchema):
         required("complainant.phone", message="Required when you ask to be called.",
                  when=BY_PHONE, depends_on=("contact_method",), within="complainant"),
     )
+
+    unstated = (Unstated(
+        "acts_after_activity",
+        ("protected_activity.date", "protected_activity.date_approximate",
+         "retaliatory_acts.*.date", "retaliatory_acts.*.date_approximate"),
+        "No retaliatory act predates the protected activity: the latest day an act's date "
+        "may stand for (a month later when date_approximate) is not before the earliest "
+        "day the activity's date may stand for (a month earlier when date_approximate)."),)
 
     def more_rules(self, data: dict[str, Any], original: Any, errors: ErrorCollector) -> None:
         activity = data.get("protected_activity") or {}
