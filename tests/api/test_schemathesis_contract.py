@@ -30,6 +30,7 @@ from shared import bootstrap
 from shared.bootstrap import Container
 from shared.devserver import build_app, dev_tokens
 from tests.api.unstated import within_unstated_rules
+from tests.support.fakes import RecordingQueue
 from tests.support.harness import settings_for
 
 OFFICER = "officer@example.org"
@@ -68,8 +69,11 @@ DOCUMENT: dict[str, Any] = json.loads(
 @pytest.fixture(scope="module")
 def running(tmp_path_factory: pytest.TempPathFactory) -> tuple[Container, str]:
     data_dir = tmp_path_factory.mktemp("contract")
+    # The embedded backend (SQLite store, local keys); queued tasks are recorded rather
+    # than delivered by the local dispatcher's thread, which would run outside this test.
     container = Container(settings_for(data_dir, INTAKE_DEV_AUTH="true",
-                                       INTAKE_OFFICERS=json.dumps(DIRECTORY)))
+                                       INTAKE_OFFICERS=json.dumps(DIRECTORY)),
+                          queue=RecordingQueue())
     token = dev_tokens(container)[OFFICER]
     return container, token
 
