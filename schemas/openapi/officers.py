@@ -17,6 +17,7 @@ from schemas.cases import (
 )
 from schemas.openapi.document import IDEMPOTENCY_KEY, add_schema, error
 from schemas.statistics import ServiceLogSchema
+from shared.domain.officers import ETHICS_ADMIN, ETHICS_AUDITOR, ETHICS_OFFICER, SUMMARY_READERS
 from shared.domain.workflow import ALLEGATION_TYPE, NOTE, REASON, WORKFLOWS
 
 SIGN_IN = (
@@ -24,21 +25,39 @@ SIGN_IN = (
     "On Google Cloud: a Google-signed ID token whose audience is the function's "
     "`INTAKE_AUTH_AUDIENCE` (for example `gcloud auth print-identity-token "
     "--audiences=<audience>` signed in as the officer), with a verified e-mail address "
-    "that the officers directory (`INTAKE_OFFICERS`) lists with the role the call needs "
-    "(`ethics_officer`; assigning a case to someone else needs `ethics_admin`).\n\n"
+    "that the officers directory (`INTAKE_OFFICERS`) lists with a role the call needs "
+    "(each operation's `x-roles`, any one of them): `ethics_officer`, except that giving "
+    "a case to someone else needs `ethics_admin`; `ethics_auditor` lists cases and nothing "
+    "more (any other operation is a 403 for an auditor).\n\n"
     "Locally (`scripts/run`, embedded backend only): a development token `dev:<signed "
     "address>` that `scripts/run` prints for each officer of the directory, signed with a "
     "key of the data folder and valid for 7 days; never accepted on Google Cloud.\n\n"
     "No token or a bad one: 401 with `WWW-Authenticate`; an account outside the directory "
-    "or without the role: 403; the token keys unavailable: 503."
+    "or without a role the operation lists: 403; the token keys unavailable: 503.\n\n"
+    "The officers' web console (`/console`) is not part of this document: it is a browser "
+    "application of HTML pages, signed in through Identity-Aware Proxy rather than with "
+    "this token, and it reaches the cases through the same use cases as this API."
 )
 OFFICER_ONLY: list[dict[str, list[str]]] = [{"OfficerToken": []}]
-SIGN_IN_ERRORS = {
-    "401": error("No officer's token, or a bad one (WWW-Authenticate says why)."),
-    "403": error("Not an officer of the directory, or without the role this call needs."),
-    "503": error("A dependency (the store, or the sign-in keys) is unavailable; retry "
-                 "after Retry-After seconds."),
-}
+
+
+def signed_in(operation: dict[str, Any], roles: tuple[str, ...],
+              refused: str = "") -> dict[str, Any]:
+    """``operation`` behind the officers' token: the roles that may call it (``x-roles``,
+    any one of them, as its use case checks them) and the sign-in's errors beside its own
+    (``refused`` says more about the 403)."""
+    return {**operation, "security": OFFICER_ONLY, "x-roles": list(roles), "responses": {
+        **operation["responses"],
+        "401": error("No officer's token, or a bad one (WWW-Authenticate says why)."),
+        "403": error(f"Not an officer of the directory, or without a role this operation "
+                     f"needs ({' or '.join(roles)}){refused}."),
+        "503": error("A dependency (the store, or the sign-in keys) is unavailable; retry "
+                     "after Retry-After seconds."),
+    }}
+
+
+# What an auditor's 403 means on every operation but the list.
+NOT_FOR_AUDITORS = f"; an auditor ({ETHICS_AUDITOR}) may list cases and do nothing else"
 NO_CASE = error("No case with this reference. A case that names the officer calling "
                 "answers exactly so (and the attempt is recorded in its history).")
 INTEGRITY = error("The case's stored records failed an integrity check; they are not shown "
@@ -192,11 +211,12 @@ _REFERENCE = {"name": "reference", "in": "path", "required": True,
               "schema": {"type": "string", "pattern": "^ETH-[A-Z]{3}-[0-9A-Z]{5}-[0-9A-Z]{5}$"}}
 
 
-def _case_post(operation_id: str, summary: str, body: str, description: str = "",
-               **more: dict[str, Any]) -> dict[str, Any]:
-    return {"post": {
+def _case_post(operation_id: str, summary: str, body: str, description: str = "", *,
+               roles: tuple[str, ...] = (ETHICS_OFFICER,), refused: str = NOT_FOR_AUDITORS,
+               more: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"post": signed_in({
         "operationId": operation_id, "summary": summary, "description": description,
-        "security": OFFICER_ONLY, "parameters": [_REFERENCE],
+        "parameters": [_REFERENCE],
         "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
         "responses": {
             "200": {"description": "The case as it is now.",
@@ -209,47 +229,48 @@ def _case_post(operation_id: str, summary: str, body: str, description: str = ""
             "413": error("Body larger than the limit."),
             "415": error("Content type other than JSON."),
             "422": error("The body does not satisfy its rules."),
-            **SIGN_IN_ERRORS, **more,
-        }}}
+            **(more or {}),
+        }}, roles, refused)}
 
 
 def _cases(spec: APISpec) -> None:
-    spec.path(path="/cases/", operations={"get": {
+    spec.path(path="/cases/", operations={"get": signed_in({
         "operationId": "list_cases",
-        "summary": "Case summaries (internal: ethics officers only)",
+        "summary": "Case summaries (internal: ethics officers and auditors)",
         "description": "States, dates, deadlines, categories and the referral's status; no "
-                       "identity, no narrative. A case that names the officer calling is "
-                       "never listed.",
-        "security": OFFICER_ONLY,
+                       "identity, no narrative. A case that names the officer or auditor "
+                       "calling is never listed.",
         "parameters": [{"in": "query", "schema": CaseListQuerySchema}],
         "responses": {
             "200": {"description": "The cases found.",
                     "content": {"application/json": {"schema": "CaseList"}}},
             "405": error("Only GET is accepted."),
             "422": error("A query parameter does not satisfy its rules."),
-            **SIGN_IN_ERRORS,
-        }}})
-    spec.path(path="/cases/{reference}", operations={"get": {
+        }}, SUMMARY_READERS)})
+    spec.path(path="/cases/{reference}", operations={"get": signed_in({
         "operationId": "open_case",
         "summary": "Open a case: its submission and history (internal: ethics officers "
                    "only); the read is recorded",
-        "security": OFFICER_ONLY, "parameters": [_REFERENCE],
+        "parameters": [_REFERENCE],
         "responses": {
             "200": {"description": "The case opened.",
                     "content": {"application/json": {"schema": "OpenedCase"}}},
             "404": NO_CASE, "405": error("Only GET is accepted."), "409": INTEGRITY,
-            **SIGN_IN_ERRORS,
-        }}})
+        }}, (ETHICS_OFFICER,), NOT_FOR_AUDITORS)})
     spec.path(path="/cases/{reference}/transitions", operations=_case_post(
         "transition_case", "Apply a workflow transition", "Transition",
         "A transition the case's state does not allow is a 409 whose `errors.allowed` lists "
         "the allowed ones. `retry_forwarding` sends a failed referral or supplement again.",
-        **{"409": error("Not allowed in the case's state (`errors.allowed` lists the "
-                        "allowed transitions), or the case's records failed an integrity "
-                        "check.")}))
+        more={"409": error("Not allowed in the case's state (`errors.allowed` lists the "
+                           "allowed transitions), or the case's records failed an "
+                           "integrity check.")}))
     spec.path(path="/cases/{reference}/assignment", operations=_case_post(
         "assign_case", "Take a case, or (administrators) give it to an officer", "Assignment",
-        "", **{"422": error("Not an officer this case can be given to.")}))
+        f"Taking a case (the caller's own address) needs {ETHICS_OFFICER}; giving it to "
+        f"another officer needs {ETHICS_ADMIN}.", roles=(ETHICS_OFFICER, ETHICS_ADMIN),
+        refused=f"; taking a case needs {ETHICS_OFFICER}, giving it to another officer "
+                f"{ETHICS_ADMIN}{NOT_FOR_AUDITORS}",
+        more={"422": error("Not an officer this case can be given to.")}))
     spec.path(path="/cases/{reference}/notes", operations=_case_post(
         "note_case", "Add an internal note (sealed, never shown to the submitter)", "Message"))
     spec.path(path="/cases/{reference}/replies", operations=_case_post(
@@ -262,14 +283,13 @@ def _cases(spec: APISpec) -> None:
 
 def _service_log(spec: APISpec) -> None:
     """The officers' internal function that records services (docs/reporting.md)."""
-    spec.path(path="/log_service", operations={"post": {
+    spec.path(path="/log_service", operations={"post": signed_in({
         "operationId": "log_service",
         "summary": "Record a service given, or an allegation the office was copied on "
                    "(internal: ethics officers only)",
         "description": "Counts in the annual report (Table 1 and, for advice, Figure II). "
                        "Nothing is forwarded: a misconduct allegation is logged only when "
                        "the office was copied on one made to the investigations office.",
-        "security": OFFICER_ONLY,
         "parameters": [IDEMPOTENCY_KEY],
         "requestBody": {"required": True, "content": {
             "application/json": {"schema": "ServiceLogEntry"}}},
@@ -282,6 +302,5 @@ def _service_log(spec: APISpec) -> None:
             "413": error("Body larger than the limit."),
             "415": error("Content type other than JSON."),
             "422": error("The entry does not satisfy the service log's rules."),
-            **SIGN_IN_ERRORS,
         },
-    }})
+    }, (ETHICS_OFFICER,), NOT_FOR_AUDITORS)})

@@ -34,6 +34,8 @@ ETHICS_OFFICER: Final = "ethics_officer"
 ETHICS_ADMIN: Final = "ethics_admin"
 ETHICS_AUDITOR: Final = "ethics_auditor"
 ROLES: Final = (ETHICS_OFFICER, ETHICS_ADMIN, ETHICS_AUDITOR)
+# Who reads case summaries (the case list, the day's workload): officers and auditors.
+SUMMARY_READERS: Final = (ETHICS_OFFICER, ETHICS_AUDITOR)
 
 _ENTRY_KEYS = frozenset({"name", "roles"})
 MAX_NAME_LENGTH = 200

@@ -22,6 +22,7 @@ from shared.domain.officers import (
     ETHICS_ADMIN,
     ETHICS_AUDITOR,
     ETHICS_OFFICER,
+    SUMMARY_READERS,
     Officer,
     require_role,
 )
@@ -93,7 +94,7 @@ def list_cases(officer: Officer, query: CaseQuery, desk: Desk) -> list[Case]:
     """Case summaries (states, dates, categories: no identity, no narrative), for an
     officer or an auditor, without the cases that name them; still up to ``query.limit``
     of them."""
-    require_role(officer, ETHICS_OFFICER, ETHICS_AUDITOR)
+    require_role(officer, *SUMMARY_READERS)
     return visible_cases(officer, query, desk.recusal())
 
 

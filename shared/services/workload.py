@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Final
 
 from shared.domain import casework
-from shared.domain.officers import ETHICS_AUDITOR, ETHICS_OFFICER, Officer, require_role
+from shared.domain.officers import ETHICS_OFFICER, SUMMARY_READERS, Officer, require_role
 from shared.domain.records import REFERRAL_FAILED, Case, CaseQuery, next_deadline
 from shared.domain.workflow import WORKFLOWS
 from shared.services.cases import Desk
@@ -96,7 +96,7 @@ def unseen_alerts(officer: Officer, cases: Iterable[Case], desk: Desk) -> list[C
 
 def workload(officer: Officer, desk: Desk, *, soon: timedelta = SOON) -> Workload:
     """The officer's (or auditor's) day, as of the desk's clock."""
-    require_role(officer, ETHICS_OFFICER, ETHICS_AUDITOR)
+    require_role(officer, *SUMMARY_READERS)
     now = desk.clock.now()
 
     def read(query: CaseQuery) -> tuple[list[Case], bool]:

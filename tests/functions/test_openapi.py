@@ -7,6 +7,7 @@ from werkzeug.test import Client
 
 from schemas.openapi import PUBLIC_FORMS, build_openapi
 from shared.devserver import build_app, function_names
+from shared.domain.officers import ETHICS_AUDITOR, ROLES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,7 +22,9 @@ def test_the_local_runner_serves_the_document_and_every_path_exists() -> None:
     served = json.loads(client.get("/openapi.json").get_data())
     assert served == build_openapi()
     documented = {path.lstrip("/").split("/")[0] for path in served["paths"]}
+    # The console is a browser application (HTML pages, Identity-Aware Proxy): no API.
     assert documented == {*PUBLIC_FORMS, "cases", "log_service"}
+    assert "console" in function_names()
     assert documented <= set(function_names())
     index = json.loads(client.get("/").get_data())
     assert index["functions"] == [f"/{name}" for name in function_names()]
@@ -74,6 +77,9 @@ def test_every_officers_operation_needs_the_officers_token() -> None:
     for op in officers.values():
         assert op["security"] == [{"OfficerToken": []}]
         assert {"401", "403", "503"} <= set(op["responses"])
+        assert op["x-roles"] and set(op["x-roles"]) <= set(ROLES)
+    auditors = {key for key, op in officers.items() if ETHICS_AUDITOR in op["x-roles"]}
+    assert auditors == {("/cases/", "get")}
     listing = document["paths"]["/cases/"]["get"]["parameters"]
     assert {p["name"] for p in listing} == {"form", "state", "assignee", "forwarding",
                                             "due_within_days", "limit"}
