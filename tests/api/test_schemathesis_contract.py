@@ -90,10 +90,16 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> tuple[Container, dict[s
     return container, dev_tokens(container)
 
 
+def bounded(examples: int) -> Any:
+    """Hypothesis settings of these tests: reproducible, ``examples`` per operation."""
+    return settings(max_examples=examples, deadline=None, derandomize=True,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                           HealthCheck.too_slow, HealthCheck.filter_too_much,
+                                           HealthCheck.data_too_large])
+
+
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.filter_too_much, HealthCheck.data_too_large])
+@bounded(25)
 def test_every_operation_accepts_what_the_document_calls_valid(
         case: schemathesis.Case, running: tuple[Container, dict[str, str]]) -> None:
     container, tokens = running
@@ -106,9 +112,7 @@ def test_every_operation_accepts_what_the_document_calls_valid(
 
 
 @auditors.parametrize()
-@settings(max_examples=10, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.filter_too_much, HealthCheck.data_too_large])
+@bounded(10)
 def test_an_auditor_may_call_only_what_the_document_gives_auditors(
         case: schemathesis.Case, running: tuple[Container, dict[str, str]]) -> None:
     container, tokens = running
