@@ -28,6 +28,7 @@ from shared.web.console_submission import Section, sections
 from shared.web.formdefs import N_
 from shared.web.i18n import Language
 from shared.web.render import asset_version, gettext_for, html_response, render
+from shared.web.views import Problem
 
 
 @dataclass(frozen=True)
@@ -492,12 +493,6 @@ NOTICES = {
     "signed_out": N_("You have signed out."),
     "ended": N_("Your session ended. Sign in again to go on."),
 }
-
-
-@dataclass(frozen=True)
-class Problem:
-    title: str
-    paragraphs: tuple[str, ...]
 
 
 PROBLEMS = {
