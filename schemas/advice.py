@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from marshmallow import post_load
 
 from schemas.common import (
+    All,
     Code,
     Count,
     Email,
-    ErrorCollector,
     Flag,
     IntakeSchema,
+    IsOneOf,
+    Not,
     Phone,
     Text,
+    choice_by,
     consent,
+    equals,
     only_when,
     required,
 )
@@ -34,16 +37,11 @@ IDENTITY_FIELDS = ("name", "email", "phone")
 QUESTION_MAX_LENGTH = 20000
 
 
-def _named(data: Mapping[str, Any]) -> bool:
-    return not data.get("anonymous")
-
-
-def _for_a_group(data: Mapping[str, Any]) -> bool:
-    return data.get("requester_type") == "group"
-
-
-def _several_kinds(data: Mapping[str, Any]) -> bool:
-    return len(ADVICE_GROUPS.get(str(data.get("category")), ())) > 1
+NAMED = Not(equals("anonymous", True))
+FOR_A_GROUP = equals("requester_type", "group")
+# A category with several sub-categories needs one; the others default to their only one.
+SEVERAL_KINDS = IsOneOf("category", tuple(c for c, leaves in ADVICE_GROUPS.items()
+                                          if len(leaves) > 1))
 
 
 class AdviceRequestSchema(IntakeSchema):
@@ -72,30 +70,24 @@ class AdviceRequestSchema(IntakeSchema):
 
     rules = (
         required("subcategory", message="Choose a sub-category for this category.",
-                 when=_several_kinds, depends_on=("category",)),
+                 when=SEVERAL_KINDS, depends_on=("category",)),
+        choice_by("subcategory", "category", ADVICE_GROUPS),
         required("group_size", message="Say how many people the group has.",
-                 when=_for_a_group, depends_on=("requester_type",)),
+                 when=FOR_A_GROUP, depends_on=("requester_type",)),
         only_when("group_size", "group_unit", message="Only for a request made for a group.",
-                  when=_for_a_group, depends_on=("requester_type",)),
+                  when=FOR_A_GROUP, depends_on=("requester_type",)),
         only_when(*IDENTITY_FIELDS,
                   message="Leave this empty: an anonymous request carries no identity.",
-                  when=_named, depends_on=("anonymous",)),
+                  when=NAMED, depends_on=("anonymous",)),
         only_when("contact_method", allowed=("follow_up_page",),
                   message="An anonymous request is answered only through the follow-up page.",
-                  when=_named, depends_on=("anonymous",)),
+                  when=NAMED, depends_on=("anonymous",)),
         required("name", "email", message="Required unless you ask anonymously.",
-                 when=_named, depends_on=("anonymous",)),
+                 when=NAMED, depends_on=("anonymous",)),
         required("phone", message="Required when you ask to be called.",
-                 when=lambda d: _named(d) and d.get("contact_method") == "phone",
+                 when=All((NAMED, equals("contact_method", "phone"))),
                  depends_on=("anonymous", "contact_method")),
     )
-
-    def more_rules(self, data: dict[str, Any], original: Any, errors: ErrorCollector) -> None:
-        category, subcategory = data.get("category"), data.get("subcategory")
-        if isinstance(category, str) and category in ADVICE_GROUPS and subcategory is not None:
-            leaves = ADVICE_GROUPS[category]
-            if subcategory not in leaves:
-                errors.add(("subcategory",), f"Must be one of: {', '.join(leaves)}.", "choice")
 
     @post_load
     def _defaults(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import fields, validate, validates_schema
+from marshmallow import fields, validate
 
 from schemas.common import (
     Code,
     Count,
     Email,
     ErrorCollector,
+    Given,
     IntakeSchema,
     PastDate,
     String,
     Text,
+    Unstated,
+    choice_by,
+    equals,
+    required,
+    value_in,
 )
 from shared.domain.records import REFERRAL_STATUSES
 from shared.domain.taxonomy import (
@@ -29,6 +35,7 @@ from shared.domain.taxonomy import (
 
 _NAME = validate.Regexp(r"^[a-z_]{1,60}$", error="Must be a transition or state name.")
 _KINDS = {"protective": PROTECTIVE_MEASURES, "corrective": CORRECTIVE_MEASURES}
+_NOT_DECLINED = ("implemented", "lifted")  # what a declined measure cannot have become
 
 
 class CaseListQuerySchema(IntakeSchema):
@@ -87,19 +94,21 @@ class MeasureSchema(IntakeSchema):
     decided_on = PastDate(metadata={"description": "When the Executive Director decided; "
                                                    "only with a decision."})
 
-    @validates_schema(skip_on_field_errors=True)
-    def _consistent(self, data: dict[str, Any], **kwargs: Any) -> None:
-        errors = ErrorCollector()
-        purpose = data.get("purpose", "protective")
-        if data["kind"] not in _KINDS[purpose]:
-            errors.add(("kind",), f"Not a {purpose} measure: one of "
-                                  f"{', '.join(_KINDS[purpose])}.")
-        if data.get("decided_on") is not None and data.get("decision") is None:
-            errors.add(("decided_on",), "Only with the decision it dates.")
-        if data.get("decided_on") is not None and data["decided_on"] < data["recommended_on"]:
+    rules = (
+        choice_by("kind", "purpose", _KINDS, message="Not a {key} measure: one of {choices}."),
+        required("decision", when=Given("decided_on"), depends_on=("decided_on",),
+                 error_path="decided_on", message="Only with the decision it dates.",
+                 code="invalid"),
+        value_in("outcome", [o for o in PROTECTIVE_MEASURE_OUTCOMES if o not in _NOT_DECLINED],
+                 when=equals("decision", "declined"), depends_on=("decision",),
+                 message="A measure the Executive Director declined is not implemented or "
+                         "lifted."),
+    )
+
+    unstated = (Unstated("decided_after_recommended", ("recommended_on", "decided_on"),
+                         "decided_on is not before recommended_on."),)
+
+    def more_rules(self, data: dict[str, Any], original: Any, errors: ErrorCollector) -> None:
+        decided, recommended = data.get("decided_on"), data.get("recommended_on")
+        if decided is not None and recommended is not None and decided < recommended:
             errors.add(("decided_on",), "Cannot precede the recommendation.")
-        if data.get("decision") == "declined" and data.get("outcome") in ("implemented",
-                                                                          "lifted"):
-            errors.add(("outcome",), "A measure the Executive Director declined is not "
-                                     "implemented or lifted.")
-        errors.raise_if_any()

@@ -17,12 +17,12 @@ not asked at all.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, ClassVar, TypedDict
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import RAISE, Schema, ValidationError, fields, missing, validate, validates_schema
 from marshmallow.experimental.context import Context
 
 from shared.domain.text_input import (
@@ -221,7 +221,8 @@ class Phone(String):
 
 
 class Count(Coded, fields.Integer):
-    """A whole number given as a JSON integer or, from an HTML form, as digits."""
+    """A whole number given as a JSON integer (``6`` or ``6.0``: JSON Schema's integers
+    are numbers without a fractional part) or, from an HTML form, as digits."""
 
     def __init__(self, *, low: int, high: int, **kwargs: Any) -> None:
         super().__init__(strict=True, validate=validate.Range(low, high), **kwargs)
@@ -230,6 +231,8 @@ class Count(Coded, fields.Integer):
                      **kwargs: Any) -> int:
         if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
             value = int(value.strip())
+        elif isinstance(value, float) and value.is_integer():
+            value = int(value)
         return int(super()._deserialize(value, attr, data, **kwargs))
 
 
@@ -274,54 +277,164 @@ def nested_list(schema: type[Schema], *, low: int, high: int, **kwargs: Any) -> 
     return Rows(Group(schema), validate=validate.Length(min=low, max=high), **kwargs)
 
 
-Condition = Callable[[Mapping[str, Any]], bool]
+class Condition:
+    """A condition on a form's answers, declared as data so that three readers agree: the
+    schema (``holds`` on the loaded data, defaults applied), the pages (the same, on their
+    typed answers) and the OpenAPI document (``json_schema``: the request bodies for which
+    it holds, given the schema whose fields it reads, for their defaults)."""
+
+    def holds(self, data: Mapping[str, Any]) -> bool:
+        raise NotImplementedError
+
+    def json_schema(self, schema: Schema) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def __call__(self, data: Mapping[str, Any]) -> bool:
+        return self.holds(data)
 
 
-def _always(_: Mapping[str, Any]) -> bool:
-    return True
+@dataclass(frozen=True)
+class Always(Condition):
+    def holds(self, data: Mapping[str, Any]) -> bool:
+        return True
+
+    def json_schema(self, schema: Schema) -> dict[str, Any]:
+        return {}
+
+
+def _default_of(schema: Schema, name: str) -> Any:
+    field = schema.fields.get(name)
+    default = getattr(field, "load_default", missing)
+    return None if default is missing or callable(default) else default
+
+
+@dataclass(frozen=True)
+class IsOneOf(Condition):
+    """The answer ``name`` is one of ``values`` (an absent answer reads as its default)."""
+
+    name: str
+    values: tuple[Any, ...]
+
+    def holds(self, data: Mapping[str, Any]) -> bool:
+        return any(data.get(self.name) == v and type(data.get(self.name)) is type(v)
+                   for v in self.values)
+
+    def json_schema(self, schema: Schema) -> dict[str, Any]:
+        values = list(self.values)
+        value = {"const": values[0]} if len(values) == 1 else {"enum": values}
+        found: dict[str, Any] = {"properties": {self.name: value}}
+        default = _default_of(schema, self.name)
+        if not any(default == v and type(default) is type(v) for v in values):
+            found["required"] = [self.name]
+        return found
+
+
+def equals(name: str, value: Any) -> IsOneOf:
+    return IsOneOf(name, (value,))
+
+
+@dataclass(frozen=True)
+class Given(Condition):
+    """The answer ``name`` was given (and is valid)."""
+
+    name: str
+
+    def holds(self, data: Mapping[str, Any]) -> bool:
+        return data.get(self.name) is not None
+
+    def json_schema(self, schema: Schema) -> dict[str, Any]:
+        return {"required": [self.name]}
+
+
+@dataclass(frozen=True)
+class Not(Condition):
+    condition: Condition
+
+    def holds(self, data: Mapping[str, Any]) -> bool:
+        return not self.condition.holds(data)
+
+    def json_schema(self, schema: Schema) -> dict[str, Any]:
+        return {"not": self.condition.json_schema(schema)}
+
+
+@dataclass(frozen=True)
+class All(Condition):
+    conditions: tuple[Condition, ...]
+
+    def holds(self, data: Mapping[str, Any]) -> bool:
+        return all(c.holds(data) for c in self.conditions)
+
+    def json_schema(self, schema: Schema) -> dict[str, Any]:
+        return {"allOf": [c.json_schema(schema) for c in self.conditions]}
+
+
+ALWAYS = Always()
+
+# Rule kinds: what the rule demands of ``paths`` and the problem code of its error.
+REQUIRED, ONLY_WHEN, ONE_OF, CHOICE, VALUE = "required", "only_when", "one_of", "choice", "value"
+_KIND_CODES = {REQUIRED: "required", ONLY_WHEN: "not_asked", ONE_OF: "one_of",
+               CHOICE: "choice", VALUE: "invalid"}
 
 
 @dataclass(frozen=True)
 class Rule:
-    """A cross-field rule of a schema, read by the schema and by the pages.
+    """A cross-field rule of a schema, declared as data: the schema enforces it
+    (``apply_rules``), the pages read it, and the OpenAPI document states it in JSON Schema
+    (``rule_json_schema``), so the three cannot disagree.
 
     ``required``: each of ``paths`` must be given when ``when`` holds of the loaded data
     (and, with ``within``, only when that group was sent). ``only_when``: each of ``paths``
     must be left empty unless ``when`` holds; a page does not ask them then. ``one_of``: at
-    least one of ``paths`` must be given (error on ``error_path``). ``depends_on`` names the
-    answers ``when`` reads: a page asks them first, and always expects an answer to them.
-    Paths are dotted (``reporter.email``).
+    least one of ``paths`` must be given (error on ``error_path``). ``choice``: the answer
+    at ``paths`` must be one of ``choices[answer of depends_on[0]]``. ``value``: when
+    ``when`` holds, the answer at ``paths`` (as loaded) must be one of ``allowed``.
+    ``depends_on`` names the answers ``when`` reads: a page asks them first, and always
+    expects an answer to them. Paths are dotted (``reporter.email``).
     """
 
     kind: str
     paths: tuple[str, ...]
     message: str
-    when: Condition = _always
+    when: Condition = ALWAYS
     depends_on: tuple[str, ...] = ()
     within: str | None = None
     error_path: str | None = None
-    allowed: tuple[str, ...] = ()  # only_when: values accepted even when ``when`` fails
+    allowed: tuple[Any, ...] = ()  # only_when: values accepted even when ``when`` fails
     code: str = ""
+    choices: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def problem_code(self) -> str:
-        return self.code or {"required": "required", "only_when": "not_asked",
-                             "one_of": "one_of"}[self.kind]
+        return self.code or _KIND_CODES[self.kind]
 
 
-def required(*paths: str, message: str, when: Condition = _always,
-             depends_on: tuple[str, ...] = (), within: str | None = None) -> Rule:
-    return Rule("required", paths, message, when, depends_on, within)
+def required(*paths: str, message: str, when: Condition = ALWAYS,
+             depends_on: tuple[str, ...] = (), within: str | None = None,
+             error_path: str | None = None, code: str = "") -> Rule:
+    return Rule(REQUIRED, paths, message, when, depends_on, within, error_path, code=code)
 
 
 def only_when(*paths: str, message: str, when: Condition, depends_on: tuple[str, ...],
-              allowed: tuple[str, ...] = ()) -> Rule:
-    return Rule("only_when", paths, message, when, depends_on, allowed=allowed)
+              allowed: tuple[str, ...] = (), code: str = "") -> Rule:
+    return Rule(ONLY_WHEN, paths, message, when, depends_on, allowed=allowed, code=code)
 
 
-def one_of(*paths: str, message: str, error_path: str, when: Condition = _always,
+def one_of(*paths: str, message: str, error_path: str, when: Condition = ALWAYS,
            depends_on: tuple[str, ...] = (), within: str | None = None) -> Rule:
-    return Rule("one_of", paths, message, when, depends_on, within, error_path)
+    return Rule(ONE_OF, paths, message, when, depends_on, within, error_path)
+
+
+def choice_by(path: str, by: str, choices: Mapping[str, Iterable[str]], *,
+              message: str = "Must be one of: {choices}.") -> Rule:
+    """The answer at ``path`` must be one of ``choices[answer at by]`` (``message`` may
+    name ``{key}``, the answer at ``by``, and ``{choices}``)."""
+    table = tuple((key, tuple(values)) for key, values in choices.items())
+    return Rule(CHOICE, (path,), message, depends_on=(by,), choices=table)
+
+
+def value_in(path: str, allowed: Iterable[Any], *, message: str, when: Condition,
+             depends_on: tuple[str, ...]) -> Rule:
+    return Rule(VALUE, (path,), message, when, depends_on, allowed=tuple(allowed))
 
 
 def _split(path: str) -> tuple[str, ...]:
@@ -334,27 +447,132 @@ def apply_rules(rules: Iterable[Rule], data: Mapping[str, Any], original: Any,
     for rule in rules:
         if rule.within is not None and not provided(original, *_split(rule.within)):
             continue
-        holds = rule.when(data)
-        if rule.kind == "required" and holds:
+        if rule.kind == CHOICE:
+            _check_choice(rule, data, errors)
+            continue
+        holds = rule.when.holds(data)
+        if rule.kind == REQUIRED and holds:
             for path in rule.paths:
                 if not provided(original, *_split(path)):
-                    errors.add(_split(path), rule.message, rule.problem_code)
-        elif rule.kind == "only_when" and not holds:
+                    errors.add(_split(rule.error_path or path), rule.message,
+                               rule.problem_code)
+        elif rule.kind == ONLY_WHEN and not holds:
             for path in rule.paths:
                 if provided(original, *_split(path)) and sent(
                         original, *_split(path)) not in rule.allowed:
                     errors.add(_split(path), rule.message, rule.problem_code)
-        elif rule.kind == "one_of" and holds and not any(
+        elif rule.kind == ONE_OF and holds and not any(
                 provided(original, *_split(path)) for path in rule.paths):
             errors.add(_split(rule.error_path or rule.paths[-1]), rule.message,
                        rule.problem_code)
+        elif rule.kind == VALUE and holds:
+            for path in rule.paths:
+                value = sent(data, *_split(path))
+                if value is not None and not any(
+                        value == a and type(value) is type(a) for a in rule.allowed):
+                    errors.add(_split(path), rule.message, rule.problem_code)
+
+
+def _check_choice(rule: Rule, data: Mapping[str, Any], errors: ErrorCollector) -> None:
+    key, value = data.get(rule.depends_on[0]), sent(data, *_split(rule.paths[0]))
+    table = dict(rule.choices)
+    if value is None or not isinstance(key, str) or key not in table:
+        return
+    if value not in table[key]:
+        errors.add(_split(rule.paths[0]),
+                   rule.message.format(key=key, choices=", ".join(table[key])),
+                   rule.problem_code)
+
+
+# --- The rules in JSON Schema (2020-12), for the OpenAPI document ---------------------------
+
+def _nest(path: str, leaf: dict[str, Any], *, require_groups: bool) -> dict[str, Any]:
+    """``leaf`` said of the object holding the last part of ``path``; the groups on the
+    way are required too unless ``require_groups`` is false (a rule ``within`` a group)."""
+    *groups, _ = _split(path)
+    for group in reversed(groups):
+        leaf = {"properties": {group: leaf}}
+        if require_groups:
+            leaf["required"] = [group]
+    return leaf
+
+
+def _present(path: str, within: str | None) -> dict[str, Any]:
+    return _nest(path, {"required": [_split(path)[-1]]}, require_groups=within is None)
+
+
+def _value(path: str, value_schema: dict[str, Any] | bool) -> dict[str, Any]:
+    return _nest(path, {"properties": {_split(path)[-1]: value_schema}}, require_groups=False)
+
+
+def _merged(items: list[dict[str, Any]]) -> dict[str, Any]:
+    """One schema saying all of ``items`` when they only constrain properties; else allOf."""
+    if len(items) == 1:
+        return items[0]
+    if all(set(item) == {"properties"} for item in items):
+        properties: dict[str, Any] = {}
+        for item in items:
+            for name, value in item["properties"].items():
+                if name in properties:
+                    return {"allOf": items}
+                properties[name] = value
+        return {"properties": properties}
+    return {"allOf": items}
+
+
+def _one(items: list[dict[str, Any]]) -> dict[str, Any]:
+    return _merged(items)
+
+
+def _enum(values: Iterable[Any]) -> dict[str, Any]:
+    listed = list(values)
+    return {"const": listed[0]} if len(listed) == 1 else {"enum": listed}
+
+
+def rule_json_schema(rule: Rule, schema: Schema) -> dict[str, Any]:
+    """The JSON Schema a request body must satisfy for ``rule`` (``schema``: the schema that
+    declares it, whose fields give the defaults its condition reads)."""
+    if rule.kind == CHOICE:
+        by, path = rule.depends_on[0], rule.paths[0]
+        return _one([{"if": equals(by, key).json_schema(schema),
+                      "then": _value(path, _enum(values))} for key, values in rule.choices])
+    condition = rule.when.json_schema(schema)
+    if rule.kind == REQUIRED:
+        top_level = all("." not in path for path in rule.paths) and rule.within is None
+        if isinstance(rule.when, Given) and top_level:
+            return {"dependentRequired": {rule.when.name: list(rule.paths)}}
+        demand = _one([_present(p, rule.within) for p in rule.paths])
+    elif rule.kind == ONE_OF:
+        demand = {"anyOf": [_present(p, rule.within) for p in rule.paths]}
+    elif rule.kind == VALUE:
+        demand = _one([_value(p, _enum(rule.allowed)) for p in rule.paths])
+    else:  # ONLY_WHEN: absent (or one of ``allowed``) unless the condition holds
+        absent: dict[str, Any] | bool = _enum(rule.allowed) if rule.allowed else False
+        return {"if": condition, "else": _one([_value(p, absent) for p in rule.paths])}
+    if isinstance(rule.when, Always):
+        return demand
+    return {"if": condition, "then": demand}
+
+
+@dataclass(frozen=True)
+class Unstated:
+    """A rule of a schema that JSON Schema cannot state (it compares two answers' values,
+    or reads the clock): ``more_rules`` enforces it, and the OpenAPI document lists it
+    (``x-unstated-rules``) under ``code``, with the ``paths`` it reads (``*``: every item of
+    a list) and what it says."""
+
+    code: str
+    paths: tuple[str, ...]
+    description: str
 
 
 class IntakeSchema(Schema):
     """Base of every form schema: unknown fields raise; ``rules`` are checked after the
-    fields, with the schema's own ``more_rules`` (checks on values, not on presence)."""
+    fields, with the schema's own ``more_rules`` (checks on values, not on presence), which
+    ``unstated`` declares for the document."""
 
     rules: ClassVar[tuple[Rule, ...]] = ()
+    unstated: ClassVar[tuple[Unstated, ...]] = ()
     error_messages: ClassVar[dict[str, str]] = {  # type: ignore[misc]
         "unknown": Problem("Unknown field.", "unknown"),
         "type": Problem("Invalid input type.", "invalid"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from schemas.common import (
@@ -10,12 +9,16 @@ from schemas.common import (
     Email,
     ErrorCollector,
     Flag,
+    Given,
     Group,
     IntakeSchema,
+    Not,
     PastDate,
     Phone,
     Text,
+    Unstated,
     consent,
+    equals,
     nested_list,
     one_of,
     only_when,
@@ -26,8 +29,7 @@ from shared.domain.taxonomy import ALLEGATION_TYPES, DUTY_STATIONS, LANGUAGES, S
 NARRATIVE_MAX_LENGTH = 20000
 
 
-def _named(data: Mapping[str, Any]) -> bool:
-    return not data.get("anonymous")
+NAMED = Not(equals("anonymous", True))
 
 
 class SubjectSchema(IntakeSchema):
@@ -77,20 +79,23 @@ class MisconductReportSchema(IntakeSchema):
 
     rules = (
         required("incident_date", message="Give the start date as well as the end date.",
-                 when=lambda d: d.get("incident_end_date") is not None,
+                 when=Given("incident_end_date"),
                  depends_on=("incident_end_date",)),
         one_of("incident_date", "incident_end_date", "when_description",
                message="Tell us when it happened: a date or a description.",
                error_path="when_description"),
         only_when("reporter", message="Leave this empty: an anonymous report carries no "
-                                      "identity.", when=_named, depends_on=("anonymous",)),
-        required("reporter", message="Required unless you report anonymously.", when=_named,
+                                      "identity.", when=NAMED, depends_on=("anonymous",)),
+        required("reporter", message="Required unless you report anonymously.", when=NAMED,
                  depends_on=("anonymous",)),
         one_of("reporter.email", "reporter.phone", error_path="reporter.email",
                message="Give an e-mail address or a telephone number, or report "
-                       "anonymously.", when=_named, depends_on=("anonymous",),
+                       "anonymously.", when=NAMED, depends_on=("anonymous",),
                within="reporter"),
     )
+
+    unstated = (Unstated("dates_in_order", ("incident_date", "incident_end_date"),
+                         "incident_end_date is not before incident_date."),)
 
     def more_rules(self, data: dict[str, Any], original: Any, errors: ErrorCollector) -> None:
         start, end = data.get("incident_date"), data.get("incident_end_date")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from marshmallow import post_load
@@ -17,7 +16,9 @@ from schemas.common import (
     PastDate,
     Phone,
     Text,
+    Unstated,
     consent,
+    equals,
     nested_list,
     only_when,
     required,
@@ -77,12 +78,8 @@ class RetaliationWitnessSchema(IntakeSchema):
         "description": "Whether the Ethics Office may contact this witness."})
 
 
-def _by_phone(data: Mapping[str, Any]) -> bool:
-    return data.get("contact_method") == "phone"
-
-
-def _measures_requested(data: Mapping[str, Any]) -> bool:
-    return bool(data.get("interim_measures_requested"))
+BY_PHONE = equals("contact_method", "phone")
+MEASURES_REQUESTED = equals("interim_measures_requested", True)
 
 
 class RetaliationComplaintSchema(IntakeSchema):
@@ -103,10 +100,18 @@ class RetaliationComplaintSchema(IntakeSchema):
     rules = (
         only_when("interim_measures_details",
                   message="Only when you request interim protective measures.",
-                  when=_measures_requested, depends_on=("interim_measures_requested",)),
+                  when=MEASURES_REQUESTED, depends_on=("interim_measures_requested",)),
         required("complainant.phone", message="Required when you ask to be called.",
-                 when=_by_phone, depends_on=("contact_method",), within="complainant"),
+                 when=BY_PHONE, depends_on=("contact_method",), within="complainant"),
     )
+
+    unstated = (Unstated(
+        "acts_after_activity",
+        ("protected_activity.date", "protected_activity.date_approximate",
+         "retaliatory_acts.*.date", "retaliatory_acts.*.date_approximate"),
+        "No retaliatory act predates the protected activity: the latest day an act's date "
+        "may stand for (a month later when date_approximate) is not before the earliest "
+        "day the activity's date may stand for (a month earlier when date_approximate)."),)
 
     def more_rules(self, data: dict[str, Any], original: Any, errors: ErrorCollector) -> None:
         activity = data.get("protected_activity") or {}

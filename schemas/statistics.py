@@ -13,12 +13,16 @@ from marshmallow import ValidationError, fields, validates, validates_schema
 from schemas.common import (
     Code,
     Count,
-    ErrorCollector,
     IntakeSchema,
+    IsOneOf,
     PastDate,
+    Rule,
     String,
-    provided,
+    equals,
+    only_when,
+    required,
     today,
+    value_in,
 )
 from shared.domain.taxonomy import (
     ADVICE_GROUPS,
@@ -51,13 +55,15 @@ OWN_KIND = {"advice": "advice requests are imported as kind \"advice\" with thei
                            "with their outcome"}
 
 
-def _participants_rule(data: dict[str, Any], original: Any, errors: ErrorCollector) -> None:
-    has = isinstance(original, dict) and original.get("participants") is not None
-    if data.get("category") == "training":
-        if not has:
-            errors.add(("participants",), "Say how many people took part in the training.")
-    elif has:
-        errors.add(("participants",), "Only for a training.")
+TRAINING = equals("category", "training")
+
+
+def _participants_rules() -> tuple[Rule, ...]:
+    """A training says how many took part; nothing else does."""
+    return (required("participants", message="Say how many people took part in the training.",
+                     when=TRAINING, depends_on=("category",), code="invalid"),
+            only_when("participants", message="Only for a training.", when=TRAINING,
+                      depends_on=("category",), code="invalid"))
 
 
 def _only_for(categories: tuple[str, ...]) -> str:
@@ -100,17 +106,19 @@ class ServiceLogSchema(IntakeSchema):
                        "copied on an allegation made to the investigations office, which "
                        "therefore has it; it is never forwarded."})
 
-    def more_rules(self, data: dict[str, Any], original: Any, errors: ErrorCollector) -> None:
-        category = data.get("category")
-        _participants_rule(data, original, errors)
-        for name, categories in _LOGGED_FIELDS.items():
-            if category not in categories and provided(original, name):
-                errors.add((name,), _only_for(categories))
-        if category == "advice" and not provided(original, "subcategory"):
-            errors.add(("subcategory",), "Give the advice's sub-category.")
-        if category == "misconduct" and (not provided(original, "copied_only")
-                                         or data.get("copied_only") is False):
-            errors.add(("copied_only",), COPIED_ONLY_MESSAGE)
+    rules = (
+        *_participants_rules(),
+        *(only_when(name, message=_only_for(categories), when=IsOneOf("category", categories),
+                    depends_on=("category",), code="invalid")
+          for name, categories in _LOGGED_FIELDS.items()),
+        required("subcategory", message="Give the advice's sub-category.",
+                 when=equals("category", "advice"), depends_on=("category",), code="invalid"),
+        required("copied_only", message=COPIED_ONLY_MESSAGE,
+                 when=equals("category", "misconduct"), depends_on=("category",),
+                 code="invalid"),
+        value_in("copied_only", (True,), message=COPIED_ONLY_MESSAGE,
+                 when=equals("category", "misconduct"), depends_on=("category",)),
+    )
 
 
 class ServiceLineSchema(IntakeSchema):
@@ -127,10 +135,12 @@ class ServiceLineSchema(IntakeSchema):
         if value not in IMPORTED_SERVICE_CATEGORIES:
             raise ValidationError(f"Must be one of: {', '.join(IMPORTED_SERVICE_CATEGORIES)}.")
 
-    def more_rules(self, data: dict[str, Any], original: Any, errors: ErrorCollector) -> None:
-        _participants_rule(data, original, errors)
-        if data.get("allegation_type") is not None and data.get("category") != "misconduct":
-            errors.add(("allegation_type",), "Only for category misconduct.")
+    rules = (
+        *_participants_rules(),
+        only_when("allegation_type", message="Only for category misconduct.",
+                  when=equals("category", "misconduct"), depends_on=("category",),
+                  code="invalid"),
+    )
 
 
 class AdviceLineSchema(IntakeSchema):

@@ -14,6 +14,11 @@
 Two verifiers: ``GoogleIdTokenVerifier`` for production and ``DevTokenVerifier``
 (``dev:<signed e-mail>``) for local work, which the composition root builds only where
 ``dev_token_refusals`` finds no sign of Google Cloud.
+
+The officers' web console signs in without a token of its own: on Google Cloud it sits
+behind Identity-Aware Proxy, whose signed assertion (``IapAssertionVerifier``) names the
+officer on every request (``IapSignIn``); locally, a choice of the directory's officers
+(``DevelopmentSignIn``), built only where development tokens would be.
 """
 
 from __future__ import annotations
@@ -49,8 +54,10 @@ from shared.google_certs import (
 
 __all__ = [
     "DEV_TOKEN_PREFIX", "GOOGLE_CERTS_URL", "GOOGLE_CLOUD_MARKERS", "GOOGLE_ISSUERS",
-    "CertificateCache", "DevTokenVerifier", "DevTokensRefused", "Forbidden",
-    "GoogleIdTokenVerifier", "Officer", "TokenIdentity", "TokenVerifier", "Unauthenticated",
+    "IAP_ASSERTION_HEADER", "IAP_ISSUER", "IAP_KEYS_URL",
+    "CertificateCache", "DevTokenVerifier", "DevTokensRefused", "DevelopmentSignIn", "Forbidden",
+    "GoogleIdTokenVerifier", "IapAssertionVerifier", "IapSignIn", "Officer", "TokenIdentity",
+    "TokenVerifier", "Unauthenticated",
     "VerifierUnavailable", "authenticate", "bearer_token", "claimed_email",
     "dev_token_refusals", "google_cloud_markers", "google_cloud_signs",
     "metadata_server_answers",
@@ -210,6 +217,122 @@ class GoogleIdTokenVerifier:
         if payload.get("aud") != self.audience:
             return "wrong_audience"
         return "bad_signature"
+
+
+# Identity-Aware Proxy: the console's sign-in on Google Cloud.
+
+IAP_ISSUER: Final = "https://cloud.google.com/iap"
+# IAP's signing keys as a map of key id -> PEM public key: the format google-auth's
+# verify_token reads (the JWK document of the same keys needs another client).
+IAP_KEYS_URL: Final = "https://www.gstatic.com/iap/verify/public_key"
+IAP_ASSERTION_HEADER: Final = "x-goog-iap-jwt-assertion"
+
+
+class IapAssertionVerifier:
+    """Verifies the JWT Identity-Aware Proxy signs for every request it lets through
+    (``x-goog-iap-jwt-assertion``) with ``google.oauth2.id_token.verify_token``: ES256
+    with a ``kid`` of IAP's published keys, ``iat``/``exp`` within ``clock_skew_seconds``,
+    the audience of this backend service, the issuer ``https://cloud.google.com/iap``, an
+    ``email`` and a ``sub``. Keys come through ``CertificateCache`` (``certificates``: its
+    URL is injectable, so tests serve their own)."""
+
+    def __init__(self, audience: str, *, certificates: CertificateCache | None = None,
+                 clock_skew_seconds: int = 30) -> None:
+        if not audience.strip():
+            raise ValueError("the IAP audience must be set (INTAKE_IAP_AUDIENCE): without it "
+                             "an assertion for any other IAP-protected service would pass")
+        self.audience = audience
+        self.clock_skew_seconds = clock_skew_seconds
+        self.certificates = certificates or CertificateCache(IAP_KEYS_URL)
+
+    def verify(self, assertion: str | None) -> TokenIdentity:
+        if assertion is None or not assertion.strip():
+            raise Unauthenticated("missing")
+        if len(assertion) > MAX_TOKEN_LENGTH or not _TOKEN_RE.fullmatch(assertion):
+            raise Unauthenticated("malformed")
+        parts = _unverified(assertion)
+        if parts is None:
+            raise Unauthenticated("malformed")
+        header, payload = parts
+        if header.get("alg") != "ES256":
+            raise Unauthenticated("unsupported_algorithm")
+        kid = header.get("kid")
+        if not isinstance(kid, str) or not kid:
+            raise Unauthenticated("missing_key_id")
+        keys = self.certificates.get(kid)
+        if kid not in keys.key_ids:
+            raise Unauthenticated("unknown_key")
+        claims = self._verified_claims(assertion, keys)
+        if claims is None:  # raised here, not in an except block: no chained exception
+            raise Unauthenticated(_why(payload, self.audience, self.clock_skew_seconds))
+        if claims.get("aud") != self.audience:
+            raise Unauthenticated("wrong_audience")
+        if claims.get("iss") != IAP_ISSUER:
+            raise Unauthenticated("wrong_issuer")
+        email, subject = claims.get("email"), claims.get("sub")
+        if not isinstance(email, str) or not is_email(email):
+            raise Unauthenticated("no_email")
+        if not isinstance(subject, str) or not subject:
+            raise Unauthenticated("no_subject")
+        return TokenIdentity(normalise_email(email), subject, IAP_ISSUER)
+
+    def _verified_claims(self, assertion: str, keys: Certificates) -> Mapping[str, Any] | None:
+        try:
+            return id_token.verify_token(
+                assertion, replaying(self.certificates.url, keys), audience=self.audience,
+                certs_url=self.certificates.url,
+                clock_skew_in_seconds=self.clock_skew_seconds)
+        except (ValueError, TypeError, google.auth.exceptions.GoogleAuthError):
+            return None  # google-auth's messages quote the assertion: never logged
+
+
+def _why(payload: Mapping[str, Any], audience: str, skew: int) -> str:
+    """A reason code for a refused token, read from its unverified claims (for logs)."""
+    now = time.time()
+    exp, iat = payload.get("exp"), payload.get("iat")
+    if isinstance(exp, int | float) and exp + skew < now:
+        return "expired"
+    if isinstance(iat, int | float) and iat - skew > now:
+        return "not_yet_valid"
+    if payload.get("aud") != audience:
+        return "wrong_audience"
+    return "bad_signature"
+
+
+@dataclass(frozen=True)
+class IapSignIn:
+    """The console's sign-in on Google Cloud: the officer the request's IAP assertion
+    names, looked up in the directory as the case API looks up a token's address.
+    Unauthenticated, Forbidden or VerifierUnavailable otherwise."""
+
+    verifier: IapAssertionVerifier
+    directory: Mapping[str, Officer]
+    development: bool = False
+
+    def officer(self, assertion: str | None) -> Officer:
+        return officer_for(self.directory, self.verifier.verify(assertion).email)
+
+
+@dataclass(frozen=True)
+class DevelopmentSignIn:
+    """The console's sign-in for local work: the officer chooses who they are among the
+    directory's officers. The composition root builds it only where development tokens
+    may be accepted (embedded backend, no KMS key, no sign of Google Cloud), and it
+    refuses to be built, or to sign anyone in, where a Google runtime shows."""
+
+    directory: Mapping[str, Officer]
+    environ: Mapping[str, str]
+    development: bool = True
+
+    def __post_init__(self) -> None:
+        refuse_dev_tokens_on_google_cloud(self.environ)
+
+    def choices(self) -> list[Officer]:
+        return sorted(self.directory.values(), key=lambda o: (o.name.casefold(), o.email))
+
+    def officer(self, email: str) -> Officer:
+        refuse_dev_tokens_on_google_cloud(self.environ)
+        return officer_for(self.directory, email)
 
 
 # Where the process runs: switches meant for local work refuse on Google Cloud.

@@ -43,7 +43,13 @@ from shared.services.tasks import URGENT_QUEUES
 if TYPE_CHECKING:  # built on first use: a function pays only for what its path touches
     from shared.adapters.firestore_database import FirestoreDatabase
     from shared.adapters.sqlite_database import SqliteDatabase
-    from shared.auth import DevTokenVerifier, TokenIdentity, TokenVerifier
+    from shared.auth import (
+        DevelopmentSignIn,
+        DevTokenVerifier,
+        IapSignIn,
+        TokenIdentity,
+        TokenVerifier,
+    )
     from shared.domain.forms import FormSpec
     from shared.domain.mail_limits import SendLimits
     from shared.domain.officers import Officer
@@ -193,6 +199,22 @@ class Container:
             self.settings.function_url(function), certificates.url,
             certificates=certificates))
 
+    # --- The officers' web console ---
+
+    @property
+    def console_sign_in(self) -> IapSignIn | DevelopmentSignIn:
+        """How the console knows its officer: Identity-Aware Proxy's assertion, or (local
+        work only, where development tokens may be) a choice of the directory's officers."""
+        return self._component("console_sign_in", lambda: _console_sign_in(
+            self.settings, self.officers))
+
+    @property
+    def console_secret(self) -> str:
+        """Signs the console's session cookie and anti-forgery tokens."""
+        return self._component("console_secret", lambda: _deployment_secret(
+            self.settings, self.settings.console.secret, "INTAKE_CONSOLE_SECRET",
+            "console.secret"))
+
     @property
     def mail_ledger(self) -> MailLedger:
         """Claims on pending notifications and send counters, in the backend's database."""
@@ -244,17 +266,23 @@ class Container:
 
 
 class OfficerDesk:
-    """An officer's case operations (``shared.services.cases``), wired."""
+    """The officers' use cases (``shared.services.cases``, ``shared.services.workload``),
+    wired: the one way to the cases, for the case API and the web console alike, so roles,
+    recusal, the workflows' rules and the history of every read and write are the same
+    whichever way an officer works."""
 
     def __init__(self, c: Container) -> None:
-        from shared.services import cases
+        from shared.services import cases, workload
 
         store, cipher, clock, queue = c.store, c.cipher, c.clock, c.queue
         policy, marker = c.policy, c.name_marker
+        self._officers = c.officers
         self.list_cases = partial(cases.list_cases, store=store, cipher=cipher, clock=clock,
                                   queue=queue, policy=policy, marker=marker)
         self.open_case = partial(cases.open_case, store=store, cipher=cipher, clock=clock,
                                  queue=queue, policy=policy, marker=marker)
+        self.audit_case = partial(cases.audit_case, store=store, cipher=cipher, clock=clock,
+                                  queue=queue, policy=policy, marker=marker)
         self.apply_transition = partial(cases.apply_transition, store=store, cipher=cipher,
                                         clock=clock, queue=queue, policy=policy,
                                         marker=marker)
@@ -266,6 +294,16 @@ class OfficerDesk:
                              queue=queue, policy=policy, marker=marker)
         self.record_measure = partial(cases.record_measure, store=store, cipher=cipher,
                                       clock=clock, queue=queue, policy=policy, marker=marker)
+        self.workload = partial(workload.workload, store=store, cipher=cipher, clock=clock,
+                                queue=queue, marker=marker)
+
+    def assignable(self) -> list[Officer]:
+        """The directory's officers who may be given cases (each case still refuses an
+        officer it names), by name."""
+        from shared.domain.officers import ETHICS_OFFICER
+
+        return sorted((o for o in self._officers.values() if o.has_role(ETHICS_OFFICER)),
+                      key=lambda o: (o.name.casefold(), o.email))
 
 
 class FollowUpDesk:
@@ -386,6 +424,19 @@ class UseCases:
     @cached_property
     def follow_up(self) -> FollowUpDesk:
         return FollowUpDesk(self._c)
+
+    # --- The officers' web console ---
+
+    @cached_property
+    def console_sign_in(self) -> IapSignIn | DevelopmentSignIn:
+        """Who a console request comes from: Identity-Aware Proxy's assertion, or (local
+        work only) the development sign-in's choice of the directory's officers."""
+        return self._c.console_sign_in
+
+    @cached_property
+    def console_secret(self) -> str:
+        """Signs the console's session cookie and anti-forgery tokens."""
+        return self._c.console_secret
 
     @cached_property
     def log_service(self) -> partial[LoggedService]:
@@ -632,6 +683,19 @@ def _dev_tokens(s: Settings) -> DevTokenVerifier:
     refuse_unsafe_dev_tokens(s, os.environ)
     secret = secret_from_file(s.data_dir / "keys" / "dev-tokens.secret", create=True)
     return auth.DevTokenVerifier(secret, os.environ)
+
+
+def _console_sign_in(s: Settings,
+                     officers: Mapping[str, Officer]) -> IapSignIn | DevelopmentSignIn:
+    from shared import auth
+
+    if s.dev_auth:
+        refuse_unsafe_dev_tokens(s, os.environ)
+        return auth.DevelopmentSignIn(officers, os.environ)
+    if not s.console.iap_audience:
+        raise config.ConfigError("INTAKE_IAP_AUDIENCE must be set on the console: officers "
+                                 "sign in through Identity-Aware Proxy")
+    return auth.IapSignIn(auth.IapAssertionVerifier(s.console.iap_audience), officers)
 
 
 def _name_marker(s: Settings) -> Marker:

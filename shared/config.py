@@ -157,6 +157,22 @@ def _loopback(name: str, raw: str) -> str:
     return raw
 
 
+_IAP_AUDIENCE = re.compile(r"/projects/[0-9]+/(global/backendServices|apps)/[A-Za-z0-9._-]+")
+
+
+def _iap_audience(name: str, raw: str) -> str:
+    if raw and not _IAP_AUDIENCE.fullmatch(raw):
+        raise ConfigError(f"{name} must be /projects/PROJECT_NUMBER/global/"
+                          f"backendServices/SERVICE_ID; got {raw!r}")
+    return raw
+
+
+def _web_url(name: str, raw: str) -> str:
+    if raw and not url_origin(raw):
+        raise ConfigError(f"{name} must be an http(s) URL, got {raw!r}")
+    return raw
+
+
 @dataclass(frozen=True)
 class Variable:
     name: str
@@ -316,7 +332,7 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("AWS_SECRET_ACCESS_KEY", "", "SES credentials (read by boto3).", "secret"),
     Variable("INTAKE_OFFICE_URL", "",
              "Where officers open a case; e-mails link to `<INTAKE_OFFICE_URL>/<reference>`. "
-             "Empty: `<INTAKE_FUNCTIONS_BASE_URL>/cases`."),
+             "Empty: the console's case pages, `<INTAKE_CONSOLE_URL>/cases`."),
     Variable("INTAKE_FOLLOW_UP_URL", "",
              "The submitters' follow-up page, linked from acknowledgements. Empty: "
              "`<INTAKE_FUNCTIONS_BASE_URL>/forms/follow-up`."),
@@ -324,7 +340,9 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("INTAKE_OFFICERS", "{}",
              "The officers directory, JSON: `{\"alice@example.org\": {\"name\": \"Alice "
              "Example\", \"roles\": [\"ethics_officer\"]}}`. Roles: `ethics_officer` "
-             "(reads and handles cases), `ethics_admin` (assigns cases to others)."),
+             "(reads and handles cases), `ethics_admin` (assigns cases to others), "
+             "`ethics_auditor` (reads case lists and histories, who did and read what, "
+             "never a submission, note or reply, and acts on nothing)."),
     Variable("INTAKE_AUTH_AUDIENCE", "",
              "Audience officers' Google ID tokens must carry: the URL of the function they "
              "call (Terraform sets each function's own). Empty: the URL of the `cases` "
@@ -426,6 +444,34 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("GCE_METADATA_IP", "169.254.169.254",
              "Address of Google's metadata server (read by google-auth too): development "
              "tokens and `INTAKE_TASK_AUTH=none` are refused where it answers.", "local"),
+    # --- the officers' web console --------------------------------------------------------
+    Variable("INTAKE_CONSOLE_URL", "",
+             "Where the officers' web console is served (on Google Cloud, the address of its "
+             "load balancer behind Identity-Aware Proxy, e.g. "
+             "`https://console.ethics.example.org`). "
+             "Empty: `<INTAKE_FUNCTIONS_BASE_URL>/console`.",
+             parse=_web_url),
+    Variable("INTAKE_IAP_AUDIENCE", "",
+             "Audience of the Identity-Aware Proxy assertions (`x-goog-iap-jwt-assertion`) the "
+             "console accepts: `/projects/PROJECT_NUMBER/global/backendServices/SERVICE_ID` "
+             "(Terraform sets it). Required by the console unless `INTAKE_DEV_AUTH` is on.",
+             parse=_iap_audience),
+    Variable("INTAKE_CONSOLE_SECRET", "",
+             "Secret (at least 32 characters) that signs the console's session cookie and "
+             "its anti-forgery tokens (not the forms' secret: the public functions cannot "
+             "make an officer's session). Empty: `<INTAKE_DATA_DIR>/keys/console.secret`, "
+             "created on first use by the embedded backend; required with `gcp` (a Secret "
+             "Manager secret).", "secret",
+             parse=_secret),
+    Variable("INTAKE_CONSOLE_SESSION_MINUTES", "30",
+             "A console session ends after this many minutes without a page opened or an "
+             "action taken.",
+             parse=whole(1, 720)),
+    Variable("INTAKE_CONSOLE_SESSION_MAX_MINUTES", "480",
+             "A console session ends this many minutes after sign-in, however active (on "
+             "Google Cloud, Identity-Aware Proxy then asks Google to sign the officer in "
+             "again).",
+             parse=whole(1, 1440)),
 )
 
 
@@ -500,6 +546,18 @@ class AccessSettings:
 
 
 @dataclass(frozen=True)
+class ConsoleSettings:
+    """The officers' web console: where it is served, how officers sign in, how long a
+    session lasts."""
+
+    url: str = "http://127.0.0.1:8080/console"
+    iap_audience: str = ""
+    secret: str = field(default="", repr=False)
+    session_idle_minutes: int = 30
+    session_max_minutes: int = 480
+
+
+@dataclass(frozen=True)
 class Settings:
     backend: str
     data_dir: Path
@@ -548,6 +606,7 @@ class Settings:
     mail_limits: MailLimits
     task_auth: TaskAuth
     access: AccessSettings
+    console: ConsoleSettings
 
     def function_url(self, function_name: str) -> str:
         return f"{self.functions_base_url.rstrip('/')}/{function_name}"
@@ -572,6 +631,7 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
     backend = v["INTAKE_BACKEND"]
     data_dir = Path(v["INTAKE_DATA_DIR"])
     base_url = v["INTAKE_FUNCTIONS_BASE_URL"].rstrip("/")
+    console_url = (v["INTAKE_CONSOLE_URL"] or f"{base_url}/console").rstrip("/")
     settings = Settings(
         backend=backend,
         data_dir=data_dir,
@@ -610,7 +670,7 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         investigations_mailbox=v["INTAKE_INVESTIGATIONS_MAILBOX"],
         ethics_office_mailbox=v["INTAKE_ETHICS_OFFICE_MAILBOX"],
         ses_region=v["INTAKE_SES_REGION"],
-        office_url=v["INTAKE_OFFICE_URL"] or f"{base_url}/cases",
+        office_url=v["INTAKE_OFFICE_URL"] or f"{console_url}/cases",
         follow_up_url=v["INTAKE_FOLLOW_UP_URL"] or f"{base_url}/forms/follow-up",
         officers_json=v["INTAKE_OFFICERS"],
         auth_audience=v["INTAKE_AUTH_AUDIENCE"] or f"{base_url}/cases",
@@ -647,6 +707,13 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
             cases_url=(v["INTAKE_CASES_URL"] or f"{base_url}/cases").rstrip("/"),
             officer_token=v["INTAKE_OFFICER_TOKEN"],
             metadata_hosts=(v["GCE_METADATA_HOST"], v["GCE_METADATA_IP"]),
+        ),
+        console=ConsoleSettings(
+            url=console_url,
+            iap_audience=v["INTAKE_IAP_AUDIENCE"],
+            secret=v["INTAKE_CONSOLE_SECRET"],
+            session_idle_minutes=v["INTAKE_CONSOLE_SESSION_MINUTES"],
+            session_max_minutes=v["INTAKE_CONSOLE_SESSION_MAX_MINUTES"],
         ),
     )
     _check_keys(settings)

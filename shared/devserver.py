@@ -148,6 +148,9 @@ def banner(base_url: str, *, control_token: str, dev_tokens: Mapping[str, str],
               "\"coi_outside_activities\", \"question\": \"May I teach an evening course?\", "
               "\"anonymous\": true, \"consent_privacy_notice\": true}'", ""]
     if dev_tokens:
+        lines += ["The officers' web console (development sign-in: choose one of the "
+                  "directory's officers):", f"  {base_url}/console/", ""]
+    if dev_tokens:
         lines += ["Officers sign in with their development token (signed with a key of the "
                   "data folder; valid 7 days):"]
         for email, token in sorted(dev_tokens.items()):

@@ -9,6 +9,9 @@ queues, and the switches for local work that refuse to start on Google Cloud
 (``INTAKE_TASK_AUTH=none``, since the emulator attaches no token;
 ``INTAKE_INVESTIGATIONS_LOOPBACK_HTTP=true``, for the reference receiver served beside the
 functions over plain HTTP). Arguments go to ``intake serve`` (``--host``, ``--port``).
+The officers' console is served too, but signs officers in only through Identity-Aware
+Proxy here (``INTAKE_IAP_AUDIENCE``): its development sign-in, like development tokens,
+exists only on the embedded backend.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ SECRETS = {
     "INTAKE_REPLAY_HMAC_SECRET": "replay-hmac.key",
     "INTAKE_MAIL_THROTTLE_SECRET": "mail-throttle.key",
     "INTAKE_NAME_INDEX_SECRET": "name-index.secret",
+    "INTAKE_CONSOLE_SECRET": "console.secret",
 }
 EMULATORS = ("FIRESTORE_EMULATOR_HOST", "CLOUD_TASKS_EMULATOR_HOST")
 

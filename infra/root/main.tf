@@ -24,6 +24,7 @@ module "intake" {
   investigations_url   = var.investigations_url
   mail                 = var.mail
   office_url           = var.office_url
+  console_domain       = var.console_domain
   officers             = var.officers
   officer_members      = var.officer_members
   labels               = { environment = var.environment }

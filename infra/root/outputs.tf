@@ -27,3 +27,13 @@ output "secret_ids" {
   description = "Secrets whose values an operator adds (docs/deploy.md)."
   value       = module.intake.secret_ids
 }
+
+output "console_url" {
+  description = "The officers' web console, behind Identity-Aware Proxy."
+  value       = module.intake.console_url
+}
+
+output "console_ip_address" {
+  description = "Point the console domain's DNS (A record) at this address."
+  value       = module.intake.console_ip_address
+}

@@ -65,6 +65,8 @@ variable "settings" {
     mail_total_limit               = optional(number, 500)
     mail_window_seconds            = optional(number, 3600)
     exit_url                       = optional(string, "https://www.bbc.com/weather")
+    console_session_minutes        = optional(number, 30)
+    console_session_max_minutes    = optional(number, 480)
   })
   description = "Application settings (INTAKE_<KEY> of shared/config.py); the policy time limits are the organisation's own."
   default     = {}
@@ -110,9 +112,14 @@ variable "mail" {
   description = "Notification e-mail: SES-verified sender, the investigations intake mailbox, the Ethics Office's operations mailbox, the SES region."
 }
 
+variable "console_domain" {
+  type        = string
+  description = "The officers' console's domain name (its managed certificate; point its DNS at the console_ip_address output)."
+}
+
 variable "office_url" {
   type        = string
-  description = "Where officers open a case (e-mail links end with /<reference>); empty: the cases function."
+  description = "Where officers open a case (e-mail links end with /<reference>); empty: the console's case pages."
   default     = ""
 }
 

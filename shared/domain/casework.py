@@ -341,8 +341,12 @@ def measure_recorded(case: Case, measure: ProtectiveMeasure, actor: str,
     return CaseChange(updated, events)
 
 
-def read_recorded(case: Case, actor: str, at: datetime) -> CaseChange:
-    updated, events = record(case, at, [Happened("read", actor, {})])
+def read_recorded(case: Case, actor: str, at: datetime, *,
+                  scope: str | None = None) -> CaseChange:
+    """A read of the case; ``scope`` ``history`` for an auditor's read, which opens no
+    submission, note or reply."""
+    updated, events = record(case, at, [Happened("read", actor,
+                                                 {"scope": scope} if scope else {})])
     return CaseChange(updated, events)
 
 

@@ -4,7 +4,9 @@ Pure Python, so services can check roles and recusal without knowing how a calle
 authenticated (``shared.auth`` does that).
 
 - Roles are exact: ``ethics_admin`` does not imply ``ethics_officer``. An administrator of
-  the system is not thereby entitled to read cases.
+  the system is not thereby entitled to read cases. ``ethics_auditor`` reads histories
+  (who did and read what, when) and case summaries, never a submission, note or reply,
+  and acts on nothing.
 - The directory comes from configuration as JSON, keyed by e-mail address::
 
       {"alice@example.org": {"name": "Alice Example", "roles": ["ethics_officer"]}}
@@ -30,7 +32,10 @@ from shared.domain.text_input import forbidden_character, is_email
 
 ETHICS_OFFICER: Final = "ethics_officer"
 ETHICS_ADMIN: Final = "ethics_admin"
-ROLES: Final = (ETHICS_OFFICER, ETHICS_ADMIN)
+ETHICS_AUDITOR: Final = "ethics_auditor"
+ROLES: Final = (ETHICS_OFFICER, ETHICS_ADMIN, ETHICS_AUDITOR)
+# Who reads case summaries (the case list, the day's workload): officers and auditors.
+SUMMARY_READERS: Final = (ETHICS_OFFICER, ETHICS_AUDITOR)
 
 _ENTRY_KEYS = frozenset({"name", "roles"})
 MAX_NAME_LENGTH = 200
@@ -142,12 +147,15 @@ def officer_for(directory: Mapping[str, Officer], email: str) -> Officer:
     return officer
 
 
-def require_role(officer: Officer, role: str) -> None:
-    """Forbidden unless the officer holds ``role`` (exactly; roles do not imply others)."""
-    if role not in ROLES:
-        raise ValueError(f"unknown role {role!r}")
-    if not officer.has_role(role):
-        raise Forbidden("missing_role", f"This needs the {role} role.")
+def require_role(officer: Officer, role: str, *others: str) -> None:
+    """Forbidden unless the officer holds ``role`` or one of ``others`` (exactly; roles do
+    not imply others)."""
+    wanted = (role, *others)
+    unknown = [r for r in wanted if r not in ROLES]
+    if unknown:
+        raise ValueError(f"unknown role {unknown[0]!r}")
+    if not any(officer.has_role(r) for r in wanted):
+        raise Forbidden("missing_role", f"This needs the {' or '.join(wanted)} role.")
 
 
 # Recusal: is the officer one of the people a case is about?

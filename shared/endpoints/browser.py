@@ -71,13 +71,14 @@ def with_error_pages(container: UseCases, request: Request, function: str,
     except Exception as error:
         answer = answer_for(error)
         ctx = page_context(container, request, language(request))
-        if answer is None or answer.page is None:
+        if answer is None or answer.page not in views.PROBLEMS:
+            # A bug, or an officers' error (no public page has one of those).
             log.exception("unexpected error", extra={"event": "bug", "function": function})
             return views.problem(ctx, 500, "internal")
         problem = answer.problem(error)
         if answer.logged == "unavailable":
             unavailable(function, error)
-        return views.problem(ctx, problem.status, answer.page, headers=problem.headers)
+        return views.problem(ctx, problem.status, str(answer.page), headers=problem.headers)
 
 
 def refused(function: str, reason: str) -> None:

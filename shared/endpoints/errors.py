@@ -1,6 +1,7 @@
 """One table from the errors use cases raise to the HTTP answers they get: the JSON answer
 of the API (status, message, ``errors`` naming the field, headers) and the problem page a
-browser is shown instead. An error missing from the table is a bug: a logged 500."""
+browser is shown instead (by kind: the public pages and the officers' console each have
+their own wording of it). An error missing from the table is a bug: a logged 500."""
 
 from __future__ import annotations
 
@@ -34,7 +35,9 @@ class Answer:
     """How one kind of error is answered."""
 
     problem: Callable[[Any], HttpProblem]  # the API's answer, from the error
-    page: str | None = None  # the problem page a browser gets; None: the 500 page
+    # The kind of problem page a browser gets, with the answer's status and headers; None
+    # (or a kind a front end has no page for): its 500 page.
+    page: str | None = None
     # How it is logged: "refused" (the caller's mistake, INFO), "unavailable" (a
     # dependency is down, ERROR), "" (the use case logged it already).
     logged: str = "refused"
@@ -94,7 +97,8 @@ ANSWERS: dict[type[Exception], Answer] = {
     UnknownSubmission: Answer(_fixed(404, "submission_id", "No submission with this id.")),
     UnknownNotification: Answer(_fixed(422, "item", "Not a notification this system sends.")),
     # Also a case that names the officer: the same answer, word for word.
-    CaseNotFound: Answer(_fixed(404, "reference", "No case with this reference.")),
+    CaseNotFound: Answer(_fixed(404, "reference", "No case with this reference."),
+                         page="not_found"),
     AssigneeNotEligible: Answer(_fixed(
         422, "assignee", "This case cannot be given to that officer; choose another officer.")),
     IllegalTransition: Answer(_illegal),
@@ -106,16 +110,17 @@ ANSWERS: dict[type[Exception], Answer] = {
     LoggedServiceConflict: Answer(_fixed(
         409, "Idempotency-Key", "This Idempotency-Key was already used for a different entry.")),
     Unauthenticated: Answer(_unauthenticated),
-    Forbidden: Answer(_forbidden),
+    # An officer whose roles do not cover the operation or page.
+    Forbidden: Answer(_forbidden, page="not_allowed"),
     # Stored records that cannot be served: already logged as an ERROR and alerted.
-    IntegrityFailure: Answer(_integrity, logged=""),
+    IntegrityFailure: Answer(_integrity, page="integrity", logged=""),
     # A dependency that is down: nothing was stored, try again.
     StoreUnavailable: _UNAVAILABLE,
     QueueUnavailable: _UNAVAILABLE,
     VerifierUnavailable: Answer(lambda _: HttpProblem(
         503, "Sign-in cannot be checked right now; try again shortly.",
         {"Authorization": ["The token keys are unavailable."]}, RETRY_LATER),
-        logged="unavailable"),
+        page="unavailable", logged="unavailable"),
     # Work a task target must do later: the queue retries it with its backoff.
     ForwardLater: Answer(_upstream("The investigations office did not answer; the referral "
                                    "will be retried."), logged=""),

@@ -1,6 +1,7 @@
 """Case handling by ethics officers: read, transition (a failed referral's retry
-included), assign, note, reply, record measures recommended to the Executive Director.
-Every call is recorded in the case's history, refusals included.
+included), assign, note, reply, record measures recommended to the Executive Director;
+and the ethics auditor's reading of a case's history. Every call is recorded in the
+case's history, refusals included.
 
 An officer named in a case (a subject of the report, an alleged retaliator, a supervisor
 named) never sees it: lists leave it out, and opening or acting on it raises CaseNotFound,
@@ -19,7 +20,9 @@ from typing import Any, NoReturn
 from shared.domain import casework
 from shared.domain.officers import (
     ETHICS_ADMIN,
+    ETHICS_AUDITOR,
     ETHICS_OFFICER,
+    SUMMARY_READERS,
     Officer,
     require_role,
 )
@@ -81,13 +84,23 @@ class CaseView:
     history: list[HistoryEntry] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class AuditView:
+    """What an ethics auditor sees of a case: its summary and its history (who did and
+    read what, when, from and to which state), never a submission, note or reply."""
+
+    case: Case
+    history: list[CaseEvent] = field(default_factory=list)
+
+
 def list_cases(officer: Officer, query: CaseQuery, *,
                store: IntakeStore, cipher: PayloadCipher, clock: Clock,
                queue: TaskQueue, policy: Policy, marker: Marker) -> list[Case]:
-    """Case summaries (states, dates, categories: no identity, no narrative), without
-    the cases that name the officer; still up to ``query.limit`` of them."""
+    """Case summaries (states, dates, categories: no identity, no narrative), for an
+    officer or an auditor, without the cases that name them; still up to ``query.limit``
+    of them."""
     desk = _Desk(store, cipher, clock, queue, policy, marker)
-    require_role(officer, ETHICS_OFFICER)
+    require_role(officer, *SUMMARY_READERS)
     return visible_cases(officer, query, desk.recusal())
 
 
@@ -156,6 +169,21 @@ def open_case(reference: str, officer: Officer, *,
                                             clock=desk.clock)
         history.append(HistoryEntry(event, text, unreadable=sealed and text is None))
     return CaseView(change.case, payload, history)
+
+
+def audit_case(reference: str, officer: Officer, *,
+               store: IntakeStore, cipher: PayloadCipher, clock: Clock,
+               queue: TaskQueue, policy: Policy, marker: Marker) -> AuditView:
+    """An auditor's reading of a case: its summary and history, with no sealed content
+    opened for them (notes, replies and transition notes stay sealed). The read is
+    recorded (``scope`` ``history``); a case that names the auditor answers as an unknown
+    reference, as for an officer."""
+    desk = _Desk(store, cipher, clock, queue, policy, marker)
+    actor = casework.officer_actor(officer.email)
+    change, _ = _act(reference, officer, "audit", desk,
+                     lambda c, _, now: casework.read_recorded(c, actor, now, scope="history"),
+                     role=ETHICS_AUDITOR)
+    return AuditView(change.case, list(desk.store.case_events(reference)))
 
 
 def apply_transition(reference: str, name: str, officer: Officer, *,

@@ -57,7 +57,11 @@ def _vocabulary() -> Iterator[tuple[str, str]]:
     labels = (taxonomy.SERVICE_CATEGORIES, taxonomy.ADVICE_LABELS, taxonomy.ALLEGATION_TYPES,
               taxonomy.PROTECTED_ACTIVITIES, taxonomy.RETALIATORY_ACT_KINDS,
               taxonomy.DUTY_STATIONS, taxonomy.STAFF_CATEGORIES, taxonomy.CONTACT_METHODS,
-              taxonomy.REQUESTER_TYPES)
+              taxonomy.REQUESTER_TYPES,
+              # the officers' console: suspensions and measures
+              taxonomy.SUSPENSION_REASONS, taxonomy.PROTECTIVE_MEASURES,
+              taxonomy.CORRECTIVE_MEASURES, taxonomy.PROTECTIVE_MEASURE_OUTCOMES,
+              taxonomy.MEASURE_PURPOSES, taxonomy.MEASURE_DECISIONS)
     for mapping in labels:
         for label in mapping.values():
             yield label, "shared/domain/taxonomy.py"

@@ -7,6 +7,7 @@ from werkzeug.test import Client
 
 from schemas.openapi import PUBLIC_FORMS, build_openapi
 from shared.devserver import build_app, function_names
+from shared.domain.officers import ETHICS_AUDITOR, ROLES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,18 +21,68 @@ def test_the_local_runner_serves_the_document_and_every_path_exists() -> None:
     client = Client(build_app())
     served = json.loads(client.get("/openapi.json").get_data())
     assert served == build_openapi()
-    documented = {path.lstrip("/") for path in served["paths"]}
-    assert documented == {*PUBLIC_FORMS, "log_service"}
+    documented = {path.lstrip("/").split("/")[0] for path in served["paths"]}
+    # The console is a browser application (HTML pages, Identity-Aware Proxy): no API.
+    assert documented == {*PUBLIC_FORMS, "cases", "log_service"}
+    assert "console" in function_names()
     assert documented <= set(function_names())
     index = json.loads(client.get("/").get_data())
     assert index["functions"] == [f"/{name}" for name in function_names()]
 
 
-def test_every_form_schema_refuses_unknown_fields_in_the_document() -> None:
+def test_the_document_is_openapi_3_1_and_offers_only_json_bodies() -> None:
+    document = build_openapi()
+    assert document["openapi"].startswith("3.1.")
+    for path, operations in document["paths"].items():
+        for operation in operations.values():
+            body = operation.get("requestBody")
+            if body is not None:
+                assert set(body["content"]) == {"application/json"}, path
+
+
+def test_every_request_schema_refuses_unknown_fields_in_the_document() -> None:
+    document = build_openapi()
+    schemas = document["components"]["schemas"]
+    requests = {op["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+                .rsplit("/", 1)[-1] for ops in document["paths"].values()
+                for op in ops.values() if "requestBody" in op}
+    assert {"AdviceRequest", "Transition", "Measure", "ServiceLogEntry"} <= requests
+    assert all(schemas[name]["additionalProperties"] is False for name in requests)
+
+
+def test_the_rules_json_schema_cannot_state_are_listed() -> None:
     schemas = build_openapi()["components"]["schemas"]
-    forms = [name for name in schemas
-             if name not in ("Acknowledgement", "Error", "LoggedService")]
-    assert all(schemas[name]["additionalProperties"] is False for name in forms)
+    listed = {name: {rule["code"] for rule in schema.get("x-unstated-rules", [])}
+              for name, schema in schemas.items()}
+    assert "dates_in_order" in listed["MisconductReport"]
+    assert "acts_after_activity" in listed["RetaliationComplaint"]
+    assert "decided_after_recommended" in listed["Measure"]
+    assert "past_date" in listed["RetaliatoryAct"] or "past_date" in listed[
+        "RetaliationComplaint"]
+    advice = schemas["AdviceRequest"]
+    stated = [rule["description"] for rule in advice["allOf"]]
+    assert "Required unless you ask anonymously." in stated
+
+
+def test_every_officers_operation_needs_the_officers_token() -> None:
+    document = build_openapi()
+    scheme = document["components"]["securitySchemes"]["OfficerToken"]
+    assert scheme["type"] == "http" and scheme["scheme"] == "bearer"
+    assert "INTAKE_AUTH_AUDIENCE" in scheme["description"]
+    assert "dev:" in scheme["description"]
+    officers = {(path, method): op for path, ops in document["paths"].items()
+                for method, op in ops.items()
+                if path.startswith(("/cases", "/log_service"))}
+    assert len(officers) == 8
+    for op in officers.values():
+        assert op["security"] == [{"OfficerToken": []}]
+        assert {"401", "403", "503"} <= set(op["responses"])
+        assert op["x-roles"] and set(op["x-roles"]) <= set(ROLES)
+    auditors = {key for key, op in officers.items() if ETHICS_AUDITOR in op["x-roles"]}
+    assert auditors == {("/cases/", "get")}
+    listing = document["paths"]["/cases/"]["get"]["parameters"]
+    assert {p["name"] for p in listing} == {"form", "state", "assignee", "forwarding",
+                                            "due_within_days", "limit"}
 
 
 def test_the_service_log_is_documented_for_officers_with_every_category() -> None:

@@ -226,11 +226,11 @@ def test_kms_and_secrets_are_granted_per_function() -> None:
 
 def test_the_name_index_key_is_read_only_where_recusal_is_decided() -> None:
     """Triage writes each case's blind index of named people (it opens the submission for
-    that), the case API compares officers with it, notify keeps mail from a named
-    assignee. No public function holds the key."""
+    that), the case API and the console compare officers with it, notify keeps mail from
+    a named assignee. No public function holds the key."""
     holders = {name for name, spec in FUNCTIONS.items()
                if "INTAKE_NAME_INDEX_SECRET" in spec["secrets"]}
-    assert holders == {"triage", "cases", "notify"}
+    assert holders == {"triage", "cases", "console", "notify"}
     assert {FUNCTIONS[name]["secrets"]["INTAKE_NAME_INDEX_SECRET"] for name in holders} == {
         "name-index-key"}
     assert not any(FUNCTIONS[name]["public"] for name in holders)

@@ -30,6 +30,8 @@ EXPECTED_KMS: dict[str, dict[str, str]] = {
     "notify": {CASES_KEY: "decrypt"},
     "sweep": {},
     "cases": {CASES_KEY: "encrypt_decrypt", MESSAGES_KEY: "encrypt_decrypt"},
+    # the case API's work in a browser: the same use cases
+    "console": {CASES_KEY: "encrypt_decrypt", MESSAGES_KEY: "encrypt_decrypt"},
     "log_service": {},
 }
 
@@ -50,6 +52,7 @@ EXPECTED_FIRESTORE: dict[str, set[str]] = {
     # the only ones that list: pending work and due cases, the officers' case list
     "sweep": {DATABASE, GET, CREATE, UPDATE, DELETE, LIST},
     "cases": {DATABASE, GET, CREATE, UPDATE, DELETE, LIST},
+    "console": {DATABASE, GET, CREATE, UPDATE, DELETE, LIST},
     "log_service": {DATABASE, GET, CREATE},
 }
 

@@ -7,6 +7,7 @@ are skipped with the command that installs what is missing.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
@@ -38,6 +39,16 @@ def missing_components() -> list[str]:
     return missing
 
 
+# The officers the local runner's directory holds in the browser tests (as scripts/run's
+# demo directory): the console's development sign-in offers them.
+DEMO_OFFICERS = {
+    "officer@localhost.test": {"name": "Local Officer",
+                               "roles": ["ethics_officer", "ethics_admin"]},
+    "adviser@localhost.test": {"name": "Amina Adviser", "roles": ["ethics_officer"]},
+    "auditor@localhost.test": {"name": "Arthur Auditor", "roles": ["ethics_auditor"]},
+}
+
+
 @dataclass
 class Runner:
     base_url: str
@@ -52,7 +63,8 @@ def local_runner(**settings: str) -> Iterator[Runner]:
     work = Path(tempfile.mkdtemp(prefix="intake-browser-"))
     log_path = work / "runner.log"
     env = {**os.environ, "INTAKE_DATA_DIR": str(work / "data"), "INTAKE_BACKEND": "embedded",
-           "INTAKE_LOCAL_SWEEP_SECONDS": "0", "PYTHONUNBUFFERED": "1", **settings}
+           "INTAKE_LOCAL_SWEEP_SECONDS": "0", "PYTHONUNBUFFERED": "1",
+           "INTAKE_DEV_AUTH": "true", "INTAKE_OFFICERS": json.dumps(DEMO_OFFICERS), **settings}
     env.pop("INTAKE_FUNCTIONS_BASE_URL", None)
     command = [sys.executable, "-c", "from shared.cli import main; main()", "serve",
                "--port", str(port)]

@@ -130,8 +130,9 @@ class Office:
                 for e in self.events(reference) if e.kind == "deadline_alert"]
 
 
-def open_office(backend: str, tmp_path: Path, request: pytest.FixtureRequest,
-                **settings: str) -> Office:
+def open_office(backend: str, tmp_path: Path, request: pytest.FixtureRequest, *,
+                directory: dict[str, Any] | None = None,
+                components: dict[str, object] | None = None, **settings: str) -> Office:
     """The office on ``backend`` ("sqlite" or "firestore": the emulator, required in CI)."""
     store: IntakeStore
     statistics: StatisticsStore
@@ -161,6 +162,8 @@ def open_office(backend: str, tmp_path: Path, request: pytest.FixtureRequest,
     container = Container(settings_for(tmp_path, **env), store=store, statistics=statistics,
                           storage=storage,
                           queue=queue, clock=clock, verifier=dev_verifier(),
-                          officers=parse_directory(json.dumps(DIRECTORY)), notifier=notifier,
-                          gateway=HttpInvestigationsGateway(served.url, SECRET, timeout=5))
+                          officers=parse_directory(json.dumps(directory or DIRECTORY)),
+                          notifier=notifier,
+                          gateway=HttpInvestigationsGateway(served.url, SECRET, timeout=5),
+                          **(components or {}))
     return Office(Harness(container, store, queue, clock), served, notifier, statistics)

@@ -7,12 +7,16 @@ from pathlib import Path
 import pytest
 
 from shared.bootstrap import Container
+from shared.domain.officers import Forbidden
 from shared.domain.records import UnknownSubmission
+from shared.domain.sealing import IntegrityFailure
 from shared.endpoints.errors import ANSWERS, answer_for
 from shared.ports.sealing import KeyServiceUnavailable
 from shared.ports.storage import StoreUnavailable
 from shared.ports.tasks import QueueUnavailable
+from shared.services.cases import CaseNotFound
 from shared.services.forward import ForwardLater
+from shared.web import console_views
 from shared.web.views import PROBLEMS
 from tests.support.harness import settings_for
 
@@ -20,8 +24,16 @@ from tests.support.harness import settings_for
 @pytest.mark.parametrize("kind", list(ANSWERS), ids=lambda k: k.__name__)
 def test_every_answer_is_an_http_error_with_a_page_that_exists(kind: type[Exception]) -> None:
     answer = ANSWERS[kind]
-    assert answer.page is None or answer.page in PROBLEMS
+    assert answer.page is None or answer.page in PROBLEMS \
+        or answer.page in console_views.PROBLEMS
     assert answer.logged in ("", "refused", "unavailable")
+
+
+@pytest.mark.parametrize("kind", [CaseNotFound, Forbidden, IntegrityFailure],
+                         ids=lambda k: k.__name__)
+def test_the_officers_errors_have_a_console_page(kind: type[Exception]) -> None:
+    answer = ANSWERS[kind]
+    assert answer.page is not None and answer.page in console_views.PROBLEMS
 
 
 def test_a_dependency_down_is_a_503_with_retry_after_and_the_busy_page() -> None:

@@ -102,6 +102,19 @@ def test_roles_are_exact() -> None:
         require_role(ALICE, "superuser")
 
 
+def test_the_auditor_is_a_role_of_the_directory_and_implies_no_other() -> None:
+    directory = parse_directory(json.dumps({
+        "audrey@example.org": {"name": "Audrey Auditor", "roles": ["ethics_auditor"]}}))
+    audrey = directory["audrey@example.org"]
+    require_role(audrey, "ethics_auditor")
+    require_role(audrey, "ethics_officer", "ethics_auditor")  # either will do
+    for role in ("ethics_officer", "ethics_admin"):
+        with pytest.raises(Forbidden):
+            require_role(audrey, role)
+    with pytest.raises(Forbidden):
+        require_role(ALICE, "ethics_auditor")
+
+
 @pytest.mark.parametrize("entry", [
     "Alice Example",
     "ALICE EXAMPLE",

@@ -321,3 +321,12 @@ class TestProblems:
         found = errors(AdviceRequestSchema(), payload("advice", name=None))
         assert found == {"name": ["Required unless you ask anonymously."]}
         assert json.loads(json.dumps(found)) == found
+
+
+@pytest.mark.parametrize("size", [12, 12.0])
+def test_a_count_may_be_any_json_integer_including_a_whole_float(size: Any) -> None:
+    """JSON Schema's integers (what the document says) include 12.0; 12.5 is not one."""
+    body = payload("advice", requester_type="group", group_size=size)
+    assert load(AdviceRequestSchema(), body)["group_size"] == 12
+    assert errors(AdviceRequestSchema(), {**body, "group_size": 12.5}) == {
+        "group_size": ["Not a valid integer."]}

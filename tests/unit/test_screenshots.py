@@ -8,7 +8,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = [f"{name}-{lang}" for name in ("start", "advice", "when-phone", "check",
-                                        "received-phone") for lang in ("en", "ar")]
+                                        "received-phone", "console-today", "console-case")
+         for lang in ("en", "ar")]
 
 
 @pytest.mark.parametrize("name", SHOTS)

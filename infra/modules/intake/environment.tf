@@ -40,10 +40,14 @@ locals {
     INTAKE_MAIL_RECIPIENT_LIMIT    = tostring(var.settings.mail_recipient_limit)
     INTAKE_MAIL_TOTAL_LIMIT        = tostring(var.settings.mail_total_limit)
     INTAKE_MAIL_WINDOW_SECONDS     = tostring(var.settings.mail_window_seconds)
-    INTAKE_OFFICE_URL              = coalesce(var.office_url, "${local.functions_base_url}/cases")
+    INTAKE_OFFICE_URL              = coalesce(var.office_url, "${local.console_url}/cases")
     INTAKE_FOLLOW_UP_URL           = "${local.functions_base_url}/forms/follow-up"
-    # officers
-    INTAKE_OFFICERS = jsonencode(var.officers)
+    # officers, and their web console behind Identity-Aware Proxy (console.tf)
+    INTAKE_OFFICERS                    = jsonencode(var.officers)
+    INTAKE_CONSOLE_URL                 = local.console_url
+    INTAKE_IAP_AUDIENCE                = local.iap_audience
+    INTAKE_CONSOLE_SESSION_MINUTES     = tostring(var.settings.console_session_minutes)
+    INTAKE_CONSOLE_SESSION_MAX_MINUTES = tostring(var.settings.console_session_max_minutes)
     # public web forms: Cloud Functions' front end appends the client address
     INTAKE_FORM_RATE_LIMIT          = tostring(var.settings.form_rate_limit)
     INTAKE_FORM_RATE_WINDOW_SECONDS = tostring(var.settings.form_rate_window_seconds)

@@ -146,6 +146,26 @@ locals {
       secrets = { INTAKE_NAME_INDEX_SECRET = "name-index-key" }
       sizing  = {}
     }
+    console = {
+      description = "Internal: the officers' web console, behind Identity-Aware Proxy."
+      public      = false
+      # Officers reach it only through the load balancer with IAP (console.tf): IAP's
+      # service agent is its only invoker, and officer_members are IAP's accessors.
+      officers = false
+      # The case API's work, in a browser: the same transitions, replies and measures.
+      enqueues  = ["forward", "urgent_forward", "notify"]
+      firestore = concat(local.firestore_case_work, ["datastore.entities.list"])
+      # Opens submissions, notes and messages for officers; seals notes, transition notes
+      # and replies. Lists compare officers' marks with each case's name index (recusal).
+      kms = { cases = "encrypt_decrypt", messages = "encrypt_decrypt" }
+      # the name index of recusal; the key of its session cookie and anti-forgery tokens
+      secrets = {
+        INTAKE_NAME_INDEX_SECRET = "name-index-key"
+        INTAKE_CONSOLE_SECRET    = "console-secret"
+      }
+      # Internal and load-balancer traffic only: IAP is the only way in.
+      sizing = { ingress = "ALLOW_INTERNAL_AND_GCLB" }
+    }
     log_service = {
       description = "Internal: officers record services for the annual report (Google ID tokens)."
       public      = false

@@ -9,8 +9,10 @@ locals {
     "cloudkms.googleapis.com",
     "cloudscheduler.googleapis.com",
     "cloudtasks.googleapis.com",
+    "compute.googleapis.com",
     "firestore.googleapis.com",
     "iam.googleapis.com",
+    "iap.googleapis.com",
     "logging.googleapis.com",
     "run.googleapis.com",
     "secretmanager.googleapis.com",
@@ -26,6 +28,7 @@ locals {
     "replay-hmac-key"       = { description = "The submit functions' HMAC key: idempotent retries and their receipt codes without decrypting." }
     "mail-throttle-key"     = { description = "Keys the HMAC naming each recipient's send counter (no address is stored)." }
     "name-index-key"        = { description = "Keys the blind index of the people a case names (recusal)." }
+    "console-secret"        = { description = "Signs the officers' console session cookie and its anti-forgery tokens." }
   }
 
   function_sizing = {
@@ -245,6 +248,8 @@ module "function" {
     },
     { for job in keys(local.schedules) : "scheduler_${job}" => module.scheduler.identity_members[job] if job == each.key },
     { for i, member in var.officer_members : "officer_${i}" => member if local.functions[each.key].officers },
+    # The console: only Identity-Aware Proxy's service agent, which lets officers through.
+    { for name, member in { iap = local.iap_service_agent } : name => member if each.key == "console" },
   )
 
   memory           = local.function_sizing[each.key].memory

@@ -32,3 +32,13 @@ output "secret_ids" {
   description = "Secret Manager secrets to fill in (docs/deploy.md)."
   value       = module.secrets.secret_ids
 }
+
+output "console_url" {
+  description = "The officers' web console, behind Identity-Aware Proxy."
+  value       = local.console_url
+}
+
+output "console_ip_address" {
+  description = "The console load balancer's address: point console_domain's DNS (A record) here."
+  value       = google_compute_global_address.console.address
+}

@@ -62,6 +62,8 @@ variable "settings" {
     mail_total_limit               = optional(number, 500)
     mail_window_seconds            = optional(number, 3600)
     exit_url                       = optional(string, "https://www.bbc.com/weather")
+    console_session_minutes        = optional(number, 30)
+    console_session_max_minutes    = optional(number, 480)
   })
   description = "Application settings, each the variable INTAKE_<KEY> of shared/config.py (same defaults, same bounds: the code refuses to start on a bad value)."
   default     = {}
@@ -92,6 +94,8 @@ variable "settings" {
       var.settings.mail_total_limit >= 0 && var.settings.mail_total_limit <= 10000000,
       var.settings.mail_window_seconds >= 60 && var.settings.mail_window_seconds <= 604800,
       can(regex("^https://[^\\s/?#]+(/\\S*)?$", var.settings.exit_url)),
+      var.settings.console_session_minutes >= 1 && var.settings.console_session_minutes <= 720,
+      var.settings.console_session_max_minutes >= 1 && var.settings.console_session_max_minutes <= 1440,
     ])
     error_message = "A setting is out of the bounds shared/config.py accepts."
   }
@@ -190,9 +194,19 @@ variable "mail" {
   }
 }
 
+variable "console_domain" {
+  type        = string
+  description = "The officers' console's domain name (e.g. console.ethics.example.org): its load balancer's managed certificate; point its DNS at the console_ip_address output."
+
+  validation {
+    condition     = can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", var.console_domain))
+    error_message = "console_domain must be a lower-case domain name such as console.ethics.example.org."
+  }
+}
+
 variable "office_url" {
   type        = string
-  description = "Where officers open a case (links in e-mails end with /<reference>). Empty: the cases function."
+  description = "Where officers open a case (links in e-mails end with /<reference>). Empty: the console's case pages."
   default     = ""
 }
 
@@ -212,7 +226,7 @@ variable "officers" {
 
 variable "officer_members" {
   type        = list(string)
-  description = "Who may invoke the officers' functions (roles/run.invoker), e.g. group:ethics-officers@example.org; the functions still check each caller's token and role."
+  description = "Who may invoke the officers' functions (roles/run.invoker) and pass Identity-Aware Proxy to the console (roles/iap.httpsResourceAccessor), e.g. group:ethics-officers@example.org; the functions still check each caller's identity in the directory."
   default     = []
 
   validation {

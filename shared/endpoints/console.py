@@ -1,0 +1,500 @@
+"""The ``console`` function: the officers' web console, server-rendered, no JavaScript.
+
+Routes (below the console's own URL, ``INTAKE_CONSOLE_URL``): ``/`` Today; ``/cases`` the
+case list (filters and sorting in the query); ``/cases/<reference>`` a case (GET; the read
+is recorded), and its actions (POST) ``transitions``, ``assignment``, ``notes``,
+``replies``, ``measures``; ``/sign-out`` (POST); ``/sign-in`` (local work only: GET a
+choice of demo officers, POST one); ``/assets/<file>``.
+
+Who is signed in: on Google Cloud, Identity-Aware Proxy's assertion, verified on every
+request and looked up in the officers directory; locally, the officer chosen on the
+development sign-in. Either way a short session cookie (``shared.web.console_session``)
+ends the session after idle minutes, and in any case some hours after sign-in. Every
+post passes the same checks as the forms': same origin, an anti-forgery token bound to
+this browser (signed with ``INTAKE_CONSOLE_SECRET``). Every action is the officers' use
+case (``UseCases.cases``), exactly as the case API runs it; this module decides no rule.
+An error a use case raises gets the console's page of its row in
+``shared.endpoints.errors``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from flask import Request, Response
+from marshmallow import Schema, ValidationError
+
+from schemas.cases import AssignmentSchema, MeasureSchema, MessageSchema, TransitionSchema
+from schemas.common import LOAD_CONTEXT
+from shared import config, logs
+from shared.auth import IAP_ASSERTION_HEADER, DevelopmentSignIn, IapSignIn, Unauthenticated
+from shared.config import url_origin
+from shared.domain.casework import DetailProblem, NotAllowedNow, officer_actions
+from shared.domain.officers import (
+    ETHICS_AUDITOR,
+    ETHICS_OFFICER,
+    Forbidden,
+    Officer,
+    normalise_email,
+)
+from shared.domain.records import CaseQuery
+from shared.domain.references import parse_reference
+from shared.domain.workflow import IllegalTransition
+from shared.endpoints.base import Handler, Wiring, endpoint, unavailable
+from shared.endpoints.browser import language
+from shared.endpoints.errors import answer_for
+from shared.http import HttpProblem, Origin, origin_of, read_form_pairs
+from shared.services.cases import AssigneeNotEligible
+from shared.services.workload import BUCKETS
+from shared.web import console_labels, console_session, console_views, security
+from shared.web.console_views import ConsoleContext, ConsoleUrls, Problems
+from shared.web.formdefs import N_
+from shared.web.i18n import Language
+from shared.web.render import PAGE_HEADERS, STATIC, asset_version
+
+if TYPE_CHECKING:
+    from shared.bootstrap import OfficerDesk, UseCases
+
+log = logs.get_logger(__name__)
+
+FUNCTION = "console"
+IAP_SIGN_OUT = "/_gcp_iap/clear_login_cookie"
+ASSETS = {"app.css": "text/css; charset=utf-8", "favicon.svg": "image/svg+xml"}
+ACTIONS = ("transitions", "assignment", "notes", "replies", "measures")
+LIST_LIMIT = 200
+
+
+@dataclass
+class Visit:
+    """One request: the process's use cases, the language, the page context."""
+
+    uc: UseCases
+    request: Request
+    lang: Language
+    ctx: ConsoleContext
+    officer: Officer | None = None
+
+    @property
+    def desk(self) -> OfficerDesk:
+        return self.uc.cases
+
+
+def console_endpoint(wiring: Wiring) -> Handler:
+    """The console's handler, over the process's use cases (``shared.bootstrap``)."""
+    return endpoint(FUNCTION, _serve, wiring)
+
+
+def _serve(uc: UseCases, request: Request) -> Response:
+    """The console's answer; an error a use case raised gets the console's page of its row
+    in ``shared.endpoints.errors`` (an officer whose roles do not cover the page: "You
+    cannot do this", 403; a dependency down: "The service is busy", 503), and anything
+    else is a logged bug (500)."""
+    visit = _visit(uc, request, language(request))
+    try:
+        return _route(visit)
+    except config.ConfigError:
+        raise  # the function cannot start: logged as such, never as a page
+    except Exception as error:
+        answer = answer_for(error)
+        if answer is None or answer.page is None:
+            log.exception("unexpected error", extra={"event": "bug", "function": FUNCTION})
+            return console_views.problem(visit.ctx, 500, "internal")
+        problem = answer.problem(error)
+        if answer.logged == "unavailable":
+            unavailable(FUNCTION, error)
+        elif answer.logged:
+            log.info("request refused", extra={
+                "event": "request_refused", "function": FUNCTION, "status": problem.status,
+                "fields": problem.log_fields})
+        return console_views.problem(visit.ctx, problem.status, answer.page,
+                                     headers=problem.headers)
+
+
+def _urls(uc: UseCases) -> ConsoleUrls:
+    return ConsoleUrls(urlsplit(uc.settings.console.url).path.rstrip("/"))
+
+
+def _visit(uc: UseCases, request: Request, lang: Language) -> Visit:
+    cookie = security.browser_cookie(request)
+    cookies: tuple[str, ...] = ()
+    if cookie is None:
+        cookie = security.new_cookie()
+        cookies = (security.set_cookie_header(request, cookie),)
+    ctx = ConsoleContext(lang, _urls(uc), security.is_https(request),
+                         security.issue_token(uc.console_secret, cookie), uc.now(),
+                         cookies=cookies)
+    return Visit(uc, request, lang, ctx)
+
+
+def _with(visit: Visit, **changes: Any) -> None:
+    visit.ctx = replace(visit.ctx, **changes)
+
+
+def _redirect(visit: Visit, location: str, *, cookies: tuple[str, ...] = ()) -> Response:
+    response = Response("", status=303)
+    response.headers.update(PAGE_HEADERS)
+    response.headers["Location"] = location
+    for cookie in (*visit.ctx.cookies, *cookies):
+        response.headers.add("Set-Cookie", cookie)
+    return response
+
+
+# --- routing ---------------------------------------------------------------------------------
+
+def _route(visit: Visit) -> Response:
+    request = visit.request
+    path = request.path.rstrip("/") or "/"
+    method = "GET" if request.method == "HEAD" else request.method
+    if path.startswith("/assets/") and method == "GET":
+        found = _asset(path.removeprefix("/assets/"), request)
+        if found is not None:
+            return found
+    sign_in = visit.uc.console_sign_in
+    if path == "/sign-in":
+        if not isinstance(sign_in, DevelopmentSignIn):
+            return console_views.problem(visit.ctx, 404, "not_found")
+        return _development_sign_in(visit, sign_in, method)
+    signed_in = _signed_in(visit, sign_in)
+    if isinstance(signed_in, Response):
+        return signed_in
+    visit.officer = signed_in
+    _with(visit, officer=signed_in, development=isinstance(sign_in, DevelopmentSignIn))
+    if path == "/sign-out":
+        return _sign_out(visit, sign_in) if method == "POST" else _method(visit, "POST")
+    parts = [p for p in path.split("/") if p]
+    if not parts:
+        return _today(visit) if method == "GET" else _method(visit, "GET")
+    if parts[0] != "cases" or len(parts) > 3:
+        return console_views.problem(visit.ctx, 404, "not_found")
+    if len(parts) == 1:
+        return _list(visit) if method == "GET" else _method(visit, "GET")
+    reference = parse_reference(parts[1])
+    if reference is None:
+        return console_views.problem(visit.ctx, 404, "not_found")
+    if len(parts) == 2:
+        return _case(visit, reference) if method == "GET" else _method(visit, "GET")
+    if parts[2] not in ACTIONS:
+        return console_views.problem(visit.ctx, 404, "not_found")
+    return _act(visit, reference, parts[2]) if method == "POST" else _method(visit, "POST")
+
+
+def _method(visit: Visit, allowed: str) -> Response:
+    return console_views.problem(visit.ctx, 405, "method", headers={"Allow": allowed})
+
+
+def _asset(name: str, request: Request) -> Response | None:
+    kind = ASSETS.get(name)
+    if kind is None:
+        return None
+    response = Response((STATIC / name).read_bytes(), status=200, content_type=kind)
+    response.headers.update({k: v for k, v in PAGE_HEADERS.items() if k != "Cache-Control"})
+    response.headers["Cache-Control"] = "private, max-age=31536000, immutable" \
+        if request.args.get("v") == asset_version() else "private, max-age=300"
+    return response
+
+
+# --- signing in ------------------------------------------------------------------------------
+
+def _session_limits(uc: UseCases) -> tuple[int, int]:
+    console = uc.settings.console
+    return console.session_idle_minutes * 60, console.session_max_minutes * 60
+
+
+def _signed_in(visit: Visit, sign_in: IapSignIn | DevelopmentSignIn) -> Officer | Response:
+    """The officer of this request, with their session renewed; or the answer that
+    refuses, or leads to, a sign-in."""
+    uc, request = visit.uc, visit.request
+    now = int(visit.ctx.now.timestamp())
+    idle, longest = _session_limits(uc)
+    found = console_session.opened(uc.console_secret, console_session.read(request),
+                                   now=now, idle=idle, longest=longest)
+    if isinstance(sign_in, IapSignIn):
+        try:
+            officer = sign_in.officer(request.headers.get(IAP_ASSERTION_HEADER))
+        except Unauthenticated as refusal:
+            _refused("iap_" + refusal.reason)
+            return console_views.problem(visit.ctx, 401, "not_signed_in")
+        except Forbidden as refusal:
+            _refused(refusal.reason)
+            return console_views.problem(visit.ctx, 403, "not_an_officer")
+        if found is console_session.Ended.EXPIRED:
+            # Signed in too long ago or idle too long: Identity-Aware Proxy signs them in
+            # again (its own re-authentication policy asks Google once more).
+            _refused("session_ended")
+            return _redirect(visit, IAP_SIGN_OUT,
+                             cookies=(console_session.clear_header(request),))
+        started = found.started if isinstance(found, console_session.Session) \
+            and found.email == officer.email else now
+    else:
+        if not isinstance(found, console_session.Session):
+            notice = "ended" if found is console_session.Ended.EXPIRED else ""
+            return _redirect(visit, visit.ctx.urls.page("sign-in", visit.lang.code,
+                                                        notice=notice),
+                             cookies=(console_session.clear_header(request),))
+        try:
+            officer = sign_in.officer(found.email)
+        except Forbidden as refusal:
+            _refused(refusal.reason)
+            return _redirect(visit, visit.ctx.urls.page("sign-in", visit.lang.code),
+                             cookies=(console_session.clear_header(request),))
+        started = found.started
+    renewed = console_session.Session(officer.email, started, now)
+    _with(visit, cookies=(*visit.ctx.cookies,
+                          console_session.set_header(request, uc.console_secret, renewed)))
+    return officer
+
+
+def _refused(reason: str) -> None:
+    log.info("console sign-in refused", extra={"event": "console_refused", "reason": reason})
+
+
+def _development_sign_in(visit: Visit, sign_in: DevelopmentSignIn, method: str) -> Response:
+    choices = sign_in.choices()
+    if method == "GET":
+        notice = console_views.NOTICES.get(visit.request.args.get("notice", ""))
+        return console_views.sign_in(visit.ctx, choices,
+                                     notice=visit.ctx.gettext(notice) if notice else None)
+    if method != "POST":
+        return _method(visit, "GET, POST")
+    values = _post_values(visit)
+    if isinstance(values, Response):
+        return values
+    try:
+        officer = sign_in.officer(values.get("email", ""))
+    except Forbidden:
+        return console_views.sign_in(visit.ctx, choices, status=403,
+                                     notice=visit.ctx.gettext(PROBLEM_NOT_AN_OFFICER))
+    now = int(visit.ctx.now.timestamp())
+    session = console_session.Session(officer.email, now, now)
+    log.info("console sign-in", extra={"event": "console_signed_in", "mode": "development"})
+    return _redirect(visit, visit.ctx.urls.page("", visit.lang.code), cookies=(
+        console_session.set_header(visit.request, visit.uc.console_secret, session),))
+
+
+PROBLEM_NOT_AN_OFFICER = N_("That account is not in the officers directory.")
+
+
+def _sign_out(visit: Visit, sign_in: IapSignIn | DevelopmentSignIn) -> Response:
+    values = _post_values(visit)
+    if isinstance(values, Response):
+        return values
+    cleared = (console_session.clear_header(visit.request),)
+    log.info("console sign-out", extra={"event": "console_signed_out"})
+    if isinstance(sign_in, IapSignIn):
+        return _redirect(visit, IAP_SIGN_OUT, cookies=cleared)
+    return _redirect(visit, visit.ctx.urls.page("sign-in", visit.lang.code,
+                                                notice="signed_out"), cookies=cleared)
+
+
+def _post_values(visit: Visit) -> dict[str, str] | Response:
+    """What a post sent, once it passed the checks every console post passes: from our
+    own origin, with a fresh anti-forgery token bound to this browser's cookie."""
+    uc, request = visit.uc, visit.request
+    if origin_of(request, url_origin(uc.settings.console.url)) is Origin.CROSS:
+        _refused("cross_site")
+        return console_views.problem(visit.ctx, 403, "forbidden")
+    try:
+        _, pairs = read_form_pairs(request, uc.settings.max_body_bytes)
+    except HttpProblem as problem:
+        return console_views.problem(visit.ctx, problem.status,
+                                     "too_large" if problem.status == 413 else "bad_request")
+    values = dict(pairs)
+    chosen = values.get(security.LANGUAGE_FIELD)
+    if chosen is not None:
+        visit.lang = language(request, chosen)
+        _with(visit, language=visit.lang)
+    check = security.check_token(uc.console_secret, values.get(security.TOKEN_FIELD),
+                                 security.browser_cookie(request))
+    if check is not security.TokenCheck.OK:
+        _refused("csrf")
+        return console_views.problem(visit.ctx, 403, "forbidden")
+    for name in (security.TOKEN_FIELD, security.LANGUAGE_FIELD):
+        values.pop(name, None)
+    return values
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+def _today(visit: Visit) -> Response:
+    assert visit.officer is not None
+    work = visit.desk.workload(visit.officer)
+    buckets = {name: (work.bucket(name).cases, work.bucket(name).more) for name in BUCKETS
+               if name != "mine" or visit.officer.has_role(ETHICS_OFFICER)}
+    return console_views.today(visit.ctx, buckets)
+
+
+_CHOICES: dict[str, Callable[[str], bool]] = {
+    "form": lambda v: v in console_labels.FORMS,
+    "state": lambda v: v in console_labels.STATES,
+    "due": lambda v: v in console_views.DUE,
+    "referral": lambda v: v in console_labels.REFERRALS,
+    "sort": lambda v: v in console_views.SORTS,
+    "view": lambda v: v in BUCKETS,
+}
+FILTER_PROBLEM = N_("A filter has a value the list does not offer; it was left out.")
+
+
+def _list(visit: Visit) -> Response:
+    officer, desk = visit.officer, visit.desk
+    assert officer is not None
+    assignable = desk.assignable()
+    emails = {o.email for o in assignable}
+    chosen: dict[str, str] = {}
+    problems = []
+    for name in console_views.FILTERS:
+        value = visit.request.args.get(name, "")
+        if not value:
+            continue
+        ok = value in ("me", "unassigned") or value in emails if name == "assignee" \
+            else _CHOICES[name](value)
+        if ok:
+            chosen[name] = value
+        else:
+            problems.append(visit.ctx.gettext(FILTER_PROBLEM))
+    view = chosen.get("view")
+    if view:
+        bucket = desk.workload(officer).bucket(view)
+        return console_views.case_list(visit.ctx, bucket.cases, chosen, officers=assignable,
+                                       more=bucket.more, problems=problems,
+                                       status=400 if problems else 200)
+    assignee = chosen.get("assignee")
+    due = chosen.get("due")
+    due_within_days = 0 if due == "overdue" else int(due) if due else None
+    found = desk.list_cases(officer, CaseQuery(
+        form=chosen.get("form"), state=chosen.get("state"),
+        assignee=officer.email if assignee == "me"
+        else None if assignee == "unassigned" else assignee,
+        due_before=visit.ctx.now + timedelta(days=due_within_days)
+        if due_within_days is not None else None,
+        referral=chosen.get("referral"), limit=LIST_LIMIT))
+    more = len(found) >= LIST_LIMIT
+    if assignee == "unassigned":
+        found = [c for c in found if c.assignee is None]
+    return console_views.case_list(visit.ctx, found, chosen, officers=assignable, more=more,
+                                   problems=problems, status=400 if problems else 200)
+
+
+def _case(visit: Visit, reference: str, *, problems: Problems | None = None,
+          status: int = 200) -> Response:
+    officer, desk, ctx = visit.officer, visit.desk, visit.ctx
+    assert officer is not None
+    # A case that names the officer answers as no case at all (CaseNotFound: "Page not
+    # found", from the error table).
+    if officer.has_role(ETHICS_OFFICER):
+        view = desk.open_case(reference, officer)
+        history = console_views.entries(
+            ctx, [(e.event, e.text, e.unreadable) for e in view.history], with_text=True)
+        return console_views.case_page(
+            ctx, view.case, submission=view.submission, history=history,
+            allowed=officer_actions(view.case), assignable=desk.assignable(),
+            problems=problems, done=visit.request.args.get("done"), status=status)
+    if officer.has_role(ETHICS_AUDITOR):
+        audit = desk.audit_case(reference, officer)
+        history = console_views.entries(ctx, [(e, None, False) for e in audit.history],
+                                        with_text=False)
+        return console_views.case_page(ctx, audit.case, submission=None,
+                                       history=history, allowed=(), assignable=())
+    return console_views.problem(ctx, 403, "not_allowed")
+
+
+# --- actions ---------------------------------------------------------------------------------
+
+MESSAGES = {
+    "note": N_("Write the note: at most 10,000 characters, without control or invisible "
+               "characters."),
+    "text": N_("Write the text: at most 10,000 characters, without control or invisible "
+               "characters."),
+    "reason": N_("Choose the reason for the suspension."),
+    "allegation_type": N_("Choose the type of misconduct alleged."),
+    "assignee": N_("Choose an officer who may take this case."),
+    "kind": N_("Choose a measure of this purpose."),
+    "recommended_on": N_("Enter the date of the recommendation: today or earlier."),
+    "decided_on": N_("Enter the date of the decision: with a decision, on or after the "
+                     "recommendation, today or earlier."),
+    "outcome": N_("Choose an outcome that fits the decision."),
+    "decision": N_("Choose the Executive Director's decision."),
+    "requester_consent": N_("Record the requester's consent before referring an advice "
+                            "request."),
+}
+GENERAL = N_("This cannot be done in the case's current state. The page shows what can be "
+             "done now.")
+CHECK = N_("Check this answer.")
+
+
+def _form_of(action: str, values: dict[str, str]) -> str:
+    if action == "transitions":
+        return f"transition-{values.get('name', '')}"
+    if action == "measures":
+        return f"measure-{values.get('measure_id') or values.get('purpose', 'protective')}"
+    return {"assignment": "assignment", "notes": "note", "replies": "reply"}[action]
+
+
+def _load(schema: Schema, body: dict[str, Any], visit: Visit) -> dict[str, Any]:
+    with LOAD_CONTEXT({"today": visit.ctx.now.date()}):
+        data: dict[str, Any] = schema.load(body)
+    return data
+
+
+def _act(visit: Visit, reference: str, action: str) -> Response:
+    officer, desk = visit.officer, visit.desk
+    assert officer is not None
+    values = _post_values(visit)
+    if isinstance(values, Response):
+        return values
+    form = _form_of(action, values)
+    body = {k: v for k, v in values.items() if v != ""}
+    gettext = visit.ctx.gettext
+
+    def again(fields: dict[str, str], general: str | None, status: int) -> Response:
+        if form == "assignment" and values.get("assignee") == officer.email:
+            # "Take this case" has no field to show a problem beside.
+            form_shown, general = "take", general or next(iter(fields.values()), None)
+            fields = {}
+        else:
+            form_shown = form
+        return _case(visit, reference, problems=Problems(form_shown, fields, general, values),
+                     status=status)
+
+    try:
+        if action == "transitions":
+            data = _load(TransitionSchema(), body, visit)
+            desk.apply_transition(reference, data["name"], officer, note=data.get("note"),
+                                  requester_consent=data["requester_consent"],
+                                  reason=data.get("reason"),
+                                  allegation_type=data.get("allegation_type"))
+        elif action == "assignment":
+            assignee = _load(AssignmentSchema(), body, visit)["assignee"]
+            desk.assign(reference, visit.uc.officer_named(normalise_email(assignee)), officer)
+        elif action == "notes":
+            desk.add_note(reference, _load(MessageSchema(), body, visit)["text"], officer)
+        elif action == "replies":
+            desk.reply(reference, _load(MessageSchema(), body, visit)["text"], officer)
+        else:
+            data = _load(MeasureSchema(), body, visit)
+            decided = data.get("decided_on")
+            desk.record_measure(reference, data["kind"], data["recommended_on"].isoformat(),
+                                data["outcome"], officer, measure_id=data.get("measure_id"),
+                                purpose=data["purpose"], decision=data.get("decision"),
+                                decided_on=decided.isoformat() if decided else None)
+    except ValidationError as error:
+        messages = error.messages if isinstance(error.messages, dict) else {}
+        fields = {name: gettext(MESSAGES.get(name, CHECK)) for name in messages
+                  if isinstance(name, str) and name in MESSAGES}
+        return again(fields, None if fields else gettext(CHECK), 422)
+    except DetailProblem as problem:
+        return again({problem.field: gettext(MESSAGES.get(problem.field, CHECK))}, None, 422)
+    except AssigneeNotEligible:
+        return again({"assignee": gettext(MESSAGES["assignee"])}, None, 422)
+    except (IllegalTransition, NotAllowedNow) as refusal:
+        if isinstance(refusal, NotAllowedNow) and form.startswith("transition-refer_as"):
+            return again({"requester_consent": gettext(MESSAGES["requester_consent"])}, None,
+                         409)
+        return again({}, gettext(GENERAL), 409)
+    done = {"transitions": "transition", "assignment": "assignment", "notes": "note",
+            "replies": "reply", "measures": "measure"}[action]
+    return _redirect(visit, visit.ctx.urls.case(reference, visit.lang.code, done=done))
+
