@@ -260,13 +260,11 @@ def test_the_architecture_names_each_backends_database_object() -> None:
 
 
 def test_every_repository_path_the_docs_name_exists() -> None:
-    # The docs name the code by path in code spans; a moved module must not leave a stale name.
+    # Markdown names the code by path in code spans; a moved module must not leave a stale name.
     for path in markdown_files():
-        if path.parent.name != "docs":
-            continue
         for name in codes(path.read_text(encoding="utf-8")):
             if re.fullmatch(r"(shared|schemas|functions|tools|infra)/[\w./-]+", name):
-                assert (ROOT / name.rstrip("/")).exists(), f"{path.name}: {name}"
+                assert (ROOT / name.rstrip("/")).exists(), f"{path.relative_to(ROOT)}: {name}"
 
 
 def test_the_readme_lists_every_function() -> None:
