@@ -66,11 +66,15 @@ def _bad_body(message: str) -> HttpProblem:
     return HttpProblem(400, message, {"_body": [message]})
 
 
+def post_only(method: str) -> HttpProblem:
+    """The answer to ``method`` where only POST is accepted."""
+    return HttpProblem(405, "Only POST is accepted.",
+                       {"_method": [f"{method} is not allowed; use POST."]}, {"Allow": "POST"})
+
+
 def require_post(request: Request) -> None:
     if request.method != "POST":
-        raise HttpProblem(405, "Only POST is accepted.",
-                          {"_method": [f"{request.method} is not allowed; use POST."]},
-                          {"Allow": "POST"})
+        raise post_only(request.method)
 
 
 def read_body(request: Request, limit: int, *, allow_form: bool = True) -> dict[str, Any]:
