@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 from shared import bootstrap
+from shared.adapters.google_id_tokens import GoogleIdTokenVerifier
 from shared.adapters.investigations_http import HttpInvestigationsGateway
 from shared.adapters.sqlite_store import SqliteStore
-from shared.auth import GoogleIdTokenVerifier
 from shared.domain.officers import parse_directory
 from tests.support.fakes import RecordingNotifier
 from tests.support.harness import Harness, function_app
