@@ -27,7 +27,8 @@ from shared.domain.references import parse_reference
 from shared.endpoints.base import Handler, Wiring, endpoint
 from shared.endpoints.routing import ExactRule, NoRoute, WrongMethod, match, routes
 from shared.endpoints.validation import validated
-from shared.http import HttpProblem, json_response, post_only, read_body
+from shared.http.bodies import read_body
+from shared.http.problems import HttpProblem, json_response, post_only
 from shared.services.cases import CaseNotFound
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from shared.domain.records import UnknownSubmission
 from shared.domain.sealing import IntegrityFailure
 from shared.domain.workflow import IllegalTransition
 from shared.google_certs import VerifierUnavailable
-from shared.http import HttpProblem
+from shared.http.problems import HttpProblem
 from shared.ports.identity import Unauthenticated
 from shared.ports.mail import NotifierUnavailable
 from shared.ports.statistics import LoggedServiceConflict
