@@ -31,7 +31,7 @@ from marshmallow import Schema, ValidationError
 from schemas.cases import AssignmentSchema, MeasureSchema, MessageSchema, TransitionSchema
 from schemas.common import LOAD_CONTEXT
 from shared import config, logs
-from shared.auth import IAP_ASSERTION_HEADER, DevelopmentSignIn, IapSignIn, Unauthenticated
+from shared.auth import IAP_ASSERTION_HEADER, DevelopmentSignIn, IapSignIn
 from shared.config import url_origin
 from shared.domain.casework import DetailProblem, NotAllowedNow, officer_actions
 from shared.domain.officers import (
@@ -47,7 +47,10 @@ from shared.domain.workflow import IllegalTransition
 from shared.endpoints.base import Handler, Wiring, endpoint, unavailable
 from shared.endpoints.browser import language
 from shared.endpoints.errors import answer_for
-from shared.http import HttpProblem, Origin, origin_of, read_form_pairs
+from shared.http.bodies import read_form_pairs
+from shared.http.browsers import Origin, origin_of
+from shared.http.problems import HttpProblem
+from shared.ports.identity import Unauthenticated
 from shared.services.cases import AssigneeNotEligible
 from shared.services.workload import BUCKETS
 from shared.web import console_labels, console_session, console_views, security
