@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from flask import Request, Response
-from werkzeug.routing import BaseConverter, ValidationError
 
 from schemas.cases import (
     AssignmentSchema,
@@ -23,9 +22,16 @@ from schemas.cases import (
 from shared.domain.casework import officer_actions
 from shared.domain.officers import Officer, normalise_email
 from shared.domain.records import Case, CaseQuery
-from shared.domain.references import parse_reference
 from shared.endpoints.base import Handler, Wiring, endpoint
-from shared.endpoints.routing import ExactRule, NoRoute, WrongMethod, match, routes
+from shared.endpoints.routing import (
+    ExactRule,
+    NoRoute,
+    ReferenceConverter,
+    WrongMethod,
+    match,
+    path_of,
+    routes,
+)
 from shared.endpoints.validation import validated
 from shared.http.bodies import read_body
 from shared.http.problems import HttpProblem, json_response, post_only
@@ -67,17 +73,6 @@ def summary(case: Case) -> dict[str, Any]:
 
 def _when(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
-
-
-class ReferenceConverter(BaseConverter):
-    """A case reference in the path, however a person typed it, in its canonical form; a
-    segment that cannot be one matches no route."""
-
-    def to_python(self, value: str) -> str:
-        reference = parse_reference(value)
-        if reference is None:
-            raise ValidationError()
-        return reference
 
 
 def _list_cases(c: UseCases, request: Request, officer: Officer) -> Response:
@@ -174,8 +169,7 @@ ROUTES = routes([
 
 def _cases(c: UseCases, request: Request) -> Response:
     officer = c.officer(request.headers.get("Authorization"))
-    # Empty segments do not count: "/<reference>/" and "//<reference>" are the case.
-    path = "/" + "/".join(part for part in request.path.split("/") if part)
+    path = path_of(request.path)
     try:
         call, arguments = match(ROUTES, path, request.method)
     except NoRoute:

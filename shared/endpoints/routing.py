@@ -12,7 +12,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from werkzeug.exceptions import MethodNotAllowed, NotFound
-from werkzeug.routing import BaseConverter, Map, Rule
+from werkzeug.routing import BaseConverter, Map, Rule, ValidationError
+
+from shared.domain.references import parse_reference
 
 
 class NoRoute(LookupError):
@@ -41,6 +43,23 @@ class ExactRule(Rule):
         super().__init__(string, **kwargs)
         if self.methods is not None:
             self.methods.discard("HEAD")
+
+
+class ReferenceConverter(BaseConverter):
+    """A case reference in the path, however a person typed it, in its canonical form; a
+    segment that cannot be one matches no route."""
+
+    def to_python(self, value: str) -> str:
+        reference = parse_reference(value)
+        if reference is None:
+            raise ValidationError()
+        return reference
+
+
+def path_of(raw: str) -> str:
+    """A request's path as the maps match it: empty segments do not count, so
+    ``/<reference>/`` and ``//<reference>`` are ``/<reference>``."""
+    return "/" + "/".join(part for part in raw.split("/") if part)
 
 
 def routes(rules: Iterable[Rule],
