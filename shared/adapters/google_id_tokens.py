@@ -43,24 +43,8 @@ class GoogleIdTokenVerifier:
         self.certificates = certificates or CertificateCache(certs_url)
 
     def verify(self, token: str) -> TokenIdentity:
-        parts = unverified_jwt(token)
-        if parts is None:
-            raise Unauthenticated("malformed")
-        header, payload = parts
-        if header.get("alg") != "RS256":
-            raise Unauthenticated("unsupported_algorithm")
-        kid = header.get("kid")
-        if not isinstance(kid, str) or not kid:
-            raise Unauthenticated("missing_key_id")
-        certs = self.certificates.get(kid)
-        if kid not in certs.key_ids:
-            raise Unauthenticated("unknown_key")
-        claims = self._verified_claims(token, certs)
-        if claims is None:  # raised here, not in an except block: no chained exception
-            raise Unauthenticated(
-                refusal_reason(payload, self.audience, self.clock_skew_seconds))
-        if claims.get("aud") != self.audience:
-            raise Unauthenticated("wrong_audience")
+        claims = verified_claims(token, "RS256", self.certificates, self.audience,
+                                 self.clock_skew_seconds)
         if claims.get("iss") not in self.issuers:
             raise Unauthenticated("wrong_issuer")
         email, subject = claims.get("email"), claims.get("sub")
@@ -72,16 +56,42 @@ class GoogleIdTokenVerifier:
             raise Unauthenticated("no_subject")
         return TokenIdentity(normalise_email(email), subject, str(claims["iss"]))
 
-    def _verified_claims(self, token: str, certs: Certificates) -> Mapping[str, Any] | None:
-        try:
-            return id_token.verify_token(
-                token, replaying(self.certificates.url, certs), audience=self.audience,
-                certs_url=self.certificates.url,
-                clock_skew_in_seconds=self.clock_skew_seconds)
-        except (ValueError, TypeError, google.auth.exceptions.GoogleAuthError):
-            # google-auth's messages quote the token: they are dropped, never logged.
-            return None
 
+def verified_claims(token: str, algorithm: str, certificates: CertificateCache,
+                    audience: str, skew: int) -> Mapping[str, Any]:
+    """The claims of a JWT signed with ``algorithm`` by a key of ``certificates`` (named by
+    its ``kid``: google-auth would otherwise try every key), for ``audience``, within
+    ``skew`` seconds of its ``iat`` and ``exp``; Unauthenticated otherwise. The issuer and
+    the identity claims are the caller's to check."""
+    parts = unverified_jwt(token)
+    if parts is None:
+        raise Unauthenticated("malformed")
+    header, payload = parts
+    if header.get("alg") != algorithm:
+        raise Unauthenticated("unsupported_algorithm")
+    kid = header.get("kid")
+    if not isinstance(kid, str) or not kid:
+        raise Unauthenticated("missing_key_id")
+    keys = certificates.get(kid)
+    if kid not in keys.key_ids:
+        raise Unauthenticated("unknown_key")
+    claims = _checked_by_google_auth(token, certificates, keys, audience, skew)
+    if claims is None:  # raised here, not in an except block: no chained exception
+        raise Unauthenticated(refusal_reason(payload, audience, skew))
+    if claims.get("aud") != audience:
+        raise Unauthenticated("wrong_audience")
+    return claims
+
+
+def _checked_by_google_auth(token: str, certificates: CertificateCache, keys: Certificates,
+                            audience: str, skew: int) -> Mapping[str, Any] | None:
+    try:
+        return id_token.verify_token(
+            token, replaying(certificates.url, keys), audience=audience,
+            certs_url=certificates.url, clock_skew_in_seconds=skew)
+    except (ValueError, TypeError, google.auth.exceptions.GoogleAuthError):
+        # google-auth's messages quote the token: they are dropped, never logged.
+        return None
 
 
 def refusal_reason(payload: Mapping[str, Any], audience: str, skew: int) -> str:
