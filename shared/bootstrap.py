@@ -41,20 +41,16 @@ from shared.ports.tasks import TaskQueue
 from shared.services.tasks import URGENT_QUEUES
 
 if TYPE_CHECKING:  # built on first use: a function pays only for what its path touches
+    from shared.adapters.dev_tokens import DevTokenVerifier
     from shared.adapters.firestore_database import FirestoreDatabase
     from shared.adapters.sqlite_database import SqliteDatabase
-    from shared.auth import (
-        DevelopmentSignIn,
-        DevTokenVerifier,
-        IapSignIn,
-        TokenIdentity,
-        TokenVerifier,
-    )
+    from shared.auth import DevelopmentSignIn, IapSignIn
     from shared.domain.forms import FormSpec
     from shared.domain.mail_limits import SendLimits
     from shared.domain.officers import Officer
     from shared.domain.recusal import Marker
     from shared.google_certs import CertificateCache
+    from shared.ports.identity import TokenIdentity, TokenVerifier
     from shared.ports.statistics import StatisticsStore
     from shared.services.forward import ForwardOutcome
     from shared.services.notify import MailSettings
@@ -192,7 +188,7 @@ class Container:
     def task_verifier(self, function: str) -> TokenVerifier:
         """Verifies the OIDC tokens Cloud Tasks and Cloud Scheduler attach to calls of
         ``function``: Google-signed, for the audience of the function's own URL."""
-        from shared.auth import GoogleIdTokenVerifier
+        from shared.adapters.google_id_tokens import GoogleIdTokenVerifier
 
         certificates = self.google_certificates
         return self._component(f"task_verifier:{function}", lambda: GoogleIdTokenVerifier(
@@ -595,11 +591,11 @@ def _replay_digests(s: Settings) -> ReplayDigests:
 
 
 def _verifier(s: Settings) -> TokenVerifier:
-    from shared import auth
+    from shared.adapters.google_id_tokens import GoogleIdTokenVerifier
 
     if s.dev_auth:
         return _dev_tokens(s)
-    return auth.GoogleIdTokenVerifier(s.auth_audience)
+    return GoogleIdTokenVerifier(s.auth_audience)
 
 
 def metadata_server(s: Settings) -> str | None:
@@ -677,17 +673,18 @@ def refuse_loopback_referrals(s: Settings, environ: Mapping[str, str],
 
 
 def _dev_tokens(s: Settings) -> DevTokenVerifier:
-    from shared import auth
+    from shared.adapters.dev_tokens import DevTokenVerifier
     from shared.adapters.local_secrets import secret_from_file
 
     refuse_unsafe_dev_tokens(s, os.environ)
     secret = secret_from_file(s.data_dir / "keys" / "dev-tokens.secret", create=True)
-    return auth.DevTokenVerifier(secret, os.environ)
+    return DevTokenVerifier(secret, os.environ)
 
 
 def _console_sign_in(s: Settings,
                      officers: Mapping[str, Officer]) -> IapSignIn | DevelopmentSignIn:
     from shared import auth
+    from shared.adapters.iap_assertions import IapAssertionVerifier
 
     if s.dev_auth:
         refuse_unsafe_dev_tokens(s, os.environ)
@@ -695,7 +692,7 @@ def _console_sign_in(s: Settings,
     if not s.console.iap_audience:
         raise config.ConfigError("INTAKE_IAP_AUDIENCE must be set on the console: officers "
                                  "sign in through Identity-Aware Proxy")
-    return auth.IapSignIn(auth.IapAssertionVerifier(s.console.iap_audience), officers)
+    return auth.IapSignIn(IapAssertionVerifier(s.console.iap_audience), officers)
 
 
 def _name_marker(s: Settings) -> Marker:

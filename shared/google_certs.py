@@ -1,9 +1,10 @@
 """Google's ID-token signing certificates: fetched over one reused session, cached.
 
-``GoogleIdTokenVerifier`` (``shared.auth``) asks ``CertificateCache.get(kid)`` for the
-current copy and hands it to ``google.oauth2.id_token.verify_token`` through
-``replaying``, so google-auth verifies against certificates fetched at most as often as
-Google's caching headers allow, instead of once per request.
+``GoogleIdTokenVerifier`` (``shared.adapters.google_id_tokens``) asks
+``CertificateCache.get(kid)`` for the current copy and hands it to
+``google.oauth2.id_token.verify_token`` through ``replaying``, so google-auth verifies
+against certificates fetched at most as often as Google's caching headers allow, instead
+of once per request.
 """
 
 from __future__ import annotations

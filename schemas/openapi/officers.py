@@ -17,8 +17,9 @@ from schemas.cases import (
 )
 from schemas.openapi.document import IDEMPOTENCY_KEY, add_schema, error
 from schemas.statistics import ServiceLogSchema
+from shared.domain.case_workflows import WORKFLOWS
 from shared.domain.officers import ETHICS_ADMIN, ETHICS_AUDITOR, ETHICS_OFFICER, SUMMARY_READERS
-from shared.domain.workflow import ALLEGATION_TYPE, NOTE, REASON, WORKFLOWS
+from shared.domain.workflow import ALLEGATION_TYPE, NOTE, REASON
 
 SIGN_IN = (
     "An ethics officer's bearer token: `Authorization: Bearer <token>`.\n\n"

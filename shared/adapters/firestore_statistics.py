@@ -9,8 +9,8 @@ a document read costs 2 ms; streaming the records costs about 30 s):
   (year, category, sub-category, outcome), per (year, category, counted code and value)
   and, for summed codes, their totals per (year, category, code), written in the same
   batch as the chunk's records. So the tallies agree with the records exactly, and a chunk
-  written again replaces its tally instead of adding one. The report reads the tallies:
-  one document per 499 records.
+  written again replaces its tally instead of adding one. The report reads the tallies
+  (``shared.adapters.import_tallies``): one document per 499 records.
 - Logged services (one at a time, a few a day) are in ``stats_service_log`` and counted with
   ``count()`` (trainings' participants with ``sum()``); so are submissions and cases, where
   the intake store keeps them, and referrals made (a range on ``forwarding.forwarded_at``:
@@ -30,7 +30,6 @@ in ``firestore_indexes.json`` (``shared/adapters/firestore_indexes.py``; docs/re
 from __future__ import annotations
 
 import contextlib
-from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -42,6 +41,7 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 
 from shared.adapters.documents import event_from_doc, timestamp
 from shared.adapters.firestore_database import FirestoreDatabase
+from shared.adapters.import_tallies import Tallies, chunk_tally
 from shared.adapters.statistics_documents import (
     disclosure_doc,
     disclosure_from_doc,
@@ -52,8 +52,6 @@ from shared.adapters.statistics_documents import (
 )
 from shared.domain.records import CaseEvent
 from shared.domain.statistics import (
-    COUNTED_CODES,
-    SUMMED_CODES,
     CaseCount,
     CaseHistory,
     CountQuery,
@@ -78,72 +76,6 @@ IMPORTS = "stats_imports"
 CHUNKS = "stats_import_chunks"
 BATCH_LIMIT = 500  # writes in one Firestore batch
 COUNT_CONCURRENCY = 8
-
-Cell = tuple[int, str, str, str]  # year, category, subcategory or "", outcome or ""
-
-
-def cell_key(record: StatRecord) -> str:
-    return f"{record.year}|{record.category}|{record.subcategory or ''}|{record.outcome or ''}"
-
-
-def _cell(key: str) -> Cell:
-    year, category, subcategory, outcome = key.split("|")
-    return int(year), category, subcategory, outcome
-
-
-def _value(value: object) -> str:
-    return str(value).lower() if isinstance(value, bool) else str(value)
-
-
-def facet_key(year: int, category: str, code: str, value: object) -> str:
-    """The tally key of the records of a year and category with one value of a code."""
-    return f"{year}|{category}|{code}|{_value(value)}"
-
-
-def sum_key(year: int, category: str, code: str) -> str:
-    return f"{year}|{category}|{code}"
-
-
-def chunk_tally(records: Sequence[StatRecord]) -> dict[str, dict[str, int]]:
-    """What a chunk's marker records of its records: counts per cell, per counted code
-    value, and the totals of the summed codes."""
-    cells = Counter(cell_key(r) for r in records)
-    facets: Counter[str] = Counter()
-    sums: Counter[str] = Counter()
-    for r in records:
-        facets.update(facet_key(r.year, r.category, code, r.codes[code])
-                      for code in COUNTED_CODES if r.codes.get(code) is not None)
-        for code in SUMMED_CODES:
-            if isinstance(r.codes.get(code), int):
-                sums[sum_key(r.year, r.category, code)] += r.codes[code]
-    return {"cells": dict(cells), "facets": dict(facets), "sums": dict(sums)}
-
-
-def _matches(q: RecordCount, cell: Cell) -> bool:
-    year, category, subcategory, outcome = cell
-    return (year == q.year and category == q.category
-            and q.subcategory in (None, subcategory) and q.outcome in (None, outcome))
-
-
-class Tallies:
-    """The imported records' counts: the sum of every written chunk's tally."""
-
-    def __init__(self) -> None:
-        self.cells: Counter[str] = Counter()
-        self.facets: Counter[str] = Counter()
-        self.sums: Counter[str] = Counter()
-
-    def add(self, marker: dict[str, Any]) -> None:
-        self.cells.update(marker.get("cells") or {})
-        self.facets.update(marker.get("facets") or {})
-        self.sums.update(marker.get("sums") or {})
-
-    def answer(self, q: RecordCount | RecordSum) -> int:
-        if isinstance(q, RecordSum):
-            return self.sums[sum_key(q.year, q.category, q.code)]
-        if q.where is not None:
-            return self.facets[facet_key(q.year, q.category, *q.where)]
-        return sum(n for key, n in self.cells.items() if _matches(q, _cell(key)))
 
 
 class FirestoreStatistics(StatisticsStore):

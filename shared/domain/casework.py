@@ -14,8 +14,16 @@ from datetime import datetime
 from typing import Any
 
 from shared.domain import notifications
+from shared.domain.case_workflows import (
+    ADVICE_ANSWER_DUE,
+    PANEL_REVIEW_REQUEST_DUE,
+    PRELIMINARY_REVIEW_DUE,
+    RETRY_FORWARDING,
+    WORKFLOWS,
+)
 from shared.domain.deadlines import DeadlineAlert
 from shared.domain.forwarding import notification_sent, referral_queued, retried
+from shared.domain.measures import measures_allowed
 from shared.domain.policy import Policy
 from shared.domain.records import (
     JSON,
@@ -36,20 +44,7 @@ from shared.domain.taxonomy import (
     SUSPENSION_REASONS,
     URGENT_ALLEGATIONS,
 )
-from shared.domain.workflow import (
-    ADVICE_ANSWER_DUE,
-    ALLEGATION_TYPE,
-    NOTE,
-    OFFICER,
-    PANEL_REVIEW_REQUEST_DUE,
-    PRELIMINARY_REVIEW_DUE,
-    REASON,
-    RETRY_FORWARDING,
-    SYSTEM,
-    WORKFLOWS,
-    IllegalTransition,
-    measures_allowed,
-)
+from shared.domain.workflow import ALLEGATION_TYPE, NOTE, OFFICER, REASON, SYSTEM, IllegalTransition
 
 # Deadlines the Ethics Office watches, which sweep alerts about: every clock of the
 # workflows, the complainant's panel-review window included (the office must know it is

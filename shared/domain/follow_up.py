@@ -21,8 +21,9 @@ from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Final
 
+from shared.domain.case_workflows import REFERRED_AS_MISCONDUCT, WORKFLOWS
 from shared.domain.records import Forwarding
-from shared.domain.workflow import REFERRED_AS_MISCONDUCT, WORKFLOWS, Workflow
+from shared.domain.workflow import Workflow
 
 # Case history events that carry a message (details: message_id + sealed text).
 REPLY_TO_SUBMITTER = "reply_to_submitter"

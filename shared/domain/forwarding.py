@@ -21,6 +21,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from shared.domain import notifications
+from shared.domain.case_workflows import WORKFLOWS
 from shared.domain.records import (
     MISCONDUCT_MATTER,
     Case,
@@ -33,7 +34,7 @@ from shared.domain.records import (
     record,
 )
 from shared.domain.triage import referral_id_for
-from shared.domain.workflow import SYSTEM, WORKFLOWS
+from shared.domain.workflow import SYSTEM
 
 ACTOR = "system:forward"
 

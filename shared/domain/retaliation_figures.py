@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
+from shared.domain.case_workflows import REFERRED_AS_MISCONDUCT, RETALIATION_WORKFLOW
 from shared.domain.records import CaseEvent
 from shared.domain.statistics import CaseHistory, year_bounds
 from shared.domain.taxonomy import (
@@ -34,7 +35,7 @@ from shared.domain.taxonomy import (
     PRELIMINARY_DETERMINATIONS,
     SUSPENSION_REASONS,
 )
-from shared.domain.workflow import REFERRED_AS_MISCONDUCT, RETALIATION_WORKFLOW, UnknownState
+from shared.domain.workflow import UnknownState
 
 PRIMA_FACIE: Final = "prima_facie_established"
 NO_PRIMA_FACIE: Final = "no_prima_facie"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from shared.domain.case_workflows import ADVICE_ANSWER_DUE, PRELIMINARY_REVIEW_DUE
 from shared.domain.policy import Policy
 from shared.domain.records import (
     Case,
@@ -18,7 +19,6 @@ from shared.domain.records import (
 )
 from shared.domain.recusal import NamedIndex
 from shared.domain.taxonomy import URGENT_ALLEGATIONS
-from shared.domain.workflow import ADVICE_ANSWER_DUE, PRELIMINARY_REVIEW_DUE
 
 PRIORITIES = ("urgent", "high", "normal")
 ROUTES = ("ethics_advice", "investigations", "preliminary_review")

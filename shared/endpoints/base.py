@@ -15,7 +15,7 @@ from flask import Request, Response
 
 from shared import config, logs
 from shared.endpoints.errors import answer_for
-from shared.http import HttpProblem, json_response
+from shared.http.problems import HttpProblem, json_response
 
 if TYPE_CHECKING:
     from shared.bootstrap import UseCases

@@ -21,7 +21,9 @@ from shared.endpoints import guards
 from shared.endpoints.base import unavailable
 from shared.endpoints.errors import answer_for
 from shared.endpoints.page_state import CASE_IDLE_SECONDS
-from shared.http import HttpProblem, Origin, origin_of, read_form_pairs
+from shared.http.bodies import read_form_pairs
+from shared.http.browsers import Origin, origin_of
+from shared.http.problems import HttpProblem
 from shared.web import security, views
 from shared.web.formdefs import N_
 from shared.web.i18n import LANGUAGES, Language, negotiate

@@ -31,7 +31,9 @@ from shared.endpoints.confirmation import see_other
 from shared.endpoints.errors import ANSWERS
 from shared.endpoints.form_steps import EXPIRED_DRAFT, flow_of, show
 from shared.endpoints.validation import validated
-from shared.http import BROWSER_FORM_FACTOR, IDEMPOTENCY_FIELD, HttpProblem
+from shared.http.browsers import BROWSER_FORM_FACTOR
+from shared.http.idempotency import IDEMPOTENCY_FIELD
+from shared.http.problems import HttpProblem
 from shared.ports.storage import StoreUnavailable
 from shared.services.receive import IdempotencyConflict
 from shared.web import security, views

@@ -6,6 +6,7 @@ exactly as an unknown reference does."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -21,10 +22,19 @@ from schemas.cases import (
 from shared.domain.casework import officer_actions
 from shared.domain.officers import Officer, normalise_email
 from shared.domain.records import Case, CaseQuery
-from shared.domain.references import parse_reference
 from shared.endpoints.base import Handler, Wiring, endpoint
+from shared.endpoints.routing import (
+    ExactRule,
+    NoRoute,
+    ReferenceConverter,
+    WrongMethod,
+    match,
+    path_of,
+    routes,
+)
 from shared.endpoints.validation import validated
-from shared.http import HttpProblem, json_response, read_body
+from shared.http.bodies import read_body
+from shared.http.problems import HttpProblem, json_response, post_only
 from shared.services.cases import CaseNotFound
 
 if TYPE_CHECKING:
@@ -65,69 +75,113 @@ def _when(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def _cases(uc: UseCases, request: Request) -> Response:
-    return _route(request, uc, uc.officer(request.headers.get("Authorization")))
+def _list_cases(c: UseCases, request: Request, officer: Officer) -> Response:
+    query = validated(_LIST, dict(request.args.items()), c)
+    due = query.get("due_within_days")
+    found = c.cases.list_cases(officer, CaseQuery(
+        form=query.get("form"), state=query.get("state"), assignee=query.get("assignee"),
+        due_before=c.now() + timedelta(days=due) if due is not None else None,
+        referral=query.get("forwarding"), limit=query["limit"]))
+    return json_response(200, {"cases": [summary(case) for case in found]})
+
+
+def _read_case(c: UseCases, request: Request, officer: Officer, reference: str) -> Response:
+    view = c.cases.open_case(reference, officer)
+    return json_response(200, {
+        "case": summary(view.case), "submission": view.submission,
+        "history": [{"seq": e.event.seq, "at": e.event.at.isoformat(),
+                     "kind": e.event.kind, "actor": e.event.actor,
+                     "from_state": e.event.from_state, "to_state": e.event.to_state,
+                     "details": {k: v for k, v in e.event.details.items()
+                                 if k not in ("sealed", "note")},
+                     "text": e.text, "unreadable": e.unreadable}
+                    for e in view.history]})
+
+
+# An operation on a case: what it does with the posted body, and the case it leaves.
+Operation = Callable[["UseCases", Officer, str, dict[str, Any]], Case]
+CaseCall = Callable[..., Response]
+
+
+def _transition(c: UseCases, officer: Officer, reference: str, body: dict[str, Any]) -> Case:
+    data = validated(_TRANSITION, body, c)
+    return c.cases.apply_transition(reference, data["name"], officer, note=data.get("note"),
+                                    requester_consent=data["requester_consent"],
+                                    reason=data.get("reason"),
+                                    allegation_type=data.get("allegation_type"))
+
+
+def _assign(c: UseCases, officer: Officer, reference: str, body: dict[str, Any]) -> Case:
+    data = validated(_ASSIGNMENT, body, c)
+    return c.cases.assign(reference, c.officer_named(normalise_email(data["assignee"])),
+                          officer)
+
+
+def _note(c: UseCases, officer: Officer, reference: str, body: dict[str, Any]) -> Case:
+    return c.cases.add_note(reference, validated(_MESSAGE, body, c)["text"], officer)
+
+
+def _reply(c: UseCases, officer: Officer, reference: str, body: dict[str, Any]) -> Case:
+    return c.cases.reply(reference, validated(_MESSAGE, body, c)["text"], officer)
+
+
+def _measure(c: UseCases, officer: Officer, reference: str, body: dict[str, Any]) -> Case:
+    data = validated(_MEASURE, body, c)
+    decided = data.get("decided_on")
+    return c.cases.record_measure(
+        reference, data["kind"], data["recommended_on"].isoformat(), data["outcome"], officer,
+        measure_id=data.get("measure_id"), purpose=data["purpose"],
+        decision=data.get("decision"), decided_on=decided.isoformat() if decided else None)
+
+
+def _no_such_operation(c: UseCases, officer: Officer, reference: str,
+                       body: dict[str, Any]) -> Case:
+    message = "No such case operation."
+    raise HttpProblem(404, message, {"_path": [message]})
+
+
+def _posted(operation: Operation) -> CaseCall:
+    """The route's handler: the body read (a JSON object, within the size limit), then
+    the operation, answered with the case it leaves."""
+
+    def call(c: UseCases, request: Request, officer: Officer, reference: str,
+             **_: str) -> Response:
+        body = read_body(request, c.settings.max_body_bytes, allow_form=False)
+        return json_response(200, {"case": summary(operation(c, officer, reference, body))})
+
+    return call
+
+
+_GET_ONLY = {_list_cases: "Use GET to list cases.", _read_case: "Use GET to read a case."}
+ROUTES = routes([
+    ExactRule("/", endpoint=_list_cases, methods=["GET"]),
+    ExactRule("/<reference:reference>", endpoint=_read_case, methods=["GET"]),
+    *(ExactRule(f"/<reference:reference>/{name}", endpoint=_posted(operation),
+                methods=["POST"])
+      for name, operation in (("transitions", _transition), ("assignment", _assign),
+                              ("notes", _note), ("replies", _reply),
+                              ("measures", _measure))),
+    # Any other operation: its body is read (and refused as any other's) before the 404.
+    ExactRule("/<reference:reference>/<operation>", endpoint=_posted(_no_such_operation),
+              methods=["POST"]),
+], converters={"reference": ReferenceConverter})
+
+
+def _cases(c: UseCases, request: Request) -> Response:
+    officer = c.officer(request.headers.get("Authorization"))
+    path = path_of(request.path)
+    try:
+        call, arguments = match(ROUTES, path, request.method)
+    except NoRoute:
+        raise CaseNotFound(path) from None
+    except WrongMethod as wrong:
+        if wrong.endpoint not in _GET_ONLY:
+            raise post_only(request.method) from None
+        raise HttpProblem(405, _GET_ONLY[wrong.endpoint], {"_method": ["GET only."]},
+                          {"Allow": wrong.allow}) from None
+    response: Response = call(c, request, officer, **arguments)
+    return response
 
 
 def cases_endpoint(wiring: Wiring) -> Handler:
     return endpoint("cases", _cases, wiring)
-
-
-def _route(request: Request, c: UseCases, officer: Officer) -> Response:
-    parts = [p for p in request.path.split("/") if p]
-    desk = c.cases
-    if not parts:
-        if request.method != "GET":
-            raise HttpProblem(405, "Use GET to list cases.", {"_method": ["GET only."]},
-                              {"Allow": "GET"})
-        query = validated(_LIST, dict(request.args.items()), c)
-        due = query.get("due_within_days")
-        found = desk.list_cases(officer, CaseQuery(
-            form=query.get("form"), state=query.get("state"), assignee=query.get("assignee"),
-            due_before=c.now() + timedelta(days=due) if due is not None else None,
-            referral=query.get("forwarding"), limit=query["limit"]))
-        return json_response(200, {"cases": [summary(case) for case in found]})
-    reference = parse_reference(parts[0])
-    if reference is None or len(parts) > 2:
-        raise CaseNotFound(parts[0])
-    if len(parts) == 1:
-        if request.method != "GET":
-            raise HttpProblem(405, "Use GET to read a case.", {"_method": ["GET only."]},
-                              {"Allow": "GET"})
-        view = desk.open_case(reference, officer)
-        return json_response(200, {
-            "case": summary(view.case), "submission": view.submission,
-            "history": [{"seq": e.event.seq, "at": e.event.at.isoformat(),
-                         "kind": e.event.kind, "actor": e.event.actor,
-                         "from_state": e.event.from_state, "to_state": e.event.to_state,
-                         "details": {k: v for k, v in e.event.details.items()
-                                     if k not in ("sealed", "note")},
-                         "text": e.text, "unreadable": e.unreadable}
-                        for e in view.history]})
-    body = read_body(request, c.settings.max_body_bytes, allow_form=False)
-    action = parts[1]
-    if action == "transitions":
-        data = validated(_TRANSITION, body, c)
-        case = desk.apply_transition(reference, data["name"], officer, note=data.get("note"),
-                                     requester_consent=data["requester_consent"],
-                                     reason=data.get("reason"),
-                                     allegation_type=data.get("allegation_type"))
-    elif action == "assignment":
-        data = validated(_ASSIGNMENT, body, c)
-        case = desk.assign(reference, c.officer_named(normalise_email(data["assignee"])),
-                           officer)
-    elif action == "notes":
-        case = desk.add_note(reference, validated(_MESSAGE, body, c)["text"], officer)
-    elif action == "replies":
-        case = desk.reply(reference, validated(_MESSAGE, body, c)["text"], officer)
-    elif action == "measures":
-        data = validated(_MEASURE, body, c)
-        decided = data.get("decided_on")
-        case = desk.record_measure(reference, data["kind"], data["recommended_on"].isoformat(),
-                                   data["outcome"], officer, measure_id=data.get("measure_id"),
-                                   purpose=data["purpose"], decision=data.get("decision"),
-                                   decided_on=decided.isoformat() if decided else None)
-    else:
-        message = "No such case operation."
-        raise HttpProblem(404, message, {"_path": [message]})
-    return json_response(200, {"case": summary(case)})

@@ -4,7 +4,9 @@ Routes (below the console's own URL, ``INTAKE_CONSOLE_URL``): ``/`` Today; ``/ca
 case list (filters and sorting in the query); ``/cases/<reference>`` a case (GET; the read
 is recorded), and its actions (POST) ``transitions``, ``assignment``, ``notes``,
 ``replies``, ``measures``; ``/sign-out`` (POST); ``/sign-in`` (local work only: GET a
-choice of demo officers, POST one); ``/assets/<file>``.
+choice of demo officers, POST one); ``/assets/<file>``: one ``werkzeug.routing`` map
+(``ROUTES``, through ``shared.endpoints.routing`` as the case API and the pages), whose
+405 lists in ``Allow`` what a path takes.
 
 Who is signed in: on Google Cloud, Identity-Aware Proxy's assertion, verified on every
 request and looked up in the officers directory; locally, the officer chosen on the
@@ -27,11 +29,12 @@ from urllib.parse import urlsplit
 
 from flask import Request, Response
 from marshmallow import Schema, ValidationError
+from werkzeug.routing import Rule
 
 from schemas.cases import AssignmentSchema, MeasureSchema, MessageSchema, TransitionSchema
 from schemas.common import LOAD_CONTEXT
 from shared import config, logs
-from shared.auth import IAP_ASSERTION_HEADER, DevelopmentSignIn, IapSignIn, Unauthenticated
+from shared.auth import IAP_ASSERTION_HEADER, DevelopmentSignIn, IapSignIn
 from shared.config import url_origin
 from shared.domain.casework import DetailProblem, NotAllowedNow, officer_actions
 from shared.domain.officers import (
@@ -42,12 +45,22 @@ from shared.domain.officers import (
     normalise_email,
 )
 from shared.domain.records import CaseQuery
-from shared.domain.references import parse_reference
 from shared.domain.workflow import IllegalTransition
 from shared.endpoints.base import Handler, Wiring, endpoint, unavailable
 from shared.endpoints.browser import language
 from shared.endpoints.errors import answer_for
-from shared.http import HttpProblem, Origin, origin_of, read_form_pairs
+from shared.endpoints.routing import (
+    NoRoute,
+    ReferenceConverter,
+    WrongMethod,
+    match,
+    path_of,
+    routes,
+)
+from shared.http.bodies import read_form_pairs
+from shared.http.browsers import Origin, origin_of
+from shared.http.problems import HttpProblem
+from shared.ports.identity import Unauthenticated
 from shared.services.cases import AssigneeNotEligible
 from shared.services.workload import BUCKETS
 from shared.web import console_labels, console_session, console_views, security
@@ -146,40 +159,43 @@ def _redirect(visit: Visit, location: str, *, cookies: tuple[str, ...] = ()) -> 
 # --- routing ---------------------------------------------------------------------------------
 
 def _route(visit: Visit) -> Response:
+    """The page of a path (``ROUTES``). Assets and the development sign-in are served to
+    anyone; every other path, even one that leads nowhere, first asks who is signed in."""
     request = visit.request
-    path = request.path.rstrip("/") or "/"
     method = "GET" if request.method == "HEAD" else request.method
-    if path.startswith("/assets/") and method == "GET":
-        found = _asset(path.removeprefix("/assets/"), request)
+    allowed: str | None = None
+    try:
+        page, arguments = match(ROUTES, path_of(request.path), method)
+    except NoRoute:
+        page, arguments = None, {}
+    except WrongMethod as wrong:
+        page, arguments, allowed = wrong.endpoint, {}, wrong.allow
+    if page is _asset:
+        found: Response | None = \
+            _asset(arguments["name"], request) if allowed is None else None
         if found is not None:
             return found
+        page, allowed = None, None  # an asset we do not have: as any unknown path
     sign_in = visit.uc.console_sign_in
-    if path == "/sign-in":
+    if page is _development_sign_in:
         if not isinstance(sign_in, DevelopmentSignIn):
             return console_views.problem(visit.ctx, 404, "not_found")
-        return _development_sign_in(visit, sign_in, method)
+        if allowed is not None:
+            return _method(visit, allowed)
+        chosen: Response = _development_sign_in(visit, sign_in, method)
+        return chosen
     signed_in = _signed_in(visit, sign_in)
     if isinstance(signed_in, Response):
         return signed_in
     visit.officer = signed_in
     _with(visit, officer=signed_in, development=isinstance(sign_in, DevelopmentSignIn))
-    if path == "/sign-out":
-        return _sign_out(visit, sign_in) if method == "POST" else _method(visit, "POST")
-    parts = [p for p in path.split("/") if p]
-    if not parts:
-        return _today(visit) if method == "GET" else _method(visit, "GET")
-    if parts[0] != "cases" or len(parts) > 3:
+    if page is None:
         return console_views.problem(visit.ctx, 404, "not_found")
-    if len(parts) == 1:
-        return _list(visit) if method == "GET" else _method(visit, "GET")
-    reference = parse_reference(parts[1])
-    if reference is None:
-        return console_views.problem(visit.ctx, 404, "not_found")
-    if len(parts) == 2:
-        return _case(visit, reference) if method == "GET" else _method(visit, "GET")
-    if parts[2] not in ACTIONS:
-        return console_views.problem(visit.ctx, 404, "not_found")
-    return _act(visit, reference, parts[2]) if method == "POST" else _method(visit, "POST")
+    if allowed is not None:
+        return _method(visit, allowed)
+    response: Response = _sign_out(visit, sign_in) if page is _sign_out \
+        else page(visit, **arguments)
+    return response
 
 
 def _method(visit: Visit, allowed: str) -> Response:
@@ -258,8 +274,6 @@ def _development_sign_in(visit: Visit, sign_in: DevelopmentSignIn, method: str) 
         notice = console_views.NOTICES.get(visit.request.args.get("notice", ""))
         return console_views.sign_in(visit.ctx, choices,
                                      notice=visit.ctx.gettext(notice) if notice else None)
-    if method != "POST":
-        return _method(visit, "GET, POST")
     values = _post_values(visit)
     if isinstance(values, Response):
         return values
@@ -498,3 +512,14 @@ def _act(visit: Visit, reference: str, action: str) -> Response:
             "replies": "reply", "measures": "measure"}[action]
     return _redirect(visit, visit.ctx.urls.case(reference, visit.lang.code, done=done))
 
+
+ROUTES = routes([
+    Rule("/assets/<name>", endpoint=_asset, methods=["GET"]),
+    Rule("/sign-in", endpoint=_development_sign_in, methods=["GET", "POST"]),
+    Rule("/sign-out", endpoint=_sign_out, methods=["POST"]),
+    Rule("/", endpoint=_today, methods=["GET"]),
+    Rule("/cases", endpoint=_list, methods=["GET"]),
+    Rule("/cases/<reference:reference>", endpoint=_case, methods=["GET"]),
+    Rule(f"/cases/<reference:reference>/<any({', '.join(ACTIONS)}):action>", endpoint=_act,
+         methods=["POST"]),
+], converters={"reference": ReferenceConverter})

@@ -9,14 +9,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from shared.auth import Unauthenticated, VerifierUnavailable
 from shared.domain.casework import DetailProblem, NotAllowedNow
 from shared.domain.notifications import UnknownNotification
 from shared.domain.officers import Forbidden
 from shared.domain.records import UnknownSubmission
 from shared.domain.sealing import IntegrityFailure
 from shared.domain.workflow import IllegalTransition
-from shared.http import HttpProblem
+from shared.google_certs import VerifierUnavailable
+from shared.http.problems import HttpProblem
+from shared.ports.identity import Unauthenticated
 from shared.ports.mail import NotifierUnavailable
 from shared.ports.statistics import LoggedServiceConflict
 from shared.ports.storage import StoreUnavailable

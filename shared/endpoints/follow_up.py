@@ -22,7 +22,7 @@ from schemas.follow_up import FollowUpLookupSchema, FollowUpMessageSchema
 from shared.endpoints import browser, guards, page_state
 from shared.endpoints.confirmation import see_other
 from shared.endpoints.validation import validated
-from shared.http import HttpProblem
+from shared.http.problems import HttpProblem
 from shared.services.follow_up import CaseView, Locked, NoMatch, Paced
 from shared.web import follow_up_views, security, views
 from shared.web.errors import flat_errors

@@ -18,11 +18,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from flask import Request, Response
+from werkzeug.routing import Rule
 
 from shared import logs
 from shared.endpoints import browser, confirmation, form_steps
 from shared.endpoints.base import Action, Handler, Wiring, endpoint
 from shared.endpoints.follow_up import add_information, leave, open_with_receipt, show_case
+from shared.endpoints.routing import NoRoute, WrongMethod, match, routes
 from shared.web import follow_up_views, views
 from shared.web.pages import PAGES
 from shared.web.render import PAGE_HEADERS, STATIC, Urls, asset_version
@@ -48,20 +50,42 @@ def _get(render: Callable[[views.PageContext], Response], name: str) -> Page:
     return page
 
 
-ROUTES: dict[str, dict[str, Page]] = {
-    "/": {"GET": _get(views.start, "")},
-    "/received": {"GET": confirmation.show, "POST": confirmation.finish},
-    "/received/text": {"GET": confirmation.download},
-    "/done": {"GET": confirmation.done},
-    "/exit": {"GET": confirmation.leave_now},
-    "/follow-up": {"GET": _get(lambda ctx: follow_up_views.follow_up(ctx), "follow-up"),
-                   "POST": open_with_receipt},
-    "/follow-up/case": {"GET": show_case},
-    "/follow-up/message": {"POST": add_information},
-    "/follow-up/leave": {"POST": leave},
-    **{f"/{code}": {"GET": form_steps.first_step(code), "POST": form_steps.step_post(code)}
-       for code in PAGES},
-}
+_FIRST_STEPS = {code: form_steps.first_step(code) for code in PAGES}
+_STEP_POSTS = {code: form_steps.step_post(code) for code in PAGES}
+
+
+def _first_step(container: UseCases, request: Request, code: str) -> Response:
+    return _FIRST_STEPS[code](container, request)
+
+
+def _step_post(container: UseCases, request: Request, code: str) -> Response:
+    return _STEP_POSTS[code](container, request)
+
+
+def _asset(container: UseCases, request: Request, name: str) -> Response:
+    found = _static(name, request) if request.method in ("GET", "HEAD") else None
+    return found if found is not None else _not_found(container, request)
+
+
+_FORM = f"<any({', '.join(PAGES)}):code>"
+ROUTES = routes([
+    Rule("/", endpoint=_get(views.start, ""), methods=["GET"]),
+    Rule("/received", endpoint=confirmation.show, methods=["GET"]),
+    Rule("/received", endpoint=confirmation.finish, methods=["POST"]),
+    Rule("/received/text", endpoint=confirmation.download, methods=["GET"]),
+    Rule("/done", endpoint=confirmation.done, methods=["GET"]),
+    Rule("/exit", endpoint=confirmation.leave_now, methods=["GET"]),
+    Rule("/follow-up", methods=["GET"],
+         endpoint=_get(lambda ctx: follow_up_views.follow_up(ctx), "follow-up")),
+    Rule("/follow-up", endpoint=open_with_receipt, methods=["POST"]),
+    Rule("/follow-up/case", endpoint=show_case, methods=["GET"]),
+    Rule("/follow-up/message", endpoint=add_information, methods=["POST"]),
+    Rule("/follow-up/leave", endpoint=leave, methods=["POST"]),
+    Rule(f"/{_FORM}", endpoint=_first_step, methods=["GET"]),
+    Rule(f"/{_FORM}", endpoint=_step_post, methods=["POST"]),
+    # Any method: an asset that is not there, or not asked with GET, is a page not found.
+    Rule("/assets/<name>", endpoint=_asset),
+])
 
 
 def _static(name: str, request: Request) -> Response | None:
@@ -77,23 +101,21 @@ def _static(name: str, request: Request) -> Response | None:
     return response
 
 
+def _not_found(container: UseCases, request: Request) -> Response:
+    ctx = browser.page_context(container, request, browser.language(request))
+    return views.problem(ctx, 404, "not_found")
+
+
 def _route(container: UseCases, request: Request) -> Response:
-    path = request.path.rstrip("/") or "/"
-    if path.startswith("/assets/"):
-        found = _static(path.removeprefix("/assets/"), request)
-        if found is not None and request.method in ("GET", "HEAD"):
-            return found
-    methods = ROUTES.get(path)
-    if methods is None:
+    try:
+        page, arguments = match(ROUTES, request.path.rstrip("/") or "/", request.method)
+    except NoRoute:
+        return _not_found(container, request)
+    except WrongMethod as wrong:
         ctx = browser.page_context(container, request, browser.language(request))
-        return views.problem(ctx, 404, "not_found")
-    method = "GET" if request.method == "HEAD" else request.method
-    page = methods.get(method)
-    if page is None:
-        ctx = browser.page_context(container, request, browser.language(request))
-        return views.problem(ctx, 405, "method",
-                             headers={"Allow": ", ".join(sorted(methods))})
-    return page(container, request)
+        return views.problem(ctx, 405, "method", headers={"Allow": wrong.allow})
+    response: Response = page(container, request, **arguments)
+    return response
 
 
 def _forms(container: UseCases, request: Request) -> Response:

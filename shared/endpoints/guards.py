@@ -1,8 +1,8 @@
 """The checks a public post passes before its body is read, on the JSON path and the
 browser's alike (a submission, or a move between a form's steps): where it comes from
-(``shared.http.refuse_cross_site``) and how often this client posted (the per-client rate
-limit); and who the client is, for every per-client counter. Nothing here imports page
-rendering."""
+(``shared.http.browsers.refuse_cross_site``) and how often this client posted (the
+per-client rate limit); and who the client is, for every per-client counter. Nothing here
+imports page rendering."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from flask import Request
 
-from shared.http import HttpProblem, client_address
+from shared.http.browsers import client_address
+from shared.http.problems import HttpProblem
 
 if TYPE_CHECKING:
     from shared.bootstrap import UseCases

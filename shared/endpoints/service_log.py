@@ -12,7 +12,9 @@ from shared.domain.casework import officer_actor
 from shared.domain.officers import ETHICS_OFFICER, require_role
 from shared.endpoints.base import Handler, Wiring, endpoint
 from shared.endpoints.validation import validated
-from shared.http import idempotency_key, json_response, read_body
+from shared.http.bodies import read_body
+from shared.http.idempotency import idempotency_key
+from shared.http.problems import json_response
 from shared.services.service_log import logged_service_json
 
 if TYPE_CHECKING:

@@ -11,14 +11,10 @@ from shared.domain.forms import FormSpec
 from shared.endpoints import guards
 from shared.endpoints.base import Handler, Wiring, endpoint
 from shared.endpoints.validation import validated
-from shared.http import (
-    accepts_html,
-    idempotency_key,
-    is_browser_form_post,
-    json_response,
-    read_body,
-    refuse_cross_site,
-)
+from shared.http.bodies import read_body
+from shared.http.browsers import accepts_html, is_browser_form_post, refuse_cross_site
+from shared.http.idempotency import idempotency_key
+from shared.http.problems import json_response
 
 if TYPE_CHECKING:
     from shared.bootstrap import UseCases

@@ -9,7 +9,7 @@ from flask import Request, Response
 from shared.endpoints.base import Handler, Wiring, endpoint
 from shared.endpoints.errors import RETRY_LATER
 from shared.endpoints.task_caller import require_task_caller
-from shared.http import json_response, require_post
+from shared.http.problems import json_response, require_post
 
 if TYPE_CHECKING:
     from shared.bootstrap import UseCases

@@ -16,7 +16,7 @@ from flask import Request
 
 from shared import config
 from shared.auth import bearer_token
-from shared.http import HttpProblem
+from shared.http.problems import HttpProblem
 
 if TYPE_CHECKING:
     from shared.bootstrap import UseCases

@@ -26,7 +26,8 @@ from shared.endpoints.base import Handler, Wiring, endpoint
 from shared.endpoints.errors import answer_for
 from shared.endpoints.task_caller import require_task_caller
 from shared.endpoints.validation import validated
-from shared.http import HttpProblem, json_response, read_body
+from shared.http.bodies import read_body
+from shared.http.problems import HttpProblem, json_response
 
 if TYPE_CHECKING:
     from shared.bootstrap import UseCases

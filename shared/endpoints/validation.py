@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from marshmallow import Schema, ValidationError
 
 from schemas.common import LOAD_CONTEXT
-from shared.http import HttpProblem
+from shared.http.problems import HttpProblem
 
 if TYPE_CHECKING:
     from shared.bootstrap import UseCases

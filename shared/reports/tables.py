@@ -1,4 +1,5 @@
-"""The report's tables as the annual report lays them out, in Markdown and in HTML.
+"""The report's tables as the annual report lays them out, in Markdown and in HTML (the
+Jinja2 template ``templates/annual_report.html``).
 
 One model (``Table``) feeds both formats, so they cannot disagree. Numbers are written as
 the report writes them: thousands grouped with a space (1 473), shares to one decimal.
@@ -6,8 +7,11 @@ the report writes them: thousands grouped with a space (1 473), shares to one de
 
 from __future__ import annotations
 
-import html
+import functools
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from shared.domain.annual_report import HEADQUARTERS, AnnualReport
 from shared.domain.taxonomy import (
@@ -25,8 +29,7 @@ NO_DATA_NOTE = f"{NOT_RECORDED}: no data recorded for the year."
 SUSPENSION_REASON_LABELS = {**SUSPENSION_REASONS, "not_recorded": "Reason not recorded"}
 ANONYMOUS_LABELS = {"advice": "Anonymous advice requests",
                     "misconduct": "Anonymous misconduct reports"}
-NUMERIC = ' class="n"'
-TOTAL = ' class="total"'
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 @dataclass(frozen=True)
@@ -209,41 +212,16 @@ def markdown(report: AnnualReport, images: dict[str, str] | None = None) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def _h(text: str) -> str:
-    return html.escape(text, quote=True)
+@functools.cache
+def _environment() -> Environment:
+    # As the web pages' environment: autoescaped, strict about missing names.
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False)
 
 
 def html_page(report: AnnualReport, images: dict[str, str] | None = None) -> str:
     """The report as one self-contained HTML page."""
-    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-           f"<title>Ethics Office annual report {report.year}: figures</title>",
-           "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
-           "table{border-collapse:collapse;margin:0 0 1.5rem}"
-           "caption{text-align:left;font-weight:bold;padding:.3rem 0}"
-           "th,td{border-bottom:1px solid #ccc;padding:.25rem .6rem}"
-           "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}"
-           "tr.total td{font-weight:bold;border-top:2px solid #000}"
-           "td.member{padding-left:1.8rem}</style>", "</head>", "<body>",
-           f"<h1>Ethics Office annual report {report.year}: figures</h1>"]
-    for table in report_tables(report):
-        out += [f"<h2>{_h(table.label)}</h2>", "<table>",
-                f"<caption>{_h(table.caption)}</caption>", "<thead><tr>"]
-        out += [f'<th scope="col"{NUMERIC if i else ""}>{_h(h)}</th>'
-                for i, h in enumerate(table.header)]
-        out += ["</tr></thead>", "<tbody>"]
-        for row in table.rows:
-            first = ' class="member"' if row.level else ""
-            cells = [f'<th scope="row">{_h(row.cells[0])}</th>' if not row.level
-                     else f"<td{first}>{_h(row.cells[0])}</td>"]
-            cells += [f'<td class="n">{_h(c).replace(" ", "&nbsp;")}</td>'
-                      for c in row.cells[1:]]
-            out.append(f"<tr{TOTAL if row.total else ''}>" + "".join(cells) + "</tr>")
-        out += ["</tbody>", "</table>", *(f"<p>{_h(n)}</p>" for n in table.notes)]
-        if images and table.label in images:
-            out.append(f'<p><img src="{_h(images[table.label])}" alt="{_h(table.caption)}">'
-                       "</p>")
-    if report.notes:
-        out += ["<h2>Notes</h2>", "<ul>", *(f"<li>{_h(n)}</li>" for n in report.notes),
-                "</ul>"]
-    out += ["</body>", "</html>"]
-    return "\n".join(out) + "\n"
+    return _environment().get_template("annual_report.html").render(
+        year=report.year, tables=report_tables(report), images=images or {},
+        notes=report.notes)

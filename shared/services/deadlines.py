@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from shared.domain import casework
+from shared.domain.case_workflows import PANEL_REVIEW_REQUEST_DUE, WORKFLOWS
 from shared.domain.deadlines import deadline_alerts
 from shared.domain.records import CaseQuery
-from shared.domain.workflow import PANEL_REVIEW_REQUEST_DUE, WORKFLOWS
 from shared.logs import get_logger
 from shared.ports.clock import Clock
 from shared.ports.storage import IntakeStore

@@ -13,10 +13,10 @@ from datetime import datetime, timedelta
 from typing import Final
 
 from shared.domain import casework
+from shared.domain.case_workflows import WORKFLOWS
 from shared.domain.officers import ETHICS_OFFICER, SUMMARY_READERS, Officer, require_role
 from shared.domain.records import REFERRAL_FAILED, Case, CaseQuery, next_deadline
 from shared.domain.recusal import Marker
-from shared.domain.workflow import WORKFLOWS
 from shared.ports.clock import Clock
 from shared.ports.sealing import PayloadCipher
 from shared.ports.storage import IntakeStore

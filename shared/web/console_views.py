@@ -14,15 +14,11 @@ from urllib.parse import urlencode
 from flask import Response
 
 from shared.domain import taxonomy
+from shared.domain.case_workflows import WORKFLOWS
+from shared.domain.measures import measures_allowed
 from shared.domain.officers import ETHICS_ADMIN, ETHICS_AUDITOR, ETHICS_OFFICER, Officer
 from shared.domain.records import Case, CaseEvent, next_deadline, referral_status
-from shared.domain.workflow import (
-    ALLEGATION_TYPE,
-    NOTE,
-    REASON,
-    WORKFLOWS,
-    measures_allowed,
-)
+from shared.domain.workflow import ALLEGATION_TYPE, NOTE, REASON
 from shared.web import console_labels as labels
 from shared.web.console_submission import Section, sections
 from shared.web.formdefs import N_

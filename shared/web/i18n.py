@@ -45,24 +45,27 @@ _TAG = re.compile(r"^[A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8})*$")
 
 def negotiate(explicit: str | None, accept_language: str | None) -> str:
     """The page language: an explicit choice (the switcher, a form's hidden field) if it is
-    one of ours, else the best of ``Accept-Language``, else English."""
+    one of ours, else the best of ``Accept-Language``, else English.
+
+    The best is the first of ours among the languages the browser accepts, by quality
+    (``q``, 1 when not given) and then in the order listed; a language with a region or
+    script (``fr-CA``, ``zh-Hant-TW``) counts as its primary language, at its own quality.
+    ``q=0``, an invalid ``q`` and a malformed tag are not accepted; ``*`` picks nothing.
+    """
     if explicit in LANGUAGES:
         return explicit
-    choices: list[tuple[float, int, str]] = []
-    for position, item in enumerate((accept_language or "")[:1000].split(",")[:30]):
-        tag, _, params = item.strip().partition(";")
-        quality = 1.0
-        if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
-                continue
-        if not _TAG.match(tag) or quality <= 0:
-            continue
-        primary = tag.replace("_", "-").split("-")[0].lower()
-        if primary in LANGUAGES:
-            choices.append((-quality, position, primary))
-    return min(choices)[2] if choices else SOURCE_LANGUAGE
+    from babel.core import negotiate_locale
+    from werkzeug.datastructures import LanguageAccept
+    from werkzeug.http import parse_accept_header
+
+    # Bounded work on a hostile header: its first 1000 characters and 30 items.
+    header = ",".join((accept_language or "")[:1000].split(",")[:30])
+    accepted = parse_accept_header(header, LanguageAccept)  # by quality, stable
+    tags = ((item.partition(";")[0].strip(), quality) for item, quality in accepted)
+    preferred = [tag.replace("_", "-").lower() for tag, quality in tags
+                 if quality > 0 and _TAG.match(tag)]
+    return negotiate_locale(preferred, list(LANGUAGES), sep="-", aliases={}) \
+        or SOURCE_LANGUAGE
 
 
 _lock = threading.Lock()

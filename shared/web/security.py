@@ -5,7 +5,7 @@ SameSite=Strict, session-only, ``__Host-`` and Secure over HTTPS); every form ca
 token signed with ``INTAKE_FORMS_SECRET`` that binds a hash of that cookie and the time it
 was issued. A post is accepted only with a fresh token that matches the cookie it came
 with, and never when the browser says it comes from another site (``Sec-Fetch-Site``,
-``Origin``: ``shared.http.origin_of``).
+``Origin``: ``shared.http.browsers.origin_of``).
 
 Two more cookies, each holding a token sealed to the anti-forgery cookie
 (``shared.web.sealed``): the confirmation of a submission (shown once, then only its text

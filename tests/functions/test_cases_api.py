@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 from shared import bootstrap
+from shared.adapters.google_id_tokens import GoogleIdTokenVerifier
 from shared.adapters.investigations_http import HttpInvestigationsGateway
 from shared.adapters.sqlite_store import SqliteStore
-from shared.auth import GoogleIdTokenVerifier
 from shared.domain.officers import parse_directory
 from tests.support.fakes import RecordingNotifier
 from tests.support.harness import Harness, function_app
@@ -171,6 +171,47 @@ def test_a_recused_officer_is_refused_as_if_there_were_no_case_and_it_is_recorde
         ("officer:philippa@example.org", {"reason": "recused", "operation": "read"}),
         ("officer:philippa@example.org", {"reason": "recused", "operation": "note"})]
     assert office.call("GET", f"/{reference}", who="alice@example.org").status_code == 200
+
+
+def test_paths_and_methods_answer_404_or_405_with_what_is_allowed(office: Office) -> None:
+    reference = office.submit("advice")
+    reads = len(office.kinds(reference))
+    headers = {"Authorization": f"Bearer {office.token('alice@example.org')}"}
+
+    def answer(method: str, path: str, body: bytes | None = None) -> Any:
+        client = function_app("cases").test_client()
+        with bootstrap.using(office.harness.container):
+            return client.open(path, method=method, data=body, headers=headers,
+                               content_type="application/json" if body else None)
+
+    for method, path, allow, message in (
+            ("POST", "/", "GET", "Use GET to list cases."),
+            ("HEAD", "/", "GET", None),
+            ("DELETE", f"/{reference}", "GET", "Use GET to read a case."),
+            ("PUT", f"/{reference.lower()}/", "GET", "Use GET to read a case."),
+            # A HEAD would record a read nobody saw: only GET opens a case.
+            ("HEAD", f"/{reference}", "GET", None),
+            ("GET", f"/{reference}/notes", "POST", "Only POST is accepted."),
+            ("PATCH", f"/{reference}/no-such-operation", "POST", "Only POST is accepted."),
+            ("GET", "/ETH-ADV-00000-00000/transitions", "POST", "Only POST is accepted.")):
+        response = answer(method, path, b"{}" if method != "HEAD" else None)
+        assert (response.status_code, response.headers.get("Allow")) == (405, allow), path
+        if message is not None:
+            assert response.get_json()["message"] == message
+    assert len(office.kinds(reference)) == reads  # nothing read, nothing changed
+    for method, path in (("GET", "/x"), ("POST", "/x"), ("POST", "/not-a-reference/notes"),
+                         ("GET", f"/{reference}/notes/more"), ("PUT", "/a/b/c")):
+        response = answer(method, path, b"{}")
+        assert (response.status_code, response.get_json()["message"]) == (
+            404, "No case with this reference."), path
+    unknown = answer("POST", f"/{reference}/no-such-operation", b"{}")
+    assert (unknown.status_code, unknown.get_json()["message"]) == (
+        404, "No such case operation.")
+    unread = answer("POST", f"/{reference}/no-such-operation", b"[]")  # its body first
+    assert unread.status_code == 400
+    for path in (f"/{reference}/", f"/{reference.lower()}", f"/{reference}//notes/"):
+        body = b'{"text": "a note"}' if path.endswith("notes/") else None
+        assert answer("POST" if body else "GET", path, body).status_code == 200, path
 
 
 def test_the_list_filters_and_shows_no_identity(office: Office) -> None:

@@ -19,8 +19,8 @@ from click.testing import CliRunner
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from shared.adapters.google_id_tokens import GoogleIdTokenVerifier
 from shared.adapters.sqlite_store import SqliteStore
-from shared.auth import GoogleIdTokenVerifier
 from shared.bootstrap import Container
 from shared.cli import main as cli
 from shared.domain.officers import parse_directory

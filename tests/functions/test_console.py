@@ -218,6 +218,32 @@ class TestDevelopmentSignIn:
             DevelopmentSignIn({}, {"K_SERVICE": "console"})
 
 
+class TestRouting:
+    def test_unknown_paths_are_404_and_wrong_methods_405_listing_what_the_path_takes(
+            self, office: Office, keys: tuple[CertServer, IapKey]) -> None:
+        reference = office.submit("retaliation")["reference"]
+        olga = browser(office, keys, OFFICER)
+        with bootstrap.using(office.container):
+            for method, path, allow in [
+                    ("POST", "/", "GET"), ("PUT", "/cases", "GET"),
+                    ("DELETE", f"/cases/{reference}", "GET"),
+                    ("GET", f"/cases/{reference}/notes", "POST"),
+                    ("GET", "/sign-out", "POST")]:
+                response = olga.client.open(path, method=method, headers=olga.headers())
+                assert response.status_code == 405, (method, path)
+                assert response.headers["Allow"] == allow
+        for path in ["/nowhere", f"/cases/{reference}/delete", "/cases/not-a-reference",
+                     f"/cases/{reference}/notes/more", "/assets/missing.css"]:
+            assert olga.get(path).status_code == 404, path
+        assert olga.get(f"//cases//{reference}/").status_code == 200
+        assert browser(office, keys, None).get("/nowhere").status_code == 401
+
+    def test_assets_need_no_sign_in(self, office: Office,
+                                    keys: tuple[CertServer, IapKey]) -> None:
+        response = browser(office, keys, None).get("/assets/app.css")
+        assert response.status_code == 200 and response.mimetype == "text/css"
+
+
 class TestForgery:
     def test_a_post_without_a_token_or_from_another_site_changes_nothing(
             self, office: Office, keys: tuple[CertServer, IapKey]) -> None:

@@ -12,9 +12,9 @@ from urllib.parse import urlencode
 
 import pytest
 
+from shared.domain.case_workflows import WORKFLOWS
 from shared.domain.follow_up import REPLY_TO_SUBMITTER, submitter_status
 from shared.domain.references import verify_receipt
-from shared.domain.workflow import WORKFLOWS
 from shared.ports.follow_up import FollowUpStore
 from shared.services import follow_up as service
 from shared.web.i18n import LANGUAGES, SOURCE_LANGUAGE, translations

@@ -95,6 +95,32 @@ def test_assets_are_ours_cached_by_version_and_unknown_paths_are_pages(web: Harn
     assert wrong.status_code == 405 and wrong.headers["Allow"] == "GET"
 
 
+@pytest.mark.parametrize(("method", "path", "allow"), [
+    ("DELETE", "/advice", "GET, POST"), ("PUT", "/received/", "GET, POST"),
+    ("PATCH", "/follow-up", "GET, POST"), ("GET", "/follow-up/message", "POST"),
+    ("HEAD", "/follow-up/leave", "POST"), ("POST", "/", "GET"),
+    ("DELETE", "/received/text", "GET")])
+def test_a_method_a_page_does_not_take_is_405_listing_those_it_does(
+        web: Harness, method: str, path: str, allow: str) -> None:
+    response = Browser(web).request("forms", path, method=method,
+                                    data=b"a=b" if method != "HEAD" else None)
+    assert (response.status_code, response.headers["Allow"]) == (405, allow)
+
+
+@pytest.mark.parametrize(("method", "path"), [
+    ("GET", "/ADVICE"), ("GET", "/follow-up//case"), ("POST", "/assets/app.css"),
+    ("GET", "/assets/a/app.css"), ("GET", "/assets/nope.css"), ("GET", "/advice/1")])
+def test_paths_no_page_has_are_404_pages(web: Harness, method: str, path: str) -> None:
+    response = Browser(web).request("forms", path, method=method,
+                                    data=b"a=b" if method == "POST" else None)
+    assert response.status_code == 404 and "Allow" not in response.headers
+
+
+def test_head_is_answered_as_get(web: Harness) -> None:
+    for path in ("/", "/advice/", "/assets/app.css"):
+        assert Browser(web).request("forms", path, method="HEAD").status_code == 200
+
+
 def _pairs(form: str, **changes: object) -> list[tuple[str, str]]:
     return flatten(payload(form, **changes))
 

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from shared import bootstrap
-from shared.auth import DevTokenVerifier
+from shared.adapters.dev_tokens import DevTokenVerifier
 from shared.cli import main as cli
 from shared.devserver import banner, dev_tokens
 from tests.support.harness import function_app

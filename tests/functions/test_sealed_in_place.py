@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from shared import bootstrap
-from shared.auth import GoogleIdTokenVerifier
+from shared.adapters.google_id_tokens import GoogleIdTokenVerifier
 from shared.bootstrap import Container
 from shared.domain.officers import parse_directory
 from shared.domain.records import Case, CaseChange, CaseEvent, Happened, record

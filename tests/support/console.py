@@ -12,7 +12,8 @@ from typing import Any
 from werkzeug.test import TestResponse
 
 from shared import bootstrap
-from shared.auth import IAP_ASSERTION_HEADER, IapAssertionVerifier, IapSignIn
+from shared.adapters.iap_assertions import IapAssertionVerifier
+from shared.auth import IAP_ASSERTION_HEADER, IapSignIn
 from shared.bootstrap import Container
 from shared.domain.officers import Officer
 from shared.google_certs import CertificateCache

@@ -13,7 +13,7 @@ import google.auth.jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from shared.auth import IAP_ISSUER
+from shared.adapters.iap_assertions import IAP_ISSUER
 
 AUDIENCE = "/projects/123456789012/global/backendServices/987654321"
 

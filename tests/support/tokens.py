@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
-from shared.auth import DevTokenVerifier
+from shared.adapters.dev_tokens import DevTokenVerifier
 
 
 class SigningKey:

@@ -176,6 +176,27 @@ def test_the_example_report_in_the_docs_is_current(tmp_path: Path,
         "says")
 
 
+def test_the_example_html_report_in_the_docs_is_current(
+        tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """The HTML page, byte for byte, as `intake report --format html --charts docs/figures
+    --output docs/examples/annual-report-2024.html` writes it."""
+    from shared.reports.tables import html_page
+    from shared.services.annual_report import annual_report
+
+    h = backend_harness("sqlite", tmp_path, request)
+    assert intake(h.container, "import", str(EXAMPLE)).exit_code == 0
+    made = html_page(annual_report(2024, store=h.container.statistics),
+                     {"Figure I": "../figures/figure-1.svg",
+                      "Figure II": "../figures/figure-2.svg"})
+    committed = (EXAMPLE.parent / "annual-report-2024.html").read_text(encoding="utf-8")
+    assert made == committed, (
+        "docs/examples/annual-report-2024.html is stale: regenerate it as docs/reporting.md "
+        "says")
+    without_images = intake(h.container, "report", "--year", "2024", "--format", "html")
+    assert without_images.stdout == "".join(
+        line for line in committed.splitlines(keepends=True) if "<img " not in line)
+
+
 def test_charts_are_written_as_png_and_svg_and_shown_in_the_report(
         tmp_path: Path, request: pytest.FixtureRequest) -> None:
     h = backend_harness("sqlite", tmp_path, request)

@@ -20,17 +20,11 @@ from typing import Any
 import functions_framework
 import pytest
 
+from shared.adapters.dev_tokens import DEV_TOKEN_MAX_AGE_SECONDS, DevTokenVerifier
+from shared.adapters.google_id_tokens import GoogleIdTokenVerifier
 from shared.auth import (
-    DEV_TOKEN_MAX_AGE_SECONDS,
     GOOGLE_CLOUD_MARKERS,
-    CertificateCache,
     DevTokensRefused,
-    DevTokenVerifier,
-    Forbidden,
-    GoogleIdTokenVerifier,
-    Officer,
-    Unauthenticated,
-    VerifierUnavailable,
     authenticate,
     bearer_token,
     claimed_email,
@@ -38,8 +32,10 @@ from shared.auth import (
     google_cloud_markers,
     google_cloud_signs,
     metadata_server_answers,
-    require_role,
 )
+from shared.domain.officers import Forbidden, Officer, require_role
+from shared.google_certs import CertificateCache, VerifierUnavailable
+from shared.ports.identity import Unauthenticated
 from tests.support.metadata import MetadataServer
 from tests.support.tokens import CertServer, SigningKey
 

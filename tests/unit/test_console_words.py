@@ -3,7 +3,7 @@ can apply has its label, and the session cookie holds what it should and nothing
 
 from __future__ import annotations
 
-from shared.domain.workflow import RETRY_FORWARDING, WORKFLOWS
+from shared.domain.case_workflows import RETRY_FORWARDING, WORKFLOWS
 from shared.web import console_labels, console_session
 from shared.web.console_session import Ended, Session
 

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from shared.domain.case_workflows import WORKFLOWS
 from shared.domain.deadlines import (
     THRESHOLDS,
     DeadlineAlert,
@@ -17,7 +18,6 @@ from shared.domain.deadlines import (
     thresholds_reached,
 )
 from shared.domain.policy import Policy
-from shared.domain.workflow import WORKFLOWS
 
 DUE = datetime(2026, 4, 1, 9, 30, tzinfo=UTC)  # 30 days after 2026-03-02T09:30Z
 

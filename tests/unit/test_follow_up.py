@@ -13,6 +13,7 @@ import pytest
 
 from shared.adapters.envelope import EnvelopeCipher
 from shared.adapters.local_keys import LocalKeyService
+from shared.domain.case_workflows import WORKFLOWS
 from shared.domain.follow_up import (
     FALLBACK,
     STATUSES,
@@ -24,7 +25,6 @@ from shared.domain.follow_up import (
 )
 from shared.domain.policy import Policy
 from shared.domain.sealing import CASES_KEY, MESSAGES_KEY, REPLY_TO_SUBMITTER, event_context
-from shared.domain.workflow import WORKFLOWS
 from shared.services.follow_up import read_case
 from tests.contract.test_store_contract import records
 from tests.support.fakes import FixedClock, InMemoryFollowUpStore, InMemoryStore, RecordingQueue

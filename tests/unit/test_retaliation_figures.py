@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from shared.domain.case_workflows import WORKFLOWS
+from shared.domain.measures import protective_measures_allowed
 from shared.domain.records import CaseEvent
 from shared.domain.retaliation_figures import (
     DETERMINATION_OF_STATE,
@@ -17,12 +19,7 @@ from shared.domain.retaliation_figures import (
 )
 from shared.domain.statistics import CaseHistory
 from shared.domain.taxonomy import PRELIMINARY_DETERMINATIONS
-from shared.domain.workflow import (
-    WORKFLOWS,
-    IllegalTransition,
-    UnknownState,
-    protective_measures_allowed,
-)
+from shared.domain.workflow import IllegalTransition, UnknownState
 
 
 def test_every_retaliation_state_has_a_determination_effect() -> None:

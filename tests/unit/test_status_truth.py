@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from shared.domain.case_workflows import WORKFLOWS
 from shared.domain.follow_up import (
     REFERRAL_DELIVERED,
     REFERRAL_FAILED,
@@ -27,7 +28,6 @@ from shared.domain.follow_up import (
     submitter_status,
 )
 from shared.domain.records import Forwarding, Supplement
-from shared.domain.workflow import WORKFLOWS
 from shared.web.i18n import LANGUAGES, SOURCE_LANGUAGE, translations
 
 REFERRAL_STATUSES = ("pending", "delivered", "failed")

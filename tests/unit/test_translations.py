@@ -153,6 +153,29 @@ def test_every_problem_the_schemas_give_has_the_pages_words_in_every_language() 
     ("ar", "fr", "ar"),
     ("xx", "es", "es"),
     (None, "," * 5000 + "fr", "en"),  # bounded work on a hostile header
+    (None, ",".join(["de"] * 30 + ["fr"]), "en"),  # and its first 30 items
+    # q-values: the highest wins, then the first listed; absent is 1; 0 is "not this".
+    (None, "es, fr", "es"),
+    (None, "fr, es", "fr"),
+    (None, "es;q=0.5, fr;q=0.8, ar;q=0.6", "fr"),
+    (None, "fr;q=0.8, es;q=0.80", "fr"),
+    (None, "fr;q=0, es;q=0.1", "es"),
+    (None, "fr;q=0.001", "fr"),
+    (None, "ar;q=2, es;q=0.5", "es"),  # q above 1 is invalid: the item is ignored
+    (None, "fr;level=1, es;q=0.9", "fr"),  # other parameters do not change the tag
+    (None, "fr ;q=0.5, es;q=0.4", "fr"),  # spaces around ";" are allowed (RFC 9110)
+    # Region and script subtags count as their primary language, at their own quality.
+    (None, "fr-CA", "fr"),
+    (None, "fr-CA, es;q=0.9", "fr"),
+    (None, "es;q=0.9, fr-CA", "fr"),
+    (None, "fr-CA;q=0.5, es;q=0.9", "es"),
+    (None, "FR-ca", "fr"),
+    (None, "pt_BR", "pt"),
+    (None, "zh-Hant-TW", "zh"),
+    (None, "ar-EG", "ar"),
+    (None, "ar-SA;q=0.9, en-GB;q=0.8", "ar"),
+    (None, "de-CH, fr-CH;q=0.4", "fr"),
+    (None, "fr-", "en"),  # a malformed tag
 ])
 def test_language_negotiation(explicit: str | None, accept: str | None, expected: str) -> None:
     assert negotiate(explicit, accept) == expected

@@ -6,7 +6,7 @@ import pytest
 from flask import Request
 from werkzeug.test import EnvironBuilder
 
-from shared.http import Origin, client_address, origin_of
+from shared.http.browsers import Origin, client_address, origin_of
 from shared.web import security
 from shared.web.sealed import Sealer
 from shared.web.security import TokenCheck

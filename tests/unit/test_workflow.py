@@ -12,16 +12,9 @@ from collections import deque
 
 import pytest
 
-from shared.domain.workflow import (
-    PRIMA_FACIE_OPEN,
-    SUSPENDABLE,
-    WORKFLOWS,
-    IllegalTransition,
-    Transition,
-    UnknownState,
-    Workflow,
-    protective_measures_allowed,
-)
+from shared.domain.case_workflows import SUSPENDABLE, WORKFLOWS
+from shared.domain.measures import PRIMA_FACIE_OPEN, protective_measures_allowed
+from shared.domain.workflow import IllegalTransition, Transition, UnknownState, Workflow
 
 # (form, transition, sources, target, actor), in table order.
 EXPECTED = [
