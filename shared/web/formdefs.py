@@ -146,3 +146,16 @@ def placed_fields(page: FormPage) -> Iterator[Placed]:
 
 
 CHECK_STEP = Step("check", N_("Check your answers before sending"), ())
+
+
+def contact_fields(no_phone: str) -> tuple[Field, Field, Field]:
+    """Name, e-mail and telephone as every named form asks them; `no_phone` is the message
+    shown when the chosen way of contact is the telephone and no number was given."""
+    return (
+        Field("name", N_("Full name"), messages={"required": N_("Enter your full name")}),
+        Field("email", N_("E-mail address"), "email",
+              messages={"required": N_("Enter your e-mail address")}),
+        Field("phone", N_("Telephone number"), "tel",
+              hint=N_("Needed only if you want us to call you."),
+              messages={"required": no_phone}),
+    )

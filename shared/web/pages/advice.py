@@ -11,7 +11,7 @@ from shared.domain.taxonomy import (
     REQUESTER_TYPES,
     STAFF_CATEGORIES,
 )
-from shared.web.formdefs import N_, Answers, Field, FormPage, Step
+from shared.web.formdefs import N_, Answers, Field, FormPage, Step, contact_fields
 
 _GROUPS = {code: ADVICE_LABELS[code] for code in ADVICE_GROUPS}
 _COI_KINDS = {code: ADVICE_LABELS[code] for code in ADVICE_GROUPS["conflict_of_interest"]}
@@ -45,14 +45,8 @@ ADVICE_PAGE = FormPage(
                                            "your name")}),
         )),
         Step("details", N_("How can we reach you?"), (
-            Field("name", N_("Full name"),
-                  messages={"required": N_("Enter your full name")}),
-            Field("email", N_("E-mail address"), "email",
-                  messages={"required": N_("Enter your e-mail address")}),
-            Field("phone", N_("Telephone number"), "tel",
-                  hint=N_("Needed only if you want us to call you."),
-                  messages={"required": N_("Enter a telephone number, or choose another way "
-                                           "for us to answer you")}),
+            *contact_fields(N_("Enter a telephone number, or choose another way for us to "
+                               "answer you")),
             Field("contact_method", N_("How should we answer you?"), "radios",
                   options=CONTACT_METHODS),
         )),

@@ -10,7 +10,17 @@ from shared.domain.taxonomy import (
     RETALIATORY_ACT_KINDS,
     STAFF_CATEGORIES,
 )
-from shared.web.formdefs import N_, YES_NO, Field, FormPage, Group, Rows, Step, Term
+from shared.web.formdefs import (
+    N_,
+    YES_NO,
+    Field,
+    FormPage,
+    Group,
+    Rows,
+    Step,
+    Term,
+    contact_fields,
+)
 
 _CONTACT = {code: label for code, label in CONTACT_METHODS.items() if code != "follow_up_page"}
 _DATE_APPROXIMATE = N_("If you do not remember the day, give the month and the year and tick "
@@ -54,14 +64,8 @@ RETALIATION_PAGE = FormPage(
     steps=(
         Step("you", N_("About you"), (
             Group(N_("Your details"), (
-                Field("name", N_("Full name"),
-                      messages={"required": N_("Enter your full name")}),
-                Field("email", N_("E-mail address"), "email",
-                      messages={"required": N_("Enter your e-mail address")}),
-                Field("phone", N_("Telephone number"), "tel",
-                      hint=N_("Needed only if you want us to call you."),
-                      messages={"required": N_("Enter a telephone number, or choose another "
-                                               "way for us to contact you")}),
+                *contact_fields(N_("Enter a telephone number, or choose another way for "
+                                   "us to contact you")),
                 Field("staff_id", N_("Index or personnel number"), short=True),
             ), name="complainant"),
             Field("contact_method", N_("How should we contact you?"), "radios",
