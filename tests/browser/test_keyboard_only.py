@@ -21,7 +21,7 @@ from tests.browser.flows import (
 )
 from tests.browser.walk import CONTROLS, _value, answers_of, body_for, step_of
 from tests.support.browser import Runner
-from tests.support.keyboard import fill_and_send, focused
+from tests.support.keyboard import autofocused, fill_and_send, focused
 
 
 def keyboard_body(form: str, lang: str) -> dict[str, Any]:
@@ -49,7 +49,7 @@ def test_a_form_filled_with_the_keyboard_only(page: Any, runner: Runner, form: s
     passed = fill_and_send(page, {}, submit_text=go_on)  # nothing answered
     assert "website" not in passed  # the honeypot is out of the focus order
     assert page.title().startswith(ERROR_PREFIX[lang])
-    summary = focused(page)
+    summary = autofocused(page)
     assert summary is not None and summary["tag"] == "div"
     links = page.eval_on_selector_all(".error-summary a", "as => as.map(a => a.hash)")
     assert links

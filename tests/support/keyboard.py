@@ -7,8 +7,11 @@ fails the test.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from typing import Any
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 FOCUSED = """() => {
   const e = document.activeElement;
@@ -25,6 +28,17 @@ Answers = Mapping[str, str | bool]
 def focused(page: Any) -> dict[str, Any] | None:
     result: dict[str, Any] | None = page.evaluate(FOCUSED)
     return result
+
+
+def autofocused(page: Any, timeout_ms: int = 5000) -> dict[str, Any] | None:
+    """The element a page's `autofocus` put focus on. Browsers apply autofocus at a
+    rendering update after the document loads, not at the load event, so wait for it;
+    None if nothing took focus within the timeout."""
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(
+            "() => document.activeElement && document.activeElement !== document.body",
+            timeout=timeout_ms)
+    return focused(page)
 
 
 def _choose_radio(page: Any, wanted: str) -> None:
