@@ -117,7 +117,7 @@ def over_limit(container: UseCases, request: Request, bucket: str, *,
 
 def rate_limited(container: UseCases, request: Request, post: Post, bucket: str,
                  function: str, message: str, again: Again) -> Response | None:
-    """The post's page again as a 429 with ``message`` (its ``%(minutes)s`` filled in) if
+    """The post's page again as a 429 with ``message`` (its ``%(time)s`` filled in) if
     this client made too many posts of this kind; None if it may go on."""
     wait = over_limit(container, request, bucket)
     if wait is None:
@@ -128,7 +128,7 @@ def rate_limited(container: UseCases, request: Request, post: Post, bucket: str,
 def _limited(function: str, ctx: views.PageContext, values: dict[str, str], message: str,
              wait: float, again: Again) -> Response:
     refused(function, "rate_limit")
-    notice = ctx.gettext(message) % {"minutes": wait_minutes(wait)}
+    notice = ctx.gettext(message) % {"time": views.minutes_in_plain_words(ctx, wait_minutes(wait))}
     return again(ctx, values, 429, notice, headers=retry_headers(wait))
 
 
@@ -162,7 +162,7 @@ class Again(Protocol):
 @dataclass(frozen=True)
 class RateLimit:
     """A rate limit a post is counted against before its body is read, and the notice
-    (with ``%(minutes)s``) shown with the form when the client is over it."""
+    (with ``%(time)s``) shown with the form when the client is over it."""
 
     bucket: str
     notice: str

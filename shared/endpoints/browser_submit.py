@@ -50,8 +50,8 @@ log = logs.get_logger(__name__)
 
 NOTICES = {
     "rate_limited": N_("Too many forms were sent from your network in a short time, so "
-                       "nothing was stored. Your answers are kept below: wait %(minutes)s "
-                       "minutes and send the form again."),
+                       "nothing was stored. Your answers are kept below: wait %(time)s "
+                       "and send the form again."),
     "unavailable": N_("The service is busy and nothing was stored. Your answers are kept "
                       "below: wait a moment and send the form again."),
 }

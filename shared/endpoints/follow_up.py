@@ -46,7 +46,7 @@ LOCKED = N_("Too many wrong attempts from your network for this reference. For y
 PACED = N_("Many wrong attempts have been made for this reference. For your protection, it "
            "can only be tried now and then: try again in %(time)s.")
 TOO_MANY = N_("Too many attempts from your network in a short time. Try again in "
-              "%(minutes)s minutes.")
+              "%(time)s.")
 EXPIRED = N_("For your safety, your case was closed on this device. Enter your reference and "
              "receipt code again: your message is kept and will be added to your case.")
 

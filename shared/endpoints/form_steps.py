@@ -32,7 +32,7 @@ EXPIRED_DRAFT = N_("For your safety, unsent answers are kept for a day at most, 
                    "the browser that typed them: this form had expired, so it starts again.")
 
 TOO_MANY_STEPS = N_("Too many pages were sent from your network in a short time. Your "
-                    "answers are kept below: wait %(minutes)s minutes and continue.")
+                    "answers are kept below: wait %(time)s and continue.")
 # Counted before the body is read, like every post to a submit function, but apart.
 STEPS_LIMIT = browser.RateLimit(guards.STEPS_BUCKET, TOO_MANY_STEPS,
                                 allowance=guards.STEP_POSTS_PER_FORM)

@@ -311,7 +311,7 @@ PROBLEMS = {
         N_("Nothing was stored. Open the form again and send it from there."),)),
     "rate_limited": Problem(N_("Too many forms sent"), (
         N_("Too many forms were sent from your network in a short time. Nothing was "
-           "stored. Wait %(minutes)s minutes and try again."),)),
+           "stored. Wait %(time)s and try again."),)),
     "unavailable": Problem(N_("The service is busy"), (
         N_("Nothing was stored. Wait a moment and try again."),)),
     "internal": Problem(N_("Something went wrong"), (
@@ -323,7 +323,8 @@ def problem(ctx: PageContext, status: int, kind: str, *, minutes: int = 1,
             headers: Mapping[str, str] | None = None) -> Response:
     gettext = ctx.gettext
     spec = PROBLEMS[kind]
-    paragraphs = [gettext(p) % {"minutes": minutes} if "%(minutes)s" in p else gettext(p)
+    time = minutes_in_plain_words(ctx, minutes)
+    paragraphs = [gettext(p) % {"time": time} if "%(time)s" in p else gettext(p)
                   for p in spec.paragraphs]
     return ctx.respond(status, "problem.html", headers=headers, heading=gettext(spec.title),
                        paragraphs=paragraphs, back_url=ctx.urls.page("", ctx.language.code),

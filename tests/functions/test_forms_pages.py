@@ -265,13 +265,24 @@ def test_the_rate_limit_answers_a_friendly_429_and_keeps_the_answers(tmp_path: P
     assert page.status == 429
     assert int(page.headers["Retry-After"]) > 0
     assert "Marguerite Okonkwo-Lindqvist" in page.text and page.step == "check"
-    assert "minutes" in page.summary[0]
+    assert "wait about an hour and send the form again" in page.summary[0]
     assert stored(web) == 2
     api = web.submit("submit_advice", payload("advice"))  # the same client on the API
     assert api.status_code == 429 and api.is_json and int(api.headers["Retry-After"]) > 0
     assert stored(web) == 2
     web.clock.advance(hours=1, seconds=1)
     assert browser.submit("advice", _pairs("advice")).status == 200
+
+
+def test_a_wait_under_a_minute_reads_as_a_minute_not_as_one_minutes(tmp_path: Path) -> None:
+    web = web_harness(tmp_path, INTAKE_FORM_RATE_LIMIT="1")
+    browser = Browser(web)
+    assert browser.submit("advice", _pairs("advice")).status == 200
+    web.clock.advance(minutes=59, seconds=30)
+    page = browser.submit("advice", _pairs("advice"))
+    assert page.status == 429 and 0 < int(page.headers["Retry-After"]) <= 60
+    assert "wait about a minute and send the form again" in page.summary[0]
+    assert "1 minutes" not in page.text
 
 
 def test_the_limit_is_per_client_address(tmp_path: Path) -> None:
