@@ -50,8 +50,10 @@ if TYPE_CHECKING:  # built on first use: a function pays only for what its path 
     from shared.domain.officers import Officer
     from shared.domain.recusal import Marker
     from shared.google_certs import CertificateCache
+    from shared.ports.disclosure import DisclosureStore
     from shared.ports.identity import TokenIdentity, TokenVerifier
     from shared.ports.statistics import StatisticsStore
+    from shared.services.disclosure import Programme
     from shared.services.forward import ForwardOutcome
     from shared.services.notify import MailSettings
     from shared.services.receive import Acknowledgement
@@ -255,6 +257,18 @@ class Container:
         """Shares the backend's database with the intake store; built on first use."""
         return self._component("statistics", lambda: self.storage.statistics())
 
+    # --- The financial disclosure programme ---
+
+    @property
+    def disclosure_store(self) -> DisclosureStore:
+        """Shares the backend's database with the intake store; built on first use."""
+        return self._component("disclosure_store", lambda: self.storage.disclosure())
+
+    @property
+    def programme(self) -> Programme:
+        """The programme's use cases' ports and settings (``INTAKE_DISCLOSURE``)."""
+        return self._component("programme", lambda: _programme(self))
+
     @property
     def use_cases(self) -> UseCases:
         """The use cases wired with these ports, built once."""
@@ -396,8 +410,11 @@ class UseCases:
         from shared.services.sweep import sweep
 
         c = self._c
+        from shared.services.disclosure import send_reminders
+
         return partial(sweep, store=c.store, queue=c.queue, clock=c.clock,
-                       grace=c.sweep_grace, batch=c.settings.sweep_batch)
+                       grace=c.sweep_grace, batch=c.settings.sweep_batch,
+                       reminders=lambda: send_reminders(c.programme))
 
     def task_caller(self, function: str, token: str) -> TokenIdentity:
         """Who a bearer token sent to the task target ``function`` proves to be."""
@@ -435,10 +452,36 @@ class UseCases:
         return self._c.console_secret
 
     @cached_property
+    def disclosure(self) -> Programme:
+        """The financial disclosure programme (``shared.services.disclosure``)."""
+        return self._c.programme
+
+    def identity(self, authorization: str | None) -> str:
+        """The (normalised) address a bearer token proves: a filer, a head of unit or an
+        officer, whom the programme's use cases tell apart."""
+        from shared.auth import bearer_token
+
+        return self._c.verifier.verify(bearer_token(authorization)).email
+
+    @cached_property
     def log_service(self) -> partial[LoggedService]:
         from shared.services.service_log import log_service
 
         return partial(log_service, store=self._c.statistics, clock=self._c.clock)
+
+
+def _programme(c: Container) -> Programme:
+    from shared.domain.disclosure import DisclosureError, parse_settings
+    from shared.services.disclosure import Programme
+
+    try:
+        settings = parse_settings(c.settings.disclosure_json)
+    except DisclosureError as error:
+        raise config.ConfigError(f"INTAKE_DISCLOSURE: {error}") from None
+    return Programme(store=c.disclosure_store, cipher=c.cipher, clock=c.clock,
+                     notifier=c.notifier, settings=settings, officers=c.officers,
+                     filer_url=c.settings.function_url("disclosure"),
+                     ethics_office_mailbox=c.settings.ethics_office_mailbox)
 
 
 def _system_clock() -> Clock:
@@ -459,6 +502,8 @@ class Storage(Protocol):
     def mail_ledger(self) -> MailLedger: ...
 
     def sealed_records(self) -> SealedRecords: ...
+
+    def disclosure(self) -> DisclosureStore: ...
 
 
 class SqliteStorage:
@@ -487,6 +532,10 @@ class SqliteStorage:
         from shared.adapters.sqlite_sealed import SqliteSealedRecords
         return SqliteSealedRecords(self.database)
 
+    def disclosure(self) -> DisclosureStore:
+        from shared.adapters.sqlite_disclosure import SqliteDisclosureStore
+        return SqliteDisclosureStore(self.database)
+
 
 class FirestoreStorage:
     """The gcp backend: one Firestore database."""
@@ -513,6 +562,10 @@ class FirestoreStorage:
     def sealed_records(self) -> SealedRecords:
         from shared.adapters.firestore_sealed import FirestoreSealedRecords
         return FirestoreSealedRecords(self.database)
+
+    def disclosure(self) -> DisclosureStore:
+        from shared.adapters.firestore_disclosure import FirestoreDisclosureStore
+        return FirestoreDisclosureStore(self.database)
 
 
 def _storage(s: Settings) -> Storage:

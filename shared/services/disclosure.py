@@ -1,0 +1,536 @@
+"""The disclosure programme's use cases: the roster, nominations, the annual campaign,
+declarations (sealed, amended until reviewed, every version kept), reviews, reminders and
+compliance. Every read and action lands in the programme's append-only history.
+
+Who may do what:
+- a filer (signed in with the address the roster gives) files, amends and reads their own
+  declarations and the guidance given on them, and nothing else;
+- an ethics officer (``ethics_officer``) reads any declaration and records its review;
+- an ethics administrator (``ethics_admin``) imports the roster, opens campaigns, nominates
+  and withdraws in any unit, and reads the campaign's status;
+- a head of unit (the programme's ``unit_heads`` setting) nominates and withdraws filers of
+  their units, and receives the escalations of their overdue filers; never a declaration.
+A declaration the caller may not read answers as an unknown one does.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import Any
+
+from shared.domain.disclosure import (
+    ACTIVE,
+    AD_HOC,
+    ANNUAL,
+    ESCALATION,
+    FILED,
+    GUIDANCE_GIVEN,
+    OBLIGATION_STATES,
+    OUTCOMES,
+    PENDING,
+    SEPARATED,
+    WITHDRAWN,
+    Campaign,
+    Compliance,
+    Declaration,
+    DeclarationContent,
+    DeclarationVersion,
+    DisclosureError,
+    Filer,
+    HistoryEntry,
+    Obligation,
+    OutcomeShares,
+    ProgrammeSettings,
+    Reminder,
+    Review,
+    compliance,
+    content_to_json,
+    obligation_for,
+    outcome_shares,
+    parse_content,
+    parse_filer,
+    reminders_due,
+    roster_diff,
+)
+from shared.domain.officers import ETHICS_ADMIN, ETHICS_OFFICER, Forbidden, Officer
+from shared.domain.sealing import declaration_context, guidance_context
+from shared.logs import get_logger
+from shared.ports.clock import Clock
+from shared.ports.disclosure import DeclarationConflict, DisclosureStore
+from shared.ports.mail import Email, Notifier, NotifierUnavailable
+from shared.ports.sealing import PayloadCipher
+
+log = get_logger(__name__)
+REMINDER_LEASE = timedelta(minutes=10)
+MAX_GUIDANCE = 5000
+
+
+class DeclarationNotFound(LookupError):
+    """No declaration with this id that the caller may read."""
+
+
+class NotAFiler(Exception):
+    """The signed-in address is not an active filer's."""
+
+
+class CampaignProblem(Exception):
+    """The campaign cannot do this now; the message says why."""
+
+
+@dataclass(frozen=True)
+class Programme:
+    """The ports and settings the use cases share (wired by the composition root)."""
+
+    store: DisclosureStore
+    cipher: PayloadCipher
+    clock: Clock
+    notifier: Notifier
+    settings: ProgrammeSettings
+    officers: Mapping[str, Officer]
+    filer_url: str  # where filers sign in (the link of their e-mails)
+    ethics_office_mailbox: str
+    mail_from_id: str = "disclosure"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling: a verified address, and the officer it is, if any."""
+
+    email: str
+    officer: Officer | None = None
+
+    def has_role(self, role: str) -> bool:
+        return self.officer is not None and self.officer.has_role(role)
+
+
+def caller(p: Programme, email: str) -> Caller:
+    address = email.strip().lower()
+    return Caller(address, p.officers.get(address))
+
+
+def _history(p: Programme, subject: str, actor: str, action: str, **details: Any) -> None:
+    p.store.append_history(HistoryEntry(subject, p.clock.now(), actor, action, details))
+
+
+def _require_admin(who: Caller, action: str) -> None:
+    if not who.has_role(ETHICS_ADMIN):
+        raise Forbidden("missing_role", f"Only an ethics administrator may {action}.")
+
+
+# --- Roster ---------------------------------------------------------------------------------
+
+
+def parse_roster(lines: Sequence[Mapping[str, Any]]) -> list[Filer]:
+    """Every line of an HR roster as a filer, or DisclosureError naming each bad line and
+    field (all or nothing)."""
+    filers, errors = [], {}
+    for number, line in enumerate(lines, start=1):
+        try:
+            filers.append(parse_filer(line))
+        except DisclosureError as error:
+            errors.update({f"line {number}.{k}": v for k, v in error.errors.items()})
+    if errors:
+        raise DisclosureError(errors)
+    return filers
+
+
+@dataclass(frozen=True)
+class RosterOutcome:
+    joined: int
+    left: int
+    changed: int
+    unchanged: int
+    obligations_added: int
+    obligations_closed: int
+
+
+def import_roster(p: Programme, who: Caller, lines: Sequence[Mapping[str, Any]],
+                  *, dry_run: bool = False) -> RosterOutcome:
+    """Apply HR's roster: joiners, leavers (their pending obligations close as separated)
+    and changes. A joiner after the latest campaign opened owes it a declaration, due
+    ``new_filer_days`` after appointment."""
+    _require_admin(who, "import the roster")
+    now = p.clock.now()
+    incoming = parse_roster(lines)
+    diff = roster_diff(p.store.filers(), incoming, at=now)
+    added = closed = 0
+    if not dry_run:
+        p.store.put_filers(diff.writes)
+        closed = _close_obligations(p, diff.left, SEPARATED, now.date())
+        added = _owe_latest_campaign(p, diff.joined)
+        _history(p, "roster", who.email, "roster_imported", joined=len(diff.joined),
+                 left=len(diff.left), changed=len(diff.changed))
+    return RosterOutcome(len(diff.joined), len(diff.left), len(diff.changed), diff.unchanged,
+                         added, closed)
+
+
+def _close_obligations(p: Programme, filers: Sequence[Filer], state: str, on: date) -> int:
+    closed = 0
+    for campaign in p.store.campaigns():
+        for filer in filers:
+            o = p.store.obligation(campaign.year, filer.staff_id)
+            if o is not None and o.state == PENDING:
+                p.store.put_obligation(replace(o, state=state, closed_on=on))
+                closed += 1
+    return closed
+
+
+def _owe_latest_campaign(p: Programme, filers: Sequence[Filer]) -> int:
+    campaigns = p.store.campaigns()
+    if not campaigns or not filers:
+        return 0
+    latest = campaigns[-1]
+    return p.store.add_obligations([obligation_for(latest, f, p.settings) for f in filers])
+
+
+def nominate(p: Programme, who: Caller, raw: Mapping[str, Any]) -> Filer:
+    """A head of unit (or an administrator) adds a filer to the programme."""
+    data = dict(raw)
+    data.setdefault("reason", "nominated")
+    filer = parse_filer(data, source="nominated", at=p.clock.now())
+    _may_manage(p, who, filer.unit)
+    existing = p.store.filer(filer.staff_id)
+    if existing is not None and existing.status == ACTIVE:
+        raise CampaignProblem(f"Staff id {filer.staff_id} is already an active filer.")
+    p.store.put_filers([filer])
+    _owe_latest_campaign(p, [filer])
+    _history(p, f"filer:{filer.staff_id}", who.email, "nominated", unit=filer.unit)
+    return filer
+
+
+def withdraw(p: Programme, who: Caller, staff_id: str) -> Filer:
+    """A head of the filer's unit (or an administrator) withdraws a filer: no longer
+    obliged to file; their pending obligations close as withdrawn."""
+    filer = p.store.filer(staff_id)
+    if filer is None or filer.status != ACTIVE:
+        raise FilerNotFound(staff_id)
+    _may_manage(p, who, filer.unit)
+    done = replace(filer, status=WITHDRAWN, left_on=p.clock.now().date())
+    p.store.put_filers([done])
+    _close_obligations(p, [done], WITHDRAWN, p.clock.now().date())
+    _history(p, f"filer:{staff_id}", who.email, "withdrawn", unit=filer.unit)
+    return done
+
+
+class FilerNotFound(LookupError):
+    """No active filer with this staff id."""
+
+
+def _may_manage(p: Programme, who: Caller, unit: str) -> None:
+    if who.has_role(ETHICS_ADMIN) or unit in p.settings.units_headed_by(who.email):
+        return
+    raise Forbidden("not_head_of_unit", "Only the head of the filer's unit or an ethics "
+                                        "administrator may nominate or withdraw this filer.")
+
+
+def list_filers(p: Programme, who: Caller, *, status: str | None = None) -> list[Filer]:
+    """The roster, for administrators and officers."""
+    if not (who.has_role(ETHICS_ADMIN) or who.has_role(ETHICS_OFFICER)):
+        raise Forbidden("missing_role", "Only ethics officers and administrators may read "
+                                        "the roster.")
+    return [f for f in p.store.filers() if status is None or f.status == status]
+
+
+# --- Campaign -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CampaignOpened:
+    campaign: Campaign
+    created: bool
+    obligations_added: int
+
+
+def open_campaign(p: Programme, who: Caller, year: int, *, due_on: date | None = None
+                  ) -> CampaignOpened:
+    """Open the cycle of a reporting year: every active filer owes a declaration. Opening
+    it again changes nothing but adds obligations missing (an interrupted opening)."""
+    _require_admin(who, "open a campaign")
+    now = p.clock.now()
+    if not 2000 <= year <= now.year:
+        raise DisclosureError({"year": [f"A reporting year from 2000 to {now.year}."]})
+    campaign, created = p.store.create_campaign(
+        Campaign(year, due_on or p.settings.default_due(year), now, who.email))
+    active = [f for f in p.store.filers() if f.status == ACTIVE]
+    added = p.store.add_obligations([obligation_for(campaign, f, p.settings) for f in active])
+    if created or added:
+        _history(p, f"campaign:{year}", who.email, "campaign_opened",
+                 due_on=campaign.due_on.isoformat(), obligations=added)
+    return CampaignOpened(campaign, created, added)
+
+
+@dataclass(frozen=True)
+class CampaignStatus:
+    campaign: Campaign
+    states: Mapping[str, int]
+    overdue: tuple[Obligation, ...]
+    reminders_sent: Mapping[str, int]  # kind -> count
+    compliance: Compliance
+
+
+def campaign_status(p: Programme, who: Caller, year: int) -> CampaignStatus:
+    if not (who.has_role(ETHICS_ADMIN) or who.has_role(ETHICS_OFFICER)):
+        raise Forbidden("missing_role", "Only ethics officers and administrators may read "
+                                        "a campaign's status.")
+    campaign = p.store.campaign(year)
+    if campaign is None:
+        raise CampaignProblem(f"No campaign is open for {year}.")
+    obligations = p.store.obligations(year)
+    states = Counter(dict.fromkeys(OBLIGATION_STATES, 0))
+    states.update(o.state for o in obligations)
+    today = p.clock.now().date()
+    sent = Counter(key.split(":")[2] for key in p.store.reminders_sent(year))
+    return CampaignStatus(
+        campaign, dict(states), tuple(o for o in obligations if o.overdue(today)),
+        {kind: sent.get(kind, 0) for kind in ("reminder", ESCALATION)},
+        compliance(year, obligations))
+
+
+# --- Declarations ---------------------------------------------------------------------------
+
+
+def _filer_of(p: Programme, who: Caller) -> Filer:
+    filer = p.store.filer_by_email(who.email)
+    if filer is None or filer.status != ACTIVE:
+        raise NotAFiler(who.email)
+    return filer
+
+
+def _seal(p: Programme, declaration_id: str, version: int,
+          content: DeclarationContent) -> dict[str, Any]:
+    plaintext = json.dumps(content_to_json(content), sort_keys=True,
+                           ensure_ascii=False).encode()
+    return p.cipher.seal(declaration_context(declaration_id, version), plaintext)
+
+
+def file_declaration(p: Programme, who: Caller, body: Mapping[str, Any], *, kind: str,
+                     year: int | None = None) -> Declaration:
+    """File a declaration: the annual one of a campaign's year (once: then amend it), or
+    an ad hoc one at any time."""
+    filer = _filer_of(p, who)
+    now = p.clock.now()
+    obligation = None
+    if kind == ANNUAL:
+        if year is None:
+            raise DisclosureError({"year": ["Required for an annual declaration."]})
+        obligation = p.store.obligation(year, filer.staff_id)
+        if obligation is None:
+            raise CampaignProblem(f"You have no annual declaration to file for {year}.")
+        if obligation.state != PENDING:
+            raise CampaignProblem(f"Your annual declaration for {year} is filed already; "
+                                  "amend it instead.")
+    elif kind != AD_HOC:
+        raise DisclosureError({"kind": ["annual or ad_hoc."]})
+    content = parse_content(body, kind=kind)
+    declaration_id = uuid.uuid4().hex
+    sealed = _seal(p, declaration_id, 1, content)
+    declaration = Declaration(declaration_id, filer.staff_id, kind,
+                              year if kind == ANNUAL and year else now.year, 1, now, now,
+                              sealed, content.nothing_declared)
+    filled = None if obligation is None else replace(
+        obligation, state=FILED, declaration_id=declaration_id, filed_at=now)
+    p.store.add_declaration(declaration, DeclarationVersion(declaration_id, 1, now, sealed),
+                            filled)
+    _history(p, f"declaration:{declaration_id}", who.email, "filed", kind=kind,
+             year=declaration.year, late=bool(filled and filled.late))
+    return declaration
+
+
+def amend_declaration(p: Programme, who: Caller, declaration_id: str,
+                      body: Mapping[str, Any], *, version: int) -> Declaration:
+    """A new version of one's own declaration, if it is still at ``version`` and not
+    reviewed."""
+    filer = _filer_of(p, who)
+    stored = p.store.declaration(declaration_id)
+    if stored is None or stored.staff_id != filer.staff_id:
+        raise DeclarationNotFound(declaration_id)
+    if stored.review is not None:
+        raise DeclarationConflict("reviewed")
+    if stored.version != version:
+        raise DeclarationConflict("version")
+    content = parse_content(body, kind=stored.kind)
+    now = p.clock.now()
+    sealed = _seal(p, declaration_id, version + 1, content)
+    amended = replace(stored, version=version + 1, updated_at=now, sealed=sealed,
+                      nothing_declared=content.nothing_declared)
+    p.store.amend_declaration(amended, DeclarationVersion(declaration_id, version + 1, now,
+                                                          sealed))
+    _history(p, f"declaration:{declaration_id}", who.email, "amended", version=version + 1)
+    return amended
+
+
+@dataclass(frozen=True)
+class DeclarationView:
+    declaration: Declaration
+    content: dict[str, Any]
+    guidance: str | None
+    versions: tuple[int, ...]
+    history: tuple[HistoryEntry, ...] = field(default=())
+
+
+def _readable(p: Programme, who: Caller, declaration_id: str) -> tuple[Declaration, bool]:
+    """The declaration and whether the caller reads it as an officer; DeclarationNotFound
+    for anyone else (a head of unit, another filer, an administrator without the officer's
+    role)."""
+    declaration = p.store.declaration(declaration_id)
+    if declaration is None:
+        raise DeclarationNotFound(declaration_id)
+    if who.has_role(ETHICS_OFFICER):
+        return declaration, True
+    filer = p.store.filer_by_email(who.email)
+    if filer is not None and filer.staff_id == declaration.staff_id:
+        return declaration, False
+    _history(p, f"declaration:{declaration_id}", who.email, "read_refused")
+    raise DeclarationNotFound(declaration_id)
+
+
+def read_declaration(p: Programme, who: Caller, declaration_id: str) -> DeclarationView:
+    """One declaration, opened, for its filer or an ethics officer (who also sees its
+    history); the read is recorded."""
+    declaration, as_officer = _readable(p, who, declaration_id)
+    content = json.loads(p.cipher.open(declaration_context(declaration_id,
+                                                           declaration.version),
+                                       declaration.sealed))
+    guidance = None
+    if declaration.guidance:
+        guidance = p.cipher.open(guidance_context(declaration_id),
+                                 declaration.guidance).decode()
+    _history(p, f"declaration:{declaration_id}", who.email, "read",
+             version=declaration.version)
+    versions = tuple(v.version for v in p.store.versions(declaration_id))
+    history = tuple(p.store.history(f"declaration:{declaration_id}")) if as_officer else ()
+    return DeclarationView(declaration, content, guidance, versions, history)
+
+
+def my_declarations(p: Programme, who: Caller) -> tuple[Filer, list[Declaration],
+                                                       list[Obligation]]:
+    """The signed-in filer, their declarations (without content) and obligations."""
+    filer = _filer_of(p, who)
+    obligations = [o for c in p.store.campaigns()
+                   if (o := p.store.obligation(c.year, filer.staff_id)) is not None]
+    _history(p, f"filer:{filer.staff_id}", who.email, "listed_own_declarations")
+    return filer, p.store.declarations_of(filer.staff_id), obligations
+
+
+def review_declaration(p: Programme, who: Caller, declaration_id: str, outcome: str,
+                       guidance: str | None = None) -> Declaration:
+    """Record the one outcome of a declaration's review. Guidance (required with
+    ``guidance_given``) is sealed and e-mailed to the filer as a link, never as content."""
+    if not who.has_role(ETHICS_OFFICER):
+        raise Forbidden("missing_role", "Only an ethics officer may review a declaration.")
+    if outcome not in OUTCOMES:
+        raise DisclosureError({"outcome": [f"One of {', '.join(OUTCOMES)}."]})
+    text = (guidance or "").strip()
+    if outcome == GUIDANCE_GIVEN and not text:
+        raise DisclosureError({"guidance": ["Required when guidance is given."]})
+    if len(text) > MAX_GUIDANCE:
+        raise DisclosureError({"guidance": [f"At most {MAX_GUIDANCE} characters."]})
+    if p.store.declaration(declaration_id) is None:
+        raise DeclarationNotFound(declaration_id)
+    sealed = p.cipher.seal(guidance_context(declaration_id), text.encode()) if text else None
+    now = p.clock.now()
+    try:
+        done = p.store.review_declaration(declaration_id, Review(outcome, who.email, now,
+                                                                 bool(text)), sealed)
+    except KeyError:
+        raise DeclarationNotFound(declaration_id) from None
+    _history(p, f"declaration:{declaration_id}", who.email, "reviewed", outcome=outcome)
+    filer = p.store.filer(done.staff_id)
+    if filer is not None and text:
+        _send(p, filer.email, "Your declaration has been reviewed",
+              f"The Ethics Office has replied on a declaration you filed. Sign in to read "
+              f"it: {p.filer_url}", f"review:{declaration_id}")
+    return done
+
+
+# --- Reminders ----------------------------------------------------------------------------
+
+
+@dataclass
+class ReminderReport:
+    sent: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def send_reminders(p: Programme) -> ReminderReport:
+    """Send every reminder and escalation whose day has come, each once: claimed in the
+    store before it is sent, marked sent after; a failed send is released for the next
+    sweep. Driven by ``sweep``."""
+    report = ReminderReport()
+    now = p.clock.now()
+    for campaign in p.store.campaigns():
+        for obligation in p.store.pending_obligations(campaign.year):
+            for reminder in reminders_due(obligation, now.date(), p.settings):
+                _remind(p, reminder, obligation, report)
+    return report
+
+
+def _remind(p: Programme, reminder: Reminder, obligation: Obligation,
+            report: ReminderReport) -> None:
+    now = p.clock.now()
+    if not p.store.claim_reminder(reminder.key, now, REMINDER_LEASE):
+        return
+    filer = p.store.filer(obligation.staff_id)
+    try:
+        if reminder.kind == ESCALATION:
+            heads = p.settings.heads_of(obligation.unit) or [p.ethics_office_mailbox]
+            for head in heads:
+                _send(p, head, "A declaration in your unit is overdue",
+                      "A financial disclosure declaration due from a filer of your unit "
+                      f"is overdue. The Ethics Office's console lists it: {p.filer_url}",
+                      f"{reminder.key}:{head}")
+        elif filer is not None:
+            when = "is due" if reminder.days < 0 else "is overdue"
+            _send(p, filer.email, f"Your financial disclosure declaration {when}",
+                  f"Your declaration for {obligation.year} {when} (due "
+                  f"{obligation.due_on.isoformat()}). Sign in to file it: {p.filer_url}",
+                  reminder.key)
+    except NotifierUnavailable:
+        p.store.release_reminder(reminder.key)
+        report.failed.append(reminder.key)
+        log.error("disclosure reminder not sent; it is retried by the next sweep",
+                  extra={"event": "disclosure_reminder_failed", "kind": reminder.kind})
+        return
+    p.store.reminder_sent(reminder.key, now)
+    _history(p, f"filer:{obligation.staff_id}", "sweep", f"{reminder.kind}_sent",
+             year=obligation.year, days=reminder.days)
+    report.sent.append(reminder.key)
+
+
+def _send(p: Programme, to: str, subject: str, body: str, key: str) -> None:
+    p.notifier.send(Email(to, subject, body,
+                          f"<{uuid.uuid5(uuid.NAMESPACE_URL, key).hex}@{p.mail_from_id}>"))
+
+
+# --- Compliance ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    compliance: Compliance
+    outcomes: OutcomeShares
+
+
+def year_figures(store: DisclosureStore, year: int) -> YearFigures | None:
+    """A campaign year's compliance and review outcomes from the records; None if no
+    campaign was opened for it."""
+    if store.campaign(year) is None:
+        return None
+    return YearFigures(compliance(year, store.obligations(year)),
+                       outcome_shares(store.declarations(year), year))
+
+
+def campaign_years(store: DisclosureStore) -> list[int]:
+    return [c.year for c in store.campaigns()]
+
+
+def recorded_years(store: DisclosureStore, years: Sequence[int]) -> dict[int, YearFigures]:
+    """The figures of each of ``years`` that had a campaign."""
+    opened = set(campaign_years(store))
+    return {y: f for y in years if y in opened
+            and (f := year_figures(store, y)) is not None}
