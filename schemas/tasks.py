@@ -56,3 +56,12 @@ class TaskSchema(IntakeSchema):
                 validate.Regexp(rule.pattern, error=rule.error)(data["item"])
             except ValidationError as error:
                 raise ValidationError(error.messages, "item") from None
+
+
+class ReminderTaskSchema(IntakeSchema):
+    """A reminder or escalation of the disclosure programme (notify): its key,
+    ``<year>:<staff id>:<reminder|escalation>:<days from the due date>``."""
+
+    reminder = String(required=True, validate=validate.Regexp(
+        r"^[0-9]{4}:[A-Za-z0-9._-]{1,40}:(reminder|escalation):[+-][0-9]{1,3}$",
+        error="Must be a reminder key such as 2025:S000123:reminder:-14."))

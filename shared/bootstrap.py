@@ -45,6 +45,7 @@ if TYPE_CHECKING:  # built on first use: a function pays only for what its path 
     from shared.adapters.firestore_database import FirestoreDatabase
     from shared.adapters.sqlite_database import SqliteDatabase
     from shared.auth import DevelopmentSignIn, IapSignIn
+    from shared.domain.disclosure import ProgrammeSettings
     from shared.domain.forms import FormSpec
     from shared.domain.mail_limits import SendLimits
     from shared.domain.officers import Officer
@@ -265,6 +266,11 @@ class Container:
         return self._component("disclosure_store", lambda: self.storage.disclosure())
 
     @property
+    def programme_settings(self) -> ProgrammeSettings:
+        """The programme's configuration (``INTAKE_DISCLOSURE``), checked."""
+        return self._component("programme_settings", lambda: _programme_settings(self.settings))
+
+    @property
     def programme(self) -> Programme:
         """The programme's use cases' ports and settings (``INTAKE_DISCLOSURE``)."""
         return self._component("programme", lambda: _programme(self))
@@ -410,11 +416,25 @@ class UseCases:
         from shared.services.sweep import sweep
 
         c = self._c
-        from shared.services.disclosure import send_reminders
+        from shared.services.disclosure import queue_reminders
 
         return partial(sweep, store=c.store, queue=c.queue, clock=c.clock,
                        grace=c.sweep_grace, batch=c.settings.sweep_batch,
-                       reminders=lambda: send_reminders(c.programme))
+                       reminders=lambda: queue_reminders(
+                           store=c.disclosure_store, clock=c.clock,
+                           settings=c.programme_settings, queue=c.queue))
+
+    @cached_property
+    def disclosure_reminder(self) -> partial[str]:
+        """Sends one reminder of the disclosure programme (the notify function)."""
+        from shared.services.disclosure import ReminderMail, send_reminder
+
+        c = self._c
+        s = c.settings
+        return partial(send_reminder, mail=ReminderMail(
+            store=c.disclosure_store, clock=c.clock, notifier=c.notifier,
+            settings=c.programme_settings, filer_url=s.function_url("disclosure"),
+            ethics_office_mailbox=s.ethics_office_mailbox))
 
     def task_caller(self, function: str, token: str) -> TokenIdentity:
         """Who a bearer token sent to the task target ``function`` proves to be."""
@@ -470,16 +490,20 @@ class UseCases:
         return partial(log_service, store=self._c.statistics, clock=self._c.clock)
 
 
-def _programme(c: Container) -> Programme:
+def _programme_settings(s: Settings) -> ProgrammeSettings:
     from shared.domain.disclosure import DisclosureError, parse_settings
-    from shared.services.disclosure import Programme
 
     try:
-        settings = parse_settings(c.settings.disclosure_json)
+        return parse_settings(s.disclosure_json)
     except DisclosureError as error:
         raise config.ConfigError(f"INTAKE_DISCLOSURE: {error}") from None
+
+
+def _programme(c: Container) -> Programme:
+    from shared.services.disclosure import Programme
+
     return Programme(store=c.disclosure_store, cipher=c.cipher, clock=c.clock,
-                     notifier=c.notifier, settings=settings, officers=c.officers,
+                     notifier=c.notifier, settings=c.programme_settings, officers=c.officers,
                      filer_url=c.settings.function_url("disclosure"),
                      ethics_office_mailbox=c.settings.ethics_office_mailbox)
 

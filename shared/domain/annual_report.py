@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
+from shared.domain.disclosure import Compliance, OutcomeShares
 from shared.domain.forms import FORMS
 from shared.domain.retaliation_figures import (
     DETERMINATION_OF_OUTCOME,
@@ -22,7 +23,6 @@ from shared.domain.retaliation_figures import (
     RetaliationFigures,
     figures_from_histories,
 )
-from shared.domain.disclosure import Compliance, OutcomeShares
 from shared.domain.statistics import (
     INDEPENDENT_REVIEW,
     PANEL_REVIEW,

@@ -12,7 +12,6 @@ from shared.domain.annual_report import (
     retaliation_history_window,
 )
 from shared.domain.disclosure import compliance, outcome_shares
-
 from shared.ports.disclosure import DisclosureStore
 from shared.ports.statistics import StatisticsStore
 
@@ -23,10 +22,10 @@ def annual_report(year: int, *, store: StatisticsStore,
     breakdowns and Table 2.
 
     One aggregate per number (``report_queries``), the disclosure years (one small document
-    per year, or the programme's records for a year with a campaign), and the history of each retaliation case received by the end of the year
-    and still going on in it (about fourteen a year): their figures are those of the
-    history as of the end of the year. An import left incomplete is named in the report's
-    notes.
+    per year; the programme's records for a year with a campaign), and the history of
+    each retaliation case received by the end of the year and still going on in it (about
+    fourteen a year): their figures are those of the history as of the end of the year.
+    An import left incomplete is named in the report's notes.
     """
     queries = report_queries(year)
     answers = store.count(queries)

@@ -15,12 +15,13 @@ A declaration the caller may not read answers as an unknown one does.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from shared.domain.disclosure import (
@@ -58,12 +59,14 @@ from shared.domain.disclosure import (
     roster_diff,
 )
 from shared.domain.officers import ETHICS_ADMIN, ETHICS_OFFICER, Forbidden, Officer
+from shared.domain.records import Task
 from shared.domain.sealing import declaration_context, guidance_context
 from shared.logs import get_logger
 from shared.ports.clock import Clock
 from shared.ports.disclosure import DeclarationConflict, DisclosureStore
 from shared.ports.mail import Email, Notifier, NotifierUnavailable
 from shared.ports.sealing import PayloadCipher
+from shared.ports.tasks import QueueUnavailable, TaskQueue
 
 log = get_logger(__name__)
 REMINDER_LEASE = timedelta(minutes=10)
@@ -94,7 +97,6 @@ class Programme:
     officers: Mapping[str, Officer]
     filer_url: str  # where filers sign in (the link of their e-mails)
     ethics_office_mailbox: str
-    mail_from_id: str = "disclosure"
 
 
 @dataclass(frozen=True)
@@ -442,7 +444,7 @@ def review_declaration(p: Programme, who: Caller, declaration_id: str, outcome: 
     _history(p, f"declaration:{declaration_id}", who.email, "reviewed", outcome=outcome)
     filer = p.store.filer(done.staff_id)
     if filer is not None and text:
-        _send(p, filer.email, "Your declaration has been reviewed",
+        _send(p.notifier, filer.email, "Your declaration has been reviewed",
               f"The Ethics Office has replied on a declaration you filed. Sign in to read "
               f"it: {p.filer_url}", f"review:{declaration_id}")
     return done
@@ -453,58 +455,116 @@ def review_declaration(p: Programme, who: Caller, declaration_id: str, outcome: 
 
 @dataclass
 class ReminderReport:
-    sent: list[str] = field(default_factory=list)
+    queued: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
 
+    @property
+    def sent(self) -> list[str]:  # the sweep's report names what it set going
+        return self.queued
 
-def send_reminders(p: Programme) -> ReminderReport:
-    """Send every reminder and escalation whose day has come, each once: claimed in the
-    store before it is sent, marked sent after; a failed send is released for the next
-    sweep. Driven by ``sweep``."""
+
+def due_reminders(store: DisclosureStore, today: date, settings: ProgrammeSettings
+                  ) -> list[Reminder]:
+    """Every reminder and escalation whose day has come and that did not go out yet."""
+    due = []
+    for campaign in store.campaigns():
+        sent = set(store.reminders_sent(campaign.year))
+        for obligation in store.pending_obligations(campaign.year):
+            due += [r for r in reminders_due(obligation, today, settings) if r.key not in sent]
+    return due
+
+
+def reminder_task(reminder: Reminder, now: datetime) -> Task:
+    """The notify task of a reminder. Its name holds the hour: a task lost or given up
+    on is queued again by a later sweep, while the sweeps of one hour queue it once; the
+    store's claim makes it go out once however often it is delivered."""
+    digest = hashlib.sha256(reminder.key.encode()).hexdigest()[:32]
+    return Task(queue="notify", name=f"disclosure-{digest}-{now:%Y%m%d%H}", target="notify",
+                payload={"reminder": reminder.key})
+
+
+def queue_reminders(*, store: DisclosureStore, clock: Clock, settings: ProgrammeSettings,
+                    queue: TaskQueue) -> ReminderReport:
+    """Queue every reminder due and not sent for the notify function. Driven by ``sweep``;
+    a reminder that cannot be queued now is queued by the next sweep."""
+    now = clock.now()
     report = ReminderReport()
-    now = p.clock.now()
-    for campaign in p.store.campaigns():
-        for obligation in p.store.pending_obligations(campaign.year):
-            for reminder in reminders_due(obligation, now.date(), p.settings):
-                _remind(p, reminder, obligation, report)
+    for reminder in due_reminders(store, now.date(), settings):
+        try:
+            queue.enqueue(reminder_task(reminder, now))
+        except QueueUnavailable:
+            report.failed.append(reminder.key)
+            continue
+        report.queued.append(reminder.key)
+    if report.failed:
+        log.error("disclosure reminders not queued; the next sweep queues them",
+                  extra={"event": "disclosure_reminders_not_queued",
+                         "count": len(report.failed)})
     return report
 
 
-def _remind(p: Programme, reminder: Reminder, obligation: Obligation,
-            report: ReminderReport) -> None:
-    now = p.clock.now()
-    if not p.store.claim_reminder(reminder.key, now, REMINDER_LEASE):
-        return
-    filer = p.store.filer(obligation.staff_id)
+@dataclass(frozen=True)
+class ReminderMail:
+    """What sending a reminder needs (the notify function's part of the programme)."""
+
+    store: DisclosureStore
+    clock: Clock
+    notifier: Notifier
+    settings: ProgrammeSettings
+    filer_url: str
+    ethics_office_mailbox: str
+
+
+def send_reminder(key: str, *, mail: ReminderMail) -> str:
+    """Send one reminder or escalation, once: "sent"; "already_sent" (or being sent by
+    another delivery); "not_due" (the obligation was met or closed meanwhile, or the key
+    names no reminder due). Raises NotifierUnavailable (the task is retried; the claim is
+    released first)."""
+    store, now = mail.store, mail.clock.now()
     try:
-        if reminder.kind == ESCALATION:
-            heads = p.settings.heads_of(obligation.unit) or [p.ethics_office_mailbox]
-            for head in heads:
-                _send(p, head, "A declaration in your unit is overdue",
-                      "A financial disclosure declaration due from a filer of your unit "
-                      f"is overdue. The Ethics Office's console lists it: {p.filer_url}",
-                      f"{reminder.key}:{head}")
+        year_text, staff_id, kind, days_text = key.split(":")
+        year, days = int(year_text), int(days_text)
+    except ValueError:
+        return "not_due"
+    obligation = store.obligation(year, staff_id)
+    if obligation is None or not _owed(obligation, kind, days, now.date(), mail.settings):
+        return "not_due"
+    if not store.claim_reminder(key, now, REMINDER_LEASE):
+        return "already_sent"
+    filer = store.filer(staff_id)
+    link = mail.filer_url
+    try:
+        if kind == ESCALATION:
+            for head in mail.settings.heads_of(obligation.unit) or [mail.ethics_office_mailbox]:
+                _send(mail.notifier, head, "A declaration in your unit is overdue",
+                      "A financial disclosure declaration due from a filer of your unit is "
+                      f"overdue. Please remind them to file it: {link}", f"{key}:{head}")
         elif filer is not None:
-            when = "is due" if reminder.days < 0 else "is overdue"
-            _send(p, filer.email, f"Your financial disclosure declaration {when}",
-                  f"Your declaration for {obligation.year} {when} (due "
-                  f"{obligation.due_on.isoformat()}). Sign in to file it: {p.filer_url}",
-                  reminder.key)
+            when = "is due" if days < 0 else "is overdue"
+            _send(mail.notifier, filer.email, f"Your financial disclosure declaration {when}",
+                  f"Your declaration for {year} {when} (due {obligation.due_on.isoformat()})."
+                  f" Sign in to file it: {link}", key)
     except NotifierUnavailable:
-        p.store.release_reminder(reminder.key)
-        report.failed.append(reminder.key)
-        log.error("disclosure reminder not sent; it is retried by the next sweep",
-                  extra={"event": "disclosure_reminder_failed", "kind": reminder.kind})
-        return
-    p.store.reminder_sent(reminder.key, now)
-    _history(p, f"filer:{obligation.staff_id}", "sweep", f"{reminder.kind}_sent",
-             year=obligation.year, days=reminder.days)
-    report.sent.append(reminder.key)
+        store.release_reminder(key)
+        raise
+    store.reminder_sent(key, now)
+    store.append_history(HistoryEntry(f"filer:{staff_id}", now, "notify", f"{kind}_sent",
+                                      {"year": year, "days": days}))
+    return "sent"
 
 
-def _send(p: Programme, to: str, subject: str, body: str, key: str) -> None:
-    p.notifier.send(Email(to, subject, body,
-                          f"<{uuid.uuid5(uuid.NAMESPACE_URL, key).hex}@{p.mail_from_id}>"))
+def _owed(obligation: Obligation, kind: str, days: int, today: date,
+            settings: ProgrammeSettings) -> bool:
+    """Whether a reminder the sweep queued is still owed: its obligation pending, its
+    threshold one of the settings' and reached (a later threshold may have come since)."""
+    thresholds = settings.reminder_days if kind != ESCALATION else settings.escalation_days
+    return (obligation.state == PENDING and days in thresholds
+            and (today - obligation.due_on).days >= days)
+
+
+def _send(notifier: Notifier, to: str, subject: str, body: str, key: str) -> None:
+    notifier.send(Email(to, subject, body,
+                        f"<{uuid.uuid5(uuid.NAMESPACE_URL, key).hex}@disclosure.invalid>"))
 
 
 # --- Compliance ---------------------------------------------------------------------------

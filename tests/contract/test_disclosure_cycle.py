@@ -20,10 +20,22 @@ from shared.domain.statistics import DisclosureYear, ImportManifest
 from shared.domain.taxonomy import DUTY_STATIONS, STAFF_CATEGORIES
 from shared.services import disclosure as programme_service
 from shared.services.annual_report import annual_report
-from shared.services.disclosure import Programme, caller
-from tests.support.disclosure import ADMIN, OFFICER, backend_programme  # noqa: F401
-from tests.support.disclosure import nothing_to_declare, roster_line, with_items
-from tests.support.fakes import FixedClock, InMemoryStore, RecordingNotifier
+from shared.services.disclosure import (
+    Programme,
+    ReminderMail,
+    caller,
+    queue_reminders,
+    send_reminder,
+)
+from tests.support.disclosure import (  # noqa: F401
+    ADMIN,
+    OFFICER,
+    backend_programme,
+    nothing_to_declare,
+    roster_line,
+    with_items,
+)
+from tests.support.fakes import FixedClock, InMemoryStore, RecordingNotifier, RecordingQueue
 from tests.support.statistics_fakes import InMemoryStatistics
 
 YEAR = 2025
@@ -91,13 +103,27 @@ def test_a_whole_cycle(backend_programme: Programme) -> None:  # noqa: F811
 
     sent_keys: list[str] = []
 
+    queue = RecordingQueue()
+    mail = ReminderMail(store=p.store, clock=clock, notifier=p.notifier, settings=p.settings,
+                        filer_url=p.filer_url, ethics_office_mailbox=p.ethics_office_mailbox)
+
     def sweep_on(day: date) -> set[str]:
+        """Two sweeps (the second queues again what the first queued, in the same hour:
+        no new task), then each task delivered twice: each reminder goes out once."""
         clock.current = at(day)
-        first = programme_service.send_reminders(p)
-        second = programme_service.send_reminders(p)  # the same day again: nothing twice
-        assert second.sent == [] and first.failed == []
-        sent_keys.extend(first.sent)
-        return set(first.sent)
+        first = queue_reminders(store=p.store, clock=clock, settings=p.settings, queue=queue)
+        queue_reminders(store=p.store, clock=clock, settings=p.settings, queue=queue)
+        tasks = queue.take()
+        assert sorted(t.payload["reminder"] for t in tasks) == sorted(first.queued)
+        sent = [key for task in tasks + tasks
+                if send_reminder(task.payload["reminder"], mail=mail) == "sent"
+                for key in [task.payload["reminder"]]]
+        assert len(sent) == len(set(sent))
+        sent_keys.extend(sent)
+        # A later sweep the same day queues nothing: they went out.
+        assert queue_reminders(store=p.store, clock=clock, settings=p.settings,
+                               queue=queue).queued == []
+        return set(sent)
 
     main_pending = [s for s in ids[1700:] if s not in leavers]  # 290
     assert sweep_on(date(2026, 3, 17)) == {f"{YEAR}:{s}:reminder:-14" for s in main_pending}

@@ -3,7 +3,6 @@ envelope sealing with a local key, a fixed clock and a recording notifier."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -55,8 +54,8 @@ def programme(store: DisclosureStore, tmp_path: Path, *, start: datetime | None 
 
 
 @pytest.fixture(params=["sqlite", "firestore"])
-def backend_programme(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Programme]:
-    yield programme(open_store(request.param, tmp_path, request), tmp_path)
+def backend_programme(request: pytest.FixtureRequest, tmp_path: Path) -> Programme:
+    return programme(open_store(request.param, tmp_path, request), tmp_path)
 
 
 def nothing_to_declare(spouse: bool = False, children: int = 0) -> dict[str, Any]:
