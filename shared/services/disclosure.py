@@ -60,12 +60,12 @@ from shared.domain.disclosure import (
 )
 from shared.domain.officers import ETHICS_ADMIN, ETHICS_OFFICER, Forbidden, Officer
 from shared.domain.records import Task
-from shared.domain.sealing import declaration_context, guidance_context
+from shared.domain.sealing import IntegrityFailure, declaration_context, guidance_context
 from shared.logs import get_logger
 from shared.ports.clock import Clock
 from shared.ports.disclosure import DeclarationConflict, DisclosureStore
 from shared.ports.mail import Email, Notifier, NotifierUnavailable
-from shared.ports.sealing import PayloadCipher
+from shared.ports.sealing import PayloadCipher, SealBroken
 from shared.ports.tasks import QueueUnavailable, TaskQueue
 
 log = get_logger(__name__)
@@ -395,13 +395,21 @@ def read_declaration(p: Programme, who: Caller, declaration_id: str) -> Declarat
     """One declaration, opened, for its filer or an ethics officer (who also sees its
     history); the read is recorded."""
     declaration, as_officer = _readable(p, who, declaration_id)
-    content = json.loads(p.cipher.open(declaration_context(declaration_id,
-                                                           declaration.version),
-                                       declaration.sealed))
-    guidance = None
-    if declaration.guidance:
-        guidance = p.cipher.open(guidance_context(declaration_id),
-                                 declaration.guidance).decode()
+    try:
+        content = json.loads(p.cipher.open(declaration_context(declaration_id,
+                                                               declaration.version),
+                                           declaration.sealed))
+        guidance = None
+        if declaration.guidance:
+            guidance = p.cipher.open(guidance_context(declaration_id),
+                                     declaration.guidance).decode()
+    except SealBroken:
+        # Altered, or moved from another declaration or version: never shown.
+        log.error("a sealed declaration does not open where it is kept", extra={
+            "event": "integrity_alert", "declaration_id": declaration_id,
+            "code": "declaration_seal_broken"})
+        _history(p, f"declaration:{declaration_id}", who.email, "integrity_failure")
+        raise IntegrityFailure(declaration_id, "declaration_seal_broken") from None
     _history(p, f"declaration:{declaration_id}", who.email, "read",
              version=declaration.version)
     versions = tuple(v.version for v in p.store.versions(declaration_id))
