@@ -6,17 +6,19 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from schemas.common import Code, Count, Email, IntakeSchema, String, Text
+from schemas.common import Code, Count, Email, IntakeSchema, String, Text, equals, required
 from shared.domain.disclosure import (
+    ANNUAL,
+    GUIDANCE_GIVEN,
     KINDS,
     MAX_CHILDREN,
     OUTCOMES,
     REASONS,
-    STAFF_ID_MAX,
 )
 from shared.domain.taxonomy import DUTY_STATIONS, STAFF_CATEGORIES
 
 FILER_STATUSES = ("active", "separated", "withdrawn")
+_NOT_BLANK = validate.Regexp(r"\S", error="Must not be blank.")
 
 
 class ContentField(fields.Dict):
@@ -35,6 +37,9 @@ class FilingSchema(IntakeSchema):
     content = ContentField(required=True, metadata={
         "description": f"The declaration (at most {MAX_CHILDREN} dependent children)."})
 
+    rules = (required("year", when=equals("kind", ANNUAL), depends_on=("kind",),
+                      message="Give the reporting year of an annual declaration."),)
+
 
 class AmendmentSchema(IntakeSchema):
     version = Count(low=1, high=10000, required=True, metadata={
@@ -49,6 +54,10 @@ class ReviewSchema(IntakeSchema):
         "description": "Required with guidance_given: sealed, read by the filer after "
                        "signing in (the e-mail carries only a link)."})
 
+    rules = (required("guidance", when=equals("outcome", GUIDANCE_GIVEN),
+                      depends_on=("outcome",),
+                      message="Give the guidance the filer is to read."),)
+
 
 class CampaignSchema(IntakeSchema):
     year = Count(low=2000, high=2100, required=True)
@@ -57,15 +66,20 @@ class CampaignSchema(IntakeSchema):
 
 
 class NominationSchema(IntakeSchema):
-    staff_id = String(required=True, validate=validate.Length(min=1, max=STAFF_ID_MAX))
-    name = String(required=True, validate=validate.Length(min=1, max=200))
+    staff_id = String(required=True, validate=validate.Regexp(
+        r"^[A-Za-z0-9._-]{1,40}$", error="Letters, digits, '-', '_' and '.' only."))
+    name = String(required=True, validate=[
+        validate.Length(min=1, max=200), _NOT_BLANK])
     email = Email(required=True)
-    grade = String(required=True, validate=validate.Length(min=1, max=20))
+    grade = String(required=True, validate=[
+        validate.Length(min=1, max=20), _NOT_BLANK])
     staff_category = Code(STAFF_CATEGORIES, required=True)
     duty_station = Code(DUTY_STATIONS, required=True)
-    office = String(required=True, validate=validate.Length(min=1, max=200))
+    office = String(required=True, validate=[
+        validate.Length(min=1, max=200), _NOT_BLANK])
     reason = Code(REASONS, load_default="nominated")
-    unit = String(required=True, validate=validate.Length(min=1, max=200))
+    unit = String(required=True, validate=[
+        validate.Length(min=1, max=200), _NOT_BLANK])
     appointed_on = fields.Date()
 
 

@@ -134,7 +134,6 @@ def _nominate(c: UseCases, request: Request, who: Caller) -> Response:
 
 
 def _withdraw(c: UseCases, request: Request, who: Caller, staff_id: str) -> Response:
-    _body(c, request)
     return json_response(200, {"filer": filer_json(programme.withdraw(c.disclosure, who,
                                                                      staff_id))})
 

@@ -254,8 +254,10 @@ def open_campaign(p: Programme, who: Caller, year: int, *, due_on: date | None =
     it again changes nothing but adds obligations missing (an interrupted opening)."""
     _require_admin(who, "open a campaign")
     now = p.clock.now()
-    if not 2000 <= year <= now.year:
-        raise DisclosureError({"year": [f"A reporting year from 2000 to {now.year}."]})
+    if year > now.year:
+        raise CampaignProblem(f"The reporting year {year} has not begun.")
+    if year < 2000:
+        raise DisclosureError({"year": ["A reporting year from 2000."]})
     campaign, created = p.store.create_campaign(
         Campaign(year, due_on or p.settings.default_due(year), now, who.email))
     active = [f for f in p.store.filers() if f.status == ACTIVE]
