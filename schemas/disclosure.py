@@ -18,7 +18,6 @@ from shared.domain.disclosure import (
 from shared.domain.taxonomy import DUTY_STATIONS, STAFF_CATEGORIES
 
 FILER_STATUSES = ("active", "separated", "withdrawn")
-_NOT_BLANK = validate.Regexp(r"\S", error="Must not be blank.")
 
 
 class ContentField(fields.Dict):
@@ -68,18 +67,14 @@ class CampaignSchema(IntakeSchema):
 class NominationSchema(IntakeSchema):
     staff_id = String(required=True, validate=validate.Regexp(
         r"^[A-Za-z0-9._-]{1,40}$", error="Letters, digits, '-', '_' and '.' only."))
-    name = String(required=True, validate=[
-        validate.Length(min=1, max=200), _NOT_BLANK])
+    name = Text(required=True, max_length=200)
     email = Email(required=True)
-    grade = String(required=True, validate=[
-        validate.Length(min=1, max=20), _NOT_BLANK])
+    grade = Text(required=True, max_length=20)
     staff_category = Code(STAFF_CATEGORIES, required=True)
     duty_station = Code(DUTY_STATIONS, required=True)
-    office = String(required=True, validate=[
-        validate.Length(min=1, max=200), _NOT_BLANK])
+    office = Text(required=True, max_length=200)
     reason = Code(REASONS, load_default="nominated")
-    unit = String(required=True, validate=[
-        validate.Length(min=1, max=200), _NOT_BLANK])
+    unit = Text(required=True, max_length=200)
     appointed_on = fields.Date()
 
 

@@ -263,7 +263,7 @@ class Container:
     @property
     def disclosure_store(self) -> DisclosureStore:
         """Shares the backend's database with the intake store; built on first use."""
-        return self._component("disclosure_store", lambda: self.storage.disclosure())
+        return self._component("disclosure_store", lambda: self.storage.disclosure_records())
 
     @property
     def programme_settings(self) -> ProgrammeSettings:
@@ -503,7 +503,7 @@ def _programme(c: Container) -> Programme:
     from shared.services.disclosure import Programme
 
     return Programme(store=c.disclosure_store, cipher=c.cipher, clock=c.clock,
-                     notifier=c.notifier, settings=c.programme_settings, officers=c.officers,
+                     queue=c.queue, settings=c.programme_settings, officers=c.officers,
                      filer_url=c.settings.function_url("disclosure"),
                      ethics_office_mailbox=c.settings.ethics_office_mailbox)
 
@@ -527,7 +527,7 @@ class Storage(Protocol):
 
     def sealed_records(self) -> SealedRecords: ...
 
-    def disclosure(self) -> DisclosureStore: ...
+    def disclosure_records(self) -> DisclosureStore: ...
 
 
 class SqliteStorage:
@@ -556,7 +556,7 @@ class SqliteStorage:
         from shared.adapters.sqlite_sealed import SqliteSealedRecords
         return SqliteSealedRecords(self.database)
 
-    def disclosure(self) -> DisclosureStore:
+    def disclosure_records(self) -> DisclosureStore:
         from shared.adapters.sqlite_disclosure import SqliteDisclosureStore
         return SqliteDisclosureStore(self.database)
 
@@ -587,7 +587,7 @@ class FirestoreStorage:
         from shared.adapters.firestore_sealed import FirestoreSealedRecords
         return FirestoreSealedRecords(self.database)
 
-    def disclosure(self) -> DisclosureStore:
+    def disclosure_records(self) -> DisclosureStore:
         from shared.adapters.firestore_disclosure import FirestoreDisclosureStore
         return FirestoreDisclosureStore(self.database)
 

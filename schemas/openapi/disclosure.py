@@ -266,5 +266,6 @@ def add_disclosure_api(spec: APISpec) -> None:
         "parameters": [_YEAR],
         "responses": {"200": {"description": "The campaign's status.", "content": {
             "application/json": {"schema": {"type": "object"}}}},
+            "404": error("No such path: the year is not a whole number."),
             "405": error("Only GET is accepted."),
             "409": error("No campaign for this year.")}}, (ETHICS_OFFICER, ETHICS_ADMIN))})

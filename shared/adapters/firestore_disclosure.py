@@ -265,6 +265,18 @@ class FirestoreDisclosureStore(DisclosureStore):
         with case_lock(key), self._database.guard():
             apply(self._db.transaction(max_attempts=TRANSACTION_ATTEMPTS))
 
+    def note_pending_notice(self, key: str, at: datetime) -> None:
+        ref = self._db.collection(REMINDERS).document(key)
+        doc = {"year": int(key.split(":", 1)[0]), "claimed_at": None, "sent_at": None}
+        try:
+            self._database.call(lambda **kw: ref.create(doc, **kw))
+        except api_exceptions.AlreadyExists:
+            return
+
+    def unsent_notices(self) -> list[str]:
+        query = self._db.collection(REMINDERS).where(filter=FieldFilter("sent_at", "==", None))
+        return sorted(s.id for s in self._database.stream(query))
+
     def reminders_sent(self, year: int) -> list[str]:
         query = self._db.collection(REMINDERS).where(filter=FieldFilter("year", "==", year))
         return sorted(s.id for s in self._database.stream(query)

@@ -62,6 +62,7 @@ CREATE TABLE IF NOT EXISTS disclosure_versions (
 CREATE TABLE IF NOT EXISTS disclosure_reminders (
     key TEXT PRIMARY KEY, year INTEGER NOT NULL, sent_at TEXT, claimed_at TEXT);
 CREATE INDEX IF NOT EXISTS disclosure_reminders_by_year ON disclosure_reminders (year);
+CREATE INDEX IF NOT EXISTS disclosure_reminders_unsent ON disclosure_reminders (sent_at);
 CREATE TABLE IF NOT EXISTS disclosure_history (
     subject TEXT NOT NULL, at TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL,
     PRIMARY KEY (subject, at, id));
@@ -253,6 +254,17 @@ class SqliteDisclosureStore(DisclosureStore):
         with self._db.transaction() as db:
             db.execute("DELETE FROM disclosure_reminders WHERE key = ? AND sent_at IS NULL",
                        (key,))
+
+    def note_pending_notice(self, key: str, at: datetime) -> None:
+        with self._db.transaction() as db:
+            db.execute("INSERT OR IGNORE INTO disclosure_reminders VALUES (?, ?, NULL, NULL)",
+                       (key, int(key.split(":", 1)[0])))
+
+    def unsent_notices(self) -> list[str]:
+        with self._db.connection() as db, self._db.guard():
+            rows = db.execute("SELECT key FROM disclosure_reminders WHERE sent_at IS NULL "
+                              "ORDER BY key").fetchall()
+        return [r[0] for r in rows]
 
     def reminders_sent(self, year: int) -> list[str]:
         with self._db.connection() as db, self._db.guard():

@@ -142,6 +142,15 @@ class DisclosureStore(abc.ABC):
         """Give up a claim whose e-mail did not go out."""
 
     @abc.abstractmethod
+    def note_pending_notice(self, key: str, at: datetime) -> None:
+        """Record that the notice ``key`` is owed (unless it is recorded already): it is
+        among ``unsent_notices`` until it is marked sent."""
+
+    @abc.abstractmethod
+    def unsent_notices(self) -> list[str]:
+        """The keys recorded or claimed and not marked sent."""
+
+    @abc.abstractmethod
     def reminders_sent(self, year: int) -> list[str]:
         """The keys of the reminders of a year that went out."""
 

@@ -70,6 +70,7 @@ from shared.ports.tasks import QueueUnavailable, TaskQueue
 
 log = get_logger(__name__)
 REMINDER_LEASE = timedelta(minutes=10)
+GUIDANCE_NOTICE = "guidance"
 MAX_GUIDANCE = 5000
 
 
@@ -92,7 +93,7 @@ class Programme:
     store: DisclosureStore
     cipher: PayloadCipher
     clock: Clock
-    notifier: Notifier
+    queue: TaskQueue  # e-mail goes through the notify function
     settings: ProgrammeSettings
     officers: Mapping[str, Officer]
     filer_url: str  # where filers sign in (the link of their e-mails)
@@ -452,12 +453,20 @@ def review_declaration(p: Programme, who: Caller, declaration_id: str, outcome: 
     except KeyError:
         raise DeclarationNotFound(declaration_id) from None
     _history(p, f"declaration:{declaration_id}", who.email, "reviewed", outcome=outcome)
-    filer = p.store.filer(done.staff_id)
-    if filer is not None and text:
-        _send(p.notifier, filer.email, "Your declaration has been reviewed",
-              f"The Ethics Office has replied on a declaration you filed. Sign in to read "
-              f"it: {p.filer_url}", f"review:{declaration_id}")
+    if text:  # the filer is told, by a notice that goes out once (the notify function)
+        key = guidance_key(done)
+        p.store.note_pending_notice(key, now)
+        try:
+            p.queue.enqueue(notice_task(key, now))
+        except QueueUnavailable:
+            log.error("guidance notice not queued; the next sweep queues it",
+                      extra={"event": "disclosure_notice_not_queued"})
     return done
+
+
+def guidance_key(declaration: Declaration) -> str:
+    """The notice telling a filer that guidance on a declaration awaits them."""
+    return f"{declaration.year}:{declaration.staff_id}:{GUIDANCE_NOTICE}:{declaration.id}"
 
 
 # --- Reminders ----------------------------------------------------------------------------
@@ -484,28 +493,32 @@ def due_reminders(store: DisclosureStore, today: date, settings: ProgrammeSettin
     return due
 
 
-def reminder_task(reminder: Reminder, now: datetime) -> Task:
-    """The notify task of a reminder. Its name holds the hour: a task lost or given up
-    on is queued again by a later sweep, while the sweeps of one hour queue it once; the
-    store's claim makes it go out once however often it is delivered."""
-    digest = hashlib.sha256(reminder.key.encode()).hexdigest()[:32]
+def notice_task(key: str, now: datetime) -> Task:
+    """The notify task of a reminder, escalation or guidance notice. Its name holds the
+    hour: a task lost or given up on is queued again by a later sweep, while the sweeps of
+    one hour queue it once; the store's claim makes it go out once however often it is
+    delivered."""
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
     return Task(queue="notify", name=f"disclosure-{digest}-{now:%Y%m%d%H}", target="notify",
-                payload={"reminder": reminder.key})
+                payload={"reminder": key})
 
 
 def queue_reminders(*, store: DisclosureStore, clock: Clock, settings: ProgrammeSettings,
                     queue: TaskQueue) -> ReminderReport:
-    """Queue every reminder due and not sent for the notify function. Driven by ``sweep``;
-    a reminder that cannot be queued now is queued by the next sweep."""
+    """Queue every reminder due and not sent, and every notice recorded and not sent (a
+    guidance notice, a claim that lapsed), for the notify function. Driven by ``sweep``;
+    what cannot be queued now is queued by the next sweep."""
     now = clock.now()
     report = ReminderReport()
-    for reminder in due_reminders(store, now.date(), settings):
+    keys = [r.key for r in due_reminders(store, now.date(), settings)]
+    keys += sorted(set(store.unsent_notices()) - set(keys))
+    for key in keys:
         try:
-            queue.enqueue(reminder_task(reminder, now))
+            queue.enqueue(notice_task(key, now))
         except QueueUnavailable:
-            report.failed.append(reminder.key)
+            report.failed.append(key)
             continue
-        report.queued.append(reminder.key)
+        report.queued.append(key)
     if report.failed:
         log.error("disclosure reminders not queued; the next sweep queues them",
                   extra={"event": "disclosure_reminders_not_queued",
@@ -526,14 +539,19 @@ class ReminderMail:
 
 
 def send_reminder(key: str, *, mail: ReminderMail) -> str:
-    """Send one reminder or escalation, once: "sent"; "already_sent" (or being sent by
-    another delivery); "not_due" (the obligation was met or closed meanwhile, or the key
-    names no reminder due). Raises NotifierUnavailable (the task is retried; the claim is
-    released first)."""
+    """Send one reminder, escalation or guidance notice, once: "sent"; "already_sent" (or
+    being sent by another delivery); "not_due" (the obligation was met or closed meanwhile,
+    or the key names nothing owed). Raises NotifierUnavailable (the task is retried; the
+    claim is released first)."""
     store, now = mail.store, mail.clock.now()
+    parts = key.split(":")
+    if len(parts) != 4 or not parts[0].isdigit():
+        return "not_due"
+    year, staff_id, kind = int(parts[0]), parts[1], parts[2]
+    if kind == GUIDANCE_NOTICE:
+        return _send_guidance_notice(key, parts[3], staff_id, mail)
     try:
-        year_text, staff_id, kind, days_text = key.split(":")
-        year, days = int(year_text), int(days_text)
+        days = int(parts[3])
     except ValueError:
         return "not_due"
     obligation = store.obligation(year, staff_id)
@@ -560,6 +578,29 @@ def send_reminder(key: str, *, mail: ReminderMail) -> str:
     store.reminder_sent(key, now)
     store.append_history(HistoryEntry(f"filer:{staff_id}", now, "notify", f"{kind}_sent",
                                       {"year": year, "days": days}))
+    return "sent"
+
+
+def _send_guidance_notice(key: str, declaration_id: str, staff_id: str,
+                          mail: ReminderMail) -> str:
+    store, now = mail.store, mail.clock.now()
+    declaration = store.declaration(declaration_id)
+    filer = store.filer(staff_id)
+    if (declaration is None or declaration.staff_id != staff_id or filer is None
+            or declaration.review is None or not declaration.review.has_guidance):
+        return "not_due"
+    if not store.claim_reminder(key, now, REMINDER_LEASE):
+        return "already_sent"
+    try:
+        _send(mail.notifier, filer.email, "Your declaration has been reviewed",
+              "The Ethics Office has replied on a declaration you filed. Sign in to read "
+              f"it: {mail.filer_url}", key)
+    except NotifierUnavailable:
+        store.release_reminder(key)
+        raise
+    store.reminder_sent(key, now)
+    store.append_history(HistoryEntry(f"declaration:{declaration_id}", now, "notify",
+                                      "guidance_notice_sent"))
     return "sent"
 
 

@@ -60,7 +60,8 @@ def at(day: date) -> datetime:
 def test_a_whole_cycle(backend_programme: Programme) -> None:  # noqa: F811
     p = backend_programme
     clock = p.clock
-    assert isinstance(clock, FixedClock) and isinstance(p.notifier, RecordingNotifier)
+    assert isinstance(clock, FixedClock)
+    notifier = RecordingNotifier()
     admin, officer = caller(p, ADMIN), caller(p, OFFICER)
     rng = random.Random(2025)
     roster = generated_roster(rng, 2000)
@@ -104,7 +105,7 @@ def test_a_whole_cycle(backend_programme: Programme) -> None:  # noqa: F811
     sent_keys: list[str] = []
 
     queue = RecordingQueue()
-    mail = ReminderMail(store=p.store, clock=clock, notifier=p.notifier, settings=p.settings,
+    mail = ReminderMail(store=p.store, clock=clock, notifier=notifier, settings=p.settings,
                         filer_url=p.filer_url, ethics_office_mailbox=p.ethics_office_mailbox)
 
     def sweep_on(day: date) -> set[str]:
@@ -142,9 +143,9 @@ def test_a_whole_cycle(backend_programme: Programme) -> None:  # noqa: F811
 
     assert len(sent_keys) == len(set(sent_keys)) == 290 + 90 + 30 + 5 + 30 + 5
     assert sorted(sent_keys) == p.store.reminders_sent(YEAR)
-    reminder_mail = [e for e in p.notifier.sent if "Acme" not in e.body]
-    assert len(p.notifier.sent) == len(reminder_mail)  # links only, never content
-    escalations = [e for e in p.notifier.sent if "your unit" in e.body]
+    reminder_mail = [e for e in notifier.sent if "Acme" not in e.body]
+    assert len(notifier.sent) == len(reminder_mail)  # links only, never content
+    escalations = [e for e in notifier.sent if "your unit" in e.body]
     assert len(escalations) == 30 and all(e.to == "ethics@example.org" for e in escalations)
 
     # Reviews: 200 of the on-time declarations, four with guidance.
@@ -154,6 +155,10 @@ def test_a_whole_cycle(backend_programme: Programme) -> None:  # noqa: F811
                                                 else NO_CONFLICT)
         programme_service.review_declaration(p, officer, declaration_id, outcome,
                                              "Sell the shares." if n < 4 else None)
+    # The four guidance notices: queued at the review, sent once each by notify.
+    notices = sweep_on(date(2026, 5, 1))
+    assert {key.split(":")[2] for key in notices} == {"guidance"} and len(notices) == 4
+    assert all("Sell" not in e.body for e in notifier.sent[-4:])
 
     # What this test counts on its own.
     filers = 2000 + 5

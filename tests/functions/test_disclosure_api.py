@@ -189,6 +189,8 @@ class TestAmendAndReview:
         read = api.call("GET", f"/declarations/{declaration_id}", who=FILER).get_json()
         assert read["guidance"] == "Step aside from the Acme tender."
         assert read["versions"] == [1, 2]
+        # The notice goes through the notify function, once however often it is delivered.
+        assert api.harness.deliver_tasks(times=2) == [200, 200]
         [mail] = api.notifier.sent
         assert mail.to == FILER and "Acme" not in mail.body and "/disclosure" in mail.body
 

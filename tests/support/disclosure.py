@@ -16,7 +16,7 @@ from shared.domain.officers import ETHICS_ADMIN, ETHICS_OFFICER, Officer
 from shared.domain.sealing import CASES_KEY, MESSAGES_KEY
 from shared.ports.disclosure import DisclosureStore
 from shared.services.disclosure import Programme
-from tests.support.fakes import FixedClock, RecordingNotifier
+from tests.support.fakes import FixedClock, RecordingQueue
 
 ADMIN = "admin@example.org"
 OFFICER = "officer@example.org"
@@ -48,7 +48,7 @@ def programme(store: DisclosureStore, tmp_path: Path, *, start: datetime | None 
     keys = LocalKeyService.from_file(tmp_path / "keys" / "local.kek", create=True)
     return Programme(store=store, cipher=EnvelopeCipher({CASES_KEY: keys, MESSAGES_KEY: keys}),
                      clock=FixedClock(start or datetime(2026, 1, 5, 9, tzinfo=UTC)),
-                     notifier=RecordingNotifier(), settings=settings, officers=OFFICERS,
+                     queue=RecordingQueue(), settings=settings, officers=OFFICERS,
                      filer_url="http://127.0.0.1:8080/disclosure",
                      ethics_office_mailbox="ethics@example.org")
 
