@@ -296,6 +296,20 @@ def campaign_status(p: Programme, who: Caller, year: int) -> CampaignStatus:
         compliance(year, obligations))
 
 
+def campaigns_overview(p: Programme, who: Caller, year: int | None
+                       ) -> tuple[list[int], CampaignStatus | None]:
+    """The years with a campaign, and the status of ``year``'s (the latest when ``year``
+    is None or has none); for the officers' console."""
+    if not (who.has_role(ETHICS_ADMIN) or who.has_role(ETHICS_OFFICER)):
+        raise Forbidden("missing_role", "Only ethics officers and administrators may read "
+                                        "the disclosure campaigns.")
+    years = [c.year for c in p.store.campaigns()]
+    if not years:
+        return years, None
+    chosen = year if year in years else years[-1]
+    return years, campaign_status(p, who, chosen)
+
+
 # --- Declarations ---------------------------------------------------------------------------
 
 
