@@ -308,6 +308,12 @@ def roster_diff(current: Iterable[Filer], incoming: Sequence[Filer], *, at: date
         if emails.setdefault(filer.email, filer.staff_id) != filer.staff_id:
             errors[f"line {index}"] = ["This e-mail address belongs to another staff_id."]
         seen[filer.staff_id] = filer
+    kept = {f.email: f.staff_id for f in stored.values()
+            if f.status == ACTIVE and f.source != "roster" and f.staff_id not in seen}
+    for index, filer in enumerate(incoming, start=1):
+        if kept.get(filer.email, filer.staff_id) != filer.staff_id:
+            errors[f"line {index}"] = ["This e-mail address is a nominated filer's, under "
+                                       "another staff_id."]
     if errors:
         raise DisclosureError(errors)
     joined, changed, left = [], [], []

@@ -200,6 +200,10 @@ def nominate(p: Programme, who: Caller, raw: Mapping[str, Any]) -> Filer:
     existing = p.store.filer(filer.staff_id)
     if existing is not None and existing.status == ACTIVE:
         raise CampaignProblem(f"Staff id {filer.staff_id} is already an active filer.")
+    same_address = p.store.filer_by_email(filer.email)
+    if same_address is not None and same_address.status == ACTIVE:
+        # One address signs in one filer: their declarations are found by it.
+        raise CampaignProblem("This e-mail address is another active filer's.")
     p.store.put_filers([filer])
     _owe_latest_campaign(p, [filer])
     _history(p, f"filer:{filer.staff_id}", who.email, "nominated", unit=filer.unit)

@@ -262,6 +262,9 @@ class TestRosterAndCampaign:
         assert withdrawn.status_code == 200
         assert api.store.obligation(2025, "S000007").state == "withdrawn"
         assert api.call("POST", "/filers", nominee, who=FILER).status_code == 403
+        same_address = {**roster_line(9), "email": FILER}
+        assert api.call("POST", "/filers", same_address, who=HEAD).status_code == 409
+        assert api.store.filer("S000009") is None
 
     def test_the_campaign_status_is_for_the_office(self, api: Api) -> None:
         filed(api)

@@ -82,6 +82,13 @@ class TestRoster:
         assert [f.staff_id for f in diff.changed] == ["S000001"]
         assert diff.unchanged == 1
 
+    def test_an_address_signs_in_one_filer(self) -> None:
+        nominated = parse_filer(roster_line(9, reason="nominated"), source="nominated", at=T0)
+        clash = parse_filer({**roster_line(1), "email": nominated.email})
+        with pytest.raises(DisclosureError) as refused:
+            roster_diff([nominated], [clash], at=T0)
+        assert list(refused.value.errors) == ["line 1"]
+
     def test_a_roster_naming_someone_twice_is_refused(self) -> None:
         line = parse_filer(roster_line(1))
         with pytest.raises(DisclosureError):
