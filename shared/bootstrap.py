@@ -504,8 +504,7 @@ def _programme(c: Container) -> Programme:
 
     return Programme(store=c.disclosure_store, cipher=c.cipher, clock=c.clock,
                      queue=c.queue, settings=c.programme_settings, officers=c.officers,
-                     filer_url=c.settings.function_url("disclosure"),
-                     ethics_office_mailbox=c.settings.ethics_office_mailbox)
+                     filer_url=c.settings.function_url("disclosure"))
 
 
 def _system_clock() -> Clock:

@@ -97,7 +97,6 @@ class Programme:
     settings: ProgrammeSettings
     officers: Mapping[str, Officer]
     filer_url: str  # where filers sign in (the link of their e-mails)
-    ethics_office_mailbox: str
 
 
 @dataclass(frozen=True)
@@ -461,8 +460,13 @@ def review_declaration(p: Programme, who: Caller, declaration_id: str, outcome: 
         raise DisclosureError({"guidance": ["Required when guidance is given."]})
     if len(text) > MAX_GUIDANCE:
         raise DisclosureError({"guidance": [f"At most {MAX_GUIDANCE} characters."]})
-    if p.store.declaration(declaration_id) is None:
+    stored = p.store.declaration(declaration_id)
+    if stored is None:
         raise DeclarationNotFound(declaration_id)
+    own = p.store.filer(stored.staff_id)
+    if own is not None and own.email == who.email:
+        raise Forbidden("recused", "An officer does not review their own declaration: "
+                                   "another officer does.")
     sealed = p.cipher.seal(guidance_context(declaration_id), text.encode()) if text else None
     now = p.clock.now()
     try:

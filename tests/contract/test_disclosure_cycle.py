@@ -106,7 +106,7 @@ def test_a_whole_cycle(backend_programme: Programme) -> None:  # noqa: F811
 
     queue = RecordingQueue()
     mail = ReminderMail(store=p.store, clock=clock, notifier=notifier, settings=p.settings,
-                        filer_url=p.filer_url, ethics_office_mailbox=p.ethics_office_mailbox)
+                        filer_url=p.filer_url, ethics_office_mailbox="ethics@example.org")
 
     def sweep_on(day: date) -> set[str]:
         """Two sweeps (the second queues again what the first queued, in the same hour:

@@ -194,6 +194,22 @@ class TestAmendAndReview:
         [mail] = api.notifier.sent
         assert mail.to == FILER and "Acme" not in mail.body and "/disclosure" in mail.body
 
+    def test_an_officer_does_not_review_their_own_declaration(self, api: Api) -> None:
+        p = api.harness.container.programme
+        officer_as_filer = {**roster_line(4), "email": OFFICER}
+        programme_service.import_roster(p, programme_service.caller(p, ADMIN), [
+            roster_line(1), roster_line(2), roster_line(3, unit="legal"), officer_as_filer])
+        programme_service.open_campaign(p, programme_service.caller(p, ADMIN), 2025)
+        own = api.call("POST", "/me/declarations", {"kind": "annual", "year": 2025,
+                                                    "content": nothing_to_declare()},
+                       who=OFFICER)
+        assert own.status_code == 201
+        declaration_id = own.get_json()["declaration"]["id"]
+        refused = api.call("POST", f"/declarations/{declaration_id}/review",
+                           {"outcome": "no_conflict"}, who=OFFICER)
+        assert refused.status_code == 403
+        assert api.store.declaration(declaration_id).review is None
+
     def test_guidance_given_needs_its_guidance(self, api: Api) -> None:
         declaration_id = filed(api)
         response = api.call("POST", f"/declarations/{declaration_id}/review",

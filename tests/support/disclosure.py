@@ -49,8 +49,7 @@ def programme(store: DisclosureStore, tmp_path: Path, *, start: datetime | None 
     return Programme(store=store, cipher=EnvelopeCipher({CASES_KEY: keys, MESSAGES_KEY: keys}),
                      clock=FixedClock(start or datetime(2026, 1, 5, 9, tzinfo=UTC)),
                      queue=RecordingQueue(), settings=settings, officers=OFFICERS,
-                     filer_url="http://127.0.0.1:8080/disclosure",
-                     ethics_office_mailbox="ethics@example.org")
+                     filer_url="http://127.0.0.1:8080/disclosure")
 
 
 @pytest.fixture(params=["sqlite", "firestore"])

@@ -72,8 +72,7 @@ def _programme(project: str, keys: Path) -> tuple[Any, Programme]:
         store=FirestoreDisclosureStore(database),
         cipher=EnvelopeCipher({CASES_KEY: key, MESSAGES_KEY: key}),
         clock=_Clock(), queue=_NoQueue(),
-        settings=ProgrammeSettings(), officers={}, filer_url="http://127.0.0.1/disclosure",
-        ethics_office_mailbox="ethics@example.org")
+        settings=ProgrammeSettings(), officers={}, filer_url="http://127.0.0.1/disclosure")
 
 
 def raw_batches(client: Any, docs: list[dict[str, Any]]) -> None:
