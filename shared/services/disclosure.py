@@ -165,6 +165,7 @@ def import_roster(p: Programme, who: Caller, lines: Sequence[Mapping[str, Any]],
         p.store.put_filers(diff.writes)
         closed = _close_obligations(p, diff.left, SEPARATED, now.date())
         added = _owe_latest_campaign(p, diff.joined)
+        _follow_moves(p, diff.changed)
         _history(p, "roster", who.email, "roster_imported", joined=len(diff.joined),
                  left=len(diff.left), changed=len(diff.changed))
     return RosterOutcome(len(diff.joined), len(diff.left), len(diff.changed), diff.unchanged,
@@ -180,6 +181,16 @@ def _close_obligations(p: Programme, filers: Sequence[Filer], state: str, on: da
                 p.store.put_obligation(replace(o, state=state, closed_on=on))
                 closed += 1
     return closed
+
+
+def _follow_moves(p: Programme, filers: Sequence[Filer]) -> None:
+    """A filer who moved to another unit: their pending obligations escalate to the new
+    unit's heads."""
+    for campaign in p.store.campaigns():
+        for filer in filers:
+            o = p.store.obligation(campaign.year, filer.staff_id)
+            if o is not None and o.state == PENDING and o.unit != filer.unit:
+                p.store.put_obligation(replace(o, unit=filer.unit))
 
 
 def _owe_latest_campaign(p: Programme, filers: Sequence[Filer]) -> int:
