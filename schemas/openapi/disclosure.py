@@ -173,7 +173,10 @@ def add_disclosure_api(spec: APISpec) -> None:
             "application/json": {"schema": {"type": "object", "properties": {
                 "filer": _ref("Filer"),
                 "obligations": {"type": "array", "items": _ref("Obligation")},
-                "declarations": {"type": "array", "items": _ref("Declaration")}}}}}},
+                "declarations": {"type": "array", "items": _ref("Declaration")},
+                "thresholds": {"type": "object", "description": "What must be declared "
+                               "(USD; null: at any value), from INTAKE_DISCLOSURE, for a form "
+                               "to explain."}}}}}},
             "405": error("Only GET is accepted.")}}, (FILER,))})
     spec.path(path="/disclosure/me/declarations", operations={"post": _signed_in({
         "operationId": "file_declaration",

@@ -85,7 +85,8 @@ def _mine(c: UseCases, request: Request, who: Caller) -> Response:
     filer, declarations, obligations = programme.my_declarations(c.disclosure, who)
     return json_response(200, {"filer": filer_json(filer),
                                "obligations": [obligation_json(o) for o in obligations],
-                               "declarations": [declaration_summary(d) for d in declarations]})
+                               "declarations": [declaration_summary(d) for d in declarations],
+                               "thresholds": vars(c.disclosure.settings.thresholds)})
 
 
 def _file(c: UseCases, request: Request, who: Caller) -> Response:

@@ -135,6 +135,8 @@ class TestWhoReadsADeclaration:
         filed(api)
         mine = api.call("GET", "/me", who=FILER).get_json()
         assert mine["filer"]["staff_id"] == "S000001"
+        assert mine["thresholds"]["gifts_at_least_per_source"] == 250
+        assert mine["thresholds"]["stock_options_at_least"] is None
         assert [o["state"] for o in mine["obligations"]] == ["filed"]
         assert len(mine["declarations"]) == 1
         theirs = api.call("GET", "/me", who=OTHER).get_json()
