@@ -97,7 +97,8 @@ def test_nominate_withdraw_open_and_status(h: Harness, tmp_path: Path) -> None:
     moved.write_text("\n".join(json.dumps(roster_line(n, unit="legal" if n == 1 else "finance"))
                                for n in range(3)) + "\n", encoding="utf-8")
     assert json.loads(run(h, "filers", "import", str(moved)).output)["changed"] == 1
-    assert h.container.disclosure_store.obligation(2025, "S000001").unit == "legal"
+    moved_obligation = h.container.disclosure_store.obligation(2025, "S000001")
+    assert moved_obligation is not None and moved_obligation.unit == "legal"
     shown = json.loads(run(h, "filers", "show", "S000000").output)
     assert shown["obligations"][0]["state"] == "filed"
     assert "sections" not in json.dumps(shown)  # never a declaration's content
