@@ -15,6 +15,7 @@ from click.testing import CliRunner, Result
 from shared import bootstrap
 from shared.adapters.sqlite_store import SqliteStore
 from shared.cli import main
+from shared.domain.officers import ETHICS_OFFICER, Officer
 from shared.services import disclosure as programme_service
 from tests.support.disclosure import nothing_to_declare, roster_line
 from tests.support.harness import Harness
@@ -103,7 +104,20 @@ def test_nominate_withdraw_open_and_status(h: Harness, tmp_path: Path) -> None:
     assert shown["obligations"][0]["state"] == "filed"
     assert "sections" not in json.dumps(shown)  # never a declaration's content
 
+    declaration_id = shown["declarations"][0]["id"]
+    officer = programme_service.Caller(
+        "olga@example.org", Officer("olga@example.org", "Olga", frozenset({ETHICS_OFFICER})))
+    programme_service.review_declaration(p, officer, declaration_id, "guidance_given",
+                                         "Step aside from the tender.")
     report = run(h, "report", "--year", "2025", "--format", "json")
     assert report.exit_code == 0, report.output
-    table_2 = json.loads(report.output)["table_2"]["2025"]
-    assert (table_2["filers"], table_2["compliant"]) == (3, 1)
+    document = json.loads(report.output)
+    assert document["table_2"]["2025"] == {
+        "filers": 3, "compliant": 1, "compliance": 33.3, "separated_without_filing": 0,
+        "compliance_still_employed": 33.3}
+    assert document["disclosure_outcomes"] == {
+        "year": 2025, "reviewed": 1, "cleared": 0, "cleared_percent": 0.0, "guidance": 1,
+        "guidance_percent": 100.0}
+    markdown = run(h, "report", "--year", "2025", "--format", "md").output
+    assert "## Table 2 (detail)" in markdown and "## Disclosure review outcomes" in markdown
+    assert "Step aside" not in markdown
