@@ -56,3 +56,14 @@ class TaskSchema(IntakeSchema):
                 validate.Regexp(rule.pattern, error=rule.error)(data["item"])
             except ValidationError as error:
                 raise ValidationError(error.messages, "item") from None
+
+
+class ReminderTaskSchema(IntakeSchema):
+    """A reminder, escalation or guidance notice of the disclosure programme (notify): its
+    key, ``<year>:<staff id>:<reminder|escalation>:<days from the due date>`` or
+    ``<year>:<staff id>:guidance:<declaration id>``."""
+
+    reminder = String(required=True, validate=validate.Regexp(
+        r"^[0-9]{4}:[A-Za-z0-9._-]{1,40}:((reminder|escalation):[+-][0-9]{1,3}"
+        r"|guidance:[0-9a-f]{32})$",
+        error="Must be a reminder key such as 2025:S000123:reminder:-14."))

@@ -45,13 +45,16 @@ if TYPE_CHECKING:  # built on first use: a function pays only for what its path 
     from shared.adapters.firestore_database import FirestoreDatabase
     from shared.adapters.sqlite_database import SqliteDatabase
     from shared.auth import DevelopmentSignIn, IapSignIn
+    from shared.domain.disclosure import ProgrammeSettings
     from shared.domain.forms import FormSpec
     from shared.domain.mail_limits import SendLimits
     from shared.domain.officers import Officer
     from shared.domain.recusal import Marker
     from shared.google_certs import CertificateCache
+    from shared.ports.disclosure import DisclosureStore
     from shared.ports.identity import TokenIdentity, TokenVerifier
     from shared.ports.statistics import StatisticsStore
+    from shared.services.disclosure import Programme
     from shared.services.forward import ForwardOutcome
     from shared.services.notify import MailSettings
     from shared.services.receive import Acknowledgement
@@ -255,6 +258,23 @@ class Container:
         """Shares the backend's database with the intake store; built on first use."""
         return self._component("statistics", lambda: self.storage.statistics())
 
+    # --- The financial disclosure programme ---
+
+    @property
+    def disclosure_store(self) -> DisclosureStore:
+        """Shares the backend's database with the intake store; built on first use."""
+        return self._component("disclosure_store", lambda: self.storage.disclosure_records())
+
+    @property
+    def programme_settings(self) -> ProgrammeSettings:
+        """The programme's configuration (``INTAKE_DISCLOSURE``), checked."""
+        return self._component("programme_settings", lambda: _programme_settings(self.settings))
+
+    @property
+    def programme(self) -> Programme:
+        """The programme's use cases' ports and settings (``INTAKE_DISCLOSURE``)."""
+        return self._component("programme", lambda: _programme(self))
+
     @property
     def use_cases(self) -> UseCases:
         """The use cases wired with these ports, built once."""
@@ -396,8 +416,25 @@ class UseCases:
         from shared.services.sweep import sweep
 
         c = self._c
+        from shared.services.disclosure import queue_reminders
+
         return partial(sweep, store=c.store, queue=c.queue, clock=c.clock,
-                       grace=c.sweep_grace, batch=c.settings.sweep_batch)
+                       grace=c.sweep_grace, batch=c.settings.sweep_batch,
+                       reminders=lambda: queue_reminders(
+                           store=c.disclosure_store, clock=c.clock,
+                           settings=c.programme_settings, queue=c.queue))
+
+    @cached_property
+    def disclosure_reminder(self) -> partial[str]:
+        """Sends one reminder of the disclosure programme (the notify function)."""
+        from shared.services.disclosure import ReminderMail, send_reminder
+
+        c = self._c
+        s = c.settings
+        return partial(send_reminder, mail=ReminderMail(
+            store=c.disclosure_store, clock=c.clock, notifier=c.notifier,
+            settings=c.programme_settings, filer_url=s.function_url("disclosure"),
+            ethics_office_mailbox=s.ethics_office_mailbox))
 
     def task_caller(self, function: str, token: str) -> TokenIdentity:
         """Who a bearer token sent to the task target ``function`` proves to be."""
@@ -435,10 +472,39 @@ class UseCases:
         return self._c.console_secret
 
     @cached_property
+    def disclosure(self) -> Programme:
+        """The financial disclosure programme (``shared.services.disclosure``)."""
+        return self._c.programme
+
+    def identity(self, authorization: str | None) -> str:
+        """The (normalised) address a bearer token proves: a filer, a head of unit or an
+        officer, whom the programme's use cases tell apart."""
+        from shared.auth import bearer_token
+
+        return self._c.verifier.verify(bearer_token(authorization)).email
+
+    @cached_property
     def log_service(self) -> partial[LoggedService]:
         from shared.services.service_log import log_service
 
         return partial(log_service, store=self._c.statistics, clock=self._c.clock)
+
+
+def _programme_settings(s: Settings) -> ProgrammeSettings:
+    from shared.domain.disclosure import DisclosureError, parse_settings
+
+    try:
+        return parse_settings(s.disclosure_json)
+    except DisclosureError as error:
+        raise config.ConfigError(f"INTAKE_DISCLOSURE: {error}") from None
+
+
+def _programme(c: Container) -> Programme:
+    from shared.services.disclosure import Programme
+
+    return Programme(store=c.disclosure_store, cipher=c.cipher, clock=c.clock,
+                     queue=c.queue, settings=c.programme_settings, officers=c.officers,
+                     filer_url=c.settings.function_url("disclosure"))
 
 
 def _system_clock() -> Clock:
@@ -459,6 +525,8 @@ class Storage(Protocol):
     def mail_ledger(self) -> MailLedger: ...
 
     def sealed_records(self) -> SealedRecords: ...
+
+    def disclosure_records(self) -> DisclosureStore: ...
 
 
 class SqliteStorage:
@@ -487,6 +555,10 @@ class SqliteStorage:
         from shared.adapters.sqlite_sealed import SqliteSealedRecords
         return SqliteSealedRecords(self.database)
 
+    def disclosure_records(self) -> DisclosureStore:
+        from shared.adapters.sqlite_disclosure import SqliteDisclosureStore
+        return SqliteDisclosureStore(self.database)
+
 
 class FirestoreStorage:
     """The gcp backend: one Firestore database."""
@@ -513,6 +585,10 @@ class FirestoreStorage:
     def sealed_records(self) -> SealedRecords:
         from shared.adapters.firestore_sealed import FirestoreSealedRecords
         return FirestoreSealedRecords(self.database)
+
+    def disclosure_records(self) -> DisclosureStore:
+        from shared.adapters.firestore_disclosure import FirestoreDisclosureStore
+        return FirestoreDisclosureStore(self.database)
 
 
 def _storage(s: Settings) -> Storage:

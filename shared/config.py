@@ -343,6 +343,12 @@ VARIABLES: tuple[Variable, ...] = (
              "(reads and handles cases), `ethics_admin` (assigns cases to others), "
              "`ethics_auditor` (reads case lists and histories, who did and read what, "
              "never a submission, note or reply, and acts on nothing)."),
+    Variable("INTAKE_DISCLOSURE", "{}",
+             "The financial disclosure programme, JSON (docs/disclosure.md): `thresholds` "
+             "(USD), `due_month`/`due_day` (default 3/31 of the year after the reporting "
+             "year), `new_filer_days` (30), `reminder_days` (days from the due date, "
+             "default [-14, -3, 7]), `escalation_days` (after it, default [14]) and "
+             "`unit_heads` (`{\"head@example.org\": [\"unit\"]}`)."),
     Variable("INTAKE_AUTH_AUDIENCE", "",
              "Audience officers' Google ID tokens must carry: the URL of the function they "
              "call (Terraform sets each function's own). Empty: the URL of the `cases` "
@@ -595,6 +601,7 @@ class Settings:
     office_url: str
     follow_up_url: str
     officers_json: str
+    disclosure_json: str
     auth_audience: str
     dev_auth: bool
     # Cloud KMS: the cases key (submissions, notes) and the messages key (the follow-up
@@ -673,6 +680,7 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         office_url=v["INTAKE_OFFICE_URL"] or f"{console_url}/cases",
         follow_up_url=v["INTAKE_FOLLOW_UP_URL"] or f"{base_url}/forms/follow-up",
         officers_json=v["INTAKE_OFFICERS"],
+        disclosure_json=v["INTAKE_DISCLOSURE"],
         auth_audience=v["INTAKE_AUTH_AUDIENCE"] or f"{base_url}/cases",
         dev_auth=v["INTAKE_DEV_AUTH"],
         kms_key=v["INTAKE_KMS_KEY"],

@@ -27,5 +27,7 @@ module "intake" {
   console_domain       = var.console_domain
   officers             = var.officers
   officer_members      = var.officer_members
+  disclosure           = var.disclosure
+  disclosure_members   = var.disclosure_members
   labels               = { environment = var.environment }
 }

@@ -137,3 +137,15 @@ variable "officer_members" {
   description = "Members allowed to invoke the officers' functions, e.g. group:ethics-officers@example.org."
   default     = []
 }
+
+variable "disclosure" {
+  type        = string
+  description = "The financial disclosure programme's settings (INTAKE_DISCLOSURE), JSON (docs/disclosure.md)."
+  default     = "{}"
+}
+
+variable "disclosure_members" {
+  type        = list(string)
+  description = "Who may invoke the disclosure function besides officers: filers and heads of units, e.g. domain:example.org."
+  default     = []
+}

@@ -72,7 +72,8 @@ def add_schema(spec: APISpec, name: str, schema: type[Schema]) -> None:
 
 DESCRIPTION = (
     "The Ethics Office's intake: the public forms (anonymous allowed except for "
-    "retaliation), and the officers' case API and service log. Every path is a Cloud "
+    "retaliation), the officers' case API and service log, and the financial disclosure "
+    "API of filers, heads of units and officers. Every path is a Cloud "
     "Function; locally they share one server.\n\n"
     "Each request schema states its cross-field rules in JSON Schema (`if`/`then`/`else`, "
     "`dependentRequired`, `not`, `anyOf`), each with a `description`. The rules JSON Schema "
@@ -88,6 +89,7 @@ DESCRIPTION = (
 
 def build_openapi() -> dict[str, Any]:
     """The OpenAPI 3.1 document, with paths as the local runner serves them."""
+    from schemas.openapi.disclosure import add_disclosure_api
     from schemas.openapi.officers import add_officers_api
 
     marshmallow_plugin = MarshmallowPlugin()
@@ -132,4 +134,5 @@ def build_openapi() -> dict[str, Any]:
             },
         }})
     add_officers_api(spec)
+    add_disclosure_api(spec)
     return spec.to_dict()

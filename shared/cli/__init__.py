@@ -35,20 +35,20 @@ def serve(host: str, port: int) -> None:
 
 @main.command("sweep")
 def sweep_command() -> None:
-    """Re-queue pending work now (what Cloud Scheduler triggers) and print what was done."""
-    from shared.services.sweep import sweep
-
+    """Re-queue pending work now (what Cloud Scheduler triggers), queue the disclosure
+    programme's reminders due, and print what was done."""
     try:
         c = bootstrap.container()
-        report = sweep(store=c.store, queue=c.queue, clock=c.clock, grace=c.sweep_grace,
-                       batch=c.settings.sweep_batch)
+        report = c.use_cases.sweep()
     except config.ConfigError as error:
         raise click.ClickException(str(error)) from error
     drain = getattr(c.queue, "drain", None)
     if callable(drain):
         drain(60)
-    click.echo(json.dumps({"requeued": report.requeued, "failed": report.failed}))
-    if report.failed:
+    click.echo(json.dumps({"requeued": report.requeued, "failed": report.failed,
+                           "reminders": len(report.reminders),
+                           "reminders_failed": len(report.reminders_failed)}))
+    if report.failed or report.reminders_failed:
         sys.exit(1)
 
 
@@ -70,6 +70,7 @@ def openapi(output: str) -> None:
 
 def _register() -> None:
     from shared.cli.cases import cases
+    from shared.cli.disclosure import register as register_disclosure
     from shared.cli.i18n import i18n
     from shared.cli.recusal import recusal_index
     from shared.cli.referrals import referrals
@@ -82,6 +83,7 @@ def _register() -> None:
     main.add_command(referrals)
     main.add_command(reseal)
     register_reporting(main)
+    register_disclosure(main)
 
 
 _register()

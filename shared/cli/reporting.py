@@ -202,7 +202,7 @@ def report_command(year: int, fmt: str, charts: Path | None, output: str) -> Non
 
     c = _container()
     with _failures_as_messages():
-        report = annual_report(year, store=c.statistics)
+        report = annual_report(year, store=c.statistics, disclosure=c.disclosure_store)
     images: dict[str, str] = {}
     if charts is not None:
         from shared.reports.charts import write_charts

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
+from shared.domain.disclosure import Compliance, OutcomeShares
 from shared.domain.forms import FORMS
 from shared.domain.retaliation_figures import (
     DETERMINATION_OF_OUTCOME,
@@ -201,6 +202,21 @@ class DisclosureFigures:
     filers: int
     compliant: int
     compliance: float | None
+    # From the programme's records (a year with a campaign); None for imported history.
+    separated_without_filing: int | None = None
+    compliance_still_employed: float | None = None
+
+
+@dataclass(frozen=True)
+class DisclosureOutcomes:
+    """The report year's reviewed annual declarations: nothing to declare, no conflict or
+    a mitigated one ("98 %"), against guidance to manage a conflict ("2 %")."""
+
+    reviewed: int
+    cleared: int
+    cleared_percent: float | None
+    guidance: int
+    guidance_percent: float | None
 
 
 @dataclass(frozen=True)
@@ -239,6 +255,7 @@ class AnnualReport:
     breakdowns: Breakdowns
     table_2: Mapping[int, DisclosureFigures | None]  # year -> figures (None: not recorded)
     notes: tuple[str, ...] = ()
+    disclosure_outcomes: DisclosureOutcomes | None = None  # None: no campaign that year
 
 
 def percent(count: int, whole: int) -> float | None:
@@ -307,9 +324,13 @@ def _retaliation(year: int, counts: Mapping[CountQuery, int], requests: int,
 
 def assemble(year: int, counts: Mapping[CountQuery, int],
              disclosures: Iterable[DisclosureYear], histories: Iterable[CaseHistory] = (),
-             notes: Iterable[str] = ()) -> AnnualReport:
+             notes: Iterable[str] = (),
+             campaigns: Mapping[int, tuple[Compliance, OutcomeShares]] | None = None
+             ) -> AnnualReport:
     """The report for ``year`` from the store's answers to ``report_queries(year)`` and
-    the retaliation cases' histories (``retaliation_history_window``)."""
+    the retaliation cases' histories (``retaliation_history_window``). Table 2 comes from
+    the programme's records (``campaigns``: year -> its compliance and review outcomes)
+    for each year with a campaign, from the imported history for the years before."""
     notes = list(notes)
     t1_years = table_1_years(year)
     table_1 = {c: {y: _sum(counts, table_1_cell(y, c)) for y in t1_years}
@@ -346,10 +367,20 @@ def assemble(year: int, counts: Mapping[CountQuery, int],
                                      percent(records[y].compliant, records[y].filers))
                    if y in records else None)
                for y in range(TABLE_2_FIRST_YEAR, year + 1)}
+    outcomes = None
+    for y, (c, shares) in (campaigns or {}).items():
+        if TABLE_2_FIRST_YEAR <= y <= year:
+            table_2[y] = DisclosureFigures(c.filers, c.filed, c.compliance,
+                                           c.separated_without_filing, c.compliance_employed)
+        if y == year:
+            outcomes = DisclosureOutcomes(shares.reviewed, shares.cleared,
+                                          shares.cleared_percent, shares.guidance,
+                                          shares.guidance_percent)
 
     return AnnualReport(
         year=year, table_1_years=t1_years, table_1=table_1, table_1_total=totals,
         figure_1=figure_1, figure_2_n=n, figure_2=figure_2, retaliation=retaliation,
         misconduct_referrals=counts[referrals.accepted] - counts[referrals.retaliation],
         retaliation_referrals=counts[referrals.retaliation],
-        breakdowns=breakdowns, table_2=table_2, notes=tuple(notes))
+        breakdowns=breakdowns, table_2=table_2, notes=tuple(notes),
+        disclosure_outcomes=outcomes)

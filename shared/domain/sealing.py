@@ -29,10 +29,16 @@ NOTE: Final = "note"
 TRANSITION_NOTE: Final = "transition_note"
 REPLY_TO_SUBMITTER: Final = "reply_to_submitter"
 SUBMITTER_MESSAGE: Final = "submitter_message"
+DECLARATION: Final = "declaration"  # a version of a financial disclosure declaration
+DISCLOSURE_GUIDANCE: Final = "disclosure_guidance"  # guidance replied to a filer
 
 # Where they are kept: submissions/{id}, and the history of a case, cases/{reference}/events.
 SUBMISSIONS: Final = "submissions"
 EVENTS: Final = "events"
+# The disclosure programme: declaration_versions/{declaration id}:{version}, and the
+# guidance of a declaration's review.
+DECLARATION_VERSIONS: Final = "declaration_versions"
+DECLARATION_REVIEWS: Final = "declaration_reviews"
 
 # Which key-encryption key seals which kind.
 CASES_KEY: Final = "cases"
@@ -43,9 +49,13 @@ KEY_OF_KIND: Final = {
     TRANSITION_NOTE: CASES_KEY,
     REPLY_TO_SUBMITTER: MESSAGES_KEY,
     SUBMITTER_MESSAGE: MESSAGES_KEY,
+    DECLARATION: CASES_KEY,
+    DISCLOSURE_GUIDANCE: CASES_KEY,
 }
 _COLLECTION_OF_KIND: Final = {SUBMISSION: SUBMISSIONS, NOTE: EVENTS, TRANSITION_NOTE: EVENTS,
-                              REPLY_TO_SUBMITTER: EVENTS, SUBMITTER_MESSAGE: EVENTS}
+                              REPLY_TO_SUBMITTER: EVENTS, SUBMITTER_MESSAGE: EVENTS,
+                                 DECLARATION: DECLARATION_VERSIONS,
+                                 DISCLOSURE_GUIDANCE: DECLARATION_REVIEWS}
 
 
 @dataclass(frozen=True)
@@ -82,6 +92,17 @@ class SealContext:
 def submission_context(submission_id: str, reference: str) -> SealContext:
     """Where a submission's sealed payload belongs: ``submissions/{id}`` of its case."""
     return SealContext(SUBMISSION, SUBMISSIONS, reference, submission_id)
+
+
+def declaration_context(declaration_id: str, version: int) -> SealContext:
+    """Where one version of a declaration belongs: it opens as no other version, and as
+    no other declaration."""
+    return SealContext(DECLARATION, DECLARATION_VERSIONS, declaration_id, str(version))
+
+
+def guidance_context(declaration_id: str) -> SealContext:
+    """Where the guidance of a declaration's review belongs."""
+    return SealContext(DISCLOSURE_GUIDANCE, DECLARATION_REVIEWS, declaration_id, "guidance")
 
 
 def event_context(kind: str, reference: str, message_id: str) -> SealContext:

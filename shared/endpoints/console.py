@@ -513,8 +513,25 @@ def _act(visit: Visit, reference: str, action: str) -> Response:
     return _redirect(visit, visit.ctx.urls.case(reference, visit.lang.code, done=done))
 
 
+def _disclosure(visit: Visit) -> Response:
+    """The disclosure programme's campaigns: per state, overdue filers, reminders sent and
+    compliance (ethics officers and administrators; never a declaration's content)."""
+    from shared.services import disclosure as programme
+
+    assert visit.officer is not None
+    p = visit.uc.disclosure
+    asked = visit.request.args.get("year", "")
+    year = int(asked) if asked.isascii() and asked.isdigit() and len(asked) == 4 else None
+    years, status = programme.campaigns_overview(
+        p, programme.Caller(visit.officer.email, visit.officer), year)
+    return console_views.disclosure(visit.ctx, years, status,
+                                    problem=bool(asked) and (status is None
+                                                             or status.campaign.year != year))
+
+
 ROUTES = routes([
     Rule("/assets/<name>", endpoint=_asset, methods=["GET"]),
+    Rule("/disclosure", endpoint=_disclosure, methods=["GET"]),
     Rule("/sign-in", endpoint=_development_sign_in, methods=["GET", "POST"]),
     Rule("/sign-out", endpoint=_sign_out, methods=["POST"]),
     Rule("/", endpoint=_today, methods=["GET"]),

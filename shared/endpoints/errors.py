@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shared.domain.casework import DetailProblem, NotAllowedNow
+from shared.domain.disclosure import DisclosureError
 from shared.domain.notifications import UnknownNotification
 from shared.domain.officers import Forbidden
 from shared.domain.records import UnknownSubmission
@@ -17,12 +18,19 @@ from shared.domain.sealing import IntegrityFailure
 from shared.domain.workflow import IllegalTransition
 from shared.google_certs import VerifierUnavailable
 from shared.http.problems import HttpProblem
+from shared.ports.disclosure import DeclarationConflict
 from shared.ports.identity import Unauthenticated
 from shared.ports.mail import NotifierUnavailable
 from shared.ports.statistics import LoggedServiceConflict
 from shared.ports.storage import StoreUnavailable
 from shared.ports.tasks import QueueUnavailable
 from shared.services.cases import AssigneeNotEligible, CaseNotFound
+from shared.services.disclosure import (
+    CampaignProblem,
+    DeclarationNotFound,
+    FilerNotFound,
+    NotAFiler,
+)
 from shared.services.forward import ForwardLater
 from shared.services.notify import HeldBack, SendInProgress
 from shared.services.receive import IdempotencyConflict
@@ -85,6 +93,22 @@ def _held_back(held: HeldBack) -> HttpProblem:
                        {"Retry-After": str(int(held.seconds) + 1)})
 
 
+def _disclosure_error(error: DisclosureError) -> HttpProblem:
+    """Each field and why; the field names may hold client text (an unknown key), so only
+    their number is logged."""
+    return HttpProblem(422, "The declaration or filer has errors; see `errors`.",
+                       dict(error.errors), log_fields=[f"{len(error.errors)} fields"])
+
+
+_CONFLICTS = {
+    "reviewed": "This declaration has been reviewed: it can no longer be amended. File an "
+                "ad hoc declaration for anything new.",
+    "version": "This declaration changed since you read it: read it again, then amend the "
+               "latest version.",
+    "exists": "This declaration exists already.",
+}
+
+
 def _upstream(message: str) -> Callable[[Any], HttpProblem]:
     return lambda error: HttpProblem(503, message, {"_upstream": [str(error)]}, RETRY_LATER)
 
@@ -111,6 +135,15 @@ ANSWERS: dict[type[Exception], Answer] = {
     LoggedServiceConflict: Answer(_fixed(
         409, "Idempotency-Key", "This Idempotency-Key was already used for a different entry.")),
     Unauthenticated: Answer(_unauthenticated),
+    # The disclosure programme. A declaration the caller may not read is "not found".
+    DisclosureError: Answer(_disclosure_error),
+    DeclarationNotFound: Answer(_fixed(404, "declaration_id", "No declaration with this id.")),
+    FilerNotFound: Answer(_fixed(404, "staff_id", "No active filer with this staff id.")),
+    NotAFiler: Answer(_fixed(403, "_access", "This address is not an active filer's in the "
+                                             "financial disclosure programme.")),
+    CampaignProblem: Answer(_said(409, "_state")),
+    DeclarationConflict: Answer(lambda conflict: HttpProblem(
+        409, _CONFLICTS[conflict.reason], {"version": [_CONFLICTS[conflict.reason]]})),
     # An officer whose roles do not cover the operation or page.
     Forbidden: Answer(_forbidden, page="not_allowed"),
     # Stored records that cannot be served: already logged as an ERROR and alerted.

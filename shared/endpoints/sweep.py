@@ -21,10 +21,13 @@ def _sweep(uc: UseCases, request: Request) -> Response:
     require_task_caller(request, uc, "sweep")
     require_post(request)
     report = uc.sweep()
-    return json_response(503 if report.failed else 200,
+    failed = report.failed or report.reminders_failed
+    return json_response(503 if failed else 200,
                          {"requeued": len(report.requeued), "failed": len(report.failed),
-                          "alerts": len(report.alerts), "lapsed": len(report.lapsed)},
-                         dict(RETRY_LATER) if report.failed else {})
+                          "alerts": len(report.alerts), "lapsed": len(report.lapsed),
+                          "reminders": len(report.reminders),
+                          "reminders_failed": len(report.reminders_failed)},
+                         dict(RETRY_LATER) if failed else {})
 
 
 def sweep_endpoint(wiring: Wiring) -> Handler:

@@ -1,4 +1,5 @@
-"""The Cloud Tasks targets (triage, forward_to_investigations, notify): one endpoint for
+"""The Cloud Tasks targets (triage, forward_to_investigations, notify, which also sends
+the disclosure programme's reminders): one endpoint for
 all of them, each a ``TaskTarget`` naming its schema and how its use case runs a task. The
 function picks its use case from the wired ones (``lambda uc: uc.triage``), so that its
 import graph, and its bundle, hold that use case's dependencies and no other target's.
@@ -19,8 +20,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from flask import Request, Response
+from marshmallow import Schema
 
-from schemas.tasks import NOTIFICATION_ITEM, SUPPLEMENT_ITEM, TaskSchema
+from schemas.tasks import NOTIFICATION_ITEM, SUPPLEMENT_ITEM, ReminderTaskSchema, TaskSchema
 from shared import logs
 from shared.endpoints.base import Handler, Wiring, endpoint
 from shared.endpoints.errors import answer_for
@@ -43,28 +45,33 @@ U = TypeVar("U")  # a target's use case, as wired
 @dataclass(frozen=True)
 class TaskTarget(Generic[U]):
     function: str
-    schema: TaskSchema
-    # Runs the use case on the submission id and the item ("" when none): the 200 body.
-    run: Callable[[U, str, str], Mapping[str, Any]]
+    schema: Schema
+    # Runs the use case on the validated task: the 200 body.
+    run: Callable[[U, Mapping[str, Any]], Mapping[str, Any]]
+    # The payload field that marks this target's tasks, where a function serves several.
+    marker: str = "submission_id"
 
 
-def _triage(triage: Callable[[str], TriageOutcome], submission_id: str,
-            _: str) -> Mapping[str, Any]:
-    outcome = triage(submission_id)
+def _triage(triage: Callable[[str], TriageOutcome],
+            task: Mapping[str, Any]) -> Mapping[str, Any]:
+    outcome = triage(task["submission_id"])
     return {"reference": outcome.reference, "changed": outcome.changed,
             "priority": outcome.triage.priority, "route": outcome.triage.route}
 
 
-def _forward(forward: Callable[..., ForwardOutcome], submission_id: str,
-             item: str) -> Mapping[str, Any]:
-    outcome = forward(submission_id, item=item)
+def _forward(forward: Callable[..., ForwardOutcome],
+             task: Mapping[str, Any]) -> Mapping[str, Any]:
+    outcome = forward(task["submission_id"], item=task.get("item", ""))
     return {"reference": outcome.reference, "status": outcome.status,
             "attempt": outcome.attempt}
 
 
-def _notify(notify: Callable[[str, str], str], submission_id: str,
-            item: str) -> Mapping[str, Any]:
-    return {"status": notify(submission_id, item)}
+def _notify(notify: Callable[[str, str], str], task: Mapping[str, Any]) -> Mapping[str, Any]:
+    return {"status": notify(task["submission_id"], task["item"])}
+
+
+def _remind(remind: Callable[[str], str], task: Mapping[str, Any]) -> Mapping[str, Any]:
+    return {"status": remind(task["reminder"])}
 
 
 TRIAGE: TaskTarget[Callable[[str], TriageOutcome]] = TaskTarget(
@@ -73,6 +80,9 @@ FORWARD: TaskTarget[Callable[..., ForwardOutcome]] = TaskTarget(
     "forward_to_investigations", TaskSchema(item=SUPPLEMENT_ITEM), _forward)
 NOTIFY: TaskTarget[Callable[[str, str], str]] = TaskTarget(
     "notify", TaskSchema(item=NOTIFICATION_ITEM), _notify)
+# The notify function also sends the disclosure programme's reminders, which sweep queues.
+DISCLOSURE_REMINDER: TaskTarget[Callable[[str], str]] = TaskTarget(
+    "notify", ReminderTaskSchema(), _remind, marker="reminder")
 
 
 def _status(error: Exception) -> int:
@@ -83,16 +93,20 @@ def _status(error: Exception) -> int:
 
 
 def task_endpoint(target: TaskTarget[U], use_case: Callable[[UseCases], U],
-                  wiring: Wiring) -> Handler:
+                  wiring: Wiring, *also: tuple[TaskTarget[Any], Callable[[UseCases], Any]]
+                  ) -> Handler:
     """The handler of a task target, running the use case ``use_case`` picks from the
-    wired ones."""
+    wired ones; ``also``: other targets of the same function, each chosen when its
+    ``marker`` field is in the payload (else ``target`` is)."""
 
     def run(uc: UseCases, request: Request) -> Response:
         require_task_caller(request, uc, target.function)
         try:
-            task = validated(target.schema, read_body(request, MAX_TASK_BYTES,
-                                                      allow_form=False), uc)
-            body = target.run(use_case(uc), task["submission_id"], task.get("item", ""))
+            payload = read_body(request, MAX_TASK_BYTES, allow_form=False)
+            chosen: tuple[TaskTarget[Any], Callable[[UseCases], Any]] = next(
+                ((t, u) for t, u in also if t.marker in payload), (target, use_case))
+            task = validated(chosen[0].schema, payload, uc)
+            body = chosen[0].run(chosen[1](uc), task)
         except Exception as error:
             status = _status(error)
             if 400 <= status < 500:

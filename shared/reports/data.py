@@ -66,8 +66,15 @@ def report_json(report: AnnualReport) -> dict[str, Any]:
                        "training_participants": b.training_participants},
         "table_2": {str(y): (None if f is None else
                              {"filers": f.filers, "compliant": f.compliant,
-                              "compliance": f.compliance})
+                              "compliance": f.compliance,
+                              # a year counted from the disclosure programme's records
+                              **({} if f.separated_without_filing is None else {
+                                  "separated_without_filing": f.separated_without_filing,
+                                  "compliance_still_employed":
+                                      f.compliance_still_employed})})
                     for y, f in report.table_2.items()},
+        "disclosure_outcomes": None if report.disclosure_outcomes is None else {
+            "year": report.year, **vars(report.disclosure_outcomes)},
         "notes": list(report.notes),
     }
 
@@ -108,6 +115,18 @@ def report_rows(report: AnnualReport) -> list[tuple[str, str, int, str, Any]]:
             rows += [("table_2", "disclosure", x, "filers", f.filers),
                      ("table_2", "disclosure", x, "compliant", f.compliant),
                      ("table_2", "disclosure", x, "compliance", f.compliance)]
+            if f.separated_without_filing is not None:
+                rows += [("table_2", "disclosure", x, "separated_without_filing",
+                          f.separated_without_filing),
+                         ("table_2", "disclosure", x, "compliance_still_employed",
+                          f.compliance_still_employed)]
+    outcomes = report.disclosure_outcomes
+    if outcomes is not None:
+        rows += [("disclosure_outcomes", code, y, measure, value)
+                 for code, count, share in (
+                     ("cleared", outcomes.cleared, outcomes.cleared_percent),
+                     ("guidance", outcomes.guidance, outcomes.guidance_percent))
+                 for measure, value in (("count", count), ("percent", share))]
     return rows
 
 

@@ -180,8 +180,29 @@ def report_tables(report: AnnualReport) -> list[Table]:
               else Row((str(x), number(f.filers), share(f.compliance)))
               for x, f in report.table_2.items()),
         notes=(NO_DATA_NOTE,) if any(f is None for f in report.table_2.values()) else ())
-    return [table_1, figure_1, figure_2, *retaliation_tables(report), referrals, breakdowns,
-            table_2]
+    tables = [table_1, figure_1, figure_2, *retaliation_tables(report), referrals, breakdowns,
+              table_2]
+    recorded = {x: f for x, f in report.table_2.items()
+                if f is not None and f.separated_without_filing is not None}
+    if recorded:
+        tables.append(Table(
+            "Table 2 (detail)", "Compliance from the programme's records",
+            ("Year", "Filers", "Filed", "Left without filing", "Compliance (%)",
+             "Compliance of those still employed (%)"),
+            tuple(Row((str(x), number(f.filers), number(f.compliant),
+                       number(f.separated_without_filing or 0), share(f.compliance),
+                       share(f.compliance_still_employed)))
+                  for x, f in recorded.items())))
+    outcomes = report.disclosure_outcomes
+    if outcomes is not None:
+        tables.append(Table(
+            "Disclosure review outcomes", f"Reviewed annual declarations, {report.year}",
+            ("Outcome", "Declarations", "Share (%)"),
+            (Row(("Nothing to declare, no conflict, or conflict mitigated",
+                  number(outcomes.cleared), share(outcomes.cleared_percent))),
+             Row(("Guidance given to manage a potential or actual conflict",
+                  number(outcomes.guidance), share(outcomes.guidance_percent))))))
+    return tables
 
 
 def _md_cell(text: str) -> str:

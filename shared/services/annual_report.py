@@ -5,23 +5,27 @@ from __future__ import annotations
 
 from shared.domain.annual_report import (
     RETALIATION,
+    TABLE_2_FIRST_YEAR,
     AnnualReport,
     assemble,
     report_queries,
     retaliation_history_window,
 )
+from shared.domain.disclosure import compliance, outcome_shares
+from shared.ports.disclosure import DisclosureStore
 from shared.ports.statistics import StatisticsStore
 
 
-def annual_report(year: int, *, store: StatisticsStore) -> AnnualReport:
+def annual_report(year: int, *, store: StatisticsStore,
+                  disclosure: DisclosureStore | None = None) -> AnnualReport:
     """Table 1, Figures I and II, the retaliation figures, misconduct referrals, the other
     breakdowns and Table 2.
 
     One aggregate per number (``report_queries``), the disclosure years (one small document
-    per year), and the history of each retaliation case received by the end of the year
-    and still going on in it (about fourteen a year): their figures are those of the
-    history as of the end of the year. An import left incomplete is named in the report's
-    notes.
+    per year; the programme's records for a year with a campaign), and the history of
+    each retaliation case received by the end of the year and still going on in it (about
+    fourteen a year): their figures are those of the history as of the end of the year.
+    An import left incomplete is named in the report's notes.
     """
     queries = report_queries(year)
     answers = store.count(queries)
@@ -32,5 +36,12 @@ def annual_report(year: int, *, store: StatisticsStore) -> AnnualReport:
              f"{m.started_at:%Y-%m-%d %H:%M} UTC): run `intake import` on its file again "
              "to finish it; its records written so far are counted."
              for m in store.incomplete_imports()]
+    campaigns = {}
+    if disclosure is not None:
+        for campaign in disclosure.campaigns():
+            if TABLE_2_FIRST_YEAR <= campaign.year <= year:
+                campaigns[campaign.year] = (
+                    compliance(campaign.year, disclosure.obligations(campaign.year)),
+                    outcome_shares(disclosure.declarations(campaign.year), campaign.year))
     return assemble(year, dict(zip(queries, answers, strict=True)), store.disclosure_years(),
-                    histories, notes)
+                    histories, notes, campaigns)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from typing import Any
 
 from shared.logs import get_logger
 from shared.ports.clock import Clock
@@ -21,13 +23,16 @@ class SweepReport:
     failed: list[str] = field(default_factory=list)
     alerts: list[str] = field(default_factory=list)
     lapsed: list[str] = field(default_factory=list)
+    reminders: list[str] = field(default_factory=list)  # disclosure reminders sent
+    reminders_failed: list[str] = field(default_factory=list)
 
 
 def sweep(*, store: IntakeStore, queue: TaskQueue, clock: Clock, grace: timedelta,
-          batch: int) -> SweepReport:
+          batch: int, reminders: Callable[[], Any] | None = None) -> SweepReport:
     """Enqueue again, under a new generation, every pending task last enqueued more than
     ``grace`` ago (a task that cannot be enqueued stays pending for the next run); then
-    raise the deadline alerts that are due."""
+    raise the deadline alerts that are due, and send the disclosure programme's reminders
+    (``reminders``: ``shared.services.disclosure.send_reminders``, bound)."""
     now = clock.now()
     report = SweepReport()
     for pending in store.pending_tasks(now - grace, batch):
@@ -47,4 +52,7 @@ def sweep(*, store: IntakeStore, queue: TaskQueue, clock: Clock, grace: timedelt
                            "kind": pending.kind, "generation": generation})
     deadlines = watch_deadlines(store=store, queue=queue, clock=clock, batch=batch)
     report.alerts, report.lapsed = deadlines.alerts, deadlines.lapsed
+    if reminders is not None:
+        sent = reminders()
+        report.reminders, report.reminders_failed = sent.sent, sent.failed
     return report

@@ -531,3 +531,48 @@ def problem(ctx: ConsoleContext, status: int, kind: str, *,
                        heading=gettext(spec.title),
                        paragraphs=[gettext(p) for p in spec.paragraphs],
                        switch_to=None)
+
+
+# --- The disclosure programme -------------------------------------------------------------
+
+DISCLOSURE_STATES = {"pending": N_("Not filed yet"), "filed": N_("Filed"),
+                     "separated": N_("Left without filing"), "withdrawn": N_("Withdrawn")}
+
+
+def disclosure(ctx: ConsoleContext, years: Sequence[int], status: Any, *,
+               problem: bool = False) -> Response:
+    """The disclosure campaigns' page: ``status`` is a ``CampaignStatus`` of
+    ``shared.services.disclosure`` (None: no campaign yet)."""
+    gettext = ctx.gettext
+    tables: dict[str, Any] = {}
+    if status is not None:
+        figures = status.compliance
+        tables = {
+            "year": status.campaign.year,
+            "due": ctx.day(status.campaign.due_on.isoformat()),
+            "states": [(gettext(label), ctx.number(status.states.get(code, 0)))
+                       for code, label in DISCLOSURE_STATES.items()],
+            "compliance": [
+                (gettext(N_("Filers")), ctx.number(figures.filers)),
+                (gettext(N_("Filed late")), ctx.number(figures.late)),
+                (gettext(N_("Compliance (per cent)")),
+                 "—" if figures.compliance is None else f"{figures.compliance:.1f}"),
+                (gettext(N_("Compliance of those still employed (per cent)")),
+                 "—" if figures.compliance_employed is None
+                 else f"{figures.compliance_employed:.1f}"),
+                (gettext(N_("Reminders sent")),
+                 ctx.number(status.reminders_sent.get("reminder", 0))),
+                (gettext(N_("Escalations to heads of units")),
+                 ctx.number(status.reminders_sent.get("escalation", 0)))],
+            "overdue": [(o.staff_id, o.unit, ctx.day(o.due_on.isoformat()))
+                        for o in status.overdue],
+        }
+    links = [(str(y), ctx.urls.page("disclosure", ctx.language.code, year=str(y)),
+              status is not None and y == status.campaign.year) for y in years]
+    problems = [gettext(N_("There is no campaign for that year; the latest is shown."))] \
+        if problem and status is not None else []
+    return ctx.respond(200, "console_disclosure.html", heading=gettext(N_("Financial disclosure")),
+                       campaign=tables, years=links, problems=problems,
+                       switch_to=_switch(ctx, "disclosure",
+                                         **({"year": str(status.campaign.year)}
+                                            if status is not None else {})))

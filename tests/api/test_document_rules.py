@@ -16,10 +16,12 @@ from marshmallow import Schema, ValidationError
 from schemas.advice import AdviceRequestSchema
 from schemas.cases import MeasureSchema
 from schemas.common import LOAD_CONTEXT
+from schemas.disclosure import FilingSchema, ReviewSchema
 from schemas.misconduct import MisconductReportSchema
 from schemas.openapi import build_openapi
 from schemas.retaliation import RetaliationComplaintSchema
 from schemas.statistics import ServiceLogSchema
+from tests.support.disclosure import nothing_to_declare
 from tests.support.payloads import ADVICE, ADVICE_ANONYMOUS, MISCONDUCT, RETALIATION
 
 DOCUMENT = build_openapi()
@@ -44,6 +46,7 @@ def _nested(base: dict[str, Any], group: str, **changes: Any) -> dict[str, Any]:
 
 MEASURE = {"kind": "temporary_reassignment", "recommended_on": "2026-01-10"}
 SERVICE = {"category": "training", "date": "2026-01-10", "participants": 30}
+FILING = {"kind": "annual", "year": 2025, "content": nothing_to_declare()}
 ANON_REPORT = _with(MISCONDUCT, anonymous=True, reporter=None)
 
 # component -> rule description -> [(body, valid)]
@@ -121,6 +124,18 @@ CASES: dict[str, dict[str, list[tuple[dict[str, Any], bool]]]] = {
             (_with(MEASURE, decision="accepted", outcome="implemented"), True),
             (_with(MEASURE, decision="declined"), True)],
     },
+    "Filing": {
+        "Give the reporting year of an annual declaration.": [
+            (_with(FILING, year=None), False), (FILING, True),
+            (_with(FILING, kind="ad_hoc", year=None,
+                   content={**nothing_to_declare(), "ad_hoc_reason": "A gift"}), True)],
+    },
+    "Review": {
+        "Give the guidance the filer is to read.": [
+            ({"outcome": "guidance_given"}, False),
+            ({"outcome": "guidance_given", "guidance": "Step aside."}, True),
+            ({"outcome": "no_conflict"}, True)],
+    },
     "ServiceLogEntry": {
         "Say how many people took part in the training.": [
             (_with(SERVICE, participants=None), False), (SERVICE, True)],
@@ -159,7 +174,7 @@ CASES: dict[str, dict[str, list[tuple[dict[str, Any], bool]]]] = {
 SCHEMAS: dict[str, type[Schema]] = {
     "AdviceRequest": AdviceRequestSchema, "MisconductReport": MisconductReportSchema,
     "RetaliationComplaint": RetaliationComplaintSchema, "Measure": MeasureSchema,
-    "ServiceLogEntry": ServiceLogSchema,
+    "ServiceLogEntry": ServiceLogSchema, "Filing": FilingSchema, "Review": ReviewSchema,
 }
 
 

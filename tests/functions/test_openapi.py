@@ -23,7 +23,7 @@ def test_the_local_runner_serves_the_document_and_every_path_exists() -> None:
     assert served == build_openapi()
     documented = {path.lstrip("/").split("/")[0] for path in served["paths"]}
     # The console is a browser application (HTML pages, Identity-Aware Proxy): no API.
-    assert documented == {*PUBLIC_FORMS, "cases", "log_service"}
+    assert documented == {*PUBLIC_FORMS, "cases", "log_service", "disclosure"}
     assert "console" in function_names()
     assert documented <= set(function_names())
     index = json.loads(client.get("/").get_data())

@@ -162,7 +162,9 @@ def test_the_code_enqueues_only_where_the_map_allows() -> None:
     queues_of_kind = {kind: {queue, URGENT_QUEUES.get(kind, queue)}
                       for kind, (queue, _) in ROUTES.items()}
     expected = {"triage": {"forward"}, "forward_to_investigations": {"notify"},
-                "sweep": set(ROUTES), "cases": {"forward", "notify"}}
+                "sweep": set(ROUTES), "cases": {"forward", "notify"},
+                # a review's guidance notice to the filer
+                "disclosure": {"notify"}}
     for function, kinds in expected.items():
         allowed = set(FUNCTIONS[function]["enqueues"])
         needed = set().union(*(queues_of_kind[k] for k in kinds))

@@ -33,6 +33,8 @@ EXPECTED_KMS: dict[str, dict[str, str]] = {
     # the case API's work in a browser: the same use cases
     "console": {CASES_KEY: "encrypt_decrypt", MESSAGES_KEY: "encrypt_decrypt"},
     "log_service": {},
+    # seals declarations and guidance; opens them for their filer and for officers
+    "disclosure": {CASES_KEY: "encrypt_decrypt"},
 }
 
 GET, CREATE, UPDATE, DELETE, LIST, DATABASE = (
@@ -54,6 +56,8 @@ EXPECTED_FIRESTORE: dict[str, set[str]] = {
     "cases": {DATABASE, GET, CREATE, UPDATE, DELETE, LIST},
     "console": {DATABASE, GET, CREATE, UPDATE, DELETE, LIST},
     "log_service": {DATABASE, GET, CREATE},
+    # the roster and a year's obligations are listed; the history is only ever appended to
+    "disclosure": {DATABASE, GET, CREATE, UPDATE, LIST},
 }
 
 

@@ -299,6 +299,7 @@ def expected_json(want: Expected, year: int) -> dict[str, Any]:
                                               for form in ("advice", "misconduct")},
                        "training_participants": want.participants[year]},
         "table_2": disclosure,
+        "disclosure_outcomes": None,  # no campaign: imported history only
         "notes": [],
     }
 

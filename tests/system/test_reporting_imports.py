@@ -32,7 +32,8 @@ print(json.dumps({"exit": result.exit_code, "matplotlib": "matplotlib" in sys.mo
 """
 
 
-@pytest.mark.parametrize("function", ["log_service", "submit_advice", "triage", "sweep"])
+@pytest.mark.parametrize("function", ["log_service", "submit_advice", "triage", "sweep",
+                                      "disclosure"])
 def test_no_function_imports_matplotlib_or_a_client_at_import(function: str,
                                                               tmp_path: Path) -> None:
     env = {"INTAKE_BACKEND": "embedded", "INTAKE_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}

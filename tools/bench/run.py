@@ -218,6 +218,10 @@ def main() -> None:
     # Import throughput and the annual report at scale (tools/bench/reporting.py).
     from tools.bench import reporting
     text += reporting.section(reporting.measure())
+    if os.environ.get("FIRESTORE_EMULATOR_HOST"):
+        # The disclosure programme's roster import (tools/bench/roster.py).
+        from tools.bench import roster
+        text += roster.section(roster.measure())
     print(text)
     Path(args.output).write_text(text, encoding="utf-8")
 

@@ -43,7 +43,9 @@ locals {
     INTAKE_OFFICE_URL              = coalesce(var.office_url, "${local.console_url}/cases")
     INTAKE_FOLLOW_UP_URL           = "${local.functions_base_url}/forms/follow-up"
     # officers, and their web console behind Identity-Aware Proxy (console.tf)
-    INTAKE_OFFICERS                    = jsonencode(var.officers)
+    INTAKE_OFFICERS = jsonencode(var.officers)
+    # the financial disclosure programme: thresholds, due dates, reminders, heads of units
+    INTAKE_DISCLOSURE                  = var.disclosure
     INTAKE_CONSOLE_URL                 = local.console_url
     INTAKE_IAP_AUDIENCE                = local.iap_audience
     INTAKE_CONSOLE_SESSION_MINUTES     = tostring(var.settings.console_session_minutes)

@@ -166,6 +166,22 @@ locals {
       # Internal and load-balancer traffic only: IAP is the only way in.
       sizing = { ingress = "ALLOW_INTERNAL_AND_GCLB" }
     }
+    disclosure = {
+      description = "Internal: the financial disclosure API for filers, heads of units and officers (Google ID tokens)."
+      public      = false
+      # Officers, and the filers and heads of units of var.disclosure_members (main.tf).
+      officers = true
+      # A review with guidance queues the filer's notice for notify.
+      enqueues = ["notify"]
+      # Filers, campaigns, obligations, declarations and their versions, the append-only
+      # history; lists the roster and a year's obligations. Never deletes.
+      firestore = ["datastore.databases.get", "datastore.entities.get", "datastore.entities.list",
+      "datastore.entities.create", "datastore.entities.update"]
+      # Seals declarations and guidance; opens them for their filer and for officers.
+      kms     = { cases = "encrypt_decrypt" }
+      secrets = {}
+      sizing  = {}
+    }
     log_service = {
       description = "Internal: officers record services for the annual report (Google ID tokens)."
       public      = false

@@ -248,6 +248,8 @@ module "function" {
     },
     { for job in keys(local.schedules) : "scheduler_${job}" => module.scheduler.identity_members[job] if job == each.key },
     { for i, member in var.officer_members : "officer_${i}" => member if local.functions[each.key].officers },
+    # The disclosure API: filers and heads of units too (it checks each caller's address).
+    { for i, member in var.disclosure_members : "filer_${i}" => member if each.key == "disclosure" },
     # The console: only Identity-Aware Proxy's service agent, which lets officers through.
     { for name, member in { iap = local.iap_service_agent } : name => member if each.key == "console" },
   )

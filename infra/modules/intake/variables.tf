@@ -234,3 +234,25 @@ variable "officer_members" {
     error_message = "officer_members are user:, group: or serviceAccount: members."
   }
 }
+
+variable "disclosure" {
+  type        = string
+  description = "The financial disclosure programme's settings (INTAKE_DISCLOSURE), JSON: thresholds, due_month, due_day, new_filer_days, reminder_days, escalation_days, unit_heads (docs/disclosure.md)."
+  default     = "{}"
+
+  validation {
+    condition     = can(jsondecode(var.disclosure))
+    error_message = "disclosure is a JSON object (docs/disclosure.md)."
+  }
+}
+
+variable "disclosure_members" {
+  type        = list(string)
+  description = "Who may invoke the disclosure function besides officers (roles/run.invoker): the filers and heads of units, e.g. domain:example.org; the function still checks each caller's address against the roster and the heads of units."
+  default     = []
+
+  validation {
+    condition     = alltrue([for m in var.disclosure_members : can(regex("^(user|group|domain|serviceAccount):", m))])
+    error_message = "disclosure_members are user:, group:, domain: or serviceAccount: members."
+  }
+}

@@ -1,0 +1,274 @@
+"""The financial disclosure API (``disclosure``) in the document: filers, heads of units and
+ethics officers, each signed in with their own Google ID token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apispec import APISpec
+
+from schemas.disclosure import (
+    AmendmentSchema,
+    CampaignSchema,
+    FilerListQuerySchema,
+    FilingSchema,
+    NominationSchema,
+    ReviewSchema,
+)
+from schemas.openapi.document import add_schema, error
+from shared.domain.disclosure import (
+    MAX_CHILDREN,
+    MAX_ITEMS,
+    OBLIGATION_STATES,
+    OUTCOMES,
+    SECTIONS,
+)
+from shared.domain.officers import ETHICS_ADMIN, ETHICS_OFFICER
+
+FILER, HEAD = "filer", "head_of_unit"
+SIGN_IN = (
+    "A bearer token, `Authorization: Bearer <token>`, as for the case API: on Google Cloud "
+    "a Google-signed ID token (audience: this function's `INTAKE_AUTH_AUDIENCE`) with a "
+    "verified address; locally a development token. Who the address is decides what it "
+    "may do (each operation's `x-roles`): a **filer** (an active filer of the roster with "
+    "this address) files, amends and reads their own declarations; a **head of unit** "
+    "(`unit_heads` of `INTAKE_DISCLOSURE`) nominates and withdraws filers of their units; "
+    "`ethics_officer` reads and reviews declarations; `ethics_admin` opens campaigns, reads "
+    "their status and nominates or withdraws in any unit. A declaration the caller may not "
+    "read answers 404, exactly as an unknown one.")
+TOKEN: list[dict[str, list[str]]] = [{"DisclosureToken": []}]
+
+_NULLABLE_STRING = {"type": ["string", "null"]}
+_NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _signed_in(operation: dict[str, Any], roles: tuple[str, ...]) -> dict[str, Any]:
+    return {**operation, "security": TOKEN, "x-roles": list(roles), "responses": {
+        **operation["responses"],
+        "401": error("No token, or a bad one (WWW-Authenticate says why)."),
+        "403": error(f"The caller is not one who may do this ({' or '.join(roles)})."),
+        "503": error("A dependency is unavailable; retry after Retry-After seconds."),
+    }}
+
+
+def _body(schema: str) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+_POSTED = {"400": error("Malformed body."), "405": error("Only POST is accepted."),
+           "413": error("Body larger than the limit."),
+           "415": error("Content type other than JSON."),
+           "422": error("The body does not satisfy its rules (each field named).")}
+
+_ANSWER = {"type": "object", "oneOf": [
+    {"required": ["nothing_to_declare"], "additionalProperties": False,
+     "properties": {"nothing_to_declare": {"const": True}}},
+    {"required": ["items"], "additionalProperties": False,
+     "properties": {"nothing_to_declare": {"const": False},
+                    "items": {"type": "array", "minItems": 1, "maxItems": MAX_ITEMS,
+                              "items": _ref("DeclaredItem")}}}]}
+CONTENT: dict[str, Any] = {
+    "type": "object", "additionalProperties": False,
+    "required": ["spouse", "children", "sections"],
+    "description": "Every section answers for every member of the household: `self`, "
+                   "`spouse` when `spouse` is true, and `child_1` to `child_<children>`. "
+                   "Each answer is items, or an explicit nothing to declare.",
+    "properties": {
+        "spouse": {"type": "boolean"},
+        "children": {"type": "integer", "minimum": 0, "maximum": MAX_CHILDREN},
+        "ad_hoc_reason": {"type": "string", "maxLength": 500,
+                          "description": "Required for an ad hoc declaration."},
+        "sections": {"type": "object", "additionalProperties": False,
+                     "required": list(SECTIONS),
+                     "properties": {s: {"type": "object",
+                                        "additionalProperties": _ANSWER} for s in SECTIONS}},
+    },
+    "x-unstated-rules": [{"code": "household_members", "paths": ["sections", "spouse",
+                                                                 "children"],
+                          "description": "Each section's keys are exactly the household's "
+                                         "members."}],
+}
+ITEM: dict[str, Any] = {
+    "type": "object", "additionalProperties": False, "required": ["description"],
+    "properties": {
+        "description": {"type": "string", "minLength": 1, "maxLength": 500},
+        "counterpart": {"type": "string", "maxLength": 200,
+                        "description": "Who the interest is with: a company, creditor, "
+                                       "organisation, source or person."},
+        "value_usd": {"type": ["integer", "null"], "minimum": 0},
+    },
+}
+DECLARATION: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "kind", "year", "version", "filed_at", "updated_at",
+                 "nothing_declared", "amendable", "review"],
+    "properties": {
+        "id": {"type": "string"}, "kind": {"type": "string", "enum": ["annual", "ad_hoc"]},
+        "year": {"type": "integer"}, "version": {"type": "integer"},
+        "filed_at": {"type": "string", "format": "date-time"},
+        "updated_at": {"type": "string", "format": "date-time"},
+        "nothing_declared": {"type": "boolean"}, "amendable": {"type": "boolean"},
+        "review": {"oneOf": [{"type": "null"}, {"type": "object", "properties": {
+            "outcome": {"type": "string", "enum": list(OUTCOMES)},
+            "at": {"type": "string", "format": "date-time"},
+            "has_guidance": {"type": "boolean"}}}]},
+    },
+}
+OBLIGATION: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "year": {"type": "integer"}, "staff_id": {"type": "string"},
+        "due_on": {"type": "string", "format": "date"}, "unit": {"type": "string"},
+        "state": {"type": "string", "enum": list(OBLIGATION_STATES)},
+        "declaration_id": _NULLABLE_STRING, "filed_at": _NULLABLE_TIME,
+        "late": {"type": "boolean"},
+    },
+}
+FILER_DOC: dict[str, Any] = {
+    "type": "object",
+    "properties": {k: {"type": "string"} for k in (
+        "staff_id", "name", "email", "grade", "staff_category", "duty_station", "office",
+        "reason", "unit", "status", "source")} | {"appointed_on": {
+            "type": ["string", "null"], "format": "date"}},
+}
+_DECLARATION_ID = {"name": "declaration_id", "in": "path", "required": True,
+                   "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"}}
+_STAFF_ID = {"name": "staff_id", "in": "path", "required": True,
+             "schema": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,40}$"}}
+_YEAR = {"name": "year", "in": "path", "required": True,
+         "schema": {"type": "integer", "minimum": 2000, "maximum": 2100}}
+_NOT_FOUND = error("No declaration with this id that the caller may read.")
+
+
+def _components(spec: APISpec) -> None:
+    spec.components.security_scheme("DisclosureToken", {
+        "type": "http", "scheme": "bearer", "bearerFormat": "Google ID token (JWT)",
+        "description": SIGN_IN})
+    for name, body in (("DeclarationContent", CONTENT), ("DeclaredItem", ITEM),
+                       ("Declaration", DECLARATION), ("Obligation", OBLIGATION),
+                       ("Filer", FILER_DOC)):
+        spec.components.schema(name, body)
+    for name, schema in (("Filing", FilingSchema), ("Amendment", AmendmentSchema),
+                         ("Review", ReviewSchema), ("CampaignOpening", CampaignSchema),
+                         ("Nomination", NominationSchema)):
+        add_schema(spec, name, schema)
+    for name in ("Filing", "Amendment"):
+        spec.components.schemas[name]["properties"]["content"] = _ref("DeclarationContent")
+    spec.components.schema("DeclarationOut", {
+        "type": "object", "required": ["declaration"],
+        "properties": {"declaration": _ref("Declaration")}})
+
+
+def add_disclosure_api(spec: APISpec) -> None:
+    _components(spec)
+    spec.path(path="/disclosure/me", operations={"get": _signed_in({
+        "operationId": "my_declarations",
+        "summary": "The signed-in filer: roster line, obligations and declarations "
+                   "(without content)",
+        "responses": {"200": {"description": "The filer's record.", "content": {
+            "application/json": {"schema": {"type": "object", "properties": {
+                "filer": _ref("Filer"),
+                "obligations": {"type": "array", "items": _ref("Obligation")},
+                "declarations": {"type": "array", "items": _ref("Declaration")},
+                "thresholds": {"type": "object", "description": "What must be declared "
+                               "(USD; null: at any value), from INTAKE_DISCLOSURE, for a form "
+                               "to explain."}}}}}},
+            "405": error("Only GET is accepted.")}}, (FILER,))})
+    spec.path(path="/disclosure/me/declarations", operations={"post": _signed_in({
+        "operationId": "file_declaration",
+        "summary": "File a declaration: the annual one of a campaign's year (once; then "
+                   "amend it), or an ad hoc one at any time. Sealed at rest.",
+        "requestBody": _body("Filing"),
+        "responses": {"201": {"description": "Filed.", "content": {
+            "application/json": {"schema": "DeclarationOut"}}},
+            "409": error("No annual declaration is owed for that year, or it is filed "
+                         "already (amend it)."), **_POSTED}}, (FILER,))})
+    spec.path(path="/disclosure/declarations/{declaration_id}", operations={"get": _signed_in({
+        "operationId": "read_declaration",
+        "summary": "A declaration opened, with the guidance of its review; for officers "
+                   "also its history. The read is recorded.",
+        "parameters": [_DECLARATION_ID],
+        "responses": {"200": {"description": "The declaration.", "content": {
+            "application/json": {"schema": {"type": "object", "properties": {
+                "declaration": _ref("Declaration"), "content": _ref("DeclarationContent"),
+                "guidance": _NULLABLE_STRING,
+                "versions": {"type": "array", "items": {"type": "integer"}},
+                "history": {"type": "array", "items": {"type": "object"}}}}}}},
+            "404": _NOT_FOUND, "405": error("Only GET is accepted."),
+            "409": error("The stored declaration failed an integrity check "
+                         "(`errors._integrity`); it is not shown.")}},
+        (FILER, ETHICS_OFFICER))})
+    spec.path(path="/disclosure/declarations/{declaration_id}/versions",
+              operations={"post": _signed_in({
+                  "operationId": "amend_declaration",
+                  "summary": "Amend one's own declaration: a new version (every version is "
+                             "kept), until it is reviewed",
+                  "parameters": [_DECLARATION_ID], "requestBody": _body("Amendment"),
+                  "responses": {"200": {"description": "Amended.", "content": {
+                      "application/json": {"schema": "DeclarationOut"}}},
+                      "404": _NOT_FOUND,
+                      "409": error("Reviewed already, or `version` is not the latest."),
+                      **_POSTED}}, (FILER,))})
+    spec.path(path="/disclosure/declarations/{declaration_id}/review",
+              operations={"post": _signed_in({
+                  "operationId": "review_declaration",
+                  "summary": "Record the one outcome of a declaration's review; guidance is "
+                             "sealed and the filer is e-mailed a link to read it",
+                  "parameters": [_DECLARATION_ID], "requestBody": _body("Review"),
+                  "responses": {"200": {"description": "Reviewed.", "content": {
+                      "application/json": {"schema": "DeclarationOut"}}},
+                      "404": _NOT_FOUND, "409": error("Reviewed already."), **_POSTED}},
+                  (ETHICS_OFFICER,))})
+    spec.path(path="/disclosure/filers", operations={
+        "get": _signed_in({
+            "operationId": "list_filers", "summary": "The roster",
+            "parameters": [{"in": "query", "schema": FilerListQuerySchema}],
+            "responses": {"200": {"description": "The filers.", "content": {
+                "application/json": {"schema": {"type": "object", "properties": {
+                    "filers": {"type": "array", "items": _ref("Filer")}}}}}},
+                "405": error("GET or POST."),
+                "422": error("A query parameter does not satisfy its rules.")}},
+            (ETHICS_OFFICER, ETHICS_ADMIN)),
+        "post": _signed_in({
+            "operationId": "nominate_filer",
+            "summary": "Nominate a filer (a head of the unit, or an administrator); owes "
+                       "the latest campaign's declaration, 30 days after appointment",
+            "requestBody": _body("Nomination"),
+            "responses": {"201": {"description": "Nominated.", "content": {
+                "application/json": {"schema": {"type": "object", "properties": {
+                    "filer": _ref("Filer")}}}}},
+                "409": error("Already an active filer."), **_POSTED}},
+            (HEAD, ETHICS_ADMIN))})
+    spec.path(path="/disclosure/filers/{staff_id}/withdrawal", operations={"post": _signed_in({
+        "operationId": "withdraw_filer",
+        "summary": "Withdraw a filer (a head of the unit, or an administrator): pending "
+                   "declarations are no longer owed",
+        "parameters": [_STAFF_ID],
+        "responses": {"200": {"description": "Withdrawn.", "content": {
+            "application/json": {"schema": {"type": "object", "properties": {
+                "filer": _ref("Filer")}}}}},
+            "404": error("No active filer with this staff id."),
+            "405": error("Only POST is accepted.")}}, (HEAD, ETHICS_ADMIN))})
+    spec.path(path="/disclosure/campaigns", operations={"post": _signed_in({
+        "operationId": "open_campaign",
+        "summary": "Open the annual campaign of a reporting year (again: adds the "
+                   "obligations missing)",
+        "requestBody": _body("CampaignOpening"),
+        "responses": {"200": {"description": "Opened before.", "content": {
+            "application/json": {"schema": {"type": "object"}}}},
+            "201": {"description": "Opened.", "content": {
+                "application/json": {"schema": {"type": "object"}}}},
+            "409": error("A year that has not begun."), **_POSTED}}, (ETHICS_ADMIN,))})
+    spec.path(path="/disclosure/campaigns/{year}", operations={"get": _signed_in({
+        "operationId": "campaign_status",
+        "summary": "Counts per state, overdue filers, reminders sent and compliance",
+        "parameters": [_YEAR],
+        "responses": {"200": {"description": "The campaign's status.", "content": {
+            "application/json": {"schema": {"type": "object"}}}},
+            "404": error("No such path: the year is not a whole number."),
+            "405": error("Only GET is accepted."),
+            "409": error("No campaign for this year.")}}, (ETHICS_OFFICER, ETHICS_ADMIN))})
