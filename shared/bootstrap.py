@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from functools import cached_property, partial
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Protocol, TypeVar, cast
 
 from shared import config, logs
@@ -87,7 +88,9 @@ class Container:
         return Policy(filing_window_months=p.filing_window_months,
                       preliminary_review_days=p.preliminary_review_days,
                       panel_review_days=p.panel_review_days,
-                      advice_answer_working_days=p.advice_working_days)
+                      advice_answer_working_days=p.advice_working_days,
+                      retention_days=MappingProxyType(dict(p.retention_days)),
+                      extension_days=p.extension_days)
 
     @property
     def sweep_grace(self) -> timedelta:

@@ -146,6 +146,13 @@ class Case:
     # The blind index of the people the case names (recusal), set at triage; None before
     # (or for a case triaged before the index existed, until `intake recusal-index`).
     named_index: NamedIndex | None = None
+    # Retention (shared.domain.retention): when the case's records are due for deletion
+    # (None while the case is open, or held), whether a legal hold keeps it, whether its
+    # one extension was used, and when it was purged (the case is then a tombstone).
+    purge_after: datetime | None = None
+    held: bool = False
+    extended: bool = False
+    purged_at: datetime | None = None
 
 
 def next_deadline(case: Case) -> datetime | None:
@@ -168,7 +175,17 @@ class CaseQuery:
     assignee: str | None = None
     due_before: datetime | None = None  # the earliest deadline is before this time
     referral: str | None = None  # Forwarding.status of the case's referral
+    # Due for purge before this time (purge_after earlier), soonest first; held and purged
+    # cases have no purge_after, so they never match.
+    purge_before: datetime | None = None
     limit: int = 100
+
+    def __post_init__(self) -> None:
+        if self.purge_before is not None and any(
+                v is not None for v in (self.form, self.state, self.assignee, self.due_before,
+                                        self.referral)):
+            raise ValueError("the cases due for purge are listed on their own, without "
+                             "other criteria")
 
 
 @dataclass(frozen=True)
@@ -223,6 +240,9 @@ class CaseChange:
     remove_pending: tuple[str, ...] = ()
     result: Any = None
     write_case: bool = True
+    # The case's content goes in the same write: its submission's sealed values and the
+    # sealed details of its history (shared.domain.retention.purged).
+    purge: bool = False
 
     @classmethod
     def unchanged(cls, case: Case, *, remove_pending: tuple[str, ...] = (),

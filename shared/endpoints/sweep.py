@@ -1,4 +1,5 @@
-"""The Cloud Scheduler target that re-queues pending work."""
+"""The Cloud Scheduler target that re-queues pending work, raises deadline alerts and
+purges the cases whose retention date has passed."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ def _sweep(uc: UseCases, request: Request) -> Response:
     report = uc.sweep()
     return json_response(503 if report.failed else 200,
                          {"requeued": len(report.requeued), "failed": len(report.failed),
-                          "alerts": len(report.alerts), "lapsed": len(report.lapsed)},
+                          "alerts": len(report.alerts), "lapsed": len(report.lapsed),
+                          "purged": len(report.purged)},
                          dict(RETRY_LATER) if report.failed else {})
 
 

@@ -10,6 +10,7 @@ from shared.ports.clock import Clock
 from shared.ports.storage import IntakeStore
 from shared.ports.tasks import QueueUnavailable, TaskQueue
 from shared.services.deadlines import watch_deadlines
+from shared.services.retention import purge_due_cases
 from shared.services.tasks import task_for
 
 log = get_logger(__name__)
@@ -21,13 +22,15 @@ class SweepReport:
     failed: list[str] = field(default_factory=list)
     alerts: list[str] = field(default_factory=list)
     lapsed: list[str] = field(default_factory=list)
+    purged: list[str] = field(default_factory=list)
 
 
 def sweep(*, store: IntakeStore, queue: TaskQueue, clock: Clock, grace: timedelta,
           batch: int) -> SweepReport:
     """Enqueue again, under a new generation, every pending task last enqueued more than
     ``grace`` ago (a task that cannot be enqueued stays pending for the next run); then
-    raise the deadline alerts that are due."""
+    raise the deadline alerts that are due; then purge the cases whose retention date
+    has passed (shared.services.retention)."""
     now = clock.now()
     report = SweepReport()
     for pending in store.pending_tasks(now - grace, batch):
@@ -47,4 +50,5 @@ def sweep(*, store: IntakeStore, queue: TaskQueue, clock: Clock, grace: timedelt
                            "kind": pending.kind, "generation": generation})
     deadlines = watch_deadlines(store=store, queue=queue, clock=clock, batch=batch)
     report.alerts, report.lapsed = deadlines.alerts, deadlines.lapsed
+    report.purged = purge_due_cases(store=store, clock=clock, batch=batch)
     return report

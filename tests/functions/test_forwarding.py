@@ -38,7 +38,7 @@ from tests.support.receiver import (
 from tests.support.sealing import opened_submission
 from tests.support.tokens import dev_verifier
 
-REQUEUED_ONE = {"requeued": 1, "failed": 0, "alerts": 0, "lapsed": 0}
+REQUEUED_ONE = {"requeued": 1, "failed": 0, "alerts": 0, "lapsed": 0, "purged": 0}
 
 SENDER = "ethics-intake@example.org"
 INVESTIGATIONS = "oiai-intake@example.org"

@@ -23,8 +23,8 @@ from tests.support.payloads import MISCONDUCT_ANONYMOUS, payload
 from tests.support.receiver import new_receiver
 from tests.support.sealing import opened_submission
 
-QUIET = {"requeued": 0, "failed": 0, "alerts": 0, "lapsed": 0}
-REQUEUED_ONE = {"requeued": 1, "failed": 0, "alerts": 0, "lapsed": 0}
+QUIET = {"requeued": 0, "failed": 0, "alerts": 0, "lapsed": 0, "purged": 0}
+REQUEUED_ONE = {"requeued": 1, "failed": 0, "alerts": 0, "lapsed": 0, "purged": 0}
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from shared.domain.records import (
     next_deadline,
     referral_status,
 )
+from shared.domain.retention import content_free, purge_due
 from shared.ports.clock import Clock
 from shared.ports.follow_up import FollowUpStore
 from shared.ports.mail import Claim, Email, MailLedger, Notifier, NotifierUnavailable, QuotaFull
@@ -84,6 +85,11 @@ class InMemoryStore(IntakeStore):
             if change.write_case:
                 self.cases[reference] = change.case
                 self.events[reference].extend(change.events)
+            if change.purge:
+                sid = change.case.submission_id
+                self.submissions[sid] = replace(self.submissions[sid], sealed={})
+                self.events[reference] = [replace(e, details=content_free(e.details))
+                                          for e in self.events[reference]]
             for key in change.remove_pending:
                 self.pending.pop(key, None)
             for task in change.add_pending:
@@ -97,10 +103,14 @@ class InMemoryStore(IntakeStore):
                  and (query.assignee is None or c.assignee == query.assignee)
                  and (query.referral is None or referral_status(c) == query.referral)
                  and (query.due_before is None or (
-                     (due := next_deadline(c)) is not None and due < query.due_before))]
+                     (due := next_deadline(c)) is not None and due < query.due_before))
+                 and (query.purge_before is None or (
+                     (purge := purge_due(c)) is not None and purge < query.purge_before))]
         found.sort(key=lambda c: c.received_at, reverse=True)
         if query.due_before is not None:
             found.sort(key=lambda c: next_deadline(c) or query.due_before)  # type: ignore[arg-type,return-value]
+        if query.purge_before is not None:
+            found.sort(key=lambda c: purge_due(c) or query.purge_before)  # type: ignore[arg-type,return-value]
         return found[:query.limit]
 
     def pending_tasks(self, enqueued_before: datetime, limit: int) -> list[PendingTask]:
