@@ -321,7 +321,7 @@ class FollowUpDesk:
         self.read_case = partial(follow_up.read_case, store=store, follow_up=follow_ups,
                                  cipher=cipher, queue=queue, clock=clock, policy=c.policy)
         self.add_message = partial(follow_up.add_message, store=store, follow_up=follow_ups,
-                                   cipher=cipher, queue=queue, clock=clock)
+                                   cipher=cipher, queue=queue, clock=clock, policy=c.policy)
 
 
 class UseCases:

@@ -29,6 +29,7 @@ from shared.domain.officers import (
 from shared.domain.policy import Policy
 from shared.domain.records import Case, CaseChange, CaseEvent, CaseQuery, ProtectiveMeasure
 from shared.domain.recusal import Marker
+from shared.domain.retention import RetentionRefused
 from shared.domain.sealing import NOTE, REPLY_TO_SUBMITTER, TRANSITION_NOTE, event_context
 from shared.logs import get_logger
 from shared.ports.clock import Clock
@@ -42,6 +43,8 @@ from shared.services.tasks import enqueue_stored
 log = get_logger(__name__)
 
 SEALED_KINDS = frozenset({"note", "reply_to_submitter", "submitter_message"})
+# Operations that only read: the ones a purged case's tombstone still takes.
+READS = frozenset({"read", "audit"})
 
 
 class CaseNotFound(LookupError):
@@ -106,7 +109,9 @@ def list_cases(officer: Officer, query: CaseQuery, *,
 
 def _payload(case: Case, desk: _Desk) -> dict[str, Any]:
     """The case's submission, checked to be this case's and opened in place
-    (IntegrityFailure otherwise)."""
+    (IntegrityFailure otherwise); nothing for a purged case, whose content is gone."""
+    if case.purged_at is not None:
+        return {}
     submission = desk.store.get_submission(case.submission_id)
     if submission is None:
         raise CaseNotFound(case.reference)
@@ -123,6 +128,9 @@ def _act(reference: str, officer: Officer, operation: str, desk: _Desk,
     if case is None:
         raise CaseNotFound(reference)
     actor = casework.officer_actor(officer.email)
+    if case.purged_at is not None and operation not in READS:
+        raise RetentionRefused("the case's records were deleted: only its tombstone is "
+                               "left, which nothing changes")
     check = desk.recusal()
     if check.by_index(case, officer.name, officer.email):
         _refuse(reference, actor, operation, desk)  # decided without opening anything
