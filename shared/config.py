@@ -506,7 +506,9 @@ class PolicySettings:
     panel_review_days: int
     advice_working_days: int = 10
     # Days kept after the clock starts, by form; and what one extension adds.
-    retention_days: Mapping[str, int] = field(default_factory=dict)
+    # The same defaults as shared.domain.policy.RETENTION_DAYS (tests/unit/test_config.py).
+    retention_days: Mapping[str, int] = field(default_factory=lambda: {
+        "advice": 2555, "misconduct": 365, "retaliation": 3650})
     extension_days: int = 365
 
 

@@ -133,11 +133,8 @@ variable "sweep_schedule" {
 
 variable "retention_ttl_field" {
   type        = map(string)
-  description = "Retention by record type: collection group => timestamp field after which Firestore deletes the document. Only documents that carry the field expire; the code sets it when retention starts (never on open cases)."
+  description = "Retention by record type: collection group => timestamp field after which Firestore deletes the document. Only documents that carry the field expire. Cases, submissions and their events are not here: sweep purges their content in place on their retention date and keeps their tombstone and codes, which the annual report counts (docs/retention.md)."
   default = {
-    submissions = "purge_after"
-    cases       = "purge_after"
-    events      = "purge_after"
     # a follow-up lockout is only worth keeping while it locks
     follow_up_lockouts = "expires_at"
     # a send counter, only while its window lasts
