@@ -293,6 +293,13 @@ class OfficerDesk:
                              queue=queue, policy=policy, marker=marker)
         self.record_measure = partial(cases.record_measure, store=store, cipher=cipher,
                                       clock=clock, queue=queue, policy=policy, marker=marker)
+        self.place_hold = partial(cases.place_hold, store=store, cipher=cipher, clock=clock,
+                                  queue=queue, policy=policy, marker=marker)
+        self.lift_hold = partial(cases.lift_hold, store=store, cipher=cipher, clock=clock,
+                                 queue=queue, policy=policy, marker=marker)
+        self.extend_retention = partial(cases.extend_retention, store=store, cipher=cipher,
+                                        clock=clock, queue=queue, policy=policy,
+                                        marker=marker)
         self.workload = partial(workload.workload, store=store, cipher=cipher, clock=clock,
                                 queue=queue, marker=marker)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NoReturn
 
-from shared.domain import casework
+from shared.domain import casework, retention
 from shared.domain.officers import (
     ETHICS_ADMIN,
     ETHICS_AUDITOR,
@@ -283,4 +283,42 @@ def record_measure(reference: str, kind: str, recommended_on: str, outcome: str,
     actor = casework.officer_actor(officer.email)
     change, _ = _act(reference, officer, "measure", desk,
                      lambda c, _, now: casework.measure_recorded(c, measure, actor, now))
+    return change.case
+
+
+def place_hold(reference: str, reason: str, officer: Officer, *,
+               store: IntakeStore, cipher: PayloadCipher, clock: Clock,
+               queue: TaskQueue, policy: Policy, marker: Marker) -> Case:
+    """An administrator's legal hold, with its reason: the case is never purged while it
+    holds (RetentionRefused on a held or purged case)."""
+    desk = _Desk(store, cipher, clock, queue, policy, marker)
+    actor = casework.officer_actor(officer.email)
+    change, _ = _act(reference, officer, "hold", desk,
+                     lambda c, _, now: retention.hold_placed(c, actor, reason, now),
+                     role=ETHICS_ADMIN)
+    return change.case
+
+
+def lift_hold(reference: str, reason: str, officer: Officer, *,
+              store: IntakeStore, cipher: PayloadCipher, clock: Clock,
+              queue: TaskQueue, policy: Policy, marker: Marker) -> Case:
+    """An administrator lifts a legal hold, with the reason; a case whose date passed
+    meanwhile is purged at the next sweep."""
+    desk = _Desk(store, cipher, clock, queue, policy, marker)
+    actor = casework.officer_actor(officer.email)
+    change, _ = _act(reference, officer, "hold_lift", desk,
+                     lambda c, _, now: retention.hold_lifted(c, actor, reason, now),
+                     role=ETHICS_ADMIN)
+    return change.case
+
+
+def extend_retention(reference: str, reason: str, officer: Officer, *,
+                     store: IntakeStore, cipher: PayloadCipher, clock: Clock,
+                     queue: TaskQueue, policy: Policy, marker: Marker) -> Case:
+    """An officer's one extension of the case's purge date (``policy.extension_days``),
+    with the reason; RetentionRefused for a second one, or a case with no date."""
+    desk = _Desk(store, cipher, clock, queue, policy, marker)
+    actor = casework.officer_actor(officer.email)
+    change, _ = _act(reference, officer, "extend", desk,
+                     lambda c, _, now: retention.extended(c, actor, reason, now, desk.policy))
     return change.case

@@ -172,3 +172,87 @@ def test_the_annual_report_does_not_change_when_cases_are_purged(office: Office)
     assert len(office.container.use_cases.sweep().purged) == 3
     after = annual_report(year, store=office.statistics)
     assert after == before
+
+
+ADMIN = "omar@example.org"  # an ethics_admin of the office's directory
+
+
+def hold(office: Office, reference: str, held: bool, *, who: str = ADMIN) -> Any:
+    return office.call("POST", f"/{reference}/legal_hold",
+                       {"held": held, "reason": "Litigation pending before the tribunal."},
+                       who=who)
+
+
+def test_a_held_case_is_never_purged_until_the_hold_is_lifted(office: Office) -> None:
+    reference, _ = closed_advice(office)
+    due = office.case(reference).purge_after
+    assert due is not None
+    assert hold(office, reference, True, who="olga@example.org").status_code == 403
+    placed = hold(office, reference, True)
+    assert placed.status_code == 200, placed.get_json()
+    assert placed.get_json()["case"]["retention"]["held"] is True
+    assert hold(office, reference, True).status_code == 409  # already held
+    assert reference not in office.listed("due_for_purge=true")
+    assert sweep_purges(office, due + 100 * DAY) == []
+    assert office.case(reference).purged_at is None
+    lifted = hold(office, reference, False)
+    assert lifted.status_code == 200, lifted.get_json()
+    assert sweep_purges(office, office.clock.now()) == [reference]  # its date had passed
+    kinds = [e.kind for e in office.events(reference)]
+    assert kinds.index("legal_hold_placed") < kinds.index("legal_hold_lifted") \
+        < kinds.index("purged")
+    placed_event = next(e for e in office.events(reference) if e.kind == "legal_hold_placed")
+    assert placed_event.actor == f"officer:{ADMIN}"
+    assert "reason_text" not in placed_event.details  # the reason went with the purge
+    assert hold(office, reference, True).status_code == 409  # nothing to keep any more
+
+
+def test_officers_see_the_cases_due_within_30_days_and_extend_one_once(
+        office: Office) -> None:
+    soon, _ = closed_advice(office)  # due in 10 days
+    office.clock.advance(days=1)
+    later = str(office.submit("retaliation")["reference"])  # open: never due
+    assert office.listed("due_for_purge=true") == [soon]
+    assert office.call("GET", "/?due_for_purge=true&form=advice").status_code == 422
+    not_yet = office.call("POST", f"/{later}/extension", {"reason": "Still needed."})
+    assert not_yet.status_code == 409
+    first = office.case(soon).purge_after
+    assert first is not None
+    extended = office.call("POST", f"/{soon}/extension", {"reason": "A related request."})
+    assert extended.status_code == 200, extended.get_json()
+    retention = extended.get_json()["case"]["retention"]
+    assert retention["extended"] is True
+    assert retention["purge_after"] == (first + 365 * DAY).isoformat()
+    assert office.listed("due_for_purge=true") == []  # a year away now
+    again = office.call("POST", f"/{soon}/extension", {"reason": "And again."})
+    assert again.status_code == 409
+    assert sweep_purges(office, first + DAY) == []
+    event = office.events(soon)[-1]
+    assert event.kind == "retention_extended" and event.actor == "officer:olga@example.org"
+    assert event.details["purge_after"] == (first + 365 * DAY).isoformat()
+    assert office.call("POST", f"/{soon}/extension", {}).status_code == 422  # no reason
+
+
+def test_intake_cases_lists_what_is_due_and_holds_and_extends(office: Office) -> None:
+    from tests.support.case_cli import cases_cli
+
+    reference, _ = closed_advice(office)
+    listed = cases_cli(office.container, "olga@example.org", "--due-for-purge")
+    assert listed.exit_code == 0, listed.output
+    assert reference in listed.output and "purge after" in listed.output
+    mixed = cases_cli(office.container, "olga@example.org", "--due-for-purge",
+                      "--form", "advice")
+    assert mixed.exit_code != 0 and "on their own" in mixed.output
+    held = cases_cli(office.container, ADMIN, "hold", reference, "--reason", "Audit.")
+    assert held.exit_code == 0, held.output
+    assert json.loads(held.output)["retention"]["held"] is True
+    lifted = cases_cli(office.container, ADMIN, "hold", reference, "--lift",
+                       "--reason", "Audit closed.")
+    assert json.loads(lifted.output)["retention"]["held"] is False
+    extended = cases_cli(office.container, "olga@example.org", "extend", reference,
+                         "--reason", "Related request pending.")
+    assert extended.exit_code == 0, extended.output
+    assert json.loads(extended.output)["retention"]["extended"] is True
+    twice = cases_cli(office.container, "olga@example.org", "extend", reference,
+                      "--reason", "Again.")
+    assert twice.exit_code != 0 and "once" in twice.output
