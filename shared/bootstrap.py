@@ -35,6 +35,7 @@ from shared.ports.sealing import (
     PayloadCipher,
     PayloadSealer,
     ReplayDigests,
+    RetentionKeys,
     SealedRecords,
 )
 from shared.ports.storage import IntakeStore
@@ -127,9 +128,16 @@ class Container:
         return self._component("message_keys", lambda: _message_keys(self.settings))
 
     @property
+    def retention_keys(self) -> RetentionKeys | None:
+        """The purge months' keys of crypto-shredding: local key files on the embedded
+        backend; none on Google Cloud yet (docs/retention.md)."""
+        return self._component("retention_keys", lambda: _retention_keys(self.settings))
+
+    @property
     def cipher(self) -> PayloadCipher:
         return self._component("cipher", lambda: _cipher(
-            {CASES_KEY: lambda: self.case_keys, MESSAGES_KEY: lambda: self.message_keys}))
+            {CASES_KEY: lambda: self.case_keys, MESSAGES_KEY: lambda: self.message_keys},
+            self.retention_keys))
 
     @property
     def sealer(self) -> PayloadSealer:
@@ -403,11 +411,14 @@ class UseCases:
 
     @cached_property
     def sweep(self) -> partial[SweepReport]:
-        from shared.services.sweep import sweep
+        from shared.services.sweep import Shredding, sweep
 
         c = self._c
+        keys = c.retention_keys
+        shredding = None if keys is None else Shredding(c.sealed_records, c.cipher, keys)
         return partial(sweep, store=c.store, queue=c.queue, clock=c.clock,
-                       grace=c.sweep_grace, batch=c.settings.sweep_batch)
+                       grace=c.sweep_grace, batch=c.settings.sweep_batch,
+                       shredding=shredding)
 
     def task_caller(self, function: str, token: str) -> TokenIdentity:
         """Who a bearer token sent to the task target ``function`` proves to be."""
@@ -584,9 +595,17 @@ class _KeysOnFirstUse(Mapping[str, K]):
         return len(self._builders)
 
 
-def _cipher(keys: Mapping[str, Callable[[], KeyService]]) -> PayloadCipher:
+def _cipher(keys: Mapping[str, Callable[[], KeyService]],
+            retention: RetentionKeys | None) -> PayloadCipher:
     from shared.adapters.envelope import EnvelopeCipher
-    return EnvelopeCipher(_KeysOnFirstUse(keys))
+    return EnvelopeCipher(_KeysOnFirstUse(keys), retention)
+
+
+def _retention_keys(s: Settings) -> RetentionKeys | None:
+    if s.backend != "embedded":
+        return None
+    from shared.adapters.local_retention_keys import LocalRetentionKeys
+    return LocalRetentionKeys(s.data_dir / "keys" / "retention")
 
 
 def _sealer(keys: Mapping[str, Callable[[], KeyWrapper]]) -> PayloadSealer:

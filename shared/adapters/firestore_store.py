@@ -151,6 +151,10 @@ class FirestoreStore(IntakeStore):
             value = criteria[field]
             if value is not None:
                 found = found.where(filter=FieldFilter(field, "==", value))
+        if query.rekey:  # on its own: one equality, a single-field index
+            found = found.where(filter=FieldFilter("rekey_needed", "==", True))
+            return [case_from_doc(s.to_dict() or {})
+                    for s in self._database.stream(found.limit(query.limit))]
         if query.purge_before is not None:
             # A list of its own (CaseQuery refuses other criteria with it): one range and
             # its order, which Firestore's single-field index serves.

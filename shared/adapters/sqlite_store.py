@@ -123,6 +123,8 @@ class SqliteStore(IntakeStore):
         if query.purge_before is not None:
             clauses.append("json_extract(doc, '$.purge_due') < ?")
             args.append(sortable(query.purge_before))
+        if query.rekey:
+            clauses.append("json_extract(doc, '$.rekey_needed') = 1")
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         order = ("json_extract(doc, '$.purge_due'), received_at DESC"
                  if query.purge_before is not None else

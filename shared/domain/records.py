@@ -153,6 +153,10 @@ class Case:
     held: bool = False
     extended: bool = False
     purged_at: datetime | None = None
+    # Crypto-shredding: the purge month whose retention key wraps the data keys of the
+    # case's sealed values (None: its purposes' keys), as of the event count then.
+    sealed_for: str | None = None
+    sealed_through: int = 0
 
 
 def next_deadline(case: Case) -> datetime | None:
@@ -178,12 +182,16 @@ class CaseQuery:
     # Due for purge before this time (purge_after earlier), soonest first; held and purged
     # cases have no purge_after, so they never match.
     purge_before: datetime | None = None
+    # Only the cases whose sealed values must be wrapped again for retention
+    # (shared.domain.retention.rekey_needed); on its own too.
+    rekey: bool = False
     limit: int = 100
 
     def __post_init__(self) -> None:
-        if self.purge_before is not None and any(
+        if ((self.purge_before is not None or self.rekey) and any(
                 v is not None for v in (self.form, self.state, self.assignee, self.due_before,
-                                        self.referral)):
+                                        self.referral))) \
+                or (self.purge_before is not None and self.rekey):
             raise ValueError("the cases due for purge are listed on their own, without "
                              "other criteria")
 

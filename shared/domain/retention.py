@@ -152,3 +152,32 @@ def purged(case: Case, at: datetime) -> CaseChange:
 def content_free(details: dict[str, Any]) -> dict[str, Any]:
     """An event's details without their content (``CONTENT_DETAILS``)."""
     return {k: v for k, v in details.items() if k not in CONTENT_DETAILS}
+
+
+def key_month(case: Case) -> str | None:
+    """The purge month whose retention key should wrap the case's data keys: the month it
+    is due in; None (its purposes' keys) while it is open, held or purged."""
+    due = purge_due(case)
+    return None if due is None else f"{due:%Y-%m}"
+
+
+def rekey_needed(case: Case) -> bool:
+    """Whether the case's sealed values must be wrapped again: its month changed (closed,
+    reopened, held, lifted, extended, pushed back), or events were added since (a new
+    value is sealed under its purpose's key). A case sealed for a later month than its
+    own (that month's key was gone) needs nothing."""
+    if case.purged_at is not None:
+        return False
+    target = key_month(case)
+    if target is None:
+        return case.sealed_for is not None
+    return case.sealed_for is None or case.sealed_for < target \
+        or case.event_count > case.sealed_through
+
+
+def rekeyed(case: Case, month: str | None, seen: int) -> CaseChange | None:
+    """Record that the case's values are wrapped for ``month`` as of event ``seen``;
+    nothing if events were added meanwhile (the next run wraps them too)."""
+    if case.event_count != seen:
+        return None
+    return CaseChange(replace(case, sealed_for=month, sealed_through=seen))

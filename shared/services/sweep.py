@@ -7,10 +7,11 @@ from datetime import timedelta
 
 from shared.logs import get_logger
 from shared.ports.clock import Clock
+from shared.ports.sealing import PayloadCipher, RetentionKeys, SealedRecords
 from shared.ports.storage import IntakeStore
 from shared.ports.tasks import QueueUnavailable, TaskQueue
 from shared.services.deadlines import watch_deadlines
-from shared.services.retention import purge_due_cases
+from shared.services.retention import purge_due_cases, rekey_cases, shred_past_months
 from shared.services.tasks import task_for
 
 log = get_logger(__name__)
@@ -23,14 +24,18 @@ class SweepReport:
     alerts: list[str] = field(default_factory=list)
     lapsed: list[str] = field(default_factory=list)
     purged: list[str] = field(default_factory=list)
+    rekeyed: list[str] = field(default_factory=list)
+    shredded: list[str] = field(default_factory=list)  # months whose key was destroyed
 
 
 def sweep(*, store: IntakeStore, queue: TaskQueue, clock: Clock, grace: timedelta,
-          batch: int) -> SweepReport:
+          batch: int, shredding: Shredding | None = None) -> SweepReport:
     """Enqueue again, under a new generation, every pending task last enqueued more than
     ``grace`` ago (a task that cannot be enqueued stays pending for the next run); then
     raise the deadline alerts that are due; then purge the cases whose retention date
-    has passed (shared.services.retention)."""
+    has passed (shared.services.retention); with ``shredding``, wrap the sealed values of
+    the cases whose purge month changed under that month's key, and destroy the keys of
+    the months that have passed."""
     now = clock.now()
     report = SweepReport()
     for pending in store.pending_tasks(now - grace, batch):
@@ -50,5 +55,19 @@ def sweep(*, store: IntakeStore, queue: TaskQueue, clock: Clock, grace: timedelt
                            "kind": pending.kind, "generation": generation})
     deadlines = watch_deadlines(store=store, queue=queue, clock=clock, batch=batch)
     report.alerts, report.lapsed = deadlines.alerts, deadlines.lapsed
+    if shredding is not None:  # first: a case due now is wrapped for its month, then purged
+        report.rekeyed = rekey_cases(store=store, records=shredding.records,
+                                     cipher=shredding.cipher, clock=clock, batch=batch)
     report.purged = purge_due_cases(store=store, clock=clock, batch=batch)
+    if shredding is not None:
+        report.shredded = shred_past_months(keys=shredding.keys, clock=clock)
     return report
+
+
+@dataclass(frozen=True)
+class Shredding:
+    """What crypto-shredding needs: the sealed records, the cipher, the retention keys."""
+
+    records: SealedRecords
+    cipher: PayloadCipher
+    keys: RetentionKeys

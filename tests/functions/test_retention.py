@@ -8,12 +8,17 @@ report does not change."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+import sqlite3
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from shared.domain.records import CaseQuery, Submission
+from shared.domain.sealing import event_context, submission_context
+from shared.ports.sealing import KeyDestroyed
+from shared.ports.storage import IntakeStore
 from shared.services import follow_up as follow_up_service
 from shared.services.annual_report import annual_report
 from tests.support.casework import Office, open_office
@@ -256,3 +261,67 @@ def test_intake_cases_lists_what_is_due_and_holds_and_extends(office: Office) ->
     twice = cases_cli(office.container, "olga@example.org", "extend", reference,
                       "--reason", "Again.")
     assert twice.exit_code != 0 and "once" in twice.output
+
+
+def copy_of_store(office: Office, tmp_path: Path) -> IntakeStore | dict[str, Submission]:
+    """A copy of the store as a backup holds it: the SQLite file copied with SQLite's
+    backup API, or (Firestore) every submission document read out of the emulator."""
+    from shared.adapters.sqlite_store import SqliteStore
+
+    if isinstance(office.store, SqliteStore):
+        target = tmp_path / "backup.sqlite3"
+        with sqlite3.connect(tmp_path / "intake.sqlite3") as source, \
+                sqlite3.connect(target) as copy:
+            source.backup(copy)
+        return SqliteStore.open(target)
+    return {c.submission_id: s for c in office.store.list_cases(CaseQuery(limit=500))
+            if (s := office.store.get_submission(c.submission_id)) is not None}
+
+
+def from_copy(copy: IntakeStore | dict[str, Submission], office: Office,
+              reference: str) -> Submission:
+    submission_id = office.case(reference).submission_id
+    found = copy.get(submission_id) if isinstance(copy, dict) \
+        else copy.get_submission(submission_id)
+    assert found is not None
+    return found
+
+
+def test_a_copy_of_the_store_taken_before_the_purge_cannot_open_the_purged_case(
+        office: Office, tmp_path: Path) -> None:
+    """Crypto-shredding: once a case's clock starts, the data keys of its sealed values
+    are wrapped under the key of the month it is due in (local key files, outside the
+    database); the key is destroyed when that month has passed, so a copy of the store
+    taken before the purge opens nothing of the case any more."""
+    c = office.container
+    office.clock.current = datetime(2027, 3, 2, 9, 0, tzinfo=UTC)
+    kept = str(office.submit("advice")["reference"])  # stays open: never wrapped for a month
+    reference, _ = closed_advice(office)  # due 10 days later: in March
+    note = office.call("POST", f"/{reference}/notes", {"text": "A note to shred."})
+    assert note.status_code == 200
+    office.clock.advance(minutes=1)
+    report = c.use_cases.sweep()
+    assert report.rekeyed == [reference] and report.purged == []
+    assert office.case(reference).sealed_for == "2027-03"
+    backup = copy_of_store(office, tmp_path)
+    copied = from_copy(backup, office, reference)
+    assert copied.sealed["kid"] == "retention:2027-03"
+    context = submission_context(copied.id, reference)
+    assert c.cipher.open(context, copied.sealed)  # the copy opens while the key lives
+
+    office.clock.current = datetime(2027, 3, 13, 9, 0, tzinfo=UTC)
+    assert c.use_cases.sweep().purged == [reference]
+    office.clock.current = datetime(2027, 4, 1, 0, 5, tzinfo=UTC)  # March has passed
+    assert c.use_cases.sweep().shredded == ["2027-03"]
+    with pytest.raises(KeyDestroyed):
+        c.cipher.open(context, copied.sealed)
+    if not isinstance(backup, dict):  # the history's sealed values went with the key too
+        note_event = next(e for e in backup.case_events(reference) if e.kind == "note")
+        assert note_event.details["sealed"]["kid"] == "retention:2027-03"
+        with pytest.raises(KeyDestroyed):
+            c.cipher.open(event_context("note", reference, note_event.details["message_id"]),
+                          note_event.details["sealed"])
+    # The open case was never wrapped for a month: it still opens, copy or not.
+    assert office.case(kept).sealed_for is None
+    assert c.cipher.open(submission_context(from_copy(backup, office, kept).id, kept),
+                         from_copy(backup, office, kept).sealed)

@@ -22,7 +22,7 @@ from shared.domain.records import (
     next_deadline,
     referral_status,
 )
-from shared.domain.retention import content_free, purge_due
+from shared.domain.retention import content_free, purge_due, rekey_needed
 from shared.ports.clock import Clock
 from shared.ports.follow_up import FollowUpStore
 from shared.ports.mail import Claim, Email, MailLedger, Notifier, NotifierUnavailable, QuotaFull
@@ -104,6 +104,7 @@ class InMemoryStore(IntakeStore):
                  and (query.referral is None or referral_status(c) == query.referral)
                  and (query.due_before is None or (
                      (due := next_deadline(c)) is not None and due < query.due_before))
+                 and (not query.rekey or rekey_needed(c))
                  and (query.purge_before is None or (
                      (purge := purge_due(c)) is not None and purge < query.purge_before))]
         found.sort(key=lambda c: c.received_at, reverse=True)
