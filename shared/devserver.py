@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 from schemas.openapi import build_openapi
 from shared import bootstrap, logs
 from shared.bootstrap import Container
-from shared.services.sweep import sweep
 
 FUNCTIONS_DIR = Path(__file__).resolve().parent.parent / "functions"
 log = logs.get_logger(__name__)
@@ -123,8 +122,7 @@ def _sweep_periodically(container: Container, stop: threading.Event) -> None:
     interval = container.settings.local_sweep_seconds
     while not stop.wait(interval):
         try:
-            report = sweep(store=container.store, queue=container.queue, clock=container.clock,
-                           grace=container.sweep_grace, batch=container.settings.sweep_batch)
+            report = container.use_cases.sweep()  # purges and crypto-shredding included
         except Exception:
             log.exception("local sweep failed", extra={"event": "sweep_failed"})
             continue

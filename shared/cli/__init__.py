@@ -35,19 +35,18 @@ def serve(host: str, port: int) -> None:
 
 @main.command("sweep")
 def sweep_command() -> None:
-    """Re-queue pending work now (what Cloud Scheduler triggers) and print what was done."""
-    from shared.services.sweep import sweep
-
+    """Re-queue pending work now, raise deadline alerts, purge what is due (what Cloud
+    Scheduler triggers) and print what was done."""
     try:
         c = bootstrap.container()
-        report = sweep(store=c.store, queue=c.queue, clock=c.clock, grace=c.sweep_grace,
-                       batch=c.settings.sweep_batch)
+        report = c.use_cases.sweep()
     except config.ConfigError as error:
         raise click.ClickException(str(error)) from error
     drain = getattr(c.queue, "drain", None)
     if callable(drain):
         drain(60)
-    click.echo(json.dumps({"requeued": report.requeued, "failed": report.failed}))
+    click.echo(json.dumps({"requeued": report.requeued, "failed": report.failed,
+                           "purged": report.purged, "shredded": report.shredded}))
     if report.failed:
         sys.exit(1)
 
@@ -75,12 +74,14 @@ def _register() -> None:
     from shared.cli.referrals import referrals
     from shared.cli.reporting import register as register_reporting
     from shared.cli.reseal import reseal
+    from shared.cli.retention import retention
 
     main.add_command(cases)
     main.add_command(recusal_index)
     main.add_command(i18n)
     main.add_command(referrals)
     main.add_command(reseal)
+    main.add_command(retention)
     register_reporting(main)
 
 

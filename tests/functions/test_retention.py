@@ -325,3 +325,47 @@ def test_a_copy_of_the_store_taken_before_the_purge_cannot_open_the_purged_case(
     assert office.case(kept).sealed_for is None
     assert c.cipher.open(submission_context(from_copy(backup, office, kept).id, kept),
                          from_copy(backup, office, kept).sealed)
+
+
+def test_intake_retention_counts_by_form_and_month_and_lists_only_for_officers(
+        office: Office) -> None:
+    from click.testing import CliRunner
+
+    from shared import bootstrap
+    from shared.cli import main
+    from tests.support.tokens import dev_token
+
+    def intake(*args: str, token: str | None = None) -> Any:
+        with bootstrap.using(office.container):
+            return CliRunner().invoke(main, ["retention", *args,
+                                             *(["--token", token] if token else [])])
+
+    office.clock.current = datetime(2027, 5, 3, 9, 0, tzinfo=UTC)
+    first, _ = closed_advice(office)  # due 2027-05-13
+    second, _ = closed_advice(office)
+    held, _ = closed_advice(office)
+    assert hold(office, held, True).status_code == 200  # never purged: never counted
+    misconduct = str(office.submit("misconduct")["reference"])
+    office.clock.current = datetime(2027, 5, 30, 9, 0, tzinfo=UTC)
+    office.act(misconduct, "acknowledge")  # 0 days: due at once, in May
+    retaliation = str(office.submit("retaliation")["reference"])
+    office.walk(retaliation, "start_preliminary_review", "find_no_prima_facie")  # open
+
+    counted = intake("--json")
+    assert counted.exit_code == 0, counted.output
+    answer = json.loads(counted.output)
+    assert answer["months"] == [{"form": "advice", "month": "2027-05", "cases": 2},
+                                {"form": "misconduct", "month": "2027-05", "cases": 1}]
+    assert "cases" not in answer and "ETH-" not in counted.output
+    plain = intake()
+    assert plain.exit_code == 0 and "2027-05  advice      2" in plain.output
+    assert "ETH-" not in plain.output
+
+    refused = intake("--list")
+    assert refused.exit_code != 0 and "for ethics officers" in refused.output
+    listed = intake("--list", "--json", token=dev_token("olga@example.org"))
+    assert listed.exit_code == 0, listed.output
+    references = [c["reference"] for c in json.loads(listed.output)["cases"]]
+    assert set(references) == {first, second, misconduct}
+    assert references[-1] == misconduct  # soonest first: due on the 30th
+    assert held not in references and retaliation not in references
