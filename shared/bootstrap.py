@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from functools import cached_property, partial
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from shared import config, logs
 from shared.config import Settings
@@ -63,6 +63,7 @@ if TYPE_CHECKING:  # built on first use: a function pays only for what its path 
 
 T = TypeVar("T")
 K = TypeVar("K", bound=KeyWrapper)
+R = TypeVar("R")
 _log = logs.get_logger(__name__)
 
 
@@ -272,6 +273,35 @@ class Container:
         return self._component("use_cases", lambda: UseCases(self))
 
 
+def _rekeying(c: Container) -> Callable[[Callable[..., R]], Callable[..., R]]:
+    """A use case that may move a case's purge month, followed at once by the wrapping of
+    the case's sealed values for the new month (crypto-shredding), so no copy of the store
+    waits for the next sweep; a failure here is left to that sweep."""
+
+    def wrap(use_case: Callable[..., R]) -> Callable[..., R]:
+        keys = c.retention_keys
+        if keys is None:
+            return use_case
+
+        def then_rekey(reference: str, *args: Any, **kwargs: Any) -> R:
+            from shared.ports.sealing import SealBroken
+            from shared.ports.storage import StoreUnavailable
+            from shared.services.retention import rekey_case
+
+            result = use_case(reference, *args, **kwargs)
+            try:
+                rekey_case(reference, store=c.store, records=c.sealed_records,
+                           cipher=c.cipher, clock=c.clock)
+            except (StoreUnavailable, SealBroken):
+                _log.warning("retention keys not applied now; sweep will", extra={
+                    "event": "rekey_deferred", "reference": reference})
+            return result
+
+        return then_rekey
+
+    return wrap
+
+
 class OfficerDesk:
     """The officers' use cases (``shared.services.cases``, ``shared.services.workload``),
     wired: the one way to the cases, for the case API and the web console alike, so roles,
@@ -290,9 +320,10 @@ class OfficerDesk:
                                  queue=queue, policy=policy, marker=marker)
         self.audit_case = partial(cases.audit_case, store=store, cipher=cipher, clock=clock,
                                   queue=queue, policy=policy, marker=marker)
-        self.apply_transition = partial(cases.apply_transition, store=store, cipher=cipher,
-                                        clock=clock, queue=queue, policy=policy,
-                                        marker=marker)
+        rekey = _rekeying(c)
+        self.apply_transition = rekey(partial(cases.apply_transition, store=store,
+                                              cipher=cipher, clock=clock, queue=queue,
+                                              policy=policy, marker=marker))
         self.assign = partial(cases.assign, store=store, cipher=cipher, clock=clock,
                               queue=queue, policy=policy, marker=marker)
         self.add_note = partial(cases.add_note, store=store, cipher=cipher, clock=clock,
@@ -301,13 +332,15 @@ class OfficerDesk:
                              queue=queue, policy=policy, marker=marker)
         self.record_measure = partial(cases.record_measure, store=store, cipher=cipher,
                                       clock=clock, queue=queue, policy=policy, marker=marker)
-        self.place_hold = partial(cases.place_hold, store=store, cipher=cipher, clock=clock,
-                                  queue=queue, policy=policy, marker=marker)
-        self.lift_hold = partial(cases.lift_hold, store=store, cipher=cipher, clock=clock,
-                                 queue=queue, policy=policy, marker=marker)
-        self.extend_retention = partial(cases.extend_retention, store=store, cipher=cipher,
+        self.place_hold = rekey(partial(cases.place_hold, store=store, cipher=cipher,
                                         clock=clock, queue=queue, policy=policy,
-                                        marker=marker)
+                                        marker=marker))
+        self.lift_hold = rekey(partial(cases.lift_hold, store=store, cipher=cipher,
+                                       clock=clock, queue=queue, policy=policy,
+                                       marker=marker))
+        self.extend_retention = rekey(partial(cases.extend_retention, store=store,
+                                              cipher=cipher, clock=clock, queue=queue,
+                                              policy=policy, marker=marker))
         self.workload = partial(workload.workload, store=store, cipher=cipher, clock=clock,
                                 queue=queue, marker=marker)
 
@@ -335,8 +368,9 @@ class FollowUpDesk:
                                  clock=clock, lock_for=c.follow_up_lock, policy=c.policy)
         self.read_case = partial(follow_up.read_case, store=store, follow_up=follow_ups,
                                  cipher=cipher, queue=queue, clock=clock, policy=c.policy)
-        self.add_message = partial(follow_up.add_message, store=store, follow_up=follow_ups,
-                                   cipher=cipher, queue=queue, clock=clock, policy=c.policy)
+        self.add_message = _rekeying(c)(partial(
+            follow_up.add_message, store=store, follow_up=follow_ups, cipher=cipher,
+            queue=queue, clock=clock, policy=c.policy))
 
 
 class UseCases:

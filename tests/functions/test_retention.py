@@ -297,12 +297,16 @@ def test_a_copy_of_the_store_taken_before_the_purge_cannot_open_the_purged_case(
     office.clock.current = datetime(2027, 3, 2, 9, 0, tzinfo=UTC)
     kept = str(office.submit("advice")["reference"])  # stays open: never wrapped for a month
     reference, _ = closed_advice(office)  # due 10 days later: in March
+    # Wrapped for March as the case closed, without waiting for a sweep...
+    assert office.case(reference).sealed_for == "2027-03"
+    closed = office.store.get_submission(office.case(reference).submission_id)
+    assert closed is not None and closed.sealed["kid"] == "retention:2027-03"
+    # ... and a value sealed later (under the cases key) is wrapped by the next sweep.
     note = office.call("POST", f"/{reference}/notes", {"text": "A note to shred."})
     assert note.status_code == 200
     office.clock.advance(minutes=1)
     report = c.use_cases.sweep()
     assert report.rekeyed == [reference] and report.purged == []
-    assert office.case(reference).sealed_for == "2027-03"
     backup = copy_of_store(office, tmp_path)
     copied = from_copy(backup, office, reference)
     assert copied.sealed["kid"] == "retention:2027-03"
@@ -323,6 +327,7 @@ def test_a_copy_of_the_store_taken_before_the_purge_cannot_open_the_purged_case(
                           note_event.details["sealed"])
     # The open case was never wrapped for a month: it still opens, copy or not.
     assert office.case(kept).sealed_for is None
+    assert from_copy(backup, office, kept).sealed["kid"].startswith("local:")
     assert c.cipher.open(submission_context(from_copy(backup, office, kept).id, kept),
                          from_copy(backup, office, kept).sealed)
 
@@ -369,3 +374,24 @@ def test_intake_retention_counts_by_form_and_month_and_lists_only_for_officers(
     assert set(references) == {first, second, misconduct}
     assert references[-1] == misconduct  # soonest first: due on the 30th
     assert held not in references and retaliation not in references
+
+
+def test_a_held_or_reopened_case_goes_back_under_the_purposes_keys(office: Office) -> None:
+    def kid(reference: str) -> str:
+        submission = office.store.get_submission(office.case(reference).submission_id)
+        assert submission is not None
+        return str(submission.sealed["kid"])
+
+    office.clock.current = datetime(2027, 6, 1, 9, 0, tzinfo=UTC)
+    reference, _ = closed_advice(office)
+    assert kid(reference) == "retention:2027-06"
+    assert hold(office, reference, True).status_code == 200
+    assert kid(reference).startswith("local:")  # held: kept whatever happens to June's key
+    assert hold(office, reference, False).status_code == 200
+    assert kid(reference) == "retention:2027-06"
+    extended = office.call("POST", f"/{reference}/extension", {"reason": "Still needed."})
+    assert extended.status_code == 200
+    assert kid(reference) == "retention:2028-06"  # 365 days later
+    office.act(reference, "reopen")
+    assert kid(reference).startswith("local:")
+    assert office.call("GET", f"/{reference}").status_code == 200  # still opens
