@@ -22,7 +22,7 @@ from shared.ports.storage import IntakeStore
 from shared.services import follow_up as follow_up_service
 from shared.services.annual_report import annual_report
 from tests.support.casework import Office, open_office
-from tests.support.payloads import SENSITIVE
+from tests.support.payloads import SENSITIVE, payload
 from tests.support.web import ORIGIN, Browser
 
 DAY = timedelta(days=1)
@@ -395,3 +395,19 @@ def test_a_held_or_reopened_case_goes_back_under_the_purposes_keys(office: Offic
     office.act(reference, "reopen")
     assert kid(reference).startswith("local:")
     assert office.call("GET", f"/{reference}").status_code == 200  # still opens
+
+
+def test_work_still_pending_for_a_purged_case_finds_no_content_and_raises_no_alarm(
+        office: Office) -> None:
+    reference, _ = closed_advice(office)  # a named requester: the advice payload
+    replied = office.call("POST", f"/{reference}/replies", {"text": "One last answer."})
+    assert replied.status_code == 200
+    assert office.h.queue.tasks  # the "a reply is there" e-mail, not delivered yet
+    due = office.case(reference).purge_after
+    assert due is not None
+    office.clock.current = due + DAY
+    assert office.container.use_cases.sweep().purged == [reference]
+    office.h.drain()  # the notice's task, delivered after the purge: nothing to open
+    assert all(200 <= status < 300 for _, status in office.h.deliveries[-3:])
+    assert not any(e.kind == "integrity_alert" for e in office.events(reference))
+    assert not office.mail_to(payload("advice")["email"])
