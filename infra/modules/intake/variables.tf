@@ -52,6 +52,10 @@ variable "settings" {
     policy_preliminary_review_days = optional(number, 30)
     policy_panel_review_days       = optional(number, 30)
     policy_advice_working_days     = optional(number, 10)
+    retention_advice_days          = optional(number, 2555)
+    retention_misconduct_days      = optional(number, 365)
+    retention_retaliation_days     = optional(number, 3650)
+    retention_extension_days       = optional(number, 365)
     forward_timeout_seconds        = optional(number, 10)
     forward_max_attempts           = optional(number, 12)
     form_rate_limit                = optional(number, 20)
@@ -84,6 +88,10 @@ variable "settings" {
       var.settings.policy_preliminary_review_days >= 1 && var.settings.policy_preliminary_review_days <= 365,
       var.settings.policy_panel_review_days >= 1 && var.settings.policy_panel_review_days <= 365,
       var.settings.policy_advice_working_days >= 1 && var.settings.policy_advice_working_days <= 120,
+      var.settings.retention_advice_days >= 0 && var.settings.retention_advice_days <= 36500,
+      var.settings.retention_misconduct_days >= 0 && var.settings.retention_misconduct_days <= 36500,
+      var.settings.retention_retaliation_days >= 0 && var.settings.retention_retaliation_days <= 36500,
+      var.settings.retention_extension_days >= 1 && var.settings.retention_extension_days <= 3650,
       var.settings.forward_timeout_seconds >= 1 && var.settings.forward_timeout_seconds <= 120,
       var.settings.forward_max_attempts >= 1 && var.settings.forward_max_attempts <= 30,
       var.settings.form_rate_limit >= 0 && var.settings.form_rate_limit <= 100000,
