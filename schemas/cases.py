@@ -49,8 +49,8 @@ class CaseListQuerySchema(IntakeSchema):
     due_within_days = Count(low=0, high=3650)
     due_for_purge = fields.Boolean(metadata={
         "description": "Only the cases due for purge within 30 days, soonest first (not "
-                       "held, not purged); listed on their own, without the other "
-                       "filters."})
+                       "held, not purged); the other filters narrow the first `limit` of "
+                       "them."})
     limit = Count(low=1, high=500, load_default=100)
 
 

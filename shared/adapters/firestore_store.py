@@ -39,6 +39,7 @@ from shared.domain.records import (
     CaseQuery,
     PendingTask,
     Submission,
+    matches,
 )
 from shared.domain.retention import content_free
 from shared.ports.storage import IntakeStore, ReferenceTaken, SubmissionExists
@@ -156,12 +157,13 @@ class FirestoreStore(IntakeStore):
             return [case_from_doc(s.to_dict() or {})
                     for s in self._database.stream(found.limit(query.limit))]
         if query.purge_before is not None:
-            # A list of its own (CaseQuery refuses other criteria with it): one range and
-            # its order, which Firestore's single-field index serves.
+            # One range and its order, which Firestore's single-field index serves; the
+            # other criteria narrow what it finds (CaseQuery.purge_before).
             found = (found.where(filter=FieldFilter("purge_due", "<", query.purge_before))
                      .order_by("purge_due"))
-            return [case_from_doc(s.to_dict() or {})
-                    for s in self._database.stream(found.limit(query.limit))]
+            due = [case_from_doc(s.to_dict() or {})
+                   for s in self._database.stream(found.limit(query.limit))]
+            return [case for case in due if matches(case, query)]
         if query.due_before is not None:
             found = found.where(filter=FieldFilter("next_deadline", "<", query.due_before))
             found = found.order_by("next_deadline")

@@ -28,6 +28,7 @@ from shared.domain.records import (
     CaseQuery,
     PendingTask,
     Submission,
+    matches,
 )
 from shared.domain.retention import content_free
 from shared.ports.storage import IntakeStore, ReferenceTaken, SubmissionExists
@@ -106,6 +107,12 @@ class SqliteStore(IntakeStore):
             return change
 
     def list_cases(self, query: CaseQuery) -> list[Case]:
+        if query.purge_before is not None:  # the first due, narrowed (CaseQuery.purge_before)
+            due = [case_from_doc(doc) for doc in self._db.rows(
+                "SELECT doc FROM cases WHERE json_extract(doc, '$.purge_due') < ? "
+                "ORDER BY json_extract(doc, '$.purge_due') LIMIT ?",
+                sortable(query.purge_before), query.limit)]
+            return [case for case in due if matches(case, query)]
         clauses, args = [], []
         for column, value in (("form", query.form), ("state", query.state)):
             if value is not None:
@@ -120,15 +127,10 @@ class SqliteStore(IntakeStore):
         if query.due_before is not None:
             clauses.append("json_extract(doc, '$.next_deadline') < ?")
             args.append(sortable(query.due_before))
-        if query.purge_before is not None:
-            clauses.append("json_extract(doc, '$.purge_due') < ?")
-            args.append(sortable(query.purge_before))
         if query.rekey:
             clauses.append("json_extract(doc, '$.rekey_needed') = 1")
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        order = ("json_extract(doc, '$.purge_due'), received_at DESC"
-                 if query.purge_before is not None else
-                 "json_extract(doc, '$.next_deadline'), received_at DESC"
+        order = ("json_extract(doc, '$.next_deadline'), received_at DESC"
                  if query.due_before is not None else "received_at DESC")
         return [case_from_doc(doc) for doc in self._db.rows(
             f"SELECT doc FROM cases {where} ORDER BY {order} LIMIT ?",  # noqa: S608

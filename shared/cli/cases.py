@@ -41,8 +41,8 @@ _FILTERS = [
     click.option("--due-within", type=click.IntRange(0, 3650), metavar="DAYS",
                  help="Only cases with a running deadline within DAYS days."),
     click.option("--due-for-purge", is_flag=True,
-                 help="Only the cases due for purge within 30 days, soonest first (with "
-                      "no other filter): docs/retention.md."),
+                 help="Only the cases due for purge within 30 days, soonest first "
+                      "(docs/retention.md)."),
     click.option("--limit", type=click.IntRange(1, 500), default=200, show_default=True),
     click.option("--json", "as_json", is_flag=True, help="One JSON object per case."),
 ]
@@ -145,45 +145,28 @@ def _api(token: str | None, url: str | None, as_officer: str | None) -> CaseApi:
 def _list(api: CaseApi, state: str | None, forwarding: str | None, form: str | None,
           assignee: str | None, due_within: int | None, due_for_purge: bool, limit: int,
           as_json: bool) -> None:
-    if due_for_purge:
-        _list_due_for_purge(api, state, forwarding, form, assignee, due_within, limit,
-                            as_json)
-        return
     if state == FORWARDING_FAILED:
         state, forwarding = None, forwarding or "failed"
         if forwarding != "failed":
             raise click.UsageError("--state forwarding_failed is --forwarding failed")
     params = {"state": state, "forwarding": forwarding, "form": form, "assignee": assignee,
-              "due_within_days": due_within, "limit": limit}
+              "due_within_days": due_within, "limit": limit,
+              "due_for_purge": "true" if due_for_purge else None}
     found = api.call("GET", "/", params={k: v for k, v in params.items() if v is not None})
     for row in found["cases"]:
         if as_json:
             click.echo(json.dumps(row))
+        elif due_for_purge:
+            retention = row["retention"]
+            extended = "extended" if retention["extended"] else ""
+            click.echo(f"{row['reference']}  {row['form']:<11} {row['state']:<28} "
+                       f"purge after {retention['purge_after'][:16]}  {extended}".rstrip())
         else:
             due = min(row["deadlines"].values(), default="")
             click.echo(f"{row['reference']}  {row['form']:<11} {row['state']:<28} "
                        f"{row['received_at'][:16]}  {due[:10]}")
     if not found["cases"] and not as_json:
         click.echo("No case matches.")
-
-
-def _list_due_for_purge(api: CaseApi, state: str | None, forwarding: str | None,
-                        form: str | None, assignee: str | None, due_within: int | None,
-                        limit: int, as_json: bool) -> None:
-    if any(v is not None for v in (state, forwarding, form, assignee, due_within)):
-        raise click.UsageError("--due-for-purge lists the cases due for purge on their own: "
-                               "leave out the other filters")
-    found = api.call("GET", "/", params={"due_for_purge": "true", "limit": limit})
-    for row in found["cases"]:
-        if as_json:
-            click.echo(json.dumps(row))
-        else:
-            retention = row["retention"]
-            extended = "extended" if retention["extended"] else ""
-            click.echo(f"{row['reference']}  {row['form']:<11} {row['state']:<28} "
-                       f"purge after {retention['purge_after'][:16]}  {extended}".rstrip())
-    if not found["cases"] and not as_json:
-        click.echo("No case is due for purge within 30 days.")
 
 
 @click.group(invoke_without_command=True)

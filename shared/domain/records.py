@@ -179,8 +179,9 @@ class CaseQuery:
     assignee: str | None = None
     due_before: datetime | None = None  # the earliest deadline is before this time
     referral: str | None = None  # Forwarding.status of the case's referral
-    # Due for purge before this time (purge_after earlier), soonest first; held and purged
-    # cases have no purge_after, so they never match.
+    # Due for purge before this time, soonest first; held and purged cases are never due.
+    # The other criteria narrow the first ``limit`` cases due (a store lists those by their
+    # date alone, then keeps the ones that ``matches``).
     purge_before: datetime | None = None
     # Only the cases whose sealed values must be wrapped again for retention
     # (shared.domain.retention.rekey_needed); on its own too.
@@ -188,12 +189,20 @@ class CaseQuery:
     limit: int = 100
 
     def __post_init__(self) -> None:
-        if ((self.purge_before is not None or self.rekey) and any(
+        if self.rekey and (self.purge_before is not None or any(
                 v is not None for v in (self.form, self.state, self.assignee, self.due_before,
-                                        self.referral))) \
-                or (self.purge_before is not None and self.rekey):
-            raise ValueError("the cases due for purge are listed on their own, without "
-                             "other criteria")
+                                        self.referral))):
+            raise ValueError("the cases to wrap again are listed on their own")
+
+
+def matches(case: Case, query: CaseQuery) -> bool:
+    """Whether the case meets the query's criteria other than its purge date."""
+    due = next_deadline(case)
+    return ((query.form is None or case.form == query.form)
+            and (query.state is None or case.state == query.state)
+            and (query.assignee is None or case.assignee == query.assignee)
+            and (query.referral is None or referral_status(case) == query.referral)
+            and (query.due_before is None or (due is not None and due < query.due_before)))
 
 
 @dataclass(frozen=True)

@@ -85,19 +85,11 @@ def _when(moment: datetime | None) -> str | None:
 def _list_cases(c: UseCases, request: Request, officer: Officer) -> Response:
     query = validated(_LIST, dict(request.args.items()), c)
     due = query.get("due_within_days")
-    if query.get("due_for_purge"):
-        others = sorted(k for k in query if k not in ("due_for_purge", "limit"))
-        if others:
-            message = "due_for_purge lists the cases due for purge on their own: leave out " \
-                      + ", ".join(others) + "."
-            raise HttpProblem(422, message, {"due_for_purge": [message]})
-        found = c.cases.list_cases(officer, CaseQuery(
-            purge_before=c.now() + DUE_WINDOW, limit=query["limit"]))
-        return json_response(200, {"cases": [summary(case) for case in found]})
     found = c.cases.list_cases(officer, CaseQuery(
         form=query.get("form"), state=query.get("state"), assignee=query.get("assignee"),
         due_before=c.now() + timedelta(days=due) if due is not None else None,
-        referral=query.get("forwarding"), limit=query["limit"]))
+        referral=query.get("forwarding"), limit=query["limit"],
+        purge_before=c.now() + DUE_WINDOW if query.get("due_for_purge") else None))
     return json_response(200, {"cases": [summary(case) for case in found]})
 
 

@@ -361,8 +361,6 @@ _CHOICES: dict[str, Callable[[str], bool]] = {
     "view": lambda v: v in BUCKETS,
 }
 FILTER_PROBLEM = N_("A filter has a value the list does not offer; it was left out.")
-PURGE_ALONE = N_("The cases due for purge are listed on their own: the other filters were "
-                 "left out.")
 
 
 def _list(visit: Visit) -> Response:
@@ -388,15 +386,6 @@ def _list(visit: Visit) -> Response:
         return console_views.case_list(visit.ctx, bucket.cases, chosen, officers=assignable,
                                        more=bucket.more, problems=problems,
                                        status=400 if problems else 200)
-    if chosen.get("purge"):
-        if any(chosen.get(name) for name in ("form", "state", "assignee", "due", "referral")):
-            problems.append(visit.ctx.gettext(PURGE_ALONE))
-            chosen = {k: v for k, v in chosen.items() if k in ("purge", "sort")}
-        found = desk.list_cases(officer, CaseQuery(
-            purge_before=visit.ctx.now + DUE_WINDOW, limit=LIST_LIMIT))
-        return console_views.case_list(visit.ctx, found, {"sort": "newest", **chosen},
-                                       officers=assignable, more=len(found) >= LIST_LIMIT,
-                                       problems=problems, status=400 if problems else 200)
     assignee = chosen.get("assignee")
     due = chosen.get("due")
     due_within_days = 0 if due == "overdue" else int(due) if due else None
@@ -406,7 +395,8 @@ def _list(visit: Visit) -> Response:
         else None if assignee == "unassigned" else assignee,
         due_before=visit.ctx.now + timedelta(days=due_within_days)
         if due_within_days is not None else None,
-        referral=chosen.get("referral"), limit=LIST_LIMIT))
+        referral=chosen.get("referral"), limit=LIST_LIMIT,
+        purge_before=visit.ctx.now + DUE_WINDOW if chosen.get("purge") else None))
     more = len(found) >= LIST_LIMIT
     if assignee == "unassigned":
         found = [c for c in found if c.assignee is None]

@@ -19,6 +19,7 @@ from shared.domain.records import (
     PendingTask,
     Submission,
     Task,
+    matches,
     next_deadline,
     referral_status,
 )
@@ -97,6 +98,12 @@ class InMemoryStore(IntakeStore):
             return change
 
     def list_cases(self, query: CaseQuery) -> list[Case]:
+        if query.purge_before is not None:  # the first due, narrowed (CaseQuery.purge_before)
+            before = query.purge_before
+            soonest = sorted((c for c in self.cases.values()
+                              if (at := purge_due(c)) is not None and at < before),
+                             key=lambda c: purge_due(c) or before)[:query.limit]
+            return [c for c in soonest if matches(c, query)]
         found = [c for c in self.cases.values()
                  if (query.form is None or c.form == query.form)
                  and (query.state is None or c.state == query.state)
@@ -104,14 +111,10 @@ class InMemoryStore(IntakeStore):
                  and (query.referral is None or referral_status(c) == query.referral)
                  and (query.due_before is None or (
                      (due := next_deadline(c)) is not None and due < query.due_before))
-                 and (not query.rekey or rekey_needed(c))
-                 and (query.purge_before is None or (
-                     (purge := purge_due(c)) is not None and purge < query.purge_before))]
+                 and (not query.rekey or rekey_needed(c))]
         found.sort(key=lambda c: c.received_at, reverse=True)
         if query.due_before is not None:
             found.sort(key=lambda c: next_deadline(c) or query.due_before)  # type: ignore[arg-type,return-value]
-        if query.purge_before is not None:
-            found.sort(key=lambda c: purge_due(c) or query.purge_before)  # type: ignore[arg-type,return-value]
         return found[:query.limit]
 
     def pending_tasks(self, enqueued_before: datetime, limit: int) -> list[PendingTask]:
