@@ -40,6 +40,11 @@ REASON_MAX: Final = 500
 CONTENT_DETAILS: Final = frozenset({"sealed", "note", "reason_text"})
 
 
+class ReasonRequired(Exception):
+    """A hold, its lifting or an extension without a reason (blank), or with one too long
+    (a 422 naming ``reason``)."""
+
+
 class RetentionRefused(Exception):
     """The retention action does not apply to the case as it stands (a 409): a second
     extension, an extension of a case whose clock has not started, a hold on a held case,
@@ -92,7 +97,7 @@ def pushed_back(case: Case, at: datetime, policy: Policy) -> CaseChange:
 def _reason(reason: str) -> str:
     text = reason.strip()
     if not text or len(text) > REASON_MAX:
-        raise ValueError(f"a reason of 1 to {REASON_MAX} characters is required")
+        raise ReasonRequired(f"Give a reason of 1 to {REASON_MAX} characters.")
     return text
 
 

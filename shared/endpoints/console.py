@@ -53,7 +53,7 @@ from shared.domain.officers import (
     normalise_email,
 )
 from shared.domain.records import CaseQuery
-from shared.domain.retention import DUE_WINDOW, RetentionRefused
+from shared.domain.retention import DUE_WINDOW, ReasonRequired, RetentionRefused
 from shared.domain.workflow import IllegalTransition
 from shared.endpoints.base import Handler, Wiring, endpoint, unavailable
 from shared.endpoints.browser import language
@@ -535,6 +535,8 @@ def _act(visit: Visit, reference: str, action: str) -> Response:
         return again({"assignee": gettext(MESSAGES["assignee"])}, None, 422)
     except RetentionRefused:
         return again({}, gettext(GENERAL), 409)
+    except ReasonRequired:
+        return again({"reason": gettext(REASON_TEXT)}, None, 422)
     except (IllegalTransition, NotAllowedNow) as refusal:
         if isinstance(refusal, NotAllowedNow) and form.startswith("transition-refer_as"):
             return again({"requester_consent": gettext(MESSAGES["requester_consent"])}, None,

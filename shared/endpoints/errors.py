@@ -13,7 +13,7 @@ from shared.domain.casework import DetailProblem, NotAllowedNow
 from shared.domain.notifications import UnknownNotification
 from shared.domain.officers import Forbidden
 from shared.domain.records import UnknownSubmission
-from shared.domain.retention import RetentionRefused
+from shared.domain.retention import ReasonRequired, RetentionRefused
 from shared.domain.sealing import IntegrityFailure
 from shared.domain.workflow import IllegalTransition
 from shared.google_certs import VerifierUnavailable
@@ -106,6 +106,7 @@ ANSWERS: dict[type[Exception], Answer] = {
     IllegalTransition: Answer(_illegal),
     NotAllowedNow: Answer(_said(409, "_state")),
     RetentionRefused: Answer(_said(409, "_state")),
+    ReasonRequired: Answer(_said(422, "reason")),
     DetailProblem: Answer(lambda problem: _said(422, problem.field)(problem)),
     IdempotencyConflict: Answer(_fixed(
         409, "Idempotency-Key",

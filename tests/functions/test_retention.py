@@ -237,6 +237,10 @@ def test_officers_see_the_cases_due_within_30_days_and_extend_one_once(
     assert event.kind == "retention_extended" and event.actor == "officer:olga@example.org"
     assert event.details["purge_after"] == (first + 365 * DAY).isoformat()
     assert office.call("POST", f"/{soon}/extension", {}).status_code == 422  # no reason
+    blank = office.call("POST", f"/{later}/legal_hold", {"held": True, "reason": "   "},
+                        who=ADMIN)
+    assert blank.status_code == 422 and "reason" in blank.get_json()["errors"]
+    assert not office.case(later).held
 
 
 def test_intake_cases_lists_what_is_due_and_holds_and_extends(office: Office) -> None:
