@@ -47,6 +47,10 @@ class CaseListQuerySchema(IntakeSchema):
                        "whatever the form: failed (the referral or a supplement failed: an "
                        "officer must retry it), pending, delivered."})
     due_within_days = Count(low=0, high=3650)
+    due_for_purge = fields.Boolean(metadata={
+        "description": "Only the cases due for purge within 30 days, soonest first (not "
+                       "held, not purged); the other filters narrow the first `limit` of "
+                       "them."})
     limit = Count(low=1, high=500, load_default=100)
 
 
@@ -65,6 +69,21 @@ class TransitionSchema(IntakeSchema):
         "description": "Required with refer_as_misconduct, and only there: the type of the "
                        "misconduct alleged (sexual exploitation and abuse and sexual "
                        "harassment are referred as urgent)."})
+
+
+class LegalHoldSchema(IntakeSchema):
+    held = fields.Boolean(required=True, metadata={
+        "description": "true places a legal hold (the case is never purged while it "
+                       "holds), false lifts it."})
+    reason = Text(max_length=500, required=True, metadata={
+        "description": "Why: kept in the case's history until the case is purged. Name no "
+                       "one in it."})
+
+
+class ExtensionSchema(IntakeSchema):
+    reason = Text(max_length=500, required=True, metadata={
+        "description": "Why the case is kept longer: kept in the case's history until the "
+                       "case is purged. Name no one in it."})
 
 
 class AssignmentSchema(IntakeSchema):

@@ -17,7 +17,8 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from functools import cached_property, partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeVar, cast
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from shared import config, logs
 from shared.config import Settings
@@ -34,6 +35,7 @@ from shared.ports.sealing import (
     PayloadCipher,
     PayloadSealer,
     ReplayDigests,
+    RetentionKeys,
     SealedRecords,
 )
 from shared.ports.storage import IntakeStore
@@ -64,6 +66,7 @@ if TYPE_CHECKING:  # built on first use: a function pays only for what its path 
 
 T = TypeVar("T")
 K = TypeVar("K", bound=KeyWrapper)
+R = TypeVar("R")
 _log = logs.get_logger(__name__)
 
 
@@ -90,7 +93,9 @@ class Container:
         return Policy(filing_window_months=p.filing_window_months,
                       preliminary_review_days=p.preliminary_review_days,
                       panel_review_days=p.panel_review_days,
-                      advice_answer_working_days=p.advice_working_days)
+                      advice_answer_working_days=p.advice_working_days,
+                      retention_days=MappingProxyType(dict(p.retention_days)),
+                      extension_days=p.extension_days)
 
     @property
     def sweep_grace(self) -> timedelta:
@@ -127,9 +132,16 @@ class Container:
         return self._component("message_keys", lambda: _message_keys(self.settings))
 
     @property
+    def retention_keys(self) -> RetentionKeys | None:
+        """The purge months' keys of crypto-shredding: local key files on the embedded
+        backend; none on Google Cloud yet (docs/retention.md)."""
+        return self._component("retention_keys", lambda: _retention_keys(self.settings))
+
+    @property
     def cipher(self) -> PayloadCipher:
         return self._component("cipher", lambda: _cipher(
-            {CASES_KEY: lambda: self.case_keys, MESSAGES_KEY: lambda: self.message_keys}))
+            {CASES_KEY: lambda: self.case_keys, MESSAGES_KEY: lambda: self.message_keys},
+            self.retention_keys))
 
     @property
     def sealer(self) -> PayloadSealer:
@@ -281,6 +293,35 @@ class Container:
         return self._component("use_cases", lambda: UseCases(self))
 
 
+def _rekeying(c: Container) -> Callable[[Callable[..., R]], Callable[..., R]]:
+    """A use case that may move a case's purge month, followed at once by the wrapping of
+    the case's sealed values for the new month (crypto-shredding), so no copy of the store
+    waits for the next sweep; a failure here is left to that sweep."""
+
+    def wrap(use_case: Callable[..., R]) -> Callable[..., R]:
+        keys = c.retention_keys
+        if keys is None:
+            return use_case
+
+        def then_rekey(reference: str, *args: Any, **kwargs: Any) -> R:
+            from shared.ports.sealing import SealBroken
+            from shared.ports.storage import StoreUnavailable
+            from shared.services.retention import rekey_case
+
+            result = use_case(reference, *args, **kwargs)
+            try:
+                rekey_case(reference, store=c.store, records=c.sealed_records,
+                           cipher=c.cipher, clock=c.clock)
+            except (StoreUnavailable, SealBroken):
+                _log.warning("retention keys not applied now; sweep will", extra={
+                    "event": "rekey_deferred", "reference": reference})
+            return result
+
+        return then_rekey
+
+    return wrap
+
+
 class OfficerDesk:
     """The officers' use cases (``shared.services.cases``, ``shared.services.workload``),
     wired: the one way to the cases, for the case API and the web console alike, so roles,
@@ -299,9 +340,10 @@ class OfficerDesk:
                                  queue=queue, policy=policy, marker=marker)
         self.audit_case = partial(cases.audit_case, store=store, cipher=cipher, clock=clock,
                                   queue=queue, policy=policy, marker=marker)
-        self.apply_transition = partial(cases.apply_transition, store=store, cipher=cipher,
-                                        clock=clock, queue=queue, policy=policy,
-                                        marker=marker)
+        rekey = _rekeying(c)
+        self.apply_transition = rekey(partial(cases.apply_transition, store=store,
+                                              cipher=cipher, clock=clock, queue=queue,
+                                              policy=policy, marker=marker))
         self.assign = partial(cases.assign, store=store, cipher=cipher, clock=clock,
                               queue=queue, policy=policy, marker=marker)
         self.add_note = partial(cases.add_note, store=store, cipher=cipher, clock=clock,
@@ -310,6 +352,15 @@ class OfficerDesk:
                              queue=queue, policy=policy, marker=marker)
         self.record_measure = partial(cases.record_measure, store=store, cipher=cipher,
                                       clock=clock, queue=queue, policy=policy, marker=marker)
+        self.place_hold = rekey(partial(cases.place_hold, store=store, cipher=cipher,
+                                        clock=clock, queue=queue, policy=policy,
+                                        marker=marker))
+        self.lift_hold = rekey(partial(cases.lift_hold, store=store, cipher=cipher,
+                                       clock=clock, queue=queue, policy=policy,
+                                       marker=marker))
+        self.extend_retention = rekey(partial(cases.extend_retention, store=store,
+                                              cipher=cipher, clock=clock, queue=queue,
+                                              policy=policy, marker=marker))
         self.workload = partial(workload.workload, store=store, cipher=cipher, clock=clock,
                                 queue=queue, marker=marker)
 
@@ -337,8 +388,9 @@ class FollowUpDesk:
                                  clock=clock, lock_for=c.follow_up_lock, policy=c.policy)
         self.read_case = partial(follow_up.read_case, store=store, follow_up=follow_ups,
                                  cipher=cipher, queue=queue, clock=clock, policy=c.policy)
-        self.add_message = partial(follow_up.add_message, store=store, follow_up=follow_ups,
-                                   cipher=cipher, queue=queue, clock=clock)
+        self.add_message = _rekeying(c)(partial(
+            follow_up.add_message, store=store, follow_up=follow_ups, cipher=cipher,
+            queue=queue, clock=clock, policy=c.policy))
 
 
 class UseCases:
@@ -413,16 +465,18 @@ class UseCases:
 
     @cached_property
     def sweep(self) -> partial[SweepReport]:
-        from shared.services.sweep import sweep
+        from shared.services.disclosure import queue_reminders
+        from shared.services.sweep import Shredding, sweep
 
         c = self._c
-        from shared.services.disclosure import queue_reminders
-
+        keys = c.retention_keys
+        shredding = None if keys is None else Shredding(c.sealed_records, c.cipher, keys)
         return partial(sweep, store=c.store, queue=c.queue, clock=c.clock,
                        grace=c.sweep_grace, batch=c.settings.sweep_batch,
                        reminders=lambda: queue_reminders(
                            store=c.disclosure_store, clock=c.clock,
-                           settings=c.programme_settings, queue=c.queue))
+                           settings=c.programme_settings, queue=c.queue),
+                       shredding=shredding)
 
     @cached_property
     def disclosure_reminder(self) -> partial[str]:
@@ -650,9 +704,17 @@ class _KeysOnFirstUse(Mapping[str, K]):
         return len(self._builders)
 
 
-def _cipher(keys: Mapping[str, Callable[[], KeyService]]) -> PayloadCipher:
+def _cipher(keys: Mapping[str, Callable[[], KeyService]],
+            retention: RetentionKeys | None) -> PayloadCipher:
     from shared.adapters.envelope import EnvelopeCipher
-    return EnvelopeCipher(_KeysOnFirstUse(keys))
+    return EnvelopeCipher(_KeysOnFirstUse(keys), retention)
+
+
+def _retention_keys(s: Settings) -> RetentionKeys | None:
+    if s.backend != "embedded":
+        return None
+    from shared.adapters.local_retention_keys import LocalRetentionKeys
+    return LocalRetentionKeys(s.data_dir / "keys" / "retention")
 
 
 def _sealer(keys: Mapping[str, Callable[[], KeyWrapper]]) -> PayloadSealer:

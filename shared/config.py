@@ -255,6 +255,21 @@ VARIABLES: tuple[Variable, ...] = (
              "moment they are notified of the no-prima-facie determination (the e-mail sent, "
              "or the follow-up page read, whichever is first).",
              parse=whole(1, 365)),
+    Variable("INTAKE_RETENTION_ADVICE_DAYS", "2555",
+             "Days an advice request is kept after it is closed (about 7 years), then "
+             "purged: docs/retention.md says why. 0 purges at the next `sweep`.",
+             parse=whole(0, 36500)),
+    Variable("INTAKE_RETENTION_MISCONDUCT_DAYS", "365",
+             "Days a misconduct report is kept after the investigations office's "
+             "acknowledgement is recorded (that office keeps the record), then purged.",
+             parse=whole(0, 36500)),
+    Variable("INTAKE_RETENTION_RETALIATION_DAYS", "3650",
+             "Days a retaliation complaint is kept after it is closed (10 years), then "
+             "purged.",
+             parse=whole(0, 36500)),
+    Variable("INTAKE_RETENTION_EXTENSION_DAYS", "365",
+             "Days an officer's one extension adds to a case's purge date.",
+             parse=whole(1, 3650)),
     Variable("INTAKE_POLICY_ADVICE_WORKING_DAYS", "10",
              "Working days (Monday to Friday, UTC; public holidays are not known and count "
              "as working days) the Ethics Office has to answer an advice request, from its "
@@ -496,6 +511,11 @@ class PolicySettings:
     preliminary_review_days: int
     panel_review_days: int
     advice_working_days: int = 10
+    # Days kept after the clock starts, by form; and what one extension adds.
+    # The same defaults as shared.domain.policy.RETENTION_DAYS (tests/unit/test_config.py).
+    retention_days: Mapping[str, int] = field(default_factory=lambda: {
+        "advice": 2555, "misconduct": 365, "retaliation": 3650})
+    extension_days: int = 365
 
 
 @dataclass(frozen=True)
@@ -659,6 +679,10 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
             preliminary_review_days=v["INTAKE_POLICY_PRELIMINARY_REVIEW_DAYS"],
             panel_review_days=v["INTAKE_POLICY_PANEL_REVIEW_DAYS"],
             advice_working_days=v["INTAKE_POLICY_ADVICE_WORKING_DAYS"],
+            retention_days={"advice": v["INTAKE_RETENTION_ADVICE_DAYS"],
+                            "misconduct": v["INTAKE_RETENTION_MISCONDUCT_DAYS"],
+                            "retaliation": v["INTAKE_RETENTION_RETALIATION_DAYS"]},
+            extension_days=v["INTAKE_RETENTION_EXTENSION_DAYS"],
         ),
         log_level=v["INTAKE_LOG_LEVEL"],
         local_dispatch_attempts=v["INTAKE_LOCAL_DISPATCH_ATTEMPTS"],

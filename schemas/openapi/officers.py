@@ -11,6 +11,8 @@ from marshmallow import Schema, fields
 from schemas.cases import (
     AssignmentSchema,
     CaseListQuerySchema,
+    ExtensionSchema,
+    LegalHoldSchema,
     MeasureSchema,
     MessageSchema,
     TransitionSchema,
@@ -76,7 +78,7 @@ CASE_SUMMARY: dict[str, Any] = {
     "description": "A case without identity or narrative.",
     "required": ["reference", "form", "state", "received_at", "updated_at", "deadlines",
                  "assignee", "priority", "category", "flags", "forwarding", "measures",
-                 "allowed_transitions"],
+                 "allowed_transitions", "retention"],
     "properties": {
         "reference": {"type": "string"},
         "form": {"type": "string", "enum": ["advice", "misconduct", "retaliation"]},
@@ -93,6 +95,14 @@ CASE_SUMMARY: dict[str, Any] = {
                        "oneOf": [{"type": "null"}, _ref("Referral")]},
         "measures": {"type": "array", "items": _ref("RecordedMeasure")},
         "allowed_transitions": {"type": "array", "items": {"type": "string"}},
+        "retention": {
+            "type": "object", "required": ["purge_after", "held", "extended", "purged_at"],
+            "description": "When the case's records are due for purge (null while it is "
+                           "open), whether a legal hold keeps it, whether its one extension "
+                           "was used, and when it was purged (then only its tombstone is "
+                           "left: docs/retention.md).",
+            "properties": {"purge_after": _NULLABLE_TIME, "held": {"type": "boolean"},
+                           "extended": {"type": "boolean"}, "purged_at": _NULLABLE_TIME}},
     },
 }
 REFERRAL: dict[str, Any] = {
@@ -200,6 +210,7 @@ def add_officers_api(spec: APISpec) -> None:
     transition = spec.components.schemas["Transition"]
     transition["allOf"] = [*transition.get("allOf", []), *transition_details()]
     for name, schema in (("Assignment", AssignmentSchema), ("Message", MessageSchema),
+                         ("LegalHold", LegalHoldSchema), ("Extension", ExtensionSchema),
                          ("Measure", MeasureSchema), ("ServiceLogEntry", ServiceLogSchema)):
         add_schema(spec, name, schema)
     spec.components.schema("LoggedService", schema=LoggedServiceSchema)
@@ -280,6 +291,17 @@ def _cases(spec: APISpec) -> None:
     spec.path(path="/cases/{reference}/measures", operations=_case_post(
         "record_measure", "Record a measure recommended to the Executive Director, or "
         "update one (measure_id)", "Measure"))
+    spec.path(path="/cases/{reference}/legal_hold", operations=_case_post(
+        "legal_hold", "Place or lift a legal hold (administrators): a held case is never "
+        "purged", "LegalHold",
+        "Recorded in the case's history with its reason. A hold on a held case, a lift of "
+        "a hold that is not there, or either on a purged case is a 409.",
+        roles=(ETHICS_ADMIN,), refused=f"; only {ETHICS_ADMIN}{NOT_FOR_AUDITORS}"))
+    spec.path(path="/cases/{reference}/extension", operations=_case_post(
+        "extend_retention", "Extend the case's purge date, once", "Extension",
+        "Adds INTAKE_RETENTION_EXTENSION_DAYS to the date, recorded in the case's history "
+        "with its reason. A second extension, or one of a case whose retention clock has "
+        "not started (still open) or that was purged, is a 409."))
 
 
 def _service_log(spec: APISpec) -> None:

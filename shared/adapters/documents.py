@@ -24,6 +24,7 @@ from shared.domain.records import (
     referral_status,
 )
 from shared.domain.recusal import NamedEntry, NamedIndex
+from shared.domain.retention import purge_due, rekey_needed
 
 
 def timestamp(value: Any) -> datetime:
@@ -109,8 +110,12 @@ def case_doc(c: Case) -> JSON:
             "alerts_sent": list(c.alerts_sent),
             "measures": [vars(m) for m in c.measures],
             "named_index": named_index_doc(c.named_index) if c.named_index else None,
+            "purge_after": c.purge_after, "held": c.held, "extended": c.extended,
+            "purged_at": c.purged_at, "sealed_for": c.sealed_for,
+            "sealed_through": c.sealed_through,
             # derived, stored so that a store can filter on them
-            "next_deadline": next_deadline(c), "referral_status": referral_status(c)}
+            "next_deadline": next_deadline(c), "referral_status": referral_status(c),
+            "purge_due": purge_due(c), "rekey_needed": rekey_needed(c)}
 
 
 def case_from_doc(d: JSON) -> Case:
@@ -125,7 +130,11 @@ def case_from_doc(d: JSON) -> Case:
                 alerts_sent=tuple(d.get("alerts_sent") or ()),
                 measures=tuple(ProtectiveMeasure(**m) for m in d.get("measures") or ()),
                 named_index=named_index_from_doc(d["named_index"])
-                if d.get("named_index") else None)
+                if d.get("named_index") else None,
+                purge_after=_maybe(d.get("purge_after")), held=bool(d.get("held")),
+                extended=bool(d.get("extended")), purged_at=_maybe(d.get("purged_at")),
+                sealed_for=d.get("sealed_for"),
+                sealed_through=int(d.get("sealed_through") or 0))
 
 
 def named_index_doc(index: NamedIndex) -> JSON:

@@ -25,6 +25,7 @@ from shared.ports.sealing import (
     KeyWrapper,
     PayloadCipher,
     PayloadSealer,
+    RetentionKeys,
     SealBroken,
     SealOutdated,
 )
@@ -33,6 +34,8 @@ VERSION = 2
 OUTDATED_VERSION = 1
 ALGORITHM = "AES-256-GCM"
 _FIELDS = ("kid", "wrapped_key", "nonce", "ciphertext")
+# Key ids of the retention keys of purge months (shared.adapters.local_retention_keys).
+RETENTION_PREFIX = "retention:"
 
 
 def _b64(raw: bytes) -> str:
@@ -83,11 +86,44 @@ class EnvelopeSealer(PayloadSealer):
 
 
 class EnvelopeCipher(EnvelopeSealer, PayloadCipher):
-    """Seals and opens, with the key-encryption key of each purpose it is given."""
+    """Seals and opens, with the key-encryption key of each purpose it is given, and the
+    retention keys of the purge months (``rewrap``), if this backend has them."""
 
-    def __init__(self, keys: Mapping[str, KeyService]) -> None:
+    def __init__(self, keys: Mapping[str, KeyService],
+                 retention: RetentionKeys | None = None) -> None:
         super().__init__(keys)
         self._keys = keys
+        self._retention = retention
+
+    def _unwrapping_key(self, purpose: str, kid: str) -> KeyService:
+        """The key that wrapped ``kid``: a retention month's, or the purpose's."""
+        if kid.startswith(RETENTION_PREFIX):
+            if self._retention is None:
+                raise SealBroken("sealed under a retention key this backend does not have")
+            return self._retention.key(kid.removeprefix(RETENTION_PREFIX))
+        return self._keys[purpose]
+
+    def rewrap(self, context: SealContext, envelope: Mapping[str, Any],
+               month: str | None) -> dict[str, Any]:
+        if envelope.get("v") != VERSION:
+            raise SealOutdated("only the current envelope format is re-wrapped")
+        kid, wrapped, _, _ = _parts(envelope)
+        associated = context.associated_data(VERSION)
+        try:
+            data_key = self._unwrapping_key(context.key_purpose, kid).unwrap(
+                wrapped, associated, kid)
+        except SealBroken:
+            raise
+        except ValueError:
+            raise SealBroken("sealed value failed authentication here") from None
+        if month is None or self._retention is None:
+            target: KeyWrapper = self._keys[context.key_purpose]
+        else:
+            target = self._retention.key_for(month)
+        if target.key_id == kid:
+            return dict(envelope)
+        return {**envelope, "kid": target.key_id,
+                "wrapped_key": _b64(target.wrap(data_key, associated))}
 
     def is_current(self, envelope: Mapping[str, Any]) -> bool:
         return envelope.get("v") == VERSION
@@ -98,8 +134,9 @@ class EnvelopeCipher(EnvelopeSealer, PayloadCipher):
             raise SealOutdated("envelope format 1: run intake reseal")
         if version != VERSION:
             raise SealBroken(f"unknown envelope version {version!r}")
-        return self._open(self._keys[context.key_purpose], context.associated_data(VERSION),
-                          envelope)
+        kid = envelope.get("kid")
+        return self._open(self._unwrapping_key(context.key_purpose, str(kid)),
+                          context.associated_data(VERSION), envelope)
 
     def open_outdated(self, record_id: str, envelope: Mapping[str, Any]) -> bytes:
         if envelope.get("v") != OUTDATED_VERSION:

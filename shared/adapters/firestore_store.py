@@ -8,6 +8,7 @@ so it lands completely or not at all; triage is a transaction that re-reads the 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -38,7 +39,9 @@ from shared.domain.records import (
     CaseQuery,
     PendingTask,
     Submission,
+    matches,
 )
+from shared.domain.retention import content_free
 from shared.ports.storage import IntakeStore, ReferenceTaken, SubmissionExists
 
 # The equality filters list_cases can combine (any subset), before its optional
@@ -108,12 +111,26 @@ class FirestoreStore(IntakeStore):
             change = decide(case_from_doc(snapshot.to_dict() or {}))
             if change is None:
                 return None
+            stripped = []
+            if change.purge:  # every read of a transaction comes before its writes
+                for event_snapshot in case_ref.collection("events").stream(
+                        transaction=transaction):
+                    event = event_from_doc(event_snapshot.to_dict() or {})
+                    details = content_free(event.details)
+                    if details != event.details:
+                        stripped.append(replace(event, details=details))
             if change.write_case:
                 transaction.set(case_ref, case_doc(change.case))
                 for event in change.events:
                     transaction.create(
                         case_ref.collection("events").document(event_id(event.seq)),
                         event_doc(event))
+            if change.purge:
+                transaction.update(self._db.collection("submissions").document(
+                    change.case.submission_id), {"sealed": {}})
+                for event in stripped:
+                    transaction.set(case_ref.collection("events").document(
+                        event_id(event.seq)), event_doc(event))
             for key in change.remove_pending:
                 transaction.delete(pending.document(key))
             for task in change.add_pending:
@@ -135,6 +152,18 @@ class FirestoreStore(IntakeStore):
             value = criteria[field]
             if value is not None:
                 found = found.where(filter=FieldFilter(field, "==", value))
+        if query.rekey:  # on its own: one equality, a single-field index
+            found = found.where(filter=FieldFilter("rekey_needed", "==", True))
+            return [case_from_doc(s.to_dict() or {})
+                    for s in self._database.stream(found.limit(query.limit))]
+        if query.purge_before is not None:
+            # One range and its order, which Firestore's single-field index serves; the
+            # other criteria narrow what it finds (CaseQuery.purge_before).
+            found = (found.where(filter=FieldFilter("purge_due", "<", query.purge_before))
+                     .order_by("purge_due"))
+            due = [case_from_doc(s.to_dict() or {})
+                   for s in self._database.stream(found.limit(query.limit))]
+            return [case for case in due if matches(case, query)]
         if query.due_before is not None:
             found = found.where(filter=FieldFilter("next_deadline", "<", query.due_before))
             found = found.order_by("next_deadline")

@@ -18,11 +18,11 @@ from shared.ports.sealing import KeyService
 class LocalKeyService(KeyService):
     """AES-256-GCM key wrapping with a 32-byte key read from a file (base64)."""
 
-    def __init__(self, key: bytes) -> None:
+    def __init__(self, key: bytes, *, key_id: str | None = None) -> None:
         if len(key) != 32:
             raise ValueError("the local key-encryption key must be 32 bytes")
         self._aead = AESGCM(key)
-        self._key_id = "local:" + hashlib.sha256(key).hexdigest()[:12]
+        self._key_id = key_id or "local:" + hashlib.sha256(key).hexdigest()[:12]
 
     @classmethod
     def from_file(cls, path: Path, *, create: bool) -> LocalKeyService:

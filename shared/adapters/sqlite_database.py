@@ -81,6 +81,8 @@ class SqliteDatabase:
                                              isolation_level=None, check_same_thread=False)
                 connection.execute("PRAGMA journal_mode=WAL")
                 connection.execute("PRAGMA synchronous=FULL")
+                # Deleted content is overwritten, not left in free pages (retention).
+                connection.execute("PRAGMA secure_delete=ON")
         try:
             yield connection
         finally:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -27,7 +28,9 @@ from shared.domain.records import (
     CaseQuery,
     PendingTask,
     Submission,
+    matches,
 )
+from shared.domain.retention import content_free
 from shared.ports.storage import IntakeStore, ReferenceTaken, SubmissionExists
 
 
@@ -94,6 +97,8 @@ class SqliteStore(IntakeStore):
                            (change.case.state, dump_doc(case_doc(change.case)), reference))
                 db.executemany("INSERT INTO case_events VALUES (?, ?, ?)",
                                [(reference, e.seq, dump_doc(event_doc(e))) for e in change.events])
+            if change.purge:
+                _purge_content(db, reference, change.case.submission_id)
             db.executemany("DELETE FROM pending_tasks WHERE key = ?",
                            [(key,) for key in change.remove_pending])
             db.executemany("INSERT OR REPLACE INTO pending_tasks VALUES (?, ?, ?)",
@@ -102,6 +107,12 @@ class SqliteStore(IntakeStore):
             return change
 
     def list_cases(self, query: CaseQuery) -> list[Case]:
+        if query.purge_before is not None:  # the first due, narrowed (CaseQuery.purge_before)
+            due = [case_from_doc(doc) for doc in self._db.rows(
+                "SELECT doc FROM cases WHERE json_extract(doc, '$.purge_due') < ? "
+                "ORDER BY json_extract(doc, '$.purge_due') LIMIT ?",
+                sortable(query.purge_before), query.limit)]
+            return [case for case in due if matches(case, query)]
         clauses, args = [], []
         for column, value in (("form", query.form), ("state", query.state)):
             if value is not None:
@@ -116,6 +127,8 @@ class SqliteStore(IntakeStore):
         if query.due_before is not None:
             clauses.append("json_extract(doc, '$.next_deadline') < ?")
             args.append(sortable(query.due_before))
+        if query.rekey:
+            clauses.append("json_extract(doc, '$.rekey_needed') = 1")
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         order = ("json_extract(doc, '$.next_deadline'), received_at DESC"
                  if query.due_before is not None else "received_at DESC")
@@ -139,3 +152,19 @@ class SqliteStore(IntakeStore):
                        last_enqueued_at=sortable(at))
             db.execute("UPDATE pending_tasks SET last_enqueued_at = ?, doc = ? WHERE key = ?",
                        (sortable(at), json.dumps(doc), pending.key))
+
+
+def _purge_content(db: sqlite3.Connection, reference: str, submission_id: str) -> None:
+    """Delete a purged case's content in the caller's transaction: its submission's sealed
+    values, and the content of its history's details (``retention.content_free``). The
+    database overwrites what it frees (``secure_delete``), so the old pages hold no copy."""
+    db.execute("UPDATE submissions SET doc = json_set(doc, '$.sealed', json('{}')) "
+               "WHERE id = ?", (submission_id,))
+    rows = db.execute("SELECT seq, doc FROM case_events WHERE reference = ?",
+                      (reference,)).fetchall()
+    for seq, raw in rows:
+        event = event_from_doc(json.loads(raw))
+        details = content_free(event.details)
+        if details != event.details:
+            db.execute("UPDATE case_events SET doc = ? WHERE reference = ? AND seq = ?",
+                       (dump_doc(event_doc(replace(event, details=details))), reference, seq))

@@ -35,8 +35,9 @@ def serve(host: str, port: int) -> None:
 
 @main.command("sweep")
 def sweep_command() -> None:
-    """Re-queue pending work now (what Cloud Scheduler triggers), queue the disclosure
-    programme's reminders due, and print what was done."""
+    """Re-queue pending work now, raise deadline alerts, queue the disclosure programme's
+    reminders due, purge what is due (what Cloud Scheduler triggers) and print what was
+    done."""
     try:
         c = bootstrap.container()
         report = c.use_cases.sweep()
@@ -47,7 +48,8 @@ def sweep_command() -> None:
         drain(60)
     click.echo(json.dumps({"requeued": report.requeued, "failed": report.failed,
                            "reminders": len(report.reminders),
-                           "reminders_failed": len(report.reminders_failed)}))
+                           "reminders_failed": len(report.reminders_failed),
+                           "purged": report.purged, "shredded": report.shredded}))
     if report.failed or report.reminders_failed:
         sys.exit(1)
 
@@ -76,12 +78,14 @@ def _register() -> None:
     from shared.cli.referrals import referrals
     from shared.cli.reporting import register as register_reporting
     from shared.cli.reseal import reseal
+    from shared.cli.retention import retention
 
     main.add_command(cases)
     main.add_command(recusal_index)
     main.add_command(i18n)
     main.add_command(referrals)
     main.add_command(reseal)
+    main.add_command(retention)
     register_reporting(main)
     register_disclosure(main)
 

@@ -40,6 +40,9 @@ _FILTERS = [
     click.option("--assignee", help="Only cases assigned to this officer (e-mail)."),
     click.option("--due-within", type=click.IntRange(0, 3650), metavar="DAYS",
                  help="Only cases with a running deadline within DAYS days."),
+    click.option("--due-for-purge", is_flag=True,
+                 help="Only the cases due for purge within 30 days, soonest first "
+                      "(docs/retention.md)."),
     click.option("--limit", type=click.IntRange(1, 500), default=200, show_default=True),
     click.option("--json", "as_json", is_flag=True, help="One JSON object per case."),
 ]
@@ -140,17 +143,24 @@ def _api(token: str | None, url: str | None, as_officer: str | None) -> CaseApi:
 
 
 def _list(api: CaseApi, state: str | None, forwarding: str | None, form: str | None,
-          assignee: str | None, due_within: int | None, limit: int, as_json: bool) -> None:
+          assignee: str | None, due_within: int | None, due_for_purge: bool, limit: int,
+          as_json: bool) -> None:
     if state == FORWARDING_FAILED:
         state, forwarding = None, forwarding or "failed"
         if forwarding != "failed":
             raise click.UsageError("--state forwarding_failed is --forwarding failed")
     params = {"state": state, "forwarding": forwarding, "form": form, "assignee": assignee,
-              "due_within_days": due_within, "limit": limit}
+              "due_within_days": due_within, "limit": limit,
+              "due_for_purge": "true" if due_for_purge else None}
     found = api.call("GET", "/", params={k: v for k, v in params.items() if v is not None})
     for row in found["cases"]:
         if as_json:
             click.echo(json.dumps(row))
+        elif due_for_purge:
+            retention = row["retention"]
+            extended = "extended" if retention["extended"] else ""
+            click.echo(f"{row['reference']}  {row['form']:<11} {row['state']:<28} "
+                       f"purge after {retention['purge_after'][:16]}  {extended}".rstrip())
         else:
             due = min(row["deadlines"].values(), default="")
             click.echo(f"{row['reference']}  {row['form']:<11} {row['state']:<28} "
@@ -242,4 +252,32 @@ def note(reference: str, text: str, token: str | None, url: str | None,
     """Add an internal note (never shown to the submitter)."""
     answer = _api(token, url, as_officer).call("POST", f"/{_quoted(reference)}/notes",
                                                body={"text": text})
+    click.echo(json.dumps(answer["case"]))
+
+
+@cases.command()
+@click.argument("reference")
+@click.option("--reason", required=True, help="Why (kept in the case's history until it is "
+                                              "purged; name no one).")
+@click.option("--lift", is_flag=True, help="Lift the hold instead of placing it.")
+@_with(_SIGN_IN)
+def hold(reference: str, reason: str, lift: bool, token: str | None, url: str | None,
+         as_officer: str | None) -> None:
+    """Place a legal hold on a case (administrators): it is never purged while the hold
+    stands. --lift lifts it."""
+    answer = _api(token, url, as_officer).call("POST", f"/{_quoted(reference)}/legal_hold",
+                                               body={"held": not lift, "reason": reason})
+    click.echo(json.dumps(answer["case"]))
+
+
+@cases.command()
+@click.argument("reference")
+@click.option("--reason", required=True, help="Why the case is kept longer (kept in its "
+                                              "history until it is purged; name no one).")
+@_with(_SIGN_IN)
+def extend(reference: str, reason: str, token: str | None, url: str | None,
+           as_officer: str | None) -> None:
+    """Extend a case's purge date, once (by INTAKE_RETENTION_EXTENSION_DAYS)."""
+    answer = _api(token, url, as_officer).call("POST", f"/{_quoted(reference)}/extension",
+                                               body={"reason": reason})
     click.echo(json.dumps(answer["case"]))

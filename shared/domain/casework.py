@@ -37,6 +37,7 @@ from shared.domain.records import (
     ProtectiveMeasure,
     record,
 )
+from shared.domain.retention import clock_details, clock_on_entering
 from shared.domain.taxonomy import (
     ALLEGATION_TYPES,
     CORRECTIVE_MEASURES,
@@ -171,6 +172,9 @@ def transitioned(case: Case, name: str, actor: str, at: datetime, policy: Policy
             deadlines[key] = due(at)
     if deadlines != case.deadlines:
         fields["deadlines"] = deadlines
+    retention = clock_on_entering(case, target, at, policy)
+    fields.update(retention)
+    details.update(clock_details(retention))
     pending: tuple[PendingTask, ...] = ()
     if name == "find_no_prima_facie":
         pending = _notices(case, DETERMINATION_NOTICE, f"e{case.event_count + 1}", at)
@@ -256,7 +260,7 @@ def _running(form: str, state: str, deadlines: Mapping[str, datetime],
 
 
 def system_transitioned(case: Case, name: str, at: datetime, *,
-                        when: bool = True) -> CaseChange:
+                        when: bool = True, policy: Policy | None = None) -> CaseChange:
     """Apply a system transition if it still applies (a redelivery changes nothing)."""
     workflow = WORKFLOWS[case.form]
     if not when or name not in {t.name for t in workflow.allowed(case.state, SYSTEM)}:
@@ -264,8 +268,10 @@ def system_transitioned(case: Case, name: str, at: datetime, *,
     target = workflow.apply(case.state, name, actor=SYSTEM)
     details: JSON = {"transition": name}
     deadlines = _running(case.form, target, case.deadlines, details)
+    retention = clock_on_entering(case, target, at, policy or Policy())
+    details.update(clock_details(retention))
     updated, events = record(case, at, [Happened("transition", "system:sweep", details,
-                                                 target)], deadlines=deadlines)
+                                                 target)], deadlines=deadlines, **retention)
     return CaseChange(updated, events, result=True)
 
 

@@ -4,8 +4,16 @@ Policy, not law: configurable per deployment."""
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from types import MappingProxyType
+
+# How long each form's case is kept once its retention clock starts (docs/retention.md
+# gives the reasons): advice 7 years after closing, misconduct 1 year after the
+# investigations office's acknowledgement, retaliation 10 years after closing.
+RETENTION_DAYS: Mapping[str, int] = MappingProxyType(
+    {"advice": 2555, "misconduct": 365, "retaliation": 3650})
 
 
 @dataclass(frozen=True)
@@ -17,6 +25,14 @@ class Policy:
     panel_review_days: int = 30
     # What the advice form promises: an answer "usually within 10 working days".
     advice_answer_working_days: int = 10
+    retention_days: Mapping[str, int] = field(default_factory=lambda: RETENTION_DAYS)
+    # What an officer's one extension adds to a case's purge date.
+    extension_days: int = 365
+
+    def purge_after(self, form: str, clock_started: datetime) -> datetime:
+        """When a case of ``form`` whose retention clock started then is due for purge."""
+        return clock_started + timedelta(days=self.retention_days.get(form,
+                                                                       RETENTION_DAYS[form]))
 
     def preliminary_review_due(self, received_at: datetime) -> datetime:
         return received_at + timedelta(days=self.preliminary_review_days)

@@ -146,6 +146,17 @@ class Case:
     # The blind index of the people the case names (recusal), set at triage; None before
     # (or for a case triaged before the index existed, until `intake recusal-index`).
     named_index: NamedIndex | None = None
+    # Retention (shared.domain.retention): when the case's records are due for deletion
+    # (None while the case is open, or held), whether a legal hold keeps it, whether its
+    # one extension was used, and when it was purged (the case is then a tombstone).
+    purge_after: datetime | None = None
+    held: bool = False
+    extended: bool = False
+    purged_at: datetime | None = None
+    # Crypto-shredding: the purge month whose retention key wraps the data keys of the
+    # case's sealed values (None: its purposes' keys), as of the event count then.
+    sealed_for: str | None = None
+    sealed_through: int = 0
 
 
 def next_deadline(case: Case) -> datetime | None:
@@ -168,7 +179,30 @@ class CaseQuery:
     assignee: str | None = None
     due_before: datetime | None = None  # the earliest deadline is before this time
     referral: str | None = None  # Forwarding.status of the case's referral
+    # Due for purge before this time, soonest first; held and purged cases are never due.
+    # The other criteria narrow the first ``limit`` cases due (a store lists those by their
+    # date alone, then keeps the ones that ``matches``).
+    purge_before: datetime | None = None
+    # Only the cases whose sealed values must be wrapped again for retention
+    # (shared.domain.retention.rekey_needed); on its own too.
+    rekey: bool = False
     limit: int = 100
+
+    def __post_init__(self) -> None:
+        if self.rekey and (self.purge_before is not None or any(
+                v is not None for v in (self.form, self.state, self.assignee, self.due_before,
+                                        self.referral))):
+            raise ValueError("the cases to wrap again are listed on their own")
+
+
+def matches(case: Case, query: CaseQuery) -> bool:
+    """Whether the case meets the query's criteria other than its purge date."""
+    due = next_deadline(case)
+    return ((query.form is None or case.form == query.form)
+            and (query.state is None or case.state == query.state)
+            and (query.assignee is None or case.assignee == query.assignee)
+            and (query.referral is None or referral_status(case) == query.referral)
+            and (query.due_before is None or (due is not None and due < query.due_before)))
 
 
 @dataclass(frozen=True)
@@ -223,6 +257,9 @@ class CaseChange:
     remove_pending: tuple[str, ...] = ()
     result: Any = None
     write_case: bool = True
+    # The case's content goes in the same write: its submission's sealed values and the
+    # sealed details of its history (shared.domain.retention.purged).
+    purge: bool = False
 
     @classmethod
     def unchanged(cls, case: Case, *, remove_pending: tuple[str, ...] = (),

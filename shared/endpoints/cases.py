@@ -1,5 +1,6 @@
-"""The officers' case API (internal): list, read, transition (and retry a failed
-referral), assign, note, reply and record measures recommended to the Executive Director.
+"""The officers' case API (internal): list (the cases due for purge too), read, transition
+(and retry a failed referral), assign, note, reply, record measures recommended to the
+Executive Director, place or lift a legal hold, and extend a case's retention once.
 Every call is authenticated (Google ID token, or a development token locally) and every
 read and write of a case lands in its history. A case that names the caller answers
 exactly as an unknown reference does."""
@@ -15,6 +16,8 @@ from flask import Request, Response
 from schemas.cases import (
     AssignmentSchema,
     CaseListQuerySchema,
+    ExtensionSchema,
+    LegalHoldSchema,
     MeasureSchema,
     MessageSchema,
     TransitionSchema,
@@ -22,6 +25,7 @@ from schemas.cases import (
 from shared.domain.casework import officer_actions
 from shared.domain.officers import Officer, normalise_email
 from shared.domain.records import Case, CaseQuery
+from shared.domain.retention import DUE_WINDOW
 from shared.endpoints.base import Handler, Wiring, endpoint
 from shared.endpoints.routing import (
     ExactRule,
@@ -42,6 +46,7 @@ if TYPE_CHECKING:
 
 _LIST, _TRANSITION = CaseListQuerySchema(), TransitionSchema()
 _ASSIGNMENT, _MESSAGE, _MEASURE = AssignmentSchema(), MessageSchema(), MeasureSchema()
+_HOLD, _EXTENSION = LegalHoldSchema(), ExtensionSchema()
 
 
 def summary(case: Case) -> dict[str, Any]:
@@ -67,7 +72,9 @@ def summary(case: Case) -> dict[str, Any]:
                              "delivered_at": _when(s.delivered_at), "failure": s.failure}
                             for s in forwarding.supplements]},
         "measures": [vars(m) for m in case.measures],
-        "allowed_transitions": officer_actions(case),
+        "allowed_transitions": [] if case.purged_at else officer_actions(case),
+        "retention": {"purge_after": _when(case.purge_after), "held": case.held,
+                      "extended": case.extended, "purged_at": _when(case.purged_at)},
     }
 
 
@@ -81,7 +88,8 @@ def _list_cases(c: UseCases, request: Request, officer: Officer) -> Response:
     found = c.cases.list_cases(officer, CaseQuery(
         form=query.get("form"), state=query.get("state"), assignee=query.get("assignee"),
         due_before=c.now() + timedelta(days=due) if due is not None else None,
-        referral=query.get("forwarding"), limit=query["limit"]))
+        referral=query.get("forwarding"), limit=query["limit"],
+        purge_before=c.now() + DUE_WINDOW if query.get("due_for_purge") else None))
     return json_response(200, {"cases": [summary(case) for case in found]})
 
 
@@ -134,6 +142,17 @@ def _measure(c: UseCases, officer: Officer, reference: str, body: dict[str, Any]
         decision=data.get("decision"), decided_on=decided.isoformat() if decided else None)
 
 
+def _legal_hold(c: UseCases, officer: Officer, reference: str, body: dict[str, Any]) -> Case:
+    data = validated(_HOLD, body, c)
+    act = c.cases.place_hold if data["held"] else c.cases.lift_hold
+    return act(reference, data["reason"], officer)
+
+
+def _extension(c: UseCases, officer: Officer, reference: str, body: dict[str, Any]) -> Case:
+    return c.cases.extend_retention(reference, validated(_EXTENSION, body, c)["reason"],
+                                    officer)
+
+
 def _no_such_operation(c: UseCases, officer: Officer, reference: str,
                        body: dict[str, Any]) -> Case:
     message = "No such case operation."
@@ -160,7 +179,8 @@ ROUTES = routes([
                 methods=["POST"])
       for name, operation in (("transitions", _transition), ("assignment", _assign),
                               ("notes", _note), ("replies", _reply),
-                              ("measures", _measure))),
+                              ("measures", _measure), ("legal_hold", _legal_hold),
+                              ("extension", _extension))),
     # Any other operation: its body is read (and refused as any other's) before the 404.
     ExactRule("/<reference:reference>/<operation>", endpoint=_posted(_no_such_operation),
               methods=["POST"]),

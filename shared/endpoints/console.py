@@ -3,10 +3,11 @@
 Routes (below the console's own URL, ``INTAKE_CONSOLE_URL``): ``/`` Today; ``/cases`` the
 case list (filters and sorting in the query); ``/cases/<reference>`` a case (GET; the read
 is recorded), and its actions (POST) ``transitions``, ``assignment``, ``notes``,
-``replies``, ``measures``; ``/sign-out`` (POST); ``/sign-in`` (local work only: GET a
-choice of demo officers, POST one); ``/assets/<file>``: one ``werkzeug.routing`` map
-(``ROUTES``, through ``shared.endpoints.routing`` as the case API and the pages), whose
-405 lists in ``Allow`` what a path takes.
+``replies``, ``measures``, ``legal_hold``, ``extension``; ``/sign-out`` (POST);
+``/sign-in`` (local work only: GET a choice of demo officers, POST one);
+``/assets/<file>``: one ``werkzeug.routing`` map (``ROUTES``, through
+``shared.endpoints.routing`` as the case API and the pages), whose 405 lists in ``Allow``
+what a path takes.
 
 Who is signed in: on Google Cloud, Identity-Aware Proxy's assertion, verified on every
 request and looked up in the officers directory; locally, the officer chosen on the
@@ -31,7 +32,14 @@ from flask import Request, Response
 from marshmallow import Schema, ValidationError
 from werkzeug.routing import Rule
 
-from schemas.cases import AssignmentSchema, MeasureSchema, MessageSchema, TransitionSchema
+from schemas.cases import (
+    AssignmentSchema,
+    ExtensionSchema,
+    LegalHoldSchema,
+    MeasureSchema,
+    MessageSchema,
+    TransitionSchema,
+)
 from schemas.common import LOAD_CONTEXT
 from shared import config, logs
 from shared.auth import IAP_ASSERTION_HEADER, DevelopmentSignIn, IapSignIn
@@ -45,6 +53,7 @@ from shared.domain.officers import (
     normalise_email,
 )
 from shared.domain.records import CaseQuery
+from shared.domain.retention import DUE_WINDOW, ReasonRequired, RetentionRefused
 from shared.domain.workflow import IllegalTransition
 from shared.endpoints.base import Handler, Wiring, endpoint, unavailable
 from shared.endpoints.browser import language
@@ -77,7 +86,8 @@ log = logs.get_logger(__name__)
 FUNCTION = "console"
 IAP_SIGN_OUT = "/_gcp_iap/clear_login_cookie"
 ASSETS = {"app.css": "text/css; charset=utf-8", "favicon.svg": "image/svg+xml"}
-ACTIONS = ("transitions", "assignment", "notes", "replies", "measures")
+ACTIONS = ("transitions", "assignment", "notes", "replies", "measures", "legal_hold",
+           "extension")
 LIST_LIMIT = 200
 
 
@@ -346,6 +356,7 @@ _CHOICES: dict[str, Callable[[str], bool]] = {
     "state": lambda v: v in console_labels.STATES,
     "due": lambda v: v in console_views.DUE,
     "referral": lambda v: v in console_labels.REFERRALS,
+    "purge": lambda v: v in console_views.PURGE,
     "sort": lambda v: v in console_views.SORTS,
     "view": lambda v: v in BUCKETS,
 }
@@ -384,7 +395,8 @@ def _list(visit: Visit) -> Response:
         else None if assignee == "unassigned" else assignee,
         due_before=visit.ctx.now + timedelta(days=due_within_days)
         if due_within_days is not None else None,
-        referral=chosen.get("referral"), limit=LIST_LIMIT))
+        referral=chosen.get("referral"), limit=LIST_LIMIT,
+        purge_before=visit.ctx.now + DUE_WINDOW if chosen.get("purge") else None))
     more = len(found) >= LIST_LIMIT
     if assignee == "unassigned":
         found = [c for c in found if c.assignee is None]
@@ -404,7 +416,8 @@ def _case(visit: Visit, reference: str, *, problems: Problems | None = None,
             ctx, [(e.event, e.text, e.unreadable) for e in view.history], with_text=True)
         return console_views.case_page(
             ctx, view.case, submission=view.submission, history=history,
-            allowed=officer_actions(view.case), assignable=desk.assignable(),
+            allowed=() if view.case.purged_at else officer_actions(view.case),
+            assignable=desk.assignable(),
             problems=problems, done=visit.request.args.get("done"), status=status)
     if officer.has_role(ETHICS_AUDITOR):
         audit = desk.audit_case(reference, officer)
@@ -434,6 +447,9 @@ MESSAGES = {
     "requester_consent": N_("Record the requester's consent before referring an advice "
                             "request."),
 }
+# The reason of a legal hold or an extension is text, not the suspension's code.
+REASON_TEXT = N_("Write the reason: 1 to 500 characters, without control or invisible "
+                 "characters.")
 GENERAL = N_("This cannot be done in the case's current state. The page shows what can be "
              "done now.")
 CHECK = N_("Check this answer.")
@@ -444,7 +460,8 @@ def _form_of(action: str, values: dict[str, str]) -> str:
         return f"transition-{values.get('name', '')}"
     if action == "measures":
         return f"measure-{values.get('measure_id') or values.get('purpose', 'protective')}"
-    return {"assignment": "assignment", "notes": "note", "replies": "reply"}[action]
+    return {"assignment": "assignment", "notes": "note", "replies": "reply",
+            "legal_hold": "legal-hold", "extension": "extension"}[action]
 
 
 def _load(schema: Schema, body: dict[str, Any], visit: Visit) -> dict[str, Any]:
@@ -487,6 +504,19 @@ def _act(visit: Visit, reference: str, action: str) -> Response:
             desk.add_note(reference, _load(MessageSchema(), body, visit)["text"], officer)
         elif action == "replies":
             desk.reply(reference, _load(MessageSchema(), body, visit)["text"], officer)
+        elif action == "legal_hold":
+            try:
+                data = _load(LegalHoldSchema(), body, visit)
+            except ValidationError:
+                return again({"reason": gettext(REASON_TEXT)}, None, 422)
+            (desk.place_hold if data["held"] else desk.lift_hold)(reference, data["reason"],
+                                                                  officer)
+        elif action == "extension":
+            try:
+                reason = _load(ExtensionSchema(), body, visit)["reason"]
+            except ValidationError:
+                return again({"reason": gettext(REASON_TEXT)}, None, 422)
+            desk.extend_retention(reference, reason, officer)
         else:
             data = _load(MeasureSchema(), body, visit)
             decided = data.get("decided_on")
@@ -503,13 +533,18 @@ def _act(visit: Visit, reference: str, action: str) -> Response:
         return again({problem.field: gettext(MESSAGES.get(problem.field, CHECK))}, None, 422)
     except AssigneeNotEligible:
         return again({"assignee": gettext(MESSAGES["assignee"])}, None, 422)
+    except RetentionRefused:
+        return again({}, gettext(GENERAL), 409)
+    except ReasonRequired:
+        return again({"reason": gettext(REASON_TEXT)}, None, 422)
     except (IllegalTransition, NotAllowedNow) as refusal:
         if isinstance(refusal, NotAllowedNow) and form.startswith("transition-refer_as"):
             return again({"requester_consent": gettext(MESSAGES["requester_consent"])}, None,
                          409)
         return again({}, gettext(GENERAL), 409)
     done = {"transitions": "transition", "assignment": "assignment", "notes": "note",
-            "replies": "reply", "measures": "measure"}[action]
+            "replies": "reply", "measures": "measure", "legal_hold": "legal_hold",
+            "extension": "extension"}[action]
     return _redirect(visit, visit.ctx.urls.case(reference, visit.lang.code, done=done))
 
 

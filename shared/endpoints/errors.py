@@ -14,6 +14,7 @@ from shared.domain.disclosure import DisclosureError
 from shared.domain.notifications import UnknownNotification
 from shared.domain.officers import Forbidden
 from shared.domain.records import UnknownSubmission
+from shared.domain.retention import ReasonRequired, RetentionRefused
 from shared.domain.sealing import IntegrityFailure
 from shared.domain.workflow import IllegalTransition
 from shared.google_certs import VerifierUnavailable
@@ -128,6 +129,8 @@ ANSWERS: dict[type[Exception], Answer] = {
         422, "assignee", "This case cannot be given to that officer; choose another officer.")),
     IllegalTransition: Answer(_illegal),
     NotAllowedNow: Answer(_said(409, "_state")),
+    RetentionRefused: Answer(_said(409, "_state")),
+    ReasonRequired: Answer(_said(422, "reason")),
     DetailProblem: Answer(lambda problem: _said(422, problem.field)(problem)),
     IdempotencyConflict: Answer(_fixed(
         409, "Idempotency-Key",

@@ -156,7 +156,12 @@ def _add(container: UseCases, request: Request, ctx: views.PageContext, view: Ca
         return follow_up_views.case(ctx, view, message=str(body.get("message") or ""),
                                     errors=flat_errors(problem.errors, {}), status=422,
                                     cookies=(cookie,))
-    container.follow_up.add_message(view.reference, data["message"], data["message_id"])
+    if view.purged_at is not None:  # a purged case takes nothing: its page says so
+        return _to_case(container, request, ctx, view.reference, opened_at)
+    try:
+        container.follow_up.add_message(view.reference, data["message"], data["message_id"])
+    except NoMatch:  # purged since the page was read
+        return _to_case(container, request, ctx, view.reference, opened_at)
     return _to_case(container, request, ctx, view.reference, opened_at, added=True)
 
 

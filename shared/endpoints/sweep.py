@@ -1,4 +1,5 @@
-"""The Cloud Scheduler target that re-queues pending work."""
+"""The Cloud Scheduler target that re-queues pending work, raises deadline alerts and
+purges the cases whose retention date has passed."""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ def _sweep(uc: UseCases, request: Request) -> Response:
                          {"requeued": len(report.requeued), "failed": len(report.failed),
                           "alerts": len(report.alerts), "lapsed": len(report.lapsed),
                           "reminders": len(report.reminders),
-                          "reminders_failed": len(report.reminders_failed)},
+                          "reminders_failed": len(report.reminders_failed),
+                          "purged": len(report.purged)},
                          dict(RETRY_LATER) if failed else {})
 
 

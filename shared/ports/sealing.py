@@ -45,6 +45,31 @@ class SealOutdated(SealBroken):
     to its record id only): ``intake reseal`` re-seals it in the current format."""
 
 
+class KeyDestroyed(SealBroken):
+    """The key-encryption key of a retention month was destroyed (crypto-shredding): what
+    it wrapped can never be opened again, in the store or in any copy of it."""
+
+
+class RetentionKeys(abc.ABC):
+    """One key-encryption key per purge month (``YYYY-MM``): a case whose retention clock
+    runs has its data keys wrapped under the key of the month it is due in, and the key is
+    destroyed once that month has passed, so every copy of the case's envelopes (backups,
+    point-in-time recovery) becomes unreadable (docs/retention.md)."""
+
+    @abc.abstractmethod
+    def key_for(self, month: str) -> KeyService:
+        """The month's key, made on first use; KeyDestroyed if it was destroyed."""
+
+    @abc.abstractmethod
+    def key(self, month: str) -> KeyService:
+        """The month's key to unwrap with; KeyDestroyed if destroyed or never made."""
+
+    @abc.abstractmethod
+    def destroy_before(self, month: str) -> list[str]:
+        """Destroy the key of every month before ``month``, for good; the months destroyed
+        now."""
+
+
 class PayloadSealer(abc.ABC):
     """Envelope encryption, sealing side only: one data key per value, wrapped by the
     key-encryption key of the value's kind, bound to the value's ``SealContext``."""
@@ -65,6 +90,14 @@ class PayloadCipher(PayloadSealer):
         (another case, record, collection or kind), SealOutdated for an envelope of an
         older format, KeyServiceUnavailable if its key cannot be reached.
         """
+
+    @abc.abstractmethod
+    def rewrap(self, context: SealContext, envelope: Mapping[str, Any],
+               month: str | None) -> dict[str, Any]:
+        """The envelope with its data key wrapped again, under the retention key of
+        ``month``, or under its purpose's key when ``month`` is None (the same ciphertext).
+        Raises SealBroken as ``open`` does, KeyDestroyed if the key it needs was
+        destroyed."""
 
     @abc.abstractmethod
     def is_current(self, envelope: Mapping[str, Any]) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NoReturn
 
-from shared.domain import casework
+from shared.domain import casework, retention
 from shared.domain.officers import (
     ETHICS_ADMIN,
     ETHICS_AUDITOR,
@@ -29,6 +29,7 @@ from shared.domain.officers import (
 from shared.domain.policy import Policy
 from shared.domain.records import Case, CaseChange, CaseEvent, CaseQuery, ProtectiveMeasure
 from shared.domain.recusal import Marker
+from shared.domain.retention import RetentionRefused
 from shared.domain.sealing import NOTE, REPLY_TO_SUBMITTER, TRANSITION_NOTE, event_context
 from shared.logs import get_logger
 from shared.ports.clock import Clock
@@ -42,6 +43,8 @@ from shared.services.tasks import enqueue_stored
 log = get_logger(__name__)
 
 SEALED_KINDS = frozenset({"note", "reply_to_submitter", "submitter_message"})
+# Operations that only read: the ones a purged case's tombstone still takes.
+READS = frozenset({"read", "audit"})
 
 
 class CaseNotFound(LookupError):
@@ -106,7 +109,9 @@ def list_cases(officer: Officer, query: CaseQuery, *,
 
 def _payload(case: Case, desk: _Desk) -> dict[str, Any]:
     """The case's submission, checked to be this case's and opened in place
-    (IntegrityFailure otherwise)."""
+    (IntegrityFailure otherwise); nothing for a purged case, whose content is gone."""
+    if case.purged_at is not None:
+        return {}
     submission = desk.store.get_submission(case.submission_id)
     if submission is None:
         raise CaseNotFound(case.reference)
@@ -123,6 +128,9 @@ def _act(reference: str, officer: Officer, operation: str, desk: _Desk,
     if case is None:
         raise CaseNotFound(reference)
     actor = casework.officer_actor(officer.email)
+    if case.purged_at is not None and operation not in READS:
+        raise RetentionRefused("the case's records were deleted: only its tombstone is "
+                               "left, which nothing changes")
     check = desk.recusal()
     if check.by_index(case, officer.name, officer.email):
         _refuse(reference, actor, operation, desk)  # decided without opening anything
@@ -275,4 +283,42 @@ def record_measure(reference: str, kind: str, recommended_on: str, outcome: str,
     actor = casework.officer_actor(officer.email)
     change, _ = _act(reference, officer, "measure", desk,
                      lambda c, _, now: casework.measure_recorded(c, measure, actor, now))
+    return change.case
+
+
+def place_hold(reference: str, reason: str, officer: Officer, *,
+               store: IntakeStore, cipher: PayloadCipher, clock: Clock,
+               queue: TaskQueue, policy: Policy, marker: Marker) -> Case:
+    """An administrator's legal hold, with its reason: the case is never purged while it
+    holds (RetentionRefused on a held or purged case)."""
+    desk = _Desk(store, cipher, clock, queue, policy, marker)
+    actor = casework.officer_actor(officer.email)
+    change, _ = _act(reference, officer, "hold", desk,
+                     lambda c, _, now: retention.hold_placed(c, actor, reason, now),
+                     role=ETHICS_ADMIN)
+    return change.case
+
+
+def lift_hold(reference: str, reason: str, officer: Officer, *,
+              store: IntakeStore, cipher: PayloadCipher, clock: Clock,
+              queue: TaskQueue, policy: Policy, marker: Marker) -> Case:
+    """An administrator lifts a legal hold, with the reason; a case whose date passed
+    meanwhile is purged at the next sweep."""
+    desk = _Desk(store, cipher, clock, queue, policy, marker)
+    actor = casework.officer_actor(officer.email)
+    change, _ = _act(reference, officer, "hold_lift", desk,
+                     lambda c, _, now: retention.hold_lifted(c, actor, reason, now),
+                     role=ETHICS_ADMIN)
+    return change.case
+
+
+def extend_retention(reference: str, reason: str, officer: Officer, *,
+                     store: IntakeStore, cipher: PayloadCipher, clock: Clock,
+                     queue: TaskQueue, policy: Policy, marker: Marker) -> Case:
+    """An officer's one extension of the case's purge date (``policy.extension_days``),
+    with the reason; RetentionRefused for a second one, or a case with no date."""
+    desk = _Desk(store, cipher, clock, queue, policy, marker)
+    actor = casework.officer_actor(officer.email)
+    change, _ = _act(reference, officer, "extend", desk,
+                     lambda c, _, now: retention.extended(c, actor, reason, now, desk.policy))
     return change.case

@@ -42,6 +42,7 @@ from shared.domain.forwarding import supplement_item
 from shared.domain.policy import Policy
 from shared.domain.records import Case, CaseEvent, PendingTask
 from shared.domain.references import hash_receipt, verify_receipt
+from shared.domain.retention import RetentionRefused
 from shared.domain.sealing import event_context
 from shared.logs import get_logger
 from shared.ports.clock import Clock
@@ -50,7 +51,7 @@ from shared.ports.rate_limits import RateLimiter
 from shared.ports.sealing import PayloadCipher
 from shared.ports.storage import IntakeStore
 from shared.ports.tasks import TaskQueue
-from shared.services import integrity
+from shared.services import integrity, retention
 from shared.services.tasks import enqueue_stored
 
 log = get_logger(__name__)
@@ -96,6 +97,9 @@ class CaseView:
     received_at: datetime
     status: SubmitterStatus
     messages: tuple[Message, ...]
+    # The case was closed and its records deleted then (its tombstone is all that is
+    # left): no message is kept, and nothing can be added.
+    purged_at: datetime | None = None
 
 
 @functools.cache
@@ -176,7 +180,12 @@ def _view(case: Case, events: list[CaseEvent], *, store: IntakeStore, cipher: Pa
     referral delivered or not). Each message opens only as the kind of message its event
     says, of this case: an internal note copied here as a reply, or a message of another
     case, is shown as "cannot be shown" and raises an integrity alert. Showing a
-    no-prima-facie determination notifies the complainant of it."""
+    no-prima-facie determination notifies the complainant of it. A purged case shows its
+    tombstone: closed, and when its records were deleted."""
+    if case.purged_at is not None:
+        return CaseView(case.reference, case.form, case.received_at,
+                        submitter_status(case.state, case.form, referral_fact(case.forwarding)),
+                        (), purged_at=case.purged_at)
     if casework.determination_notified(case, "follow_up_page", clock.now(), policy).result:
         change = store.update_case(case.reference, lambda c: casework.determination_notified(
             c, "follow_up_page", clock.now(), policy))
@@ -211,15 +220,21 @@ def read_case(reference: str, *, store: IntakeStore, follow_up: FollowUpStore,
 
 def add_message(reference: str, text: str, message_id: str, *, store: IntakeStore,
                 follow_up: FollowUpStore, cipher: PayloadCipher, queue: TaskQueue,
-                clock: Clock) -> CaseEvent:
+                clock: Clock, policy: Policy) -> CaseEvent:
     """Seal the submitter's text and append it to the case's history (idempotent on
     ``message_id`` within this case), together with notices to the office and the
     assigned officer (no text in them) and, for a case referred to the investigations
     office (a misconduct report always is), its delivery there as a supplement to the
-    referral. The caller has checked the submitter's access to the case."""
+    referral. A case whose retention clock runs is kept a full period from now (first, so
+    the message is never purged on the old date). The caller has checked the submitter's
+    access to the case; a purged case takes nothing (NoMatch)."""
     case = store.get_case(reference)
-    if case is None:
+    if case is None or case.purged_at is not None:
         raise NoMatch()
+    try:
+        retention.push_back(reference, store=store, clock=clock, policy=policy)
+    except RetentionRefused:  # purged meanwhile
+        raise NoMatch() from None
     now = clock.now()
     sealed = cipher.seal(event_context(SUBMITTER_MESSAGE, reference, message_id),
                          text.encode("utf-8"))

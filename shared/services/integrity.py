@@ -80,7 +80,11 @@ def open_submission(case: Case, submission: Submission, *, store: IntakeStore,
                     cipher: PayloadCipher, queue: TaskQueue, clock: Clock,
                     ) -> dict[str, Any]:
     """The case's submission payload, opened only if the two records belong together and
-    the envelope was sealed for this submission of this case. Raises IntegrityFailure."""
+    the envelope was sealed for this submission of this case. Raises IntegrityFailure.
+    Nothing for a purged case: its content was deleted (work still pending for it, such as
+    a notice, finds no address and no narrative)."""
+    if case.purged_at is not None:
+        return {}
     if not belongs(case, submission, store=store, queue=queue, clock=clock):
         raise IntegrityFailure(case.reference, RECORDS_DISAGREE)
     try:

@@ -1,4 +1,5 @@
-"""Re-queue pending work whose task may have been lost (enqueue failed, retries exhausted)."""
+"""The periodic sweep: re-queue pending work whose task may have been lost, raise the deadline
+alerts, send the disclosure reminders, and purge and shred what the retention schedule says."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from typing import Any
 
 from shared.logs import get_logger
 from shared.ports.clock import Clock
+from shared.ports.sealing import PayloadCipher, RetentionKeys, SealedRecords
 from shared.ports.storage import IntakeStore
 from shared.ports.tasks import QueueUnavailable, TaskQueue
 from shared.services.deadlines import watch_deadlines
+from shared.services.retention import purge_due_cases, rekey_cases, shred_past_months
 from shared.services.tasks import task_for
 
 log = get_logger(__name__)
@@ -25,14 +28,21 @@ class SweepReport:
     lapsed: list[str] = field(default_factory=list)
     reminders: list[str] = field(default_factory=list)  # disclosure reminders sent
     reminders_failed: list[str] = field(default_factory=list)
+    purged: list[str] = field(default_factory=list)
+    rekeyed: list[str] = field(default_factory=list)
+    shredded: list[str] = field(default_factory=list)  # months whose key was destroyed
 
 
 def sweep(*, store: IntakeStore, queue: TaskQueue, clock: Clock, grace: timedelta,
-          batch: int, reminders: Callable[[], Any] | None = None) -> SweepReport:
+          batch: int, reminders: Callable[[], Any] | None = None,
+          shredding: Shredding | None = None) -> SweepReport:
     """Enqueue again, under a new generation, every pending task last enqueued more than
     ``grace`` ago (a task that cannot be enqueued stays pending for the next run); then
-    raise the deadline alerts that are due, and send the disclosure programme's reminders
-    (``reminders``: ``shared.services.disclosure.send_reminders``, bound)."""
+    raise the deadline alerts that are due; send the disclosure programme's reminders
+    (``reminders``: ``shared.services.disclosure.send_reminders``, bound); then purge the
+    cases whose retention date has passed (shared.services.retention); with ``shredding``,
+    wrap the sealed values of the cases whose purge month changed under that month's key,
+    and destroy the keys of the months that have passed."""
     now = clock.now()
     report = SweepReport()
     for pending in store.pending_tasks(now - grace, batch):
@@ -55,4 +65,19 @@ def sweep(*, store: IntakeStore, queue: TaskQueue, clock: Clock, grace: timedelt
     if reminders is not None:
         sent = reminders()
         report.reminders, report.reminders_failed = sent.sent, sent.failed
+    if shredding is not None:  # first: a case due now is wrapped for its month, then purged
+        report.rekeyed = rekey_cases(store=store, records=shredding.records,
+                                     cipher=shredding.cipher, clock=clock, batch=batch)
+    report.purged = purge_due_cases(store=store, clock=clock, batch=batch)
+    if shredding is not None:
+        report.shredded = shred_past_months(keys=shredding.keys, clock=clock)
     return report
+
+
+@dataclass(frozen=True)
+class Shredding:
+    """What crypto-shredding needs: the sealed records, the cipher, the retention keys."""
+
+    records: SealedRecords
+    cipher: PayloadCipher
+    keys: RetentionKeys

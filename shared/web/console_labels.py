@@ -82,6 +82,11 @@ EVENTS: Final = {
     "supplement_forwarded": N_("Supplement forwarded to investigations"),
     "protective_measure": N_("Protective measure"),
     "corrective_measure": N_("Corrective measure"),
+    "legal_hold_placed": N_("Legal hold placed"),
+    "legal_hold_lifted": N_("Legal hold lifted"),
+    "retention_extended": N_("Retention extended"),
+    "retention_pushed_back": N_("Retention date pushed back"),
+    "purged": N_("Records deleted"),
 }
 
 DEADLINES: Final = {

@@ -139,6 +139,7 @@ class Row:
     overdue: bool
     assignee: str
     referral: str
+    purge_after: str = ""
 
 
 def row(ctx: ConsoleContext, case: Case) -> Row:
@@ -146,7 +147,8 @@ def row(ctx: ConsoleContext, case: Case) -> Row:
     return Row(case.reference, ctx.urls.case(case.reference, ctx.language.code),
                _label(ctx, labels.FORMS, case.form), state_label(ctx, case.state),
                ctx.when(case.received_at), ctx.when(due), due is not None and due < ctx.now,
-               case.assignee or "", _label(ctx, labels.REFERRALS, referral_status(case)))
+               case.assignee or "", _label(ctx, labels.REFERRALS, referral_status(case)),
+               ctx.when(case.purge_after) if case.purge_after else "")
 
 
 # --- Today --------------------------------------------------------------------------------
@@ -196,7 +198,8 @@ def _switch(ctx: ConsoleContext, path: str, **query: str) -> Callable[[str], str
 SORTS = {"newest": N_("Newest first"), "oldest": N_("Oldest first"),
          "deadline": N_("Next deadline first"), "updated": N_("Recently updated first")}
 DUE = {"overdue": N_("Overdue"), "7": N_("Due within 7 days"), "30": N_("Due within 30 days")}
-FILTERS = ("form", "state", "assignee", "due", "referral", "sort", "view")
+PURGE = {"30": N_("Due for purge within 30 days")}
+FILTERS = ("form", "state", "assignee", "due", "referral", "purge", "sort", "view")
 
 
 @dataclass(frozen=True)
@@ -255,6 +258,9 @@ def case_list(ctx: ConsoleContext, found: Sequence[Case], chosen: Mapping[str, s
         _select("referral", gettext(N_("Referral")),
                 [(k, gettext(v)) for k, v in labels.REFERRALS.items()],
                 chosen.get("referral", ""), any_text),
+        _select("purge", gettext(N_("Retention")),
+                [(k, gettext(v)) for k, v in PURGE.items()], chosen.get("purge", ""),
+                any_text),
         _select("sort", gettext(N_("Sort")), [(k, gettext(v)) for k, v in SORTS.items()],
                 chosen.get("sort", "newest"), None),
     ]
@@ -265,6 +271,7 @@ def case_list(ctx: ConsoleContext, found: Sequence[Case], chosen: Mapping[str, s
     return ctx.respond(status, "console_list.html", rows=rows, selects=selects,
                        heading=view_title or gettext(N_("Cases")), view=view,
                        more=more, problems=list(problems), has_errors=bool(problems),
+                       purge=bool(chosen.get("purge")),
                        switch_to=_switch(ctx, "cases", **query),
                        count=ctx.number(len(rows)))
 
@@ -430,7 +437,33 @@ DONE = {
     "note": N_("Your internal note was added to the history."),
     "reply": N_("Your reply was added: the submitter reads it on the follow-up page."),
     "measure": N_("The measure was recorded."),
+    "legal_hold": N_("The legal hold was recorded in the history."),
+    "extension": N_("The purge date was extended, once, and recorded in the history."),
 }
+
+
+@dataclass(frozen=True)
+class RetentionView:
+    """Where the case stands in its retention schedule, and what may be done about it."""
+
+    purge_after: str
+    held: bool
+    extended: bool
+    purged_at: str
+    can_hold: bool
+    can_lift: bool
+    can_extend: bool
+
+
+def retention_view(ctx: ConsoleContext, case: Case, *, acting: bool) -> RetentionView:
+    officer = ctx.officer
+    admin = acting and officer is not None and officer.has_role(ETHICS_ADMIN)
+    alive = case.purged_at is None
+    return RetentionView(
+        ctx.when(case.purge_after) if case.purge_after else "", case.held, case.extended,
+        ctx.when(case.purged_at) if case.purged_at else "",
+        can_hold=admin and alive and not case.held, can_lift=admin and alive and case.held,
+        can_extend=acting and alive and case.purge_after is not None and not case.extended)
 
 
 def case_page(ctx: ConsoleContext, case: Case, *, submission: Mapping[str, Any] | None,
@@ -441,7 +474,8 @@ def case_page(ctx: ConsoleContext, case: Case, *, submission: Mapping[str, Any] 
     (``submission`` None: no content, no actions)."""
     gettext = ctx.gettext
     officer = ctx.officer
-    acting = submission is not None and officer is not None and officer.has_role(ETHICS_OFFICER)
+    acting = submission is not None and officer is not None \
+        and officer.has_role(ETHICS_OFFICER) and case.purged_at is None
     shown: list[Section] = sections(case.form, submission, gettext) if submission else []
     summary_items = []
     if problems is not None:
@@ -458,6 +492,7 @@ def case_page(ctx: ConsoleContext, case: Case, *, submission: Mapping[str, Any] 
         summary_items=summary_items, problems=problems or Problems(""),
         done=gettext(DONE[done]) if done in DONE else None,
         case=summary(ctx, case), sections=shown, history=history, acting=acting,
+        retention=retention_view(ctx, case, acting=acting),
         auditing=submission is None,
         transitions=transition_forms(ctx, case, allowed) if acting else [],
         can_take=acting and case.assignee != (officer.email if officer else None),

@@ -92,6 +92,7 @@ def test_every_console_page_in_every_language_has_no_violations(
     sign_in(page, runner, OFFICER, lang)
     assert page.locator("html").get_attribute("lang") == LANGUAGES[lang].html_lang
     for path in ("", "cases", "cases?form=retaliation&sort=deadline", "cases?view=unassigned",
+                 "cases?purge=30",
                  f"cases/{reference}", "cases/ETH-RET-AAAAA-AAAAA", "no-such-page",
                  "disclosure", "disclosure?year=1999"):
         separator = "&" if "?" in path else "?"

@@ -220,7 +220,7 @@ def add_information(office: Office, reference: str, text: str, message_id: str) 
     c = office.container
     follow_up_service.add_message(reference, text, message_id, store=c.store,
                                   follow_up=c.follow_up, cipher=c.cipher, queue=c.queue,
-                                  clock=c.clock)
+                                  clock=c.clock, policy=c.policy)
 
 
 def test_information_added_after_forwarding_reaches_the_office_once_as_a_supplement(

@@ -36,10 +36,8 @@ from tests.support.receiver import (
     new_receiver,
 )
 from tests.support.sealing import opened_submission
+from tests.support.sweep import REQUEUED_ONE
 from tests.support.tokens import dev_verifier
-
-REQUEUED_ONE = {"requeued": 1, "failed": 0, "alerts": 0, "lapsed": 0,
-                "reminders": 0, "reminders_failed": 0}
 
 SENDER = "ethics-intake@example.org"
 INVESTIGATIONS = "oiai-intake@example.org"

@@ -73,7 +73,7 @@ def test_every_officers_operation_needs_the_officers_token() -> None:
     officers = {(path, method): op for path, ops in document["paths"].items()
                 for method, op in ops.items()
                 if path.startswith(("/cases", "/log_service"))}
-    assert len(officers) == 8
+    assert len(officers) == 10
     for op in officers.values():
         assert op["security"] == [{"OfficerToken": []}]
         assert {"401", "403", "503"} <= set(op["responses"])
@@ -82,7 +82,7 @@ def test_every_officers_operation_needs_the_officers_token() -> None:
     assert auditors == {("/cases/", "get")}
     listing = document["paths"]["/cases/"]["get"]["parameters"]
     assert {p["name"] for p in listing} == {"form", "state", "assignee", "forwarding",
-                                            "due_within_days", "limit"}
+                                            "due_within_days", "due_for_purge", "limit"}
 
 
 def test_the_service_log_is_documented_for_officers_with_every_category() -> None:

@@ -57,6 +57,10 @@ class CountingCipher(PayloadCipher):
     def is_current(self, envelope: Mapping[str, Any]) -> bool:
         return self.inner.is_current(envelope)
 
+    def rewrap(self, context: SealContext, envelope: Mapping[str, Any],
+               month: str | None) -> dict[str, Any]:
+        return self.inner.rewrap(context, envelope, month)
+
     def open_outdated(self, record_id: str, envelope: Mapping[str, Any]) -> bytes:
         self.opened += 1
         return self.inner.open_outdated(record_id, envelope)

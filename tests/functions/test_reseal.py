@@ -98,7 +98,7 @@ def test_format_1_is_refused_in_place_then_migrated_and_attacks_are_not_laundere
                                                        "note": DETERMINATION_A})
     assert moved.status_code == 200, moved.get_json()
     add_message(a, MESSAGE_A, "d" * 32, store=c.store, follow_up=c.follow_up, cipher=c.cipher,
-                queue=c.queue, clock=c.clock)
+                queue=c.queue, clock=c.clock, policy=c.policy)
     assert desk.officer("POST", f"/{b}/notes", {"text": NOTE_B}).status_code == 200
     downgrade(desk)
     # Attacks made while the records were in format 1: A's note copied into B as a reply,
@@ -180,7 +180,7 @@ def test_a_clean_store_needs_nothing(desk: Desk) -> None:
     reference, _ = desk.submit(ADVICE_ANONYMOUS)
     c = desk.harness.container
     add_message(reference, MESSAGE_A, "f" * 32, store=c.store, follow_up=c.follow_up,
-                cipher=c.cipher, queue=c.queue, clock=c.clock)
+                cipher=c.cipher, queue=c.queue, clock=c.clock, policy=c.policy)
     status, report = intake(desk, "reseal")
     assert status == 0
     assert report == {"resealed_submissions": 0, "resealed_events": 0, "already_current": 2,

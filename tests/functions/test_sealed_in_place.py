@@ -198,7 +198,7 @@ def test_a_value_relabelled_in_its_own_case_does_not_open(desk: Desk, source: st
         desk.officer("POST", f"/{reference}/replies", {"text": NOTE_TEXT})
     elif source == SUBMITTER_MESSAGE:
         add_message(reference, NOTE_TEXT, "c" * 32, store=c.store, follow_up=c.follow_up,
-                    cipher=c.cipher, queue=c.queue, clock=c.clock)
+                    cipher=c.cipher, queue=c.queue, clock=c.clock, policy=c.policy)
     else:
         response = desk.officer("POST", f"/{reference}/transitions",
                                 {"name": "assign", "note": NOTE_TEXT})

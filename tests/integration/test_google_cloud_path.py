@@ -22,11 +22,7 @@ from tests.support.emulators import new_queue, serving
 from tests.support.payloads import MISCONDUCT_ANONYMOUS, payload
 from tests.support.receiver import new_receiver
 from tests.support.sealing import opened_submission
-
-QUIET = {"requeued": 0, "failed": 0, "alerts": 0, "lapsed": 0,
-                "reminders": 0, "reminders_failed": 0}
-REQUEUED_ONE = {"requeued": 1, "failed": 0, "alerts": 0, "lapsed": 0,
-                "reminders": 0, "reminders_failed": 0}
+from tests.support.sweep import QUIET, REQUEUED_ONE
 
 
 @pytest.fixture

@@ -19,9 +19,11 @@ from shared.domain.records import (
     PendingTask,
     Submission,
     Task,
+    matches,
     next_deadline,
     referral_status,
 )
+from shared.domain.retention import content_free, purge_due, rekey_needed
 from shared.ports.clock import Clock
 from shared.ports.follow_up import FollowUpStore
 from shared.ports.mail import Claim, Email, MailLedger, Notifier, NotifierUnavailable, QuotaFull
@@ -84,6 +86,11 @@ class InMemoryStore(IntakeStore):
             if change.write_case:
                 self.cases[reference] = change.case
                 self.events[reference].extend(change.events)
+            if change.purge:
+                sid = change.case.submission_id
+                self.submissions[sid] = replace(self.submissions[sid], sealed={})
+                self.events[reference] = [replace(e, details=content_free(e.details))
+                                          for e in self.events[reference]]
             for key in change.remove_pending:
                 self.pending.pop(key, None)
             for task in change.add_pending:
@@ -91,13 +98,20 @@ class InMemoryStore(IntakeStore):
             return change
 
     def list_cases(self, query: CaseQuery) -> list[Case]:
+        if query.purge_before is not None:  # the first due, narrowed (CaseQuery.purge_before)
+            before = query.purge_before
+            soonest = sorted((c for c in self.cases.values()
+                              if (at := purge_due(c)) is not None and at < before),
+                             key=lambda c: purge_due(c) or before)[:query.limit]
+            return [c for c in soonest if matches(c, query)]
         found = [c for c in self.cases.values()
                  if (query.form is None or c.form == query.form)
                  and (query.state is None or c.state == query.state)
                  and (query.assignee is None or c.assignee == query.assignee)
                  and (query.referral is None or referral_status(c) == query.referral)
                  and (query.due_before is None or (
-                     (due := next_deadline(c)) is not None and due < query.due_before))]
+                     (due := next_deadline(c)) is not None and due < query.due_before))
+                 and (not query.rekey or rekey_needed(c))]
         found.sort(key=lambda c: c.received_at, reverse=True)
         if query.due_before is not None:
             found.sort(key=lambda c: next_deadline(c) or query.due_before)  # type: ignore[arg-type,return-value]

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from shared import config
+from shared.domain.policy import RETENTION_DAYS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -14,6 +15,7 @@ def test_defaults_run_the_embedded_backend() -> None:
     settings = config.load({})
     assert settings.backend == "embedded"
     assert settings.policy == config.PolicySettings(6, 30, 30)
+    assert settings.policy.retention_days == RETENTION_DAYS
     assert settings.key_file == Path(".intake/keys/local.kek")
     assert settings.function_url("triage") == "http://127.0.0.1:8080/triage"
 

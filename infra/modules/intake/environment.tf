@@ -27,6 +27,10 @@ locals {
     INTAKE_POLICY_PRELIMINARY_REVIEW_DAYS = tostring(var.settings.policy_preliminary_review_days)
     INTAKE_POLICY_PANEL_REVIEW_DAYS       = tostring(var.settings.policy_panel_review_days)
     INTAKE_POLICY_ADVICE_WORKING_DAYS     = tostring(var.settings.policy_advice_working_days)
+    INTAKE_RETENTION_ADVICE_DAYS          = tostring(var.settings.retention_advice_days)
+    INTAKE_RETENTION_MISCONDUCT_DAYS      = tostring(var.settings.retention_misconduct_days)
+    INTAKE_RETENTION_RETALIATION_DAYS     = tostring(var.settings.retention_retaliation_days)
+    INTAKE_RETENTION_EXTENSION_DAYS       = tostring(var.settings.retention_extension_days)
     INTAKE_LOG_LEVEL                      = var.settings.log_level
     # referrals and notifications
     INTAKE_INVESTIGATIONS_URL      = var.investigations_url

@@ -52,6 +52,10 @@ variable "settings" {
     policy_preliminary_review_days = optional(number, 30)
     policy_panel_review_days       = optional(number, 30)
     policy_advice_working_days     = optional(number, 10)
+    retention_advice_days          = optional(number, 2555)
+    retention_misconduct_days      = optional(number, 365)
+    retention_retaliation_days     = optional(number, 3650)
+    retention_extension_days       = optional(number, 365)
     forward_timeout_seconds        = optional(number, 10)
     forward_max_attempts           = optional(number, 12)
     form_rate_limit                = optional(number, 20)
@@ -84,6 +88,10 @@ variable "settings" {
       var.settings.policy_preliminary_review_days >= 1 && var.settings.policy_preliminary_review_days <= 365,
       var.settings.policy_panel_review_days >= 1 && var.settings.policy_panel_review_days <= 365,
       var.settings.policy_advice_working_days >= 1 && var.settings.policy_advice_working_days <= 120,
+      var.settings.retention_advice_days >= 0 && var.settings.retention_advice_days <= 36500,
+      var.settings.retention_misconduct_days >= 0 && var.settings.retention_misconduct_days <= 36500,
+      var.settings.retention_retaliation_days >= 0 && var.settings.retention_retaliation_days <= 36500,
+      var.settings.retention_extension_days >= 1 && var.settings.retention_extension_days <= 3650,
       var.settings.forward_timeout_seconds >= 1 && var.settings.forward_timeout_seconds <= 120,
       var.settings.forward_max_attempts >= 1 && var.settings.forward_max_attempts <= 30,
       var.settings.form_rate_limit >= 0 && var.settings.form_rate_limit <= 100000,
@@ -133,11 +141,8 @@ variable "sweep_schedule" {
 
 variable "retention_ttl_field" {
   type        = map(string)
-  description = "Retention by record type: collection group => timestamp field after which Firestore deletes the document. Only documents that carry the field expire; the code sets it when retention starts (never on open cases)."
+  description = "Retention by record type: collection group => timestamp field after which Firestore deletes the document. Only documents that carry the field expire. Cases, submissions and their events are not here: sweep purges their content in place on their retention date and keeps their tombstone and codes, which the annual report counts (docs/retention.md)."
   default = {
-    submissions = "purge_after"
-    cases       = "purge_after"
-    events      = "purge_after"
     # a follow-up lockout is only worth keeping while it locks
     follow_up_lockouts = "expires_at"
     # a send counter, only while its window lasts
