@@ -420,6 +420,18 @@ VARIABLES: tuple[Variable, ...] = (
              "How long after a submission an idempotent retry still shows its receipt code "
              "again; later retries get the reference without it (0: never again).",
              parse=whole(0, DAY)),
+    Variable("INTAKE_PROOF_KMS_KEY", "",
+             "Cloud KMS asymmetric key (purpose `ASYMMETRIC_SIGN`, algorithm "
+             "`EC_SIGN_P256_SHA256`) that signs the proofs of submission "
+             "(`projects/P/locations/L/keyRings/R/cryptoKeys/K`); its newest enabled "
+             "version signs, every enabled version is published at `/forms/keys` "
+             "(docs/proof-format.md). Empty: the local key file `INTAKE_PROOF_KEY_FILE`.",
+             parse=_kms_key_name),
+    Variable("INTAKE_PROOF_KEY_FILE", "",
+             "Local key ring (JSON, ECDSA P-256 keys with the time each started to sign) of "
+             "the proofs of submission. Empty: `<INTAKE_DATA_DIR>/keys/proof-keys.json`, "
+             "created on first use by the embedded backend. Unused when "
+             "`INTAKE_PROOF_KMS_KEY` is set.", "local"),
     Variable("INTAKE_KMS_EMULATOR_HOST", "",
              "host:port on the loopback interface of a KMS-compatible gRPC server, reached "
              "over insecure gRPC (tests).", "local",
@@ -512,6 +524,8 @@ class SealingSettings:
     messages_key_file: Path = Path(".intake/keys/messages.kek")
     replay_hmac_secret: str = field(default="", repr=False)
     replay_receipt_seconds: int = 600
+    proof_kms_key: str = ""
+    proof_key_file: Path = Path(".intake/keys/proof-keys.json")
 
 
 @dataclass(frozen=True)
@@ -683,6 +697,9 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
                                    or data_dir / "keys" / "messages.kek"),
             replay_hmac_secret=v["INTAKE_REPLAY_HMAC_SECRET"],
             replay_receipt_seconds=v["INTAKE_REPLAY_RECEIPT_SECONDS"],
+            proof_kms_key=v["INTAKE_PROOF_KMS_KEY"],
+            proof_key_file=Path(v["INTAKE_PROOF_KEY_FILE"]
+                                or data_dir / "keys" / "proof-keys.json"),
         ),
         forms=FormsSettings(
             secret=v["INTAKE_FORMS_SECRET"],

@@ -38,14 +38,16 @@ def timestamp(value: Any) -> datetime:
 def submission_doc(s: Submission) -> JSON:
     return {"id": s.id, "form": s.form, "reference": s.reference, "received_at": s.received_at,
             "clear": s.clear, "sealed": s.sealed, "anonymous": s.anonymous,
-            "request_digest": s.request_digest, "receipt_hash": s.receipt_hash}
+            "request_digest": s.request_digest, "receipt_hash": s.receipt_hash,
+            "proof": s.proof}
 
 
 def submission_from_doc(d: JSON) -> Submission:
     return Submission(id=d["id"], form=d["form"], reference=d["reference"],
                       received_at=timestamp(d["received_at"]), clear=dict(d["clear"]),
                       sealed=dict(d["sealed"]), anonymous=bool(d["anonymous"]),
-                      request_digest=d["request_digest"], receipt_hash=d.get("receipt_hash"))
+                      request_digest=d["request_digest"], receipt_hash=d.get("receipt_hash"),
+                      proof=d.get("proof"))
 
 
 def triage_doc(t: Triage) -> JSON:

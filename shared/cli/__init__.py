@@ -71,12 +71,15 @@ def openapi(output: str) -> None:
 def _register() -> None:
     from shared.cli.cases import cases
     from shared.cli.i18n import i18n
+    from shared.cli.proofs import proof_keys, verify_proof
     from shared.cli.recusal import recusal_index
     from shared.cli.referrals import referrals
     from shared.cli.reporting import register as register_reporting
     from shared.cli.reseal import reseal
 
     main.add_command(cases)
+    main.add_command(verify_proof)
+    main.add_command(proof_keys)
     main.add_command(recusal_index)
     main.add_command(i18n)
     main.add_command(referrals)

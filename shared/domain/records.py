@@ -30,6 +30,9 @@ class Submission:
     anonymous: bool
     request_digest: str
     receipt_hash: str | None = None
+    # The signed proof of submission given to the submitter (docs/proof-format.md): codes,
+    # a time and a digest, nothing sealed. None for submissions stored before proofs.
+    proof: str | None = None
 
 
 class UnknownSubmission(LookupError):

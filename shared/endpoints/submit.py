@@ -44,6 +44,8 @@ def submission_endpoint(form: FormSpec, schema: Schema, wiring: Wiring) -> Handl
                                     "next_steps": list(form.next_steps(container.policy))}
         if ack.receipt is not None:
             body_out["receipt"] = ack.receipt
+        if ack.proof is not None:
+            body_out["proof"] = ack.proof
         headers = {"Idempotent-Replayed": "true"} if ack.replayed else {}
         return json_response(201, body_out, headers)
 
