@@ -139,7 +139,8 @@ class Container:
     @property
     def proof_signer(self) -> ProofSigner:
         """Signs the proofs of submission and lists the published keys."""
-        return self._component("proof_signer", lambda: _proof_signer(self.settings))
+        return self._component("proof_signer",
+                               lambda: _proof_signer(self.settings, self.clock))
 
     @property
     def signature_checker(self) -> SignatureChecker:
@@ -576,14 +577,16 @@ def _key_service(s: Settings, kms_key: str, key_file: Path) -> KeyService:
     return LocalKeyService.from_file(key_file, create=s.backend == "embedded")
 
 
-def _proof_signer(s: Settings) -> ProofSigner:
+def _proof_signer(s: Settings, clock: Clock) -> ProofSigner:
     if s.sealing.proof_kms_key:
         from shared.adapters.kms_proof_signer import KmsProofSigner
         return KmsProofSigner.connect(s.sealing.proof_kms_key,
                                       emulator_host=s.kms_emulator_host,
                                       timeout=s.store_timeout)
     from shared.adapters.proof_keys import LocalProofSigner
-    return LocalProofSigner(s.sealing.proof_key_file, create=s.backend == "embedded")
+    # A new key ring signs from now on the container's clock (the time proofs state).
+    return LocalProofSigner(s.sealing.proof_key_file, create=s.backend == "embedded",
+                            now=clock.now())
 
 
 def _case_keys(s: Settings) -> KeyService:

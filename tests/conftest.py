@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 import os
 import uuid
-from datetime import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest

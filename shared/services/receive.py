@@ -90,6 +90,7 @@ def receive_submission(
     clock: Clock,
     receipt_window: timedelta,
     signer: ProofSigner,
+    submitted: bytes | None = None,
 ) -> Acknowledgement:
     """Store a validated submission exactly once and queue its triage.
 
@@ -120,7 +121,7 @@ def receive_submission(
         # Sealed for its place: this submission of this case (a new reference, a new seal).
         sealed = sealer.seal(submission_context(submission_id, reference), canonical)
         proof = issue_proof(signer, reference=reference, form=form.code, received_at=now,
-                            canonical=canonical).text()
+                            canonical=canonical if submitted is None else submitted).text()
         try:
             store.create_submission(
                 Submission(

@@ -23,7 +23,7 @@ PROOF = Field("proof", N_("Your proof of submission"), "textarea", rows=10,
               hint=N_("Paste the whole proof, from its first line to the line that starts "
                       "with \"signature:\"."),
               messages={"required": N_("Paste the proof you want to check")})
-CONTENT = Field("content", N_("What you sent (optional)"), "textarea", rows=8,
+CONTENT = Field("content", N_("What you sent"), "textarea", rows=8,
                 hint=N_("To check that a copy you kept is what was sent, paste it here "
                         "exactly as it was submitted (JSON)."))
 LIMITS = {"proof": MAX_PROOF_BYTES, "content": CONTENT_LIMIT}

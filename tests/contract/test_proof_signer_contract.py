@@ -34,7 +34,7 @@ CHECKER = EcdsaSignatureChecker()
 class Ring:
     """A signer and the way to rotate it, whatever keeps the key."""
 
-    def __init__(self, signer: ProofSigner, rotate: Callable[[datetime], None]) -> None:
+    def __init__(self, signer: ProofSigner, rotate: Callable[[datetime], object]) -> None:
         self.signer = signer
         self.rotate = rotate
 
@@ -47,7 +47,7 @@ def ring(request: pytest.FixtureRequest, tmp_path: Path) -> Ring:
     server: KmsServer = request.getfixturevalue("kms_server")
     name = server.signing_key(START)
     signer = KmsProofSigner.connect(name, emulator_host=server.host)
-    return Ring(signer, lambda now: server.state.rotate_signing_key(name, now) and None)
+    return Ring(signer, lambda now: server.state.rotate_signing_key(name, now))
 
 
 def _proof(signer: ProofSigner, at: datetime, content: bytes = b'{"a":1}') -> str:
