@@ -114,7 +114,8 @@ def test_sweep_requeues_through_cloud_tasks(gcp_container: tuple[Container, str]
                              idempotency_key=None, store=container.store, queue=lost,
                              sealer=container.sealer, digests=container.replay_digests,
                              clock=container.clock,
-                             receipt_window=container.replay_receipt_window)
+                             receipt_window=container.replay_receipt_window,
+                             signer=container.proof_signer)
     status, report = post_json(f"{base_url}/sweep", {})
     assert (status, report) == (200, QUIET)  # still within the grace
 
