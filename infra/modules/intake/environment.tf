@@ -17,6 +17,7 @@ locals {
     INTAKE_NOTIFY_QUEUE                   = module.queues.queue_ids["notify"]
     INTAKE_KMS_KEY                        = module.kms.key_id
     INTAKE_MESSAGES_KMS_KEY               = module.kms.messages_key_id
+    INTAKE_PROOF_KMS_KEY                  = module.kms.proof_key_id
     INTAKE_REPLAY_RECEIPT_SECONDS         = tostring(var.settings.replay_receipt_seconds)
     INTAKE_MAX_BODY_BYTES                 = tostring(var.settings.max_body_bytes)
     INTAKE_STORE_TIMEOUT_SECONDS          = tostring(var.settings.store_timeout_seconds)
