@@ -90,7 +90,10 @@ class Container:
         return Policy(filing_window_months=p.filing_window_months,
                       preliminary_review_days=p.preliminary_review_days,
                       panel_review_days=p.panel_review_days,
-                      advice_answer_working_days=p.advice_working_days)
+                      advice_answer_working_days=p.advice_working_days,
+                      feedback_months_advice=p.feedback_months_advice,
+                      feedback_months_misconduct=p.feedback_months_misconduct,
+                      feedback_months_retaliation=p.feedback_months_retaliation)
 
     @property
     def sweep_grace(self) -> timedelta:

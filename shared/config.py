@@ -255,6 +255,12 @@ VARIABLES: tuple[Variable, ...] = (
              "moment they are notified of the no-prima-facie determination (the e-mail sent, "
              "or the follow-up page read, whichever is first).",
              parse=whole(1, 365)),
+    *(Variable(f"INTAKE_POLICY_FEEDBACK_MONTHS_{form.upper()}", "3",
+               f"Months from the acknowledgement (the moment of reception) by which the "
+               f"reporter of a {form} case must have had feedback (EU Directive 2019/1937, "
+               "Art. 9): the feedback_due deadline officers see, filter on and are alerted "
+               "about.", parse=whole(1, 24))
+      for form in ("advice", "misconduct", "retaliation")),
     Variable("INTAKE_POLICY_ADVICE_WORKING_DAYS", "10",
              "Working days (Monday to Friday, UTC; public holidays are not known and count "
              "as working days) the Ethics Office has to answer an advice request, from its "
@@ -502,6 +508,9 @@ class PolicySettings:
     preliminary_review_days: int
     panel_review_days: int
     advice_working_days: int = 10
+    feedback_months_advice: int = 3
+    feedback_months_misconduct: int = 3
+    feedback_months_retaliation: int = 3
 
 
 @dataclass(frozen=True)
@@ -666,6 +675,9 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
             preliminary_review_days=v["INTAKE_POLICY_PRELIMINARY_REVIEW_DAYS"],
             panel_review_days=v["INTAKE_POLICY_PANEL_REVIEW_DAYS"],
             advice_working_days=v["INTAKE_POLICY_ADVICE_WORKING_DAYS"],
+            feedback_months_advice=v["INTAKE_POLICY_FEEDBACK_MONTHS_ADVICE"],
+            feedback_months_misconduct=v["INTAKE_POLICY_FEEDBACK_MONTHS_MISCONDUCT"],
+            feedback_months_retaliation=v["INTAKE_POLICY_FEEDBACK_MONTHS_RETALIATION"],
         ),
         log_level=v["INTAKE_LOG_LEVEL"],
         local_dispatch_attempts=v["INTAKE_LOCAL_DISPATCH_ATTEMPTS"],

@@ -6,6 +6,9 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import TypeVar
+
+_Day = TypeVar("_Day", bound=date)  # a date, or a datetime (its time of day kept)
 
 
 @dataclass(frozen=True)
@@ -17,6 +20,11 @@ class Policy:
     panel_review_days: int = 30
     # What the advice form promises: an answer "usually within 10 working days".
     advice_answer_working_days: int = 10
+    # Feedback to the reporter, per form, in months from the acknowledgement (EU Directive
+    # 2019/1937, Art. 9: three months).
+    feedback_months_advice: int = 3
+    feedback_months_misconduct: int = 3
+    feedback_months_retaliation: int = 3
 
     def preliminary_review_due(self, received_at: datetime) -> datetime:
         return received_at + timedelta(days=self.preliminary_review_days)
@@ -26,6 +34,14 @@ class Policy:
 
     def panel_review_request_due(self, notified_at: datetime) -> datetime:
         return notified_at + timedelta(days=self.panel_review_days)
+
+    def feedback_due(self, form: str, acknowledged_at: datetime) -> datetime:
+        """When the reporter must have had feedback: calendar months (clamped to a shorter
+        month's end) after the acknowledgement, which is the moment of reception."""
+        months = getattr(self, f"feedback_months_{form}", None)
+        if not isinstance(months, int):
+            raise ValueError(f"no feedback time limit for form {form!r}")
+        return add_months(acknowledged_at, months)
 
     def filing_deadline(self, last_act: date) -> date:
         return add_months(last_act, self.filing_window_months)
@@ -52,7 +68,7 @@ def earliest_day(day: date, approximate: bool) -> date:
     return add_months(day, -APPROXIMATION_MONTHS) if approximate else day
 
 
-def add_months(day: date, months: int) -> date:
+def add_months(day: _Day, months: int) -> _Day:
     """The same day ``months`` later (earlier if negative), clamped to the end of a
     shorter month."""
     month_index = day.month - 1 + months
