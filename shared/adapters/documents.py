@@ -20,6 +20,7 @@ from shared.domain.records import (
     Submission,
     Supplement,
     Triage,
+    feedback_due,
     next_deadline,
     referral_status,
 )
@@ -112,7 +113,8 @@ def case_doc(c: Case) -> JSON:
             "measures": [vars(m) for m in c.measures],
             "named_index": named_index_doc(c.named_index) if c.named_index else None,
             # derived, stored so that a store can filter on them
-            "next_deadline": next_deadline(c), "referral_status": referral_status(c)}
+            "next_deadline": next_deadline(c), "referral_status": referral_status(c),
+            "feedback_due": feedback_due(c)}
 
 
 def case_from_doc(d: JSON) -> Case:

@@ -40,6 +40,9 @@ _FILTERS = [
     click.option("--assignee", help="Only cases assigned to this officer (e-mail)."),
     click.option("--due-within", type=click.IntRange(0, 3650), metavar="DAYS",
                  help="Only cases with a running deadline within DAYS days."),
+    click.option("--feedback-due-within", type=click.IntRange(0, 3650), metavar="DAYS",
+                 help="Only cases whose reporter is still owed feedback due within DAYS "
+                      "days (0: today or overdue), soonest first."),
     click.option("--limit", type=click.IntRange(1, 500), default=200, show_default=True),
     click.option("--json", "as_json", is_flag=True, help="One JSON object per case."),
 ]
@@ -140,13 +143,15 @@ def _api(token: str | None, url: str | None, as_officer: str | None) -> CaseApi:
 
 
 def _list(api: CaseApi, state: str | None, forwarding: str | None, form: str | None,
-          assignee: str | None, due_within: int | None, limit: int, as_json: bool) -> None:
+          assignee: str | None, due_within: int | None, feedback_due_within: int | None,
+          limit: int, as_json: bool) -> None:
     if state == FORWARDING_FAILED:
         state, forwarding = None, forwarding or "failed"
         if forwarding != "failed":
             raise click.UsageError("--state forwarding_failed is --forwarding failed")
     params = {"state": state, "forwarding": forwarding, "form": form, "assignee": assignee,
-              "due_within_days": due_within, "limit": limit}
+              "due_within_days": due_within, "feedback_due_within_days": feedback_due_within,
+              "limit": limit}
     found = api.call("GET", "/", params={k: v for k, v in params.items() if v is not None})
     for row in found["cases"]:
         if as_json:

@@ -156,6 +156,11 @@ def next_deadline(case: Case) -> datetime | None:
     return min(case.deadlines.values(), default=None)
 
 
+def feedback_due(case: Case) -> datetime | None:
+    """When the feedback owed to the reporter is due, while it is still owed."""
+    return case.deadlines.get("feedback_due")
+
+
 def referral_status(case: Case) -> str | None:
     """Where the case's referral stands (``Forwarding.status``); None without one."""
     return case.forwarding.status if case.forwarding else None
@@ -164,14 +169,20 @@ def referral_status(case: Case) -> str | None:
 @dataclass(frozen=True)
 class CaseQuery:
     """Which cases to list; every given criterion must hold. Newest first, or the most
-    urgent first when ``due_before`` is given."""
+    urgent first when ``due_before`` (or ``feedback_due_before``: not both) is given."""
 
     form: str | None = None
     state: str | None = None
     assignee: str | None = None
     due_before: datetime | None = None  # the earliest deadline is before this time
+    # The feedback owed to the reporter is due before this time (and not yet given).
+    feedback_due_before: datetime | None = None
     referral: str | None = None  # Forwarding.status of the case's referral
     limit: int = 100
+
+    def __post_init__(self) -> None:
+        if self.due_before is not None and self.feedback_due_before is not None:
+            raise ValueError("list by the earliest deadline or by the feedback due, not both")
 
 
 @dataclass(frozen=True)

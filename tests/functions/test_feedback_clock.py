@@ -68,3 +68,23 @@ def test_the_misconduct_clock_runs_until_the_referral_is_acknowledged(office: Of
     office.sweep_at(due + timedelta(days=1))
     assert ("feedback_due", "overdue") in office.alerts(forwarded)
     assert [a for a in office.alerts(acknowledged) if a[0] == "feedback_due"] == []
+
+
+def test_the_case_list_filters_on_the_feedback_owed(office: Office) -> None:
+    start = office.clock.now()
+    early = office.submit("retaliation")["reference"]
+    office.clock.current = start + timedelta(days=20)
+    later = office.submit("misconduct")["reference"]
+    met = office.submit("advice")["reference"]
+    office.walk(met, "assign", "answer")  # feedback given: no longer owed
+    office.clock.current = add_months(start, 3) - timedelta(days=3)
+    # The earliest first: the complaint's feedback is due in 3 days, the report's in 23.
+    assert office.listed("feedback_due_within_days=5") == [early]
+    assert office.listed("feedback_due_within_days=30") == [early, later]
+    assert office.listed("feedback_due_within_days=30&form=misconduct") == [later]
+    assert met not in office.listed("feedback_due_within_days=3650")
+    office.clock.current = add_months(start, 3) + timedelta(days=1)
+    assert office.listed("feedback_due_within_days=0") == [early]  # overdue
+    both = office.call("GET", "/?feedback_due_within_days=1&due_within_days=1")
+    assert both.status_code == 422
+    assert "feedback_due_within_days" in both.get_json()["errors"]
