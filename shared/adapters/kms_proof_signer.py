@@ -6,13 +6,16 @@ signs, and every enabled version is published, valid from its creation until the
 version's, so proofs signed before a rotation stay verifiable (never destroy or disable a
 version whose proofs people may still hold). The versions are listed on every signature,
 after the time the proof states was taken, so a proof never names a version created
-after the moment it states. Public keys are cached: a version's key never changes.
+after the moment it states. Public keys are cached: a version's key never changes. The
+published list is cached for ``publish_seconds``: the public pages that read it make no
+KMS call per visit.
 """
 
 from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -35,8 +38,10 @@ class KmsProofSigner(ProofSigner):
     """Signs with the newest enabled version of a KMS ``ASYMMETRIC_SIGN`` key."""
 
     def __init__(self, client: kms_v1.KeyManagementServiceClient, key_name: str, *,
-                 timeout: float = 10.0) -> None:
+                 timeout: float = 10.0, publish_seconds: float = 60.0) -> None:
         self._client = client
+        self._publish_seconds = publish_seconds
+        self._published: tuple[float, list[PublishedKey]] | None = None
         self._key_name = key_name
         self._timeout = timeout
         self._retry = Retry(predicate=if_transient_error, initial=0.1, maximum=1.0,
@@ -45,11 +50,12 @@ class KmsProofSigner(ProofSigner):
         self._lock = threading.Lock()
 
     @classmethod
-    def connect(cls, key_name: str, *, emulator_host: str = "",
-                timeout: float = 10.0) -> KmsProofSigner:
+    def connect(cls, key_name: str, *, emulator_host: str = "", timeout: float = 10.0,
+                publish_seconds: float = 60.0) -> KmsProofSigner:
         """A signer on Cloud KMS, or on a KMS-compatible server over insecure gRPC."""
         if not emulator_host:
-            return cls(kms_v1.KeyManagementServiceClient(), key_name, timeout=timeout)
+            return cls(kms_v1.KeyManagementServiceClient(), key_name, timeout=timeout,
+                       publish_seconds=publish_seconds)
         import grpc
         from google.cloud.kms_v1.services.key_management_service.transports import (
             KeyManagementServiceGrpcTransport,
@@ -57,7 +63,7 @@ class KmsProofSigner(ProofSigner):
         transport = KeyManagementServiceGrpcTransport(
             channel=grpc.insecure_channel(emulator_host))
         return cls(kms_v1.KeyManagementServiceClient(transport=transport), key_name,
-                   timeout=timeout)
+                   timeout=timeout, publish_seconds=publish_seconds)
 
     def _versions(self) -> list[tuple[str, PublishedKey]]:
         """(version name, published key) of every enabled version, oldest first."""
@@ -130,7 +136,15 @@ class KmsProofSigner(ProofSigner):
         return bytes(response.signature)
 
     def published_keys(self) -> Sequence[PublishedKey]:
-        return [key for _, key in self._versions()]
+        now = time.monotonic()
+        with self._lock:
+            cached = self._published
+        if cached is not None and now - cached[0] < self._publish_seconds:
+            return list(cached[1])
+        keys = [key for _, key in self._versions()]
+        with self._lock:
+            self._published = (now, keys)
+        return list(keys)
 
 
 def _moment(value: datetime) -> datetime:

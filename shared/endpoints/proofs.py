@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from flask import Request, Response
 
 from shared.domain.proofs import format_time, keys_json
-from shared.endpoints import browser, page_state
+from shared.endpoints import browser, guards, page_state
+from shared.endpoints.follow_up import TOO_MANY
 from shared.web import proof_views, views
 from shared.web.render import PAGE_HEADERS, Urls
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 
 # The proof, a kept copy of what was sent, and the page's own fields.
 LIMIT = proof_views.CONTENT_LIMIT + 16 * 1024
+VERIFY_LIMIT = browser.RateLimit(guards.VERIFY_BUCKET, TOO_MANY)
 
 
 def download(container: UseCases, request: Request) -> Response:
@@ -62,7 +64,8 @@ def verify_form(container: UseCases, request: Request) -> Response:
 
 def verify(container: UseCases, request: Request) -> Response:
     """POST /verify: check the pasted proof (and copy of what was sent); nothing is kept."""
-    post = browser.receive_post(container, request, "forms", LIMIT, _again)
+    post = browser.receive_post(container, request, "forms", LIMIT, _again,
+                                rate_limit=VERIFY_LIMIT)
     if isinstance(post, Response):
         return post
     values = {"proof": post.values.get("proof", ""), "content": post.values.get("content", "")}
@@ -85,7 +88,8 @@ def verify(container: UseCases, request: Request) -> Response:
 def _again(ctx: views.PageContext, values: dict[str, str], status: int,
            notice: str | None = None, *, headers: dict[str, str] | None = None) -> Response:
     kept = {"proof": values.get("proof", ""), "content": values.get("content", "")}
-    return proof_views.verify_page(ctx, values=kept, status=status)
+    return proof_views.verify_page(ctx, values=kept, status=status, notice=notice,
+                                   headers=headers)
 
 
 def _urls(container: UseCases) -> Urls:

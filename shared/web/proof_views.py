@@ -78,13 +78,15 @@ def keys_page(ctx: PageContext, keys: Sequence[PublishedKey]) -> Response:
 def verify_page(ctx: PageContext, *, values: Mapping[str, str] | None = None,
                 missing_proof: bool = False, outcome: str | None = None,
                 detail: Mapping[str, str] | None = None, content_matches: bool = False,
-                status: int = 200) -> Response:
+                status: int = 200, notice: str | None = None,
+                headers: Mapping[str, str] | None = None) -> Response:
     """The page where a proof is pasted; with ``outcome``, what the check found."""
     values = dict(values or {})
     proof = _control(ctx, PROOF, values.get("proof", ""),
                      [_Required()] if missing_proof else [], required=True)
     content = _control(ctx, CONTENT, values.get("content", ""), [], required=False)
-    summary = [SummaryItem(proof.anchor, m) for m in proof.errors]
+    summary = [*([SummaryItem(None, notice)] if notice else []),
+               *(SummaryItem(proof.anchor, m) for m in proof.errors)]
     result = None
     if outcome is not None:
         result = {"valid": outcome == "valid"
@@ -92,7 +94,7 @@ def verify_page(ctx: PageContext, *, values: Mapping[str, str] | None = None,
                   "ok": outcome == "valid", "text": ctx.gettext(OUTCOMES[outcome]),
                   "matches": ctx.gettext(CONTENT_MATCHES) if content_matches else None,
                   **(detail or {})}
-    return ctx.respond(status, "proof_verify.html",
+    return ctx.respond(status, "proof_verify.html", headers=headers,
                        heading=ctx.gettext(N_("Check a proof of submission")),
                        has_errors=bool(summary), summary=summary, proof=proof,
                        content=content, result=result)

@@ -46,7 +46,7 @@ def ring(request: pytest.FixtureRequest, tmp_path: Path) -> Ring:
         return Ring(local, local.rotate)
     server: KmsServer = request.getfixturevalue("kms_server")
     name = server.signing_key(START)
-    signer = KmsProofSigner.connect(name, emulator_host=server.host)
+    signer = KmsProofSigner.connect(name, emulator_host=server.host, publish_seconds=0)
     return Ring(signer, lambda now: server.state.rotate_signing_key(name, now))
 
 
@@ -141,7 +141,7 @@ def test_kms_publishes_only_enabled_versions_and_signs_with_the_newest(
         kms_server: KmsServer) -> None:
     name = kms_server.signing_key(START)
     kms_server.state.rotate_signing_key(name, START + timedelta(days=1))
-    signer = KmsProofSigner.connect(name, emulator_host=kms_server.host)
+    signer = KmsProofSigner.connect(name, emulator_host=kms_server.host, publish_seconds=0)
     assert len(signer.published_keys()) == 2
     kms_server.state.disable_signing_version(name, 2)
     keys = signer.published_keys()
@@ -161,3 +161,15 @@ def test_kms_down_or_unknown_is_unavailability(kms_server: KmsServer) -> None:
                                      emulator_host=kms_server.host)
     with pytest.raises(ProofSigningUnavailable, match="NotFound"):
         missing.current_key()
+
+
+def test_kms_published_keys_are_cached_for_the_public_pages(kms_server: KmsServer) -> None:
+    name = kms_server.signing_key(START)
+    signer = KmsProofSigner.connect(name, emulator_host=kms_server.host)
+    first = signer.published_keys()
+    calls = len(kms_server.state.calls)
+    assert signer.published_keys() == first
+    assert len(kms_server.state.calls) == calls, "no KMS call within the cache's minute"
+    # Signing never trusts the cache: a rotation signs with the new version at once.
+    kms_server.state.rotate_signing_key(name, START + timedelta(days=1))
+    assert signer.current_key().key_id != first[0].key_id

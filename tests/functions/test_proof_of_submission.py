@@ -201,3 +201,12 @@ def _run_cli(runner: CliRunner, proof: str, tmp_path: Path) -> None:
     # Without --keys: the configured signer's keys, here another key ring.
     unknown = runner.invoke(main, ["verify-proof", str(tmp_path / "proof.txt")])
     assert unknown.exit_code == 1 and json.loads(unknown.output)["outcome"] == "unknown_key"
+
+
+def test_checks_of_pasted_proofs_are_rate_limited_per_client(tmp_path: Path) -> None:
+    from tests.support.fakes import InMemoryStore
+    h = Harness.build(tmp_path, InMemoryStore(), INTAKE_FORM_RATE_LIMIT="2",
+                      INTAKE_FUNCTIONS_BASE_URL=ORIGIN)
+    browser = Browser(h)
+    statuses = [_verify(browser, "not a proof").status for _ in range(3)]
+    assert statuses[:2] == [200, 200] and statuses[2] == 429
