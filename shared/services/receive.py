@@ -120,8 +120,9 @@ def receive_submission(
         pending = PendingTask("triage", submission_id, reference, now, now)
         # Sealed for its place: this submission of this case (a new reference, a new seal).
         sealed = sealer.seal(submission_context(submission_id, reference), canonical)
-        proof = issue_proof(signer, reference=reference, form=form.code, received_at=now,
-                            canonical=canonical if submitted is None else submitted).text()
+        issued = issue_proof(signer, reference=reference, form=form.code, received_at=now,
+                             canonical=canonical if submitted is None else submitted)
+        proof, proof_key = issued.text(), issued.statement.key_id
         try:
             store.create_submission(
                 Submission(
@@ -131,8 +132,12 @@ def receive_submission(
                 ),
                 Case(reference=reference, submission_id=submission_id, form=form.code,
                      state=RECEIVED, received_at=now, updated_at=now, event_count=1),
+                # The acknowledgement record: the submitter is answered at once, and
+                # this is when, with the key whose proof told them so.
                 CaseEvent(seq=1, at=now, kind="received", actor="system:intake",
-                          to_state=RECEIVED, details={"form": form.code}),
+                          to_state=RECEIVED,
+                          details={"form": form.code, "acknowledged_at": now.isoformat(),
+                                   "proof_key": proof_key}),
                 pending,
             )
             break

@@ -32,6 +32,10 @@ def test_every_case_owes_feedback_from_its_acknowledgement(office: Office, form:
     assert f"received_at: {case.received_at.strftime('%Y-%m-%dT%H:%M:%S.%fZ')}" in \
         answer["proof"]
     assert case.deadlines["feedback_due"] == add_months(case.received_at, months)
+    # The acknowledgement is on record in the case's history, with the proof's key.
+    [received] = [e for e in office.events(answer["reference"]) if e.kind == "received"]
+    assert received.details["acknowledged_at"] == answer["received_at"]
+    assert f"key: {received.details['proof_key']}\n" in answer["proof"]
 
 
 def test_the_feedback_clock_alerts_once_per_threshold(office: Office) -> None:
