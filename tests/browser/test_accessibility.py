@@ -92,6 +92,13 @@ def test_the_follow_up_pages_in_every_language(page: Any, runner: Runner, lang: 
     assert words["story"] in page.locator(".messages").inner_text()
     no_violations(page)
 
+    # Back later: what changed since the last visit (the message sent is no change of
+    # the office's; the section says when the last visit was).
+    page.goto(f"{runner.base_url}/forms/follow-up?lang={lang}")
+    fill_and_send(page, {"reference": reference, "receipt": receipt}, submit_text=opened)
+    assert page.locator(".since-last-visit").is_visible()
+    no_violations(page)
+
 
 @pytest.mark.parametrize("lang", LANGUAGE_CODES)
 def test_the_proof_pages_in_every_language(page: Any, runner: Runner, lang: str) -> None:
