@@ -69,7 +69,8 @@ def test_the_cli_lists_shows_and_moves_cases(h: Harness) -> None:
     [row] = [json.loads(line) for line in listed.output.splitlines()]
     assert row["reference"] == reference and row["form"] == "retaliation"
     assert row["state"] == "received" and row["received_at"].startswith("2026-03-02T09:30")
-    assert row["deadlines"] == {"preliminary_review_due": "2026-04-01T09:30:00+00:00"}
+    assert row["deadlines"] == {"preliminary_review_due": "2026-04-01T09:30:00+00:00",
+                                "feedback_due": "2026-06-02T09:30:00+00:00"}
     assert moved.exit_code == 0 and json.loads(moved.output)["state"] == "preliminary_review"
     assert illegal.exit_code != 0 and "Allowed:" in illegal.output
     assert noted.exit_code == 0 and taken.exit_code == 0
