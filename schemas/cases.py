@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import fields, validate
 
 from schemas.common import (
     Code,
@@ -47,18 +47,13 @@ class CaseListQuerySchema(IntakeSchema):
                        "whatever the form: failed (the referral or a supplement failed: an "
                        "officer must retry it), pending, delivered."})
     due_within_days = Count(low=0, high=3650)
-    feedback_due_within_days = Count(low=0, high=3650, metadata={
-        "description": "Only cases whose reporter is still owed feedback (the feedback_due "
-                       "clock: three months from the acknowledgement by default) due within "
-                       "this many days (0: due today or overdue), soonest first. Not with "
-                       "due_within_days."})
+    deadline = Code(["any", "feedback_due"], load_default="any", metadata={
+        "description": "Which deadline due_within_days looks at: any (the earliest of the "
+                       "case's running deadlines), or feedback_due (the feedback still owed "
+                       "to the reporter: three months from the acknowledgement by default). "
+                       "deadline=feedback_due alone lists every case still owing feedback, "
+                       "soonest first."})
     limit = Count(low=1, high=500, load_default=100)
-
-    @validates_schema
-    def _one_deadline_order(self, data: dict[str, Any], **_: Any) -> None:
-        if "due_within_days" in data and "feedback_due_within_days" in data:
-            raise ValidationError("Give due_within_days or feedback_due_within_days, not "
-                                  "both.", "feedback_due_within_days")
 
 
 class TransitionSchema(IntakeSchema):

@@ -149,8 +149,12 @@ def _list(api: CaseApi, state: str | None, forwarding: str | None, form: str | N
         state, forwarding = None, forwarding or "failed"
         if forwarding != "failed":
             raise click.UsageError("--state forwarding_failed is --forwarding failed")
+    if due_within is not None and feedback_due_within is not None:
+        raise click.UsageError("--due-within or --feedback-due-within, not both")
     params = {"state": state, "forwarding": forwarding, "form": form, "assignee": assignee,
-              "due_within_days": due_within, "feedback_due_within_days": feedback_due_within,
+              "due_within_days": due_within if feedback_due_within is None
+              else feedback_due_within,
+              "deadline": "feedback_due" if feedback_due_within is not None else None,
               "limit": limit}
     found = api.call("GET", "/", params={k: v for k, v in params.items() if v is not None})
     for row in found["cases"]:

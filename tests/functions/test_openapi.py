@@ -82,7 +82,7 @@ def test_every_officers_operation_needs_the_officers_token() -> None:
     assert auditors == {("/cases/", "get")}
     listing = document["paths"]["/cases/"]["get"]["parameters"]
     assert {p["name"] for p in listing} == {"form", "state", "assignee", "forwarding",
-                                            "due_within_days", "feedback_due_within_days",
+                                            "due_within_days", "deadline",
                                             "limit"}
 
 
