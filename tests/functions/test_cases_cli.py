@@ -216,3 +216,17 @@ def test_on_google_cloud_the_cli_sends_an_id_token_from_default_credentials(
     assert result.exit_code == 0, result.output
     assert endpoint.audiences == [url]
     assert history(h, reference)[-1] == ("read", f"officer:{SERVICE_ACCOUNT}")
+
+
+def test_the_cli_lists_the_cases_still_owing_feedback(h: Harness) -> None:
+    reference = retaliation(h)
+    soon = cases_cli(h.container, "alice@example.org", "list", "--json",
+                     "--feedback-due-within", "7")
+    later = cases_cli(h.container, "alice@example.org", "list", "--json",
+                      "--feedback-due-within", "100")
+    both = cases_cli(h.container, "alice@example.org", "list", "--feedback-due-within", "7",
+                     "--due-within", "7")
+    assert soon.exit_code == 0 and soon.output.strip() == ""  # due in three months
+    assert [json.loads(line)["reference"] for line in later.output.splitlines()] == \
+        [reference]
+    assert both.exit_code == 2 and "not both" in both.output
