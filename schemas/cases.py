@@ -51,6 +51,12 @@ class CaseListQuerySchema(IntakeSchema):
         "description": "Only the cases due for purge within 30 days, soonest first (not "
                        "held, not purged); the other filters narrow the first `limit` of "
                        "them."})
+    deadline = Code(["any", "feedback_due"], load_default="any", metadata={
+        "description": "Which deadline due_within_days looks at: any (the earliest of the "
+                       "case's running deadlines), or feedback_due (the feedback still owed "
+                       "to the reporter: three months from the acknowledgement by default). "
+                       "deadline=feedback_due alone lists every case still owing feedback, "
+                       "soonest first."})
     limit = Count(low=1, high=500, load_default=100)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from functools import cached_property, partial
@@ -28,6 +28,7 @@ from shared.ports.clock import Clock
 from shared.ports.follow_up import FollowUpStore
 from shared.ports.investigations import InvestigationsGateway
 from shared.ports.mail import MailLedger, Notifier
+from shared.ports.proofs import ProofSigner, SignatureChecker
 from shared.ports.rate_limits import RateLimiter
 from shared.ports.sealing import (
     KeyService,
@@ -51,6 +52,7 @@ if TYPE_CHECKING:  # built on first use: a function pays only for what its path 
     from shared.domain.forms import FormSpec
     from shared.domain.mail_limits import SendLimits
     from shared.domain.officers import Officer
+    from shared.domain.proofs import PublishedKey
     from shared.domain.recusal import Marker
     from shared.google_certs import CertificateCache
     from shared.ports.disclosure import DisclosureStore
@@ -59,6 +61,7 @@ if TYPE_CHECKING:  # built on first use: a function pays only for what its path 
     from shared.services.disclosure import Programme
     from shared.services.forward import ForwardOutcome
     from shared.services.notify import MailSettings
+    from shared.services.proofs import ProofCheck
     from shared.services.receive import Acknowledgement
     from shared.services.service_log import LoggedService
     from shared.services.sweep import SweepReport
@@ -95,7 +98,10 @@ class Container:
                       panel_review_days=p.panel_review_days,
                       advice_answer_working_days=p.advice_working_days,
                       retention_days=MappingProxyType(dict(p.retention_days)),
-                      extension_days=p.extension_days)
+                      extension_days=p.extension_days,
+                      feedback_months_advice=p.feedback_months_advice,
+                      feedback_months_misconduct=p.feedback_months_misconduct,
+                      feedback_months_retaliation=p.feedback_months_retaliation)
 
     @property
     def sweep_grace(self) -> timedelta:
@@ -147,6 +153,18 @@ class Container:
     def sealer(self) -> PayloadSealer:
         """What the submit functions seal with: the cases key, for wrapping only."""
         return self._component("sealer", lambda: _sealer({CASES_KEY: lambda: self.case_keys}))
+
+    @property
+    def proof_signer(self) -> ProofSigner:
+        """Signs the proofs of submission and lists the published keys."""
+        return self._component("proof_signer",
+                               lambda: _proof_signer(self.settings, self.clock))
+
+    @property
+    def signature_checker(self) -> SignatureChecker:
+        from shared.adapters.proof_keys import EcdsaSignatureChecker
+
+        return self._component("signature_checker", EcdsaSignatureChecker)
 
     @property
     def replay_digests(self) -> ReplayDigests:
@@ -421,7 +439,20 @@ class UseCases:
         c = self._c
         return partial(receive_submission, store=c.store, queue=c.queue, sealer=c.sealer,
                        digests=c.replay_digests, clock=c.clock,
-                       receipt_window=c.replay_receipt_window)
+                       receipt_window=c.replay_receipt_window, signer=c.proof_signer)
+
+    def published_keys(self) -> list[PublishedKey]:
+        """The public keys of the proofs of submission, with their validity, oldest first."""
+        return list(self._c.proof_signer.published_keys())
+
+    def check_proof(self, text: str, content: bytes | None = None, *,
+                    keys: Sequence[PublishedKey] | None = None) -> ProofCheck:
+        """Check a proof (and the submitter's copy of what they sent) against ``keys``
+        (default: the published keys of the configured signer): nothing stored is read."""
+        from shared.services.proofs import check_proof
+
+        return check_proof(text, self.published_keys() if keys is None else keys,
+                           self._c.signature_checker, content=content)
 
     def submitted(self, form: FormSpec, idempotency_key: str) -> bool:
         """Whether a submission of ``form`` was made with this idempotency key."""
@@ -677,6 +708,18 @@ def _key_service(s: Settings, kms_key: str, key_file: Path) -> KeyService:
                                      timeout=s.store_timeout)
     from shared.adapters.local_keys import LocalKeyService
     return LocalKeyService.from_file(key_file, create=s.backend == "embedded")
+
+
+def _proof_signer(s: Settings, clock: Clock) -> ProofSigner:
+    if s.sealing.proof_kms_key:
+        from shared.adapters.kms_proof_signer import KmsProofSigner
+        return KmsProofSigner.connect(s.sealing.proof_kms_key,
+                                      emulator_host=s.kms_emulator_host,
+                                      timeout=s.store_timeout)
+    from shared.adapters.proof_keys import LocalProofSigner
+    # A new key ring signs from now on the container's clock (the time proofs state).
+    return LocalProofSigner(s.sealing.proof_key_file, create=s.backend == "embedded",
+                            now=clock.now())
 
 
 def _case_keys(s: Settings) -> KeyService:

@@ -270,6 +270,12 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("INTAKE_RETENTION_EXTENSION_DAYS", "365",
              "Days an officer's one extension adds to a case's purge date.",
              parse=whole(1, 3650)),
+    *(Variable(f"INTAKE_POLICY_FEEDBACK_MONTHS_{form.upper()}", "3",
+               f"Months from the acknowledgement (the moment of reception) by which the "
+               f"reporter of a {form} case must have had feedback (EU Directive 2019/1937, "
+               "Art. 9): the feedback_due deadline officers see, filter on and are alerted "
+               "about.", parse=whole(1, 24))
+      for form in ("advice", "misconduct", "retaliation")),
     Variable("INTAKE_POLICY_ADVICE_WORKING_DAYS", "10",
              "Working days (Monday to Friday, UTC; public holidays are not known and count "
              "as working days) the Ethics Office has to answer an advice request, from its "
@@ -441,6 +447,18 @@ VARIABLES: tuple[Variable, ...] = (
              "How long after a submission an idempotent retry still shows its receipt code "
              "again; later retries get the reference without it (0: never again).",
              parse=whole(0, DAY)),
+    Variable("INTAKE_PROOF_KMS_KEY", "",
+             "Cloud KMS asymmetric key (purpose `ASYMMETRIC_SIGN`, algorithm "
+             "`EC_SIGN_P256_SHA256`) that signs the proofs of submission "
+             "(`projects/P/locations/L/keyRings/R/cryptoKeys/K`); its newest enabled "
+             "version signs, every enabled version is published at `/forms/keys` "
+             "(docs/proof-format.md). Empty: the local key file `INTAKE_PROOF_KEY_FILE`.",
+             parse=_kms_key_name),
+    Variable("INTAKE_PROOF_KEY_FILE", "",
+             "Local key ring (JSON, ECDSA P-256 keys with the time each started to sign) of "
+             "the proofs of submission. Empty: `<INTAKE_DATA_DIR>/keys/proof-keys.json`, "
+             "created on first use by the embedded backend. Unused when "
+             "`INTAKE_PROOF_KMS_KEY` is set.", "local"),
     Variable("INTAKE_KMS_EMULATOR_HOST", "",
              "host:port on the loopback interface of a KMS-compatible gRPC server, reached "
              "over insecure gRPC (tests).", "local",
@@ -516,6 +534,9 @@ class PolicySettings:
     retention_days: Mapping[str, int] = field(default_factory=lambda: {
         "advice": 2555, "misconduct": 365, "retaliation": 3650})
     extension_days: int = 365
+    feedback_months_advice: int = 3
+    feedback_months_misconduct: int = 3
+    feedback_months_retaliation: int = 3
 
 
 @dataclass(frozen=True)
@@ -538,6 +559,8 @@ class SealingSettings:
     messages_key_file: Path = Path(".intake/keys/messages.kek")
     replay_hmac_secret: str = field(default="", repr=False)
     replay_receipt_seconds: int = 600
+    proof_kms_key: str = ""
+    proof_key_file: Path = Path(".intake/keys/proof-keys.json")
 
 
 @dataclass(frozen=True)
@@ -683,6 +706,9 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
                             "misconduct": v["INTAKE_RETENTION_MISCONDUCT_DAYS"],
                             "retaliation": v["INTAKE_RETENTION_RETALIATION_DAYS"]},
             extension_days=v["INTAKE_RETENTION_EXTENSION_DAYS"],
+            feedback_months_advice=v["INTAKE_POLICY_FEEDBACK_MONTHS_ADVICE"],
+            feedback_months_misconduct=v["INTAKE_POLICY_FEEDBACK_MONTHS_MISCONDUCT"],
+            feedback_months_retaliation=v["INTAKE_POLICY_FEEDBACK_MONTHS_RETALIATION"],
         ),
         log_level=v["INTAKE_LOG_LEVEL"],
         local_dispatch_attempts=v["INTAKE_LOCAL_DISPATCH_ATTEMPTS"],
@@ -715,6 +741,9 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
                                    or data_dir / "keys" / "messages.kek"),
             replay_hmac_secret=v["INTAKE_REPLAY_HMAC_SECRET"],
             replay_receipt_seconds=v["INTAKE_REPLAY_RECEIPT_SECONDS"],
+            proof_kms_key=v["INTAKE_PROOF_KMS_KEY"],
+            proof_key_file=Path(v["INTAKE_PROOF_KEY_FILE"]
+                                or data_dir / "keys" / "proof-keys.json"),
         ),
         forms=FormsSettings(
             secret=v["INTAKE_FORMS_SECRET"],

@@ -7,6 +7,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -113,6 +114,12 @@ class KmsServer:
         """A fresh key on the same server (the messages key beside the cases key)."""
         name = f"{self.key_name.rsplit('/', 1)[0]}/kek-{uuid.uuid4().hex[:12]}"
         self.state.create_key(name)
+        return name
+
+    def signing_key(self, created: datetime | None = None) -> str:
+        """A fresh ``EC_SIGN_P256_SHA256`` key on the same server (the proofs' key)."""
+        name = f"{self.key_name.rsplit('/', 1)[0]}/proofs-{uuid.uuid4().hex[:12]}"
+        self.state.create_signing_key(name, created)
         return name
 
 

@@ -73,6 +73,10 @@ def prepare(environ: MutableMapping[str, str]) -> Settings:
 
         for key_file in (settings.key_file, settings.sealing.messages_key_file):
             LocalKeyService.from_file(key_file, create=True)
+    if not settings.sealing.proof_kms_key:
+        from shared.adapters.proof_keys import LocalProofSigner
+
+        LocalProofSigner(settings.sealing.proof_key_file, create=True)
     create_queues(settings)
     return settings
 

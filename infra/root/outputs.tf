@@ -23,6 +23,11 @@ output "messages_kms_key_id" {
   value       = module.intake.messages_kms_key_id
 }
 
+output "proof_kms_key_id" {
+  description = "The key that signs proofs of submission."
+  value       = module.intake.proof_kms_key_id
+}
+
 output "secret_ids" {
   description = "Secrets whose values an operator adds (docs/deploy.md)."
   value       = module.intake.secret_ids

@@ -41,6 +41,14 @@ class AcknowledgementSchema(Schema):
         "description": "The code that, with the reference, opens the follow-up page (every "
                        "submitter, named or anonymous). Shown once (again only to an "
                        "idempotent retry within INTAKE_REPLAY_RECEIPT_SECONDS); keep it."})
+    proof = fields.String(metadata={
+        "description": "The signed proof of submission (docs/proof-format.md): nine lines of "
+                       "text stating the reference, the form, received_at and the SHA-256 of "
+                       "the canonical JSON of the body as sent, with an ECDSA P-256 "
+                       "signature. No name, no narrative, no receipt code. Every retry gets "
+                       "the same proof. Verify it with the keys at /forms/keys.json, "
+                       "`intake verify-proof` or openssl.",
+        "example": "ethics-intake proof of submission\nformat: 1\n..."})
 
 
 class ErrorSchema(Schema):

@@ -20,6 +20,7 @@ from shared.domain.records import (
     Submission,
     Supplement,
     Triage,
+    feedback_due,
     next_deadline,
     referral_status,
 )
@@ -39,14 +40,16 @@ def timestamp(value: Any) -> datetime:
 def submission_doc(s: Submission) -> JSON:
     return {"id": s.id, "form": s.form, "reference": s.reference, "received_at": s.received_at,
             "clear": s.clear, "sealed": s.sealed, "anonymous": s.anonymous,
-            "request_digest": s.request_digest, "receipt_hash": s.receipt_hash}
+            "request_digest": s.request_digest, "receipt_hash": s.receipt_hash,
+            "proof": s.proof}
 
 
 def submission_from_doc(d: JSON) -> Submission:
     return Submission(id=d["id"], form=d["form"], reference=d["reference"],
                       received_at=timestamp(d["received_at"]), clear=dict(d["clear"]),
                       sealed=dict(d["sealed"]), anonymous=bool(d["anonymous"]),
-                      request_digest=d["request_digest"], receipt_hash=d.get("receipt_hash"))
+                      request_digest=d["request_digest"], receipt_hash=d.get("receipt_hash"),
+                      proof=d.get("proof"))
 
 
 def triage_doc(t: Triage) -> JSON:
@@ -115,7 +118,8 @@ def case_doc(c: Case) -> JSON:
             "sealed_through": c.sealed_through,
             # derived, stored so that a store can filter on them
             "next_deadline": next_deadline(c), "referral_status": referral_status(c),
-            "purge_due": purge_due(c), "rekey_needed": rekey_needed(c)}
+            "purge_due": purge_due(c), "rekey_needed": rekey_needed(c),
+            "feedback_due": feedback_due(c)}
 
 
 def case_from_doc(d: JSON) -> Case:

@@ -29,8 +29,14 @@ from shared.adapters.documents import (
     pending_doc,
 )
 from shared.adapters.firestore_database import FirestoreDatabase, case_lock
-from shared.adapters.followup_docs import lockout_doc, lockout_from_doc, refund_fields
-from shared.domain.follow_up import MESSAGE_KINDS, Attempt, Lockout
+from shared.adapters.followup_docs import (
+    lockout_doc,
+    lockout_from_doc,
+    refund_fields,
+    visit_doc,
+    visit_from_doc,
+)
+from shared.domain.follow_up import MESSAGE_KINDS, Attempt, Lockout, Visit, visited
 from shared.domain.records import CaseEvent, PendingTask
 from shared.ports.follow_up import FollowUpStore
 from shared.ports.storage import StoreUnavailable
@@ -63,6 +69,9 @@ class FirestoreFollowUpStore(FollowUpStore):
         return self._db.collection("cases").document(reference).collection("events")
 
     def messages(self, reference: str) -> list[CaseEvent]:
+        return [e for e in self.events(reference) if e.kind in MESSAGE_KINDS]
+
+    def events(self, reference: str) -> list[CaseEvent]:
         # Events are read by id (1..event_count), not queried: the public forms function
         # reads documents it can name and never needs the permission to list a collection.
         doc = self._database.get(f"cases/{reference}")
@@ -73,7 +82,29 @@ class FirestoreFollowUpStore(FollowUpStore):
                 for seq in range(1, case.event_count + 1)]
         snapshots = self._database.call(lambda **options: list(self._db.get_all(refs, **options)))
         events = [event_from_doc(s.to_dict() or {}) for s in snapshots if s.exists]
-        return sorted((e for e in events if e.kind in MESSAGE_KINDS), key=lambda e: e.seq)
+        return sorted(events, key=lambda e: e.seq)
+
+    def _visit_ref(self, reference: str) -> Any:
+        return self._db.collection("follow_up_visits").document(reference)
+
+    def record_visit(self, reference: str, at: datetime) -> Visit:
+        ref = self._visit_ref(reference)
+
+        @firestore.transactional
+        def apply(transaction: firestore.Transaction) -> Visit:
+            snapshot = ref.get(transaction=transaction)
+            visit = visited(visit_from_doc(snapshot.to_dict() or {}) if snapshot.exists
+                            else None, at)
+            transaction.set(ref, visit_doc(visit))
+            return visit
+
+        with case_lock(reference), self._guard():
+            return apply(  # type: ignore[no-any-return]
+                self._db.transaction(max_attempts=TRANSACTION_ATTEMPTS))
+
+    def visit(self, reference: str) -> Visit | None:
+        snapshot = self._database.call(self._visit_ref(reference).get)
+        return visit_from_doc(snapshot.to_dict() or {}) if snapshot.exists else None
 
     def append_message(self, reference: str, *, kind: str, actor: str, message_id: str,
                        sealed: Mapping[str, Any], at: datetime,

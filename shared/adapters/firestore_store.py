@@ -45,8 +45,8 @@ from shared.domain.retention import content_free
 from shared.ports.storage import IntakeStore, ReferenceTaken, SubmissionExists
 
 # The equality filters list_cases can combine (any subset), before its optional
-# next_deadline range and its received_at order: firestore_indexes.json declares an index
-# for every combination (tests/infra checks).
+# next_deadline or feedback_due range and its received_at order: firestore_indexes.json
+# declares an index for every combination (tests/infra checks).
 CASE_FILTERS = ("form", "state", "assignee", "referral_status")
 
 
@@ -167,6 +167,10 @@ class FirestoreStore(IntakeStore):
         if query.due_before is not None:
             found = found.where(filter=FieldFilter("next_deadline", "<", query.due_before))
             found = found.order_by("next_deadline")
+        if query.feedback_due_before is not None:
+            found = found.where(filter=FieldFilter("feedback_due", "<",
+                                                   query.feedback_due_before))
+            found = found.order_by("feedback_due")
         found = found.order_by("received_at", direction=firestore.Query.DESCENDING)
         snapshots = self._database.stream(found.limit(query.limit))
         return [case_from_doc(s.to_dict() or {}) for s in snapshots]

@@ -1,4 +1,4 @@
-"""Lockout counters as documents, shared by the follow-up store adapters."""
+"""Lockout counters and visits as documents, shared by the follow-up store adapters."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shared.adapters.documents import timestamp
-from shared.domain.follow_up import Lockout
+from shared.domain.follow_up import Lockout, Visit
 
 
 def lockout_doc(lockout: Lockout, lock_for: timedelta) -> dict[str, Any]:
@@ -31,3 +31,13 @@ def lockout_from_doc(doc: dict[str, Any]) -> Lockout:
                    locked_until=moment(doc.get("locked_until")),
                    last_failure_at=moment(doc.get("last_failure_at")),
                    since=moment(doc.get("since")))
+
+
+def visit_doc(visit: Visit) -> dict[str, Any]:
+    return {"current": visit.current, "previous": visit.previous}
+
+
+def visit_from_doc(doc: dict[str, Any]) -> Visit:
+    previous = doc.get("previous")
+    return Visit(timestamp(doc["current"]),
+                 timestamp(previous) if previous is not None else None)

@@ -25,9 +25,15 @@ from shared.adapters.documents import (
     event_from_doc,
     pending_doc,
 )
-from shared.adapters.followup_docs import lockout_doc, lockout_from_doc, refund_fields
+from shared.adapters.followup_docs import (
+    lockout_doc,
+    lockout_from_doc,
+    refund_fields,
+    visit_doc,
+    visit_from_doc,
+)
 from shared.adapters.sqlite_database import SqliteDatabase, dump_doc, sortable
-from shared.domain.follow_up import MESSAGE_KINDS, Attempt, Lockout
+from shared.domain.follow_up import MESSAGE_KINDS, Attempt, Lockout, Visit, visited
 from shared.domain.records import CaseEvent, PendingTask
 from shared.ports.follow_up import FollowUpStore
 
@@ -36,6 +42,8 @@ CREATE TABLE IF NOT EXISTS follow_up_message_ids (
     reference TEXT NOT NULL, message_id TEXT NOT NULL, seq INTEGER NOT NULL,
     PRIMARY KEY (reference, message_id));
 CREATE TABLE IF NOT EXISTS follow_up_lockouts (
+    reference TEXT PRIMARY KEY, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS follow_up_visits (
     reference TEXT PRIMARY KEY, doc TEXT NOT NULL);
 """
 LEGACY = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'follow_up_messages'"
@@ -59,11 +67,28 @@ class SqliteFollowUpStore(FollowUpStore):
                         db.execute(statement)
 
     def messages(self, reference: str) -> list[CaseEvent]:
+        return [e for e in self.events(reference) if e.kind in MESSAGE_KINDS]
+
+    def events(self, reference: str) -> list[CaseEvent]:
         with self._db.connection() as db, self._db.guard():
             rows = db.execute("SELECT doc FROM case_events WHERE reference = ? ORDER BY seq",
                               (reference,)).fetchall()
-        events = [event_from_doc(json.loads(row[0])) for row in rows]
-        return [e for e in events if e.kind in MESSAGE_KINDS]
+        return [event_from_doc(json.loads(row[0])) for row in rows]
+
+    def record_visit(self, reference: str, at: datetime) -> Visit:
+        with self._db.transaction() as db:
+            row = db.execute("SELECT doc FROM follow_up_visits WHERE reference = ?",
+                             (reference,)).fetchone()
+            visit = visited(visit_from_doc(json.loads(row[0])) if row else None, at)
+            db.execute("INSERT INTO follow_up_visits VALUES (?, ?) ON CONFLICT (reference) "
+                       "DO UPDATE SET doc = excluded.doc", (reference, dump_doc(visit_doc(visit))))
+            return visit
+
+    def visit(self, reference: str) -> Visit | None:
+        with self._db.connection() as db, self._db.guard():
+            row = db.execute("SELECT doc FROM follow_up_visits WHERE reference = ?",
+                             (reference,)).fetchone()
+        return visit_from_doc(json.loads(row[0])) if row else None
 
     def append_message(self, reference: str, *, kind: str, actor: str, message_id: str,
                        sealed: Mapping[str, Any], at: datetime,

@@ -129,9 +129,14 @@ class SqliteStore(IntakeStore):
             args.append(sortable(query.due_before))
         if query.rekey:
             clauses.append("json_extract(doc, '$.rekey_needed') = 1")
+        if query.feedback_due_before is not None:
+            clauses.append("json_extract(doc, '$.feedback_due') < ?")
+            args.append(sortable(query.feedback_due_before))
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         order = ("json_extract(doc, '$.next_deadline'), received_at DESC"
-                 if query.due_before is not None else "received_at DESC")
+                 if query.due_before is not None else
+                 "json_extract(doc, '$.feedback_due'), received_at DESC"
+                 if query.feedback_due_before is not None else "received_at DESC")
         return [case_from_doc(doc) for doc in self._db.rows(
             f"SELECT doc FROM cases {where} ORDER BY {order} LIMIT ?",  # noqa: S608
             *args, query.limit)]

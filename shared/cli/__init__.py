@@ -74,6 +74,7 @@ def _register() -> None:
     from shared.cli.cases import cases
     from shared.cli.disclosure import register as register_disclosure
     from shared.cli.i18n import i18n
+    from shared.cli.proofs import proof_keys, verify_proof
     from shared.cli.recusal import recusal_index
     from shared.cli.referrals import referrals
     from shared.cli.reporting import register as register_reporting
@@ -81,6 +82,8 @@ def _register() -> None:
     from shared.cli.retention import retention
 
     main.add_command(cases)
+    main.add_command(verify_proof)
+    main.add_command(proof_keys)
     main.add_command(recusal_index)
     main.add_command(i18n)
     main.add_command(referrals)

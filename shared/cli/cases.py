@@ -43,6 +43,9 @@ _FILTERS = [
     click.option("--due-for-purge", is_flag=True,
                  help="Only the cases due for purge within 30 days, soonest first "
                       "(docs/retention.md)."),
+    click.option("--feedback-due-within", type=click.IntRange(0, 3650), metavar="DAYS",
+                 help="Only cases whose reporter is still owed feedback due within DAYS "
+                      "days (0: today or overdue), soonest first."),
     click.option("--limit", type=click.IntRange(1, 500), default=200, show_default=True),
     click.option("--json", "as_json", is_flag=True, help="One JSON object per case."),
 ]
@@ -143,15 +146,19 @@ def _api(token: str | None, url: str | None, as_officer: str | None) -> CaseApi:
 
 
 def _list(api: CaseApi, state: str | None, forwarding: str | None, form: str | None,
-          assignee: str | None, due_within: int | None, due_for_purge: bool, limit: int,
-          as_json: bool) -> None:
+          assignee: str | None, due_within: int | None, feedback_due_within: int | None,
+          due_for_purge: bool, limit: int, as_json: bool) -> None:
     if state == FORWARDING_FAILED:
         state, forwarding = None, forwarding or "failed"
         if forwarding != "failed":
             raise click.UsageError("--state forwarding_failed is --forwarding failed")
+    if due_within is not None and feedback_due_within is not None:
+        raise click.UsageError("--due-within or --feedback-due-within, not both")
     params = {"state": state, "forwarding": forwarding, "form": form, "assignee": assignee,
-              "due_within_days": due_within, "limit": limit,
-              "due_for_purge": "true" if due_for_purge else None}
+              "due_within_days": due_within if feedback_due_within is None
+              else feedback_due_within,
+              "deadline": "feedback_due" if feedback_due_within is not None else None,
+              "limit": limit, "due_for_purge": "true" if due_for_purge else None}
     found = api.call("GET", "/", params={k: v for k, v in params.items() if v is not None})
     for row in found["cases"]:
         if as_json:

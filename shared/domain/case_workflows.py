@@ -23,6 +23,11 @@ from shared.domain.workflow import (
 PRELIMINARY_REVIEW_DUE: Final = "preliminary_review_due"
 PANEL_REVIEW_REQUEST_DUE: Final = "panel_review_request_due"
 ADVICE_ANSWER_DUE: Final = "advice_answer_due"
+# Feedback to the reporter (EU Directive 2019/1937, Art. 9: within 3 months of the
+# acknowledgement), every form: met once the reporter has had the office's answer or
+# determination, or, for misconduct, once the referral is acknowledged and the reporter
+# can see where the report went.
+FEEDBACK_DUE: Final = "feedback_due"
 
 
 def _t(name: str, sources: Iterable[str], target: str, actor: Actor,
@@ -60,7 +65,8 @@ ADVICE_WORKFLOW: Final = Workflow(
     closed=frozenset({"closed", REFERRED_AS_MISCONDUCT}),
     # The answer the forms promise ("usually within 10 working days"), from reception or
     # from reopening.
-    deadlines={ADVICE_ANSWER_DUE: frozenset({"received", "assigned"})},
+    deadlines={ADVICE_ANSWER_DUE: frozenset({"received", "assigned"}),
+               FEEDBACK_DUE: frozenset({"received", "assigned"})},
 )
 
 MISCONDUCT_WORKFLOW: Final = Workflow(
@@ -79,6 +85,9 @@ MISCONDUCT_WORKFLOW: Final = Workflow(
            "Record the investigations office's acknowledgement of the report."),
     ),
     closed=frozenset({"acknowledged"}),
+    # Until the investigations office's acknowledgement is recorded: the follow-up page
+    # then tells the reporter where the report went.
+    deadlines={FEEDBACK_DUE: frozenset({"received", "forwarded", "forwarding_failed"})},
 )
 
 # A retaliation request can be suspended while the Ethics Office holds it and before any
@@ -162,6 +171,8 @@ RETALIATION_WORKFLOW: Final = Workflow(
                                            "reopened"}),
         # From the moment the complainant is notified of the determination, not before.
         PANEL_REVIEW_REQUEST_DUE: frozenset({"no_prima_facie"}),
+        # Met by the preliminary review's determination, which the complainant is told.
+        FEEDBACK_DUE: frozenset({"received", "preliminary_review", "returned", "reopened"}),
     },
 )
 

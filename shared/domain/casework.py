@@ -16,6 +16,7 @@ from typing import Any
 from shared.domain import notifications
 from shared.domain.case_workflows import (
     ADVICE_ANSWER_DUE,
+    FEEDBACK_DUE,
     PANEL_REVIEW_REQUEST_DUE,
     PRELIMINARY_REVIEW_DUE,
     RETRY_FORWARDING,
@@ -51,7 +52,7 @@ from shared.domain.workflow import ALLEGATION_TYPE, NOTE, OFFICER, REASON, SYSTE
 # workflows, the complainant's panel-review window included (the office must know it is
 # about to lapse).
 ALERTED_DEADLINES = frozenset({PRELIMINARY_REVIEW_DUE, PANEL_REVIEW_REQUEST_DUE,
-                               ADVICE_ANSWER_DUE})
+                               ADVICE_ANSWER_DUE, FEEDBACK_DUE})
 NO_PRIMA_FACIE = "no_prima_facie"
 DETERMINATION_NOTICE = "determination_notice"
 DETERMINATION_UNSENT = "determination_unsent"

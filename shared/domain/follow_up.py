@@ -15,14 +15,14 @@ newer version, say) gets a plain fallback instead of an error.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Final
 
 from shared.domain.case_workflows import REFERRED_AS_MISCONDUCT, WORKFLOWS
-from shared.domain.records import Forwarding
+from shared.domain.records import CaseEvent, Forwarding
 from shared.domain.workflow import Workflow
 
 # Case history events that carry a message (details: message_id + sealed text).
@@ -352,3 +352,45 @@ def _check_every_state_has_a_status() -> None:
 
 
 _check_every_state_has_a_status()
+
+
+@dataclass(frozen=True)
+class Visit:
+    """When the submitter opened their case on the follow-up page: now, and the time
+    before, which "what changed since your last visit" counts from."""
+
+    current: datetime
+    previous: datetime | None = None
+
+
+def visited(previous: Visit | None, at: datetime) -> Visit:
+    """The visit record after opening the case at ``at``."""
+    return Visit(at, previous.current if previous is not None else None)
+
+
+@dataclass(frozen=True)
+class Change:
+    """Something the submitter did not see yet: the case moved to a new status, or the
+    office replied; and when."""
+
+    at: datetime
+    status: SubmitterStatus | None = None  # a new status; None for a reply
+
+
+def changes_since(events: Iterable[CaseEvent], since: datetime | None, form: str,
+                  referral: str | None) -> tuple[Change, ...]:
+    """What changed after the submitter's previous visit (nothing before a first visit):
+    each change of state, in the submitter's words, and each reply of the office. Internal
+    events (alerts, notes, assignments) are not changes the submitter is told of."""
+    if since is None:
+        return ()
+    found: list[Change] = []
+    for event in sorted(events, key=lambda e: e.seq):
+        if event.at <= since:
+            continue
+        if event.kind == REPLY_TO_SUBMITTER:
+            found.append(Change(event.at))
+        elif event.to_state is not None and event.to_state != event.from_state \
+                and event.kind != "received":
+            found.append(Change(event.at, submitter_status(event.to_state, form, referral)))
+    return tuple(found)

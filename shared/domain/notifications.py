@@ -28,7 +28,9 @@ INTEGRITY_WORDS = {
 DEADLINE_WORDS = {"preliminary_review_due": "The preliminary review",
                   "panel_review_request_due": "The complainant's window to ask the Ethics "
                                               "Panel chair for a review",
-                  "advice_answer_due": "The answer to the advice request"}
+                  "advice_answer_due": "The answer to the advice request",
+                  "feedback_due": "The feedback owed to the reporter (three months from the "
+                                  "acknowledgement by default)"}
 MATTER_WORDS = {"misconduct": "a misconduct allegation",
                 "retaliation": "a retaliation matter, for investigation of the alleged "
                                "retaliatory acts"}

@@ -8,12 +8,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from types import MappingProxyType
+from typing import TypeVar
 
 # How long each form's case is kept once its retention clock starts (docs/retention.md
 # gives the reasons): advice 7 years after closing, misconduct 1 year after the
 # investigations office's acknowledgement, retaliation 10 years after closing.
 RETENTION_DAYS: Mapping[str, int] = MappingProxyType(
     {"advice": 2555, "misconduct": 365, "retaliation": 3650})
+
+_Day = TypeVar("_Day", bound=date)  # a date, or a datetime (its time of day kept)
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,11 @@ class Policy:
     panel_review_days: int = 30
     # What the advice form promises: an answer "usually within 10 working days".
     advice_answer_working_days: int = 10
+    # Feedback to the reporter, per form, in months from the acknowledgement (EU Directive
+    # 2019/1937, Art. 9: three months).
+    feedback_months_advice: int = 3
+    feedback_months_misconduct: int = 3
+    feedback_months_retaliation: int = 3
     retention_days: Mapping[str, int] = field(default_factory=lambda: RETENTION_DAYS)
     # What an officer's one extension adds to a case's purge date.
     extension_days: int = 365
@@ -42,6 +50,14 @@ class Policy:
 
     def panel_review_request_due(self, notified_at: datetime) -> datetime:
         return notified_at + timedelta(days=self.panel_review_days)
+
+    def feedback_due(self, form: str, acknowledged_at: datetime) -> datetime:
+        """When the reporter must have had feedback: calendar months (clamped to a shorter
+        month's end) after the acknowledgement, which is the moment of reception."""
+        months = getattr(self, f"feedback_months_{form}", None)
+        if not isinstance(months, int):
+            raise ValueError(f"no feedback time limit for form {form!r}")
+        return add_months(acknowledged_at, months)
 
     def filing_deadline(self, last_act: date) -> date:
         return add_months(last_act, self.filing_window_months)
@@ -68,7 +84,7 @@ def earliest_day(day: date, approximate: bool) -> date:
     return add_months(day, -APPROXIMATION_MONTHS) if approximate else day
 
 
-def add_months(day: date, months: int) -> date:
+def add_months(day: _Day, months: int) -> _Day:
     """The same day ``months`` later (earlier if negative), clamped to the end of a
     shorter month."""
     month_index = day.month - 1 + months

@@ -30,6 +30,9 @@ class Submission:
     anonymous: bool
     request_digest: str
     receipt_hash: str | None = None
+    # The signed proof of submission given to the submitter (docs/proof-format.md): codes,
+    # a time and a digest, nothing sealed. None for submissions stored before proofs.
+    proof: str | None = None
 
 
 class UnknownSubmission(LookupError):
@@ -164,6 +167,11 @@ def next_deadline(case: Case) -> datetime | None:
     return min(case.deadlines.values(), default=None)
 
 
+def feedback_due(case: Case) -> datetime | None:
+    """When the feedback owed to the reporter is due, while it is still owed."""
+    return case.deadlines.get("feedback_due")
+
+
 def referral_status(case: Case) -> str | None:
     """Where the case's referral stands (``Forwarding.status``); None without one."""
     return case.forwarding.status if case.forwarding else None
@@ -172,12 +180,14 @@ def referral_status(case: Case) -> str | None:
 @dataclass(frozen=True)
 class CaseQuery:
     """Which cases to list; every given criterion must hold. Newest first, or the most
-    urgent first when ``due_before`` is given."""
+    urgent first when ``due_before`` (or ``feedback_due_before``: not both) is given."""
 
     form: str | None = None
     state: str | None = None
     assignee: str | None = None
     due_before: datetime | None = None  # the earliest deadline is before this time
+    # The feedback owed to the reporter is due before this time (and not yet given).
+    feedback_due_before: datetime | None = None
     referral: str | None = None  # Forwarding.status of the case's referral
     # Due for purge before this time, soonest first; held and purged cases are never due.
     # The other criteria narrow the first ``limit`` cases due (a store lists those by their
@@ -189,9 +199,11 @@ class CaseQuery:
     limit: int = 100
 
     def __post_init__(self) -> None:
+        if self.due_before is not None and self.feedback_due_before is not None:
+            raise ValueError("list by the earliest deadline or by the feedback due, not both")
         if self.rekey and (self.purge_before is not None or any(
                 v is not None for v in (self.form, self.state, self.assignee, self.due_before,
-                                        self.referral))):
+                                        self.feedback_due_before, self.referral))):
             raise ValueError("the cases to wrap again are listed on their own")
 
 
@@ -202,7 +214,9 @@ def matches(case: Case, query: CaseQuery) -> bool:
             and (query.state is None or case.state == query.state)
             and (query.assignee is None or case.assignee == query.assignee)
             and (query.referral is None or referral_status(case) == query.referral)
-            and (query.due_before is None or (due is not None and due < query.due_before)))
+            and (query.due_before is None or (due is not None and due < query.due_before))
+            and (query.feedback_due_before is None or (
+                (owed := feedback_due(case)) is not None and owed < query.feedback_due_before)))
 
 
 @dataclass(frozen=True)

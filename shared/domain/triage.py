@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from shared.domain.case_workflows import ADVICE_ANSWER_DUE, PRELIMINARY_REVIEW_DUE
+from shared.domain.case_workflows import (
+    ADVICE_ANSWER_DUE,
+    FEEDBACK_DUE,
+    PRELIMINARY_REVIEW_DUE,
+)
 from shared.domain.policy import Policy
 from shared.domain.records import (
     Case,
@@ -33,7 +37,8 @@ def triage(submission: Submission, policy: Policy, now: datetime) -> Triage:
             route="ethics_advice",
             category=clear["subcategory"],
             triaged_at=now,
-            deadlines={ADVICE_ANSWER_DUE: policy.advice_answer_due(submission.received_at)},
+            deadlines={ADVICE_ANSWER_DUE: policy.advice_answer_due(submission.received_at),
+                       FEEDBACK_DUE: policy.feedback_due("advice", submission.received_at)},
         )
     if submission.form == "misconduct":
         allegation = clear["allegation_type"]
@@ -45,6 +50,8 @@ def triage(submission: Submission, policy: Policy, now: datetime) -> Triage:
             triaged_at=now,
             flags=flags,
             forward_to_investigations=True,
+            deadlines={FEEDBACK_DUE: policy.feedback_due("misconduct",
+                                                         submission.received_at)},
         )
     if submission.form == "retaliation":
         # Older records have no filing_window_from: their dates were all exact.
@@ -57,6 +64,7 @@ def triage(submission: Submission, policy: Policy, now: datetime) -> Triage:
             triaged_at=now,
             deadlines={
                 PRELIMINARY_REVIEW_DUE: policy.preliminary_review_due(submission.received_at),
+                FEEDBACK_DUE: policy.feedback_due("retaliation", submission.received_at),
             },
             flags=("filed_late",) if late else (),
         )

@@ -139,7 +139,8 @@ def _send(container: UseCases, request: Request, ctx: views.PageContext, flow: F
                     headers=answer.headers)
     if ack.replayed:
         return _sent_before(container, request, ctx, draft)
-    receipt = views.Receipt(form.code, ack.reference, ack.received_at, ack.receipt)
+    receipt = views.Receipt(form.code, ack.reference, ack.received_at, ack.receipt,
+                            ack.proof)
     confirmation = page_state.Confirmation(receipt, draft.key)
     if security.browser_cookie(request) is None:  # no cookie came: it may never be kept
         return views.confirmation(ctx, PAGES[form.code], confirmation.receipt, status=201,

@@ -85,9 +85,16 @@ def _when(moment: datetime | None) -> str | None:
 def _list_cases(c: UseCases, request: Request, officer: Officer) -> Response:
     query = validated(_LIST, dict(request.args.items()), c)
     due = query.get("due_within_days")
+    by_feedback = query.get("deadline") == "feedback_due"
+    # The feedback clock: due before the end of the day ``due`` days from today (alone:
+    # every case still owing feedback).
+    feedback_before = (c.now() + timedelta(days=(due if due is not None else 3650) + 1)
+                       ).replace(hour=0, minute=0, second=0, microsecond=0)
     found = c.cases.list_cases(officer, CaseQuery(
         form=query.get("form"), state=query.get("state"), assignee=query.get("assignee"),
-        due_before=c.now() + timedelta(days=due) if due is not None else None,
+        due_before=c.now() + timedelta(days=due)
+        if due is not None and not by_feedback else None,
+        feedback_due_before=feedback_before if by_feedback else None,
         referral=query.get("forwarding"), limit=query["limit"],
         purge_before=c.now() + DUE_WINDOW if query.get("due_for_purge") else None))
     return json_response(200, {"cases": [summary(case) for case in found]})

@@ -5,7 +5,9 @@ Routes (as the function sees them, below its own URL ``/forms``):
 ``/`` start; ``/advice`` ``/misconduct`` ``/retaliation`` the forms (GET: the first step;
 POST: from step to step, up to "Check your answers", which posts to the submit function);
 ``/received`` the one-time confirmation (GET), ended by "I have written it down" (POST),
-``/received/text`` its text file; ``/done``; ``/exit`` ("Exit this page"); ``/follow-up``
+``/received/text`` its text file, ``/received/proof`` the proof of submission;
+``/keys`` (and ``/keys.json``) the public keys that sign proofs, ``/verify`` (GET, POST)
+the page where a proof is checked; ``/done``; ``/exit`` ("Exit this page"); ``/follow-up``
 (GET: ask for reference and receipt; POST: open the case), ``/follow-up/case`` (GET: the
 opened case), ``/follow-up/message`` (POST: add information), ``/follow-up/leave`` (POST);
 ``/assets/<file>`` (not ``/static``: Flask, under functions-framework, keeps that path for
@@ -21,7 +23,7 @@ from flask import Request, Response
 from werkzeug.routing import Rule
 
 from shared import logs
-from shared.endpoints import browser, confirmation, form_steps
+from shared.endpoints import browser, confirmation, form_steps, proofs
 from shared.endpoints.base import Action, Handler, Wiring, endpoint
 from shared.endpoints.follow_up import add_information, leave, open_with_receipt, show_case
 from shared.endpoints.routing import NoRoute, WrongMethod, match, routes
@@ -73,6 +75,11 @@ ROUTES = routes([
     Rule("/received", endpoint=confirmation.show, methods=["GET"]),
     Rule("/received", endpoint=confirmation.finish, methods=["POST"]),
     Rule("/received/text", endpoint=confirmation.download, methods=["GET"]),
+    Rule("/received/proof", endpoint=proofs.download, methods=["GET"]),
+    Rule("/keys", endpoint=proofs.keys_page, methods=["GET"]),
+    Rule("/keys.json", endpoint=proofs.keys_document, methods=["GET"]),
+    Rule("/verify", endpoint=proofs.verify_form, methods=["GET"]),
+    Rule("/verify", endpoint=proofs.verify, methods=["POST"]),
     Rule("/done", endpoint=confirmation.done, methods=["GET"]),
     Rule("/exit", endpoint=confirmation.leave_now, methods=["GET"]),
     Rule("/follow-up", methods=["GET"],

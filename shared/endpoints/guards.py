@@ -23,6 +23,9 @@ SUBMIT_BUCKET = "submit"
 # each, Back, Change, Add another, a language), so the limit allows this many per form.
 STEPS_BUCKET = "form_steps"
 STEP_POSTS_PER_FORM = 50
+# Checks of pasted proofs: each reads the published keys (Cloud KMS on gcp), so a client
+# gets as many as it may send submissions, counted apart.
+VERIFY_BUCKET = "verify_proof"
 
 
 def client_of(container: UseCases, request: Request) -> str:

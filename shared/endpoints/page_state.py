@@ -69,7 +69,8 @@ class Confirmation:
     def as_json(self) -> dict[str, object]:
         r = self.receipt
         return {"f": r.form, "r": r.reference, "a": r.received_at.isoformat(),
-                "c": r.receipt, "k": self.key, "s": self.shown, "d": self.downloaded}
+                "c": r.receipt, "p": r.proof, "k": self.key, "s": self.shown,
+                "d": self.downloaded}
 
 
 def receipt_cookie(container: UseCases, request: Request, cookie: str,
@@ -90,7 +91,8 @@ def read_confirmation(container: UseCases, request: Request) -> Confirmation | N
     try:
         receipt = Receipt(str(value["f"]), str(value["r"]),
                           datetime.fromisoformat(str(value["a"])),
-                          str(value["c"]) if value["c"] else None)
+                          str(value["c"]) if value["c"] else None,
+                          str(value["p"]) if value.get("p") else None)
         return Confirmation(receipt, str(value["k"]), bool(value["s"]), bool(value["d"]))
     except (KeyError, TypeError, ValueError):
         return None

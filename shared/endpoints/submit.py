@@ -8,6 +8,7 @@ from flask import Request, Response
 from marshmallow import Schema
 
 from shared.domain.forms import FormSpec
+from shared.domain.proofs import canonical_content
 from shared.endpoints import guards
 from shared.endpoints.base import Handler, Wiring, endpoint
 from shared.endpoints.validation import validated
@@ -38,12 +39,16 @@ def submission_endpoint(form: FormSpec, schema: Schema, wiring: Wiring) -> Handl
         body = read_body(request, container.settings.max_body_bytes)
         key = idempotency_key(request, body)
         data = validated(schema, body, container)
-        ack = container.receive_submission(form, data, idempotency_key=key)
+        # The proof's digest covers the document as sent, which the client can keep.
+        ack = container.receive_submission(form, data, idempotency_key=key,
+                                           submitted=canonical_content(body))
         body_out: dict[str, Any] = {"reference": ack.reference,
                                     "received_at": ack.received_at.isoformat(),
                                     "next_steps": list(form.next_steps(container.policy))}
         if ack.receipt is not None:
             body_out["receipt"] = ack.receipt
+        if ack.proof is not None:
+            body_out["proof"] = ack.proof
         headers = {"Idempotent-Replayed": "true"} if ack.replayed else {}
         return json_response(201, body_out, headers)
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from shared.domain.follow_up import Attempt, Lockout
+from shared.domain.follow_up import Attempt, Lockout, Visit
 from shared.domain.records import CaseEvent, PendingTask
 
 
@@ -26,6 +26,20 @@ class FollowUpStore(abc.ABC):
     @abc.abstractmethod
     def messages(self, reference: str) -> list[CaseEvent]:
         """The case's message events (both kinds), oldest first; [] for an unknown case."""
+
+    @abc.abstractmethod
+    def events(self, reference: str) -> list[CaseEvent]:
+        """Every event of the case's history, oldest first, read by id (the public page
+        never lists a collection); [] for an unknown case."""
+
+    @abc.abstractmethod
+    def record_visit(self, reference: str, at: datetime) -> Visit:
+        """Record that the submitter opened the case at ``at``, atomically: the visit now
+        and the one before it (None on the first)."""
+
+    @abc.abstractmethod
+    def visit(self, reference: str) -> Visit | None:
+        """The latest visit recorded and the one before it; None if never opened."""
 
     @abc.abstractmethod
     def append_message(self, reference: str, *, kind: str, actor: str, message_id: str,

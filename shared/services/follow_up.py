@@ -28,12 +28,15 @@ from datetime import datetime, timedelta
 from shared.domain import casework, notifications
 from shared.domain.follow_up import (
     FAILURES_BEFORE_LOCK,
+    MESSAGE_KINDS,
     REFERENCE_FAILURES_BEFORE_PACING,
     REPLY_TO_SUBMITTER,
     SUBMITTER_ACTOR,
     SUBMITTER_MESSAGE,
     Attempt,
+    Change,
     SubmitterStatus,
+    changes_since,
     receipt_checks,
     referral_fact,
     submitter_status,
@@ -100,6 +103,9 @@ class CaseView:
     # The case was closed and its records deleted then (its tombstone is all that is
     # left): no message is kept, and nothing can be added.
     purged_at: datetime | None = None
+    # The submitter's previous visit, and what changed since (empty on a first visit).
+    since: datetime | None = None
+    changes: tuple[Change, ...] = ()
 
 
 @functools.cache
@@ -160,8 +166,9 @@ def open_case(reference: str, receipt: str, *, client: str, clients: RateLimiter
     follow_up.refund_attempt(reference, everyone, limit=REFERENCE_FAILURES_BEFORE_PACING)
     log.info("follow-up page opened", extra={"event": "follow_up_opened",
                                              "reference": reference})
-    return _view(case, follow_up.messages(reference), store=store, cipher=cipher,
-                 queue=queue, clock=clock, policy=policy)
+    visit = follow_up.record_visit(reference, now)
+    return _view(case, follow_up.events(reference), store=store, cipher=cipher,
+                 queue=queue, clock=clock, policy=policy, since=visit.previous)
 
 
 def _until(attempt: Attempt) -> datetime:
@@ -175,7 +182,8 @@ def _refused(reference: str, reason: str) -> None:
 
 
 def _view(case: Case, events: list[CaseEvent], *, store: IntakeStore, cipher: PayloadCipher,
-          queue: TaskQueue, clock: Clock, policy: Policy) -> CaseView:
+          queue: TaskQueue, clock: Clock, policy: Policy,
+          since: datetime | None = None) -> CaseView:
     """The case as the submitter sees it, its status true to what the system knows (the
     referral delivered or not). Each message opens only as the kind of message its event
     says, of this case: an internal note copied here as a reply, or a message of another
@@ -196,13 +204,14 @@ def _view(case: Case, events: list[CaseEvent], *, store: IntakeStore, cipher: Pa
                          extra={"event": "determination_notified",
                                 "reference": case.reference})
     messages = []
-    for event in events:
+    for event in (e for e in events if e.kind in MESSAGE_KINDS):
         _, text = integrity.open_event(case.reference, event, store=store, cipher=cipher,
                                        queue=queue, clock=clock)
         messages.append(Message(event.at, event.kind == REPLY_TO_SUBMITTER, text))
+    referral = referral_fact(case.forwarding)
     return CaseView(case.reference, case.form, case.received_at,
-                    submitter_status(case.state, case.form, referral_fact(case.forwarding)),
-                    tuple(messages))
+                    submitter_status(case.state, case.form, referral), tuple(messages),
+                    since=since, changes=changes_since(events, since, case.form, referral))
 
 
 def read_case(reference: str, *, store: IntakeStore, follow_up: FollowUpStore,
@@ -214,8 +223,10 @@ def read_case(reference: str, *, store: IntakeStore, follow_up: FollowUpStore,
     case = store.get_case(reference)
     if case is None:
         raise NoMatch()
-    return _view(case, follow_up.messages(reference), store=store, cipher=cipher,
-                 queue=queue, clock=clock, policy=policy)
+    visit = follow_up.visit(reference)
+    return _view(case, follow_up.events(reference), store=store, cipher=cipher,
+                 queue=queue, clock=clock, policy=policy,
+                 since=visit.previous if visit is not None else None)
 
 
 def add_message(reference: str, text: str, message_id: str, *, store: IntakeStore,

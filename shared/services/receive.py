@@ -41,9 +41,11 @@ from shared.domain.references import (
 from shared.domain.sealing import submission_context
 from shared.logs import get_logger
 from shared.ports.clock import Clock
+from shared.ports.proofs import ProofSigner
 from shared.ports.sealing import PayloadSealer, ReplayDigests
 from shared.ports.storage import IntakeStore, ReferenceTaken, SubmissionExists
 from shared.ports.tasks import QueueUnavailable, TaskQueue
+from shared.services.proofs import issue_proof
 from shared.services.tasks import task_for
 
 log = get_logger(__name__)
@@ -58,13 +60,14 @@ class IdempotencyConflict(Exception):
 
 @dataclass(frozen=True)
 class Acknowledgement:
-    """What the submitter is told: the reference and the receipt code (None only on a
-    replay after the receipt's window)."""
+    """What the submitter is told: the reference, the receipt code (None only on a
+    replay after the receipt's window) and the signed proof of submission (its text)."""
 
     reference: str
     received_at: datetime
     receipt: str | None = None
     replayed: bool = False
+    proof: str | None = None
 
 
 def submission_id_for(form: FormSpec, idempotency_key: str | None) -> str:
@@ -86,6 +89,8 @@ def receive_submission(
     digests: ReplayDigests,
     clock: Clock,
     receipt_window: timedelta,
+    signer: ProofSigner,
+    submitted: bytes | None = None,
 ) -> Acknowledgement:
     """Store a validated submission exactly once and queue its triage.
 
@@ -115,17 +120,24 @@ def receive_submission(
         pending = PendingTask("triage", submission_id, reference, now, now)
         # Sealed for its place: this submission of this case (a new reference, a new seal).
         sealed = sealer.seal(submission_context(submission_id, reference), canonical)
+        issued = issue_proof(signer, reference=reference, form=form.code, received_at=now,
+                             canonical=canonical if submitted is None else submitted)
+        proof, proof_key = issued.text(), issued.statement.key_id
         try:
             store.create_submission(
                 Submission(
                     id=submission_id, form=form.code, reference=reference, received_at=now,
                     clear=form.clear_view(data), sealed=sealed, anonymous=anonymous,
-                    request_digest=digest, receipt_hash=receipt_hash,
+                    request_digest=digest, receipt_hash=receipt_hash, proof=proof,
                 ),
                 Case(reference=reference, submission_id=submission_id, form=form.code,
                      state=RECEIVED, received_at=now, updated_at=now, event_count=1),
+                # The acknowledgement record: the submitter is answered at once, and
+                # this is when, with the key whose proof told them so.
                 CaseEvent(seq=1, at=now, kind="received", actor="system:intake",
-                          to_state=RECEIVED, details={"form": form.code}),
+                          to_state=RECEIVED,
+                          details={"form": form.code, "acknowledged_at": now.isoformat(),
+                                   "proof_key": proof_key}),
                 pending,
             )
             break
@@ -149,7 +161,7 @@ def receive_submission(
         log.error("triage enqueue failed; the submission stays pending and sweep re-queues it",
                   extra={"event": "enqueue_failed", "reference": reference,
                          "error": type(error).__name__})
-    return Acknowledgement(reference, now, receipt)
+    return Acknowledgement(reference, now, receipt, proof=proof)
 
 
 def _replay(form: FormSpec, existing: Submission, digest: str, idempotency_key: str,
@@ -174,4 +186,4 @@ def _replay(form: FormSpec, existing: Submission, digest: str, idempotency_key: 
     log.info("idempotent retry answered with the first response",
              extra={"event": "idempotent_replay", "reference": existing.reference})
     return Acknowledgement(existing.reference, existing.received_at, receipt,
-                           replayed=True)
+                           replayed=True, proof=existing.proof)

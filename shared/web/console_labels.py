@@ -93,6 +93,7 @@ DEADLINES: Final = {
     "preliminary_review_due": N_("Preliminary review due"),
     "panel_review_request_due": N_("Panel review request due"),
     "advice_answer_due": N_("Answer due"),
+    "feedback_due": N_("Feedback to the reporter due"),
 }
 
 REFERRALS: Final = {

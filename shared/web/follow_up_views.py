@@ -88,6 +88,13 @@ def case(ctx: PageContext, view: Any, *, message: str = "",
     control = _control(ctx, MESSAGE, message, errors.get("message", []))
     shown = [{"at": when(ctx, m.at), "from_office": m.from_office, "text": m.text}
              for m in view.messages]
+    since = when(ctx, view.since) if view.since is not None else None
+    changes = [gettext(N_("%(when)s: your case is now: %(status)s")) % {
+                   "when": when(ctx, c.at), "status": gettext(c.status.label)}
+               if c.status is not None else
+               gettext(N_("%(when)s: a new reply from the Ethics Office, under Messages.")) % {
+                   "when": when(ctx, c.at)}
+               for c in view.changes]
     notice = gettext(EXPIRED_MESSAGE) if errors.get("message_id") else None
     summary = _summary([control], notice)
     return ctx.respond(status, "follow_up_case.html", cookies=cookies,
@@ -96,6 +103,7 @@ def case(ctx: PageContext, view: Any, *, message: str = "",
                        purged_on=when(ctx, view.purged_at) if view.purged_at else None,
                        status_label=gettext(view.status.label),
                        next_step=gettext(view.status.next_step), messages=shown,
+                       since=since, changes=changes,
                        message=control, message_id=secrets.token_hex(16), added=added,
                        session_time=minutes_in_plain_words(
                            ctx, ctx.settings.get("session_minutes", 15)),

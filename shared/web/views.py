@@ -202,6 +202,7 @@ class Receipt:
     reference: str
     received_at: datetime
     receipt: str | None
+    proof: str | None = None  # the signed proof of submission (no secret in it)
 
 
 def next_steps(ctx: PageContext, form: str) -> list[str]:
@@ -239,7 +240,7 @@ def confirmation(ctx: PageContext, page: FormPage, receipt: Receipt, *, status: 
     return ctx.respond(status, "confirmation.html", cookies=cookies, download=not shown,
                        heading=gettext(page.received), reference=receipt.reference,
                        received_at=when(ctx, receipt.received_at), receipt=receipt.receipt,
-                       next_steps=next_steps(ctx, page.code),
+                       proof=receipt.proof, next_steps=next_steps(ctx, page.code),
                        who=[gettext(p) for p in page.who_knows],
                        explained=[(gettext(t.term), gettext(t.meaning)) for t in page.terms],
                        switch_to=None, lock_links=True, one_time=True)

@@ -23,7 +23,8 @@ from tests.browser.walk import body_for, walk
 from tests.support.browser import Runner, axe_violations
 from tests.support.keyboard import fill_and_send
 
-STATIC = ["", "advice", "misconduct", "retaliation", "follow-up", "done", "no-such-page"]
+STATIC = ["", "advice", "misconduct", "retaliation", "follow-up", "done", "keys", "verify",
+          "no-such-page"]
 REPLY = "Could you tell us the month this happened, and who else was there?"
 TYPED.add(REPLY)
 
@@ -91,6 +92,43 @@ def test_the_follow_up_pages_in_every_language(page: Any, runner: Runner, lang: 
     assert words["story"] in page.locator(".messages").inner_text()
     no_violations(page)
 
+    # Back later: what changed since the last visit (the message sent is no change of
+    # the office's; the section says when the last visit was).
+    page.goto(f"{runner.base_url}/forms/follow-up?lang={lang}")
+    fill_and_send(page, {"reference": reference, "receipt": receipt}, submit_text=opened)
+    assert page.locator(".since-last-visit").is_visible()
+    no_violations(page)
+
+
+@pytest.mark.parametrize("lang", LANGUAGE_CODES)
+def test_the_proof_pages_in_every_language(page: Any, runner: Runner, lang: str) -> None:
+    """The proof on the confirmation, then pasted into the check page: valid, changed,
+    with a copy that differs, and empty."""
+    gettext = translations(lang).gettext
+    walk(page, runner, "advice", lang, body_for("advice", lang))
+    proof = page.locator("pre.proof-text").inner_text()
+    assert proof.startswith("ethics-intake proof of submission")
+    assert page.locator('a[href$="/forms/received/proof"]').is_visible()
+    no_violations(page)
+
+    check = gettext("Check the proof")
+    for pasted, copy, expected in (
+            (proof, "", "This proof is valid. It was signed by the Ethics Office's key and "
+                        "nothing in it has been changed."),
+            (proof.replace("form: advice", "form: misconduct"), "",
+             "This proof is not valid: it was changed after it was signed, or it was not "
+             "signed by the Ethics Office."),
+            (proof, '{"question": "another"}', "The proof is valid, but what you pasted is "
+             "not what was sent: it differs from the submission the proof covers.")):
+        page.goto(f"{runner.base_url}/forms/verify?lang={lang}")
+        fill_and_send(page, {"proof": pasted, "content": copy}, submit_text=check)
+        assert gettext(expected) in page.locator(".proof-result").inner_text()
+        no_violations(page)
+    page.goto(f"{runner.base_url}/forms/verify?lang={lang}")
+    fill_and_send(page, {"proof": ""}, submit_text=check)
+    assert page.locator(".error-summary").is_visible()
+    no_violations(page)
+
 
 def test_a_stale_form_comes_back_with_its_answers(page: Any, runner: Runner) -> None:
     body = body_for("misconduct", "ar")
@@ -130,7 +168,7 @@ def test_pages_reflow_at_320_pixels_and_zoom(browser: Any, runner: Runner, lang:
     context = browser.new_context(viewport={"width": 320, "height": 640})
     try:
         page = context.new_page()
-        for path in ("", "retaliation", "misconduct", "follow-up", "done"):
+        for path in ("", "retaliation", "misconduct", "follow-up", "done", "keys", "verify"):
             page.goto(f"{runner.base_url}/forms/{path}?lang={lang}")
             overflow = page.evaluate("() => document.documentElement.scrollWidth")
             assert overflow <= 320, (path, overflow)

@@ -472,3 +472,28 @@ def test_sqlite_moves_message_ids_kept_by_id_alone(tmp_path: Path) -> None:
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
     assert "follow_up_messages" not in tables
     SqliteFollowUpStore(SqliteDatabase(path))  # opening again is a no-op
+
+
+def test_visits_are_recorded_each_with_the_one_before(
+        stores: tuple[IntakeStore, FollowUpStore]) -> None:
+    store, follow_up = stores
+    reference = _case(store)
+    assert follow_up.visit(reference) is None
+    first = follow_up.record_visit(reference, T0)
+    assert (first.current, first.previous) == (T0, None)
+    second = follow_up.record_visit(reference, T0 + timedelta(days=3))
+    assert (second.current, second.previous) == (T0 + timedelta(days=3), T0)
+    assert follow_up.visit(reference) == second
+    assert follow_up.visit(_case(store, 2)) is None  # each case its own
+
+
+def test_the_history_is_read_whole_in_order(
+        stores: tuple[IntakeStore, FollowUpStore]) -> None:
+    store, follow_up = stores
+    reference = _case(store)
+    follow_up.append_message(reference, kind="submitter_message", actor="submitter",
+                             message_id="a" * 32, sealed=SEALED, at=T0 + timedelta(hours=1))
+    events = follow_up.events(reference)
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    assert events[0].kind == "received" and events[-1].kind == "submitter_message"
+    assert follow_up.events("ETH-ADV-00000-00000") == []

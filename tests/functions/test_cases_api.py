@@ -225,7 +225,8 @@ def test_the_list_filters_and_shows_no_identity(office: Office) -> None:
     # The most urgent first: the advice answer (10 working days from Monday 2 March)
     # before the preliminary review (30 days).
     assert [c["reference"] for c in due["cases"]] == [advice, retaliation]
-    assert due["cases"][0]["deadlines"] == {"advice_answer_due": "2026-03-16T09:30:00+00:00"}
+    assert due["cases"][0]["deadlines"] == {"advice_answer_due": "2026-03-16T09:30:00+00:00",
+                                            "feedback_due": "2026-06-02T09:30:00+00:00"}
     assert due["cases"][1]["deadlines"]["preliminary_review_due"].startswith("2026-04-01")
     soon = office.call("GET", "/?due_within_days=10", who="alice@example.org").get_json()
     assert [c["reference"] for c in soon["cases"]] == []

@@ -69,7 +69,8 @@ def test_the_cli_lists_shows_and_moves_cases(h: Harness) -> None:
     [row] = [json.loads(line) for line in listed.output.splitlines()]
     assert row["reference"] == reference and row["form"] == "retaliation"
     assert row["state"] == "received" and row["received_at"].startswith("2026-03-02T09:30")
-    assert row["deadlines"] == {"preliminary_review_due": "2026-04-01T09:30:00+00:00"}
+    assert row["deadlines"] == {"preliminary_review_due": "2026-04-01T09:30:00+00:00",
+                                "feedback_due": "2026-06-02T09:30:00+00:00"}
     assert moved.exit_code == 0 and json.loads(moved.output)["state"] == "preliminary_review"
     assert illegal.exit_code != 0 and "Allowed:" in illegal.output
     assert noted.exit_code == 0 and taken.exit_code == 0
@@ -215,3 +216,17 @@ def test_on_google_cloud_the_cli_sends_an_id_token_from_default_credentials(
     assert result.exit_code == 0, result.output
     assert endpoint.audiences == [url]
     assert history(h, reference)[-1] == ("read", f"officer:{SERVICE_ACCOUNT}")
+
+
+def test_the_cli_lists_the_cases_still_owing_feedback(h: Harness) -> None:
+    reference = retaliation(h)
+    soon = cases_cli(h.container, "alice@example.org", "list", "--json",
+                     "--feedback-due-within", "7")
+    later = cases_cli(h.container, "alice@example.org", "list", "--json",
+                      "--feedback-due-within", "100")
+    both = cases_cli(h.container, "alice@example.org", "list", "--feedback-due-within", "7",
+                     "--due-within", "7")
+    assert soon.exit_code == 0 and soon.output.strip() == ""  # due in three months
+    assert [json.loads(line)["reference"] for line in later.output.splitlines()] == \
+        [reference]
+    assert both.exit_code == 2 and "not both" in both.output

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from shared.domain.policy import add_months
 from shared.services import follow_up as follow_up_service
 from shared.services.annual_report import annual_report
 from tests.support.casework import OFFICE_MAILBOX, OFFICER, Office, open_office
@@ -163,7 +164,8 @@ def test_an_advice_request_has_a_working_day_clock_with_alerts(office: Office) -
     reference = str(office.submit("advice")["reference"])
     summary = office.call("GET", "/?form=advice").get_json()["cases"][0]
     # 10 working days: Monday 2 March to Monday 16 March, weekends skipped.
-    assert summary["deadlines"] == {ADVICE_DUE: (monday + timedelta(days=14)).isoformat()}
+    assert summary["deadlines"] == {ADVICE_DUE: (monday + timedelta(days=14)).isoformat(),
+                                    "feedback_due": add_months(monday, 3).isoformat()}
     due = office.case(reference).deadlines[ADVICE_DUE]
     office.sweep_at(due.replace(hour=1))
     assert office.alerts(reference) == [(ADVICE_DUE, "due_today")]
@@ -175,6 +177,7 @@ def test_an_advice_request_has_a_working_day_clock_with_alerts(office: Office) -
     friday = datetime(2026, 3, 20, 16, 0, tzinfo=UTC)
     office.clock.current = friday
     office.act(reference, "reopen")  # worked on again: a fresh clock from the reopening
+    # The answer met the feedback owed: only the answer's own clock starts again.
     assert office.case(reference).deadlines == {ADVICE_DUE: friday + timedelta(days=14)}
 
 
@@ -184,8 +187,8 @@ def test_the_advice_clock_is_configurable(request: pytest.FixtureRequest,
     office.clock.current = datetime(2026, 3, 5, 11, 0, tzinfo=UTC)  # a Thursday
     reference = str(office.submit("advice")["reference"])
     # Thursday + 3 working days: Friday, Monday, Tuesday.
-    assert office.case(reference).deadlines == {
-        ADVICE_DUE: datetime(2026, 3, 10, 11, 0, tzinfo=UTC)}
+    assert office.case(reference).deadlines[ADVICE_DUE] == \
+        datetime(2026, 3, 10, 11, 0, tzinfo=UTC)
 
 
 def test_a_suspension_has_a_reason_and_the_report_counts_it(office: Office) -> None:

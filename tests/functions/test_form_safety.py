@@ -151,7 +151,9 @@ def test_nothing_on_the_confirmation_leads_away_before_it_is_written_down(
     browser = Browser(web)
     shown = browser.follow(send(browser, "misconduct", checked(browser, "misconduct")))
     links = re.findall(r'<a [^>]*href="([^"]+)"', shown.text)
-    assert sorted(links) == ["#main", "/forms/exit", "/forms/received/text"]
+    # The two files of the confirmation itself: the codes, and the proof of submission.
+    assert sorted(links) == ["#main", "/forms/exit", "/forms/received/proof",
+                             "/forms/received/text"]
     assert 'class="languages"' not in shown.text and "site-footer" not in shown.text
     assert "I have written it down" in shown.text
     assert 'action="/forms/received"' in shown.text

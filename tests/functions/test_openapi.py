@@ -82,7 +82,8 @@ def test_every_officers_operation_needs_the_officers_token() -> None:
     assert auditors == {("/cases/", "get")}
     listing = document["paths"]["/cases/"]["get"]["parameters"]
     assert {p["name"] for p in listing} == {"form", "state", "assignee", "forwarding",
-                                            "due_within_days", "due_for_purge", "limit"}
+                                            "due_within_days", "deadline",
+                                            "due_for_purge", "limit"}
 
 
 def test_the_service_log_is_documented_for_officers_with_every_category() -> None:

@@ -14,6 +14,7 @@ from schemas.common import LOAD_CONTEXT
 from schemas.misconduct import MisconductReportSchema
 from schemas.retaliation import RetaliationComplaintSchema
 from shared.adapters.documents import submission_doc
+from shared.domain.policy import add_months
 from shared.domain.records import jsonable
 from shared.domain.references import parse_reference, verify_receipt
 from tests.support.harness import Harness
@@ -96,7 +97,10 @@ def test_triage_routes_each_form_by_the_policy(harness: Harness) -> None:
     assert (retaliation.triage.route, retaliation.triage.priority) == (
         "preliminary_review", "urgent")  # interim measures were requested
     assert retaliation.triage.deadlines == {
-        "preliminary_review_due": retaliation.received_at + timedelta(days=30)}
+        "preliminary_review_due": retaliation.received_at + timedelta(days=30),
+        "feedback_due": add_months(retaliation.received_at, 3)}
+    assert misconduct.triage.deadlines == {
+        "feedback_due": add_months(misconduct.received_at, 3)}
     assert "filed_late" not in retaliation.triage.flags
 
 

@@ -166,7 +166,8 @@ def test_the_annual_reports_counts_have_their_indexes_all_ascending() -> None:
 
 def case_list_queries() -> dict[str, CompositeIndex]:
     """What list_cases can ask for: its equality filters (any subset of CASE_FILTERS),
-    then next_deadline when listing by deadline, then received_at newest first."""
+    then next_deadline (or feedback_due) when listing by deadline, then received_at newest
+    first."""
     from shared.adapters.firestore_store import CASE_FILTERS
 
     wanted: dict[str, CompositeIndex] = {}
@@ -177,9 +178,11 @@ def case_list_queries() -> dict[str, CompositeIndex]:
             if chosen:
                 wanted["cases_by_" + "_".join(chosen)] = CompositeIndex(
                     "cases", "COLLECTION", equal + newest)
-            wanted["_".join(("cases_due", *(("by", *chosen) if chosen else ())))] = (
-                CompositeIndex("cases", "COLLECTION",
-                               (*equal, ("next_deadline", "ASCENDING"), *newest)))
+            for label, deadline in (("cases_due", "next_deadline"),
+                                    ("cases_feedback_due", "feedback_due")):
+                wanted["_".join((label, *(("by", *chosen) if chosen else ())))] = (
+                    CompositeIndex("cases", "COLLECTION",
+                                   (*equal, (deadline, "ASCENDING"), *newest)))
     return wanted
 
 

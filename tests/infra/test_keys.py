@@ -16,6 +16,7 @@ from tests.support.terraform import MODULES, all_folders, expression, folder
 
 KMS = folder(MODULES / "kms")
 ROLES = INTAKE.locals["kms_roles"]
+PROOF_ROLES = INTAKE.locals["proof_roles"]
 DECRYPTING = {"roles/cloudkms.cryptoKeyDecrypter", "roles/cloudkms.cryptoKeyEncrypterDecrypter"}
 
 # What each function's code path does with each key (shared/services, shared/endpoints).
@@ -94,13 +95,16 @@ def test_no_public_function_can_decrypt_submissions_or_notes(name: str) -> None:
 
 def test_the_kms_module_binds_each_grant_to_its_key_and_nothing_else() -> None:
     keys = {name for rtype, name in KMS.resources if rtype == "google_kms_crypto_key"}
-    assert keys == {"kek", "messages"}
+    assert keys == {"kek", "messages", "proofs"}
     for name in keys:
         key = KMS.resources[("google_kms_crypto_key", name)]
         assert key["lifecycle"][0]["prevent_destroy"] is True
-        assert key["purpose"] == "ENCRYPT_DECRYPT"
+        assert key["purpose"] == ("ASYMMETRIC_SIGN" if name == "proofs" else "ENCRYPT_DECRYPT")
+    proofs = KMS.resources[("google_kms_crypto_key", "proofs")]
+    assert proofs["version_template"][0]["algorithm"] == "EC_SIGN_P256_SHA256"
     assert expression(KMS.locals["keys"]["cases"]) == "google_kms_crypto_key.kek.id"
     assert expression(KMS.locals["keys"]["messages"]) == "google_kms_crypto_key.messages.id"
+    assert expression(KMS.locals["keys"]["proofs"]) == "google_kms_crypto_key.proofs.id"
     bindings = [(rtype, name) for rtype, name in KMS.resources if "iam" in rtype]
     assert bindings == [("google_kms_crypto_key_iam_member", "grants")]
     grant = KMS.resources[("google_kms_crypto_key_iam_member", "grants")]
@@ -108,17 +112,30 @@ def test_the_kms_module_binds_each_grant_to_its_key_and_nothing_else() -> None:
     assert expression(grant["crypto_key_id"]) == "local.keys[each.value.key]"
     assert expression(grant["role"]) == "each.value.role"
     allowed = " ".join(str(v["condition"]) for v in KMS.variables["grants"]["validation"])
-    assert set(re.findall(r"roles/cloudkms\.\w+", allowed)) == set(ROLES.values())
+    assert set(re.findall(r"roles/cloudkms\.\w+", allowed)) == set(ROLES.values()) | {
+        role for roles in PROOF_ROLES.values() for role in roles}
     # No other KMS binding anywhere in infra/.
     others = [(f.path.name, rtype, name) for f in all_folders()
               for rtype, name in f.resources if rtype.startswith("google_kms") and "iam" in rtype]
     assert others == [("kms", "google_kms_crypto_key_iam_member", "grants")]
 
 
-def test_every_function_is_told_both_keys() -> None:
+def test_every_function_is_told_both_keys_and_the_proofs_key() -> None:
     environment: dict[str, Any] = INTAKE.locals["environment"]
     assert expression(environment["INTAKE_KMS_KEY"]) == "module.kms.key_id"
     assert expression(environment["INTAKE_MESSAGES_KMS_KEY"]) == "module.kms.messages_key_id"
+    assert expression(environment["INTAKE_PROOF_KMS_KEY"]) == "module.kms.proof_key_id"
+
+
+def test_only_the_submit_functions_sign_proofs_and_forms_publishes_their_keys() -> None:
+    uses = {name: f["proofs"] for name, f in FUNCTIONS.items() if "proofs" in f}
+    assert uses == {"submit_advice": "sign", "submit_misconduct": "sign",
+                    "submit_retaliation": "sign", "forms": "publish"}
+    # Listing versions and reading public keys gives no key material; only signing uses it.
+    assert PROOF_ROLES == {
+        "sign": ["roles/cloudkms.viewer", "roles/cloudkms.publicKeyViewer",
+                 "roles/cloudkms.signer"],
+        "publish": ["roles/cloudkms.viewer", "roles/cloudkms.publicKeyViewer"]}
 
 
 def test_only_the_submit_functions_hold_the_replay_secret() -> None:

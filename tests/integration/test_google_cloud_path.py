@@ -17,7 +17,7 @@ import pytest
 from shared import bootstrap, config
 from shared.bootstrap import Container
 from shared.devserver import build_app
-from tests.conftest import require_emulator
+from tests.conftest import KmsServer, require_emulator
 from tests.support.emulators import new_queue, serving
 from tests.support.payloads import MISCONDUCT_ANONYMOUS, payload
 from tests.support.receiver import new_receiver
@@ -26,7 +26,7 @@ from tests.support.sweep import QUIET, REQUEUED_ONE
 
 
 @pytest.fixture
-def gcp_container(tmp_path: Path) -> Iterator[tuple[Container, str]]:
+def gcp_container(tmp_path: Path, kms_server: KmsServer) -> Iterator[tuple[Container, str]]:
     firestore_host = require_emulator("FIRESTORE_EMULATOR_HOST")
     tasks_host = require_emulator("CLOUD_TASKS_EMULATOR_HOST")
     project = f"test-{uuid.uuid4().hex[:12]}"
@@ -49,6 +49,9 @@ def gcp_container(tmp_path: Path) -> Iterator[tuple[Container, str]]:
             "INTAKE_KEY_FILE": str(tmp_path / "kek"), "INTAKE_DATA_DIR": str(tmp_path),
             "INTAKE_MESSAGES_KEY_FILE": str(tmp_path / "messages.kek"),
             "INTAKE_REPLAY_HMAC_SECRET": "integration-replay-secret-0123456789abcdef",
+            # Proofs are signed by a KMS asymmetric key, as deployed (our gRPC stand-in).
+            "INTAKE_PROOF_KMS_KEY": kms_server.signing_key(),
+            "INTAKE_KMS_EMULATOR_HOST": kms_server.host,
             # The emulator attaches no OIDC token: the one explicit way to run the task
             # targets open, refused where the process runs on Google Cloud.
             "INTAKE_TASK_AUTH": "none",
@@ -80,6 +83,8 @@ def test_a_submission_is_triaged_through_firestore_and_cloud_tasks(
     status, answer = post_json(f"{base_url}/submit_retaliation", payload("retaliation"))
     assert status == 201
     reference = answer["reference"]
+    # Signed by the KMS key, stored in Firestore with the submission, checked by its key.
+    assert container.use_cases.check_proof(answer["proof"]).valid
 
     deadline = time.monotonic() + 30
     case = container.store.get_case(reference)
@@ -112,7 +117,8 @@ def test_sweep_requeues_through_cloud_tasks(gcp_container: tuple[Container, str]
                              idempotency_key=None, store=container.store, queue=lost,
                              sealer=container.sealer, digests=container.replay_digests,
                              clock=container.clock,
-                             receipt_window=container.replay_receipt_window)
+                             receipt_window=container.replay_receipt_window,
+                             signer=container.proof_signer)
     status, report = post_json(f"{base_url}/sweep", {})
     assert (status, report) == (200, QUIET)  # still within the grace
 

@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from shared.domain.follow_up import MESSAGE_KINDS, Attempt, Lockout
+from shared.domain.follow_up import MESSAGE_KINDS, Attempt, Lockout, Visit, visited
 from shared.domain.mail_limits import SendQuota
 from shared.domain.records import (
     Case,
@@ -240,10 +240,22 @@ class InMemoryFollowUpStore(FollowUpStore):
     def __init__(self, store: InMemoryStore) -> None:
         self._store = store
         self.lockouts: dict[str, Lockout] = {}
+        self.visits: dict[str, Visit] = {}
         self._messages: dict[tuple[str, str], int] = {}
 
     def messages(self, reference: str) -> list[CaseEvent]:
         return [e for e in self._store.case_events(reference) if e.kind in MESSAGE_KINDS]
+
+    def events(self, reference: str) -> list[CaseEvent]:
+        return list(self._store.case_events(reference))
+
+    def record_visit(self, reference: str, at: datetime) -> Visit:
+        with self._store._lock:
+            self.visits[reference] = visited(self.visits.get(reference), at)
+            return self.visits[reference]
+
+    def visit(self, reference: str) -> Visit | None:
+        return self.visits.get(reference)
 
     def append_message(self, reference: str, *, kind: str, actor: str, message_id: str,
                        sealed: Mapping[str, Any], at: datetime,

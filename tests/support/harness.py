@@ -87,8 +87,8 @@ class Harness:
         c = self.container
         return receive_submission(FORMS[form], data, idempotency_key=None, store=c.store,
                                   queue=c.queue, sealer=c.sealer, digests=c.replay_digests,
-                                  clock=c.clock,
-                                  receipt_window=c.replay_receipt_window).reference
+                                  clock=c.clock, receipt_window=c.replay_receipt_window,
+                                  signer=c.proof_signer).reference
 
     def drain(self, max_rounds: int = 50) -> list[tuple[str, int]]:
         """Deliver queued tasks like a queue would until none is left: a task answered

@@ -13,6 +13,12 @@ for a disabled version. ``corrupt_responses`` flips a bit of every answer, to pr
 client-side checksums catch it. A key named in ``encrypt_only`` answers ``Decrypt`` with
 PERMISSION_DENIED, as KMS answers a caller that holds only
 ``roles/cloudkms.cryptoKeyEncrypter`` on it (the public submit functions).
+
+Asymmetric signing keys (``EC_SIGN_P256_SHA256``, for the proofs of submission) answer
+``ListCryptoKeyVersions``, ``GetPublicKey`` and ``AsymmetricSign`` as KMS does: a version
+per rotation, each with its creation time and its own P-256 key; the request names the
+version, the digest's CRC32C is checked and echoed; a disabled version answers
+FAILED_PRECONDITION.
 """
 
 from __future__ import annotations
@@ -24,11 +30,16 @@ from collections.abc import Callable, Iterator
 from concurrent import futures
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import grpc
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.hashes import SHA256
 from google.cloud import kms_v1
 
 from shared.adapters.kms_keys import crc32c
@@ -49,10 +60,17 @@ class _Key:
 
 
 @dataclass
+class _SigningKey:
+    versions: list[tuple[ec.EllipticCurvePrivateKey, datetime]] = field(default_factory=list)
+    disabled: set[int] = field(default_factory=set)
+
+
+@dataclass
 class FakeKms:
     """The state of the server: keys by resource name, each with its versions."""
 
     keys: dict[str, _Key] = field(default_factory=dict)
+    signing_keys: dict[str, _SigningKey] = field(default_factory=dict)
     corrupt_responses: bool = False
     encrypt_only: set[str] = field(default_factory=set)
     calls: list[str] = field(default_factory=list)
@@ -68,6 +86,82 @@ class FakeKms:
 
     def disable(self, name: str, version: int) -> None:
         self.keys[name].disabled.add(version)
+
+    def create_signing_key(self, name: str, created: datetime | None = None) -> None:
+        """An ``ASYMMETRIC_SIGN`` key with one ``EC_SIGN_P256_SHA256`` version."""
+        self.signing_keys[name] = _SigningKey()
+        self.rotate_signing_key(name, created)
+
+    def rotate_signing_key(self, name: str, created: datetime | None = None) -> int:
+        """Add a version (created now, or at ``created``); its number."""
+        versions = self.signing_keys[name].versions
+        versions.append((ec.generate_private_key(ec.SECP256R1()),
+                         created or datetime.now(UTC)))
+        return len(versions)
+
+    def disable_signing_version(self, name: str, version: int) -> None:
+        self.signing_keys[name].disabled.add(version)
+
+    def _signing_version(self, version_name: str) -> tuple[ec.EllipticCurvePrivateKey, int]:
+        key_name, _, number = version_name.rpartition("/cryptoKeyVersions/")
+        if key_name not in self.signing_keys or not number.isdigit():
+            raise _Abort(grpc.StatusCode.NOT_FOUND, f"CryptoKeyVersion {version_name} "
+                         "not found.")
+        key = self.signing_keys[key_name]
+        if not 1 <= int(number) <= len(key.versions):
+            raise _Abort(grpc.StatusCode.NOT_FOUND, f"CryptoKeyVersion {version_name} "
+                         "not found.")
+        if int(number) in key.disabled:
+            raise _Abort(grpc.StatusCode.FAILED_PRECONDITION,
+                         f"{version_name} is not enabled.")
+        return key.versions[int(number) - 1][0], int(number)
+
+    def list_versions(self, request: kms_v1.ListCryptoKeyVersionsRequest
+                      ) -> kms_v1.ListCryptoKeyVersionsResponse:
+        with self.lock:
+            self.calls.append("ListCryptoKeyVersions")
+            if request.parent not in self.signing_keys:
+                raise _Abort(grpc.StatusCode.NOT_FOUND, f"CryptoKey {request.parent} "
+                             "not found.")
+            key = self.signing_keys[request.parent]
+            state = kms_v1.CryptoKeyVersion.CryptoKeyVersionState
+            versions = [kms_v1.CryptoKeyVersion(
+                name=f"{request.parent}/cryptoKeyVersions/{number}",
+                state=state.DISABLED if number in key.disabled else state.ENABLED,
+                create_time=created,
+                algorithm=kms_v1.CryptoKeyVersion.CryptoKeyVersionAlgorithm
+                .EC_SIGN_P256_SHA256)
+                for number, (_, created) in enumerate(key.versions, start=1)]
+        return kms_v1.ListCryptoKeyVersionsResponse(crypto_key_versions=versions,
+                                                    total_size=len(versions))
+
+    def get_public_key(self, request: kms_v1.GetPublicKeyRequest) -> kms_v1.PublicKey:
+        with self.lock:
+            self.calls.append("GetPublicKey")
+            private, _ = self._signing_version(request.name)
+        pem = private.public_key().public_bytes(
+            serialization.Encoding.PEM,
+            serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+        return kms_v1.PublicKey(
+            pem=pem, pem_crc32c=crc32c(pem.encode()), name=request.name,
+            algorithm=kms_v1.CryptoKeyVersion.CryptoKeyVersionAlgorithm.EC_SIGN_P256_SHA256)
+
+    def asymmetric_sign(self, request: kms_v1.AsymmetricSignRequest
+                        ) -> kms_v1.AsymmetricSignResponse:
+        with self.lock:
+            self.calls.append("AsymmetricSign")
+            private, _ = self._signing_version(request.name)
+        digest = request.digest.sha256
+        if len(digest) != 32:
+            raise _Abort(grpc.StatusCode.INVALID_ARGUMENT, "The digest must be SHA-256.")
+        _check_crc(digest, request.digest_crc32c, "digest")
+        signature = private.sign(digest, ec.ECDSA(Prehashed(SHA256())))
+        checksum = crc32c(signature)
+        if self.corrupt_responses:
+            signature = bytes([signature[0] ^ 1]) + signature[1:]
+        return kms_v1.AsymmetricSignResponse(
+            signature=signature, signature_crc32c=checksum, name=request.name,
+            verified_digest_crc32c=request.digest_crc32c is not None)
 
     def _key(self, name: str) -> _Key:
         if name not in self.keys:
@@ -156,6 +250,18 @@ def serving_kms(kms: FakeKms) -> Iterator[str]:
         "Decrypt": grpc.unary_unary_rpc_method_handler(
             _handler(kms.decrypt), request_deserializer=kms_v1.DecryptRequest.deserialize,
             response_serializer=kms_v1.DecryptResponse.serialize),
+        "ListCryptoKeyVersions": grpc.unary_unary_rpc_method_handler(
+            _handler(kms.list_versions),
+            request_deserializer=kms_v1.ListCryptoKeyVersionsRequest.deserialize,
+            response_serializer=kms_v1.ListCryptoKeyVersionsResponse.serialize),
+        "GetPublicKey": grpc.unary_unary_rpc_method_handler(
+            _handler(kms.get_public_key),
+            request_deserializer=kms_v1.GetPublicKeyRequest.deserialize,
+            response_serializer=kms_v1.PublicKey.serialize),
+        "AsymmetricSign": grpc.unary_unary_rpc_method_handler(
+            _handler(kms.asymmetric_sign),
+            request_deserializer=kms_v1.AsymmetricSignRequest.deserialize,
+            response_serializer=kms_v1.AsymmetricSignResponse.serialize),
     }
     server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(SERVICE, handlers),))
     port = server.add_insecure_port("127.0.0.1:0")

@@ -46,6 +46,7 @@ def test_the_submit_advice_bundle_installs_alone_and_serves_a_submission(
            "INTAKE_LOCAL_DISPATCH_ATTEMPTS": "1",
            "INTAKE_KMS_KEY": kms_server.key_name, "INTAKE_KMS_EMULATOR_HOST": kms_server.host,
            "INTAKE_MESSAGES_KMS_KEY": kms_server.another_key(),
+           "INTAKE_PROOF_KMS_KEY": kms_server.signing_key(),
            "INTAKE_REPLAY_HMAC_SECRET": "bundle-test-replay-secret-0123456789abcdef"}
     # As deployed: the submit function may encrypt with the cases key, never decrypt.
     kms_server.state.encrypt_only.add(kms_server.key_name)
@@ -81,6 +82,8 @@ def test_the_submit_advice_bundle_installs_alone_and_serves_a_submission(
     assert answer["reference"].startswith("ETH-ADV-")
     assert "Encrypt" in kms_server.state.calls[calls_before:]
     assert "Decrypt" not in kms_server.state.calls[calls_before:]
+    assert "AsymmetricSign" in kms_server.state.calls[calls_before:]
+    assert answer["proof"].startswith("ethics-intake proof of submission\n")
     with sqlite3.connect(data_dir / "intake.sqlite3") as db:
         stored = db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0]
     assert stored == 1

@@ -189,6 +189,8 @@ POLICY_FIELDS = {
     "INTAKE_POLICY_PRELIMINARY_REVIEW_DAYS": ("preliminary_review_days", "days"),
     "INTAKE_POLICY_PANEL_REVIEW_DAYS": ("panel_review_days", "days"),
     "INTAKE_POLICY_ADVICE_WORKING_DAYS": ("advice_answer_working_days", "working days"),
+    **{f"INTAKE_POLICY_FEEDBACK_MONTHS_{form.upper()}": (f"feedback_months_{form}", "months")
+       for form in ("advice", "misconduct", "retaliation")},
 }
 
 

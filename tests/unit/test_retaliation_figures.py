@@ -84,7 +84,7 @@ def test_not_prima_facie_returned_then_re_reviewed() -> None:
                                 "panel_window_lapsed"]
     assert preliminary_determination(re_reviewed) == "no_prima_facie"
     assert WORKFLOWS["retaliation"].running_deadlines("preliminary_review") == {
-        "preliminary_review_due"}
+        "preliminary_review_due", "feedback_due"}
 
 
 def test_not_prima_facie_and_the_window_lapses() -> None:

@@ -257,8 +257,18 @@ def test_deadlines_run_only_in_the_states_that_owe_them() -> None:
     advice = WORKFLOWS["advice"]
     assert {s for s in STATES["advice"] if advice.running_deadlines(s)} == {
         "received", "assigned"}
-    assert all(advice.running_deadlines(s) <= {"advice_answer_due"} for s in STATES["advice"])
-    assert all(not WORKFLOWS["misconduct"].running_deadlines(s)
+    assert all(advice.running_deadlines(s) <= {"advice_answer_due", "feedback_due"}
+               for s in STATES["advice"])
+    # The feedback owed to every reporter: until an answer, a determination, or (for
+    # misconduct) the investigations office's acknowledgement that tells where it went.
+    feedback = {form: {s for s in STATES[form]
+                       if "feedback_due" in WORKFLOWS[form].running_deadlines(s)}
+                for form in WORKFLOWS}
+    assert feedback == {
+        "advice": {"received", "assigned"},
+        "misconduct": {"received", "forwarded", "forwarding_failed"},
+        "retaliation": {"received", "preliminary_review", "returned", "reopened"}}
+    assert all(WORKFLOWS["misconduct"].running_deadlines(s) <= {"feedback_due"}
                for s in STATES["misconduct"])
 
 

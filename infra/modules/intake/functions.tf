@@ -9,6 +9,9 @@
 #   kms        which key-encryption key it uses and how (local.kms_roles): cases (submissions,
 #              notes, transition notes) and messages (replies, submitter messages), each
 #              "encrypt" (wrap only), "decrypt" (unwrap only) or "encrypt_decrypt".
+#   proofs     optional: what it does with the key that signs proofs of submission
+#              (local.proof_roles): "sign" (the submit functions) or "publish" (forms:
+#              the published keys and the page that checks a proof).
 #   secrets    secret environment variables: variable name => secret id (local.secrets).
 #   sizing     optional overrides of local.function_defaults.
 # Who may invoke a non-public function follows from local.queues and local.schedules
@@ -25,6 +28,8 @@ locals {
       firestore   = local.firestore_submit
       # Seals the submission; never opens anything (a retry is matched by its HMAC digest).
       kms = { cases = "encrypt" }
+      # Signs the proof of submission of every acknowledgement.
+      proofs = "sign"
       # the anti-forgery token of a browser's form post; the replay digests and receipts
       secrets = {
         INTAKE_FORMS_SECRET       = "forms-secret"
@@ -40,6 +45,8 @@ locals {
       firestore   = local.firestore_submit
       # Seals the submission; never opens anything (a retry is matched by its HMAC digest).
       kms = { cases = "encrypt" }
+      # Signs the proof of submission of every acknowledgement.
+      proofs = "sign"
       # the anti-forgery token of a browser's form post; the replay digests and receipts
       secrets = {
         INTAKE_FORMS_SECRET       = "forms-secret"
@@ -55,6 +62,8 @@ locals {
       firestore   = local.firestore_submit
       # Seals the submission; never opens anything (a retry is matched by its HMAC digest).
       kms = { cases = "encrypt" }
+      # Signs the proof of submission of every acknowledgement.
+      proofs = "sign"
       # the anti-forgery token of a browser's form post; the replay digests and receipts
       secrets = {
         INTAKE_FORMS_SECRET       = "forms-secret"
@@ -73,7 +82,9 @@ locals {
       firestore = ["datastore.databases.get", "datastore.entities.get",
       "datastore.entities.create", "datastore.entities.update", "datastore.entities.delete"]
       # Opens replies, seals the submitter's messages: the messages key and no other.
-      kms     = { messages = "encrypt_decrypt" }
+      kms = { messages = "encrypt_decrypt" }
+      # Publishes the public keys of the proofs (/forms/keys) and checks pasted proofs.
+      proofs  = "publish"
       secrets = { INTAKE_FORMS_SECRET = "forms-secret" }
       sizing  = { max_instances = 20 }
     }
@@ -209,6 +220,13 @@ locals {
     encrypt         = "roles/cloudkms.cryptoKeyEncrypter"
     decrypt         = "roles/cloudkms.cryptoKeyDecrypter"
     encrypt_decrypt = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
+  }
+
+  # What each use of the proofs key needs: list its versions (viewer: names, states and
+  # dates, no key material), read their public keys, and for the submit functions sign.
+  proof_roles = {
+    sign    = ["roles/cloudkms.viewer", "roles/cloudkms.publicKeyViewer", "roles/cloudkms.signer"]
+    publish = ["roles/cloudkms.viewer", "roles/cloudkms.publicKeyViewer"]
   }
 
   function_defaults = {

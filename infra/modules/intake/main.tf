@@ -137,7 +137,7 @@ module "kms" {
   rotation_period  = var.kms_rotation_period
   # One binding per function and key it uses, with the role its use needs: the submit
   # functions can only wrap with the cases key, forms uses only the messages key.
-  grants = merge([
+  grants = merge(concat([
     for name, f in local.functions : {
       for key, use in f.kms : "${name}/${key}" => {
         key    = key
@@ -145,7 +145,16 @@ module "kms" {
         member = module.function[name].service_account_member
       }
     }
-  ]...)
+    ], [
+    # The proofs key: the roles of the function's use of it (local.proof_roles).
+    for name, f in local.functions : {
+      for role in try(local.proof_roles[f.proofs], []) : "${name}/proofs/${role}" => {
+        key    = "proofs"
+        role   = role
+        member = module.function[name].service_account_member
+      }
+    }
+  ])...)
 
   depends_on = [google_project_service.enabled]
 }

@@ -23,6 +23,11 @@ output "messages_kms_key_id" {
   value       = module.kms.messages_key_id
 }
 
+output "proof_kms_key_id" {
+  description = "The asymmetric key that signs proofs of submission (INTAKE_PROOF_KMS_KEY)."
+  value       = module.kms.proof_key_id
+}
+
 output "queue_ids" {
   description = "Cloud Tasks queue ids by logical name."
   value       = module.queues.queue_ids

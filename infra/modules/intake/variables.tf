@@ -42,32 +42,35 @@ variable "kms_rotation_period" {
 
 variable "settings" {
   type = object({
-    max_body_bytes                 = optional(number, 262144)
-    store_timeout_seconds          = optional(number, 10)
-    queue_timeout_seconds          = optional(number, 10)
-    sweep_grace_seconds            = optional(number, 600)
-    sweep_batch                    = optional(number, 200)
-    log_level                      = optional(string, "INFO")
-    policy_filing_window_months    = optional(number, 6)
-    policy_preliminary_review_days = optional(number, 30)
-    policy_panel_review_days       = optional(number, 30)
-    policy_advice_working_days     = optional(number, 10)
-    retention_advice_days          = optional(number, 2555)
-    retention_misconduct_days      = optional(number, 365)
-    retention_retaliation_days     = optional(number, 3650)
-    retention_extension_days       = optional(number, 365)
-    forward_timeout_seconds        = optional(number, 10)
-    forward_max_attempts           = optional(number, 12)
-    form_rate_limit                = optional(number, 20)
-    form_rate_window_seconds       = optional(number, 3600)
-    follow_up_lock_seconds         = optional(number, 3600)
-    replay_receipt_seconds         = optional(number, 600)
-    mail_recipient_limit           = optional(number, 20)
-    mail_total_limit               = optional(number, 500)
-    mail_window_seconds            = optional(number, 3600)
-    exit_url                       = optional(string, "https://www.bbc.com/weather")
-    console_session_minutes        = optional(number, 30)
-    console_session_max_minutes    = optional(number, 480)
+    max_body_bytes                     = optional(number, 262144)
+    store_timeout_seconds              = optional(number, 10)
+    queue_timeout_seconds              = optional(number, 10)
+    sweep_grace_seconds                = optional(number, 600)
+    sweep_batch                        = optional(number, 200)
+    log_level                          = optional(string, "INFO")
+    policy_filing_window_months        = optional(number, 6)
+    policy_preliminary_review_days     = optional(number, 30)
+    policy_panel_review_days           = optional(number, 30)
+    policy_advice_working_days         = optional(number, 10)
+    policy_feedback_months_advice      = optional(number, 3)
+    policy_feedback_months_misconduct  = optional(number, 3)
+    policy_feedback_months_retaliation = optional(number, 3)
+    retention_advice_days              = optional(number, 2555)
+    retention_misconduct_days          = optional(number, 365)
+    retention_retaliation_days         = optional(number, 3650)
+    retention_extension_days           = optional(number, 365)
+    forward_timeout_seconds            = optional(number, 10)
+    forward_max_attempts               = optional(number, 12)
+    form_rate_limit                    = optional(number, 20)
+    form_rate_window_seconds           = optional(number, 3600)
+    follow_up_lock_seconds             = optional(number, 3600)
+    replay_receipt_seconds             = optional(number, 600)
+    mail_recipient_limit               = optional(number, 20)
+    mail_total_limit                   = optional(number, 500)
+    mail_window_seconds                = optional(number, 3600)
+    exit_url                           = optional(string, "https://www.bbc.com/weather")
+    console_session_minutes            = optional(number, 30)
+    console_session_max_minutes        = optional(number, 480)
   })
   description = "Application settings, each the variable INTAKE_<KEY> of shared/config.py (same defaults, same bounds: the code refuses to start on a bad value)."
   default     = {}
@@ -92,6 +95,9 @@ variable "settings" {
       var.settings.retention_misconduct_days >= 0 && var.settings.retention_misconduct_days <= 36500,
       var.settings.retention_retaliation_days >= 0 && var.settings.retention_retaliation_days <= 36500,
       var.settings.retention_extension_days >= 1 && var.settings.retention_extension_days <= 3650,
+      var.settings.policy_feedback_months_advice >= 1 && var.settings.policy_feedback_months_advice <= 24,
+      var.settings.policy_feedback_months_misconduct >= 1 && var.settings.policy_feedback_months_misconduct <= 24,
+      var.settings.policy_feedback_months_retaliation >= 1 && var.settings.policy_feedback_months_retaliation <= 24,
       var.settings.forward_timeout_seconds >= 1 && var.settings.forward_timeout_seconds <= 120,
       var.settings.forward_max_attempts >= 1 && var.settings.forward_max_attempts <= 30,
       var.settings.form_rate_limit >= 0 && var.settings.form_rate_limit <= 100000,

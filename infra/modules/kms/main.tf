@@ -3,6 +3,10 @@
 # that who may open what follows from IAM on each key:
 #   kek           the cases key: submissions, internal notes, transition notes
 #   messages-kek  the messages key: replies to the submitter and the submitter's messages
+# and the asymmetric key that signs the proofs of submission (shared/adapters/
+# kms_proof_signer.py): its private half never leaves KMS either.
+#   proofs        EC_SIGN_P256_SHA256; a new version per rotation, every enabled version
+#                 published with its period (docs/proof-format.md)
 
 resource "google_kms_key_ring" "this" {
   project  = var.project_id
@@ -54,10 +58,34 @@ resource "google_kms_crypto_key" "messages" {
   }
 }
 
+# Asymmetric keys do not rotate on a schedule: rotation is adding a version
+# (`gcloud kms keys versions create`), and the newest enabled version signs from then on.
+resource "google_kms_crypto_key" "proofs" {
+  name                       = var.proof_key_name
+  key_ring                   = google_kms_key_ring.this.id
+  purpose                    = "ASYMMETRIC_SIGN"
+  destroy_scheduled_duration = var.destroy_scheduled_duration
+
+  version_template {
+    algorithm        = "EC_SIGN_P256_SHA256"
+    protection_level = var.protection_level
+  }
+
+  labels = {
+    purpose = "ethics-intake-proofs"
+  }
+
+  # Destroying a version makes every proof it signed unverifiable.
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
 locals {
   keys = {
     cases    = google_kms_crypto_key.kek.id
     messages = google_kms_crypto_key.messages.id
+    proofs   = google_kms_crypto_key.proofs.id
   }
 }
 

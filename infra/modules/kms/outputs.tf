@@ -8,6 +8,11 @@ output "messages_key_id" {
   value       = google_kms_crypto_key.messages.id
 }
 
+output "proof_key_id" {
+  description = "Resource name of the asymmetric key that signs proofs of submission: the value of INTAKE_PROOF_KMS_KEY."
+  value       = google_kms_crypto_key.proofs.id
+}
+
 output "key_ring_id" {
   description = "Resource name of the key ring."
   value       = google_kms_key_ring.this.id

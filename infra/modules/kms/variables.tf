@@ -26,6 +26,12 @@ variable "messages_key_name" {
   default     = "messages-kek"
 }
 
+variable "proof_key_name" {
+  type        = string
+  description = "Name of the asymmetric key (EC_SIGN_P256_SHA256) that signs the proofs of submission."
+  default     = "proofs"
+}
+
 variable "rotation_period" {
   type        = string
   description = "How often KMS makes a new primary version, in seconds with an s suffix (90 days: 7776000s). Old versions stay enabled, so older documents keep opening."
@@ -65,20 +71,29 @@ variable "grants" {
     role   = string
     member = string
   }))
-  description = "Who may use which key, keyed by a static label: key is cases or messages, role one of roles/cloudkms.cryptoKeyEncrypter (wrap only), cryptoKeyDecrypter (unwrap only) or cryptoKeyEncrypterDecrypter."
+  description = "Who may use which key, keyed by a static label: key is cases or messages, role one of roles/cloudkms.cryptoKeyEncrypter (wrap only), cryptoKeyDecrypter (unwrap only) or cryptoKeyEncrypterDecrypter; or key is proofs, role one of roles/cloudkms.signer (sign only), publicKeyViewer (read the public keys) or viewer (list the versions)."
   default     = {}
 
   validation {
-    condition     = alltrue([for g in values(var.grants) : contains(["cases", "messages"], g.key)])
-    error_message = "A grant's key is cases or messages."
+    condition     = alltrue([for g in values(var.grants) : contains(["cases", "messages", "proofs"], g.key)])
+    error_message = "A grant's key is cases, messages or proofs."
   }
 
   validation {
-    condition = alltrue([for g in values(var.grants) : contains([
+    condition = alltrue([for g in values(var.grants) : g.key == "proofs" || contains([
       "roles/cloudkms.cryptoKeyEncrypter",
       "roles/cloudkms.cryptoKeyDecrypter",
       "roles/cloudkms.cryptoKeyEncrypterDecrypter",
     ], g.role)])
-    error_message = "A grant's role is cryptoKeyEncrypter, cryptoKeyDecrypter or cryptoKeyEncrypterDecrypter: nothing that administers the key."
+    error_message = "A grant's role on a key-encryption key is cryptoKeyEncrypter, cryptoKeyDecrypter or cryptoKeyEncrypterDecrypter: nothing that administers the key."
+  }
+
+  validation {
+    condition = alltrue([for g in values(var.grants) : g.key != "proofs" || contains([
+      "roles/cloudkms.signer",
+      "roles/cloudkms.publicKeyViewer",
+      "roles/cloudkms.viewer",
+    ], g.role)])
+    error_message = "A grant's role on the proofs key is signer, publicKeyViewer or viewer: nothing that administers the key."
   }
 }
