@@ -29,10 +29,14 @@ NOTE: Final = "note"
 TRANSITION_NOTE: Final = "transition_note"
 REPLY_TO_SUBMITTER: Final = "reply_to_submitter"
 SUBMITTER_MESSAGE: Final = "submitter_message"
+# An attached file: the cleaned copy officers receive, and the original, each sealed apart.
+EVIDENCE: Final = "evidence"
+EVIDENCE_ORIGINAL: Final = "evidence_original"
 
 # Where they are kept: submissions/{id}, and the history of a case, cases/{reference}/events.
 SUBMISSIONS: Final = "submissions"
 EVENTS: Final = "events"
+ATTACHMENTS: Final = "attachments"  # the store of sealed files, by attachment id
 
 # Which key-encryption key seals which kind.
 CASES_KEY: Final = "cases"
@@ -43,9 +47,12 @@ KEY_OF_KIND: Final = {
     TRANSITION_NOTE: CASES_KEY,
     REPLY_TO_SUBMITTER: MESSAGES_KEY,
     SUBMITTER_MESSAGE: MESSAGES_KEY,
+    EVIDENCE: CASES_KEY,
+    EVIDENCE_ORIGINAL: CASES_KEY,
 }
 _COLLECTION_OF_KIND: Final = {SUBMISSION: SUBMISSIONS, NOTE: EVENTS, TRANSITION_NOTE: EVENTS,
-                              REPLY_TO_SUBMITTER: EVENTS, SUBMITTER_MESSAGE: EVENTS}
+                              REPLY_TO_SUBMITTER: EVENTS, SUBMITTER_MESSAGE: EVENTS,
+                              EVIDENCE: ATTACHMENTS, EVIDENCE_ORIGINAL: ATTACHMENTS}
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,11 @@ def submission_context(submission_id: str, reference: str) -> SealContext:
 def event_context(kind: str, reference: str, message_id: str) -> SealContext:
     """Where a sealed note, reply or message of a case's history belongs."""
     return SealContext(kind, EVENTS, reference, message_id)
+
+
+def evidence_context(kind: str, reference: str, attachment_id: str) -> SealContext:
+    """Where an attached file (``EVIDENCE`` or ``EVIDENCE_ORIGINAL``) of a case belongs."""
+    return SealContext(kind, ATTACHMENTS, reference, attachment_id)
 
 
 @dataclass(frozen=True)
