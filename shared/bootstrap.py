@@ -45,13 +45,16 @@ if TYPE_CHECKING:  # built on first use: a function pays only for what its path 
     from shared.adapters.firestore_database import FirestoreDatabase
     from shared.adapters.sqlite_database import SqliteDatabase
     from shared.auth import DevelopmentSignIn, IapSignIn
+    from shared.domain.evidence import EvidenceLimits, Prepared
     from shared.domain.forms import FormSpec
     from shared.domain.mail_limits import SendLimits
     from shared.domain.officers import Officer
     from shared.domain.recusal import Marker
     from shared.google_certs import CertificateCache
+    from shared.ports.evidence import EvidenceBlobs, MetadataCleaner, Scanner
     from shared.ports.identity import TokenIdentity, TokenVerifier
     from shared.ports.statistics import StatisticsStore
+    from shared.services.evidence import OpenedFile
     from shared.services.forward import ForwardOutcome
     from shared.services.notify import MailSettings
     from shared.services.receive import Acknowledgement
@@ -251,6 +254,26 @@ class Container:
     # --- Statistics: service log, imports, annual report ---
 
     @property
+    def evidence_limits(self) -> EvidenceLimits:
+        from shared.domain.evidence import EvidenceLimits
+        e = self.settings.evidence
+        return EvidenceLimits(e.max_file_bytes, e.max_total_bytes, e.max_files)
+
+    @property
+    def scanner(self) -> Scanner | None:
+        """The malware scanner, or None when none is configured (files are then marked
+        ``not_scanned``, never silently)."""
+        return self._component("scanner", lambda: _scanner(self.settings))
+
+    @property
+    def cleaner(self) -> MetadataCleaner:
+        return self._component("cleaner", _cleaner)
+
+    @property
+    def evidence_blobs(self) -> EvidenceBlobs:
+        return self._component("evidence_blobs", lambda: _evidence_blobs(self.settings))
+
+    @property
     def statistics(self) -> StatisticsStore:
         """Shares the backend's database with the intake store; built on first use."""
         return self._component("statistics", lambda: self.storage.statistics())
@@ -292,6 +315,20 @@ class OfficerDesk:
                                       clock=clock, queue=queue, policy=policy, marker=marker)
         self.workload = partial(workload.workload, store=store, cipher=cipher, clock=clock,
                                 queue=queue, marker=marker)
+        self.attachments = partial(cases.case_attachments, store)
+        self._container = c
+
+    def download_attachment(self, reference: str, attachment_id: str, officer: Officer,
+                            *, original_reason: str | None = None) -> OpenedFile:
+        """A file of the case for an officer (the original: an administrator, with a
+        reason); the download is recorded in the case's history."""
+        from shared.services import cases
+
+        c = self._container
+        return cases.download_attachment(
+            reference, attachment_id, officer, original_reason=original_reason,
+            blobs=c.evidence_blobs, store=c.store, cipher=c.cipher, clock=c.clock,
+            queue=c.queue, policy=c.policy, marker=c.name_marker)
 
     def assignable(self) -> list[Officer]:
         """The directory's officers who may be given cases (each case still refuses an
@@ -343,13 +380,36 @@ class UseCases:
         return self._c.forms_secret
 
     @cached_property
-    def receive_submission(self) -> partial[Acknowledgement]:
+    def receive_submission(self) -> Callable[..., Acknowledgement]:
         from shared.services.receive import receive_submission
 
         c = self._c
-        return partial(receive_submission, store=c.store, queue=c.queue, sealer=c.sealer,
-                       digests=c.replay_digests, clock=c.clock,
-                       receipt_window=c.replay_receipt_window)
+        bound = partial(receive_submission, store=c.store, queue=c.queue, sealer=c.sealer,
+                        digests=c.replay_digests, clock=c.clock,
+                        receipt_window=c.replay_receipt_window)
+
+        def receive(form: FormSpec, data: Mapping[str, object], *,
+                    idempotency_key: str | None,
+                    evidence: tuple[Prepared, ...] = ()) -> Acknowledgement:
+            # The store of files is built only for a post that attaches some.
+            blobs = c.evidence_blobs if evidence else None
+            return bound(form, data, idempotency_key=idempotency_key, evidence=evidence,
+                         blobs=blobs)
+
+        return receive
+
+    @cached_property
+    def prepare_evidence(self) -> Callable[..., list[Prepared]]:
+        """Check, scan and clean uploaded files (``shared.services.evidence.prepare``)."""
+        from shared.services.evidence import prepare
+
+        c = self._c
+        return lambda uploads: prepare(uploads, limits=c.evidence_limits, cleaner=c.cleaner,
+                                       scanner=c.scanner)
+
+    @property
+    def evidence_limits(self) -> EvidenceLimits:
+        return self._c.evidence_limits
 
     def submitted(self, form: FormSpec, idempotency_key: str) -> bool:
         """Whether a submission of ``form`` was made with this idempotency key."""
@@ -524,6 +584,31 @@ def _storage(s: Settings) -> Storage:
     from shared.adapters.firestore_database import FirestoreDatabase
     return FirestoreStorage(FirestoreDatabase.connect(s.project, s.firestore_database,
                                                       timeout=s.store_timeout))
+
+
+def _scanner(s: Settings) -> Scanner | None:
+    if not s.evidence.clamd:
+        return None
+    from shared.adapters.clamd_scanner import ClamdScanner
+    return ClamdScanner(s.evidence.clamd)
+
+
+def _cleaner() -> MetadataCleaner:
+    from shared.adapters.metadata_cleaner import LibraryCleaner
+    return LibraryCleaner()
+
+
+def _evidence_blobs(s: Settings) -> EvidenceBlobs:
+    if s.backend == "embedded" and not s.evidence.bucket:
+        from shared.adapters.local_evidence import LocalEvidenceBlobs
+        return LocalEvidenceBlobs(s.data_dir / "evidence")
+    if not s.evidence.bucket:
+        raise config.ConfigError("INTAKE_EVIDENCE_BUCKET must be set to accept attachments "
+                                 "on gcp")
+    from shared.adapters.gcs_evidence import GcsEvidenceBlobs
+    return GcsEvidenceBlobs.connect(s.project, s.evidence.bucket,
+                                    emulator_host=s.evidence.storage_emulator_host,
+                                    timeout=s.store_timeout)
 
 
 def _queue(s: Settings) -> TaskQueue:

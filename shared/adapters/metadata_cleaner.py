@@ -370,8 +370,8 @@ def _clean_office_xml(raw: bytes, dropped_ids: set[str], found: set[str]) -> byt
     changed = False
     r_id = f"{{{_R}}}id"
     for element in list(root.iter()):
-        if not isinstance(element.tag, str) or element.getparent() is None and \
-                element is not root:
+        if not isinstance(element.tag, str) or (element.getparent() is None
+                                                and element is not root):
             continue
         tag = element.tag
         if element is not root and element.get(r_id) in dropped_ids:
@@ -466,10 +466,10 @@ def _mp3(data: bytes) -> Cleaned:
 
     buffer = io.BytesIO(data)
     try:
-        audio = MP3(buffer)
-        had_tags = audio.tags is not None and len(audio.tags) > 0
-        location = had_tags and any(k.startswith(("TXXX:GPS", "GEOB"))
-                                    for k in audio.tags.keys())
+        audio: Any = MP3(buffer)
+        keys = list(audio.tags or ())
+        had_tags = bool(keys)
+        location = any(str(k).startswith(("TXXX:GPS", "GEOB")) for k in keys)
         buffer.seek(0)
         id3.delete(buffer)
         buffer.seek(0)

@@ -279,8 +279,9 @@ def unframed(plaintext: bytes) -> tuple[str, str, bytes]:
     return str(header["name"]), str(header["kind"]), plaintext[4 + length:]
 
 
-def blob_name(attachment: str, copy: str) -> str:
-    """The stored object of one copy (``cleaned`` or ``original``) of an attachment."""
+def blob_name(reference: str, attachment: str, copy: str) -> str:
+    """The stored object of one copy (``cleaned`` or ``original``) of an attachment of a
+    case (each reference drawn for a submission has its own objects)."""
     if copy not in ("cleaned", "original"):
         raise ValueError(copy)
-    return f"{attachment}/{copy}"
+    return f"{reference}/{attachment}/{copy}"

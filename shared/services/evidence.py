@@ -114,7 +114,7 @@ def store(prepared: Sequence[Prepared], *, submission_id: str, reference: str,
             for kind, copy, data in copies:
                 envelope = sealer.seal(evidence_context(kind, reference, attachment),
                                        ev.framed(item.upload.name, item.kind, data))
-                name = ev.blob_name(attachment, copy)
+                name = ev.blob_name(reference, attachment, copy)
                 blobs.put(name, _sealed_bytes(envelope))
                 stored.append(name)
             cleaned = item.cleaned
@@ -143,12 +143,12 @@ def discard(names: Sequence[str], blobs: EvidenceBlobs) -> None:
                       extra={"event": "attachment_orphaned"})
 
 
-def stored_names(attachments: Sequence[Attachment]) -> list[str]:
+def stored_names(reference: str, attachments: Sequence[Attachment]) -> list[str]:
     names = []
     for attachment in attachments:
-        names.append(ev.blob_name(attachment.attachment_id, "original"))
+        names.append(ev.blob_name(reference, attachment.attachment_id, "original"))
         if attachment.deliverable:
-            names.append(ev.blob_name(attachment.attachment_id, "cleaned"))
+            names.append(ev.blob_name(reference, attachment.attachment_id, "cleaned"))
     return names
 
 
@@ -170,7 +170,7 @@ def open_copy(reference: str, attachment: Attachment, copy: str, *,
     """Open one copy of an attachment of this case (SealBroken if it was moved or altered;
     EvidenceMissing, EvidenceUnavailable)."""
     kind = EVIDENCE if copy == "cleaned" else EVIDENCE_ORIGINAL
-    envelope = json.loads(blobs.get(ev.blob_name(attachment.attachment_id, copy)))
+    envelope = json.loads(blobs.get(ev.blob_name(reference, attachment.attachment_id, copy)))
     plaintext = cipher.open(evidence_context(kind, reference, attachment.attachment_id),
                             envelope)
     name, found_kind, data = ev.unframed(plaintext)
