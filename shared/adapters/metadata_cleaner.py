@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import posixpath
 import struct
 import warnings
@@ -33,6 +34,8 @@ from shared.domain.file_types import check_archive
 from shared.ports.evidence import MetadataCleaner
 
 MAX_PIXELS: Final = 80_000_000
+# Pillow's debug lines print EXIF values (a GPS position among them): never in our logs.
+logging.getLogger("PIL").setLevel(logging.INFO)
 _EXIF_GPS: Final = 0x8825
 _EXIF_IFD: Final = 0x8769
 _CAMERA_TAGS: Final = frozenset({0x010F, 0x0110, 0xA430, 0xA431, 0xA432, 0xA433, 0xA434,
