@@ -345,3 +345,26 @@ class TestRetries:
         assert response.status_code == 201, response.get_json()
         assert response.get_json()["attachments"][0]["status"] == "accepted"
         assert len(stored_objects(office)) == 2
+
+
+class TestOnCloudStorage:
+    def test_the_bucket_holds_only_ciphertext_and_officers_get_the_cleaned_copy(
+            self, tmp_path: Path) -> None:
+        from PIL import Image
+
+        from tests.conftest import require_emulator
+        from tests.contract.test_evidence_blobs_contract import gcs_bucket
+
+        host = require_emulator("STORAGE_EMULATOR_HOST")
+        h = build(tmp_path, INTAKE_EVIDENCE_BUCKET=gcs_bucket(host), STORAGE_EMULATOR_HOST=host)
+        original = files.jpeg_with_gps()
+        reference, told = accepted(h, [("photo-1.jpg", original, "image/jpeg")])
+        assert told[0]["removed"] == ["location", "camera", "image_details"]
+        blobs = h.container.evidence_blobs
+        names = blobs.names()
+        assert len(names) == 2 and all(name.startswith(f"{reference}/") for name in names)
+        for name in names:
+            sealed = blobs.get(name)
+            assert original[100:200] not in sealed and b"photo-1" not in sealed
+        assert stored_objects(h) == []  # nothing in the data folder
+        assert not Image.open(io.BytesIO(download(h, reference))).getexif()
