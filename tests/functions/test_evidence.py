@@ -30,8 +30,8 @@ ALICE, CAROL = "alice@example.org", "carol@example.org"
 
 
 def build(tmp_path: Path, **settings: str) -> Harness:
-    return Harness.build(tmp_path, SqliteStore.open(tmp_path / "intake.sqlite3"),
-                         INTAKE_DEV_AUTH="true", INTAKE_OFFICERS=OFFICERS, **settings)
+    env: dict[str, Any] = {"INTAKE_DEV_AUTH": "true", "INTAKE_OFFICERS": OFFICERS, **settings}
+    return Harness.build(tmp_path, SqliteStore.open(tmp_path / "intake.sqlite3"), **env)
 
 
 @pytest.fixture
