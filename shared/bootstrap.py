@@ -291,7 +291,7 @@ class OfficerDesk:
     whichever way an officer works."""
 
     def __init__(self, c: Container) -> None:
-        from shared.services import cases, workload
+        from shared.services import cases, evidence, workload
 
         store, cipher, clock, queue = c.store, c.cipher, c.clock, c.queue
         policy, marker = c.policy, c.name_marker
@@ -315,7 +315,7 @@ class OfficerDesk:
                                       clock=clock, queue=queue, policy=policy, marker=marker)
         self.workload = partial(workload.workload, store=store, cipher=cipher, clock=clock,
                                 queue=queue, marker=marker)
-        self.attachments = partial(cases.case_attachments, store)
+        self.attachments = partial(evidence.case_attachments, store)
         self._container = c
 
     def download_attachment(self, reference: str, attachment_id: str, officer: Officer,
@@ -439,7 +439,8 @@ class UseCases:
         c = self._c
         return partial(forward_case, store=c.store, follow_up=lambda: c.follow_up,
                        gateway=c.gateway, cipher=c.cipher, queue=c.queue, clock=c.clock,
-                       max_attempts=c.settings.forward_max_attempts)
+                       max_attempts=c.settings.forward_max_attempts,
+                       blobs=lambda: c.evidence_blobs)
 
     @cached_property
     def notify(self) -> partial[str]:

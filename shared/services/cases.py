@@ -18,7 +18,6 @@ from datetime import datetime
 from typing import Any, NoReturn
 
 from shared.domain import casework
-from shared.domain.evidence import Attachment, attachments_of
 from shared.domain.officers import (
     ETHICS_ADMIN,
     ETHICS_AUDITOR,
@@ -288,12 +287,6 @@ def record_measure(reference: str, kind: str, recommended_on: str, outcome: str,
     return change.case
 
 
-def case_attachments(store: IntakeStore, reference: str) -> list[Attachment]:
-    """The files attached to a case, in the order they came."""
-    return [attachment for event in store.case_events(reference)
-            for attachment in attachments_of(event.details)]
-
-
 def download_attachment(reference: str, attachment_id: str, officer: Officer, *,
                         original_reason: str | None = None, blobs: EvidenceBlobs,
                         store: IntakeStore, cipher: PayloadCipher, clock: Clock,
@@ -309,7 +302,7 @@ def download_attachment(reference: str, attachment_id: str, officer: Officer, *,
     if original_reason is not None and not original_reason.strip():
         raise casework.DetailProblem("reason", "Say why the original is opened: the reason "
                                      "is recorded in the case's history.")
-    found = next((a for a in case_attachments(store, reference)
+    found = next((a for a in evidence.case_attachments(store, reference)
                   if a.attachment_id == attachment_id), None)
     actor = casework.officer_actor(officer.email)
 

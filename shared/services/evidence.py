@@ -25,6 +25,7 @@ from shared.domain.evidence import (
     Prepared,
     ScanResult,
     Upload,
+    attachments_of,
 )
 from shared.domain.file_types import identify
 from shared.domain.sealing import EVIDENCE, EVIDENCE_ORIGINAL, evidence_context
@@ -32,6 +33,7 @@ from shared.domain.text_input import forbidden_character
 from shared.logs import get_logger
 from shared.ports.evidence import EvidenceBlobs, EvidenceUnavailable, MetadataCleaner, Scanner
 from shared.ports.sealing import PayloadCipher, PayloadSealer
+from shared.ports.storage import IntakeStore
 
 log = get_logger(__name__)
 
@@ -175,3 +177,9 @@ def open_copy(reference: str, attachment: Attachment, copy: str, *,
                             envelope)
     name, found_kind, data = ev.unframed(plaintext)
     return OpenedFile(name, found_kind, data)
+
+
+def case_attachments(store: IntakeStore, reference: str) -> list[Attachment]:
+    """The files attached to a case, in the order they came."""
+    return [attachment for event in store.case_events(reference)
+            for attachment in attachments_of(event.details)]

@@ -368,3 +368,57 @@ class TestOnCloudStorage:
             assert original[100:200] not in sealed and b"photo-1" not in sealed
         assert stored_objects(h) == []  # nothing in the data folder
         assert not Image.open(io.BytesIO(download(h, reference))).getexif()
+
+
+class TestReferral:
+    def test_the_investigations_office_receives_the_cleaned_copies_once(
+            self, tmp_path: Path, clamd_address: str) -> None:
+        import hashlib
+
+        from PIL import Image
+
+        from shared.adapters.investigations_http import HttpInvestigationsGateway
+        from tests.support.processes import free_port
+        from tests.support.receiver import SECRET, ServedReceiver, new_receiver
+
+        served = ServedReceiver(new_receiver(tmp_path / "receiver"), free_port())
+        served.start()
+        try:
+            env: dict[str, Any] = {"INTAKE_CLAMD": clamd_address}
+            h = Harness.build(tmp_path, SqliteStore.open(tmp_path / "intake.sqlite3"),
+                              components={"gateway": HttpInvestigationsGateway(
+                                  served.url, SECRET, timeout=10)}, **env)
+            original = files.jpeg_with_gps()
+            reference, _ = accepted(h, [("photo-1.jpg", original, "image/jpeg"),
+                                        ("eicar.txt", files.EICAR, "text/plain")])
+            h.drain()
+            [referral] = served.receiver.store.referrals()
+            assert referral.reference == reference and referral.deliveries == 1
+            photo, infected = referral.document["attachments"]
+            assert "content_base64" not in photo and infected["withheld"] == "infected"
+            assert photo["file_name"] == "photo-1.jpg" and photo["removed"] == [
+                "location", "camera", "image_details"]
+            [received] = referral.attachments
+            content = served.receiver.store.attachment(referral.referral_id,
+                                                       received["attachment_id"])
+            assert content is not None
+            assert hashlib.sha256(content).hexdigest() == received["sha256"] == photo["sha256"]
+            assert not Image.open(io.BytesIO(content)).getexif()
+            assert content != original and files.CAMERA_SERIAL.encode() not in content
+            kept = h.container.use_cases.cases.attachments(reference)
+            assert received["sha256"] == next(a.sha256 for a in kept if a.status == "accepted")
+            # `intake referrals --json` lists the digests the receiver checked and kept.
+            from click.testing import CliRunner
+
+            from shared.cli import main as cli
+            from tests.support.receiver import CONTROL_TOKEN
+
+            result = CliRunner().invoke(cli, ["referrals", "--json", "--url", served.url,
+                                              "--token", CONTROL_TOKEN])
+            assert result.exit_code == 0, result.output
+            [row] = [json.loads(line) for line in result.output.splitlines()]
+            assert row["attachments"] == [{"attachment_id": received["attachment_id"],
+                                           "sha256": photo["sha256"], "size": photo["size"]}]
+            assert row["withheld"] == [infected["attachment_id"]]
+        finally:
+            served.stop()
