@@ -114,3 +114,104 @@ def tell(notice: FileNotice, language: str) -> list[str]:
     if not notice.scanned:
         said.append(_NOT_SCANNED[language].format(name=name))
     return said
+
+
+_REFUSED: Final = {
+    "en": "{name} could not be attached: {why} Nothing was sent: attach the other files "
+          "again, or send without this one.",
+    "fr": "{name} n'a pas pu être joint : {why} Rien n'a été envoyé : joignez de nouveau "
+          "les autres fichiers, ou envoyez sans celui-ci.",
+    "es": "No se pudo adjuntar {name}: {why} No se envió nada: adjunte de nuevo los demás "
+          "archivos, o envíe sin este.",
+    "pt": "Não foi possível anexar {name}: {why} Nada foi enviado: anexe de novo os outros "
+          "ficheiros, ou envie sem este.",
+    "ar": "تعذر إرفاق {name}: {why} لم يُرسل أي شيء: أرفق الملفات الأخرى مرة أخرى، أو أرسل "
+          "بدون هذا الملف.",
+    "zh": "无法附加 {name}：{why} 没有发送任何内容：请重新附加其他文件，或不带此文件发送。",  # noqa: RUF001
+}
+_WHY: Final[dict[str, dict[str, str]]] = {
+    "en": {ev.TOO_LARGE: "it is larger than {file_mib} MiB.",
+           ev.TOTAL_TOO_LARGE: "all files together are larger than {total_mib} MiB.",
+           ev.TOO_MANY: "at most {files} files may be attached.",
+           ev.EMPTY: "the file is empty.",
+           ev.NOT_ALLOWED: "this kind of file is not accepted (accepted: PDF, PNG, JPEG, "
+                           "HEIC, text, DOCX, XLSX, ODT, MP3, M4A, MP4).",
+           ev.MISMATCH: "its content is not what its name or type says.",
+           ev.ENCRYPTED: "it is protected by a password; remove the password first.",
+           ev.MALFORMED: "the file is damaged and cannot be read.",
+           ev.BOMB: "it would expand to far more than its size.",
+           ev.POLYGLOT: "it hides another file inside it.",
+           ev.BAD_NAME: "its name is empty, too long or holds a character not allowed."},
+    "fr": {ev.TOO_LARGE: "il dépasse {file_mib} Mio.",
+           ev.TOTAL_TOO_LARGE: "l'ensemble des fichiers dépasse {total_mib} Mio.",
+           ev.TOO_MANY: "au plus {files} fichiers peuvent être joints.",
+           ev.EMPTY: "le fichier est vide.",
+           ev.NOT_ALLOWED: "ce type de fichier n'est pas accepté (acceptés : PDF, PNG, "
+                           "JPEG, HEIC, texte, DOCX, XLSX, ODT, MP3, M4A, MP4).",
+           ev.MISMATCH: "son contenu ne correspond pas à son nom ou à son type.",
+           ev.ENCRYPTED: "il est protégé par un mot de passe ; retirez-le d'abord.",
+           ev.MALFORMED: "le fichier est endommagé et illisible.",
+           ev.BOMB: "il se décompresserait bien au-delà de sa taille.",
+           ev.POLYGLOT: "il cache un autre fichier.",
+           ev.BAD_NAME: "son nom est vide, trop long ou contient un caractère interdit."},
+    "es": {ev.TOO_LARGE: "supera {file_mib} MiB.",
+           ev.TOTAL_TOO_LARGE: "todos los archivos juntos superan {total_mib} MiB.",
+           ev.TOO_MANY: "se pueden adjuntar como máximo {files} archivos.",
+           ev.EMPTY: "el archivo está vacío.",
+           ev.NOT_ALLOWED: "este tipo de archivo no se acepta (se aceptan: PDF, PNG, JPEG, "
+                           "HEIC, texto, DOCX, XLSX, ODT, MP3, M4A, MP4).",
+           ev.MISMATCH: "su contenido no coincide con su nombre o su tipo.",
+           ev.ENCRYPTED: "está protegido con contraseña; quítela primero.",
+           ev.MALFORMED: "el archivo está dañado y no se puede leer.",
+           ev.BOMB: "se expandiría mucho más allá de su tamaño.",
+           ev.POLYGLOT: "oculta otro archivo en su interior.",
+           ev.BAD_NAME: "su nombre está vacío, es demasiado largo o tiene un carácter no "
+                        "permitido."},
+    "pt": {ev.TOO_LARGE: "excede {file_mib} MiB.",
+           ev.TOTAL_TOO_LARGE: "todos os ficheiros juntos excedem {total_mib} MiB.",
+           ev.TOO_MANY: "podem ser anexados no máximo {files} ficheiros.",
+           ev.EMPTY: "o ficheiro está vazio.",
+           ev.NOT_ALLOWED: "este tipo de ficheiro não é aceite (aceites: PDF, PNG, JPEG, "
+                           "HEIC, texto, DOCX, XLSX, ODT, MP3, M4A, MP4).",
+           ev.MISMATCH: "o seu conteúdo não corresponde ao nome ou ao tipo.",
+           ev.ENCRYPTED: "está protegido por palavra-passe; retire-a primeiro.",
+           ev.MALFORMED: "o ficheiro está danificado e não pode ser lido.",
+           ev.BOMB: "expandir-se-ia muito além do seu tamanho.",
+           ev.POLYGLOT: "esconde outro ficheiro no seu interior.",
+           ev.BAD_NAME: "o nome está vazio, é demasiado longo ou tem um carácter não "
+                        "permitido."},
+    "ar": {ev.TOO_LARGE: "حجمه أكبر من {file_mib} ميغابايت.",
+           ev.TOTAL_TOO_LARGE: "مجموع الملفات أكبر من {total_mib} ميغابايت.",
+           ev.TOO_MANY: "يمكن إرفاق {files} ملفات كحد أقصى.",
+           ev.EMPTY: "الملف فارغ.",
+           ev.NOT_ALLOWED: "هذا النوع من الملفات غير مقبول (المقبول: PDF وPNG وJPEG وHEIC "
+                           "والنص وDOCX وXLSX وODT وMP3 وM4A وMP4).",
+           ev.MISMATCH: "محتواه لا يطابق اسمه أو نوعه.",
+           ev.ENCRYPTED: "إنه محمي بكلمة مرور؛ أزل كلمة المرور أولًا.",
+           ev.MALFORMED: "الملف تالف ولا يمكن قراءته.",
+           ev.BOMB: "سيتمدد إلى أضعاف حجمه بكثير.",
+           ev.POLYGLOT: "يخفي ملفًا آخر بداخله.",
+           ev.BAD_NAME: "اسمه فارغ أو طويل جدًا أو يحتوي على حرف غير مسموح به."},
+    "zh": {ev.TOO_LARGE: "文件大于 {file_mib} MiB。",
+           ev.TOTAL_TOO_LARGE: "所有文件合计大于 {total_mib} MiB。",
+           ev.TOO_MANY: "最多只能附加 {files} 个文件。",
+           ev.EMPTY: "文件为空。",
+           ev.NOT_ALLOWED: "不接受此类文件（可接受：PDF、PNG、JPEG、HEIC、文本、DOCX、XLSX、"  # noqa: RUF001
+                           "ODT、MP3、M4A、MP4）。",  # noqa: RUF001
+           ev.MISMATCH: "其内容与文件名或类型不符。",
+           ev.ENCRYPTED: "文件受密码保护，请先移除密码。",  # noqa: RUF001
+           ev.MALFORMED: "文件已损坏，无法读取。",  # noqa: RUF001
+           ev.BOMB: "解压后会远大于其本身大小。",
+           ev.POLYGLOT: "其中隐藏了另一个文件。",
+           ev.BAD_NAME: "文件名为空、过长或含有不允许的字符。"},
+}
+
+
+def refused(reason: str, name: str, language: str, limits: ev.EvidenceLimits) -> str:
+    """Why a file could not be attached, and that nothing was sent, in the reporter's
+    language."""
+    language = language_of(language)
+    why = _WHY[language].get(reason, _WHY[language][ev.MALFORMED]).format(
+        file_mib=f"{limits.per_file_bytes / (1024 * 1024):g}",
+        total_mib=f"{limits.total_bytes / (1024 * 1024):g}", files=limits.max_files)
+    return _REFUSED[language].format(name=name, why=why)

@@ -21,15 +21,32 @@ from werkzeug.sansio.multipart import (
     NeedData,
 )
 
-from shared.domain.evidence import EvidenceLimits, FileRefused, Upload
+from shared.domain.evidence import (
+    TOO_LARGE,
+    TOTAL_TOO_LARGE,
+    EvidenceLimits,
+    FileRefused,
+    Upload,
+)
 from shared.http.bodies import parse_json
-from shared.http.forms import form_data
+from shared.http.forms import MULTIPART_TYPE, form_data
 from shared.http.problems import HttpProblem, bad_body, require_post
 
-MULTIPART_TYPE = "multipart/form-data"
+__all__ = ["MULTIPART_TYPE", "MultipartBody", "MultipartProblem", "read_multipart"]
 EVIDENCE_FIELD = "evidence"
 JSON_PART = "json"
 _CHUNK = 64 * 1024
+
+
+class MultipartProblem(HttpProblem):
+    """A multipart body refused for one of its files: which file and why (``refused``), and
+    the fields read before it (``pairs``), so a page can be shown again with its answers."""
+
+    def __init__(self, refused: FileRefused, status: int, message: str,
+                 errors: dict[str, list[str]]) -> None:
+        super().__init__(status, message, errors, log_fields=[refused.reason])
+        self.refused = refused
+        self.pairs: list[tuple[str, str]] = []
 
 
 @dataclass(frozen=True)
@@ -105,13 +122,22 @@ def read_multipart(request: Request, fields_limit: int,
                                          sum(p.filename is not None for p in parts) - 1)
         except ValueError as error:
             raise bad_body(f"The multipart body is malformed: {error}") from None
+        except MultipartProblem as problem:
+            problem.pairs = _field_pairs(parts[:-1])
+            raise
     return _assemble(parts)
 
 
-def _refusal(refused: FileRefused, name: str, index: int) -> HttpProblem:
+def _field_pairs(parts: list[_Part]) -> list[tuple[str, str]]:
+    return [(p.name, b"".join(p.chunks).decode("utf-8", "replace")) for p in parts
+            if p.filename is None and p.name != JSON_PART]
+
+
+def _refusal(refused: FileRefused, name: str, index: int) -> MultipartProblem:
     named = refused.named(name, index)
     message = f"{name}: {named.detail}"
-    return HttpProblem(named.status, message, {f"{EVIDENCE_FIELD}.{index}": [message]})
+    return MultipartProblem(named, named.status, message,
+                            {f"{EVIDENCE_FIELD}.{index}": [message]})
 
 
 def _check_file_part(part: _Part, before: int, limits: EvidenceLimits) -> None:
@@ -127,11 +153,11 @@ def _check_file_part(part: _Part, before: int, limits: EvidenceLimits) -> None:
 def _check_file_size(part: _Part, total: int, limits: EvidenceLimits, index: int) -> None:
     name = part.filename or ""
     if part.size > limits.per_file_bytes:
-        raise _refusal(FileRefused("too_large", f"A file may be at most "
+        raise _refusal(FileRefused(TOO_LARGE, f"A file may be at most "
                                    f"{limits.per_file_bytes // (1024 * 1024)} MiB."),
                        name, index)
     if total > limits.total_bytes:
-        raise _refusal(FileRefused("total_too_large", f"All files together may be at most "
+        raise _refusal(FileRefused(TOTAL_TOO_LARGE, f"All files together may be at most "
                                    f"{limits.total_bytes // (1024 * 1024)} MiB."),
                        name, index)
 
