@@ -65,7 +65,8 @@ def check_page(web, form: str, language: str | None = None) -> tuple[Browser, Pa
 def test_check_your_answers_is_a_multipart_form_with_a_file_input(web, form: str) -> None:
     _, check = check_page(web, form)
     assert 'enctype="multipart/form-data"' in check.text
-    assert '<input type="file" id="evidence" name="evidence" multiple' in check.text
+    assert '<input type="file" id="evidence" name="evidence" multiple autocomplete="off"' \
+        in check.text
     # Back and Change go to the pages, which read form encoding.
     assert check.text.count('formenctype="application/x-www-form-urlencoded"') >= 2
 
