@@ -110,7 +110,8 @@ def _list_attachments(c: UseCases, request: Request, officer: Officer,
         a.as_details() for a in c.cases.attachments(reference)]})
 
 
-def _file_response(opened: OpenedFile, attachment_id: str) -> Response:
+def file_response(opened: OpenedFile, attachment_id: str) -> Response:
+    """A file for an officer: always a download, never shown inline or sniffed."""
     name = safe_download_name(opened.name, opened.kind, attachment_id)
     return Response(opened.data, status=200, mimetype=opened.media_type, headers={
         "Content-Disposition": f'attachment; filename="{name}"',
@@ -121,8 +122,8 @@ def _file_response(opened: OpenedFile, attachment_id: str) -> Response:
 def _download(c: UseCases, request: Request, officer: Officer, reference: str,
               attachment_id: str) -> Response:
     """The cleaned copy of a file (recorded in the history)."""
-    return _file_response(c.cases.download_attachment(reference, attachment_id, officer),
-                          attachment_id)
+    return file_response(c.cases.download_attachment(reference, attachment_id, officer),
+                         attachment_id)
 
 
 def _download_original(c: UseCases, request: Request, officer: Officer, reference: str,
@@ -130,9 +131,9 @@ def _download_original(c: UseCases, request: Request, officer: Officer, referenc
     """The original of a file, for an administrator who says why (recorded)."""
     body = read_body(request, c.settings.max_body_bytes, allow_form=False)
     reason = validated(_ORIGINAL_REASON, body, c)["reason"]
-    return _file_response(c.cases.download_attachment(reference, attachment_id, officer,
-                                                      original_reason=reason),
-                          attachment_id)
+    return file_response(c.cases.download_attachment(reference, attachment_id, officer,
+                                                     original_reason=reason),
+                         attachment_id)
 
 
 # An operation on a case: what it does with the posted body, and the case it leaves.

@@ -405,7 +405,8 @@ def _case(visit: Visit, reference: str, *, problems: Problems | None = None,
         return console_views.case_page(
             ctx, view.case, submission=view.submission, history=history,
             allowed=officer_actions(view.case), assignable=desk.assignable(),
-            problems=problems, done=visit.request.args.get("done"), status=status)
+            problems=problems, done=visit.request.args.get("done"), status=status,
+            files=desk.attachments(reference))
     if officer.has_role(ETHICS_AUDITOR):
         audit = desk.audit_case(reference, officer)
         history = console_views.entries(ctx, [(e, None, False) for e in audit.history],
@@ -513,6 +514,16 @@ def _act(visit: Visit, reference: str, action: str) -> Response:
     return _redirect(visit, visit.ctx.urls.case(reference, visit.lang.code, done=done))
 
 
+def _file(visit: Visit, reference: str, attachment_id: str) -> Response:
+    """The cleaned copy of a file of the case, as a download (recorded in the history, as
+    through the case API)."""
+    assert visit.officer is not None
+    from shared.endpoints.cases import file_response
+
+    return file_response(visit.desk.download_attachment(reference, attachment_id,
+                                                        visit.officer), attachment_id)
+
+
 ROUTES = routes([
     Rule("/assets/<name>", endpoint=_asset, methods=["GET"]),
     Rule("/sign-in", endpoint=_development_sign_in, methods=["GET", "POST"]),
@@ -520,6 +531,8 @@ ROUTES = routes([
     Rule("/", endpoint=_today, methods=["GET"]),
     Rule("/cases", endpoint=_list, methods=["GET"]),
     Rule("/cases/<reference:reference>", endpoint=_case, methods=["GET"]),
+    Rule("/cases/<reference:reference>/files/<attachment_id>", endpoint=_file,
+         methods=["GET"]),
     Rule(f"/cases/<reference:reference>/<any({', '.join(ACTIONS)}):action>", endpoint=_act,
          methods=["POST"]),
 ], converters={"reference": ReferenceConverter})
