@@ -422,3 +422,38 @@ class TestReferral:
             assert row["withheld"] == [infected["attachment_id"]]
         finally:
             served.stop()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "firestore"])
+def test_on_both_stores_the_case_keeps_its_files_and_the_referral_carries_them(
+        backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    from tests.support.casework import COLLEAGUE, OFFICER, open_office
+
+    office = open_office(backend, tmp_path, request)
+    photo = files.jpeg_with_gps()
+    body, content_type = multipart(payload("misconduct"), [
+        ("photo-1.jpg", photo, "image/jpeg"),
+        ("notes.docx", files.docx_with_comments_and_changes(), "")])
+    response = office.h.post("submit_misconduct", raw=body, content_type=content_type)
+    assert response.status_code == 201, response.get_json()
+    reference = response.get_json()["reference"]
+    office.h.drain()
+    listed = office.call("GET", f"/{reference}/attachments").get_json()["attachments"]
+    assert [a["kind"] for a in listed] == ["jpeg", "docx"]
+    assert listed[1]["removed"] == ["author", "document_properties", "comments",
+                                    "tracked_changes"]
+    download = office.call("GET", f"/{reference}/attachments/{listed[1]['attachment_id']}")
+    assert download.status_code == 200
+    assert files.AUTHOR.encode() not in b"".join(
+        zipfile.ZipFile(io.BytesIO(download.data)).read(n)
+        for n in zipfile.ZipFile(io.BytesIO(download.data)).namelist())
+    original = office.call("POST", f"/{reference}/attachments/{listed[0]['attachment_id']}"
+                                   "/original", {"reason": "Requested by the panel"},
+                           who=COLLEAGUE)
+    assert original.status_code == 200 and original.data == photo
+    kinds = [(e.kind, e.actor) for e in office.store.case_events(reference)
+             if e.kind == "attachment_downloaded"]
+    assert kinds == [("attachment_downloaded", f"officer:{OFFICER}"),
+                     ("attachment_downloaded", f"officer:{COLLEAGUE}")]
+    [referral] = office.receiver.receiver.store.referrals()
+    assert [a["sha256"] for a in referral.attachments] == [a["sha256"] for a in listed]
