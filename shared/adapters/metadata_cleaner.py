@@ -41,6 +41,10 @@ _EXIF_IFD: Final = 0x8769
 _CAMERA_TAGS: Final = frozenset({0x010F, 0x0110, 0xA430, 0xA431, 0xA432, 0xA433, 0xA434,
                                  0xA435, 0xC614})
 _ZIP_TIME: Final = (1980, 1, 1, 0, 0, 0)
+# What Pillow reads into ``Image.info`` that describes the photo rather than its pixels.
+_METADATA_INFO: Final = frozenset({"xmp", "XML:com.adobe.xmp", "comment", "icc_profile",
+                                   "photoshop", "iptc", "mp", "mpoffset", "Comment",
+                                   "Author", "Description", "Software", "Title"})
 
 
 class LibraryCleaner(MetadataCleaner):
@@ -82,11 +86,7 @@ def _image(data: bytes, fmt: str) -> Cleaned:
                 found.add(ev.CAMERA)
             if tags - _CAMERA_TAGS - {_EXIF_GPS, _EXIF_IFD, 0x0112}:
                 found.add(ev.IMAGE_DETAILS)
-            info_keys = set(image.info) - {"jfif", "jfif_version", "jfif_unit",
-                                           "jfif_density", "dpi", "progressive",
-                                           "progression", "adobe", "adobe_transform",
-                                           "exif", "gamma", "aspect"}
-            if info_keys or getattr(image, "text", None):
+            if set(image.info) & _METADATA_INFO or getattr(image, "text", None):
                 found.add(ev.IMAGE_DETAILS)
             upright = ImageOps.exif_transpose(image)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Request
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.sansio.multipart import (
     Data,
     Epilogue,
@@ -122,6 +123,9 @@ def read_multipart(request: Request, fields_limit: int,
                                          sum(p.filename is not None for p in parts) - 1)
         except ValueError as error:
             raise bad_body(f"The multipart body is malformed: {error}") from None
+        except RequestEntityTooLarge:
+            message = f"The fields are larger than {fields_limit} bytes."
+            raise HttpProblem(413, message, {"_body": [message]}) from None
         except MultipartProblem as problem:
             problem.pairs = _field_pairs(parts[:-1])
             raise
