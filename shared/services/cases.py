@@ -29,11 +29,17 @@ from shared.domain.officers import (
 from shared.domain.policy import Policy
 from shared.domain.records import Case, CaseChange, CaseEvent, CaseQuery, ProtectiveMeasure
 from shared.domain.recusal import Marker
-from shared.domain.sealing import NOTE, REPLY_TO_SUBMITTER, TRANSITION_NOTE, event_context
+from shared.domain.sealing import (
+    NOTE,
+    REPLY_TO_SUBMITTER,
+    TRANSITION_NOTE,
+    IntegrityFailure,
+    event_context,
+)
 from shared.logs import get_logger
 from shared.ports.clock import Clock
 from shared.ports.evidence import EvidenceBlobs
-from shared.ports.sealing import PayloadCipher
+from shared.ports.sealing import PayloadCipher, SealBroken
 from shared.ports.storage import IntakeStore
 from shared.ports.tasks import TaskQueue
 from shared.services import evidence, integrity
@@ -316,4 +322,11 @@ def download_attachment(reference: str, attachment_id: str, officer: Officer, *,
 
     _act(reference, officer, f"download:{copy}", desk, decide, role=role)
     assert found is not None
-    return evidence.open_copy(reference, found, copy, cipher=cipher, blobs=blobs)
+    try:
+        return evidence.open_copy(reference, found, copy, cipher=cipher, blobs=blobs)
+    except SealBroken:
+        # Altered, or moved from another case or file: never shown; an integrity alert.
+        log.error("an attached file failed its integrity check", extra={
+            "event": "integrity_alert", "reference": reference,
+            "code": "evidence_seal_broken"})
+        raise IntegrityFailure(reference, "evidence_seal_broken") from None

@@ -457,3 +457,18 @@ def test_on_both_stores_the_case_keeps_its_files_and_the_referral_carries_them(
                      ("attachment_downloaded", f"officer:{COLLEAGUE}")]
     [referral] = office.receiver.receiver.store.referrals()
     assert [a["sha256"] for a in referral.attachments] == [a["sha256"] for a in listed]
+
+
+def test_a_file_moved_to_another_case_does_not_open_there(office: Harness) -> None:
+    first, _ = accepted(office, [("a.txt", b"first case's words\n", "text/plain")])
+    second, _ = accepted(office, [("b.txt", b"second case's words\n", "text/plain")])
+    folder = office.container.settings.data_dir / "evidence"
+    [mine] = listed(office, first)
+    [theirs] = listed(office, second)
+    # Copy the second case's sealed copy over the first case's.
+    (folder / first / mine["attachment_id"] / "cleaned").write_bytes(
+        (folder / second / theirs["attachment_id"] / "cleaned").read_bytes())
+    response = officer_get(office, f"/{first}/attachments/{mine['attachment_id']}")
+    assert response.status_code == 409
+    assert response.get_json()["errors"] == {"_integrity": ["evidence_seal_broken"]}
+    assert b"second case" not in response.data
