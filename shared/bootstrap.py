@@ -255,9 +255,13 @@ class Container:
 
     @property
     def evidence_limits(self) -> EvidenceLimits:
+        """The attachment limits; no file at all where no store of files is configured
+        (``gcp`` without ``INTAKE_EVIDENCE_BUCKET``): a multipart post is then refused as
+        any other content type, and the pages offer no file input."""
         from shared.domain.evidence import EvidenceLimits
         e = self.settings.evidence
-        return EvidenceLimits(e.max_file_bytes, e.max_total_bytes, e.max_files)
+        stored = self.settings.backend == "embedded" or bool(e.bucket)
+        return EvidenceLimits(e.max_file_bytes, e.max_total_bytes, e.max_files if stored else 0)
 
     @property
     def scanner(self) -> Scanner | None:

@@ -65,7 +65,7 @@ def page_context(container: UseCases, request: Request, lang: Language, *,
                   "advice_working_days": settings.policy.advice_working_days,
                   "lock_minutes": max(1, settings.forms.follow_up_lock_seconds // 60),
                   "session_minutes": CASE_IDLE_SECONDS // 60,
-                  "evidence_files": settings.evidence.max_files,
+                  "evidence_files": container.evidence_limits.max_files,
                   "evidence_file_bytes": settings.evidence.max_file_bytes,
                   "evidence_total_bytes": settings.evidence.max_total_bytes})
 

@@ -472,3 +472,19 @@ def test_a_file_moved_to_another_case_does_not_open_there(office: Harness) -> No
     assert response.status_code == 409
     assert response.get_json()["errors"] == {"_integrity": ["evidence_seal_broken"]}
     assert b"second case" not in response.data
+
+
+def test_without_a_store_of_files_a_multipart_post_is_refused_as_any_other_type(
+        tmp_path: Path) -> None:
+    from shared.bootstrap import Container
+    from tests.support.harness import settings_for
+
+    gcp = {"INTAKE_BACKEND": "gcp", "GOOGLE_CLOUD_PROJECT": "p",
+           "INTAKE_INVESTIGATIONS_URL": "https://oiai.example.org/intake"}
+    assert Container(settings_for(tmp_path, **gcp)).evidence_limits.max_files == 0
+    with_bucket = settings_for(tmp_path, INTAKE_EVIDENCE_BUCKET="b", **gcp)
+    assert Container(with_bucket).evidence_limits.max_files == 10
+    h = build(tmp_path, INTAKE_EVIDENCE_MAX_FILES="0")
+    response = submit(h, [("a.txt", b"words\n", "text/plain")])
+    assert response.status_code == 415
+    nothing_stored(h)
