@@ -149,6 +149,7 @@ def test_the_evidence_bucket_is_private_with_its_own_key_and_only_file_handlers_
                       "submit_misconduct": "roles/storage.objectCreator",
                       "submit_retaliation": "roles/storage.objectCreator",
                       "cases": "roles/storage.objectViewer",
+                      "console": "roles/storage.objectViewer",
                       "forward_to_investigations": "roles/storage.objectViewer"}
     members = [name for rtype, name in intake.resources
                if rtype.startswith("google_storage_bucket_iam")]

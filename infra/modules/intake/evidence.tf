@@ -1,8 +1,8 @@
 # The bucket of attached files (shared/adapters/gcs_evidence.py). Every object is sealed by
 # our envelope before upload (the cases key), so the bucket holds ciphertext only; the bucket
 # adds its own customer-managed key, uniform access, no public access, and versions. Only the
-# functions that handle files get access to it: the submit functions create objects, cases
-# and forward_to_investigations read them.
+# functions that handle files get access to it: the submit functions create objects, cases,
+# console and forward_to_investigations read them.
 
 resource "google_kms_crypto_key" "evidence" {
   name                       = "evidence-bucket"
@@ -72,6 +72,7 @@ locals {
     submit_misconduct         = "roles/storage.objectCreator"
     submit_retaliation        = "roles/storage.objectCreator"
     cases                     = "roles/storage.objectViewer"
+    console                   = "roles/storage.objectViewer"
     forward_to_investigations = "roles/storage.objectViewer"
   }
 }
