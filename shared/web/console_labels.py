@@ -82,6 +82,7 @@ EVENTS: Final = {
     "supplement_forwarded": N_("Supplement forwarded to investigations"),
     "protective_measure": N_("Protective measure"),
     "corrective_measure": N_("Corrective measure"),
+    "attachment_downloaded": N_("Downloaded a file"),
 }
 
 DEADLINES: Final = {

@@ -308,6 +308,11 @@ def _details(ctx: ConsoleContext, event: CaseEvent) -> tuple[str, ...]:
             found.append(gettext(taxonomy.MEASURE_DECISIONS[str(d["decision"])]))
     if event.kind == "access_refused" and d.get("operation"):
         found.append(gettext(N_("Attempted: %(operation)s")) % {"operation": d["operation"]})
+    if event.kind == "attachment_downloaded":
+        found.append(str(d.get("attachment_id", "")))
+        if d.get("copy") == "original":
+            found.append(gettext(N_("The original, because: %(reason)s")) % {
+                "reason": d.get("reason", "")})
     if event.kind == "read" and d.get("scope") == "history":
         found.append(gettext(N_("History only (auditor)")))
     return tuple(found)

@@ -439,6 +439,7 @@ class TestAttachedFiles:
         assert download.headers["Content-Disposition"].startswith("attachment;")
         assert files.CAMERA_SERIAL.encode() not in download.data
         assert "attachment_downloaded" in [e.kind for e in office.store.case_events(reference)]
+        assert "Downloaded a file" in text(olga.get(f"/cases/{reference}"))
         # In French, the same page says what was removed in French.
         french = text(olga.get(f"/cases/{reference}?lang=fr"))
         assert "Fichiers" in french and "la localisation" in french
