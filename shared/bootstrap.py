@@ -593,6 +593,9 @@ def _storage(s: Settings) -> Storage:
 
 def _scanner(s: Settings) -> Scanner | None:
     if not s.evidence.clamd:
+        _log.warning("no malware scanner is configured (INTAKE_CLAMD): attached files are "
+                     "accepted unscanned and marked not_scanned",
+                     extra={"event": "scanner_not_configured"})
         return None
     from shared.adapters.clamd_scanner import ClamdScanner
     return ClamdScanner(s.evidence.clamd)
