@@ -25,6 +25,7 @@ import posixpath
 import struct
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from typing import Any, Final
 
@@ -132,7 +133,7 @@ def _pdf(data: bytes) -> Cleaned:
             _clean_pdf(pdf, pikepdf, found)
             out = io.BytesIO()
             pdf.save(out, fix_metadata_version=False, deterministic_id=True)
-        except (pikepdf.PdfError, ValueError, RecursionError):
+        except (pikepdf.PdfError, ValueError, TypeError, AttributeError, RecursionError):
             raise FileRefused(ev.MALFORMED, "The PDF is damaged and cannot be "
                               "read.") from None
     return Cleaned(out.getvalue(), _ordered(found))
@@ -257,7 +258,8 @@ def _members(data: bytes) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError, struct.error):
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, struct.error,
+            NotImplementedError, zlib.error):
         raise FileRefused(ev.MALFORMED, "The document is damaged.") from None
     check_archive(infos, len(data))
     return archive, infos
@@ -267,7 +269,7 @@ def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     try:
         return archive.read(info)
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError,
-            RuntimeError):
+            RuntimeError, zlib.error):
         raise FileRefused(ev.MALFORMED, "The document is damaged.") from None
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
+import zlib
 from typing import Final
 
 from shared.domain import evidence as ev
@@ -146,7 +147,8 @@ def _zip_kind(data: bytes) -> str:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError, struct.error):
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, struct.error,
+            NotImplementedError, zlib.error):
         raise FileRefused(ev.MALFORMED, "The document is damaged (its archive cannot be "
                           "read).") from None
     check_archive(infos, len(data))
@@ -159,7 +161,12 @@ def _zip_kind(data: bytes) -> str:
         raise FileRefused(ev.NOT_ALLOWED, "Only Word (DOCX) and Excel (XLSX) Office "
                           "documents are accepted.")
     if "mimetype" in names:
-        if archive.read("mimetype").strip() == _ODT_MIMETYPE and "content.xml" in names:
+        try:
+            mimetype = archive.read("mimetype").strip()
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError,
+                zlib.error):
+            raise FileRefused(ev.MALFORMED, "The document is damaged.") from None
+        if mimetype == _ODT_MIMETYPE and "content.xml" in names:
             return ev.ODT
         raise FileRefused(ev.NOT_ALLOWED, "Only OpenDocument text (ODT) is accepted of the "
                           "OpenDocument formats.")

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from shared.domain import evidence as ev
 from shared.domain.evidence import (
@@ -36,6 +36,7 @@ from shared.ports.sealing import PayloadCipher, PayloadSealer
 from shared.ports.storage import IntakeStore
 
 log = get_logger(__name__)
+T = TypeVar("T")
 
 MAX_NAME = 255
 
@@ -64,13 +65,29 @@ def prepare(uploads: Sequence[Upload], *, limits: ev.EvidenceLimits, cleaner: Me
 def _prepare_one(upload: Upload, cleaner: MetadataCleaner,
                  scanner: Scanner | None) -> Prepared:
     _check_name(upload.name)
-    kind = identify(upload)
+    kind = _unbroken(lambda: identify(upload))
     scan = scanner.scan(upload.data) if scanner is not None else ScanResult(ev.NOT_SCANNED)
     if scan.status == ev.SCAN_INFECTED:
         log.warning("infected attachment quarantined",
                     extra={"event": "attachment_infected", "signature": scan.signature})
         return Prepared(upload, kind, scan, None)
-    return Prepared(upload, kind, scan, cleaner.clean(kind, upload.data))
+    return Prepared(upload, kind, scan, _unbroken(lambda: cleaner.clean(kind, upload.data)))
+
+
+def _unbroken(parse: Callable[[], T]) -> T:
+    """``parse()``, with whatever a parser of hostile bytes raises beyond FileRefused (a
+    library's own error on a file damaged in a way it did not foresee) answered as a
+    malformed file: a 422, never a 500."""
+    try:
+        return parse()
+    except FileRefused:
+        raise
+    except MemoryError:
+        raise
+    except Exception as error:  # noqa: BLE001 - any parser failure is the file's fault
+        log.warning("a file failed to parse", extra={"event": "attachment_unparsable",
+                                                     "error": type(error).__name__})
+        raise FileRefused(ev.MALFORMED, "The file is damaged and cannot be read.") from None
 
 
 def _check_name(name: str) -> None:

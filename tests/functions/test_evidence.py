@@ -17,6 +17,7 @@ from werkzeug.test import TestResponse
 
 from shared import bootstrap
 from shared.adapters.sqlite_store import SqliteStore
+from shared.domain import evidence as ev
 from shared.domain.records import CaseQuery
 from tests.support import evidence_files as files
 from tests.support.harness import Harness, function_app
@@ -488,3 +489,65 @@ def test_without_a_store_of_files_a_multipart_post_is_refused_as_any_other_type(
     response = submit(h, [("a.txt", b"words\n", "text/plain")])
     assert response.status_code == 415
     nothing_stored(h)
+
+
+class TestHostileFiles:
+    """Whatever bytes come as a file, under whatever name and type: a clear 4xx and nothing
+    stored, or a 201; never a 500."""
+
+    def test_arbitrary_bytes_never_fail_the_server(self, tmp_path: Path) -> None:
+        from hypothesis import HealthCheck, given, settings
+        from hypothesis import strategies as st
+
+        h = build(tmp_path)
+        seeds = [files.png_image(), files.docx_with_comments_and_changes(),
+                 files.pdf_with_author_and_xmp(), files.mp3_with_tags(), b"text\n"]
+
+        @settings(max_examples=150, deadline=None,
+                  suppress_health_check=[HealthCheck.function_scoped_fixture])
+        @given(seed=st.sampled_from(seeds), cut=st.integers(0, 4000),
+               noise=st.binary(max_size=64), at=st.integers(0, 4000),
+               name=st.sampled_from(["a.png", "a.docx", "a.pdf", "a.mp3", "a.txt", "a",
+                                     "..", "x" * 300]),
+               declared=st.sampled_from(["", "application/pdf", "image/png", "text/plain"]))
+        def post(seed: bytes, cut: int, noise: bytes, at: int, name: str,
+                 declared: str) -> None:
+            data = seed[:max(1, len(seed) - cut)]
+            data = data[:at] + noise + data[at + len(noise):]
+            before = len(stored_objects(h))
+            response = submit(h, [(name, data, declared)])
+            assert response.status_code in (201, 400, 413, 415, 422), response.get_json()
+            if response.status_code != 201:
+                assert len(stored_objects(h)) == before
+                assert response.get_json()["errors"]
+
+        post()
+
+    def test_damaged_files_are_refused_as_malformed_never_a_crash(self, tmp_path: Path) -> None:
+        import random
+
+        from shared.domain.evidence import FileRefused, Upload
+
+        h = build(tmp_path)
+        prepare = h.container.use_cases.prepare_evidence
+        seeds = {"a.pdf": files.pdf_with_author_and_xmp(),
+                 "a.docx": files.docx_with_comments_and_changes(),
+                 "a.png": files.png_image(), "a.mp3": files.mp3_with_tags(),
+                 "a.jpg": files.jpeg_with_gps()}
+        chance = random.Random(20261201)  # the same damaged files on every run
+        outcomes: dict[str, int] = {}
+        for _ in range(800):
+            name, seed = chance.choice(sorted(seeds.items()))
+            data = bytearray(seed)
+            for _ in range(chance.randint(1, 8)):
+                data[chance.randrange(len(data))] = chance.randrange(256)
+            if chance.random() < 0.3:
+                data = data[:chance.randrange(1, len(data))]
+            try:
+                prepare([Upload(name, "", bytes(data))])
+                outcome = "accepted"
+            except FileRefused as refused:
+                outcome = refused.reason
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        assert set(outcomes) <= {"accepted", *ev.REFUSALS}
+        assert outcomes["accepted"] and outcomes["malformed"]
