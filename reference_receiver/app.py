@@ -8,6 +8,9 @@ page the browser opens, could reach. Without a token configured, they refuse eve
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 import hmac
 import json
 import time
@@ -16,7 +19,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from reference_receiver.store import CONTROLS, ReceiverStore
+from reference_receiver.store import CONTROLS, ReceivedFile, ReceiverStore
 from shared.domain.referrals import REFERRAL_FORMAT, SUPPLEMENT_FORMAT
 from shared.domain.signatures import (
     IDEMPOTENCY_HEADER,
@@ -28,7 +31,8 @@ from shared.domain.signatures import (
     verify,
 )
 
-MAX_BODY = 1 << 20
+# A referral carries the cleaned copies of its files (25 MiB by default, base64 in JSON).
+MAX_BODY = 48 << 20
 
 
 def _json(status: int, body: Any) -> Response:
@@ -54,7 +58,8 @@ class ReferenceReceiver:
         elif request.path == "/_control" and request.method == "POST":
             response = self._control(request)
         elif request.path == "/_referrals" and request.method == "GET":
-            response = _json(200, [{**vars(r), "supplements": [vars(s) for s in r.supplements]}
+            response = _json(200, [{**vars(r), "supplements": [vars(s) for s in r.supplements],
+                                    "attachments": list(r.attachments)}
                                    for r in self.store.referrals()])
         else:
             response = _json(404, {"error": "not found"})
@@ -99,7 +104,11 @@ class ReferenceReceiver:
         if not isinstance(reference, str) or not reference:
             return _json(422, {"error": "ethics_office_reference is required"})
         if kind == REFERRAL_FORMAT:
-            referral, created = self.store.record(key, reference, document, now)
+            try:
+                files = _files(document)
+            except ValueError as refusal:
+                return _json(422, {"error": str(refusal)})
+            referral, created = self.store.record(key, reference, document, now, files)
         else:
             added = self.store.supplement(key, str(document.get("referral_id")), document, now)
             if added is None:
@@ -116,3 +125,29 @@ class ReferenceReceiver:
         except (ValueError, TypeError, KeyError):
             return _json(400, {"error": f"controls are {sorted(CONTROLS)}"})
         return _json(200, self.store.controls())
+
+
+def _files(document: dict[str, Any]) -> tuple[ReceivedFile, ...]:
+    """The files of a referral, each checked against its digest and size, and taken out of
+    the document (which keeps their descriptions). ValueError for one that does not match."""
+    entries = document.get("attachments") or []
+    if not isinstance(entries, list):
+        raise ValueError("attachments must be a list")
+    files = []
+    for entry in entries:
+        if not isinstance(entry, dict) or not isinstance(entry.get("attachment_id"), str):
+            raise ValueError("each attachment needs an attachment_id")
+        if "withheld" in entry:
+            continue
+        try:
+            content = base64.b64decode(entry.pop("content_base64"), validate=True)
+        except (KeyError, TypeError, binascii.Error):
+            raise ValueError(f"attachment {entry['attachment_id']}: content_base64 is "
+                             "missing or not base64") from None
+        digest = hashlib.sha256(content).hexdigest()
+        if digest != entry.get("sha256") or len(content) != entry.get("size"):
+            raise ValueError(f"attachment {entry['attachment_id']}: content does not match "
+                             "its sha256 and size")
+        files.append(ReceivedFile(entry["attachment_id"], digest, len(content),
+                                  str(entry.get("media_type", "")), content))
+    return tuple(files)

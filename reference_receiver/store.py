@@ -22,6 +22,10 @@ CREATE TABLE IF NOT EXISTS referrals (
 CREATE TABLE IF NOT EXISTS supplements (
     supplement_id TEXT PRIMARY KEY, referral_id TEXT NOT NULL, document TEXT NOT NULL,
     received_at REAL NOT NULL, deliveries INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS attachments (
+    referral_id TEXT NOT NULL, attachment_id TEXT NOT NULL, sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL, media_type TEXT NOT NULL, content BLOB NOT NULL,
+    PRIMARY KEY (referral_id, attachment_id));
 CREATE TABLE IF NOT EXISTS seen_nonces (nonce TEXT PRIMARY KEY, at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS controls (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
@@ -46,6 +50,17 @@ class Referral:
     received_at: float
     deliveries: int
     supplements: tuple[Supplement, ...] = ()
+    # The files received with it: attachment_id, sha256, size, media_type (content apart).
+    attachments: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class ReceivedFile:
+    attachment_id: str
+    sha256: str
+    size: int
+    media_type: str
+    content: bytes
 
 
 class ReceiverStore:
@@ -107,8 +122,9 @@ class ReceiverStore:
             return True
 
     def record(self, referral_id: str, reference: str, document: dict[str, Any],
-               at: float) -> tuple[Referral, bool]:
-        """The referral as recorded and whether this delivery created it."""
+               at: float, files: tuple[ReceivedFile, ...] = ()) -> tuple[Referral, bool]:
+        """The referral as recorded (with its files, kept once) and whether this delivery
+        created it."""
         with self._transaction() as db:
             row = db.execute("SELECT case_id FROM referrals WHERE referral_id = ?",
                              (referral_id,)).fetchone()
@@ -118,6 +134,9 @@ class ReceiverStore:
                 case_id = f"OIAI-{number:06d}"
                 db.execute("INSERT INTO referrals VALUES (?, ?, ?, ?, ?, 1)",
                            (referral_id, reference, case_id, json.dumps(document), at))
+                db.executemany("INSERT INTO attachments VALUES (?, ?, ?, ?, ?, ?)", [
+                    (referral_id, f.attachment_id, f.sha256, f.size, f.media_type, f.content)
+                    for f in files])
             else:
                 db.execute("UPDATE referrals SET deliveries = deliveries + 1 "
                            "WHERE referral_id = ?", (referral_id,))
@@ -151,9 +170,23 @@ class ReceiverStore:
                               "deliveries FROM referrals ORDER BY received_at").fetchall()
             added = db.execute("SELECT supplement_id, referral_id, document, received_at, "
                                "deliveries FROM supplements ORDER BY received_at").fetchall()
+            stored = db.execute("SELECT referral_id, attachment_id, sha256, size, media_type "
+                                "FROM attachments ORDER BY attachment_id").fetchall()
+        files: dict[str, list[dict[str, Any]]] = {}
+        for f in stored:
+            files.setdefault(f[0], []).append({"attachment_id": f[1], "sha256": f[2],
+                                               "size": f[3], "media_type": f[4]})
         supplements: dict[str, list[Supplement]] = {}
         for a in added:
             supplements.setdefault(a[1], []).append(
                 Supplement(a[0], a[1], json.loads(a[2]), a[3], a[4]))
         return [Referral(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5],
-                         tuple(supplements.get(r[0], ()))) for r in rows]
+                         tuple(supplements.get(r[0], ())), tuple(files.get(r[0], ())))
+                for r in rows]
+
+    def attachment(self, referral_id: str, attachment_id: str) -> bytes | None:
+        """The bytes of one file a referral brought."""
+        with self._transaction() as db:
+            row = db.execute("SELECT content FROM attachments WHERE referral_id = ? AND "
+                             "attachment_id = ?", (referral_id, attachment_id)).fetchone()
+        return bytes(row[0]) if row else None

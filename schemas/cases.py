@@ -100,6 +100,12 @@ class MessageSchema(IntakeSchema):
     text = Text(max_length=10000, multiline=True, required=True)
 
 
+class OriginalReasonSchema(IntakeSchema):
+    reason = Text(max_length=2000, multiline=True, required=True, metadata={
+        "description": "Why the original (uncleaned) file is opened: recorded in the "
+                       "case's history."})
+
+
 class MeasureSchema(IntakeSchema):
     measure_id = String(validate=validate.Regexp(
         r"^[0-9a-f]{16}$", error="Must be the id of a recorded measure."), metadata={

@@ -49,6 +49,7 @@ if TYPE_CHECKING:  # built on first use: a function pays only for what its path 
     from shared.adapters.sqlite_database import SqliteDatabase
     from shared.auth import DevelopmentSignIn, IapSignIn
     from shared.domain.disclosure import ProgrammeSettings
+    from shared.domain.evidence import EvidenceLimits, Prepared
     from shared.domain.forms import FormSpec
     from shared.domain.mail_limits import SendLimits
     from shared.domain.officers import Officer
@@ -56,9 +57,11 @@ if TYPE_CHECKING:  # built on first use: a function pays only for what its path 
     from shared.domain.recusal import Marker
     from shared.google_certs import CertificateCache
     from shared.ports.disclosure import DisclosureStore
+    from shared.ports.evidence import EvidenceBlobs, MetadataCleaner, Scanner
     from shared.ports.identity import TokenIdentity, TokenVerifier
     from shared.ports.statistics import StatisticsStore
     from shared.services.disclosure import Programme
+    from shared.services.evidence import OpenedFile
     from shared.services.forward import ForwardOutcome
     from shared.services.notify import MailSettings
     from shared.services.proofs import ProofCheck
@@ -284,6 +287,30 @@ class Container:
     # --- Statistics: service log, imports, annual report ---
 
     @property
+    def evidence_limits(self) -> EvidenceLimits:
+        """The attachment limits; no file at all where no store of files is configured
+        (``gcp`` without ``INTAKE_EVIDENCE_BUCKET``): a multipart post is then refused as
+        any other content type, and the pages offer no file input."""
+        from shared.domain.evidence import EvidenceLimits
+        e = self.settings.evidence
+        stored = self.settings.backend == "embedded" or bool(e.bucket)
+        return EvidenceLimits(e.max_file_bytes, e.max_total_bytes, e.max_files if stored else 0)
+
+    @property
+    def scanner(self) -> Scanner | None:
+        """The malware scanner, or None when none is configured (files are then marked
+        ``not_scanned``, never silently)."""
+        return self._component("scanner", lambda: _scanner(self.settings))
+
+    @property
+    def cleaner(self) -> MetadataCleaner:
+        return self._component("cleaner", _cleaner)
+
+    @property
+    def evidence_blobs(self) -> EvidenceBlobs:
+        return self._component("evidence_blobs", lambda: _evidence_blobs(self.settings))
+
+    @property
     def statistics(self) -> StatisticsStore:
         """Shares the backend's database with the intake store; built on first use."""
         return self._component("statistics", lambda: self.storage.statistics())
@@ -347,7 +374,7 @@ class OfficerDesk:
     whichever way an officer works."""
 
     def __init__(self, c: Container) -> None:
-        from shared.services import cases, workload
+        from shared.services import cases, evidence, workload
 
         store, cipher, clock, queue = c.store, c.cipher, c.clock, c.queue
         policy, marker = c.policy, c.name_marker
@@ -381,6 +408,20 @@ class OfficerDesk:
                                               policy=policy, marker=marker))
         self.workload = partial(workload.workload, store=store, cipher=cipher, clock=clock,
                                 queue=queue, marker=marker)
+        self.attachments = partial(evidence.case_attachments, store)
+        self._container = c
+
+    def download_attachment(self, reference: str, attachment_id: str, officer: Officer,
+                            *, original_reason: str | None = None) -> OpenedFile:
+        """A file of the case for an officer (the original: an administrator, with a
+        reason); the download is recorded in the case's history."""
+        from shared.services import cases
+
+        c = self._container
+        return cases.download_attachment(
+            reference, attachment_id, officer, original_reason=original_reason,
+            blobs=c.evidence_blobs, store=c.store, cipher=c.cipher, clock=c.clock,
+            queue=c.queue, policy=c.policy, marker=c.name_marker)
 
     def assignable(self) -> list[Officer]:
         """The directory's officers who may be given cases (each case still refuses an
@@ -433,13 +474,36 @@ class UseCases:
         return self._c.forms_secret
 
     @cached_property
-    def receive_submission(self) -> partial[Acknowledgement]:
+    def receive_submission(self) -> Callable[..., Acknowledgement]:
         from shared.services.receive import receive_submission
 
         c = self._c
-        return partial(receive_submission, store=c.store, queue=c.queue, sealer=c.sealer,
-                       digests=c.replay_digests, clock=c.clock,
-                       receipt_window=c.replay_receipt_window, signer=c.proof_signer)
+        bound = partial(receive_submission, store=c.store, queue=c.queue, sealer=c.sealer,
+                        digests=c.replay_digests, clock=c.clock,
+                        receipt_window=c.replay_receipt_window, signer=c.proof_signer)
+
+        def receive(form: FormSpec, data: Mapping[str, object], *,
+                    idempotency_key: str | None, submitted: bytes | None = None,
+                    evidence: tuple[Prepared, ...] = ()) -> Acknowledgement:
+            # The store of files is built only for a post that attaches some.
+            blobs = c.evidence_blobs if evidence else None
+            return bound(form, data, idempotency_key=idempotency_key, submitted=submitted,
+                         evidence=evidence, blobs=blobs)
+
+        return receive
+
+    @cached_property
+    def prepare_evidence(self) -> Callable[..., list[Prepared]]:
+        """Check, scan and clean uploaded files (``shared.services.evidence.prepare``)."""
+        from shared.services.evidence import prepare
+
+        c = self._c
+        return lambda uploads: prepare(uploads, limits=c.evidence_limits, cleaner=c.cleaner,
+                                       scanner=c.scanner)
+
+    @property
+    def evidence_limits(self) -> EvidenceLimits:
+        return self._c.evidence_limits
 
     def published_keys(self) -> list[PublishedKey]:
         """The public keys of the proofs of submission, with their validity, oldest first."""
@@ -482,7 +546,8 @@ class UseCases:
         c = self._c
         return partial(forward_case, store=c.store, follow_up=lambda: c.follow_up,
                        gateway=c.gateway, cipher=c.cipher, queue=c.queue, clock=c.clock,
-                       max_attempts=c.settings.forward_max_attempts)
+                       max_attempts=c.settings.forward_max_attempts,
+                       blobs=lambda: c.evidence_blobs)
 
     @cached_property
     def notify(self) -> partial[str]:
@@ -685,6 +750,34 @@ def _storage(s: Settings) -> Storage:
     from shared.adapters.firestore_database import FirestoreDatabase
     return FirestoreStorage(FirestoreDatabase.connect(s.project, s.firestore_database,
                                                       timeout=s.store_timeout))
+
+
+def _scanner(s: Settings) -> Scanner | None:
+    if not s.evidence.clamd:
+        _log.warning("no malware scanner is configured (INTAKE_CLAMD): attached files are "
+                     "accepted unscanned and marked not_scanned",
+                     extra={"event": "scanner_not_configured"})
+        return None
+    from shared.adapters.clamd_scanner import ClamdScanner
+    return ClamdScanner(s.evidence.clamd)
+
+
+def _cleaner() -> MetadataCleaner:
+    from shared.adapters.metadata_cleaner import LibraryCleaner
+    return LibraryCleaner()
+
+
+def _evidence_blobs(s: Settings) -> EvidenceBlobs:
+    if s.backend == "embedded" and not s.evidence.bucket:
+        from shared.adapters.local_evidence import LocalEvidenceBlobs
+        return LocalEvidenceBlobs(s.data_dir / "evidence")
+    if not s.evidence.bucket:
+        raise config.ConfigError("INTAKE_EVIDENCE_BUCKET must be set to accept attachments "
+                                 "on gcp")
+    from shared.adapters.gcs_evidence import GcsEvidenceBlobs
+    return GcsEvidenceBlobs.connect(s.project, s.evidence.bucket,
+                                    emulator_host=s.evidence.storage_emulator_host,
+                                    timeout=s.store_timeout)
 
 
 def _queue(s: Settings) -> TaskQueue:

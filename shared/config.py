@@ -167,6 +167,13 @@ def _iap_audience(name: str, raw: str) -> str:
     return raw
 
 
+def _clamd_address(name: str, raw: str) -> str:
+    scheme, _, rest = raw.partition(":")
+    if raw and (scheme not in ("unix", "tcp") or not rest):
+        raise ConfigError(f"{name} must be unix:/path/to/clamd.socket or tcp:host:port")
+    return raw
+
+
 def _web_url(name: str, raw: str) -> str:
     if raw and not url_origin(raw):
         raise ConfigError(f"{name} must be an http(s) URL, got {raw!r}")
@@ -357,6 +364,28 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("INTAKE_FOLLOW_UP_URL", "",
              "The submitters' follow-up page, linked from acknowledgements. Empty: "
              "`<INTAKE_FUNCTIONS_BASE_URL>/forms/follow-up`."),
+    # --- evidence attachments ------------------------------------------------------------
+    Variable("INTAKE_EVIDENCE_MAX_FILE_BYTES", str(10 * 1024 * 1024),
+             "Largest attached file, in bytes (10 MiB); a larger one is a 413 naming it.",
+             parse=whole(1024, 1024 * 1024 * 1024)),
+    Variable("INTAKE_EVIDENCE_MAX_TOTAL_BYTES", str(25 * 1024 * 1024),
+             "Largest total of the files attached to one post, in bytes (25 MiB).",
+             parse=whole(1024, 4 * 1024 * 1024 * 1024)),
+    Variable("INTAKE_EVIDENCE_MAX_FILES", "10",
+             "Most files one post may attach (0: attachments are not accepted).",
+             parse=whole(0, 100)),
+    Variable("INTAKE_CLAMD", "",
+             "The ClamAV daemon that scans every attached file: `unix:/run/clamav/clamd.ctl` "
+             "or `tcp:host:3310`. Empty: no scanner, and every file is marked `not_scanned` "
+             "(in the case, and in what the reporter is told). Set, and unreachable: the "
+             "post is a 503 and nothing is stored.",
+             parse=_clamd_address),
+    Variable("INTAKE_EVIDENCE_BUCKET", "",
+             "Cloud Storage bucket of the sealed attachments (`gcp`; Terraform sets it). "
+             "Empty on the embedded backend: `<INTAKE_DATA_DIR>/evidence`."),
+    Variable("STORAGE_EMULATOR_HOST", "",
+             "http://host:port of a Cloud Storage emulator (read by the Google client; "
+             "tests).", "local"),
     # --- officers and their access ------------------------------------------------------
     Variable("INTAKE_OFFICERS", "{}",
              "The officers directory, JSON: `{\"alice@example.org\": {\"name\": \"Alice "
@@ -607,6 +636,18 @@ class ConsoleSettings:
 
 
 @dataclass(frozen=True)
+class EvidenceSettings:
+    """Evidence attachments: the limits, the scanner, the bucket."""
+
+    max_file_bytes: int = 10 * 1024 * 1024
+    max_total_bytes: int = 25 * 1024 * 1024
+    max_files: int = 10
+    clamd: str = ""
+    bucket: str = ""
+    storage_emulator_host: str = ""
+
+
+@dataclass(frozen=True)
 class Settings:
     backend: str
     data_dir: Path
@@ -657,6 +698,7 @@ class Settings:
     task_auth: TaskAuth
     access: AccessSettings
     console: ConsoleSettings
+    evidence: EvidenceSettings = EvidenceSettings()
 
     def function_url(self, function_name: str) -> str:
         return f"{self.functions_base_url.rstrip('/')}/{function_name}"
@@ -775,6 +817,14 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
             secret=v["INTAKE_CONSOLE_SECRET"],
             session_idle_minutes=v["INTAKE_CONSOLE_SESSION_MINUTES"],
             session_max_minutes=v["INTAKE_CONSOLE_SESSION_MAX_MINUTES"],
+        ),
+        evidence=EvidenceSettings(
+            max_file_bytes=v["INTAKE_EVIDENCE_MAX_FILE_BYTES"],
+            max_total_bytes=v["INTAKE_EVIDENCE_MAX_TOTAL_BYTES"],
+            max_files=v["INTAKE_EVIDENCE_MAX_FILES"],
+            clamd=v["INTAKE_CLAMD"],
+            bucket=v["INTAKE_EVIDENCE_BUCKET"],
+            storage_emulator_host=v["STORAGE_EMULATOR_HOST"],
         ),
     )
     _check_keys(settings)

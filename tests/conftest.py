@@ -138,3 +138,21 @@ def kms_server(_kms_server: tuple[FakeKms, str]) -> KmsServer:
                 f"kek-{uuid.uuid4().hex[:12]}")
     state.create_key(key_name)
     return KmsServer(state, host, key_name)
+
+
+# --- ClamAV: Debian's clamd, with a signature database the tests write ----------------
+
+@pytest.fixture(scope="session")
+def clamd_address(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The ``unix:`` address of a real clamd loaded with the EICAR test signature; in CI a
+    missing clamd fails instead of skipping."""
+    from tests.support.clamd import clamd_binary, running_clamd
+
+    binary = clamd_binary()
+    if binary is None:
+        message = "clamd is not installed (Debian package clamav-daemon): run scripts/test"
+        if IN_CI:
+            pytest.fail(f"CI=true requires clamd. {message}")
+        pytest.skip(message)
+    with running_clamd(binary, tmp_path_factory.mktemp("clamd")) as address:
+        yield address

@@ -74,6 +74,9 @@ variable "settings" {
     exit_url                           = optional(string, "https://www.bbc.com/weather")
     console_session_minutes            = optional(number, 30)
     console_session_max_minutes        = optional(number, 480)
+    evidence_max_file_bytes            = optional(number, 10485760)
+    evidence_max_total_bytes           = optional(number, 26214400)
+    evidence_max_files                 = optional(number, 10)
   })
   description = "Application settings (INTAKE_<KEY> of shared/config.py); the policy time limits are the organisation's own."
   default     = {}
@@ -155,4 +158,16 @@ variable "disclosure_members" {
   type        = list(string)
   description = "Who may invoke the disclosure function besides officers: filers and heads of units, e.g. domain:example.org."
   default     = []
+}
+
+variable "clamd" {
+  type        = string
+  description = "The clamd that scans attached files (INTAKE_CLAMD): tcp:host:3310. Empty: files are accepted unscanned and marked not_scanned (docs/evidence.md)."
+  default     = ""
+}
+
+variable "evidence_retention_days" {
+  type        = number
+  description = "Days an attached file's objects are kept at least (a bucket retention policy, not locked). 0: none; the retention schedule sets it once it exists."
+  default     = 0
 }

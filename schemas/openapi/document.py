@@ -51,6 +51,12 @@ class AcknowledgementSchema(Schema):
         "example": "ethics-intake proof of submission\nformat: 1\n..."})
 
 
+    attachments = fields.List(fields.Dict(), metadata={
+        "description": "Per attached file (a multipart post, docs/evidence.md): `name`, "
+                       "`status` (accepted or quarantined), `scanned`, `removed` (codes) and "
+                       "`message`, what the reporter is told, in the Accept-Language."})
+
+
 class ErrorSchema(Schema):
     message = fields.String(required=True)
     errors = fields.Dict(required=True, metadata={

@@ -15,10 +15,12 @@ from schemas.cases import (
     LegalHoldSchema,
     MeasureSchema,
     MessageSchema,
+    OriginalReasonSchema,
     TransitionSchema,
 )
 from schemas.openapi.document import IDEMPOTENCY_KEY, add_schema, error
 from schemas.statistics import ServiceLogSchema
+from shared.domain import evidence as ev
 from shared.domain.case_workflows import WORKFLOWS
 from shared.domain.officers import ETHICS_ADMIN, ETHICS_AUDITOR, ETHICS_OFFICER, SUMMARY_READERS
 from shared.domain.workflow import ALLEGATION_TYPE, NOTE, REASON
@@ -209,15 +211,36 @@ def add_officers_api(spec: APISpec) -> None:
     add_schema(spec, "Transition", TransitionSchema)
     transition = spec.components.schemas["Transition"]
     transition["allOf"] = [*transition.get("allOf", []), *transition_details()]
+    spec.components.schema("AttachmentList", {
+        "type": "object", "required": ["attachments"],
+        "properties": {"attachments": {"type": "array", "items": {
+            "type": "object",
+            "required": ["attachment_id", "kind", "size", "sha256", "scan", "status",
+                         "removed"],
+            "properties": {
+                "attachment_id": {"type": "string"},
+                "kind": {"type": "string", "enum": list(ev.KINDS)},
+                "size": {"type": "integer"}, "sha256": {"type": "string"},
+                "original_size": {"type": "integer"}, "original_sha256": {"type": "string"},
+                "scan": {"type": "string",
+                         "enum": [ev.SCAN_CLEAN, ev.SCAN_INFECTED, ev.NOT_SCANNED]},
+                "status": {"type": "string", "enum": [ev.ACCEPTED, ev.QUARANTINED]},
+                "removed": {"type": "array", "items": {"type": "string",
+                                                       "enum": list(ev.REMOVALS)}},
+                "signature": {"type": ["string", "null"]}}}}}})
     for name, schema in (("Assignment", AssignmentSchema), ("Message", MessageSchema),
                          ("LegalHold", LegalHoldSchema), ("Extension", ExtensionSchema),
-                         ("Measure", MeasureSchema), ("ServiceLogEntry", ServiceLogSchema)):
+                         ("Measure", MeasureSchema), ("OriginalReason", OriginalReasonSchema),
+                         ("ServiceLogEntry", ServiceLogSchema)):
         add_schema(spec, name, schema)
     spec.components.schema("LoggedService", schema=LoggedServiceSchema)
     _cases(spec)
     _service_log(spec)
 
 
+_ATTACHMENT = {"name": "attachment_id", "in": "path", "required": True,
+               "description": "A file's id, as the case's attachments list it.",
+               "schema": {"type": "string"}}
 _REFERENCE = {"name": "reference", "in": "path", "required": True,
               "description": "The case's reference, e.g. ETH-ADV-7K3MQ-9TZ4X.",
               "schema": {"type": "string", "pattern": "^ETH-[A-Z]{3}-[0-9A-Z]{5}-[0-9A-Z]{5}$"}}
@@ -269,6 +292,48 @@ def _cases(spec: APISpec) -> None:
                     "content": {"application/json": {"schema": "OpenedCase"}}},
             "404": NO_CASE, "405": error("Only GET is accepted."), "409": INTEGRITY,
         }}, (ETHICS_OFFICER,), NOT_FOR_AUDITORS)})
+    spec.path(path="/cases/{reference}/attachments", operations={"get": signed_in({
+        "operationId": "list_attachments",
+        "summary": "The files attached to a case: kind, sizes, digests, scan, what was "
+                   "removed (internal: ethics officers); recorded as a read",
+        "parameters": [_REFERENCE],
+        "responses": {
+            "200": {"description": "The case's files.",
+                    "content": {"application/json": {"schema": "AttachmentList"}}},
+            "404": NO_CASE, "405": error("Only GET is accepted."), "409": INTEGRITY,
+        }}, (ETHICS_OFFICER,), NOT_FOR_AUDITORS)})
+    _file = {"description": "The file, as a download (`Content-Disposition: attachment`).",
+             "content": {"application/octet-stream": {"schema": {
+                 "type": "string", "contentMediaType": "application/octet-stream"}}}}
+    spec.path(path="/cases/{reference}/attachments/{attachment_id}", operations={
+        "get": signed_in({
+            "operationId": "download_attachment",
+            "summary": "The cleaned copy of a file (its hidden metadata removed); the "
+                       "download is recorded in the case's history",
+            "parameters": [_REFERENCE, _ATTACHMENT],
+            "responses": {
+                "200": _file, "404": error("No such case, or no such file in it."),
+                "405": error("Only GET is accepted."),
+                "409": error("The file is quarantined (found infected), or its stored copy "
+                             "failed an integrity check."),
+            }}, (ETHICS_OFFICER,), NOT_FOR_AUDITORS)})
+    spec.path(path="/cases/{reference}/attachments/{attachment_id}/original", operations={
+        "post": signed_in({
+            "operationId": "open_original_attachment",
+            "summary": "The original of a file, as it came (administrators, with a reason "
+                       "recorded in the case's history)",
+            "parameters": [_REFERENCE, _ATTACHMENT],
+            "requestBody": {"required": True, "content": {
+                "application/json": {"schema": "OriginalReason"}}},
+            "responses": {
+                "200": _file, "400": error("Malformed body."),
+                "404": error("No such case, or no such file in it."),
+                "405": error("Only POST is accepted."),
+                "409": error("The file's stored copy failed an integrity check."),
+                "413": error("Body larger than the limit."),
+                "415": error("Content type other than JSON."),
+                "422": error("No reason given."),
+            }}, (ETHICS_ADMIN,), NOT_FOR_AUDITORS)})
     spec.path(path="/cases/{reference}/transitions", operations=_case_post(
         "transition_case", "Apply a workflow transition", "Transition",
         "A transition the case's state does not allow is a 409 whose `errors.allowed` lists "

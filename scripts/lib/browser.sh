@@ -1,5 +1,6 @@
 # Debian chromium and axe-core for the browser tests, installed from the project's
-# own files: apt-get for chromium, `npm ci` of tools/axe/package-lock.json for axe-core.
+# own files: apt-get for chromium, `npm ci` of tools/axe/package-lock.json for axe-core;
+# and Debian's clamd for the scanning tests (apt-get too).
 # Sourced after env.sh. Each function returns 1 when it cannot provide its component.
 
 CHROMIUM_BIN="${INTAKE_TEST_CHROMIUM:-/usr/bin/chromium}"
@@ -20,6 +21,14 @@ ensure_debian_packages() {
     $sudo apt-get update -qq >/dev/null 2>&1 || { log "apt-get update failed"; return 1; }
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
         "${missing[@]}" >/dev/null || { log "apt-get install ${missing[*]} failed"; return 1; }
+}
+
+# Debian's ClamAV daemon for the scanning tests; they start it themselves with a signature
+# database they write (no freshclam, no signature download).
+ensure_clamd() {
+    [ -x /usr/sbin/clamd ] && return 0
+    ensure_debian_packages clamav-daemon || return 1
+    [ -x /usr/sbin/clamd ] || { log "clamav-daemon installed, but no /usr/sbin/clamd"; return 1; }
 }
 
 ensure_chromium() {

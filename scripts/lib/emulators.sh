@@ -35,6 +35,21 @@ start_tasks_emulator() {
     log "Cloud Tasks emulator on $CLOUD_TASKS_EMULATOR_HOST"
 }
 
+start_storage_emulator() {
+    ensure_tool_venv "$STORAGE_VENV" "$ROOT/tools/storage_emulator/requirements.txt" || return 1
+    local port; port=$(free_port)
+    mkdir -p "$EMULATOR_LOGS"
+    setsid "$STORAGE_VENV/bin/gcp-storage-emulator" start --host 127.0.0.1 --port "$port" \
+        --in-memory >"$EMULATOR_LOGS/cloud-storage.log" 2>&1 &
+    EMULATOR_PIDS+=($!)
+    if ! wait_for 30 curl -s -o /dev/null "http://127.0.0.1:$port/storage/v1/b"; then
+        log "the Cloud Storage emulator did not start; see $EMULATOR_LOGS/cloud-storage.log"
+        return 1
+    fi
+    export STORAGE_EMULATOR_HOST="http://127.0.0.1:$port"
+    log "Cloud Storage emulator on $STORAGE_EMULATOR_HOST"
+}
+
 stop_emulators() {
     local pid
     for pid in "${EMULATOR_PIDS[@]}"; do

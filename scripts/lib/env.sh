@@ -5,6 +5,7 @@
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 VENV="$ROOT/.venv"
 TASKS_VENV="$ROOT/.venv-tasks-emulator"
+STORAGE_VENV="$ROOT/.venv-storage-emulator"
 
 log() { printf '%s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }

@@ -44,7 +44,11 @@ def referrals(as_json: bool, url: str | None, token: str | None) -> None:
              "deliveries": r["deliveries"], "received_at": _when(r["received_at"]),
              "supplements": [{"supplement_id": s["supplement_id"], "deliveries": s["deliveries"],
                               "received_at": _when(s["received_at"])}
-                             for s in r.get("supplements") or ()]}
+                             for s in r.get("supplements") or ()],
+             "attachments": [{"attachment_id": a["attachment_id"], "sha256": a["sha256"],
+                              "size": a["size"]} for a in r.get("attachments") or ()],
+             "withheld": [a["attachment_id"] for a in r["document"].get("attachments") or ()
+                          if "withheld" in a]}
             for r in recorded]
     if as_json:
         for row in rows:
@@ -55,7 +59,8 @@ def referrals(as_json: bool, url: str | None, token: str | None) -> None:
     for row in rows:
         click.echo(f"{row['ethics_office_reference']}  {row['investigations_case_id']}  "
                    f"{row['matter']:<11} deliveries={row['deliveries']}  "
-                   f"supplements={len(row['supplements'])}  {row['received_at']}")
+                   f"supplements={len(row['supplements'])}  "
+                   f"attachments={len(row['attachments'])}  {row['received_at']}")
 
 
 def _when(seconds: float) -> str:

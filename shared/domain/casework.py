@@ -352,6 +352,17 @@ def read_recorded(case: Case, actor: str, at: datetime, *,
     return CaseChange(updated, events)
 
 
+def attachment_opened(case: Case, actor: str, at: datetime, attachment_id: str, copy: str,
+                      reason: str | None = None) -> CaseChange:
+    """An officer downloaded a file attached to the case: its cleaned copy, or (an
+    administrator, with a reason) its original."""
+    details: dict[str, Any] = {"attachment_id": attachment_id, "copy": copy}
+    if reason is not None:
+        details["reason"] = reason
+    updated, events = record(case, at, [Happened("attachment_downloaded", actor, details)])
+    return CaseChange(updated, events)
+
+
 def refusal_recorded(case: Case, actor: str, reason: str, operation: str,
                      at: datetime) -> CaseChange:
     updated, events = record(case, at, [Happened("access_refused", actor, {

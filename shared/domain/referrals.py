@@ -6,10 +6,13 @@ submitter added to a referred case. docs/investigations-api.md describes each.""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import base64
+import hashlib
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from shared.domain.evidence import MEDIA_TYPE, Attachment
 from shared.domain.records import JSON
 
 REFERRAL_FORMAT = "ethics-intake.referral.v1"
@@ -112,10 +115,12 @@ _BY_FORM = {"misconduct": _misconduct, "retaliation": _retaliation, "advice": _a
 
 def referral_document(*, form: str, reference: str, referral_id: str, received_at: datetime,
                       urgent: bool, payload: Mapping[str, Any], matter: str = "misconduct",
-                      allegation_type: str | None = None) -> JSON:
+                      allegation_type: str | None = None,
+                      attachments: Sequence[Mapping[str, Any]] = ()) -> JSON:
     """The JSON document sent to the investigations office for one case: a misconduct
     allegation (of ``allegation_type`` when an officer stated it on closing a case as
-    misconduct), or a retaliation matter for investigation."""
+    misconduct), or a retaliation matter for investigation; with the cleaned copies of
+    the files attached to it (``attachment_entry``), when there are any."""
     if matter == "retaliation":
         body = _retaliation_investigation(payload)
     else:
@@ -126,7 +131,20 @@ def referral_document(*, form: str, reference: str, referral_id: str, received_a
             "ethics_office_reference": reference, "received_at": received_at.isoformat(),
             "matter": matter, "request": REQUESTS[matter],
             "urgent": urgent, "preferred_language": payload.get("preferred_language", "en"),
-            **body}
+            **body, **({"attachments": [dict(a) for a in attachments]} if attachments else {})}
+
+
+def attachment_entry(attachment: Attachment, file_name: str | None = None,
+                     content: bytes | None = None) -> JSON:
+    """One file of a referral: its cleaned copy (``content``), with the digest the receiver
+    checks; or, for a quarantined file, only that it was withheld and why."""
+    if content is None or not attachment.deliverable:
+        return {"attachment_id": attachment.attachment_id, "withheld": "infected"}
+    return {"attachment_id": attachment.attachment_id, "file_name": file_name,
+            "media_type": MEDIA_TYPE[attachment.kind], "size": len(content),
+            "sha256": hashlib.sha256(content).hexdigest(),
+            "removed": list(attachment.removed), "scan": attachment.scan,
+            "content_base64": base64.b64encode(content).decode("ascii")}
 
 
 def supplement_document(*, supplement_id: str, referral_id: str, reference: str,

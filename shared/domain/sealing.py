@@ -31,6 +31,9 @@ REPLY_TO_SUBMITTER: Final = "reply_to_submitter"
 SUBMITTER_MESSAGE: Final = "submitter_message"
 DECLARATION: Final = "declaration"  # a version of a financial disclosure declaration
 DISCLOSURE_GUIDANCE: Final = "disclosure_guidance"  # guidance replied to a filer
+# An attached file: the cleaned copy officers receive, and the original, each sealed apart.
+EVIDENCE: Final = "evidence"
+EVIDENCE_ORIGINAL: Final = "evidence_original"
 
 # Where they are kept: submissions/{id}, and the history of a case, cases/{reference}/events.
 SUBMISSIONS: Final = "submissions"
@@ -39,6 +42,7 @@ EVENTS: Final = "events"
 # guidance of a declaration's review.
 DECLARATION_VERSIONS: Final = "declaration_versions"
 DECLARATION_REVIEWS: Final = "declaration_reviews"
+ATTACHMENTS: Final = "attachments"  # the store of sealed files, by attachment id
 
 # Which key-encryption key seals which kind.
 CASES_KEY: Final = "cases"
@@ -51,11 +55,14 @@ KEY_OF_KIND: Final = {
     SUBMITTER_MESSAGE: MESSAGES_KEY,
     DECLARATION: CASES_KEY,
     DISCLOSURE_GUIDANCE: CASES_KEY,
+    EVIDENCE: CASES_KEY,
+    EVIDENCE_ORIGINAL: CASES_KEY,
 }
 _COLLECTION_OF_KIND: Final = {SUBMISSION: SUBMISSIONS, NOTE: EVENTS, TRANSITION_NOTE: EVENTS,
                               REPLY_TO_SUBMITTER: EVENTS, SUBMITTER_MESSAGE: EVENTS,
-                                 DECLARATION: DECLARATION_VERSIONS,
-                                 DISCLOSURE_GUIDANCE: DECLARATION_REVIEWS}
+                              DECLARATION: DECLARATION_VERSIONS,
+                              DISCLOSURE_GUIDANCE: DECLARATION_REVIEWS,
+                              EVIDENCE: ATTACHMENTS, EVIDENCE_ORIGINAL: ATTACHMENTS}
 
 
 @dataclass(frozen=True)
@@ -108,6 +115,11 @@ def guidance_context(declaration_id: str) -> SealContext:
 def event_context(kind: str, reference: str, message_id: str) -> SealContext:
     """Where a sealed note, reply or message of a case's history belongs."""
     return SealContext(kind, EVENTS, reference, message_id)
+
+
+def evidence_context(kind: str, reference: str, attachment_id: str) -> SealContext:
+    """Where an attached file (``EVIDENCE`` or ``EVIDENCE_ORIGINAL``) of a case belongs."""
+    return SealContext(kind, ATTACHMENTS, reference, attachment_id)
 
 
 @dataclass(frozen=True)

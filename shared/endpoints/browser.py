@@ -10,19 +10,23 @@ token, the honeypot.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from flask import Request, Response
 
 from shared import logs
+from shared.domain import evidence_notices
+from shared.domain.evidence import Upload
 from shared.endpoints import guards
 from shared.endpoints.base import unavailable
 from shared.endpoints.errors import answer_for
 from shared.endpoints.page_state import CASE_IDLE_SECONDS
 from shared.http.bodies import read_form_pairs
 from shared.http.browsers import Origin, origin_of
+from shared.http.forms import MULTIPART_TYPE
+from shared.http.multipart import MultipartProblem, read_multipart
 from shared.http.problems import HttpProblem
 from shared.web import security, views
 from shared.web.formdefs import N_
@@ -60,7 +64,10 @@ def page_context(container: UseCases, request: Request, lang: Language, *,
                   "preliminary_review_days": settings.policy.preliminary_review_days,
                   "advice_working_days": settings.policy.advice_working_days,
                   "lock_minutes": max(1, settings.forms.follow_up_lock_seconds // 60),
-                  "session_minutes": CASE_IDLE_SECONDS // 60})
+                  "session_minutes": CASE_IDLE_SECONDS // 60,
+                  "evidence_files": container.evidence_limits.max_files,
+                  "evidence_file_bytes": settings.evidence.max_file_bytes,
+                  "evidence_total_bytes": settings.evidence.max_total_bytes})
 
 
 def with_error_pages(container: UseCases, request: Request, function: str,
@@ -178,6 +185,7 @@ class Post:
     body: dict[str, Any]
     pairs: list[tuple[str, str]]
     values: dict[str, str]
+    files: list[Upload] = field(default_factory=list)  # of a multipart post
 
 
 def receive_post(container: UseCases, request: Request, function: str, limit: int,
@@ -189,8 +197,24 @@ def receive_post(container: UseCases, request: Request, function: str, limit: in
         return forbidden(page_context(container, request, language(request)))
     wait = over_limit(container, request, rate_limit.bucket,
                       allowance=rate_limit.allowance) if rate_limit else None
+    files: list[Upload] = []
     try:
-        body, pairs = read_form_pairs(request, limit)
+        if request.mimetype == MULTIPART_TYPE and container.evidence_limits.max_files:
+            multipart = read_multipart(request, limit, container.evidence_limits)
+            body, pairs, files = multipart.fields, multipart.pairs, multipart.files
+        else:
+            body, pairs = read_form_pairs(request, limit)
+    except MultipartProblem as problem:
+        # A file over a limit: the page again, with its answers and the file named.
+        values = dict(problem.pairs)
+        ctx = page_context(container, request,
+                           language(request, values.get(security.LANGUAGE_FIELD)))
+        refused(function, f"http_{problem.status}")
+        if "draft" not in values:
+            return views.problem(ctx, problem.status, "too_large")
+        return again(ctx, values, problem.status, evidence_notices.refused(
+            problem.refused.reason, problem.refused.name, ctx.language.code,
+            container.evidence_limits))
     except HttpProblem as problem:
         ctx = page_context(container, request, language(request))
         if wait is not None:  # over the limit with a body that cannot be shown back
@@ -215,4 +239,4 @@ def receive_post(container: UseCases, request: Request, function: str, limit: in
         return again(ctx, values, 400, ctx.gettext(HONEYPOT))
     for name in PAGE_FIELDS:
         body.pop(name, None)
-    return Post(ctx, body, pairs, values)
+    return Post(ctx, body, pairs, values, files)

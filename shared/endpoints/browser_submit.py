@@ -24,6 +24,8 @@ from flask import Request, Response
 from marshmallow import Schema
 
 from shared import logs
+from shared.domain import evidence_notices
+from shared.domain.evidence import FileRefused, Prepared
 from shared.domain.forms import FormSpec
 from shared.endpoints import browser, guards, page_state
 from shared.endpoints.base import unavailable
@@ -34,6 +36,7 @@ from shared.endpoints.validation import validated
 from shared.http.browsers import BROWSER_FORM_FACTOR
 from shared.http.idempotency import IDEMPOTENCY_FIELD
 from shared.http.problems import HttpProblem
+from shared.ports.evidence import EvidenceUnavailable, ScannerUnavailable
 from shared.ports.storage import StoreUnavailable
 from shared.services.receive import IdempotencyConflict
 from shared.web import security, views
@@ -121,16 +124,36 @@ def _post(form: FormSpec, schema: Schema, container: UseCases, request: Request)
     if problems:
         return show(container, request, ctx, flow, draft, CHECK_STEP, problems=problems,
                     status=422)
-    return _send(container, request, ctx, flow, form, draft, data)
+    try:
+        evidence = tuple(container.prepare_evidence(post.files)) if post.files else ()
+    except FileRefused as refused:
+        log.info("attachment refused", extra={"event": "request_refused",
+                                              "function": form.function,
+                                              "status": refused.status,
+                                              "fields": [refused.reason]})
+        return show(container, request, ctx, flow, draft, CHECK_STEP,
+                    notice=evidence_notices.refused(refused.reason, refused.name,
+                                                    ctx.language.code,
+                                                    container.evidence_limits),
+                    status=refused.status)
+    except ScannerUnavailable as error:
+        unavailable(form.function, error)
+        answer = ANSWERS[ScannerUnavailable].problem(error)
+        return show(container, request, ctx, flow, draft, CHECK_STEP,
+                    notice=ctx.gettext(NOTICES["unavailable"]), status=answer.status,
+                    headers=answer.headers)
+    return _send(container, request, ctx, flow, form, draft, data, evidence)
 
 
 def _send(container: UseCases, request: Request, ctx: views.PageContext, flow: Flow,
-          form: FormSpec, draft: Draft, data: dict[str, object]) -> Response:
+          form: FormSpec, draft: Draft, data: dict[str, object],
+          evidence: tuple[Prepared, ...] = ()) -> Response:
     try:
-        ack = container.receive_submission(form, data, idempotency_key=draft.key)
+        ack = container.receive_submission(form, data, idempotency_key=draft.key,
+                                           evidence=evidence)
     except IdempotencyConflict:
         return _sent_before(container, request, ctx, draft)
-    except StoreUnavailable as error:
+    except (StoreUnavailable, EvidenceUnavailable) as error:
         # As the error table answers it, with the answers kept on "Check your answers".
         unavailable(form.function, error)
         answer = ANSWERS[StoreUnavailable].problem(error)
@@ -142,6 +165,13 @@ def _send(container: UseCases, request: Request, ctx: views.PageContext, flow: F
     receipt = views.Receipt(form.code, ack.reference, ack.received_at, ack.receipt,
                             ack.proof)
     confirmation = page_state.Confirmation(receipt, draft.key)
+    if ack.files:
+        # What was removed from each file is said on the confirmation itself: the names of
+        # the files never go into a cookie.
+        told = [" ".join(evidence_notices.tell(notice, ctx.language.code))
+                for notice in ack.files]
+        return views.confirmation(ctx, PAGES[form.code], confirmation.receipt, status=201,
+                                  shown=True, files=told)
     if security.browser_cookie(request) is None:  # no cookie came: it may never be kept
         return views.confirmation(ctx, PAGES[form.code], confirmation.receipt, status=201,
                                   shown=True)

@@ -20,9 +20,11 @@ from schemas.cases import (
     LegalHoldSchema,
     MeasureSchema,
     MessageSchema,
+    OriginalReasonSchema,
     TransitionSchema,
 )
 from shared.domain.casework import officer_actions
+from shared.domain.evidence import safe_download_name
 from shared.domain.officers import Officer, normalise_email
 from shared.domain.records import Case, CaseQuery
 from shared.domain.retention import DUE_WINDOW
@@ -43,10 +45,12 @@ from shared.services.cases import CaseNotFound
 
 if TYPE_CHECKING:
     from shared.bootstrap import UseCases
+    from shared.services.evidence import OpenedFile
 
 _LIST, _TRANSITION = CaseListQuerySchema(), TransitionSchema()
 _ASSIGNMENT, _MESSAGE, _MEASURE = AssignmentSchema(), MessageSchema(), MeasureSchema()
 _HOLD, _EXTENSION = LegalHoldSchema(), ExtensionSchema()
+_ORIGINAL_REASON = OriginalReasonSchema()
 
 
 def summary(case: Case) -> dict[str, Any]:
@@ -111,6 +115,40 @@ def _read_case(c: UseCases, request: Request, officer: Officer, reference: str) 
                                  if k not in ("sealed", "note")},
                      "text": e.text, "unreadable": e.unreadable}
                     for e in view.history]})
+
+
+def _list_attachments(c: UseCases, request: Request, officer: Officer,
+                      reference: str) -> Response:
+    # Listing needs what reading the case needs: the read is recorded as one.
+    c.cases.open_case(reference, officer)
+    return json_response(200, {"attachments": [
+        a.as_details() for a in c.cases.attachments(reference)]})
+
+
+def file_response(opened: OpenedFile, attachment_id: str) -> Response:
+    """A file for an officer: always a download, never shown inline or sniffed."""
+    name = safe_download_name(opened.name, opened.kind, attachment_id)
+    return Response(opened.data, status=200, mimetype=opened.media_type, headers={
+        "Content-Disposition": f'attachment; filename="{name}"',
+        "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store",
+        "Content-Security-Policy": "default-src 'none'; sandbox"})
+
+
+def _download(c: UseCases, request: Request, officer: Officer, reference: str,
+              attachment_id: str) -> Response:
+    """The cleaned copy of a file (recorded in the history)."""
+    return file_response(c.cases.download_attachment(reference, attachment_id, officer),
+                         attachment_id)
+
+
+def _download_original(c: UseCases, request: Request, officer: Officer, reference: str,
+                       attachment_id: str) -> Response:
+    """The original of a file, for an administrator who says why (recorded)."""
+    body = read_body(request, c.settings.max_body_bytes, allow_form=False)
+    reason = validated(_ORIGINAL_REASON, body, c)["reason"]
+    return file_response(c.cases.download_attachment(reference, attachment_id, officer,
+                                                     original_reason=reason),
+                         attachment_id)
 
 
 # An operation on a case: what it does with the posted body, and the case it leaves.
@@ -178,10 +216,18 @@ def _posted(operation: Operation) -> CaseCall:
     return call
 
 
-_GET_ONLY = {_list_cases: "Use GET to list cases.", _read_case: "Use GET to read a case."}
+_GET_ONLY = {_list_cases: "Use GET to list cases.", _read_case: "Use GET to read a case.",
+             _list_attachments: "Use GET to list a case's files.",
+             _download: "Use GET to download a file."}
 ROUTES = routes([
     ExactRule("/", endpoint=_list_cases, methods=["GET"]),
     ExactRule("/<reference:reference>", endpoint=_read_case, methods=["GET"]),
+    ExactRule("/<reference:reference>/attachments", endpoint=_list_attachments,
+              methods=["GET"]),
+    ExactRule("/<reference:reference>/attachments/<attachment_id>", endpoint=_download,
+              methods=["GET"]),
+    ExactRule("/<reference:reference>/attachments/<attachment_id>/original",
+              endpoint=_download_original, methods=["POST"]),
     *(ExactRule(f"/<reference:reference>/{name}", endpoint=_posted(operation),
                 methods=["POST"])
       for name, operation in (("transitions", _transition), ("assignment", _assign),

@@ -418,7 +418,8 @@ def _case(visit: Visit, reference: str, *, problems: Problems | None = None,
             ctx, view.case, submission=view.submission, history=history,
             allowed=() if view.case.purged_at else officer_actions(view.case),
             assignable=desk.assignable(),
-            problems=problems, done=visit.request.args.get("done"), status=status)
+            problems=problems, done=visit.request.args.get("done"), status=status,
+            files=desk.attachments(reference))
     if officer.has_role(ETHICS_AUDITOR):
         audit = desk.audit_case(reference, officer)
         history = console_views.entries(ctx, [(e, None, False) for e in audit.history],
@@ -564,6 +565,16 @@ def _disclosure(visit: Visit) -> Response:
                                                              or status.campaign.year != year))
 
 
+def _file(visit: Visit, reference: str, attachment_id: str) -> Response:
+    """The cleaned copy of a file of the case, as a download (recorded in the history, as
+    through the case API)."""
+    assert visit.officer is not None
+    from shared.endpoints.cases import file_response
+
+    return file_response(visit.desk.download_attachment(reference, attachment_id,
+                                                        visit.officer), attachment_id)
+
+
 ROUTES = routes([
     Rule("/assets/<name>", endpoint=_asset, methods=["GET"]),
     Rule("/disclosure", endpoint=_disclosure, methods=["GET"]),
@@ -572,6 +583,8 @@ ROUTES = routes([
     Rule("/", endpoint=_today, methods=["GET"]),
     Rule("/cases", endpoint=_list, methods=["GET"]),
     Rule("/cases/<reference:reference>", endpoint=_case, methods=["GET"]),
+    Rule("/cases/<reference:reference>/files/<attachment_id>", endpoint=_file,
+         methods=["GET"]),
     Rule(f"/cases/<reference:reference>/<any({', '.join(ACTIONS)}):action>", endpoint=_act,
          methods=["POST"]),
 ], converters={"reference": ReferenceConverter})

@@ -11,6 +11,7 @@ from typing import Any
 
 from shared.domain.casework import DetailProblem, NotAllowedNow
 from shared.domain.disclosure import DisclosureError
+from shared.domain.evidence import FileRefused
 from shared.domain.notifications import UnknownNotification
 from shared.domain.officers import Forbidden
 from shared.domain.records import UnknownSubmission
@@ -20,12 +21,18 @@ from shared.domain.workflow import IllegalTransition
 from shared.google_certs import VerifierUnavailable
 from shared.http.problems import HttpProblem
 from shared.ports.disclosure import DeclarationConflict
+from shared.ports.evidence import EvidenceMissing, EvidenceUnavailable, ScannerUnavailable
 from shared.ports.identity import Unauthenticated
 from shared.ports.mail import NotifierUnavailable
 from shared.ports.statistics import LoggedServiceConflict
 from shared.ports.storage import StoreUnavailable
 from shared.ports.tasks import QueueUnavailable
-from shared.services.cases import AssigneeNotEligible, CaseNotFound
+from shared.services.cases import (
+    AssigneeNotEligible,
+    AttachmentNotFound,
+    AttachmentQuarantined,
+    CaseNotFound,
+)
 from shared.services.disclosure import (
     CampaignProblem,
     DeclarationNotFound,
@@ -88,6 +95,14 @@ def _integrity(failure: IntegrityFailure) -> HttpProblem:
     return HttpProblem(409, message, {"_integrity": [failure.code]})
 
 
+def _file_refused(refused: FileRefused) -> HttpProblem:
+    """Names the file (its index in the ``evidence`` field, and its name) and says why."""
+    message = f"{refused.name}: {refused.detail}" if refused.name else refused.detail
+    field = f"evidence.{refused.index}" if refused.index is not None else "evidence"
+    return HttpProblem(refused.status, message, {field: [message]},
+                       log_fields=[refused.reason])
+
+
 def _held_back(held: HeldBack) -> HttpProblem:
     return HttpProblem(503, "A send limit is reached; the e-mail stays pending and will be "
                             "retried.", {"_limit": [held.limit]},
@@ -147,6 +162,12 @@ ANSWERS: dict[type[Exception], Answer] = {
     CampaignProblem: Answer(_said(409, "_state")),
     DeclarationConflict: Answer(lambda conflict: HttpProblem(
         409, _CONFLICTS[conflict.reason], {"version": [_CONFLICTS[conflict.reason]]})),
+    FileRefused: Answer(_file_refused),
+    AttachmentNotFound: Answer(_fixed(404, "attachment_id", "No such file in this case."),
+                               page="not_found"),
+    AttachmentQuarantined: Answer(_fixed(
+        409, "attachment_id", "This file was found infected: it is quarantined and never "
+        "delivered.")),
     # An officer whose roles do not cover the operation or page.
     Forbidden: Answer(_forbidden, page="not_allowed"),
     # Stored records that cannot be served: already logged as an ERROR and alerted.
@@ -154,6 +175,12 @@ ANSWERS: dict[type[Exception], Answer] = {
     # A dependency that is down: nothing was stored, try again.
     StoreUnavailable: _UNAVAILABLE,
     QueueUnavailable: _UNAVAILABLE,
+    ScannerUnavailable: _UNAVAILABLE,
+    EvidenceUnavailable: _UNAVAILABLE,
+    # A file the case lists that its store no longer holds: an integrity problem.
+    EvidenceMissing: Answer(lambda _: HttpProblem(
+        409, "The file's stored copy is missing. The Ethics Office has been alerted.",
+        {"_integrity": ["evidence_missing"]}), logged="unavailable"),
     VerifierUnavailable: Answer(lambda _: HttpProblem(
         503, "Sign-in cannot be checked right now; try again shortly.",
         {"Authorization": ["The token keys are unavailable."]}, RETRY_LATER),

@@ -10,7 +10,7 @@ from enum import Enum
 from flask import Request
 
 from shared.config import url_origin
-from shared.http.forms import FORM_TYPE
+from shared.http.forms import FORM_TYPE, MULTIPART_TYPE
 from shared.http.problems import HttpProblem
 
 HTML_TYPE = "text/html"
@@ -26,7 +26,8 @@ def accepts_html(request: Request) -> bool:
 
 
 def is_browser_form_post(request: Request) -> bool:
-    return request.method == "POST" and request.mimetype == FORM_TYPE and accepts_html(request)
+    return request.method == "POST" and request.mimetype in (FORM_TYPE, MULTIPART_TYPE) \
+        and accepts_html(request)
 
 
 class Origin(Enum):

@@ -11,6 +11,7 @@ from typing import Any
 from shared.http.problems import bad_body
 
 FORM_TYPE = "application/x-www-form-urlencoded"
+MULTIPART_TYPE = "multipart/form-data"  # a post with files: shared.http.multipart
 MAX_FORM_FIELDS = 600
 MAX_FORM_DEPTH = 4
 MAX_LIST_INDEX = 99

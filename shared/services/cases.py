@@ -30,13 +30,20 @@ from shared.domain.policy import Policy
 from shared.domain.records import Case, CaseChange, CaseEvent, CaseQuery, ProtectiveMeasure
 from shared.domain.recusal import Marker
 from shared.domain.retention import RetentionRefused
-from shared.domain.sealing import NOTE, REPLY_TO_SUBMITTER, TRANSITION_NOTE, event_context
+from shared.domain.sealing import (
+    NOTE,
+    REPLY_TO_SUBMITTER,
+    TRANSITION_NOTE,
+    IntegrityFailure,
+    event_context,
+)
 from shared.logs import get_logger
 from shared.ports.clock import Clock
-from shared.ports.sealing import PayloadCipher
+from shared.ports.evidence import EvidenceBlobs
+from shared.ports.sealing import PayloadCipher, SealBroken
 from shared.ports.storage import IntakeStore
 from shared.ports.tasks import TaskQueue
-from shared.services import integrity
+from shared.services import evidence, integrity
 from shared.services.recusal import Recusal, visible_cases
 from shared.services.tasks import enqueue_stored
 
@@ -49,6 +56,14 @@ READS = frozenset({"read", "audit"})
 
 class CaseNotFound(LookupError):
     """No case with this reference, or none this officer may see."""
+
+
+class AttachmentNotFound(LookupError):
+    """No file with this id is attached to the case."""
+
+
+class AttachmentQuarantined(Exception):
+    """The file was found infected: it is kept sealed and never delivered."""
 
 
 class AssigneeNotEligible(Exception):
@@ -322,3 +337,42 @@ def extend_retention(reference: str, reason: str, officer: Officer, *,
     change, _ = _act(reference, officer, "extend", desk,
                      lambda c, _, now: retention.extended(c, actor, reason, now, desk.policy))
     return change.case
+
+
+def download_attachment(reference: str, attachment_id: str, officer: Officer, *,
+                        original_reason: str | None = None, blobs: EvidenceBlobs,
+                        store: IntakeStore, cipher: PayloadCipher, clock: Clock,
+                        queue: TaskQueue, policy: Policy, marker: Marker) -> evidence.OpenedFile:
+    """A file attached to the case, opened for an officer: its cleaned copy, or, for an
+    administrator who gives a reason (``original_reason``), the original as it came. The
+    download is recorded in the case's history (with the reason) before anything is
+    opened. AttachmentNotFound, AttachmentQuarantined (an infected file's copy is never
+    delivered; its original opens only for an administrator, as any original)."""
+    desk = _Desk(store, cipher, clock, queue, policy, marker)
+    copy = "cleaned" if original_reason is None else "original"
+    role = ETHICS_OFFICER if copy == "cleaned" else ETHICS_ADMIN
+    if original_reason is not None and not original_reason.strip():
+        raise casework.DetailProblem("reason", "Say why the original is opened: the reason "
+                                     "is recorded in the case's history.")
+    found = next((a for a in evidence.case_attachments(store, reference)
+                  if a.attachment_id == attachment_id), None)
+    actor = casework.officer_actor(officer.email)
+
+    def decide(case: Case, payload: dict[str, Any], now: datetime) -> CaseChange:
+        if found is None:
+            raise AttachmentNotFound(attachment_id)
+        if copy == "cleaned" and not found.deliverable:
+            raise AttachmentQuarantined(attachment_id)
+        return casework.attachment_opened(case, actor, now, attachment_id, copy,
+                                          original_reason)
+
+    _act(reference, officer, f"download:{copy}", desk, decide, role=role)
+    assert found is not None
+    try:
+        return evidence.open_copy(reference, found, copy, cipher=cipher, blobs=blobs)
+    except SealBroken:
+        # Altered, or moved from another case or file: never shown; an integrity alert.
+        log.error("an attached file failed its integrity check", extra={
+            "event": "integrity_alert", "reference": reference,
+            "code": "evidence_seal_broken"})
+        raise IntegrityFailure(reference, "evidence_seal_broken") from None

@@ -18,12 +18,14 @@ from datetime import datetime
 from typing import Any
 
 from shared.domain import forwarding
+from shared.domain.evidence import safe_download_name
 from shared.domain.follow_up import SUBMITTER_MESSAGE
 from shared.domain.records import Case, CaseChange, Submission, UnknownSubmission
-from shared.domain.referrals import referral_document, supplement_document
+from shared.domain.referrals import attachment_entry, referral_document, supplement_document
 from shared.domain.sealing import IntegrityFailure
 from shared.logs import get_logger
 from shared.ports.clock import Clock
+from shared.ports.evidence import EvidenceBlobs, EvidenceMissing, EvidenceUnavailable
 from shared.ports.follow_up import FollowUpStore
 from shared.ports.investigations import (
     InvestigationsGateway,
@@ -31,10 +33,10 @@ from shared.ports.investigations import (
     ReferralRejected,
     ReferralUnavailable,
 )
-from shared.ports.sealing import PayloadCipher
+from shared.ports.sealing import PayloadCipher, SealBroken
 from shared.ports.storage import IntakeStore
 from shared.ports.tasks import TaskQueue
-from shared.services import integrity
+from shared.services import evidence, integrity
 from shared.services.tasks import enqueue_stored
 
 log = get_logger(__name__)
@@ -60,12 +62,14 @@ class _Ports:
     queue: TaskQueue
     clock: Clock
     max_attempts: int
+    blobs: Callable[[], EvidenceBlobs] | None = None
 
 
 def forward_case(submission_id: str, *, store: IntakeStore,
                  follow_up: Callable[[], FollowUpStore], gateway: InvestigationsGateway,
                  cipher: PayloadCipher, queue: TaskQueue, clock: Clock, max_attempts: int,
-                 item: str = "") -> ForwardOutcome:
+                 item: str = "",
+                 blobs: Callable[[], EvidenceBlobs] | None = None) -> ForwardOutcome:
     """One delivery attempt of a case's referral (``item`` "") or of one of its
     supplements (``item`` from ``forwarding.supplement_item``: the submitter's message,
     read by id from the follow-up store ``follow_up`` gives, asked for only then). Raises
@@ -73,7 +77,7 @@ def forward_case(submission_id: str, *, store: IntakeStore,
     submission = store.get_submission(submission_id)
     if submission is None:
         raise UnknownSubmission(submission_id)
-    ports = _Ports(store, follow_up, gateway, cipher, queue, clock, max_attempts)
+    ports = _Ports(store, follow_up, gateway, cipher, queue, clock, max_attempts, blobs)
     message_id = forwarding.supplement_message(item)
     if message_id is not None:
         return _forward_supplement(submission, message_id, ports)
@@ -106,10 +110,22 @@ def _forward_referral(submission: Submission, p: _Ports) -> ForwardOutcome:
         # Nothing that failed its check leaves the office: the referral fails, in front of
         # an officer, and the alert is raised.
         return fail(f"integrity check failed ({failure.code})")
+    try:
+        files = _attachments(reference, p)
+    except (SealBroken, EvidenceMissing) as broken:
+        # A file that does not open where it is kept never leaves: the referral fails in
+        # front of an officer rather than go without it.
+        return fail(f"an attached file failed its integrity check ({type(broken).__name__})")
+    except EvidenceUnavailable as error:
+        if attempt >= p.max_attempts:
+            return fail(f"the attached files could not be read after {attempt} attempts")
+        p.store.update_case(reference, lambda c: forwarding.attempt_failed(
+            c, attempt, "attached files unavailable", p.clock.now()))
+        raise ForwardLater("attached files unavailable") from error
     document = referral_document(
         form=case.form, reference=reference, referral_id=referral.referral_id,
         received_at=case.received_at, urgent=referral.urgent, payload=payload,
-        matter=referral.matter, allegation_type=referral.allegation_type)
+        matter=referral.matter, allegation_type=referral.allegation_type, attachments=files)
     delivered = _deliver(p, reference, referral.referral_id, document, attempt, fail,
                          lambda c, reason: forwarding.attempt_failed(
                              c, attempt, reason, p.clock.now()))
@@ -187,6 +203,27 @@ def _deliver(p: _Ports, reference: str, key: str, document: dict[str, Any], atte
             "event": "forward_retry", "reference": reference, "attempt": attempt,
             "reason": reason})
         raise ForwardLater(reason) from error
+
+
+def _attachments(reference: str, p: _Ports) -> list[dict[str, Any]]:
+    """The referral's files: each cleaned copy opened (a quarantined file: withheld)."""
+    found = evidence.case_attachments(p.store, reference)
+    if not found:
+        return []
+    if p.blobs is None:
+        raise EvidenceUnavailable("no store of attached files is wired")
+    blobs = p.blobs()
+    entries = []
+    for attachment in found:
+        if not attachment.deliverable:
+            entries.append(attachment_entry(attachment))
+            continue
+        opened = evidence.open_copy(reference, attachment, "cleaned", cipher=p.cipher,
+                                    blobs=blobs)
+        entries.append(attachment_entry(
+            attachment, safe_download_name(opened.name, opened.kind, attachment.attachment_id),
+            opened.data))
+    return entries
 
 
 def _settle(p: _Ports, reference: str, decide: Callable[[Case], CaseChange], status: str,

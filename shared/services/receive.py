@@ -18,11 +18,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from shared.domain.evidence import FileNotice, Prepared
 from shared.domain.forms import FormSpec
 from shared.domain.records import (
     Case,
@@ -41,10 +42,12 @@ from shared.domain.references import (
 from shared.domain.sealing import submission_context
 from shared.logs import get_logger
 from shared.ports.clock import Clock
+from shared.ports.evidence import EvidenceBlobs
 from shared.ports.proofs import ProofSigner
 from shared.ports.sealing import PayloadSealer, ReplayDigests
 from shared.ports.storage import IntakeStore, ReferenceTaken, SubmissionExists
 from shared.ports.tasks import QueueUnavailable, TaskQueue
+from shared.services import evidence as evidence_files
 from shared.services.proofs import issue_proof
 from shared.services.tasks import task_for
 
@@ -68,6 +71,8 @@ class Acknowledgement:
     receipt: str | None = None
     replayed: bool = False
     proof: str | None = None
+    # What the submitter is told of each attached file.
+    files: tuple[FileNotice, ...] = ()
 
 
 def submission_id_for(form: FormSpec, idempotency_key: str | None) -> str:
@@ -91,8 +96,14 @@ def receive_submission(
     receipt_window: timedelta,
     signer: ProofSigner,
     submitted: bytes | None = None,
+    evidence: Sequence[Prepared] = (),
+    blobs: EvidenceBlobs | None = None,
 ) -> Acknowledgement:
     """Store a validated submission exactly once and queue its triage.
+
+    Attached files (``evidence``, checked and cleaned by ``shared.services.evidence``) are
+    sealed to the case and stored before the submission: a submission is never written
+    pointing at files that are not there, and files of one that is not written are removed.
 
     The receipt code (every submitter gets one, named or anonymous) is random without an
     idempotency key; with one, it is derived from the key under the replay secret, so it
@@ -101,13 +112,18 @@ def receive_submission(
     submission_id = submission_id_for(form, idempotency_key)
     # One canonical serialisation is both what is sealed and what the digest covers.
     canonical = canonical_json(jsonable(data))
-    digest = digests.request_digest(form.code, submission_id, canonical)
+    # The files are part of what a retry must repeat (none: the digest of old).
+    covered = canonical + (b"\n" + evidence_files.digest_input(evidence) if evidence else b"")
+    digest = digests.request_digest(form.code, submission_id, covered)
+    notices = evidence_files.notices(evidence)
     anonymous = bool(form.allows_anonymous and data.get("anonymous"))
     if idempotency_key is not None:
         existing = store.get_submission(submission_id)
         if existing is not None:
             return _replay(form, existing, digest, idempotency_key, digests, clock,
-                           receipt_window)
+                           receipt_window, notices)
+    if evidence and blobs is None:
+        raise RuntimeError("attachments need an evidence store")
 
     now = clock.now()
     receipt = receipt_code(digests.receipt_secret(submission_id, idempotency_key)
@@ -123,6 +139,15 @@ def receive_submission(
         issued = issue_proof(signer, reference=reference, form=form.code, received_at=now,
                              canonical=canonical if submitted is None else submitted)
         proof, proof_key = issued.text(), issued.statement.key_id
+        details: dict[str, Any] = {"form": form.code, "acknowledged_at": now.isoformat(),
+                                   "proof_key": proof_key}
+        stored: list[str] = []
+        if evidence and blobs is not None:
+            attachments = evidence_files.store(evidence, submission_id=submission_id,
+                                               reference=reference, sealer=sealer,
+                                               blobs=blobs)
+            details["attachments"] = [a.as_details() for a in attachments]
+            stored = evidence_files.stored_names(reference, attachments)
         try:
             store.create_submission(
                 Submission(
@@ -135,21 +160,25 @@ def receive_submission(
                 # The acknowledgement record: the submitter is answered at once, and
                 # this is when, with the key whose proof told them so.
                 CaseEvent(seq=1, at=now, kind="received", actor="system:intake",
-                          to_state=RECEIVED,
-                          details={"form": form.code, "acknowledged_at": now.isoformat(),
-                                   "proof_key": proof_key}),
+                          to_state=RECEIVED, details=details),
                 pending,
             )
             break
         except ReferenceTaken:
+            if blobs is not None:  # sealed to a reference that is not this case's
+                evidence_files.discard(stored, blobs)
             continue
         except SubmissionExists:
+            if blobs is not None:  # the winner's files are under its own reference
+                evidence_files.discard(stored, blobs)
             # A concurrent retry with the same idempotency key won the race.
             existing = store.get_submission(submission_id)
             if existing is None or idempotency_key is None:
                 raise
             return _replay(form, existing, digest, idempotency_key, digests, clock,
-                           receipt_window)
+                           receipt_window, notices)
+        # Any other failure may have happened after the write took effect (a deadline
+        # passed): the files stay, so a retry that finds the submission finds them too.
     else:
         raise RuntimeError(f"no free reference after {_REFERENCE_DRAWS} random draws")
 
@@ -161,11 +190,12 @@ def receive_submission(
         log.error("triage enqueue failed; the submission stays pending and sweep re-queues it",
                   extra={"event": "enqueue_failed", "reference": reference,
                          "error": type(error).__name__})
-    return Acknowledgement(reference, now, receipt, proof=proof)
+    return Acknowledgement(reference, now, receipt, proof=proof, files=notices)
 
 
 def _replay(form: FormSpec, existing: Submission, digest: str, idempotency_key: str,
-            digests: ReplayDigests, clock: Clock, receipt_window: timedelta) -> Acknowledgement:
+            digests: ReplayDigests, clock: Clock, receipt_window: timedelta,
+            notices: tuple[FileNotice, ...] = ()) -> Acknowledgement:
     """The first answer again, from what is stored in clear: nothing is decrypted."""
     if existing.form != form.code or not hmac.compare_digest(digest,
                                                              existing.request_digest):
@@ -186,4 +216,4 @@ def _replay(form: FormSpec, existing: Submission, digest: str, idempotency_key: 
     log.info("idempotent retry answered with the first response",
              extra={"event": "idempotent_replay", "reference": existing.reference})
     return Acknowledgement(existing.reference, existing.received_at, receipt,
-                           replayed=True, proof=existing.proof)
+                           replayed=True, proof=existing.proof, files=notices)

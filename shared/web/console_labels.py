@@ -87,6 +87,7 @@ EVENTS: Final = {
     "retention_extended": N_("Retention extended"),
     "retention_pushed_back": N_("Retention date pushed back"),
     "purged": N_("Records deleted"),
+    "attachment_downloaded": N_("Downloaded a file"),
 }
 
 DEADLINES: Final = {

@@ -13,8 +13,9 @@ from urllib.parse import urlencode
 
 from flask import Response
 
-from shared.domain import taxonomy
+from shared.domain import evidence_notices, taxonomy
 from shared.domain.case_workflows import WORKFLOWS
+from shared.domain.evidence import Attachment
 from shared.domain.measures import measures_allowed
 from shared.domain.officers import ETHICS_ADMIN, ETHICS_AUDITOR, ETHICS_OFFICER, Officer
 from shared.domain.records import Case, CaseEvent, next_deadline, referral_status
@@ -314,6 +315,11 @@ def _details(ctx: ConsoleContext, event: CaseEvent) -> tuple[str, ...]:
             found.append(gettext(taxonomy.MEASURE_DECISIONS[str(d["decision"])]))
     if event.kind == "access_refused" and d.get("operation"):
         found.append(gettext(N_("Attempted: %(operation)s")) % {"operation": d["operation"]})
+    if event.kind == "attachment_downloaded":
+        found.append(str(d.get("attachment_id", "")))
+        if d.get("copy") == "original":
+            found.append(gettext(N_("The original, because: %(reason)s")) % {
+                "reason": d.get("reason", "")})
     if event.kind == "read" and d.get("scope") == "history":
         found.append(gettext(N_("History only (auditor)")))
     return tuple(found)
@@ -469,9 +475,10 @@ def retention_view(ctx: ConsoleContext, case: Case, *, acting: bool) -> Retentio
 def case_page(ctx: ConsoleContext, case: Case, *, submission: Mapping[str, Any] | None,
               history: list[Entry], allowed: Sequence[str], assignable: Sequence[Officer],
               problems: Problems | None = None, done: str | None = None,
-              status: int = 200) -> Response:
+              status: int = 200, files: Sequence[Attachment] = ()) -> Response:
     """The case as an officer works it (``submission`` given), or as an auditor reads it
-    (``submission`` None: no content, no actions)."""
+    (``submission`` None: no content, no actions). ``files``: what the reporter attached
+    (their cleaned copies are downloads; a quarantined one is listed, never offered)."""
     gettext = ctx.gettext
     officer = ctx.officer
     acting = submission is not None and officer is not None \
@@ -506,7 +513,24 @@ def case_page(ctx: ConsoleContext, case: Case, *, submission: Mapping[str, Any] 
         decisions=[(k, gettext(v)) for k, v in taxonomy.MEASURE_DECISIONS.items()],
         today=ctx.now.date().isoformat(),
         action=lambda name: ctx.urls.case(case.reference) + f"/{name}",
+        files=[file_row(ctx, case.reference, f) for f in files] if acting else [],
         switch_to=_switch(ctx, f"cases/{case.reference}"))
+
+
+SCAN_LABELS = {"clean": N_("Scanned: clean"), "infected": N_("Infected: quarantined"),
+               "not_scanned": N_("Not scanned (no scanner)")}
+
+
+def file_row(ctx: ConsoleContext, reference: str, attachment: Attachment) -> dict[str, Any]:
+    """One attached file on the case page."""
+    gettext = ctx.gettext
+    removed = evidence_notices.removed_items(attachment.removed, ctx.language.code)
+    return {"id": attachment.attachment_id, "kind": attachment.kind.upper(),
+            "size": f"{attachment.size / 1024:,.0f} KiB",
+            "scan": gettext(SCAN_LABELS.get(attachment.scan, attachment.scan)),
+            "removed": removed or gettext(N_("Nothing found to remove")),
+            "href": (ctx.urls.case(reference) + f"/files/{attachment.attachment_id}"
+                     if attachment.deliverable else None)}
 
 
 # --- Signing in and problems --------------------------------------------------------------

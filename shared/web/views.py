@@ -191,7 +191,11 @@ def check_page(ctx: PageContext, flow: Flow, draft: Draft, token: str, *,
         explained=[(gettext(t.term), gettext(t.meaning)) for t in page.terms],
         action=ctx.urls.function(page.function), change_action=ctx.urls.page(page.code),
         submit_label=gettext(page.submit_label),
-        switch_form=SwitchForm("step-form", ctx.urls.page(page.code)))
+        switch_form=SwitchForm("step-form", ctx.urls.page(page.code)),
+        evidence=ctx.settings.get("evidence_files", 0) and {
+            "files": ctx.settings["evidence_files"],
+            "file_mib": f"{ctx.settings['evidence_file_bytes'] / 1048576:g}",
+            "total_mib": f"{ctx.settings['evidence_total_bytes'] / 1048576:g}"})
 
 
 @dataclass(frozen=True)
@@ -231,7 +235,8 @@ def next_steps(ctx: PageContext, form: str) -> list[str]:
 
 
 def confirmation(ctx: PageContext, page: FormPage, receipt: Receipt, *, status: int = 200,
-                 cookies: tuple[str, ...] = (), shown: bool = False) -> Response:
+                 cookies: tuple[str, ...] = (), shown: bool = False,
+                 files: list[str] | None = None) -> Response:
     """The one-time page with the reference and the receipt code (every submitter, named
     or anonymous, gets one). Nothing on it leads elsewhere until the person says they have
     written it down. ``shown``: the page is the answer to the send itself (no cookie to
@@ -243,7 +248,7 @@ def confirmation(ctx: PageContext, page: FormPage, receipt: Receipt, *, status: 
                        proof=receipt.proof, next_steps=next_steps(ctx, page.code),
                        who=[gettext(p) for p in page.who_knows],
                        explained=[(gettext(t.term), gettext(t.meaning)) for t in page.terms],
-                       switch_to=None, lock_links=True, one_time=True)
+                       switch_to=None, lock_links=True, one_time=True, files=files or [])
 
 
 def receipt_text(ctx: PageContext, receipt: Receipt, follow_up_url: str) -> str:

@@ -417,3 +417,29 @@ class TestAuditor:
             assert audrey.post(f"/cases/{reference}/{action}", body).status_code == 403
         assert len(office.events(reference)) == before
         assert office.case(reference).state == "received"
+
+
+class TestAttachedFiles:
+    def test_the_case_page_lists_the_files_and_downloads_the_cleaned_copy_recorded(
+            self, office: Office, keys: tuple[CertServer, IapKey]) -> None:
+        from tests.functions.test_evidence import multipart
+        from tests.support import evidence_files as files
+
+        body, content_type = multipart(payload("misconduct"), [
+            ("photo-1.jpg", files.jpeg_with_gps(), "image/jpeg")])
+        response = office.h.post("submit_misconduct", raw=body, content_type=content_type)
+        assert response.status_code == 201, response.get_json()
+        reference = response.get_json()["reference"]
+        olga = browser(office, keys, OFFICER)
+        page = text(olga.get(f"/cases/{reference}"))
+        assert "Files" in page and "location, camera details and other photo details" in page
+        [href] = re.findall(rf'href="([^"]*/cases/{reference}/files/[^"]+)"', page)
+        download = olga.get(href.split("/console", 1)[-1])
+        assert download.status_code == 200
+        assert download.headers["Content-Disposition"].startswith("attachment;")
+        assert files.CAMERA_SERIAL.encode() not in download.data
+        assert "attachment_downloaded" in [e.kind for e in office.store.case_events(reference)]
+        assert "Downloaded a file" in text(olga.get(f"/cases/{reference}"))
+        # In French, the same page says what was removed in French.
+        french = text(olga.get(f"/cases/{reference}?lang=fr"))
+        assert "Fichiers" in french and "la localisation" in french

@@ -114,10 +114,16 @@ def test_the_kms_module_binds_each_grant_to_its_key_and_nothing_else() -> None:
     allowed = " ".join(str(v["condition"]) for v in KMS.variables["grants"]["validation"])
     assert set(re.findall(r"roles/cloudkms\.\w+", allowed)) == set(ROLES.values()) | {
         role for roles in PROOF_ROLES.values() for role in roles}
-    # No other KMS binding anywhere in infra/.
+    # No other KMS binding anywhere in infra/ but the evidence bucket's own key, which only
+    # the Cloud Storage service agent may use.
     others = [(f.path.name, rtype, name) for f in all_folders()
               for rtype, name in f.resources if rtype.startswith("google_kms") and "iam" in rtype]
-    assert others == [("kms", "google_kms_crypto_key_iam_member", "grants")]
+    assert sorted(others) == [("intake", "google_kms_crypto_key_iam_member", "evidence_bucket"),
+                              ("kms", "google_kms_crypto_key_iam_member", "grants")]
+    [intake] = [f for f in all_folders() if f.path.name == "intake"]
+    bucket_key = intake.resources[("google_kms_crypto_key_iam_member", "evidence_bucket")]
+    assert expression(bucket_key["crypto_key_id"]) == "google_kms_crypto_key.evidence.id"
+    assert "google_storage_project_service_account.gcs" in expression(bucket_key["member"])
 
 
 def test_every_function_is_told_both_keys_and_the_proofs_key() -> None:
@@ -149,3 +155,23 @@ def test_only_the_submit_functions_hold_the_replay_secret() -> None:
 @pytest.mark.parametrize("name", sorted(FUNCTIONS))
 def test_each_function_has_its_narrowed_firestore_role(name: str) -> None:
     assert set(permissions_of(FUNCTIONS[name]["firestore"])) == EXPECTED_FIRESTORE[name]
+
+
+def test_the_evidence_bucket_is_private_with_its_own_key_and_only_file_handlers_reach_it(
+        ) -> None:
+    [intake] = [f for f in all_folders() if f.path.name == "intake"]
+    bucket = intake.resources[("google_storage_bucket", "evidence")]
+    assert bucket["uniform_bucket_level_access"] is True
+    assert bucket["public_access_prevention"] == "enforced"
+    assert expression(bucket["encryption"][0]["default_kms_key_name"]) == \
+        "google_kms_crypto_key.evidence.id"
+    access = intake.locals["evidence_access"]
+    assert access == {"submit_advice": "roles/storage.objectCreator",
+                      "submit_misconduct": "roles/storage.objectCreator",
+                      "submit_retaliation": "roles/storage.objectCreator",
+                      "cases": "roles/storage.objectViewer",
+                      "console": "roles/storage.objectViewer",
+                      "forward_to_investigations": "roles/storage.objectViewer"}
+    members = [name for rtype, name in intake.resources
+               if rtype.startswith("google_storage_bucket_iam")]
+    assert sorted(members) == ["build_reads_sources", "evidence"]

@@ -182,7 +182,8 @@ class Browser:
             self.cookies[name] = rest.split(";", 1)[0]
 
     def request(self, function: str, path: str = "/", *, method: str = "GET",
-                data: bytes | None = None, headers: dict[str, str] | None = None) -> TestResponse:
+                data: bytes | None = None, headers: dict[str, str] | None = None,
+                content_type: str = FORM_TYPE) -> TestResponse:
         client = function_app(function).test_client(use_cookies=False)  # our jar, not its
         all_headers = {"Accept": HTML, "Host": HOST, **self._cookie_header(),
                        **({"Accept-Language": self.language} if self.language else {}),
@@ -190,7 +191,7 @@ class Browser:
         with bootstrap.using(self.harness.container):
             response: TestResponse = client.open(
                 path, method=method, data=data, headers=all_headers,
-                content_type=FORM_TYPE if data is not None else None,
+                content_type=content_type if data is not None else None,
                 environ_base={"REMOTE_ADDR": self.address})
         self._keep(response)
         return response

@@ -215,6 +215,9 @@ def main() -> None:
         latencies = {b: run_latency(b, args, Path(work) / "") for b in backends}
     command = "scripts/bench" + (" " + " ".join(sys.argv[1:]) if sys.argv[1:] else "")
     text = report(import_results, latencies, steps, command)
+    # Attachments: cleaning and sealing against copy-and-encrypt (tools/bench/evidence.py).
+    from tools.bench import evidence
+    text += "\n" + evidence.section(evidence.measure())
     # Import throughput and the annual report at scale (tools/bench/reporting.py).
     from tools.bench import reporting
     text += reporting.section(reporting.measure())

@@ -64,6 +64,12 @@ locals {
     INTAKE_PROXY_HOPS               = "1"
     INTAKE_FOLLOW_UP_LOCK_SECONDS   = tostring(var.settings.follow_up_lock_seconds)
     INTAKE_EXIT_URL                 = var.settings.exit_url
+    # evidence attachments (evidence.tf): limits, scanner, the bucket of sealed files
+    INTAKE_EVIDENCE_MAX_FILE_BYTES  = tostring(var.settings.evidence_max_file_bytes)
+    INTAKE_EVIDENCE_MAX_TOTAL_BYTES = tostring(var.settings.evidence_max_total_bytes)
+    INTAKE_EVIDENCE_MAX_FILES       = tostring(var.settings.evidence_max_files)
+    INTAKE_CLAMD                    = var.clamd
+    INTAKE_EVIDENCE_BUCKET          = google_storage_bucket.evidence.name
     # task targets check their caller's OIDC token in code too (INTAKE_TASK_CALLERS)
     INTAKE_TASK_AUTH = "oidc"
   }

@@ -49,7 +49,7 @@ resource "google_project_service" "enabled" {
 }
 
 resource "google_project_iam_audit_config" "data_access" {
-  for_each = var.audit_data_access ? toset(["datastore.googleapis.com", "cloudkms.googleapis.com", "secretmanager.googleapis.com"]) : toset([])
+  for_each = var.audit_data_access ? toset(["datastore.googleapis.com", "cloudkms.googleapis.com", "secretmanager.googleapis.com", "storage.googleapis.com"]) : toset([])
 
   project = var.project_id
   service = each.value

@@ -71,6 +71,9 @@ variable "settings" {
     exit_url                           = optional(string, "https://www.bbc.com/weather")
     console_session_minutes            = optional(number, 30)
     console_session_max_minutes        = optional(number, 480)
+    evidence_max_file_bytes            = optional(number, 10485760)
+    evidence_max_total_bytes           = optional(number, 26214400)
+    evidence_max_files                 = optional(number, 10)
   })
   description = "Application settings, each the variable INTAKE_<KEY> of shared/config.py (same defaults, same bounds: the code refuses to start on a bad value)."
   default     = {}
@@ -110,6 +113,9 @@ variable "settings" {
       can(regex("^https://[^\\s/?#]+(/\\S*)?$", var.settings.exit_url)),
       var.settings.console_session_minutes >= 1 && var.settings.console_session_minutes <= 720,
       var.settings.console_session_max_minutes >= 1 && var.settings.console_session_max_minutes <= 1440,
+      var.settings.evidence_max_file_bytes >= 1024 && var.settings.evidence_max_file_bytes <= 1073741824,
+      var.settings.evidence_max_total_bytes >= 1024 && var.settings.evidence_max_total_bytes <= 4294967296,
+      var.settings.evidence_max_files >= 0 && var.settings.evidence_max_files <= 100,
     ])
     error_message = "A setting is out of the bounds shared/config.py accepts."
   }
@@ -266,4 +272,16 @@ variable "disclosure_members" {
     condition     = alltrue([for m in var.disclosure_members : can(regex("^(user|group|domain|serviceAccount):", m))])
     error_message = "disclosure_members are user:, group:, domain: or serviceAccount: members."
   }
+}
+
+variable "clamd" {
+  type        = string
+  description = "The clamd that scans attached files (INTAKE_CLAMD): tcp:host:3310. Empty: files are accepted unscanned and marked not_scanned (docs/evidence.md)."
+  default     = ""
+}
+
+variable "evidence_retention_days" {
+  type        = number
+  description = "Days an attached file's objects are kept at least (a bucket retention policy, not locked). 0: none; the retention schedule sets it once it exists."
+  default     = 0
 }

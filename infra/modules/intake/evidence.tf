@@ -1,0 +1,86 @@
+# The bucket of attached files (shared/adapters/gcs_evidence.py). Every object is sealed by
+# our envelope before upload (the cases key), so the bucket holds ciphertext only; the bucket
+# adds its own customer-managed key, uniform access, no public access, and versions. Only the
+# functions that handle files get access to it: the submit functions create objects, cases,
+# console and forward_to_investigations read them.
+
+resource "google_kms_crypto_key" "evidence" {
+  name                       = "evidence-bucket"
+  key_ring                   = module.kms.key_ring_id
+  purpose                    = "ENCRYPT_DECRYPT"
+  rotation_period            = var.kms_rotation_period
+  destroy_scheduled_duration = "2592000s"
+
+  version_template {
+    algorithm        = "GOOGLE_SYMMETRIC_ENCRYPTION"
+    protection_level = var.kms_protection_level
+  }
+
+  labels = {
+    purpose = "ethics-intake-evidence-bucket"
+  }
+
+  # Destroying this key destroys every attached file.
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+data "google_storage_project_service_account" "gcs" {
+  project = var.project_id
+}
+
+# The Cloud Storage service agent encrypts and decrypts with the bucket's key; nobody else.
+resource "google_kms_crypto_key_iam_member" "evidence_bucket" {
+  crypto_key_id = google_kms_crypto_key.evidence.id
+  role          = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
+  member        = "serviceAccount:${data.google_storage_project_service_account.gcs.email_address}"
+}
+
+resource "google_storage_bucket" "evidence" {
+  #checkov:skip=CKV_GCP_62:Access to the objects is in the Data Access audit logs (main.tf, storage.googleapis.com DATA_READ/DATA_WRITE); a usage-log bucket would add a second copy of object names only.
+  project                     = var.project_id
+  name                        = "${var.project_id}-intake-evidence"
+  location                    = var.region
+  uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
+  force_destroy               = false
+
+  encryption {
+    default_kms_key_name = google_kms_crypto_key.evidence.id
+  }
+
+  versioning {
+    enabled = true
+  }
+
+  # Object retention follows the retention schedule; until it exists this is a setting.
+  dynamic "retention_policy" {
+    for_each = var.evidence_retention_days > 0 ? [var.evidence_retention_days] : []
+    content {
+      retention_period = retention_policy.value * 86400
+      is_locked        = false
+    }
+  }
+
+  depends_on = [google_kms_crypto_key_iam_member.evidence_bucket, google_project_service.enabled]
+}
+
+locals {
+  evidence_access = {
+    submit_advice             = "roles/storage.objectCreator"
+    submit_misconduct         = "roles/storage.objectCreator"
+    submit_retaliation        = "roles/storage.objectCreator"
+    cases                     = "roles/storage.objectViewer"
+    console                   = "roles/storage.objectViewer"
+    forward_to_investigations = "roles/storage.objectViewer"
+  }
+}
+
+resource "google_storage_bucket_iam_member" "evidence" {
+  for_each = local.evidence_access
+
+  bucket = google_storage_bucket.evidence.name
+  role   = each.value
+  member = module.function[each.key].service_account_member
+}
