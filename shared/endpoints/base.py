@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from flask import Request, Response
+from flask import Request, Response, current_app, has_app_context
+from werkzeug.routing import PathConverter
 
 from shared import config, logs
 from shared.endpoints.errors import answer_for
@@ -28,8 +29,19 @@ Wiring = Callable[[], "UseCases"]
 Action = Callable[["UseCases", Request], Response]
 
 
+class AnyPath(PathConverter):
+    """werkzeug's path converter, but taking every character: its own stops at a newline."""
+
+    regex = "[^/][\\s\\S]*?"
+
+
 def endpoint(function: str, action: Action, wiring: Wiring) -> Handler:
     """The handler of ``function``: runs ``action`` with the process's use cases."""
+    if has_app_context():
+        # functions-framework loads main.py inside its Flask app, then routes /<path:path>
+        # to the function: a path holding a newline (%0A) would get Flask's own HTML 404
+        # without reaching us. Every path gets our answer instead (JSON, or the pages').
+        current_app.url_map.converters["path"] = AnyPath
 
     def handler(request: Request) -> Response:
         return handle(function, request, action, wiring)

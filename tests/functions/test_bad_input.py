@@ -235,3 +235,18 @@ def test_blank_form_fields_count_as_absent(h: Harness) -> None:
     response = h.post("submit_advice", raw=urlencode(pairs).encode(),
                       content_type=FORM_TYPE)
     assert response.status_code == 201, response.get_json()
+
+
+@pytest.mark.parametrize("name", ["cases", "submit_advice", "forms", "disclosure"])
+def test_a_path_holding_a_newline_gets_our_own_answer(h: Harness, name: str) -> None:
+    # werkzeug's path converter stops at a newline: the framework's HTML 404 answered such
+    # a path without reaching the function.
+    with bootstrap.using(h.container):
+        client = function_app(name).test_client()
+        response = client.post("/ETH-MIS-%0A/legal_hold", json={},
+                               headers={"Accept": "application/json"})
+        framework_page = b"The requested URL was not found on the server"
+        assert framework_page not in response.data
+        assert 400 <= response.status_code < 500
+        if name != "forms":
+            assert response.is_json and "message" in response.get_json()
