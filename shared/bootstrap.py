@@ -130,8 +130,9 @@ class Container:
 
     @property
     def retention_keys(self) -> RetentionKeys | None:
-        """The purge months' keys of crypto-shredding: local key files on the embedded
-        backend; none on Google Cloud yet (docs/retention.md)."""
+        """The purge months' keys of crypto-shredding: Cloud KMS keys of the retention key
+        ring when one is set (Google Cloud), else local key files on the embedded backend;
+        none on Google Cloud without a ring (docs/retention.md)."""
         return self._component("retention_keys", lambda: _retention_keys(self.settings))
 
     @property
@@ -636,6 +637,13 @@ def _cipher(keys: Mapping[str, Callable[[], KeyService]],
 
 
 def _retention_keys(s: Settings) -> RetentionKeys | None:
+    ring = s.sealing.retention_kms_key_ring
+    if ring:
+        from shared.adapters.kms_keys import kms_client
+        from shared.adapters.kms_retention_keys import KmsRetentionKeys
+        return KmsRetentionKeys(kms_client(s.kms_emulator_host), ring,
+                                protection_level=s.sealing.retention_kms_protection_level,
+                                timeout=s.store_timeout)
     if s.backend != "embedded":
         return None
     from shared.adapters.local_retention_keys import LocalRetentionKeys

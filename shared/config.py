@@ -139,6 +139,7 @@ def _outside_url(name: str, raw: str) -> str:
 
 
 _KMS_KEY_NAME = re.compile(r"projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+")
+_KMS_KEY_RING = re.compile(r"projects/[^/]+/locations/[^/]+/keyRings/[^/]+")
 _LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
 
@@ -146,6 +147,13 @@ def _kms_key_name(name: str, raw: str) -> str:
     if raw and not _KMS_KEY_NAME.fullmatch(raw):
         raise ConfigError(f"{name} must be a key resource name "
                           "projects/P/locations/L/keyRings/R/cryptoKeys/K; got " + repr(raw))
+    return raw
+
+
+def _kms_key_ring(name: str, raw: str) -> str:
+    if raw and not _KMS_KEY_RING.fullmatch(raw):
+        raise ConfigError(f"{name} must be a key ring resource name "
+                          "projects/P/locations/L/keyRings/R; got " + repr(raw))
     return raw
 
 
@@ -419,6 +427,18 @@ VARIABLES: tuple[Variable, ...] = (
              "page may use. Another key than `INTAKE_KMS_KEY`. Empty: the local key file "
              "`INTAKE_MESSAGES_KEY_FILE`.",
              parse=_kms_key_name),
+    Variable("INTAKE_RETENTION_KMS_KEY_RING", "",
+             "Cloud KMS key ring of the purge months' keys (crypto-shredding: "
+             "`projects/P/locations/L/keyRings/R`): a closed case's data keys are wrapped "
+             "under the key `retention-YYYY-MM` of the month it is due in, made on first "
+             "use, and `sweep` destroys that key's version once the month has passed "
+             "(docs/retention.md). Empty on `gcp`: no crypto-shredding. The embedded "
+             "backend keeps key files in `<INTAKE_DATA_DIR>/keys/retention` instead.",
+             parse=_kms_key_ring),
+    Variable("INTAKE_RETENTION_KMS_PROTECTION_LEVEL", "SOFTWARE",
+             "Protection level of the purge months' keys the code makes in "
+             "`INTAKE_RETENTION_KMS_KEY_RING`: `SOFTWARE` or `HSM`.",
+             parse=choice("SOFTWARE", "HSM")),
     Variable("INTAKE_MESSAGES_KEY_FILE", "",
              "Local key-encryption key file of replies and submitter messages (32 random "
              "bytes, base64). Empty: `<INTAKE_DATA_DIR>/keys/messages.kek`, created on first "
@@ -532,6 +552,8 @@ class SealingSettings:
     messages_key_file: Path = Path(".intake/keys/messages.kek")
     replay_hmac_secret: str = field(default="", repr=False)
     replay_receipt_seconds: int = 600
+    retention_kms_key_ring: str = ""
+    retention_kms_protection_level: str = "SOFTWARE"
 
 
 @dataclass(frozen=True)
@@ -707,6 +729,8 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
                                    or data_dir / "keys" / "messages.kek"),
             replay_hmac_secret=v["INTAKE_REPLAY_HMAC_SECRET"],
             replay_receipt_seconds=v["INTAKE_REPLAY_RECEIPT_SECONDS"],
+            retention_kms_key_ring=v["INTAKE_RETENTION_KMS_KEY_RING"],
+            retention_kms_protection_level=v["INTAKE_RETENTION_KMS_PROTECTION_LEVEL"],
         ),
         forms=FormsSettings(
             secret=v["INTAKE_FORMS_SECRET"],

@@ -21,6 +21,7 @@ from shared.ports.sealing import KeyDestroyed
 from shared.ports.storage import IntakeStore
 from shared.services import follow_up as follow_up_service
 from shared.services.annual_report import annual_report
+from tests.conftest import KmsServer
 from tests.support.casework import Office, open_office
 from tests.support.payloads import SENSITIVE, payload
 from tests.support.web import ORIGIN, Browser
@@ -35,6 +36,25 @@ def office(request: pytest.FixtureRequest, tmp_path: Path) -> Office:
                        INTAKE_RETENTION_MISCONDUCT_DAYS="0",
                        INTAKE_RETENTION_RETALIATION_DAYS="20",
                        INTAKE_FUNCTIONS_BASE_URL=ORIGIN)
+
+
+@pytest.fixture(params=["sqlite", "firestore", "firestore+kms"])
+def shredding_office(request: pytest.FixtureRequest, tmp_path: Path) -> Office:
+    """The office on each backend, and as deployed on Google Cloud: the Firestore emulator
+    with every key in Cloud KMS (our KMS-compatible gRPC server): the cases key, the
+    messages key and a key ring of the purge months' keys."""
+    cases = messages = ring = host = ""  # the defaults: local key files
+    if request.param == "firestore+kms":
+        server: KmsServer = request.getfixturevalue("kms_server")
+        cases, messages, ring = server.key_name, server.another_key(), server.new_ring()
+        host = server.host
+    return open_office(request.param.removesuffix("+kms"), tmp_path, request,
+                       INTAKE_RETENTION_ADVICE_DAYS="10",
+                       INTAKE_RETENTION_MISCONDUCT_DAYS="0",
+                       INTAKE_RETENTION_RETALIATION_DAYS="20",
+                       INTAKE_FUNCTIONS_BASE_URL=ORIGIN, INTAKE_KMS_KEY=cases,
+                       INTAKE_MESSAGES_KMS_KEY=messages, INTAKE_RETENTION_KMS_KEY_RING=ring,
+                       INTAKE_KMS_EMULATOR_HOST=host)
 
 
 def closed_advice(office: Office) -> tuple[str, str]:
@@ -293,11 +313,13 @@ def from_copy(copy: IntakeStore | dict[str, Submission], office: Office,
 
 
 def test_a_copy_of_the_store_taken_before_the_purge_cannot_open_the_purged_case(
-        office: Office, tmp_path: Path) -> None:
+        shredding_office: Office, tmp_path: Path) -> None:
     """Crypto-shredding: once a case's clock starts, the data keys of its sealed values
-    are wrapped under the key of the month it is due in (local key files, outside the
-    database); the key is destroyed when that month has passed, so a copy of the store
-    taken before the purge opens nothing of the case any more."""
+    are wrapped under the key of the month it is due in (local key files outside the
+    database, or a Cloud KMS key of the retention key ring); the key is destroyed when that
+    month has passed, so a copy of the store taken before the purge opens nothing of the
+    case any more."""
+    office = shredding_office
     c = office.container
     office.clock.current = datetime(2027, 3, 2, 9, 0, tzinfo=UTC)
     kept = str(office.submit("advice")["reference"])  # stays open: never wrapped for a month
@@ -332,7 +354,7 @@ def test_a_copy_of_the_store_taken_before_the_purge_cannot_open_the_purged_case(
                           note_event.details["sealed"])
     # The open case was never wrapped for a month: it still opens, copy or not.
     assert office.case(kept).sealed_for is None
-    assert from_copy(backup, office, kept).sealed["kid"].startswith("local:")
+    assert from_copy(backup, office, kept).sealed["kid"] == c.case_keys.key_id
     assert c.cipher.open(submission_context(from_copy(backup, office, kept).id, kept),
                          from_copy(backup, office, kept).sealed)
 
@@ -381,7 +403,11 @@ def test_intake_retention_counts_by_form_and_month_and_lists_only_for_officers(
     assert held not in references and retaliation not in references
 
 
-def test_a_held_or_reopened_case_goes_back_under_the_purposes_keys(office: Office) -> None:
+def test_a_held_or_reopened_case_goes_back_under_the_purposes_keys(
+        shredding_office: Office) -> None:
+    office = shredding_office
+    cases_key = office.container.case_keys.key_id
+
     def kid(reference: str) -> str:
         submission = office.store.get_submission(office.case(reference).submission_id)
         assert submission is not None
@@ -391,14 +417,14 @@ def test_a_held_or_reopened_case_goes_back_under_the_purposes_keys(office: Offic
     reference, _ = closed_advice(office)
     assert kid(reference) == "retention:2027-06"
     assert hold(office, reference, True).status_code == 200
-    assert kid(reference).startswith("local:")  # held: kept whatever happens to June's key
+    assert kid(reference) == cases_key  # held: kept whatever happens to June's key
     assert hold(office, reference, False).status_code == 200
     assert kid(reference) == "retention:2027-06"
     extended = office.call("POST", f"/{reference}/extension", {"reason": "Still needed."})
     assert extended.status_code == 200
     assert kid(reference) == "retention:2028-06"  # 365 days later
     office.act(reference, "reopen")
-    assert kid(reference).startswith("local:")
+    assert kid(reference) == cases_key
     assert office.call("GET", f"/{reference}").status_code == 200  # still opens
 
 
