@@ -637,11 +637,12 @@ def _cipher(keys: Mapping[str, Callable[[], KeyService]],
 
 
 def _retention_keys(s: Settings) -> RetentionKeys | None:
-    ring = s.sealing.retention_kms_key_ring
-    if ring:
+    if s.sealing.retention_kms_key_ring:
         from shared.adapters.kms_keys import kms_client
         from shared.adapters.kms_retention_keys import KmsRetentionKeys
-        return KmsRetentionKeys(kms_client(s.kms_emulator_host), ring,
+        rings = {CASES_KEY: s.sealing.retention_kms_key_ring,
+                 MESSAGES_KEY: s.sealing.messages_retention_kms_key_ring}
+        return KmsRetentionKeys(kms_client(s.kms_emulator_host), rings,
                                 protection_level=s.sealing.retention_kms_protection_level,
                                 timeout=s.store_timeout)
     if s.backend != "embedded":

@@ -432,8 +432,16 @@ VARIABLES: tuple[Variable, ...] = (
              "`projects/P/locations/L/keyRings/R`): a closed case's data keys are wrapped "
              "under the key `retention-YYYY-MM` of the month it is due in, made on first "
              "use, and `sweep` destroys that key's version once the month has passed "
-             "(docs/retention.md). Empty on `gcp`: no crypto-shredding. The embedded "
-             "backend keeps key files in `<INTAKE_DATA_DIR>/keys/retention` instead.",
+             "(docs/retention.md). The month keys of the cases key's values (submissions, "
+             "notes, transition notes). Empty on `gcp`: no crypto-shredding. The embedded "
+             "backend keeps key files in `<INTAKE_DATA_DIR>/keys/retention` instead. Set "
+             "together with `INTAKE_MESSAGES_RETENTION_KMS_KEY_RING`.",
+             parse=_kms_key_ring),
+    Variable("INTAKE_MESSAGES_RETENTION_KMS_KEY_RING", "",
+             "Cloud KMS key ring of the purge months' keys of the messages key's values "
+             "(replies and the submitter's messages): another ring than "
+             "`INTAKE_RETENTION_KMS_KEY_RING`, so the follow-up page, allowed only the "
+             "messages' keys, never opens a closed case's submission.",
              parse=_kms_key_ring),
     Variable("INTAKE_RETENTION_KMS_PROTECTION_LEVEL", "SOFTWARE",
              "Protection level of the purge months' keys the code makes in "
@@ -553,6 +561,7 @@ class SealingSettings:
     replay_hmac_secret: str = field(default="", repr=False)
     replay_receipt_seconds: int = 600
     retention_kms_key_ring: str = ""
+    messages_retention_kms_key_ring: str = ""
     retention_kms_protection_level: str = "SOFTWARE"
 
 
@@ -730,6 +739,7 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
             replay_hmac_secret=v["INTAKE_REPLAY_HMAC_SECRET"],
             replay_receipt_seconds=v["INTAKE_REPLAY_RECEIPT_SECONDS"],
             retention_kms_key_ring=v["INTAKE_RETENTION_KMS_KEY_RING"],
+            messages_retention_kms_key_ring=v["INTAKE_MESSAGES_RETENTION_KMS_KEY_RING"],
             retention_kms_protection_level=v["INTAKE_RETENTION_KMS_PROTECTION_LEVEL"],
         ),
         forms=FormsSettings(
@@ -784,6 +794,14 @@ def _check_keys(settings: Settings) -> None:
                           "the cases key and the messages key both live in Cloud KMS")
     if cases and cases == messages:
         raise ConfigError("INTAKE_MESSAGES_KMS_KEY must be another key than INTAKE_KMS_KEY")
+    rings = (settings.sealing.retention_kms_key_ring,
+             settings.sealing.messages_retention_kms_key_ring)
+    if bool(rings[0]) != bool(rings[1]):
+        raise ConfigError("INTAKE_RETENTION_KMS_KEY_RING and "
+                          "INTAKE_MESSAGES_RETENTION_KMS_KEY_RING are set together")
+    if rings[0] and rings[0] == rings[1]:
+        raise ConfigError("INTAKE_MESSAGES_RETENTION_KMS_KEY_RING must be another key ring "
+                          "than INTAKE_RETENTION_KMS_KEY_RING")
     if not cases and settings.key_file == settings.sealing.messages_key_file:
         raise ConfigError("INTAKE_MESSAGES_KEY_FILE must be another file than "
                           "INTAKE_KEY_FILE")

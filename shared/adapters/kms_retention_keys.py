@@ -1,6 +1,8 @@
-"""The retention keys on Google Cloud: one Cloud KMS key per purge month in a key ring of
-their own (``<ring>/cryptoKeys/retention-YYYY-MM``), made on first use by the code that
-wraps for that month, whose version is destroyed once the month has passed.
+"""The retention keys on Google Cloud: one Cloud KMS key per purge month and purpose, in
+a key ring of each purpose (``<ring>/cryptoKeys/retention-YYYY-MM``: the cases' ring and
+the messages' ring, so IAM on each ring follows IAM on the purposes' keys), made on first
+use by the code that wraps for that month, whose version is destroyed once the month has
+passed.
 
 Cloud KMS encrypts only with a key's primary version and never deletes a key, so a month is
 a key, not a version of one shared key: destroying the month destroys its one version
@@ -12,6 +14,7 @@ is never made again: its key's name stays taken, and its primary version stays d
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from google.api_core import exceptions as api_exceptions
 from google.api_core.retry import Retry, if_transient_error
@@ -19,6 +22,7 @@ from google.auth import exceptions as auth_exceptions
 from google.cloud import kms_v1
 
 from shared.adapters.kms_keys import KmsKeyService
+from shared.domain.sealing import CASES_KEY
 from shared.ports.sealing import KeyDestroyed, KeyService, KeyServiceUnavailable, RetentionKeys
 
 MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
@@ -40,42 +44,43 @@ class _MonthKey(KmsKeyService):
 
 
 class KmsRetentionKeys(RetentionKeys):
-    """Month keys in the key ring ``ring`` (``projects/P/locations/L/keyRings/R``)."""
+    """Month keys in the key ring of each purpose (``projects/P/locations/L/keyRings/R``
+    by ``CASES_KEY`` / ``MESSAGES_KEY``)."""
 
-    def __init__(self, client: kms_v1.KeyManagementServiceClient, ring: str, *,
-                 protection_level: str = "SOFTWARE", timeout: float = 10.0) -> None:
+    def __init__(self, client: kms_v1.KeyManagementServiceClient, rings: Mapping[str, str],
+                 *, protection_level: str = "SOFTWARE", timeout: float = 10.0) -> None:
         self._client = client
-        self._ring = ring
+        self._rings = dict(rings)
         self._protection = getattr(kms_v1.ProtectionLevel, protection_level)
         self._timeout = timeout
         self._retry = Retry(predicate=if_transient_error, initial=0.1, maximum=1.0,
                             multiplier=2.0, timeout=timeout)
-        self._made: set[str] = set()  # months whose key this process saw usable
+        self._made: set[str] = set()  # names of keys this process saw usable
 
-    def _name(self, month: str) -> str:
+    def _name(self, month: str, purpose: str) -> str:
         if not MONTH.match(month):
             raise ValueError(f"not a month: {month!r}")
-        return f"{self._ring}/cryptoKeys/{KEY_NAME_PREFIX}{month}"
+        return f"{self._rings[purpose]}/cryptoKeys/{KEY_NAME_PREFIX}{month}"
 
     def _unavailable(self, error: Exception) -> KeyServiceUnavailable:
         return KeyServiceUnavailable(f"cloud kms: {type(error).__name__}: {error}")
 
-    def key_for(self, month: str) -> KeyService:
-        name = self._name(month)
-        if month not in self._made:
+    def key_for(self, month: str, purpose: str = CASES_KEY) -> KeyService:
+        name = self._name(month, purpose)
+        if name not in self._made:
             try:
                 key = self._client.get_crypto_key(name=name, retry=self._retry,
                                                    timeout=self._timeout)
             except api_exceptions.NotFound:
-                key = self._create(month)
+                key = self._create(month, purpose)
             except _UNAVAILABLE as error:
                 raise self._unavailable(error) from error
             if key.primary.state in _GONE or not key.primary.name:
                 raise KeyDestroyed(f"the retention key of {month} was destroyed")
-            self._made.add(month)
-        return self.key(month)
+            self._made.add(name)
+        return self.key(month, purpose)
 
-    def _create(self, month: str) -> kms_v1.CryptoKey:
+    def _create(self, month: str, purpose: str) -> kms_v1.CryptoKey:
         crypto_key = kms_v1.CryptoKey(
             purpose=kms_v1.CryptoKey.CryptoKeyPurpose.ENCRYPT_DECRYPT,
             version_template=kms_v1.CryptoKeyVersionTemplate(
@@ -85,30 +90,31 @@ class KmsRetentionKeys(RetentionKeys):
             labels={"purpose": "retention", "month": month.replace("-", "_")})
         try:
             return self._client.create_crypto_key(
-                parent=self._ring, crypto_key_id=KEY_NAME_PREFIX + month,
+                parent=self._rings[purpose], crypto_key_id=KEY_NAME_PREFIX + month,
                 crypto_key=crypto_key, retry=self._retry, timeout=self._timeout)
         except api_exceptions.AlreadyExists:  # made meanwhile by another instance
-            return self._client.get_crypto_key(name=self._name(month), retry=self._retry,
-                                               timeout=self._timeout)
+            return self._client.get_crypto_key(name=self._name(month, purpose),
+                                               retry=self._retry, timeout=self._timeout)
         except _UNAVAILABLE as error:
             raise self._unavailable(error) from error
 
-    def key(self, month: str) -> KeyService:
-        return _MonthKey(self._client, self._name(month), timeout=self._timeout,
+    def key(self, month: str, purpose: str = CASES_KEY) -> KeyService:
+        return _MonthKey(self._client, self._name(month, purpose), timeout=self._timeout,
                          key_id=KEY_ID_PREFIX + month)
 
     def destroy_before(self, month: str) -> list[str]:
-        destroyed = []
+        destroyed = set()
         try:
-            for key in self._client.list_crypto_keys(parent=self._ring, retry=self._retry,
-                                                     timeout=self._timeout):
-                key_month = key.name.rsplit("/", 1)[-1].removeprefix(KEY_NAME_PREFIX)
-                if not (key.name.endswith(f"/{KEY_NAME_PREFIX}{key_month}")
-                        and MONTH.match(key_month) and key_month < month):
-                    continue
-                if self._destroy_versions(key.name):
-                    destroyed.append(key_month)
-                    self._made.discard(key_month)
+            for ring in self._rings.values():
+                for key in self._client.list_crypto_keys(parent=ring, retry=self._retry,
+                                                         timeout=self._timeout):
+                    key_month = key.name.rsplit("/", 1)[-1].removeprefix(KEY_NAME_PREFIX)
+                    if not (key.name.endswith(f"/{KEY_NAME_PREFIX}{key_month}")
+                            and MONTH.match(key_month) and key_month < month):
+                        continue
+                    if self._destroy_versions(key.name):
+                        destroyed.add(key_month)
+                        self._made.discard(key.name)
         except _UNAVAILABLE as error:
             raise self._unavailable(error) from error
         return sorted(destroyed)

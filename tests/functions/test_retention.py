@@ -43,17 +43,18 @@ def shredding_office(request: pytest.FixtureRequest, tmp_path: Path) -> Office:
     """The office on each backend, and as deployed on Google Cloud: the Firestore emulator
     with every key in Cloud KMS (our KMS-compatible gRPC server): the cases key, the
     messages key and a key ring of the purge months' keys."""
-    cases = messages = ring = host = ""  # the defaults: local key files
+    cases = messages = ring = messages_ring = host = ""  # the defaults: local key files
     if request.param == "firestore+kms":
         server: KmsServer = request.getfixturevalue("kms_server")
         cases, messages, ring = server.key_name, server.another_key(), server.new_ring()
-        host = server.host
+        messages_ring, host = server.new_ring(), server.host
     return open_office(request.param.removesuffix("+kms"), tmp_path, request,
                        INTAKE_RETENTION_ADVICE_DAYS="10",
                        INTAKE_RETENTION_MISCONDUCT_DAYS="0",
                        INTAKE_RETENTION_RETALIATION_DAYS="20",
                        INTAKE_FUNCTIONS_BASE_URL=ORIGIN, INTAKE_KMS_KEY=cases,
                        INTAKE_MESSAGES_KMS_KEY=messages, INTAKE_RETENTION_KMS_KEY_RING=ring,
+                       INTAKE_MESSAGES_RETENTION_KMS_KEY_RING=messages_ring,
                        INTAKE_KMS_EMULATOR_HOST=host)
 
 
