@@ -14,6 +14,7 @@ is never made again: its key's name stays taken, and its primary version stays d
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from collections.abc import Mapping
 
 from google.api_core import exceptions as api_exceptions
@@ -87,6 +88,8 @@ class KmsRetentionKeys(RetentionKeys):
                 algorithm=kms_v1.CryptoKeyVersion.CryptoKeyVersionAlgorithm
                 .GOOGLE_SYMMETRIC_ENCRYPTION,
                 protection_level=self._protection),
+            # The shortest wait KMS allows between a destruction and the key material gone.
+            destroy_scheduled_duration=timedelta(days=1),
             labels={"purpose": "retention", "month": month.replace("-", "_")})
         try:
             return self._client.create_crypto_key(
