@@ -14,8 +14,8 @@ is never made again: its key's name stays taken, and its primary version stays d
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from collections.abc import Mapping
+from datetime import timedelta
 
 from google.api_core import exceptions as api_exceptions
 from google.api_core.retry import Retry, if_transient_error
