@@ -92,7 +92,8 @@ class Container:
                       panel_review_days=p.panel_review_days,
                       advice_answer_working_days=p.advice_working_days,
                       retention_days=MappingProxyType(dict(p.retention_days)),
-                      extension_days=p.extension_days)
+                      extension_days=p.extension_days,
+                      follow_up_lockout_days=p.follow_up_lockout_days)
 
     @property
     def sweep_grace(self) -> timedelta:
@@ -453,7 +454,7 @@ class UseCases:
         shredding = None if keys is None else Shredding(c.sealed_records, c.cipher, keys)
         return partial(sweep, store=c.store, queue=c.queue, clock=c.clock,
                        grace=c.sweep_grace, batch=c.settings.sweep_batch,
-                       shredding=shredding)
+                       shredding=shredding, follow_up=c.follow_up)
 
     def task_caller(self, function: str, token: str) -> TokenIdentity:
         """Who a bearer token sent to the task target ``function`` proves to be."""

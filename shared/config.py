@@ -278,6 +278,12 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("INTAKE_RETENTION_EXTENSION_DAYS", "365",
              "Days an officer's one extension adds to a case's purge date.",
              parse=whole(1, 3650)),
+    Variable("INTAKE_RETENTION_FOLLOW_UP_LOCKOUT_DAYS", "1",
+             "Days a reference's counter of wrong receipt codes on the follow-up page is "
+             "kept after its last check or lock (never less than it locks, "
+             "`INTAKE_FOLLOW_UP_LOCK_SECONDS`), then deleted: a Firestore TTL policy on "
+             "`gcp`, `sweep` on the embedded backend. 0: as soon as it no longer locks.",
+             parse=whole(0, 365)),
     Variable("INTAKE_POLICY_ADVICE_WORKING_DAYS", "10",
              "Working days (Monday to Friday, UTC; public holidays are not known and count "
              "as working days) the Ethics Office has to answer an advice request, from its "
@@ -538,6 +544,7 @@ class PolicySettings:
     retention_days: Mapping[str, int] = field(default_factory=lambda: {
         "advice": 2555, "misconduct": 365, "retaliation": 3650})
     extension_days: int = 365
+    follow_up_lockout_days: int = 1
 
 
 @dataclass(frozen=True)
@@ -707,6 +714,7 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
                             "misconduct": v["INTAKE_RETENTION_MISCONDUCT_DAYS"],
                             "retaliation": v["INTAKE_RETENTION_RETALIATION_DAYS"]},
             extension_days=v["INTAKE_RETENTION_EXTENSION_DAYS"],
+            follow_up_lockout_days=v["INTAKE_RETENTION_FOLLOW_UP_LOCKOUT_DAYS"],
         ),
         log_level=v["INTAKE_LOG_LEVEL"],
         local_dispatch_attempts=v["INTAKE_LOCAL_DISPATCH_ATTEMPTS"],

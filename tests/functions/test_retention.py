@@ -443,3 +443,32 @@ def test_work_still_pending_for_a_purged_case_finds_no_content_and_raises_no_ala
     assert all(200 <= status < 300 for _, status in office.h.deliveries[-3:])
     assert not any(e.kind == "integrity_alert" for e in office.events(reference))
     assert not office.mail_to(payload("advice")["email"])
+
+
+def test_a_follow_up_lockout_is_kept_a_day_then_sweep_or_the_ttl_policy_deletes_it(
+        office: Office) -> None:
+    """The schedule keeps a reference's counter of wrong receipt codes a day after its last
+    check: sweep deletes it on the embedded backend; on Firestore its ``expires_at`` is
+    what the TTL policy deletes it by, and sweep leaves it to that policy."""
+    from shared.adapters.firestore_followup import FirestoreFollowUpStore
+
+    reference, _ = closed_advice(office)
+    start = office.clock.now()
+    with pytest.raises(follow_up_service.NoMatch):
+        read_page(office, reference, "AAAA-AAAA-AAAA-AAAA")
+    follow_up = office.container.follow_up
+    assert follow_up.lockout(reference).failures == 1
+    office.clock.current = start + DAY - timedelta(seconds=1)
+    assert office.container.use_cases.sweep().lockouts_forgotten == 0
+    assert follow_up.lockout(reference).failures == 1  # still kept: less than a day
+    office.clock.current = start + DAY
+    forgotten = office.container.use_cases.sweep().lockouts_forgotten
+    if isinstance(follow_up, FirestoreFollowUpStore):
+        from shared.adapters.documents import timestamp
+
+        assert forgotten == 0
+        doc = follow_up._lockout_ref(reference).get().to_dict() or {}
+        assert timestamp(doc["expires_at"]) == start + DAY
+    else:
+        assert forgotten == 1
+        assert follow_up.lockout(reference).failures == 0

@@ -240,6 +240,7 @@ class InMemoryFollowUpStore(FollowUpStore):
     def __init__(self, store: InMemoryStore) -> None:
         self._store = store
         self.lockouts: dict[str, Lockout] = {}
+        self.expires: dict[str, datetime] = {}
         self._messages: dict[tuple[str, str], int] = {}
 
     def messages(self, reference: str) -> list[CaseEvent]:
@@ -268,14 +269,25 @@ class InMemoryFollowUpStore(FollowUpStore):
         return self.lockouts.get(reference, Lockout())
 
     def reserve_attempt(self, reference: str, *, at: datetime, limit: int,
-                        lock_for: timedelta, pause: timedelta | None = None) -> Attempt:
+                        lock_for: timedelta, pause: timedelta | None = None,
+                        keep_for: timedelta = timedelta(0)) -> Attempt:
         with self._store._lock:
             current = self.lockout(reference)
             counted = current.reserve(at, limit, lock_for, pause=pause)
             if counted is None:
                 return Attempt(False, current)
             self.lockouts[reference] = counted
+            last = counted.locked_until or counted.last_failure_at or at
+            self.expires[reference] = last + max(lock_for, keep_for)
             return Attempt(True, counted)
+
+    def forget_lockouts(self, at: datetime) -> int:
+        with self._store._lock:
+            gone = [r for r, expires in self.expires.items() if expires <= at]
+            for reference in gone:
+                self.lockouts.pop(reference, None)
+                del self.expires[reference]
+            return len(gone)
 
     def refund_attempt(self, reference: str, attempt: Attempt, *, limit: int) -> None:
         if attempt.granted:

@@ -42,32 +42,33 @@ variable "kms_rotation_period" {
 
 variable "settings" {
   type = object({
-    max_body_bytes                 = optional(number, 262144)
-    store_timeout_seconds          = optional(number, 10)
-    queue_timeout_seconds          = optional(number, 10)
-    sweep_grace_seconds            = optional(number, 600)
-    sweep_batch                    = optional(number, 200)
-    log_level                      = optional(string, "INFO")
-    policy_filing_window_months    = optional(number, 6)
-    policy_preliminary_review_days = optional(number, 30)
-    policy_panel_review_days       = optional(number, 30)
-    policy_advice_working_days     = optional(number, 10)
-    retention_advice_days          = optional(number, 2555)
-    retention_misconduct_days      = optional(number, 365)
-    retention_retaliation_days     = optional(number, 3650)
-    retention_extension_days       = optional(number, 365)
-    forward_timeout_seconds        = optional(number, 10)
-    forward_max_attempts           = optional(number, 12)
-    form_rate_limit                = optional(number, 20)
-    form_rate_window_seconds       = optional(number, 3600)
-    follow_up_lock_seconds         = optional(number, 3600)
-    replay_receipt_seconds         = optional(number, 600)
-    mail_recipient_limit           = optional(number, 20)
-    mail_total_limit               = optional(number, 500)
-    mail_window_seconds            = optional(number, 3600)
-    exit_url                       = optional(string, "https://www.bbc.com/weather")
-    console_session_minutes        = optional(number, 30)
-    console_session_max_minutes    = optional(number, 480)
+    max_body_bytes                   = optional(number, 262144)
+    store_timeout_seconds            = optional(number, 10)
+    queue_timeout_seconds            = optional(number, 10)
+    sweep_grace_seconds              = optional(number, 600)
+    sweep_batch                      = optional(number, 200)
+    log_level                        = optional(string, "INFO")
+    policy_filing_window_months      = optional(number, 6)
+    policy_preliminary_review_days   = optional(number, 30)
+    policy_panel_review_days         = optional(number, 30)
+    policy_advice_working_days       = optional(number, 10)
+    retention_advice_days            = optional(number, 2555)
+    retention_misconduct_days        = optional(number, 365)
+    retention_retaliation_days       = optional(number, 3650)
+    retention_extension_days         = optional(number, 365)
+    retention_follow_up_lockout_days = optional(number, 1)
+    forward_timeout_seconds          = optional(number, 10)
+    forward_max_attempts             = optional(number, 12)
+    form_rate_limit                  = optional(number, 20)
+    form_rate_window_seconds         = optional(number, 3600)
+    follow_up_lock_seconds           = optional(number, 3600)
+    replay_receipt_seconds           = optional(number, 600)
+    mail_recipient_limit             = optional(number, 20)
+    mail_total_limit                 = optional(number, 500)
+    mail_window_seconds              = optional(number, 3600)
+    exit_url                         = optional(string, "https://www.bbc.com/weather")
+    console_session_minutes          = optional(number, 30)
+    console_session_max_minutes      = optional(number, 480)
   })
   description = "Application settings, each the variable INTAKE_<KEY> of shared/config.py (same defaults, same bounds: the code refuses to start on a bad value)."
   default     = {}
@@ -92,6 +93,7 @@ variable "settings" {
       var.settings.retention_misconduct_days >= 0 && var.settings.retention_misconduct_days <= 36500,
       var.settings.retention_retaliation_days >= 0 && var.settings.retention_retaliation_days <= 36500,
       var.settings.retention_extension_days >= 1 && var.settings.retention_extension_days <= 3650,
+      var.settings.retention_follow_up_lockout_days >= 0 && var.settings.retention_follow_up_lockout_days <= 365,
       var.settings.forward_timeout_seconds >= 1 && var.settings.forward_timeout_seconds <= 120,
       var.settings.forward_max_attempts >= 1 && var.settings.forward_max_attempts <= 30,
       var.settings.form_rate_limit >= 0 && var.settings.form_rate_limit <= 100000,
@@ -143,7 +145,8 @@ variable "retention_ttl_field" {
   type        = map(string)
   description = "Retention by record type: collection group => timestamp field after which Firestore deletes the document. Only documents that carry the field expire. Cases, submissions and their events are not here: sweep purges their content in place on their retention date and keeps their tombstone and codes, which the annual report counts (docs/retention.md)."
   default = {
-    # a follow-up lockout is only worth keeping while it locks
+    # a follow-up lockout counter: kept settings.retention_follow_up_lockout_days after its
+    # last check or lock (never less than it locks)
     follow_up_lockouts = "expires_at"
     # a send counter, only while its window lasts
     mail_counters = "expires_at"
