@@ -156,6 +156,11 @@ class Container:
         return timedelta(seconds=self.settings.sealing.replay_receipt_seconds)
 
     @property
+    def replay_record_window(self) -> timedelta:
+        """How long a submission's idempotency record is kept."""
+        return timedelta(hours=self.settings.sealing.replay_record_hours)
+
+    @property
     def sealed_records(self) -> SealedRecords:
         return self._component("sealed_records", lambda: self.storage.sealed_records())
 
@@ -403,7 +408,8 @@ class UseCases:
         c = self._c
         return partial(receive_submission, store=c.store, queue=c.queue, sealer=c.sealer,
                        digests=c.replay_digests, clock=c.clock,
-                       receipt_window=c.replay_receipt_window)
+                       receipt_window=c.replay_receipt_window,
+                       record_window=c.replay_record_window)
 
     def submitted(self, form: FormSpec, idempotency_key: str) -> bool:
         """Whether a submission of ``form`` was made with this idempotency key."""

@@ -469,6 +469,13 @@ VARIABLES: tuple[Variable, ...] = (
              "How long after a submission an idempotent retry still shows its receipt code "
              "again; later retries get the reference without it (0: never again).",
              parse=whole(0, DAY)),
+    Variable("INTAKE_RETENTION_IDEMPOTENCY_HOURS", "24",
+             "Hours a submission's idempotency record (the keyed digest of its request) is "
+             "kept: a retry with the same `Idempotency-Key` within them gets the first "
+             "answer again; later, `sweep` clears the record and a retry is a 409 asking "
+             "for a new key. At least the receipt's window "
+             "(`INTAKE_REPLAY_RECEIPT_SECONDS`).",
+             parse=whole(1, 720)),
     Variable("INTAKE_KMS_EMULATOR_HOST", "",
              "host:port on the loopback interface of a KMS-compatible gRPC server, reached "
              "over insecure gRPC (tests).", "local",
@@ -567,6 +574,7 @@ class SealingSettings:
     messages_key_file: Path = Path(".intake/keys/messages.kek")
     replay_hmac_secret: str = field(default="", repr=False)
     replay_receipt_seconds: int = 600
+    replay_record_hours: int = 24
     retention_kms_key_ring: str = ""
     messages_retention_kms_key_ring: str = ""
     retention_kms_protection_level: str = "SOFTWARE"
@@ -746,6 +754,7 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
                                    or data_dir / "keys" / "messages.kek"),
             replay_hmac_secret=v["INTAKE_REPLAY_HMAC_SECRET"],
             replay_receipt_seconds=v["INTAKE_REPLAY_RECEIPT_SECONDS"],
+            replay_record_hours=v["INTAKE_RETENTION_IDEMPOTENCY_HOURS"],
             retention_kms_key_ring=v["INTAKE_RETENTION_KMS_KEY_RING"],
             messages_retention_kms_key_ring=v["INTAKE_MESSAGES_RETENTION_KMS_KEY_RING"],
             retention_kms_protection_level=v["INTAKE_RETENTION_KMS_PROTECTION_LEVEL"],
@@ -802,6 +811,10 @@ def _check_keys(settings: Settings) -> None:
                           "the cases key and the messages key both live in Cloud KMS")
     if cases and cases == messages:
         raise ConfigError("INTAKE_MESSAGES_KMS_KEY must be another key than INTAKE_KMS_KEY")
+    if settings.sealing.replay_receipt_seconds > settings.sealing.replay_record_hours * 3600:
+        raise ConfigError("INTAKE_REPLAY_RECEIPT_SECONDS must not be longer than "
+                          "INTAKE_RETENTION_IDEMPOTENCY_HOURS: the receipt is shown again "
+                          "only while the idempotency record is kept")
     rings = (settings.sealing.retention_kms_key_ring,
              settings.sealing.messages_retention_kms_key_ring)
     if bool(rings[0]) != bool(rings[1]):

@@ -39,14 +39,17 @@ def timestamp(value: Any) -> datetime:
 def submission_doc(s: Submission) -> JSON:
     return {"id": s.id, "form": s.form, "reference": s.reference, "received_at": s.received_at,
             "clear": s.clear, "sealed": s.sealed, "anonymous": s.anonymous,
-            "request_digest": s.request_digest, "receipt_hash": s.receipt_hash}
+            "request_digest": s.request_digest, "receipt_hash": s.receipt_hash,
+            **({"replay_until": s.replay_until} if s.replay_until is not None else {})}
 
 
 def submission_from_doc(d: JSON) -> Submission:
     return Submission(id=d["id"], form=d["form"], reference=d["reference"],
                       received_at=timestamp(d["received_at"]), clear=dict(d["clear"]),
                       sealed=dict(d["sealed"]), anonymous=bool(d["anonymous"]),
-                      request_digest=d["request_digest"], receipt_hash=d.get("receipt_hash"))
+                      request_digest=d["request_digest"], receipt_hash=d.get("receipt_hash"),
+                      replay_until=(timestamp(d["replay_until"]) if d.get("replay_until")
+                                    else None))
 
 
 def triage_doc(t: Triage) -> JSON:

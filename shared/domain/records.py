@@ -30,6 +30,9 @@ class Submission:
     anonymous: bool
     request_digest: str
     receipt_hash: str | None = None
+    # Until when ``request_digest`` (the idempotency record) is kept; after that it is
+    # cleared, and the idempotency key answers a retry no more (docs/retention.md).
+    replay_until: datetime | None = None
 
 
 class UnknownSubmission(LookupError):

@@ -26,7 +26,7 @@ from shared.ports.tasks import QueueUnavailable
 from shared.services.cases import AssigneeNotEligible, CaseNotFound
 from shared.services.forward import ForwardLater
 from shared.services.notify import HeldBack, SendInProgress
-from shared.services.receive import IdempotencyConflict
+from shared.services.receive import IdempotencyConflict, IdempotencyKeyExpired
 
 RETRY_AFTER_SECONDS = "30"
 RETRY_LATER = {"Retry-After": RETRY_AFTER_SECONDS}
@@ -108,6 +108,10 @@ ANSWERS: dict[type[Exception], Answer] = {
     RetentionRefused: Answer(_said(409, "_state")),
     ReasonRequired: Answer(_said(422, "reason")),
     DetailProblem: Answer(lambda problem: _said(422, problem.field)(problem)),
+    IdempotencyKeyExpired: Answer(_fixed(
+        409, "Idempotency-Key",
+        "This Idempotency-Key was used too long ago to be recognised; send again with a new "
+        "one.")),
     IdempotencyConflict: Answer(_fixed(
         409, "Idempotency-Key",
         "This Idempotency-Key was already used for a different submission.")),

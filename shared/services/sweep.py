@@ -27,6 +27,7 @@ class SweepReport:
     purged: list[str] = field(default_factory=list)
     rekeyed: list[str] = field(default_factory=list)
     shredded: list[str] = field(default_factory=list)  # months whose key was destroyed
+    digests_forgotten: int = 0  # idempotency records past their retention, cleared
     lockouts_forgotten: int = 0  # follow-up lockout counters deleted (the embedded backend)
 
 
@@ -38,7 +39,8 @@ def sweep(*, store: IntakeStore, queue: TaskQueue, clock: Clock, grace: timedelt
     raise the deadline alerts that are due; then purge the cases whose retention date
     has passed (shared.services.retention); with ``shredding``, wrap the sealed values of
     the cases whose purge month changed under that month's key, and destroy the keys of
-    the months that have passed; with ``follow_up``, delete the follow-up lockout counters
+    the months that have passed; clear the idempotency records kept long enough; with
+    ``follow_up``, delete the follow-up lockout counters
     the retention schedule no longer keeps."""
     now = clock.now()
     report = SweepReport()
@@ -65,6 +67,7 @@ def sweep(*, store: IntakeStore, queue: TaskQueue, clock: Clock, grace: timedelt
     report.purged = purge_due_cases(store=store, clock=clock, batch=batch)
     if shredding is not None:
         report.shredded = shred_past_months(keys=shredding.keys, clock=clock)
+    report.digests_forgotten = store.forget_request_digests(now, batch)
     if follow_up is not None:
         report.lockouts_forgotten = follow_up.forget_lockouts(now)
     return report

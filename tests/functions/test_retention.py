@@ -472,3 +472,33 @@ def test_a_follow_up_lockout_is_kept_a_day_then_sweep_or_the_ttl_policy_deletes_
     else:
         assert forgotten == 1
         assert follow_up.lockout(reference).failures == 0
+
+
+def test_an_idempotency_record_is_kept_24_hours_then_a_retry_asks_for_a_new_key(
+        office: Office) -> None:
+    """Within 24 hours a retry with the same Idempotency-Key gets the first answer; after
+    them the record (the request's keyed digest) is refused and then cleared by sweep, and
+    a retry is a 409 naming the key: nothing is stored twice, nothing is replayed."""
+    h, key, body = office.h, "retry-key-0123456789abcdef", payload("advice")
+    start = office.clock.now()
+    first = h.submit("submit_advice", body, **{"Idempotency-Key": key})
+    assert first.status_code == 201
+    reference = first.get_json()["reference"]
+    submission_id = office.case(reference).submission_id
+    office.clock.current = start + timedelta(hours=24) - timedelta(seconds=1)
+    again = h.submit("submit_advice", body, **{"Idempotency-Key": key})
+    assert again.status_code == 201 and again.get_json()["reference"] == reference
+    assert office.container.use_cases.sweep().digests_forgotten == 0
+
+    office.clock.current = start + timedelta(hours=24)
+    late = h.submit("submit_advice", body, **{"Idempotency-Key": key})  # before sweep
+    assert late.status_code == 409
+    assert "Idempotency-Key" in late.get_json()["errors"]
+    assert "new one" in late.get_json()["message"]
+    assert office.container.use_cases.sweep().digests_forgotten == 1
+    stored = office.store.get_submission(submission_id)
+    assert stored is not None and stored.request_digest == "" and stored.replay_until is None
+    assert stored.sealed  # the submission itself is kept, by the case's own schedule
+    after = h.submit("submit_advice", body, **{"Idempotency-Key": key})
+    assert after.status_code == 409
+    assert [c.reference for c in office.store.list_cases(CaseQuery(limit=50))] == [reference]

@@ -117,6 +117,14 @@ class InMemoryStore(IntakeStore):
             found.sort(key=lambda c: next_deadline(c) or query.due_before)  # type: ignore[arg-type,return-value]
         return found[:query.limit]
 
+    def forget_request_digests(self, at: datetime, limit: int) -> int:
+        with self._lock:
+            due = [s for s in self.submissions.values()
+                   if s.replay_until is not None and s.replay_until <= at][:limit]
+            for s in due:
+                self.submissions[s.id] = replace(s, request_digest="", replay_until=None)
+            return len(due)
+
     def pending_tasks(self, enqueued_before: datetime, limit: int) -> list[PendingTask]:
         due = [p for p in self.pending.values() if p.last_enqueued_at < enqueued_before]
         return sorted(due, key=lambda p: p.last_enqueued_at)[:limit]
@@ -203,6 +211,11 @@ class FlakyStore(IntakeStore):
                     decide: Callable[[Case], CaseChange | None]) -> CaseChange | None:
         result: CaseChange | None = self._call(
             "update_case", lambda: self.inner.update_case(reference, decide))
+        return result
+
+    def forget_request_digests(self, at: datetime, limit: int) -> int:
+        result: int = self._call("forget_request_digests",
+                                 lambda: self.inner.forget_request_digests(at, limit))
         return result
 
     def pending_tasks(self, enqueued_before: datetime, limit: int) -> list[PendingTask]:

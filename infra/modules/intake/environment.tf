@@ -35,6 +35,7 @@ locals {
     INTAKE_RETENTION_RETALIATION_DAYS       = tostring(var.settings.retention_retaliation_days)
     INTAKE_RETENTION_EXTENSION_DAYS         = tostring(var.settings.retention_extension_days)
     INTAKE_RETENTION_FOLLOW_UP_LOCKOUT_DAYS = tostring(var.settings.retention_follow_up_lockout_days)
+    INTAKE_RETENTION_IDEMPOTENCY_HOURS      = tostring(var.settings.retention_idempotency_hours)
     INTAKE_LOG_LEVEL                        = var.settings.log_level
     # referrals and notifications
     INTAKE_INVESTIGATIONS_URL      = var.investigations_url

@@ -57,6 +57,7 @@ variable "settings" {
     retention_retaliation_days       = optional(number, 3650)
     retention_extension_days         = optional(number, 365)
     retention_follow_up_lockout_days = optional(number, 1)
+    retention_idempotency_hours      = optional(number, 24)
     forward_timeout_seconds          = optional(number, 10)
     forward_max_attempts             = optional(number, 12)
     form_rate_limit                  = optional(number, 20)
@@ -94,6 +95,8 @@ variable "settings" {
       var.settings.retention_retaliation_days >= 0 && var.settings.retention_retaliation_days <= 36500,
       var.settings.retention_extension_days >= 1 && var.settings.retention_extension_days <= 3650,
       var.settings.retention_follow_up_lockout_days >= 0 && var.settings.retention_follow_up_lockout_days <= 365,
+      var.settings.retention_idempotency_hours >= 1 && var.settings.retention_idempotency_hours <= 720,
+      var.settings.replay_receipt_seconds <= var.settings.retention_idempotency_hours * 3600,
       var.settings.forward_timeout_seconds >= 1 && var.settings.forward_timeout_seconds <= 120,
       var.settings.forward_max_attempts >= 1 && var.settings.forward_max_attempts <= 30,
       var.settings.form_rate_limit >= 0 && var.settings.form_rate_limit <= 100000,
