@@ -30,7 +30,13 @@ from shared.domain.policy import Policy
 from shared.domain.records import Case, CaseChange, CaseEvent, CaseQuery, ProtectiveMeasure
 from shared.domain.recusal import Marker
 from shared.domain.retention import RetentionRefused
-from shared.domain.sealing import NOTE, REPLY_TO_SUBMITTER, TRANSITION_NOTE, event_context
+from shared.domain.sealing import (
+    NOTE,
+    REPLY_TO_SUBMITTER,
+    RETENTION_REASON,
+    TRANSITION_NOTE,
+    event_context,
+)
 from shared.logs import get_logger
 from shared.ports.clock import Clock
 from shared.ports.sealing import PayloadCipher
@@ -293,8 +299,9 @@ def place_hold(reference: str, reason: str, officer: Officer, *,
     holds (RetentionRefused on a held or purged case)."""
     desk = _Desk(store, cipher, clock, queue, policy, marker)
     actor = casework.officer_actor(officer.email)
+    sealed = _seal(desk, RETENTION_REASON, reference, retention.checked_reason(reason))
     change, _ = _act(reference, officer, "hold", desk,
-                     lambda c, _, now: retention.hold_placed(c, actor, reason, now),
+                     lambda c, _, now: retention.hold_placed(c, actor, sealed, now),
                      role=ETHICS_ADMIN)
     return change.case
 
@@ -306,8 +313,9 @@ def lift_hold(reference: str, reason: str, officer: Officer, *,
     meanwhile is purged at the next sweep."""
     desk = _Desk(store, cipher, clock, queue, policy, marker)
     actor = casework.officer_actor(officer.email)
+    sealed = _seal(desk, RETENTION_REASON, reference, retention.checked_reason(reason))
     change, _ = _act(reference, officer, "hold_lift", desk,
-                     lambda c, _, now: retention.hold_lifted(c, actor, reason, now),
+                     lambda c, _, now: retention.hold_lifted(c, actor, sealed, now),
                      role=ETHICS_ADMIN)
     return change.case
 
@@ -319,6 +327,8 @@ def extend_retention(reference: str, reason: str, officer: Officer, *,
     with the reason; RetentionRefused for a second one, or a case with no date."""
     desk = _Desk(store, cipher, clock, queue, policy, marker)
     actor = casework.officer_actor(officer.email)
+    sealed = _seal(desk, RETENTION_REASON, reference, retention.checked_reason(reason))
     change, _ = _act(reference, officer, "extend", desk,
-                     lambda c, _, now: retention.extended(c, actor, reason, now, desk.policy))
+                     lambda c, _, now: retention.extended(c, actor, sealed, now,
+                                                          desk.policy))
     return change.case

@@ -502,3 +502,44 @@ def test_an_idempotency_record_is_kept_24_hours_then_a_retry_asks_for_a_new_key(
     after = h.submit("submit_advice", body, **{"Idempotency-Key": key})
     assert after.status_code == 409
     assert [c.reference for c in office.store.list_cases(CaseQuery(limit=50))] == [reference]
+
+
+def test_the_reasons_of_holds_and_extensions_are_sealed_at_rest_and_shown_to_officers(
+        shredding_office: Office) -> None:
+    """An officer's reason is free text: sealed like a note (under the cases key while the
+    case is held, under its purge month's key otherwise), shown opened in the case's
+    history, never stored in clear, and shredded with the case."""
+    office = shredding_office
+    office.clock.current = datetime(2027, 8, 2, 9, 0, tzinfo=UTC)
+    reference, _ = closed_advice(office)
+    hold_reason, lift_reason = "Litigation pending before the tribunal.", "Litigation over."
+    extension_reason = "A related request is still open."
+    assert hold(office, reference, True).status_code == 200  # with hold_reason
+    lifted = office.call("POST", f"/{reference}/legal_hold",
+                         {"held": False, "reason": lift_reason}, who=ADMIN)
+    assert lifted.status_code == 200
+    extended = office.call("POST", f"/{reference}/extension", {"reason": extension_reason})
+    assert extended.status_code == 200
+    office.container.use_cases.sweep()  # wraps what the last step sealed, if not done yet
+
+    reasons = [e for e in office.events(reference) if "reason_text" in e.details]
+    assert [e.kind for e in reasons] == ["legal_hold_placed", "legal_hold_lifted",
+                                         "retention_extended"]
+    for event in reasons:
+        stored = event.details["reason_text"]
+        assert set(stored) == {"message_id", "sealed"}
+        assert stored["sealed"]["kid"] == "retention:2028-08"  # extended: a year later
+    raw = json.dumps([e.details for e in office.events(reference)])
+    for text in (hold_reason, lift_reason, extension_reason, "Litigation"):
+        assert text not in raw
+
+    read = office.call("GET", f"/{reference}")
+    history = {e["kind"]: e for e in read.get_json()["history"]}
+    assert history["legal_hold_lifted"]["text"] == lift_reason
+    assert history["retention_extended"]["text"] == extension_reason
+    assert "reason_text" not in history["retention_extended"]["details"]
+    assert not history["retention_extended"]["unreadable"]
+
+    office.clock.current = datetime(2028, 8, 20, 9, 0, tzinfo=UTC)
+    assert office.container.use_cases.sweep().purged == [reference]
+    assert not any("reason_text" in e.details for e in office.events(reference))
