@@ -37,6 +37,8 @@ CREATE TABLE IF NOT EXISTS follow_up_message_ids (
     PRIMARY KEY (reference, message_id));
 CREATE TABLE IF NOT EXISTS follow_up_lockouts (
     reference TEXT PRIMARY KEY, doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS follow_up_lockouts_by_expiry
+    ON follow_up_lockouts (json_extract(doc, '$.expires_at'));
 """
 LEGACY = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'follow_up_messages'"
 MIGRATE = """
