@@ -104,7 +104,8 @@ class Container:
                       extension_days=p.extension_days,
                       feedback_months_advice=p.feedback_months_advice,
                       feedback_months_misconduct=p.feedback_months_misconduct,
-                      feedback_months_retaliation=p.feedback_months_retaliation)
+                      feedback_months_retaliation=p.feedback_months_retaliation,
+                      follow_up_lockout_days=p.follow_up_lockout_days)
 
     @property
     def sweep_grace(self) -> timedelta:
@@ -142,8 +143,9 @@ class Container:
 
     @property
     def retention_keys(self) -> RetentionKeys | None:
-        """The purge months' keys of crypto-shredding: local key files on the embedded
-        backend; none on Google Cloud yet (docs/retention.md)."""
+        """The purge months' keys of crypto-shredding: Cloud KMS keys of the retention key
+        ring when one is set (Google Cloud), else local key files on the embedded backend;
+        none on Google Cloud without a ring (docs/retention.md)."""
         return self._component("retention_keys", lambda: _retention_keys(self.settings))
 
     @property
@@ -176,6 +178,11 @@ class Container:
     @property
     def replay_receipt_window(self) -> timedelta:
         return timedelta(seconds=self.settings.sealing.replay_receipt_seconds)
+
+    @property
+    def replay_record_window(self) -> timedelta:
+        """How long a submission's idempotency record is kept."""
+        return timedelta(hours=self.settings.sealing.replay_record_hours)
 
     @property
     def sealed_records(self) -> SealedRecords:
@@ -480,7 +487,8 @@ class UseCases:
         c = self._c
         bound = partial(receive_submission, store=c.store, queue=c.queue, sealer=c.sealer,
                         digests=c.replay_digests, clock=c.clock,
-                        receipt_window=c.replay_receipt_window, signer=c.proof_signer)
+                        receipt_window=c.replay_receipt_window, signer=c.proof_signer,
+                        record_window=c.replay_record_window)
 
         def receive(form: FormSpec, data: Mapping[str, object], *,
                     idempotency_key: str | None, submitted: bytes | None = None,
@@ -572,7 +580,7 @@ class UseCases:
                        reminders=lambda: queue_reminders(
                            store=c.disclosure_store, clock=c.clock,
                            settings=c.programme_settings, queue=c.queue),
-                       shredding=shredding)
+                       shredding=shredding, follow_up=c.follow_up)
 
     @cached_property
     def disclosure_reminder(self) -> partial[str]:
@@ -847,6 +855,14 @@ def _cipher(keys: Mapping[str, Callable[[], KeyService]],
 
 
 def _retention_keys(s: Settings) -> RetentionKeys | None:
+    if s.sealing.retention_kms_key_ring:
+        from shared.adapters.kms_keys import kms_client
+        from shared.adapters.kms_retention_keys import KmsRetentionKeys
+        rings = {CASES_KEY: s.sealing.retention_kms_key_ring,
+                 MESSAGES_KEY: s.sealing.messages_retention_kms_key_ring}
+        return KmsRetentionKeys(kms_client(s.kms_emulator_host), rings,
+                                protection_level=s.sealing.retention_kms_protection_level,
+                                timeout=s.store_timeout)
     if s.backend != "embedded":
         return None
     from shared.adapters.local_retention_keys import LocalRetentionKeys

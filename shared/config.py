@@ -139,6 +139,7 @@ def _outside_url(name: str, raw: str) -> str:
 
 
 _KMS_KEY_NAME = re.compile(r"projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+")
+_KMS_KEY_RING = re.compile(r"projects/[^/]+/locations/[^/]+/keyRings/[^/]+")
 _LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
 
@@ -146,6 +147,13 @@ def _kms_key_name(name: str, raw: str) -> str:
     if raw and not _KMS_KEY_NAME.fullmatch(raw):
         raise ConfigError(f"{name} must be a key resource name "
                           "projects/P/locations/L/keyRings/R/cryptoKeys/K; got " + repr(raw))
+    return raw
+
+
+def _kms_key_ring(name: str, raw: str) -> str:
+    if raw and not _KMS_KEY_RING.fullmatch(raw):
+        raise ConfigError(f"{name} must be a key ring resource name "
+                          "projects/P/locations/L/keyRings/R; got " + repr(raw))
     return raw
 
 
@@ -283,6 +291,12 @@ VARIABLES: tuple[Variable, ...] = (
                "Art. 9): the feedback_due deadline officers see, filter on and are alerted "
                "about.", parse=whole(1, 24))
       for form in ("advice", "misconduct", "retaliation")),
+    Variable("INTAKE_RETENTION_FOLLOW_UP_LOCKOUT_DAYS", "1",
+             "Days a reference's counter of wrong receipt codes on the follow-up page is "
+             "kept after its last check or lock (never less than it locks, "
+             "`INTAKE_FOLLOW_UP_LOCK_SECONDS`), then deleted: a Firestore TTL policy on "
+             "`gcp`, `sweep` on the embedded backend. 0: as soon as it no longer locks.",
+             parse=whole(0, 365)),
     Variable("INTAKE_POLICY_ADVICE_WORKING_DAYS", "10",
              "Working days (Monday to Friday, UTC; public holidays are not known and count "
              "as working days) the Ethics Office has to answer an advice request, from its "
@@ -460,6 +474,26 @@ VARIABLES: tuple[Variable, ...] = (
              "page may use. Another key than `INTAKE_KMS_KEY`. Empty: the local key file "
              "`INTAKE_MESSAGES_KEY_FILE`.",
              parse=_kms_key_name),
+    Variable("INTAKE_RETENTION_KMS_KEY_RING", "",
+             "Cloud KMS key ring of the purge months' keys (crypto-shredding: "
+             "`projects/P/locations/L/keyRings/R`): a closed case's data keys are wrapped "
+             "under the key `retention-YYYY-MM` of the month it is due in, made on first "
+             "use, and `sweep` destroys that key's version once the month has passed "
+             "(docs/retention.md). The month keys of the cases key's values (submissions, "
+             "notes, transition notes). Empty on `gcp`: no crypto-shredding. The embedded "
+             "backend keeps key files in `<INTAKE_DATA_DIR>/keys/retention` instead. Set "
+             "together with `INTAKE_MESSAGES_RETENTION_KMS_KEY_RING`.",
+             parse=_kms_key_ring),
+    Variable("INTAKE_MESSAGES_RETENTION_KMS_KEY_RING", "",
+             "Cloud KMS key ring of the purge months' keys of the messages key's values "
+             "(replies and the submitter's messages): another ring than "
+             "`INTAKE_RETENTION_KMS_KEY_RING`, so the follow-up page, allowed only the "
+             "messages' keys, never opens a closed case's submission.",
+             parse=_kms_key_ring),
+    Variable("INTAKE_RETENTION_KMS_PROTECTION_LEVEL", "SOFTWARE",
+             "Protection level of the purge months' keys the code makes in "
+             "`INTAKE_RETENTION_KMS_KEY_RING`: `SOFTWARE` or `HSM`.",
+             parse=choice("SOFTWARE", "HSM")),
     Variable("INTAKE_MESSAGES_KEY_FILE", "",
              "Local key-encryption key file of replies and submitter messages (32 random "
              "bytes, base64). Empty: `<INTAKE_DATA_DIR>/keys/messages.kek`, created on first "
@@ -488,6 +522,13 @@ VARIABLES: tuple[Variable, ...] = (
              "the proofs of submission. Empty: `<INTAKE_DATA_DIR>/keys/proof-keys.json`, "
              "created on first use by the embedded backend. Unused when "
              "`INTAKE_PROOF_KMS_KEY` is set.", "local"),
+    Variable("INTAKE_RETENTION_IDEMPOTENCY_HOURS", "24",
+             "Hours a submission's idempotency record (the keyed digest of its request) is "
+             "kept: a retry with the same `Idempotency-Key` within them gets the first "
+             "answer again; later, `sweep` clears the record and a retry is a 409 asking "
+             "for a new key. At least the receipt's window "
+             "(`INTAKE_REPLAY_RECEIPT_SECONDS`).",
+             parse=whole(1, 720)),
     Variable("INTAKE_KMS_EMULATOR_HOST", "",
              "host:port on the loopback interface of a KMS-compatible gRPC server, reached "
              "over insecure gRPC (tests).", "local",
@@ -566,6 +607,7 @@ class PolicySettings:
     feedback_months_advice: int = 3
     feedback_months_misconduct: int = 3
     feedback_months_retaliation: int = 3
+    follow_up_lockout_days: int = 1
 
 
 @dataclass(frozen=True)
@@ -590,6 +632,10 @@ class SealingSettings:
     replay_receipt_seconds: int = 600
     proof_kms_key: str = ""
     proof_key_file: Path = Path(".intake/keys/proof-keys.json")
+    replay_record_hours: int = 24
+    retention_kms_key_ring: str = ""
+    messages_retention_kms_key_ring: str = ""
+    retention_kms_protection_level: str = "SOFTWARE"
 
 
 @dataclass(frozen=True)
@@ -751,6 +797,7 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
             feedback_months_advice=v["INTAKE_POLICY_FEEDBACK_MONTHS_ADVICE"],
             feedback_months_misconduct=v["INTAKE_POLICY_FEEDBACK_MONTHS_MISCONDUCT"],
             feedback_months_retaliation=v["INTAKE_POLICY_FEEDBACK_MONTHS_RETALIATION"],
+            follow_up_lockout_days=v["INTAKE_RETENTION_FOLLOW_UP_LOCKOUT_DAYS"],
         ),
         log_level=v["INTAKE_LOG_LEVEL"],
         local_dispatch_attempts=v["INTAKE_LOCAL_DISPATCH_ATTEMPTS"],
@@ -786,6 +833,10 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
             proof_kms_key=v["INTAKE_PROOF_KMS_KEY"],
             proof_key_file=Path(v["INTAKE_PROOF_KEY_FILE"]
                                 or data_dir / "keys" / "proof-keys.json"),
+            replay_record_hours=v["INTAKE_RETENTION_IDEMPOTENCY_HOURS"],
+            retention_kms_key_ring=v["INTAKE_RETENTION_KMS_KEY_RING"],
+            messages_retention_kms_key_ring=v["INTAKE_MESSAGES_RETENTION_KMS_KEY_RING"],
+            retention_kms_protection_level=v["INTAKE_RETENTION_KMS_PROTECTION_LEVEL"],
         ),
         forms=FormsSettings(
             secret=v["INTAKE_FORMS_SECRET"],
@@ -847,6 +898,18 @@ def _check_keys(settings: Settings) -> None:
                           "the cases key and the messages key both live in Cloud KMS")
     if cases and cases == messages:
         raise ConfigError("INTAKE_MESSAGES_KMS_KEY must be another key than INTAKE_KMS_KEY")
+    if settings.sealing.replay_receipt_seconds > settings.sealing.replay_record_hours * 3600:
+        raise ConfigError("INTAKE_REPLAY_RECEIPT_SECONDS must not be longer than "
+                          "INTAKE_RETENTION_IDEMPOTENCY_HOURS: the receipt is shown again "
+                          "only while the idempotency record is kept")
+    rings = (settings.sealing.retention_kms_key_ring,
+             settings.sealing.messages_retention_kms_key_ring)
+    if bool(rings[0]) != bool(rings[1]):
+        raise ConfigError("INTAKE_RETENTION_KMS_KEY_RING and "
+                          "INTAKE_MESSAGES_RETENTION_KMS_KEY_RING are set together")
+    if rings[0] and rings[0] == rings[1]:
+        raise ConfigError("INTAKE_MESSAGES_RETENTION_KMS_KEY_RING must be another key ring "
+                          "than INTAKE_RETENTION_KMS_KEY_RING")
     if not cases and settings.key_file == settings.sealing.messages_key_file:
         raise ConfigError("INTAKE_MESSAGES_KEY_FILE must be another file than "
                           "INTAKE_KEY_FILE")

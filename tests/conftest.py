@@ -110,6 +110,10 @@ class KmsServer:
     def key_service(self, **kwargs: float) -> KmsKeyService:
         return KmsKeyService.connect(self.key_name, emulator_host=self.host, **kwargs)
 
+    def new_ring(self) -> str:
+        """A fresh, empty key ring on the same server (the purge months' keys)."""
+        return f"projects/test/locations/europe-west1/keyRings/retention-{uuid.uuid4().hex[:12]}"
+
     def another_key(self) -> str:
         """A fresh key on the same server (the messages key beside the cases key)."""
         name = f"{self.key_name.rsplit('/', 1)[0]}/kek-{uuid.uuid4().hex[:12]}"

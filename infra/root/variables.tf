@@ -62,6 +62,8 @@ variable "settings" {
     retention_misconduct_days          = optional(number, 365)
     retention_retaliation_days         = optional(number, 3650)
     retention_extension_days           = optional(number, 365)
+    retention_follow_up_lockout_days   = optional(number, 1)
+    retention_idempotency_hours        = optional(number, 24)
     forward_timeout_seconds            = optional(number, 10)
     forward_max_attempts               = optional(number, 12)
     form_rate_limit                    = optional(number, 20)

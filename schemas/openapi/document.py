@@ -137,7 +137,9 @@ def build_openapi() -> dict[str, Any]:
                 "403": error("A post a browser marks as coming from another site "
                              "(Sec-Fetch-Site, or an Origin other than the site's own)."),
                 "405": error("Only POST is accepted."),
-                "409": error("Idempotency-Key reused with a different body."),
+                "409": error("Idempotency-Key reused with a different body, or used longer "
+                             "ago than its record is kept (24 hours by default): send "
+                             "again with a new key."),
                 "413": error("Body larger than the limit."),
                 "415": error("Content type other than JSON."),
                 "422": error("The body does not satisfy the form's rules."),

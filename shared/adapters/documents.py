@@ -41,7 +41,8 @@ def submission_doc(s: Submission) -> JSON:
     return {"id": s.id, "form": s.form, "reference": s.reference, "received_at": s.received_at,
             "clear": s.clear, "sealed": s.sealed, "anonymous": s.anonymous,
             "request_digest": s.request_digest, "receipt_hash": s.receipt_hash,
-            "proof": s.proof}
+            "proof": s.proof,
+            **({"replay_until": s.replay_until} if s.replay_until is not None else {})}
 
 
 def submission_from_doc(d: JSON) -> Submission:
@@ -49,7 +50,9 @@ def submission_from_doc(d: JSON) -> Submission:
                       received_at=timestamp(d["received_at"]), clear=dict(d["clear"]),
                       sealed=dict(d["sealed"]), anonymous=bool(d["anonymous"]),
                       request_digest=d["request_digest"], receipt_hash=d.get("receipt_hash"),
-                      proof=d.get("proof"))
+                      proof=d.get("proof"),
+                      replay_until=(timestamp(d["replay_until"]) if d.get("replay_until")
+                                    else None))
 
 
 def triage_doc(t: Triage) -> JSON:

@@ -100,7 +100,7 @@ class EnvelopeCipher(EnvelopeSealer, PayloadCipher):
         if kid.startswith(RETENTION_PREFIX):
             if self._retention is None:
                 raise SealBroken("sealed under a retention key this backend does not have")
-            return self._retention.key(kid.removeprefix(RETENTION_PREFIX))
+            return self._retention.key(kid.removeprefix(RETENTION_PREFIX), purpose)
         return self._keys[purpose]
 
     def rewrap(self, context: SealContext, envelope: Mapping[str, Any],
@@ -119,7 +119,7 @@ class EnvelopeCipher(EnvelopeSealer, PayloadCipher):
         if month is None or self._retention is None:
             target: KeyWrapper = self._keys[context.key_purpose]
         else:
-            target = self._retention.key_for(month)
+            target = self._retention.key_for(month, context.key_purpose)
         if target.key_id == kid:
             return dict(envelope)
         return {**envelope, "kid": target.key_id,

@@ -146,8 +146,12 @@ class FirestoreFollowUpStore(FollowUpStore):
         snapshot = self._database.call(self._lockout_ref(reference).get)
         return lockout_from_doc(snapshot.to_dict() or {}) if snapshot.exists else Lockout()
 
+    def forget_lockouts(self, at: datetime) -> int:
+        return 0  # the TTL policy on expires_at (infra/modules/intake, retention_ttl_field)
+
     def reserve_attempt(self, reference: str, *, at: datetime, limit: int,
-                        lock_for: timedelta, pause: timedelta | None = None) -> Attempt:
+                        lock_for: timedelta, pause: timedelta | None = None,
+                        keep_for: timedelta = timedelta(0)) -> Attempt:
         ref = self._lockout_ref(reference)
 
         @firestore.transactional
@@ -158,7 +162,7 @@ class FirestoreFollowUpStore(FollowUpStore):
             counted = current.reserve(at, limit, lock_for, pause=pause)
             if counted is None:
                 return Attempt(False, current)
-            transaction.set(ref, lockout_doc(counted, lock_for))
+            transaction.set(ref, lockout_doc(counted, lock_for, keep_for))
             return Attempt(True, counted)
 
         with case_lock(reference), self._guard():  # threads of an instance take turns

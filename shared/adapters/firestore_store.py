@@ -175,6 +175,20 @@ class FirestoreStore(IntakeStore):
         snapshots = self._database.stream(found.limit(query.limit))
         return [case_from_doc(s.to_dict() or {}) for s in snapshots]
 
+    def forget_request_digests(self, at: datetime, limit: int) -> int:
+        query = (self._db.collection("submissions")
+                 .where(filter=FieldFilter("replay_until", "<=", at))
+                 .order_by("replay_until")
+                 .limit(limit))
+        snapshots = list(self._database.stream(query))
+        if snapshots:
+            batch = self._db.batch()
+            for snapshot in snapshots:
+                batch.update(snapshot.reference, {"request_digest": "",
+                                                  "replay_until": firestore.DELETE_FIELD})
+            self._database.call(batch.commit)
+        return len(snapshots)
+
     def pending_tasks(self, enqueued_before: datetime, limit: int) -> list[PendingTask]:
         query = (self._db.collection("pending_tasks")
                  .where(filter=FieldFilter("last_enqueued_at", "<", enqueued_before))

@@ -9,13 +9,15 @@ from shared.adapters.documents import timestamp
 from shared.domain.follow_up import Lockout, Visit
 
 
-def lockout_doc(lockout: Lockout, lock_for: timedelta) -> dict[str, Any]:
-    """The counter as stored. ``expires_at``: when it means nothing any more (a TTL policy
-    on this field lets Firestore delete it; nothing reads it back)."""
+def lockout_doc(lockout: Lockout, lock_for: timedelta,
+                keep_for: timedelta = timedelta(0)) -> dict[str, Any]:
+    """The counter as stored. ``expires_at``: when the retention schedule deletes it
+    (``keep_for`` after its last attempt or lock, never while it still counts: a TTL
+    policy on this field on Firestore, sweep on SQLite)."""
     last = lockout.locked_until or lockout.last_failure_at
     return {"failures": lockout.failures, "locked_until": lockout.locked_until,
             "last_failure_at": lockout.last_failure_at, "since": lockout.since,
-            "expires_at": last + lock_for if last is not None else None}
+            "expires_at": last + max(lock_for, keep_for) if last is not None else None}
 
 
 def refund_fields(lockout: Lockout) -> dict[str, Any]:

@@ -26,13 +26,26 @@ def crc32c(data: bytes) -> int:
     return int(google_crc32c.value(data))
 
 
+def kms_client(emulator_host: str = "") -> kms_v1.KeyManagementServiceClient:
+    """A Cloud KMS client, or one for a KMS-compatible server over insecure gRPC."""
+    if not emulator_host:
+        return kms_v1.KeyManagementServiceClient()
+    import grpc
+    from google.cloud.kms_v1.services.key_management_service.transports import (
+        KeyManagementServiceGrpcTransport,
+    )
+    transport = KeyManagementServiceGrpcTransport(channel=grpc.insecure_channel(emulator_host))
+    return kms_v1.KeyManagementServiceClient(transport=transport)
+
+
 class KmsKeyService(KeyService):
     """Wraps data keys with a Cloud KMS symmetric ENCRYPT_DECRYPT key."""
 
     def __init__(self, client: kms_v1.KeyManagementServiceClient, key_name: str, *,
-                 timeout: float = 10.0) -> None:
+                 timeout: float = 10.0, key_id: str = "") -> None:
         self._client = client
         self._key_name = key_name
+        self._key_id = key_id or key_name
         self._timeout = timeout
         self._retry = Retry(predicate=if_transient_error, initial=0.1, maximum=1.0,
                             multiplier=2.0, timeout=timeout)
@@ -41,20 +54,15 @@ class KmsKeyService(KeyService):
     def connect(cls, key_name: str, *, emulator_host: str = "",
                 timeout: float = 10.0) -> KmsKeyService:
         """A key service on Cloud KMS, or on a KMS-compatible server over insecure gRPC."""
-        if not emulator_host:
-            return cls(kms_v1.KeyManagementServiceClient(), key_name, timeout=timeout)
-        import grpc
-        from google.cloud.kms_v1.services.key_management_service.transports import (
-            KeyManagementServiceGrpcTransport,
-        )
-        transport = KeyManagementServiceGrpcTransport(
-            channel=grpc.insecure_channel(emulator_host))
-        return cls(kms_v1.KeyManagementServiceClient(transport=transport), key_name,
-                   timeout=timeout)
+        return cls(kms_client(emulator_host), key_name, timeout=timeout)
 
     @property
     def key_id(self) -> str:
-        return self._key_name
+        return self._key_id
+
+    def _refused(self, error: Exception) -> Exception:
+        """What a KMS error on a call means to the caller: the key service unavailable."""
+        return KeyServiceUnavailable(f"cloud kms: {type(error).__name__}: {error}")
 
     def wrap(self, data_key: bytes, associated: bytes) -> bytes:
         request = kms_v1.EncryptRequest(
@@ -65,7 +73,7 @@ class KmsKeyService(KeyService):
             response = self._client.encrypt(request=request, retry=self._retry,
                                             timeout=self._timeout)
         except _UNAVAILABLE as error:
-            raise KeyServiceUnavailable(f"cloud kms: {type(error).__name__}: {error}") from error
+            raise self._refused(error) from error
         if not (response.verified_plaintext_crc32c
                 and response.verified_additional_authenticated_data_crc32c):
             raise KeyServiceUnavailable("cloud kms: the request was corrupted in transit")
@@ -74,8 +82,8 @@ class KmsKeyService(KeyService):
         return bytes(response.ciphertext)
 
     def unwrap(self, wrapped: bytes, associated: bytes, key_id: str) -> bytes:
-        if key_id != self._key_name:
-            raise ValueError(f"data key was wrapped by {key_id}, not by {self._key_name}")
+        if key_id != self._key_id:
+            raise ValueError(f"data key was wrapped by {key_id}, not by {self._key_id}")
         request = kms_v1.DecryptRequest(
             name=self._key_name, ciphertext=wrapped, additional_authenticated_data=associated,
             ciphertext_crc32c=crc32c(wrapped),
@@ -88,7 +96,7 @@ class KmsKeyService(KeyService):
             # altered: the same answer a tampered envelope gets from the local key.
             raise ValueError("wrapped data key failed authentication") from None
         except _UNAVAILABLE as error:
-            raise KeyServiceUnavailable(f"cloud kms: {type(error).__name__}: {error}") from error
+            raise self._refused(error) from error
         if response.plaintext_crc32c != crc32c(response.plaintext):
             raise KeyServiceUnavailable("cloud kms: the response was corrupted in transit")
         return bytes(response.plaintext)

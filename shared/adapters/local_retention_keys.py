@@ -12,6 +12,7 @@ from pathlib import Path
 
 from shared.adapters.local_files import private_folder, write_private
 from shared.adapters.local_keys import LocalKeyService
+from shared.domain.sealing import CASES_KEY
 from shared.ports.sealing import KeyDestroyed, KeyService, RetentionKeys
 
 MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
@@ -25,7 +26,8 @@ def key_id(month: str) -> str:
 class LocalRetentionKeys(RetentionKeys):
     """``<folder>/<YYYY-MM>.kek`` (32 random bytes, base64, mode 0600) for each month in
     use; ``<YYYY-MM>.destroyed``, empty, for each month destroyed, so a destroyed month is
-    never made again."""
+    never made again. One key a month for every purpose: the embedded backend's one process
+    holds every key anyway."""
 
     def __init__(self, folder: Path) -> None:
         self._folder = folder
@@ -35,7 +37,7 @@ class LocalRetentionKeys(RetentionKeys):
             raise ValueError(f"not a month: {month!r}")
         return self._folder / f"{month}.kek", self._folder / f"{month}.destroyed"
 
-    def key_for(self, month: str) -> KeyService:
+    def key_for(self, month: str, purpose: str = CASES_KEY) -> KeyService:
         path, destroyed = self._paths(month)
         if destroyed.exists():
             raise KeyDestroyed(f"the retention key of {month} was destroyed")
@@ -52,7 +54,7 @@ class LocalRetentionKeys(RetentionKeys):
                     os.fsync(handle.fileno())
         return self.key(month)
 
-    def key(self, month: str) -> KeyService:
+    def key(self, month: str, purpose: str = CASES_KEY) -> KeyService:
         path, _ = self._paths(month)
         try:
             raw = path.read_bytes()

@@ -40,6 +40,8 @@ CREATE INDEX IF NOT EXISTS pending_tasks_by_time ON pending_tasks (last_enqueued
 CREATE INDEX IF NOT EXISTS cases_by_state ON cases (state, received_at);
 CREATE INDEX IF NOT EXISTS cases_by_referral_status
     ON cases (json_extract(doc, '$.referral_status'), received_at);
+CREATE INDEX IF NOT EXISTS submissions_by_replay_until
+    ON submissions (json_extract(doc, '$.replay_until'));
 """
 
 

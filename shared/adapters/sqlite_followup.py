@@ -45,6 +45,8 @@ CREATE TABLE IF NOT EXISTS follow_up_lockouts (
     reference TEXT PRIMARY KEY, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS follow_up_visits (
     reference TEXT PRIMARY KEY, doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS follow_up_lockouts_by_expiry
+    ON follow_up_lockouts (json_extract(doc, '$.expires_at'));
 """
 LEGACY = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'follow_up_messages'"
 MIGRATE = """
@@ -130,7 +132,8 @@ class SqliteFollowUpStore(FollowUpStore):
         return json.loads(row[0]) if row else None
 
     def reserve_attempt(self, reference: str, *, at: datetime, limit: int,
-                        lock_for: timedelta, pause: timedelta | None = None) -> Attempt:
+                        lock_for: timedelta, pause: timedelta | None = None,
+                        keep_for: timedelta = timedelta(0)) -> Attempt:
         with self._db.transaction() as db:
             doc = self._read_lockout(db, reference)
             current = lockout_from_doc(doc) if doc is not None else Lockout()
@@ -139,8 +142,15 @@ class SqliteFollowUpStore(FollowUpStore):
                 return Attempt(False, current)
             db.execute("INSERT INTO follow_up_lockouts VALUES (?, ?) ON CONFLICT (reference) "
                        "DO UPDATE SET doc = excluded.doc",
-                       (reference, dump_doc(lockout_doc(counted, lock_for))))
+                       (reference, dump_doc(lockout_doc(counted, lock_for, keep_for))))
             return Attempt(True, counted)
+
+    def forget_lockouts(self, at: datetime) -> int:
+        with self._db.transaction() as db:
+            gone = db.execute(
+                "DELETE FROM follow_up_lockouts WHERE json_extract(doc, '$.expires_at') <= ?",
+                (sortable(at),))
+            return gone.rowcount
 
     def refund_attempt(self, reference: str, attempt: Attempt, *, limit: int) -> None:
         if not attempt.granted:

@@ -48,6 +48,17 @@ class SqliteStore(IntakeStore):
         """The database this store shares with the other embedded adapters."""
         return self._db
 
+    def forget_request_digests(self, at: datetime, limit: int) -> int:
+        with self._db.transaction() as db:
+            rows = db.execute(
+                "SELECT id FROM submissions WHERE json_extract(doc, '$.replay_until') <= ? "
+                "LIMIT ?", (sortable(at), limit)).fetchall()
+            for (submission_id,) in rows:
+                db.execute("UPDATE submissions SET doc = json_remove(json_set(doc, "
+                           "'$.request_digest', ''), '$.replay_until') WHERE id = ?",
+                           (submission_id,))
+            return len(rows)
+
     def create_submission(self, submission: Submission, case: Case, first_event: CaseEvent,
                           pending: PendingTask) -> None:
         try:

@@ -36,6 +36,12 @@ class Policy:
     retention_days: Mapping[str, int] = field(default_factory=lambda: RETENTION_DAYS)
     # What an officer's one extension adds to a case's purge date.
     extension_days: int = 365
+    # How long a follow-up lockout counter is kept after its last check or lock.
+    follow_up_lockout_days: int = 1
+
+    @property
+    def follow_up_lockout_kept(self) -> timedelta:
+        return timedelta(days=self.follow_up_lockout_days)
 
     def purge_after(self, form: str, clock_started: datetime) -> datetime:
         """When a case of ``form`` whose retention clock started then is due for purge."""

@@ -33,6 +33,9 @@ class Submission:
     # The signed proof of submission given to the submitter (docs/proof-format.md): codes,
     # a time and a digest, nothing sealed. None for submissions stored before proofs.
     proof: str | None = None
+    # Until when ``request_digest`` (the idempotency record) is kept; after that it is
+    # cleared, and the idempotency key answers a retry no more (docs/retention.md).
+    replay_until: datetime | None = None
 
 
 class UnknownSubmission(LookupError):

@@ -18,6 +18,7 @@ left of a case once they are deleted (its tombstone). Pure decisions for
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, Final
@@ -94,7 +95,13 @@ def pushed_back(case: Case, at: datetime, policy: Policy) -> CaseChange:
     return CaseChange(updated, events, result=True)
 
 
-def _reason(reason: str) -> str:
+# A reason as the history keeps it: its record id and its sealed text.
+SealedReason = tuple[str, Mapping[str, Any]]
+
+
+def checked_reason(reason: str) -> str:
+    """The reason of a hold, its lifting or an extension, trimmed; ReasonRequired if it is
+    blank or too long (checked before it is sealed)."""
     text = reason.strip()
     if not text or len(text) > REASON_MAX:
         raise ReasonRequired(f"Give a reason of 1 to {REASON_MAX} characters.")
@@ -106,29 +113,35 @@ def _alive(case: Case) -> None:
         raise RetentionRefused("the case's records were deleted: nothing to keep")
 
 
-def hold_placed(case: Case, actor: str, reason: str, at: datetime) -> CaseChange:
+def _sealed_reason(reason: SealedReason) -> dict[str, Any]:
+    message_id, envelope = reason
+    return {"message_id": message_id, "sealed": dict(envelope)}
+
+
+def hold_placed(case: Case, actor: str, reason: SealedReason, at: datetime) -> CaseChange:
     """A legal hold: the case is kept whatever its date until the hold is lifted."""
     _alive(case)
     if case.held:
         raise RetentionRefused("the case is already on legal hold")
     updated, events = record(case, at, [Happened(HOLD_PLACED, actor, {
-        "reason_text": _reason(reason)})], held=True)
+        "reason_text": _sealed_reason(reason)})], held=True)
     return CaseChange(updated, events)
 
 
-def hold_lifted(case: Case, actor: str, reason: str, at: datetime) -> CaseChange:
+def hold_lifted(case: Case, actor: str, reason: SealedReason, at: datetime) -> CaseChange:
     """Lift a legal hold. A case whose date passed while it was held is due at once."""
     _alive(case)
     if not case.held:
         raise RetentionRefused("the case is not on legal hold")
     due = case.purge_after
     updated, events = record(case, at, [Happened(HOLD_LIFTED, actor, {
-        "reason_text": _reason(reason),
+        "reason_text": _sealed_reason(reason),
         "purge_after": due.isoformat() if due else None})], held=False)
     return CaseChange(updated, events)
 
 
-def extended(case: Case, actor: str, reason: str, at: datetime, policy: Policy) -> CaseChange:
+def extended(case: Case, actor: str, reason: SealedReason, at: datetime,
+             policy: Policy) -> CaseChange:
     """The one extension of a case's purge date, by ``policy.extension_days``."""
     _alive(case)
     if case.extended:
@@ -137,7 +150,7 @@ def extended(case: Case, actor: str, reason: str, at: datetime, policy: Policy) 
         raise RetentionRefused("the case's retention clock has not started")
     due = case.purge_after + timedelta(days=policy.extension_days)
     updated, events = record(case, at, [Happened(EXTENDED, actor, {
-        "reason_text": _reason(reason), "from": case.purge_after.isoformat(),
+        "reason_text": _sealed_reason(reason), "from": case.purge_after.isoformat(),
         "purge_after": due.isoformat()})], purge_after=due, extended=True)
     return CaseChange(updated, events)
 

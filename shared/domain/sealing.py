@@ -34,6 +34,11 @@ DISCLOSURE_GUIDANCE: Final = "disclosure_guidance"  # guidance replied to a file
 # An attached file: the cleaned copy officers receive, and the original, each sealed apart.
 EVIDENCE: Final = "evidence"
 EVIDENCE_ORIGINAL: Final = "evidence_original"
+# An officer's reason for a legal hold, its lifting or an extension (shared.domain.retention).
+RETENTION_REASON: Final = "retention_reason"
+# History events that carry one, in ``details["reason_text"]``.
+REASON_EVENTS: Final = frozenset({"legal_hold_placed", "legal_hold_lifted",
+                                  "retention_extended"})
 
 # Where they are kept: submissions/{id}, and the history of a case, cases/{reference}/events.
 SUBMISSIONS: Final = "submissions"
@@ -51,6 +56,7 @@ KEY_OF_KIND: Final = {
     SUBMISSION: CASES_KEY,
     NOTE: CASES_KEY,
     TRANSITION_NOTE: CASES_KEY,
+    RETENTION_REASON: CASES_KEY,
     REPLY_TO_SUBMITTER: MESSAGES_KEY,
     SUBMITTER_MESSAGE: MESSAGES_KEY,
     DECLARATION: CASES_KEY,
@@ -59,7 +65,8 @@ KEY_OF_KIND: Final = {
     EVIDENCE_ORIGINAL: CASES_KEY,
 }
 _COLLECTION_OF_KIND: Final = {SUBMISSION: SUBMISSIONS, NOTE: EVENTS, TRANSITION_NOTE: EVENTS,
-                              REPLY_TO_SUBMITTER: EVENTS, SUBMITTER_MESSAGE: EVENTS,
+                              RETENTION_REASON: EVENTS, REPLY_TO_SUBMITTER: EVENTS,
+                              SUBMITTER_MESSAGE: EVENTS,
                               DECLARATION: DECLARATION_VERSIONS,
                               DISCLOSURE_GUIDANCE: DECLARATION_REVIEWS,
                               EVIDENCE: ATTACHMENTS, EVIDENCE_ORIGINAL: ATTACHMENTS}
@@ -129,19 +136,23 @@ class SealedItem:
     kind: str
     record_id: str
     envelope: Mapping[str, Any]
-    # Where in the event it is kept: "" (the details) or "note" (a transition's note).
+    # Where in the event it is kept: "" (the details), "note" (a transition's note) or
+    # "reason_text" (the reason of a hold, its lifting or an extension).
     field: str = ""
 
 
 def sealed_in_event(event_kind: str, details: Mapping[str, Any]) -> SealedItem | None:
-    """The sealed value a history event carries: a note, a reply, a submitter's message, or
-    the note of a transition. None if it carries none. The kind comes from the event, never
-    from the value: that is what makes a relabelled value fail to open."""
+    """The sealed value a history event carries: a note, a reply, a submitter's message, the
+    note of a transition, or the reason of a hold or an extension. None if it carries
+    none. The kind comes from the event, never from the value: that is what makes a
+    relabelled value fail to open."""
     if event_kind in (NOTE, REPLY_TO_SUBMITTER, SUBMITTER_MESSAGE):
         holder: Any = details
         kind, field = event_kind, ""
     elif event_kind == "transition" and "note" in details:
         holder, kind, field = details["note"], TRANSITION_NOTE, "note"
+    elif event_kind in REASON_EVENTS and "reason_text" in details:
+        holder, kind, field = details["reason_text"], RETENTION_REASON, "reason_text"
     else:
         return None
     if not isinstance(holder, Mapping) or "sealed" not in holder:

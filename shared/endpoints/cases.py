@@ -112,7 +112,7 @@ def _read_case(c: UseCases, request: Request, officer: Officer, reference: str) 
                      "kind": e.event.kind, "actor": e.event.actor,
                      "from_state": e.event.from_state, "to_state": e.event.to_state,
                      "details": {k: v for k, v in e.event.details.items()
-                                 if k not in ("sealed", "note")},
+                                 if k not in ("sealed", "note", "reason_text")},
                      "text": e.text, "unreadable": e.unreadable}
                     for e in view.history]})
 

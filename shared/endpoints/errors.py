@@ -41,7 +41,7 @@ from shared.services.disclosure import (
 )
 from shared.services.forward import ForwardLater
 from shared.services.notify import HeldBack, SendInProgress
-from shared.services.receive import IdempotencyConflict
+from shared.services.receive import IdempotencyConflict, IdempotencyKeyExpired
 
 RETRY_AFTER_SECONDS = "30"
 RETRY_LATER = {"Retry-After": RETRY_AFTER_SECONDS}
@@ -147,6 +147,10 @@ ANSWERS: dict[type[Exception], Answer] = {
     RetentionRefused: Answer(_said(409, "_state")),
     ReasonRequired: Answer(_said(422, "reason")),
     DetailProblem: Answer(lambda problem: _said(422, problem.field)(problem)),
+    IdempotencyKeyExpired: Answer(_fixed(
+        409, "Idempotency-Key",
+        "This Idempotency-Key was used too long ago to be recognised; send again with a new "
+        "one.")),
     IdempotencyConflict: Answer(_fixed(
         409, "Idempotency-Key",
         "This Idempotency-Key was already used for a different submission.")),

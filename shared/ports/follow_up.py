@@ -61,11 +61,18 @@ class FollowUpStore(abc.ABC):
 
     @abc.abstractmethod
     def reserve_attempt(self, reference: str, *, at: datetime, limit: int,
-                        lock_for: timedelta, pause: timedelta | None = None) -> Attempt:
+                        lock_for: timedelta, pause: timedelta | None = None,
+                        keep_for: timedelta = timedelta(0)) -> Attempt:
         """Count one receipt check of ``reference`` before it is made, atomically
         (``Lockout.reserve``, with its ``pause``): it stands as a failure unless refunded.
         While the reference is locked the check is refused and nothing is counted. The
-        stored counter expires ``lock_for`` after its last attempt or lock."""
+        stored counter expires (``expires_at``) ``keep_for`` after its last attempt or
+        lock (the retention schedule's period), never before ``lock_for``."""
+
+    @abc.abstractmethod
+    def forget_lockouts(self, at: datetime) -> int:
+        """Delete the counters expired at ``at``; how many. On Firestore a TTL policy on
+        ``expires_at`` deletes them instead, and this deletes nothing."""
 
     @abc.abstractmethod
     def refund_attempt(self, reference: str, attempt: Attempt, *, limit: int) -> None:

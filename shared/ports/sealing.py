@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from shared.domain.records import Submission
-from shared.domain.sealing import SealContext
+from shared.domain.sealing import CASES_KEY, SealContext
 from shared.ports.storage import StoreUnavailable
 
 
@@ -54,20 +54,24 @@ class RetentionKeys(abc.ABC):
     """One key-encryption key per purge month (``YYYY-MM``): a case whose retention clock
     runs has its data keys wrapped under the key of the month it is due in, and the key is
     destroyed once that month has passed, so every copy of the case's envelopes (backups,
-    point-in-time recovery) becomes unreadable (docs/retention.md)."""
+    point-in-time recovery) becomes unreadable (docs/retention.md).
+
+    ``purpose`` keeps the purposes' keys apart (``CASES_KEY``, ``MESSAGES_KEY``): a
+    function allowed only the messages key's values (the follow-up page) is allowed only
+    the messages' month keys too, where the backend can tell them apart (Cloud KMS)."""
 
     @abc.abstractmethod
-    def key_for(self, month: str) -> KeyService:
+    def key_for(self, month: str, purpose: str = CASES_KEY) -> KeyService:
         """The month's key, made on first use; KeyDestroyed if it was destroyed."""
 
     @abc.abstractmethod
-    def key(self, month: str) -> KeyService:
+    def key(self, month: str, purpose: str = CASES_KEY) -> KeyService:
         """The month's key to unwrap with; KeyDestroyed if destroyed or never made."""
 
     @abc.abstractmethod
     def destroy_before(self, month: str) -> list[str]:
-        """Destroy the key of every month before ``month``, for good; the months destroyed
-        now."""
+        """Destroy the keys (of every purpose) of every month before ``month``, for good;
+        the months destroyed now."""
 
 
 class PayloadSealer(abc.ABC):

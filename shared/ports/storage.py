@@ -57,6 +57,11 @@ class IntakeStore(abc.ABC):
         """The case's history, oldest first."""
 
     @abc.abstractmethod
+    def forget_request_digests(self, at: datetime, limit: int) -> int:
+        """Clear the request digest (the idempotency record) of up to ``limit`` submissions
+        whose ``replay_until`` has passed at ``at``, and their ``replay_until``; how many."""
+
+    @abc.abstractmethod
     def list_cases(self, query: CaseQuery) -> list[Case]:
         """Cases matching the query, most recently received first."""
 

@@ -33,6 +33,7 @@ from shared.domain.retention import RetentionRefused
 from shared.domain.sealing import (
     NOTE,
     REPLY_TO_SUBMITTER,
+    RETENTION_REASON,
     TRANSITION_NOTE,
     IntegrityFailure,
     event_context,
@@ -308,8 +309,9 @@ def place_hold(reference: str, reason: str, officer: Officer, *,
     holds (RetentionRefused on a held or purged case)."""
     desk = _Desk(store, cipher, clock, queue, policy, marker)
     actor = casework.officer_actor(officer.email)
+    sealed = _seal(desk, RETENTION_REASON, reference, retention.checked_reason(reason))
     change, _ = _act(reference, officer, "hold", desk,
-                     lambda c, _, now: retention.hold_placed(c, actor, reason, now),
+                     lambda c, _, now: retention.hold_placed(c, actor, sealed, now),
                      role=ETHICS_ADMIN)
     return change.case
 
@@ -321,8 +323,9 @@ def lift_hold(reference: str, reason: str, officer: Officer, *,
     meanwhile is purged at the next sweep."""
     desk = _Desk(store, cipher, clock, queue, policy, marker)
     actor = casework.officer_actor(officer.email)
+    sealed = _seal(desk, RETENTION_REASON, reference, retention.checked_reason(reason))
     change, _ = _act(reference, officer, "hold_lift", desk,
-                     lambda c, _, now: retention.hold_lifted(c, actor, reason, now),
+                     lambda c, _, now: retention.hold_lifted(c, actor, sealed, now),
                      role=ETHICS_ADMIN)
     return change.case
 
@@ -334,8 +337,10 @@ def extend_retention(reference: str, reason: str, officer: Officer, *,
     with the reason; RetentionRefused for a second one, or a case with no date."""
     desk = _Desk(store, cipher, clock, queue, policy, marker)
     actor = casework.officer_actor(officer.email)
+    sealed = _seal(desk, RETENTION_REASON, reference, retention.checked_reason(reason))
     change, _ = _act(reference, officer, "extend", desk,
-                     lambda c, _, now: retention.extended(c, actor, reason, now, desk.policy))
+                     lambda c, _, now: retention.extended(c, actor, sealed, now,
+                                                          desk.policy))
     return change.case
 
 

@@ -141,7 +141,8 @@ def open_case(reference: str, receipt: str, *, client: str, clients: RateLimiter
         everyone = follow_up.reserve_attempt(reference, at=now,
                                              limit=REFERENCE_FAILURES_BEFORE_PACING,
                                              lock_for=lock_for,
-                                             pause=lock_for / REFERENCE_FAILURES_BEFORE_PACING)
+                                             pause=lock_for / REFERENCE_FAILURES_BEFORE_PACING,
+                                             keep_for=policy.follow_up_lockout_kept)
     except BaseException:
         clients.refund_attempt(counter, client, mine, limit=FAILURES_BEFORE_LOCK)
         raise

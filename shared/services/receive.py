@@ -61,6 +61,12 @@ class IdempotencyConflict(Exception):
     """The idempotency key was already used with a different submission."""
 
 
+class IdempotencyKeyExpired(IdempotencyConflict):
+    """The idempotency key was used longer ago than its record is kept: a retry can no
+    longer be told from another submission, so nothing is stored and a new key is asked
+    for."""
+
+
 @dataclass(frozen=True)
 class Acknowledgement:
     """What the submitter is told: the reference, the receipt code (None only on a
@@ -98,6 +104,7 @@ def receive_submission(
     submitted: bytes | None = None,
     evidence: Sequence[Prepared] = (),
     blobs: EvidenceBlobs | None = None,
+    record_window: timedelta = timedelta(hours=24),
 ) -> Acknowledgement:
     """Store a validated submission exactly once and queue its triage.
 
@@ -107,7 +114,9 @@ def receive_submission(
 
     The receipt code (every submitter gets one, named or anonymous) is random without an
     idempotency key; with one, it is derived from the key under the replay secret, so it
-    is never stored and a retry within ``receipt_window`` gets it again.
+    is never stored and a retry within ``receipt_window`` gets it again. The idempotency
+    record (the request's keyed digest) is kept ``record_window`` (``replay_until``), then
+    sweep clears it; a retry after that is IdempotencyKeyExpired.
     """
     submission_id = submission_id_for(form, idempotency_key)
     # One canonical serialisation is both what is sealed and what the digest covers.
@@ -154,6 +163,7 @@ def receive_submission(
                     id=submission_id, form=form.code, reference=reference, received_at=now,
                     clear=form.clear_view(data), sealed=sealed, anonymous=anonymous,
                     request_digest=digest, receipt_hash=receipt_hash, proof=proof,
+                    replay_until=now + record_window,
                 ),
                 Case(reference=reference, submission_id=submission_id, form=form.code,
                      state=RECEIVED, received_at=now, updated_at=now, event_count=1),
@@ -197,6 +207,11 @@ def _replay(form: FormSpec, existing: Submission, digest: str, idempotency_key: 
             digests: ReplayDigests, clock: Clock, receipt_window: timedelta,
             notices: tuple[FileNotice, ...] = ()) -> Acknowledgement:
     """The first answer again, from what is stored in clear: nothing is decrypted."""
+    if not existing.request_digest or (existing.replay_until is not None
+                                       and clock.now() >= existing.replay_until):
+        log.info("idempotency key used after its record's retention",
+                 extra={"event": "idempotency_key_expired", "reference": existing.reference})
+        raise IdempotencyKeyExpired(existing.reference)
     if existing.form != form.code or not hmac.compare_digest(digest,
                                                              existing.request_digest):
         log.warning("idempotency key reused with another body",

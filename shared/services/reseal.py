@@ -159,7 +159,9 @@ def _reseal_submission(submission: Submission, *, store: IntakeStore,
     replaced = records.replace_submission_seal(
         submission.id, expected=submission.sealed,
         sealed=cipher.seal(submission_context(submission.id, reference), plaintext),
-        request_digest=digests.request_digest(submission.form, submission.id, plaintext))
+        # An idempotency record already cleared (its retention ended) stays cleared.
+        request_digest=(digests.request_digest(submission.form, submission.id, plaintext)
+                        if submission.request_digest else ""))
     if replaced:
         report.resealed_submissions += 1
     else:

@@ -10,6 +10,7 @@ from typing import Any
 
 from shared.logs import get_logger
 from shared.ports.clock import Clock
+from shared.ports.follow_up import FollowUpStore
 from shared.ports.sealing import PayloadCipher, RetentionKeys, SealedRecords
 from shared.ports.storage import IntakeStore
 from shared.ports.tasks import QueueUnavailable, TaskQueue
@@ -31,18 +32,23 @@ class SweepReport:
     purged: list[str] = field(default_factory=list)
     rekeyed: list[str] = field(default_factory=list)
     shredded: list[str] = field(default_factory=list)  # months whose key was destroyed
+    digests_forgotten: int = 0  # idempotency records past their retention, cleared
+    lockouts_forgotten: int = 0  # follow-up lockout counters deleted (the embedded backend)
 
 
 def sweep(*, store: IntakeStore, queue: TaskQueue, clock: Clock, grace: timedelta,
           batch: int, reminders: Callable[[], Any] | None = None,
-          shredding: Shredding | None = None) -> SweepReport:
+          shredding: Shredding | None = None,
+          follow_up: FollowUpStore | None = None) -> SweepReport:
     """Enqueue again, under a new generation, every pending task last enqueued more than
     ``grace`` ago (a task that cannot be enqueued stays pending for the next run); then
     raise the deadline alerts that are due; send the disclosure programme's reminders
     (``reminders``: ``shared.services.disclosure.send_reminders``, bound); then purge the
     cases whose retention date has passed (shared.services.retention); with ``shredding``,
     wrap the sealed values of the cases whose purge month changed under that month's key,
-    and destroy the keys of the months that have passed."""
+    and destroy the keys of the months that have passed; clear the idempotency records kept
+    long enough; with ``follow_up``, delete the follow-up lockout counters the retention
+    schedule no longer keeps."""
     now = clock.now()
     report = SweepReport()
     for pending in store.pending_tasks(now - grace, batch):
@@ -71,6 +77,9 @@ def sweep(*, store: IntakeStore, queue: TaskQueue, clock: Clock, grace: timedelt
     report.purged = purge_due_cases(store=store, clock=clock, batch=batch)
     if shredding is not None:
         report.shredded = shred_past_months(keys=shredding.keys, clock=clock)
+    report.digests_forgotten = store.forget_request_digests(now, batch)
+    if follow_up is not None:
+        report.lockouts_forgotten = follow_up.forget_lockouts(now)
     return report
 
 

@@ -338,7 +338,7 @@ def entries(ctx: ConsoleContext, history: Sequence[tuple[CaseEvent, str | None, 
         if event.to_state:
             change = f"{state_label(ctx, event.from_state)} → {state_label(ctx, event.to_state)}" \
                 if event.from_state else state_label(ctx, event.to_state)
-        sealed = "sealed" in event.details or "note" in event.details
+        sealed = any(k in event.details for k in ("sealed", "note", "reason_text"))
         found.append(Entry(event.seq, ctx.when(event.at), actor_label(ctx, event.actor),
                            _label(ctx, labels.EVENTS, event.kind), change,
                            _details(ctx, event), text if with_text else None,

@@ -497,3 +497,49 @@ def test_the_history_is_read_whole_in_order(
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
     assert events[0].kind == "received" and events[-1].kind == "submitter_message"
     assert follow_up.events("ETH-ADV-00000-00000") == []
+@pytest.mark.parametrize("stores", ["sqlite", "firestore"], indirect=True)
+def test_a_stored_counter_is_kept_the_schedules_period_never_less_than_it_locks(
+        stores: tuple[IntakeStore, FollowUpStore]) -> None:
+    """The retention schedule keeps a lockout counter a day (``keep_for``) after its last
+    check or lock: the ``expires_at`` Firestore's TTL policy reads and sweep deletes by on
+    SQLite. A shorter period never deletes a counter while it still locks."""
+    _, follow_up = stores
+    day = timedelta(days=1)
+    reference = "ETH-ADV-KKKKK-KKKKK"
+    for n in range(5):
+        locked = follow_up.reserve_attempt(reference, at=T0 + timedelta(seconds=n), limit=5,
+                                           lock_for=LOCK, keep_for=day)
+    assert locked.lockout.locked_until == T0 + timedelta(seconds=4) + LOCK
+    assert _stored_expiry(follow_up, reference) == T0 + timedelta(seconds=4) + LOCK + day
+    short = "ETH-ADV-SSSSS-SSSSS"
+    follow_up.reserve_attempt(short, at=T0, limit=5, lock_for=LOCK, keep_for=timedelta(0))
+    assert _stored_expiry(follow_up, short) == T0 + LOCK
+
+
+@pytest.mark.parametrize("stores", ["memory", "sqlite"], indirect=True)
+def test_the_counters_past_their_expiry_are_forgotten_and_no_other(
+        stores: tuple[IntakeStore, FollowUpStore]) -> None:
+    """What sweep does on the embedded backend (Firestore's TTL policy does it there)."""
+    _, follow_up = stores
+    day = timedelta(days=1)
+    old, recent = "ETH-ADV-OOOOO-OOOOO", "ETH-ADV-RRRRR-RRRRR"
+    follow_up.reserve_attempt(old, at=T0, limit=5, lock_for=LOCK, keep_for=day)
+    follow_up.reserve_attempt(recent, at=T0 + LOCK, limit=5, lock_for=LOCK, keep_for=day)
+    # kept a day after the last check
+    assert follow_up.forget_lockouts(T0 + day - timedelta(seconds=1)) == 0
+    assert follow_up.forget_lockouts(T0 + day) == 1
+    assert follow_up.lockout(old) == Lockout()
+    assert follow_up.lockout(recent).failures == 1
+    assert follow_up.forget_lockouts(T0 + LOCK + day) == 1
+    assert follow_up.lockout(recent) == Lockout()
+
+
+@pytest.mark.parametrize("stores", ["firestore"], indirect=True)
+def test_on_firestore_the_ttl_policy_forgets_the_counters_not_sweep(
+        stores: tuple[IntakeStore, FollowUpStore]) -> None:
+    _, follow_up = stores
+    reference = "ETH-ADV-FFFFF-FFFFF"
+    follow_up.reserve_attempt(reference, at=T0, limit=5, lock_for=LOCK,
+                              keep_for=timedelta(days=1))
+    assert follow_up.forget_lockouts(T0 + timedelta(days=30)) == 0
+    assert follow_up.lockout(reference).failures == 1

@@ -287,3 +287,29 @@ def test_cases_are_listed_by_form_state_assignee_and_deadline(store: IntakeStore
     assert refs(due_before=T0 + 15 * day) == [2, 1]
     assert refs(due_before=T0 + 15 * day, state="s1") == [1]
     assert refs(form="misconduct") == []
+
+
+def test_idempotency_records_are_cleared_once_their_retention_has_passed(
+        store: IntakeStore) -> None:
+    """A submission's request digest (its idempotency record) is kept until its
+    ``replay_until``; then ``forget_request_digests`` clears it, in batches, and nothing
+    else of the submission."""
+    day = timedelta(hours=24)
+    kept = []
+    for n in (1, 2, 3):
+        submission, case, event, pending = records(n, at=T0 + timedelta(minutes=n))
+        submission = replace(submission, replay_until=submission.received_at + day)
+        store.create_submission(submission, case, event, pending)
+        kept.append(submission)
+    legacy, case, event, pending = records(4)  # stored before records had a retention
+    store.create_submission(legacy, case, event, pending)
+    assert store.get_submission(kept[0].id) == kept[0]
+    assert store.forget_request_digests(T0 + day, 10) == 0
+    assert store.forget_request_digests(T0 + day + timedelta(minutes=2), 1) == 1
+    assert store.forget_request_digests(T0 + day + timedelta(minutes=2), 10) == 1
+    for submission in kept[:2]:
+        assert store.get_submission(submission.id) == replace(
+            submission, request_digest="", replay_until=None)
+    assert store.get_submission(kept[2].id) == kept[2]
+    assert store.get_submission(legacy.id) == legacy
+    assert store.forget_request_digests(T0 + 30 * day, 10) == 1

@@ -21,6 +21,7 @@ from shared.ports.sealing import KeyDestroyed
 from shared.ports.storage import IntakeStore
 from shared.services import follow_up as follow_up_service
 from shared.services.annual_report import annual_report
+from tests.conftest import KmsServer
 from tests.support.casework import Office, open_office
 from tests.support.payloads import SENSITIVE, payload
 from tests.support.web import ORIGIN, Browser
@@ -35,6 +36,26 @@ def office(request: pytest.FixtureRequest, tmp_path: Path) -> Office:
                        INTAKE_RETENTION_MISCONDUCT_DAYS="0",
                        INTAKE_RETENTION_RETALIATION_DAYS="20",
                        INTAKE_FUNCTIONS_BASE_URL=ORIGIN)
+
+
+@pytest.fixture(params=["sqlite", "firestore", "firestore+kms"])
+def shredding_office(request: pytest.FixtureRequest, tmp_path: Path) -> Office:
+    """The office on each backend, and as deployed on Google Cloud: the Firestore emulator
+    with every key in Cloud KMS (our KMS-compatible gRPC server): the cases key, the
+    messages key and a key ring of the purge months' keys."""
+    cases = messages = ring = messages_ring = host = ""  # the defaults: local key files
+    if request.param == "firestore+kms":
+        server: KmsServer = request.getfixturevalue("kms_server")
+        cases, messages, ring = server.key_name, server.another_key(), server.new_ring()
+        messages_ring, host = server.new_ring(), server.host
+    return open_office(request.param.removesuffix("+kms"), tmp_path, request,
+                       INTAKE_RETENTION_ADVICE_DAYS="10",
+                       INTAKE_RETENTION_MISCONDUCT_DAYS="0",
+                       INTAKE_RETENTION_RETALIATION_DAYS="20",
+                       INTAKE_FUNCTIONS_BASE_URL=ORIGIN, INTAKE_KMS_KEY=cases,
+                       INTAKE_MESSAGES_KMS_KEY=messages, INTAKE_RETENTION_KMS_KEY_RING=ring,
+                       INTAKE_MESSAGES_RETENTION_KMS_KEY_RING=messages_ring,
+                       INTAKE_KMS_EMULATOR_HOST=host)
 
 
 def closed_advice(office: Office) -> tuple[str, str]:
@@ -293,11 +314,13 @@ def from_copy(copy: IntakeStore | dict[str, Submission], office: Office,
 
 
 def test_a_copy_of_the_store_taken_before_the_purge_cannot_open_the_purged_case(
-        office: Office, tmp_path: Path) -> None:
+        shredding_office: Office, tmp_path: Path) -> None:
     """Crypto-shredding: once a case's clock starts, the data keys of its sealed values
-    are wrapped under the key of the month it is due in (local key files, outside the
-    database); the key is destroyed when that month has passed, so a copy of the store
-    taken before the purge opens nothing of the case any more."""
+    are wrapped under the key of the month it is due in (local key files outside the
+    database, or a Cloud KMS key of the retention key ring); the key is destroyed when that
+    month has passed, so a copy of the store taken before the purge opens nothing of the
+    case any more."""
+    office = shredding_office
     c = office.container
     office.clock.current = datetime(2027, 3, 2, 9, 0, tzinfo=UTC)
     kept = str(office.submit("advice")["reference"])  # stays open: never wrapped for a month
@@ -332,7 +355,7 @@ def test_a_copy_of_the_store_taken_before_the_purge_cannot_open_the_purged_case(
                           note_event.details["sealed"])
     # The open case was never wrapped for a month: it still opens, copy or not.
     assert office.case(kept).sealed_for is None
-    assert from_copy(backup, office, kept).sealed["kid"].startswith("local:")
+    assert from_copy(backup, office, kept).sealed["kid"] == c.case_keys.key_id
     assert c.cipher.open(submission_context(from_copy(backup, office, kept).id, kept),
                          from_copy(backup, office, kept).sealed)
 
@@ -381,7 +404,11 @@ def test_intake_retention_counts_by_form_and_month_and_lists_only_for_officers(
     assert held not in references and retaliation not in references
 
 
-def test_a_held_or_reopened_case_goes_back_under_the_purposes_keys(office: Office) -> None:
+def test_a_held_or_reopened_case_goes_back_under_the_purposes_keys(
+        shredding_office: Office) -> None:
+    office = shredding_office
+    cases_key = office.container.case_keys.key_id
+
     def kid(reference: str) -> str:
         submission = office.store.get_submission(office.case(reference).submission_id)
         assert submission is not None
@@ -391,14 +418,14 @@ def test_a_held_or_reopened_case_goes_back_under_the_purposes_keys(office: Offic
     reference, _ = closed_advice(office)
     assert kid(reference) == "retention:2027-06"
     assert hold(office, reference, True).status_code == 200
-    assert kid(reference).startswith("local:")  # held: kept whatever happens to June's key
+    assert kid(reference) == cases_key  # held: kept whatever happens to June's key
     assert hold(office, reference, False).status_code == 200
     assert kid(reference) == "retention:2027-06"
     extended = office.call("POST", f"/{reference}/extension", {"reason": "Still needed."})
     assert extended.status_code == 200
     assert kid(reference) == "retention:2028-06"  # 365 days later
     office.act(reference, "reopen")
-    assert kid(reference).startswith("local:")
+    assert kid(reference) == cases_key
     assert office.call("GET", f"/{reference}").status_code == 200  # still opens
 
 
@@ -416,3 +443,103 @@ def test_work_still_pending_for_a_purged_case_finds_no_content_and_raises_no_ala
     assert all(200 <= status < 300 for _, status in office.h.deliveries[-3:])
     assert not any(e.kind == "integrity_alert" for e in office.events(reference))
     assert not office.mail_to(payload("advice")["email"])
+
+
+def test_a_follow_up_lockout_is_kept_a_day_then_sweep_or_the_ttl_policy_deletes_it(
+        office: Office) -> None:
+    """The schedule keeps a reference's counter of wrong receipt codes a day after its last
+    check: sweep deletes it on the embedded backend; on Firestore its ``expires_at`` is
+    what the TTL policy deletes it by, and sweep leaves it to that policy."""
+    from shared.adapters.firestore_followup import FirestoreFollowUpStore
+
+    reference, _ = closed_advice(office)
+    start = office.clock.now()
+    with pytest.raises(follow_up_service.NoMatch):
+        read_page(office, reference, "AAAA-AAAA-AAAA-AAAA")
+    follow_up = office.container.follow_up
+    assert follow_up.lockout(reference).failures == 1
+    office.clock.current = start + DAY - timedelta(seconds=1)
+    assert office.container.use_cases.sweep().lockouts_forgotten == 0
+    assert follow_up.lockout(reference).failures == 1  # still kept: less than a day
+    office.clock.current = start + DAY
+    forgotten = office.container.use_cases.sweep().lockouts_forgotten
+    if isinstance(follow_up, FirestoreFollowUpStore):
+        from shared.adapters.documents import timestamp
+
+        assert forgotten == 0
+        doc = follow_up._lockout_ref(reference).get().to_dict() or {}
+        assert timestamp(doc["expires_at"]) == start + DAY
+    else:
+        assert forgotten == 1
+        assert follow_up.lockout(reference).failures == 0
+
+
+def test_an_idempotency_record_is_kept_24_hours_then_a_retry_asks_for_a_new_key(
+        office: Office) -> None:
+    """Within 24 hours a retry with the same Idempotency-Key gets the first answer; after
+    them the record (the request's keyed digest) is refused and then cleared by sweep, and
+    a retry is a 409 naming the key: nothing is stored twice, nothing is replayed."""
+    h, key, body = office.h, "retry-key-0123456789abcdef", payload("advice")
+    start = office.clock.now()
+    first = h.submit("submit_advice", body, **{"Idempotency-Key": key})
+    assert first.status_code == 201
+    reference = first.get_json()["reference"]
+    submission_id = office.case(reference).submission_id
+    office.clock.current = start + timedelta(hours=24) - timedelta(seconds=1)
+    again = h.submit("submit_advice", body, **{"Idempotency-Key": key})
+    assert again.status_code == 201 and again.get_json()["reference"] == reference
+    assert office.container.use_cases.sweep().digests_forgotten == 0
+
+    office.clock.current = start + timedelta(hours=24)
+    late = h.submit("submit_advice", body, **{"Idempotency-Key": key})  # before sweep
+    assert late.status_code == 409
+    assert "Idempotency-Key" in late.get_json()["errors"]
+    assert "new one" in late.get_json()["message"]
+    assert office.container.use_cases.sweep().digests_forgotten == 1
+    stored = office.store.get_submission(submission_id)
+    assert stored is not None and stored.request_digest == "" and stored.replay_until is None
+    assert stored.sealed  # the submission itself is kept, by the case's own schedule
+    after = h.submit("submit_advice", body, **{"Idempotency-Key": key})
+    assert after.status_code == 409
+    assert [c.reference for c in office.store.list_cases(CaseQuery(limit=50))] == [reference]
+
+
+def test_the_reasons_of_holds_and_extensions_are_sealed_at_rest_and_shown_to_officers(
+        shredding_office: Office) -> None:
+    """An officer's reason is free text: sealed like a note (under the cases key while the
+    case is held, under its purge month's key otherwise), shown opened in the case's
+    history, never stored in clear, and shredded with the case."""
+    office = shredding_office
+    office.clock.current = datetime(2027, 8, 2, 9, 0, tzinfo=UTC)
+    reference, _ = closed_advice(office)
+    hold_reason, lift_reason = "Litigation pending before the tribunal.", "Litigation over."
+    extension_reason = "A related request is still open."
+    assert hold(office, reference, True).status_code == 200  # with hold_reason
+    lifted = office.call("POST", f"/{reference}/legal_hold",
+                         {"held": False, "reason": lift_reason}, who=ADMIN)
+    assert lifted.status_code == 200
+    extended = office.call("POST", f"/{reference}/extension", {"reason": extension_reason})
+    assert extended.status_code == 200
+    office.container.use_cases.sweep()  # wraps what the last step sealed, if not done yet
+
+    reasons = [e for e in office.events(reference) if "reason_text" in e.details]
+    assert [e.kind for e in reasons] == ["legal_hold_placed", "legal_hold_lifted",
+                                         "retention_extended"]
+    for event in reasons:
+        stored = event.details["reason_text"]
+        assert set(stored) == {"message_id", "sealed"}
+        assert stored["sealed"]["kid"] == "retention:2028-08"  # extended: a year later
+    raw = json.dumps([e.details for e in office.events(reference)])
+    for text in (hold_reason, lift_reason, extension_reason, "Litigation"):
+        assert text not in raw
+
+    read = office.call("GET", f"/{reference}")
+    history = {e["kind"]: e for e in read.get_json()["history"]}
+    assert history["legal_hold_lifted"]["text"] == lift_reason
+    assert history["retention_extended"]["text"] == extension_reason
+    assert "reason_text" not in history["retention_extended"]["details"]
+    assert not history["retention_extended"]["unreadable"]
+
+    office.clock.current = datetime(2028, 8, 20, 9, 0, tzinfo=UTC)
+    assert office.container.use_cases.sweep().purged == [reference]
+    assert not any("reason_text" in e.details for e in office.events(reference))

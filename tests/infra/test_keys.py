@@ -29,13 +29,29 @@ EXPECTED_KMS: dict[str, dict[str, str]] = {
     # opens submissions to refer them, submitter messages to send them on as supplements
     "forward_to_investigations": {CASES_KEY: "decrypt", MESSAGES_KEY: "decrypt"},
     "notify": {CASES_KEY: "decrypt"},
-    "sweep": {},
+    # wraps closed cases' data keys for their purge month, and back when held or reopened
+    "sweep": {CASES_KEY: "encrypt_decrypt", MESSAGES_KEY: "encrypt_decrypt"},
     "cases": {CASES_KEY: "encrypt_decrypt", MESSAGES_KEY: "encrypt_decrypt"},
     # the case API's work in a browser: the same use cases
     "console": {CASES_KEY: "encrypt_decrypt", MESSAGES_KEY: "encrypt_decrypt"},
     "log_service": {},
     # seals declarations and guidance; opens them for their filer and for officers
     "disclosure": {CASES_KEY: "encrypt_decrypt"},
+}
+
+# What each function does with the purge months' keys (crypto-shredding): opens a closed
+# case's values where it opens that purpose's values, wraps where its use cases move a
+# case's purge month (shared/bootstrap.py's rekeying), and only sweep destroys.
+EXPECTED_RETENTION: dict[str, dict[str, str]] = {
+    "submit_advice": {}, "submit_misconduct": {}, "submit_retaliation": {},
+    "forms": {MESSAGES_KEY: "open"},
+    "triage": {CASES_KEY: "open"},
+    "forward_to_investigations": {CASES_KEY: "open", MESSAGES_KEY: "open"},
+    "notify": {CASES_KEY: "open"},
+    "sweep": {CASES_KEY: "shred", MESSAGES_KEY: "shred"},
+    "cases": {CASES_KEY: "wrap", MESSAGES_KEY: "wrap"},
+    "console": {CASES_KEY: "wrap", MESSAGES_KEY: "wrap"},
+    "log_service": {},
 }
 
 GET, CREATE, UPDATE, DELETE, LIST, DATABASE = (
@@ -82,13 +98,52 @@ def test_the_roles_are_the_narrow_predefined_ones() -> None:
                      "encrypt_decrypt": "roles/cloudkms.cryptoKeyEncrypterDecrypter"}
 
 
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+def test_each_function_gets_exactly_its_purge_month_key_grants(name: str) -> None:
+    assert FUNCTIONS[name]["retention"] == EXPECTED_RETENTION[name]
+    # never more on a month key than on the purpose's own key
+    for key, use in FUNCTIONS[name]["retention"].items():
+        assert FUNCTIONS[name]["kms"][key] in (
+            ("decrypt", "encrypt_decrypt") if use == "open" else ("encrypt_decrypt",))
+
+
+def test_only_sweep_destroys_and_the_roles_hold_only_what_each_use_needs() -> None:
+    assert {n for n, f in FUNCTIONS.items() if "shred" in f["retention"].values()} == {"sweep"}
+    permissions = KMS.locals["retention_permissions"]
+    wrap = set(KMS.locals["retention_wrap"])
+    assert wrap == {"cloudkms.cryptoKeys.get", "cloudkms.cryptoKeys.create",
+                    "cloudkms.cryptoKeyVersions.useToEncrypt",
+                    "cloudkms.cryptoKeyVersions.useToDecrypt"}
+    assert expression(permissions["wrap"]) == "local.retention_wrap"
+    shred = expression(permissions["shred"])
+    assert "local.retention_wrap" in shred
+    assert set(re.findall(r"cloudkms\.[\w.]+", shred)) == {
+        "cloudkms.cryptoKeys.list", "cloudkms.cryptoKeyVersions.list",
+        "cloudkms.cryptoKeyVersions.destroy"}
+    grant = KMS.resources[("google_kms_key_ring_iam_member", "retention_grants")]
+    assert expression(grant["for_each"]) == "var.retention_grants"
+    assert "roles/cloudkms.cryptoKeyDecrypter" in expression(grant["role"])
+    grants = expression(INTAKE.modules["kms"]["retention_grants"])
+    assert "for key, use in f.retention" in grants
+
+
+def test_every_function_is_told_the_purge_months_rings() -> None:
+    environment: dict[str, Any] = INTAKE.locals["environment"]
+    assert expression(environment["INTAKE_RETENTION_KMS_KEY_RING"]) == (
+        "module.kms.retention_key_ring_id")
+    assert expression(environment["INTAKE_MESSAGES_RETENTION_KMS_KEY_RING"]) == (
+        "module.kms.messages_retention_key_ring_id")
+
+
 @pytest.mark.parametrize("name", [n for n in sorted(FUNCTIONS) if FUNCTIONS[n]["public"]])
 def test_no_public_function_can_decrypt_submissions_or_notes(name: str) -> None:
     # Submissions and notes are sealed under the cases key (shared/domain/sealing.py).
     assert KEY_OF_KIND[SUBMISSION] == KEY_OF_KIND[NOTE] == CASES_KEY
     assert grants_of(name).get(CASES_KEY) not in DECRYPTING
+    assert CASES_KEY not in FUNCTIONS[name]["retention"]
     if name.startswith("submit_"):
         assert grants_of(name) == {CASES_KEY: "roles/cloudkms.cryptoKeyEncrypter"}
+        assert FUNCTIONS[name]["retention"] == {}
     else:
         assert set(grants_of(name)) <= {MESSAGES_KEY}
 
@@ -105,8 +160,9 @@ def test_the_kms_module_binds_each_grant_to_its_key_and_nothing_else() -> None:
     assert expression(KMS.locals["keys"]["cases"]) == "google_kms_crypto_key.kek.id"
     assert expression(KMS.locals["keys"]["messages"]) == "google_kms_crypto_key.messages.id"
     assert expression(KMS.locals["keys"]["proofs"]) == "google_kms_crypto_key.proofs.id"
-    bindings = [(rtype, name) for rtype, name in KMS.resources if "iam" in rtype]
-    assert bindings == [("google_kms_crypto_key_iam_member", "grants")]
+    bindings = [(rtype, name) for rtype, name in KMS.resources if "iam_member" in rtype]
+    assert bindings == [("google_kms_crypto_key_iam_member", "grants"),
+                        ("google_kms_key_ring_iam_member", "retention_grants")]
     grant = KMS.resources[("google_kms_crypto_key_iam_member", "grants")]
     assert expression(grant["for_each"]) == "var.grants"
     assert expression(grant["crypto_key_id"]) == "local.keys[each.value.key]"
@@ -119,7 +175,8 @@ def test_the_kms_module_binds_each_grant_to_its_key_and_nothing_else() -> None:
     others = [(f.path.name, rtype, name) for f in all_folders()
               for rtype, name in f.resources if rtype.startswith("google_kms") and "iam" in rtype]
     assert sorted(others) == [("intake", "google_kms_crypto_key_iam_member", "evidence_bucket"),
-                              ("kms", "google_kms_crypto_key_iam_member", "grants")]
+                              ("kms", "google_kms_crypto_key_iam_member", "grants"),
+                              ("kms", "google_kms_key_ring_iam_member", "retention_grants")]
     [intake] = [f for f in all_folders() if f.path.name == "intake"]
     bucket_key = intake.resources[("google_kms_crypto_key_iam_member", "evidence_bucket")]
     assert expression(bucket_key["crypto_key_id"]) == "google_kms_crypto_key.evidence.id"

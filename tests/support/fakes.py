@@ -117,6 +117,14 @@ class InMemoryStore(IntakeStore):
             found.sort(key=lambda c: next_deadline(c) or query.due_before)  # type: ignore[arg-type,return-value]
         return found[:query.limit]
 
+    def forget_request_digests(self, at: datetime, limit: int) -> int:
+        with self._lock:
+            due = [s for s in self.submissions.values()
+                   if s.replay_until is not None and s.replay_until <= at][:limit]
+            for s in due:
+                self.submissions[s.id] = replace(s, request_digest="", replay_until=None)
+            return len(due)
+
     def pending_tasks(self, enqueued_before: datetime, limit: int) -> list[PendingTask]:
         due = [p for p in self.pending.values() if p.last_enqueued_at < enqueued_before]
         return sorted(due, key=lambda p: p.last_enqueued_at)[:limit]
@@ -205,6 +213,11 @@ class FlakyStore(IntakeStore):
             "update_case", lambda: self.inner.update_case(reference, decide))
         return result
 
+    def forget_request_digests(self, at: datetime, limit: int) -> int:
+        result: int = self._call("forget_request_digests",
+                                 lambda: self.inner.forget_request_digests(at, limit))
+        return result
+
     def pending_tasks(self, enqueued_before: datetime, limit: int) -> list[PendingTask]:
         result: list[PendingTask] = self._call(
             "pending_tasks", lambda: self.inner.pending_tasks(enqueued_before, limit))
@@ -241,6 +254,7 @@ class InMemoryFollowUpStore(FollowUpStore):
         self._store = store
         self.lockouts: dict[str, Lockout] = {}
         self.visits: dict[str, Visit] = {}
+        self.expires: dict[str, datetime] = {}
         self._messages: dict[tuple[str, str], int] = {}
 
     def messages(self, reference: str) -> list[CaseEvent]:
@@ -280,14 +294,25 @@ class InMemoryFollowUpStore(FollowUpStore):
         return self.lockouts.get(reference, Lockout())
 
     def reserve_attempt(self, reference: str, *, at: datetime, limit: int,
-                        lock_for: timedelta, pause: timedelta | None = None) -> Attempt:
+                        lock_for: timedelta, pause: timedelta | None = None,
+                        keep_for: timedelta = timedelta(0)) -> Attempt:
         with self._store._lock:
             current = self.lockout(reference)
             counted = current.reserve(at, limit, lock_for, pause=pause)
             if counted is None:
                 return Attempt(False, current)
             self.lockouts[reference] = counted
+            last = counted.locked_until or counted.last_failure_at or at
+            self.expires[reference] = last + max(lock_for, keep_for)
             return Attempt(True, counted)
+
+    def forget_lockouts(self, at: datetime) -> int:
+        with self._store._lock:
+            gone = [r for r, expires in self.expires.items() if expires <= at]
+            for reference in gone:
+                self.lockouts.pop(reference, None)
+                del self.expires[reference]
+            return len(gone)
 
     def refund_attempt(self, reference: str, attempt: Attempt, *, limit: int) -> None:
         if attempt.granted:

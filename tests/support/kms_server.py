@@ -9,8 +9,15 @@ It behaves as KMS documents: AES-256-GCM under the key's primary version with th
 additional authenticated data; the ciphertext names the version that made it, so rotation
 keeps old ciphertexts readable; CRC32C of the inputs checked and echoed; INVALID_ARGUMENT
 when a ciphertext does not authenticate, NOT_FOUND for an unknown key, FAILED_PRECONDITION
-for a disabled version. ``corrupt_responses`` flips a bit of every answer, to prove the
-client-side checksums catch it. A key named in ``encrypt_only`` answers ``Decrypt`` with
+for a disabled version. Keys can also be created
+(``CreateCryptoKey``, ALREADY_EXISTS for a name in use: KMS never deletes a key), read
+(``GetCryptoKey``, with its primary version's state), listed (``ListCryptoKeys``,
+``ListCryptoKeyVersions``) and have a version destroyed (``DestroyCryptoKeyVersion``): the
+version is ``DESTROY_SCHEDULED`` at once and can no longer encrypt or decrypt
+(FAILED_PRECONDITION), as KMS does during its scheduled-destruction period;
+``complete_destruction`` ends that period and drops the key material.
+``corrupt_responses`` flips a bit of every answer, to prove the client-side checksums
+catch it. A key named in ``encrypt_only`` answers ``Decrypt`` with
 PERMISSION_DENIED, as KMS answers a caller that holds only
 ``roles/cloudkms.cryptoKeyEncrypter`` on it (the public submit functions).
 
@@ -23,6 +30,7 @@ FAILED_PRECONDITION.
 
 from __future__ import annotations
 
+import re
 import secrets
 import struct
 import threading
@@ -57,6 +65,22 @@ class _Abort(Exception):
 class _Key:
     versions: list[bytes] = field(default_factory=list)
     disabled: set[int] = field(default_factory=set)
+    scheduled: set[int] = field(default_factory=set)  # DESTROY_SCHEDULED
+    destroyed: set[int] = field(default_factory=set)  # DESTROYED: material gone
+
+    def state(self, version: int) -> int:
+        states = kms_v1.CryptoKeyVersion.CryptoKeyVersionState
+        if version in self.destroyed:
+            return states.DESTROYED
+        if version in self.scheduled:
+            return states.DESTROY_SCHEDULED
+        return states.DISABLED if version in self.disabled else states.ENABLED
+
+    def usable(self, version: int) -> bool:
+        return version not in self.disabled | self.scheduled | self.destroyed
+
+
+_VERSION = re.compile(r"^(?P<key>.+)/cryptoKeyVersions/(?P<number>[0-9]+)$")
 
 
 @dataclass
@@ -163,6 +187,81 @@ class FakeKms:
             signature=signature, signature_crc32c=checksum, name=request.name,
             verified_digest_crc32c=request.digest_crc32c is not None)
 
+    def complete_destruction(self) -> None:
+        """The scheduled-destruction period ends: scheduled versions lose their material."""
+        with self.lock:
+            for key in self.keys.values():
+                for version in key.scheduled:
+                    key.versions[version - 1] = b""
+                key.destroyed |= key.scheduled
+                key.scheduled = set()
+
+    def _version(self, key_name: str, key: _Key, version: int) -> kms_v1.CryptoKeyVersion:
+        return kms_v1.CryptoKeyVersion(name=f"{key_name}/cryptoKeyVersions/{version}",
+                                       state=key.state(version))
+
+    def _crypto_key(self, name: str, key: _Key) -> kms_v1.CryptoKey:
+        return kms_v1.CryptoKey(
+            name=name, purpose=kms_v1.CryptoKey.CryptoKeyPurpose.ENCRYPT_DECRYPT,
+            primary=self._version(name, key, len(key.versions)))
+
+    def get_crypto_key(self, request: kms_v1.GetCryptoKeyRequest) -> kms_v1.CryptoKey:
+        with self.lock:
+            self.calls.append("GetCryptoKey")
+            return self._crypto_key(request.name, self._key(request.name))
+
+    def create_crypto_key(self, request: kms_v1.CreateCryptoKeyRequest) -> kms_v1.CryptoKey:
+        name = f"{request.parent}/cryptoKeys/{request.crypto_key_id}"
+        with self.lock:
+            self.calls.append("CreateCryptoKey")
+            if name in self.keys:
+                raise _Abort(grpc.StatusCode.ALREADY_EXISTS, f"CryptoKey {name} already "
+                             "exists.")
+            if (request.crypto_key.purpose
+                    != kms_v1.CryptoKey.CryptoKeyPurpose.ENCRYPT_DECRYPT):
+                raise _Abort(grpc.StatusCode.INVALID_ARGUMENT, "Only ENCRYPT_DECRYPT keys "
+                             "are served here.")
+            self.keys[name] = _Key([AESGCM.generate_key(bit_length=256)])
+            return self._crypto_key(name, self.keys[name])
+
+    def list_crypto_keys(self, request: kms_v1.ListCryptoKeysRequest
+                         ) -> kms_v1.ListCryptoKeysResponse:
+        prefix = f"{request.parent}/cryptoKeys/"
+        with self.lock:
+            self.calls.append("ListCryptoKeys")
+            found = [self._crypto_key(name, key) for name, key in sorted(self.keys.items())
+                     if name.startswith(prefix)]
+        return kms_v1.ListCryptoKeysResponse(crypto_keys=found, total_size=len(found))
+
+    def list_crypto_key_versions(self, request: kms_v1.ListCryptoKeyVersionsRequest
+                                 ) -> kms_v1.ListCryptoKeyVersionsResponse:
+        if request.parent in self.signing_keys:
+            return self.list_versions(request)
+        with self.lock:
+            self.calls.append("ListCryptoKeyVersions")
+            key = self._key(request.parent)
+            found = [self._version(request.parent, key, n)
+                     for n in range(1, len(key.versions) + 1)]
+        return kms_v1.ListCryptoKeyVersionsResponse(crypto_key_versions=found,
+                                                    total_size=len(found))
+
+    def destroy_crypto_key_version(self, request: kms_v1.DestroyCryptoKeyVersionRequest
+                                   ) -> kms_v1.CryptoKeyVersion:
+        match = _VERSION.match(request.name)
+        with self.lock:
+            self.calls.append("DestroyCryptoKeyVersion")
+            if match is None:
+                raise _Abort(grpc.StatusCode.INVALID_ARGUMENT, "Not a version name.")
+            key = self._key(match["key"])
+            version = int(match["number"])
+            if not 1 <= version <= len(key.versions):
+                raise _Abort(grpc.StatusCode.NOT_FOUND, f"{request.name} not found.")
+            if version in key.scheduled | key.destroyed:
+                raise _Abort(grpc.StatusCode.FAILED_PRECONDITION, f"{request.name} is "
+                             "already scheduled for destruction or destroyed.")
+            key.scheduled.add(version)
+            return self._version(match["key"], key, version)
+
     def _key(self, name: str) -> _Key:
         if name not in self.keys:
             raise _Abort(grpc.StatusCode.NOT_FOUND, f"CryptoKey {name} not found.")
@@ -174,6 +273,11 @@ class FakeKms:
             key = self._key(request.name)
             version = len(key.versions)
             material = key.versions[-1]
+            if not key.usable(version):
+                state = kms_v1.CryptoKeyVersion.CryptoKeyVersionState(key.state(version))
+                raise _Abort(grpc.StatusCode.FAILED_PRECONDITION,
+                             f"{request.name}/cryptoKeyVersions/{version} is not enabled, "
+                             f"current state is: {state.name}.")
         _check_crc(request.plaintext, request.plaintext_crc32c, "plaintext")
         aad = request.additional_authenticated_data
         _check_crc(aad, request.additional_authenticated_data_crc32c,
@@ -200,7 +304,7 @@ class FakeKms:
                              "'cloudkms.cryptoKeyVersions.useToDecrypt' denied on resource "
                              f"'{request.name}' (or it may not exist).")
             versions = list(key.versions)
-            disabled = set(key.disabled)
+            unusable = {n for n in range(1, len(versions) + 1) if not key.usable(n)}
         _check_crc(request.ciphertext, request.ciphertext_crc32c, "ciphertext")
         aad = request.additional_authenticated_data
         _check_crc(aad, request.additional_authenticated_data_crc32c,
@@ -209,7 +313,7 @@ class FakeKms:
         version = struct.unpack(">I", blob[:4])[0] if len(blob) > 16 else 0
         if not 1 <= version <= len(versions):
             raise _Abort(grpc.StatusCode.INVALID_ARGUMENT, "Decryption failed.")
-        if version in disabled:
+        if version in unusable:
             raise _Abort(grpc.StatusCode.FAILED_PRECONDITION,
                          f"{request.name}/cryptoKeyVersions/{version} is not enabled.")
         try:
@@ -244,16 +348,29 @@ def serving_kms(kms: FakeKms) -> Iterator[str]:
     """Serve ``kms`` on a free loopback port; yields its host:port."""
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
     handlers = {
+        name: grpc.unary_unary_rpc_method_handler(
+            _handler(method), request_deserializer=request_type.deserialize,
+            response_serializer=response_type.serialize)
+        for name, method, request_type, response_type in (
+            ("GetCryptoKey", kms.get_crypto_key, kms_v1.GetCryptoKeyRequest,
+             kms_v1.CryptoKey),
+            ("CreateCryptoKey", kms.create_crypto_key, kms_v1.CreateCryptoKeyRequest,
+             kms_v1.CryptoKey),
+            ("ListCryptoKeys", kms.list_crypto_keys, kms_v1.ListCryptoKeysRequest,
+             kms_v1.ListCryptoKeysResponse),
+            ("ListCryptoKeyVersions", kms.list_crypto_key_versions,
+             kms_v1.ListCryptoKeyVersionsRequest, kms_v1.ListCryptoKeyVersionsResponse),
+            ("DestroyCryptoKeyVersion", kms.destroy_crypto_key_version,
+             kms_v1.DestroyCryptoKeyVersionRequest, kms_v1.CryptoKeyVersion),
+        )
+    }
+    handlers.update({
         "Encrypt": grpc.unary_unary_rpc_method_handler(
             _handler(kms.encrypt), request_deserializer=kms_v1.EncryptRequest.deserialize,
             response_serializer=kms_v1.EncryptResponse.serialize),
         "Decrypt": grpc.unary_unary_rpc_method_handler(
             _handler(kms.decrypt), request_deserializer=kms_v1.DecryptRequest.deserialize,
             response_serializer=kms_v1.DecryptResponse.serialize),
-        "ListCryptoKeyVersions": grpc.unary_unary_rpc_method_handler(
-            _handler(kms.list_versions),
-            request_deserializer=kms_v1.ListCryptoKeyVersionsRequest.deserialize,
-            response_serializer=kms_v1.ListCryptoKeyVersionsResponse.serialize),
         "GetPublicKey": grpc.unary_unary_rpc_method_handler(
             _handler(kms.get_public_key),
             request_deserializer=kms_v1.GetPublicKeyRequest.deserialize,
@@ -262,7 +379,7 @@ def serving_kms(kms: FakeKms) -> Iterator[str]:
             _handler(kms.asymmetric_sign),
             request_deserializer=kms_v1.AsymmetricSignRequest.deserialize,
             response_serializer=kms_v1.AsymmetricSignResponse.serialize),
-    }
+    })
     server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(SERVICE, handlers),))
     port = server.add_insecure_port("127.0.0.1:0")
     server.start()

@@ -177,3 +177,27 @@ def test_the_loopback_switch_refuses_to_start_where_a_metadata_server_answers(
             bootstrap.container()
     finally:
         server.close()
+
+
+RING = "projects/p/locations/europe-west1/keyRings/retention"
+
+
+@pytest.mark.parametrize(("rings", "error"), [
+    ({"INTAKE_RETENTION_KMS_KEY_RING": RING}, "set together"),
+    ({"INTAKE_MESSAGES_RETENTION_KMS_KEY_RING": RING}, "set together"),
+    ({"INTAKE_RETENTION_KMS_KEY_RING": RING,
+      "INTAKE_MESSAGES_RETENTION_KMS_KEY_RING": RING}, "another key ring"),
+    ({"INTAKE_RETENTION_KMS_KEY_RING": RING + "/cryptoKeys/k",
+      "INTAKE_MESSAGES_RETENTION_KMS_KEY_RING": RING + "-messages"}, "key ring resource"),
+])
+def test_the_purge_months_key_rings_are_two_rings_set_together(rings: dict[str, str],
+                                                                error: str) -> None:
+    with pytest.raises(config.ConfigError, match=error):
+        config.load(rings)
+
+
+def test_the_purge_months_key_rings_are_read() -> None:
+    sealing = config.load({"INTAKE_RETENTION_KMS_KEY_RING": RING,
+                           "INTAKE_MESSAGES_RETENTION_KMS_KEY_RING": RING + "-messages"}).sealing
+    assert sealing.retention_kms_key_ring == RING
+    assert sealing.messages_retention_kms_key_ring == RING + "-messages"

@@ -17,6 +17,9 @@ locals {
     INTAKE_NOTIFY_QUEUE                       = module.queues.queue_ids["notify"]
     INTAKE_KMS_KEY                            = module.kms.key_id
     INTAKE_MESSAGES_KMS_KEY                   = module.kms.messages_key_id
+    INTAKE_RETENTION_KMS_KEY_RING             = module.kms.retention_key_ring_id
+    INTAKE_MESSAGES_RETENTION_KMS_KEY_RING    = module.kms.messages_retention_key_ring_id
+    INTAKE_RETENTION_KMS_PROTECTION_LEVEL     = var.kms_protection_level
     INTAKE_PROOF_KMS_KEY                      = module.kms.proof_key_id
     INTAKE_REPLAY_RECEIPT_SECONDS             = tostring(var.settings.replay_receipt_seconds)
     INTAKE_MAX_BODY_BYTES                     = tostring(var.settings.max_body_bytes)
@@ -35,6 +38,8 @@ locals {
     INTAKE_RETENTION_MISCONDUCT_DAYS          = tostring(var.settings.retention_misconduct_days)
     INTAKE_RETENTION_RETALIATION_DAYS         = tostring(var.settings.retention_retaliation_days)
     INTAKE_RETENTION_EXTENSION_DAYS           = tostring(var.settings.retention_extension_days)
+    INTAKE_RETENTION_FOLLOW_UP_LOCKOUT_DAYS   = tostring(var.settings.retention_follow_up_lockout_days)
+    INTAKE_RETENTION_IDEMPOTENCY_HOURS        = tostring(var.settings.retention_idempotency_hours)
     INTAKE_LOG_LEVEL                          = var.settings.log_level
     # referrals and notifications
     INTAKE_INVESTIGATIONS_URL      = var.investigations_url

@@ -12,6 +12,9 @@
 #   proofs     optional: what it does with the key that signs proofs of submission
 #              (local.proof_roles): "sign" (the submit functions) or "publish" (forms:
 #              the published keys and the page that checks a proof).
+#   retention  which purge months' keys (crypto-shredding, the kms module's retention rings)
+#              it uses and how: cases or messages, each "open" (unwrap only), "wrap" (make
+#              a month's key, wrap under it) or "shred" (wrap, destroy past months: sweep).
 #   secrets    secret environment variables: variable name => secret id (local.secrets).
 #   sizing     optional overrides of local.function_defaults.
 # Who may invoke a non-public function follows from local.queues and local.schedules
@@ -29,7 +32,8 @@ locals {
       # Seals the submission; never opens anything (a retry is matched by its HMAC digest).
       kms = { cases = "encrypt" }
       # Signs the proof of submission of every acknowledgement.
-      proofs = "sign"
+      proofs    = "sign"
+      retention = {}
       # the anti-forgery token of a browser's form post; the replay digests and receipts
       secrets = {
         INTAKE_FORMS_SECRET       = "forms-secret"
@@ -46,7 +50,8 @@ locals {
       # Seals the submission; never opens anything (a retry is matched by its HMAC digest).
       kms = { cases = "encrypt" }
       # Signs the proof of submission of every acknowledgement.
-      proofs = "sign"
+      proofs    = "sign"
+      retention = {}
       # the anti-forgery token of a browser's form post; the replay digests and receipts
       secrets = {
         INTAKE_FORMS_SECRET       = "forms-secret"
@@ -63,7 +68,8 @@ locals {
       # Seals the submission; never opens anything (a retry is matched by its HMAC digest).
       kms = { cases = "encrypt" }
       # Signs the proof of submission of every acknowledgement.
-      proofs = "sign"
+      proofs    = "sign"
+      retention = {}
       # the anti-forgery token of a browser's form post; the replay digests and receipts
       secrets = {
         INTAKE_FORMS_SECRET       = "forms-secret"
@@ -84,9 +90,10 @@ locals {
       # Opens replies, seals the submitter's messages: the messages key and no other.
       kms = { messages = "encrypt_decrypt" }
       # Publishes the public keys of the proofs (/forms/keys) and checks pasted proofs.
-      proofs  = "publish"
-      secrets = { INTAKE_FORMS_SECRET = "forms-secret" }
-      sizing  = { max_instances = 20 }
+      proofs    = "publish"
+      secrets   = { INTAKE_FORMS_SECRET = "forms-secret" }
+      sizing    = { max_instances = 20 }
+      retention = { messages = "open" }
     }
     triage = {
       description = "Cloud Tasks target: classify, prioritise, route, set deadlines."
@@ -99,9 +106,10 @@ locals {
       firestore = local.firestore_case_work
       # Opens the submission (cases key, unwrap only) to write the blind index of the people
       # it names: its secret keys that index.
-      kms     = { cases = "decrypt" }
-      secrets = { INTAKE_NAME_INDEX_SECRET = "name-index-key" }
-      sizing  = {}
+      kms       = { cases = "decrypt" }
+      retention = { cases = "open" }
+      secrets   = { INTAKE_NAME_INDEX_SECRET = "name-index-key" }
+      sizing    = {}
     }
     forward_to_investigations = {
       description = "Cloud Tasks target: refer a case, and supplements, to the investigations office."
@@ -111,9 +119,10 @@ locals {
       firestore   = local.firestore_case_work
       # Opens the sealed report to build the referral, and the submitter's messages added
       # after it to send them on as supplements: unwrap only, on both keys.
-      kms     = { cases = "decrypt", messages = "decrypt" }
-      secrets = { INTAKE_FORWARD_HMAC_SECRET = "forward-hmac-key" }
-      sizing  = {}
+      kms       = { cases = "decrypt", messages = "decrypt" }
+      retention = { cases = "open", messages = "open" }
+      secrets   = { INTAKE_FORWARD_HMAC_SECRET = "forward-hmac-key" }
+      sizing    = {}
     }
     notify = {
       description = "Cloud Tasks target: send one notification e-mail."
@@ -123,7 +132,8 @@ locals {
       firestore   = local.firestore_case_work
       # Opens the sealed submission for the reporter's address only (and, for a case
       # without a name index, to withhold mail from an assignee the case names).
-      kms = { cases = "decrypt" }
+      kms       = { cases = "decrypt" }
+      retention = { cases = "open" }
       secrets = {
         AWS_ACCESS_KEY_ID           = "ses-access-key-id"
         AWS_SECRET_ACCESS_KEY       = "ses-secret-access-key"
@@ -138,9 +148,12 @@ locals {
       officers    = false
       enqueues    = ["triage", "forward", "urgent_forward", "notify"]
       # Lists pending markers and due cases; updates them in transactions (alerts append
-      # events and queue e-mails). Never decrypts.
+      # events and queue e-mails). Wraps a closed case's data keys under its purge month's
+      # keys, and back under the purposes' keys when it is held or reopened; destroys the
+      # keys of past months. Opens no content.
       firestore = concat(local.firestore_case_work, ["datastore.entities.list"])
-      kms       = {}
+      kms       = { cases = "encrypt_decrypt", messages = "encrypt_decrypt" }
+      retention = { cases = "shred", messages = "shred" }
       secrets   = {}
       sizing    = { max_instances = 1, timeout_seconds = 300 }
     }
@@ -153,9 +166,10 @@ locals {
       firestore = concat(local.firestore_case_work, ["datastore.entities.list"])
       # Opens submissions, notes and messages for officers; seals notes, transition notes
       # and replies. Lists compare officers' marks with each case's name index (recusal).
-      kms     = { cases = "encrypt_decrypt", messages = "encrypt_decrypt" }
-      secrets = { INTAKE_NAME_INDEX_SECRET = "name-index-key" }
-      sizing  = {}
+      kms       = { cases = "encrypt_decrypt", messages = "encrypt_decrypt" }
+      retention = { cases = "wrap", messages = "wrap" }
+      secrets   = { INTAKE_NAME_INDEX_SECRET = "name-index-key" }
+      sizing    = {}
     }
     console = {
       description = "Internal: the officers' web console, behind Identity-Aware Proxy."
@@ -168,7 +182,8 @@ locals {
       firestore = concat(local.firestore_case_work, ["datastore.entities.list"])
       # Opens submissions, notes and messages for officers; seals notes, transition notes
       # and replies. Lists compare officers' marks with each case's name index (recusal).
-      kms = { cases = "encrypt_decrypt", messages = "encrypt_decrypt" }
+      kms       = { cases = "encrypt_decrypt", messages = "encrypt_decrypt" }
+      retention = { cases = "wrap", messages = "wrap" }
       # the name index of recusal; the key of its session cookie and anti-forgery tokens
       secrets = {
         INTAKE_NAME_INDEX_SECRET = "name-index-key"
@@ -202,6 +217,7 @@ locals {
       # Codes and dates only: nothing to decrypt or seal.
       firestore = ["datastore.databases.get", "datastore.entities.get", "datastore.entities.create"]
       kms       = {}
+      retention = {}
       secrets   = {}
       sizing    = {}
     }

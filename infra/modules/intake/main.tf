@@ -155,6 +155,17 @@ module "kms" {
       }
     }
   ])...)
+  # The purge months' keys (crypto-shredding): the ring of each purpose, with the use its
+  # code path needs (the retention field of a function); only sweep destroys.
+  retention_grants = merge([
+    for name, f in local.functions : {
+      for key, use in try(f.retention, {}) : "${name}/${key}" => {
+        key    = key
+        use    = use
+        member = module.function[name].service_account_member
+      }
+    }
+  ]...)
 
   depends_on = [google_project_service.enabled]
 }

@@ -59,6 +59,8 @@ variable "settings" {
     retention_misconduct_days          = optional(number, 365)
     retention_retaliation_days         = optional(number, 3650)
     retention_extension_days           = optional(number, 365)
+    retention_follow_up_lockout_days   = optional(number, 1)
+    retention_idempotency_hours        = optional(number, 24)
     forward_timeout_seconds            = optional(number, 10)
     forward_max_attempts               = optional(number, 12)
     form_rate_limit                    = optional(number, 20)
@@ -101,6 +103,9 @@ variable "settings" {
       var.settings.policy_feedback_months_advice >= 1 && var.settings.policy_feedback_months_advice <= 24,
       var.settings.policy_feedback_months_misconduct >= 1 && var.settings.policy_feedback_months_misconduct <= 24,
       var.settings.policy_feedback_months_retaliation >= 1 && var.settings.policy_feedback_months_retaliation <= 24,
+      var.settings.retention_follow_up_lockout_days >= 0 && var.settings.retention_follow_up_lockout_days <= 365,
+      var.settings.retention_idempotency_hours >= 1 && var.settings.retention_idempotency_hours <= 720,
+      var.settings.replay_receipt_seconds <= var.settings.retention_idempotency_hours * 3600,
       var.settings.forward_timeout_seconds >= 1 && var.settings.forward_timeout_seconds <= 120,
       var.settings.forward_max_attempts >= 1 && var.settings.forward_max_attempts <= 30,
       var.settings.form_rate_limit >= 0 && var.settings.form_rate_limit <= 100000,
@@ -155,7 +160,8 @@ variable "retention_ttl_field" {
   type        = map(string)
   description = "Retention by record type: collection group => timestamp field after which Firestore deletes the document. Only documents that carry the field expire. Cases, submissions and their events are not here: sweep purges their content in place on their retention date and keeps their tombstone and codes, which the annual report counts (docs/retention.md)."
   default = {
-    # a follow-up lockout is only worth keeping while it locks
+    # a follow-up lockout counter: kept settings.retention_follow_up_lockout_days after its
+    # last check or lock (never less than it locks)
     follow_up_lockouts = "expires_at"
     # a send counter, only while its window lasts
     mail_counters = "expires_at"

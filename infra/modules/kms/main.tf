@@ -98,3 +98,60 @@ resource "google_kms_crypto_key_iam_member" "grants" {
   role          = each.value.role
   member        = each.value.member
 }
+
+# Crypto-shredding (docs/retention.md): the keys of the purge months, one key a month
+# (retention-YYYY-MM), made by the code on first use in the ring of the purpose whose values
+# it wraps, and destroyed by sweep once the month has passed. Two rings, so that IAM on the
+# month keys follows IAM on the purposes' keys: the follow-up page reaches the messages' ring
+# only. IAM on a ring holds for every key made in it later.
+resource "google_kms_key_ring" "retention" {
+  for_each = local.retention_rings
+
+  project  = var.project_id
+  name     = each.value
+  location = var.location
+}
+
+locals {
+  retention_rings = {
+    cases    = "${var.key_ring_name}-retention"
+    messages = "${var.key_ring_name}-messages-retention"
+  }
+  # What each use of the month keys may do (the retention field of a function):
+  #   open   unwrap what a month key wrapped (a closed case's values)
+  #   wrap   open, and make the month's key on first use and wrap under it
+  #   shred  wrap, and list the month keys and destroy the versions of past months (sweep)
+  retention_wrap = [
+    "cloudkms.cryptoKeys.get",
+    "cloudkms.cryptoKeys.create",
+    "cloudkms.cryptoKeyVersions.useToEncrypt",
+    "cloudkms.cryptoKeyVersions.useToDecrypt",
+  ]
+  retention_permissions = {
+    wrap = local.retention_wrap
+    shred = concat(local.retention_wrap, [
+      "cloudkms.cryptoKeys.list",
+      "cloudkms.cryptoKeyVersions.list",
+      "cloudkms.cryptoKeyVersions.destroy",
+    ])
+  }
+}
+
+resource "google_project_iam_custom_role" "retention" {
+  for_each = local.retention_permissions
+
+  project     = var.project_id
+  role_id     = "intake_retention_${each.key}"
+  title       = "ethics-intake: ${each.key} with the purge months' keys"
+  description = "What ${each.key} needs on the purge months' keys of crypto-shredding, and no more."
+  permissions = each.value
+}
+
+# One binding per grant: a member, one ring, one use.
+resource "google_kms_key_ring_iam_member" "retention_grants" {
+  for_each = var.retention_grants
+
+  key_ring_id = google_kms_key_ring.retention[each.value.key].id
+  role        = each.value.use == "open" ? "roles/cloudkms.cryptoKeyDecrypter" : google_project_iam_custom_role.retention[each.value.use].id
+  member      = each.value.member
+}

@@ -17,3 +17,13 @@ output "key_ring_id" {
   description = "Resource name of the key ring."
   value       = google_kms_key_ring.this.id
 }
+
+output "retention_key_ring_id" {
+  description = "Resource name of the key ring of the cases key's purge months: the value of INTAKE_RETENTION_KMS_KEY_RING."
+  value       = google_kms_key_ring.retention["cases"].id
+}
+
+output "messages_retention_key_ring_id" {
+  description = "Resource name of the key ring of the messages key's purge months: the value of INTAKE_MESSAGES_RETENTION_KMS_KEY_RING."
+  value       = google_kms_key_ring.retention["messages"].id
+}

@@ -97,3 +97,23 @@ variable "grants" {
     error_message = "A grant's role on the proofs key is signer, publicKeyViewer or viewer: nothing that administers the key."
   }
 }
+
+variable "retention_grants" {
+  type = map(object({
+    key    = string
+    use    = string
+    member = string
+  }))
+  description = "Who may use the purge months' keys of which purpose, keyed by a static label: key is cases or messages (the ring), use open (unwrap only), wrap (open, make a month's key and wrap under it) or shred (wrap, and destroy past months' versions: sweep only)."
+  default     = {}
+
+  validation {
+    condition     = alltrue([for g in values(var.retention_grants) : contains(["cases", "messages"], g.key)])
+    error_message = "A retention grant's key is cases or messages."
+  }
+
+  validation {
+    condition     = alltrue([for g in values(var.retention_grants) : contains(["open", "wrap", "shred"], g.use)])
+    error_message = "A retention grant's use is open, wrap or shred."
+  }
+}
