@@ -51,7 +51,7 @@ EXPECTED_RETENTION: dict[str, dict[str, str]] = {
     "sweep": {CASES_KEY: "shred", MESSAGES_KEY: "shred"},
     "cases": {CASES_KEY: "wrap", MESSAGES_KEY: "wrap"},
     "console": {CASES_KEY: "wrap", MESSAGES_KEY: "wrap"},
-    "log_service": {},
+    "log_service": {}, "disclosure": {},
 }
 
 GET, CREATE, UPDATE, DELETE, LIST, DATABASE = (

@@ -204,9 +204,11 @@ locals {
       firestore = ["datastore.databases.get", "datastore.entities.get", "datastore.entities.list",
       "datastore.entities.create", "datastore.entities.update"]
       # Seals declarations and guidance; opens them for their filer and for officers.
-      kms     = { cases = "encrypt_decrypt" }
-      secrets = {}
-      sizing  = {}
+      kms = { cases = "encrypt_decrypt" }
+      # Declarations are kept by the programme's own rules, not by purge month.
+      retention = {}
+      secrets   = {}
+      sizing    = {}
     }
     log_service = {
       description = "Internal: officers record services for the annual report (Google ID tokens)."

@@ -159,7 +159,7 @@ module "kms" {
   # code path needs (the retention field of a function); only sweep destroys.
   retention_grants = merge([
     for name, f in local.functions : {
-      for key, use in try(f.retention, {}) : "${name}/${key}" => {
+      for key, use in f.retention : "${name}/${key}" => {
         key    = key
         use    = use
         member = module.function[name].service_account_member
