@@ -334,6 +334,11 @@ def _filer_of(p: Programme, who: Caller) -> Filer:
     return filer
 
 
+def signed_in_filer(p: Programme, who: Caller) -> Filer:
+    """The active filer an address signs in as; NotAFiler for anyone else."""
+    return _filer_of(p, who)
+
+
 def _seal(p: Programme, declaration_id: str, version: int,
           content: DeclarationContent) -> dict[str, Any]:
     plaintext = json.dumps(content_to_json(content), sort_keys=True,
