@@ -273,3 +273,14 @@ def test_without_a_sign_in_configured_the_pages_say_so(
     browser = Filer(office, None, None)
     assert browser.get("/declarations").status_code == 404
     assert browser.get("/declarations/sign-in").status_code == 404
+
+
+def test_the_form_speaks_the_filers_language(office: Office,
+                                             keys: tuple[CertServer, IapKey]) -> None:
+    browser = Filer(office, keys[1], FILER)
+    french = html.unescape(text(browser.get("/declarations/new?kind=annual&year=2025&lang=fr")))
+    assert "Rien à déclarer" in french
+    assert any(f"12{space}345 USD" in french for space in ("\u202f", "\xa0", " "))
+    arabic = text(browser.get("/declarations?lang=ar"))
+    assert 'dir="rtl"' in arabic and "إقراراتك" in arabic
+    assert "您的申报" in text(browser.get("/declarations?lang=zh"))
