@@ -250,14 +250,15 @@ def _sections(ctx: PageContext, values: Mapping[str, str], errors: Mapping[str, 
                 rows.append(ItemRow(
                     gettext(N_("Item %(number)s")) % {"number": ctx.number(n + 1)},
                     field_id(at), (
-                        _field(ctx, fields.key(at, "description"), gettext(N_("What it is")), values,
-                               errors),
+                        _field(ctx, fields.key(at, "description"),
+                               gettext(N_("What it is")), values, errors),
                         _field(ctx, fields.key(at, "counterpart"),
                                gettext(N_("With whom: the company, creditor, organisation "
                                           "or person")), values, errors),
-                        _field(ctx, fields.key(at, "value"), gettext(N_("Value in US dollars")), values,
-                               errors, hint=gettext(N_("A whole number. Leave it empty if "
-                                                       "it has no value.")),
+                        _field(ctx, fields.key(at, "value"),
+                               gettext(N_("Value in US dollars")), values, errors,
+                               hint=gettext(N_("A whole number. Leave it empty if it has "
+                                               "no value.")),
                                numeric=True))))
             problem = errors.get(fields.key(key, "answer"))
             members.append(MemberAnswer(key, field_id(key), member_label(ctx, member),

@@ -88,7 +88,7 @@ def filled(spouse: bool = False, children: int = 0, **answers: str) -> dict[str,
 
 def declaration_of(office: Office, email: str) -> str:
     p = office.container.programme
-    filer, found, _ = service.my_declarations(p, service.caller(p, email))
+    _, found, _ = service.my_declarations(p, service.caller(p, email))
     assert found
     return found[0].id
 
