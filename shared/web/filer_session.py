@@ -14,7 +14,7 @@ from flask import Request
 from shared.web import console_session, security
 from shared.web.console_session import Ended, Session
 
-COOKIE: Final = "filer_session"
+COOKIE: Final = security.FILER_COOKIE  # "Exit this page" forgets it too
 IDLE_SECONDS: Final = 30 * 60
 LONGEST_SECONDS: Final = 8 * 3600
 _SALT: Final = "ethics-intake filer session"

@@ -264,6 +264,9 @@ def test_development_sign_in_only_for_filers(tmp_path: Path,
     signed = browser.post("/declarations/sign-in", {"email": FILER}, token=token.group(1))
     assert signed.status_code == 303
     assert browser.get("/declarations").status_code == 200
+    left = browser.get("/exit")  # "Exit this page" signs the filer out too
+    assert any(c.startswith("filer_session=;") for c in left.headers.getlist("Set-Cookie"))
+    assert browser.get("/declarations").status_code == 303
 
 
 def test_without_a_sign_in_configured_the_pages_say_so(
