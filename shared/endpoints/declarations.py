@@ -23,7 +23,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from flask import Request, Response
-from werkzeug.routing import BaseConverter
 
 from shared import logs
 from shared.auth import DevelopmentFilerSignIn, IapFilerSignIn
@@ -77,11 +76,6 @@ def _ctx(uc: UseCases, request: Request, path: str, **query: str) -> views.PageC
 def _urls(uc: UseCases) -> Urls:
     return Urls.from_base_url(uc.settings.functions_base_url)
 
-
-class Hex32(BaseConverter):
-    """A declaration id: a path segment of any other shape matches no route."""
-
-    regex = "[0-9a-f]{32}"
 
 
 # --- Who is signed in ------------------------------------------------------------------------

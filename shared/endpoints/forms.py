@@ -24,6 +24,7 @@ from werkzeug.routing import Rule
 from shared import logs
 from shared.endpoints import browser, confirmation, declarations, form_steps
 from shared.endpoints.base import Action, Handler, Wiring, endpoint
+from shared.endpoints.disclosure import Hex32
 from shared.endpoints.follow_up import add_information, leave, open_with_receipt, show_case
 from shared.endpoints.routing import NoRoute, WrongMethod, match, routes
 from shared.web import follow_up_views, views
@@ -98,7 +99,7 @@ ROUTES = routes([
     Rule(f"/{_FORM}", endpoint=_step_post, methods=["POST"]),
     # Any method: an asset that is not there, or not asked with GET, is a page not found.
     Rule("/assets/<name>", endpoint=_asset),
-], converters={"hex32": declarations.Hex32})
+], converters={"hex32": Hex32})
 
 
 def _static(name: str, request: Request) -> Response | None:

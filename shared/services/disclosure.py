@@ -453,6 +453,24 @@ def read_declaration(p: Programme, who: Caller, declaration_id: str) -> Declarat
     return DeclarationView(declaration, content, guidance, versions, history)
 
 
+def declarations_of_year(p: Programme, who: Caller, year: int) -> list[Declaration]:
+    """A reporting year's declarations, without content, for ethics officers (the console's
+    list of what to review)."""
+    if not who.has_role(ETHICS_OFFICER):
+        raise Forbidden("missing_role", "Only ethics officers may list declarations.")
+    return p.store.declarations(year)
+
+
+def declaration_for_review(p: Programme, who: Caller, declaration_id: str
+                           ) -> tuple[DeclarationView, Filer | None]:
+    """A declaration as an ethics officer reads it to review it (the read is recorded),
+    and its filer."""
+    if not who.has_role(ETHICS_OFFICER):
+        raise Forbidden("missing_role", "Only ethics officers may review declarations.")
+    view = read_declaration(p, who, declaration_id)
+    return view, p.store.filer(view.declaration.staff_id)
+
+
 def my_declarations(p: Programme, who: Caller) -> tuple[Filer, list[Declaration],
                                                        list[Obligation]]:
     """The signed-in filer, their declarations (without content) and obligations."""
