@@ -1,20 +1,18 @@
 """The filers' declaration form in Debian chromium against the real local runner, with a
 roster and a campaign set up by `intake filers import` and `intake campaign open` on the
-runner's database: signed in through the development sign-in, each page axe-clean in every
-language (with errors shown too), the whole declaration filed and amended with the keyboard
-alone, and the form working without JavaScript."""
+runner's database (the ``campaign`` fixture of conftest): signed in through the
+development sign-in, each page axe-clean in every language (with errors shown too), the
+whole declaration filed and amended with the keyboard alone, and the form working without
+JavaScript."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 import pytest
 
 from tests.browser.flows import LANGUAGE_CODES, no_violations
-from tests.browser.test_disclosure_console import intake
 from tests.support.browser import Runner
-from tests.support.disclosure import roster_line
 from tests.support.keyboard import fill_and_send, focused
 
 SECTIONS = ("assets", "outside_income", "gifts", "liabilities", "stock_options",
@@ -24,18 +22,6 @@ FILERS = {lang: 20 + n for n, lang in enumerate(LANGUAGE_CODES)}
 KEYBOARD, NO_JS = 30, 31
 
 
-@pytest.fixture(scope="module")
-def campaign(runner: Runner, tmp_path_factory: pytest.TempPathFactory) -> None:
-    roster = tmp_path_factory.mktemp("filers") / "roster.csv"
-    lines = [roster_line(n, unit="finance") for n in range(20, 32)]
-    with roster.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.DictWriter(out, fieldnames=sorted(lines[0]))
-        writer.writeheader()
-        writer.writerows(lines)
-    intake(runner, "filers", "import", str(roster))
-    intake(runner, "campaign", "open", "--year", "2025", "--due-on", "2026-03-31")
-
-
 def sign_in(page: Any, runner: Runner, n: int, lang: str = "en") -> None:
     page.goto(f"{runner.base_url}/forms/declarations?lang={lang}")
     assert "/forms/declarations/sign-in" in page.url
@@ -43,6 +29,19 @@ def sign_in(page: Any, runner: Runner, n: int, lang: str = "en") -> None:
     with page.expect_navigation():
         page.locator("button[value=sign-in]").click()
     assert page.url.split("?")[0].endswith("/forms/declarations")
+
+
+def file_nothing_to_declare(page: Any, runner: Runner, n: int) -> None:
+    """Filer ``n`` files their annual declaration: nothing to declare, no household."""
+    sign_in(page, runner, n)
+    page.goto(f"{runner.base_url}/forms/declarations/new?kind=annual&year=2025")
+    page.check("#f-spouse-no")
+    page.fill("#f-children", "0")
+    for section in SECTIONS:
+        page.check(f"#f-{section.replace('_', '-')}--self--answer")
+    with page.expect_navigation():
+        page.locator("button[value=send]").click()
+    assert page.locator(".notice").count() == 1
 
 
 @pytest.mark.parametrize("lang", LANGUAGE_CODES)
