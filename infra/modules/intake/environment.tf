@@ -56,6 +56,8 @@ locals {
     INTAKE_PROXY_HOPS               = "1"
     INTAKE_FOLLOW_UP_LOCK_SECONDS   = tostring(var.settings.follow_up_lock_seconds)
     INTAKE_EXIT_URL                 = var.settings.exit_url
+    # the filers' declaration pages behind Identity-Aware Proxy (docs/disclosure.md)
+    INTAKE_FORMS_IAP_AUDIENCE = var.declarations_iap_audience
     # task targets check their caller's OIDC token in code too (INTAKE_TASK_CALLERS)
     INTAKE_TASK_AUTH = "oidc"
   }

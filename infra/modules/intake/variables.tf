@@ -256,3 +256,14 @@ variable "disclosure_members" {
     error_message = "disclosure_members are user:, group:, domain: or serviceAccount: members."
   }
 }
+
+variable "declarations_iap_audience" {
+  type        = string
+  description = "Audience of the Identity-Aware Proxy in front of the filers' declaration pages (/forms/declarations on a load balancer backend with IAP and Google sign-in), INTAKE_FORMS_IAP_AUDIENCE: /projects/PROJECT_NUMBER/global/backendServices/SERVICE_ID. Empty: the pages say sign-in is not available."
+  default     = ""
+
+  validation {
+    condition     = var.declarations_iap_audience == "" || can(regex("^/projects/[0-9]+/(global/backendServices|apps)/[A-Za-z0-9._-]+$", var.declarations_iap_audience))
+    error_message = "declarations_iap_audience is /projects/PROJECT_NUMBER/global/backendServices/SERVICE_ID, or empty."
+  }
+}
