@@ -157,8 +157,8 @@ def intake(runner: Runner, *args: str) -> str:
 def campaign(runner: Runner, tmp_path_factory: pytest.TempPathFactory) -> None:
     roster = tmp_path_factory.mktemp("roster") / "roster.csv"
     # One roster for every browser test of the programme (an import is a diff: a filer
-    # absent from it would leave): 0-11 for the console, 20-31 for the declaration form.
-    lines = [roster_line(n, unit=f"unit-{n % 3}") for n in [*range(12), *range(20, 32)]]
+    # absent from it would leave): 0-11 for the console, 20-37 for the declaration form.
+    lines = [roster_line(n, unit=f"unit-{n % 3}") for n in [*range(12), *range(20, 38)]]
     with roster.open("w", newline="", encoding="utf-8") as out:
         writer = csv.DictWriter(out, fieldnames=sorted(lines[0]))
         writer.writeheader()
