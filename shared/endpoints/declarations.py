@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Request, Response
 
 from shared import logs
-from shared.auth import DevelopmentFilerSignIn, IapFilerSignIn
+from shared.auth import IAP_ASSERTION_HEADER, DevelopmentFilerSignIn, IapFilerSignIn
 from shared.domain.disclosure import AD_HOC, ANNUAL, DisclosureError
 from shared.domain.officers import normalise_email
 from shared.domain.sealing import IntegrityFailure
@@ -51,7 +51,6 @@ log = logs.get_logger(__name__)
 FUNCTION = "forms"
 IAP_SIGN_OUT = "/_gcp_iap/clear_login_cookie"
 LIMIT = 1024 * 1024  # seven sections, each member, up to 50 items each
-ASSERTION_HEADER = "x-goog-iap-jwt-assertion"
 
 CHANGED = N_("Your declaration changed since you opened this form (another version was "
              "sent). Your answers are kept below: check them and send again.")
@@ -77,7 +76,6 @@ def _urls(uc: UseCases) -> Urls:
     return Urls.from_base_url(uc.settings.functions_base_url)
 
 
-
 # --- Who is signed in ------------------------------------------------------------------------
 
 class _Refusal(Exception):
@@ -95,7 +93,7 @@ def _signed_in(uc: UseCases, request: Request) -> tuple[Caller, tuple[str, ...]]
         raise _Refusal(declaration_views.refused(ctx, 404, "no_sign_in"))
     if isinstance(sign_in, IapFilerSignIn):
         try:
-            email = sign_in.email(request.headers.get(ASSERTION_HEADER))
+            email = sign_in.email(request.headers.get(IAP_ASSERTION_HEADER))
         except Unauthenticated as refusal:
             browser.refused(FUNCTION, "iap_" + refusal.reason)
             ctx = _ctx(uc, request, "declarations")
