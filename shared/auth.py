@@ -116,6 +116,44 @@ class DevelopmentSignIn:
         return officer_for(self.directory, email)
 
 
+# The filers' sign-in to their declaration pages (the ``forms`` function): anyone with an
+# organisation Google account, told apart from the roster by the disclosure programme.
+
+@dataclass(frozen=True)
+class IapFilerSignIn:
+    """A filer's sign-in on Google Cloud: the address the request's Identity-Aware Proxy
+    assertion names (the declaration pages sit behind IAP, with Google sign-in), verified
+    by ``verifier`` as the console's. Not looked up in the officers directory: the
+    programme decides who is a filer. Unauthenticated or VerifierUnavailable otherwise."""
+
+    verifier: TokenVerifier
+    development: bool = False
+
+    def email(self, assertion: str | None) -> str:
+        if assertion is None or not assertion.strip():
+            raise Unauthenticated("missing")
+        if not token_shaped(assertion):
+            raise Unauthenticated("malformed")
+        return normalise_email(self.verifier.verify(assertion).email)
+
+
+@dataclass(frozen=True)
+class DevelopmentFilerSignIn:
+    """A filer's sign-in for local work: the address typed on the development sign-in
+    page. Built only where development tokens may be accepted; refuses to be built, or to
+    sign anyone in, where a Google runtime shows."""
+
+    environ: Mapping[str, str]
+    development: bool = True
+
+    def __post_init__(self) -> None:
+        refuse_dev_tokens_on_google_cloud(self.environ)
+
+    def email(self, typed: str) -> str:
+        refuse_dev_tokens_on_google_cloud(self.environ)
+        return normalise_email(typed)
+
+
 # The tokens' formats, read without any check (the verifiers check).
 
 def _segment(encoded: str) -> Any:

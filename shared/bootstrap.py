@@ -47,7 +47,12 @@ if TYPE_CHECKING:  # built on first use: a function pays only for what its path 
     from shared.adapters.dev_tokens import DevTokenVerifier
     from shared.adapters.firestore_database import FirestoreDatabase
     from shared.adapters.sqlite_database import SqliteDatabase
-    from shared.auth import DevelopmentSignIn, IapSignIn
+    from shared.auth import (
+        DevelopmentFilerSignIn,
+        DevelopmentSignIn,
+        IapFilerSignIn,
+        IapSignIn,
+    )
     from shared.domain.disclosure import ProgrammeSettings
     from shared.domain.evidence import EvidenceLimits, Prepared
     from shared.domain.forms import FormSpec
@@ -246,6 +251,13 @@ class Container:
         work only, where development tokens may be) a choice of the directory's officers."""
         return self._component("console_sign_in", lambda: _console_sign_in(
             self.settings, self.officers))
+
+    @property
+    def filer_sign_in(self) -> IapFilerSignIn | DevelopmentFilerSignIn | None:
+        """How the declaration pages know their filer: Identity-Aware Proxy's assertion, or
+        (local work only, where development tokens may be) the address typed on the
+        development sign-in. None: neither is configured, and the pages say so."""
+        return self._component("filer_sign_in", lambda: _filer_sign_in(self.settings))
 
     @property
     def console_secret(self) -> str:
@@ -625,6 +637,11 @@ class UseCases:
         return self._c.console_sign_in
 
     @cached_property
+    def filer_sign_in(self) -> IapFilerSignIn | DevelopmentFilerSignIn | None:
+        """Who a declaration page's request comes from (the ``forms`` function)."""
+        return self._c.filer_sign_in
+
+    @cached_property
     def console_secret(self) -> str:
         """Signs the console's session cookie and anti-forgery tokens."""
         return self._c.console_secret
@@ -983,6 +1000,18 @@ def _console_sign_in(s: Settings,
         raise config.ConfigError("INTAKE_IAP_AUDIENCE must be set on the console: officers "
                                  "sign in through Identity-Aware Proxy")
     return auth.IapSignIn(IapAssertionVerifier(s.console.iap_audience), officers)
+
+
+def _filer_sign_in(s: Settings) -> IapFilerSignIn | DevelopmentFilerSignIn | None:
+    from shared import auth
+    from shared.adapters.iap_assertions import IapAssertionVerifier
+
+    if s.dev_auth:
+        refuse_unsafe_dev_tokens(s, os.environ)
+        return auth.DevelopmentFilerSignIn(os.environ)
+    if not s.forms.iap_audience:
+        return None
+    return auth.IapFilerSignIn(IapAssertionVerifier(s.forms.iap_audience))
 
 
 def _name_marker(s: Settings) -> Marker:

@@ -565,6 +565,13 @@ VARIABLES: tuple[Variable, ...] = (
              "console accepts: `/projects/PROJECT_NUMBER/global/backendServices/SERVICE_ID` "
              "(Terraform sets it). Required by the console unless `INTAKE_DEV_AUTH` is on.",
              parse=_iap_audience),
+    Variable("INTAKE_FORMS_IAP_AUDIENCE", "",
+             "Audience of the Identity-Aware Proxy assertions the `forms` function accepts "
+             "on the filers' declaration pages (`/forms/declarations`, routed through a load "
+             "balancer backend with IAP and Google sign-in): "
+             "`/projects/PROJECT_NUMBER/global/backendServices/SERVICE_ID`. Empty (and "
+             "`INTAKE_DEV_AUTH` off): those pages answer that sign-in is not available.",
+             parse=_iap_audience),
     Variable("INTAKE_CONSOLE_SECRET", "",
              "Secret (at least 32 characters) that signs the console's session cookie and "
              "its anti-forgery tokens (not the forms' secret: the public functions cannot "
@@ -620,6 +627,7 @@ class FormsSettings:
     proxy_hops: int = 0
     follow_up_lock_seconds: int = 3600
     exit_url: str = "https://www.bbc.com/weather"
+    iap_audience: str = ""  # the filers' declaration pages behind Identity-Aware Proxy
 
 
 @dataclass(frozen=True)
@@ -845,6 +853,7 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
             proxy_hops=v["INTAKE_PROXY_HOPS"],
             follow_up_lock_seconds=v["INTAKE_FOLLOW_UP_LOCK_SECONDS"],
             exit_url=v["INTAKE_EXIT_URL"],
+            iap_audience=v["INTAKE_FORMS_IAP_AUDIENCE"],
         ),
         mail_limits=MailLimits(
             per_recipient=v["INTAKE_MAIL_RECIPIENT_LIMIT"],

@@ -135,6 +135,56 @@ FILER_DOC: dict[str, Any] = {
         "reason", "unit", "status", "source")} | {"appointed_on": {
             "type": ["string", "null"], "format": "date"}},
 }
+_COUNTS = {"type": "integer", "minimum": 0}
+_PERCENT = {"type": ["number", "null"], "minimum": 0, "maximum": 100,
+            "description": "Per cent; null when there is nobody to count."}
+CAMPAIGN_OPENED: dict[str, Any] = {
+    "type": "object", "additionalProperties": False,
+    "required": ["year", "due_on", "created", "obligations_added"],
+    "properties": {
+        "year": {"type": "integer", "minimum": 2000},
+        "due_on": {"type": "string", "format": "date",
+                   "description": "The campaign's due date (the first opening's)."},
+        "created": {"type": "boolean",
+                    "description": "False: the campaign was open already (the answer is "
+                                   "then 200)."},
+        "obligations_added": {**_COUNTS, "description": "Obligations this call added: "
+                              "every active filer's on a first opening, those missing on "
+                              "another."},
+    },
+}
+CAMPAIGN_STATUS: dict[str, Any] = {
+    "type": "object", "additionalProperties": False,
+    "required": ["year", "due_on", "states", "reminders_sent", "overdue", "compliance"],
+    "properties": {
+        "year": {"type": "integer", "minimum": 2000},
+        "due_on": {"type": "string", "format": "date"},
+        "states": {"type": "object", "additionalProperties": False,
+                   "required": list(OBLIGATION_STATES),
+                   "properties": dict.fromkeys(OBLIGATION_STATES, _COUNTS),
+                   "description": "Obligations of the year per state."},
+        "reminders_sent": {"type": "object", "additionalProperties": False,
+                           "required": ["reminder", "escalation"],
+                           "properties": {"reminder": _COUNTS, "escalation": _COUNTS},
+                           "description": "Reminders to filers and escalations to heads of "
+                                          "units sent so far."},
+        "overdue": {"type": "array", "items": _ref("Obligation"),
+                    "description": "Pending obligations past their due date."},
+        "compliance": {
+            "type": "object", "additionalProperties": False,
+            "required": ["filers", "filed", "late", "separated_without_filing",
+                         "compliance", "compliance_still_employed"],
+            "properties": {
+                "filers": {**_COUNTS, "description": "Obligations of the year, less those "
+                                                     "withdrawn."},
+                "filed": _COUNTS, "late": _COUNTS, "separated_without_filing": _COUNTS,
+                "compliance": {**_PERCENT, "description": "Filed, as a share of all filers "
+                                                          "(per cent; null: no filers)."},
+                "compliance_still_employed": {
+                    **_PERCENT, "description": "Filed, as a share of the filers still "
+                                               "employed (per cent; null: none)."}}},
+    },
+}
 _DECLARATION_ID = {"name": "declaration_id", "in": "path", "required": True,
                    "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"}}
 _STAFF_ID = {"name": "staff_id", "in": "path", "required": True,
@@ -150,7 +200,8 @@ def _components(spec: APISpec) -> None:
         "description": SIGN_IN})
     for name, body in (("DeclarationContent", CONTENT), ("DeclaredItem", ITEM),
                        ("Declaration", DECLARATION), ("Obligation", OBLIGATION),
-                       ("Filer", FILER_DOC)):
+                       ("Filer", FILER_DOC), ("CampaignOpened", CAMPAIGN_OPENED),
+                       ("CampaignStatus", CAMPAIGN_STATUS)):
         spec.components.schema(name, body)
     for name, schema in (("Filing", FilingSchema), ("Amendment", AmendmentSchema),
                          ("Review", ReviewSchema), ("CampaignOpening", CampaignSchema),
@@ -258,17 +309,18 @@ def add_disclosure_api(spec: APISpec) -> None:
         "summary": "Open the annual campaign of a reporting year (again: adds the "
                    "obligations missing)",
         "requestBody": _body("CampaignOpening"),
-        "responses": {"200": {"description": "Opened before.", "content": {
-            "application/json": {"schema": {"type": "object"}}}},
+        "responses": {"200": {"description": "Opened before: any obligation missing was "
+                                             "added.", "content": {
+            "application/json": {"schema": "CampaignOpened"}}},
             "201": {"description": "Opened.", "content": {
-                "application/json": {"schema": {"type": "object"}}}},
+                "application/json": {"schema": "CampaignOpened"}}},
             "409": error("A year that has not begun."), **_POSTED}}, (ETHICS_ADMIN,))})
     spec.path(path="/disclosure/campaigns/{year}", operations={"get": _signed_in({
         "operationId": "campaign_status",
         "summary": "Counts per state, overdue filers, reminders sent and compliance",
         "parameters": [_YEAR],
         "responses": {"200": {"description": "The campaign's status.", "content": {
-            "application/json": {"schema": {"type": "object"}}}},
+            "application/json": {"schema": "CampaignStatus"}}},
             "404": error("No such path: the year is not a whole number."),
             "405": error("Only GET is accepted."),
             "409": error("No campaign for this year.")}}, (ETHICS_OFFICER, ETHICS_ADMIN))})

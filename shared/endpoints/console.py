@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -45,6 +45,7 @@ from shared import config, logs
 from shared.auth import IAP_ASSERTION_HEADER, DevelopmentSignIn, IapSignIn
 from shared.config import url_origin
 from shared.domain.casework import DetailProblem, NotAllowedNow, officer_actions
+from shared.domain.disclosure import DisclosureError
 from shared.domain.officers import (
     ETHICS_AUDITOR,
     ETHICS_OFFICER,
@@ -57,6 +58,7 @@ from shared.domain.retention import DUE_WINDOW, ReasonRequired, RetentionRefused
 from shared.domain.workflow import IllegalTransition
 from shared.endpoints.base import Handler, Wiring, endpoint, unavailable
 from shared.endpoints.browser import language
+from shared.endpoints.disclosure import Hex32, StaffId
 from shared.endpoints.errors import answer_for
 from shared.endpoints.routing import (
     NoRoute,
@@ -69,10 +71,24 @@ from shared.endpoints.routing import (
 from shared.http.bodies import read_form_pairs
 from shared.http.browsers import Origin, origin_of
 from shared.http.problems import HttpProblem
+from shared.ports.disclosure import DeclarationConflict
 from shared.ports.identity import Unauthenticated
+from shared.services import disclosure as programme
 from shared.services.cases import AssigneeNotEligible
+from shared.services.disclosure import (
+    Caller,
+    CampaignProblem,
+    DeclarationNotFound,
+    FilerNotFound,
+)
 from shared.services.workload import BUCKETS
-from shared.web import console_labels, console_session, console_views, security
+from shared.web import (
+    console_disclosure,
+    console_labels,
+    console_session,
+    console_views,
+    security,
+)
 from shared.web.console_views import ConsoleContext, ConsoleUrls, Problems
 from shared.web.formdefs import N_
 from shared.web.i18n import Language
@@ -549,20 +565,164 @@ def _act(visit: Visit, reference: str, action: str) -> Response:
     return _redirect(visit, visit.ctx.urls.case(reference, visit.lang.code, done=done))
 
 
-def _disclosure(visit: Visit) -> Response:
-    """The disclosure programme's campaigns: per state, overdue filers, reminders sent and
-    compliance (ethics officers and administrators; never a declaration's content)."""
-    from shared.services import disclosure as programme
-
+def _caller(visit: Visit) -> Caller:
     assert visit.officer is not None
-    p = visit.uc.disclosure
+    return Caller(visit.officer.email, visit.officer)
+
+
+def _year(text: str) -> int | None:
+    return int(text) if text.isascii() and text.isdigit() and len(text) == 4 else None
+
+
+def _disclosure(visit: Visit, *, open_problems: dict[str, str] | None = None,
+                open_values: dict[str, str] | None = None, status: int = 200) -> Response:
+    """The disclosure programme's campaigns: per state, overdue filers, reminders sent and
+    compliance (ethics officers and administrators; never a declaration's content); and,
+    for administrators, the form that opens a campaign."""
     asked = visit.request.args.get("year", "")
-    year = int(asked) if asked.isascii() and asked.isdigit() and len(asked) == 4 else None
-    years, status = programme.campaigns_overview(
-        p, programme.Caller(visit.officer.email, visit.officer), year)
-    return console_views.disclosure(visit.ctx, years, status,
-                                    problem=bool(asked) and (status is None
-                                                             or status.campaign.year != year))
+    year = _year(asked)
+    years, found = programme.campaigns_overview(visit.uc.disclosure, _caller(visit), year)
+    return console_views.disclosure(
+        visit.ctx, years, found,
+        problem=bool(asked) and (found is None or found.campaign.year != year),
+        open_problems=open_problems, open_values=open_values,
+        done=visit.request.args.get("done"), code=status)
+
+
+OPEN_YEAR = N_("Enter a reporting year that has begun, from 2000, like 2025.")
+OPEN_DUE = N_("Enter the due date as YYYY-MM-DD, or leave it empty.")
+REVIEW_OUTCOME = N_("Choose the outcome of the review.")
+REVIEW_GUIDANCE = N_("Write the guidance: it is required with “Guidance given”, at most "
+                     "10,000 characters.")
+REVIEWED_ALREADY = N_("This declaration was reviewed already: its one outcome is shown.")
+NOMINATED_ALREADY = N_("This staff id or e-mail address is already an active filer's.")
+
+
+def _open_campaign(visit: Visit) -> Response:
+    """POST /disclosure/campaigns (administrators): open a reporting year's cycle, as
+    ``intake campaign open`` and the API do."""
+    values = _post_values(visit)
+    if isinstance(values, Response):
+        return values
+    gettext = visit.ctx.gettext
+    year = _year(values.get("year", "").strip())
+    due_text = values.get("due_on", "").strip()
+    problems: dict[str, str] = {}
+    due_on = None
+    if due_text:
+        try:
+            due_on = date.fromisoformat(due_text) if len(due_text) == 10 else None
+        except ValueError:
+            due_on = None
+        if due_on is None:
+            problems["due_on"] = gettext(OPEN_DUE)
+    if year is None:
+        problems["year"] = gettext(OPEN_YEAR)
+    if not problems and year is not None:
+        try:
+            programme.open_campaign(visit.uc.disclosure, _caller(visit), year, due_on=due_on)
+        except (CampaignProblem, DisclosureError):
+            problems["year"] = gettext(OPEN_YEAR)
+        else:
+            return _redirect(visit, visit.ctx.urls.page("disclosure", visit.lang.code,
+                                                        year=str(year), done="opened"))
+    return _disclosure(visit, open_problems=problems, open_values=values, status=422)
+
+
+def _declarations(visit: Visit) -> Response:
+    """GET /disclosure/declarations?year=YYYY (ethics officers): a year's declarations,
+    those not reviewed first; never their content."""
+    p, who = visit.uc.disclosure, _caller(visit)
+    year = _year(visit.request.args.get("year", ""))
+    if year is None:
+        years = programme.campaigns_overview(p, who, None)[0]
+        year = years[-1] if years else visit.ctx.now.year - 1
+    found = programme.declarations_of_year(p, who, year)
+    names = {f.staff_id: f.name for f in programme.list_filers(p, who)}
+    return console_disclosure.declarations(visit.ctx, year, found, names)
+
+
+def _declaration(visit: Visit, declaration_id: str, *, problems: Problems | None = None,
+                 status: int = 200) -> Response:
+    """GET /disclosure/declarations/<id> (ethics officers): the declaration, its versions
+    and history, and the review form; the read is recorded."""
+    try:
+        view, filer = programme.declaration_for_review(visit.uc.disclosure, _caller(visit),
+                                                        declaration_id)
+    except DeclarationNotFound:
+        return console_views.problem(visit.ctx, 404, "not_found")
+    return console_disclosure.declaration(
+        visit.ctx, view.declaration, filer, view.content, view.guidance, view.versions,
+        view.history, problems=problems, done=visit.request.args.get("done"), status=status)
+
+
+def _review(visit: Visit, declaration_id: str) -> Response:
+    """POST /disclosure/declarations/<id>/review (ethics officers): its one outcome."""
+    values = _post_values(visit)
+    if isinstance(values, Response):
+        return values
+    gettext = visit.ctx.gettext
+    outcome = values.get("outcome", "")
+    guidance = values.get("guidance", "")
+    try:
+        programme.review_declaration(visit.uc.disclosure, _caller(visit), declaration_id,
+                                     outcome, guidance or None)
+    except DeclarationNotFound:
+        return console_views.problem(visit.ctx, 404, "not_found")
+    except DisclosureError as error:
+        fields = {"outcome": gettext(REVIEW_OUTCOME)} if "outcome" in error.errors else {
+            "guidance": gettext(REVIEW_GUIDANCE)}
+        return _declaration(visit, declaration_id,
+                            problems=Problems("review", fields, None, values), status=422)
+    except DeclarationConflict:
+        return _declaration(visit, declaration_id, problems=Problems(
+            "review", {}, gettext(REVIEWED_ALREADY), values), status=409)
+    return _redirect(visit, visit.ctx.urls.page(f"disclosure/declarations/{declaration_id}",
+                                                visit.lang.code, done="reviewed"))
+
+
+def _filers(visit: Visit, *, problems: Problems | None = None, status: int = 200) -> Response:
+    """GET /disclosure/filers (ethics officers and administrators): the roster; for
+    administrators, nominate and withdraw."""
+    found = programme.list_filers(visit.uc.disclosure, _caller(visit))
+    return console_disclosure.filers(visit.ctx, found, problems=problems,
+                                     done=visit.request.args.get("done"), status=status)
+
+
+def _nominate(visit: Visit) -> Response:
+    """POST /disclosure/filers: nominate a filer (the use case decides who may)."""
+    values = _post_values(visit)
+    if isinstance(values, Response):
+        return values
+    gettext = visit.ctx.gettext
+    raw = {k: v.strip() for k, v in values.items()
+           if k in console_disclosure.NOMINATION_FIELDS and v.strip()}
+    try:
+        programme.nominate(visit.uc.disclosure, _caller(visit), raw)
+    except DisclosureError as error:
+        fields = {name: gettext(CHECK) for name in error.errors
+                  if name in console_disclosure.NOMINATION_FIELDS}
+        return _filers(visit, problems=Problems("nominate", fields,
+                                                None if fields else gettext(CHECK), values),
+                       status=422)
+    except CampaignProblem:
+        return _filers(visit, problems=Problems("nominate", {}, gettext(NOMINATED_ALREADY),
+                                                values), status=409)
+    return _redirect(visit, visit.ctx.urls.page("disclosure/filers", visit.lang.code,
+                                                done="nominated"))
+
+
+def _withdraw(visit: Visit, staff_id: str) -> Response:
+    """POST /disclosure/filers/<staff_id>/withdrawal."""
+    values = _post_values(visit)
+    if isinstance(values, Response):
+        return values
+    try:
+        programme.withdraw(visit.uc.disclosure, _caller(visit), staff_id)
+    except FilerNotFound:
+        return console_views.problem(visit.ctx, 404, "not_found")
+    return _redirect(visit, visit.ctx.urls.page("disclosure/filers", visit.lang.code,
+                                                done="withdrawn"))
 
 
 def _file(visit: Visit, reference: str, attachment_id: str) -> Response:
@@ -578,6 +738,16 @@ def _file(visit: Visit, reference: str, attachment_id: str) -> Response:
 ROUTES = routes([
     Rule("/assets/<name>", endpoint=_asset, methods=["GET"]),
     Rule("/disclosure", endpoint=_disclosure, methods=["GET"]),
+    Rule("/disclosure/campaigns", endpoint=_open_campaign, methods=["POST"]),
+    Rule("/disclosure/declarations", endpoint=_declarations, methods=["GET"]),
+    Rule("/disclosure/declarations/<hex32:declaration_id>", endpoint=_declaration,
+         methods=["GET"]),
+    Rule("/disclosure/declarations/<hex32:declaration_id>/review", endpoint=_review,
+         methods=["POST"]),
+    Rule("/disclosure/filers", endpoint=_filers, methods=["GET"]),
+    Rule("/disclosure/filers", endpoint=_nominate, methods=["POST"]),
+    Rule("/disclosure/filers/<staff_id:staff_id>/withdrawal", endpoint=_withdraw,
+         methods=["POST"]),
     Rule("/sign-in", endpoint=_development_sign_in, methods=["GET", "POST"]),
     Rule("/sign-out", endpoint=_sign_out, methods=["POST"]),
     Rule("/", endpoint=_today, methods=["GET"]),
@@ -587,4 +757,4 @@ ROUTES = routes([
          methods=["GET"]),
     Rule(f"/cases/<reference:reference>/<any({', '.join(ACTIONS)}):action>", endpoint=_act,
          methods=["POST"]),
-], converters={"reference": ReferenceConverter})
+], converters={"reference": ReferenceConverter, "hex32": Hex32, "staff_id": StaffId})

@@ -162,13 +162,13 @@ def _campaign_status(c: UseCases, request: Request, who: Caller, year: int) -> R
                        "compliance_still_employed": figures.compliance_employed}})
 
 
-class _Hex32(BaseConverter):
+class Hex32(BaseConverter):
     """A declaration id: a path segment of any other shape matches no route."""
 
     regex = "[0-9a-f]{32}"
 
 
-class _StaffId(BaseConverter):
+class StaffId(BaseConverter):
     regex = "[A-Za-z0-9._-]{1,40}"
 
 
@@ -188,7 +188,7 @@ ROUTES = routes([
     ExactRule("/campaigns", endpoint=_open_campaign, methods=["POST"]),
     ExactRule("/campaigns/<int(min=2000,max=2100):year>", endpoint=_campaign_status,
               methods=["GET"]),
-], converters={"hex32": _Hex32, "staff_id": _StaffId})
+], converters={"hex32": Hex32, "staff_id": StaffId})
 
 
 def _disclosure(c: UseCases, request: Request) -> Response:

@@ -10,6 +10,7 @@ POST: from step to step, up to "Check your answers", which posts to the submit f
 the page where a proof is checked; ``/done``; ``/exit`` ("Exit this page"); ``/follow-up``
 (GET: ask for reference and receipt; POST: open the case), ``/follow-up/case`` (GET: the
 opened case), ``/follow-up/message`` (POST: add information), ``/follow-up/leave`` (POST);
+the filers' declaration pages ``/declarations...`` (``shared.endpoints.declarations``);
 ``/assets/<file>`` (not ``/static``: Flask, under functions-framework, keeps that path for
 itself).
 """
@@ -23,8 +24,9 @@ from flask import Request, Response
 from werkzeug.routing import Rule
 
 from shared import logs
-from shared.endpoints import browser, confirmation, form_steps, proofs
+from shared.endpoints import browser, confirmation, declarations, form_steps, proofs
 from shared.endpoints.base import Action, Handler, Wiring, endpoint
+from shared.endpoints.disclosure import Hex32
 from shared.endpoints.follow_up import add_information, leave, open_with_receipt, show_case
 from shared.endpoints.routing import NoRoute, WrongMethod, match, routes
 from shared.web import follow_up_views, views
@@ -88,11 +90,23 @@ ROUTES = routes([
     Rule("/follow-up/case", endpoint=show_case, methods=["GET"]),
     Rule("/follow-up/message", endpoint=add_information, methods=["POST"]),
     Rule("/follow-up/leave", endpoint=leave, methods=["POST"]),
+    Rule("/declarations", endpoint=declarations.home, methods=["GET"]),
+    Rule("/declarations/new", endpoint=declarations.new, methods=["GET"]),
+    Rule("/declarations/new", endpoint=declarations.file_post, methods=["POST"]),
+    Rule("/declarations/sign-in", endpoint=declarations.sign_in_page, methods=["GET"]),
+    Rule("/declarations/sign-in", endpoint=declarations.sign_in_post, methods=["POST"]),
+    Rule("/declarations/sign-out", endpoint=declarations.sign_out, methods=["POST"]),
+    Rule("/declarations/<hex32:declaration_id>", endpoint=declarations.declaration,
+         methods=["GET"]),
+    Rule("/declarations/<hex32:declaration_id>/amend", endpoint=declarations.amend_form,
+         methods=["GET"]),
+    Rule("/declarations/<hex32:declaration_id>/amend", endpoint=declarations.amend_post,
+         methods=["POST"]),
     Rule(f"/{_FORM}", endpoint=_first_step, methods=["GET"]),
     Rule(f"/{_FORM}", endpoint=_step_post, methods=["POST"]),
     # Any method: an asset that is not there, or not asked with GET, is a page not found.
     Rule("/assets/<name>", endpoint=_asset),
-])
+], converters={"hex32": Hex32})
 
 
 def _static(name: str, request: Request) -> Response | None:

@@ -334,6 +334,11 @@ def _filer_of(p: Programme, who: Caller) -> Filer:
     return filer
 
 
+def signed_in_filer(p: Programme, who: Caller) -> Filer:
+    """The active filer an address signs in as; NotAFiler for anyone else."""
+    return _filer_of(p, who)
+
+
 def _seal(p: Programme, declaration_id: str, version: int,
           content: DeclarationContent) -> dict[str, Any]:
     plaintext = json.dumps(content_to_json(content), sort_keys=True,
@@ -446,6 +451,24 @@ def read_declaration(p: Programme, who: Caller, declaration_id: str) -> Declarat
     versions = tuple(v.version for v in p.store.versions(declaration_id))
     history = tuple(p.store.history(f"declaration:{declaration_id}")) if as_officer else ()
     return DeclarationView(declaration, content, guidance, versions, history)
+
+
+def declarations_of_year(p: Programme, who: Caller, year: int) -> list[Declaration]:
+    """A reporting year's declarations, without content, for ethics officers (the console's
+    list of what to review)."""
+    if not who.has_role(ETHICS_OFFICER):
+        raise Forbidden("missing_role", "Only ethics officers may list declarations.")
+    return p.store.declarations(year)
+
+
+def declaration_for_review(p: Programme, who: Caller, declaration_id: str
+                           ) -> tuple[DeclarationView, Filer | None]:
+    """A declaration as an ethics officer reads it to review it (the read is recorded),
+    and its filer."""
+    if not who.has_role(ETHICS_OFFICER):
+        raise Forbidden("missing_role", "Only ethics officers may review declarations.")
+    view = read_declaration(p, who, declaration_id)
+    return view, p.store.filer(view.declaration.staff_id)
 
 
 def my_declarations(p: Programme, who: Caller) -> tuple[Filer, list[Declaration],

@@ -31,23 +31,25 @@ class Session:
     seen: int  # the last page or action, seconds since the epoch
 
 
-def _serializer(secret: str) -> URLSafeSerializer:
-    return URLSafeSerializer(secret, salt=_SALT)
+def _serializer(secret: str, salt: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret, salt=salt)
 
 
-def sealed(secret: str, session: Session) -> str:
-    return _serializer(secret).dumps({"e": session.email, "s": session.started,
+def sealed(secret: str, session: Session, *, salt: str = _SALT) -> str:
+    """The cookie's value (``salt``: whose session it is, so that one kind of session
+    never opens as another)."""
+    return _serializer(secret, salt).dumps({"e": session.email, "s": session.started,
                                       "t": session.seen})
 
 
 def opened(secret: str, value: str | None, *, now: float, idle: int,
-           longest: int) -> Session | Ended:
+           longest: int, salt: str = _SALT) -> Session | Ended:
     """The session a cookie holds, or why there is none. ``idle`` and ``longest`` are in
     seconds."""
     if not value or len(value) > 1000:
         return Ended.NONE
     try:
-        data = _serializer(secret).loads(value)
+        data = _serializer(secret, salt).loads(value)
     except BadSignature:
         return Ended.NONE
     if not isinstance(data, dict):

@@ -599,10 +599,21 @@ DISCLOSURE_STATES = {"pending": N_("Not filed yet"), "filed": N_("Filed"),
 
 
 def disclosure(ctx: ConsoleContext, years: Sequence[int], status: Any, *,
-               problem: bool = False) -> Response:
+               problem: bool = False, open_problems: Mapping[str, str] | None = None,
+               open_values: Mapping[str, str] | None = None, done: str | None = None,
+               code: int = 200) -> Response:
     """The disclosure campaigns' page: ``status`` is a ``CampaignStatus`` of
-    ``shared.services.disclosure`` (None: no campaign yet)."""
+    ``shared.services.disclosure`` (None: no campaign yet). Administrators also get the
+    form that opens a campaign (``open_problems``/``open_values``: what was wrong with, and
+    typed in, the last one sent)."""
     gettext = ctx.gettext
+    officer = ctx.officer
+    open_fields = [
+        ("year", gettext(N_("Reporting year")),
+         gettext(N_("The calendar year declared, for example %(year)s.")) % {
+             "year": ctx.now.year - 1}),
+        ("due_on", gettext(N_("Due on")),
+         gettext(N_("YYYY-MM-DD. Empty: the configured date in the next year.")))]
     tables: dict[str, Any] = {}
     if status is not None:
         figures = status.compliance
@@ -630,8 +641,16 @@ def disclosure(ctx: ConsoleContext, years: Sequence[int], status: Any, *,
               status is not None and y == status.campaign.year) for y in years]
     problems = [gettext(N_("There is no campaign for that year; the latest is shown."))] \
         if problem and status is not None else []
-    return ctx.respond(200, "console_disclosure.html", heading=gettext(N_("Financial disclosure")),
+    opened = gettext(N_("The campaign is open: every active filer owes a declaration."))
+    return ctx.respond(code, "console_disclosure.html",
+                       heading=gettext(N_("Financial disclosure")),
                        campaign=tables, years=links, problems=problems,
+                       has_errors=bool(problems or open_problems),
+                       can_open=officer is not None and officer.has_role(ETHICS_ADMIN),
+                       can_read=officer is not None and officer.has_role(ETHICS_OFFICER),
+                       open_fields=open_fields, open_problems=dict(open_problems or {}),
+                       open_values=dict(open_values or {}),
+                       done=opened if done == "opened" else None,
                        switch_to=_switch(ctx, "disclosure",
                                          **({"year": str(status.campaign.year)}
                                             if status is not None else {})))

@@ -45,7 +45,8 @@ def is_https(request: Request) -> bool:
 CSRF_COOKIE = "csrf"
 RECEIPT_COOKIE = "receipt"
 CASE_COOKIE = "case"
-PAGE_COOKIES = (CSRF_COOKIE, RECEIPT_COOKIE, CASE_COOKIE)
+FILER_COOKIE = "filer_session"  # the development sign-in of the declaration pages
+PAGE_COOKIES = (CSRF_COOKIE, RECEIPT_COOKIE, CASE_COOKIE, FILER_COOKIE)
 
 
 def cookie_name(request: Request, base: str = CSRF_COOKIE) -> str:

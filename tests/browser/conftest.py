@@ -4,10 +4,14 @@ Content-Security-Policy violations and script errors, which fail the test."""
 
 from __future__ import annotations
 
+import csv
 import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +23,7 @@ from tests.support.browser import (
     missing_components,
     without_js,
 )
+from tests.support.disclosure import roster_line
 from tests.support.logscan import find_leaks
 from tests.support.processes import free_port
 
@@ -133,3 +138,30 @@ def page_without_js(browser: Any, watch: Watch) -> Iterator[Any]:
     finally:
         context.close()
     assert watch.errors == []
+
+
+# The disclosure programme's roster and campaign, on the runner's database.
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def intake(runner: Runner, *args: str) -> str:
+    env = {**os.environ, "INTAKE_DATA_DIR": str(runner.data_dir), "INTAKE_BACKEND": "embedded"}
+    done = subprocess.run([sys.executable, "-c", "from shared.cli import main; main()", *args],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def campaign(runner: Runner, tmp_path_factory: pytest.TempPathFactory) -> None:
+    roster = tmp_path_factory.mktemp("roster") / "roster.csv"
+    # One roster for every browser test of the programme (an import is a diff: a filer
+    # absent from it would leave): 0-11 for the console, 20-37 for the declaration form.
+    lines = [roster_line(n, unit=f"unit-{n % 3}") for n in [*range(12), *range(20, 38)]]
+    with roster.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, fieldnames=sorted(lines[0]))
+        writer.writeheader()
+        writer.writerows(lines)
+    intake(runner, "filers", "import", str(roster))
+    intake(runner, "campaign", "open", "--year", "2025", "--due-on", "2026-01-31")

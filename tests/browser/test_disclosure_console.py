@@ -1,14 +1,10 @@
 """The console's disclosure page in Debian chromium against the real local runner, with a
 campaign opened by `intake filers import` and `intake campaign open` on the runner's
-database: axe-clean in every language, and reached with the keyboard alone."""
+database (the ``campaign`` fixture of conftest) and declarations filed through the filers'
+form: axe-clean in every language, and reached with the keyboard alone."""
 
 from __future__ import annotations
 
-import csv
-import os
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,30 +12,7 @@ import pytest
 from tests.browser.console_flows import OFFICER, sign_in
 from tests.browser.flows import LANGUAGE_CODES, no_violations
 from tests.support.browser import Runner
-from tests.support.disclosure import roster_line
 from tests.support.keyboard import focused
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def intake(runner: Runner, *args: str) -> str:
-    env = {**os.environ, "INTAKE_DATA_DIR": str(runner.data_dir), "INTAKE_BACKEND": "embedded"}
-    done = subprocess.run([sys.executable, "-c", "from shared.cli import main; main()", *args],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
-@pytest.fixture(scope="module")
-def campaign(runner: Runner, tmp_path_factory: pytest.TempPathFactory) -> None:
-    roster = tmp_path_factory.mktemp("roster") / "roster.csv"
-    lines = [roster_line(n, unit=f"unit-{n % 3}") for n in range(12)]
-    with roster.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.DictWriter(out, fieldnames=sorted(lines[0]))
-        writer.writeheader()
-        writer.writerows(lines)
-    intake(runner, "filers", "import", str(roster))
-    intake(runner, "campaign", "open", "--year", "2025", "--due-on", "2026-01-31")
 
 
 @pytest.mark.parametrize("lang", LANGUAGE_CODES)
@@ -73,3 +46,82 @@ def test_the_disclosure_page_is_reached_with_the_keyboard(page: Any, runner: Run
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.locator("h1").inner_text() == "Financial disclosure"
+
+
+@pytest.fixture(scope="module")
+def filed(browser: Any, runner: Runner, campaign: None) -> None:
+    """Filer 9 files through the declaration form, for officers to read and review."""
+    from tests.browser.test_declaration_form import file_nothing_to_declare
+
+    filer = browser.new_context()
+    try:
+        file_nothing_to_declare(filer.new_page(), runner, 9)
+    finally:
+        filer.close()
+
+
+@pytest.mark.parametrize("lang", LANGUAGE_CODES)
+def test_the_declaration_review_and_roster_pages_in_every_language_have_no_violations(
+        browser: Any, runner: Runner, filed: None, lang: str) -> None:
+    officer = browser.new_context()
+    try:
+        page = officer.new_page()
+        sign_in(page, runner, OFFICER, lang)
+        page.goto(f"{runner.base_url}/console/disclosure?lang={lang}")
+        assert page.locator("form#campaign").count() == 1  # an administrator opens one
+        no_violations(page)
+        page.goto(f"{runner.base_url}/console/disclosure/declarations?year=2025&lang={lang}")
+        no_violations(page)
+        with page.expect_navigation():
+            page.locator("main table a").first.click()
+        assert page.locator("form#review").count() in (0, 1)
+        no_violations(page)
+        if page.locator("form#review").count():
+            with page.expect_navigation():
+                page.locator("form#review button[type=submit]").click()
+            assert page.locator(".error-summary").count() == 1  # no outcome chosen
+            no_violations(page)
+        page.goto(f"{runner.base_url}/console/disclosure/filers?lang={lang}")
+        assert "S000009" in page.locator("main").inner_text()
+        no_violations(page)
+    finally:
+        officer.close()
+
+
+def test_a_declaration_is_reviewed_with_the_keyboard(page: Any, runner: Runner,
+                                                    browser: Any, campaign: None) -> None:
+    from tests.browser.test_declaration_form import file_nothing_to_declare
+
+    filer = browser.new_context()
+    try:
+        file_nothing_to_declare(filer.new_page(), runner, 8)
+    finally:
+        filer.close()
+    sign_in(page, runner, OFFICER)
+    page.goto(f"{runner.base_url}/console/disclosure/declarations?year=2025")
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        now = focused(page)
+        if now is not None and now.get("tag") == "a" and now.get("text") == "S000008":
+            break
+    else:
+        raise AssertionError("the declaration is not reached with Tab")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        now = focused(page)
+        if now is not None and now.get("type") == "radio":
+            break
+    else:
+        raise AssertionError("the review form is not reached with Tab")
+    page.keyboard.press("Space")  # the first outcome: no conflict
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        now = focused(page)
+        if now is not None and now.get("tag") == "button":
+            break
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "The review was recorded" in page.locator("main").inner_text()
+    assert page.locator("form#review").count() == 0

@@ -13,8 +13,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 import pytest
 
+from schemas.openapi import build_openapi
 from shared import bootstrap
 from shared.adapters.google_id_tokens import GoogleIdTokenVerifier
 from shared.adapters.sqlite_store import SqliteStore
@@ -283,6 +285,27 @@ class TestRosterAndCampaign:
         same_address = {**roster_line(9), "email": FILER}
         assert api.call("POST", "/filers", same_address, who=HEAD).status_code == 409
         assert api.store.filer("S000009") is None
+
+    def test_the_campaign_answers_match_the_document(self, api: Api) -> None:
+        filed(api)
+        documented = build_openapi()
+
+        def valid(component: str, body: Any) -> list[str]:
+            root = {"$ref": f"#/components/schemas/{component}",
+                    "components": documented["components"]}
+            validator = jsonschema_rs.Draft202012Validator(root, validate_formats=True)
+            return [e.message for e in validator.iter_errors(body)]
+
+        again = api.call("POST", "/campaigns", {"year": 2025}, who=ADMIN)
+        assert again.status_code == 200
+        assert valid("CampaignOpened", again.get_json()) == []
+        assert again.get_json()["created"] is False
+        status = api.call("GET", "/campaigns/2025", who=ADMIN).get_json()
+        assert valid("CampaignStatus", status) == []
+        assert valid("CampaignStatus", {**status, "extra": 1}) != []  # the shape is closed
+        operations = documented["paths"]["/disclosure/campaigns/{year}"]["get"]
+        schema = operations["responses"]["200"]["content"]["application/json"]["schema"]
+        assert schema == {"$ref": "#/components/schemas/CampaignStatus"}
 
     def test_the_campaign_status_is_for_the_office(self, api: Api) -> None:
         filed(api)

@@ -270,7 +270,7 @@ def test_exit_this_page_ends_what_the_pages_keep_and_leaves(web: Harness) -> Non
     assert exit_.headers["Location"] == "https://neutral.example/weather"
     assert exit_.headers["Clear-Site-Data"] == '"cookies"'
     cleared = exit_.headers.getlist("Set-Cookie")
-    assert {c.split("=")[0] for c in cleared} == {"csrf", "receipt", "case"}
+    assert {c.split("=")[0] for c in cleared} == {"csrf", "receipt", "case", "filer_session"}
     assert all("Max-Age=0" in c for c in cleared)
     assert browser.cookies.get("csrf") == ""
     browser.cookies.clear()
