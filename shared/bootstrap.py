@@ -14,10 +14,10 @@ import os
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cached_property, partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from shared import config, logs
 from shared.config import Settings
@@ -310,6 +310,21 @@ class OfficerDesk:
                                       clock=clock, queue=queue, policy=policy, marker=marker)
         self.workload = partial(workload.workload, store=store, cipher=cipher, clock=clock,
                                 queue=queue, marker=marker)
+        self._c = c
+
+    def record_report(self, form: str, data: Mapping[str, Any], *, channel: str,
+                      received_on: date, officer: Officer,
+                      idempotency_key: str | None) -> Acknowledgement:
+        """Record a report an officer took on the reporter's behalf (its sealer and
+        signer are built only when a report is recorded)."""
+        from shared.services.proxy_intake import record_report
+
+        c = self._c
+        return record_report(form, data, channel=channel, received_on=received_on,
+                             officer=officer, idempotency_key=idempotency_key,
+                             store=c.store, queue=c.queue, sealer=c.sealer,
+                             digests=c.replay_digests, clock=c.clock,
+                             receipt_window=c.replay_receipt_window, signer=c.proof_signer)
 
     def assignable(self) -> list[Officer]:
         """The directory's officers who may be given cases (each case still refuses an
@@ -337,6 +352,9 @@ class FollowUpDesk:
                                  cipher=cipher, queue=queue, clock=clock, policy=c.policy)
         self.add_message = partial(follow_up.add_message, store=store, follow_up=follow_ups,
                                    cipher=cipher, queue=queue, clock=clock)
+        self.review_record = partial(follow_up.review_record, store=store,
+                                     follow_up=follow_ups, cipher=cipher, queue=queue,
+                                     clock=clock)
 
 
 class UseCases:

@@ -112,6 +112,7 @@ def case_doc(c: Case) -> JSON:
             "alerts_sent": list(c.alerts_sent),
             "measures": [vars(m) for m in c.measures],
             "named_index": named_index_doc(c.named_index) if c.named_index else None,
+            "channel": c.channel, "record_review": c.record_review,
             # derived, stored so that a store can filter on them
             "next_deadline": next_deadline(c), "referral_status": referral_status(c),
             "feedback_due": feedback_due(c)}
@@ -129,7 +130,8 @@ def case_from_doc(d: JSON) -> Case:
                 alerts_sent=tuple(d.get("alerts_sent") or ()),
                 measures=tuple(ProtectiveMeasure(**m) for m in d.get("measures") or ()),
                 named_index=named_index_from_doc(d["named_index"])
-                if d.get("named_index") else None)
+                if d.get("named_index") else None,
+                channel=d.get("channel") or "web", record_review=d.get("record_review"))
 
 
 def named_index_doc(index: NamedIndex) -> JSON:

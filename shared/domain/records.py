@@ -149,6 +149,10 @@ class Case:
     # The blind index of the people the case names (recusal), set at triage; None before
     # (or for a case triaged before the index existed, until `intake recusal-index`).
     named_index: NamedIndex | None = None
+    # How the report reached the office (proxy_intake.CHANNELS): "web" for the forms, else
+    # the channel an officer recorded it from, with the reporter's review of that record.
+    channel: str = "web"
+    record_review: str | None = None
 
 
 def next_deadline(case: Case) -> datetime | None:

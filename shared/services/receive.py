@@ -23,7 +23,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from shared.domain.casework import officer_actor
 from shared.domain.forms import FormSpec
+from shared.domain.proxy_intake import ProxyRecord, with_channel
 from shared.domain.records import (
     Case,
     CaseEvent,
@@ -91,17 +93,30 @@ def receive_submission(
     receipt_window: timedelta,
     signer: ProofSigner,
     submitted: bytes | None = None,
+    proxy: ProxyRecord | None = None,
 ) -> Acknowledgement:
     """Store a validated submission exactly once and queue its triage.
 
     The receipt code (every submitter gets one, named or anonymous) is random without an
     idempotency key; with one, it is derived from the key under the replay secret, so it
     is never stored and a retry within ``receipt_window`` gets it again.
+
+    ``proxy``: an officer records a report received outside the forms. Its submission ids
+    are apart from the forms' (the same idempotency key names another submission); the
+    case keeps the channel, and its time of reception (every clock, the proof, the annual
+    report) is the day the report was received, while its history says when it was entered
+    and by whom.
     """
-    submission_id = submission_id_for(form, idempotency_key)
+    submission_id = submission_id_for(
+        form, None if idempotency_key is None
+        else idempotency_key if proxy is None else f"recorded\n{idempotency_key}")
     # One canonical serialisation is both what is sealed and what the digest covers.
     canonical = canonical_json(jsonable(data))
-    digest = digests.request_digest(form.code, submission_id, canonical)
+    digest = digests.request_digest(form.code, submission_id, canonical if proxy is None
+                                    else canonical_json({"channel": proxy.channel,
+                                                         "received_on": proxy.received_on
+                                                         .isoformat(),
+                                                         "submission": jsonable(data)}))
     anonymous = bool(form.allows_anonymous and data.get("anonymous"))
     if idempotency_key is not None:
         existing = store.get_submission(submission_id)
@@ -110,6 +125,15 @@ def receive_submission(
                            receipt_window)
 
     now = clock.now()
+    received = now if proxy is None else proxy.received_at(now)
+    clear = form.clear_view(data)
+    acknowledged: dict[str, Any] = {"form": form.code, "acknowledged_at": now.isoformat()}
+    actor = "system:intake"
+    if proxy is not None:
+        clear = {**clear, "channel": proxy.channel}
+        acknowledged |= {"channel": proxy.channel, "received_on": proxy.received_on
+                         .isoformat()}
+        actor = officer_actor(proxy.recorded_by)
     receipt = receipt_code(digests.receipt_secret(submission_id, idempotency_key)
                            if idempotency_key is not None else secrets.token_bytes(16))
     receipt_hash = hash_receipt(receipt)
@@ -120,24 +144,23 @@ def receive_submission(
         pending = PendingTask("triage", submission_id, reference, now, now)
         # Sealed for its place: this submission of this case (a new reference, a new seal).
         sealed = sealer.seal(submission_context(submission_id, reference), canonical)
-        issued = issue_proof(signer, reference=reference, form=form.code, received_at=now,
+        issued = issue_proof(signer, reference=reference, form=form.code, received_at=received,
                              canonical=canonical if submitted is None else submitted)
         proof, proof_key = issued.text(), issued.statement.key_id
         try:
             store.create_submission(
                 Submission(
-                    id=submission_id, form=form.code, reference=reference, received_at=now,
-                    clear=form.clear_view(data), sealed=sealed, anonymous=anonymous,
+                    id=submission_id, form=form.code, reference=reference,
+                    received_at=received, clear=clear, sealed=sealed, anonymous=anonymous,
                     request_digest=digest, receipt_hash=receipt_hash, proof=proof,
                 ),
-                Case(reference=reference, submission_id=submission_id, form=form.code,
-                     state=RECEIVED, received_at=now, updated_at=now, event_count=1),
+                with_channel(Case(reference=reference, submission_id=submission_id,
+                                  form=form.code, state=RECEIVED, received_at=received,
+                                  updated_at=now, event_count=1), proxy),
                 # The acknowledgement record: the submitter is answered at once, and
                 # this is when, with the key whose proof told them so.
-                CaseEvent(seq=1, at=now, kind="received", actor="system:intake",
-                          to_state=RECEIVED,
-                          details={"form": form.code, "acknowledged_at": now.isoformat(),
-                                   "proof_key": proof_key}),
+                CaseEvent(seq=1, at=now, kind="received", actor=actor, to_state=RECEIVED,
+                          details={**acknowledged, "proof_key": proof_key}),
                 pending,
             )
             break
@@ -161,7 +184,7 @@ def receive_submission(
         log.error("triage enqueue failed; the submission stays pending and sweep re-queues it",
                   extra={"event": "enqueue_failed", "reference": reference,
                          "error": type(error).__name__})
-    return Acknowledgement(reference, now, receipt, proof=proof)
+    return Acknowledgement(reference, received, receipt, proof=proof)
 
 
 def _replay(form: FormSpec, existing: Submission, digest: str, idempotency_key: str,
