@@ -6,6 +6,7 @@ asks for a correction, in the case's history. On both backends."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ import pytest
 from shared.bootstrap import UseCases
 from shared.domain.policy import add_months
 from shared.services.proxy_intake import NotReviewable
+from tests.support.case_cli import cases_cli
 from tests.support.casework import COLLEAGUE, Office, open_office
 from tests.support.payloads import payload
 
@@ -163,3 +165,23 @@ def test_a_form_submission_has_no_record_to_review(office: Office) -> None:
     with pytest.raises(NotReviewable):
         desk.review_record(answer["reference"], "confirm", None, "m" * 32)
     assert not [e for e in office.events(answer["reference"]) if e.kind.startswith("record_")]
+
+
+def test_intake_cases_record(office: Office, tmp_path: Path) -> None:
+    report, proof = tmp_path / "report.json", tmp_path / "proof.txt"
+    report.write_text(json.dumps(payload("misconduct")), encoding="utf-8")
+    received_on = received_days_ago(office, 5).isoformat()
+    result = cases_cli(office.container, "olga@example.org", "record", "misconduct",
+                       str(report), "--channel", "post", "--received-on", received_on,
+                       "--proof-out", str(proof))
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.output)
+    assert answer["receipt"] and answer["channel"] == "post"
+    assert "proof" not in answer and f"reference: {answer['reference']}" in proof.read_text()
+    office.h.drain()
+    case = office.case(answer["reference"])
+    assert (case.channel, case.received_at.date().isoformat()) == ("post", received_on)
+    assert case.state == "forwarded"
+    bad = cases_cli(office.container, "olga@example.org", "record", "advice", str(report),
+                    "--channel", "post", "--received-on", received_on)
+    assert bad.exit_code != 0 and "HTTP 422" in bad.output
