@@ -118,8 +118,9 @@ class OfficerRecord:
     channel: str
     received_on: str  # ISO date
     review: str  # proxy_intake.REVIEW_STATES
-    fields: tuple[tuple[str, str], ...]  # what was recorded, field by field, in order
-    unreadable: bool = False  # the record did not open (an integrity alert was raised)
+    # What was recorded: the submission as its form takes it; None if it did not open
+    # (an integrity alert was raised).
+    submission: Mapping[str, Any] | None
 
 
 @functools.cache
@@ -232,36 +233,15 @@ def _officer_record(case: Case, *, store: IntakeStore, cipher: PayloadCipher,
     if case.channel == WEB or case.record_review is None:
         return None
     submission = store.get_submission(case.submission_id)
-    fields: tuple[tuple[str, str], ...] = ()
-    unreadable = submission is None
+    payload = None
     if submission is not None:
         try:
             payload = integrity.open_submission(case, submission, store=store, cipher=cipher,
                                                 queue=queue, clock=clock)
-            fields = record_fields(payload)
         except IntegrityFailure:
-            unreadable = True
+            payload = None
     return OfficerRecord(case.channel, case.received_at.date().isoformat(),
-                         case.record_review, fields, unreadable)
-
-
-def record_fields(payload: Mapping[str, Any], prefix: str = "") -> tuple[tuple[str, str], ...]:
-    """A submission's fields as (name, text) pairs, nested ones named by their path."""
-    out: list[tuple[str, str]] = []
-    for key, value in payload.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, Mapping):
-            out.extend(record_fields(value, f"{name}."))
-        elif isinstance(value, list | tuple):
-            for i, item in enumerate(value, 1):
-                if isinstance(item, Mapping):
-                    out.extend(record_fields(item, f"{name}.{i}."))
-                else:
-                    out.append((f"{name}.{i}", str(item)))
-        elif value is not None and value != "":
-            out.append((name, "yes" if value is True else "no" if value is False
-                        else str(value)))
-    return tuple(out)
+                         case.record_review, payload)
 
 
 def review_record(reference: str, answer: str, correction: str | None, message_id: str, *,

@@ -15,10 +15,13 @@ import pytest
 
 from shared.bootstrap import UseCases
 from shared.domain.policy import add_months
+from shared.domain.proxy_intake import CHANNELS
+from shared.services.annual_report import annual_report
 from shared.services.proxy_intake import NotReviewable
 from tests.support.case_cli import cases_cli
 from tests.support.casework import COLLEAGUE, Office, open_office
 from tests.support.payloads import payload
+from tests.support.web import ORIGIN, Browser, Page
 
 AUDITOR = "ada@example.org"
 DIRECTORY = {"olga@example.org": {"name": "Olga Officer", "roles": ["ethics_officer"]},
@@ -28,7 +31,8 @@ DIRECTORY = {"olga@example.org": {"name": "Olga Officer", "roles": ["ethics_offi
 
 @pytest.fixture(params=["sqlite", "firestore"])
 def office(request: pytest.FixtureRequest, tmp_path: Path) -> Office:
-    return open_office(request.param, tmp_path, request, directory=DIRECTORY)
+    return open_office(request.param, tmp_path, request, directory=DIRECTORY,
+                       INTAKE_FUNCTIONS_BASE_URL=ORIGIN)
 
 
 def received_days_ago(office: Office, days: int) -> date:
@@ -134,7 +138,8 @@ def test_the_reporter_reads_the_record_and_confirms_it(office: Office) -> None:
     assert view.record.channel == "telephone" and view.record.review == "pending"
     assert view.record.received_on == received_days_ago(office, 3).isoformat()
     # What the officer wrote down, to read before confirming it.
-    assert ("question", payload("advice")["question"]) in view.record.fields
+    assert view.record.submission is not None
+    assert view.record.submission["question"] == payload("advice")["question"]
     desk.review_record(reference, "confirm", None, "m" * 32)
     assert office.case(reference).record_review == "confirmed"
     [confirmed] = [e for e in office.events(reference) if e.kind == "record_confirmed"]
@@ -185,3 +190,81 @@ def test_intake_cases_record(office: Office, tmp_path: Path) -> None:
     bad = cases_cli(office.container, "olga@example.org", "record", "advice", str(report),
                     "--channel", "post", "--received-on", received_on)
     assert bad.exit_code != 0 and "HTTP 422" in bad.output
+
+
+def open_page(office: Office, reference: str, receipt: str, lang: str = "en") -> tuple[
+        Browser, Page]:
+    browser = Browser(office.h)
+    page = browser.get("/follow-up", lang=lang)
+    return browser, browser.follow(browser.post(
+        "forms", [("csrf_token", page.token), ("lang", page.inputs["lang"]),
+                  ("reference", reference), ("receipt", receipt)], path="/follow-up"))
+
+
+def review(browser: Browser, page: Page, answer: str, correction: str = "") -> Page:
+    pairs = [("csrf_token", page.token), ("lang", page.inputs["lang"]),
+             ("message_id", page.inputs["message_id"]), ("answer", answer),
+             ("correction", correction)]
+    return browser.post("forms", pairs, path="/follow-up/review")
+
+
+def test_the_follow_up_page_shows_the_record_to_confirm(office: Office) -> None:
+    received_on = received_days_ago(office, 40)
+    answer = recorded(office, "retaliation", channel="mission", received_on=received_on)
+    browser, page = open_page(office, answer["reference"], answer["receipt"])
+    assert page.status == 200, page.summary
+    record = page.text.split('class="officer-record"', 1)[1].split("</section>", 1)[0]
+    assert "during a mission of the Ethics Office" in record
+    assert received_on.strftime("%B %-d, %Y") in record
+    # The record reads as the form's own "Check your answers", in the page's words.
+    complainant = payload("retaliation")["complainant"]
+    assert complainant["name"] in record
+    assert "You have not yet confirmed this record." in record
+    confirmed = browser.follow(review(browser, page, "confirm"))
+    assert confirmed.status == 200
+    assert "You confirmed that this record is right." in confirmed.text
+    assert [e.kind for e in office.events(answer["reference"])][-1] == "record_confirmed"
+
+
+def test_a_correction_needs_its_words_and_joins_the_messages(office: Office) -> None:
+    answer = recorded(office, "misconduct", channel="telephone")
+    browser, page = open_page(office, answer["reference"], answer["receipt"])
+    refused = review(browser, page, "correct")
+    assert refused.status == 422
+    assert any("wrong or missing" in e for e in refused.errors), refused.errors
+    assert office.case(answer["reference"]).record_review == "pending"
+    asked = browser.follow(review(browser, page, "correct", "The meeting was on Friday."))
+    assert asked.status == 200
+    assert "You asked for a correction." in asked.text
+    assert "The meeting was on Friday." in asked.text  # under Messages, from the reporter
+    office.h.drain()
+    kinds = [e.kind for e in office.events(answer["reference"])]
+    assert kinds.index("submitter_message") < kinds.index("record_correction_requested")
+    # A misconduct report's correction reaches the investigations office as a supplement.
+    assert office.case(answer["reference"]).forwarding.supplements  # type: ignore[union-attr]
+
+
+def test_a_form_submission_page_has_no_record_section(office: Office) -> None:
+    answer = office.submit("advice")
+    browser, page = open_page(office, answer["reference"], answer["receipt"])
+    assert page.status == 200 and "officer-record" not in page.text
+    assert review(browser, page, "confirm").status == 409
+    assert office.case(answer["reference"]).record_review is None
+
+
+def test_the_annual_report_counts_submissions_by_channel(office: Office) -> None:
+    office.submit("advice")
+    recorded(office, "advice", channel="telephone", received_on=received_days_ago(office, 10))
+    recorded(office, "misconduct", channel="email", received_on=received_days_ago(office, 1))
+    # Received last year, entered this year: it counts in the year it was received.
+    last_year = office.clock.now().date().replace(month=1, day=1) - timedelta(days=3)
+    recorded(office, "advice", channel="post", received_on=last_year)
+    year = office.clock.now().year
+    report = annual_report(year, store=office.statistics)
+    zero = dict.fromkeys(CHANNELS, 0)
+    assert report.by_channel == {"advice": {**zero, "web": 1, "telephone": 1},
+                                 "misconduct": {**zero, "email": 1},
+                                 "retaliation": zero}
+    earlier = annual_report(year - 1, store=office.statistics)
+    assert earlier.by_channel["advice"] == {**zero, "post": 1}
+    assert earlier.table_1["advice"][year - 1] == 1  # like any other submission
