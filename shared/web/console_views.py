@@ -5,6 +5,7 @@ from what it shows to an HTTP response; nothing here reads a store or decides a 
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -307,6 +308,11 @@ def _details(ctx: ConsoleContext, event: CaseEvent) -> tuple[str, ...]:
             found.append(gettext(taxonomy.MEASURE_DECISIONS[str(d["decision"])]))
     if event.kind == "access_refused" and d.get("operation"):
         found.append(gettext(N_("Attempted: %(operation)s")) % {"operation": d["operation"]})
+    if event.kind == "received" and d.get("channel") in labels.CHANNELS:
+        found.append(_label(ctx, labels.CHANNELS, str(d["channel"])))
+        if d.get("received_on"):
+            found.append(gettext(N_("Received on %(day)s")) % {
+                "day": ctx.day(str(d["received_on"]))})
     if event.kind == "read" and d.get("scope") == "history":
         found.append(gettext(N_("History only (auditor)")))
     return tuple(found)
@@ -346,6 +352,8 @@ class Summary:
     referral: str
     deadlines: tuple[tuple[str, str, bool], ...]
     measures: tuple[MeasureView, ...]
+    channel: str = ""
+    record_review: str = ""  # empty for a case submitted through a form
 
 
 @dataclass(frozen=True)
@@ -387,7 +395,8 @@ def summary(ctx: ConsoleContext, case: Case) -> Summary:
         _label(ctx, labels.REFERRALS, referral_status(case)),
         tuple((_label(ctx, labels.DEADLINES, key), ctx.when(due), due < ctx.now)
               for key, due in sorted(case.deadlines.items(), key=lambda kv: kv[1])),
-        measures)
+        measures, _label(ctx, labels.CHANNELS, case.channel),
+        _label(ctx, labels.RECORD_REVIEWS, case.record_review))
 
 
 @dataclass(frozen=True)
@@ -531,3 +540,46 @@ def problem(ctx: ConsoleContext, status: int, kind: str, *,
                        heading=gettext(spec.title),
                        paragraphs=[gettext(p) for p in spec.paragraphs],
                        switch_to=None)
+
+
+# --- Recording a report taken on the reporter's behalf ------------------------------------
+
+@dataclass(frozen=True)
+class Recorded:
+    """What the officer gives the reporter, shown once."""
+
+    reference: str
+    receipt: str | None
+    received: str
+    proof: str | None
+
+
+RECORD_MESSAGES = {
+    "form": N_("Choose the form of the report."),
+    "channel": N_("Choose how the report reached the office."),
+    "received_on": N_("Enter the day the office received the report: today or earlier."),
+    "submission": N_("Paste the report as the form's JSON document; the problems are "
+                     "listed below the field."),
+}
+
+
+def record_page(ctx: ConsoleContext, *, problems: Problems | None = None,
+                submission_problems: Sequence[str] = (), recorded: Recorded | None = None,
+                status: int = 200) -> Response:
+    """The form an officer records a report with, or (``recorded``) the codes to give the
+    reporter."""
+    gettext = ctx.gettext
+    problems = problems or Problems("record")
+    items = [(f"record-{name}", message) for name, message in problems.fields.items()]
+    if problems.general:
+        items.append(("record", problems.general))
+    return ctx.respond(
+        status, "console_record.html", has_errors=bool(items), summary_items=items,
+        problems=problems, submission_problems=list(submission_problems), recorded=recorded,
+        forms=[(code, gettext(text)) for code, text in labels.FORMS.items()],
+        channels=[(code, gettext(text)) for code, text in labels.CHANNELS.items()
+                  if code != "web"],
+        today=ctx.now.date().isoformat(), switch_to=_switch(ctx, "record"),
+        # One key per page shown: a post sent twice records the report once.
+        idempotency_key=problems.values.get("idempotency_key") or
+        f"console-{secrets.token_hex(16)}")

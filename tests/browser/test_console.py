@@ -142,3 +142,29 @@ def test_the_console_works_with_the_keyboard_alone(page: Any, runner: Runner,
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "/console/sign-in" in page.url
+
+
+@pytest.mark.parametrize("lang", LANGUAGE_CODES)
+def test_recording_a_report_in_every_language_has_no_violations(
+        page: Any, runner: Runner, lang: str) -> None:
+    gettext = translations(lang).gettext
+    report = payload("advice")
+    TYPED.add(report["question"])
+    sign_in(page, runner, OFFICER, lang)
+    page.goto(f"{runner.base_url}/console/record?lang={lang}")
+    assert page.locator("form#record").is_visible()
+    no_violations(page)
+
+    with page.expect_navigation():
+        page.locator("form#record button[type=submit]").click()
+    assert page.locator(".error-summary").is_visible()
+    no_violations(page)
+
+    page.select_option("#record-form", "advice")
+    page.select_option("#record-channel", "in_person")
+    page.fill("#record-submission", json.dumps(report))
+    with page.expect_navigation():
+        page.locator("form#record button[type=submit]").click()
+    assert page.locator("h1").inner_text() == gettext("The report is recorded")
+    assert page.locator(".receipt-code").inner_text().count("-") == 3
+    no_violations(page)
