@@ -554,6 +554,7 @@ def _record(visit: Visit) -> Response:
     values = _post_values(visit)
     if isinstance(values, Response):
         return values
+    ctx = visit.ctx  # in the language the post chose
     gettext = ctx.gettext
 
     def again(fields: dict[str, str], lines: Sequence[str] = ()) -> Response:

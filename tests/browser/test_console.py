@@ -158,6 +158,8 @@ def test_recording_a_report_in_every_language_has_no_violations(
     with page.expect_navigation():
         page.locator("form#record button[type=submit]").click()
     assert page.locator(".error-summary").is_visible()
+    assert page.locator("h1").inner_text() == gettext(
+        "Record a report taken on the reporter's behalf")
     no_violations(page)
 
     page.select_option("#record-form", "advice")

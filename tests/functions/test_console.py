@@ -470,3 +470,12 @@ class TestRecordingAReport:
         assert audrey.post("/record", self.fields()).status_code == 403
         assert "/record" not in text(audrey.get("/"))
         assert office.store.list_cases(CaseQuery(limit=50)) == []
+
+
+def test_the_record_page_answers_in_the_language_posted(
+        office: Office, keys: tuple[CertServer, IapKey]) -> None:
+    olga = browser(office, keys, OFFICER)
+    fields = TestRecordingAReport().fields(lang="fr")
+    assert "Le signalement est consigné" in text(olga.post("/record", fields))
+    refused = olga.post("/record", {**fields, "channel": "pigeon"})
+    assert "Choisissez comment le signalement est parvenu au Bureau." in text(refused)
