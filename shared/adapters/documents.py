@@ -40,7 +40,7 @@ def submission_doc(s: Submission) -> JSON:
     return {"id": s.id, "form": s.form, "reference": s.reference, "received_at": s.received_at,
             "clear": s.clear, "sealed": s.sealed, "anonymous": s.anonymous,
             "request_digest": s.request_digest, "receipt_hash": s.receipt_hash,
-            "proof": s.proof}
+            "proof": s.proof, "entered_at": s.entered_at}
 
 
 def submission_from_doc(d: JSON) -> Submission:
@@ -48,7 +48,7 @@ def submission_from_doc(d: JSON) -> Submission:
                       received_at=timestamp(d["received_at"]), clear=dict(d["clear"]),
                       sealed=dict(d["sealed"]), anonymous=bool(d["anonymous"]),
                       request_digest=d["request_digest"], receipt_hash=d.get("receipt_hash"),
-                      proof=d.get("proof"))
+                      proof=d.get("proof"), entered_at=_maybe(d.get("entered_at")))
 
 
 def triage_doc(t: Triage) -> JSON:

@@ -33,6 +33,9 @@ class Submission:
     # The signed proof of submission given to the submitter (docs/proof-format.md): codes,
     # a time and a digest, nothing sealed. None for submissions stored before proofs.
     proof: str | None = None
+    # When it was stored, if not when it was received: a report an officer recorded on the
+    # reporter's behalf is received on an earlier day than it is entered.
+    entered_at: datetime | None = None
 
 
 class UnknownSubmission(LookupError):

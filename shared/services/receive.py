@@ -153,6 +153,7 @@ def receive_submission(
                     id=submission_id, form=form.code, reference=reference,
                     received_at=received, clear=clear, sealed=sealed, anonymous=anonymous,
                     request_digest=digest, receipt_hash=receipt_hash, proof=proof,
+                    entered_at=None if proxy is None else now,
                 ),
                 with_channel(Case(reference=reference, submission_id=submission_id,
                                   form=form.code, state=RECEIVED, received_at=received,
@@ -197,7 +198,8 @@ def _replay(form: FormSpec, existing: Submission, digest: str, idempotency_key: 
         raise IdempotencyConflict(existing.reference)
     receipt = None
     if existing.receipt_hash:
-        if clock.now() - existing.received_at < receipt_window:
+        # The window runs from the answer given, which for a recorded report is its entry.
+        if clock.now() - (existing.entered_at or existing.received_at) < receipt_window:
             derived = receipt_code(digests.receipt_secret(existing.id, idempotency_key))
             # Never show a code that does not open the case (one sealed before the replay
             # secret, or under another one): the slow hash decides.

@@ -90,13 +90,17 @@ def test_a_recorded_misconduct_report_is_forwarded_exactly_once(office: Office) 
 
 def test_a_retried_recording_stores_one_case(office: Office) -> None:
     body = {"form": "advice", "channel": "post",
-            "received_on": office.clock.now().date().isoformat(),
+            "received_on": received_days_ago(office, 20).isoformat(),
             "submission": payload("advice"), "idempotency_key": "proxy-retry-0123456789"}
     first = office.call("POST", "/records", body)
     again = office.call("POST", "/records", body)
     assert first.status_code == again.status_code == 201
     assert again.headers.get("Idempotent-Replayed") == "true"
     assert first.get_json()["reference"] == again.get_json()["reference"]
+    # The officer who retries still gets the receipt code to give: its window runs from
+    # the entry, not from the day received weeks ago.
+    assert again.get_json()["receipt"] == first.get_json()["receipt"]
+    assert office.listed("limit=500") == [first.get_json()["reference"]]
     other = office.call("POST", "/records", {**body, "channel": "email"})
     assert other.status_code == 409
 
