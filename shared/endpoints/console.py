@@ -356,11 +356,14 @@ _CHOICES: dict[str, Callable[[str], bool]] = {
     "form": lambda v: v in console_labels.FORMS,
     "state": lambda v: v in console_labels.STATES,
     "due": lambda v: v in console_views.DUE,
+    "feedback": lambda v: v in console_views.FEEDBACK,
     "referral": lambda v: v in console_labels.REFERRALS,
     "sort": lambda v: v in console_views.SORTS,
     "view": lambda v: v in BUCKETS,
 }
 FILTER_PROBLEM = N_("A filter has a value the list does not offer; it was left out.")
+BOTH_DEADLINES = N_("Filter on the next deadline or on the feedback to the reporter, not "
+                    "both; the feedback filter was left out.")
 
 
 def _list(visit: Visit) -> Response:
@@ -389,12 +392,22 @@ def _list(visit: Visit) -> Response:
     assignee = chosen.get("assignee")
     due = chosen.get("due")
     due_within_days = 0 if due == "overdue" else int(due) if due else None
+    if due and chosen.get("feedback"):
+        problems.append(visit.ctx.gettext(BOTH_DEADLINES))
+        del chosen["feedback"]
+    feedback = chosen.get("feedback")
+    # As the case API's deadline=feedback_due: due before the end of the day so many days
+    # from today ("owed": every case still owing it).
+    feedback_before = (visit.ctx.now + timedelta(
+        days=(3650 if feedback == "owed" else int(feedback)) + 1)).replace(
+        hour=0, minute=0, second=0, microsecond=0) if feedback else None
     found = desk.list_cases(officer, CaseQuery(
         form=chosen.get("form"), state=chosen.get("state"),
         assignee=officer.email if assignee == "me"
         else None if assignee == "unassigned" else assignee,
         due_before=visit.ctx.now + timedelta(days=due_within_days)
         if due_within_days is not None else None,
+        feedback_due_before=feedback_before,
         referral=chosen.get("referral"), limit=LIST_LIMIT))
     more = len(found) >= LIST_LIMIT
     if assignee == "unassigned":

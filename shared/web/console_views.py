@@ -18,7 +18,13 @@ from shared.domain import taxonomy
 from shared.domain.case_workflows import WORKFLOWS
 from shared.domain.measures import measures_allowed
 from shared.domain.officers import ETHICS_ADMIN, ETHICS_AUDITOR, ETHICS_OFFICER, Officer
-from shared.domain.records import Case, CaseEvent, next_deadline, referral_status
+from shared.domain.records import (
+    Case,
+    CaseEvent,
+    feedback_due,
+    next_deadline,
+    referral_status,
+)
 from shared.domain.workflow import ALLEGATION_TYPE, NOTE, REASON
 from shared.web import console_labels as labels
 from shared.web.console_submission import Section, sections
@@ -195,9 +201,14 @@ def _switch(ctx: ConsoleContext, path: str, **query: str) -> Callable[[str], str
 # --- The case list ------------------------------------------------------------------------
 
 SORTS = {"newest": N_("Newest first"), "oldest": N_("Oldest first"),
-         "deadline": N_("Next deadline first"), "updated": N_("Recently updated first")}
+         "deadline": N_("Next deadline first"), "feedback": N_("Feedback due first"),
+         "updated": N_("Recently updated first")}
 DUE = {"overdue": N_("Overdue"), "7": N_("Due within 7 days"), "30": N_("Due within 30 days")}
-FILTERS = ("form", "state", "assignee", "due", "referral", "sort", "view")
+# The feedback owed to the reporter (the feedback_due clock): every case still owing it, or
+# those whose feedback is due by the end of today, or of the 7th or 30th day from today.
+FEEDBACK = {"owed": N_("Feedback still owed"), "0": N_("Feedback due today or overdue"),
+            "7": N_("Feedback due within 7 days"), "30": N_("Feedback due within 30 days")}
+FILTERS = ("form", "state", "assignee", "due", "feedback", "referral", "sort", "view")
 
 
 @dataclass(frozen=True)
@@ -227,6 +238,8 @@ def sorted_cases(found: Sequence[Case], sort: str) -> list[Case]:
         return sorted(found, key=lambda c: c.received_at)
     if sort == "deadline":
         return sorted(found, key=lambda c: (next_deadline(c) or far, c.received_at))
+    if sort == "feedback":
+        return sorted(found, key=lambda c: (feedback_due(c) or far, c.received_at))
     if sort == "updated":
         return sorted(found, key=lambda c: c.updated_at, reverse=True)
     return sorted(found, key=lambda c: c.received_at, reverse=True)
@@ -253,6 +266,9 @@ def case_list(ctx: ConsoleContext, found: Sequence[Case], chosen: Mapping[str, s
                 any_text),
         _select("due", gettext(N_("Deadline")), [(k, gettext(v)) for k, v in DUE.items()],
                 chosen.get("due", ""), any_text),
+        _select("feedback", gettext(N_("Feedback to the reporter")),
+                [(k, gettext(v)) for k, v in FEEDBACK.items()], chosen.get("feedback", ""),
+                any_text),
         _select("referral", gettext(N_("Referral")),
                 [(k, gettext(v)) for k, v in labels.REFERRALS.items()],
                 chosen.get("referral", ""), any_text),

@@ -92,6 +92,7 @@ def test_every_console_page_in_every_language_has_no_violations(
     sign_in(page, runner, OFFICER, lang)
     assert page.locator("html").get_attribute("lang") == LANGUAGES[lang].html_lang
     for path in ("", "cases", "cases?form=retaliation&sort=deadline", "cases?view=unassigned",
+                 "cases?feedback=owed&sort=feedback", "cases?feedback=7&due=30",
                  f"cases/{reference}", "cases/ETH-RET-AAAAA-AAAAA", "no-such-page"):
         separator = "&" if "?" in path else "?"
         page.goto(f"{console}/{path}{separator}lang={lang}")

@@ -479,3 +479,29 @@ def test_the_record_page_answers_in_the_language_posted(
     assert "Le signalement est consigné" in text(olga.post("/record", fields))
     refused = olga.post("/record", {**fields, "channel": "pigeon"})
     assert "Choisissez comment le signalement est parvenu au Bureau." in text(refused)
+
+
+def test_the_case_list_filters_on_the_feedback_owed(
+        office: Office, keys: tuple[CertServer, IapKey]) -> None:
+    start = office.clock.now()
+    early = office.submit("retaliation")["reference"]
+    office.clock.current = start + timedelta(days=20)
+    late = office.submit("retaliation")["reference"]
+    answered = office.submit("advice")["reference"]
+    office.walk(answered, "assign", "answer")  # its feedback is given
+    office.clock.current = office.case(early).deadlines["feedback_due"] - timedelta(days=3)
+    olga = browser(office, keys, OFFICER)
+
+    def listed(query: str) -> set[str]:
+        page = text(olga.get(f"/cases?{query}"))
+        return {r for r in (early, late, answered) if r in page}
+
+    assert listed("feedback=7") == {early}
+    assert listed("feedback=0") == set()
+    assert listed("feedback=30") == {early, late}
+    assert listed("feedback=owed&sort=feedback") == {early, late}
+    page = text(olga.get("/cases?feedback=owed&sort=feedback"))
+    assert page.index(early) < page.index(late)
+    both = olga.get("/cases?feedback=7&due=30")
+    assert both.status_code == 400 and "not both" in text(both)
+    assert olga.get("/cases?feedback=someday").status_code == 400
