@@ -113,6 +113,7 @@ def case_doc(c: Case) -> JSON:
             "measures": [vars(m) for m in c.measures],
             "named_index": named_index_doc(c.named_index) if c.named_index else None,
             "channel": c.channel, "record_review": c.record_review,
+            "state_mail": c.state_mail,
             # derived, stored so that a store can filter on them
             "next_deadline": next_deadline(c), "referral_status": referral_status(c),
             "feedback_due": feedback_due(c)}
@@ -131,7 +132,8 @@ def case_from_doc(d: JSON) -> Case:
                 measures=tuple(ProtectiveMeasure(**m) for m in d.get("measures") or ()),
                 named_index=named_index_from_doc(d["named_index"])
                 if d.get("named_index") else None,
-                channel=d.get("channel") or "web", record_review=d.get("record_review"))
+                channel=d.get("channel") or "web", record_review=d.get("record_review"),
+                state_mail=bool(d.get("state_mail")))
 
 
 def named_index_doc(index: NamedIndex) -> JSON:

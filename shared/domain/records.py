@@ -156,6 +156,8 @@ class Case:
     # the channel an officer recorded it from, with the reporter's review of that record.
     channel: str = "web"
     record_review: str | None = None
+    # The named submitter asked to be e-mailed (no content) when the case changes state.
+    state_mail: bool = False
 
 
 def next_deadline(case: Case) -> datetime | None:

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shared.domain.casework import officer_actor
-from shared.domain.forms import FormSpec
+from shared.domain.forms import FormSpec, wants_state_mail
 from shared.domain.proxy_intake import ProxyRecord, with_channel
 from shared.domain.records import (
     Case,
@@ -157,7 +157,8 @@ def receive_submission(
                 ),
                 with_channel(Case(reference=reference, submission_id=submission_id,
                                   form=form.code, state=RECEIVED, received_at=received,
-                                  updated_at=now, event_count=1), proxy),
+                                  updated_at=now, event_count=1,
+                                  state_mail=wants_state_mail(form.code, data)), proxy),
                 # The acknowledgement record: the submitter is answered at once, and
                 # this is when, with the key whose proof told them so.
                 CaseEvent(seq=1, at=now, kind="received", actor=actor, to_state=RECEIVED,
