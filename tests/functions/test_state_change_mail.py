@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from tests.support.casework import Office, open_office
-from tests.support.payloads import payload
+from tests.support.payloads import flatten, payload
+from tests.support.web import ORIGIN, Browser, reference_on
 
 COMPLAINANT = "ignatius.w@example.org"
 REPORTER = "ottoline.f@example.org"
@@ -18,7 +19,7 @@ REQUESTER = "m.okonkwo-lindqvist@example.org"
 
 @pytest.fixture(params=["sqlite", "firestore"])
 def office(request: pytest.FixtureRequest, tmp_path: Path) -> Office:
-    return open_office(request.param, tmp_path, request)
+    return open_office(request.param, tmp_path, request, INTAKE_FUNCTIONS_BASE_URL=ORIGIN)
 
 
 def opted_in(form: str) -> dict[str, Any]:
@@ -71,3 +72,15 @@ def test_an_anonymous_request_cannot_ask_for_emails(office: Office) -> None:
     response = office.h.submit("submit_advice", body)
     assert response.status_code == 422
     assert "state_change_emails" in response.get_json()["errors"]
+
+
+@pytest.mark.parametrize("form", ["advice", "misconduct", "retaliation"])
+def test_the_forms_pages_ask_for_it(office: Office, form: str) -> None:
+    from shared.web.formdefs import placed_fields
+    from shared.web.pages import PAGES
+
+    holder = {"misconduct": "reporter.", "retaliation": "complainant."}.get(form, "")
+    assert f"{holder}state_change_emails" in {p.name for p in placed_fields(PAGES[form])}
+    page = Browser(office.h).submit(form, flatten(opted_in(form)))
+    office.h.drain()
+    assert office.case(reference_on(page)).state_mail
