@@ -25,7 +25,7 @@ from schemas.cases import (
 from schemas.misconduct import MisconductReportSchema
 from schemas.retaliation import RetaliationComplaintSchema
 from shared.domain.casework import officer_actions
-from shared.domain.officers import Officer, normalise_email
+from shared.domain.officers import ETHICS_OFFICER, Officer, normalise_email, require_role
 from shared.domain.records import Case, CaseQuery
 from shared.endpoints.base import Handler, Wiring, endpoint
 from shared.endpoints.routing import (
@@ -173,6 +173,7 @@ def _record_report(c: UseCases, request: Request, officer: Officer) -> Response:
     """A report taken on the reporter's behalf: the same schema as its form's endpoint,
     then the same storage, triage and forwarding; the reporter's reference, receipt code
     and proof in the answer (201)."""
+    require_role(officer, ETHICS_OFFICER)  # before anything is read of the body
     body = read_body(request, c.settings.max_body_bytes, allow_form=False)
     key = idempotency_key(request, body)
     outer = validated(_RECORDED, body, c)
