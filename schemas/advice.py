@@ -33,7 +33,7 @@ from shared.domain.taxonomy import (
     STAFF_CATEGORIES,
 )
 
-IDENTITY_FIELDS = ("name", "email", "phone")
+IDENTITY_FIELDS = ("name", "email", "phone", "state_change_emails")
 QUESTION_MAX_LENGTH = 20000
 
 
@@ -58,6 +58,10 @@ class AdviceRequestSchema(IntakeSchema):
     name = Text(max_length=200, metadata={"description": "Required unless anonymous."})
     email = Email(metadata={"description": "Required unless anonymous."})
     phone = Phone()
+    state_change_emails = Flag(metadata={
+        "description": "E-mail me when my request changes state: the e-mail says only that "
+                       "it changed and where to read it, never its content. Not when "
+                       "anonymous."})
     duty_station = Code(DUTY_STATIONS)
     office = Text(max_length=200)
     staff_category = Code(STAFF_CATEGORIES)

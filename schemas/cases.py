@@ -22,6 +22,7 @@ from schemas.common import (
     required,
     value_in,
 )
+from shared.domain.proxy_intake import PROXY_CHANNELS
 from shared.domain.records import REFERRAL_STATUSES
 from shared.domain.taxonomy import (
     ALLEGATION_TYPES,
@@ -58,6 +59,22 @@ class CaseListQuerySchema(IntakeSchema):
                        "deadline=feedback_due alone lists every case still owing feedback, "
                        "soonest first."})
     limit = Count(low=1, high=500, load_default=100)
+
+
+class RecordedReportSchema(IntakeSchema):
+    """A report an officer took on the reporter's behalf. ``submission`` is the form's own
+    document, validated by that form's schema (its errors are under ``submission``)."""
+
+    form = Code(["advice", "misconduct", "retaliation"], required=True)
+    channel = Code(list(PROXY_CHANNELS), required=True, metadata={
+        "description": "How the report reached the office: telephone, in_person, mission "
+                       "(taken on a mission), post or email."})
+    received_on = PastDate(required=True, metadata={
+        "description": "The day the office received the report (not the day it is "
+                       "entered): every clock of the case runs from it."})
+    submission = fields.Dict(required=True, keys=fields.String(), metadata={
+        "description": "The report, exactly as the form's endpoint takes it "
+                       "(AdviceRequest, MisconductReport or RetaliationComplaint)."})
 
 
 class TransitionSchema(IntakeSchema):

@@ -8,7 +8,7 @@ from typing import Any
 
 from marshmallow import validate
 
-from schemas.common import IntakeSchema, String, Text
+from schemas.common import Code, ErrorCollector, IntakeSchema, String, Text
 from shared.domain.follow_up import MESSAGE_MAX_LENGTH
 from shared.domain.references import normalise_symbols, parse_reference
 
@@ -53,3 +53,18 @@ class FollowUpMessageSchema(IntakeSchema):
     message = Text(max_length=MESSAGE_MAX_LENGTH, multiline=True, required=True)
     message_id = String(required=True, validate=validate.Regexp(
         r"^[0-9a-f]{32}$", error="Reload the page and write your message again."))
+
+
+class FollowUpReviewSchema(IntakeSchema):
+    """The reporter's answer to an officer's record of their report: confirm it, or ask
+    for a correction saying what is wrong or missing."""
+
+    answer = Code(["confirm", "correct"], required=True)
+    correction = Text(max_length=MESSAGE_MAX_LENGTH, multiline=True)
+    message_id = String(required=True, validate=validate.Regexp(
+        r"^[0-9a-f]{32}$", error="Reload the page and write your message again."))
+
+    def more_rules(self, data: dict[str, Any], original: Any, errors: ErrorCollector) -> None:
+        if data.get("answer") == "correct" and not data.get("correction"):
+            errors.add(("correction",), "Say what is wrong or missing in the record.",
+                       "required")

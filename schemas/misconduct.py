@@ -48,6 +48,9 @@ class ReporterSchema(IntakeSchema):
     name = Text(max_length=200, required=True)
     email = Email()
     phone = Phone()
+    state_change_emails = Flag(metadata={
+        "description": "E-mail me when my report changes state: the e-mail says only that "
+                       "it changed and where to read it, never its content."})
     staff_category = Code(STAFF_CATEGORIES)
 
 

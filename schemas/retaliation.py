@@ -43,6 +43,9 @@ class ComplainantSchema(IntakeSchema):
     email = Email(required=True)
     phone = Phone()
     staff_id = Text(max_length=40, metadata={"description": "Index or personnel number."})
+    state_change_emails = Flag(metadata={
+        "description": "E-mail me when my complaint changes state: the e-mail says only "
+                       "that it changed and where to read it, never its content."})
 
 
 class EmploymentSchema(IntakeSchema):

@@ -14,7 +14,7 @@ import os
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cached_property, partial
 from pathlib import Path
 from types import MappingProxyType
@@ -442,6 +442,21 @@ class OfficerDesk:
             blobs=c.evidence_blobs, store=c.store, cipher=c.cipher, clock=c.clock,
             queue=c.queue, policy=c.policy, marker=c.name_marker)
 
+    def record_report(self, form: str, data: Mapping[str, Any], *, channel: str,
+                      received_on: date, officer: Officer,
+                      idempotency_key: str | None) -> Acknowledgement:
+        """Record a report an officer took on the reporter's behalf (its sealer and
+        signer are built only when a report is recorded)."""
+        from shared.services.proxy_intake import record_report
+
+        c = self._container
+        return record_report(form, data, channel=channel, received_on=received_on,
+                             officer=officer, idempotency_key=idempotency_key,
+                             store=c.store, queue=c.queue, sealer=c.sealer,
+                             digests=c.replay_digests, clock=c.clock,
+                             receipt_window=c.replay_receipt_window, signer=c.proof_signer,
+                             record_window=c.replay_record_window)
+
     def assignable(self) -> list[Officer]:
         """The directory's officers who may be given cases (each case still refuses an
         officer it names), by name."""
@@ -468,6 +483,9 @@ class FollowUpDesk:
                                  cipher=cipher, queue=queue, clock=clock, policy=c.policy)
         self.add_message = _rekeying(c)(partial(
             follow_up.add_message, store=store, follow_up=follow_ups, cipher=cipher,
+            queue=queue, clock=clock, policy=c.policy))
+        self.review_record = _rekeying(c)(partial(
+            follow_up.review_record, store=store, follow_up=follow_ups, cipher=cipher,
             queue=queue, clock=clock, policy=c.policy))
 
 

@@ -16,6 +16,7 @@ from schemas.cases import (
     MeasureSchema,
     MessageSchema,
     OriginalReasonSchema,
+    RecordedReportSchema,
     TransitionSchema,
 )
 from schemas.openapi.document import IDEMPOTENCY_KEY, add_schema, error
@@ -23,6 +24,7 @@ from schemas.statistics import ServiceLogSchema
 from shared.domain import evidence as ev
 from shared.domain.case_workflows import WORKFLOWS
 from shared.domain.officers import ETHICS_ADMIN, ETHICS_AUDITOR, ETHICS_OFFICER, SUMMARY_READERS
+from shared.domain.proxy_intake import CHANNELS, PROXY_CHANNELS, REVIEW_STATES
 from shared.domain.workflow import ALLEGATION_TYPE, NOTE, REASON
 
 SIGN_IN = (
@@ -105,8 +107,35 @@ CASE_SUMMARY: dict[str, Any] = {
                            "left: docs/retention.md).",
             "properties": {"purge_after": _NULLABLE_TIME, "held": {"type": "boolean"},
                            "extended": {"type": "boolean"}, "purged_at": _NULLABLE_TIME}},
+        "channel": {"type": "string", "enum": list(CHANNELS), "description":
+                    "How the report reached the office: web (a form), or the channel an "
+                    "officer recorded it from."},
+        "record_review": {"type": ["string", "null"], "enum": [*REVIEW_STATES, None],
+                          "description": "A report an officer recorded: where the "
+                                         "reporter's review of the record stands (pending, "
+                                         "confirmed, correction_requested); null otherwise."},
     },
 }
+RECORDED_ACKNOWLEDGEMENT: dict[str, Any] = {
+    "type": "object",
+    "required": ["reference", "form", "channel", "received_at"],
+    "properties": {
+        "reference": {"type": "string"},
+        "form": {"type": "string", "enum": ["advice", "misconduct", "retaliation"]},
+        "channel": {"type": "string", "enum": list(PROXY_CHANNELS)},
+        "received_at": {"type": "string", "format": "date-time", "description":
+                        "The start (UTC) of the day received: every clock runs from it."},
+        "receipt": {"type": "string", "description":
+                    "The reporter's receipt code, to read out or hand over with the "
+                    "reference: it opens the follow-up page, where the reporter reads the "
+                    "record and confirms it or asks for a correction. Absent on a retry "
+                    "after the receipt's window."},
+        "proof": {"type": "string", "description": "The signed proof of submission "
+                                                   "(docs/proof-format.md)."},
+    },
+}
+_FORM_COMPONENTS = {"advice": "AdviceRequest", "misconduct": "MisconductReport",
+                    "retaliation": "RetaliationComplaint"}
 REFERRAL: dict[str, Any] = {
     "type": "object",
     "properties": {
@@ -208,6 +237,14 @@ def add_officers_api(spec: APISpec) -> None:
     spec.components.schema("ChangedCase", {
         "type": "object", "required": ["case"],
         "properties": {"case": _ref("CaseSummary")}})
+    add_schema(spec, "RecordedReport", RecordedReportSchema)
+    recorded = spec.components.schemas["RecordedReport"]
+    # The submission is the form's own document: its component, chosen by ``form``.
+    recorded["allOf"] = [*recorded.get("allOf", []), *(
+        {"if": {"required": ["form"], "properties": {"form": {"const": form}}},
+         "then": {"properties": {"submission": _ref(component)}}}
+        for form, component in _FORM_COMPONENTS.items())]
+    spec.components.schema("RecordedAcknowledgement", RECORDED_ACKNOWLEDGEMENT)
     add_schema(spec, "Transition", TransitionSchema)
     transition = spec.components.schemas["Transition"]
     transition["allOf"] = [*transition.get("allOf", []), *transition_details()]
@@ -282,6 +319,27 @@ def _cases(spec: APISpec) -> None:
             "405": error("Only GET is accepted."),
             "422": error("A query parameter does not satisfy its rules."),
         }}, SUMMARY_READERS)})
+    spec.path(path="/cases/records", operations={"post": signed_in({
+        "operationId": "record_report",
+        "summary": "Record a report taken on the reporter's behalf (telephone, in person, "
+                   "mission, post, e-mail)",
+        "description": "The same schema, triage and forwarding as the form's own endpoint "
+                       "(its errors under `errors.submission`). The case keeps the channel "
+                       "and the day received, from which every clock runs; its history "
+                       "says who entered it and when.",
+        "parameters": [IDEMPOTENCY_KEY],
+        "requestBody": {"required": True, "content": {
+            "application/json": {"schema": "RecordedReport"}}},
+        "responses": {
+            "201": {"description": "Recorded: what to give the reporter.",
+                    "content": {"application/json": {"schema": "RecordedAcknowledgement"}}},
+            "400": error("Malformed body or header."),
+            "405": error("Only POST is accepted."),
+            "409": error("The idempotency key was used with another body."),
+            "413": error("Body larger than the limit."),
+            "415": error("Content type other than JSON."),
+            "422": error("The body does not satisfy its rules."),
+        }}, (ETHICS_OFFICER,), NOT_FOR_AUDITORS)})
     spec.path(path="/cases/{reference}", operations={"get": signed_in({
         "operationId": "open_case",
         "summary": "Open a case: its submission and history (internal: ethics officers "

@@ -41,7 +41,7 @@ def submission_doc(s: Submission) -> JSON:
     return {"id": s.id, "form": s.form, "reference": s.reference, "received_at": s.received_at,
             "clear": s.clear, "sealed": s.sealed, "anonymous": s.anonymous,
             "request_digest": s.request_digest, "receipt_hash": s.receipt_hash,
-            "proof": s.proof,
+            "proof": s.proof, "entered_at": s.entered_at,
             **({"replay_until": s.replay_until} if s.replay_until is not None else {})}
 
 
@@ -50,7 +50,7 @@ def submission_from_doc(d: JSON) -> Submission:
                       received_at=timestamp(d["received_at"]), clear=dict(d["clear"]),
                       sealed=dict(d["sealed"]), anonymous=bool(d["anonymous"]),
                       request_digest=d["request_digest"], receipt_hash=d.get("receipt_hash"),
-                      proof=d.get("proof"),
+                      proof=d.get("proof"), entered_at=_maybe(d.get("entered_at")),
                       replay_until=(timestamp(d["replay_until"]) if d.get("replay_until")
                                     else None))
 
@@ -119,6 +119,8 @@ def case_doc(c: Case) -> JSON:
             "purge_after": c.purge_after, "held": c.held, "extended": c.extended,
             "purged_at": c.purged_at, "sealed_for": c.sealed_for,
             "sealed_through": c.sealed_through,
+            "channel": c.channel, "record_review": c.record_review,
+            "state_mail": c.state_mail,
             # derived, stored so that a store can filter on them
             "next_deadline": next_deadline(c), "referral_status": referral_status(c),
             "purge_due": purge_due(c), "rekey_needed": rekey_needed(c),
@@ -141,7 +143,9 @@ def case_from_doc(d: JSON) -> Case:
                 purge_after=_maybe(d.get("purge_after")), held=bool(d.get("held")),
                 extended=bool(d.get("extended")), purged_at=_maybe(d.get("purged_at")),
                 sealed_for=d.get("sealed_for"),
-                sealed_through=int(d.get("sealed_through") or 0))
+                sealed_through=int(d.get("sealed_through") or 0),
+                channel=d.get("channel") or "web", record_review=d.get("record_review"),
+                state_mail=bool(d.get("state_mail")))
 
 
 def named_index_doc(index: NamedIndex) -> JSON:

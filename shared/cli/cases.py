@@ -288,3 +288,38 @@ def extend(reference: str, reason: str, token: str | None, url: str | None,
     answer = _api(token, url, as_officer).call("POST", f"/{_quoted(reference)}/extension",
                                                body={"reason": reason})
     click.echo(json.dumps(answer["case"]))
+
+
+@cases.command()
+@click.argument("form", type=click.Choice(["advice", "misconduct", "retaliation"]))
+@click.argument("report", type=click.File("rb"))
+@click.option("--channel", required=True,
+              type=click.Choice(["telephone", "in_person", "mission", "post", "email"]),
+              help="How the report reached the office.")
+@click.option("--received-on", required=True, metavar="YYYY-MM-DD",
+              help="The day the office received the report (every clock runs from it).")
+@click.option("--idempotency-key", metavar="KEY",
+              help="Makes a retry record the report once (16 to 128 characters).")
+@click.option("--proof-out", type=click.Path(dir_okay=False, writable=True),
+              help="Also write the reporter's signed proof of submission to this file.")
+@_with(_SIGN_IN)
+def record(form: str, report: Any, channel: str, received_on: str,
+           idempotency_key: str | None, proof_out: str | None, token: str | None,
+           url: str | None, as_officer: str | None) -> None:
+    """Record a report taken on the reporter's behalf: REPORT is the form's JSON document
+    (as its endpoint takes it; - for standard input). Prints the reference and the receipt
+    code to give the reporter: they read and confirm the record on the follow-up page."""
+    try:
+        submission = json.loads(report.read().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise click.BadParameter(f"not a JSON document ({error})", param_hint="REPORT") \
+            from None
+    body: dict[str, Any] = {"form": form, "channel": channel, "received_on": received_on,
+                            "submission": submission}
+    if idempotency_key is not None:
+        body["idempotency_key"] = idempotency_key
+    answer = _api(token, url, as_officer).call("POST", "/records", body=body)
+    if proof_out is not None and answer.get("proof"):
+        with open(proof_out, "w", encoding="utf-8") as out:
+            out.write(answer["proof"])
+    click.echo(json.dumps({k: v for k, v in answer.items() if k != "proof"}))

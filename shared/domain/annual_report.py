@@ -9,12 +9,13 @@ answers into an ``AnnualReport``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
 from shared.domain.disclosure import Compliance, OutcomeShares
 from shared.domain.forms import FORMS
+from shared.domain.proxy_intake import PROXY_CHANNELS, WEB
 from shared.domain.retaliation_figures import (
     DETERMINATION_OF_OUTCOME,
     PRIMA_FACIE,
@@ -54,6 +55,7 @@ GROUP = ("requester_type", "group")
 ANONYMOUS = ("anonymous", True)
 WITH_PROTECTIVE_MEASURES = ("protective_measures", True)
 # Forms a request may be made anonymously on (a retaliation complaint never is).
+SUBMISSION_FORMS = tuple(FORMS)
 ANONYMOUS_FORMS = tuple(code for code, form in FORMS.items() if form.allows_anonymous)
 RETALIATION = "retaliation"
 
@@ -152,6 +154,15 @@ def breakdown_counts(year: int) -> dict[str, tuple[CountQuery, ...]]:
     return counts
 
 
+def channel_counts(year: int) -> dict[str, dict[str, CountQuery]]:
+    """For each form, the year's submissions in all and those an officer recorded from each
+    channel (the forms' own are the rest: their clear view names no channel)."""
+    return {form: {"all": SubmissionCount(year, form),
+                   **{channel: SubmissionCount(year, form, where=("channel", channel))
+                      for channel in PROXY_CHANNELS}}
+            for form in SUBMISSION_FORMS}
+
+
 def report_queries(year: int) -> list[CountQuery]:
     """Every count the report for ``year`` needs, each once (the retaliation cases'
     histories are read besides: ``retaliation_history_window``)."""
@@ -169,6 +180,8 @@ def report_queries(year: int) -> list[CountQuery]:
     for group in breakdown_counts(year).values():
         wanted += group
     wanted += referral_counts(year)
+    for by_channel in channel_counts(year).values():
+        wanted += by_channel.values()
     return list(dict.fromkeys(wanted))
 
 
@@ -254,6 +267,9 @@ class AnnualReport:
     retaliation_referrals: int  # prima facie cases referred for investigation, accepted
     breakdowns: Breakdowns
     table_2: Mapping[int, DisclosureFigures | None]  # year -> figures (None: not recorded)
+    # form -> channel (web first, then proxy_intake.PROXY_CHANNELS) -> submissions received
+    # in the year: the forms' own and the reports officers recorded on reporters' behalf.
+    by_channel: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     disclosure_outcomes: DisclosureOutcomes | None = None  # None: no campaign that year
 
@@ -377,8 +393,14 @@ def assemble(year: int, counts: Mapping[CountQuery, int],
                                           shares.cleared_percent, shares.guidance,
                                           shares.guidance_percent)
 
+    by_channel: dict[str, dict[str, int]] = {}
+    for form, queries in channel_counts(year).items():
+        recorded = {channel: counts[queries[channel]] for channel in PROXY_CHANNELS}
+        by_channel[form] = {WEB: counts[queries["all"]] - sum(recorded.values()), **recorded}
+
     return AnnualReport(
         year=year, table_1_years=t1_years, table_1=table_1, table_1_total=totals,
+        by_channel=by_channel,
         figure_1=figure_1, figure_2_n=n, figure_2=figure_2, retaliation=retaliation,
         misconduct_referrals=counts[referrals.accepted] - counts[referrals.retaliation],
         retaliation_referrals=counts[referrals.retaliation],

@@ -189,9 +189,21 @@ def transitioned(case: Case, name: str, actor: str, at: datetime, policy: Policy
         pending = (task,)
     elif name == RETRY_FORWARDING:
         fields["forwarding"], pending = retried(case, at)
+    if name != "find_no_prima_facie":  # its own notice tells the complainant
+        pending += _state_mail(case, target, at)
     updated, events = record(case, at, [Happened("transition", actor, details, target)],
                              **fields)
     return CaseChange(updated, events, pending, result=target)
+
+
+def _state_mail(case: Case, target: str, at: datetime) -> tuple[PendingTask, ...]:
+    """The content-free e-mail to a submitter who asked for one when their case changes
+    state (one per transition: its qualifier is the event that records it)."""
+    if not case.state_mail or target == case.state:
+        return ()
+    return tuple(PendingTask("notify", case.submission_id, case.reference, at, at, item=item)
+                 for item in notifications.items("state_changed",
+                                                 qualifier=f"e{case.event_count + 1}"))
 
 
 def _referral_retried(case: Case, actor: str, at: datetime,
@@ -273,7 +285,7 @@ def system_transitioned(case: Case, name: str, at: datetime, *,
     details.update(clock_details(retention))
     updated, events = record(case, at, [Happened("transition", "system:sweep", details,
                                                  target)], deadlines=deadlines, **retention)
-    return CaseChange(updated, events, result=True)
+    return CaseChange(updated, events, _state_mail(case, target, at), result=True)
 
 
 def assigned(case: Case, assignee: str, actor: str, at: datetime) -> CaseChange:

@@ -60,6 +60,15 @@ def _retaliation_steps(policy: Policy) -> tuple[str, ...]:
     )
 
 
+def wants_state_mail(form: str, data: Mapping[str, Any]) -> bool:
+    """Whether a named submitter asked to be e-mailed when their case changes state (each
+    form keeps the answer with the submitter's identity)."""
+    holder = {"misconduct": data.get("reporter"), "retaliation": data.get("complainant")
+              }.get(form, data)
+    return bool(isinstance(holder, Mapping) and holder.get("state_change_emails")
+                and not data.get("anonymous"))
+
+
 def _advice_clear(data: Mapping[str, Any]) -> JSON:
     view: JSON = jsonable({
         "category": advice_group_of(data["subcategory"]),

@@ -17,6 +17,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "integrity_alert": ("ethics_office",),
     "determination_notice": ("reporter",),
     "determination_unsent": ("ethics_office", "assignee"),
+    "state_changed": ("reporter",),
 }
 THRESHOLD_WORDS = {"due_in_7_days": "is due within 7 days", "due_today": "is due today",
                    "overdue": "is OVERDUE"}
@@ -122,6 +123,11 @@ def render(template: str, role: str, *, reference: str, at: datetime, case_url: 
         return Message(
             f"A reply about {reference}",
             f"The Ethics Office replied about {reference} on {day}.\n{read_it}")
+    if template == "state_changed":
+        return Message(
+            f"Your case {reference} has changed",
+            f"On {day} your case {reference} moved to a new stage.\n{read_it}"
+            "This e-mail says nothing else about your case, on purpose.\n")
     if template == "determination_notice":
         return Message(
             f"A determination on your complaint {reference}",

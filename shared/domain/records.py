@@ -36,6 +36,9 @@ class Submission:
     # Until when ``request_digest`` (the idempotency record) is kept; after that it is
     # cleared, and the idempotency key answers a retry no more (docs/retention.md).
     replay_until: datetime | None = None
+    # When it was stored, if not when it was received: a report an officer recorded on the
+    # reporter's behalf is received on an earlier day than it is entered.
+    entered_at: datetime | None = None
 
 
 class UnknownSubmission(LookupError):
@@ -163,6 +166,12 @@ class Case:
     # case's sealed values (None: its purposes' keys), as of the event count then.
     sealed_for: str | None = None
     sealed_through: int = 0
+    # How the report reached the office (proxy_intake.CHANNELS): "web" for the forms, else
+    # the channel an officer recorded it from, with the reporter's review of that record.
+    channel: str = "web"
+    record_review: str | None = None
+    # The named submitter asked to be e-mailed (no content) when the case changes state.
+    state_mail: bool = False
 
 
 def next_deadline(case: Case) -> datetime | None:

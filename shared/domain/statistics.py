@@ -111,7 +111,7 @@ class RecordSum:
 
 
 # Fields of a submission's clear view a count may filter on (SubmissionCount.where).
-CLEAR_FILTERS = ("duty_station", "requester_type", "anonymous")
+CLEAR_FILTERS = ("duty_station", "requester_type", "anonymous", "channel")
 
 
 @dataclass(frozen=True)

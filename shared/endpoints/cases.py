@@ -3,7 +3,8 @@
 Executive Director, place or lift a legal hold, and extend a case's retention once.
 Every call is authenticated (Google ID token, or a development token locally) and every
 read and write of a case lands in its history. A case that names the caller answers
-exactly as an unknown reference does."""
+exactly as an unknown reference does. ``POST /records`` records a report an officer took
+on the reporter's behalf (telephone, in person, mission, post, e-mail)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Request, Response
 
+from schemas.advice import AdviceRequestSchema
 from schemas.cases import (
     AssignmentSchema,
     CaseListQuerySchema,
@@ -21,11 +23,14 @@ from schemas.cases import (
     MeasureSchema,
     MessageSchema,
     OriginalReasonSchema,
+    RecordedReportSchema,
     TransitionSchema,
 )
+from schemas.misconduct import MisconductReportSchema
+from schemas.retaliation import RetaliationComplaintSchema
 from shared.domain.casework import officer_actions
 from shared.domain.evidence import safe_download_name
-from shared.domain.officers import Officer, normalise_email
+from shared.domain.officers import ETHICS_OFFICER, Officer, normalise_email, require_role
 from shared.domain.records import Case, CaseQuery
 from shared.domain.retention import DUE_WINDOW
 from shared.endpoints.base import Handler, Wiring, endpoint
@@ -40,6 +45,7 @@ from shared.endpoints.routing import (
 )
 from shared.endpoints.validation import validated
 from shared.http.bodies import read_body
+from shared.http.idempotency import idempotency_key
 from shared.http.problems import HttpProblem, json_response, post_only
 from shared.services.cases import CaseNotFound
 
@@ -51,6 +57,9 @@ _LIST, _TRANSITION = CaseListQuerySchema(), TransitionSchema()
 _ASSIGNMENT, _MESSAGE, _MEASURE = AssignmentSchema(), MessageSchema(), MeasureSchema()
 _HOLD, _EXTENSION = LegalHoldSchema(), ExtensionSchema()
 _ORIGINAL_REASON = OriginalReasonSchema()
+_RECORDED = RecordedReportSchema()
+_FORM_SCHEMAS = {"advice": AdviceRequestSchema(), "misconduct": MisconductReportSchema(),
+                 "retaliation": RetaliationComplaintSchema()}
 
 
 def summary(case: Case) -> dict[str, Any]:
@@ -79,6 +88,7 @@ def summary(case: Case) -> dict[str, Any]:
         "allowed_transitions": [] if case.purged_at else officer_actions(case),
         "retention": {"purge_after": _when(case.purge_after), "held": case.held,
                       "extended": case.extended, "purged_at": _when(case.purged_at)},
+        "channel": case.channel, "record_review": case.record_review,
     }
 
 
@@ -216,11 +226,38 @@ def _posted(operation: Operation) -> CaseCall:
     return call
 
 
+def _record_report(c: UseCases, request: Request, officer: Officer) -> Response:
+    """A report taken on the reporter's behalf: the same schema as its form's endpoint,
+    then the same storage, triage and forwarding; the reporter's reference, receipt code
+    and proof in the answer (201)."""
+    require_role(officer, ETHICS_OFFICER)  # before anything is read of the body
+    body = read_body(request, c.settings.max_body_bytes, allow_form=False)
+    key = idempotency_key(request, body)
+    outer = validated(_RECORDED, body, c)
+    try:
+        data = validated(_FORM_SCHEMAS[outer["form"]], outer["submission"], c)
+    except HttpProblem as problem:
+        raise HttpProblem(problem.status, problem.message, {"submission": problem.errors},
+                          log_fields=["submission"]) from None
+    ack = c.cases.record_report(outer["form"], data, channel=outer["channel"],
+                                received_on=outer["received_on"], officer=officer,
+                                idempotency_key=key)
+    out: dict[str, Any] = {"reference": ack.reference, "form": outer["form"],
+                           "channel": outer["channel"],
+                           "received_at": ack.received_at.isoformat()}
+    if ack.receipt is not None:
+        out["receipt"] = ack.receipt
+    if ack.proof is not None:
+        out["proof"] = ack.proof
+    return json_response(201, out, {"Idempotent-Replayed": "true"} if ack.replayed else {})
+
+
 _GET_ONLY = {_list_cases: "Use GET to list cases.", _read_case: "Use GET to read a case.",
              _list_attachments: "Use GET to list a case's files.",
              _download: "Use GET to download a file."}
 ROUTES = routes([
     ExactRule("/", endpoint=_list_cases, methods=["GET"]),
+    ExactRule("/records", endpoint=_record_report, methods=["POST"]),
     ExactRule("/<reference:reference>", endpoint=_read_case, methods=["GET"]),
     ExactRule("/<reference:reference>/attachments", endpoint=_list_attachments,
               methods=["GET"]),

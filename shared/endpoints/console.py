@@ -22,7 +22,9 @@ An error a use case raises gets the console's page of its row in
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -32,15 +34,19 @@ from flask import Request, Response
 from marshmallow import Schema, ValidationError
 from werkzeug.routing import Rule
 
+from schemas.advice import AdviceRequestSchema
 from schemas.cases import (
     AssignmentSchema,
     ExtensionSchema,
     LegalHoldSchema,
     MeasureSchema,
     MessageSchema,
+    RecordedReportSchema,
     TransitionSchema,
 )
 from schemas.common import LOAD_CONTEXT
+from schemas.misconduct import MisconductReportSchema
+from schemas.retaliation import RetaliationComplaintSchema
 from shared import config, logs
 from shared.auth import IAP_ASSERTION_HEADER, DevelopmentSignIn, IapSignIn
 from shared.config import url_origin
@@ -371,12 +377,15 @@ _CHOICES: dict[str, Callable[[str], bool]] = {
     "form": lambda v: v in console_labels.FORMS,
     "state": lambda v: v in console_labels.STATES,
     "due": lambda v: v in console_views.DUE,
+    "feedback": lambda v: v in console_views.FEEDBACK,
     "referral": lambda v: v in console_labels.REFERRALS,
     "purge": lambda v: v in console_views.PURGE,
     "sort": lambda v: v in console_views.SORTS,
     "view": lambda v: v in BUCKETS,
 }
 FILTER_PROBLEM = N_("A filter has a value the list does not offer; it was left out.")
+BOTH_DEADLINES = N_("Filter on the next deadline or on the feedback to the reporter, not "
+                    "both; the feedback filter was left out.")
 
 
 def _list(visit: Visit) -> Response:
@@ -405,12 +414,22 @@ def _list(visit: Visit) -> Response:
     assignee = chosen.get("assignee")
     due = chosen.get("due")
     due_within_days = 0 if due == "overdue" else int(due) if due else None
+    if due and chosen.get("feedback"):
+        problems.append(visit.ctx.gettext(BOTH_DEADLINES))
+        del chosen["feedback"]
+    feedback = chosen.get("feedback")
+    # As the case API's deadline=feedback_due: due before the end of the day so many days
+    # from today ("owed": every case still owing it).
+    feedback_before = (visit.ctx.now + timedelta(
+        days=(3650 if feedback == "owed" else int(feedback)) + 1)).replace(
+        hour=0, minute=0, second=0, microsecond=0) if feedback else None
     found = desk.list_cases(officer, CaseQuery(
         form=chosen.get("form"), state=chosen.get("state"),
         assignee=officer.email if assignee == "me"
         else None if assignee == "unassigned" else assignee,
         due_before=visit.ctx.now + timedelta(days=due_within_days)
         if due_within_days is not None else None,
+        feedback_due_before=feedback_before,
         referral=chosen.get("referral"), limit=LIST_LIMIT,
         purge_before=visit.ctx.now + DUE_WINDOW if chosen.get("purge") else None))
     more = len(found) >= LIST_LIMIT
@@ -735,6 +754,77 @@ def _file(visit: Visit, reference: str, attachment_id: str) -> Response:
                                                         visit.officer), attachment_id)
 
 
+_FORM_SCHEMAS: dict[str, type[Schema]] = {
+    "advice": AdviceRequestSchema, "misconduct": MisconductReportSchema,
+    "retaliation": RetaliationComplaintSchema}
+
+
+def _problems_of(messages: Any, prefix: str = "") -> list[str]:
+    """A schema's errors as "field.path: message" lines."""
+    if isinstance(messages, dict):
+        return [line for key, value in messages.items()
+                for line in _problems_of(value, f"{prefix}{key}.")]
+    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        return [f"{prefix.rstrip('.') or 'submission'}: {m}" for m in messages]
+    if isinstance(messages, list):
+        return [line for m in messages for line in _problems_of(m, prefix)]
+    return [f"{prefix.rstrip('.')}: {messages}"]
+
+
+def _record(visit: Visit) -> Response:
+    """GET: the form to record a report taken on the reporter's behalf; POST: record it
+    through the officers' use case (the same as ``POST /cases/records``) and show the codes
+    to give the reporter, once."""
+    officer, desk, ctx = visit.officer, visit.desk, visit.ctx
+    assert officer is not None
+    if not officer.has_role(ETHICS_OFFICER):
+        return console_views.problem(ctx, 403, "not_allowed")
+    if visit.request.method != "POST":
+        return console_views.record_page(ctx)
+    values = _post_values(visit)
+    if isinstance(values, Response):
+        return values
+    ctx = visit.ctx  # in the language the post chose
+    gettext = ctx.gettext
+
+    def again(fields: dict[str, str], lines: Sequence[str] = ()) -> Response:
+        return console_views.record_page(
+            ctx, problems=Problems("record", {k: gettext(console_views.RECORD_MESSAGES[k])
+                                              for k in fields}, None, values),
+            submission_problems=lines, status=422)
+
+    key = values.pop("idempotency_key", "")
+    values["idempotency_key"] = key
+    idempotency = key if re.fullmatch(r"[A-Za-z0-9._:-]{16,128}", key) else None
+    body: dict[str, Any] = {k: values[k] for k in ("form", "channel", "received_on")
+                            if values.get(k)}
+    fields: dict[str, str] = {}
+    try:
+        body["submission"] = json.loads(values.get("submission", ""))
+    except ValueError:
+        fields["submission"] = "submission"
+    try:
+        outer = _load(RecordedReportSchema(), body, visit)
+    except ValidationError as error:
+        messages = error.messages if isinstance(error.messages, dict) else {}
+        fields |= {name: name for name in messages if name in console_views.RECORD_MESSAGES}
+        return again(fields or {"submission": "submission"})
+    if fields:
+        return again(fields)
+    try:
+        data = _load(_FORM_SCHEMAS[outer["form"]](), outer["submission"], visit)
+    except ValidationError as error:
+        return again({"submission": "submission"}, _problems_of(error.messages))
+    try:
+        ack = desk.record_report(outer["form"], data, channel=outer["channel"],
+                                 received_on=outer["received_on"], officer=officer,
+                                 idempotency_key=idempotency)
+    except ValueError:
+        return again({"received_on": "received_on"})
+    return console_views.record_page(ctx, recorded=console_views.Recorded(
+        ack.reference, ack.receipt, ctx.when(ack.received_at), ack.proof))
+
+
 ROUTES = routes([
     Rule("/assets/<name>", endpoint=_asset, methods=["GET"]),
     Rule("/disclosure", endpoint=_disclosure, methods=["GET"]),
@@ -752,6 +842,7 @@ ROUTES = routes([
     Rule("/sign-out", endpoint=_sign_out, methods=["POST"]),
     Rule("/", endpoint=_today, methods=["GET"]),
     Rule("/cases", endpoint=_list, methods=["GET"]),
+    Rule("/record", endpoint=_record, methods=["GET", "POST"]),
     Rule("/cases/<reference:reference>", endpoint=_case, methods=["GET"]),
     Rule("/cases/<reference:reference>/files/<attachment_id>", endpoint=_file,
          methods=["GET"]),

@@ -18,12 +18,13 @@ from typing import TYPE_CHECKING
 
 from flask import Request, Response
 
-from schemas.follow_up import FollowUpLookupSchema, FollowUpMessageSchema
+from schemas.follow_up import FollowUpLookupSchema, FollowUpMessageSchema, FollowUpReviewSchema
 from shared.endpoints import browser, guards, page_state
 from shared.endpoints.confirmation import see_other
 from shared.endpoints.validation import validated
 from shared.http.problems import HttpProblem
 from shared.services.follow_up import CaseView, Locked, NoMatch, Paced
+from shared.services.proxy_intake import NotReviewable
 from shared.web import follow_up_views, security, views
 from shared.web.errors import flat_errors
 from shared.web.formdefs import N_
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 
 _LOOKUP = FollowUpLookupSchema()
 _MESSAGE = FollowUpMessageSchema()
+_REVIEW = FollowUpReviewSchema()
 LIMIT = 256 * 1024
 FUNCTION = "forms"
 
@@ -47,6 +49,8 @@ PACED = N_("Many wrong attempts have been made for this reference. For your prot
            "can only be tried now and then: try again in %(time)s.")
 TOO_MANY = N_("Too many attempts from your network in a short time. Try again in "
               "%(time)s.")
+EXPIRED_REVIEW = N_("For your safety, your case was closed on this device. Enter your "
+                    "reference and receipt code again, then answer about the record.")
 EXPIRED = N_("For your safety, your case was closed on this device. Enter your reference and "
              "receipt code again: your message is kept and will be added to your case.")
 
@@ -189,6 +193,45 @@ def add_information(container: UseCases, request: Request) -> Response:
     if limited is not None:
         return limited
     return _add(container, request, ctx, view, opened.opened_at, post.body)
+
+
+def review_record(container: UseCases, request: Request) -> Response:
+    """POST /follow-up/review: the reporter confirms the officer's record of their report,
+    or asks for a correction (their words added to the case as a message)."""
+    post = browser.receive_post(container, request, FUNCTION, LIMIT, _lookup_again)
+    if isinstance(post, Response):
+        return post
+    ctx, values = post.ctx, post.values
+    opened = page_state.read_case(container, request)
+    if opened is None:
+        return _lookup_again(ctx, {}, 403, ctx.gettext(EXPIRED_REVIEW))
+    try:
+        view = container.follow_up.read_case(opened.reference)
+    except NoMatch:
+        return _lookup_again(ctx, {}, 422, ctx.gettext(NO_MATCH))
+    cookie = page_state.case_cookie(container, request, ctx.cookie, view.reference,
+                                    opened.opened_at)
+    switched = _switched(container, request, values, ctx)
+    if switched is not None:
+        return follow_up_views.case(switched, view, correction=values.get("correction", ""),
+                                    cookies=(cookie,))
+    limited = browser.rate_limited(container, request, post, "follow_up_message", FUNCTION,
+                                   TOO_MANY, _lookup_again)
+    if limited is not None:
+        return limited
+    body = {k: v for k, v in post.body.items() if v is not None and v != ""}
+    try:
+        data = validated(_REVIEW, body, container)
+    except HttpProblem as problem:
+        return follow_up_views.case(ctx, view, correction=str(values.get("correction", "")),
+                                    errors=flat_errors(problem.errors, {}), status=422,
+                                    cookies=(cookie,))
+    try:
+        container.follow_up.review_record(view.reference, data["answer"],
+                                          data.get("correction"), data["message_id"])
+    except NotReviewable:
+        return follow_up_views.case(ctx, view, status=409, cookies=(cookie,))
+    return _to_case(container, request, ctx, view.reference, opened.opened_at, added=True)
 
 
 def leave(container: UseCases, request: Request) -> Response:

@@ -9,7 +9,9 @@ POST: from step to step, up to "Check your answers", which posts to the submit f
 ``/keys`` (and ``/keys.json``) the public keys that sign proofs, ``/verify`` (GET, POST)
 the page where a proof is checked; ``/done``; ``/exit`` ("Exit this page"); ``/follow-up``
 (GET: ask for reference and receipt; POST: open the case), ``/follow-up/case`` (GET: the
-opened case), ``/follow-up/message`` (POST: add information), ``/follow-up/leave`` (POST);
+opened case), ``/follow-up/message`` (POST: add information), ``/follow-up/review``
+(POST: confirm an officer's record of the report, or ask for a correction),
+``/follow-up/leave`` (POST);
 the filers' declaration pages ``/declarations...`` (``shared.endpoints.declarations``);
 ``/assets/<file>`` (not ``/static``: Flask, under functions-framework, keeps that path for
 itself).
@@ -27,7 +29,13 @@ from shared import logs
 from shared.endpoints import browser, confirmation, declarations, form_steps, proofs
 from shared.endpoints.base import Action, Handler, Wiring, endpoint
 from shared.endpoints.disclosure import Hex32
-from shared.endpoints.follow_up import add_information, leave, open_with_receipt, show_case
+from shared.endpoints.follow_up import (
+    add_information,
+    leave,
+    open_with_receipt,
+    review_record,
+    show_case,
+)
 from shared.endpoints.routing import NoRoute, WrongMethod, match, routes
 from shared.web import follow_up_views, views
 from shared.web.pages import PAGES
@@ -89,6 +97,7 @@ ROUTES = routes([
     Rule("/follow-up", endpoint=open_with_receipt, methods=["POST"]),
     Rule("/follow-up/case", endpoint=show_case, methods=["GET"]),
     Rule("/follow-up/message", endpoint=add_information, methods=["POST"]),
+    Rule("/follow-up/review", endpoint=review_record, methods=["POST"]),
     Rule("/follow-up/leave", endpoint=leave, methods=["POST"]),
     Rule("/declarations", endpoint=declarations.home, methods=["GET"]),
     Rule("/declarations/new", endpoint=declarations.new, methods=["GET"]),

@@ -64,6 +64,8 @@ def report_json(report: AnnualReport) -> dict[str, Any]:
                        "advice_group_requests": b.advice_group_requests,
                        "anonymous_requests": dict(b.anonymous_requests),
                        "training_participants": b.training_participants},
+        "submissions_by_channel": {"year": report.year, "forms": {
+            form: dict(channels) for form, channels in report.by_channel.items()}},
         "table_2": {str(y): (None if f is None else
                              {"filers": f.filers, "compliant": f.compliant,
                               "compliance": f.compliance,
@@ -110,6 +112,9 @@ def report_rows(report: AnnualReport) -> list[tuple[str, str, int, str, Any]]:
     rows += [("breakdowns.anonymous_requests", form, y, "count", n)
              for form, n in b.anonymous_requests.items()]
     rows.append(("breakdowns", "training_participants", y, "count", b.training_participants))
+    for form, channels in report.by_channel.items():
+        rows += [(f"submissions_by_channel.{form}", channel, y, "count", n)
+                 for channel, n in channels.items()]
     for x, f in report.table_2.items():
         if f is not None:
             rows += [("table_2", "disclosure", x, "filers", f.filers),

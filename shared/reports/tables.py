@@ -29,6 +29,10 @@ NO_DATA_NOTE = f"{NOT_RECORDED}: no data recorded for the year."
 SUSPENSION_REASON_LABELS = {**SUSPENSION_REASONS, "not_recorded": "Reason not recorded"}
 ANONYMOUS_LABELS = {"advice": "Anonymous advice requests",
                     "misconduct": "Anonymous misconduct reports"}
+CHANNEL_FORM_LABELS = {"advice": "Advice requests", "misconduct": "Misconduct reports",
+                       "retaliation": "Retaliation complaints"}
+CHANNEL_LABELS = {"web": "Web forms", "telephone": "Telephone", "in_person": "In person",
+                  "mission": "On a mission", "post": "Post", "email": "E-mail"}
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
@@ -170,6 +174,18 @@ def report_tables(report: AnnualReport) -> list[Table]:
          *(Row((ANONYMOUS_LABELS.get(form, f"Anonymous requests ({form})"), number(n)))
            for form, n in b.anonymous_requests.items()),
          Row(("Participants in ethics trainings", number(b.training_participants)))))
+    forms = list(report.by_channel)
+    channels = list(next(iter(report.by_channel.values()), {}))
+    by_channel = Table(
+        "Submissions by channel", f"Submissions received through the forms and reports "
+                                  f"recorded by an officer, by channel, {y}",
+        ("Channel", *(CHANNEL_FORM_LABELS.get(form, form) for form in forms)),
+        tuple(Row((CHANNEL_LABELS.get(channel, channel),
+                   *(number(report.by_channel[form][channel]) for form in forms)))
+              for channel in channels),
+        notes=("A report recorded by an officer counts in the year it was received, not "
+               "the year it was entered. Imported records are not submissions and are not "
+               "counted here.",))
     t2_years = list(report.table_2)
     table_2 = Table(
         "Table 2", "Annual filers of the conflict of interest and financial disclosure "
@@ -181,7 +197,7 @@ def report_tables(report: AnnualReport) -> list[Table]:
               for x, f in report.table_2.items()),
         notes=(NO_DATA_NOTE,) if any(f is None for f in report.table_2.values()) else ())
     tables = [table_1, figure_1, figure_2, *retaliation_tables(report), referrals, breakdowns,
-              table_2]
+              by_channel, table_2]
     recorded = {x: f for x, f in report.table_2.items()
                 if f is not None and f.separated_without_filing is not None}
     if recorded:

@@ -43,6 +43,7 @@ def watch_deadlines(*, store: IntakeStore, queue: TaskQueue, clock: Clock,
                 c, "lapse_panel_window", now,
                 when=c.deadlines.get(PANEL_REVIEW_REQUEST_DUE, now) < now))
             if change is not None and change.result:
+                enqueue_stored(queue, change.add_pending)
                 report.lapsed.append(case.reference)
                 log.info("panel review window lapsed; a late request can still be recorded",
                          extra={"event": "panel_window_lapsed", "reference": case.reference})

@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import functools
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from shared.domain import casework, notifications
 from shared.domain.follow_up import (
@@ -43,10 +45,11 @@ from shared.domain.follow_up import (
 )
 from shared.domain.forwarding import supplement_item
 from shared.domain.policy import Policy
+from shared.domain.proxy_intake import CORRECT, WEB
 from shared.domain.records import Case, CaseEvent, PendingTask
 from shared.domain.references import hash_receipt, verify_receipt
 from shared.domain.retention import RetentionRefused
-from shared.domain.sealing import event_context
+from shared.domain.sealing import IntegrityFailure, event_context
 from shared.logs import get_logger
 from shared.ports.clock import Clock
 from shared.ports.follow_up import FollowUpStore
@@ -54,7 +57,8 @@ from shared.ports.rate_limits import RateLimiter
 from shared.ports.sealing import PayloadCipher
 from shared.ports.storage import IntakeStore
 from shared.ports.tasks import TaskQueue
-from shared.services import integrity, retention
+from shared.services import integrity, proxy_intake, retention
+from shared.services.proxy_intake import NotReviewable
 from shared.services.tasks import enqueue_stored
 
 log = get_logger(__name__)
@@ -106,6 +110,21 @@ class CaseView:
     # The submitter's previous visit, and what changed since (empty on a first visit).
     since: datetime | None = None
     changes: tuple[Change, ...] = ()
+    # A report an officer took on the reporter's behalf: the record to read, then confirm
+    # or have corrected.
+    record: OfficerRecord | None = None
+
+
+@dataclass(frozen=True)
+class OfficerRecord:
+    """The officer's record of a report, as the reporter reads it to review it."""
+
+    channel: str
+    received_on: str  # ISO date
+    review: str  # proxy_intake.REVIEW_STATES
+    # What was recorded: the submission as its form takes it; None if it did not open
+    # (an integrity alert was raised).
+    submission: Mapping[str, Any] | None
 
 
 @functools.cache
@@ -212,7 +231,47 @@ def _view(case: Case, events: list[CaseEvent], *, store: IntakeStore, cipher: Pa
     referral = referral_fact(case.forwarding)
     return CaseView(case.reference, case.form, case.received_at,
                     submitter_status(case.state, case.form, referral), tuple(messages),
-                    since=since, changes=changes_since(events, since, case.form, referral))
+                    since=since, changes=changes_since(events, since, case.form, referral),
+                    record=_officer_record(case, store=store, cipher=cipher, queue=queue,
+                                           clock=clock))
+
+
+def _officer_record(case: Case, *, store: IntakeStore, cipher: PayloadCipher,
+                    queue: TaskQueue, clock: Clock) -> OfficerRecord | None:
+    """What the officer recorded, opened for the reporter it belongs to; None for a case
+    submitted through a form."""
+    if case.channel == WEB or case.record_review is None:
+        return None
+    submission = store.get_submission(case.submission_id)
+    payload = None
+    if submission is not None:
+        try:
+            payload = integrity.open_submission(case, submission, store=store, cipher=cipher,
+                                                queue=queue, clock=clock)
+        except IntegrityFailure:
+            payload = None
+    return OfficerRecord(case.channel, case.received_at.date().isoformat(),
+                         case.record_review, payload)
+
+
+def review_record(reference: str, answer: str, correction: str | None, message_id: str, *,
+                  store: IntakeStore, follow_up: FollowUpStore, cipher: PayloadCipher,
+                  queue: TaskQueue, clock: Clock, policy: Policy) -> None:
+    """The reporter confirms the officer's record (``confirm``) or asks for a correction
+    (``correct``, saying what in ``correction``: added to the case as their message, sent
+    on as any), into the case's history. The caller has checked the reporter's access.
+    Raises NotReviewable for a case an officer did not record."""
+    case = store.get_case(reference)
+    if case is None or case.purged_at is not None:
+        raise NoMatch()
+    if case.channel == WEB or case.record_review is None:
+        raise NotReviewable(reference)
+    seq = None
+    if answer == CORRECT and correction:
+        seq = add_message(reference, correction, message_id, store=store, follow_up=follow_up,
+                          cipher=cipher, queue=queue, clock=clock,
+                          policy=policy).seq
+    proxy_intake.review_record(reference, answer, store=store, clock=clock, message_seq=seq)
 
 
 def read_case(reference: str, *, store: IntakeStore, follow_up: FollowUpStore,

@@ -23,8 +23,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from shared.domain.casework import officer_actor
 from shared.domain.evidence import FileNotice, Prepared
-from shared.domain.forms import FormSpec
+from shared.domain.forms import FormSpec, wants_state_mail
+from shared.domain.proxy_intake import ProxyRecord, with_channel
 from shared.domain.records import (
     Case,
     CaseEvent,
@@ -105,6 +107,7 @@ def receive_submission(
     evidence: Sequence[Prepared] = (),
     blobs: EvidenceBlobs | None = None,
     record_window: timedelta = timedelta(hours=24),
+    proxy: ProxyRecord | None = None,
 ) -> Acknowledgement:
     """Store a validated submission exactly once and queue its triage.
 
@@ -117,12 +120,24 @@ def receive_submission(
     is never stored and a retry within ``receipt_window`` gets it again. The idempotency
     record (the request's keyed digest) is kept ``record_window`` (``replay_until``), then
     sweep clears it; a retry after that is IdempotencyKeyExpired.
+
+    ``proxy``: an officer records a report received outside the forms. Its submission ids
+    are apart from the forms' (the same idempotency key names another submission); the
+    case keeps the channel, and its time of reception (every clock, the proof, the annual
+    report) is the day the report was received, while its history says when it was entered
+    and by whom.
     """
-    submission_id = submission_id_for(form, idempotency_key)
+    submission_id = submission_id_for(
+        form, None if idempotency_key is None
+        else idempotency_key if proxy is None else f"recorded\n{idempotency_key}")
     # One canonical serialisation is both what is sealed and what the digest covers.
     canonical = canonical_json(jsonable(data))
+    covered = canonical if proxy is None else canonical_json({
+        "channel": proxy.channel, "received_on": proxy.received_on.isoformat(),
+        "submission": jsonable(data)})
     # The files are part of what a retry must repeat (none: the digest of old).
-    covered = canonical + (b"\n" + evidence_files.digest_input(evidence) if evidence else b"")
+    if evidence:
+        covered += b"\n" + evidence_files.digest_input(evidence)
     digest = digests.request_digest(form.code, submission_id, covered)
     notices = evidence_files.notices(evidence)
     anonymous = bool(form.allows_anonymous and data.get("anonymous"))
@@ -135,6 +150,15 @@ def receive_submission(
         raise RuntimeError("attachments need an evidence store")
 
     now = clock.now()
+    received = now if proxy is None else proxy.received_at(now)
+    clear = form.clear_view(data)
+    acknowledged: dict[str, Any] = {"form": form.code, "acknowledged_at": now.isoformat()}
+    actor = "system:intake"
+    if proxy is not None:
+        clear = {**clear, "channel": proxy.channel}
+        acknowledged |= {"channel": proxy.channel, "received_on": proxy.received_on
+                         .isoformat()}
+        actor = officer_actor(proxy.recorded_by)
     receipt = receipt_code(digests.receipt_secret(submission_id, idempotency_key)
                            if idempotency_key is not None else secrets.token_bytes(16))
     receipt_hash = hash_receipt(receipt)
@@ -145,11 +169,10 @@ def receive_submission(
         pending = PendingTask("triage", submission_id, reference, now, now)
         # Sealed for its place: this submission of this case (a new reference, a new seal).
         sealed = sealer.seal(submission_context(submission_id, reference), canonical)
-        issued = issue_proof(signer, reference=reference, form=form.code, received_at=now,
+        issued = issue_proof(signer, reference=reference, form=form.code, received_at=received,
                              canonical=canonical if submitted is None else submitted)
         proof, proof_key = issued.text(), issued.statement.key_id
-        details: dict[str, Any] = {"form": form.code, "acknowledged_at": now.isoformat(),
-                                   "proof_key": proof_key}
+        details: dict[str, Any] = {**acknowledged, "proof_key": proof_key}
         stored: list[str] = []
         if evidence and blobs is not None:
             attachments = evidence_files.store(evidence, submission_id=submission_id,
@@ -160,17 +183,20 @@ def receive_submission(
         try:
             store.create_submission(
                 Submission(
-                    id=submission_id, form=form.code, reference=reference, received_at=now,
-                    clear=form.clear_view(data), sealed=sealed, anonymous=anonymous,
+                    id=submission_id, form=form.code, reference=reference,
+                    received_at=received, clear=clear, sealed=sealed, anonymous=anonymous,
                     request_digest=digest, receipt_hash=receipt_hash, proof=proof,
                     replay_until=now + record_window,
+                    entered_at=None if proxy is None else now,
                 ),
-                Case(reference=reference, submission_id=submission_id, form=form.code,
-                     state=RECEIVED, received_at=now, updated_at=now, event_count=1),
+                with_channel(Case(reference=reference, submission_id=submission_id,
+                                  form=form.code, state=RECEIVED, received_at=received,
+                                  updated_at=now, event_count=1,
+                                  state_mail=wants_state_mail(form.code, data)), proxy),
                 # The acknowledgement record: the submitter is answered at once, and
                 # this is when, with the key whose proof told them so.
-                CaseEvent(seq=1, at=now, kind="received", actor="system:intake",
-                          to_state=RECEIVED, details=details),
+                CaseEvent(seq=1, at=now, kind="received", actor=actor, to_state=RECEIVED,
+                          details=details),
                 pending,
             )
             break
@@ -200,7 +226,7 @@ def receive_submission(
         log.error("triage enqueue failed; the submission stays pending and sweep re-queues it",
                   extra={"event": "enqueue_failed", "reference": reference,
                          "error": type(error).__name__})
-    return Acknowledgement(reference, now, receipt, proof=proof, files=notices)
+    return Acknowledgement(reference, received, receipt, proof=proof, files=notices)
 
 
 def _replay(form: FormSpec, existing: Submission, digest: str, idempotency_key: str,
@@ -219,7 +245,8 @@ def _replay(form: FormSpec, existing: Submission, digest: str, idempotency_key: 
         raise IdempotencyConflict(existing.reference)
     receipt = None
     if existing.receipt_hash:
-        if clock.now() - existing.received_at < receipt_window:
+        # The window runs from the answer given, which for a recorded report is its entry.
+        if clock.now() - (existing.entered_at or existing.received_at) < receipt_window:
             derived = receipt_code(digests.receipt_secret(existing.id, idempotency_key))
             # Never show a code that does not open the case (one sealed before the replay
             # secret, or under another one): the slow hash decides.

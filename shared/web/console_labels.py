@@ -88,6 +88,24 @@ EVENTS: Final = {
     "retention_pushed_back": N_("Retention date pushed back"),
     "purged": N_("Records deleted"),
     "attachment_downloaded": N_("Downloaded a file"),
+    "record_confirmed": N_("The reporter confirmed the record"),
+    "record_correction_requested": N_("The reporter asked for a correction of the record"),
+}
+
+# How a report reached the office (proxy_intake.CHANNELS), and where the reporter's review
+# of an officer's record of it stands.
+CHANNELS: Final = {
+    "web": N_("Web form"),
+    "telephone": N_("Telephone"),
+    "in_person": N_("In person"),
+    "mission": N_("On a mission"),
+    "post": N_("Post"),
+    "email": N_("E-mail"),
+}
+RECORD_REVIEWS: Final = {
+    "pending": N_("Not yet confirmed by the reporter"),
+    "confirmed": N_("Confirmed by the reporter"),
+    "correction_requested": N_("The reporter asked for a correction"),
 }
 
 DEADLINES: Final = {

@@ -5,6 +5,7 @@ from what it shows to an HTTP response; nothing here reads a store or decides a 
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,7 +19,13 @@ from shared.domain.case_workflows import WORKFLOWS
 from shared.domain.evidence import Attachment
 from shared.domain.measures import measures_allowed
 from shared.domain.officers import ETHICS_ADMIN, ETHICS_AUDITOR, ETHICS_OFFICER, Officer
-from shared.domain.records import Case, CaseEvent, next_deadline, referral_status
+from shared.domain.records import (
+    Case,
+    CaseEvent,
+    feedback_due,
+    next_deadline,
+    referral_status,
+)
 from shared.domain.workflow import ALLEGATION_TYPE, NOTE, REASON
 from shared.web import console_labels as labels
 from shared.web.console_submission import Section, sections
@@ -197,10 +204,16 @@ def _switch(ctx: ConsoleContext, path: str, **query: str) -> Callable[[str], str
 # --- The case list ------------------------------------------------------------------------
 
 SORTS = {"newest": N_("Newest first"), "oldest": N_("Oldest first"),
-         "deadline": N_("Next deadline first"), "updated": N_("Recently updated first")}
+         "deadline": N_("Next deadline first"), "feedback": N_("Feedback due first"),
+         "updated": N_("Recently updated first")}
 DUE = {"overdue": N_("Overdue"), "7": N_("Due within 7 days"), "30": N_("Due within 30 days")}
 PURGE = {"30": N_("Due for purge within 30 days")}
-FILTERS = ("form", "state", "assignee", "due", "referral", "purge", "sort", "view")
+# The feedback owed to the reporter (the feedback_due clock): every case still owing it, or
+# those whose feedback is due by the end of today, or of the 7th or 30th day from today.
+FEEDBACK = {"owed": N_("Feedback still owed"), "0": N_("Feedback due today or overdue"),
+            "7": N_("Feedback due within 7 days"), "30": N_("Feedback due within 30 days")}
+FILTERS = ("form", "state", "assignee", "due", "feedback", "referral", "purge", "sort",
+           "view")
 
 
 @dataclass(frozen=True)
@@ -230,6 +243,8 @@ def sorted_cases(found: Sequence[Case], sort: str) -> list[Case]:
         return sorted(found, key=lambda c: c.received_at)
     if sort == "deadline":
         return sorted(found, key=lambda c: (next_deadline(c) or far, c.received_at))
+    if sort == "feedback":
+        return sorted(found, key=lambda c: (feedback_due(c) or far, c.received_at))
     if sort == "updated":
         return sorted(found, key=lambda c: c.updated_at, reverse=True)
     return sorted(found, key=lambda c: c.received_at, reverse=True)
@@ -256,6 +271,9 @@ def case_list(ctx: ConsoleContext, found: Sequence[Case], chosen: Mapping[str, s
                 any_text),
         _select("due", gettext(N_("Deadline")), [(k, gettext(v)) for k, v in DUE.items()],
                 chosen.get("due", ""), any_text),
+        _select("feedback", gettext(N_("Feedback to the reporter")),
+                [(k, gettext(v)) for k, v in FEEDBACK.items()], chosen.get("feedback", ""),
+                any_text),
         _select("referral", gettext(N_("Referral")),
                 [(k, gettext(v)) for k, v in labels.REFERRALS.items()],
                 chosen.get("referral", ""), any_text),
@@ -320,6 +338,11 @@ def _details(ctx: ConsoleContext, event: CaseEvent) -> tuple[str, ...]:
         if d.get("copy") == "original":
             found.append(gettext(N_("The original, because: %(reason)s")) % {
                 "reason": d.get("reason", "")})
+    if event.kind == "received" and d.get("channel") in labels.CHANNELS:
+        found.append(_label(ctx, labels.CHANNELS, str(d["channel"])))
+        if d.get("received_on"):
+            found.append(gettext(N_("Received on %(day)s")) % {
+                "day": ctx.day(str(d["received_on"]))})
     if event.kind == "read" and d.get("scope") == "history":
         found.append(gettext(N_("History only (auditor)")))
     return tuple(found)
@@ -359,6 +382,8 @@ class Summary:
     referral: str
     deadlines: tuple[tuple[str, str, bool], ...]
     measures: tuple[MeasureView, ...]
+    channel: str = ""
+    record_review: str = ""  # empty for a case submitted through a form
 
 
 @dataclass(frozen=True)
@@ -400,7 +425,8 @@ def summary(ctx: ConsoleContext, case: Case) -> Summary:
         _label(ctx, labels.REFERRALS, referral_status(case)),
         tuple((_label(ctx, labels.DEADLINES, key), ctx.when(due), due < ctx.now)
               for key, due in sorted(case.deadlines.items(), key=lambda kv: kv[1])),
-        measures)
+        measures, _label(ctx, labels.CHANNELS, case.channel),
+        _label(ctx, labels.RECORD_REVIEWS, case.record_review))
 
 
 @dataclass(frozen=True)
@@ -654,3 +680,46 @@ def disclosure(ctx: ConsoleContext, years: Sequence[int], status: Any, *,
                        switch_to=_switch(ctx, "disclosure",
                                          **({"year": str(status.campaign.year)}
                                             if status is not None else {})))
+
+
+# --- Recording a report taken on the reporter's behalf ------------------------------------
+
+@dataclass(frozen=True)
+class Recorded:
+    """What the officer gives the reporter, shown once."""
+
+    reference: str
+    receipt: str | None
+    received: str
+    proof: str | None
+
+
+RECORD_MESSAGES = {
+    "form": N_("Choose the form of the report."),
+    "channel": N_("Choose how the report reached the office."),
+    "received_on": N_("Enter the day the office received the report: today or earlier."),
+    "submission": N_("Paste the report as the form's JSON document; the problems are "
+                     "listed below the field."),
+}
+
+
+def record_page(ctx: ConsoleContext, *, problems: Problems | None = None,
+                submission_problems: Sequence[str] = (), recorded: Recorded | None = None,
+                status: int = 200) -> Response:
+    """The form an officer records a report with, or (``recorded``) the codes to give the
+    reporter."""
+    gettext = ctx.gettext
+    problems = problems or Problems("record")
+    items = [(f"record-{name}", message) for name, message in problems.fields.items()]
+    if problems.general:
+        items.append(("record", problems.general))
+    return ctx.respond(
+        status, "console_record.html", has_errors=bool(items), summary_items=items,
+        problems=problems, submission_problems=list(submission_problems), recorded=recorded,
+        forms=[(code, gettext(text)) for code, text in labels.FORMS.items()],
+        channels=[(code, gettext(text)) for code, text in labels.CHANNELS.items()
+                  if code != "web"],
+        today=ctx.now.date().isoformat(), switch_to=_switch(ctx, "record"),
+        # One key per page shown: a post sent twice records the report once.
+        idempotency_key=problems.values.get("idempotency_key") or
+        f"console-{secrets.token_hex(16)}")

@@ -172,6 +172,23 @@ class Flow:
                         _put(body, name, value)
         return Assembled(_lists(body), kept, problems)
 
+    def draft_of(self, submission: Mapping[str, Any]) -> Draft:
+        """The draft whose answers make ``submission`` (a stored one, to show it as the
+        check page does: an officer's record of a report, read by its reporter)."""
+        dates = {p.name for p in self._placed if p.field.kind == "date"}
+        values: dict[str, str] = {}
+        rows: dict[str, int] = {}
+        for key, value in _pairs(submission):
+            parts = key.split(".")
+            if len(parts) > 1 and parts[1].isdigit():
+                rows[parts[0]] = max(rows.get(parts[0], 0), int(parts[1]) + 1)
+            if generic(key) in dates and len(value) == 10 and value[4] == value[7] == "-":
+                for part, text in zip(("year", "month", "day"), value.split("-"), strict=True):
+                    values[f"{key}.{part}"] = str(int(text)) if text.isdecimal() else text
+            else:
+                values[key] = value
+        return Draft(self.page.code, values=values, rows=rows)
+
     def answers(self, draft: Draft) -> dict[str, Any]:
         """The answers as the schema reads them (what validates of them)."""
         key = (tuple(sorted(draft.values.items())), tuple(sorted(draft.rows.items())))
@@ -308,6 +325,20 @@ def control_of(key: str) -> str:
         if key.endswith(suffix):
             return generic(key.removesuffix(suffix))
     return generic(key.removesuffix(APPROXIMATE))
+
+
+def _pairs(data: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
+    """Nested data as the names and values of a page's controls (yes and no for flags)."""
+    if isinstance(data, Mapping):
+        for key, value in data.items():
+            yield from _pairs(value, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(data, list | tuple):
+        for index, value in enumerate(data):
+            yield from _pairs(value, f"{prefix}.{index}")
+    elif isinstance(data, bool):
+        yield prefix, YES if data else "no"
+    elif data is not None:
+        yield prefix, str(data)
 
 
 def _lists(node: Any) -> Any:

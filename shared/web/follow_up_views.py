@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from flask import Response
@@ -32,8 +33,23 @@ MESSAGE = Field("message", N_("Your message"), "textarea", rows=8,
 PENDING = Field("message", N_("Your message, not sent yet"), "textarea", rows=8,
                 hint=N_("It will be added to your case when you open it."),
                 messages=MESSAGE.messages)
+CORRECTION = Field("correction", N_("What is wrong or missing"), "textarea", rows=5,
+                   hint=N_("Only if you ask for a correction. Say what the record should "
+                           "say instead, or what it leaves out."),
+                   messages={"required": N_("Say what is wrong or missing in the record")})
+# How a report an officer recorded reached the office, as the reporter reads it.
+CHANNELS = {"telephone": N_("by telephone"), "in_person": N_("in person"),
+            "mission": N_("during a mission of the Ethics Office"), "post": N_("by post"),
+            "email": N_("by e-mail")}
+REVIEWS = {
+    "pending": N_("You have not yet confirmed this record."),
+    "confirmed": N_("You confirmed that this record is right."),
+    "correction_requested": N_("You asked for a correction. The Ethics Office will correct "
+                               "the record and answer you under Messages."),
+}
 EXPIRED_MESSAGE = N_("This page had expired: your message was not added. Send it again.")
-LIMITS = {"reference": 40, "receipt": 40, "message": MESSAGE_MAX_LENGTH}
+LIMITS = {"reference": 40, "receipt": 40, "message": MESSAGE_MAX_LENGTH,
+          "correction": MESSAGE_MAX_LENGTH}
 
 
 def _control(ctx: PageContext, spec: Field, value: str, problems: list[Any], *,
@@ -80,12 +96,43 @@ def follow_up(ctx: PageContext, *, values: Mapping[str, str] | None = None,
                        switch_form=SwitchForm("follow-up-form", action), switch_to=None)
 
 
+def _record(ctx: PageContext, view: Any, correction: str,
+            errors: Mapping[str, list[Any]]) -> dict[str, Any] | None:
+    """An officer's record of the report, shown as the check page shows a form's answers
+    (in the page's language), with its review."""
+    record = view.record
+    if record is None:
+        return None
+    from shared.web.flow import Flow
+    from shared.web.formview import Renderer, check_answers
+    from shared.web.pages import PAGES, SCHEMAS
+
+    sections = None
+    if record.submission is not None:
+        flow = Flow(PAGES[view.form], SCHEMAS[view.form], ctx.today)
+        sections = check_answers(Renderer(flow, flow.draft_of(record.submission),
+                                          ctx.gettext, ctx.number, ctx.format_date,
+                                          language=ctx.language.code))
+    received = ctx.format_date(date.fromisoformat(record.received_on), "day")
+    return {"sections": sections, "review": record.review,
+            "review_text": ctx.gettext(REVIEWS[record.review]),
+            "received": ctx.gettext(N_("An officer of the Ethics Office wrote down the "
+                                       "report you made %(channel)s on %(date)s. Read it: "
+                                       "if it is right, confirm it; if anything is wrong "
+                                       "or missing, ask for a correction.")) % {
+                "channel": ctx.gettext(CHANNELS[record.channel]), "date": received},
+            "correction": _control(ctx, CORRECTION, correction,
+                                   errors.get("correction", []), required=False)}
+
+
 def case(ctx: PageContext, view: Any, *, message: str = "",
          errors: Mapping[str, list[Any]] | None = None, added: bool = False,
-         status: int = 200, cookies: tuple[str, ...] = ()) -> Response:
-    """A case opened with its receipt: state, next step, messages, and a box to add more."""
+         status: int = 200, cookies: tuple[str, ...] = (), correction: str = "") -> Response:
+    """A case opened with its receipt: state, next step, messages, and a box to add more;
+    for a report an officer recorded, the record to confirm or have corrected."""
     gettext, errors = ctx.gettext, errors or {}
     control = _control(ctx, MESSAGE, message, errors.get("message", []))
+    record = _record(ctx, view, correction, errors)
     shown = [{"at": when(ctx, m.at), "from_office": m.from_office, "text": m.text}
              for m in view.messages]
     since = when(ctx, view.since) if view.since is not None else None
@@ -96,7 +143,7 @@ def case(ctx: PageContext, view: Any, *, message: str = "",
                    "when": when(ctx, c.at)}
                for c in view.changes]
     notice = gettext(EXPIRED_MESSAGE) if errors.get("message_id") else None
-    summary = _summary([control], notice)
+    summary = _summary([*([record["correction"]] if record else []), control], notice)
     return ctx.respond(status, "follow_up_case.html", cookies=cookies,
                        heading=gettext(N_("Your case")), has_errors=bool(summary),
                        summary=summary, case=view, received_at=when(ctx, view.received_at),
@@ -105,6 +152,7 @@ def case(ctx: PageContext, view: Any, *, message: str = "",
                        next_step=gettext(view.status.next_step), messages=shown,
                        since=since, changes=changes,
                        message=control, message_id=secrets.token_hex(16), added=added,
+                       record=record,
                        session_time=minutes_in_plain_words(
                            ctx, ctx.settings.get("session_minutes", 15)),
                        switch_form=SwitchForm("message-form",

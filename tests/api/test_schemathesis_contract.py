@@ -64,7 +64,17 @@ def map_body(context: Any, body: Any) -> Any:
         return body
     media = operation.definition.raw.get("requestBody", {}).get("content", {})
     target = media.get("application/json", {}).get("schema", {})
-    return within_unstated_rules(body, _resolved(target))
+    adjusted = within_unstated_rules(body, _resolved(target))
+    # A recorded report carries its form's document: that document's rules too.
+    component = RECORDED_FORMS.get(str(adjusted.get("form")))
+    if component is not None and isinstance(adjusted.get("submission"), dict):
+        within_unstated_rules(adjusted["submission"],
+                              DOCUMENT["components"]["schemas"][component])
+    return adjusted
+
+
+RECORDED_FORMS = {"advice": "AdviceRequest", "misconduct": "MisconductReport",
+                  "retaliation": "RetaliationComplaint"}
 
 
 def _resolved(node: dict[str, Any]) -> dict[str, Any]:

@@ -5,10 +5,13 @@ plus what WCAG asks that axe does not check by itself: visible focus, text that 
 
 from __future__ import annotations
 
+import re
 import secrets
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
+import requests
 
 from shared.adapters.envelope import EnvelopeCipher
 from shared.adapters.local_keys import LocalKeyService
@@ -175,3 +178,40 @@ def test_pages_reflow_at_320_pixels_and_zoom(browser: Any, runner: Runner, lang:
             assert axe_violations(page) == []
     finally:
         context.close()
+
+
+def officer_token(runner: Runner, email: str = "officer@localhost.test") -> str:
+    """The officer's development token, as the runner printed it."""
+    found = re.search(rf"  {re.escape(email)}:\n    export INTAKE_OFFICER_TOKEN='([^']+)'",
+                      runner.log.read_text(encoding="utf-8"))
+    assert found, "the runner printed no development token"
+    return found.group(1)
+
+
+@pytest.mark.parametrize("lang", LANGUAGE_CODES)
+def test_the_proxy_intake_review_in_every_language(page: Any, runner: Runner,
+                                                   lang: str) -> None:
+    gettext = translations(lang).gettext
+    body: dict[str, Any] = {"form": "retaliation", "channel": "in_person",
+                            "received_on": (date.today() - timedelta(days=3)).isoformat(),
+                            "submission": body_for("retaliation", lang)}
+    response = requests.post(f"{runner.base_url}/cases/records", json=body, timeout=30,
+                             headers={"Authorization": f"Bearer {officer_token(runner)}"})
+    assert response.status_code == 201, response.text
+    answer = response.json()
+
+    page.goto(f"{runner.base_url}/forms/follow-up?lang={lang}")
+    fill_and_send(page, {"reference": answer["reference"], "receipt": answer["receipt"]},
+                  submit_text=gettext("Open my case"))
+    assert page.locator(".officer-record").is_visible()
+    no_violations(page)
+
+    page.locator(".officer-record button.secondary").click()  # a correction, unsaid
+    assert page.locator(".error-summary").is_visible()
+    no_violations(page)
+
+    page.fill("#f-correction", WORDS[lang]["story"])
+    page.locator(".officer-record button.secondary").click()
+    assert page.locator(".notice").is_visible()
+    assert WORDS[lang]["story"] in page.locator(".messages").inner_text()
+    no_violations(page)

@@ -92,7 +92,7 @@ def test_every_console_page_in_every_language_has_no_violations(
     sign_in(page, runner, OFFICER, lang)
     assert page.locator("html").get_attribute("lang") == LANGUAGES[lang].html_lang
     for path in ("", "cases", "cases?form=retaliation&sort=deadline", "cases?view=unassigned",
-                 "cases?purge=30",
+                 "cases?purge=30", "cases?feedback=owed&sort=feedback", "cases?feedback=7&due=30",
                  f"cases/{reference}", "cases/ETH-RET-AAAAA-AAAAA", "no-such-page",
                  "disclosure", "disclosure?year=1999"):
         separator = "&" if "?" in path else "?"
@@ -144,3 +144,31 @@ def test_the_console_works_with_the_keyboard_alone(page: Any, runner: Runner,
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "/console/sign-in" in page.url
+
+
+@pytest.mark.parametrize("lang", LANGUAGE_CODES)
+def test_recording_a_report_in_every_language_has_no_violations(
+        page: Any, runner: Runner, lang: str) -> None:
+    gettext = translations(lang).gettext
+    report = payload("advice")
+    TYPED.add(report["question"])
+    sign_in(page, runner, OFFICER, lang)
+    page.goto(f"{runner.base_url}/console/record?lang={lang}")
+    assert page.locator("form#record").is_visible()
+    no_violations(page)
+
+    with page.expect_navigation():
+        page.locator("form#record button[type=submit]").click()
+    assert page.locator(".error-summary").is_visible()
+    assert page.locator("h1").inner_text() == gettext(
+        "Record a report taken on the reporter's behalf")
+    no_violations(page)
+
+    page.select_option("#record-form", "advice")
+    page.select_option("#record-channel", "in_person")
+    page.fill("#record-submission", json.dumps(report))
+    with page.expect_navigation():
+        page.locator("form#record button[type=submit]").click()
+    assert page.locator("h1").inner_text() == gettext("The report is recorded")
+    assert page.locator(".receipt-code").inner_text().count("-") == 3
+    no_violations(page)

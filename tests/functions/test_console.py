@@ -16,6 +16,7 @@ import pytest
 from shared import bootstrap, config
 from shared.auth import DevelopmentSignIn
 from shared.domain.officers import parse_directory
+from shared.domain.records import CaseQuery
 from tests.support.casework import COLLEAGUE, OFFICER, Office, open_office
 from tests.support.console import Browser, iap_keys, iap_sign_in, text, token_of
 from tests.support.harness import settings_for
@@ -443,3 +444,90 @@ class TestAttachedFiles:
         # In French, the same page says what was removed in French.
         french = text(olga.get(f"/cases/{reference}?lang=fr"))
         assert "Fichiers" in french and "la localisation" in french
+
+
+class TestRecordingAReport:
+    """An officer records a report taken on the reporter's behalf, through the same use
+    case as POST /cases/records."""
+
+    def fields(self, form: str = "misconduct", **changes: str) -> dict[str, str]:
+        return {"form": form, "channel": "telephone", "received_on": "2026-02-20",
+                "submission": __import__("json").dumps(payload(form)),
+                "idempotency_key": "console-" + "a" * 32, **changes}
+
+    def test_the_officer_gets_the_codes_to_give_the_reporter(
+            self, office: Office, keys: tuple[CertServer, IapKey]) -> None:
+        olga = browser(office, keys, OFFICER)
+        form = olga.get("/record")
+        assert form.status_code == 200 and 'name="submission"' in text(form)
+        assert "/record" in text(olga.get("/"))  # in the console's navigation
+        recorded = olga.post("/record", self.fields())
+        assert recorded.status_code == 200, text(recorded)
+        shown = text(recorded)
+        [reference] = re.findall(r"ETH-MIS-[0-9A-Z]{5}-[0-9A-Z]{5}", shown)[:1]
+        assert 'class="receipt-code"' in shown and "received_at:" in shown
+        case = office.case(reference)
+        assert (case.channel, case.received_at.date().isoformat()) == ("telephone",
+                                                                     "2026-02-20")
+        # The same page sent again records nothing more.
+        again = olga.post("/record", self.fields())
+        assert reference in text(again)
+        assert len(office.store.list_cases(CaseQuery(limit=50))) == 1
+        page = text(olga.get(f"/cases/{reference}"))
+        assert "Telephone" in page and "Not yet confirmed by the reporter" in page
+
+    def test_problems_are_named_and_nothing_is_recorded(
+            self, office: Office, keys: tuple[CertServer, IapKey]) -> None:
+        olga = browser(office, keys, OFFICER)
+        for fields, shown in (
+                (self.fields(submission="{not json"), "Paste the report"),
+                (self.fields(channel="pigeon"), "Choose how the report reached the office"),
+                (self.fields(received_on="2999-01-01"), "today or earlier"),
+                (self.fields(submission='{"anonymous": true}'), "allegation_type: ")):
+            refused = olga.post("/record", fields)
+            assert refused.status_code == 422, fields
+            assert shown in text(refused), text(refused)
+        assert office.store.list_cases(CaseQuery(limit=50)) == []
+
+    def test_an_auditor_cannot_record(self, office: Office,
+                                      keys: tuple[CertServer, IapKey]) -> None:
+        audrey = browser(office, keys, AUDITOR)
+        assert audrey.get("/record").status_code == 403
+        assert audrey.post("/record", self.fields()).status_code == 403
+        assert "/record" not in text(audrey.get("/"))
+        assert office.store.list_cases(CaseQuery(limit=50)) == []
+
+
+def test_the_record_page_answers_in_the_language_posted(
+        office: Office, keys: tuple[CertServer, IapKey]) -> None:
+    olga = browser(office, keys, OFFICER)
+    fields = TestRecordingAReport().fields(lang="fr")
+    assert "Le signalement est consigné" in text(olga.post("/record", fields))
+    refused = olga.post("/record", {**fields, "channel": "pigeon"})
+    assert "Choisissez comment le signalement est parvenu au Bureau." in text(refused)
+
+
+def test_the_case_list_filters_on_the_feedback_owed(
+        office: Office, keys: tuple[CertServer, IapKey]) -> None:
+    start = office.clock.now()
+    early = office.submit("retaliation")["reference"]
+    office.clock.current = start + timedelta(days=20)
+    late = office.submit("retaliation")["reference"]
+    answered = office.submit("advice")["reference"]
+    office.walk(answered, "assign", "answer")  # its feedback is given
+    office.clock.current = office.case(early).deadlines["feedback_due"] - timedelta(days=3)
+    olga = browser(office, keys, OFFICER)
+
+    def listed(query: str) -> set[str]:
+        page = text(olga.get(f"/cases?{query}"))
+        return {r for r in (early, late, answered) if r in page}
+
+    assert listed("feedback=7") == {early}
+    assert listed("feedback=0") == set()
+    assert listed("feedback=30") == {early, late}
+    assert listed("feedback=owed&sort=feedback") == {early, late}
+    page = text(olga.get("/cases?feedback=owed&sort=feedback"))
+    assert page.index(early) < page.index(late)
+    both = olga.get("/cases?feedback=7&due=30")
+    assert both.status_code == 400 and "not both" in text(both)
+    assert olga.get("/cases?feedback=someday").status_code == 400

@@ -73,7 +73,7 @@ def test_every_officers_operation_needs_the_officers_token() -> None:
     officers = {(path, method): op for path, ops in document["paths"].items()
                 for method, op in ops.items()
                 if path.startswith(("/cases", "/log_service"))}
-    assert len(officers) == 13  # with the legal hold, the extension and a case's files
+    assert len(officers) == 14  # with the legal hold, the extension, a case's files and records
     for op in officers.values():
         assert op["security"] == [{"OfficerToken": []}]
         assert {"401", "403", "503"} <= set(op["responses"])

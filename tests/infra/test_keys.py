@@ -190,10 +190,13 @@ def test_every_function_is_told_both_keys_and_the_proofs_key() -> None:
     assert expression(environment["INTAKE_PROOF_KMS_KEY"]) == "module.kms.proof_key_id"
 
 
-def test_only_the_submit_functions_sign_proofs_and_forms_publishes_their_keys() -> None:
+def test_only_the_functions_that_receive_reports_sign_proofs_and_forms_publishes_keys() -> None:
     uses = {name: f["proofs"] for name, f in FUNCTIONS.items() if "proofs" in f}
+    # The submit functions, and the officers' functions that record a report taken on the
+    # reporter's behalf (the case API and the console).
     assert uses == {"submit_advice": "sign", "submit_misconduct": "sign",
-                    "submit_retaliation": "sign", "forms": "publish"}
+                    "submit_retaliation": "sign", "cases": "sign", "console": "sign",
+                    "forms": "publish"}
     # Listing versions and reading public keys gives no key material; only signing uses it.
     assert PROOF_ROLES == {
         "sign": ["roles/cloudkms.viewer", "roles/cloudkms.publicKeyViewer",
@@ -201,10 +204,11 @@ def test_only_the_submit_functions_sign_proofs_and_forms_publishes_their_keys() 
         "publish": ["roles/cloudkms.viewer", "roles/cloudkms.publicKeyViewer"]}
 
 
-def test_only_the_submit_functions_hold_the_replay_secret() -> None:
+def test_only_the_functions_that_receive_reports_hold_the_replay_secret() -> None:
     holders = {name for name, spec in FUNCTIONS.items()
                if "INTAKE_REPLAY_HMAC_SECRET" in spec["secrets"]}
-    assert holders == {name for name in FUNCTIONS if name.startswith("submit_")}
+    assert holders == {name for name in FUNCTIONS if name.startswith("submit_")} | {
+        "cases", "console"}
     assert all(spec["secrets"].get("INTAKE_REPLAY_HMAC_SECRET") in (None, "replay-hmac-key")
                for spec in FUNCTIONS.values())
 

@@ -21,6 +21,7 @@ from shared.adapters.investigations_http import HttpInvestigationsGateway
 from shared.bootstrap import Container
 from shared.cli import main
 from shared.domain.officers import parse_directory
+from shared.domain.proxy_intake import CHANNELS
 from shared.domain.taxonomy import (
     ADVICE_SUBCATEGORIES,
     DUTY_STATIONS,
@@ -33,6 +34,7 @@ from shared.domain.taxonomy import (
 )
 from shared.ports.statistics import StatisticsStore
 from shared.ports.storage import IntakeStore
+from shared.reports.tables import CHANNEL_LABELS
 from tests.support.fakes import FixedClock, RecordingQueue, storage_for
 from tests.support.harness import Harness, settings_for
 from tests.support.processes import free_port
@@ -125,12 +127,13 @@ class Expected:
     anonymous: Counter[tuple[str, int]] = field(default_factory=Counter)
     participants: Counter[int] = field(default_factory=Counter)
     referrals: Counter[int] = field(default_factory=Counter)
+    submissions: Counter[tuple[str, str, int]] = field(default_factory=Counter)  # form, channel
     disclosure: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     def add(self, other: Expected) -> None:
         for name in ("table_1", "leaves", "determinations", "panel", "reviews",
                      "with_measures", "stations", "group_advice", "anonymous",
-                     "participants", "referrals"):
+                     "participants", "referrals", "submissions"):
             getattr(self, name).update(getattr(other, name))
         self.disclosure.update(other.disclosure)
 
@@ -298,6 +301,9 @@ def expected_json(want: Expected, year: int) -> dict[str, Any]:
                        "anonymous_requests": {form: want.anonymous[form, year]
                                               for form in ("advice", "misconduct")},
                        "training_participants": want.participants[year]},
+        "submissions_by_channel": {"year": year, "forms": {
+            form: {channel: want.submissions[form, channel, year] for channel in CHANNELS}
+            for form in ("advice", "misconduct", "retaliation")}},
         "table_2": disclosure,
         "disclosure_outcomes": None,  # no campaign: imported history only
         "notes": [],
@@ -360,6 +366,10 @@ def expected_tables(report: dict[str, Any]) -> dict[str, list[list[str]]]:
         ["Anonymous advice requests", grouped(b["anonymous_requests"]["advice"])],
         ["Anonymous misconduct reports", grouped(b["anonymous_requests"]["misconduct"])],
         ["Participants in ethics trainings", grouped(b["training_participants"])]]
+    channels = report["submissions_by_channel"]["forms"]
+    rows["Submissions by channel"] = [
+        [CHANNEL_LABELS[channel], *(grouped(channels[form][channel]) for form in channels)]
+        for channel in CHANNELS]
     rows["Table 2"] = [[y, "—", "—"] if f is None else
                        [y, grouped(f["filers"]), f"{f['compliance']:.1f}"]
                        for y, f in report["table_2"].items()]

@@ -62,6 +62,7 @@ def submit_forms(h: Harness) -> Expected:
         assert response.status_code == 201, response.get_json()
         form = function.removeprefix("submit_")
         want.table_1[form, at.year] += 1
+        want.submissions[form, "web", at.year] += 1
         if leaf:
             want.leaves[leaf, at.year] += 1
         if body.get("anonymous"):
@@ -177,6 +178,9 @@ def assert_csv_matches(numbers: dict[tuple[str, ...], str], expected: dict[str, 
              for form, n in b["anonymous_requests"].items()}
     want[("breakdowns", "training_participants", str(YEAR), "count")] = \
         b["training_participants"]
+    for form, channels in expected["submissions_by_channel"]["forms"].items():
+        want |= {(f"submissions_by_channel.{form}", channel, str(YEAR), "count"): n
+                 for channel, n in channels.items()}
     for y, f in expected["table_2"].items():
         if f is not None:
             want |= {("table_2", "disclosure", y, m): f[m]

@@ -161,15 +161,23 @@ locals {
       description = "Internal: the ethics officers' case API (Google ID tokens, roles)."
       public      = false
       officers    = true
-      # Transitions queue referrals; replies queue e-mails.
-      enqueues  = ["forward", "urgent_forward", "notify"]
+      # Transitions queue referrals; replies queue e-mails; a report recorded on the
+      # reporter's behalf queues its triage.
+      enqueues  = ["forward", "urgent_forward", "notify", "triage"]
       firestore = concat(local.firestore_case_work, ["datastore.entities.list"])
-      # Opens submissions, notes and messages for officers; seals notes, transition notes
-      # and replies. Lists compare officers' marks with each case's name index (recusal).
+      # Opens submissions, notes and messages for officers; seals notes, transition notes,
+      # replies and the reports officers record. Lists compare officers' marks with each
+      # case's name index (recusal).
       kms       = { cases = "encrypt_decrypt", messages = "encrypt_decrypt" }
       retention = { cases = "wrap", messages = "wrap" }
-      secrets   = { INTAKE_NAME_INDEX_SECRET = "name-index-key" }
-      sizing    = {}
+      # Signs the proof of submission of a report recorded on the reporter's behalf.
+      proofs = "sign"
+      # the name index of recusal; the replay digests and receipts of recorded reports
+      secrets = {
+        INTAKE_NAME_INDEX_SECRET  = "name-index-key"
+        INTAKE_REPLAY_HMAC_SECRET = "replay-hmac-key"
+      }
+      sizing = {}
     }
     console = {
       description = "Internal: the officers' web console, behind Identity-Aware Proxy."
@@ -177,17 +185,23 @@ locals {
       # Officers reach it only through the load balancer with IAP (console.tf): IAP's
       # service agent is its only invoker, and officer_members are IAP's accessors.
       officers = false
-      # The case API's work, in a browser: the same transitions, replies and measures.
-      enqueues  = ["forward", "urgent_forward", "notify"]
+      # The case API's work, in a browser: the same transitions, replies and measures, and
+      # the reports recorded on reporters' behalf (their triage).
+      enqueues  = ["forward", "urgent_forward", "notify", "triage"]
       firestore = concat(local.firestore_case_work, ["datastore.entities.list"])
-      # Opens submissions, notes and messages for officers; seals notes, transition notes
-      # and replies. Lists compare officers' marks with each case's name index (recusal).
+      # Opens submissions, notes and messages for officers; seals notes, transition notes,
+      # replies and recorded reports. Lists compare officers' marks with each case's name
+      # index (recusal).
       kms       = { cases = "encrypt_decrypt", messages = "encrypt_decrypt" }
       retention = { cases = "wrap", messages = "wrap" }
-      # the name index of recusal; the key of its session cookie and anti-forgery tokens
+      # Signs the proof of submission of a report recorded on the reporter's behalf.
+      proofs = "sign"
+      # the name index of recusal; the key of its session cookie and anti-forgery tokens;
+      # the replay digests and receipts of recorded reports
       secrets = {
-        INTAKE_NAME_INDEX_SECRET = "name-index-key"
-        INTAKE_CONSOLE_SECRET    = "console-secret"
+        INTAKE_NAME_INDEX_SECRET  = "name-index-key"
+        INTAKE_CONSOLE_SECRET     = "console-secret"
+        INTAKE_REPLAY_HMAC_SECRET = "replay-hmac-key"
       }
       # Internal and load-balancer traffic only: IAP is the only way in.
       sizing = { ingress = "ALLOW_INTERNAL_AND_GCLB" }

@@ -49,6 +49,9 @@ ADVICE_PAGE = FormPage(
                                "answer you")),
             Field("contact_method", N_("How should we answer you?"), "radios",
                   options=CONTACT_METHODS),
+            Field("state_change_emails", N_("E-mail me when my case changes state"),
+                  "checkbox", hint=N_("The e-mail says only that something changed and "
+                                      "where to read it, never what your case is about.")),
         )),
         Step("topic", N_("What is your question about?"), (
             Field("category", N_("What is your question about?"), "radios", options=_GROUPS,

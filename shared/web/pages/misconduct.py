@@ -43,6 +43,10 @@ MISCONDUCT_PAGE = FormPage(
                 Field("phone", N_("Your telephone number"), "tel"),
                 Field("staff_category", N_("Your staff category"), "select",
                       options=STAFF_CATEGORIES),
+                Field("state_change_emails", N_("E-mail me when my case changes state"),
+                      "checkbox", hint=N_("The e-mail says only that something changed and "
+                                          "where to read it, never what your case is "
+                                          "about.")),
             ), name="reporter", hint=N_("Give an e-mail address, a telephone number, or "
                                         "both.")),
         )),

@@ -67,6 +67,10 @@ RETALIATION_PAGE = FormPage(
                 *contact_fields(N_("Enter a telephone number, or choose another way for "
                                    "us to contact you")),
                 Field("staff_id", N_("Index or personnel number"), short=True),
+                Field("state_change_emails", N_("E-mail me when my case changes state"),
+                      "checkbox", hint=N_("The e-mail says only that something changed and "
+                                          "where to read it, never what your case is "
+                                          "about.")),
             ), name="complainant"),
             Field("contact_method", N_("How should we contact you?"), "radios",
                   options=_CONTACT),
