@@ -55,6 +55,7 @@ if TYPE_CHECKING:  # built on first use: a function pays only for what its path 
     from shared.ports.identity import TokenIdentity, TokenVerifier
     from shared.ports.statistics import StatisticsStore
     from shared.services.evidence import OpenedFile
+    from shared.services.follow_up import AddedMessage
     from shared.services.forward import ForwardOutcome
     from shared.services.notify import MailSettings
     from shared.services.receive import Acknowledgement
@@ -358,8 +359,15 @@ class FollowUpDesk:
                                  clock=clock, lock_for=c.follow_up_lock, policy=c.policy)
         self.read_case = partial(follow_up.read_case, store=store, follow_up=follow_ups,
                                  cipher=cipher, queue=queue, clock=clock, policy=c.policy)
-        self.add_message = partial(follow_up.add_message, store=store, follow_up=follow_ups,
-                                   cipher=cipher, queue=queue, clock=clock)
+        self._add_message = partial(follow_up.add_message, store=store, follow_up=follow_ups,
+                                    cipher=cipher, queue=queue, clock=clock)
+        self._c = c
+
+    def add_message(self, reference: str, text: str, message_id: str, *,
+                    evidence: tuple[Prepared, ...] = ()) -> AddedMessage:
+        """Add the submitter's text, and files already checked and cleaned, to a case."""
+        blobs = self._c.evidence_blobs if evidence else None  # reached only with files
+        return self._add_message(reference, text, message_id, evidence=evidence, blobs=blobs)
 
 
 class UseCases:

@@ -13,16 +13,23 @@ wrote travels with that form, so it is not lost.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask import Request, Response
 
 from schemas.follow_up import FollowUpLookupSchema, FollowUpMessageSchema
+from shared.domain import evidence_notices
+from shared.domain.evidence import FileRefused, Upload
 from shared.endpoints import browser, guards, page_state
+from shared.endpoints.base import unavailable
 from shared.endpoints.confirmation import see_other
+from shared.endpoints.errors import ANSWERS
 from shared.endpoints.validation import validated
 from shared.http.problems import HttpProblem
+from shared.ports.evidence import EvidenceUnavailable, ScannerUnavailable
+from shared.ports.storage import StoreUnavailable
 from shared.services.follow_up import CaseView, Locked, NoMatch, Paced
 from shared.web import follow_up_views, security, views
 from shared.web.errors import flat_errors
@@ -47,6 +54,9 @@ PACED = N_("Many wrong attempts have been made for this reference. For your prot
            "can only be tried now and then: try again in %(time)s.")
 TOO_MANY = N_("Too many attempts from your network in a short time. Try again in "
               "%(minutes)s minutes.")
+UNAVAILABLE = N_("The service is busy and nothing was added. Your message is kept below: "
+                 "wait a moment and send it again, with its files.")
+FILES_AGAIN = N_("Attach your files again when you send it.")
 EXPIRED = N_("For your safety, your case was closed on this device. Enter your reference and "
              "receipt code again: your message is kept and will be added to your case.")
 
@@ -147,28 +157,87 @@ def show_case(container: UseCases, request: Request) -> Response:
 
 
 def _add(container: UseCases, request: Request, ctx: views.PageContext, view: CaseView,
-         opened_at: float, body: dict[str, object]) -> Response:
-    try:
-        data = validated(_MESSAGE, {k: v for k, v in body.items() if v is not None}, container)
-    except HttpProblem as problem:
+         opened_at: float, body: dict[str, object],
+         uploads: Sequence[Upload] = ()) -> Response:
+    def again(status: int, *, errors: dict[str, list[object]] | None = None,
+              notice: str | None = None, headers: dict[str, str] | None = None) -> Response:
         cookie = page_state.case_cookie(container, request, ctx.cookie, view.reference,
                                         opened_at)
         return follow_up_views.case(ctx, view, message=str(body.get("message") or ""),
-                                    errors=flat_errors(problem.errors, {}), status=422,
-                                    cookies=(cookie,))
-    container.follow_up.add_message(view.reference, data["message"], data["message_id"])
+                                    errors=errors, notice=notice, status=status,
+                                    cookies=(cookie,), headers=headers)
+
+    try:
+        data = validated(_MESSAGE, {k: v for k, v in body.items() if v is not None}, container)
+    except HttpProblem as problem:
+        return again(422, errors=flat_errors(problem.errors, {}))
+    # Files are checked after the text, and a refused one adds nothing (the text is kept).
+    try:
+        evidence = tuple(container.prepare_evidence(uploads)) if uploads else ()
+    except FileRefused as refused:
+        browser.refused(FUNCTION, f"http_{refused.status}")
+        return again(refused.status, notice=evidence_notices.refused(
+            refused.reason, refused.name, ctx.language.code, container.evidence_limits))
+    except ScannerUnavailable as error:
+        unavailable(FUNCTION, error)
+        answer = ANSWERS[ScannerUnavailable].problem(error)
+        return again(answer.status, notice=ctx.gettext(UNAVAILABLE), headers=answer.headers)
+    try:
+        added = container.follow_up.add_message(view.reference, data["message"],
+                                                 data["message_id"], evidence=evidence)
+    except (StoreUnavailable, EvidenceUnavailable) as error:
+        unavailable(FUNCTION, error)
+        answer = ANSWERS[StoreUnavailable].problem(error)
+        return again(answer.status, notice=ctx.gettext(UNAVAILABLE), headers=answer.headers)
+    if added.files:
+        # What was removed from each file is said on the page that answers the post: the
+        # names of the files never go into a cookie. A reload posts the same message id
+        # again, which adds nothing.
+        told = [" ".join(evidence_notices.tell(notice, ctx.language.code))
+                for notice in added.files]
+        cookie = page_state.case_cookie(container, request, ctx.cookie, view.reference,
+                                        opened_at)
+        return follow_up_views.case(ctx, container.follow_up.read_case(view.reference),
+                                    added=True, files=told, cookies=(cookie,))
     return _to_case(container, request, ctx, view.reference, opened_at, added=True)
 
 
+def _case_again(container: UseCases, request: Request) -> browser.Again:
+    """The case page again, the text kept and a file named, when a file of a post is over
+    a limit (the lookup page if the case is no longer open on this browser)."""
+
+    def again(ctx: views.PageContext, values: dict[str, str], status: int,
+              notice: str | None = None, *,
+              headers: dict[str, str] | None = None) -> Response:
+        opened = page_state.read_case(container, request)
+        if opened is None:
+            return _lookup_again(ctx, values, status, notice, headers=headers)
+        try:
+            view = container.follow_up.read_case(opened.reference)
+        except NoMatch:
+            return _lookup_again(ctx, {}, 422, ctx.gettext(NO_MATCH))
+        cookie = page_state.case_cookie(container, request, ctx.cookie, view.reference,
+                                        opened.opened_at)
+        return follow_up_views.case(ctx, view, message=values.get("message", ""),
+                                    notice=notice, status=status, cookies=(cookie,),
+                                    headers=headers)
+
+    return again
+
+
 def add_information(container: UseCases, request: Request) -> Response:
-    """POST /follow-up/message: add the submitter's text to the case they opened."""
-    post = browser.receive_post(container, request, FUNCTION, LIMIT, _lookup_again)
+    """POST /follow-up/message: add the submitter's text, and files, to the case they
+    opened."""
+    post = browser.receive_post(container, request, FUNCTION, LIMIT, _lookup_again,
+                                file_refused=_case_again(container, request))
     if isinstance(post, Response):
         return post
     ctx, values = post.ctx, post.values
     opened = page_state.read_case(container, request)
     if opened is None:
-        return _lookup_again(ctx, values, 403, ctx.gettext(EXPIRED))
+        # The text travels with the receipt form; files are never held unstored.
+        notice = ctx.gettext(EXPIRED) + (" " + ctx.gettext(FILES_AGAIN) if post.files else "")
+        return _lookup_again(ctx, values, 403, notice)
     try:
         view = container.follow_up.read_case(opened.reference)
     except NoMatch:
@@ -183,7 +252,7 @@ def add_information(container: UseCases, request: Request) -> Response:
                                    TOO_MANY, _lookup_again)
     if limited is not None:
         return limited
-    return _add(container, request, ctx, view, opened.opened_at, post.body)
+    return _add(container, request, ctx, view, opened.opened_at, post.body, post.files)
 
 
 def leave(container: UseCases, request: Request) -> Response:

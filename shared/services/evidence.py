@@ -200,3 +200,10 @@ def case_attachments(store: IntakeStore, reference: str) -> list[Attachment]:
     """The files attached to a case, in the order they came."""
     return [attachment for event in store.case_events(reference)
             for attachment in attachments_of(event.details)]
+
+
+def submitted_attachments(store: IntakeStore, reference: str) -> list[Attachment]:
+    """The files that came with the submission itself (not those added later on the
+    follow-up page): what its referral carries."""
+    return [attachment for event in store.case_events(reference) if event.kind == "received"
+            for attachment in attachments_of(event.details)]

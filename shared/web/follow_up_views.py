@@ -14,7 +14,13 @@ from shared.web import messages
 from shared.web.formdefs import N_, Field
 from shared.web.formview import Control, SummaryItem, field_id
 from shared.web.requirements import OPTIONAL, REQUIRED
-from shared.web.views import PageContext, SwitchForm, minutes_in_plain_words, when
+from shared.web.views import (
+    PageContext,
+    SwitchForm,
+    evidence_input,
+    minutes_in_plain_words,
+    when,
+)
 
 REFERENCE = Field("reference", N_("Reference"), hint=N_("For example ETH-ADV-7K3MQ-9TZ4X."),
                   messages={"required": N_("Enter your reference"),
@@ -82,15 +88,22 @@ def follow_up(ctx: PageContext, *, values: Mapping[str, str] | None = None,
 
 def case(ctx: PageContext, view: Any, *, message: str = "",
          errors: Mapping[str, list[Any]] | None = None, added: bool = False,
-         status: int = 200, cookies: tuple[str, ...] = ()) -> Response:
-    """A case opened with its receipt: state, next step, messages, and a box to add more."""
+         status: int = 200, cookies: tuple[str, ...] = (), notice: str | None = None,
+         files: list[str] | None = None,
+         headers: Mapping[str, str] | None = None) -> Response:
+    """A case opened with its receipt: state, next step, messages, and a box to add more
+    (text, and files where attachments are accepted). ``notice``: why what was sent was
+    not added (a refused file, say); ``files``: what the submitter is told of each file
+    just added."""
     gettext, errors = ctx.gettext, errors or {}
     control = _control(ctx, MESSAGE, message, errors.get("message", []))
     shown = [{"at": when(ctx, m.at), "from_office": m.from_office, "text": m.text}
              for m in view.messages]
-    notice = gettext(EXPIRED_MESSAGE) if errors.get("message_id") else None
+    if notice is None and errors.get("message_id"):
+        notice = gettext(EXPIRED_MESSAGE)
     summary = _summary([control], notice)
-    return ctx.respond(status, "follow_up_case.html", cookies=cookies,
+    return ctx.respond(status, "follow_up_case.html", cookies=cookies, headers=headers,
+                       evidence=evidence_input(ctx), files=files or [],
                        heading=gettext(N_("Your case")), has_errors=bool(summary),
                        summary=summary, case=view, received_at=when(ctx, view.received_at),
                        status_label=gettext(view.status.label),
