@@ -42,10 +42,9 @@ def multipart(pairs: list[tuple[str, str]],
 
 
 def gcs_blobs(request: pytest.FixtureRequest) -> EvidenceBlobs:
-    from tests.contract.test_evidence_blobs_contract import gcs_bucket
-    from tests.conftest import require_emulator
-
     from shared.adapters.gcs_evidence import GcsEvidenceBlobs
+    from tests.conftest import require_emulator
+    from tests.contract.test_evidence_blobs_contract import gcs_bucket
 
     host = require_emulator("STORAGE_EMULATOR_HOST")
     return GcsEvidenceBlobs.connect("test", gcs_bucket(host), emulator_host=host)
