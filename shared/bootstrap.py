@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from functools import cached_property, partial
@@ -45,13 +45,13 @@ if TYPE_CHECKING:  # built on first use: a function pays only for what its path 
     from shared.adapters.firestore_database import FirestoreDatabase
     from shared.adapters.sqlite_database import SqliteDatabase
     from shared.auth import DevelopmentSignIn, IapSignIn
-    from shared.domain.evidence import EvidenceLimits, Prepared
+    from shared.domain.evidence import EvidenceLimits, Prepared, SignedUpload, Upload
     from shared.domain.forms import FormSpec
     from shared.domain.mail_limits import SendLimits
     from shared.domain.officers import Officer
     from shared.domain.recusal import Marker
     from shared.google_certs import CertificateCache
-    from shared.ports.evidence import EvidenceBlobs, MetadataCleaner, Scanner
+    from shared.ports.evidence import EvidenceBlobs, IncomingUploads, MetadataCleaner, Scanner
     from shared.ports.identity import TokenIdentity, TokenVerifier
     from shared.ports.statistics import StatisticsStore
     from shared.services.evidence import OpenedFile
@@ -279,6 +279,12 @@ class Container:
         return self._component("evidence_blobs", lambda: _evidence_blobs(self.settings))
 
     @property
+    def incoming_uploads(self) -> IncomingUploads | None:
+        """The private bucket that takes files through V4 signed URLs; None where signed
+        uploads are not offered (no ``INTAKE_EVIDENCE_UPLOAD_BUCKET``)."""
+        return self._component("incoming_uploads", lambda: _incoming_uploads(self.settings))
+
+    @property
     def statistics(self) -> StatisticsStore:
         """Shares the backend's database with the intake store; built on first use."""
         return self._component("statistics", lambda: self.storage.statistics())
@@ -422,6 +428,33 @@ class UseCases:
     @property
     def evidence_limits(self) -> EvidenceLimits:
         return self._c.evidence_limits
+
+    @property
+    def uploads_offered(self) -> bool:
+        """Whether files may come through V4 signed URLs (``POST /uploads``)."""
+        return bool(self._c.evidence_limits.max_files) and \
+            self._c.incoming_uploads is not None
+
+    def offer_upload(self, name: str, size: int, media_type: str) -> SignedUpload:
+        """A signed URL for one file (``shared.services.evidence.offer_upload``)."""
+        from shared.services.evidence import offer_upload
+
+        c = self._c
+        assert c.incoming_uploads is not None
+        return offer_upload(name, size, media_type, limits=c.evidence_limits,
+                            incoming=c.incoming_uploads,
+                            valid_for=timedelta(minutes=c.settings.evidence.upload_minutes))
+
+    def take_in_uploads(self, references: Sequence[tuple[str, str]], *,
+                        first_index: int = 0) -> list[Upload]:
+        """The files uploaded through signed URLs, read back to be checked like any other
+        (``shared.services.evidence.take_in``)."""
+        from shared.services.evidence import take_in
+
+        c = self._c
+        assert c.incoming_uploads is not None
+        return take_in(references, limits=c.evidence_limits, incoming=c.incoming_uploads,
+                       first_index=first_index)
 
     def submitted(self, form: FormSpec, idempotency_key: str) -> bool:
         """Whether a submission of ``form`` was made with this idempotency key."""
@@ -625,6 +658,16 @@ def _evidence_blobs(s: Settings) -> EvidenceBlobs:
     return GcsEvidenceBlobs.connect(s.project, s.evidence.bucket,
                                     emulator_host=s.evidence.storage_emulator_host,
                                     timeout=s.store_timeout)
+
+
+def _incoming_uploads(s: Settings) -> IncomingUploads | None:
+    if not s.evidence.upload_bucket:
+        return None
+    from shared.adapters.gcs_incoming import GcsIncomingUploads
+    return GcsIncomingUploads.connect(s.project, s.evidence.upload_bucket,
+                                      emulator_host=s.evidence.storage_emulator_host,
+                                      signer=s.evidence.upload_signer,
+                                      timeout=s.store_timeout)
 
 
 def _queue(s: Settings) -> TaskQueue:

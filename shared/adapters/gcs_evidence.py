@@ -14,7 +14,7 @@ from google.cloud import storage  # type: ignore[attr-defined]
 from shared.ports.evidence import EvidenceBlobs, EvidenceMissing, EvidenceUnavailable
 
 _CONTENT_TYPE = "application/json"
-_UNAVAILABLE = (google_errors.ServiceUnavailable, google_errors.InternalServerError,
+UNAVAILABLE = (google_errors.ServiceUnavailable, google_errors.InternalServerError,
                 google_errors.TooManyRequests, google_errors.DeadlineExceeded,
                 google_errors.Forbidden, google_errors.Unauthorized, ConnectionError,
                 TimeoutError)
@@ -40,7 +40,7 @@ class GcsEvidenceBlobs(EvidenceBlobs):
         try:
             self._bucket.blob(name).upload_from_string(sealed, content_type=_CONTENT_TYPE,
                                                        timeout=self._timeout)
-        except (google_errors.GoogleAPICallError, *_UNAVAILABLE) as error:
+        except (google_errors.GoogleAPICallError, *UNAVAILABLE) as error:
             raise EvidenceUnavailable(type(error).__name__) from None
 
     def get(self, name: str) -> bytes:
@@ -49,7 +49,7 @@ class GcsEvidenceBlobs(EvidenceBlobs):
             return data
         except google_errors.NotFound:
             raise EvidenceMissing(name) from None
-        except (google_errors.GoogleAPICallError, *_UNAVAILABLE) as error:
+        except (google_errors.GoogleAPICallError, *UNAVAILABLE) as error:
             raise EvidenceUnavailable(type(error).__name__) from None
 
     def delete(self, name: str) -> None:
@@ -57,7 +57,7 @@ class GcsEvidenceBlobs(EvidenceBlobs):
             self._bucket.blob(name).delete(timeout=self._timeout)
         except google_errors.NotFound:
             return
-        except (google_errors.GoogleAPICallError, *_UNAVAILABLE) as error:
+        except (google_errors.GoogleAPICallError, *UNAVAILABLE) as error:
             raise EvidenceUnavailable(type(error).__name__) from None
 
     def names(self, prefix: str = "") -> list[str]:
@@ -65,5 +65,5 @@ class GcsEvidenceBlobs(EvidenceBlobs):
             return sorted(blob.name for blob in
                           self._bucket.client.list_blobs(self._bucket, prefix=prefix or None,
                                                          timeout=self._timeout))
-        except (google_errors.GoogleAPICallError, *_UNAVAILABLE) as error:
+        except (google_errors.GoogleAPICallError, *UNAVAILABLE) as error:
             raise EvidenceUnavailable(type(error).__name__) from None

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from shared.domain import evidence as ev
@@ -24,6 +26,7 @@ from shared.domain.evidence import (
     FileRefused,
     Prepared,
     ScanResult,
+    SignedUpload,
     Upload,
     attachments_of,
 )
@@ -31,7 +34,14 @@ from shared.domain.file_types import identify
 from shared.domain.sealing import EVIDENCE, EVIDENCE_ORIGINAL, evidence_context
 from shared.domain.text_input import forbidden_character
 from shared.logs import get_logger
-from shared.ports.evidence import EvidenceBlobs, EvidenceUnavailable, MetadataCleaner, Scanner
+from shared.ports.evidence import (
+    EvidenceBlobs,
+    EvidenceMissing,
+    EvidenceUnavailable,
+    IncomingUploads,
+    MetadataCleaner,
+    Scanner,
+)
 from shared.ports.sealing import PayloadCipher, PayloadSealer
 from shared.ports.storage import IntakeStore
 
@@ -207,3 +217,56 @@ def submitted_attachments(store: IntakeStore, reference: str) -> list[Attachment
     follow-up page): what its referral carries."""
     return [attachment for event in store.case_events(reference) if event.kind == "received"
             for attachment in attachments_of(event.details)]
+
+
+def offer_upload(name: str, size: int, media_type: str, *, limits: ev.EvidenceLimits,
+                 incoming: IncomingUploads, valid_for: timedelta) -> SignedUpload:
+    """A V4 signed URL for one file of ``size`` bytes, to a private bucket where it waits,
+    unchecked, until a submission takes it in (``take_in``). Refused (FileRefused naming
+    it) when the name is not acceptable or the size over the per-file limit, so a client
+    learns before it uploads."""
+    if not limits.max_files:
+        raise FileRefused(ev.TOO_MANY, "Attachments are not accepted here.").named(name, 0)
+    try:
+        _check_name(name)
+        limits.check_sizes([size])
+    except FileRefused as refused:
+        raise refused.named(name, 0) from None
+    upload = ev.upload_id(secrets.token_bytes(16))
+    return incoming.signed_put(ev.incoming_name(upload),
+                               content_type=media_type or "application/octet-stream",
+                               size=size, valid_for=valid_for)
+
+
+def take_in(references: Sequence[tuple[str, str]], *, limits: ev.EvidenceLimits,
+            incoming: IncomingUploads, first_index: int = 0) -> list[Upload]:
+    """The files uploaded through signed URLs (``(upload id, name)``), read back for
+    ``prepare`` to check, scan and clean as any other file. Each size is read before its
+    bytes: one over a limit, or missing (never uploaded, or swept), is a FileRefused naming
+    it (its index after ``first_index`` files that came in the body)."""
+    limits.check_count(first_index + len(references))
+    sizes = []
+    for index, (upload, name) in enumerate(references):
+        try:
+            sizes.append(incoming.size(ev.incoming_name(upload)))
+        except EvidenceMissing:
+            raise FileRefused(ev.UPLOAD_MISSING, "Nothing was uploaded under this upload id, "
+                              "or the upload is no longer kept: upload the file again.",
+                              name=name, index=first_index + index) from None
+    try:
+        limits.check_sizes(sizes)
+    except FileRefused as refused:
+        index = refused.index or 0
+        raise refused.named(references[index][1], first_index + index) from None
+    uploads = []
+    for index, (upload, name) in enumerate(references):
+        try:
+            data = incoming.read(ev.incoming_name(upload))
+        except EvidenceMissing:
+            raise FileRefused(ev.UPLOAD_MISSING, "The upload is no longer kept: upload the "
+                              "file again.", name=name, index=first_index + index) from None
+        if len(data) != sizes[index]:  # replaced since its size was read: read it again
+            raise FileRefused(ev.MALFORMED, "The file changed while it was read: send it "
+                              "again.", name=name, index=first_index + index)
+        uploads.append(Upload(name, "", data))
+    return uploads

@@ -56,8 +56,9 @@ def office_on(backend: str, tmp_path: Path, request: pytest.FixtureRequest,
     components: dict[str, object] = {}
     if backend == "firestore":
         components["evidence_blobs"] = gcs_blobs(request)
+    env = {"INTAKE_FUNCTIONS_BASE_URL": ORIGIN, **settings}
     return open_office(backend, tmp_path, request, components=components,
-                       INTAKE_FUNCTIONS_BASE_URL=ORIGIN, **settings)
+                       **env)  # type: ignore[arg-type]  # settings only, all strings
 
 
 def stored(office: Office) -> list[str]:
