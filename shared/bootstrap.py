@@ -666,7 +666,6 @@ def _incoming_uploads(s: Settings) -> IncomingUploads | None:
     from shared.adapters.gcs_incoming import GcsIncomingUploads
     return GcsIncomingUploads.connect(s.project, s.evidence.upload_bucket,
                                       emulator_host=s.evidence.storage_emulator_host,
-                                      signer=s.evidence.upload_signer,
                                       timeout=s.store_timeout)
 
 

@@ -367,12 +367,9 @@ VARIABLES: tuple[Variable, ...] = (
              "(`POST /uploads` on the submit functions; Terraform sets it). They wait there "
              "unchecked until a submission takes them in. Empty: signed uploads are not "
              "offered (`POST /uploads` is a 404); files come in multipart posts only."),
-    Variable("INTAKE_EVIDENCE_UPLOAD_SIGNER", "",
-             "Service account that signs the upload URLs through the IAM Credentials API "
-             "(the submit functions' own; Terraform sets it). Empty: the account of the "
-             "process's credentials."),
     Variable("INTAKE_EVIDENCE_UPLOAD_MINUTES", "15",
-             "Minutes a signed upload URL may be used.", parse=whole(1, 7 * 24 * 60)),
+             "Minutes a signed upload URL may be used (at most a week, as V4 signatures).",
+             parse=whole(1, 7 * 24 * 60)),
     Variable("STORAGE_EMULATOR_HOST", "",
              "http://host:port of a Cloud Storage emulator (read by the Google client; "
              "tests).", "local"),
@@ -608,7 +605,6 @@ class EvidenceSettings:
     bucket: str = ""
     storage_emulator_host: str = ""
     upload_bucket: str = ""
-    upload_signer: str = ""
     upload_minutes: int = 15
 
 
@@ -779,7 +775,6 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
             bucket=v["INTAKE_EVIDENCE_BUCKET"],
             storage_emulator_host=v["STORAGE_EMULATOR_HOST"],
             upload_bucket=v["INTAKE_EVIDENCE_UPLOAD_BUCKET"],
-            upload_signer=v["INTAKE_EVIDENCE_UPLOAD_SIGNER"],
             upload_minutes=v["INTAKE_EVIDENCE_UPLOAD_MINUTES"],
         ),
     )

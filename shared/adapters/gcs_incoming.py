@@ -4,9 +4,9 @@ lifecycle rule after a day: Terraform) that clients write to only through V4 sig
 
 A URL is signed for one object, one method (PUT), one content type and one exact size
 (``x-goog-content-length-range``), for a few minutes. On Cloud Functions there is no private
-key: the URL is signed by the IAM Credentials API as the function's service account
-(``signer``, which needs ``roles/iam.serviceAccountTokenCreator`` on itself); tests sign
-with a key of their own."""
+key: the URL is signed by the IAM Credentials API as the function's own service account
+(which holds ``roles/iam.serviceAccountTokenCreator`` on itself); tests sign with a key of
+their own."""
 
 from __future__ import annotations
 
@@ -35,21 +35,19 @@ class GcsIncomingUploads(IncomingUploads):
 
     @classmethod
     def connect(cls, project: str, bucket: str, *, emulator_host: str = "",
-                signer: str = "", signing_credentials: Any = None,
+                signing_credentials: Any = None,
                 timeout: float = 10.0) -> GcsIncomingUploads:
         """``signing_credentials``: credentials with a private key (tests); otherwise the
-        URL is signed through IAM as ``signer`` with the process's own credentials."""
+        URL is signed through IAM as the account of the process's own credentials."""
         if emulator_host:
             client = storage.Client(project=project or "test",
                                     credentials=AnonymousCredentials(),  # type: ignore[no-untyped-call]
                                     client_options={"api_endpoint": emulator_host})
         else:
             client = storage.Client(project=project)
-        signing: dict[str, Any]
+        signing: dict[str, Any] = {}
         if signing_credentials is not None:
             signing = {"credentials": signing_credentials}
-        else:
-            signing = {"service_account_email": signer}
         return cls(client.bucket(bucket), timeout=timeout, signing=signing,
                    endpoint=emulator_host)
 
@@ -62,9 +60,8 @@ class GcsIncomingUploads(IncomingUploads):
         credentials, _ = google.auth.default(
             scopes=["https://www.googleapis.com/auth/cloud-platform"])
         credentials.refresh(google.auth.transport.requests.Request())  # type: ignore[no-untyped-call]
-        email = self._signing["service_account_email"] or getattr(
-            credentials, "service_account_email", "")
-        return {"service_account_email": email, "access_token": credentials.token}
+        return {"service_account_email": credentials.service_account_email,
+                "access_token": credentials.token}
 
     def signed_put(self, name: str, *, content_type: str, size: int,
                    valid_for: timedelta) -> SignedUpload:
@@ -73,7 +70,7 @@ class GcsIncomingUploads(IncomingUploads):
         try:
             url = self._bucket.blob(name).generate_signed_url(
                 version="v4", method="PUT", expiration=valid_for,
-                content_type=content_type, headers=headers,
+                content_type=content_type, headers=dict(headers),  # it adds Host
                 **({"api_access_endpoint": self._endpoint} if self._endpoint else {}),
                 **self._signing_arguments())
         except (GoogleAuthError, google_errors.GoogleAPICallError, *UNAVAILABLE) as error:

@@ -60,6 +60,8 @@ locals {
     INTAKE_EVIDENCE_MAX_FILES       = tostring(var.settings.evidence_max_files)
     INTAKE_CLAMD                    = var.clamd
     INTAKE_EVIDENCE_BUCKET          = google_storage_bucket.evidence.name
+    INTAKE_EVIDENCE_UPLOAD_BUCKET   = google_storage_bucket.incoming.name
+    INTAKE_EVIDENCE_UPLOAD_MINUTES  = tostring(var.settings.evidence_upload_minutes)
     # task targets check their caller's OIDC token in code too (INTAKE_TASK_CALLERS)
     INTAKE_TASK_AUTH = "oidc"
   }
