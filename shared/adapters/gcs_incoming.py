@@ -60,7 +60,7 @@ class GcsIncomingUploads(IncomingUploads):
         credentials, _ = google.auth.default(
             scopes=["https://www.googleapis.com/auth/cloud-platform"])
         credentials.refresh(google.auth.transport.requests.Request())  # type: ignore[no-untyped-call]
-        return {"service_account_email": credentials.service_account_email,
+        return {"service_account_email": getattr(credentials, "service_account_email", ""),
                 "access_token": credentials.token}
 
     def signed_put(self, name: str, *, content_type: str, size: int,
