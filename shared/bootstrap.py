@@ -54,7 +54,7 @@ if TYPE_CHECKING:  # built on first use: a function pays only for what its path 
     from shared.ports.evidence import EvidenceBlobs, IncomingUploads, MetadataCleaner, Scanner
     from shared.ports.identity import TokenIdentity, TokenVerifier
     from shared.ports.statistics import StatisticsStore
-    from shared.services.evidence import OpenedFile
+    from shared.services.evidence import FilesSweep, OpenedFile
     from shared.services.follow_up import AddedMessage
     from shared.services.forward import ForwardOutcome
     from shared.services.notify import MailSettings
@@ -504,6 +504,18 @@ class UseCases:
         c = self._c
         return partial(sweep, store=c.store, queue=c.queue, clock=c.clock,
                        grace=c.sweep_grace, batch=c.settings.sweep_batch)
+
+    def sweep_files(self) -> FilesSweep | None:
+        """Remove stored files no case refers to (``shared.services.evidence.sweep_files``);
+        None where attachments are not accepted."""
+        from shared.services.evidence import sweep_files
+
+        c = self._c
+        if not c.evidence_limits.max_files:
+            return None
+        return sweep_files(store=c.store, blobs=c.evidence_blobs, incoming=c.incoming_uploads,
+                           now=c.clock.now(), grace=c.sweep_grace,
+                           incoming_grace=max(c.sweep_grace, c.replay_receipt_window))
 
     def task_caller(self, function: str, token: str) -> TokenIdentity:
         """Who a bearer token sent to the task target ``function`` proves to be."""

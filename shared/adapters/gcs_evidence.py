@@ -5,6 +5,7 @@ only; every call has a deadline and the client's retries on transient errors."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from google.api_core import exceptions as google_errors
@@ -67,3 +68,11 @@ class GcsEvidenceBlobs(EvidenceBlobs):
                                                          timeout=self._timeout))
         except (google_errors.GoogleAPICallError, *UNAVAILABLE) as error:
             raise EvidenceUnavailable(type(error).__name__) from None
+
+    def names_older_than(self, before: datetime) -> list[str]:
+        try:
+            blobs = list(self._bucket.client.list_blobs(self._bucket, timeout=self._timeout))
+        except (google_errors.GoogleAPICallError, *UNAVAILABLE) as error:
+            raise EvidenceUnavailable(type(error).__name__) from None
+        return sorted(b.name for b in blobs
+                      if b.time_created is not None and b.time_created < before)

@@ -68,6 +68,11 @@ class EvidenceBlobs(abc.ABC):
     def names(self, prefix: str = "") -> list[str]:
         """The names stored under ``prefix``, sorted."""
 
+    @abc.abstractmethod
+    def names_older_than(self, before: datetime) -> list[str]:
+        """The names of objects written before ``before``, sorted. Raises
+        EvidenceUnavailable."""
+
 
 class IncomingUploads(abc.ABC):
     """A private bucket where a client uploads a file through a V4 signed URL, as it came

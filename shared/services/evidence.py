@@ -16,7 +16,7 @@ import json
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from shared.domain import evidence as ev
@@ -270,3 +270,50 @@ def take_in(references: Sequence[tuple[str, str]], *, limits: ev.EvidenceLimits,
                               "again.", name=name, index=first_index + index)
         uploads.append(Upload(name, "", data))
     return uploads
+
+
+@dataclass(frozen=True)
+class FilesSweep:
+    """What a sweep of stored files removed: sealed objects no case refers to, and
+    uploads through signed URLs past their time."""
+
+    orphans: int
+    incoming: int
+    failed: int
+
+
+def sweep_files(*, store: IntakeStore, blobs: EvidenceBlobs,
+                incoming: IncomingUploads | None, now: datetime, grace: timedelta,
+                incoming_grace: timedelta) -> FilesSweep:
+    """Remove what is stored and referenced by no case: the sealed copies of a submission
+    or a follow-up message whose write failed (or never came), written more than
+    ``grace`` ago (a write still under way is younger than that), and files uploaded
+    through signed URLs more than ``incoming_grace`` ago (an idempotent retry may still
+    read them until then). Each object is checked against its own case, read afresh; one
+    that cannot be removed is counted and left for the next sweep."""
+    orphans = failed = 0
+    known: dict[str, set[str]] = {}
+    for name in blobs.names_older_than(now - grace):
+        reference = name.split("/", 1)[0]
+        if reference not in known:
+            found = store.get_case(reference)
+            known[reference] = (set(stored_names(reference, case_attachments(store, reference)))
+                                if found is not None else set())
+        if name in known[reference]:
+            continue
+        try:
+            blobs.delete(name)
+            orphans += 1
+        except EvidenceUnavailable:
+            failed += 1
+    taken = 0
+    if incoming is not None:
+        for name in incoming.names_older_than(ev.INCOMING_PREFIX, now - incoming_grace):
+            try:
+                incoming.delete(name)
+                taken += 1
+            except EvidenceUnavailable:
+                failed += 1
+    log.info("stored files swept", extra={"event": "files_swept", "orphans": orphans,
+                                          "incoming": taken, "failed": failed})
+    return FilesSweep(orphans, taken, failed)

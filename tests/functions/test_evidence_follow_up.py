@@ -10,6 +10,7 @@ import hashlib
 import html
 import io
 import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -265,6 +266,9 @@ def test_files_that_cannot_be_stored_add_nothing(tmp_path: Path,
             raise EvidenceUnavailable("bucket unreachable")
 
         def names(self, prefix: str = "") -> list[str]:
+            return []
+
+        def names_older_than(self, before: datetime) -> list[str]:
             return []
 
     office = open_office("sqlite", tmp_path, request,
