@@ -151,7 +151,8 @@ def test_the_evidence_bucket_is_private_with_its_own_key_and_only_file_handlers_
                       "forms": "roles/storage.objectCreator",
                       "cases": "roles/storage.objectViewer",
                       "console": "roles/storage.objectViewer",
-                      "forward_to_investigations": "roles/storage.objectViewer"}
+                      "forward_to_investigations": "roles/storage.objectViewer",
+                      "sweep": "roles/storage.objectAdmin"}
     members = [name for rtype, name in intake.resources
                if rtype.startswith("google_storage_bucket_iam")]
     assert sorted(members) == ["build_reads_sources", "evidence", "incoming"]
@@ -172,6 +173,7 @@ def test_the_bucket_of_signed_uploads_is_private_short_lived_and_the_submit_func
         'toset(["submit_advice", "submit_misconduct", "submit_retaliation"])'
     grant = intake.resources[("google_storage_bucket_iam_member", "incoming")]
     assert grant["role"] == "roles/storage.objectAdmin"
+    assert expression(grant["for_each"]) == 'setunion(local.incoming_access, ["sweep"])'
     signer = intake.resources[("google_service_account_iam_member", "signs_upload_urls")]
     assert signer["role"] == "roles/iam.serviceAccountTokenCreator"
     assert "module.function[each.key].service_account_email" in expression(

@@ -3,7 +3,7 @@
 # adds its own customer-managed key, uniform access, no public access, and versions. Only the
 # functions that handle files get access to it: the submit functions and forms (files added
 # on the follow-up page) create objects, cases, console and forward_to_investigations read
-# them.
+# them, and sweep removes those no case refers to.
 
 resource "google_kms_crypto_key" "evidence" {
   name                       = "evidence-bucket"
@@ -76,6 +76,8 @@ locals {
     cases                     = "roles/storage.objectViewer"
     console                   = "roles/storage.objectViewer"
     forward_to_investigations = "roles/storage.objectViewer"
+    # removes sealed copies no case refers to (a write that failed)
+    sweep = "roles/storage.objectAdmin"
   }
 }
 
@@ -125,7 +127,8 @@ locals {
 }
 
 resource "google_storage_bucket_iam_member" "incoming" {
-  for_each = local.incoming_access
+  # the submit functions, and sweep, which removes uploads past their time
+  for_each = setunion(local.incoming_access, ["sweep"])
 
   bucket = google_storage_bucket.incoming.name
   role   = "roles/storage.objectAdmin"
