@@ -27,6 +27,7 @@ from shared.endpoints.base import unavailable
 from shared.endpoints.confirmation import see_other
 from shared.endpoints.errors import ANSWERS
 from shared.endpoints.validation import validated
+from shared.http.forms import MULTIPART_TYPE
 from shared.http.problems import HttpProblem
 from shared.ports.evidence import EvidenceUnavailable, ScannerUnavailable
 from shared.ports.storage import StoreUnavailable
@@ -54,6 +55,7 @@ PACED = N_("Many wrong attempts have been made for this reference. For your prot
            "can only be tried now and then: try again in %(time)s.")
 TOO_MANY = N_("Too many attempts from your network in a short time. Try again in "
               "%(minutes)s minutes.")
+MESSAGES_LIMIT = browser.RateLimit("follow_up_message", TOO_MANY)
 UNAVAILABLE = N_("The service is busy and nothing was added. Your message is kept below: "
                  "wait a moment and send it again, with its files.")
 FILES_AGAIN = N_("Attach your files again when you send it.")
@@ -228,7 +230,11 @@ def _case_again(container: UseCases, request: Request) -> browser.Again:
 def add_information(container: UseCases, request: Request) -> Response:
     """POST /follow-up/message: add the submitter's text, and files, to the case they
     opened."""
+    # A post that may carry files is counted before its body is read, as the forms' posts
+    # are; one without is counted once it is known to be a message (not a language switch).
+    with_files = request.mimetype == MULTIPART_TYPE
     post = browser.receive_post(container, request, FUNCTION, LIMIT, _lookup_again,
+                                rate_limit=MESSAGES_LIMIT if with_files else None,
                                 file_refused=_case_again(container, request))
     if isinstance(post, Response):
         return post
@@ -248,10 +254,11 @@ def add_information(container: UseCases, request: Request) -> Response:
                                         opened.opened_at)
         return follow_up_views.case(switched, view, message=values.get("message", ""),
                                     cookies=(cookie,))
-    limited = browser.rate_limited(container, request, post, "follow_up_message", FUNCTION,
-                                   TOO_MANY, _lookup_again)
-    if limited is not None:
-        return limited
+    if not with_files:
+        limited = browser.rate_limited(container, request, post, MESSAGES_LIMIT.bucket,
+                                       FUNCTION, TOO_MANY, _lookup_again)
+        if limited is not None:
+            return limited
     return _add(container, request, ctx, view, opened.opened_at, post.body, post.files)
 
 

@@ -281,3 +281,21 @@ def test_files_that_cannot_be_stored_add_nothing(tmp_path: Path,
     assert busy.status == 503
     assert busy.inputs["message"] == MESSAGE
     assert message_events(office, reference) == []
+
+
+def test_posts_with_files_are_counted_before_their_body_is_read(
+        tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    # As the forms' posts: a post refused for its size still counts, so a client cannot
+    # send large bodies without end.
+    office = office_on("sqlite", tmp_path, request, INTAKE_FORM_RATE_LIMIT="2")
+    reference, receipt = reported(office, "advice")
+    browser = Browser(office.h)
+    page = open_case(browser, reference, receipt)
+    limit = office.container.settings.evidence.max_file_bytes
+    statuses = [add_with_files(browser, page, [("huge.txt", files.oversized(limit),
+                                                "text/plain")]).status for _ in range(2)]
+    assert statuses == [413, 413]
+    limited = add_with_files(browser, page, [("n.txt", b"A note.\n", "text/plain")])
+    assert limited.status == 429 and "Retry-After" in limited.headers
+    assert message_events(office, reference) == []
+    assert stored(office) == []
