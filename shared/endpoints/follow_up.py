@@ -8,7 +8,11 @@ receipt code. An opened case lives in a short-lived cookie (post, redirect,
 get): the browser's history holds only the address of the case page, which shows "This
 page has expired" once the case is left or its time is up. Adding information needs that
 cookie; if it has expired, the person is asked for the receipt again and the message they
-wrote travels with that form, so it is not lost.
+wrote travels with that form, so it is not lost (files do not: they are asked for again).
+
+Information may come with files (a multipart post, where attachments are accepted): checked,
+cleaned and scanned as the forms' files are, before anything is added; the page that
+answers says what was removed from each (docs/evidence.md).
 """
 
 from __future__ import annotations
@@ -191,6 +195,8 @@ def _add(container: UseCases, request: Request, ctx: views.PageContext, view: Ca
         unavailable(FUNCTION, error)
         answer = ANSWERS[StoreUnavailable].problem(error)
         return again(answer.status, notice=ctx.gettext(UNAVAILABLE), headers=answer.headers)
+    except NoMatch:  # the case is gone since it was opened
+        return _lookup_again(ctx, {}, 422, ctx.gettext(NO_MATCH))
     if added.files:
         # What was removed from each file is said on the page that answers the post: the
         # names of the files never go into a cookie. A reload posts the same message id
