@@ -38,7 +38,8 @@ from tests.support.receiver import (
 from tests.support.sealing import opened_submission
 from tests.support.tokens import dev_verifier
 
-REQUEUED_ONE = {"requeued": 1, "failed": 0, "alerts": 0, "lapsed": 0}
+NO_FILES = {"files": {"orphans": 0, "incoming": 0, "failed": 0}}  # the sweep of files
+REQUEUED_ONE = {"requeued": 1, "failed": 0, "alerts": 0, "lapsed": 0, **NO_FILES}
 
 SENDER = "ethics-intake@example.org"
 INVESTIGATIONS = "oiai-intake@example.org"

@@ -13,9 +13,10 @@ from tests.support.fakes import FlakyStore, InMemoryStore
 from tests.support.harness import Harness
 from tests.support.payloads import ADVICE_ANONYMOUS, payload
 
-QUIET = {"requeued": 0, "failed": 0, "alerts": 0, "lapsed": 0}
-REQUEUED_ONE = {"requeued": 1, "failed": 0, "alerts": 0, "lapsed": 0}
-FAILED_ONE = {"requeued": 0, "failed": 1, "alerts": 0, "lapsed": 0}
+NO_FILES = {"files": {"orphans": 0, "incoming": 0, "failed": 0}}  # the sweep of files
+QUIET = {"requeued": 0, "failed": 0, "alerts": 0, "lapsed": 0, **NO_FILES}
+REQUEUED_ONE = {"requeued": 1, "failed": 0, "alerts": 0, "lapsed": 0, **NO_FILES}
+FAILED_ONE = {"requeued": 0, "failed": 1, "alerts": 0, "lapsed": 0, **NO_FILES}
 
 KEY = "5b0c1f7e-2d9a-4c61-9f0e-3a7b8c9d0e1f"
 
