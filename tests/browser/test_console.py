@@ -142,3 +142,34 @@ def test_the_console_works_with_the_keyboard_alone(page: Any, runner: Runner,
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "/console/sign-in" in page.url
+
+
+@pytest.fixture(scope="module")
+def with_photo(runner: Runner) -> str:
+    """A misconduct report with a photo attached, through the API."""
+    from tests.functions.test_evidence import multipart
+    from tests.support import evidence_files as files
+
+    body, content_type = multipart(payload("misconduct"), [
+        ("photo-1.jpg", files.jpeg_with_gps(), "image/jpeg")])
+    request = urllib.request.Request(f"{runner.base_url}/submit_misconduct", data=body,
+                                     headers={"Content-Type": content_type}, method="POST")
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        reference = str(json.loads(answer.read())["reference"])
+    wait_for_triage(runner, reference)
+    return reference
+
+
+@pytest.mark.parametrize("lang", LANGUAGE_CODES)
+def test_opening_an_original_asks_for_a_reason_axe_clean_in_every_language(
+        page: Any, runner: Runner, with_photo: str, lang: str) -> None:
+    sign_in(page, runner, OFFICER, lang)
+    open_case(page, runner, with_photo, lang)
+    form = page.locator("form.originals")
+    assert form.count() == 1
+    no_violations(page)
+    with page.expect_navigation():
+        form.get_by_role("button", name=_t(lang, "Open the original")).click()
+    assert page.locator(".error-summary").is_visible()
+    assert page.locator("#original-reason").count() == 1
+    no_violations(page)
