@@ -103,14 +103,15 @@ class ReferenceReceiver:
         reference = document.get("ethics_office_reference")
         if not isinstance(reference, str) or not reference:
             return _json(422, {"error": "ethics_office_reference is required"})
+        try:
+            files = _files(document)
+        except ValueError as refusal:
+            return _json(422, {"error": str(refusal)})
         if kind == REFERRAL_FORMAT:
-            try:
-                files = _files(document)
-            except ValueError as refusal:
-                return _json(422, {"error": str(refusal)})
             referral, created = self.store.record(key, reference, document, now, files)
         else:
-            added = self.store.supplement(key, str(document.get("referral_id")), document, now)
+            added = self.store.supplement(key, str(document.get("referral_id")), document, now,
+                                          files)
             if added is None:
                 return _json(422, {"error": "a supplement to a referral never received"})
             referral, created = added
@@ -128,8 +129,9 @@ class ReferenceReceiver:
 
 
 def _files(document: dict[str, Any]) -> tuple[ReceivedFile, ...]:
-    """The files of a referral, each checked against its digest and size, and taken out of
-    the document (which keeps their descriptions). ValueError for one that does not match."""
+    """The files of a referral or a supplement, each checked against its digest and size,
+    and taken out of the document (which keeps their descriptions). ValueError for one that
+    does not match."""
     entries = document.get("attachments") or []
     if not isinstance(entries, list):
         raise ValueError("attachments must be a list")

@@ -144,9 +144,11 @@ class ReceiverStore:
         return found, created
 
     def supplement(self, supplement_id: str, referral_id: str, document: dict[str, Any],
-                   at: float) -> tuple[Referral, bool] | None:
+                   at: float, files: tuple[ReceivedFile, ...] = ()
+                   ) -> tuple[Referral, bool] | None:
         """The referral a supplement adds to and whether this delivery recorded the
-        supplement; None if that referral was never received."""
+        supplement (its files kept once, with the referral's); None if that referral was
+        never received."""
         with self._transaction() as db:
             if db.execute("SELECT 1 FROM referrals WHERE referral_id = ?",
                           (referral_id,)).fetchone() is None:
@@ -157,6 +159,9 @@ class ReceiverStore:
             if created:
                 db.execute("INSERT INTO supplements VALUES (?, ?, ?, ?, 1)",
                            (supplement_id, referral_id, json.dumps(document), at))
+                db.executemany("INSERT INTO attachments VALUES (?, ?, ?, ?, ?, ?)", [
+                    (referral_id, f.attachment_id, f.sha256, f.size, f.media_type, f.content)
+                    for f in files])
             else:
                 db.execute("UPDATE supplements SET deliveries = deliveries + 1 "
                            "WHERE supplement_id = ?", (supplement_id,))

@@ -54,7 +54,7 @@ if TYPE_CHECKING:  # built on first use: a function pays only for what its path 
         IapSignIn,
     )
     from shared.domain.disclosure import ProgrammeSettings
-    from shared.domain.evidence import EvidenceLimits, Prepared
+    from shared.domain.evidence import EvidenceLimits, Prepared, SignedUpload, Upload
     from shared.domain.forms import FormSpec
     from shared.domain.mail_limits import SendLimits
     from shared.domain.officers import Officer
@@ -62,11 +62,12 @@ if TYPE_CHECKING:  # built on first use: a function pays only for what its path 
     from shared.domain.recusal import Marker
     from shared.google_certs import CertificateCache
     from shared.ports.disclosure import DisclosureStore
-    from shared.ports.evidence import EvidenceBlobs, MetadataCleaner, Scanner
+    from shared.ports.evidence import EvidenceBlobs, IncomingUploads, MetadataCleaner, Scanner
     from shared.ports.identity import TokenIdentity, TokenVerifier
     from shared.ports.statistics import StatisticsStore
     from shared.services.disclosure import Programme
-    from shared.services.evidence import OpenedFile
+    from shared.services.evidence import FilesSweep, OpenedFile
+    from shared.services.follow_up import AddedMessage
     from shared.services.forward import ForwardOutcome
     from shared.services.notify import MailSettings
     from shared.services.proofs import ProofCheck
@@ -330,6 +331,12 @@ class Container:
         return self._component("evidence_blobs", lambda: _evidence_blobs(self.settings))
 
     @property
+    def incoming_uploads(self) -> IncomingUploads | None:
+        """The private bucket that takes files through V4 signed URLs; None where signed
+        uploads are not offered (no ``INTAKE_EVIDENCE_UPLOAD_BUCKET``)."""
+        return self._component("incoming_uploads", lambda: _incoming_uploads(self.settings))
+
+    @property
     def statistics(self) -> StatisticsStore:
         """Shares the backend's database with the intake store; built on first use."""
         return self._component("statistics", lambda: self.storage.statistics())
@@ -481,12 +488,19 @@ class FollowUpDesk:
                                  clock=clock, lock_for=c.follow_up_lock, policy=c.policy)
         self.read_case = partial(follow_up.read_case, store=store, follow_up=follow_ups,
                                  cipher=cipher, queue=queue, clock=clock, policy=c.policy)
-        self.add_message = _rekeying(c)(partial(
+        self._add_message = _rekeying(c)(partial(
             follow_up.add_message, store=store, follow_up=follow_ups, cipher=cipher,
             queue=queue, clock=clock, policy=c.policy))
         self.review_record = _rekeying(c)(partial(
             follow_up.review_record, store=store, follow_up=follow_ups, cipher=cipher,
             queue=queue, clock=clock, policy=c.policy))
+        self._c = c
+
+    def add_message(self, reference: str, text: str, message_id: str, *,
+                    evidence: tuple[Prepared, ...] = ()) -> AddedMessage:
+        """Add the submitter's text, and files already checked and cleaned, to a case."""
+        blobs = self._c.evidence_blobs if evidence else None  # reached only with files
+        return self._add_message(reference, text, message_id, evidence=evidence, blobs=blobs)
 
 
 class UseCases:
@@ -542,6 +556,33 @@ class UseCases:
     @property
     def evidence_limits(self) -> EvidenceLimits:
         return self._c.evidence_limits
+
+    @property
+    def uploads_offered(self) -> bool:
+        """Whether files may come through V4 signed URLs (``POST /uploads``)."""
+        return bool(self._c.evidence_limits.max_files) and \
+            self._c.incoming_uploads is not None
+
+    def offer_upload(self, name: str, size: int, media_type: str) -> SignedUpload:
+        """A signed URL for one file (``shared.services.evidence.offer_upload``)."""
+        from shared.services.evidence import offer_upload
+
+        c = self._c
+        assert c.incoming_uploads is not None
+        return offer_upload(name, size, media_type, limits=c.evidence_limits,
+                            incoming=c.incoming_uploads,
+                            valid_for=timedelta(minutes=c.settings.evidence.upload_minutes))
+
+    def take_in_uploads(self, references: Sequence[tuple[str, str]], *,
+                        first_index: int = 0) -> list[Upload]:
+        """The files uploaded through signed URLs, read back to be checked like any other
+        (``shared.services.evidence.take_in``)."""
+        from shared.services.evidence import take_in
+
+        c = self._c
+        assert c.incoming_uploads is not None
+        return take_in(references, limits=c.evidence_limits, incoming=c.incoming_uploads,
+                       first_index=first_index)
 
     def published_keys(self) -> list[PublishedKey]:
         """The public keys of the proofs of submission, with their validity, oldest first."""
@@ -623,6 +664,18 @@ class UseCases:
             store=c.disclosure_store, clock=c.clock, notifier=c.notifier,
             settings=c.programme_settings, filer_url=s.function_url("disclosure"),
             ethics_office_mailbox=s.ethics_office_mailbox))
+
+    def sweep_files(self) -> FilesSweep | None:
+        """Remove stored files no case refers to (``shared.services.evidence.sweep_files``);
+        None where attachments are not accepted."""
+        from shared.services.evidence import sweep_files
+
+        c = self._c
+        if not c.evidence_limits.max_files:
+            return None
+        return sweep_files(store=c.store, blobs=c.evidence_blobs, incoming=c.incoming_uploads,
+                           now=c.clock.now(), grace=c.sweep_grace,
+                           incoming_grace=max(c.sweep_grace, c.replay_receipt_window))
 
     def task_caller(self, function: str, token: str) -> TokenIdentity:
         """Who a bearer token sent to the task target ``function`` proves to be."""
@@ -821,6 +874,15 @@ def _evidence_blobs(s: Settings) -> EvidenceBlobs:
     return GcsEvidenceBlobs.connect(s.project, s.evidence.bucket,
                                     emulator_host=s.evidence.storage_emulator_host,
                                     timeout=s.store_timeout)
+
+
+def _incoming_uploads(s: Settings) -> IncomingUploads | None:
+    if not s.evidence.upload_bucket:
+        return None
+    from shared.adapters.gcs_incoming import GcsIncomingUploads
+    return GcsIncomingUploads.connect(s.project, s.evidence.upload_bucket,
+                                      emulator_host=s.evidence.storage_emulator_host,
+                                      timeout=s.store_timeout)
 
 
 def _queue(s: Settings) -> TaskQueue:

@@ -397,6 +397,14 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("INTAKE_EVIDENCE_BUCKET", "",
              "Cloud Storage bucket of the sealed attachments (`gcp`; Terraform sets it). "
              "Empty on the embedded backend: `<INTAKE_DATA_DIR>/evidence`."),
+    Variable("INTAKE_EVIDENCE_UPLOAD_BUCKET", "",
+             "Private Cloud Storage bucket that takes files uploaded through V4 signed URLs "
+             "(`POST /uploads` on the submit functions; Terraform sets it). They wait there "
+             "unchecked until a submission takes them in. Empty: signed uploads are not "
+             "offered (`POST /uploads` is a 404); files come in multipart posts only."),
+    Variable("INTAKE_EVIDENCE_UPLOAD_MINUTES", "15",
+             "Minutes a signed upload URL may be used (at most a week, as V4 signatures).",
+             parse=whole(1, 7 * 24 * 60)),
     Variable("STORAGE_EMULATOR_HOST", "",
              "http://host:port of a Cloud Storage emulator (read by the Google client; "
              "tests).", "local"),
@@ -699,6 +707,8 @@ class EvidenceSettings:
     clamd: str = ""
     bucket: str = ""
     storage_emulator_host: str = ""
+    upload_bucket: str = ""
+    upload_minutes: int = 15
 
 
 @dataclass(frozen=True)
@@ -885,6 +895,8 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
             clamd=v["INTAKE_CLAMD"],
             bucket=v["INTAKE_EVIDENCE_BUCKET"],
             storage_emulator_host=v["STORAGE_EMULATOR_HOST"],
+            upload_bucket=v["INTAKE_EVIDENCE_UPLOAD_BUCKET"],
+            upload_minutes=v["INTAKE_EVIDENCE_UPLOAD_MINUTES"],
         ),
     )
     _check_keys(settings)

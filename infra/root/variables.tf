@@ -79,6 +79,7 @@ variable "settings" {
     evidence_max_file_bytes            = optional(number, 10485760)
     evidence_max_total_bytes           = optional(number, 26214400)
     evidence_max_files                 = optional(number, 10)
+    evidence_upload_minutes            = optional(number, 15)
   })
   description = "Application settings (INTAKE_<KEY> of shared/config.py); the policy time limits are the organisation's own."
   default     = {}

@@ -19,6 +19,7 @@ from marshmallow import Schema, fields
 
 from schemas.advice import AdviceRequestSchema
 from schemas.common import Email
+from schemas.evidence import UPLOADS_FIELD, UploadReferenceSchema, UploadRequestSchema
 from schemas.misconduct import MisconductReportSchema
 from schemas.openapi.json_schema import field_attributes, rules_component
 from schemas.retaliation import RetaliationComplaintSchema
@@ -52,9 +53,25 @@ class AcknowledgementSchema(Schema):
 
 
     attachments = fields.List(fields.Dict(), metadata={
-        "description": "Per attached file (a multipart post, docs/evidence.md): `name`, "
+        "description": "Per attached file (multipart or signed upload, docs/evidence.md): "
+                       "`name`, "
                        "`status` (accepted or quarantined), `scanned`, `removed` (codes) and "
                        "`message`, what the reporter is told, in the Accept-Language."})
+
+
+class SignedUploadSchema(Schema):
+    upload_id = fields.String(required=True, metadata={
+        "description": "Names the upload in the submission's `evidence_uploads`.",
+        "pattern": "^[0-9a-f]{32}$"})
+    url = fields.String(required=True, metadata={
+        "description": "A V4 signed URL of the private bucket of incoming files."})
+    method = fields.String(required=True, metadata={"enum": ["PUT"]})
+    headers = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
+                          metadata={"description": "Headers the PUT must carry as they are "
+                                                   "(they are signed): `Content-Type` and "
+                                                   "`x-goog-content-length-range`."})
+    expires_at = fields.DateTime(required=True, metadata={
+        "description": "The URL is refused after this (INTAKE_EVIDENCE_UPLOAD_MINUTES)."})
 
 
 class ErrorSchema(Schema):
@@ -121,12 +138,20 @@ def build_openapi() -> dict[str, Any]:
         field_attributes)
     spec.components.schema("Acknowledgement", schema=AcknowledgementSchema)
     spec.components.schema("Error", schema=ErrorSchema)
+    spec.components.schema("SignedUpload", schema=SignedUploadSchema)
+    add_schema(spec, "UploadRequest", UploadRequestSchema)
+    add_schema(spec, "UploadReference", UploadReferenceSchema)
     for function, (schema, summary) in PUBLIC_FORMS.items():
         name = schema.__name__.removesuffix("Schema")
         add_schema(spec, name, schema)
+        spec.components.schemas[name].setdefault("properties", {})[UPLOADS_FIELD] = {
+            "type": "array", "items": {"$ref": "#/components/schemas/UploadReference"},
+            "description": UPLOADS_DESCRIPTION}
+        _upload_path(spec, function)
         spec.path(path=f"/{function}", operations={"post": {
             "operationId": function,
             "summary": summary,
+            "description": SUBMIT_DESCRIPTION,
             "parameters": [IDEMPOTENCY_KEY],
             "requestBody": {"required": True, "content": {
                 "application/json": {"schema": name}}},
@@ -140,9 +165,12 @@ def build_openapi() -> dict[str, Any]:
                 "409": error("Idempotency-Key reused with a different body, or used longer "
                              "ago than its record is kept (24 hours by default): send "
                              "again with a new key."),
-                "413": error("Body larger than the limit."),
+                "413": error("Body larger than the limit, or a file over a limit "
+                             "(named in `errors`, `evidence.<n>`)."),
                 "415": error("Content type other than JSON."),
-                "422": error("The body does not satisfy the form's rules."),
+                "422": error("The body does not satisfy the form's rules, or a file is "
+                             "refused (named in `errors`, `evidence.<n>`), or "
+                             "`evidence_uploads` is malformed or not offered."),
                 "429": error("Too many posts from this client; nothing was read or stored. "
                              "Retry after Retry-After seconds."),
                 "503": error("A dependency is unavailable; nothing was stored. Retry after "
@@ -152,3 +180,48 @@ def build_openapi() -> dict[str, Any]:
     add_officers_api(spec)
     add_disclosure_api(spec)
     return spec.to_dict()
+
+
+SUBMIT_DESCRIPTION = (
+    "JSON, or `multipart/form-data` with a `json` part and one `evidence` part per file "
+    "(docs/evidence.md). Larger files may come through V4 signed URLs instead: ask "
+    "`POST /<function>/uploads` for each, PUT the file there, then name the uploads in "
+    "`evidence_uploads`. Every file, however it came, is checked by content, cleaned of "
+    "hidden metadata, scanned and sealed before the submission is stored; the limits "
+    "(count, each file, all together) count the files of both ways together.")
+UPLOADS_DESCRIPTION = (
+    "Files uploaded through signed URLs (`POST /<function>/uploads`), each named by its "
+    "`upload_id` and the file's name. Only where signed uploads are offered "
+    "(INTAKE_EVIDENCE_UPLOAD_BUCKET); elsewhere a 422.")
+
+
+def _upload_path(spec: APISpec, function: str) -> None:
+    spec.path(path=f"/{function}/uploads", operations={"post": {
+        "operationId": f"{function}_upload",
+        "summary": "A V4 signed URL to upload one file of a submission to come",
+        "description": (
+            "Signs a PUT of exactly `size` bytes of `media_type` to a private bucket, for a "
+            "few minutes. The file waits there unchecked: nothing of it reaches anyone "
+            "until a submission names it in `evidence_uploads`, which checks, cleans, "
+            "scans and seals it like a file of a multipart post (or refuses it, storing "
+            "nothing). Uploads no submission took in are swept. Counted against the same "
+            "per-client limit as a submission."),
+        "requestBody": {"required": True, "content": {
+            "application/json": {"schema": "UploadRequest"}}},
+        "responses": {
+            "201": {"description": "Upload the file with `method`, `url` and `headers`.",
+                    "content": {"application/json": {"schema": "SignedUpload"}}},
+            "400": error("Malformed body."),
+            "403": error("A post a browser marks as coming from another site."),
+            "404": error("Signed uploads are not offered here (no "
+                         "INTAKE_EVIDENCE_UPLOAD_BUCKET): attach files to a multipart "
+                         "post."),
+            "405": error("Only POST is accepted."),
+            "413": error("The file is over the per-file limit (`evidence.0` names it)."),
+            "415": error("Content type other than JSON."),
+            "422": error("A field is missing or invalid, or the name is not acceptable."),
+            "429": error("Too many posts from this client. Retry after Retry-After "
+                         "seconds."),
+            "503": error("The URL could not be signed. Retry after Retry-After seconds."),
+        },
+    }})

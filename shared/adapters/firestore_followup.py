@@ -36,7 +36,7 @@ from shared.adapters.followup_docs import (
     visit_doc,
     visit_from_doc,
 )
-from shared.domain.follow_up import MESSAGE_KINDS, Attempt, Lockout, Visit, visited
+from shared.domain.follow_up import MESSAGE_KINDS, Attempt, Lockout, Visit, message_details, visited
 from shared.domain.records import CaseEvent, PendingTask
 from shared.ports.follow_up import FollowUpStore
 from shared.ports.storage import StoreUnavailable
@@ -108,7 +108,8 @@ class FirestoreFollowUpStore(FollowUpStore):
 
     def append_message(self, reference: str, *, kind: str, actor: str, message_id: str,
                        sealed: Mapping[str, Any], at: datetime,
-                       pending: Sequence[PendingTask] = ()) -> CaseEvent:
+                       pending: Sequence[PendingTask] = (),
+                       attachments: Sequence[Mapping[str, Any]] = ()) -> CaseEvent:
         case_ref = self._db.collection("cases").document(reference)
         marker_ref = case_ref.collection("message_ids").document(message_id)
 
@@ -122,7 +123,7 @@ class FirestoreFollowUpStore(FollowUpStore):
                 raise LookupError(f"no case {reference}")
             case = case_from_doc(snapshot.to_dict() or {})
             event = CaseEvent(seq=case.event_count + 1, at=at, kind=kind, actor=actor,
-                              details={"message_id": message_id, "sealed": dict(sealed)})
+                              details=message_details(message_id, sealed, attachments))
             transaction.update(case_ref, {"event_count": event.seq, "updated_at": at})
             transaction.create(self._events(reference).document(event_id(event.seq)),
                                event_doc(event))

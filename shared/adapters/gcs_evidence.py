@@ -5,6 +5,7 @@ only; every call has a deadline and the client's retries on transient errors."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from google.api_core import exceptions as google_errors
@@ -14,7 +15,7 @@ from google.cloud import storage  # type: ignore[attr-defined]
 from shared.ports.evidence import EvidenceBlobs, EvidenceMissing, EvidenceUnavailable
 
 _CONTENT_TYPE = "application/json"
-_UNAVAILABLE = (google_errors.ServiceUnavailable, google_errors.InternalServerError,
+UNAVAILABLE = (google_errors.ServiceUnavailable, google_errors.InternalServerError,
                 google_errors.TooManyRequests, google_errors.DeadlineExceeded,
                 google_errors.Forbidden, google_errors.Unauthorized, ConnectionError,
                 TimeoutError)
@@ -40,7 +41,7 @@ class GcsEvidenceBlobs(EvidenceBlobs):
         try:
             self._bucket.blob(name).upload_from_string(sealed, content_type=_CONTENT_TYPE,
                                                        timeout=self._timeout)
-        except (google_errors.GoogleAPICallError, *_UNAVAILABLE) as error:
+        except (google_errors.GoogleAPICallError, *UNAVAILABLE) as error:
             raise EvidenceUnavailable(type(error).__name__) from None
 
     def get(self, name: str) -> bytes:
@@ -49,7 +50,7 @@ class GcsEvidenceBlobs(EvidenceBlobs):
             return data
         except google_errors.NotFound:
             raise EvidenceMissing(name) from None
-        except (google_errors.GoogleAPICallError, *_UNAVAILABLE) as error:
+        except (google_errors.GoogleAPICallError, *UNAVAILABLE) as error:
             raise EvidenceUnavailable(type(error).__name__) from None
 
     def delete(self, name: str) -> None:
@@ -57,7 +58,7 @@ class GcsEvidenceBlobs(EvidenceBlobs):
             self._bucket.blob(name).delete(timeout=self._timeout)
         except google_errors.NotFound:
             return
-        except (google_errors.GoogleAPICallError, *_UNAVAILABLE) as error:
+        except (google_errors.GoogleAPICallError, *UNAVAILABLE) as error:
             raise EvidenceUnavailable(type(error).__name__) from None
 
     def names(self, prefix: str = "") -> list[str]:
@@ -65,5 +66,13 @@ class GcsEvidenceBlobs(EvidenceBlobs):
             return sorted(blob.name for blob in
                           self._bucket.client.list_blobs(self._bucket, prefix=prefix or None,
                                                          timeout=self._timeout))
-        except (google_errors.GoogleAPICallError, *_UNAVAILABLE) as error:
+        except (google_errors.GoogleAPICallError, *UNAVAILABLE) as error:
             raise EvidenceUnavailable(type(error).__name__) from None
+
+    def names_older_than(self, before: datetime) -> list[str]:
+        try:
+            blobs = list(self._bucket.client.list_blobs(self._bucket, timeout=self._timeout))
+        except (google_errors.GoogleAPICallError, *UNAVAILABLE) as error:
+            raise EvidenceUnavailable(type(error).__name__) from None
+        return sorted(b.name for b in blobs
+                      if b.time_created is not None and b.time_created < before)

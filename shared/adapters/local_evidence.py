@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 from shared.adapters.local_files import private_folder, write_private
@@ -48,3 +49,10 @@ class LocalEvidenceBlobs(EvidenceBlobs):
         found = (p.relative_to(self._folder).as_posix() for p in self._folder.rglob("*")
                  if p.is_file() and not p.name.startswith("."))
         return sorted(name for name in found if name.startswith(prefix))
+
+    def names_older_than(self, before: datetime) -> list[str]:
+        try:
+            return [name for name in self.names()
+                    if datetime.fromtimestamp(self._path(name).stat().st_mtime, UTC) < before]
+        except OSError as error:
+            raise EvidenceUnavailable(str(error)) from None

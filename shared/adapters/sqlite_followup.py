@@ -33,7 +33,7 @@ from shared.adapters.followup_docs import (
     visit_from_doc,
 )
 from shared.adapters.sqlite_database import SqliteDatabase, dump_doc, sortable
-from shared.domain.follow_up import MESSAGE_KINDS, Attempt, Lockout, Visit, visited
+from shared.domain.follow_up import MESSAGE_KINDS, Attempt, Lockout, Visit, message_details, visited
 from shared.domain.records import CaseEvent, PendingTask
 from shared.ports.follow_up import FollowUpStore
 
@@ -94,7 +94,8 @@ class SqliteFollowUpStore(FollowUpStore):
 
     def append_message(self, reference: str, *, kind: str, actor: str, message_id: str,
                        sealed: Mapping[str, Any], at: datetime,
-                       pending: Sequence[PendingTask] = ()) -> CaseEvent:
+                       pending: Sequence[PendingTask] = (),
+                       attachments: Sequence[Mapping[str, Any]] = ()) -> CaseEvent:
         with self._db.transaction() as db:
             seen = db.execute("SELECT seq FROM follow_up_message_ids "
                               "WHERE reference = ? AND message_id = ?",
@@ -107,7 +108,7 @@ class SqliteFollowUpStore(FollowUpStore):
                 raise LookupError(f"no case {reference}")
             case = case_from_doc(json.loads(row[0]))
             event = CaseEvent(seq=case.event_count + 1, at=at, kind=kind, actor=actor,
-                              details={"message_id": message_id, "sealed": dict(sealed)})
+                              details=message_details(message_id, sealed, attachments))
             updated = replace(case, event_count=event.seq, updated_at=at)
             db.execute("UPDATE cases SET doc = ? WHERE reference = ?",
                        (dump_doc(case_doc(updated)), reference))

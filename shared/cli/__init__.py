@@ -54,6 +54,25 @@ def sweep_command() -> None:
         sys.exit(1)
 
 
+@main.command("sweep-files")
+def sweep_files_command() -> None:
+    """Remove stored files no case refers to (what the sweep function also does) and
+    print how many."""
+    try:
+        uc = bootstrap.container().use_cases
+        swept = uc.sweep_files()
+    except config.ConfigError as error:
+        raise click.ClickException(str(error)) from error
+    if swept is None:
+        click.echo(json.dumps({"orphans": 0, "incoming": 0, "failed": 0,
+                               "note": "attachments are not accepted here"}))
+        return
+    click.echo(json.dumps({"orphans": swept.orphans, "incoming": swept.incoming,
+                           "failed": swept.failed}))
+    if swept.failed:
+        sys.exit(1)
+
+
 @main.command()
 @click.option("--output", "-o", default="docs/openapi.json", show_default=True,
               help="Where to write the document; - for standard output.")

@@ -79,8 +79,9 @@ MALFORMED: Final = "malformed"
 BOMB: Final = "archive_bomb"
 POLYGLOT: Final = "polyglot"
 BAD_NAME: Final = "bad_name"
+UPLOAD_MISSING: Final = "upload_missing"  # a signed upload never made, or expired
 REFUSALS: Final = (TOO_LARGE, TOTAL_TOO_LARGE, TOO_MANY, EMPTY, NOT_ALLOWED, MISMATCH,
-                   ENCRYPTED, MALFORMED, BOMB, POLYGLOT, BAD_NAME)
+                   ENCRYPTED, MALFORMED, BOMB, POLYGLOT, BAD_NAME, UPLOAD_MISSING)
 # Limits are answered 413, the rest 422.
 OVER_LIMIT: Final = frozenset({TOO_LARGE, TOTAL_TOO_LARGE})
 
@@ -285,3 +286,42 @@ def blob_name(reference: str, attachment: str, copy: str) -> str:
     if copy not in ("cleaned", "original"):
         raise ValueError(copy)
     return f"{reference}/{attachment}/{copy}"
+
+
+# Files uploaded through a signed URL wait, as they came, under ``incoming/<upload id>`` of
+# a private bucket of their own until a submission takes them in (checked, cleaned,
+# scanned and sealed like any other file); what is left there is swept.
+INCOMING_PREFIX: Final = "incoming/"
+_UPLOAD_ID_LENGTH: Final = 32
+
+
+def upload_id(token: bytes) -> str:
+    """An upload's id, from 16 random bytes: unguessable, it is what lets a submission
+    take the file in."""
+    if len(token) != _UPLOAD_ID_LENGTH // 2:
+        raise ValueError("an upload id needs 16 random bytes")
+    return token.hex()
+
+
+def is_upload_id(value: object) -> bool:
+    return (isinstance(value, str) and len(value) == _UPLOAD_ID_LENGTH
+            and all(ch in "0123456789abcdef" for ch in value))
+
+
+def incoming_name(upload: str) -> str:
+    """The object a signed URL lets a client write."""
+    if not is_upload_id(upload):
+        raise ValueError("not an upload id")
+    return f"{INCOMING_PREFIX}{upload}"
+
+
+@dataclass(frozen=True)
+class SignedUpload:
+    """Where and how a client uploads one file: a V4 signed URL, the method, the headers
+    the request must carry (they are signed), and until when it may be used."""
+
+    upload_id: str
+    url: str
+    method: str
+    headers: Mapping[str, str]
+    expires_at: str  # ISO 8601, UTC

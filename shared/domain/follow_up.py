@@ -15,17 +15,18 @@ newer version, say) gets a plain fallback instead of an error.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from types import MappingProxyType
-from typing import Final
+from typing import Any, Final
 
 from shared.domain.case_workflows import REFERRED_AS_MISCONDUCT, WORKFLOWS
 from shared.domain.records import CaseEvent, Forwarding
 from shared.domain.workflow import Workflow
 
-# Case history events that carry a message (details: message_id + sealed text).
+# Case history events that carry a message (details: message_id + sealed text, and the
+# records of the files a submitter added with it).
 REPLY_TO_SUBMITTER = "reply_to_submitter"
 SUBMITTER_MESSAGE = "submitter_message"
 MESSAGE_KINDS = (REPLY_TO_SUBMITTER, SUBMITTER_MESSAGE)
@@ -42,6 +43,15 @@ SUBMITTER_ACTOR = "submitter"
 FAILURES_BEFORE_LOCK = 5
 REFERENCE_FAILURES_BEFORE_PACING = 200
 MESSAGE_MAX_LENGTH = 20000
+
+
+def message_details(message_id: str, sealed: Mapping[str, Any],
+                    attachments: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
+    """The details of a message event: its id, its sealed text and its files, if any."""
+    details: dict[str, Any] = {"message_id": message_id, "sealed": dict(sealed)}
+    if attachments:
+        details["attachments"] = [dict(a) for a in attachments]
+    return details
 
 
 def receipt_checks(reference: str) -> str:

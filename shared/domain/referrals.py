@@ -149,13 +149,17 @@ def attachment_entry(attachment: Attachment, file_name: str | None = None,
 
 def supplement_document(*, supplement_id: str, referral_id: str, reference: str,
                         investigations_case_id: str | None, added_at: datetime,
-                        text: str) -> JSON:
+                        text: str, attachments: Sequence[JSON] = ()) -> JSON:
     """The JSON document that adds what the submitter wrote on the follow-up page after
-    the case was referred to the same referral."""
-    return {"format": SUPPLEMENT_FORMAT, "supplement_id": supplement_id,
-            "referral_id": referral_id, "ethics_office_reference": reference,
-            "investigations_case_id": investigations_case_id,
-            "added_at": added_at.isoformat(), "from": "submitter", "text": text}
+    the case was referred to the same referral, with the files they added with it (each
+    an ``attachment_entry``), if any."""
+    document: JSON = {"format": SUPPLEMENT_FORMAT, "supplement_id": supplement_id,
+                      "referral_id": referral_id, "ethics_office_reference": reference,
+                      "investigations_case_id": investigations_case_id,
+                      "added_at": added_at.isoformat(), "from": "submitter", "text": text}
+    if attachments:
+        document["attachments"] = list(attachments)
+    return document
 
 
 def reporter_email(form: str, payload: Mapping[str, Any]) -> str | None:

@@ -189,8 +189,11 @@ class Post:
 
 
 def receive_post(container: UseCases, request: Request, function: str, limit: int,
-                 again: Again, *, rate_limit: RateLimit | None = None) -> Post | Response:
-    """Run the checks every browser post passes; a Response if one refuses it."""
+                 again: Again, *, rate_limit: RateLimit | None = None,
+                 file_refused: Again | None = None) -> Post | Response:
+    """Run the checks every browser post passes; a Response if one refuses it.
+    ``file_refused`` shows the page again when a file of a multipart post is over a limit
+    (by default a form's last step does, and any other post gets the problem page)."""
     origin = origin_of(request, container.settings.site_origin)
     if origin is Origin.CROSS:
         refused(function, "cross_site")
@@ -210,9 +213,9 @@ def receive_post(container: UseCases, request: Request, function: str, limit: in
         ctx = page_context(container, request,
                            language(request, values.get(security.LANGUAGE_FIELD)))
         refused(function, f"http_{problem.status}")
-        if "draft" not in values:
+        if file_refused is None and "draft" not in values:
             return views.problem(ctx, problem.status, "too_large")
-        return again(ctx, values, problem.status, evidence_notices.refused(
+        return (file_refused or again)(ctx, values, problem.status, evidence_notices.refused(
             problem.refused.reason, problem.refused.name, ctx.language.code,
             container.evidence_limits))
     except HttpProblem as problem:

@@ -41,6 +41,7 @@ from schemas.cases import (
     LegalHoldSchema,
     MeasureSchema,
     MessageSchema,
+    OriginalReasonSchema,
     RecordedReportSchema,
     TransitionSchema,
 )
@@ -825,6 +826,33 @@ def _record(visit: Visit) -> Response:
         ack.reference, ack.receipt, ctx.when(ack.received_at), ack.proof))
 
 
+ORIGINAL_REASON = N_("Say why you open the original: at most 2,000 characters, without "
+                     "control or invisible characters. The reason is recorded in the "
+                     "history.")
+
+
+def _original(visit: Visit, reference: str) -> Response:
+    """The original of a file, as it came, for an administrator who gives a reason: the
+    reason is recorded in the case's history with the download, before anything is opened
+    (as through the case API)."""
+    assert visit.officer is not None
+    from shared.endpoints.cases import file_response
+
+    values = _post_values(visit)
+    if isinstance(values, Response):
+        return values
+    attachment_id = values.get("attachment_id", "")
+    try:
+        reason = _load(OriginalReasonSchema(), {"reason": values.get("reason", "")},
+                       visit)["reason"]
+    except ValidationError:
+        problems = Problems("original", {"reason": visit.ctx.gettext(ORIGINAL_REASON)},
+                            None, values)
+        return _case(visit, reference, problems=problems, status=422)
+    return file_response(visit.desk.download_attachment(
+        reference, attachment_id, visit.officer, original_reason=reason), attachment_id)
+
+
 ROUTES = routes([
     Rule("/assets/<name>", endpoint=_asset, methods=["GET"]),
     Rule("/disclosure", endpoint=_disclosure, methods=["GET"]),
@@ -846,6 +874,7 @@ ROUTES = routes([
     Rule("/cases/<reference:reference>", endpoint=_case, methods=["GET"]),
     Rule("/cases/<reference:reference>/files/<attachment_id>", endpoint=_file,
          methods=["GET"]),
+    Rule("/cases/<reference:reference>/originals", endpoint=_original, methods=["POST"]),
     Rule(f"/cases/<reference:reference>/<any({', '.join(ACTIONS)}):action>", endpoint=_act,
          methods=["POST"]),
 ], converters={"reference": ReferenceConverter, "hex32": Hex32, "staff_id": StaffId})

@@ -8,21 +8,33 @@ receipt code. An opened case lives in a short-lived cookie (post, redirect,
 get): the browser's history holds only the address of the case page, which shows "This
 page has expired" once the case is left or its time is up. Adding information needs that
 cookie; if it has expired, the person is asked for the receipt again and the message they
-wrote travels with that form, so it is not lost.
+wrote travels with that form, so it is not lost (files do not: they are asked for again).
+
+Information may come with files (a multipart post, where attachments are accepted): checked,
+cleaned and scanned as the forms' files are, before anything is added; the page that
+answers says what was removed from each (docs/evidence.md).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask import Request, Response
 
 from schemas.follow_up import FollowUpLookupSchema, FollowUpMessageSchema, FollowUpReviewSchema
+from shared.domain import evidence_notices
+from shared.domain.evidence import FileRefused, Upload
 from shared.endpoints import browser, guards, page_state
+from shared.endpoints.base import unavailable
 from shared.endpoints.confirmation import see_other
+from shared.endpoints.errors import ANSWERS
 from shared.endpoints.validation import validated
+from shared.http.forms import MULTIPART_TYPE
 from shared.http.problems import HttpProblem
+from shared.ports.evidence import EvidenceUnavailable, ScannerUnavailable
+from shared.ports.storage import StoreUnavailable
 from shared.services.follow_up import CaseView, Locked, NoMatch, Paced
 from shared.services.proxy_intake import NotReviewable
 from shared.web import follow_up_views, security, views
@@ -51,6 +63,10 @@ TOO_MANY = N_("Too many attempts from your network in a short time. Try again in
               "%(time)s.")
 EXPIRED_REVIEW = N_("For your safety, your case was closed on this device. Enter your "
                     "reference and receipt code again, then answer about the record.")
+MESSAGES_LIMIT = browser.RateLimit("follow_up_message", TOO_MANY)
+UNAVAILABLE = N_("The service is busy and nothing was added. Your message is kept below: "
+                 "wait a moment and send it again, with its files.")
+FILES_AGAIN = N_("Attach your files again when you send it.")
 EXPIRED = N_("For your safety, your case was closed on this device. Enter your reference and "
              "receipt code again: your message is kept and will be added to your case.")
 
@@ -151,33 +167,95 @@ def show_case(container: UseCases, request: Request) -> Response:
 
 
 def _add(container: UseCases, request: Request, ctx: views.PageContext, view: CaseView,
-         opened_at: float, body: dict[str, object]) -> Response:
-    try:
-        data = validated(_MESSAGE, {k: v for k, v in body.items() if v is not None}, container)
-    except HttpProblem as problem:
+         opened_at: float, body: dict[str, object],
+         uploads: Sequence[Upload] = ()) -> Response:
+    def again(status: int, *, errors: dict[str, list[object]] | None = None,
+              notice: str | None = None, headers: dict[str, str] | None = None) -> Response:
         cookie = page_state.case_cookie(container, request, ctx.cookie, view.reference,
                                         opened_at)
         return follow_up_views.case(ctx, view, message=str(body.get("message") or ""),
-                                    errors=flat_errors(problem.errors, {}), status=422,
-                                    cookies=(cookie,))
+                                    errors=errors, notice=notice, status=status,
+                                    cookies=(cookie,), headers=headers)
+
+    try:
+        data = validated(_MESSAGE, {k: v for k, v in body.items() if v is not None}, container)
+    except HttpProblem as problem:
+        return again(422, errors=flat_errors(problem.errors, {}))
     if view.purged_at is not None:  # a purged case takes nothing: its page says so
         return _to_case(container, request, ctx, view.reference, opened_at)
+    # Files are checked after the text, and a refused one adds nothing (the text is kept).
     try:
-        container.follow_up.add_message(view.reference, data["message"], data["message_id"])
-    except NoMatch:  # purged since the page was read
+        evidence = tuple(container.prepare_evidence(uploads)) if uploads else ()
+    except FileRefused as refused:
+        browser.refused(FUNCTION, f"http_{refused.status}")
+        return again(refused.status, notice=evidence_notices.refused(
+            refused.reason, refused.name, ctx.language.code, container.evidence_limits))
+    except ScannerUnavailable as error:
+        unavailable(FUNCTION, error)
+        answer = ANSWERS[ScannerUnavailable].problem(error)
+        return again(answer.status, notice=ctx.gettext(UNAVAILABLE), headers=answer.headers)
+    try:
+        added = container.follow_up.add_message(view.reference, data["message"],
+                                                 data["message_id"], evidence=evidence)
+    except (StoreUnavailable, EvidenceUnavailable) as error:
+        unavailable(FUNCTION, error)
+        answer = ANSWERS[StoreUnavailable].problem(error)
+        return again(answer.status, notice=ctx.gettext(UNAVAILABLE), headers=answer.headers)
+    except NoMatch:  # purged since the page was read: its page says so
         return _to_case(container, request, ctx, view.reference, opened_at)
+    if added.files:
+        # What was removed from each file is said on the page that answers the post: the
+        # names of the files never go into a cookie. A reload posts the same message id
+        # again, which adds nothing.
+        told = [" ".join(evidence_notices.tell(notice, ctx.language.code))
+                for notice in added.files]
+        cookie = page_state.case_cookie(container, request, ctx.cookie, view.reference,
+                                        opened_at)
+        return follow_up_views.case(ctx, container.follow_up.read_case(view.reference),
+                                    added=True, files=told, cookies=(cookie,))
     return _to_case(container, request, ctx, view.reference, opened_at, added=True)
 
 
+def _case_again(container: UseCases, request: Request) -> browser.Again:
+    """The case page again, the text kept and a file named, when a file of a post is over
+    a limit (the lookup page if the case is no longer open on this browser)."""
+
+    def again(ctx: views.PageContext, values: dict[str, str], status: int,
+              notice: str | None = None, *,
+              headers: dict[str, str] | None = None) -> Response:
+        opened = page_state.read_case(container, request)
+        if opened is None:
+            return _lookup_again(ctx, values, status, notice, headers=headers)
+        try:
+            view = container.follow_up.read_case(opened.reference)
+        except NoMatch:
+            return _lookup_again(ctx, {}, 422, ctx.gettext(NO_MATCH))
+        cookie = page_state.case_cookie(container, request, ctx.cookie, view.reference,
+                                        opened.opened_at)
+        return follow_up_views.case(ctx, view, message=values.get("message", ""),
+                                    notice=notice, status=status, cookies=(cookie,),
+                                    headers=headers)
+
+    return again
+
+
 def add_information(container: UseCases, request: Request) -> Response:
-    """POST /follow-up/message: add the submitter's text to the case they opened."""
-    post = browser.receive_post(container, request, FUNCTION, LIMIT, _lookup_again)
+    """POST /follow-up/message: add the submitter's text, and files, to the case they
+    opened."""
+    # A post that may carry files is counted before its body is read, as the forms' posts
+    # are; one without is counted once it is known to be a message (not a language switch).
+    with_files = request.mimetype == MULTIPART_TYPE
+    post = browser.receive_post(container, request, FUNCTION, LIMIT, _lookup_again,
+                                rate_limit=MESSAGES_LIMIT if with_files else None,
+                                file_refused=_case_again(container, request))
     if isinstance(post, Response):
         return post
     ctx, values = post.ctx, post.values
     opened = page_state.read_case(container, request)
     if opened is None:
-        return _lookup_again(ctx, values, 403, ctx.gettext(EXPIRED))
+        # The text travels with the receipt form; files are never held unstored.
+        notice = ctx.gettext(EXPIRED) + (" " + ctx.gettext(FILES_AGAIN) if post.files else "")
+        return _lookup_again(ctx, values, 403, notice)
     try:
         view = container.follow_up.read_case(opened.reference)
     except NoMatch:
@@ -188,11 +266,12 @@ def add_information(container: UseCases, request: Request) -> Response:
                                         opened.opened_at)
         return follow_up_views.case(switched, view, message=values.get("message", ""),
                                     cookies=(cookie,))
-    limited = browser.rate_limited(container, request, post, "follow_up_message", FUNCTION,
-                                   TOO_MANY, _lookup_again)
-    if limited is not None:
-        return limited
-    return _add(container, request, ctx, view, opened.opened_at, post.body)
+    if not with_files:
+        limited = browser.rate_limited(container, request, post, MESSAGES_LIMIT.bucket,
+                                       FUNCTION, TOO_MANY, _lookup_again)
+        if limited is not None:
+            return limited
+    return _add(container, request, ctx, view, opened.opened_at, post.body, post.files)
 
 
 def review_record(container: UseCases, request: Request) -> Response:

@@ -1,5 +1,6 @@
-"""The Cloud Scheduler target that re-queues pending work, raises deadline alerts and
-purges the cases whose retention date has passed."""
+"""The Cloud Scheduler target that re-queues pending work, raises deadline alerts, sends
+the disclosure programme's reminders, purges the cases whose retention date has passed and
+sweeps orphaned files."""
 
 from __future__ import annotations
 
@@ -17,19 +18,23 @@ if TYPE_CHECKING:
 
 
 def _sweep(uc: UseCases, request: Request) -> Response:
-    """Re-queue pending work; 503 if some could not be re-queued, so the scheduler records
-    a failure and the next run tries again."""
+    """Re-queue pending work, and remove stored files no case refers to; 503 if some work
+    could not be re-queued or some file removed, so the scheduler records a failure and
+    the next run tries again."""
     require_task_caller(request, uc, "sweep")
     require_post(request)
     report = uc.sweep()
-    failed = report.failed or report.reminders_failed
-    return json_response(503 if failed else 200,
-                         {"requeued": len(report.requeued), "failed": len(report.failed),
-                          "alerts": len(report.alerts), "lapsed": len(report.lapsed),
-                          "reminders": len(report.reminders),
-                          "reminders_failed": len(report.reminders_failed),
-                          "purged": len(report.purged)},
-                         dict(RETRY_LATER) if failed else {})
+    files = uc.sweep_files()
+    failed = bool(report.failed or report.reminders_failed) or bool(files and files.failed)
+    body: dict[str, object] = {
+        "requeued": len(report.requeued), "failed": len(report.failed),
+        "alerts": len(report.alerts), "lapsed": len(report.lapsed),
+        "reminders": len(report.reminders),
+        "reminders_failed": len(report.reminders_failed), "purged": len(report.purged)}
+    if files is not None:
+        body["files"] = {"orphans": files.orphans, "incoming": files.incoming,
+                         "failed": files.failed}
+    return json_response(503 if failed else 200, body, dict(RETRY_LATER) if failed else {})
 
 
 def sweep_endpoint(wiring: Wiring) -> Handler:

@@ -4,8 +4,9 @@ store of sealed files, with the errors each raises."""
 from __future__ import annotations
 
 import abc
+from datetime import datetime, timedelta
 
-from shared.domain.evidence import Cleaned, ScanResult
+from shared.domain.evidence import Cleaned, ScanResult, SignedUpload
 
 
 class ScannerUnavailable(Exception):
@@ -66,3 +67,39 @@ class EvidenceBlobs(abc.ABC):
     @abc.abstractmethod
     def names(self, prefix: str = "") -> list[str]:
         """The names stored under ``prefix``, sorted."""
+
+    @abc.abstractmethod
+    def names_older_than(self, before: datetime) -> list[str]:
+        """The names of objects written before ``before``, sorted. Raises
+        EvidenceUnavailable."""
+
+
+class IncomingUploads(abc.ABC):
+    """A private bucket where a client uploads a file through a V4 signed URL, as it came
+    (nothing there is checked yet: only the submit functions read it, and only to check,
+    clean, scan and seal it into ``EvidenceBlobs``)."""
+
+    @abc.abstractmethod
+    def signed_put(self, name: str, *, content_type: str, size: int,
+                   valid_for: timedelta) -> SignedUpload:
+        """A V4 signed URL to PUT ``size`` bytes of ``content_type`` under ``name``, for
+        ``valid_for`` from now (a signature's time is the signer's real clock); the headers
+        it signs must come with the request. Raises EvidenceUnavailable when the URL cannot
+        be signed."""
+
+    @abc.abstractmethod
+    def size(self, name: str) -> int:
+        """The stored size of ``name`` (read before its bytes). Raises EvidenceMissing,
+        EvidenceUnavailable."""
+
+    @abc.abstractmethod
+    def read(self, name: str) -> bytes:
+        """The bytes under ``name``. Raises EvidenceMissing, EvidenceUnavailable."""
+
+    @abc.abstractmethod
+    def delete(self, name: str) -> None:
+        """Remove ``name`` if it is there. Raises EvidenceUnavailable."""
+
+    @abc.abstractmethod
+    def names_older_than(self, prefix: str, before: datetime) -> list[str]:
+        """The names under ``prefix`` written before ``before``, sorted."""

@@ -16,7 +16,8 @@ class FollowUpStore(abc.ABC):
 
     Messages are case history events of kind ``reply_to_submitter`` (written by officers)
     or ``submitter_message`` (written by the follow-up page), with details
-    ``{"message_id": <hex>, "sealed": <envelope>}``: the text is never stored in clear.
+    ``{"message_id": <hex>, "sealed": <envelope>}`` (and ``"attachments"``, the records of
+    the files the submitter added with the message): the text is never stored in clear.
     Lockout counters of receipt checks are kept per reference, known or not, so a paced
     reference says nothing about whether a case exists. They count every client's checks
     together and hold nothing about any client (the per-client counters are the
@@ -44,10 +45,12 @@ class FollowUpStore(abc.ABC):
     @abc.abstractmethod
     def append_message(self, reference: str, *, kind: str, actor: str, message_id: str,
                        sealed: Mapping[str, Any], at: datetime,
-                       pending: Sequence[PendingTask] = ()) -> CaseEvent:
+                       pending: Sequence[PendingTask] = (),
+                       attachments: Sequence[Mapping[str, Any]] = ()) -> CaseEvent:
         """Append a message event with the case's next sequence number and bump the case's
         ``event_count`` and ``updated_at``, with ``pending`` work (the officers' notices),
-        in one atomic write.
+        in one atomic write. ``attachments`` (the details of files already stored) go in
+        the event's details, when there are any.
 
         Idempotent on ``(reference, message_id)``: the same id again on the same case
         changes nothing and returns the event stored first. The id is the client's, so it

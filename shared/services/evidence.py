@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from shared.domain import evidence as ev
@@ -24,6 +26,7 @@ from shared.domain.evidence import (
     FileRefused,
     Prepared,
     ScanResult,
+    SignedUpload,
     Upload,
     attachments_of,
 )
@@ -31,7 +34,14 @@ from shared.domain.file_types import identify
 from shared.domain.sealing import EVIDENCE, EVIDENCE_ORIGINAL, evidence_context
 from shared.domain.text_input import forbidden_character
 from shared.logs import get_logger
-from shared.ports.evidence import EvidenceBlobs, EvidenceUnavailable, MetadataCleaner, Scanner
+from shared.ports.evidence import (
+    EvidenceBlobs,
+    EvidenceMissing,
+    EvidenceUnavailable,
+    IncomingUploads,
+    MetadataCleaner,
+    Scanner,
+)
 from shared.ports.sealing import PayloadCipher, PayloadSealer
 from shared.ports.storage import IntakeStore
 
@@ -200,3 +210,110 @@ def case_attachments(store: IntakeStore, reference: str) -> list[Attachment]:
     """The files attached to a case, in the order they came."""
     return [attachment for event in store.case_events(reference)
             for attachment in attachments_of(event.details)]
+
+
+def submitted_attachments(store: IntakeStore, reference: str) -> list[Attachment]:
+    """The files that came with the submission itself (not those added later on the
+    follow-up page): what its referral carries."""
+    return [attachment for event in store.case_events(reference) if event.kind == "received"
+            for attachment in attachments_of(event.details)]
+
+
+def offer_upload(name: str, size: int, media_type: str, *, limits: ev.EvidenceLimits,
+                 incoming: IncomingUploads, valid_for: timedelta) -> SignedUpload:
+    """A V4 signed URL for one file of ``size`` bytes, to a private bucket where it waits,
+    unchecked, until a submission takes it in (``take_in``). Refused (FileRefused naming
+    it) when the name is not acceptable or the size over the per-file limit, so a client
+    learns before it uploads."""
+    if not limits.max_files:
+        raise FileRefused(ev.TOO_MANY, "Attachments are not accepted here.").named(name, 0)
+    try:
+        _check_name(name)
+        limits.check_sizes([size])
+    except FileRefused as refused:
+        raise refused.named(name, 0) from None
+    upload = ev.upload_id(secrets.token_bytes(16))
+    return incoming.signed_put(ev.incoming_name(upload),
+                               content_type=media_type or "application/octet-stream",
+                               size=size, valid_for=valid_for)
+
+
+def take_in(references: Sequence[tuple[str, str]], *, limits: ev.EvidenceLimits,
+            incoming: IncomingUploads, first_index: int = 0) -> list[Upload]:
+    """The files uploaded through signed URLs (``(upload id, name)``), read back for
+    ``prepare`` to check, scan and clean as any other file. Each size is read before its
+    bytes: one over a limit, or missing (never uploaded, or swept), is a FileRefused naming
+    it (its index after ``first_index`` files that came in the body)."""
+    limits.check_count(first_index + len(references))
+    sizes = []
+    for index, (upload, name) in enumerate(references):
+        try:
+            sizes.append(incoming.size(ev.incoming_name(upload)))
+        except EvidenceMissing:
+            raise FileRefused(ev.UPLOAD_MISSING, "Nothing was uploaded under this upload id, "
+                              "or the upload is no longer kept: upload the file again.",
+                              name=name, index=first_index + index) from None
+    try:
+        limits.check_sizes(sizes)
+    except FileRefused as refused:
+        index = refused.index or 0
+        raise refused.named(references[index][1], first_index + index) from None
+    uploads = []
+    for index, (upload, name) in enumerate(references):
+        try:
+            data = incoming.read(ev.incoming_name(upload))
+        except EvidenceMissing:
+            raise FileRefused(ev.UPLOAD_MISSING, "The upload is no longer kept: upload the "
+                              "file again.", name=name, index=first_index + index) from None
+        if len(data) != sizes[index]:  # replaced since its size was read: read it again
+            raise FileRefused(ev.MALFORMED, "The file changed while it was read: send it "
+                              "again.", name=name, index=first_index + index)
+        uploads.append(Upload(name, "", data))
+    return uploads
+
+
+@dataclass(frozen=True)
+class FilesSweep:
+    """What a sweep of stored files removed: sealed objects no case refers to, and
+    uploads through signed URLs past their time."""
+
+    orphans: int
+    incoming: int
+    failed: int
+
+
+def sweep_files(*, store: IntakeStore, blobs: EvidenceBlobs,
+                incoming: IncomingUploads | None, now: datetime, grace: timedelta,
+                incoming_grace: timedelta) -> FilesSweep:
+    """Remove what is stored and referenced by no case: the sealed copies of a submission
+    or a follow-up message whose write failed (or never came), written more than
+    ``grace`` ago (a write still under way is younger than that), and files uploaded
+    through signed URLs more than ``incoming_grace`` ago (an idempotent retry may still
+    read them until then). Each object is checked against its own case, read afresh; one
+    that cannot be removed is counted and left for the next sweep."""
+    orphans = failed = 0
+    known: dict[str, set[str]] = {}
+    for name in blobs.names_older_than(now - grace):
+        reference = name.split("/", 1)[0]
+        if reference not in known:
+            found = store.get_case(reference)
+            known[reference] = (set(stored_names(reference, case_attachments(store, reference)))
+                                if found is not None else set())
+        if name in known[reference]:
+            continue
+        try:
+            blobs.delete(name)
+            orphans += 1
+        except EvidenceUnavailable:
+            failed += 1
+    taken = 0
+    if incoming is not None:
+        for name in incoming.names_older_than(ev.INCOMING_PREFIX, now - incoming_grace):
+            try:
+                incoming.delete(name)
+                taken += 1
+            except EvidenceUnavailable:
+                failed += 1
+    log.info("stored files swept", extra={"event": "files_swept", "orphans": orphans,
+                                          "incoming": taken, "failed": failed})
+    return FilesSweep(orphans, taken, failed)

@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import functools
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from shared.domain import casework, notifications
+from shared.domain.evidence import FileNotice, Prepared, attachments_of
 from shared.domain.follow_up import (
     FAILURES_BEFORE_LOCK,
     MESSAGE_KINDS,
@@ -52,11 +53,13 @@ from shared.domain.retention import RetentionRefused
 from shared.domain.sealing import IntegrityFailure, event_context
 from shared.logs import get_logger
 from shared.ports.clock import Clock
+from shared.ports.evidence import EvidenceBlobs
 from shared.ports.follow_up import FollowUpStore
 from shared.ports.rate_limits import RateLimiter
 from shared.ports.sealing import PayloadCipher
 from shared.ports.storage import IntakeStore
 from shared.ports.tasks import TaskQueue
+from shared.services import evidence as evidence_files
 from shared.services import integrity, proxy_intake, retention
 from shared.services.proxy_intake import NotReviewable
 from shared.services.tasks import enqueue_stored
@@ -125,6 +128,17 @@ class OfficerRecord:
     # What was recorded: the submission as its form takes it; None if it did not open
     # (an integrity alert was raised).
     submission: Mapping[str, Any] | None
+
+
+@dataclass(frozen=True)
+class AddedMessage:
+    """The submitter's message as stored (the first one, on a retry), what they are told
+    of each file they sent with it, and whether its files had been added before (those
+    of the first attempt stand)."""
+
+    event: CaseEvent
+    files: tuple[FileNotice, ...] = ()
+    replayed: bool = False
 
 
 @functools.cache
@@ -270,7 +284,7 @@ def review_record(reference: str, answer: str, correction: str | None, message_i
     if answer == CORRECT and correction:
         seq = add_message(reference, correction, message_id, store=store, follow_up=follow_up,
                           cipher=cipher, queue=queue, clock=clock,
-                          policy=policy).seq
+                          policy=policy).event.seq
     proxy_intake.review_record(reference, answer, store=store, clock=clock, message_seq=seq)
 
 
@@ -291,17 +305,27 @@ def read_case(reference: str, *, store: IntakeStore, follow_up: FollowUpStore,
 
 def add_message(reference: str, text: str, message_id: str, *, store: IntakeStore,
                 follow_up: FollowUpStore, cipher: PayloadCipher, queue: TaskQueue,
-                clock: Clock, policy: Policy) -> CaseEvent:
+                clock: Clock, policy: Policy, evidence: Sequence[Prepared] = (),
+                blobs: EvidenceBlobs | None = None) -> AddedMessage:
     """Seal the submitter's text and append it to the case's history (idempotent on
     ``message_id`` within this case), together with notices to the office and the
     assigned officer (no text in them) and, for a case referred to the investigations
     office (a misconduct report always is), its delivery there as a supplement to the
     referral. A case whose retention clock runs is kept a full period from now (first, so
     the message is never purged on the old date). The caller has checked the submitter's
-    access to the case; a purged case takes nothing (NoMatch)."""
+    access to the case; a purged case takes nothing (NoMatch).
+
+    Files (``evidence``, checked and cleaned by ``shared.services.evidence.prepare``) are
+    sealed to the case and stored first, under attachment ids of their own, and the
+    message event records them: officers see them with the case's other files and the
+    supplement carries their cleaned copies. If the message was already added (a retry),
+    the files of this attempt are removed and the message's first files stand. Raises
+    EvidenceUnavailable (nothing added) when the files cannot be stored."""
     case = store.get_case(reference)
     if case is None or case.purged_at is not None:
         raise NoMatch()
+    if evidence and blobs is None:
+        raise RuntimeError("attachments need an evidence store")
     try:
         retention.push_back(reference, store=store, clock=clock, policy=policy)
     except RetentionRefused:  # purged meanwhile
@@ -309,6 +333,16 @@ def add_message(reference: str, text: str, message_id: str, *, store: IntakeStor
     now = clock.now()
     sealed = cipher.seal(event_context(SUBMITTER_MESSAGE, reference, message_id),
                          text.encode("utf-8"))
+    files: list[dict[str, Any]] = []
+    stored: list[str] = []
+    if evidence and blobs is not None:
+        # Ids of this attempt's own: a retry never overwrites the files a first attempt
+        # recorded (it may have carried other bytes under the same message id).
+        attempt_id = f"m{secrets.token_hex(12)}"
+        attachments = evidence_files.store(evidence, submission_id=attempt_id,
+                                           reference=reference, sealer=cipher, blobs=blobs)
+        files = [a.as_details() for a in attachments]
+        stored = evidence_files.stored_names(reference, attachments)
     notices = tuple(
         PendingTask("notify", case.submission_id, reference, now, now, item=item)
         for item in notifications.items("submitter_message", qualifier=message_id)
@@ -317,10 +351,23 @@ def add_message(reference: str, text: str, message_id: str, *, store: IntakeStor
         notices += (PendingTask("forward", case.submission_id, reference, now, now,
                                 item=supplement_item(message_id),
                                 urgent=bool(case.forwarding and case.forwarding.urgent)),)
-    event = follow_up.append_message(reference, kind=SUBMITTER_MESSAGE, actor=SUBMITTER_ACTOR,
-                                     message_id=message_id, sealed=sealed, at=now,
-                                     pending=notices)
+    try:
+        event = follow_up.append_message(reference, kind=SUBMITTER_MESSAGE,
+                                         actor=SUBMITTER_ACTOR, message_id=message_id,
+                                         sealed=sealed, at=now, pending=notices,
+                                         attachments=files)
+    except LookupError:
+        if blobs is not None:
+            evidence_files.discard(stored, blobs)
+        raise NoMatch() from None
+    # Any other failure may have happened after the write took effect: the files stay,
+    # and the sweep of orphaned files removes them if no event names them.
+    kept = {a.attachment_id for a in attachments_of(event.details)}
+    replayed = any(f["attachment_id"] not in kept for f in files)
+    if replayed and blobs is not None:
+        evidence_files.discard(stored, blobs)
     enqueue_stored(queue, notices)
     log.info("submitter added information", extra={"event": "submitter_message",
-                                                   "reference": reference, "seq": event.seq})
-    return event
+                                                   "reference": reference, "seq": event.seq,
+                                                   "files": len(files)})
+    return AddedMessage(event, evidence_files.notices(evidence), replayed)

@@ -12,13 +12,13 @@ before it leaves, de-duplicated by the receiver, retried, and visibly failed in 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from shared.domain import forwarding
-from shared.domain.evidence import safe_download_name
+from shared.domain.evidence import Attachment, attachments_of, safe_download_name
 from shared.domain.follow_up import SUBMITTER_MESSAGE
 from shared.domain.records import Case, CaseChange, Submission, UnknownSubmission
 from shared.domain.referrals import attachment_entry, referral_document, supplement_document
@@ -111,7 +111,7 @@ def _forward_referral(submission: Submission, p: _Ports) -> ForwardOutcome:
         # an officer, and the alert is raised.
         return fail(f"integrity check failed ({failure.code})")
     try:
-        files = _attachments(reference, p)
+        files = _attachments(reference, evidence.submitted_attachments(p.store, reference), p)
     except (SealBroken, EvidenceMissing) as broken:
         # A file that does not open where it is kept never leaves: the referral fails in
         # front of an officer rather than go without it.
@@ -171,11 +171,21 @@ def _forward_supplement(submission: Submission, message_id: str,
     message = _message(case, message_id, p)
     if message is None:
         return fail("integrity check failed (the message does not open where it is kept)")
-    added_at, text = message
+    added_at, text, added_files = message
+    try:
+        files = _attachments(reference, added_files, p)
+    except (SealBroken, EvidenceMissing) as broken:
+        return fail(f"an attached file failed its integrity check ({type(broken).__name__})")
+    except EvidenceUnavailable as error:
+        if attempt >= p.max_attempts:
+            return fail(f"the attached files could not be read after {attempt} attempts")
+        p.store.update_case(reference, lambda c: forwarding.supplement_attempt_failed(
+            c, message_id, attempt, "attached files unavailable", p.clock.now()))
+        raise ForwardLater("attached files unavailable") from error
     document = supplement_document(
         supplement_id=supplement.supplement_id, referral_id=referral.referral_id,
         reference=reference, investigations_case_id=referral.investigations_case_id,
-        added_at=added_at, text=text)
+        added_at=added_at, text=text, attachments=files)
     delivered = _deliver(p, reference, supplement.supplement_id, document, attempt, fail,
                          lambda c, reason: forwarding.supplement_attempt_failed(
                              c, message_id, attempt, reason, p.clock.now()))
@@ -205,9 +215,10 @@ def _deliver(p: _Ports, reference: str, key: str, document: dict[str, Any], atte
         raise ForwardLater(reason) from error
 
 
-def _attachments(reference: str, p: _Ports) -> list[dict[str, Any]]:
-    """The referral's files: each cleaned copy opened (a quarantined file: withheld)."""
-    found = evidence.case_attachments(p.store, reference)
+def _attachments(reference: str, found: Sequence[Attachment],
+                 p: _Ports) -> list[dict[str, Any]]:
+    """The files of a referral (those of the submission) or of a supplement (those added
+    with its message): each cleaned copy opened (a quarantined file: withheld)."""
     if not found:
         return []
     if p.blobs is None:
@@ -241,13 +252,17 @@ def _settle(p: _Ports, reference: str, decide: Callable[[Case], CaseChange], sta
     return ForwardOutcome(reference, status, attempt)
 
 
-def _message(case: Case, message_id: str, p: _Ports) -> tuple[datetime, str] | None:
-    """When the submitter's message was added, and its text, opened as a submitter
-    message of this case; None if it is not there or does not open (an integrity alert
-    is raised). Read as the follow-up page reads messages: by id, never by a query."""
+def _message(case: Case, message_id: str,
+             p: _Ports) -> tuple[datetime, str, list[Attachment]] | None:
+    """When the submitter's message was added, its text, opened as a submitter message of
+    this case, and the files added with it; None if it is not there or does not open (an
+    integrity alert is raised). Read as the follow-up page reads messages: by id, never by
+    a query."""
     for event in p.follow_up().messages(case.reference):
         if event.kind == SUBMITTER_MESSAGE and event.details.get("message_id") == message_id:
             _, text = integrity.open_event(case.reference, event, store=p.store,
                                            cipher=p.cipher, queue=p.queue, clock=p.clock)
-            return (event.at, text) if text is not None else None
+            if text is None:
+                return None
+            return event.at, text, attachments_of(event.details)
     return None

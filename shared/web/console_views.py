@@ -540,6 +540,7 @@ def case_page(ctx: ConsoleContext, case: Case, *, submission: Mapping[str, Any] 
         today=ctx.now.date().isoformat(),
         action=lambda name: ctx.urls.case(case.reference) + f"/{name}",
         files=[file_row(ctx, case.reference, f) for f in files] if acting else [],
+        can_open_originals=acting and officer is not None and officer.has_role(ETHICS_ADMIN),
         switch_to=_switch(ctx, f"cases/{case.reference}"))
 
 

@@ -15,7 +15,13 @@ from shared.web import messages
 from shared.web.formdefs import N_, Field
 from shared.web.formview import Control, SummaryItem, field_id
 from shared.web.requirements import OPTIONAL, REQUIRED
-from shared.web.views import PageContext, SwitchForm, minutes_in_plain_words, when
+from shared.web.views import (
+    PageContext,
+    SwitchForm,
+    evidence_input,
+    minutes_in_plain_words,
+    when,
+)
 
 REFERENCE = Field("reference", N_("Reference"), hint=N_("For example ETH-ADV-7K3MQ-9TZ4X."),
                   messages={"required": N_("Enter your reference"),
@@ -127,9 +133,13 @@ def _record(ctx: PageContext, view: Any, correction: str,
 
 def case(ctx: PageContext, view: Any, *, message: str = "",
          errors: Mapping[str, list[Any]] | None = None, added: bool = False,
-         status: int = 200, cookies: tuple[str, ...] = (), correction: str = "") -> Response:
-    """A case opened with its receipt: state, next step, messages, and a box to add more;
-    for a report an officer recorded, the record to confirm or have corrected."""
+         status: int = 200, cookies: tuple[str, ...] = (), correction: str = "",
+         notice: str | None = None, files: list[str] | None = None,
+         headers: Mapping[str, str] | None = None) -> Response:
+    """A case opened with its receipt: state, next step, messages, and a box to add more
+    (text, and files where attachments are accepted); for a report an officer recorded,
+    the record to confirm or have corrected. ``notice``: why what was sent was not added
+    (a refused file, say); ``files``: what the submitter is told of each file just added."""
     gettext, errors = ctx.gettext, errors or {}
     control = _control(ctx, MESSAGE, message, errors.get("message", []))
     record = _record(ctx, view, correction, errors)
@@ -142,9 +152,11 @@ def case(ctx: PageContext, view: Any, *, message: str = "",
                gettext(N_("%(when)s: a new reply from the Ethics Office, under Messages.")) % {
                    "when": when(ctx, c.at)}
                for c in view.changes]
-    notice = gettext(EXPIRED_MESSAGE) if errors.get("message_id") else None
+    if notice is None and errors.get("message_id"):
+        notice = gettext(EXPIRED_MESSAGE)
     summary = _summary([*([record["correction"]] if record else []), control], notice)
-    return ctx.respond(status, "follow_up_case.html", cookies=cookies,
+    return ctx.respond(status, "follow_up_case.html", cookies=cookies, headers=headers,
+                       evidence=evidence_input(ctx), files=files or [],
                        heading=gettext(N_("Your case")), has_errors=bool(summary),
                        summary=summary, case=view, received_at=when(ctx, view.received_at),
                        purged_on=when(ctx, view.purged_at) if view.purged_at else None,

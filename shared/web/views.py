@@ -192,10 +192,16 @@ def check_page(ctx: PageContext, flow: Flow, draft: Draft, token: str, *,
         action=ctx.urls.function(page.function), change_action=ctx.urls.page(page.code),
         submit_label=gettext(page.submit_label),
         switch_form=SwitchForm("step-form", ctx.urls.page(page.code)),
-        evidence=ctx.settings.get("evidence_files", 0) and {
-            "files": ctx.settings["evidence_files"],
+        evidence=evidence_input(ctx))
+
+
+def evidence_input(ctx: PageContext) -> dict[str, Any] | None:
+    """The limits a form's file input states; None where attachments are not accepted."""
+    if not ctx.settings.get("evidence_files", 0):
+        return None
+    return {"files": ctx.settings["evidence_files"],
             "file_mib": f"{ctx.settings['evidence_file_bytes'] / 1048576:g}",
-            "total_mib": f"{ctx.settings['evidence_total_bytes'] / 1048576:g}"})
+            "total_mib": f"{ctx.settings['evidence_total_bytes'] / 1048576:g}"}
 
 
 @dataclass(frozen=True)

@@ -171,4 +171,34 @@ def test_recording_a_report_in_every_language_has_no_violations(
         page.locator("form#record button[type=submit]").click()
     assert page.locator("h1").inner_text() == gettext("The report is recorded")
     assert page.locator(".receipt-code").inner_text().count("-") == 3
+
+
+@pytest.fixture(scope="module")
+def with_photo(runner: Runner) -> str:
+    """A misconduct report with a photo attached, through the API."""
+    from tests.functions.test_evidence import multipart
+    from tests.support import evidence_files as files
+
+    body, content_type = multipart(payload("misconduct"), [
+        ("photo-1.jpg", files.jpeg_with_gps(), "image/jpeg")])
+    request = urllib.request.Request(f"{runner.base_url}/submit_misconduct", data=body,
+                                     headers={"Content-Type": content_type}, method="POST")
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        reference = str(json.loads(answer.read())["reference"])
+    wait_for_triage(runner, reference)
+    return reference
+
+
+@pytest.mark.parametrize("lang", LANGUAGE_CODES)
+def test_opening_an_original_asks_for_a_reason_axe_clean_in_every_language(
+        page: Any, runner: Runner, with_photo: str, lang: str) -> None:
+    sign_in(page, runner, OFFICER, lang)
+    open_case(page, runner, with_photo, lang)
+    form = page.locator("form.originals")
+    assert form.count() == 1
+    no_violations(page)
+    with page.expect_navigation():
+        form.get_by_role("button", name=_t(lang, "Open the original")).click()
+    assert page.locator(".error-summary").is_visible()
+    assert page.locator("#original-reason").count() == 1
     no_violations(page)

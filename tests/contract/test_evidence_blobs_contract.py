@@ -64,3 +64,13 @@ def test_delete_is_idempotent_and_names_list_by_prefix(blobs: EvidenceBlobs) -> 
     blobs.delete("R1/a-01/cleaned")
     blobs.delete("R1/a-01/cleaned")
     assert blobs.names() == ["R1/a-01/original", "R2/b-01/original"]
+
+
+def test_names_older_than_a_time_are_those_written_before_it(blobs: EvidenceBlobs) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    before = datetime.now(UTC) - timedelta(seconds=2)
+    blobs.put("R3/c-01/original", b"x")
+    after = datetime.now(UTC) + timedelta(seconds=2)
+    assert blobs.names_older_than(before) == []
+    assert blobs.names_older_than(after) == ["R3/c-01/original"]

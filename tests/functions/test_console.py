@@ -445,6 +445,55 @@ class TestAttachedFiles:
         french = text(olga.get(f"/cases/{reference}?lang=fr"))
         assert "Fichiers" in french and "la localisation" in french
 
+    def test_an_administrator_opens_an_original_only_with_a_reason_recorded(
+            self, office: Office, keys: tuple[CertServer, IapKey]) -> None:
+        from tests.functions.test_evidence import multipart
+        from tests.support import evidence_files as files
+
+        photo = files.jpeg_with_gps()
+        body, content_type = multipart(payload("misconduct"), [
+            ("photo-1.jpg", photo, "image/jpeg")])
+        response = office.h.post("submit_misconduct", raw=body, content_type=content_type)
+        assert response.status_code == 201, response.get_json()
+        reference = response.get_json()["reference"]
+        [attachment] = office.container.use_cases.cases.attachments(reference)
+        path = f"/cases/{reference}/originals"
+        # An officer who is not an administrator is not offered it, and is refused.
+        olga = browser(office, keys, OFFICER)
+        assert "Open the original" not in text(olga.get(f"/cases/{reference}"))
+
+        def downloads() -> list[Any]:
+            return [e for e in office.store.case_events(reference)
+                    if e.kind == "attachment_downloaded"]
+
+        refused = olga.post(path, {"attachment_id": attachment.attachment_id,
+                                   "reason": "Curious"})
+        assert refused.status_code == 403 and refused.data != photo
+        assert downloads() == []
+        # An administrator is offered it; without a reason, nothing is opened or recorded.
+        omar = browser(office, keys, COLLEAGUE)
+        page = text(omar.get(f"/cases/{reference}"))
+        assert "Open the original" in page and 'name="reason"' in page
+        blank = omar.post(path, {"attachment_id": attachment.attachment_id, "reason": "  "})
+        assert blank.status_code == 422
+        assert "Say why you open the original" in text(blank)
+        assert blank.data != photo
+        assert downloads() == []
+        # With a reason: the original as it came, the reason in the history first.
+        reason = "The panel asked for the original date and place of the photo."
+        opened = omar.post(path, {"attachment_id": attachment.attachment_id,
+                                  "reason": reason})
+        assert opened.status_code == 200
+        assert opened.data == photo
+        assert opened.headers["Content-Disposition"].startswith("attachment;")
+        [recorded] = downloads()
+        assert recorded.actor == f"officer:{COLLEAGUE}"
+        assert "original" in str(recorded.details)
+        assert reason in text(omar.get(f"/cases/{reference}"))
+        # A file the case does not have is no file at all.
+        unknown = omar.post(path, {"attachment_id": "nope-01", "reason": reason})
+        assert unknown.status_code == 404
+
 
 class TestRecordingAReport:
     """An officer records a report taken on the reporter's behalf, through the same use

@@ -230,9 +230,34 @@ def test_the_evidence_bucket_is_private_with_its_own_key_and_only_file_handlers_
     assert access == {"submit_advice": "roles/storage.objectCreator",
                       "submit_misconduct": "roles/storage.objectCreator",
                       "submit_retaliation": "roles/storage.objectCreator",
+                      "forms": "roles/storage.objectCreator",
                       "cases": "roles/storage.objectViewer",
                       "console": "roles/storage.objectViewer",
-                      "forward_to_investigations": "roles/storage.objectViewer"}
+                      "forward_to_investigations": "roles/storage.objectViewer",
+                      "sweep": "roles/storage.objectAdmin"}
     members = [name for rtype, name in intake.resources
                if rtype.startswith("google_storage_bucket_iam")]
-    assert sorted(members) == ["build_reads_sources", "evidence"]
+    assert sorted(members) == ["build_reads_sources", "evidence", "incoming"]
+
+
+def test_the_bucket_of_signed_uploads_is_private_short_lived_and_the_submit_functions_own(
+        ) -> None:
+    [intake] = [f for f in all_folders() if f.path.name == "intake"]
+    bucket = intake.resources[("google_storage_bucket", "incoming")]
+    assert bucket["uniform_bucket_level_access"] is True
+    assert bucket["public_access_prevention"] == "enforced"
+    assert expression(bucket["encryption"][0]["default_kms_key_name"]) == \
+        "google_kms_crypto_key.evidence.id"
+    [rule] = bucket["lifecycle_rule"]
+    assert rule["condition"][0]["age"] == 1 and rule["action"][0]["type"] == "Delete"
+    assert "versioning" not in bucket
+    assert expression(intake.locals["incoming_access"]) == \
+        'toset(["submit_advice", "submit_misconduct", "submit_retaliation"])'
+    grant = intake.resources[("google_storage_bucket_iam_member", "incoming")]
+    assert grant["role"] == "roles/storage.objectAdmin"
+    assert expression(grant["for_each"]) == 'setunion(local.incoming_access, ["sweep"])'
+    signer = intake.resources[("google_service_account_iam_member", "signs_upload_urls")]
+    assert signer["role"] == "roles/iam.serviceAccountTokenCreator"
+    assert "module.function[each.key].service_account_email" in expression(
+        signer["service_account_id"])
+    assert expression(signer["member"]) == "module.function[each.key].service_account_member"

@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from shared.domain.follow_up import MESSAGE_KINDS, Attempt, Lockout, Visit, visited
+from shared.domain.follow_up import MESSAGE_KINDS, Attempt, Lockout, Visit, message_details, visited
 from shared.domain.mail_limits import SendQuota
 from shared.domain.records import (
     Case,
@@ -273,7 +273,8 @@ class InMemoryFollowUpStore(FollowUpStore):
 
     def append_message(self, reference: str, *, kind: str, actor: str, message_id: str,
                        sealed: Mapping[str, Any], at: datetime,
-                       pending: Sequence[PendingTask] = ()) -> CaseEvent:
+                       pending: Sequence[PendingTask] = (),
+                       attachments: Sequence[Mapping[str, Any]] = ()) -> CaseEvent:
         with self._store._lock:
             if (reference, message_id) in self._messages:
                 seq = self._messages[reference, message_id]
@@ -282,7 +283,7 @@ class InMemoryFollowUpStore(FollowUpStore):
             if case is None:
                 raise LookupError(reference)
             event = CaseEvent(seq=case.event_count + 1, at=at, kind=kind, actor=actor,
-                              details={"message_id": message_id, "sealed": dict(sealed)})
+                              details=message_details(message_id, sealed, attachments))
             self._store.cases[reference] = replace(case, event_count=event.seq, updated_at=at)
             self._store.events[reference].append(event)
             self._messages[reference, message_id] = event.seq

@@ -1,14 +1,21 @@
-"""What the sweep function answers, as the tests expect it: every count, zero unless named."""
+"""What the sweep function answers, as the tests expect it: every count, zero unless named,
+and the sweep of stored files (where attachments are accepted, as by default)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 COUNTS = ("requeued", "failed", "alerts", "lapsed", "reminders", "reminders_failed", "purged")
+FILES = ("orphans", "incoming", "failed")
 
 
-def sweep_answer(**counts: int) -> dict[str, int]:
+def sweep_answer(*, files: dict[str, int] | None = None, **counts: int) -> dict[str, Any]:
     unknown = set(counts) - set(COUNTS)
     assert not unknown, f"the sweep answers no count {sorted(unknown)}"
-    return {name: counts.get(name, 0) for name in COUNTS}
+    swept = files or {}
+    assert not set(swept) - set(FILES), f"the sweep of files answers no {sorted(swept)}"
+    return {**{name: counts.get(name, 0) for name in COUNTS},
+            "files": {name: swept.get(name, 0) for name in FILES}}
 
 
 QUIET = sweep_answer()

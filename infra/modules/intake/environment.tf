@@ -75,6 +75,8 @@ locals {
     INTAKE_EVIDENCE_MAX_FILES       = tostring(var.settings.evidence_max_files)
     INTAKE_CLAMD                    = var.clamd
     INTAKE_EVIDENCE_BUCKET          = google_storage_bucket.evidence.name
+    INTAKE_EVIDENCE_UPLOAD_BUCKET   = google_storage_bucket.incoming.name
+    INTAKE_EVIDENCE_UPLOAD_MINUTES  = tostring(var.settings.evidence_upload_minutes)
     # the filers' declaration pages behind Identity-Aware Proxy (docs/disclosure.md)
     INTAKE_FORMS_IAP_AUDIENCE = var.declarations_iap_audience
     # task targets check their caller's OIDC token in code too (INTAKE_TASK_CALLERS)

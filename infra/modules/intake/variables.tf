@@ -76,6 +76,7 @@ variable "settings" {
     evidence_max_file_bytes            = optional(number, 10485760)
     evidence_max_total_bytes           = optional(number, 26214400)
     evidence_max_files                 = optional(number, 10)
+    evidence_upload_minutes            = optional(number, 15)
   })
   description = "Application settings, each the variable INTAKE_<KEY> of shared/config.py (same defaults, same bounds: the code refuses to start on a bad value)."
   default     = {}
@@ -121,6 +122,7 @@ variable "settings" {
       var.settings.evidence_max_file_bytes >= 1024 && var.settings.evidence_max_file_bytes <= 1073741824,
       var.settings.evidence_max_total_bytes >= 1024 && var.settings.evidence_max_total_bytes <= 4294967296,
       var.settings.evidence_max_files >= 0 && var.settings.evidence_max_files <= 100,
+      var.settings.evidence_upload_minutes >= 1 && var.settings.evidence_upload_minutes <= 10080,
     ])
     error_message = "A setting is out of the bounds shared/config.py accepts."
   }
