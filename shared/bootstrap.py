@@ -651,7 +651,8 @@ class UseCases:
                        reminders=lambda: queue_reminders(
                            store=c.disclosure_store, clock=c.clock,
                            settings=c.programme_settings, queue=c.queue),
-                       shredding=shredding, follow_up=c.follow_up)
+                       shredding=shredding, follow_up=c.follow_up,
+                       blobs=c.evidence_blobs if c.evidence_limits.max_files else None)
 
     @cached_property
     def disclosure_reminder(self) -> partial[str]:

@@ -168,9 +168,3 @@ variable "clamd" {
   description = "The clamd that scans attached files (INTAKE_CLAMD): tcp:host:3310. Empty: files are accepted unscanned and marked not_scanned (docs/evidence.md)."
   default     = ""
 }
-
-variable "evidence_retention_days" {
-  type        = number
-  description = "Days an attached file's objects are kept at least (a bucket retention policy, not locked). 0: none; the retention schedule sets it once it exists."
-  default     = 0
-}

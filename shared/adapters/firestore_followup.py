@@ -102,6 +102,9 @@ class FirestoreFollowUpStore(FollowUpStore):
             return apply(  # type: ignore[no-any-return]
                 self._db.transaction(max_attempts=TRANSACTION_ATTEMPTS))
 
+    def forget_visit(self, reference: str) -> None:
+        self._database.call(self._visit_ref(reference).delete)
+
     def visit(self, reference: str) -> Visit | None:
         snapshot = self._database.call(self._visit_ref(reference).get)
         return visit_from_doc(snapshot.to_dict() or {}) if snapshot.exists else None

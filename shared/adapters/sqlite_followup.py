@@ -86,6 +86,10 @@ class SqliteFollowUpStore(FollowUpStore):
                        "DO UPDATE SET doc = excluded.doc", (reference, dump_doc(visit_doc(visit))))
             return visit
 
+    def forget_visit(self, reference: str) -> None:
+        with self._db.transaction() as db:
+            db.execute("DELETE FROM follow_up_visits WHERE reference = ?", (reference,))
+
     def visit(self, reference: str) -> Visit | None:
         with self._db.connection() as db, self._db.guard():
             row = db.execute("SELECT doc FROM follow_up_visits WHERE reference = ?",

@@ -36,9 +36,10 @@ PURGE_ACTOR: Final = "system:sweep"
 # Officers' lists of cases due for purge look this far ahead.
 DUE_WINDOW: Final = timedelta(days=30)
 REASON_MAX: Final = 500
-# Keys of history details that hold content (sealed values, officers' free text): the
-# purge removes them and keeps the codes.
-CONTENT_DETAILS: Final = frozenset({"sealed", "note", "reason_text"})
+# Keys of history details that hold content (sealed values, officers' free text) or
+# describe it (the attached files' digests and what was removed from them, whose sealed
+# bytes the purge deletes): the purge removes them and keeps the codes.
+CONTENT_DETAILS: Final = frozenset({"sealed", "note", "reason_text", "attachments"})
 
 
 class ReasonRequired(Exception):

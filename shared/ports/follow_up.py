@@ -73,6 +73,10 @@ class FollowUpStore(abc.ABC):
         lock (the retention schedule's period), never before ``lock_for``."""
 
     @abc.abstractmethod
+    def forget_visit(self, reference: str) -> None:
+        """Delete the record of the submitter's visits to a case (a purge leaves none)."""
+
+    @abc.abstractmethod
     def forget_lockouts(self, at: datetime) -> int:
         """Delete the counters expired at ``at``; how many. On Firestore a TTL policy on
         ``expires_at`` deletes them instead, and this deletes nothing."""

@@ -162,14 +162,15 @@ def store(prepared: Sequence[Prepared], *, submission_id: str, reference: str,
 
 
 def discard(names: Sequence[str], blobs: EvidenceBlobs) -> None:
-    """Remove stored objects of a submission that was not acknowledged (best effort: what
-    stays is ciphertext no record points to)."""
+    """Remove stored objects no case names any more: those of a submission that was not
+    acknowledged, or of a purged case. Best effort: what stays is ciphertext no record
+    points to, which the sweep of orphaned files removes (``sweep_files``)."""
     for name in names:
         try:
             blobs.delete(name)
         except EvidenceUnavailable:
-            log.error("could not remove an unacknowledged attachment",
-                      extra={"event": "attachment_orphaned"})
+            log.error("could not remove a sealed file no case names; the sweep of orphaned "
+                      "files will", extra={"event": "attachment_orphaned"})
 
 
 def stored_names(reference: str, attachments: Sequence[Attachment]) -> list[str]:

@@ -14,24 +14,43 @@ from shared.domain.records import CaseQuery
 from shared.domain.sealing import event_context, sealed_in_event, submission_context
 from shared.logs import get_logger
 from shared.ports.clock import Clock
+from shared.ports.evidence import EvidenceBlobs
+from shared.ports.follow_up import FollowUpStore
 from shared.ports.sealing import PayloadCipher, RetentionKeys, SealBroken, SealedRecords
 from shared.ports.storage import IntakeStore
+from shared.services import evidence
 
 log = get_logger(__name__)
 
 
-def purge_due_cases(*, store: IntakeStore, clock: Clock, batch: int) -> list[str]:
+def purge_due_cases(*, store: IntakeStore, clock: Clock, batch: int,
+                    blobs: EvidenceBlobs | None = None,
+                    follow_up: FollowUpStore | None = None) -> list[str]:
     """Purge up to ``batch`` cases whose date has passed, soonest first: each in one write
     that re-checks it is still due (a hold, reopening or extension meanwhile wins) and
-    leaves its tombstone. The references purged."""
+    leaves its tombstone. Then, for each case purged, delete its attached files' sealed
+    copies from ``blobs`` and the record of the submitter's visits from ``follow_up``. A
+    file that cannot be deleted now is no longer named by any case, so the sweep of
+    orphaned files deletes it (``shared.services.evidence.sweep_files``). The references
+    purged."""
     now = clock.now()
     purged = []
     for case in store.list_cases(CaseQuery(purge_before=now, limit=batch)):
+        # Named before the purge, which removes the files' records from the history.
+        files = (evidence.stored_names(case.reference,
+                                       evidence.case_attachments(store, case.reference))
+                 if blobs is not None else [])
         change = store.update_case(case.reference, lambda c: retention.purged(c, now))
-        if change is not None and change.result:
-            purged.append(case.reference)
-            log.info("case records purged; its tombstone stays", extra={
-                "event": "case_purged", "reference": case.reference, "form": case.form})
+        if change is None or not change.result:
+            continue
+        purged.append(case.reference)
+        log.info("case records purged; its tombstone stays", extra={
+            "event": "case_purged", "reference": case.reference, "form": case.form,
+            "files": len(files)})
+        if blobs is not None and files:
+            evidence.discard(files, blobs)
+        if follow_up is not None:
+            follow_up.forget_visit(case.reference)
     return purged
 
 

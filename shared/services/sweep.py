@@ -10,6 +10,7 @@ from typing import Any
 
 from shared.logs import get_logger
 from shared.ports.clock import Clock
+from shared.ports.evidence import EvidenceBlobs
 from shared.ports.follow_up import FollowUpStore
 from shared.ports.sealing import PayloadCipher, RetentionKeys, SealedRecords
 from shared.ports.storage import IntakeStore
@@ -39,16 +40,18 @@ class SweepReport:
 def sweep(*, store: IntakeStore, queue: TaskQueue, clock: Clock, grace: timedelta,
           batch: int, reminders: Callable[[], Any] | None = None,
           shredding: Shredding | None = None,
-          follow_up: FollowUpStore | None = None) -> SweepReport:
+          follow_up: FollowUpStore | None = None,
+          blobs: EvidenceBlobs | None = None) -> SweepReport:
     """Enqueue again, under a new generation, every pending task last enqueued more than
     ``grace`` ago (a task that cannot be enqueued stays pending for the next run); then
     raise the deadline alerts that are due; send the disclosure programme's reminders
     (``reminders``: ``shared.services.disclosure.send_reminders``, bound); then purge the
-    cases whose retention date has passed (shared.services.retention); with ``shredding``,
-    wrap the sealed values of the cases whose purge month changed under that month's key,
-    and destroy the keys of the months that have passed; clear the idempotency records kept
-    long enough; with ``follow_up``, delete the follow-up lockout counters the retention
-    schedule no longer keeps."""
+    cases whose retention date has passed (shared.services.retention), with their files in
+    ``blobs`` and their visits in ``follow_up``; with ``shredding``, wrap the sealed values
+    of the cases whose purge month changed under that month's key, and destroy the keys of
+    the months that have passed; clear the idempotency records kept long enough; with
+    ``follow_up``, delete the follow-up lockout counters the retention schedule no longer
+    keeps."""
     now = clock.now()
     report = SweepReport()
     for pending in store.pending_tasks(now - grace, batch):
@@ -74,7 +77,8 @@ def sweep(*, store: IntakeStore, queue: TaskQueue, clock: Clock, grace: timedelt
     if shredding is not None:  # first: a case due now is wrapped for its month, then purged
         report.rekeyed = rekey_cases(store=store, records=shredding.records,
                                      cipher=shredding.cipher, clock=clock, batch=batch)
-    report.purged = purge_due_cases(store=store, clock=clock, batch=batch)
+    report.purged = purge_due_cases(store=store, clock=clock, batch=batch, blobs=blobs,
+                                    follow_up=follow_up)
     if shredding is not None:
         report.shredded = shred_past_months(keys=shredding.keys, clock=clock)
     report.digests_forgotten = store.forget_request_digests(now, batch)

@@ -484,7 +484,13 @@ def test_visits_are_recorded_each_with_the_one_before(
     second = follow_up.record_visit(reference, T0 + timedelta(days=3))
     assert (second.current, second.previous) == (T0 + timedelta(days=3), T0)
     assert follow_up.visit(reference) == second
-    assert follow_up.visit(_case(store, 2)) is None  # each case its own
+    other = _case(store, 2)
+    assert follow_up.visit(other) is None  # each case its own
+    follow_up.record_visit(other, T0)
+    follow_up.forget_visit(reference)  # a purge leaves no record of the visits
+    assert follow_up.visit(reference) is None
+    assert follow_up.visit(other) is not None
+    follow_up.forget_visit(reference)  # again: nothing to delete, no error
 
 
 def test_the_history_is_read_whole_in_order(

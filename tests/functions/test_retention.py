@@ -185,6 +185,39 @@ def test_the_follow_up_page_says_the_records_were_deleted_and_when(office: Offic
     assert "message" not in page.names and "Thank you for the answer" not in page.text
 
 
+def test_a_purge_deletes_the_cases_files_and_the_record_of_its_visits(
+        office: Office) -> None:
+    """The sealed copies of an attached file go with the case's content, and so does the
+    record of when the submitter opened it; the tombstone keeps no file digest."""
+    from tests.functions.test_evidence import multipart
+    from tests.support import evidence_files as files
+
+    body, content_type = multipart(payload("advice"), [
+        ("photo-1.jpg", files.jpeg_with_gps(), "image/jpeg")])
+    answer = office.h.post("submit_advice", raw=body, content_type=content_type)
+    assert answer.status_code == 201, answer.get_json()
+    reference, receipt = answer.get_json()["reference"], answer.get_json()["receipt"]
+    office.h.drain()
+    office.walk(reference, "assign", "answer", "close")
+    blobs, follow_up = office.container.evidence_blobs, office.container.follow_up
+    assert len(blobs.names(f"{reference}/")) == 2  # the original and the cleaned copy
+    read_page(office, reference, receipt)
+    assert follow_up.visit(reference) is not None
+    other = office.h.post("submit_advice", raw=body, content_type=content_type)
+    kept = other.get_json()["reference"]  # an open case: its files stay
+
+    due = office.case(reference).purge_after
+    assert due is not None and sweep_purges(office, due + DAY) == [reference]
+    assert blobs.names(f"{reference}/") == []
+    assert len(blobs.names(f"{kept}/")) == 2
+    assert follow_up.visit(reference) is None
+    stored = json.dumps([e.details for e in office.events(reference)], default=str)
+    assert '"attachments"' not in stored and "sha256" not in stored
+    # The sweep of orphaned files finds nothing left of it either.
+    swept = office.container.use_cases.sweep_files()
+    assert swept is not None and swept.failed == 0
+
+
 def test_the_annual_report_does_not_change_when_cases_are_purged(office: Office) -> None:
     closed_advice(office)
     closed_advice(office)

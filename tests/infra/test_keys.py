@@ -226,6 +226,10 @@ def test_the_evidence_bucket_is_private_with_its_own_key_and_only_file_handlers_
     assert bucket["public_access_prevention"] == "enforced"
     assert expression(bucket["encryption"][0]["default_kms_key_name"]) == \
         "google_kms_crypto_key.evidence.id"
+    # A purge deletes a case's files for good: no version, no soft-deleted copy, and no
+    # retention policy that would refuse the deletion.
+    assert "versioning" not in bucket and "retention_policy" not in bucket
+    assert bucket["soft_delete_policy"][0]["retention_duration_seconds"] == 0
     access = intake.locals["evidence_access"]
     assert access == {"submit_advice": "roles/storage.objectCreator",
                       "submit_misconduct": "roles/storage.objectCreator",
@@ -251,6 +255,7 @@ def test_the_bucket_of_signed_uploads_is_private_short_lived_and_the_submit_func
     [rule] = bucket["lifecycle_rule"]
     assert rule["condition"][0]["age"] == 1 and rule["action"][0]["type"] == "Delete"
     assert "versioning" not in bucket
+    assert bucket["soft_delete_policy"][0]["retention_duration_seconds"] == 0
     assert expression(intake.locals["incoming_access"]) == \
         'toset(["submit_advice", "submit_misconduct", "submit_retaliation"])'
     grant = intake.resources[("google_storage_bucket_iam_member", "incoming")]

@@ -271,6 +271,9 @@ class InMemoryFollowUpStore(FollowUpStore):
     def visit(self, reference: str) -> Visit | None:
         return self.visits.get(reference)
 
+    def forget_visit(self, reference: str) -> None:
+        self.visits.pop(reference, None)
+
     def append_message(self, reference: str, *, kind: str, actor: str, message_id: str,
                        sealed: Mapping[str, Any], at: datetime,
                        pending: Sequence[PendingTask] = (),

@@ -38,8 +38,12 @@ resource "google_kms_crypto_key_iam_member" "evidence_bucket" {
   member        = "serviceAccount:${data.google_storage_project_service_account.gcs.email_address}"
 }
 
+# Deleted means deleted: a purged case's files are removed by sweep (docs/retention.md), and
+# neither a noncurrent version nor a soft-deleted copy may keep them. A file is written once
+# under its own name, so versions would only ever hold what a purge removed.
 resource "google_storage_bucket" "evidence" {
   #checkov:skip=CKV_GCP_62:Access to the objects is in the Data Access audit logs (main.tf, storage.googleapis.com DATA_READ/DATA_WRITE); a usage-log bucket would add a second copy of object names only.
+  #checkov:skip=CKV_GCP_78:Versions would keep a purged case's files past its retention date (docs/retention.md).
   project                     = var.project_id
   name                        = "${var.project_id}-intake-evidence"
   location                    = var.region
@@ -51,17 +55,8 @@ resource "google_storage_bucket" "evidence" {
     default_kms_key_name = google_kms_crypto_key.evidence.id
   }
 
-  versioning {
-    enabled = true
-  }
-
-  # Object retention follows the retention schedule; until it exists this is a setting.
-  dynamic "retention_policy" {
-    for_each = var.evidence_retention_days > 0 ? [var.evidence_retention_days] : []
-    content {
-      retention_period = retention_policy.value * 86400
-      is_locked        = false
-    }
+  soft_delete_policy {
+    retention_duration_seconds = 0
   }
 
   depends_on = [google_kms_crypto_key_iam_member.evidence_bucket, google_project_service.enabled]
@@ -107,6 +102,10 @@ resource "google_storage_bucket" "incoming" {
 
   encryption {
     default_kms_key_name = google_kms_crypto_key.evidence.id
+  }
+
+  soft_delete_policy {
+    retention_duration_seconds = 0
   }
 
   lifecycle_rule {

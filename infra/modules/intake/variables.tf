@@ -288,12 +288,6 @@ variable "clamd" {
   default     = ""
 }
 
-variable "evidence_retention_days" {
-  type        = number
-  description = "Days an attached file's objects are kept at least (a bucket retention policy, not locked). 0: none; the retention schedule sets it once it exists."
-  default     = 0
-}
-
 variable "declarations_iap_audience" {
   type        = string
   description = "Audience of the Identity-Aware Proxy in front of the filers' declaration pages (/forms/declarations on a load balancer backend with IAP and Google sign-in), INTAKE_FORMS_IAP_AUDIENCE: /projects/PROJECT_NUMBER/global/backendServices/SERVICE_ID. Empty: the pages say sign-in is not available."
