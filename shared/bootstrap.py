@@ -589,13 +589,15 @@ class UseCases:
         return list(self._c.proof_signer.published_keys())
 
     def check_proof(self, text: str, content: bytes | None = None, *,
+                    files: Sequence[bytes] = (),
                     keys: Sequence[PublishedKey] | None = None) -> ProofCheck:
-        """Check a proof (and the submitter's copy of what they sent) against ``keys``
-        (default: the published keys of the configured signer): nothing stored is read."""
+        """Check a proof (and the submitter's copies of what they sent: the document and
+        attached files) against ``keys`` (default: the published keys of the configured
+        signer): nothing stored is read."""
         from shared.services.proofs import check_proof
 
         return check_proof(text, self.published_keys() if keys is None else keys,
-                           self._c.signature_checker, content=content)
+                           self._c.signature_checker, content=content, files=files)
 
     def submitted(self, form: FormSpec, idempotency_key: str) -> bool:
         """Whether a submission of ``form`` was made with this idempotency key."""

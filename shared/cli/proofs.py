@@ -33,16 +33,23 @@ def _keys(path: Path | None) -> list[PublishedKey]:
 @click.option("--content", "content_file", default=None,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A copy of what was submitted (JSON): check that it is what was signed.")
+@click.option("--file", "attached", multiple=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A copy of a file attached to the submission: check that the proof "
+                   "lists it (repeat for each file).")
 @click.option("--keys", "keys_file", default=None,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The published key set (the JSON of /forms/keys.json); default: the "
                    "keys of the configured signer.")
-def verify_proof(proof_file: Path, content_file: Path | None, keys_file: Path | None) -> None:
-    """Check a proof of submission (and a copy of what was sent); exit 0 when valid."""
+def verify_proof(proof_file: Path, content_file: Path | None, attached: tuple[Path, ...],
+                 keys_file: Path | None) -> None:
+    """Check a proof of submission (and copies of what was sent: the document, the
+    attached files); exit 0 when valid."""
     text = proof_file.read_bytes()[:64 * 1024].decode("utf-8", "replace")
     content = content_file.read_bytes() if content_file is not None else None
+    files = [path.read_bytes() for path in attached]
     try:
-        check = bootstrap.container().use_cases.check_proof(text, content,
+        check = bootstrap.container().use_cases.check_proof(text, content, files=files,
                                                             keys=_keys(keys_file))
     except config.ConfigError as error:
         raise click.ClickException(str(error)) from error
@@ -52,9 +59,12 @@ def verify_proof(proof_file: Path, content_file: Path | None, keys_file: Path | 
     if check.proof is not None:
         s = check.proof.statement
         result.update(reference=s.reference, form=s.form,
-                      received_at=s.received_at.isoformat(), key=s.key_id)
+                      received_at=s.received_at.isoformat(), key=s.key_id,
+                      files=len(s.files_sha256))
     if content is not None:
         result["content_matches"] = check.valid and check.content_checked
+    if files:
+        result["files_listed"] = check.valid and check.files_checked == len(files)
     click.echo(json.dumps(result, indent=1))
     if not check.valid:
         sys.exit(NOT_VALID)

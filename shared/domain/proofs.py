@@ -2,8 +2,9 @@
 
 A proof is a short text file the submitter keeps. It states the reference, the form, when
 the submission was received and the SHA-256 digest of exactly what was submitted (its
-canonical JSON), and carries a detached ECDSA P-256 signature over those lines. It holds no
-name and no narrative: only codes, a time and a digest. Anyone can check it with the
+canonical JSON, and, in format 2, the SHA-256 digest of each attached file as it was sent),
+and carries a detached ECDSA P-256 signature over those lines. It holds no name, no file
+name and no narrative: only codes, a time and digests. Anyone can check it with the
 published public keys and standard tools (docs/proof-format.md); nothing here reads a store.
 
 The signed message is the proof's lines up to and including ``algorithm:``, each ending in
@@ -23,14 +24,20 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 HEADER: Final = "ethics-intake proof of submission"
-FORMAT_VERSION: Final = "1"
+FORMAT_VERSION: Final = "1"  # a submission without files
+FORMAT_WITH_FILES: Final = "2"  # one more line: the digests of the attached files
 ALGORITHM: Final = "ECDSA_P256_SHA256"
-# The longest proof this format can hold, with room to spare: anything longer is refused
+# The most files a proof lists (the highest INTAKE_EVIDENCE_MAX_FILES accepted).
+MAX_FILES: Final = 100
+# The longest proof these formats can hold, with room to spare: anything longer is refused
 # before it is parsed.
-MAX_PROOF_BYTES: Final = 2048
+MAX_PROOF_BYTES: Final = 8192
 
 _FIELDS: Final = ("format", "reference", "form", "received_at", "content_sha256", "key",
                   "algorithm")
+_FIELDS_WITH_FILES: Final = ("format", "reference", "form", "received_at", "content_sha256",
+                             "files_sha256", "key", "algorithm")
+_FORMATS: Final = {FORMAT_VERSION: _FIELDS, FORMAT_WITH_FILES: _FIELDS_WITH_FILES}
 _REFERENCE = re.compile(r"(?=.{3,40}$)[0-9A-Z]+(?:-[0-9A-Z]+){1,6}")
 _FORM = re.compile(r"[a-z_]{1,32}")
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
@@ -52,14 +59,22 @@ class ProofStatement:
     received_at: datetime
     content_sha256: str
     key_id: str
+    # The SHA-256 digest (hex) of each attached file, byte for byte as sent, in the order
+    # sent; empty without files (format 1).
+    files_sha256: tuple[str, ...] = ()
+
+    @property
+    def format(self) -> str:
+        return FORMAT_WITH_FILES if self.files_sha256 else FORMAT_VERSION
 
     def message(self) -> bytes:
         """The exact bytes the signature covers."""
-        values = {"format": FORMAT_VERSION, "reference": self.reference, "form": self.form,
+        values = {"format": self.format, "reference": self.reference, "form": self.form,
                   "received_at": format_time(self.received_at),
-                  "content_sha256": self.content_sha256, "key": self.key_id,
+                  "content_sha256": self.content_sha256,
+                  "files_sha256": ",".join(self.files_sha256), "key": self.key_id,
                   "algorithm": ALGORITHM}
-        lines = [HEADER] + [f"{name}: {values[name]}" for name in _FIELDS]
+        lines = [HEADER] + [f"{name}: {values[name]}" for name in _FORMATS[self.format]]
         return ("\n".join(lines) + "\n").encode("ascii")
 
 
@@ -136,19 +151,31 @@ def parse_proof(text: str) -> Proof:
         raise MalformedProof(f"a proof is at most {MAX_PROOF_BYTES} bytes long")
     lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n")
              .strip().split("\n")]
-    if len(lines) != len(_FIELDS) + 2:
-        raise MalformedProof(f"a proof has {len(_FIELDS) + 2} lines, this text has "
-                             f"{len(lines)}")
+    sizes = sorted({len(fields) + 2 for fields in _FORMATS.values()})
+    if len(lines) not in sizes:
+        raise MalformedProof(f"a proof has {' or '.join(map(str, sizes))} lines, this text "
+                             f"has {len(lines)}")
     if lines[0] != HEADER:
         raise MalformedProof(f"line 1: expected {HEADER!r}")
+    version = lines[1].removeprefix("format: ")
+    if version not in _FORMATS:
+        raise MalformedProof("line 2: expected 'format: 1' or 'format: 2'")
+    fields = _FORMATS[version]
+    if len(lines) != len(fields) + 2:
+        raise MalformedProof(f"a proof of format {version} has {len(fields) + 2} lines, "
+                             f"this text has {len(lines)}")
     values: dict[str, str] = {}
-    for number, (name, line) in enumerate(zip((*_FIELDS, "signature"), lines[1:],
+    for number, (name, line) in enumerate(zip((*fields, "signature"), lines[1:],
                                               strict=True), start=2):
         prefix = f"{name}: "
         if not line.startswith(prefix):
             raise MalformedProof(f"line {number}: expected the field {name!r}")
         values[name] = line[len(prefix):]
-    _check(values, "format", lambda v: v == FORMAT_VERSION, "unknown format version")
+    files = tuple(values["files_sha256"].split(",")) if "files_sha256" in values else ()
+    if "files_sha256" in values:
+        _check(values, "files_sha256", lambda _: 1 <= len(files) <= MAX_FILES and all(
+            _SHA256.fullmatch(f) for f in files), f"not 1 to {MAX_FILES} digests of 64 "
+               "lower-case hex digits, separated by commas")
     _check(values, "reference", _REFERENCE.fullmatch, "not a reference")
     _check(values, "form", _FORM.fullmatch, "not a form code")
     _check(values, "received_at", _TIME.fullmatch, "not a UTC time like "
@@ -163,7 +190,7 @@ def parse_proof(text: str) -> Proof:
     except (ValueError, binascii.Error) as error:
         raise MalformedProof(f"unreadable value: {error}") from None
     return Proof(ProofStatement(values["reference"], values["form"], received_at,
-                                values["content_sha256"], values["key"]), signature)
+                                values["content_sha256"], values["key"], files), signature)
 
 
 def _check(values: Mapping[str, str], name: str, test: Any, reason: str) -> None:

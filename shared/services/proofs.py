@@ -1,8 +1,9 @@
 """Issue and check proofs of submission.
 
-Issuing signs a statement of the reference, the form, the time received and the digest of
-the canonical JSON of what was submitted. Checking needs only the proof, the published
-keys and (optionally) the submitter's copy of what they sent: no store, no login.
+Issuing signs a statement of the reference, the form, the time received, the digest of the
+canonical JSON of what was submitted and the digest of each file attached to it. Checking
+needs only the proof, the published keys and (optionally) the submitter's copies of what
+they sent, the document and the files: no store, no login.
 """
 
 from __future__ import annotations
@@ -33,14 +34,16 @@ OUTSIDE_KEY_PERIOD = "outside_key_period"
 BAD_SIGNATURE = "bad_signature"
 CONTENT_MISMATCH = "content_mismatch"
 CONTENT_UNREADABLE = "content_unreadable"
+FILE_MISMATCH = "file_mismatch"
 
 
 def issue_proof(signer: ProofSigner, *, reference: str, form: str, received_at: datetime,
-                canonical: bytes) -> Proof:
-    """Sign the statement of one submission with the current key."""
+                canonical: bytes, files: Sequence[bytes] = ()) -> Proof:
+    """Sign the statement of one submission with the current key: ``files`` are the
+    attached files, each byte for byte as sent, in the order sent."""
     key = signer.current_key()
     statement = ProofStatement(reference, form, received_at, content_digest(canonical),
-                               key.key_id)
+                               key.key_id, tuple(content_digest(data) for data in files))
     return Proof(statement, signer.sign(key.key_id, statement.message()))
 
 
@@ -53,6 +56,7 @@ class ProofCheck:
     proof: Proof | None = None
     key: PublishedKey | None = None
     content_checked: bool = False
+    files_checked: int = 0
 
     @property
     def valid(self) -> bool:
@@ -60,9 +64,11 @@ class ProofCheck:
 
 
 def check_proof(text: str, keys: Sequence[PublishedKey], checker: SignatureChecker, *,
-                content: bytes | None = None) -> ProofCheck:
+                content: bytes | None = None, files: Sequence[bytes] = ()) -> ProofCheck:
     """Check a proof's signature against the published keys and, given the submitter's
-    copy of what they sent (a JSON document, any layout), that it is what was signed."""
+    copy of what they sent (a JSON document, any layout), that it is what was signed; and
+    that each of ``files`` (copies of attached files, any of them, in any order) is one the
+    proof lists."""
     try:
         proof = parse_proof(text)
     except MalformedProof as error:
@@ -76,8 +82,13 @@ def check_proof(text: str, keys: Sequence[PublishedKey], checker: SignatureCheck
     if not key.covers(proof.statement.received_at):
         return ProofCheck(OUTSIDE_KEY_PERIOD, f"key {key.key_id} did not sign proofs at "
                           "the time the proof states", proof, key)
+    listed = set(proof.statement.files_sha256)
+    for number, data in enumerate(files, start=1):
+        if content_digest(data) not in listed:
+            return ProofCheck(FILE_MISMATCH, f"file {number} is not one the proof lists",
+                              proof, key, files_checked=number)
     if content is None:
-        return ProofCheck(VALID, "", proof, key)
+        return ProofCheck(VALID, "", proof, key, files_checked=len(files))
     try:
         document = json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as error:
@@ -85,5 +96,5 @@ def check_proof(text: str, keys: Sequence[PublishedKey], checker: SignatureCheck
     digest = content_digest(canonical_content(document))
     if not hmac.compare_digest(digest, proof.statement.content_sha256):
         return ProofCheck(CONTENT_MISMATCH, "the content is not what was submitted", proof,
-                          key, content_checked=True)
-    return ProofCheck(VALID, "", proof, key, content_checked=True)
+                          key, content_checked=True, files_checked=len(files))
+    return ProofCheck(VALID, "", proof, key, content_checked=True, files_checked=len(files))

@@ -170,7 +170,8 @@ def receive_submission(
         # Sealed for its place: this submission of this case (a new reference, a new seal).
         sealed = sealer.seal(submission_context(submission_id, reference), canonical)
         issued = issue_proof(signer, reference=reference, form=form.code, received_at=received,
-                             canonical=canonical if submitted is None else submitted)
+                             canonical=canonical if submitted is None else submitted,
+                             files=[item.upload.data for item in evidence])
         proof, proof_key = issued.text(), issued.statement.key_id
         details: dict[str, Any] = {**acknowledged, "proof_key": proof_key}
         stored: list[str] = []

@@ -198,6 +198,13 @@ def _run_cli(runner: CliRunner, proof: str, tmp_path: Path) -> None:
                                     "--keys", str(tmp_path / "keys.json")])
     assert tampered.exit_code == 1 and json.loads(tampered.output)["outcome"] == \
         "bad_signature"
+    # A file given must be one the proof lists; this proof lists none.
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff a photo")
+    unlisted = runner.invoke(main, ["verify-proof", str(tmp_path / "proof.txt"), "--keys",
+                                    str(tmp_path / "keys.json"), "--file",
+                                    str(tmp_path / "photo.jpg")])
+    assert unlisted.exit_code == 1 and json.loads(unlisted.output)["outcome"] == \
+        "file_mismatch"
     # Without --keys: the configured signer's keys, here another key ring.
     unknown = runner.invoke(main, ["verify-proof", str(tmp_path / "proof.txt")])
     assert unknown.exit_code == 1 and json.loads(unknown.output)["outcome"] == "unknown_key"

@@ -31,10 +31,16 @@ def _openssl() -> str:
 
 
 def _doc_blocks() -> tuple[str, str]:
+    check, digest, _ = _all_blocks()
+    return check, digest
+
+
+def _all_blocks() -> tuple[str, str, str]:
+    """The doc's blocks: check the signature, the content's digest, a file's digest."""
     text = DOC.read_text(encoding="utf-8")
     marker = text.index("<!-- openssl-check")
-    check, digest = _BLOCK.findall(text[marker:])[:2]
-    return check, digest
+    check, digest, file_digest = _BLOCK.findall(text[marker:])[:3]
+    return check, digest, file_digest
 
 
 def _run(script: str, folder: Path) -> subprocess.CompletedProcess[str]:
@@ -118,3 +124,54 @@ def test_the_digest_of_what_was_sent_is_the_proofs(issued: tuple[Path, bytes]) -
     (folder / "content.json").write_bytes(body.replace(b'"', b'"', 1) + b" ")
     other = _run(digest, folder).stdout.split()
     assert other[0] != other[1]
+
+
+def test_a_proof_with_a_file_verifies_and_lists_the_files_digest_as_the_doc_says(
+        harness: Harness, tmp_path: Path) -> None:
+    """Format 2: the doc's commands verify it unchanged, and its list holds the digest of
+    the file as it was sent, which the doc's command computes from the kept copy."""
+    from tests.functions.test_evidence import multipart
+    from tests.support import evidence_files as files
+
+    _openssl()
+    photo = files.jpeg_with_gps()
+    body, content_type = multipart(payload("misconduct"), [("photo-1.jpg", photo,
+                                                             "image/jpeg")])
+    response = harness.post(FUNCTIONS["misconduct"], raw=body, content_type=content_type)
+    assert response.status_code == 201, response.get_json()
+    proof = response.get_json()["proof"]
+    assert "\nformat: 2\n" in proof and "photo-1" not in proof
+    key_id = re.search(r"^key: (\w+)$", proof, re.M).group(1)  # type: ignore[union-attr]
+    with bootstrap.using(harness.container):
+        keys = function_app("forms").test_client().get("/keys.json").get_json()["keys"]
+    [key] = [k for k in keys if k["key"] == key_id]
+    folder = tmp_path / "check"
+    folder.mkdir()
+    (folder / "proof.txt").write_text(proof, encoding="ascii")
+    (folder / "key.pem").write_text(key["public_key_pem"], encoding="ascii")
+    (folder / "photo-1.jpg").write_bytes(photo)
+    check, _, file_digest = _all_blocks()
+    verified = _run(check, folder)
+    assert verified.returncode == 0 and verified.stdout.splitlines()[-1] == "Verified OK"
+    computed, *listed = _run(file_digest, folder).stdout.split()
+    assert listed and computed in listed
+    # ... and intake verify-proof says the same from the kept copy.
+    import json
+
+    from click.testing import CliRunner
+
+    from shared.cli import main
+
+    (folder / "keys.json").write_text(json.dumps({"keys": keys}))
+    with bootstrap.using(harness.container):
+        said = CliRunner().invoke(main, ["verify-proof", str(folder / "proof.txt"), "--keys",
+                                         str(folder / "keys.json"), "--file",
+                                         str(folder / "photo-1.jpg")])
+    assert said.exit_code == 0, said.output
+    assert json.loads(said.output)["files_listed"] is True
+    (folder / "photo-1.jpg").write_bytes(photo + b"\0")  # another file is not listed
+    assert _run(file_digest, folder).stdout.split()[0] not in listed
+    # The list is signed: one digest changed, openssl refuses the proof.
+    (folder / "proof.txt").write_text(re.sub(r"^files_sha256: .", "files_sha256: 0", proof,
+                                             flags=re.M), encoding="ascii")
+    assert "Verified OK" not in _run(check, folder).stdout

@@ -22,6 +22,7 @@ from shared.services.proofs import (
     BAD_SIGNATURE,
     CONTENT_MISMATCH,
     CONTENT_UNREADABLE,
+    FILE_MISMATCH,
     MALFORMED,
     VALID,
     check_proof,
@@ -118,7 +119,7 @@ def test_a_pasted_or_printed_copy_still_reads(signer: LocalProofSigner, proof: s
 @pytest.mark.parametrize(("text", "why"), [
     ("", "lines"),
     ("ethics-intake proof of submission\n", "lines"),
-    ("x" * 5000, "at most"),
+    ("x" * 9000, "at most"),
 ])
 def test_what_is_not_a_proof_is_malformed_with_a_reason(text: str, why: str) -> None:
     with pytest.raises(MalformedProof, match=why):
@@ -150,3 +151,57 @@ def test_the_key_set_reads_back_and_a_bad_one_names_its_entry(
 def test_the_canonical_content_is_the_stored_digests_form() -> None:
     assert canonical_content(json.loads(json.dumps(SUBMITTED, indent=2))) == \
         canonical_json(jsonable(SUBMITTED))
+
+
+PHOTO, LETTER = b"\xff\xd8\xff\xe0 a photo's bytes", b"%PDF-1.7 a letter's bytes"
+
+
+@pytest.fixture
+def proof_with_files(signer: LocalProofSigner) -> str:
+    return issue_proof(signer, reference="ETH-MIS-7K3MQ-9TZ4X", form="misconduct",
+                       received_at=RECEIVED, canonical=canonical_json(jsonable(SUBMITTED)),
+                       files=[PHOTO, LETTER]).text()
+
+
+def test_a_submission_with_files_gets_format_2_listing_each_files_digest(
+        proof_with_files: str) -> None:
+    import hashlib
+
+    lines = proof_with_files.splitlines()
+    assert lines[1] == "format: 2"
+    assert [line.split(":", 1)[0] for line in lines[1:]] == [
+        "format", "reference", "form", "received_at", "content_sha256", "files_sha256",
+        "key", "algorithm", "signature"]
+    assert lines[6] == "files_sha256: " + ",".join(
+        hashlib.sha256(data).hexdigest() for data in (PHOTO, LETTER))
+    assert parse_proof(proof_with_files).text() == proof_with_files
+
+
+def test_each_file_given_must_be_one_the_proof_lists(signer: LocalProofSigner,
+                                                     proof_with_files: str,
+                                                     proof: str) -> None:
+    keys = signer.published_keys()
+    content = canonical_content(SUBMITTED)
+    both = check_proof(proof_with_files, keys, CHECKER, content=content,
+                       files=[LETTER, PHOTO])
+    assert both.outcome == VALID and both.content_checked and both.files_checked == 2
+    assert check_proof(proof_with_files, keys, CHECKER, files=[PHOTO]).valid
+    other = check_proof(proof_with_files, keys, CHECKER, files=[PHOTO, PHOTO + b" "])
+    assert other.outcome == FILE_MISMATCH and "file 2" in other.detail
+    # A proof without files lists none.
+    assert check_proof(proof, keys, CHECKER, files=[PHOTO]).outcome == FILE_MISMATCH
+
+
+def test_the_list_of_files_is_signed_and_checked_in_its_place(
+        signer: LocalProofSigner, proof_with_files: str) -> None:
+    lines = proof_with_files.splitlines()
+    dropped = lines[6].rsplit(",", 1)[0]  # one file less
+    tampered = "\n".join([*lines[:6], dropped, *lines[7:]])
+    assert check_proof(tampered, signer.published_keys(), CHECKER).outcome == BAD_SIGNATURE
+    for bad in ("files_sha256: ", "files_sha256: abc", "files_sha256: " + "A" * 64):
+        with pytest.raises(MalformedProof, match="files_sha256"):
+            parse_proof("\n".join([*lines[:6], bad, *lines[7:]]))
+    # A format-1 proof cannot claim files, nor a format-2 proof go without them.
+    as_one = "\n".join([lines[0], "format: 1", *lines[2:]])
+    with pytest.raises(MalformedProof, match="format 1"):
+        parse_proof(as_one)
