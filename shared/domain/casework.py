@@ -365,12 +365,14 @@ def read_recorded(case: Case, actor: str, at: datetime, *,
 
 
 def attachment_opened(case: Case, actor: str, at: datetime, attachment_id: str, copy: str,
-                      reason: str | None = None) -> CaseChange:
+                      reason: tuple[str, Mapping[str, Any]] | None = None) -> CaseChange:
     """An officer downloaded a file attached to the case: its cleaned copy, or (an
-    administrator, with a reason) its original."""
+    administrator, with a reason: its message id and the text sealed as an
+    ``ORIGINAL_REASON``) its original."""
     details: dict[str, Any] = {"attachment_id": attachment_id, "copy": copy}
     if reason is not None:
-        details["reason"] = reason
+        message_id, envelope = reason
+        details["reason_text"] = {"message_id": message_id, "sealed": dict(envelope)}
     updated, events = record(case, at, [Happened("attachment_downloaded", actor, details)])
     return CaseChange(updated, events)
 

@@ -36,9 +36,13 @@ EVIDENCE: Final = "evidence"
 EVIDENCE_ORIGINAL: Final = "evidence_original"
 # An officer's reason for a legal hold, its lifting or an extension (shared.domain.retention).
 RETENTION_REASON: Final = "retention_reason"
-# History events that carry one, in ``details["reason_text"]``.
-REASON_EVENTS: Final = frozenset({"legal_hold_placed", "legal_hold_lifted",
-                                  "retention_extended"})
+# An administrator's reason for opening the original of an attached file.
+ORIGINAL_REASON: Final = "original_reason"
+# History events that carry an officer's reason, in ``details["reason_text"]``, and its kind.
+REASON_EVENTS: Final = {"legal_hold_placed": RETENTION_REASON,
+                        "legal_hold_lifted": RETENTION_REASON,
+                        "retention_extended": RETENTION_REASON,
+                        "attachment_downloaded": ORIGINAL_REASON}
 
 # Where they are kept: submissions/{id}, and the history of a case, cases/{reference}/events.
 SUBMISSIONS: Final = "submissions"
@@ -57,6 +61,7 @@ KEY_OF_KIND: Final = {
     NOTE: CASES_KEY,
     TRANSITION_NOTE: CASES_KEY,
     RETENTION_REASON: CASES_KEY,
+    ORIGINAL_REASON: CASES_KEY,
     REPLY_TO_SUBMITTER: MESSAGES_KEY,
     SUBMITTER_MESSAGE: MESSAGES_KEY,
     DECLARATION: CASES_KEY,
@@ -65,7 +70,8 @@ KEY_OF_KIND: Final = {
     EVIDENCE_ORIGINAL: CASES_KEY,
 }
 _COLLECTION_OF_KIND: Final = {SUBMISSION: SUBMISSIONS, NOTE: EVENTS, TRANSITION_NOTE: EVENTS,
-                              RETENTION_REASON: EVENTS, REPLY_TO_SUBMITTER: EVENTS,
+                              RETENTION_REASON: EVENTS, ORIGINAL_REASON: EVENTS,
+                              REPLY_TO_SUBMITTER: EVENTS,
                               SUBMITTER_MESSAGE: EVENTS,
                               DECLARATION: DECLARATION_VERSIONS,
                               DISCLOSURE_GUIDANCE: DECLARATION_REVIEWS,
@@ -137,13 +143,15 @@ class SealedItem:
     record_id: str
     envelope: Mapping[str, Any]
     # Where in the event it is kept: "" (the details), "note" (a transition's note) or
-    # "reason_text" (the reason of a hold, its lifting or an extension).
+    # "reason_text" (the reason of a hold, its lifting or an extension, or of opening an
+    # original).
     field: str = ""
 
 
 def sealed_in_event(event_kind: str, details: Mapping[str, Any]) -> SealedItem | None:
     """The sealed value a history event carries: a note, a reply, a submitter's message, the
-    note of a transition, or the reason of a hold or an extension. None if it carries
+    note of a transition, or an officer's reason (a hold, an extension, opening an
+    original). None if it carries
     none. The kind comes from the event, never from the value: that is what makes a
     relabelled value fail to open."""
     if event_kind in (NOTE, REPLY_TO_SUBMITTER, SUBMITTER_MESSAGE):
@@ -152,7 +160,7 @@ def sealed_in_event(event_kind: str, details: Mapping[str, Any]) -> SealedItem |
     elif event_kind == "transition" and "note" in details:
         holder, kind, field = details["note"], TRANSITION_NOTE, "note"
     elif event_kind in REASON_EVENTS and "reason_text" in details:
-        holder, kind, field = details["reason_text"], RETENTION_REASON, "reason_text"
+        holder, kind, field = details["reason_text"], REASON_EVENTS[event_kind], "reason_text"
     else:
         return None
     if not isinstance(holder, Mapping) or "sealed" not in holder:

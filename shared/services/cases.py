@@ -32,6 +32,7 @@ from shared.domain.recusal import Marker
 from shared.domain.retention import RetentionRefused
 from shared.domain.sealing import (
     NOTE,
+    ORIGINAL_REASON,
     REPLY_TO_SUBMITTER,
     RETENTION_REASON,
     TRANSITION_NOTE,
@@ -362,14 +363,16 @@ def download_attachment(reference: str, attachment_id: str, officer: Officer, *,
     found = next((a for a in evidence.case_attachments(store, reference)
                   if a.attachment_id == attachment_id), None)
     actor = casework.officer_actor(officer.email)
+    # Sealed like every officer's free text: it may name people.
+    sealed = None if original_reason is None else _seal(desk, ORIGINAL_REASON, reference,
+                                                        original_reason.strip())
 
     def decide(case: Case, payload: dict[str, Any], now: datetime) -> CaseChange:
         if found is None:
             raise AttachmentNotFound(attachment_id)
         if copy == "cleaned" and not found.deliverable:
             raise AttachmentQuarantined(attachment_id)
-        return casework.attachment_opened(case, actor, now, attachment_id, copy,
-                                          original_reason)
+        return casework.attachment_opened(case, actor, now, attachment_id, copy, sealed)
 
     _act(reference, officer, f"download:{copy}", desk, decide, role=role)
     assert found is not None

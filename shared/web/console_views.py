@@ -335,9 +335,8 @@ def _details(ctx: ConsoleContext, event: CaseEvent) -> tuple[str, ...]:
         found.append(gettext(N_("Attempted: %(operation)s")) % {"operation": d["operation"]})
     if event.kind == "attachment_downloaded":
         found.append(str(d.get("attachment_id", "")))
-        if d.get("copy") == "original":
-            found.append(gettext(N_("The original, because: %(reason)s")) % {
-                "reason": d.get("reason", "")})
+        if d.get("copy") == "original":  # its reason is the entry's sealed text
+            found.append(gettext(N_("The original")))
     if event.kind == "received" and d.get("channel") in labels.CHANNELS:
         found.append(_label(ctx, labels.CHANNELS, str(d["channel"])))
         if d.get("received_on"):

@@ -216,9 +216,17 @@ class TestWhatReachesOfficers:
         assert refused.status_code == 422 and "reason" in refused.get_json()["errors"]
         response = officer_post(office, path, {"reason": "The investigator asked for it"})
         assert response.status_code == 200 and response.data == original
-        assert ("attachment_downloaded", {"attachment_id": attachment_id, "copy": "original",
-                                          "reason": "The investigator asked for it"}) \
-            in history_kinds(office, reference)
+        [(_, details)] = [(k, d) for k, d in history_kinds(office, reference)
+                          if k == "attachment_downloaded"]
+        assert (details["attachment_id"], details["copy"]) == (attachment_id, "original")
+        # The reason is free text: sealed at rest like a note, opened for officers.
+        assert set(details["reason_text"]) == {"message_id", "sealed"}
+        assert "investigator" not in json.dumps(history_kinds(office, reference))
+        read = officer_get(office, f"/{reference}")
+        [entry] = [e for e in read.get_json()["history"]
+                   if e["kind"] == "attachment_downloaded"]
+        assert entry["text"] == "The investigator asked for it"
+        assert "reason_text" not in entry["details"]
 
     def test_the_reporter_is_told_in_their_language(self, office: Harness) -> None:
         _, told = accepted(office, [("photo-1.jpg", files.jpeg_with_gps(), "image/jpeg")],
