@@ -665,7 +665,7 @@ class UseCases:
         s = c.settings
         return partial(send_reminder, mail=ReminderMail(
             store=c.disclosure_store, clock=c.clock, notifier=c.notifier,
-            settings=c.programme_settings, filer_url=s.function_url("disclosure"),
+            settings=c.programme_settings, filer_url=s.forms.declarations_url,
             ethics_office_mailbox=s.ethics_office_mailbox))
 
     def sweep_files(self) -> FilesSweep | None:
@@ -753,7 +753,7 @@ def _programme(c: Container) -> Programme:
 
     return Programme(store=c.disclosure_store, cipher=c.cipher, clock=c.clock,
                      queue=c.queue, settings=c.programme_settings, officers=c.officers,
-                     filer_url=c.settings.function_url("disclosure"))
+                     filer_url=c.settings.forms.declarations_url)
 
 
 def _system_clock() -> Clock:

@@ -580,6 +580,13 @@ VARIABLES: tuple[Variable, ...] = (
              "`/projects/PROJECT_NUMBER/global/backendServices/SERVICE_ID`. Empty (and "
              "`INTAKE_DEV_AUTH` off): those pages answer that sign-in is not available.",
              parse=_iap_audience),
+    Variable("INTAKE_DECLARATIONS_URL", "",
+             "Where filers sign in to their declaration pages: the link of their reminders, "
+             "and the only origin whose posts those pages accept besides the forms' own (on "
+             "Google Cloud, the console's load balancer routes `/forms/` there through "
+             "Identity-Aware Proxy, e.g. `https://console.ethics.example.org/forms/"
+             "declarations`). Empty: `<INTAKE_FUNCTIONS_BASE_URL>/forms/declarations`.",
+             parse=_web_url),
     Variable("INTAKE_CONSOLE_SECRET", "",
              "Secret (at least 32 characters) that signs the console's session cookie and "
              "its anti-forgery tokens (not the forms' secret: the public functions cannot "
@@ -636,6 +643,7 @@ class FormsSettings:
     follow_up_lock_seconds: int = 3600
     exit_url: str = "https://www.bbc.com/weather"
     iap_audience: str = ""  # the filers' declaration pages behind Identity-Aware Proxy
+    declarations_url: str = ""  # where filers reach those pages
 
 
 @dataclass(frozen=True)
@@ -864,6 +872,8 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
             follow_up_lock_seconds=v["INTAKE_FOLLOW_UP_LOCK_SECONDS"],
             exit_url=v["INTAKE_EXIT_URL"],
             iap_audience=v["INTAKE_FORMS_IAP_AUDIENCE"],
+            declarations_url=(v["INTAKE_DECLARATIONS_URL"]
+                              or f"{base_url}/forms/declarations").rstrip("/"),
         ),
         mail_limits=MailLimits(
             per_recipient=v["INTAKE_MAIL_RECIPIENT_LIMIT"],

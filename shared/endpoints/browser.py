@@ -190,11 +190,16 @@ class Post:
 
 def receive_post(container: UseCases, request: Request, function: str, limit: int,
                  again: Again, *, rate_limit: RateLimit | None = None,
-                 file_refused: Again | None = None) -> Post | Response:
+                 file_refused: Again | None = None,
+                 also_from: str | None = None) -> Post | Response:
     """Run the checks every browser post passes; a Response if one refuses it.
     ``file_refused`` shows the page again when a file of a multipart post is over a limit
-    (by default a form's last step does, and any other post gets the problem page)."""
+    (by default a form's last step does, and any other post gets the problem page).
+    ``also_from``: another origin whose posts this page accepts (pages reached through a
+    load balancer on another host too)."""
     origin = origin_of(request, container.settings.site_origin)
+    if origin is Origin.CROSS and also_from is not None:
+        origin = origin_of(request, also_from)
     if origin is Origin.CROSS:
         refused(function, "cross_site")
         return forbidden(page_context(container, request, language(request)))

@@ -26,6 +26,7 @@ from flask import Request, Response
 
 from shared import logs
 from shared.auth import IAP_ASSERTION_HEADER, DevelopmentFilerSignIn, IapFilerSignIn
+from shared.config import url_origin
 from shared.domain.disclosure import AD_HOC, ANNUAL, DisclosureError
 from shared.domain.officers import normalise_email
 from shared.domain.sealing import IntegrityFailure
@@ -220,7 +221,9 @@ def _post(uc: UseCases, request: Request, who: Caller,
         return declaration_views.form(ctx, target, values, thresholds, notice=notice,
                                       status=status)
 
-    post = browser.receive_post(uc, request, FUNCTION, LIMIT, again)
+    # Reached through the load balancer's Identity-Aware Proxy on another host as well.
+    post = browser.receive_post(uc, request, FUNCTION, LIMIT, again,
+                                also_from=url_origin(uc.settings.forms.declarations_url))
     if isinstance(post, Response):
         return post
     ctx, values = post.ctx, dict(post.values)

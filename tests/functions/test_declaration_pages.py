@@ -93,6 +93,11 @@ def declaration_of(office: Office, email: str) -> str:
     return found[0].id
 
 
+def declarations_of(office: Office, email: str) -> list[Any]:
+    p = office.container.programme
+    return list(service.my_declarations(p, service.caller(p, email))[1])
+
+
 def test_a_filer_files_reads_and_amends_their_declaration(
         office: Office, keys: tuple[CertServer, IapKey]) -> None:
     browser = Filer(office, keys[1], FILER)
@@ -287,3 +292,27 @@ def test_the_form_speaks_the_filers_language(office: Office,
     arabic = text(browser.get("/declarations?lang=ar"))
     assert 'dir="rtl"' in arabic and "إقراراتك" in arabic
     assert "您的申报" in text(browser.get("/declarations?lang=zh"))
+
+
+def test_posts_come_from_the_forms_or_the_load_balancers_host_and_no_other(
+        tmp_path: Path, request: pytest.FixtureRequest,
+        keys: tuple[CertServer, IapKey]) -> None:
+    """On Google Cloud filers reach the pages through the console's load balancer, on its
+    host: posts from there are the pages' own; any other site's are refused."""
+    verifier = IapAssertionVerifier(AUDIENCE, certificates=CertificateCache(keys[0].url))
+    balanced = "https://console.ethics.example.org"
+    office = open_office("sqlite", tmp_path, request, directory=DIRECTORY,
+                         components={"filer_sign_in": IapFilerSignIn(verifier)},
+                         INTAKE_DISCLOSURE=DISCLOSURE,
+                         INTAKE_DECLARATIONS_URL=f"{balanced}/forms/declarations")
+    p = office.container.programme
+    admin = service.caller(p, ADMIN)
+    service.import_roster(p, admin, [roster_line(n) for n in range(3)])
+    service.open_campaign(p, admin, 2025)
+    browser = Filer(office, keys[1], FILER)
+    elsewhere = browser.send("/declarations/new", filled(), origin="https://evil.example")
+    assert elsewhere.status_code == 403
+    assert declarations_of(office, FILER) == []
+    sent = browser.send("/declarations/new", filled(), origin=balanced)
+    assert sent.status_code == 303, text(sent)
+    assert len(declarations_of(office, FILER)) == 1

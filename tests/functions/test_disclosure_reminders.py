@@ -73,7 +73,10 @@ def test_each_reminder_goes_out_once_through_sweep_and_notify(h: Harness) -> Non
     escalations = [to for to, subject in sent(h) if "your unit" in subject]
     assert escalations == [HEAD, HEAD]
     assert len(sent(h)) == 2 + 2 + 2
-    assert all("Acme" not in e.body and "/disclosure" in e.body for e in notifier.sent)
+    # A link to the filers' pages, where they sign in; nothing of any declaration.
+    pages = h.container.settings.forms.declarations_url
+    assert pages.endswith("/forms/declarations")
+    assert all("Acme" not in e.body and pages in e.body for e in notifier.sent)
 
 
 def test_a_reminder_queued_before_its_filer_filed_is_not_sent(h: Harness) -> None:

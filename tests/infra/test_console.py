@@ -35,10 +35,13 @@ def test_the_backend_service_has_iap_on_and_serves_the_console_function() -> Non
     neg = resource("google_compute_region_network_endpoint_group")
     assert neg["network_endpoint_type"] == "SERVERLESS"
     assert neg["cloud_function"][0]["function"] == "console"
-    # Every other way to a backend would bypass IAP: this is the only backend service.
+    # Every other way to a backend would bypass IAP: these are the only backend services,
+    # and each has IAP on.
     services = [(f.path.name, name) for f in all_folders() for rtype, name in f.resources
                 if rtype == "google_compute_backend_service"]
-    assert services == [("intake", "console")]
+    assert sorted(services) == [("intake", "console"), ("intake", "declarations")]
+    assert all(resource("google_compute_backend_service", name)["iap"][0]["enabled"] is True
+               for _, name in services)
 
 
 def test_officers_pass_iap_and_the_function_checks_iaps_assertion() -> None:
@@ -63,3 +66,31 @@ def test_https_only_with_a_modern_tls_policy() -> None:
     assert policy["min_tls_version"] == "TLS_1_2" and policy["profile"] == "RESTRICTED"
     assert not [name for f in all_folders() for rtype, name in f.resources
                 if rtype == "google_compute_target_http_proxy"]
+
+
+def test_the_filers_pages_are_behind_iap_on_the_same_load_balancer() -> None:
+    """``/forms/...`` on the console's host reaches the forms function (prefix removed)
+    through a backend with IAP on, for the disclosure programme's members only; the
+    function is told that backend's audience and the pages' address."""
+    backend = resource("google_compute_backend_service", "declarations")
+    assert expression(backend["backend"][0]["group"]) == (
+        "google_compute_region_network_endpoint_group.declarations.id")
+    neg = resource("google_compute_region_network_endpoint_group", "declarations")
+    assert neg["cloud_function"][0]["function"] == "forms"
+    filers = resource("google_iap_web_backend_service_iam_member", "filers")
+    assert expression(filers["for_each"]) == "toset(var.disclosure_members)"
+    assert filers["role"] == "roles/iap.httpsResourceAccessor"
+    [matcher] = resource("google_compute_url_map")["path_matcher"]
+    assert expression(matcher["default_service"]) == (
+        "google_compute_backend_service.console.id")
+    [rule] = matcher["route_rules"]
+    assert expression(rule["service"]) == "google_compute_backend_service.declarations.id"
+    assert rule["match_rules"][0]["prefix_match"] == "/forms/"
+    assert rule["route_action"][0]["url_rewrite"][0]["path_prefix_rewrite"] == "/"
+    environment = INTAKE.locals["environment"]
+    assert expression(environment["INTAKE_FORMS_IAP_AUDIENCE"]) == (
+        "local.declarations_iap_audience")
+    assert INTAKE.locals["declarations_iap_audience"] == (
+        "/projects/${data.google_project.this.number}/global/backendServices/"
+        "${google_compute_backend_service.declarations.generated_id}")
+    assert expression(environment["INTAKE_DECLARATIONS_URL"]) == "local.declarations_url"

@@ -14,6 +14,9 @@ locals {
   iap_service_agent = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-iap.iam.gserviceaccount.com"
   # The audience IAP signs its assertions for: this backend service.
   iap_audience = "/projects/${data.google_project.this.number}/global/backendServices/${google_compute_backend_service.console.generated_id}"
+  # ... and for the filers' pages, theirs; those pages' address on the load balancer.
+  declarations_iap_audience = "/projects/${data.google_project.this.number}/global/backendServices/${google_compute_backend_service.declarations.generated_id}"
+  declarations_url          = "https://${var.console_domain}/forms/declarations"
 }
 
 # Names the function rather than referring to it, so the backend service (whose id the
@@ -53,6 +56,55 @@ resource "google_compute_backend_service" "console" {
   }
 }
 
+# The filers' declaration pages (served by the forms function) behind Identity-Aware Proxy
+# on the same load balancer: `/forms/...` on the console's host goes, its `/forms` prefix
+# removed, to a backend service of the forms function with IAP on, which lets through only
+# the disclosure programme's members (filers and heads of units). The function verifies
+# IAP's signed assertion for this backend (INTAKE_FORMS_IAP_AUDIENCE) on every declaration
+# page: the same pages reached on the functions' own address carry none and are refused.
+resource "google_compute_region_network_endpoint_group" "declarations" {
+  project               = var.project_id
+  name                  = "intake-declarations"
+  region                = var.region
+  network_endpoint_type = "SERVERLESS"
+
+  cloud_function {
+    function = "forms"
+  }
+
+  depends_on = [google_project_service.enabled]
+}
+
+resource "google_compute_backend_service" "declarations" {
+  project               = var.project_id
+  name                  = "intake-declarations"
+  description           = "The filers' declaration pages of the forms function; Identity-Aware Proxy in front."
+  protocol              = "HTTPS"
+  load_balancing_scheme = "EXTERNAL_MANAGED"
+
+  backend {
+    group = google_compute_region_network_endpoint_group.declarations.id
+  }
+
+  iap {
+    enabled = true
+  }
+
+  log_config {
+    enable      = true
+    sample_rate = 1.0
+  }
+}
+
+resource "google_iap_web_backend_service_iam_member" "filers" {
+  for_each = toset(var.disclosure_members)
+
+  project             = var.project_id
+  web_backend_service = google_compute_backend_service.declarations.name
+  role                = "roles/iap.httpsResourceAccessor"
+  member              = each.value
+}
+
 # Who IAP lets through to the console: the officers' members; the console still looks
 # each one up in the officers directory.
 resource "google_iap_web_backend_service_iam_member" "officers" {
@@ -80,8 +132,33 @@ resource "google_iap_settings" "console" {
 resource "google_compute_url_map" "console" {
   project         = var.project_id
   name            = "intake-console"
-  description     = "Everything to the console's backend service."
+  description     = "The forms' pages (for the filers' declarations) to their backend service, everything else to the console's."
   default_service = google_compute_backend_service.console.id
+
+  host_rule {
+    hosts        = [var.console_domain]
+    path_matcher = "console"
+  }
+
+  path_matcher {
+    name            = "console"
+    default_service = google_compute_backend_service.console.id
+
+    route_rules {
+      priority = 1
+      service  = google_compute_backend_service.declarations.id
+
+      match_rules {
+        prefix_match = "/forms/"
+      }
+
+      route_action {
+        url_rewrite {
+          path_prefix_rewrite = "/"
+        }
+      }
+    }
+  }
 }
 
 resource "google_compute_managed_ssl_certificate" "console" {

@@ -78,7 +78,8 @@ locals {
     INTAKE_EVIDENCE_UPLOAD_BUCKET   = google_storage_bucket.incoming.name
     INTAKE_EVIDENCE_UPLOAD_MINUTES  = tostring(var.settings.evidence_upload_minutes)
     # the filers' declaration pages behind Identity-Aware Proxy (docs/disclosure.md)
-    INTAKE_FORMS_IAP_AUDIENCE = var.declarations_iap_audience
+    INTAKE_FORMS_IAP_AUDIENCE = local.declarations_iap_audience
+    INTAKE_DECLARATIONS_URL   = local.declarations_url
     # task targets check their caller's OIDC token in code too (INTAKE_TASK_CALLERS)
     INTAKE_TASK_AUTH = "oidc"
   }

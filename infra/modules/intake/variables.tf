@@ -287,14 +287,3 @@ variable "clamd" {
   description = "The clamd that scans attached files (INTAKE_CLAMD): tcp:host:3310. Empty: files are accepted unscanned and marked not_scanned (docs/evidence.md)."
   default     = ""
 }
-
-variable "declarations_iap_audience" {
-  type        = string
-  description = "Audience of the Identity-Aware Proxy in front of the filers' declaration pages (/forms/declarations on a load balancer backend with IAP and Google sign-in), INTAKE_FORMS_IAP_AUDIENCE: /projects/PROJECT_NUMBER/global/backendServices/SERVICE_ID. Empty: the pages say sign-in is not available."
-  default     = ""
-
-  validation {
-    condition     = var.declarations_iap_audience == "" || can(regex("^/projects/[0-9]+/(global/backendServices|apps)/[A-Za-z0-9._-]+$", var.declarations_iap_audience))
-    error_message = "declarations_iap_audience is /projects/PROJECT_NUMBER/global/backendServices/SERVICE_ID, or empty."
-  }
-}
