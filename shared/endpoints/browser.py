@@ -25,7 +25,7 @@ from shared.endpoints.errors import answer_for
 from shared.endpoints.page_state import CASE_IDLE_SECONDS
 from shared.http.bodies import read_form_pairs
 from shared.http.browsers import Origin, origin_of
-from shared.http.forms import MULTIPART_TYPE
+from shared.http.forms import MAX_FORM_FIELDS, MULTIPART_TYPE
 from shared.http.multipart import MultipartProblem, read_multipart
 from shared.http.problems import HttpProblem
 from shared.web import security, views
@@ -191,7 +191,8 @@ class Post:
 def receive_post(container: UseCases, request: Request, function: str, limit: int,
                  again: Again, *, rate_limit: RateLimit | None = None,
                  file_refused: Again | None = None,
-                 also_from: str | None = None) -> Post | Response:
+                 also_from: str | None = None,
+                 max_fields: int = MAX_FORM_FIELDS) -> Post | Response:
     """Run the checks every browser post passes; a Response if one refuses it.
     ``file_refused`` shows the page again when a file of a multipart post is over a limit
     (by default a form's last step does, and any other post gets the problem page).
@@ -211,7 +212,7 @@ def receive_post(container: UseCases, request: Request, function: str, limit: in
             multipart = read_multipart(request, limit, container.evidence_limits)
             body, pairs, files = multipart.fields, multipart.pairs, multipart.files
         else:
-            body, pairs = read_form_pairs(request, limit)
+            body, pairs = read_form_pairs(request, limit, max_fields)
     except MultipartProblem as problem:
         # A file over a limit: the page again, with its answers and the file named.
         values = dict(problem.pairs)

@@ -223,7 +223,8 @@ def _post(uc: UseCases, request: Request, who: Caller,
 
     # Reached through the load balancer's Identity-Aware Proxy on another host as well.
     post = browser.receive_post(uc, request, FUNCTION, LIMIT, again,
-                                also_from=url_origin(uc.settings.forms.declarations_url))
+                                also_from=url_origin(uc.settings.forms.declarations_url),
+                                max_fields=declaration_form.MAX_FIELDS)
     if isinstance(post, Response):
         return post
     ctx, values = post.ctx, dict(post.values)

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Request
 
 from shared.domain import strict_json
-from shared.http.forms import FORM_TYPE, form_data, form_pairs, parse_form
+from shared.http.forms import FORM_TYPE, MAX_FORM_FIELDS, form_data, form_pairs, parse_form
 from shared.http.problems import JSON_TYPE, HttpProblem, bad_body, require_post
 
 
@@ -42,11 +42,12 @@ def read_body(request: Request, limit: int, *, allow_form: bool = True) -> dict[
     return parse_json(raw) if request.mimetype == JSON_TYPE else parse_form(raw)
 
 
-def read_form_pairs(request: Request, limit: int) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+def read_form_pairs(request: Request, limit: int, max_fields: int = MAX_FORM_FIELDS
+                    ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """A form-encoded body, parsed as ``read_body`` parses it (same checks, same problems),
     and its raw (name, value) pairs, blank ones included, so a page can show back exactly
     what was typed."""
-    pairs = form_pairs(_raw_body(request, limit, [FORM_TYPE]))
+    pairs = form_pairs(_raw_body(request, limit, [FORM_TYPE]), max_fields)
     return form_data(pairs), pairs
 
 

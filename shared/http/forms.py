@@ -19,8 +19,9 @@ _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 _INDEX_RE = re.compile(r"[0-9]{1,2}")
 
 
-def form_pairs(raw: bytes) -> list[tuple[str, str]]:
-    """The (name, value) pairs of a form body, blank values included, in order."""
+def form_pairs(raw: bytes, max_fields: int = MAX_FORM_FIELDS) -> list[tuple[str, str]]:
+    """The (name, value) pairs of a form body, blank values included, in order; at most
+    ``max_fields`` of them (a page with more fields than the forms' says how many)."""
     try:
         text = raw.decode("ascii")
     except UnicodeDecodeError:
@@ -30,11 +31,11 @@ def form_pairs(raw: bytes) -> list[tuple[str, str]]:
     try:
         return urllib.parse.parse_qsl(text, keep_blank_values=True, strict_parsing=True,
                                       encoding="utf-8", errors="strict",
-                                      max_num_fields=MAX_FORM_FIELDS)
+                                      max_num_fields=max_fields)
     except UnicodeDecodeError:
         raise bad_body("A form value is not valid UTF-8 once decoded.") from None
     except ValueError:
-        raise bad_body(f"The form is malformed or has more than {MAX_FORM_FIELDS} "
+        raise bad_body(f"The form is malformed or has more than {max_fields} "
                        "fields.") from None
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from shared.domain.disclosure import (
+    ITEM_FIELDS,
     MAX_CHILDREN,
     MAX_ITEMS,
     MAX_TEXT,
@@ -32,6 +33,10 @@ SEP: Final = "__"
 NOTHING: Final = "nothing"
 ITEMS: Final = "items"
 MAX_COUNTERPART: Final = 200
+# The most fields the form can send: for each section and member of the largest household,
+# its answer, its number of rows and every field of the most rows; then the form's own.
+MAX_FIELDS: Final = (len(SECTIONS) * (2 + MAX_CHILDREN)
+                     * (2 + MAX_ITEMS * len(ITEM_FIELDS)) + 32)
 _DIGITS = re.compile(r"[0-9]{1,13}")
 _GROUPING = re.compile(r"[\s,.'\u00a0\u202f\u066c]")  # thousands separators people type
 

@@ -316,3 +316,24 @@ def test_posts_come_from_the_forms_or_the_load_balancers_host_and_no_other(
     sent = browser.send("/declarations/new", filled(), origin=balanced)
     assert sent.status_code == 303, text(sent)
     assert len(declarations_of(office, FILER)) == 1
+
+
+def test_the_largest_household_with_many_items_is_one_post(
+        office: Office, keys: tuple[CertServer, IapKey]) -> None:
+    """A filer with a spouse, twelve children and fifty assets each for four of them sends
+    far more fields than a report's form has: the page takes them all."""
+    members = ("self", "spouse", "child_1", "child_2")
+    answers: dict[str, str] = {}
+    for member in members:
+        answers[f"assets__{member}__answer"] = "items"
+        answers[f"assets__{member}__rows"] = "50"
+        for n in range(50):
+            answers |= {f"assets__{member}__{n}__description": f"Holding {n}",
+                        f"assets__{member}__{n}__counterpart": f"Company {n} of {member}",
+                        f"assets__{member}__{n}__value": "25,000"}
+    data = filled(True, 12, **answers)
+    assert len(data) > 600  # more than a report's form may send
+    sent = Filer(office, keys[1], FILER).send("/declarations/new", data)
+    assert sent.status_code == 303, text(sent)[:2000]
+    [declaration] = declarations_of(office, FILER)
+    assert declaration is not None
