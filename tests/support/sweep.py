@@ -9,13 +9,17 @@ COUNTS = ("requeued", "failed", "alerts", "lapsed", "reminders", "reminders_fail
 FILES = ("orphans", "incoming", "failed")
 
 
-def sweep_answer(*, files: dict[str, int] | None = None, **counts: int) -> dict[str, Any]:
+def sweep_answer(*, files: dict[str, int] | None = None, files_swept: bool = True,
+                 **counts: int) -> dict[str, Any]:
+    """The answer; ``files_swept`` False where attachments are not stored (no bucket)."""
     unknown = set(counts) - set(COUNTS)
     assert not unknown, f"the sweep answers no count {sorted(unknown)}"
     swept = files or {}
     assert not set(swept) - set(FILES), f"the sweep of files answers no {sorted(swept)}"
-    return {**{name: counts.get(name, 0) for name in COUNTS},
-            "files": {name: swept.get(name, 0) for name in FILES}}
+    answer: dict[str, Any] = {name: counts.get(name, 0) for name in COUNTS}
+    if files_swept:
+        answer["files"] = {name: swept.get(name, 0) for name in FILES}
+    return answer
 
 
 QUIET = sweep_answer()
