@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # built on first use: a function pays only for what its path 
     from shared.adapters.sqlite_database import SqliteDatabase
     from shared.auth import DevelopmentSignIn, IapSignIn
     from shared.domain.forms import FormSpec
+    from shared.domain.handling_times import ManagementIndicators
     from shared.domain.mail_limits import SendLimits
     from shared.domain.officers import Officer
     from shared.domain.proofs import PublishedKey
@@ -311,6 +312,21 @@ class OfficerDesk:
         self.workload = partial(workload.workload, store=store, cipher=cipher, clock=clock,
                                 queue=queue, marker=marker)
         self._c = c
+
+    def export_cases(self, year: int, officer: Officer) -> Iterator[tuple[str, ...]]:
+        """The year's cases as rows of codes and dates, without those naming the officer
+        (``shared.services.handling_times.officer_export``)."""
+        from shared.services.handling_times import officer_export
+
+        return officer_export(year, officer, statistics=self._c.statistics,
+                              clock=self._c.clock, marker=self._c.name_marker)
+
+    def indicators(self, year: int, officer: Officer) -> ManagementIndicators:
+        """The year's management indicators (handling times, clocks, reopened cases)."""
+        from shared.services.handling_times import officer_indicators
+
+        return officer_indicators(year, officer, statistics=self._c.statistics,
+                                  clock=self._c.clock)
 
     def record_report(self, form: str, data: Mapping[str, Any], *, channel: str,
                       received_on: date, officer: Officer,

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from shared.domain.forms import FORMS
+from shared.domain.handling_times import ManagementIndicators
 from shared.domain.proxy_intake import PROXY_CHANNELS, WEB
 from shared.domain.retaliation_figures import (
     DETERMINATION_OF_OUTCOME,
@@ -255,6 +256,9 @@ class AnnualReport:
     # in the year: the forms' own and the reports officers recorded on reporters' behalf.
     by_channel: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    # Handling times and clocks of the year's cases per form (``handling_times``), when
+    # the report is made with them (``intake report`` always is).
+    indicators: ManagementIndicators | None = None
 
 
 def percent(count: int, whole: int) -> float | None:

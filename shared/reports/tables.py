@@ -14,6 +14,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from shared.domain.annual_report import HEADQUARTERS, AnnualReport
+from shared.domain.handling_times import ManagementIndicators
 from shared.domain.taxonomy import (
     ADVICE_LABELS,
     DUTY_STATIONS,
@@ -33,6 +34,13 @@ CHANNEL_FORM_LABELS = {"advice": "Advice requests", "misconduct": "Misconduct re
                        "retaliation": "Retaliation complaints"}
 CHANNEL_LABELS = {"web": "Web forms", "telephone": "Telephone", "in_person": "In person",
                   "mission": "On a mission", "post": "Post", "email": "E-mail"}
+MILESTONE_LABELS = {"first_response": "First response",
+                    "prima_facie_determination": "Prima facie determination",
+                    "referral": "Referral accepted", "close": "Closed"}
+CLOCK_LABELS = {"acknowledgement": "Acknowledgement (7 days)",
+                "advice_answer_due": "Answer to an advice request",
+                "preliminary_review_due": "Preliminary review",
+                "feedback_due": "Feedback to the reporter"}
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
@@ -123,6 +131,42 @@ def retaliation_tables(report: AnnualReport) -> list[Table]:
     return [determinations, stations, panel, measures, reviews]
 
 
+def _days(value: float | None) -> str:
+    return NOT_RECORDED if value is None else f"{value:.1f}"
+
+
+def indicator_tables(indicators: ManagementIndicators) -> list[Table]:
+    """The management indicators: handling times, clocks met, cases reopened."""
+    y, as_of = indicators.year, f"{indicators.as_of:%Y-%m-%d}"
+    forms = indicators.forms
+    times = Table(
+        "Handling times", f"Days from reception to each step, cases received in {y} "
+                          f"(as of {as_of})",
+        ("Form", "Step", "Cases that reached it", "Not yet", "Median (days)",
+         "90th percentile (days)"),
+        tuple(Row((CHANNEL_FORM_LABELS.get(form, form), MILESTONE_LABELS.get(m, m),
+                   number(d.reached), number(d.pending), _days(d.median), _days(d.p90)))
+              for form, f in forms.items() for m, d in f.durations.items()),
+        notes=("Median and 90th percentile over the cases that reached the step "
+               f"(linear interpolation). {NOT_RECORDED}: no case reached it.",))
+    clocks = Table(
+        "Clocks met", f"Time limits of the cases received in {y} (as of {as_of})",
+        ("Form", "Clock", "Met", "Missed", "Overdue", "Running", "Share met (%)"),
+        tuple(Row((CHANNEL_FORM_LABELS.get(form, form), CLOCK_LABELS.get(c, c),
+                   number(k.met), number(k.missed), number(k.overdue), number(k.running),
+                   share(k.percent_met)))
+              for form, f in forms.items() for c, k in f.clocks.items()),
+        notes=("Share met: of the clocks met, missed (ended late) or overdue (still "
+               "running, past due); those still running and not yet due are not counted.",))
+    reopened = Table(
+        "Reopened cases", f"Cases received in {y} reopened (as of {as_of})",
+        ("Form", "Cases", "Reopened cases", "Reopenings"),
+        tuple(Row((CHANNEL_FORM_LABELS.get(form, form), number(f.cases),
+                   number(f.reopened_cases), number(f.reopenings)))
+              for form, f in forms.items()))
+    return [times, clocks, reopened]
+
+
 def report_tables(report: AnnualReport) -> list[Table]:
     y, years = report.year, report.table_1_years
     first, last = years[0], years[-1]
@@ -196,8 +240,9 @@ def report_tables(report: AnnualReport) -> list[Table]:
               else Row((str(x), number(f.filers), share(f.compliance)))
               for x, f in report.table_2.items()),
         notes=(NO_DATA_NOTE,) if any(f is None for f in report.table_2.values()) else ())
+    indicators = indicator_tables(report.indicators) if report.indicators else []
     return [table_1, figure_1, figure_2, *retaliation_tables(report), referrals, breakdowns,
-            by_channel, table_2]
+            by_channel, table_2, *indicators]
 
 
 def _md_cell(text: str) -> str:

@@ -3,6 +3,9 @@ history of the year's retaliation cases: never by reading the other records one 
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime
+
 from shared.domain.annual_report import (
     RETALIATION,
     AnnualReport,
@@ -11,9 +14,11 @@ from shared.domain.annual_report import (
     retaliation_history_window,
 )
 from shared.ports.statistics import StatisticsStore
+from shared.services.handling_times import management_indicators
 
 
-def annual_report(year: int, *, store: StatisticsStore) -> AnnualReport:
+def annual_report(year: int, *, store: StatisticsStore,
+                  now: datetime | None = None) -> AnnualReport:
     """Table 1, Figures I and II, the retaliation figures, misconduct referrals, the other
     breakdowns and Table 2.
 
@@ -32,5 +37,8 @@ def annual_report(year: int, *, store: StatisticsStore) -> AnnualReport:
              f"{m.started_at:%Y-%m-%d %H:%M} UTC): run `intake import` on its file again "
              "to finish it; its records written so far are counted."
              for m in store.incomplete_imports()]
-    return assemble(year, dict(zip(queries, answers, strict=True)), store.disclosure_years(),
-                    histories, notes)
+    report = assemble(year, dict(zip(queries, answers, strict=True)),
+                      store.disclosure_years(), histories, notes)
+    if now is None:
+        return report
+    return replace(report, indicators=management_indicators(year, store=store, now=now))
