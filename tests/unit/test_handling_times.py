@@ -128,8 +128,9 @@ def test_the_tally_gives_medians_p90_reopened_and_shares() -> None:
                                  deadlines={"advice_answer_due": day(2 + n)}), day(5)))
     result = tally.result()
     assert result.cases == 5
-    first = result.durations["first_response"]
-    assert (first.reached, first.pending, first.median, first.p90) == (5, 0, 3.0, 7.6)
+    response = result.durations["first_response"]
+    assert (response.reached, response.pending, response.median,
+            response.p90) == (5, 0, 3.0, 7.6)
     close = result.durations["close"]
     assert (close.reached, close.pending, close.median) == (1, 4, 3.0)
     assert result.durations["referral"].median is None
