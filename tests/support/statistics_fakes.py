@@ -137,7 +137,10 @@ class InMemoryStatistics(StatisticsStore):
                 reference=c.reference, form=c.form, state=c.state, channel=c.channel,
                 received_at=c.received_at,
                 triage_deadlines=dict(c.triage.deadlines) if c.triage else {},
-                events=tuple(self._intake.case_events(c.reference)),
+                events=tuple(replace(e, actor="", details={
+                    k: v for k, v in e.details.items()
+                    if k in ("deadlines_ended", "acknowledged_at")})
+                    for e in self._intake.case_events(c.reference)),
                 forwarded_at=c.forwarding.forwarded_at if c.forwarding else None,
                 record_review=c.record_review,
                 priority=c.triage.priority if c.triage else None,
