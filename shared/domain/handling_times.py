@@ -8,10 +8,12 @@ overdue or still running). ``timeline`` builds it from ``CaseFacts``, the few fi
 case and of its history events a store reads (never a name, a contact or a narrative).
 
 The indicators of a form for a year (``FormIndicators``) are made of the timelines of the
-form's cases received in the year (UTC), as their histories stand when the figures are
-made: median and 90th percentile days to each milestone over the cases that reached it,
-the cases reopened, and the share of each clock met. ``IndicatorTally`` adds timelines
-one at a time, so a store can page through cases without holding them.
+form's cases received in the year (UTC), as their histories stand at the end of the year
+(``indicators_as_of``: or now, for the year still running), as the annual report's other
+figures are, so a report made later gives the same figures: median and 90th percentile
+days to each milestone over the cases that reached it, the cases reopened, and the share
+of each clock met. ``IndicatorTally`` adds timelines one at a time, so a store can page
+through cases without holding them.
 
 What each figure counts is described in docs/reporting.md ("Management indicators").
 """
@@ -146,7 +148,9 @@ def _first(events: Iterable[CaseEvent], test: object) -> datetime | None:
 
 
 def timeline(facts: CaseFacts, as_of: datetime) -> CaseTimeline:
-    """The case's timeline from its facts, its clocks' statuses as of ``as_of``.
+    """The case's timeline from its facts as of ``as_of``: only what its history holds up
+    to then (an event, or the referral's acceptance, after it has not happened yet), its
+    clocks' statuses at that instant.
 
     - acknowledged: the ``acknowledged_at`` of the received event (the moment of entry),
       else the event's time;
@@ -162,7 +166,7 @@ def timeline(facts: CaseFacts, as_of: datetime) -> CaseTimeline:
       set it, ended by the first event whose ``deadlines_ended`` names it.
     """
     workflow = WORKFLOWS[facts.form]
-    events = sorted(facts.events, key=lambda e: e.seq)
+    events = sorted((e for e in facts.events if e.at <= as_of), key=lambda e: e.seq)
     received = next((e for e in events if e.kind == "received"), None)
     acknowledged_at: datetime | None = None
     if received is not None:
@@ -179,6 +183,8 @@ def timeline(facts: CaseFacts, as_of: datetime) -> CaseTimeline:
                     and workflow.is_closed(e.to_state))
     reopened = sum(1 for e in later if e.to_state is not None and (
         e.to_state in REOPEN_STATES or e.from_state in REOPEN_TRANSITION_SOURCES))
+    referred = facts.forwarded_at if facts.forwarded_at is not None \
+        and facts.forwarded_at <= as_of else None
     clocks: dict[str, ClockTimes] = {}
     for name in CLOCKS.get(facts.form, ()):
         if name == ACKNOWLEDGEMENT:
@@ -195,9 +201,15 @@ def timeline(facts: CaseFacts, as_of: datetime) -> CaseTimeline:
         reference=facts.reference, form=facts.form, state=facts.state, channel=facts.channel,
         received_at=facts.received_at, acknowledged_at=acknowledged_at,
         first_response_at=first_response, determined_at=determined,
-        referred_at=facts.forwarded_at, closed_at=closed, reopened=reopened, clocks=clocks,
+        referred_at=referred, closed_at=closed, reopened=reopened, clocks=clocks,
         record_review=facts.record_review, priority=facts.priority,
         referral_status=facts.referral_status)
+
+
+def indicators_as_of(year_end: datetime, now: datetime) -> datetime:
+    """The instant a year's indicators are taken at: its last instant (``year_end`` is the
+    first of the next year), or ``now`` if that is earlier."""
+    return min(now, year_end - timedelta(microseconds=1))
 
 
 def percentile(values: Sequence[float], p: float) -> float | None:

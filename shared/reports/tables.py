@@ -137,20 +137,20 @@ def _days(value: float | None) -> str:
 
 def indicator_tables(indicators: ManagementIndicators) -> list[Table]:
     """The management indicators: handling times, clocks met, cases reopened."""
-    y, as_of = indicators.year, f"{indicators.as_of:%Y-%m-%d}"
+    y = indicators.year
     forms = indicators.forms
     times = Table(
-        "Handling times", f"Days from reception to each step, cases received in {y} "
-                          f"(as of {as_of})",
+        "Handling times", f"Days from reception to each step, cases received in {y}",
         ("Form", "Step", "Cases that reached it", "Not yet", "Median (days)",
          "90th percentile (days)"),
         tuple(Row((CHANNEL_FORM_LABELS.get(form, form), MILESTONE_LABELS.get(m, m),
                    number(d.reached), number(d.pending), _days(d.median), _days(d.p90)))
               for form, f in forms.items() for m, d in f.durations.items()),
         notes=("Median and 90th percentile over the cases that reached the step "
-               f"(linear interpolation). {NOT_RECORDED}: no case reached it.",))
+               f"(linear interpolation), as the cases' histories stand at the end of the year "
+               f"(or today, for the year still running). {NOT_RECORDED}: no case reached it.",))
     clocks = Table(
-        "Clocks met", f"Time limits of the cases received in {y} (as of {as_of})",
+        "Clocks met", f"Time limits of the cases received in {y}",
         ("Form", "Clock", "Met", "Missed", "Overdue", "Running", "Share met (%)"),
         tuple(Row((CHANNEL_FORM_LABELS.get(form, form), CLOCK_LABELS.get(c, c),
                    number(k.met), number(k.missed), number(k.overdue), number(k.running),
@@ -159,7 +159,7 @@ def indicator_tables(indicators: ManagementIndicators) -> list[Table]:
         notes=("Share met: of the clocks met, missed (ended late) or overdue (still "
                "running, past due); those still running and not yet due are not counted.",))
     reopened = Table(
-        "Reopened cases", f"Cases received in {y} reopened (as of {as_of})",
+        "Reopened cases", f"Cases received in {y} reopened",
         ("Form", "Cases", "Reopened cases", "Reopenings"),
         tuple(Row((CHANNEL_FORM_LABELS.get(form, form), number(f.cases),
                    number(f.reopened_cases), number(f.reopenings)))

@@ -16,6 +16,7 @@ from shared.domain.handling_times import (
     CaseTimeline,
     IndicatorTally,
     ManagementIndicators,
+    indicators_as_of,
     timeline,
 )
 from shared.domain.officers import SUMMARY_READERS, Officer, require_role
@@ -30,7 +31,7 @@ log = get_logger(__name__)
 def case_timelines(year: int, *, store: StatisticsStore, now: datetime,
                    form: str | None = None) -> Iterator[CaseTimeline]:
     """The timeline of every case received in ``year`` (UTC), of ``form`` or of every form
-    in turn, in the order received; clocks as they stand at ``now``. Streams: a page of
+    in turn, in the order received; as the case stands at ``now``. Streams: a page of
     cases at a time."""
     for facts in _facts(year, store, form):
         yield timeline(facts, now)
@@ -47,11 +48,13 @@ def management_indicators(year: int, *, store: StatisticsStore,
     """Per form, over the cases received in ``year``: median and 90th percentile days to
     the first response, the prima facie determination (retaliation), the referral and the
     close; the cases reopened; the share of each clock met. As the cases' histories stand
-    at ``now``."""
+    at the end of the year (``indicators_as_of``: ``now`` while it runs), so the figures
+    of a past year do not change."""
+    as_of = indicators_as_of(year_bounds(year)[1], now)
     tallies = {form: IndicatorTally(form) for form in CLOCKS}
-    for case in case_timelines(year, store=store, now=now):
+    for case in case_timelines(year, store=store, now=as_of):
         tallies[case.form].add(case)
-    return ManagementIndicators(year, now, {f: t.result() for f, t in tallies.items()})
+    return ManagementIndicators(year, as_of, {f: t.result() for f, t in tallies.items()})
 
 
 def exported_cases(year: int, *, store: StatisticsStore,

@@ -125,7 +125,7 @@ def test_the_tally_gives_medians_p90_reopened_and_shares() -> None:
                        event(4, day(first + 2), to_state="closed", from_state="answered"),
                        event(5, day(first + 3), to_state="assigned", from_state="closed")]
         tally.add(timeline(facts("advice", *events,
-                                 deadlines={"advice_answer_due": day(2 + n)}), day(5)))
+                                 deadlines={"advice_answer_due": day(2 + n)}), day(50)))
     result = tally.result()
     assert result.cases == 5
     response = result.durations["first_response"]
@@ -136,12 +136,27 @@ def test_the_tally_gives_medians_p90_reopened_and_shares() -> None:
     assert result.durations["referral"].median is None
     assert (result.reopened_cases, result.reopenings) == (1, 1)
     answer = result.clocks["advice_answer_due"]
-    # due on days 2..6, none ended, as of day 5: days 2, 3, 4 overdue; 5 and 6 running
-    # (day 5 at 09:00 is not past due at day 5 09:00)
-    assert (answer.met, answer.missed, answer.overdue, answer.running) == (0, 0, 3, 2)
+    # due on days 2..6, none ended, as of day 50: all overdue
+    assert (answer.met, answer.missed, answer.overdue, answer.running) == (0, 0, 5, 0)
     assert answer.percent_met == 0.0
     assert result.clocks["acknowledgement"].percent_met == 100.0
     assert result.clocks["feedback_due"].percent_met is None
+
+
+def test_nothing_after_the_instant_of_the_figures_counts() -> None:
+    case = facts("misconduct", received(),
+                 event(2, day(10), to_state="forwarded", from_state="received"),
+                 event(3, day(20), to_state="acknowledged", from_state="forwarded",
+                       deadlines_ended=["feedback_due"]),
+                 deadlines={"feedback_due": day(15)}, forwarded_at=day(10))
+    before = timeline(case, day(9))
+    assert before.first_response_at is None and before.referred_at is None
+    assert before.clocks["feedback_due"].status == "running"
+    between = timeline(case, day(16))
+    assert between.referred_at == day(10) and between.closed_at is None
+    assert between.clocks["feedback_due"].status == "overdue"
+    after = timeline(case, day(30))
+    assert after.closed_at == day(20) and after.clocks["feedback_due"].status == "missed"
 
 
 def test_the_tally_refuses_a_case_of_another_form() -> None:
