@@ -14,6 +14,7 @@ import json
 import sys
 import urllib.parse
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import IO, Any, TypeVar
 
 import click
@@ -95,9 +96,11 @@ class CaseApi:
             return answer
         raise click.ClickException(_refusal(response.status_code, answer))
 
-    def download(self, path: str, params: dict[str, Any], out: IO[bytes]) -> None:
-        """GET ``path`` and write its body to ``out`` as it arrives (an export is never
-        held whole); a refusal is raised as the API's message."""
+    def download(self, path: str, params: dict[str, Any],
+                 opened: Callable[[], AbstractContextManager[IO[bytes]]]) -> None:
+        """GET ``path`` and write its body, as it arrives (an export is never held whole),
+        to what ``opened`` opens once the API has answered: a refusal (raised as the
+        API's message) writes nothing anywhere."""
         import requests
 
         try:
@@ -110,8 +113,9 @@ class CaseApi:
                     except ValueError:
                         answer = None
                     raise click.ClickException(_refusal(response.status_code, answer))
-                for chunk in response.iter_content(chunk_size=64 * 1024):
-                    out.write(chunk)
+                with opened() as out:
+                    for chunk in response.iter_content(chunk_size=64 * 1024):
+                        out.write(chunk)
         except requests.RequestException as error:
             raise click.ClickException(f"cannot reach the case API at {self.url} "
                                        f"({type(error).__name__}); is it running?") from None
@@ -327,9 +331,9 @@ def export(year: int, fmt: str, output: str, token: str | None, url: str | None,
     api = _api(token, url, as_officer)
     params = {"year": year, "format": fmt}
     if output == "-":
-        api.download("/export", params, sys.stdout.buffer)
+        api.download("/export", params, lambda: nullcontext(sys.stdout.buffer))
         sys.stdout.buffer.flush()
         return
-    with open(output, "wb") as out:
-        api.download("/export", params, out)
+    # Opened (and closed) by download, once the API has answered.
+    api.download("/export", params, lambda: open(output, "wb"))  # noqa: SIM115
     click.echo(f"wrote {output}", err=True)
