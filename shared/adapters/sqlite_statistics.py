@@ -227,10 +227,11 @@ class SqliteStatistics(StatisticsStore):
         end = sortable(received_before)
         while True:
             # One page at a time, each in its own read: keyset paging on (received_at,
-            # reference), from the index by form and reception time.
+            # reference), a range of the index by form and reception time (the range's
+            # lower bound stated on its own, so each page starts where the last ended).
             with self._db.connection() as db, self._db.guard():
-                cases = db.execute(_CASE_FACTS, (form, after[0], after[0], after[1],
-                                                 end, FACTS_PAGE)).fetchall()
+                cases = db.execute(_CASE_FACTS, (form, after[0], end, after[0], after[1],
+                                                 FACTS_PAGE)).fetchall()
                 if not cases:
                     return
                 marks = ",".join("?" * len(cases))
@@ -251,7 +252,7 @@ _CASE_FACTS = (
     "json_extract(doc, '$.triage.deadlines'), json_extract(doc, '$.forwarding.forwarded_at'), "
     "json_extract(doc, '$.referral_status'), json_extract(doc, '$.named_index') "
     "FROM cases WHERE form = ? "
-    "AND (received_at > ? OR (received_at = ? AND reference > ?)) AND received_at < ? "
+    "AND received_at >= ? AND received_at < ? AND (received_at > ? OR reference > ?) "
     "ORDER BY received_at, reference LIMIT ?")
 _EVENT_FACTS = (
     "SELECT reference, json_extract(doc, '$.seq'), json_extract(doc, '$.at'), "

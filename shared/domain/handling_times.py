@@ -143,10 +143,6 @@ def clock_status(due: datetime, ended_at: datetime | None, as_of: datetime) -> s
     return OVERDUE if as_of > due else RUNNING
 
 
-def _first(events: Iterable[CaseEvent], test: object) -> datetime | None:
-    return next((e.at for e in events if test(e)), None)  # type: ignore[operator]
-
-
 def timeline(facts: CaseFacts, as_of: datetime) -> CaseTimeline:
     """The case's timeline from its facts as of ``as_of``: only what its history holds up
     to then (an event, or the referral's acceptance, after it has not happened yet), its
@@ -165,24 +161,35 @@ def timeline(facts: CaseFacts, as_of: datetime) -> CaseTimeline:
     - each clock of ``CLOCKS``: due at reception + 7 days (acknowledgement) or as triage
       set it, ended by the first event whose ``deadlines_ended`` names it.
     """
-    workflow = WORKFLOWS[facts.form]
-    events = sorted((e for e in facts.events if e.at <= as_of), key=lambda e: e.seq)
-    received = next((e for e in events if e.kind == "received"), None)
+    closed_states = WORKFLOWS[facts.form].closed
+    initial = WORKFLOWS[facts.form].initial
+    retaliation = facts.form == "retaliation"
     acknowledged_at: datetime | None = None
-    if received is not None:
-        raw = received.details.get("acknowledged_at")
-        acknowledged_at = (datetime.fromisoformat(raw) if isinstance(raw, str)
-                           else raw if isinstance(raw, datetime) else received.at)
-    later = [e for e in events if e is not received]
-    first_response = _first(later, lambda e: (e.to_state is not None
-                                             and e.to_state != workflow.initial)
-                            or e.kind == REPLY_EVENT)
-    determined = (_first(later, lambda e: e.to_state in DETERMINATION_STATES)
-                  if facts.form == "retaliation" else None)
-    closed = _first(later, lambda e: e.to_state is not None
-                    and workflow.is_closed(e.to_state))
-    reopened = sum(1 for e in later if e.to_state is not None and (
-        e.to_state in REOPEN_STATES or e.from_state in REOPEN_TRANSITION_SOURCES))
+    first_response = determined = closed = None
+    reopened = 0
+    ended_at: dict[str, datetime] = {}
+    # One pass over the history in order (it is read for every case of the year).
+    for e in sorted(facts.events, key=lambda e: e.seq):
+        if e.at > as_of:
+            break  # the history is in time order: the rest happened later
+        if e.kind == "received" and acknowledged_at is None:
+            raw = e.details.get("acknowledged_at")
+            acknowledged_at = (datetime.fromisoformat(raw) if isinstance(raw, str)
+                               else raw if isinstance(raw, datetime) else e.at)
+            continue
+        state = e.to_state
+        if first_response is None and ((state is not None and state != initial)
+                                       or e.kind == REPLY_EVENT):
+            first_response = e.at
+        if state is not None:
+            if retaliation and determined is None and state in DETERMINATION_STATES:
+                determined = e.at
+            if closed is None and state in closed_states:
+                closed = e.at
+            if state in REOPEN_STATES or e.from_state in REOPEN_TRANSITION_SOURCES:
+                reopened += 1
+        for name in e.details.get("deadlines_ended") or ():
+            ended_at.setdefault(name, e.at)
     referred = facts.forwarded_at if facts.forwarded_at is not None \
         and facts.forwarded_at <= as_of else None
     clocks: dict[str, ClockTimes] = {}
@@ -192,8 +199,7 @@ def timeline(facts: CaseFacts, as_of: datetime) -> CaseTimeline:
             ended = acknowledged_at
         elif name in facts.triage_deadlines:
             due = facts.triage_deadlines[name]
-            ended = _first(later, lambda e, n=name: n in (e.details.get("deadlines_ended")
-                                                          or ()))
+            ended = ended_at.get(name)
         else:
             continue  # not triaged yet: the clock has not started
         clocks[name] = ClockTimes(name, due, ended, clock_status(due, ended, as_of))

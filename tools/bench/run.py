@@ -218,6 +218,9 @@ def main() -> None:
     # Import throughput and the annual report at scale (tools/bench/reporting.py).
     from tools.bench import reporting
     text += reporting.section(reporting.measure())
+    # The handling-time figures and the case export (tools/bench/handling.py).
+    from tools.bench import handling
+    text += handling.section(handling.measure())
     print(text)
     Path(args.output).write_text(text, encoding="utf-8")
 
