@@ -22,6 +22,7 @@ from schemas.common import (
     required,
     value_in,
 )
+from shared.domain.case_export import EXPORT_FORMATS
 from shared.domain.proxy_intake import PROXY_CHANNELS
 from shared.domain.records import REFERRAL_STATUSES
 from shared.domain.taxonomy import (
@@ -59,6 +60,22 @@ class CaseListQuerySchema(IntakeSchema):
                        "deadline=feedback_due alone lists every case still owing feedback, "
                        "soonest first."})
     limit = Count(low=1, high=500, load_default=100)
+
+
+# The years a report or an export may ask about (as `intake report --year`).
+FIRST_YEAR, LAST_YEAR = 1950, 9999
+
+
+class CaseExportQuerySchema(IntakeSchema):
+    year = Count(low=FIRST_YEAR, high=LAST_YEAR, required=True, metadata={
+        "description": "The year (UTC) the cases were received in."})
+    format = Code(list(EXPORT_FORMATS), load_default="csv", metadata={
+        "description": "csv: one row per case, RFC 4180, a header row first."})
+
+
+class IndicatorsQuerySchema(IntakeSchema):
+    year = Count(low=FIRST_YEAR, high=LAST_YEAR, required=True, metadata={
+        "description": "The year (UTC) the cases were received in."})
 
 
 class RecordedReportSchema(IntakeSchema):

@@ -56,6 +56,7 @@ if TYPE_CHECKING:  # built on first use: a function pays only for what its path 
     from shared.domain.disclosure import ProgrammeSettings
     from shared.domain.evidence import EvidenceLimits, Prepared, SignedUpload, Upload
     from shared.domain.forms import FormSpec
+    from shared.domain.handling_times import ManagementIndicators
     from shared.domain.mail_limits import SendLimits
     from shared.domain.officers import Officer
     from shared.domain.proofs import PublishedKey
@@ -448,6 +449,21 @@ class OfficerDesk:
             reference, attachment_id, officer, original_reason=original_reason,
             blobs=c.evidence_blobs, store=c.store, cipher=c.cipher, clock=c.clock,
             queue=c.queue, policy=c.policy, marker=c.name_marker)
+
+    def export_cases(self, year: int, officer: Officer) -> Iterator[tuple[str, ...]]:
+        """The year's cases as rows of codes and dates, without those naming the officer
+        (``shared.services.handling_times.officer_export``)."""
+        from shared.services.handling_times import officer_export
+
+        return officer_export(year, officer, statistics=self._container.statistics,
+                              clock=self._container.clock, marker=self._container.name_marker)
+
+    def indicators(self, year: int, officer: Officer) -> ManagementIndicators:
+        """The year's management indicators (handling times, clocks, reopened cases)."""
+        from shared.services.handling_times import officer_indicators
+
+        return officer_indicators(year, officer, statistics=self._container.statistics,
+                                  clock=self._container.clock)
 
     def record_report(self, form: str, data: Mapping[str, Any], *, channel: str,
                       received_on: date, officer: Officer,

@@ -10,8 +10,10 @@ from marshmallow import Schema, fields
 
 from schemas.cases import (
     AssignmentSchema,
+    CaseExportQuerySchema,
     CaseListQuerySchema,
     ExtensionSchema,
+    IndicatorsQuerySchema,
     LegalHoldSchema,
     MeasureSchema,
     MessageSchema,
@@ -22,7 +24,9 @@ from schemas.cases import (
 from schemas.openapi.document import IDEMPOTENCY_KEY, add_schema, error
 from schemas.statistics import ServiceLogSchema
 from shared.domain import evidence as ev
+from shared.domain.case_export import COLUMNS
 from shared.domain.case_workflows import WORKFLOWS
+from shared.domain.handling_times import CLOCK_STATUSES, CLOCKS, MILESTONES
 from shared.domain.officers import ETHICS_ADMIN, ETHICS_AUDITOR, ETHICS_OFFICER, SUMMARY_READERS
 from shared.domain.proxy_intake import CHANNELS, PROXY_CHANNELS, REVIEW_STATES
 from shared.domain.workflow import ALLEGATION_TYPE, NOTE, REASON
@@ -34,8 +38,8 @@ SIGN_IN = (
     "--audiences=<audience>` signed in as the officer), with a verified e-mail address "
     "that the officers directory (`INTAKE_OFFICERS`) lists with a role the call needs "
     "(each operation's `x-roles`, any one of them): `ethics_officer`, except that giving "
-    "a case to someone else needs `ethics_admin`; `ethics_auditor` lists cases and nothing "
-    "more (any other operation is a 403 for an auditor).\n\n"
+    "a case to someone else needs `ethics_admin`; `ethics_auditor` lists and exports cases and "
+    "reads the indicators, nothing more (any other operation is a 403 for an auditor).\n\n"
     "Locally (`scripts/run`, embedded backend only): a development token `dev:<signed "
     "address>` that `scripts/run` prints for each officer of the directory, signed with a "
     "key of the data folder and valid for 7 days; never accepted on Google Cloud.\n\n"
@@ -217,6 +221,53 @@ def transition_details() -> list[dict[str, Any]]:
     return rules
 
 
+_DAYS = {"type": ["number", "null"], "minimum": 0}
+_COUNT = {"type": "integer", "minimum": 0}
+_SHARE = {"type": ["number", "null"], "minimum": 0, "maximum": 100}
+
+
+def _form_indicators(form: str) -> dict[str, Any]:
+    return {"type": "object", "required": ["cases", "days_to", "reopened", "clocks"],
+            "additionalProperties": False, "properties": {
+        "cases": _COUNT,
+        "days_to": {
+            "type": "object", "required": list(MILESTONES[form]),
+            "additionalProperties": False,
+            "properties": {m: {"type": "object", "additionalProperties": False,
+                               "required": ["reached", "pending", "median", "p90"],
+                               "properties": {"reached": _COUNT, "pending": _COUNT,
+                                              "median": _DAYS, "p90": _DAYS}}
+                           for m in MILESTONES[form]}},
+        "reopened": {"type": "object", "required": ["cases", "reopenings"],
+                     "additionalProperties": False,
+                     "properties": {"cases": _COUNT, "reopenings": _COUNT}},
+        "clocks": {
+            "type": "object", "required": list(CLOCKS[form]), "additionalProperties": False,
+            "properties": {c: {"type": "object", "additionalProperties": False,
+                               "required": [*CLOCK_STATUSES, "percent_met"],
+                               "properties": {**dict.fromkeys(CLOCK_STATUSES, _COUNT),
+                                              "percent_met": _SHARE}}
+                           for c in CLOCKS[form]}},
+    }}
+
+
+MANAGEMENT_INDICATORS: dict[str, Any] = {
+    "type": "object", "required": ["year", "as_of", "forms"], "additionalProperties": False,
+    "description": "Per form, over the cases received in the year (UTC), as their histories "
+                   "stand at the end of the year (or now, for the year still running): days "
+                   "from reception to each step (median and 90th percentile, one decimal, "
+                   "over the cases that reached it; null when none did), the cases reopened, "
+                   "and each clock met, missed (ended late), overdue (still running past "
+                   "due) or running, with the share met of those decided. What each counts: "
+                   "docs/reporting.md.",
+    "properties": {
+        "year": {"type": "integer"},
+        "as_of": {"type": "string", "format": "date-time"},
+        "forms": {"type": "object", "required": list(CLOCKS), "additionalProperties": False,
+                  "properties": {form: _form_indicators(form) for form in CLOCKS}},
+    }}
+
+
 def add_officers_api(spec: APISpec) -> None:
     spec.components.security_scheme("OfficerToken", {
         "type": "http", "scheme": "bearer", "bearerFormat": "Google ID token (JWT)",
@@ -234,6 +285,7 @@ def add_officers_api(spec: APISpec) -> None:
             "submission": {"type": ["object", "null"],
                            "description": "The submission as the form received it."},
             "history": {"type": "array", "items": _ref("HistoryEntry")}}})
+    spec.components.schema("ManagementIndicators", MANAGEMENT_INDICATORS)
     spec.components.schema("ChangedCase", {
         "type": "object", "required": ["case"],
         "properties": {"case": _ref("CaseSummary")}})
@@ -316,6 +368,39 @@ def _cases(spec: APISpec) -> None:
         "responses": {
             "200": {"description": "The cases found.",
                     "content": {"application/json": {"schema": "CaseList"}}},
+            "405": error("Only GET is accepted."),
+            "422": error("A query parameter does not satisfy its rules."),
+        }}, SUMMARY_READERS)})
+    spec.path(path="/cases/export", operations={"get": signed_in({
+        "operationId": "export_cases",
+        "summary": "The year's cases as CSV (internal: ethics officers and auditors)",
+        "description": "One row per case received in the year (UTC) that the caller may "
+                       "see (a case that names the officer or auditor calling is left out, "
+                       "as from the case list; so is one without a current index of the "
+                       "people it names): codes, dates, states, clocks and the channel, "
+                       "never a name, a contact or anything a person wrote. RFC 4180, a "
+                       "header row first; streamed. Columns, in order: "
+                       + ", ".join(f"`{c}`" for c in COLUMNS) + " (docs/reporting.md).",
+        "parameters": [{"in": "query", "schema": CaseExportQuerySchema}],
+        "responses": {
+            "200": {"description": "The export, as a file to save.",
+                    "headers": {"Content-Disposition": {
+                        "description": "attachment; filename=\"cases-<year>.csv\"",
+                        "schema": {"type": "string"}}},
+                    "content": {"text/csv": {"schema": {"type": "string"}}}},
+            "405": error("Only GET is accepted."),
+            "422": error("A query parameter does not satisfy its rules."),
+        }}, SUMMARY_READERS)})
+    spec.path(path="/cases/indicators", operations={"get": signed_in({
+        "operationId": "case_indicators",
+        "summary": "The year's handling times, clocks met and reopened cases (internal: "
+                   "ethics officers and auditors)",
+        "description": "Figures over every case received in the year; none of them a "
+                       "case's. The same as the annual report's management indicators.",
+        "parameters": [{"in": "query", "schema": IndicatorsQuerySchema}],
+        "responses": {
+            "200": {"description": "The indicators.",
+                    "content": {"application/json": {"schema": "ManagementIndicators"}}},
             "405": error("Only GET is accepted."),
             "422": error("A query parameter does not satisfy its rules."),
         }}, SUMMARY_READERS)})

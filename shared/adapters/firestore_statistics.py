@@ -30,7 +30,7 @@ in ``firestore_indexes.json`` (``shared/adapters/firestore_indexes.py``; docs/re
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
@@ -39,7 +39,7 @@ from google.api_core import exceptions as api_exceptions
 from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 
-from shared.adapters.documents import event_from_doc, timestamp
+from shared.adapters.documents import event_from_doc, named_index_from_doc, timestamp
 from shared.adapters.firestore_database import FirestoreDatabase
 from shared.adapters.import_tallies import Tallies, chunk_tally
 from shared.adapters.statistics_documents import (
@@ -50,6 +50,7 @@ from shared.adapters.statistics_documents import (
     record_doc,
     record_from_doc,
 )
+from shared.domain.handling_times import CaseFacts
 from shared.domain.records import CaseEvent
 from shared.domain.statistics import (
     CaseCount,
@@ -223,6 +224,32 @@ class FirestoreStatistics(StatisticsStore):
         return [CaseHistory(ref, at, tuple(history))
                 for (ref, at), history in zip(found, events, strict=True)]
 
+    def case_facts(self, form: str, *, received_from: datetime,
+                   received_before: datetime) -> Iterator[CaseFacts]:
+        query = (self._db.collection("cases").where(filter=FieldFilter("form", "==", form))
+                 .where(filter=FieldFilter("received_at", ">=", received_from))
+                 .where(filter=FieldFilter("received_at", "<", received_before))
+                 .order_by("received_at").order_by("__name__").select(CASE_FACT_FIELDS)
+                 .limit(FACTS_PAGE))
+        page_query = query
+        with ThreadPoolExecutor(COUNT_CONCURRENCY) as pool:
+            while True:
+                page = self._stream(page_query)
+                if not page:
+                    return
+                docs = [s.to_dict() or {} for s in page]
+                histories = pool.map(self._event_facts, [d["reference"] for d in docs])
+                for doc, events in zip(docs, histories, strict=True):
+                    yield _case_facts(form, doc, events)
+                if len(page) < FACTS_PAGE:
+                    return
+                page_query = query.start_after(page[-1])
+
+    def _event_facts(self, reference: str) -> list[CaseEvent]:
+        events = (self._db.collection("cases").document(reference).collection("events")
+                  .select(EVENT_FACT_FIELDS))
+        return [_event_from_facts(s.to_dict() or {}) for s in self._stream(events)]
+
     def _case_events(self, reference: str) -> list[CaseEvent]:
         events = self._db.collection("cases").document(reference).collection("events")
         return [event_from_doc(s.to_dict() or {})
@@ -299,3 +326,34 @@ class FirestoreStatistics(StatisticsStore):
             raise TypeError(f"not a count query: {q!r}")
         return (query.where(filter=FieldFilter("received_at", ">=", start))
                 .where(filter=FieldFilter("received_at", "<", end)))
+
+
+FACTS_PAGE = 500
+CASE_FACT_FIELDS = ["reference", "received_at", "state", "channel", "record_review",
+                    "triage.priority", "triage.deadlines", "forwarding.forwarded_at",
+                    "referral_status", "named_index"]
+EVENT_FACT_FIELDS = ["seq", "at", "kind", "from_state", "to_state",
+                     "details.deadlines_ended", "details.acknowledged_at"]
+
+
+def _event_from_facts(d: dict[str, Any]) -> CaseEvent:
+    details = {k: v for k, v in (d.get("details") or {}).items()
+               if k in ("deadlines_ended", "acknowledged_at")}
+    return CaseEvent(seq=int(d["seq"]), at=timestamp(d["at"]), kind=d["kind"], actor="",
+                     from_state=d.get("from_state"), to_state=d.get("to_state"),
+                     details=details)
+
+
+def _case_facts(form: str, d: dict[str, Any], events: list[CaseEvent]) -> CaseFacts:
+    triage = d.get("triage") or {}
+    forwarding = d.get("forwarding") or {}
+    forwarded = forwarding.get("forwarded_at")
+    return CaseFacts(
+        reference=d["reference"], form=form, state=d["state"],
+        channel=d.get("channel") or "web", received_at=timestamp(d["received_at"]),
+        triage_deadlines={k: timestamp(v)
+                          for k, v in (triage.get("deadlines") or {}).items()},
+        events=tuple(events), forwarded_at=None if forwarded is None else timestamp(forwarded),
+        record_review=d.get("record_review"), priority=triage.get("priority"),
+        referral_status=d.get("referral_status"),
+        named_index=named_index_from_doc(d["named_index"]) if d.get("named_index") else None)

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from shared.adapters.documents import event_from_doc
+from shared.adapters.documents import event_from_doc, named_index_from_doc
 from shared.adapters.sqlite_database import SqliteDatabase, sortable
 from shared.adapters.statistics_documents import (
     disclosure_doc,
@@ -27,6 +27,8 @@ from shared.adapters.statistics_documents import (
     record_doc,
     record_from_doc,
 )
+from shared.domain.handling_times import CaseFacts
+from shared.domain.records import CaseEvent
 from shared.domain.statistics import (
     CaseCount,
     CaseHistory,
@@ -218,6 +220,73 @@ class SqliteStatistics(StatisticsStore):
                     reference, datetime.fromisoformat(received_at),
                     tuple(event_from_doc(json.loads(doc)) for (doc,) in events)))
         return histories
+
+    def case_facts(self, form: str, *, received_from: datetime,
+                   received_before: datetime) -> Iterator[CaseFacts]:
+        after: tuple[str, str] = (sortable(received_from), "")
+        end = sortable(received_before)
+        while True:
+            # One page at a time, each in its own read: keyset paging on (received_at,
+            # reference), a range of the index by form and reception time (the range's
+            # lower bound stated on its own, so each page starts where the last ended).
+            with self._db.connection() as db, self._db.guard():
+                cases = db.execute(_CASE_FACTS, (form, after[0], end, after[0], after[1],
+                                                 FACTS_PAGE)).fetchall()
+                if not cases:
+                    return
+                marks = ",".join("?" * len(cases))
+                events: dict[str, list[CaseEvent]] = {}
+                for reference, fields in db.execute(_EVENT_FACTS.format(marks),
+                                                    [c[0] for c in cases]):
+                    events.setdefault(reference, []).append(_event_facts(fields))
+            for row in cases:
+                yield _case_facts(form, row, events.get(row[0], []))
+            after = (cases[-1][1], cases[-1][0])
+            if len(cases) < FACTS_PAGE:
+                return
+
+
+FACTS_PAGE = 500
+# Each document's fields in one json_extract (one parse of the document, not one per field):
+# a JSON array of the values, in this order.
+_CASE_FACTS = (
+    "SELECT reference, received_at, state, json_extract(doc, '$.channel', "
+    "'$.record_review', '$.triage.priority', '$.triage.deadlines', "
+    "'$.forwarding.forwarded_at', '$.referral_status', '$.named_index') "
+    "FROM cases WHERE form = ? "
+    "AND received_at >= ? AND received_at < ? AND (received_at > ? OR reference > ?) "
+    "ORDER BY received_at, reference LIMIT ?")
+_EVENT_FACTS = (
+    "SELECT reference, json_extract(doc, '$.seq', '$.at', '$.kind', '$.from_state', "
+    "'$.to_state', '$.details.deadlines_ended', '$.details.acknowledged_at') "
+    "FROM case_events WHERE reference IN ({}) ORDER BY reference, seq")
+
+
+def _moment(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def _event_facts(fields: str) -> CaseEvent:
+    seq, at, kind, from_state, to_state, ended, acknowledged = json.loads(fields)
+    details: dict[str, Any] = {}
+    if ended is not None:
+        details["deadlines_ended"] = ended
+    if acknowledged is not None:
+        details["acknowledged_at"] = acknowledged
+    return CaseEvent(seq=int(seq), at=datetime.fromisoformat(at), kind=kind, actor="",
+                     from_state=from_state, to_state=to_state, details=details)
+
+
+def _case_facts(form: str, row: Sequence[Any], events: list[CaseEvent]) -> CaseFacts:
+    reference, received_at, state, fields = row
+    channel, review, priority, deadlines, forwarded, referral, named = json.loads(fields)
+    return CaseFacts(
+        reference=reference, form=form, state=state, channel=channel or "web",
+        received_at=datetime.fromisoformat(received_at),
+        triage_deadlines={k: datetime.fromisoformat(v) for k, v in (deadlines or {}).items()},
+        events=tuple(events), forwarded_at=_moment(forwarded), record_review=review,
+        priority=priority, referral_status=referral,
+        named_index=named_index_from_doc(named) if named else None)
 
 
 def _sql(q: CountQuery) -> tuple[str, tuple[Any, ...]]:

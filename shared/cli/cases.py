@@ -14,7 +14,8 @@ import json
 import sys
 import urllib.parse
 from collections.abc import Callable
-from typing import Any, TypeVar
+from contextlib import AbstractContextManager, nullcontext
+from typing import IO, Any, TypeVar
 
 import click
 
@@ -97,6 +98,30 @@ class CaseApi:
         if 200 <= response.status_code < 300 and isinstance(answer, dict):
             return answer
         raise click.ClickException(_refusal(response.status_code, answer))
+
+    def download(self, path: str, params: dict[str, Any],
+                 opened: Callable[[], AbstractContextManager[IO[bytes]]]) -> None:
+        """GET ``path`` and write its body, as it arrives (an export is never held whole),
+        to what ``opened`` opens once the API has answered: a refusal (raised as the
+        API's message) writes nothing anywhere."""
+        import requests
+
+        try:
+            with self._session.get(f"{self.url}/{path.lstrip('/')}", params=params,
+                                   timeout=TIMEOUT_SECONDS, allow_redirects=False,
+                                   stream=True) as response:
+                if not 200 <= response.status_code < 300:
+                    try:
+                        answer = response.json()
+                    except ValueError:
+                        answer = None
+                    raise click.ClickException(_refusal(response.status_code, answer))
+                with opened() as out:
+                    for chunk in response.iter_content(chunk_size=64 * 1024):
+                        out.write(chunk)
+        except requests.RequestException as error:
+            raise click.ClickException(f"cannot reach the case API at {self.url} "
+                                       f"({type(error).__name__}); is it running?") from None
 
 
 def _refusal(status: int, answer: Any) -> str:
@@ -323,3 +348,28 @@ def record(form: str, report: Any, channel: str, received_on: str,
         with open(proof_out, "w", encoding="utf-8") as out:
             out.write(answer["proof"])
     click.echo(json.dumps({k: v for k, v in answer.items() if k != "proof"}))
+
+
+@cases.command("export")
+@click.option("--year", required=True, type=click.IntRange(1950, 9999),
+              help="The year (UTC) the cases were received in.")
+@click.option("--format", "fmt", type=click.Choice(["csv"]), default="csv",
+              show_default=True, help="csv: one row per case, a header row first.")
+@click.option("--output", "-o", default="-", show_default=True,
+              type=click.Path(dir_okay=False, allow_dash=True, writable=True),
+              help="Where to write the export (- for standard output).")
+@_with(_SIGN_IN)
+def export(year: int, fmt: str, output: str, token: str | None, url: str | None,
+           as_officer: str | None) -> None:
+    """Export the cases received in --year, one row per case: codes, dates, states,
+    clocks and the channel; never a name, a contact or anything a person wrote. Cases
+    that name you are left out, as from the case list (docs/reporting.md)."""
+    api = _api(token, url, as_officer)
+    params = {"year": year, "format": fmt}
+    if output == "-":
+        api.download("/export", params, lambda: nullcontext(sys.stdout.buffer))
+        sys.stdout.buffer.flush()
+        return
+    # Opened (and closed) by download, once the API has answered.
+    api.download("/export", params, lambda: open(output, "wb"))  # noqa: SIM115
+    click.echo(f"wrote {output}", err=True)

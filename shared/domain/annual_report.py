@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from shared.domain.disclosure import Compliance, OutcomeShares
 from shared.domain.forms import FORMS
+from shared.domain.handling_times import ManagementIndicators
 from shared.domain.proxy_intake import PROXY_CHANNELS, WEB
 from shared.domain.retaliation_figures import (
     DETERMINATION_OF_OUTCOME,
@@ -272,6 +273,9 @@ class AnnualReport:
     by_channel: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     disclosure_outcomes: DisclosureOutcomes | None = None  # None: no campaign that year
+    # Handling times and clocks of the year's cases per form (``handling_times``), when
+    # the report is made with them (``intake report`` always is).
+    indicators: ManagementIndicators | None = None
 
 
 def percent(count: int, whole: int) -> float | None:

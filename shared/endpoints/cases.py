@@ -4,11 +4,13 @@ Executive Director, place or lift a legal hold, and extend a case's retention on
 Every call is authenticated (Google ID token, or a development token locally) and every
 read and write of a case lands in its history. A case that names the caller answers
 exactly as an unknown reference does. ``POST /records`` records a report an officer took
-on the reporter's behalf (telephone, in person, mission, post, e-mail)."""
+on the reporter's behalf (telephone, in person, mission, post, e-mail). ``GET /export``
+streams the year's cases as CSV (no name, no narrative) and ``GET /indicators`` gives the
+year's handling times and clocks."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -17,8 +19,10 @@ from flask import Request, Response
 from schemas.advice import AdviceRequestSchema
 from schemas.cases import (
     AssignmentSchema,
+    CaseExportQuerySchema,
     CaseListQuerySchema,
     ExtensionSchema,
+    IndicatorsQuerySchema,
     LegalHoldSchema,
     MeasureSchema,
     MessageSchema,
@@ -46,7 +50,9 @@ from shared.endpoints.routing import (
 from shared.endpoints.validation import validated
 from shared.http.bodies import read_body
 from shared.http.idempotency import idempotency_key
-from shared.http.problems import HttpProblem, json_response, post_only
+from shared.http.problems import SECURITY_HEADERS, HttpProblem, json_response, post_only
+from shared.reports.case_export import csv_chunks
+from shared.reports.data import indicators_json
 from shared.services.cases import CaseNotFound
 
 if TYPE_CHECKING:
@@ -58,6 +64,7 @@ _ASSIGNMENT, _MESSAGE, _MEASURE = AssignmentSchema(), MessageSchema(), MeasureSc
 _HOLD, _EXTENSION = LegalHoldSchema(), ExtensionSchema()
 _ORIGINAL_REASON = OriginalReasonSchema()
 _RECORDED = RecordedReportSchema()
+_EXPORT, _INDICATORS = CaseExportQuerySchema(), IndicatorsQuerySchema()
 _FORM_SCHEMAS = {"advice": AdviceRequestSchema(), "misconduct": MisconductReportSchema(),
                  "retaliation": RetaliationComplaintSchema()}
 
@@ -252,12 +259,41 @@ def _record_report(c: UseCases, request: Request, officer: Officer) -> Response:
     return json_response(201, out, {"Idempotent-Replayed": "true"} if ack.replayed else {})
 
 
+def _export(c: UseCases, request: Request, officer: Officer) -> Response:
+    """The year's cases as CSV, streamed: codes, dates, states, clocks and channel, one
+    row per case the caller may see. The first rows are read before the answer starts, so
+    a store that is down is a 503, not a cut-off file."""
+    query = validated(_EXPORT, dict(request.args.items()), c)
+    chunks = csv_chunks(c.cases.export_cases(query["year"], officer))
+    first = next(chunks, "")
+
+    def body() -> Iterator[str]:
+        yield first
+        yield from chunks
+
+    response = Response(body(), status=200, mimetype="text/csv")
+    response.headers.update(SECURITY_HEADERS)
+    response.headers.update({
+        "Content-Disposition": f'attachment; filename="cases-{query["year"]}.csv"',
+        "Cache-Control": "no-store"})
+    return response
+
+
+def _indicators(c: UseCases, request: Request, officer: Officer) -> Response:
+    query = validated(_INDICATORS, dict(request.args.items()), c)
+    return json_response(200, indicators_json(c.cases.indicators(query["year"], officer)))
+
+
 _GET_ONLY = {_list_cases: "Use GET to list cases.", _read_case: "Use GET to read a case.",
              _list_attachments: "Use GET to list a case's files.",
-             _download: "Use GET to download a file."}
+             _download: "Use GET to download a file.",
+             _export: "Use GET to export cases.",
+             _indicators: "Use GET to read the indicators."}
 ROUTES = routes([
     ExactRule("/", endpoint=_list_cases, methods=["GET"]),
     ExactRule("/records", endpoint=_record_report, methods=["POST"]),
+    ExactRule("/export", endpoint=_export, methods=["GET"]),
+    ExactRule("/indicators", endpoint=_indicators, methods=["GET"]),
     ExactRule("/<reference:reference>", endpoint=_read_case, methods=["GET"]),
     ExactRule("/<reference:reference>/attachments", endpoint=_list_attachments,
               methods=["GET"]),

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -36,6 +36,8 @@ from werkzeug.routing import Rule
 
 from schemas.advice import AdviceRequestSchema
 from schemas.cases import (
+    FIRST_YEAR,
+    LAST_YEAR,
     AssignmentSchema,
     ExtensionSchema,
     LegalHoldSchema,
@@ -80,6 +82,7 @@ from shared.http.browsers import Origin, origin_of
 from shared.http.problems import HttpProblem
 from shared.ports.disclosure import DeclarationConflict
 from shared.ports.identity import Unauthenticated
+from shared.reports.case_export import csv_chunks
 from shared.services import disclosure as programme
 from shared.services.cases import AssigneeNotEligible
 from shared.services.disclosure import (
@@ -853,6 +856,53 @@ def _original(visit: Visit, reference: str) -> Response:
         reference, attachment_id, visit.officer, original_reason=reason), attachment_id)
 
 
+def _figures_year(visit: Visit) -> tuple[int, list[str]]:
+    """The year asked for (``?year=``), or this year with a problem to show."""
+    raw = visit.request.args.get("year", "")
+    this_year = visit.ctx.now.year
+    if not raw:
+        return this_year, []
+    if raw.isascii() and raw.isdigit() and FIRST_YEAR <= int(raw) <= LAST_YEAR:
+        return int(raw), []
+    return this_year, [visit.ctx.gettext(console_views.FIGURES_YEAR_PROBLEM)]
+
+
+def _figures(visit: Visit) -> Response:
+    """The year's handling times, clocks met and reopened cases (officers and auditors:
+    the use case checks the role), with the link to the year's export."""
+    assert visit.officer is not None
+    year, problems = _figures_year(visit)
+    indicators = visit.desk.indicators(year, visit.officer)
+    return console_views.figures_page(visit.ctx, indicators, problems=problems,
+                                      status=400 if problems else 200)
+
+
+def _export(visit: Visit) -> Response:
+    """The year's cases as CSV, streamed, as the case API's export: codes and dates, no
+    text, without the cases that name the officer. A bad year is the figures page's
+    problem, not a file."""
+    assert visit.officer is not None
+    year, problems = _figures_year(visit)
+    if problems or not visit.request.args.get("year"):
+        indicators = visit.desk.indicators(year, visit.officer)
+        return console_views.figures_page(
+            visit.ctx, indicators, status=400,
+            problems=problems or [visit.ctx.gettext(console_views.FIGURES_YEAR_PROBLEM)])
+    chunks = csv_chunks(visit.desk.export_cases(year, visit.officer))
+    first = next(chunks, "")  # a store that is down is the busy page, not a cut-off file
+
+    def body() -> Iterator[str]:
+        yield first
+        yield from chunks
+
+    response = Response(body(), status=200, mimetype="text/csv")
+    response.headers.update(PAGE_HEADERS)
+    response.headers["Content-Disposition"] = f'attachment; filename="cases-{year}.csv"'
+    for cookie in visit.ctx.cookies:
+        response.headers.add("Set-Cookie", cookie)
+    return response
+
+
 ROUTES = routes([
     Rule("/assets/<name>", endpoint=_asset, methods=["GET"]),
     Rule("/disclosure", endpoint=_disclosure, methods=["GET"]),
@@ -871,6 +921,8 @@ ROUTES = routes([
     Rule("/", endpoint=_today, methods=["GET"]),
     Rule("/cases", endpoint=_list, methods=["GET"]),
     Rule("/record", endpoint=_record, methods=["GET", "POST"]),
+    Rule("/figures", endpoint=_figures, methods=["GET"]),
+    Rule("/export", endpoint=_export, methods=["GET"]),
     Rule("/cases/<reference:reference>", endpoint=_case, methods=["GET"]),
     Rule("/cases/<reference:reference>/files/<attachment_id>", endpoint=_file,
          methods=["GET"]),

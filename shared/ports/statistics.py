@@ -7,9 +7,10 @@ they raise ``StoreUnavailable`` when it is down.
 from __future__ import annotations
 
 import abc
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 
+from shared.domain.handling_times import CaseFacts
 from shared.domain.statistics import (
     CaseHistory,
     CountQuery,
@@ -95,3 +96,13 @@ class StatisticsStore(abc.ABC):
         event at or after ``active_since`` (at least every such case: a store may return
         more), each with its whole history in order. Reads each case: for the forms with
         few cases a year."""
+
+    @abc.abstractmethod
+    def case_facts(self, form: str, *, received_from: datetime,
+                   received_before: datetime) -> Iterator[CaseFacts]:
+        """Every case of ``form`` received in [``received_from``, ``received_before``), in
+        the order received, with only what its timeline needs: the case's codes and dates
+        and, of each history event, its sequence, time, kind, states, the deadlines it
+        ended and the acknowledgement time (``CaseFacts``). Read page by page, with only
+        those fields: the handling-time figures and the export need each case's dates,
+        which no aggregate gives; nothing else of a case or of its submission is read."""

@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 from shared.domain.annual_report import AnnualReport, Share
+from shared.domain.handling_times import ManagementIndicators
 
 CSV_HEADER = ("section", "code", "year", "measure", "value")
 
@@ -34,6 +35,24 @@ def retaliation_json(report: AnnualReport) -> dict[str, Any]:
         "protective_measures": {"prima_facie_cases": f.prima_facie,
                                 "with_recommendation": f.with_protective_measures},
         "independent_reviews": dict(f.independent_reviews),
+    }
+
+
+def indicators_json(indicators: ManagementIndicators) -> dict[str, Any]:
+    """Per form: the cases, days to each milestone (median and 90th percentile over the
+    cases that reached it), the cases reopened, and each clock's counts and share met."""
+    return {
+        "year": indicators.year,
+        "as_of": indicators.as_of.isoformat(timespec="seconds"),
+        "forms": {form: {
+            "cases": f.cases,
+            "days_to": {m: {"reached": d.reached, "pending": d.pending, "median": d.median,
+                            "p90": d.p90} for m, d in f.durations.items()},
+            "reopened": {"cases": f.reopened_cases, "reopenings": f.reopenings},
+            "clocks": {c: {"met": k.met, "missed": k.missed, "overdue": k.overdue,
+                           "running": k.running, "percent_met": k.percent_met}
+                       for c, k in f.clocks.items()},
+        } for form, f in indicators.forms.items()},
     }
 
 
@@ -77,6 +96,8 @@ def report_json(report: AnnualReport) -> dict[str, Any]:
                     for y, f in report.table_2.items()},
         "disclosure_outcomes": None if report.disclosure_outcomes is None else {
             "year": report.year, **vars(report.disclosure_outcomes)},
+        **({"management_indicators": indicators_json(report.indicators)}
+           if report.indicators is not None else {}),
         "notes": list(report.notes),
     }
 
@@ -132,6 +153,29 @@ def report_rows(report: AnnualReport) -> list[tuple[str, str, int, str, Any]]:
                      ("cleared", outcomes.cleared, outcomes.cleared_percent),
                      ("guidance", outcomes.guidance, outcomes.guidance_percent))
                  for measure, value in (("count", count), ("percent", share))]
+    if report.indicators is not None:
+        rows += indicator_rows(report.indicators)
+    return rows
+
+
+def indicator_rows(indicators: ManagementIndicators) -> list[tuple[str, str, int, str, Any]]:
+    """The indicators as rows: ``management_indicators.<form>`` sections; a milestone
+    or clock is the code, a figure the measure (``median_days``, ``percent_met``...)."""
+    y = indicators.year
+    rows: list[tuple[str, str, int, str, Any]] = []
+    for form, f in indicators.forms.items():
+        section = f"management_indicators.{form}"
+        rows.append((section, "cases", y, "count", f.cases))
+        for m, d in f.durations.items():
+            rows += [(section, m, y, "reached", d.reached), (section, m, y, "pending", d.pending),
+                     (section, m, y, "median_days", d.median), (section, m, y, "p90_days", d.p90)]
+        rows += [(section, "reopened", y, "cases", f.reopened_cases),
+                 (section, "reopened", y, "reopenings", f.reopenings)]
+        for c, k in f.clocks.items():
+            rows += [(section, c, y, "met", k.met), (section, c, y, "missed", k.missed),
+                     (section, c, y, "overdue", k.overdue),
+                     (section, c, y, "running", k.running),
+                     (section, c, y, "percent_met", k.percent_met)]
     return rows
 
 

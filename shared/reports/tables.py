@@ -14,6 +14,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from shared.domain.annual_report import HEADQUARTERS, AnnualReport
+from shared.domain.handling_times import ManagementIndicators
 from shared.domain.taxonomy import (
     ADVICE_LABELS,
     DUTY_STATIONS,
@@ -33,6 +34,13 @@ CHANNEL_FORM_LABELS = {"advice": "Advice requests", "misconduct": "Misconduct re
                        "retaliation": "Retaliation complaints"}
 CHANNEL_LABELS = {"web": "Web forms", "telephone": "Telephone", "in_person": "In person",
                   "mission": "On a mission", "post": "Post", "email": "E-mail"}
+MILESTONE_LABELS = {"first_response": "First response",
+                    "prima_facie_determination": "Prima facie determination",
+                    "referral": "Referral accepted", "close": "Closed"}
+CLOCK_LABELS = {"acknowledgement": "Acknowledgement (7 days)",
+                "advice_answer_due": "Answer to an advice request",
+                "preliminary_review_due": "Preliminary review",
+                "feedback_due": "Feedback to the reporter"}
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
@@ -121,6 +129,42 @@ def retaliation_tables(report: AnnualReport) -> list[Table]:
            for code, n in f.independent_reviews.items()),
          _total("Total", sum(f.independent_reviews.values()))))
     return [determinations, stations, panel, measures, reviews]
+
+
+def _days(value: float | None) -> str:
+    return NOT_RECORDED if value is None else f"{value:.1f}"
+
+
+def indicator_tables(indicators: ManagementIndicators) -> list[Table]:
+    """The management indicators: handling times, clocks met, cases reopened."""
+    y = indicators.year
+    forms = indicators.forms
+    times = Table(
+        "Handling times", f"Days from reception to each step, cases received in {y}",
+        ("Form", "Step", "Cases that reached it", "Not yet", "Median (days)",
+         "90th percentile (days)"),
+        tuple(Row((CHANNEL_FORM_LABELS.get(form, form), MILESTONE_LABELS.get(m, m),
+                   number(d.reached), number(d.pending), _days(d.median), _days(d.p90)))
+              for form, f in forms.items() for m, d in f.durations.items()),
+        notes=("Median and 90th percentile over the cases that reached the step "
+               f"(linear interpolation), as the cases' histories stand at the end of the year "
+               f"(or today, for the year still running). {NOT_RECORDED}: no case reached it.",))
+    clocks = Table(
+        "Clocks met", f"Time limits of the cases received in {y}",
+        ("Form", "Clock", "Met", "Missed", "Overdue", "Running", "Share met (%)"),
+        tuple(Row((CHANNEL_FORM_LABELS.get(form, form), CLOCK_LABELS.get(c, c),
+                   number(k.met), number(k.missed), number(k.overdue), number(k.running),
+                   share(k.percent_met)))
+              for form, f in forms.items() for c, k in f.clocks.items()),
+        notes=("Share met: of the clocks met, missed (ended late) or overdue (still "
+               "running, past due); those still running and not yet due are not counted.",))
+    reopened = Table(
+        "Reopened cases", f"Cases received in {y} reopened",
+        ("Form", "Cases", "Reopened cases", "Reopenings"),
+        tuple(Row((CHANNEL_FORM_LABELS.get(form, form), number(f.cases),
+                   number(f.reopened_cases), number(f.reopenings)))
+              for form, f in forms.items()))
+    return [times, clocks, reopened]
 
 
 def report_tables(report: AnnualReport) -> list[Table]:
@@ -218,6 +262,8 @@ def report_tables(report: AnnualReport) -> list[Table]:
                   number(outcomes.cleared), share(outcomes.cleared_percent))),
              Row(("Guidance given to manage a potential or actual conflict",
                   number(outcomes.guidance), share(outcomes.guidance_percent))))))
+    if report.indicators:
+        tables += indicator_tables(report.indicators)
     return tables
 
 

@@ -3,6 +3,9 @@ history of the year's retaliation cases: never by reading the other records one 
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime
+
 from shared.domain.annual_report import (
     RETALIATION,
     TABLE_2_FIRST_YEAR,
@@ -14,10 +17,12 @@ from shared.domain.annual_report import (
 from shared.domain.disclosure import compliance, outcome_shares
 from shared.ports.disclosure import DisclosureStore
 from shared.ports.statistics import StatisticsStore
+from shared.services.handling_times import management_indicators
 
 
 def annual_report(year: int, *, store: StatisticsStore,
-                  disclosure: DisclosureStore | None = None) -> AnnualReport:
+                  disclosure: DisclosureStore | None = None,
+                  now: datetime | None = None) -> AnnualReport:
     """Table 1, Figures I and II, the retaliation figures, misconduct referrals, the other
     breakdowns and Table 2.
 
@@ -43,5 +48,8 @@ def annual_report(year: int, *, store: StatisticsStore,
                 campaigns[campaign.year] = (
                     compliance(campaign.year, disclosure.obligations(campaign.year)),
                     outcome_shares(disclosure.declarations(campaign.year), campaign.year))
-    return assemble(year, dict(zip(queries, answers, strict=True)), store.disclosure_years(),
-                    histories, notes, campaigns)
+    report = assemble(year, dict(zip(queries, answers, strict=True)),
+                      store.disclosure_years(), histories, notes, campaigns)
+    if now is None:
+        return report
+    return replace(report, indicators=management_indicators(year, store=store, now=now))

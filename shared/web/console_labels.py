@@ -131,3 +131,17 @@ PRIORITIES: Final = {
     "high": N_("High"),
     "normal": N_("Normal"),
 }
+
+# The management indicators' steps and clocks (shared.domain.handling_times).
+MILESTONES: Final = {
+    "first_response": N_("First response"),
+    "prima_facie_determination": N_("Prima facie determination"),
+    "referral": N_("Referral accepted"),
+    "close": N_("Closed"),
+}
+CLOCKS: Final = {
+    "acknowledgement": N_("Acknowledgement within 7 days"),
+    "advice_answer_due": N_("Answer to the advice request"),
+    "preliminary_review_due": N_("Preliminary review"),
+    "feedback_due": N_("Feedback to the reporter"),
+}

@@ -17,6 +17,7 @@ from flask import Response
 from shared.domain import evidence_notices, taxonomy
 from shared.domain.case_workflows import WORKFLOWS
 from shared.domain.evidence import Attachment
+from shared.domain.handling_times import ManagementIndicators
 from shared.domain.measures import measures_allowed
 from shared.domain.officers import ETHICS_ADMIN, ETHICS_AUDITOR, ETHICS_OFFICER, Officer
 from shared.domain.records import (
@@ -94,6 +95,15 @@ class ConsoleContext:
         from babel.numbers import format_decimal
 
         return str(format_decimal(value, locale=self.language.babel_locale))
+
+    def decimal(self, value: float | None) -> str:
+        """One decimal, in the language's digits and separators; a dash for none."""
+        if value is None:
+            return NONE
+        from babel.numbers import format_decimal
+
+        return str(format_decimal(value, format="#,##0.0",
+                                  locale=self.language.babel_locale))
 
     def respond(self, status: int, template: str, *, headers: Mapping[str, str] | None = None,
                 cookies: Sequence[str] = (), **context: Any) -> Response:
@@ -723,3 +733,41 @@ def record_page(ctx: ConsoleContext, *, problems: Problems | None = None,
         # One key per page shown: a post sent twice records the report once.
         idempotency_key=problems.values.get("idempotency_key") or
         f"console-{secrets.token_hex(16)}")
+
+
+# --- Figures: the management indicators and the export -----------------------------------
+
+NONE = "—"
+FIGURES_YEAR_PROBLEM = N_("The year must be a number from 1950 to 9999; this year is shown.")
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    cells: tuple[str, ...]
+
+
+def figures_page(ctx: ConsoleContext, indicators: ManagementIndicators, *,
+                 problems: Sequence[str] = (), status: int = 200) -> Response:
+    """The year's handling times, clocks met and reopened cases, and the link to
+    download the year's cases as CSV."""
+    gettext = ctx.gettext
+    forms = indicators.forms
+    times = [FigureRow((_label(ctx, labels.FORMS, form),
+                        _label(ctx, labels.MILESTONES, m), ctx.number(d.reached),
+                        ctx.number(d.pending), ctx.decimal(d.median), ctx.decimal(d.p90)))
+             for form, f in forms.items() for m, d in f.durations.items()]
+    clocks = [FigureRow((_label(ctx, labels.FORMS, form),
+                         _label(ctx, labels.CLOCKS, c), ctx.number(k.met),
+                         ctx.number(k.missed), ctx.number(k.overdue), ctx.number(k.running),
+                         ctx.decimal(k.percent_met)))
+              for form, f in forms.items() for c, k in f.clocks.items()]
+    reopened = [FigureRow((_label(ctx, labels.FORMS, form), ctx.number(f.cases),
+                           ctx.number(f.reopened_cases), ctx.number(f.reopenings)))
+                for form, f in forms.items()]
+    year = str(indicators.year)
+    return ctx.respond(
+        status, "console_figures.html", year=year, times=times, clocks=clocks,
+        reopened=reopened, problems=list(problems), has_errors=bool(problems),
+        export_url=ctx.urls.page("export", year=year),
+        heading=gettext(N_("Handling times and clocks, %(year)s")) % {"year": year},
+        switch_to=_switch(ctx, "figures", year=year))

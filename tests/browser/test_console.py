@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -202,3 +203,31 @@ def test_opening_an_original_asks_for_a_reason_axe_clean_in_every_language(
     assert page.locator(".error-summary").is_visible()
     assert page.locator("#original-reason").count() == 1
     no_violations(page)
+
+
+@pytest.mark.parametrize("lang", LANGUAGE_CODES)
+def test_the_figures_page_in_every_language_has_no_violations(
+        page: Any, runner: Runner, lang: str) -> None:
+    gettext = translations(lang).gettext
+    sign_in(page, runner, OFFICER, lang)
+    page.goto(f"{runner.base_url}/console/figures?lang={lang}")
+    assert page.locator("h1").inner_text().startswith(
+        gettext("Handling times and clocks, %(year)s").split("%(year)s")[0].strip())
+    assert page.locator("table").count() == 3
+    no_violations(page)
+
+    page.fill("#figures-year", "2025")
+    with page.expect_navigation():
+        page.locator("form.filters button[type=submit]").click()
+    assert "year=2025" in page.url and page.locator("table").count() == 3
+    # A year out of range (the field itself refuses it: typed into the address).
+    page.goto(f"{runner.base_url}/console/figures?lang={lang}&year=1900")
+    assert page.locator(".error-summary").is_visible()
+    no_violations(page)
+
+    link = page.locator("a[download]")
+    assert "/console/export?year=" in (link.get_attribute("href") or "")
+    with page.expect_download() as download:
+        link.click()
+    saved = Path(download.value.path()).read_text(encoding="utf-8")
+    assert saved.startswith("reference,form,channel,state")

@@ -580,3 +580,58 @@ def test_the_case_list_filters_on_the_feedback_owed(
     both = olga.get("/cases?feedback=7&due=30")
     assert both.status_code == 400 and "not both" in text(both)
     assert olga.get("/cases?feedback=someday").status_code == 400
+
+
+class TestFigures:
+    """The year's handling times and clocks, and the download of its cases, through the
+    same use cases as GET /cases/indicators and /cases/export."""
+
+    def test_an_officer_sees_the_figures_and_downloads_the_cases(
+            self, office: Office, keys: tuple[CertServer, IapKey]) -> None:
+        advice = office.submit("advice")["reference"]
+        office.clock.advance(days=2)
+        office.act(advice, "assign")
+        retaliation = office.submit("retaliation")["reference"]  # names Philippa
+        olga = browser(office, keys, OFFICER)
+        assert "/figures" in text(olga.get("/"))  # in the console's navigation
+        page = olga.get("/figures")
+        assert page.status_code == 200
+        shown = text(page)
+        assert "Handling times and clocks, 2026" in shown
+        assert "Acknowledgement within 7 days" in shown and "2.0" in shown
+        assert "/export?year=2026" in shown
+        french = text(olga.get("/figures?lang=fr&year=2026"))
+        assert "Délais de traitement et échéances, 2026" in french and "2,0" in french
+
+        download = olga.get("/export?year=2026")
+        assert download.status_code == 200 and download.mimetype == "text/csv"
+        assert download.headers["Content-Disposition"] == \
+            'attachment; filename="cases-2026.csv"'
+        csv_text = download.get_data(as_text=True)
+        assert advice in csv_text and retaliation in csv_text
+        assert not [s for s in NARRATIVE if s in csv_text]
+        # The case that names Philippa is not in her download.
+        philippa = text(browser(office, keys, NAMED).get("/export?year=2026"))
+        assert advice in philippa and retaliation not in philippa
+
+    def test_a_bad_year_is_named_and_is_no_file(
+            self, office: Office, keys: tuple[CertServer, IapKey]) -> None:
+        olga = browser(office, keys, OFFICER)
+        for path in ("/figures?year=twenty", "/figures?year=1900", "/export?year=x",
+                     "/export?year=99999", "/export"):
+            refused = olga.get(path)
+            assert refused.status_code == 400, path
+            assert refused.mimetype == "text/html"
+            assert "The year must be a number from 1950 to 9999" in text(refused)
+
+    def test_an_auditor_may_an_administrator_may_not(
+            self, office: Office, keys: tuple[CertServer, IapKey]) -> None:
+        office.submit("advice")
+        audrey = browser(office, keys, AUDITOR)
+        assert audrey.get("/figures").status_code == 200
+        assert audrey.get("/export?year=2026").status_code == 200
+        carol = browser(office, keys, ADMIN)
+        assert carol.get("/figures").status_code == 403
+        assert carol.get("/export?year=2026").status_code == 403
+        navigation = text(carol.get("/cases"))
+        assert 'class="console-nav"' in navigation and "/figures" not in navigation

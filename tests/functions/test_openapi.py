@@ -73,13 +73,17 @@ def test_every_officers_operation_needs_the_officers_token() -> None:
     officers = {(path, method): op for path, ops in document["paths"].items()
                 for method, op in ops.items()
                 if path.startswith(("/cases", "/log_service"))}
-    assert len(officers) == 14  # with the legal hold, the extension, a case's files and records
+    assert len(officers) == 16  # with holds, extensions, files, records, the export and indicators
     for op in officers.values():
         assert op["security"] == [{"OfficerToken": []}]
         assert {"401", "403", "503"} <= set(op["responses"])
         assert op["x-roles"] and set(op["x-roles"]) <= set(ROLES)
     auditors = {key for key, op in officers.items() if ETHICS_AUDITOR in op["x-roles"]}
-    assert auditors == {("/cases/", "get")}
+    assert auditors == {("/cases/", "get"), ("/cases/export", "get"),
+                        ("/cases/indicators", "get")}
+    export = document["paths"]["/cases/export"]["get"]
+    assert {p["name"] for p in export["parameters"]} == {"year", "format"}
+    assert list(export["responses"]["200"]["content"]) == ["text/csv"]
     listing = document["paths"]["/cases/"]["get"]["parameters"]
     assert {p["name"] for p in listing} == {"form", "state", "assignee", "forwarding",
                                             "due_within_days", "deadline",

@@ -4,10 +4,11 @@ proxy that makes chosen calls fail (an interrupted import)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from shared.domain.handling_times import CaseFacts
 from shared.domain.statistics import (
     CaseCount,
     CaseHistory,
@@ -126,6 +127,26 @@ class InMemoryStatistics(StatisticsStore):
                 if c.form == form and c.received_at < received_before
                 and c.updated_at >= active_since]
 
+    def case_facts(self, form: str, *, received_from: datetime,
+                   received_before: datetime) -> Iterator[CaseFacts]:
+        cases = sorted((c for c in list(self._intake.cases.values())
+                        if c.form == form and received_from <= c.received_at < received_before),
+                       key=lambda c: (c.received_at, c.reference))
+        for c in cases:
+            yield CaseFacts(
+                reference=c.reference, form=c.form, state=c.state, channel=c.channel,
+                received_at=c.received_at,
+                triage_deadlines=dict(c.triage.deadlines) if c.triage else {},
+                events=tuple(replace(e, actor="", details={
+                    k: v for k, v in e.details.items()
+                    if k in ("deadlines_ended", "acknowledged_at")})
+                    for e in self._intake.case_events(c.reference)),
+                forwarded_at=c.forwarding.forwarded_at if c.forwarding else None,
+                record_review=c.record_review,
+                priority=c.triage.priority if c.triage else None,
+                referral_status=c.forwarding.status if c.forwarding else None,
+                named_index=c.named_index)
+
 
 class InterruptedStatistics(StatisticsStore):
     """Delegates to a real statistics store; the chunk write number ``fail_at`` (0-based,
@@ -174,3 +195,8 @@ class InterruptedStatistics(StatisticsStore):
                        active_since: datetime) -> list[CaseHistory]:
         return self.inner.case_histories(form, received_before=received_before,
                                          active_since=active_since)
+
+    def case_facts(self, form: str, *, received_from: datetime,
+                   received_before: datetime) -> Iterator[CaseFacts]:
+        return self.inner.case_facts(form, received_from=received_from,
+                                     received_before=received_before)

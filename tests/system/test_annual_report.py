@@ -124,6 +124,14 @@ def test_every_number_of_every_table_from_known_counts(
 
     expected = expected_json(want, YEAR)
     report = json.loads(intake(h.container, "report", "--year", str(YEAR)).stdout)
+    # The management indicators of the year's cases (their figures: test_case_export.py
+    # and the contract tests): a case of each form the forms received in the year.
+    indicators = report.pop("management_indicators")
+    assert {form: f["cases"] for form, f in indicators["forms"].items()} == {
+        "advice": 2, "misconduct": 2, "retaliation": 1}
+    # As of the end of the year: the report received on 31 December is referred in 2026.
+    referral = indicators["forms"]["misconduct"]["days_to"]["referral"]
+    assert (referral["reached"], referral["pending"]) == (1, 1)
     assert report == expected
     assert list(report["figure_2"]["subcategories"]) == list(  # dict equality ignores order
         expected["figure_2"]["subcategories"])
@@ -137,14 +145,26 @@ def test_every_number_of_every_table_from_known_counts(
     assert rows[0] == ["section", "code", "year", "measure", "value"]
     numbers = {tuple(r[:4]): r[4] for r in rows[1:]}
     assert len(numbers) == len(rows) - 1
+    assert numbers[("management_indicators.retaliation", "cases", str(YEAR), "count")] == "1"
+    numbers = {k: v for k, v in numbers.items()
+               if not k[0].startswith("management_indicators.")}
     assert_csv_matches(numbers, expected)
 
     tables = expected_tables(expected)
     md = intake(h.container, "report", "--year", str(YEAR), "--format", "md").stdout
-    assert markdown_tables(md) | {"Notes": []} == tables | {"Notes": []}
+    made = markdown_tables(md)
+    assert set(INDICATOR_TABLES) <= set(made)
+    assert strip_indicators(made) | {"Notes": []} == tables | {"Notes": []}
     page = intake(h.container, "report", "--year", str(YEAR), "--format", "html").stdout
     assert page.startswith("<!DOCTYPE html>")
-    assert html_tables(page) == tables
+    assert strip_indicators(html_tables(page)) == tables
+
+
+INDICATOR_TABLES = ("Handling times", "Clocks met", "Reopened cases")
+
+
+def strip_indicators(tables: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in tables.items() if k not in INDICATOR_TABLES}
 
 
 def assert_csv_matches(numbers: dict[tuple[str, ...], str], expected: dict[str, Any]) -> None:

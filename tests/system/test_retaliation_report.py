@@ -52,17 +52,26 @@ def walk(h: Harness, reference: str, *steps: tuple[str, str]) -> None:
         officer(h, when, reference, "transitions", {"name": name})
 
 
+# The management indicators (handling times of the year's cases: test_case_export.py and
+# the contract tests) are left out here: this test's clock goes back and forth, so a report
+# is made on a day before events it has already recorded, which a real clock never allows,
+# and the indicators are taken as of the day a report is made while its year runs.
 def report(h: Harness, year: int) -> dict[str, Any]:
     result = intake(h.container, "report", "--year", str(year))
     assert result.exit_code == 0, result.output
     answer: dict[str, Any] = json.loads(result.stdout)
+    answer.pop("management_indicators")
     return answer
 
 
 def documents(h: Harness, year: int) -> list[str]:
-    """The report of ``year`` in every format but JSON."""
-    return [intake(h.container, "report", "--year", str(year), "--format", f).stdout
-            for f in ("csv", "md", "html")]
+    """The report of ``year`` in every format but JSON (up to the management indicators)."""
+    csv_lines, md, html = (
+        intake(h.container, "report", "--year", str(year), "--format", f).stdout
+        for f in ("csv", "md", "html"))
+    return ["".join(line for line in csv_lines.splitlines(keepends=True)
+                    if not line.startswith("management_indicators.")),
+            md.split("## Handling times")[0], html.split("<h2>Handling times")[0]]
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "firestore"])

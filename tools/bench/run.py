@@ -225,6 +225,9 @@ def main() -> None:
         # The disclosure programme's roster import (tools/bench/roster.py).
         from tools.bench import roster
         text += roster.section(roster.measure())
+    # The handling-time figures and the case export (tools/bench/handling.py).
+    from tools.bench import handling
+    text += handling.section(handling.measure())
     print(text)
     Path(args.output).write_text(text, encoding="utf-8")
 
