@@ -76,12 +76,14 @@ def _register() -> None:
     from shared.cli.referrals import referrals
     from shared.cli.reporting import register as register_reporting
     from shared.cli.reseal import reseal
+    from shared.cli.verification import verification
 
     main.add_command(cases)
     main.add_command(recusal_index)
     main.add_command(i18n)
     main.add_command(referrals)
     main.add_command(reseal)
+    main.add_command(verification)
     register_reporting(main)
     register_disclosure(main)
 

@@ -65,6 +65,7 @@ from shared.http.problems import HttpProblem
 from shared.ports.disclosure import DeclarationConflict
 from shared.ports.identity import Unauthenticated
 from shared.services import disclosure as programme
+from shared.services import verification as verifying
 from shared.services.cases import AssigneeNotEligible
 from shared.services.disclosure import (
     Caller,
@@ -645,6 +646,84 @@ def _review(visit: Visit, declaration_id: str) -> Response:
                                                 visit.lang.code, done="reviewed"))
 
 
+def _verification(visit: Visit, *, year: int | None = None, plan: Any = None,
+                  problems: Problems | None = None, status: int = 200) -> Response:
+    """GET /disclosure/verification?year=YYYY (ethics officers and administrators): the
+    year's verification sample, the draws voided; for administrators, preview, draw and
+    void, as ``intake verification`` and the API do."""
+    p, who = visit.uc.disclosure, _caller(visit)
+    years = programme.campaigns_overview(p, who, None)[0]
+    if year is None:
+        year = _year(visit.request.args.get("year", ""))
+    if year is None or not 2000 <= year <= 2100:
+        year = years[-1] if years else visit.ctx.now.year - 1
+    found = verifying.verification(p, who, year)
+    names = {f.staff_id: f.name for f in programme.list_filers(p, who)}
+    return console_disclosure.verification(
+        visit.ctx, year, years, found.draws, names, plan=plan, problems=problems,
+        done=visit.request.args.get("done"), status=status)
+
+
+DRAW_SHARE = N_("Enter the share as a decimal more than 0 and at most 1, with at most 4 "
+                "decimal places, like 0.06.")
+DRAW_REFUSED = N_("The sample cannot be drawn: there is no campaign for this year, nobody "
+                  "to draw, or a draw already stands.")
+VOID_REASON = N_("Write why the draw is voided, in at most 1,000 characters.")
+VOID_NOTHING = N_("No draw of this year stands: there is nothing to void.")
+
+
+def _posted_year(visit: Visit, values: dict[str, str]) -> int | None:
+    year = _year(values.get("year", "").strip())
+    return year if year is not None and 2000 <= year <= 2100 else None
+
+
+def _draw_sample(visit: Visit) -> Response:
+    """POST /disclosure/verification/draw (administrators): preview the allocation
+    (``dry_run``) or draw the year's sample."""
+    values = _post_values(visit)
+    if isinstance(values, Response):
+        return values
+    gettext = visit.ctx.gettext
+    year = _posted_year(visit, values)
+    if year is None:
+        return console_views.problem(visit.ctx, 400, "bad_request")
+    share = values.get("share", "").strip()
+    p, who = visit.uc.disclosure, _caller(visit)
+    try:
+        if values.get("dry_run"):
+            return _verification(visit, year=year, plan=verifying.plan(p, who, year, share))
+        verifying.draw(p, who, year, share)
+    except DisclosureError:
+        return _verification(visit, year=year, problems=Problems(
+            "draw", {"share": gettext(DRAW_SHARE)}, None, values), status=422)
+    except CampaignProblem:
+        return _verification(visit, year=year, problems=Problems(
+            "draw", {}, gettext(DRAW_REFUSED), values), status=409)
+    return _redirect(visit, visit.ctx.urls.page("disclosure/verification", visit.lang.code,
+                                                year=str(year), done="drawn"))
+
+
+def _void_sample(visit: Visit) -> Response:
+    """POST /disclosure/verification/void (administrators): void the standing draw."""
+    values = _post_values(visit)
+    if isinstance(values, Response):
+        return values
+    gettext = visit.ctx.gettext
+    year = _posted_year(visit, values)
+    if year is None:
+        return console_views.problem(visit.ctx, 400, "bad_request")
+    try:
+        verifying.void(visit.uc.disclosure, _caller(visit), year, values.get("reason", ""))
+    except DisclosureError:
+        return _verification(visit, year=year, problems=Problems(
+            "void", {"reason": gettext(VOID_REASON)}, None, values), status=422)
+    except CampaignProblem:
+        return _verification(visit, year=year, problems=Problems(
+            "void", {}, gettext(VOID_NOTHING), values), status=409)
+    return _redirect(visit, visit.ctx.urls.page("disclosure/verification", visit.lang.code,
+                                                year=str(year), done="voided"))
+
+
 def _filers(visit: Visit, *, problems: Problems | None = None, status: int = 200) -> Response:
     """GET /disclosure/filers (ethics officers and administrators): the roster; for
     administrators, nominate and withdraw."""
@@ -699,6 +778,9 @@ ROUTES = routes([
     Rule("/disclosure/declarations/<hex32:declaration_id>/review", endpoint=_review,
          methods=["POST"]),
     Rule("/disclosure/filers", endpoint=_filers, methods=["GET"]),
+    Rule("/disclosure/verification", endpoint=_verification, methods=["GET"]),
+    Rule("/disclosure/verification/draw", endpoint=_draw_sample, methods=["POST"]),
+    Rule("/disclosure/verification/void", endpoint=_void_sample, methods=["POST"]),
     Rule("/disclosure/filers", endpoint=_nominate, methods=["POST"]),
     Rule("/disclosure/filers/<staff_id:staff_id>/withdrawal", endpoint=_withdraw,
          methods=["POST"]),

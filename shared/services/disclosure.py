@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 import uuid
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -86,6 +87,11 @@ class CampaignProblem(Exception):
     """The campaign cannot do this now; the message says why."""
 
 
+def random_seed() -> bytes:
+    """A seed for a verification draw, from the operating system's secure source."""
+    return secrets.token_bytes(32)
+
+
 @dataclass(frozen=True)
 class Programme:
     """The ports and settings the use cases share (wired by the composition root)."""
@@ -97,6 +103,7 @@ class Programme:
     settings: ProgrammeSettings
     officers: Mapping[str, Officer]
     filer_url: str  # where filers sign in (the link of their e-mails)
+    seed: Callable[[], bytes] = random_seed  # a verification draw's seed
 
 
 @dataclass(frozen=True)
