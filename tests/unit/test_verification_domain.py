@@ -168,3 +168,11 @@ def test_the_documented_independent_check_gives_the_same_samples() -> None:
         made = draw_sample(2025, 1, Decimal(share), seed,
                            {k: tuple(v) for k, v in frame.items()}, at=T0, by="cli")
         assert tuple(scope["sample"]) == made.sample
+
+
+def test_the_programme_s_seed_is_32_fresh_bytes_from_the_secure_source() -> None:
+    from shared.services.disclosure import Programme, random_seed
+
+    seeds = {random_seed() for _ in range(50)}
+    assert len(seeds) == 50 and {len(s) for s in seeds} == {32}
+    assert Programme.__dataclass_fields__["seed"].default is random_seed
