@@ -94,8 +94,9 @@ class FilerListQuerySchema(IntakeSchema):
 
 class DrawSchema(IntakeSchema):
     share = String(required=True, validate=validate.Regexp(
-        r"^[01]?(\.[0-9]{1,4})?$", error="A decimal more than 0 and at most 1, with at most "
-                                          "4 decimal places, as text (\"0.06\")."),
+        r"^(0?\.[0-9]{0,3}[1-9]|1(\.0{1,4})?)$",
+        error="A decimal more than 0 and at most 1, with at most 4 decimal places and no "
+              "trailing zero, as text (\"0.06\")."),
         metadata={"description": "The share of the frame to draw, as exact decimal text "
                                  "(\"0.06\"): more than 0, at most 1, at most 4 decimal "
                                  "places."})

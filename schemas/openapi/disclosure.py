@@ -419,6 +419,7 @@ def add_disclosure_api(spec: APISpec) -> None:
             "201": {"description": "Drawn.", "content": {"application/json": {"schema": {
                 "type": "object", "required": ["draw"],
                 "properties": {"draw": _ref("Draw")}}}}},
+            "404": error("No such path: the year is not a whole number from 2000 to 2100."),
             "409": error("No campaign for the year, nobody to draw, or a draw stands "
                          "(an administrator must void it first)."), **_POSTED}},
         (ETHICS_ADMIN, ETHICS_OFFICER))})
@@ -430,4 +431,5 @@ def add_disclosure_api(spec: APISpec) -> None:
         "responses": {"200": {"description": "Voided.", "content": {"application/json": {
             "schema": {"type": "object", "required": ["draw"],
                        "properties": {"draw": _ref("Draw")}}}}},
+            "404": error("No such path: the year is not a whole number from 2000 to 2100."),
             "409": error("No draw of the year stands."), **_POSTED}}, (ETHICS_ADMIN,))})
