@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from functools import cached_property, partial
@@ -278,6 +278,12 @@ class Container:
         return self._component("disclosure_store", lambda: self.storage.disclosure_records())
 
     @property
+    def declared_interests(self) -> Callable[[str], Sequence[str]]:
+        """What each officer declared as a filer (the counterparts), for recusal."""
+        return self._component("declared_interests", lambda: partial(
+            _declared_counterparts, self))
+
+    @property
     def programme_settings(self) -> ProgrammeSettings:
         """The programme's configuration (``INTAKE_DISCLOSURE``), checked."""
         return self._component("programme_settings", lambda: _programme_settings(self.settings))
@@ -303,27 +309,37 @@ class OfficerDesk:
         from shared.services import cases, workload
 
         store, cipher, clock, queue = c.store, c.cipher, c.clock, c.queue
-        policy, marker = c.policy, c.name_marker
+        policy, marker, interests = c.policy, c.name_marker, c.declared_interests
         self._officers = c.officers
         self.list_cases = partial(cases.list_cases, store=store, cipher=cipher, clock=clock,
-                                  queue=queue, policy=policy, marker=marker)
+                                  queue=queue, policy=policy, marker=marker,
+                                  interests=interests)
         self.open_case = partial(cases.open_case, store=store, cipher=cipher, clock=clock,
-                                 queue=queue, policy=policy, marker=marker)
+                                 queue=queue, policy=policy, marker=marker,
+                                  interests=interests)
         self.audit_case = partial(cases.audit_case, store=store, cipher=cipher, clock=clock,
-                                  queue=queue, policy=policy, marker=marker)
+                                  queue=queue, policy=policy, marker=marker,
+                                  interests=interests)
         self.apply_transition = partial(cases.apply_transition, store=store, cipher=cipher,
                                         clock=clock, queue=queue, policy=policy,
-                                        marker=marker)
+                                        marker=marker, interests=interests)
         self.assign = partial(cases.assign, store=store, cipher=cipher, clock=clock,
-                              queue=queue, policy=policy, marker=marker)
+                              queue=queue, policy=policy, marker=marker,
+                                  interests=interests)
+        self.recuse = partial(cases.recuse, store=store, cipher=cipher, clock=clock,
+                              queue=queue, policy=policy, marker=marker,
+                              interests=interests)
         self.add_note = partial(cases.add_note, store=store, cipher=cipher, clock=clock,
-                                queue=queue, policy=policy, marker=marker)
+                                queue=queue, policy=policy, marker=marker,
+                                  interests=interests)
         self.reply = partial(cases.reply, store=store, cipher=cipher, clock=clock,
-                             queue=queue, policy=policy, marker=marker)
+                             queue=queue, policy=policy, marker=marker,
+                                  interests=interests)
         self.record_measure = partial(cases.record_measure, store=store, cipher=cipher,
-                                      clock=clock, queue=queue, policy=policy, marker=marker)
+                                      clock=clock, queue=queue, policy=policy, marker=marker,
+                                  interests=interests)
         self.workload = partial(workload.workload, store=store, cipher=cipher, clock=clock,
-                                queue=queue, marker=marker)
+                                queue=queue, marker=marker, interests=interests)
 
     def assignable(self) -> list[Officer]:
         """The directory's officers who may be given cases (each case still refuses an
@@ -421,7 +437,7 @@ class UseCases:
         return partial(send_notification, store=c.store, cipher=c.cipher, queue=c.queue,
                        notifier=c.notifier, clock=c.clock, mail=c.mail, ledger=c.mail_ledger,
                        limits=c.send_limits, officers=c.officers, marker=c.name_marker,
-                       policy=c.policy)
+                       interests=c.declared_interests, policy=c.policy)
 
     @cached_property
     def sweep(self) -> partial[SweepReport]:
@@ -514,6 +530,12 @@ def _programme_settings(s: Settings) -> ProgrammeSettings:
         return parse_settings(s.disclosure_json)
     except DisclosureError as error:
         raise config.ConfigError(f"INTAKE_DISCLOSURE: {error}") from None
+
+
+def _declared_counterparts(c: Container, email: str) -> Sequence[str]:
+    from shared.services.disclosure import declared_counterparts
+
+    return declared_counterparts(c.disclosure_store, c.cipher, email)
 
 
 def _programme(c: Container) -> Programme:

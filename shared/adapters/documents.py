@@ -109,6 +109,7 @@ def case_doc(c: Case) -> JSON:
             "alerts_sent": list(c.alerts_sent),
             "measures": [vars(m) for m in c.measures],
             "named_index": named_index_doc(c.named_index) if c.named_index else None,
+            "recused": list(c.recused),
             # derived, stored so that a store can filter on them
             "next_deadline": next_deadline(c), "referral_status": referral_status(c)}
 
@@ -125,26 +126,33 @@ def case_from_doc(d: JSON) -> Case:
                 alerts_sent=tuple(d.get("alerts_sent") or ()),
                 measures=tuple(ProtectiveMeasure(**m) for m in d.get("measures") or ()),
                 named_index=named_index_from_doc(d["named_index"])
-                if d.get("named_index") else None)
+                if d.get("named_index") else None,
+                recused=tuple(d.get("recused") or ()))
 
 
 def named_index_doc(index: NamedIndex) -> JSON:
     """Firestore holds no array directly in an array: each word's or mailbox's marks are
     one string, separated by spaces (marks are base64url)."""
-    return {"scheme": index.scheme, "entries": [
-        {"words": [" ".join(sorted(w)) for w in e.words],
-         "mailboxes": [" ".join(sorted(m)) for m in e.mailboxes],
-         "runs": [{"marks": " ".join(sorted(marks)), "words": list(words)}
-                  for marks, words in e.runs]} for e in index.entries]}
+    def entry(e: NamedEntry) -> JSON:
+        return {"words": [" ".join(sorted(w)) for w in e.words],
+                "mailboxes": [" ".join(sorted(m)) for m in e.mailboxes],
+                "runs": [{"marks": " ".join(sorted(marks)), "words": list(words)}
+                         for marks, words in e.runs]}
+
+    return {"scheme": index.scheme, "entries": [entry(e) for e in index.entries],
+            "organisations": [entry(e) for e in index.organisations]}
 
 
 def named_index_from_doc(d: JSON) -> NamedIndex:
-    return NamedIndex(str(d["scheme"]), tuple(
-        NamedEntry(tuple(frozenset(w.split()) for w in e.get("words") or ()),
-                   tuple(frozenset(m.split()) for m in e.get("mailboxes") or ()),
-                   tuple((frozenset(r["marks"].split()), tuple(int(w) for w in r["words"]))
-                         for r in e.get("runs") or ()))
-        for e in d.get("entries") or ()))
+    def entry(e: JSON) -> NamedEntry:
+        return NamedEntry(
+            tuple(frozenset(w.split()) for w in e.get("words") or ()),
+            tuple(frozenset(m.split()) for m in e.get("mailboxes") or ()),
+            tuple((frozenset(r["marks"].split()), tuple(int(w) for w in r["words"]))
+                  for r in e.get("runs") or ()))
+
+    return NamedIndex(str(d["scheme"]), tuple(entry(e) for e in d.get("entries") or ()),
+                      tuple(entry(e) for e in d.get("organisations") or ()))
 
 
 def event_doc(e: CaseEvent) -> JSON:

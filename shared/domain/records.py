@@ -146,6 +146,9 @@ class Case:
     # The blind index of the people the case names (recusal), set at triage; None before
     # (or for a case triaged before the index existed, until `intake recusal-index`).
     named_index: NamedIndex | None = None
+    # Officers an administrator recused by hand (their addresses, normalised): the case is
+    # theirs no more than a case that names them.
+    recused: tuple[str, ...] = ()
 
 
 def next_deadline(case: Case) -> datetime | None:

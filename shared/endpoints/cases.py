@@ -17,11 +17,12 @@ from schemas.cases import (
     CaseListQuerySchema,
     MeasureSchema,
     MessageSchema,
+    RecusalSchema,
     TransitionSchema,
 )
 from shared.domain.casework import officer_actions
-from shared.domain.officers import Officer, normalise_email
-from shared.domain.records import Case, CaseQuery
+from shared.domain.officers import ETHICS_ADMIN, Officer, normalise_email
+from shared.domain.records import Case, CaseEvent, CaseQuery
 from shared.endpoints.base import Handler, Wiring, endpoint
 from shared.endpoints.routing import (
     ExactRule,
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 
 _LIST, _TRANSITION = CaseListQuerySchema(), TransitionSchema()
 _ASSIGNMENT, _MESSAGE, _MEASURE = AssignmentSchema(), MessageSchema(), MeasureSchema()
+_RECUSAL = RecusalSchema()
 
 
 def summary(case: Case) -> dict[str, Any]:
@@ -92,10 +94,18 @@ def _read_case(c: UseCases, request: Request, officer: Officer, reference: str) 
         "history": [{"seq": e.event.seq, "at": e.event.at.isoformat(),
                      "kind": e.event.kind, "actor": e.event.actor,
                      "from_state": e.event.from_state, "to_state": e.event.to_state,
-                     "details": {k: v for k, v in e.event.details.items()
-                                 if k not in ("sealed", "note")},
+                     "details": _details(e.event, officer),
                      "text": e.text, "unreadable": e.unreadable}
                     for e in view.history]})
+
+
+def _details(event: CaseEvent, officer: Officer) -> dict[str, Any]:
+    """An event's details as the API shows them: never sealed content; the reason of a
+    recusal by hand only to administrators."""
+    hidden = {"sealed", "note"}
+    if event.kind == "officer_recused" and not officer.has_role(ETHICS_ADMIN):
+        hidden.add("reason")
+    return {k: v for k, v in event.details.items() if k not in hidden}
 
 
 # An operation on a case: what it does with the posted body, and the case it leaves.
@@ -115,6 +125,12 @@ def _assign(c: UseCases, officer: Officer, reference: str, body: dict[str, Any])
     data = validated(_ASSIGNMENT, body, c)
     return c.cases.assign(reference, c.officer_named(normalise_email(data["assignee"])),
                           officer)
+
+
+def _recuse(c: UseCases, officer: Officer, reference: str, body: dict[str, Any]) -> Case:
+    data = validated(_RECUSAL, body, c)
+    return c.cases.recuse(reference, c.officer_named(normalise_email(data["officer"])),
+                          data["reason"], officer)
 
 
 def _note(c: UseCases, officer: Officer, reference: str, body: dict[str, Any]) -> Case:
@@ -159,6 +175,7 @@ ROUTES = routes([
     *(ExactRule(f"/<reference:reference>/{name}", endpoint=_posted(operation),
                 methods=["POST"])
       for name, operation in (("transitions", _transition), ("assignment", _assign),
+                              ("recusals", _recuse),
                               ("notes", _note), ("replies", _reply),
                               ("measures", _measure))),
     # Any other operation: its body is read (and refused as any other's) before the 404.

@@ -31,7 +31,13 @@ from flask import Request, Response
 from marshmallow import Schema, ValidationError
 from werkzeug.routing import Rule
 
-from schemas.cases import AssignmentSchema, MeasureSchema, MessageSchema, TransitionSchema
+from schemas.cases import (
+    AssignmentSchema,
+    MeasureSchema,
+    MessageSchema,
+    RecusalSchema,
+    TransitionSchema,
+)
 from schemas.common import LOAD_CONTEXT
 from shared import config, logs
 from shared.auth import IAP_ASSERTION_HEADER, DevelopmentSignIn, IapSignIn
@@ -94,7 +100,7 @@ log = logs.get_logger(__name__)
 FUNCTION = "console"
 IAP_SIGN_OUT = "/_gcp_iap/clear_login_cookie"
 ASSETS = {"app.css": "text/css; charset=utf-8", "favicon.svg": "image/svg+xml"}
-ACTIONS = ("transitions", "assignment", "notes", "replies", "measures")
+ACTIONS = ("transitions", "assignment", "recusals", "notes", "replies", "measures")
 LIST_LIMIT = 200
 
 
@@ -451,6 +457,11 @@ MESSAGES = {
     "requester_consent": N_("Record the requester's consent before referring an advice "
                             "request."),
 }
+RECUSAL_MESSAGES = {
+    "officer": N_("Choose the officer to recuse."),
+    "reason": N_("Write the reason for the recusal: at most 1,000 characters, without "
+                 "control or invisible characters."),
+}
 GENERAL = N_("This cannot be done in the case's current state. The page shows what can be "
              "done now.")
 CHECK = N_("Check this answer.")
@@ -461,7 +472,8 @@ def _form_of(action: str, values: dict[str, str]) -> str:
         return f"transition-{values.get('name', '')}"
     if action == "measures":
         return f"measure-{values.get('measure_id') or values.get('purpose', 'protective')}"
-    return {"assignment": "assignment", "notes": "note", "replies": "reply"}[action]
+    return {"assignment": "assignment", "recusals": "recusal", "notes": "note",
+            "replies": "reply"}[action]
 
 
 def _load(schema: Schema, body: dict[str, Any], visit: Visit) -> dict[str, Any]:
@@ -500,6 +512,10 @@ def _act(visit: Visit, reference: str, action: str) -> Response:
         elif action == "assignment":
             assignee = _load(AssignmentSchema(), body, visit)["assignee"]
             desk.assign(reference, visit.uc.officer_named(normalise_email(assignee)), officer)
+        elif action == "recusals":
+            data = _load(RecusalSchema(), body, visit)
+            desk.recuse(reference, visit.uc.officer_named(normalise_email(data["officer"])),
+                        data["reason"], officer)
         elif action == "notes":
             desk.add_note(reference, _load(MessageSchema(), body, visit)["text"], officer)
         elif action == "replies":
@@ -513,11 +529,13 @@ def _act(visit: Visit, reference: str, action: str) -> Response:
                                 decided_on=decided.isoformat() if decided else None)
     except ValidationError as error:
         messages = error.messages if isinstance(error.messages, dict) else {}
-        fields = {name: gettext(MESSAGES.get(name, CHECK)) for name in messages
-                  if isinstance(name, str) and name in MESSAGES}
+        known = RECUSAL_MESSAGES if action == "recusals" else MESSAGES
+        fields = {name: gettext(known.get(name, CHECK)) for name in messages
+                  if isinstance(name, str) and name in known}
         return again(fields, None if fields else gettext(CHECK), 422)
     except DetailProblem as problem:
-        return again({problem.field: gettext(MESSAGES.get(problem.field, CHECK))}, None, 422)
+        known = RECUSAL_MESSAGES if action == "recusals" else MESSAGES
+        return again({problem.field: gettext(known.get(problem.field, CHECK))}, None, 422)
     except AssigneeNotEligible:
         return again({"assignee": gettext(MESSAGES["assignee"])}, None, 422)
     except (IllegalTransition, NotAllowedNow) as refusal:
@@ -525,8 +543,8 @@ def _act(visit: Visit, reference: str, action: str) -> Response:
             return again({"requester_consent": gettext(MESSAGES["requester_consent"])}, None,
                          409)
         return again({}, gettext(GENERAL), 409)
-    done = {"transitions": "transition", "assignment": "assignment", "notes": "note",
-            "replies": "reply", "measures": "measure"}[action]
+    done = {"transitions": "transition", "assignment": "assignment", "recusals": "recusal",
+            "notes": "note", "replies": "reply", "measures": "measure"}[action]
     return _redirect(visit, visit.ctx.urls.case(reference, visit.lang.code, done=done))
 
 

@@ -708,3 +708,36 @@ def recorded_years(store: DisclosureStore, years: Sequence[int]) -> dict[int, Ye
     opened = set(campaign_years(store))
     return {y: f for y in years if y in opened
             and (f := year_figures(store, y)) is not None}
+
+
+# --- What officers declared, for recusal ------------------------------------------------------
+
+
+def declared_counterparts(store: DisclosureStore, cipher: PayloadCipher, email: str
+                          ) -> tuple[str, ...]:
+    """The counterparts of everything the filer with this address declared, in every
+    declaration (the latest version of each), every section and every member of the
+    household: the companies they hold, the organisations they work or sit for, their
+    spouse's and children's employers, the people they are related to. Empty when the
+    address is no filer's. A declaration whose seal does not open is left out (and
+    alerted): it cannot say what it holds."""
+    filer = store.filer_by_email(email.strip().lower())
+    if filer is None:
+        return ()
+    found: set[str] = set()
+    for declaration in store.declarations_of(filer.staff_id):
+        try:
+            content = json.loads(cipher.open(
+                declaration_context(declaration.id, declaration.version), declaration.sealed))
+        except SealBroken:
+            log.error("a sealed declaration does not open where it is kept", extra={
+                "event": "integrity_alert", "declaration_id": declaration.id,
+                "code": "declaration_seal_broken"})
+            continue
+        for answers in (content.get("sections") or {}).values():
+            for answer in (answers or {}).values():
+                for item in (answer or {}).get("items") or ():
+                    counterpart = str(item.get("counterpart") or "").strip()
+                    if counterpart:
+                        found.add(counterpart)
+    return tuple(sorted(found))

@@ -307,6 +307,10 @@ def _details(ctx: ConsoleContext, event: CaseEvent) -> tuple[str, ...]:
             found.append(gettext(taxonomy.MEASURE_DECISIONS[str(d["decision"])]))
     if event.kind == "access_refused" and d.get("operation"):
         found.append(gettext(N_("Attempted: %(operation)s")) % {"operation": d["operation"]})
+    if event.kind == "officer_recused":
+        found.append(str(d.get("officer", "")))
+        if ctx.officer is not None and ctx.officer.has_role(ETHICS_ADMIN) and d.get("reason"):
+            found.append(str(d["reason"]))  # the reason is for administrators
     if event.kind == "read" and d.get("scope") == "history":
         found.append(gettext(N_("History only (auditor)")))
     return tuple(found)
@@ -430,6 +434,7 @@ DONE = {
     "note": N_("Your internal note was added to the history."),
     "reply": N_("Your reply was added: the submitter reads it on the follow-up page."),
     "measure": N_("The measure was recorded."),
+    "recusal": N_("The officer was recused: the case is now invisible to them."),
 }
 
 
