@@ -130,6 +130,14 @@ class AssignmentSchema(IntakeSchema):
     assignee = Email(required=True)
 
 
+class RecusalSchema(IntakeSchema):
+    officer = Email(required=True, metadata={
+        "description": "The officer of the directory to recuse from the case."})
+    reason = Text(max_length=1000, multiline=True, required=True, metadata={
+        "description": "Why: kept in the case's history (never shown to the officer "
+                       "recused, who no longer sees the case)."})
+
+
 class MessageSchema(IntakeSchema):
     text = Text(max_length=10000, multiline=True, required=True)
 

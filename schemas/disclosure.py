@@ -6,7 +6,17 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from schemas.common import Code, Count, Email, IntakeSchema, String, Text, equals, required
+from schemas.common import (
+    Code,
+    Count,
+    Email,
+    Flag,
+    IntakeSchema,
+    String,
+    Text,
+    equals,
+    required,
+)
 from shared.domain.disclosure import (
     ANNUAL,
     GUIDANCE_GIVEN,
@@ -80,3 +90,21 @@ class NominationSchema(IntakeSchema):
 
 class FilerListQuerySchema(IntakeSchema):
     status = Code(FILER_STATUSES)
+
+
+class DrawSchema(IntakeSchema):
+    share = String(required=True, validate=validate.Regexp(
+        r"^(0?\.[0-9]{0,3}[1-9]|1(\.0{1,4})?)$",
+        error="A decimal more than 0 and at most 1, with at most 4 decimal places and no "
+              "trailing zero, as text (\"0.06\")."),
+        metadata={"description": "The share of the frame to draw, as exact decimal text "
+                                 "(\"0.06\"): more than 0, at most 1, at most 4 decimal "
+                                 "places."})
+    dry_run = Flag(load_default=False, truthy={True}, falsy={False}, metadata={
+        "description": "Only show the allocation per stratum: nothing is drawn or "
+                       "written."})
+
+
+class VoidSchema(IntakeSchema):
+    reason = Text(required=True, max_length=1000, multiline=True, metadata={
+        "description": "Why the draw is voided: kept in the programme's history."})

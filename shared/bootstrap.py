@@ -350,6 +350,12 @@ class Container:
         return self._component("disclosure_store", lambda: self.storage.disclosure_records())
 
     @property
+    def declared_interests(self) -> Callable[[str], Sequence[str]]:
+        """What each officer declared as a filer (the counterparts), for recusal."""
+        return self._component("declared_interests", lambda: partial(
+            _declared_counterparts, self))
+
+    @property
     def programme_settings(self) -> ProgrammeSettings:
         """The programme's configuration (``INTAKE_DISCLOSURE``), checked."""
         return self._component("programme_settings", lambda: _programme_settings(self.settings))
@@ -404,37 +410,49 @@ class OfficerDesk:
         from shared.services import cases, evidence, workload
 
         store, cipher, clock, queue = c.store, c.cipher, c.clock, c.queue
-        policy, marker = c.policy, c.name_marker
+        policy, marker, interests = c.policy, c.name_marker, c.declared_interests
         self._officers = c.officers
         self.list_cases = partial(cases.list_cases, store=store, cipher=cipher, clock=clock,
-                                  queue=queue, policy=policy, marker=marker)
+                                  queue=queue, policy=policy, marker=marker,
+                                  interests=interests)
         self.open_case = partial(cases.open_case, store=store, cipher=cipher, clock=clock,
-                                 queue=queue, policy=policy, marker=marker)
+                                 queue=queue, policy=policy, marker=marker,
+                                  interests=interests)
         self.audit_case = partial(cases.audit_case, store=store, cipher=cipher, clock=clock,
-                                  queue=queue, policy=policy, marker=marker)
+                                  queue=queue, policy=policy, marker=marker,
+                                  interests=interests)
         rekey = _rekeying(c)
         self.apply_transition = rekey(partial(cases.apply_transition, store=store,
                                               cipher=cipher, clock=clock, queue=queue,
-                                              policy=policy, marker=marker))
+                                              policy=policy, marker=marker,
+                                              interests=interests))
         self.assign = partial(cases.assign, store=store, cipher=cipher, clock=clock,
-                              queue=queue, policy=policy, marker=marker)
+                              queue=queue, policy=policy, marker=marker,
+                                  interests=interests)
+        self.recuse = partial(cases.recuse, store=store, cipher=cipher, clock=clock,
+                              queue=queue, policy=policy, marker=marker,
+                              interests=interests)
         self.add_note = partial(cases.add_note, store=store, cipher=cipher, clock=clock,
-                                queue=queue, policy=policy, marker=marker)
+                                queue=queue, policy=policy, marker=marker,
+                                  interests=interests)
         self.reply = partial(cases.reply, store=store, cipher=cipher, clock=clock,
-                             queue=queue, policy=policy, marker=marker)
+                             queue=queue, policy=policy, marker=marker,
+                                  interests=interests)
         self.record_measure = partial(cases.record_measure, store=store, cipher=cipher,
-                                      clock=clock, queue=queue, policy=policy, marker=marker)
+                                      clock=clock, queue=queue, policy=policy, marker=marker,
+                                      interests=interests)
         self.place_hold = rekey(partial(cases.place_hold, store=store, cipher=cipher,
                                         clock=clock, queue=queue, policy=policy,
-                                        marker=marker))
+                                        marker=marker, interests=interests))
         self.lift_hold = rekey(partial(cases.lift_hold, store=store, cipher=cipher,
                                        clock=clock, queue=queue, policy=policy,
-                                       marker=marker))
+                                       marker=marker, interests=interests))
         self.extend_retention = rekey(partial(cases.extend_retention, store=store,
                                               cipher=cipher, clock=clock, queue=queue,
-                                              policy=policy, marker=marker))
+                                              policy=policy, marker=marker,
+                                              interests=interests))
         self.workload = partial(workload.workload, store=store, cipher=cipher, clock=clock,
-                                queue=queue, marker=marker)
+                                queue=queue, marker=marker, interests=interests)
         self.attachments = partial(evidence.case_attachments, store)
         self._container = c
 
@@ -448,15 +466,17 @@ class OfficerDesk:
         return cases.download_attachment(
             reference, attachment_id, officer, original_reason=original_reason,
             blobs=c.evidence_blobs, store=c.store, cipher=c.cipher, clock=c.clock,
-            queue=c.queue, policy=c.policy, marker=c.name_marker)
+            queue=c.queue, policy=c.policy, marker=c.name_marker,
+            interests=c.declared_interests)
 
     def export_cases(self, year: int, officer: Officer) -> Iterator[tuple[str, ...]]:
         """The year's cases as rows of codes and dates, without those naming the officer
         (``shared.services.handling_times.officer_export``)."""
         from shared.services.handling_times import officer_export
 
-        return officer_export(year, officer, statistics=self._container.statistics,
-                              clock=self._container.clock, marker=self._container.name_marker)
+        c = self._container
+        return officer_export(year, officer, statistics=c.statistics, clock=c.clock,
+                              marker=c.name_marker, interests=c.declared_interests)
 
     def indicators(self, year: int, officer: Officer) -> ManagementIndicators:
         """The year's management indicators (handling times, clocks, reopened cases)."""
@@ -654,7 +674,7 @@ class UseCases:
         return partial(send_notification, store=c.store, cipher=c.cipher, queue=c.queue,
                        notifier=c.notifier, clock=c.clock, mail=c.mail, ledger=c.mail_ledger,
                        limits=c.send_limits, officers=c.officers, marker=c.name_marker,
-                       policy=c.policy)
+                       interests=c.declared_interests, policy=c.policy)
 
     @cached_property
     def sweep(self) -> partial[SweepReport]:
@@ -762,6 +782,12 @@ def _programme_settings(s: Settings) -> ProgrammeSettings:
         return parse_settings(s.disclosure_json)
     except DisclosureError as error:
         raise config.ConfigError(f"INTAKE_DISCLOSURE: {error}") from None
+
+
+def _declared_counterparts(c: Container, email: str) -> Sequence[str]:
+    from shared.services.disclosure import declared_counterparts
+
+    return declared_counterparts(c.disclosure_store, c.cipher, email)
 
 
 def _programme(c: Container) -> Programme:

@@ -10,10 +10,12 @@ from apispec import APISpec
 from schemas.disclosure import (
     AmendmentSchema,
     CampaignSchema,
+    DrawSchema,
     FilerListQuerySchema,
     FilingSchema,
     NominationSchema,
     ReviewSchema,
+    VoidSchema,
 )
 from schemas.openapi.document import add_schema, error
 from shared.domain.disclosure import (
@@ -185,6 +187,73 @@ CAMPAIGN_STATUS: dict[str, Any] = {
                                                "employed (per cent; null: none)."}}},
     },
 }
+STRATA: dict[str, Any] = {
+    "type": "array", "description": "Every non-empty stratum, by name.",
+    "items": {"type": "object", "additionalProperties": False,
+              "required": ["stratum", "size", "allocated"],
+              "properties": {
+                  "stratum": {"type": "string", "description": "duty station/staff "
+                              "category/grade band (docs/verification.md)."},
+                  "size": {**_COUNTS, "description": "Filers of the frame in it."},
+                  "allocated": {**_COUNTS, "description": "Filers drawn from it: at least "
+                                                          "one."}}}}
+ALLOCATION: dict[str, Any] = {
+    "type": "object", "additionalProperties": False,
+    "required": ["year", "share", "population", "rounded_share", "total", "strata"],
+    "properties": {
+        "year": {"type": "integer", "minimum": 2000},
+        "share": {"type": "string"},
+        "population": {**_COUNTS, "description": "Filers of the frame: those who owe the "
+                                                 "year's declaration or filed it."},
+        "rounded_share": {**_COUNTS, "description": "share x population, rounded half up."},
+        "total": {**_COUNTS, "description": "Filers to draw: the rounded share, or the "
+                                            "number of strata when it is larger."},
+        "strata": _ref("Strata"),
+    },
+}
+DRAW: dict[str, Any] = {
+    "type": "object", "additionalProperties": False,
+    "required": ["year", "number", "share", "seed", "algorithm", "drawn_at", "drawn_by",
+                 "population", "frame_sha256", "strata", "frame", "sample", "voided",
+                 "voided_at", "voided_by", "void_reason"],
+    "properties": {
+        "year": {"type": "integer", "minimum": 2000},
+        "number": {"type": "integer", "minimum": 1,
+                   "description": "1 for the year's first draw; each draw after a void the "
+                                  "next."},
+        "share": {"type": "string"},
+        "seed": {"type": "string", "pattern": "^[0-9a-f]{64}$",
+                 "description": "The 32 random bytes of the draw, in hex."},
+        "algorithm": {"type": "string", "description": "The documented algorithm's name "
+                      "and version (docs/verification.md)."},
+        "drawn_at": {"type": "string", "format": "date-time"},
+        "drawn_by": {"type": "string"},
+        "population": _COUNTS,
+        "frame_sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$",
+                         "description": "SHA-256 of the frame as docs/verification.md "
+                                        "writes it."},
+        "strata": _ref("Strata"),
+        "frame": {"type": "object", "description": "Each stratum's staff ids: with the "
+                  "seed, what reproduces the draw.",
+                  "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+        "sample": {"type": "array", "items": {"type": "string"},
+                   "description": "The staff ids drawn, sorted."},
+        "voided": {"type": "boolean"}, "voided_at": _NULLABLE_TIME,
+        "voided_by": _NULLABLE_STRING, "void_reason": _NULLABLE_STRING,
+    },
+}
+VERIFICATION: dict[str, Any] = {
+    "type": "object", "additionalProperties": False,
+    "required": ["year", "draw", "voided", "history"],
+    "properties": {
+        "year": {"type": "integer", "minimum": 2000},
+        "draw": {"oneOf": [{"type": "null"}, _ref("Draw")],
+                 "description": "The standing draw; null before the first."},
+        "voided": {"type": "array", "items": _ref("Draw")},
+        "history": {"type": "array", "items": {"type": "object"},
+                    "description": "Draws and voids, oldest first."},
+    },
+}
 _DECLARATION_ID = {"name": "declaration_id", "in": "path", "required": True,
                    "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"}}
 _STAFF_ID = {"name": "staff_id", "in": "path", "required": True,
@@ -201,11 +270,14 @@ def _components(spec: APISpec) -> None:
     for name, body in (("DeclarationContent", CONTENT), ("DeclaredItem", ITEM),
                        ("Declaration", DECLARATION), ("Obligation", OBLIGATION),
                        ("Filer", FILER_DOC), ("CampaignOpened", CAMPAIGN_OPENED),
-                       ("CampaignStatus", CAMPAIGN_STATUS)):
+                       ("CampaignStatus", CAMPAIGN_STATUS), ("Strata", STRATA),
+                       ("Allocation", ALLOCATION), ("Draw", DRAW),
+                       ("Verification", VERIFICATION)):
         spec.components.schema(name, body)
     for name, schema in (("Filing", FilingSchema), ("Amendment", AmendmentSchema),
                          ("Review", ReviewSchema), ("CampaignOpening", CampaignSchema),
-                         ("Nomination", NominationSchema)):
+                         ("Nomination", NominationSchema), ("DrawRequest", DrawSchema),
+                         ("DrawVoid", VoidSchema)):
         add_schema(spec, name, schema)
     for name in ("Filing", "Amendment"):
         spec.components.schemas[name]["properties"]["content"] = _ref("DeclarationContent")
@@ -324,3 +396,40 @@ def add_disclosure_api(spec: APISpec) -> None:
             "404": error("No such path: the year is not a whole number."),
             "405": error("Only GET is accepted."),
             "409": error("No campaign for this year.")}}, (ETHICS_OFFICER, ETHICS_ADMIN))})
+    spec.path(path="/disclosure/verifications/{year}", operations={"get": _signed_in({
+        "operationId": "verification_sample",
+        "summary": "The year's standing verification draw (seed, frame, allocation, "
+                   "sample), the draws voided, and their history",
+        "parameters": [_YEAR],
+        "responses": {"200": {"description": "The year's draws.", "content": {
+            "application/json": {"schema": "Verification"}}},
+            "404": error("No such path: the year is not a whole number."),
+            "405": error("Only GET is accepted.")}}, (ETHICS_OFFICER, ETHICS_ADMIN))})
+    spec.path(path="/disclosure/verifications/{year}/draw", operations={"post": _signed_in({
+        "operationId": "draw_verification_sample",
+        "summary": "Draw the year's stratified random sample with a fresh secure seed "
+                   "(recorded); with dry_run, only the allocation per stratum (officers "
+                   "too)",
+        "parameters": [_YEAR], "requestBody": _body("DrawRequest"),
+        "responses": {
+            "200": {"description": "dry_run: the allocation; nothing drawn or written.",
+                    "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["allocation"],
+                        "properties": {"allocation": _ref("Allocation")}}}}},
+            "201": {"description": "Drawn.", "content": {"application/json": {"schema": {
+                "type": "object", "required": ["draw"],
+                "properties": {"draw": _ref("Draw")}}}}},
+            "404": error("No such path: the year is not a whole number from 2000 to 2100."),
+            "409": error("No campaign for the year, nobody to draw, or a draw stands "
+                         "(an administrator must void it first)."), **_POSTED}},
+        (ETHICS_ADMIN, ETHICS_OFFICER))})
+    spec.path(path="/disclosure/verifications/{year}/void", operations={"post": _signed_in({
+        "operationId": "void_verification_sample",
+        "summary": "Void the year's standing draw, with a reason kept in the history, so "
+                   "that another can be drawn",
+        "parameters": [_YEAR], "requestBody": _body("DrawVoid"),
+        "responses": {"200": {"description": "Voided.", "content": {"application/json": {
+            "schema": {"type": "object", "required": ["draw"],
+                       "properties": {"draw": _ref("Draw")}}}}},
+            "404": error("No such path: the year is not a whole number from 2000 to 2100."),
+            "409": error("No draw of the year stands."), **_POSTED}}, (ETHICS_ADMIN,))})

@@ -19,6 +19,7 @@ from schemas.cases import (
     MessageSchema,
     OriginalReasonSchema,
     RecordedReportSchema,
+    RecusalSchema,
     TransitionSchema,
 )
 from schemas.openapi.document import IDEMPOTENCY_KEY, add_schema, error
@@ -317,7 +318,8 @@ def add_officers_api(spec: APISpec) -> None:
                 "removed": {"type": "array", "items": {"type": "string",
                                                        "enum": list(ev.REMOVALS)}},
                 "signature": {"type": ["string", "null"]}}}}}})
-    for name, schema in (("Assignment", AssignmentSchema), ("Message", MessageSchema),
+    for name, schema in (("Assignment", AssignmentSchema), ("Recusal", RecusalSchema),
+                         ("Message", MessageSchema),
                          ("LegalHold", LegalHoldSchema), ("Extension", ExtensionSchema),
                          ("Measure", MeasureSchema), ("OriginalReason", OriginalReasonSchema),
                          ("ServiceLogEntry", ServiceLogSchema)):
@@ -491,6 +493,15 @@ def _cases(spec: APISpec) -> None:
         refused=f"; taking a case needs {ETHICS_OFFICER}, giving it to another officer "
                 f"{ETHICS_ADMIN}{NOT_FOR_AUDITORS}",
         more={"422": error("Not an officer this case can be given to.")}))
+    spec.path(path="/cases/{reference}/recusals", operations=_case_post(
+        "recuse_officer", "Recuse an officer from the case by hand, with a reason "
+        "(administrators)", "Recusal",
+        "The case becomes invisible to that officer, exactly as a case that names them "
+        "(no list entry, the answer of an unknown reference), and is no longer theirs if "
+        "it was. The reason is kept in the case's history (`officer_recused`).",
+        roles=(ETHICS_ADMIN,), refused=f"; recusing needs {ETHICS_ADMIN}{NOT_FOR_AUDITORS}",
+        more={"422": error("The body does not satisfy its rules, or `officer` is not an "
+                           "officer of the directory.")}))
     spec.path(path="/cases/{reference}/notes", operations=_case_post(
         "note_case", "Add an internal note (sealed, never shown to the submitter)", "Message"))
     spec.path(path="/cases/{reference}/replies", operations=_case_post(

@@ -16,6 +16,7 @@ from shared.domain.disclosure import (
     Obligation,
     Review,
 )
+from shared.domain.verification import Draw, Stratum
 
 
 def _day(value: date | None) -> str | None:
@@ -126,3 +127,23 @@ def pick_by_email(found: list[Filer]) -> Filer | None:
         return active[0]
     return max(found, key=lambda f: f.joined_at or datetime.min.replace(tzinfo=UTC),
                default=None)
+
+
+def draw_doc(d: Draw) -> dict[str, Any]:
+    return {"year": d.year, "number": d.number, "share": d.share, "seed": d.seed,
+            "algorithm": d.algorithm, "drawn_at": d.drawn_at, "drawn_by": d.drawn_by,
+            "strata": [{"name": s.name, "size": s.size, "allocated": s.allocated}
+                       for s in d.strata],
+            "frame": [{"stratum": name, "staff_ids": list(ids)}
+                      for name, ids in d.frame.items()],
+            "sample": list(d.sample), "voided_at": d.voided_at, "voided_by": d.voided_by,
+            "void_reason": d.void_reason}
+
+
+def draw_from_doc(d: dict[str, Any]) -> Draw:
+    return Draw(d["year"], d["number"], d["share"], d["seed"],
+                _moment(d["drawn_at"]) or datetime.min.replace(tzinfo=UTC), d["drawn_by"],
+                tuple(Stratum(s["name"], s["size"], s["allocated"]) for s in d["strata"]),
+                {f["stratum"]: tuple(f["staff_ids"]) for f in d["frame"]},
+                tuple(d["sample"]), d["algorithm"], _moment(d.get("voided_at")),
+                d.get("voided_by"), d.get("void_reason"))

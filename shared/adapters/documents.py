@@ -121,6 +121,7 @@ def case_doc(c: Case) -> JSON:
             "sealed_through": c.sealed_through,
             "channel": c.channel, "record_review": c.record_review,
             "state_mail": c.state_mail,
+            "recused": list(c.recused),
             # derived, stored so that a store can filter on them
             "next_deadline": next_deadline(c), "referral_status": referral_status(c),
             "purge_due": purge_due(c), "rekey_needed": rekey_needed(c),
@@ -145,26 +146,33 @@ def case_from_doc(d: JSON) -> Case:
                 sealed_for=d.get("sealed_for"),
                 sealed_through=int(d.get("sealed_through") or 0),
                 channel=d.get("channel") or "web", record_review=d.get("record_review"),
-                state_mail=bool(d.get("state_mail")))
+                state_mail=bool(d.get("state_mail")),
+                recused=tuple(d.get("recused") or ()))
 
 
 def named_index_doc(index: NamedIndex) -> JSON:
     """Firestore holds no array directly in an array: each word's or mailbox's marks are
     one string, separated by spaces (marks are base64url)."""
-    return {"scheme": index.scheme, "entries": [
-        {"words": [" ".join(sorted(w)) for w in e.words],
-         "mailboxes": [" ".join(sorted(m)) for m in e.mailboxes],
-         "runs": [{"marks": " ".join(sorted(marks)), "words": list(words)}
-                  for marks, words in e.runs]} for e in index.entries]}
+    def entry(e: NamedEntry) -> JSON:
+        return {"words": [" ".join(sorted(w)) for w in e.words],
+                "mailboxes": [" ".join(sorted(m)) for m in e.mailboxes],
+                "runs": [{"marks": " ".join(sorted(marks)), "words": list(words)}
+                         for marks, words in e.runs]}
+
+    return {"scheme": index.scheme, "entries": [entry(e) for e in index.entries],
+            "organisations": [entry(e) for e in index.organisations]}
 
 
 def named_index_from_doc(d: JSON) -> NamedIndex:
-    return NamedIndex(str(d["scheme"]), tuple(
-        NamedEntry(tuple(frozenset(w.split()) for w in e.get("words") or ()),
-                   tuple(frozenset(m.split()) for m in e.get("mailboxes") or ()),
-                   tuple((frozenset(r["marks"].split()), tuple(int(w) for w in r["words"]))
-                         for r in e.get("runs") or ()))
-        for e in d.get("entries") or ()))
+    def entry(e: JSON) -> NamedEntry:
+        return NamedEntry(
+            tuple(frozenset(w.split()) for w in e.get("words") or ()),
+            tuple(frozenset(m.split()) for m in e.get("mailboxes") or ()),
+            tuple((frozenset(r["marks"].split()), tuple(int(w) for w in r["words"]))
+                  for r in e.get("runs") or ()))
+
+    return NamedIndex(str(d["scheme"]), tuple(entry(e) for e in d.get("entries") or ()),
+                      tuple(entry(e) for e in d.get("organisations") or ()))
 
 
 def event_doc(e: CaseEvent) -> JSON:

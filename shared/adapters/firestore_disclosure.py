@@ -6,6 +6,8 @@
 - ``disclosure_declarations/{id}`` with the versions in ``.../versions/{n}`` (created, never
   replaced); a new version and a review are transactions on the declaration;
 - ``disclosure_reminders/{key}``: a claim, then the mark that it went out;
+- ``disclosure_draws/{year}:{number}``: the verification draws, created, then at most once
+  marked voided (a transaction); queried by year;
 - ``disclosure_history``: entries created, never updated (the service account's rules and
   the code only ever ``create`` them).
 
@@ -29,6 +31,8 @@ from shared.adapters.disclosure_documents import (
     campaign_from_doc,
     declaration_doc,
     declaration_from_doc,
+    draw_doc,
+    draw_from_doc,
     filer_doc,
     filer_from_doc,
     history_doc,
@@ -51,6 +55,7 @@ from shared.domain.disclosure import (
     Review,
     obligation_key,
 )
+from shared.domain.verification import Draw
 from shared.ports.disclosure import DeclarationConflict, DisclosureStore
 
 FILERS = "disclosure_filers"
@@ -60,6 +65,7 @@ DECLARATIONS = "disclosure_declarations"
 VERSIONS = "versions"
 REMINDERS = "disclosure_reminders"
 HISTORY = "disclosure_history"
+DRAWS = "disclosure_draws"
 BATCH_LIMIT = 500
 
 
@@ -281,6 +287,47 @@ class FirestoreDisclosureStore(DisclosureStore):
         query = self._db.collection(REMINDERS).where(filter=FieldFilter("year", "==", year))
         return sorted(s.id for s in self._database.stream(query)
                       if (s.to_dict() or {}).get("sent_at") is not None)
+
+    # --- Verification draws ---
+
+    def _draw_ref(self, year: int, number: int) -> Any:
+        return self._db.collection(DRAWS).document(f"{year}:{number}")
+
+    def create_draw(self, draw: Draw) -> tuple[Draw, bool]:
+        ref = self._draw_ref(draw.year, draw.number)
+        try:
+            self._database.call(lambda **kw: ref.create(draw_doc(draw), **kw))
+        except api_exceptions.AlreadyExists:
+            doc = self._database.get(f"{DRAWS}/{draw.year}:{draw.number}")
+            assert doc is not None
+            return draw_from_doc(doc), False
+        return draw, True
+
+    def draws(self, year: int) -> list[Draw]:
+        query = self._db.collection(DRAWS).where(filter=FieldFilter("year", "==", year))
+        return sorted((draw_from_doc(d) for d in self._docs(query)), key=lambda d: d.number)
+
+    def void_draw(self, year: int, number: int, at: datetime, by: str, reason: str
+                  ) -> tuple[Draw, bool]:
+        ref = self._draw_ref(year, number)
+
+        @firestore.transactional
+        def apply(transaction: firestore.Transaction) -> tuple[Draw, bool]:
+            snapshot = ref.get(transaction=transaction)
+            if not snapshot.exists:
+                raise KeyError(f"{year}:{number}")
+            stored = draw_from_doc(snapshot.to_dict() or {})
+            if stored.voided:
+                return stored, False
+            voided = replace(stored, voided_at=at, voided_by=by, void_reason=reason)
+            transaction.set(ref, draw_doc(voided))
+            return voided, True
+
+        key = f"draw:{year}:{number}"
+        with case_lock(key), self._database.guard():
+            result: tuple[Draw, bool] = apply(
+                self._db.transaction(max_attempts=TRANSACTION_ATTEMPTS))
+            return result
 
     # --- History ---
 

@@ -331,7 +331,7 @@ class FirestoreStatistics(StatisticsStore):
 FACTS_PAGE = 500
 CASE_FACT_FIELDS = ["reference", "received_at", "state", "channel", "record_review",
                     "triage.priority", "triage.deadlines", "forwarding.forwarded_at",
-                    "referral_status", "named_index"]
+                    "referral_status", "named_index", "recused"]
 EVENT_FACT_FIELDS = ["seq", "at", "kind", "from_state", "to_state",
                      "details.deadlines_ended", "details.acknowledged_at"]
 
@@ -356,4 +356,5 @@ def _case_facts(form: str, d: dict[str, Any], events: list[CaseEvent]) -> CaseFa
         events=tuple(events), forwarded_at=None if forwarded is None else timestamp(forwarded),
         record_review=d.get("record_review"), priority=triage.get("priority"),
         referral_status=d.get("referral_status"),
-        named_index=named_index_from_doc(d["named_index"]) if d.get("named_index") else None)
+        named_index=named_index_from_doc(d["named_index"]) if d.get("named_index") else None,
+        recused=tuple(d.get("recused") or ()))

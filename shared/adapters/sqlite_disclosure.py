@@ -16,6 +16,8 @@ from shared.adapters.disclosure_documents import (
     campaign_from_doc,
     declaration_doc,
     declaration_from_doc,
+    draw_doc,
+    draw_from_doc,
     filer_doc,
     filer_from_doc,
     history_doc,
@@ -37,6 +39,7 @@ from shared.domain.disclosure import (
     Obligation,
     Review,
 )
+from shared.domain.verification import Draw
 from shared.ports.disclosure import DeclarationConflict, DisclosureStore
 
 SCHEMA = """
@@ -63,6 +66,12 @@ CREATE TABLE IF NOT EXISTS disclosure_reminders (
     key TEXT PRIMARY KEY, year INTEGER NOT NULL, sent_at TEXT, claimed_at TEXT);
 CREATE INDEX IF NOT EXISTS disclosure_reminders_by_year ON disclosure_reminders (year);
 CREATE INDEX IF NOT EXISTS disclosure_reminders_unsent ON disclosure_reminders (sent_at);
+CREATE TABLE IF NOT EXISTS disclosure_draws (
+    year INTEGER NOT NULL, number INTEGER NOT NULL, doc TEXT NOT NULL,
+    PRIMARY KEY (year, number));
+CREATE TRIGGER IF NOT EXISTS disclosure_draws_kept
+    BEFORE DELETE ON disclosure_draws
+    BEGIN SELECT RAISE(ABORT, 'verification draws are never removed'); END;
 CREATE TABLE IF NOT EXISTS disclosure_history (
     subject TEXT NOT NULL, at TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL,
     PRIMARY KEY (subject, at, id));
@@ -271,6 +280,37 @@ class SqliteDisclosureStore(DisclosureStore):
             rows = db.execute("SELECT key FROM disclosure_reminders WHERE year = ? AND "
                               "sent_at IS NOT NULL ORDER BY key", (year,)).fetchall()
         return [r[0] for r in rows]
+
+    # --- Verification draws ---
+
+    def create_draw(self, draw: Draw) -> tuple[Draw, bool]:
+        with self._db.transaction() as db:
+            row = db.execute("SELECT doc FROM disclosure_draws WHERE year = ? AND number = ?",
+                             (draw.year, draw.number)).fetchone()
+            if row is not None:
+                return draw_from_doc(json.loads(row[0])), False
+            db.execute("INSERT INTO disclosure_draws VALUES (?, ?, ?)",
+                       (draw.year, draw.number, dump_doc(draw_doc(draw))))
+            return draw, True
+
+    def draws(self, year: int) -> list[Draw]:
+        return [draw_from_doc(d) for d in self._db.rows(
+            "SELECT doc FROM disclosure_draws WHERE year = ? ORDER BY number", year)]
+
+    def void_draw(self, year: int, number: int, at: datetime, by: str, reason: str
+                  ) -> tuple[Draw, bool]:
+        with self._db.transaction() as db:
+            row = db.execute("SELECT doc FROM disclosure_draws WHERE year = ? AND number = ?",
+                             (year, number)).fetchone()
+            if row is None:
+                raise KeyError(f"{year}:{number}")
+            stored = draw_from_doc(json.loads(row[0]))
+            if stored.voided:
+                return stored, False
+            voided = replace(stored, voided_at=at, voided_by=by, void_reason=reason)
+            db.execute("UPDATE disclosure_draws SET doc = ? WHERE year = ? AND number = ?",
+                       (dump_doc(draw_doc(voided)), year, number))
+            return voided, True
 
     # --- History ---
 

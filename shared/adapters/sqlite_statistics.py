@@ -252,7 +252,7 @@ FACTS_PAGE = 500
 _CASE_FACTS = (
     "SELECT reference, received_at, state, json_extract(doc, '$.channel', "
     "'$.record_review', '$.triage.priority', '$.triage.deadlines', "
-    "'$.forwarding.forwarded_at', '$.referral_status', '$.named_index') "
+    "'$.forwarding.forwarded_at', '$.referral_status', '$.named_index', '$.recused') "
     "FROM cases WHERE form = ? "
     "AND received_at >= ? AND received_at < ? AND (received_at > ? OR reference > ?) "
     "ORDER BY received_at, reference LIMIT ?")
@@ -279,14 +279,16 @@ def _event_facts(fields: str) -> CaseEvent:
 
 def _case_facts(form: str, row: Sequence[Any], events: list[CaseEvent]) -> CaseFacts:
     reference, received_at, state, fields = row
-    channel, review, priority, deadlines, forwarded, referral, named = json.loads(fields)
+    channel, review, priority, deadlines, forwarded, referral, named, recused = \
+        json.loads(fields)
     return CaseFacts(
         reference=reference, form=form, state=state, channel=channel or "web",
         received_at=datetime.fromisoformat(received_at),
         triage_deadlines={k: datetime.fromisoformat(v) for k, v in (deadlines or {}).items()},
         events=tuple(events), forwarded_at=_moment(forwarded), record_review=review,
         priority=priority, referral_status=referral,
-        named_index=named_index_from_doc(named) if named else None)
+        named_index=named_index_from_doc(named) if named else None,
+        recused=tuple(recused or ()))
 
 
 def _sql(q: CountQuery) -> tuple[str, tuple[Any, ...]]:

@@ -99,6 +99,7 @@ def _register() -> None:
     from shared.cli.reporting import register as register_reporting
     from shared.cli.reseal import reseal
     from shared.cli.retention import retention
+    from shared.cli.verification import verification
 
     main.add_command(cases)
     main.add_command(verify_proof)
@@ -108,6 +109,7 @@ def _register() -> None:
     main.add_command(referrals)
     main.add_command(reseal)
     main.add_command(retention)
+    main.add_command(verification)
     register_reporting(main)
     register_disclosure(main)
 

@@ -277,6 +277,19 @@ def assign(reference: str, assignee: str, token: str | None, url: str | None,
 
 @cases.command()
 @click.argument("reference")
+@click.argument("officer")
+@click.option("--reason", required=True, help="Why (kept in the case's history).")
+@_with(_SIGN_IN)
+def recuse(reference: str, officer: str, reason: str, token: str | None, url: str | None,
+           as_officer: str | None) -> None:
+    """Recuse an officer from a case (administrators): it becomes invisible to them."""
+    answer = _api(token, url, as_officer).call("POST", f"/{_quoted(reference)}/recusals",
+                                               body={"officer": officer, "reason": reason})
+    click.echo(json.dumps(answer["case"]))
+
+
+@cases.command()
+@click.argument("reference")
 @click.argument("text")
 @_with(_SIGN_IN)
 def note(reference: str, text: str, token: str | None, url: str | None,

@@ -294,6 +294,22 @@ def assigned(case: Case, assignee: str, actor: str, at: datetime) -> CaseChange:
     return CaseChange(updated, events)
 
 
+def recused_by_hand(case: Case, officer: str, reason: str, actor: str, at: datetime
+                    ) -> CaseChange:
+    """An administrator recuses an officer (``officer``: their normalised address) with a
+    reason: the case is then invisible to them, as one that names them; if it was theirs,
+    it is nobody's. Recusing them again changes nothing."""
+    if officer in case.recused:
+        return CaseChange.unchanged(case)
+    happened = [Happened("officer_recused", actor, {"officer": officer, "reason": reason})]
+    fields: dict[str, Any] = {"recused": (*case.recused, officer)}
+    if case.assignee == officer:
+        happened.append(Happened("assigned", actor, {"from": officer, "to": None}))
+        fields["assignee"] = None
+    updated, events = record(case, at, happened, **fields)
+    return CaseChange(updated, events)
+
+
 def noted(case: Case, message_id: str, envelope: Mapping[str, Any], actor: str,
           at: datetime) -> CaseChange:
     """An internal note: never shown to the submitter."""
@@ -416,6 +432,18 @@ def integrity_alert_raised(case: Case, code: str, where: str, actor: str,
     updated, events = record(case, at, [Happened("integrity_alert", actor, {
         "code": code, "where": where})], alerts_sent=(*case.alerts_sent, key))
     return CaseChange(updated, events, pending, result=True)
+
+
+def organisations_named(form: str, payload: Mapping[str, Any]) -> list[str]:
+    """The organisations, vendors and offices a case names, for the recusal check: each
+    subject's organisation in a misconduct report, the complainant's office in a
+    retaliation complaint."""
+    if form == "misconduct":
+        return [s["organisation"] for s in payload.get("subjects", []) if s.get("organisation")]
+    if form == "retaliation":
+        office = payload.get("employment", {}).get("office")
+        return [office] if office else []
+    return []
 
 
 def people_named(form: str, payload: Mapping[str, Any]) -> list[str]:

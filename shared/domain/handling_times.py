@@ -100,6 +100,8 @@ class CaseFacts:
     # The blind index of the people the case names (recusal): an officer's export leaves
     # out the cases that name them. Never exported.
     named_index: NamedIndex | None = None
+    # The officers an administrator recused by hand (normalised addresses). Never exported.
+    recused: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

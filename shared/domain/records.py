@@ -172,6 +172,9 @@ class Case:
     record_review: str | None = None
     # The named submitter asked to be e-mailed (no content) when the case changes state.
     state_mail: bool = False
+    # Officers an administrator recused by hand (their addresses, normalised): the case is
+    # theirs no more than a case that names them.
+    recused: tuple[str, ...] = ()
 
 
 def next_deadline(case: Case) -> datetime | None:

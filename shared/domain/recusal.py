@@ -50,7 +50,8 @@ from shared.domain.mailboxes import mailbox
 
 # What "the same word" means may change with the fold (our rules, the Unicode data):
 # the scheme is stored with each index so an index built under another one is not trusted.
-FOLD_RULES: Final = "2"
+# "3": the index also holds the organisations and offices a case names.
+FOLD_RULES: Final = "3"
 
 _APOSTROPHES: Final = frozenset("'`\u00b4\u2018\u2019\u02bc\u02b9\u02bb\u2032\uff07")
 _SPELLED_OUT: Final = {
@@ -71,6 +72,15 @@ _MAX_PIECES: Final = 12
 _MAX_RUN_LENGTH: Final = 32
 _MAX_RUNS: Final = 64
 _MAX_WORDS_FOR_ALL_ORDERS: Final = 6
+# Legal forms of organisations, dropped from an organisation's name before comparing it
+# ("Acme Supplies Ltd" is "ACME SUPPLIES GmbH"). Forms written with dots ("S.A.", "B.V.")
+# are initials, dropped anyway.
+LEGAL_FORMS: Final = (
+    "ltd", "limited", "plc", "llc", "llp", "lp", "inc", "incorporated", "corp",
+    "corporation", "co", "company", "cie", "sa", "sas", "sasu", "sarl", "sàrl", "snc",
+    "eurl", "gmbh", "ag", "kg", "kgaa", "ug", "ev", "bv", "nv", "vof", "spa", "srl", "sl",
+    "sau", "slu", "ltda", "eireli", "me", "mei", "oy", "oyj", "ab", "asa", "aps", "pty",
+    "pte", "pvt", "bhd", "sdn", "kk", "ooo", "zao", "oao", "pjsc", "jsc", "sc", "scs")
 
 
 # --- Folding ------------------------------------------------------------------------------
@@ -123,6 +133,20 @@ def folds(word: str) -> frozenset[str]:
 @functools.cache
 def _honorific_folds() -> frozenset[str]:
     return frozenset(fold(h) for h in _HONORIFICS)
+
+
+@functools.cache
+def _legal_form_folds() -> frozenset[str]:
+    return frozenset(fold(f) for f in LEGAL_FORMS)
+
+
+def _organisation(text: str) -> str:
+    """An organisation's name without its legal forms (a name that is nothing but legal
+    forms is kept as it is)."""
+    legal = _legal_form_folds()
+    pieces = "".join(_word_char(c) for c in without_format_characters(text)).split()
+    kept = [p for p in pieces if not folds(p) & legal]
+    return " ".join(kept) if kept else text
 
 
 @functools.lru_cache(maxsize=4096)
@@ -229,10 +253,12 @@ class NamedEntry:
 
 @dataclass(frozen=True)
 class NamedIndex:
-    """The blind index of the people a case names, stored on the case at triage."""
+    """The blind index of the people a case names, stored on the case at triage, and of
+    the organisations and offices it names (their legal forms dropped)."""
 
     scheme: str
     entries: tuple[NamedEntry, ...]
+    organisations: tuple[NamedEntry, ...] = ()
 
 
 def _entry(text: str, marker: Marker) -> NamedEntry:
@@ -252,9 +278,12 @@ def _entry(text: str, marker: Marker) -> NamedEntry:
                       tuple(runs))
 
 
-def index_of(named: Iterable[str], marker: Marker) -> NamedIndex:
-    """The blind index of the people ``named`` (names or addresses, as written)."""
-    return NamedIndex(marker.scheme, tuple(_entry(entry, marker) for entry in named))
+def index_of(named: Iterable[str], marker: Marker,
+             organisations: Iterable[str] = ()) -> NamedIndex:
+    """The blind index of the people ``named`` (names or addresses, as written) and of the
+    ``organisations`` (organisations, vendors, offices)."""
+    return NamedIndex(marker.scheme, tuple(_entry(entry, marker) for entry in named),
+                      tuple(_entry(_organisation(o), marker) for o in organisations))
 
 
 @dataclass(frozen=True)
@@ -323,7 +352,42 @@ def index_names(officer: OfficerMarks, index: NamedIndex) -> bool:
     return any(entry_names(officer, entry) for entry in index.entries)
 
 
+@dataclass(frozen=True)
+class InterestMarks:
+    """What an officer declared (each counterpart: a company, organisation, person), as
+    marks: each counterpart as a name, and as an organisation without its legal forms."""
+
+    scheme: str
+    as_names: tuple[OfficerMarks, ...]
+    as_organisations: tuple[OfficerMarks, ...]
+
+
+def interest_marks(counterparts: Iterable[str], marker: Marker) -> InterestMarks:
+    kept = sorted({c for c in counterparts if c and c.strip()})
+    return InterestMarks(marker.scheme,
+                         tuple(officer_marks(c, c, marker) for c in kept),
+                         tuple(officer_marks(_organisation(c), "", marker) for c in kept))
+
+
+def index_names_interest(interests: InterestMarks, index: NamedIndex) -> bool:
+    """Whether the index names one of the officer's declared counterparts: a person it
+    names is one, or an organisation or office it names is one, legal forms aside."""
+    if interests.scheme != index.scheme:
+        raise ValueError("the interests' marks and the index come from different schemes")
+    return any(entry_names(marks, entry) for marks in interests.as_names
+               for entry in (*index.entries, *index.organisations)) or any(
+        entry_names(marks, entry) for marks in interests.as_organisations
+        for entry in index.organisations)
+
+
 _PLAIN = Marker(b"recusal: the comparison in memory, no secret")
+
+
+def names_interest(counterparts: Iterable[str], named: Iterable[str],
+                   organisations: Iterable[str]) -> bool:
+    """``index_names_interest`` on plain text."""
+    return index_names_interest(interest_marks(counterparts, _PLAIN),
+                                index_of(named, _PLAIN, organisations))
 
 
 def is_named(name: str, email: str, named: Iterable[str]) -> bool:

@@ -28,14 +28,21 @@ from schemas.cases import (
     MessageSchema,
     OriginalReasonSchema,
     RecordedReportSchema,
+    RecusalSchema,
     TransitionSchema,
 )
 from schemas.misconduct import MisconductReportSchema
 from schemas.retaliation import RetaliationComplaintSchema
 from shared.domain.casework import officer_actions
 from shared.domain.evidence import safe_download_name
-from shared.domain.officers import ETHICS_OFFICER, Officer, normalise_email, require_role
-from shared.domain.records import Case, CaseQuery
+from shared.domain.officers import (
+    ETHICS_ADMIN,
+    ETHICS_OFFICER,
+    Officer,
+    normalise_email,
+    require_role,
+)
+from shared.domain.records import Case, CaseEvent, CaseQuery
 from shared.domain.retention import DUE_WINDOW
 from shared.endpoints.base import Handler, Wiring, endpoint
 from shared.endpoints.routing import (
@@ -67,6 +74,7 @@ _RECORDED = RecordedReportSchema()
 _EXPORT, _INDICATORS = CaseExportQuerySchema(), IndicatorsQuerySchema()
 _FORM_SCHEMAS = {"advice": AdviceRequestSchema(), "misconduct": MisconductReportSchema(),
                  "retaliation": RetaliationComplaintSchema()}
+_RECUSAL = RecusalSchema()
 
 
 def summary(case: Case) -> dict[str, Any]:
@@ -128,10 +136,18 @@ def _read_case(c: UseCases, request: Request, officer: Officer, reference: str) 
         "history": [{"seq": e.event.seq, "at": e.event.at.isoformat(),
                      "kind": e.event.kind, "actor": e.event.actor,
                      "from_state": e.event.from_state, "to_state": e.event.to_state,
-                     "details": {k: v for k, v in e.event.details.items()
-                                 if k not in ("sealed", "note", "reason_text")},
+                     "details": _details(e.event, officer),
                      "text": e.text, "unreadable": e.unreadable}
                     for e in view.history]})
+
+
+def _details(event: CaseEvent, officer: Officer) -> dict[str, Any]:
+    """An event's details as the API shows them: never sealed content; the reason of a
+    recusal by hand only to administrators."""
+    hidden = {"sealed", "note", "reason_text"}
+    if event.kind == "officer_recused" and not officer.has_role(ETHICS_ADMIN):
+        hidden.add("reason")
+    return {k: v for k, v in event.details.items() if k not in hidden}
 
 
 def _list_attachments(c: UseCases, request: Request, officer: Officer,
@@ -185,6 +201,12 @@ def _assign(c: UseCases, officer: Officer, reference: str, body: dict[str, Any])
     data = validated(_ASSIGNMENT, body, c)
     return c.cases.assign(reference, c.officer_named(normalise_email(data["assignee"])),
                           officer)
+
+
+def _recuse(c: UseCases, officer: Officer, reference: str, body: dict[str, Any]) -> Case:
+    data = validated(_RECUSAL, body, c)
+    return c.cases.recuse(reference, c.officer_named(normalise_email(data["officer"])),
+                          data["reason"], officer)
 
 
 def _note(c: UseCases, officer: Officer, reference: str, body: dict[str, Any]) -> Case:
@@ -304,6 +326,7 @@ ROUTES = routes([
     *(ExactRule(f"/<reference:reference>/{name}", endpoint=_posted(operation),
                 methods=["POST"])
       for name, operation in (("transitions", _transition), ("assignment", _assign),
+                              ("recusals", _recuse),
                               ("notes", _note), ("replies", _reply),
                               ("measures", _measure), ("legal_hold", _legal_hold),
                               ("extension", _extension))),

@@ -45,6 +45,7 @@ from schemas.cases import (
     MessageSchema,
     OriginalReasonSchema,
     RecordedReportSchema,
+    RecusalSchema,
     TransitionSchema,
 )
 from schemas.common import LOAD_CONTEXT
@@ -84,6 +85,7 @@ from shared.ports.disclosure import DeclarationConflict
 from shared.ports.identity import Unauthenticated
 from shared.reports.case_export import csv_chunks
 from shared.services import disclosure as programme
+from shared.services import verification as verifying
 from shared.services.cases import AssigneeNotEligible
 from shared.services.disclosure import (
     Caller,
@@ -112,8 +114,8 @@ log = logs.get_logger(__name__)
 FUNCTION = "console"
 IAP_SIGN_OUT = "/_gcp_iap/clear_login_cookie"
 ASSETS = {"app.css": "text/css; charset=utf-8", "favicon.svg": "image/svg+xml"}
-ACTIONS = ("transitions", "assignment", "notes", "replies", "measures", "legal_hold",
-           "extension")
+ACTIONS = ("transitions", "assignment", "recusals", "notes", "replies", "measures",
+           "legal_hold", "extension")
 LIST_LIMIT = 200
 
 
@@ -490,6 +492,11 @@ MESSAGES = {
 # The reason of a legal hold or an extension is text, not the suspension's code.
 REASON_TEXT = N_("Write the reason: 1 to 500 characters, without control or invisible "
                  "characters.")
+RECUSAL_MESSAGES = {
+    "officer": N_("Choose the officer to recuse."),
+    "reason": N_("Write the reason for the recusal: at most 1,000 characters, without "
+                 "control or invisible characters."),
+}
 GENERAL = N_("This cannot be done in the case's current state. The page shows what can be "
              "done now.")
 CHECK = N_("Check this answer.")
@@ -500,8 +507,8 @@ def _form_of(action: str, values: dict[str, str]) -> str:
         return f"transition-{values.get('name', '')}"
     if action == "measures":
         return f"measure-{values.get('measure_id') or values.get('purpose', 'protective')}"
-    return {"assignment": "assignment", "notes": "note", "replies": "reply",
-            "legal_hold": "legal-hold", "extension": "extension"}[action]
+    return {"assignment": "assignment", "recusals": "recusal", "notes": "note",
+            "replies": "reply", "legal_hold": "legal-hold", "extension": "extension"}[action]
 
 
 def _load(schema: Schema, body: dict[str, Any], visit: Visit) -> dict[str, Any]:
@@ -540,6 +547,10 @@ def _act(visit: Visit, reference: str, action: str) -> Response:
         elif action == "assignment":
             assignee = _load(AssignmentSchema(), body, visit)["assignee"]
             desk.assign(reference, visit.uc.officer_named(normalise_email(assignee)), officer)
+        elif action == "recusals":
+            data = _load(RecusalSchema(), body, visit)
+            desk.recuse(reference, visit.uc.officer_named(normalise_email(data["officer"])),
+                        data["reason"], officer)
         elif action == "notes":
             desk.add_note(reference, _load(MessageSchema(), body, visit)["text"], officer)
         elif action == "replies":
@@ -566,11 +577,13 @@ def _act(visit: Visit, reference: str, action: str) -> Response:
                                 decided_on=decided.isoformat() if decided else None)
     except ValidationError as error:
         messages = error.messages if isinstance(error.messages, dict) else {}
-        fields = {name: gettext(MESSAGES.get(name, CHECK)) for name in messages
-                  if isinstance(name, str) and name in MESSAGES}
+        known = RECUSAL_MESSAGES if action == "recusals" else MESSAGES
+        fields = {name: gettext(known.get(name, CHECK)) for name in messages
+                  if isinstance(name, str) and name in known}
         return again(fields, None if fields else gettext(CHECK), 422)
     except DetailProblem as problem:
-        return again({problem.field: gettext(MESSAGES.get(problem.field, CHECK))}, None, 422)
+        known = RECUSAL_MESSAGES if action == "recusals" else MESSAGES
+        return again({problem.field: gettext(known.get(problem.field, CHECK))}, None, 422)
     except AssigneeNotEligible:
         return again({"assignee": gettext(MESSAGES["assignee"])}, None, 422)
     except RetentionRefused:
@@ -582,9 +595,9 @@ def _act(visit: Visit, reference: str, action: str) -> Response:
             return again({"requester_consent": gettext(MESSAGES["requester_consent"])}, None,
                          409)
         return again({}, gettext(GENERAL), 409)
-    done = {"transitions": "transition", "assignment": "assignment", "notes": "note",
-            "replies": "reply", "measures": "measure", "legal_hold": "legal_hold",
-            "extension": "extension"}[action]
+    done = {"transitions": "transition", "assignment": "assignment", "recusals": "recusal",
+            "notes": "note", "replies": "reply", "measures": "measure",
+            "legal_hold": "legal_hold", "extension": "extension"}[action]
     return _redirect(visit, visit.ctx.urls.case(reference, visit.lang.code, done=done))
 
 
@@ -702,6 +715,84 @@ def _review(visit: Visit, declaration_id: str) -> Response:
             "review", {}, gettext(REVIEWED_ALREADY), values), status=409)
     return _redirect(visit, visit.ctx.urls.page(f"disclosure/declarations/{declaration_id}",
                                                 visit.lang.code, done="reviewed"))
+
+
+def _verification(visit: Visit, *, year: int | None = None, plan: Any = None,
+                  problems: Problems | None = None, status: int = 200) -> Response:
+    """GET /disclosure/verification?year=YYYY (ethics officers and administrators): the
+    year's verification sample, the draws voided; for administrators, preview, draw and
+    void, as ``intake verification`` and the API do."""
+    p, who = visit.uc.disclosure, _caller(visit)
+    years = programme.campaigns_overview(p, who, None)[0]
+    if year is None:
+        year = _year(visit.request.args.get("year", ""))
+    if year is None or not 2000 <= year <= 2100:
+        year = years[-1] if years else visit.ctx.now.year - 1
+    found = verifying.verification(p, who, year)
+    names = {f.staff_id: f.name for f in programme.list_filers(p, who)}
+    return console_disclosure.verification(
+        visit.ctx, year, years, found.draws, names, plan=plan, problems=problems,
+        done=visit.request.args.get("done"), status=status)
+
+
+DRAW_SHARE = N_("Enter the share as a decimal more than 0 and at most 1, with at most 4 "
+                "decimal places, like 0.06.")
+DRAW_REFUSED = N_("The sample cannot be drawn: there is no campaign for this year, nobody "
+                  "to draw, or a draw already stands.")
+VOID_REASON = N_("Write why the draw is voided, in at most 1,000 characters.")
+VOID_NOTHING = N_("No draw of this year stands: there is nothing to void.")
+
+
+def _posted_year(visit: Visit, values: dict[str, str]) -> int | None:
+    year = _year(values.get("year", "").strip())
+    return year if year is not None and 2000 <= year <= 2100 else None
+
+
+def _draw_sample(visit: Visit) -> Response:
+    """POST /disclosure/verification/draw (administrators): preview the allocation
+    (``dry_run``) or draw the year's sample."""
+    values = _post_values(visit)
+    if isinstance(values, Response):
+        return values
+    gettext = visit.ctx.gettext
+    year = _posted_year(visit, values)
+    if year is None:
+        return console_views.problem(visit.ctx, 400, "bad_request")
+    share = values.get("share", "").strip()
+    p, who = visit.uc.disclosure, _caller(visit)
+    try:
+        if values.get("dry_run"):
+            return _verification(visit, year=year, plan=verifying.plan(p, who, year, share))
+        verifying.draw(p, who, year, share)
+    except DisclosureError:
+        return _verification(visit, year=year, problems=Problems(
+            "draw", {"share": gettext(DRAW_SHARE)}, None, values), status=422)
+    except CampaignProblem:
+        return _verification(visit, year=year, problems=Problems(
+            "draw", {}, gettext(DRAW_REFUSED), values), status=409)
+    return _redirect(visit, visit.ctx.urls.page("disclosure/verification", visit.lang.code,
+                                                year=str(year), done="drawn"))
+
+
+def _void_sample(visit: Visit) -> Response:
+    """POST /disclosure/verification/void (administrators): void the standing draw."""
+    values = _post_values(visit)
+    if isinstance(values, Response):
+        return values
+    gettext = visit.ctx.gettext
+    year = _posted_year(visit, values)
+    if year is None:
+        return console_views.problem(visit.ctx, 400, "bad_request")
+    try:
+        verifying.void(visit.uc.disclosure, _caller(visit), year, values.get("reason", ""))
+    except DisclosureError:
+        return _verification(visit, year=year, problems=Problems(
+            "void", {"reason": gettext(VOID_REASON)}, None, values), status=422)
+    except CampaignProblem:
+        return _verification(visit, year=year, problems=Problems(
+            "void", {}, gettext(VOID_NOTHING), values), status=409)
+    return _redirect(visit, visit.ctx.urls.page("disclosure/verification", visit.lang.code,
+                                                year=str(year), done="voided"))
 
 
 def _filers(visit: Visit, *, problems: Problems | None = None, status: int = 200) -> Response:
@@ -913,6 +1004,9 @@ ROUTES = routes([
     Rule("/disclosure/declarations/<hex32:declaration_id>/review", endpoint=_review,
          methods=["POST"]),
     Rule("/disclosure/filers", endpoint=_filers, methods=["GET"]),
+    Rule("/disclosure/verification", endpoint=_verification, methods=["GET"]),
+    Rule("/disclosure/verification/draw", endpoint=_draw_sample, methods=["POST"]),
+    Rule("/disclosure/verification/void", endpoint=_void_sample, methods=["POST"]),
     Rule("/disclosure/filers", endpoint=_nominate, methods=["POST"]),
     Rule("/disclosure/filers/<staff_id:staff_id>/withdrawal", endpoint=_withdraw,
          methods=["POST"]),

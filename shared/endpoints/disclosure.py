@@ -16,10 +16,12 @@ from werkzeug.routing import BaseConverter
 from schemas.disclosure import (
     AmendmentSchema,
     CampaignSchema,
+    DrawSchema,
     FilerListQuerySchema,
     FilingSchema,
     NominationSchema,
     ReviewSchema,
+    VoidSchema,
 )
 from shared.domain.disclosure import (
     Declaration,
@@ -27,12 +29,14 @@ from shared.domain.disclosure import (
     HistoryEntry,
     Obligation,
 )
+from shared.domain.verification import Draw, Stratum
 from shared.endpoints.base import Handler, Wiring, endpoint
 from shared.endpoints.routing import ExactRule, NoRoute, WrongMethod, match, path_of, routes
 from shared.endpoints.validation import validated
 from shared.http.bodies import read_body
 from shared.http.problems import HttpProblem, json_response
 from shared.services import disclosure as programme
+from shared.services import verification as verifying
 from shared.services.disclosure import Caller
 
 if TYPE_CHECKING:
@@ -40,6 +44,7 @@ if TYPE_CHECKING:
 
 _FILING, _AMENDMENT, _REVIEW = FilingSchema(), AmendmentSchema(), ReviewSchema()
 _CAMPAIGN, _NOMINATION, _FILERS = CampaignSchema(), NominationSchema(), FilerListQuerySchema()
+_DRAW, _VOID = DrawSchema(), VoidSchema()
 
 
 def _when(moment: Any) -> str | None:
@@ -162,6 +167,54 @@ def _campaign_status(c: UseCases, request: Request, who: Caller, year: int) -> R
                        "compliance_still_employed": figures.compliance_employed}})
 
 
+# --- Verification ---
+
+def strata_json(strata: tuple[Stratum, ...]) -> list[dict[str, Any]]:
+    return [{"stratum": s.name, "size": s.size, "allocated": s.allocated} for s in strata]
+
+
+def draw_json(d: Draw) -> dict[str, Any]:
+    """A draw with what reproduces it: seed, share, frame (each stratum's staff ids)."""
+    return {"year": d.year, "number": d.number, "share": d.share, "seed": d.seed,
+            "algorithm": d.algorithm, "drawn_at": d.drawn_at.isoformat(),
+            "drawn_by": d.drawn_by, "population": d.population,
+            "frame_sha256": d.digest, "strata": strata_json(d.strata),
+            "frame": {name: list(ids) for name, ids in d.frame.items()},
+            "sample": list(d.sample), "voided": d.voided,
+            "voided_at": _when(d.voided_at), "voided_by": d.voided_by,
+            "void_reason": d.void_reason}
+
+
+def allocation_json(a: verifying.Allocation) -> dict[str, Any]:
+    return {"year": a.year, "share": str(a.share), "population": a.population,
+            "rounded_share": a.rounded_share, "total": a.total,
+            "strata": strata_json(a.strata)}
+
+
+def _draw(c: UseCases, request: Request, who: Caller, year: int) -> Response:
+    data = validated(_DRAW, _body(c, request), c)
+    if data["dry_run"]:
+        return json_response(200, {"allocation": allocation_json(
+            verifying.plan(c.disclosure, who, year, data["share"]))})
+    made = verifying.draw(c.disclosure, who, year, data["share"])
+    return json_response(201, {"draw": draw_json(made)})
+
+
+def _void(c: UseCases, request: Request, who: Caller, year: int) -> Response:
+    data = validated(_VOID, _body(c, request), c)
+    return json_response(200, {"draw": draw_json(
+        verifying.void(c.disclosure, who, year, data["reason"]))})
+
+
+def _verification(c: UseCases, request: Request, who: Caller, year: int) -> Response:
+    found = verifying.verification(c.disclosure, who, year)
+    standing = found.standing
+    return json_response(200, {
+        "year": year, "draw": None if standing is None else draw_json(standing),
+        "voided": [draw_json(d) for d in found.draws if d.voided],
+        "history": [_history_json(h) for h in found.history]})
+
+
 class Hex32(BaseConverter):
     """A declaration id: a path segment of any other shape matches no route."""
 
@@ -188,6 +241,12 @@ ROUTES = routes([
     ExactRule("/campaigns", endpoint=_open_campaign, methods=["POST"]),
     ExactRule("/campaigns/<int(min=2000,max=2100):year>", endpoint=_campaign_status,
               methods=["GET"]),
+    ExactRule("/verifications/<int(min=2000,max=2100):year>", endpoint=_verification,
+              methods=["GET"]),
+    ExactRule("/verifications/<int(min=2000,max=2100):year>/draw", endpoint=_draw,
+              methods=["POST"]),
+    ExactRule("/verifications/<int(min=2000,max=2100):year>/void", endpoint=_void,
+              methods=["POST"]),
 ], converters={"hex32": Hex32, "staff_id": StaffId})
 
 

@@ -20,6 +20,7 @@ from shared.domain.disclosure import (
     Obligation,
     Review,
 )
+from shared.domain.verification import Draw
 
 
 class DeclarationConflict(Exception):
@@ -153,6 +154,23 @@ class DisclosureStore(abc.ABC):
     @abc.abstractmethod
     def reminders_sent(self, year: int) -> list[str]:
         """The keys of the reminders of a year that went out."""
+
+    # --- Verification draws ---
+
+    @abc.abstractmethod
+    def create_draw(self, draw: Draw) -> tuple[Draw, bool]:
+        """Store a draw under its year and number unless one is stored there: (the stored
+        one, created). Draws are never removed."""
+
+    @abc.abstractmethod
+    def draws(self, year: int) -> list[Draw]:
+        """Every draw of a year, voided or not, by number."""
+
+    @abc.abstractmethod
+    def void_draw(self, year: int, number: int, at: datetime, by: str, reason: str
+                  ) -> tuple[Draw, bool]:
+        """Mark a draw voided, atomically, unless it is already: (the stored draw,
+        changed). KeyError if there is no such draw."""
 
     # --- History ---
 

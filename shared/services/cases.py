@@ -24,6 +24,7 @@ from shared.domain.officers import (
     ETHICS_OFFICER,
     SUMMARY_READERS,
     Officer,
+    normalise_email,
     require_role,
 )
 from shared.domain.policy import Policy
@@ -46,7 +47,7 @@ from shared.ports.sealing import PayloadCipher, SealBroken
 from shared.ports.storage import IntakeStore
 from shared.ports.tasks import TaskQueue
 from shared.services import evidence, integrity
-from shared.services.recusal import Recusal, visible_cases
+from shared.services.recusal import Interests, Recusal, visible_cases
 from shared.services.tasks import enqueue_stored
 
 log = get_logger(__name__)
@@ -83,9 +84,11 @@ class _Desk:
     queue: TaskQueue
     policy: Policy
     marker: Marker  # keys the blind index of the people a case names
+    interests: Interests  # what each officer declared, as a filer
 
     def recusal(self) -> Recusal:
-        return Recusal(self.store, self.cipher, self.queue, self.clock, self.marker)
+        return Recusal(self.store, self.cipher, self.queue, self.clock, self.marker,
+                       self.interests)
 
 
 @dataclass(frozen=True)
@@ -115,11 +118,12 @@ class AuditView:
 
 def list_cases(officer: Officer, query: CaseQuery, *,
                store: IntakeStore, cipher: PayloadCipher, clock: Clock,
-               queue: TaskQueue, policy: Policy, marker: Marker) -> list[Case]:
+               queue: TaskQueue, policy: Policy, marker: Marker,
+               interests: Interests) -> list[Case]:
     """Case summaries (states, dates, categories: no identity, no narrative), for an
     officer or an auditor, without the cases that name them; still up to ``query.limit``
     of them."""
-    desk = _Desk(store, cipher, clock, queue, policy, marker)
+    desk = _Desk(store, cipher, clock, queue, policy, marker, interests)
     require_role(officer, *SUMMARY_READERS)
     return visible_cases(officer, query, desk.recusal())
 
@@ -149,11 +153,13 @@ def _act(reference: str, officer: Officer, operation: str, desk: _Desk,
         raise RetentionRefused("the case's records were deleted: only its tombstone is "
                                "left, which nothing changes")
     check = desk.recusal()
-    if check.by_index(case, officer.name, officer.email):
-        _refuse(reference, actor, operation, desk)  # decided without opening anything
+    why = check.reason_by_index(case, officer.name, officer.email)
+    if why:
+        _refuse(reference, actor, operation, desk, why)  # decided without opening anything
     payload = _payload(case, desk)
-    if check.by_payload(case, payload, officer.name, officer.email):
-        _refuse(reference, actor, operation, desk)
+    why = check.reason_by_payload(case, payload, officer.name, officer.email)
+    if why:
+        _refuse(reference, actor, operation, desk, why)
     now = desk.clock.now()
     change = desk.store.update_case(reference, lambda c: decide(c, payload, now))
     assert change is not None
@@ -162,13 +168,15 @@ def _act(reference: str, officer: Officer, operation: str, desk: _Desk,
     return change, payload
 
 
-def _refuse(reference: str, actor: str, operation: str, desk: _Desk) -> NoReturn:
-    """Record that a named officer was refused, and answer as for an unknown case."""
+def _refuse(reference: str, actor: str, operation: str, desk: _Desk, reason: str
+            ) -> NoReturn:
+    """Record that a recused officer was refused (``reason``: named in the case, or a
+    declared interest in what it names), and answer as for an unknown case."""
     desk.store.update_case(reference, lambda c: casework.refusal_recorded(
-        c, actor, "recused", operation, desk.clock.now()))
+        c, actor, reason, operation, desk.clock.now()))
     log.warning("recused officer refused", extra={
         "event": "access_refused", "reference": reference, "operation": operation,
-        "reason": "recused"})
+        "reason": reason})
     raise CaseNotFound(reference)
 
 
@@ -181,9 +189,10 @@ def _seal(desk: _Desk, kind: str, reference: str, text: str) -> tuple[str, Mappi
 
 def open_case(reference: str, officer: Officer, *,
               store: IntakeStore, cipher: PayloadCipher, clock: Clock,
-              queue: TaskQueue, policy: Policy, marker: Marker) -> CaseView:
+              queue: TaskQueue, policy: Policy, marker: Marker,
+              interests: Interests) -> CaseView:
     """The case with its submission and history opened; the read is recorded."""
-    desk = _Desk(store, cipher, clock, queue, policy, marker)
+    desk = _Desk(store, cipher, clock, queue, policy, marker, interests)
     actor = casework.officer_actor(officer.email)
     change, payload = _act(reference, officer, "read", desk,
                            lambda c, _, now: casework.read_recorded(c, actor, now))
@@ -198,12 +207,13 @@ def open_case(reference: str, officer: Officer, *,
 
 def audit_case(reference: str, officer: Officer, *,
                store: IntakeStore, cipher: PayloadCipher, clock: Clock,
-               queue: TaskQueue, policy: Policy, marker: Marker) -> AuditView:
+               queue: TaskQueue, policy: Policy, marker: Marker,
+               interests: Interests) -> AuditView:
     """An auditor's reading of a case: its summary and history, with no sealed content
     opened for them (notes, replies and transition notes stay sealed). The read is
     recorded (``scope`` ``history``); a case that names the auditor answers as an unknown
     reference, as for an officer."""
-    desk = _Desk(store, cipher, clock, queue, policy, marker)
+    desk = _Desk(store, cipher, clock, queue, policy, marker, interests)
     actor = casework.officer_actor(officer.email)
     change, _ = _act(reference, officer, "audit", desk,
                      lambda c, _, now: casework.read_recorded(c, actor, now, scope="history"),
@@ -215,11 +225,12 @@ def apply_transition(reference: str, name: str, officer: Officer, *,
                      note: str | None = None, requester_consent: bool = False,
                      reason: str | None = None, allegation_type: str | None = None,
                      store: IntakeStore, cipher: PayloadCipher, clock: Clock,
-                     queue: TaskQueue, policy: Policy, marker: Marker) -> Case:
+                     queue: TaskQueue, policy: Policy, marker: Marker,
+                     interests: Interests) -> Case:
     """Move a case along its workflow (IllegalTransition lists what is allowed;
     DetailProblem when a detail it requires is missing: the reason of a suspension, the
     allegation type of a case closed as misconduct, the note of a late panel request)."""
-    desk = _Desk(store, cipher, clock, queue, policy, marker)
+    desk = _Desk(store, cipher, clock, queue, policy, marker, interests)
     actor = casework.officer_actor(officer.email)
     sealed = _seal(desk, TRANSITION_NOTE, reference, note) if note else None
     given = casework.TransitionDetails(note=sealed, reason=reason,
@@ -238,11 +249,12 @@ def apply_transition(reference: str, name: str, officer: Officer, *,
 
 def assign(reference: str, assignee: Officer | None, officer: Officer, *,
            store: IntakeStore, cipher: PayloadCipher, clock: Clock,
-           queue: TaskQueue, policy: Policy, marker: Marker) -> Case:
+           queue: TaskQueue, policy: Policy, marker: Marker,
+           interests: Interests) -> Case:
     """Give a case to an officer: anyone may take a case; giving it to someone else is
     an administrator's call. AssigneeNotEligible, saying no more, when ``assignee`` is not
     an officer of the directory (None), lacks the officer role, or is named in the case."""
-    desk = _Desk(store, cipher, clock, queue, policy, marker)
+    desk = _Desk(store, cipher, clock, queue, policy, marker, interests)
     role = ETHICS_OFFICER if assignee is not None and assignee.email == officer.email \
         else ETHICS_ADMIN
     actor = casework.officer_actor(officer.email)
@@ -259,10 +271,39 @@ def assign(reference: str, assignee: Officer | None, officer: Officer, *,
     return change.case
 
 
+MAX_RECUSAL_REASON = 1000
+
+
+def recuse(reference: str, recused: Officer | None, reason: str, officer: Officer, *,
+           store: IntakeStore, cipher: PayloadCipher, clock: Clock,
+           queue: TaskQueue, policy: Policy, marker: Marker,
+           interests: Interests) -> Case:
+    """An administrator recuses an officer from a case by hand, with a reason kept in its
+    history: from then on the case is invisible to that officer, as one that names them,
+    and is no longer theirs if it was. DetailProblem when ``recused`` is not an officer of
+    the directory (None) or the reason is missing."""
+    desk = _Desk(store, cipher, clock, queue, policy, marker, interests)
+    actor = casework.officer_actor(officer.email)
+    why = reason.strip()
+    if not why or len(why) > MAX_RECUSAL_REASON:
+        raise casework.DetailProblem("reason", f"Give the reason, at most "
+                                               f"{MAX_RECUSAL_REASON} characters.")
+
+    def decide(case: Case, payload: dict[str, Any], now: datetime) -> CaseChange:
+        if recused is None:
+            raise casework.DetailProblem("officer", "Not an officer of the directory.")
+        return casework.recused_by_hand(case, normalise_email(recused.email), why, actor,
+                                        now)
+
+    change, _ = _act(reference, officer, "recuse", desk, decide, role=ETHICS_ADMIN)
+    return change.case
+
+
 def add_note(reference: str, text: str, officer: Officer, *,
              store: IntakeStore, cipher: PayloadCipher, clock: Clock,
-             queue: TaskQueue, policy: Policy, marker: Marker) -> Case:
-    desk = _Desk(store, cipher, clock, queue, policy, marker)
+             queue: TaskQueue, policy: Policy, marker: Marker,
+             interests: Interests) -> Case:
+    desk = _Desk(store, cipher, clock, queue, policy, marker, interests)
     actor, sealed = casework.officer_actor(officer.email), _seal(desk, NOTE, reference, text)
     change, _ = _act(reference, officer, "note", desk,
                      lambda c, _, now: casework.noted(c, *sealed, actor, now))
@@ -271,8 +312,9 @@ def add_note(reference: str, text: str, officer: Officer, *,
 
 def reply(reference: str, text: str, officer: Officer, *,
           store: IntakeStore, cipher: PayloadCipher, clock: Clock,
-          queue: TaskQueue, policy: Policy, marker: Marker) -> Case:
-    desk = _Desk(store, cipher, clock, queue, policy, marker)
+          queue: TaskQueue, policy: Policy, marker: Marker,
+          interests: Interests) -> Case:
+    desk = _Desk(store, cipher, clock, queue, policy, marker, interests)
     actor = casework.officer_actor(officer.email)
     sealed = _seal(desk, REPLY_TO_SUBMITTER, reference, text)
 
@@ -290,10 +332,11 @@ def record_measure(reference: str, kind: str, recommended_on: str, outcome: str,
                    purpose: str = "protective", decision: str | None = None,
                    decided_on: str | None = None,
                    store: IntakeStore, cipher: PayloadCipher, clock: Clock,
-                   queue: TaskQueue, policy: Policy, marker: Marker) -> Case:
+                   queue: TaskQueue, policy: Policy, marker: Marker,
+                   interests: Interests) -> Case:
     """Record a measure recommended to the Executive Director (protective or corrective),
     or update one (``measure_id``): its outcome, the Executive Director's decision."""
-    desk = _Desk(store, cipher, clock, queue, policy, marker)
+    desk = _Desk(store, cipher, clock, queue, policy, marker, interests)
     measure = ProtectiveMeasure(measure_id or secrets.token_hex(8), kind, recommended_on,
                                 outcome, purpose=purpose, decision=decision,
                                 decided_on=decided_on)
@@ -305,10 +348,11 @@ def record_measure(reference: str, kind: str, recommended_on: str, outcome: str,
 
 def place_hold(reference: str, reason: str, officer: Officer, *,
                store: IntakeStore, cipher: PayloadCipher, clock: Clock,
-               queue: TaskQueue, policy: Policy, marker: Marker) -> Case:
+               queue: TaskQueue, policy: Policy, marker: Marker,
+               interests: Interests) -> Case:
     """An administrator's legal hold, with its reason: the case is never purged while it
     holds (RetentionRefused on a held or purged case)."""
-    desk = _Desk(store, cipher, clock, queue, policy, marker)
+    desk = _Desk(store, cipher, clock, queue, policy, marker, interests)
     actor = casework.officer_actor(officer.email)
     sealed = _seal(desk, RETENTION_REASON, reference, retention.checked_reason(reason))
     change, _ = _act(reference, officer, "hold", desk,
@@ -319,10 +363,11 @@ def place_hold(reference: str, reason: str, officer: Officer, *,
 
 def lift_hold(reference: str, reason: str, officer: Officer, *,
               store: IntakeStore, cipher: PayloadCipher, clock: Clock,
-              queue: TaskQueue, policy: Policy, marker: Marker) -> Case:
+              queue: TaskQueue, policy: Policy, marker: Marker,
+               interests: Interests) -> Case:
     """An administrator lifts a legal hold, with the reason; a case whose date passed
     meanwhile is purged at the next sweep."""
-    desk = _Desk(store, cipher, clock, queue, policy, marker)
+    desk = _Desk(store, cipher, clock, queue, policy, marker, interests)
     actor = casework.officer_actor(officer.email)
     sealed = _seal(desk, RETENTION_REASON, reference, retention.checked_reason(reason))
     change, _ = _act(reference, officer, "hold_lift", desk,
@@ -333,10 +378,11 @@ def lift_hold(reference: str, reason: str, officer: Officer, *,
 
 def extend_retention(reference: str, reason: str, officer: Officer, *,
                      store: IntakeStore, cipher: PayloadCipher, clock: Clock,
-                     queue: TaskQueue, policy: Policy, marker: Marker) -> Case:
+                     queue: TaskQueue, policy: Policy, marker: Marker,
+               interests: Interests) -> Case:
     """An officer's one extension of the case's purge date (``policy.extension_days``),
     with the reason; RetentionRefused for a second one, or a case with no date."""
-    desk = _Desk(store, cipher, clock, queue, policy, marker)
+    desk = _Desk(store, cipher, clock, queue, policy, marker, interests)
     actor = casework.officer_actor(officer.email)
     sealed = _seal(desk, RETENTION_REASON, reference, retention.checked_reason(reason))
     change, _ = _act(reference, officer, "extend", desk,
@@ -348,13 +394,14 @@ def extend_retention(reference: str, reason: str, officer: Officer, *,
 def download_attachment(reference: str, attachment_id: str, officer: Officer, *,
                         original_reason: str | None = None, blobs: EvidenceBlobs,
                         store: IntakeStore, cipher: PayloadCipher, clock: Clock,
-                        queue: TaskQueue, policy: Policy, marker: Marker) -> evidence.OpenedFile:
+                        queue: TaskQueue, policy: Policy, marker: Marker,
+                        interests: Interests) -> evidence.OpenedFile:
     """A file attached to the case, opened for an officer: its cleaned copy, or, for an
     administrator who gives a reason (``original_reason``), the original as it came. The
     download is recorded in the case's history (with the reason) before anything is
     opened. AttachmentNotFound, AttachmentQuarantined (an infected file's copy is never
     delivered; its original opens only for an administrator, as any original)."""
-    desk = _Desk(store, cipher, clock, queue, policy, marker)
+    desk = _Desk(store, cipher, clock, queue, policy, marker, interests)
     copy = "cleaned" if original_reason is None else "original"
     role = ETHICS_OFFICER if copy == "cleaned" else ETHICS_ADMIN
     if original_reason is not None and not original_reason.strip():

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 import uuid
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -86,6 +87,11 @@ class CampaignProblem(Exception):
     """The campaign cannot do this now; the message says why."""
 
 
+def random_seed() -> bytes:
+    """A seed for a verification draw, from the operating system's secure source."""
+    return secrets.token_bytes(32)
+
+
 @dataclass(frozen=True)
 class Programme:
     """The ports and settings the use cases share (wired by the composition root)."""
@@ -97,6 +103,7 @@ class Programme:
     settings: ProgrammeSettings
     officers: Mapping[str, Officer]
     filer_url: str  # where filers sign in (the link of their e-mails)
+    seed: Callable[[], bytes] = random_seed  # a verification draw's seed
 
 
 @dataclass(frozen=True)
@@ -701,3 +708,36 @@ def recorded_years(store: DisclosureStore, years: Sequence[int]) -> dict[int, Ye
     opened = set(campaign_years(store))
     return {y: f for y in years if y in opened
             and (f := year_figures(store, y)) is not None}
+
+
+# --- What officers declared, for recusal ------------------------------------------------------
+
+
+def declared_counterparts(store: DisclosureStore, cipher: PayloadCipher, email: str
+                          ) -> tuple[str, ...]:
+    """The counterparts of everything the filer with this address declared, in every
+    declaration (the latest version of each), every section and every member of the
+    household: the companies they hold, the organisations they work or sit for, their
+    spouse's and children's employers, the people they are related to. Empty when the
+    address is no filer's. A declaration whose seal does not open is left out (and
+    alerted): it cannot say what it holds."""
+    filer = store.filer_by_email(email.strip().lower())
+    if filer is None:
+        return ()
+    found: set[str] = set()
+    for declaration in store.declarations_of(filer.staff_id):
+        try:
+            content = json.loads(cipher.open(
+                declaration_context(declaration.id, declaration.version), declaration.sealed))
+        except SealBroken:
+            log.error("a sealed declaration does not open where it is kept", extra={
+                "event": "integrity_alert", "declaration_id": declaration.id,
+                "code": "declaration_seal_broken"})
+            continue
+        for answers in (content.get("sections") or {}).values():
+            for answer in (answers or {}).values():
+                for item in (answer or {}).get("items") or ():
+                    counterpart = str(item.get("counterpart") or "").strip()
+                    if counterpart:
+                        found.add(counterpart)
+    return tuple(sorted(found))

@@ -5,7 +5,7 @@ comparison of two dates of the same case."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
 from shared.domain import recusal
@@ -19,7 +19,7 @@ from shared.domain.handling_times import (
     indicators_as_of,
     timeline,
 )
-from shared.domain.officers import SUMMARY_READERS, Officer, require_role
+from shared.domain.officers import SUMMARY_READERS, Officer, normalise_email, require_role
 from shared.domain.statistics import year_bounds
 from shared.logs import get_logger
 from shared.ports.clock import Clock
@@ -73,14 +73,21 @@ def officer_indicators(year: int, officer: Officer, *, statistics: StatisticsSto
 
 
 def officer_export(year: int, officer: Officer, *, statistics: StatisticsStore,
-                   clock: Clock, marker: recusal.Marker) -> Iterator[tuple[str, ...]]:
+                   clock: Clock, marker: recusal.Marker,
+                   interests: Callable[[str], Iterable[str]] = lambda _: ()
+                   ) -> Iterator[tuple[str, ...]]:
     """The export of the year's cases for an officer or an auditor (who read case
-    summaries), without the cases that name them: as the case list, by the case's blind
-    index of the people it names. A case without a current index (not triaged yet, or
-    indexed under another key until `intake recusal-index`) is left out too: an export
-    does not open submissions. The role is checked before anything is read."""
+    summaries), without the cases they are recused from: as the case list, by the case's
+    blind index of the people and organisations it names (the officer, or what they
+    declared as a filer: ``interests`` of their address) and by an administrator's
+    recusal. A case without a current index (not triaged yet, or indexed under another
+    key until `intake recusal-index`) is left out too: an export does not open
+    submissions. The role is checked before anything is read."""
     require_role(officer, *SUMMARY_READERS)
     marks = recusal.officer_marks(officer.name, officer.email, marker)
+    address = normalise_email(officer.email)
+    declared = tuple(interests(address)) if address else ()
+    interest_marks = recusal.interest_marks(declared, marker) if declared else None
     now = clock.now()
 
     def visible() -> Iterator[CaseTimeline]:
@@ -88,7 +95,9 @@ def officer_export(year: int, officer: Officer, *, statistics: StatisticsStore,
         for facts in _facts(year, statistics, None):
             index = facts.named_index
             if index is None or index.scheme != marks.scheme \
-                    or recusal.index_names(marks, index):
+                    or recusal.index_names(marks, index) or address in facts.recused \
+                    or (interest_marks is not None
+                        and recusal.index_names_interest(interest_marks, index)):
                 left_out += 1
                 continue
             yield timeline(facts, now)

@@ -30,7 +30,7 @@ from shared.ports.sealing import PayloadCipher
 from shared.ports.storage import IntakeStore, StoreUnavailable
 from shared.ports.tasks import TaskQueue
 from shared.services import integrity
-from shared.services.recusal import Recusal
+from shared.services.recusal import Interests, Recusal
 from shared.services.tasks import enqueue_stored
 
 log = get_logger(__name__)
@@ -71,7 +71,7 @@ def send_notification(submission_id: str, item: str, *, store: IntakeStore,
                       cipher: PayloadCipher, queue: TaskQueue, notifier: Notifier,
                       clock: Clock, mail: MailSettings, ledger: MailLedger,
                       limits: SendLimits, officers: Mapping[str, Officer],
-                      marker: Marker, policy: Policy) -> str:
+                      marker: Marker, interests: Interests, policy: Policy) -> str:
     """Send the notification ``item`` of a submission's case if the system recorded it as
     pending and no delivery sent it yet. Returns "sent", "skipped" (nobody to send it to,
     a reporter's address that failed its integrity check, a stored address that is not
@@ -109,7 +109,8 @@ def send_notification(submission_id: str, item: str, *, store: IntakeStore,
         return _send(case, submission, template, role, qualifier, item, store=store,
                      cipher=cipher, queue=queue, notifier=notifier, clock=clock, mail=mail,
                      ledger=ledger, limits=limits, officers=officers,
-                     recusal=Recusal(store, cipher, queue, clock, marker), policy=policy)
+                     recusal=Recusal(store, cipher, queue, clock, marker, interests),
+                     policy=policy)
     except BaseException:
         _release(ledger, key)
         raise

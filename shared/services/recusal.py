@@ -1,4 +1,7 @@
-"""Recusal over stored cases: a case never shows itself to an officer it names.
+"""Recusal over stored cases: a case never shows itself to an officer it names, nor to
+an officer who declared an interest in what it names (``interests``: the counterparts of
+the officer's own declarations, as a filer of the disclosure programme: a company,
+organisation or person their household holds, earns from, works for or is related to).
 
 Each case carries the blind index of the people it names (``shared.domain.recusal``),
 written at triage from the opened submission. Lists compare the officer's own marks with
@@ -12,7 +15,7 @@ asked about (the alert is raised), never as naming nobody.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -34,10 +37,18 @@ log = get_logger(__name__)
 _LIST_MARGIN = 8
 
 
+# An officer's address -> the counterparts of what they declared (empty when they are no
+# filer, or declared nothing).
+Interests = Callable[[str], Sequence[str]]
+
+NAMED, DECLARED_INTEREST, BY_HAND = "recused", "declared_interest", "recused_by_administrator"
+
+
 def named_index(form: str, payload: Mapping[str, Any],
                 marker: recusal.Marker) -> recusal.NamedIndex:
-    """The blind index of the people a submission names."""
-    return recusal.index_of(casework.people_named(form, payload), marker)
+    """The blind index of the people, organisations and offices a submission names."""
+    return recusal.index_of(casework.people_named(form, payload), marker,
+                            casework.organisations_named(form, payload))
 
 
 @dataclass
@@ -51,7 +62,10 @@ class Recusal:
     queue: TaskQueue  # where an integrity alert's notice goes
     clock: Clock
     marker: recusal.Marker
+    interests: Interests
     _marks: dict[tuple[str, str], recusal.OfficerMarks] = field(default_factory=dict)
+    _interests: dict[str, recusal.InterestMarks] = field(default_factory=dict)
+    _declared: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _payloads: dict[str, dict[str, Any] | None] = field(default_factory=dict)
 
     def marks(self, name: str, email: str) -> recusal.OfficerMarks:
@@ -60,16 +74,41 @@ class Recusal:
             self._marks[key] = recusal.officer_marks(name, email, self.marker)
         return self._marks[key]
 
+    def declared(self, email: str) -> tuple[str, ...]:
+        key = normalise_email(email)
+        if key not in self._declared:
+            self._declared[key] = tuple(self.interests(key)) if key else ()
+        return self._declared[key]
+
+    def interest_marks(self, email: str) -> recusal.InterestMarks:
+        key = normalise_email(email)
+        if key not in self._interests:
+            self._interests[key] = recusal.interest_marks(self.declared(key), self.marker)
+        return self._interests[key]
+
     def indexed(self, case: Case) -> bool:
         """Whether the case's index can be compared with this marker's marks."""
         return case.named_index is not None and case.named_index.scheme == self.marker.scheme
 
     def by_index(self, case: Case, name: str, email: str) -> bool | None:
         """What the case's index says (None: no current index)."""
+        return None if (why := self.reason_by_index(case, name, email)) is None \
+            else bool(why)
+
+    def reason_by_index(self, case: Case, name: str, email: str) -> str | None:
+        """Why the case's index, or an administrator's recusal, recuses this person ("" : it
+        does not; None: no current index to say)."""
+        if email and normalise_email(email) in case.recused:
+            return BY_HAND
         if not self.indexed(case):
             return None
         assert case.named_index is not None
-        return recusal.index_names(self.marks(name, email), case.named_index)
+        if recusal.index_names(self.marks(name, email), case.named_index):
+            return NAMED
+        if self.declared(email) and recusal.index_names_interest(
+                self.interest_marks(email), case.named_index):
+            return DECLARED_INTEREST
+        return ""
 
     def payload(self, case: Case) -> dict[str, Any] | None:
         """The case's submission, opened where it is kept (None if it is not stored).
@@ -84,7 +123,22 @@ class Recusal:
 
     def by_payload(self, case: Case, payload: Mapping[str, Any], name: str,
                    email: str) -> bool:
-        return recusal.is_named(name, email, casework.people_named(case.form, payload))
+        return bool(self.reason_by_payload(case, payload, name, email))
+
+    def reason_by_payload(self, case: Case, payload: Mapping[str, Any], name: str,
+                          email: str) -> str:
+        """Why the opened submission, or an administrator's recusal, recuses this person
+        ("": it does not)."""
+        if email and normalise_email(email) in case.recused:
+            return BY_HAND
+        people = casework.people_named(case.form, payload)
+        if recusal.is_named(name, email, people):
+            return NAMED
+        declared = self.declared(email)
+        if declared and recusal.names_interest(
+                declared, people, casework.organisations_named(case.form, payload)):
+            return DECLARED_INTEREST
+        return ""
 
     def names(self, case: Case, name: str, email: str) -> bool:
         """Whether the case names this person: by its index, or by opening it. A case

@@ -21,7 +21,7 @@ from shared.ports.clock import Clock
 from shared.ports.sealing import PayloadCipher
 from shared.ports.storage import IntakeStore
 from shared.ports.tasks import TaskQueue
-from shared.services.recusal import Recusal, visible_cases
+from shared.services.recusal import Interests, Recusal, visible_cases
 
 SOON: Final = timedelta(days=7)
 # Each list reads at most this many cases from the store; a fuller one says "or more".
@@ -99,11 +99,12 @@ def unseen_alerts(officer: Officer, cases: Iterable[Case], store: IntakeStore) -
 
 
 def workload(officer: Officer, *, soon: timedelta = SOON, store: IntakeStore,
-             cipher: PayloadCipher, clock: Clock, queue: TaskQueue, marker: Marker) -> Workload:
+             cipher: PayloadCipher, clock: Clock, queue: TaskQueue, marker: Marker,
+             interests: Interests) -> Workload:
     """The officer's (or auditor's) day, as of the clock."""
     require_role(officer, *SUMMARY_READERS)
     now = clock.now()
-    recusal = Recusal(store, cipher, queue, clock, marker)
+    recusal = Recusal(store, cipher, queue, clock, marker, interests)
 
     def read(query: CaseQuery) -> tuple[list[Case], bool]:
         return _read(officer, recusal, query)

@@ -24,6 +24,7 @@ from shared.domain.disclosure import (
 )
 from shared.domain.officers import ETHICS_ADMIN, ETHICS_OFFICER
 from shared.domain.taxonomy import DUTY_STATIONS, STAFF_CATEGORIES
+from shared.domain.verification import GRADE_BANDS, Draw, Stratum
 from shared.web.console_views import ConsoleContext, Problems, _switch
 from shared.web.declaration_form import SECTION_TITLES
 from shared.web.formdefs import N_
@@ -206,3 +207,75 @@ def filers(ctx: ConsoleContext, found: Sequence[Filer], *, problems: Problems | 
         action=ctx.urls.page("disclosure/filers"),
         done=gettext(DONE[done]) if done in DONE else None,
         switch_to=_switch(ctx, "disclosure/filers"))
+
+
+# --- The verification sample ---------------------------------------------------------------
+
+GRADE_BAND_LABELS = {"senior_leadership": N_("Senior leadership"),
+                     "director": N_("Director"),
+                     "senior_professional": N_("Senior professional"),
+                     "professional": N_("Professional"),
+                     "national_officer": N_("National officer"),
+                     "general_service": N_("General service"), "other": N_("Other")}
+VERIFICATION_DONE = {"drawn": N_("The sample was drawn; its seed is recorded with it."),
+                     "voided": N_("The draw was voided: another can be drawn.")}
+assert set(GRADE_BAND_LABELS) == set(GRADE_BANDS)
+
+
+def _stratum(ctx: ConsoleContext, name: str) -> str:
+    station, category, band = [*name.split("/"), "", "", ""][:3]
+    gettext = ctx.gettext
+    return " · ".join((gettext(DUTY_STATIONS.get(station, station)),
+                       gettext(STAFF_CATEGORIES.get(category, category)),
+                       gettext(GRADE_BAND_LABELS.get(band, band))))
+
+
+def _strata(ctx: ConsoleContext, strata: Sequence[Stratum]) -> list[tuple[str, str, str]]:
+    return [(_stratum(ctx, s.name), ctx.number(s.size), ctx.number(s.allocated))
+            for s in strata]
+
+
+def verification(ctx: ConsoleContext, year: int, years: Sequence[int],
+                 draws: Sequence[Draw], names: Mapping[str, str], *,
+                 plan: Any = None, problems: Problems | None = None,
+                 done: str | None = None, status: int = 200) -> Response:
+    """A year's verification sample: the standing draw (seed, allocation per stratum, the
+    filers drawn), the draws voided and why; for administrators, the forms that preview
+    the allocation, draw, and void. ``plan`` is an ``Allocation`` to preview."""
+    gettext, lang = ctx.gettext, ctx.language.code
+    standing = next((d for d in draws if not d.voided), None)
+    shown: dict[str, Any] = {}
+    if standing is not None:
+        shown = {
+            "facts": [(gettext(N_("Share drawn")), standing.share),
+                      (gettext(N_("Filers in the frame")), ctx.number(standing.population)),
+                      (gettext(N_("Filers drawn")), ctx.number(len(standing.sample))),
+                      (gettext(N_("Drawn")), ctx.when(standing.drawn_at)),
+                      (gettext(N_("Drawn by")), standing.drawn_by),
+                      (gettext(N_("Seed")), standing.seed),
+                      (gettext(N_("Frame (SHA-256)")), standing.digest)],
+            "strata": _strata(ctx, standing.strata),
+            "sample": [(s, names.get(s, "")) for s in standing.sample]}
+    voided = [(ctx.number(d.number), ctx.when(d.voided_at) if d.voided_at else "",
+               d.voided_by or "", d.void_reason or "") for d in draws if d.voided]
+    preview = None
+    if plan is not None:
+        preview = {"share": str(plan.share), "population": ctx.number(plan.population),
+                   "total": ctx.number(plan.total), "strata": _strata(ctx, plan.strata)}
+    summary = []
+    if problems is not None:
+        summary = [(f"{problems.form}-{name}", text) for name, text in problems.fields.items()]
+        if problems.general:
+            summary.append((problems.form, problems.general))
+    links = [(str(y), ctx.urls.page("disclosure/verification", lang, year=str(y)), y == year)
+             for y in years]
+    return ctx.respond(
+        status, "console_verification.html", has_errors=bool(summary), summary_items=summary,
+        problems=problems or Problems(""),
+        heading=gettext(N_("Verification of declarations, %(year)s")) % {"year": year},
+        year=year, years=links, draw=shown, voided=voided, preview=preview,
+        can_draw=_officer_can(ctx, ETHICS_ADMIN),
+        draw_action=ctx.urls.page("disclosure/verification/draw"),
+        void_action=ctx.urls.page("disclosure/verification/void"),
+        done=gettext(VERIFICATION_DONE[done]) if done in VERIFICATION_DONE else None,
+        switch_to=_switch(ctx, "disclosure/verification", year=str(year)))

@@ -73,6 +73,7 @@ EVENTS: Final = {
     "reply_to_submitter": N_("Reply to the submitter"),
     "submitter_message": N_("Message from the submitter"),
     "access_refused": N_("Access refused"),
+    "officer_recused": N_("Officer recused"),
     "deadline_alert": N_("Deadline alert"),
     "integrity_alert": N_("Integrity alert"),
     "forward_attempt_failed": N_("Referral attempt failed"),

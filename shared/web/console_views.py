@@ -352,6 +352,10 @@ def _details(ctx: ConsoleContext, event: CaseEvent) -> tuple[str, ...]:
         if d.get("received_on"):
             found.append(gettext(N_("Received on %(day)s")) % {
                 "day": ctx.day(str(d["received_on"]))})
+    if event.kind == "officer_recused":
+        found.append(str(d.get("officer", "")))
+        if ctx.officer is not None and ctx.officer.has_role(ETHICS_ADMIN) and d.get("reason"):
+            found.append(str(d["reason"]))  # the reason is for administrators
     if event.kind == "read" and d.get("scope") == "history":
         found.append(gettext(N_("History only (auditor)")))
     return tuple(found)
@@ -480,6 +484,7 @@ DONE = {
     "measure": N_("The measure was recorded."),
     "legal_hold": N_("The legal hold was recorded in the history."),
     "extension": N_("The purge date was extended, once, and recorded in the history."),
+    "recusal": N_("The officer was recused: the case is now invisible to them."),
 }
 
 
