@@ -21,6 +21,7 @@ from tests.support.operations import (
     Tally,
     count_ports,
     counting_firestore_client,
+    counting_requests,
 )
 from tests.support.web import ORIGIN, Browser, Page
 
@@ -34,6 +35,9 @@ def counting_office(backend: str, request: pytest.FixtureRequest,
                          firestore_client=lambda project: counting_firestore_client(
                              project, tally))
     count_ports(office.container, tally)
+    counting = counting_requests(tally)
+    counting.__enter__()
+    request.addfinalizer(lambda: counting.__exit__(None, None, None))
     return office, tally, backend
 
 
@@ -70,9 +74,17 @@ def follow_up_visit(office: Office, answer: dict[str, Any]) -> Page:
         path="/follow-up"))
 
 
+def quiet_sweep(office: Office) -> None:
+    """The scheduled sweep with nothing due (what most of its runs are)."""
+    office.clock.advance(days=1)
+    response = office.h.post("sweep", {})
+    assert response.status_code == 200, response.get_data(as_text=True)
+
+
 def measured(office: Office, tally: Tally, cycle: str) -> dict[str, int]:
     walks: dict[str, Callable[[Office], None]] = {
-        "advice": advice, "misconduct": misconduct, "retaliation": retaliation}
+        "advice": advice, "misconduct": misconduct, "retaliation": retaliation,
+        "quiet_sweep": quiet_sweep}
     if cycle == "follow_up_visit":
         answer = office.submit("retaliation")
         office.clock.advance(days=1)

@@ -8,6 +8,7 @@ transaction). Every other billed service is counted at our port: a generic proxy
 every public method of the port and counts the calls of the methods that are billed
 (``TaskQueue.enqueue``: one Cloud Tasks create; ``KeyService.wrap``/``unwrap`` and
 ``ProofSigner.sign``: one KMS cryptographic operation each; ``Notifier.send``: one e-mail).
+Requests are counted as functions-framework's Flask apps start them, by function.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
+import flask
 import grpc
 from google.cloud import firestore
 
@@ -33,8 +36,12 @@ FIRESTORE_DELETES = "firestore_deletes"
 TASKS_CREATED = "tasks_created"
 KMS_OPERATIONS = "kms_operations"
 EMAILS = "emails"
+PUBLIC_REQUESTS = "public_requests"
+INTERNAL_REQUESTS = "internal_requests"
 CATEGORIES = (FIRESTORE_READS, FIRESTORE_WRITES, FIRESTORE_DELETES, TASKS_CREATED,
-              KMS_OPERATIONS, EMAILS)
+              KMS_OPERATIONS, EMAILS, PUBLIC_REQUESTS, INTERNAL_REQUESTS)
+# The functions anyone may call (infra/modules/intake/functions.tf: public = true).
+PUBLIC_FUNCTIONS = ("forms", "submit_advice", "submit_misconduct", "submit_retaliation")
 
 # Billed port methods, by port: every other public method is forwarded uncounted.
 BILLED: dict[type, dict[str, str]] = {
@@ -164,6 +171,28 @@ def counting_firestore_client(project: str, tally: Tally) -> CountingFirestoreCl
     client = CountingFirestoreClient(project=project, database="(default)")
     client.counter = FirestoreOperationCounter(tally)
     return client
+
+
+# --- Requests to the functions -------------------------------------------------------
+
+@contextmanager
+def counting_requests(tally: Tally) -> Iterator[None]:
+    """Count every request the functions' apps (tests.support.harness) start meanwhile."""
+    from tests.support.harness import _APPS, function_app
+
+    for name in PUBLIC_FUNCTIONS:
+        function_app(name)
+    public = {id(function_app(name)) for name in PUBLIC_FUNCTIONS}
+
+    def started(sender: Any, **_: Any) -> None:
+        tally.add(PUBLIC_REQUESTS if id(sender) in public else INTERNAL_REQUESTS)
+
+    assert _APPS  # the apps whose requests are counted
+    flask.request_started.connect(started, weak=False)
+    try:
+        yield
+    finally:
+        flask.request_started.disconnect(started)
 
 
 # --- Our ports, by proxy --------------------------------------------------------------
