@@ -374,6 +374,18 @@ def section(cold: list[ColdStart], mem: list[Memory], runs: int) -> str:
     for m in mem:
         lines.append(f"| {m.function} | {m.backend} | {m.after_one_mib:.0f} | "
                      f"{m.after_many_mib:.0f} |")
+    if mem:
+        peak = max(m.after_many_mib for m in mem if m.function.startswith("submit_"))
+        forms = max(m.after_many_mib for m in mem if m.function == "forms")
+        lines += ["", f"What these figures set: `public_sizing` in "
+                  "infra/modules/intake/functions.tf gives forms and the submit functions "
+                  f"512 MiB. The JSON path peaks at {peak:.0f} MiB (submit) and "
+                  f"{forms:.0f} MiB (forms); a request may also carry up to 25 MiB of "
+                  "attachments, held, cleaned and sealed in memory (about three copies), "
+                  "four requests at once: about 300 MiB more, which these figures do not "
+                  "include. 512 MiB covers both with headroom; 256 MiB would cover the JSON "
+                  "path alone, not an attachment's request. The other functions keep the "
+                  "default (512 MiB), not measured here."]
     worst = max(cold, key=lambda r: r.overhead_ms) if cold else None
     lines += ["", "### Cold start and memory: verdict", ""]
     if worst is not None:

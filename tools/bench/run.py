@@ -74,8 +74,8 @@ def backend_env(backend: str, data_dir: Path, sink_url: str) -> dict[str, str]:
         from google.cloud import tasks_v2
 
         client.create_queue(parent=parent, queue=tasks_v2.Queue(name=f"{parent}/queues/triage"))
-        env.update(GOOGLE_CLOUD_PROJECT=project, INTAKE_TRIAGE_QUEUE="triage",
-                   INTAKE_FORMS_SECRET="benchmark-forms-secret-0123456789abcdef")
+        env.update({"GOOGLE_CLOUD_PROJECT": project, "INTAKE_TRIAGE_QUEUE": "triage",
+                    "INTAKE_FORMS_SECRET": "benchmark-forms-secret-0123456789abcdef"})
     return env
 
 
