@@ -87,6 +87,7 @@ def run_latency(backend: str, args: argparse.Namespace, work: Path) -> dict[str,
     LocalKeyService.from_file(data_dir / "kek", create=True)
     sink_port, server_port = free_port(), free_port()
     env = backend_env(backend, data_dir, f"http://127.0.0.1:{sink_port}")
+    proof_key(env)
     with ExitStack() as stack:
         stack.enter_context(process("sink", sink_port, env, work / f"{backend}-sink.log"))
         stack.enter_context(process("functions", server_port, env,
@@ -96,6 +97,15 @@ def run_latency(backend: str, args: argparse.Namespace, work: Path) -> dict[str,
                                              "/submit_advice": latency.body(ADVICE)},
                                requests=args.requests, warmup=args.warmup,
                                concurrency=args.concurrency, seconds=args.seconds)
+
+
+def proof_key(env: dict[str, str]) -> None:
+    """The proofs' signing key, which only the embedded backend creates itself."""
+    from shared import config
+    from shared.adapters.proof_keys import LocalProofSigner
+
+    LocalProofSigner(config.load(env).sealing.proof_key_file, create=True,
+                     now=datetime.now(UTC))
 
 
 def run_cold_start(backends: list[str], args: argparse.Namespace) -> str:
@@ -114,12 +124,7 @@ def run_cold_start(backends: list[str], args: argparse.Namespace) -> str:
             LocalKeyService.from_file(data_dir / "kek", create=True)
             sink_port = free_port()
             env = backend_env(backend, data_dir, f"http://127.0.0.1:{sink_port}")
-            # The proofs' signing key, which only the embedded backend creates itself.
-            from shared import config
-            from shared.adapters.proof_keys import LocalProofSigner
-
-            LocalProofSigner(config.load(env).sealing.proof_key_file, create=True,
-                             now=datetime.now(UTC))
+            proof_key(env)
             with process("sink", sink_port, env, work / "sink.log"):
                 cold += coldstart.measure(backend, env, work, runs=args.cold_runs)
                 memory += coldstart.memory(backend, env, work,
