@@ -77,7 +77,9 @@ class Resources:
     # Warm answers take a few ms (docs/BENCHMARKS.md); Cloud Run bills an instance's busy
     # time rounded up to 100 ms.
     billed_seconds_per_request: float = 0.1
-    # A fresh instance, from start to first answer (docs/BENCHMARKS.md, cold start).
+    # A fresh instance, from start to first answer: an assumed round figure until
+    # scripts/bench's end-to-end cold start is in docs/BENCHMARKS.md (short development
+    # runs on a loaded machine gave 0.6 to 3 s).
     cold_start_seconds: float = 1.0
     # infra/modules/intake/functions.tf, function_defaults.
     vcpu: float = 1.0
