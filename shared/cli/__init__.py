@@ -91,6 +91,7 @@ def openapi(output: str) -> None:
 
 def _register() -> None:
     from shared.cli.cases import cases
+    from shared.cli.cost import cost_command
     from shared.cli.disclosure import register as register_disclosure
     from shared.cli.i18n import i18n
     from shared.cli.proofs import proof_keys, verify_proof
@@ -102,6 +103,7 @@ def _register() -> None:
     from shared.cli.verification import verification
 
     main.add_command(cases)
+    main.add_command(cost_command)
     main.add_command(verify_proof)
     main.add_command(proof_keys)
     main.add_command(recusal_index)

@@ -27,7 +27,23 @@ def update() -> None:
     """Write messages.pot and merge it into every language's messages.po."""
     from shared.web.catalogue import update as run
 
-    _report(run())
+    problems = run()
+    _compile()
+    _report(problems)
+
+
+@i18n.command("compile")
+def compile_command() -> None:
+    """Compile every language's messages.po beside it (what a first page then loads)."""
+    _compile()
+
+
+def _compile() -> None:
+    from shared.web.i18n import LANGUAGES, SOURCE_LANGUAGE, write_compiled
+
+    for code in LANGUAGES:
+        if code != SOURCE_LANGUAGE:
+            click.echo(f"wrote {write_compiled(code)}")
 
 
 @i18n.command()

@@ -30,7 +30,7 @@ from shared.domain.forms import FormSpec
 from shared.endpoints import browser, guards, page_state
 from shared.endpoints.base import unavailable
 from shared.endpoints.confirmation import see_other
-from shared.endpoints.errors import ANSWERS
+from shared.endpoints.errors import answer_for
 from shared.endpoints.form_steps import EXPIRED_DRAFT, flow_of, show
 from shared.endpoints.validation import validated
 from shared.http.browsers import BROWSER_FORM_FACTOR
@@ -138,7 +138,7 @@ def _post(form: FormSpec, schema: Schema, container: UseCases, request: Request)
                     status=refused.status)
     except ScannerUnavailable as error:
         unavailable(form.function, error)
-        answer = ANSWERS[ScannerUnavailable].problem(error)
+        answer = answer_for(error).problem(error)  # type: ignore[union-attr]
         return show(container, request, ctx, flow, draft, CHECK_STEP,
                     notice=ctx.gettext(NOTICES["unavailable"]), status=answer.status,
                     headers=answer.headers)
@@ -156,7 +156,7 @@ def _send(container: UseCases, request: Request, ctx: views.PageContext, flow: F
     except (StoreUnavailable, EvidenceUnavailable) as error:
         # As the error table answers it, with the answers kept on "Check your answers".
         unavailable(form.function, error)
-        answer = ANSWERS[StoreUnavailable].problem(error)
+        answer = answer_for(error).problem(error)  # type: ignore[union-attr]
         return show(container, request, ctx, flow, draft, CHECK_STEP,
                     notice=ctx.gettext(NOTICES["unavailable"]), status=answer.status,
                     headers=answer.headers)

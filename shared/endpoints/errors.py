@@ -1,47 +1,28 @@
 """One table from the errors use cases raise to the HTTP answers they get: the JSON answer
 of the API (status, message, ``errors`` naming the field, headers) and the problem page a
 browser is shown instead (by kind: the public pages and the officers' console each have
-their own wording of it). An error missing from the table is a bug: a logged 500."""
+their own wording of it). An error missing from the table is a bug: a logged 500.
+
+The table names each error by its module and class, so that importing it imports none of
+the modules that raise them: a function's request path loads only what it uses
+(tests/unit/test_error_answers.py checks every name is an exception class)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from shared.domain.casework import DetailProblem, NotAllowedNow
-from shared.domain.disclosure import DisclosureError
-from shared.domain.evidence import FileRefused
-from shared.domain.notifications import UnknownNotification
-from shared.domain.officers import Forbidden
-from shared.domain.records import UnknownSubmission
-from shared.domain.retention import ReasonRequired, RetentionRefused
-from shared.domain.sealing import IntegrityFailure
-from shared.domain.workflow import IllegalTransition
-from shared.google_certs import VerifierUnavailable
 from shared.http.problems import HttpProblem
-from shared.ports.disclosure import DeclarationConflict
-from shared.ports.evidence import EvidenceMissing, EvidenceUnavailable, ScannerUnavailable
-from shared.ports.identity import Unauthenticated
-from shared.ports.mail import NotifierUnavailable
-from shared.ports.statistics import LoggedServiceConflict
-from shared.ports.storage import StoreUnavailable
-from shared.ports.tasks import QueueUnavailable
-from shared.services.cases import (
-    AssigneeNotEligible,
-    AttachmentNotFound,
-    AttachmentQuarantined,
-    CaseNotFound,
-)
-from shared.services.disclosure import (
-    CampaignProblem,
-    DeclarationNotFound,
-    FilerNotFound,
-    NotAFiler,
-)
-from shared.services.forward import ForwardLater
-from shared.services.notify import HeldBack, SendInProgress
-from shared.services.receive import IdempotencyConflict, IdempotencyKeyExpired
+
+if TYPE_CHECKING:  # the table names the errors: a request path imports only its own
+    from shared.domain.disclosure import DisclosureError
+    from shared.domain.evidence import FileRefused
+    from shared.domain.officers import Forbidden
+    from shared.domain.sealing import IntegrityFailure
+    from shared.domain.workflow import IllegalTransition
+    from shared.ports.identity import Unauthenticated
+    from shared.services.notify import HeldBack
 
 RETRY_AFTER_SECONDS = "30"
 RETRY_LATER = {"Retry-After": RETRY_AFTER_SECONDS}
@@ -133,78 +114,90 @@ _UNAVAILABLE = Answer(_fixed(503, None, "The service is temporarily unavailable;
                              "nothing was stored. Please try again shortly.", RETRY_LATER),
                       page="unavailable", logged="unavailable")
 
-ANSWERS: dict[type[Exception], Answer] = {
+ANSWERS: dict[str, Answer] = {
     # The caller's mistakes.
-    UnknownSubmission: Answer(_fixed(404, "submission_id", "No submission with this id.")),
-    UnknownNotification: Answer(_fixed(422, "item", "Not a notification this system sends.")),
+    "shared.domain.records.UnknownSubmission":
+        Answer(_fixed(404, "submission_id", "No submission with this id.")),
+    "shared.domain.notifications.UnknownNotification":
+        Answer(_fixed(422, "item", "Not a notification this system sends.")),
     # Also a case that names the officer: the same answer, word for word.
-    CaseNotFound: Answer(_fixed(404, "reference", "No case with this reference."),
-                         page="not_found"),
-    AssigneeNotEligible: Answer(_fixed(
+    "shared.services.cases.CaseNotFound":
+        Answer(_fixed(404, "reference", "No case with this reference."), page="not_found"),
+    "shared.services.cases.AssigneeNotEligible": Answer(_fixed(
         422, "assignee", "This case cannot be given to that officer; choose another officer.")),
-    IllegalTransition: Answer(_illegal),
-    NotAllowedNow: Answer(_said(409, "_state")),
-    RetentionRefused: Answer(_said(409, "_state")),
-    ReasonRequired: Answer(_said(422, "reason")),
-    DetailProblem: Answer(lambda problem: _said(422, problem.field)(problem)),
-    IdempotencyKeyExpired: Answer(_fixed(
+    "shared.domain.workflow.IllegalTransition": Answer(_illegal),
+    "shared.domain.casework.NotAllowedNow": Answer(_said(409, "_state")),
+    "shared.domain.retention.RetentionRefused": Answer(_said(409, "_state")),
+    "shared.domain.retention.ReasonRequired": Answer(_said(422, "reason")),
+    "shared.domain.casework.DetailProblem":
+        Answer(lambda problem: _said(422, problem.field)(problem)),
+    "shared.services.receive.IdempotencyKeyExpired": Answer(_fixed(
         409, "Idempotency-Key",
         "This Idempotency-Key was used too long ago to be recognised; send again with a new "
         "one.")),
-    IdempotencyConflict: Answer(_fixed(
+    "shared.services.receive.IdempotencyConflict": Answer(_fixed(
         409, "Idempotency-Key",
         "This Idempotency-Key was already used for a different submission.")),
-    LoggedServiceConflict: Answer(_fixed(
+    "shared.ports.statistics.LoggedServiceConflict": Answer(_fixed(
         409, "Idempotency-Key", "This Idempotency-Key was already used for a different entry.")),
-    Unauthenticated: Answer(_unauthenticated),
+    "shared.ports.identity.Unauthenticated": Answer(_unauthenticated),
     # The disclosure programme. A declaration the caller may not read is "not found".
-    DisclosureError: Answer(_disclosure_error),
-    DeclarationNotFound: Answer(_fixed(404, "declaration_id", "No declaration with this id.")),
-    FilerNotFound: Answer(_fixed(404, "staff_id", "No active filer with this staff id.")),
-    NotAFiler: Answer(_fixed(403, "_access", "This address is not an active filer's in the "
-                                             "financial disclosure programme.")),
-    CampaignProblem: Answer(_said(409, "_state")),
-    DeclarationConflict: Answer(lambda conflict: HttpProblem(
+    "shared.domain.disclosure.DisclosureError": Answer(_disclosure_error),
+    "shared.services.disclosure.DeclarationNotFound":
+        Answer(_fixed(404, "declaration_id", "No declaration with this id.")),
+    "shared.services.disclosure.FilerNotFound":
+        Answer(_fixed(404, "staff_id", "No active filer with this staff id.")),
+    "shared.services.disclosure.NotAFiler":
+        Answer(_fixed(403, "_access", "This address is not an active filer's in the "
+                                      "financial disclosure programme.")),
+    "shared.services.disclosure.CampaignProblem": Answer(_said(409, "_state")),
+    "shared.ports.disclosure.DeclarationConflict": Answer(lambda conflict: HttpProblem(
         409, _CONFLICTS[conflict.reason], {"version": [_CONFLICTS[conflict.reason]]})),
-    FileRefused: Answer(_file_refused),
-    AttachmentNotFound: Answer(_fixed(404, "attachment_id", "No such file in this case."),
-                               page="not_found"),
-    AttachmentQuarantined: Answer(_fixed(
+    "shared.domain.evidence.FileRefused": Answer(_file_refused),
+    "shared.services.cases.AttachmentNotFound":
+        Answer(_fixed(404, "attachment_id", "No such file in this case."), page="not_found"),
+    "shared.services.cases.AttachmentQuarantined": Answer(_fixed(
         409, "attachment_id", "This file was found infected: it is quarantined and never "
         "delivered.")),
     # An officer whose roles do not cover the operation or page.
-    Forbidden: Answer(_forbidden, page="not_allowed"),
+    "shared.domain.officers.Forbidden": Answer(_forbidden, page="not_allowed"),
     # Stored records that cannot be served: already logged as an ERROR and alerted.
-    IntegrityFailure: Answer(_integrity, page="integrity", logged=""),
+    "shared.domain.sealing.IntegrityFailure": Answer(_integrity, page="integrity", logged=""),
     # A dependency that is down: nothing was stored, try again.
-    StoreUnavailable: _UNAVAILABLE,
-    QueueUnavailable: _UNAVAILABLE,
-    ScannerUnavailable: _UNAVAILABLE,
-    EvidenceUnavailable: _UNAVAILABLE,
+    "shared.ports.storage.StoreUnavailable": _UNAVAILABLE,
+    "shared.ports.tasks.QueueUnavailable": _UNAVAILABLE,
+    "shared.ports.evidence.ScannerUnavailable": _UNAVAILABLE,
+    "shared.ports.evidence.EvidenceUnavailable": _UNAVAILABLE,
     # A file the case lists that its store no longer holds: an integrity problem.
-    EvidenceMissing: Answer(lambda _: HttpProblem(
+    "shared.ports.evidence.EvidenceMissing": Answer(lambda _: HttpProblem(
         409, "The file's stored copy is missing. The Ethics Office has been alerted.",
         {"_integrity": ["evidence_missing"]}), logged="unavailable"),
-    VerifierUnavailable: Answer(lambda _: HttpProblem(
+    "shared.google_certs.VerifierUnavailable": Answer(lambda _: HttpProblem(
         503, "Sign-in cannot be checked right now; try again shortly.",
         {"Authorization": ["The token keys are unavailable."]}, RETRY_LATER),
         page="unavailable", logged="unavailable"),
     # Work a task target must do later: the queue retries it with its backoff.
-    ForwardLater: Answer(_upstream("The investigations office did not answer; the referral "
-                                   "will be retried."), logged=""),
-    HeldBack: Answer(_held_back, logged=""),
-    SendInProgress: Answer(lambda _: HttpProblem(
+    "shared.services.forward.ForwardLater":
+        Answer(_upstream("The investigations office did not answer; the referral "
+                         "will be retried."), logged=""),
+    "shared.services.notify.HeldBack": Answer(_held_back, logged=""),
+    "shared.services.notify.SendInProgress": Answer(lambda _: HttpProblem(
         503, "Another delivery is sending this e-mail.", {"item": ["being sent"]},
         RETRY_LATER), logged=""),
-    NotifierUnavailable: Answer(_upstream("E-mail could not be handed over; it will be "
-                                          "retried."), logged=""),
+    "shared.ports.mail.NotifierUnavailable":
+        Answer(_upstream("E-mail could not be handed over; it will be retried."), logged=""),
 }
 
 
 def answer_for(error: BaseException) -> Answer | None:
     """The answer of ``error``'s kind (or of the nearest kind it is a case of)."""
     for kind in type(error).__mro__:
-        answer = ANSWERS.get(kind)
+        answer = ANSWERS.get(name_of(kind))
         if answer is not None:
             return answer
     return None
+
+
+def name_of(kind: type) -> str:
+    """The name the table knows an error by."""
+    return f"{kind.__module__}.{kind.__qualname__}"

@@ -29,7 +29,7 @@ from shared.domain.evidence import FileRefused, Upload
 from shared.endpoints import browser, guards, page_state
 from shared.endpoints.base import unavailable
 from shared.endpoints.confirmation import see_other
-from shared.endpoints.errors import ANSWERS
+from shared.endpoints.errors import ANSWERS, name_of
 from shared.endpoints.validation import validated
 from shared.http.forms import MULTIPART_TYPE
 from shared.http.problems import HttpProblem
@@ -192,14 +192,14 @@ def _add(container: UseCases, request: Request, ctx: views.PageContext, view: Ca
             refused.reason, refused.name, ctx.language.code, container.evidence_limits))
     except ScannerUnavailable as error:
         unavailable(FUNCTION, error)
-        answer = ANSWERS[ScannerUnavailable].problem(error)
+        answer = ANSWERS[name_of(ScannerUnavailable)].problem(error)
         return again(answer.status, notice=ctx.gettext(UNAVAILABLE), headers=answer.headers)
     try:
         added = container.follow_up.add_message(view.reference, data["message"],
                                                  data["message_id"], evidence=evidence)
     except (StoreUnavailable, EvidenceUnavailable) as error:
         unavailable(FUNCTION, error)
-        answer = ANSWERS[StoreUnavailable].problem(error)
+        answer = ANSWERS[name_of(StoreUnavailable)].problem(error)
         return again(answer.status, notice=ctx.gettext(UNAVAILABLE), headers=answer.headers)
     except NoMatch:  # purged since the page was read: its page says so
         return _to_case(container, request, ctx, view.reference, opened_at)

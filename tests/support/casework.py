@@ -132,8 +132,11 @@ class Office:
 
 def open_office(backend: str, tmp_path: Path, request: pytest.FixtureRequest, *,
                 directory: dict[str, Any] | None = None,
-                components: dict[str, object] | None = None, **settings: str) -> Office:
-    """The office on ``backend`` ("sqlite" or "firestore": the emulator, required in CI)."""
+                components: dict[str, object] | None = None,
+                firestore_client: Any = None,
+                **settings: str) -> Office:
+    """The office on ``backend`` ("sqlite" or "firestore": the emulator, required in CI;
+    ``firestore_client``, a callable, makes the Firestore client of a project)."""
     store: IntakeStore
     statistics: StatisticsStore
     if backend == "sqlite":
@@ -143,11 +146,15 @@ def open_office(backend: str, tmp_path: Path, request: pytest.FixtureRequest, *,
         store = SqliteStore.open(tmp_path / "intake.sqlite3")
         statistics = SqliteStatistics(store.database)
     else:
+        from shared.adapters.firestore_database import FirestoreDatabase
         from shared.adapters.firestore_statistics import FirestoreStatistics
         from shared.adapters.firestore_store import FirestoreStore
 
-        store = FirestoreStore.connect(request.getfixturevalue("firestore_project"),
-                                       "(default)", timeout=10)
+        project = request.getfixturevalue("firestore_project")
+        if firestore_client is None:
+            store = FirestoreStore.connect(project, "(default)", timeout=10)
+        else:
+            store = FirestoreStore(FirestoreDatabase(firestore_client(project), timeout=10))
         statistics = FirestoreStatistics(store.database)
     served = ServedReceiver(new_receiver(tmp_path), free_port())
     served.start()

@@ -29,7 +29,7 @@ def test_the_submit_advice_bundle_installs_alone_and_serves_a_submission(
         clean_env, 120)
     bundle = out / "submit_advice"
     assert sorted(p.name for p in bundle.iterdir()) == [
-        "main.py", "requirements.txt", "schemas", "shared"]
+        "__pycache__", "main.py", "requirements.txt", "schemas", "shared"]
 
     venv = bundle_venv(bundle / "requirements.txt")
     python = venv / "bin" / "python"

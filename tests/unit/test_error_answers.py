@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from shared.bootstrap import Container
 from shared.domain.officers import Forbidden
 from shared.domain.records import UnknownSubmission
 from shared.domain.sealing import IntegrityFailure
-from shared.endpoints.errors import ANSWERS, answer_for
+from shared.endpoints.errors import ANSWERS, answer_for, name_of
 from shared.ports.sealing import KeyServiceUnavailable
 from shared.ports.storage import StoreUnavailable
 from shared.ports.tasks import QueueUnavailable
@@ -21,9 +22,14 @@ from shared.web.views import PROBLEMS
 from tests.support.harness import settings_for
 
 
-@pytest.mark.parametrize("kind", list(ANSWERS), ids=lambda k: k.__name__)
-def test_every_answer_is_an_http_error_with_a_page_that_exists(kind: type[Exception]) -> None:
-    answer = ANSWERS[kind]
+@pytest.mark.parametrize("name", list(ANSWERS))
+def test_every_answer_names_an_error_and_has_a_page_that_exists(name: str) -> None:
+    """The table names errors by module and class: each name is an exception class's."""
+    module, _, qualname = name.rpartition(".")
+    kind = getattr(importlib.import_module(module), qualname)
+    assert isinstance(kind, type) and issubclass(kind, Exception)
+    assert name_of(kind) == name
+    answer = ANSWERS[name]
     assert answer.page is None or answer.page in PROBLEMS \
         or answer.page in console_views.PROBLEMS
     assert answer.logged in ("", "refused", "unavailable")
@@ -32,7 +38,7 @@ def test_every_answer_is_an_http_error_with_a_page_that_exists(kind: type[Except
 @pytest.mark.parametrize("kind", [CaseNotFound, Forbidden, IntegrityFailure],
                          ids=lambda k: k.__name__)
 def test_the_officers_errors_have_a_console_page(kind: type[Exception]) -> None:
-    answer = ANSWERS[kind]
+    answer = ANSWERS[name_of(kind)]
     assert answer.page is not None and answer.page in console_views.PROBLEMS
 
 

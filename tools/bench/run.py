@@ -74,7 +74,8 @@ def backend_env(backend: str, data_dir: Path, sink_url: str) -> dict[str, str]:
         from google.cloud import tasks_v2
 
         client.create_queue(parent=parent, queue=tasks_v2.Queue(name=f"{parent}/queues/triage"))
-        env.update(GOOGLE_CLOUD_PROJECT=project, INTAKE_TRIAGE_QUEUE="triage")
+        env.update({"GOOGLE_CLOUD_PROJECT": project, "INTAKE_TRIAGE_QUEUE": "triage",
+                    "INTAKE_FORMS_SECRET": "benchmark-forms-secret-0123456789abcdef"})
     return env
 
 
@@ -86,6 +87,7 @@ def run_latency(backend: str, args: argparse.Namespace, work: Path) -> dict[str,
     LocalKeyService.from_file(data_dir / "kek", create=True)
     sink_port, server_port = free_port(), free_port()
     env = backend_env(backend, data_dir, f"http://127.0.0.1:{sink_port}")
+    proof_key(env)
     with ExitStack() as stack:
         stack.enter_context(process("sink", sink_port, env, work / f"{backend}-sink.log"))
         stack.enter_context(process("functions", server_port, env,
@@ -95,6 +97,39 @@ def run_latency(backend: str, args: argparse.Namespace, work: Path) -> dict[str,
                                              "/submit_advice": latency.body(ADVICE)},
                                requests=args.requests, warmup=args.warmup,
                                concurrency=args.concurrency, seconds=args.seconds)
+
+
+def proof_key(env: dict[str, str]) -> None:
+    """The proofs' signing key, which only the embedded backend creates itself."""
+    from shared import config
+    from shared.adapters.proof_keys import LocalProofSigner
+
+    LocalProofSigner(config.load(env).sealing.proof_key_file, create=True,
+                     now=datetime.now(UTC))
+
+
+def run_cold_start(backends: list[str], args: argparse.Namespace) -> str:
+    """The end-to-end cold start and the memory of each public function, per backend
+    (tools/bench/coldstart.py): its section of docs/BENCHMARKS.md."""
+    from shared.adapters.local_keys import LocalKeyService
+    from tools.bench import coldstart
+
+    cold: list[coldstart.ColdStart] = []
+    memory: list[coldstart.Memory] = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for backend in backends:
+            work = Path(scratch) / backend
+            data_dir = work / "data"
+            data_dir.mkdir(parents=True)
+            LocalKeyService.from_file(data_dir / "kek", create=True)
+            sink_port = free_port()
+            env = backend_env(backend, data_dir, f"http://127.0.0.1:{sink_port}")
+            proof_key(env)
+            with process("sink", sink_port, env, work / "sink.log"):
+                cold += coldstart.measure(backend, env, work, runs=args.cold_runs)
+                memory += coldstart.memory(backend, env, work,
+                                           requests=args.memory_requests)
+    return coldstart.section(cold, memory, args.cold_runs)
 
 
 def report(import_results: list[imports.ImportResult],
@@ -201,20 +236,31 @@ def main() -> None:
     parser.add_argument("--output", default=str(ROOT / "docs" / "BENCHMARKS.md"))
     parser.add_argument("--skip-emulators", action="store_true",
                         help="measure the embedded backend only")
+    parser.add_argument("--cold-runs", type=int, default=15,
+                        help="rounds of the end-to-end cold start per row")
+    parser.add_argument("--memory-requests", type=int, default=200,
+                        help="requests before the second memory figure")
+    parser.add_argument("--only-cold-start", action="store_true",
+                        help="measure the end-to-end cold start and memory only, and "
+                             "print them (docs/BENCHMARKS.md is left as it is)")
     args = parser.parse_args()
 
-    import_results = imports.measure()
-    steps = breakdown.measure()
     backends = ["embedded"]
     if not args.skip_emulators:
         if not (os.environ.get("FIRESTORE_EMULATOR_HOST")
                 and os.environ.get("CLOUD_TASKS_EMULATOR_HOST")):
             sys.exit("the emulators are not running (scripts/bench starts them)")
         backends.append("gcp")
+    if args.only_cold_start:
+        print(run_cold_start(backends, args))
+        return
+    import_results = imports.measure()
+    steps = breakdown.measure()
     with tempfile.TemporaryDirectory() as work:
         latencies = {b: run_latency(b, args, Path(work) / "") for b in backends}
     command = "scripts/bench" + (" " + " ".join(sys.argv[1:]) if sys.argv[1:] else "")
     text = report(import_results, latencies, steps, command)
+    text += "\n" + run_cold_start(backends, args)
     # Attachments: cleaning and sealing against copy-and-encrypt (tools/bench/evidence.py).
     from tools.bench import evidence
     text += "\n" + evidence.section(evidence.measure())

@@ -6,11 +6,19 @@ with hashes from requirements.lock (``tools/bundles/lock.py``); what it imports 
 ``functions/<name>/requirements.in``, written by scripts/lock from its import graph
 (``tools/bundles/imports.py``). Terraform zips each folder (infra/modules/function).
 Standard library only, so ``scripts/build`` needs no virtualenv.
+
+Our modules are compiled to bytecode here, at build time, when the building Python is the
+runtime's (``RUNTIME``): otherwise every fresh instance compiles them from source on its
+first request, tens of milliseconds of each cold start (docs/BENCHMARKS.md). The bytecode
+is checked against its source's hash, never its timestamp, which a zip and an upload do not
+keep.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
+import py_compile
 import shutil
 import sys
 from collections.abc import Sequence
@@ -21,6 +29,20 @@ from tools.bundles.lock import LockError, function_requirements
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("shared", "schemas")
 _SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo")
+# infra/modules/function's default runtime: the Python whose bytecode the bundle carries.
+RUNTIME = (3, 11)
+
+
+def compile_bytecode(bundle: Path) -> bool:
+    """Compile the bundle's modules for the runtime; False when this Python is not the
+    runtime's (its bytecode would be ignored there)."""
+    if sys.version_info[:2] != RUNTIME:
+        return False
+    ok = compileall.compile_dir(str(bundle), quiet=1, workers=1,
+                                invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)
+    if not ok:
+        raise RuntimeError(f"could not compile {bundle}")
+    return True
 
 
 def function_names(root: Path = ROOT) -> list[str]:
@@ -42,6 +64,7 @@ def build_bundle(name: str, out: Path, root: Path = ROOT) -> Path:
     for package in PACKAGES:
         shutil.copytree(root / package, bundle / package, ignore=_SKIP)
     (bundle / "requirements.txt").write_text(requirements, encoding="utf-8")
+    compile_bytecode(bundle)
     return bundle
 
 

@@ -39,7 +39,7 @@ locals {
         INTAKE_FORMS_SECRET       = "forms-secret"
         INTAKE_REPLAY_HMAC_SECRET = "replay-hmac-key"
       }
-      sizing = { max_instances = 20 }
+      sizing = local.public_sizing
     }
     submit_misconduct = {
       description = "Public: a misconduct report, forwarded to the investigations office."
@@ -57,7 +57,7 @@ locals {
         INTAKE_FORMS_SECRET       = "forms-secret"
         INTAKE_REPLAY_HMAC_SECRET = "replay-hmac-key"
       }
-      sizing = { max_instances = 20 }
+      sizing = local.public_sizing
     }
     submit_retaliation = {
       description = "Public: a retaliation complaint."
@@ -75,7 +75,7 @@ locals {
         INTAKE_FORMS_SECRET       = "forms-secret"
         INTAKE_REPLAY_HMAC_SECRET = "replay-hmac-key"
       }
-      sizing = { max_instances = 20 }
+      sizing = local.public_sizing
     }
     forms = {
       description = "Public: the web pages, the forms and the anonymous follow-up page."
@@ -92,7 +92,7 @@ locals {
       # Publishes the public keys of the proofs (/forms/keys) and checks pasted proofs.
       proofs    = "publish"
       secrets   = { INTAKE_FORMS_SECRET = "forms-secret" }
-      sizing    = { max_instances = 20 }
+      sizing    = local.public_sizing
       retention = { messages = "open" }
     }
     triage = {
@@ -260,6 +260,13 @@ locals {
     sign    = ["roles/cloudkms.viewer", "roles/cloudkms.publicKeyViewer", "roles/cloudkms.signer"]
     publish = ["roles/cloudkms.viewer", "roles/cloudkms.publicKeyViewer"]
   }
+
+  # The public functions' memory, from docs/BENCHMARKS.md ("Memory"): a submit function
+  # peaks at about 160 MiB after 200 JSON submissions, forms at about 50 MiB; a request may
+  # also carry up to 25 MiB of attachments (EvidenceLimits), held, cleaned and sealed in
+  # memory: about three copies each, four requests at once (concurrency), 300 MiB more.
+  # 512 MiB covers both with some 50 MiB to spare; less would risk an attachment's request.
+  public_sizing = { max_instances = 20, memory = "512Mi" }
 
   function_defaults = {
     memory          = "512Mi"
