@@ -196,7 +196,9 @@ class TestAmendAndReview:
         # The notice goes through the notify function, once however often it is delivered.
         assert api.harness.deliver_tasks(times=2) == [200, 200]
         [mail] = api.notifier.sent
-        assert mail.to == FILER and "Acme" not in mail.body and "/disclosure" in mail.body
+        # The link is to the filers' pages, where they sign in to read the guidance.
+        assert mail.to == FILER and "Acme" not in mail.body
+        assert "/forms/declarations" in mail.body
 
     def test_an_officer_does_not_review_their_own_declaration(self, api: Api) -> None:
         p = api.harness.container.programme
