@@ -21,6 +21,27 @@ UNAVAILABLE = (google_errors.ServiceUnavailable, google_errors.InternalServerErr
                 TimeoutError)
 
 
+def read_object(bucket: Any, name: str, timeout: float) -> bytes:
+    """An object's bytes. Raises EvidenceMissing, EvidenceUnavailable."""
+    try:
+        data: bytes = bucket.blob(name).download_as_bytes(timeout=timeout)
+        return data
+    except google_errors.NotFound:
+        raise EvidenceMissing(name) from None
+    except (google_errors.GoogleAPICallError, *UNAVAILABLE) as error:
+        raise EvidenceUnavailable(type(error).__name__) from None
+
+
+def delete_object(bucket: Any, name: str, timeout: float) -> None:
+    """Remove an object if it is there. Raises EvidenceUnavailable."""
+    try:
+        bucket.blob(name).delete(timeout=timeout)
+    except google_errors.NotFound:
+        return
+    except (google_errors.GoogleAPICallError, *UNAVAILABLE) as error:
+        raise EvidenceUnavailable(type(error).__name__) from None
+
+
 class GcsEvidenceBlobs(EvidenceBlobs):
     def __init__(self, bucket: Any, *, timeout: float) -> None:
         self._bucket = bucket
@@ -45,21 +66,10 @@ class GcsEvidenceBlobs(EvidenceBlobs):
             raise EvidenceUnavailable(type(error).__name__) from None
 
     def get(self, name: str) -> bytes:
-        try:
-            data: bytes = self._bucket.blob(name).download_as_bytes(timeout=self._timeout)
-            return data
-        except google_errors.NotFound:
-            raise EvidenceMissing(name) from None
-        except (google_errors.GoogleAPICallError, *UNAVAILABLE) as error:
-            raise EvidenceUnavailable(type(error).__name__) from None
+        return read_object(self._bucket, name, self._timeout)
 
     def delete(self, name: str) -> None:
-        try:
-            self._bucket.blob(name).delete(timeout=self._timeout)
-        except google_errors.NotFound:
-            return
-        except (google_errors.GoogleAPICallError, *UNAVAILABLE) as error:
-            raise EvidenceUnavailable(type(error).__name__) from None
+        delete_object(self._bucket, name, self._timeout)
 
     def names(self, prefix: str = "") -> list[str]:
         try:

@@ -18,7 +18,7 @@ from google.auth.credentials import AnonymousCredentials
 from google.auth.exceptions import GoogleAuthError
 from google.cloud import storage  # type: ignore[attr-defined]
 
-from shared.adapters.gcs_evidence import UNAVAILABLE
+from shared.adapters.gcs_evidence import UNAVAILABLE, delete_object, read_object
 from shared.domain.evidence import SignedUpload
 from shared.ports.evidence import EvidenceMissing, EvidenceUnavailable, IncomingUploads
 
@@ -89,21 +89,10 @@ class GcsIncomingUploads(IncomingUploads):
         return int(blob.size or 0)
 
     def read(self, name: str) -> bytes:
-        try:
-            data: bytes = self._bucket.blob(name).download_as_bytes(timeout=self._timeout)
-            return data
-        except google_errors.NotFound:
-            raise EvidenceMissing(name) from None
-        except (google_errors.GoogleAPICallError, *UNAVAILABLE) as error:
-            raise EvidenceUnavailable(type(error).__name__) from None
+        return read_object(self._bucket, name, self._timeout)
 
     def delete(self, name: str) -> None:
-        try:
-            self._bucket.blob(name).delete(timeout=self._timeout)
-        except google_errors.NotFound:
-            return
-        except (google_errors.GoogleAPICallError, *UNAVAILABLE) as error:
-            raise EvidenceUnavailable(type(error).__name__) from None
+        delete_object(self._bucket, name, self._timeout)
 
     def names_older_than(self, prefix: str, before: datetime) -> list[str]:
         try:
